@@ -1,0 +1,71 @@
+"""Diagnostics are data: collected per stage, sorted, formatted like a compiler's."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A place in a vault file. ``path`` is vault-relative with forward slashes; line and col are 1-based."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        if self.col <= 0:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        text = f"{where}{self.severity.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def sort_key(self) -> tuple:
+        span = self.span or Span("")
+        return (span.path, span.line, span.col, self.code, self.message)
+
+
+def warning(code: str, message: str, path: str | None = None, line: int = 0, col: int = 0,
+            hint: str | None = None) -> Diagnostic:
+    span = Span(path, line, col) if path is not None else None
+    return Diagnostic(Severity.WARNING, code, message, span, hint)
+
+
+def error(code: str, message: str, path: str | None = None, line: int = 0, col: int = 0,
+          hint: str | None = None) -> Diagnostic:
+    span = Span(path, line, col) if path is not None else None
+    return Diagnostic(Severity.ERROR, code, message, span, hint)
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sorted and de-duplicated: the same problem reported twice is printed once."""
+    return sorted(set(diags), key=Diagnostic.sort_key)
+
+
+def count_by_code(diags: Iterable[Diagnostic]) -> Counter[str]:
+    return Counter(d.code for d in diags)

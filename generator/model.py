@@ -1,0 +1,94 @@
+"""Plain data shared by the stages.  No I/O, no logic beyond small properties.
+
+Paths inside the vault are ``VaultPath`` strings: vault-relative, forward slashes, original spelling
+(``Notes/Café notes.md``).  Site URLs are ``SiteUrl`` strings relative to the site root
+(``Notes/Café-notes.html``); pages turn them into page-relative hrefs only when rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NewType
+
+from generator.diagnostics import Diagnostic
+
+VaultPath = NewType("VaultPath", str)
+NoteId = NewType("NoteId", str)  # vault path of a note, without ".md"
+SiteUrl = NewType("SiteUrl", str)  # path relative to the site root, e.g. "Notes/Python.html"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    rel: VaultPath
+    abs: Path
+    kind: Literal["note", "attachment"]
+    digest: str
+    size: int
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """One link or embed as written.  ``line`` and ``col`` are 1-based positions in the note file."""
+
+    target: str  # path part, "" for [[#Heading]]
+    anchor: tuple[str, ...] = ()  # heading parts: [[Note#A#B]] -> ("A", "B")
+    block: str | None = None  # [[Note#^id]] -> "id"
+    alias: str | None = None  # display text, or the size spec of an image embed
+    embed: bool = False
+    line: int = 0
+    col: int = 0
+    kind: Literal["wikilink", "markdown"] = "wikilink"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # plain text of the heading
+    anchor: str  # HTML id, unique within the note
+    line: int  # 1-based
+    end_line: int = 0  # 1-based last line of the section (exclusive of the next heading of <= level)
+
+
+@dataclass(frozen=True)
+class BlockRef:
+    id: str
+    start_line: int  # 1-based, inclusive
+    end_line: int  # 1-based, inclusive
+
+
+@dataclass
+class Note:
+    source: SourceFile
+    id: NoteId
+    title: str
+    text: str  # the whole file, decoded, "\n" line ends, no BOM
+    meta: dict[str, Any] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # as written, without "#", front-matter and inline, de-duplicated
+    date: _dt.date | None = None
+    description: str | None = None
+    permalink: str | None = None
+    publish: bool = True
+    links: tuple[LinkRef, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    blocks: tuple[BlockRef, ...] = ()
+    cells: tuple[Any, ...] = ()  # generator.execute cells
+    tokens: list[Any] = field(default_factory=list, repr=False)  # markdown-it tokens of the body
+    diagnostics: tuple[Diagnostic, ...] = ()
+    summary: str = ""  # first paragraph(s) as plain text, for descriptions and previews
+    plain_text: str = ""  # the body as plain text, for the search index
+
+    @property
+    def rel(self) -> VaultPath:
+        return self.source.rel
+
+    @property
+    def folder(self) -> str:
+        rel = self.source.rel
+        return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+    @property
+    def stem(self) -> str:
+        return self.id.rsplit("/", 1)[-1]

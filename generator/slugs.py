@@ -1,0 +1,55 @@
+"""Heading anchors and name keys, as Obsidian matches them.
+
+Obsidian compares link targets and heading references loosely: case does not matter, ``.md`` may be
+omitted, and in headings the characters that cannot appear in a link (``# | ^ : % [ ]`` and the like)
+count as spaces.  ``heading_key`` is that comparison key; ``anchor_id`` is the id written into the HTML.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters Obsidian drops from a heading when it builds a link to it.
+_LINK_UNSAFE = re.compile(r"[#|^:%\[\]\\*\"<>?/]")
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """Key for note and attachment names and paths: NFC, case-folded, forward slashes."""
+    name = unicodedata.normalize("NFC", name.replace("\\", "/")).strip()
+    return name.casefold()
+
+
+def heading_key(text: str) -> str:
+    """Key that a heading and a ``[[Note#Heading]]`` reference to it share."""
+    text = unicodedata.normalize("NFC", text)
+    text = _LINK_UNSAFE.sub(" ", text)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def anchor_id(text: str) -> str:
+    """The HTML id of a heading: its text, with link-unsafe characters dropped and spaces as dashes.
+
+    Case, punctuation such as ``'(),.!`` and non-ASCII letters are kept, so the fragment reads like the
+    heading (``#Café-au-lait``) the way Obsidian Publish shows it.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _LINK_UNSAFE.sub(" ", text)
+    text = _SPACES.sub("-", text.strip())
+    return text or "section"
+
+
+def unique_anchor(base: str, used: set[str]) -> str:
+    """``base``, or ``base-1``, ``base-2``… for a repeated heading; records the choice in ``used``."""
+    candidate, n = base, 0
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate.casefold())
+    return candidate
+
+
+def block_anchor(block_id: str) -> str:
+    """The HTML id of a block carrying ``^id``."""
+    return f"^{block_id}"
