@@ -1,0 +1,177 @@
+"""Command line: a thin layer over the pipeline.  Only this module prints and picks exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from generator.config import ConfigError, load_config
+from generator.diagnostics import Diagnostic, Severity, count_by_code
+
+
+def repo_root() -> Path | None:
+    """This repository's root, when running from a source checkout (the demo vault's home)."""
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "notes").is_dir() and (here / "pyproject.toml").is_file() else None
+
+
+def default_vault() -> Path:
+    root = repo_root()
+    if root is not None:
+        return root / "notes"
+    cwd = Path.cwd()
+    if (cwd / "notes").is_dir() and (cwd / "pyproject.toml").is_file():
+        return cwd / "notes"  # an installed vaultsite run in a clone of this repository
+    return cwd
+
+
+def _load(vault: Path | None, **overrides):
+    vault = vault if vault is not None else default_vault()
+    try:
+        return load_config(vault, {k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _print_diagnostics(diags: list[Diagnostic]) -> None:
+    limit = int(os.environ.get("VAULTSITE_MAX_DIAGNOSTICS", "200"))
+    shown = diags if limit <= 0 else diags[:limit]
+    for d in shown:
+        color = "red" if d.severity is Severity.ERROR else "yellow"
+        click.secho(d.format(), err=True, fg=color if sys.stderr.isatty() else None)
+    if len(diags) > len(shown):
+        click.echo(f"… and {len(diags) - len(shown)} more (set VAULTSITE_MAX_DIAGNOSTICS=0 to see "
+                   "all)", err=True)
+
+
+def _summary_counts(diags: list[Diagnostic]) -> str:
+    counts = count_by_code(d for d in diags if d.severity is not Severity.INFO)
+    if not counts:
+        return "no warnings"
+    total = sum(counts.values())
+    parts = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+    return f"{total} warning{'s' if total != 1 else ''} ({parts})"
+
+
+class _Progress:
+    """A progress bar on a terminal, nothing in CI or when output is piped."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        self.stage = ""
+        self.bar = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total < 200:
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=f"{stage:8}", file=sys.stderr)
+            self.bar.__enter__()
+            self.last = 0
+        if self.bar is not None:
+            self.bar.update(done - self.last)
+            self.last = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.length - self.last)
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.group()
+@click.version_option(package_name="vaultsite")
+def main() -> None:
+    """vaultsite: turn an Obsidian vault into a linked static site."""
+
+
+@main.command()
+@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: site/ in the current folder).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
+@click.option("--no-exec", is_flag=True, help="Do not run code; use cached outputs where present.")
+@click.option("--rerun", is_flag=True, help="Re-run every code cell, ignoring the cache.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rerun: bool,
+          quiet: bool) -> None:
+    """Build VAULT (default: the demo vault of this repository) into a site."""
+    from generator.emit import OutputError
+    from generator.pipeline import build as run_build
+
+    cfg = _load(vault)
+    out = out if out is not None else Path("site")
+    mode = "no-exec" if no_exec else "rerun" if rerun else "auto"
+    progress = _Progress()
+    try:
+        result = run_build(cfg, out, exec_mode=mode, progress=progress)
+    except OutputError as exc:
+        progress.close()
+        raise click.ClickException(str(exc)) from exc
+    progress.close()
+    if not quiet:
+        _print_diagnostics(result.diagnostics)
+        for reason in result.stats.rerun_reasons:
+            click.echo(f"re-ran: {reason}", err=True)
+    s = result.stats
+    cells = ""
+    if s.cells_ran or s.cells_cached or s.cells_failed:
+        cells = (f"; code blocks: {s.cells_ran} ran, {s.cells_cached} cached, "
+                 f"{s.cells_failed} failed")
+    click.echo(f"Built {s.published} of {s.notes} notes into {s.pages} pages in {out} "
+               f"({s.seconds:.2f} s); {_summary_counts(result.diagnostics)}{cells}")
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
+def check(vault: Path | None, strict: bool) -> None:
+    """Read and resolve VAULT, print diagnostics, write nothing."""
+    from generator.pipeline import check as run_check
+
+    cfg = _load(vault)
+    result = run_check(cfg)
+    _print_diagnostics(result.diagnostics)
+    s = result.stats
+    click.echo(f"Checked {s.notes} notes ({s.published} published, {s.attachments} attachments) "
+               f"in {s.seconds:.2f} s; {_summary_counts(result.diagnostics)}")
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: site/ in the current folder).")
+@click.option("--port", "-p", type=int, default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -> None:
+    """Build, serve on 127.0.0.1, rebuild on save and reload the browser."""
+    from generator.serve import serve as run_serve
+
+    cfg = _load(vault)
+    run_serve(cfg, out if out is not None else Path("site"), port=port, open_browser=open_browser)
+
+
+@main.command()
+@click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False),
+                default=Path("."))
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init(vault: Path, force: bool) -> None:
+    """Write a starter vaultsite.toml and a GitHub Pages workflow into VAULT."""
+    from generator.init import init_vault
+
+    for path in init_vault(vault, force=force):
+        click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Walk the vault: which files are notes, which are attachments, which are never published."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.config import CONFIG_NAME, SiteConfig
+from generator.diagnostics import Diagnostic, warning
+from generator.model import SourceFile, VaultPath
+
+
+@dataclass
+class Vault:
+    notes: list[SourceFile] = field(default_factory=list)
+    attachments: list[SourceFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _ignored(rel: str, patterns: tuple[str, ...]) -> bool:
+    for pat in patterns:
+        if fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(rel, pat.rstrip("/") + "/*"):
+            return True
+    return False
+
+
+def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
+    """Every note and attachment of the vault and its mounts, sorted by vault path.
+
+    Dot-folders and dot-files, the template folder, ``vaultsite.toml``, ignore globs and anything in
+    ``exclude`` (the output and cache folders) are skipped.  A symlink that points outside the vault is
+    skipped with a warning: nothing outside the vault can reach the site.
+    """
+    vault = Vault()
+    ignore = (*cfg.ignore, cfg.templates_dir, f"{cfg.templates_dir}/*")
+    excluded = {p.resolve() for p in exclude}
+    roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
+    seen: set[str] = set()
+    for prefix, root in roots:
+        root = root.resolve()
+        for rel, path in _walk(root, excluded, vault.diagnostics, prefix):
+            if rel == CONFIG_NAME or _ignored(rel, ignore):
+                continue
+            key = rel.casefold()
+            if key in seen:
+                vault.diagnostics.append(warning(
+                    "duplicate-path", f"two files map to the same vault path {rel!r}; the first wins",
+                    rel, hint="rename one of them or change `mounts` in vaultsite.toml"))
+                continue
+            seen.add(key)
+            try:
+                st = path.stat()
+            except OSError as exc:
+                vault.diagnostics.append(warning("unreadable", f"cannot read file: {exc.strerror}",
+                                                 rel))
+                continue
+            kind = "note" if rel.lower().endswith(".md") else "attachment"
+            src = SourceFile(VaultPath(rel), path, kind, f"{st.st_size}:{st.st_mtime_ns}",
+                             st.st_size)
+            (vault.notes if kind == "note" else vault.attachments).append(src)
+    vault.notes.sort(key=lambda s: s.rel)
+    vault.attachments.sort(key=lambda s: s.rel)
+    return vault
+
+
+def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):
+    stack = [(root, prefix)]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            diags.append(warning("unreadable", f"cannot list folder: {exc.strerror}",
+                                 rel_folder or "."))
+            continue
+        for entry in entries:
+            name = unicodedata.normalize("NFC", entry.name)
+            if name.startswith("."):
+                continue
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            path = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    diags.append(warning("symlink-broken", "broken symbolic link skipped", rel))
+                    continue
+                if not target.is_relative_to(root):
+                    diags.append(warning(
+                        "symlink-outside", "symbolic link points outside the vault; not published",
+                        rel, hint="copy the file into the vault if it belongs in the site"))
+                    continue
+            if entry.is_dir():
+                if excluded and path.resolve() in excluded:
+                    continue
+                stack.append((path, rel))
+            elif entry.is_file():
+                yield rel, path

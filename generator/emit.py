@@ -1,0 +1,174 @@
+"""The only code that writes into the output folder.
+
+Safety rules:
+* an output folder that exists, is not empty and has no ``.vaultsite-site`` marker was not made by
+  vaultsite: the build refuses to touch it (``-o ~`` by mistake deletes nothing);
+* a first build writes into a staging folder beside the output and swaps it into place, so a failed
+  build leaves the previous site as it was;
+* later builds into a folder we made write only files whose bytes changed (atomically, one by one) and
+  delete only files that the previous build wrote and this one did not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = ".vaultsite-site"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class EmitStats:
+    written: list[str]
+    deleted: list[str]
+    unchanged: int
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def check_output(out: Path, vault: Path) -> None:
+    out = out.resolve()
+    vault = vault.resolve()
+    home = Path.home().resolve()
+    if out == vault or vault.is_relative_to(out):
+        raise OutputError(f"output folder {out} contains the vault; choose another folder with -o")
+    if out in (home, Path(out.anchor)):
+        raise OutputError(f"refusing to use {out} as the output folder; choose a new folder with -o")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"output path {out} exists and is not a folder")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise OutputError(
+            f"output folder {out} is not empty and was not made by vaultsite; refusing to overwrite "
+            "it (choose an empty or new folder with -o, or empty it yourself)")
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _manifest_bytes(files: Mapping[str, str]) -> bytes:
+    return (json.dumps({"generator": "vaultsite", "files": dict(sorted(files.items()))},
+                       indent=0, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> EmitStats:
+    """Make ``out`` hold exactly ``files`` (bytes) and ``copies`` (files copied from the vault)."""
+    for rel in list(files) + list(copies):
+        if rel.startswith(("/", "../")) or "/../" in rel or rel == MARKER:
+            raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    if (out / MARKER).is_file():
+        return _update_in_place(out, files, copies)
+    return _fresh(out, files, copies)
+
+
+_COPY_MEMO: dict[tuple[str, int, int], str] = {}
+
+
+def _copy_digest(path: Path) -> str:
+    """Content digest of a copied file (memoised by size and mtime within one process)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _COPY_MEMO:
+        _COPY_MEMO[key] = _digest(path.read_bytes())
+    return _COPY_MEMO[key]
+
+
+def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> EmitStats:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    manifest: dict[str, str] = {}
+    try:
+        made: set[Path] = set()
+        for rel, data in files.items():
+            dest = staging / rel
+            if dest.parent not in made:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made.add(dest.parent)
+            dest.write_bytes(data)
+            manifest[rel] = _digest(data)
+        for rel, src in copies.items():
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            manifest[rel] = _copy_digest(src)
+        (staging / MARKER).write_bytes(_manifest_bytes(manifest))
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return EmitStats(sorted(manifest), [], 0)
+
+
+def _write_atomic(dest: Path, data: bytes) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, dest)
+
+
+def _update_in_place(out: Path, files: Mapping[str, bytes],
+                     copies: Mapping[str, Path]) -> EmitStats:
+    previous = read_manifest(out)
+    manifest: dict[str, str] = {}
+    written: list[str] = []
+    unchanged = 0
+    for rel, data in files.items():
+        digest = _digest(data)
+        manifest[rel] = digest
+        if previous.get(rel) == digest and (out / rel).is_file():
+            unchanged += 1
+            continue
+        _write_atomic(out / rel, data)
+        written.append(rel)
+    for rel, src in copies.items():
+        digest = _copy_digest(src)
+        manifest[rel] = digest
+        if previous.get(rel) == digest and (out / rel).is_file():
+            unchanged += 1
+            continue
+        tmp = (out / rel).with_name(f".{Path(rel).name}.tmp-{os.getpid()}")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, out / rel)
+        written.append(rel)
+    deleted = []
+    for rel in sorted(set(previous) - set(manifest)):
+        path = out / rel
+        if path.is_file():
+            path.unlink()
+            deleted.append(rel)
+            _prune_empty(path.parent, out)
+    _write_atomic(out / MARKER, _manifest_bytes(manifest))
+    return EmitStats(sorted(written), deleted, unchanged)
+
+
+def _prune_empty(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,136 @@
+"""Reading a note's text and metadata: decoding, YAML front-matter, and plain header lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import Diagnostic, warning
+
+try:  # the C loader is several times faster on large vaults
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
+    """Bytes of a note as text with ``\\n`` line ends; never fails."""
+    diags: list[Diagnostic] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            try:
+                text = data.decode("cp1252")
+                used = "Windows-1252"
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+                used = "Latin-1"
+            diags.append(warning(
+                "encoding", f"file is not valid UTF-8 (first bad byte on this line); read as {used}",
+                rel, line, hint="re-save the note as UTF-8 so every character shows as intended"))
+    if "\x00" in text:
+        first = text.index("\x00")
+        diags.append(warning(
+            "binary-content", "note contains NUL bytes and looks like binary data; they were dropped",
+            rel, text.count("\n", 0, first) + 1, hint="check that this file really is Markdown"))
+        text = text.replace("\x00", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, diags
+
+
+def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Front-matter YAML; ``first_line`` is the 1-based file line of the YAML's first line."""
+    try:
+        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        col = (mark.column + 1) if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, [warning("frontmatter-yaml", f"front-matter is not valid YAML: {problem}", rel,
+                            line, col, hint="fix the YAML; the note is published without its "
+                                            "front-matter meanwhile")]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to values",
+                            rel, first_line, hint="write it as `key: value` lines")]
+    return {str(k): v for k, v in data.items()}, []
+
+
+_HEADER_LINE = re.compile(r"^\s*(date|created|created on|written)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
+                first_line: int) -> tuple[dt.date | None, list[Diagnostic]]:
+    """The date of a ``DATE: 11-04-25`` line among the first lines of a note without front-matter."""
+    seen = 0
+    for offset, line in enumerate(body_lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        m = _HEADER_LINE.match(line)
+        if not m:
+            continue
+        value = m.group(2)
+        parsed = parse_date(value, formats)
+        if parsed is None:
+            return None, [warning(
+                "date-format", f"cannot read the date {value!r}", rel, first_line + offset,
+                hint=f"write it as one of {', '.join(formats[:3])}… or set header_date_formats")]
+        return parsed, []
+    return None, []
+
+
+def parse_date(value: Any, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def as_string_list(value: Any) -> list[str]:
+    """``tags``/``aliases`` as Obsidian reads them: a list, or a string separated by commas/spaces."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = re.split(r"[,\s]+", value) if "," in value or " " in value else [value]
+        return [p for p in (x.strip() for x in parts) if p]
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            if item is None:
+                continue
+            out.append(str(item).strip())
+        return [x for x in out if x]
+    return [str(value)]
+
+
+def as_alias_list(value: Any) -> list[str]:
+    """Aliases: a list, or one string (commas separate several, spaces do not)."""
+    if isinstance(value, str):
+        return [p.strip() for p in value.split(",") if p.strip()]
+    return as_string_list(value)

@@ -1,0 +1,296 @@
+"""The vault index: resolves names as Obsidian does, and holds backlinks, tags and URLs.
+
+Resolution rules (Obsidian's, as its link resolver behaves):
+* names compare case-insensitively, Unicode-normalised, with or without ``.md``;
+* ``./x`` and ``../x`` are taken from the linking note's folder, never above the vault root;
+* a path with ``/`` matches a file at that path from the vault root, else any file whose path ends with
+  it (``Sub/Note`` finds ``Area/Sub/Note.md``);
+* a bare name finds the file with that name anywhere; when several share it, the one in the linking
+  note's folder wins, else the one with the shortest path; a warning lists the candidates;
+* a name with an extension other than ``.md`` is an attachment first, a note second;
+* front-matter ``aliases`` resolve when no file matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, warning
+from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
+from generator.slugs import heading_key, name_key
+from generator.urls import slug_path
+
+Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    kind: Kind
+    note: Note | None = None
+    attachment: SourceFile | None = None
+    candidates: tuple[str, ...] = ()  # vault paths, when the name was ambiguous
+
+
+@dataclass
+class TagInfo:
+    key: str  # case-folded full tag, "area/sub"
+    name: str  # display spelling (the first seen)
+    notes: list[NoteId] = field(default_factory=list)  # notes tagged with this tag or a child
+
+
+def _strip_md(key: str) -> str:
+    return key[:-3] if key.endswith(".md") else key
+
+
+def _has_ext(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return "." in base.strip(".") and not base.endswith(".md")
+
+
+class VaultIndex:
+    def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig):
+        self.cfg = cfg
+        self.notes: dict[NoteId, Note] = {n.id: n for n in notes}
+        self.published: dict[NoteId, Note] = {n.id: n for n in notes if n.publish}
+        self.attachments: dict[str, SourceFile] = {a.rel: a for a in attachments}
+        self._by_path: dict[str, list[object]] = defaultdict(list)
+        self._by_name: dict[str, list[object]] = defaultdict(list)
+        self._aliases: dict[str, list[Note]] = defaultdict(list)
+        for note in notes:
+            key = _strip_md(name_key(note.rel))
+            self._by_path[key].append(note)
+            self._by_name[key.rsplit("/", 1)[-1]].append(note)
+            for alias in note.aliases:
+                self._aliases[name_key(alias)].append(note)
+        for att in attachments:
+            key = name_key(att.rel)
+            self._by_path[key].append(att)
+            self._by_name[key.rsplit("/", 1)[-1]].append(att)
+        self._memo: dict[tuple[str, str], Resolution] = {}
+        self.urls: dict[NoteId, SiteUrl] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._assign_urls(notes)
+        self.home: Note | None = self._find_home()
+        if self.home is not None:
+            self.urls[self.home.id] = SiteUrl("index.html")
+        self.backlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
+        self.outlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
+        self.tags: dict[str, TagInfo] = {}
+        self._link_all(notes)
+        self._collect_tags(notes)
+
+    # -- URLs -------------------------------------------------------------------------------
+    def _assign_urls(self, notes: list[Note]) -> None:
+        taken: dict[str, NoteId] = {}
+        reserved = {"index.html", "404.html", "graph.html", "search.html"}
+        folders = {n.folder for n in notes if n.publish}
+        for folder in list(folders):
+            while "/" in folder:
+                folder = folder.rsplit("/", 1)[0]
+                folders.add(folder)
+        reserved |= {f"{slug_path(f)}/index.html".casefold() for f in folders if f}
+        for note in sorted(notes, key=lambda n: (n.permalink is None, n.rel)):
+            if not note.publish:
+                continue
+            base = None
+            if note.permalink:
+                base = slug_path(note.permalink.strip("/"))
+                if base.endswith(".html"):
+                    base = base[:-5]
+            if not base:
+                base = slug_path(note.id)
+            url, n = f"{base}.html", 1
+            while url.casefold() in taken or url.casefold() in reserved or url.startswith("_"):
+                n += 1
+                url = f"{base}-{n}.html"
+            if n > 1 and note.permalink:
+                self.diagnostics.append(warning(
+                    "url-collision", f"permalink {note.permalink!r} is taken; the page is at {url}",
+                    note.rel, 1, hint="choose another permalink"))
+            taken[url.casefold()] = note.id
+            self.urls[note.id] = SiteUrl(url)
+
+    def _find_home(self) -> Note | None:
+        wanted = [self.cfg.home] if self.cfg.home else ["index", "home", "readme"]
+        for name in wanted:
+            for cand in self._by_path.get(_strip_md(name_key(name)), []):
+                if isinstance(cand, Note) and cand.publish:
+                    return cand
+        return None
+
+    # -- resolution --------------------------------------------------------------------------
+    def resolve(self, target: str, from_note: Note) -> Resolution:
+        if not target:
+            return Resolution("note" if from_note.publish else "unpublished", note=from_note)
+        folder = from_note.folder
+        relative = target.startswith(("./", "../"))
+        memo_key = (target, folder if relative else "") if relative else (target, "")
+        hit = self._memo.get(memo_key)
+        if hit is not None and not hit.candidates:
+            return hit
+        res = self._resolve(target, folder)
+        if res.candidates:
+            res = self._pick(res, folder)
+        else:
+            self._memo[memo_key] = res
+        return res
+
+    def _resolve(self, target: str, folder: str) -> Resolution:
+        key = name_key(target).strip()
+        if key.startswith(("./", "../")):
+            joined = posixpath.normpath(posixpath.join(folder, key))
+            if joined.startswith("../") or joined == "..":
+                return Resolution("outside")
+            key = joined
+        key = key.lstrip("/")
+        attachment_first = _has_ext(key)
+        exact = self._by_path.get(key, []) + (
+            [] if attachment_first else self._by_path.get(_strip_md(key), []))
+        if not exact and key.endswith(".md"):
+            exact = self._by_path.get(_strip_md(key), [])
+        if exact:
+            return self._wrap(exact[0])
+        stem = _strip_md(key)
+        base = stem.rsplit("/", 1)[-1]
+        pool = self._by_name.get(key.rsplit("/", 1)[-1], []) or self._by_name.get(base, [])
+        if "/" in stem:
+            suffix = "/" + stem
+            pool = [c for c in pool
+                    if _strip_md(name_key(c.rel)).endswith(suffix) or name_key(c.rel).endswith(suffix)]
+        if len(pool) == 1:
+            return self._wrap(pool[0])
+        if len(pool) > 1:
+            return Resolution("missing", candidates=tuple(sorted(c.rel for c in pool)))
+        aliased = self._aliases.get(stem, [])
+        if aliased:
+            return self._wrap(aliased[0])
+        return Resolution("missing")
+
+    def _pick(self, res: Resolution, folder: str) -> Resolution:
+        by_rel = {}
+        for rel in res.candidates:
+            key = name_key(rel)
+            for c in self._by_path.get(key, []) + self._by_path.get(_strip_md(key), []):
+                by_rel[rel] = c
+        same = [r for r in res.candidates if posixpath.dirname(r) == folder]
+        chosen = same[0] if same else min(res.candidates, key=lambda r: (r.count("/"), len(r), r))
+        wrapped = self._wrap(by_rel[chosen])
+        return Resolution(wrapped.kind, wrapped.note, wrapped.attachment, res.candidates)
+
+    @staticmethod
+    def _wrap(obj: object) -> Resolution:
+        if isinstance(obj, Note):
+            return Resolution("note" if obj.publish else "unpublished", note=obj)
+        return Resolution("attachment", attachment=obj)  # type: ignore[arg-type]
+
+    def find_heading(self, note: Note, parts: tuple[str, ...]) -> Heading | None:
+        """``[[Note#A#B]]``: B somewhere below A; a single part anywhere in the note."""
+        keys = [heading_key(p) for p in parts if p.strip()]
+        if not keys:
+            return None
+        start, level = 0, 0
+        headings = note.headings
+        for depth, key in enumerate(keys):
+            found = None
+            for i in range(start, len(headings)):
+                h = headings[i]
+                if depth and h.level <= level:
+                    break
+                if heading_key(h.text) == key:
+                    found = i
+                    break
+            if found is None:
+                # Obsidian falls back to the last part alone.
+                last = keys[-1]
+                return next((h for h in headings if heading_key(h.text) == last), None)
+            start, level = found + 1, headings[found].level
+        return headings[start - 1]
+
+    @staticmethod
+    def find_block(note: Note, block: str) -> BlockRef | None:
+        want = block.casefold()
+        return next((b for b in note.blocks if b.id.casefold() == want), None)
+
+    def suggest(self, target: str) -> str | None:
+        key = _strip_md(name_key(target)).rsplit("/", 1)[-1]
+        if not key:
+            return None
+        names = [n for n in self._by_name if n[:1] == key[:1]] or list(self._by_name)[:2000]
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+        if not close:
+            return None
+        cand = self._by_name[close[0]][0]
+        rel = cand.rel
+        return rel[:-3] if rel.endswith(".md") else rel
+
+    # -- whole-vault facts --------------------------------------------------------------------
+    def _link_all(self, notes: list[Note]) -> None:
+        for note in notes:
+            seen: set[NoteId] = set()
+            for ref in note.links:
+                res = self.resolve(ref.target, note)
+                self._check(note, ref, res)
+                if res.kind == "note" and res.note is not None and res.note.id != note.id:
+                    if res.note.id not in seen and note.publish:
+                        seen.add(res.note.id)
+                        self.outlinks[note.id].append(res.note.id)
+                        self.backlinks[res.note.id].append(note.id)
+
+    def _check(self, note: Note, ref: LinkRef, res: Resolution) -> None:
+        if not note.publish:
+            return
+        what = "embed" if ref.embed else "link"
+        shown = ref.target or "#" + "#".join(ref.anchor)
+        if res.kind == "missing" and not res.candidates:
+            guess = self.suggest(ref.target)
+            hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+            self.diagnostics.append(warning(
+                "link-unresolved", f"{what} target {shown!r} does not exist in the vault",
+                note.rel, ref.line, ref.col, hint=hint))
+        elif res.kind == "outside":
+            self.diagnostics.append(warning(
+                "link-outside", f"{what} target {shown!r} points outside the vault; not published",
+                note.rel, ref.line, ref.col, hint="link to a file inside the vault"))
+        elif res.candidates:
+            chosen = res.note.rel if res.note else res.attachment.rel  # type: ignore[union-attr]
+            others = ", ".join(c for c in res.candidates if c != chosen)
+            self.diagnostics.append(warning(
+                "link-ambiguous", f"{what} target {shown!r} matches several files; using {chosen}",
+                note.rel, ref.line, ref.col,
+                hint=f"other candidates: {others}; write the folder to choose one"))
+        if res.kind == "note" and res.note is not None and (ref.anchor or ref.block):
+            target = res.note
+            if ref.block and self.find_block(target, ref.block) is None:
+                self.diagnostics.append(warning(
+                    "anchor-unresolved", f"block ^{ref.block} not found in {target.rel}",
+                    note.rel, ref.line, ref.col, hint="add the ^id to the block, or fix the id"))
+            elif ref.anchor and not ref.block and self.find_heading(target, ref.anchor) is None:
+                names = ", ".join(h.text for h in target.headings[:8]) or "none"
+                self.diagnostics.append(warning(
+                    "anchor-unresolved",
+                    f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
+                    note.rel, ref.line, ref.col, hint=f"its headings: {names}"))
+
+    def _collect_tags(self, notes: list[Note]) -> None:
+        for note in notes:
+            if not note.publish:
+                continue
+            for tag in note.tags:
+                parts = tag.strip("/").split("/")
+                for i in range(1, len(parts) + 1):
+                    name = "/".join(parts[:i])
+                    key = name.casefold()
+                    info = self.tags.get(key)
+                    if info is None:
+                        info = self.tags[key] = TagInfo(key, name)
+                    if not info.notes or info.notes[-1] != note.id:
+                        info.notes.append(note.id)
+
+
+def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg)

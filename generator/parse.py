@@ -1,0 +1,287 @@
+"""Parse one note: decode, front-matter, one markdown-it parse, one token walk.
+
+Parsing is vault-blind (no look-ups across notes), so it can run in parallel and be cached by the
+content digest of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, warning
+from generator.frontmatter import (
+    as_alias_list,
+    as_string_list,
+    decode,
+    header_date,
+    parse_date,
+    parse_yaml,
+)
+from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
+from generator.slugs import anchor_id, unique_anchor
+
+_md: MarkdownIt | None = None
+SUMMARY_CHARS = 280
+PLAIN_TEXT_CHARS = 20000
+_HEADER_LINE = re.compile(r"^\s*[A-Za-z][\w ]{0,20}:\s")
+
+
+def markdown() -> MarkdownIt:
+    global _md
+    if _md is None:
+        from generator.markdown import make_markdown
+
+        _md = make_markdown()
+    return _md
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> Note:
+    """Everything one note says about itself.  Never raises for bad content: it reports."""
+    rel = src.rel
+    diags: list[Diagnostic] = []
+    if data is None:
+        data = src.abs.read_bytes()
+    text, dd = decode(data, rel)
+    diags += dd
+    note_id = NoteId(rel[:-3] if rel.lower().endswith(".md") else rel)
+    try:
+        tokens = markdown().parse(text, {})
+    except Exception as exc:  # a parser bug must not lose the note
+        diags.append(warning("parse-failed", f"could not parse the note ({exc}); shown as text",
+                             rel, 1, hint="please report this note to vaultsite"))
+        tok = Token("fence", "code", 0)
+        tok.content, tok.info, tok.map = text, "", [0, text.count("\n") + 1]
+        tokens = [tok]
+    meta: dict[str, Any] = {}
+    body_start = 0
+    if tokens and tokens[0].type == "front_matter":
+        fm = tokens[0]
+        meta, dd = parse_yaml(fm.content, rel, 2)
+        diags += dd
+        body_start = fm.map[1] if fm.map else 0
+    walk = _Walk(rel, tokens)
+    walk.run()
+    diags += walk.diagnostics
+
+    title = meta.get("title")
+    title = str(title).strip() if title not in (None, "") else note_id.rsplit("/", 1)[-1]
+    tags = _dedupe([t.lstrip("#") for t in as_string_list(meta.get("tags", meta.get("tag")))]
+                   + walk.tags)
+    aliases = tuple(as_alias_list(meta.get("aliases", meta.get("alias"))))
+    date = None
+    for key in ("date", "created", "Date"):
+        if key in meta and meta[key] is not None:
+            date = parse_date(meta[key], cfg.header_date_formats)
+            if date is None:
+                diags.append(warning("date-format", f"cannot read the date {meta[key]!r}", rel, 1,
+                                     hint="write dates as YYYY-MM-DD"))
+            break
+    if date is None and not meta:
+        lines = text.split("\n")[body_start: body_start + 40]
+        date, dd = header_date(lines, cfg.header_date_formats, rel, body_start + 1)
+        diags += dd
+    publish = not (meta.get("publish") is False or meta.get("draft") is True)
+    description = meta.get("description")
+    description = str(description).strip() if description else None
+    permalink = meta.get("permalink")
+    permalink = str(permalink).strip() if permalink else None
+    last_line = text.count("\n") + 1
+    headings = tuple(_close_sections(walk.headings, last_line))
+    note = Note(
+        source=src, id=note_id, title=title, text=text, meta=meta, aliases=aliases,
+        tags=tuple(tags), date=date, description=description, permalink=permalink,
+        publish=publish, links=tuple(walk.links), headings=headings, blocks=tuple(walk.blocks),
+        tokens=tokens, diagnostics=tuple(diags),
+        summary=description or _summary(walk.paragraphs),
+        plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS],
+    )
+    note.cells = tuple(_find_cells(note, walk.fences, cfg))
+    return note
+
+
+def _find_cells(note: Note, fences: list[tuple[int, Token]], cfg: SiteConfig) -> list[Any]:
+    if not fences:
+        return []
+    try:
+        from generator.execute import find_cells
+        from generator.execute_bridge import exec_config
+    except ImportError:  # executor not installed in this checkout
+        return []
+    cells = find_cells(note.meta, fences, exec_config(cfg), note.rel)
+    if isinstance(cells, tuple) and len(cells) == 2 and isinstance(cells[1], list):
+        cells, diags = cells
+        note.diagnostics = note.diagnostics + tuple(diags)
+    return list(cells)
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        key = item.casefold()
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _summary(paragraphs: list[str]) -> str:
+    out = ""
+    for para in paragraphs:
+        if _HEADER_LINE.match(para) and len(para) < 80:
+            continue  # "DATE: 11-04-25" style header lines are not a summary
+        out = (out + " " + para).strip()
+        if len(out) >= SUMMARY_CHARS:
+            break
+    if len(out) > SUMMARY_CHARS:
+        out = out[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    return out
+
+
+def _close_sections(headings: list[Heading], last_line: int) -> list[Heading]:
+    out = []
+    for i, h in enumerate(headings):
+        end = last_line
+        for nxt in headings[i + 1:]:
+            if nxt.level <= h.level:
+                end = nxt.line - 1
+                break
+        out.append(Heading(h.level, h.text, h.anchor, h.line, end))
+    return out
+
+
+def _is_local(href: str) -> bool:
+    if not href or href.startswith(("#", "//", "/")):
+        return False
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc
+
+
+class _Walk:
+    """One pass over the tokens collecting links, headings, block ids, tags and text."""
+
+    def __init__(self, rel: str, tokens: list[Token]):
+        self.rel = rel
+        self.tokens = tokens
+        self.links: list[LinkRef] = []
+        self.headings: list[Heading] = []
+        self.blocks: list[BlockRef] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.paragraphs: list[str] = []
+        self.fences: list[tuple[int, Token]] = []
+        self.diagnostics: list[Diagnostic] = []
+        self._anchors: set[str] = set()
+
+    def run(self) -> None:
+        tokens = self.tokens
+        in_heading: Token | None = None
+        in_para = False
+        for i, tok in enumerate(tokens):
+            ttype = tok.type
+            if tok.meta and tok.meta.get("block_id") and tok.map:
+                self.blocks.append(BlockRef(tok.meta["block_id"], tok.map[0] + 1, tok.map[1]))
+            if ttype == "heading_open":
+                in_heading = tok
+            elif ttype == "heading_close":
+                in_heading = None
+            elif ttype == "paragraph_open":
+                in_para = True
+            elif ttype == "paragraph_close":
+                in_para = False
+            elif ttype == "fence" or ttype == "code_block":
+                self.text.append(tok.content)
+                if ttype == "fence":
+                    self.fences.append((i, tok))
+            elif ttype == "inline":
+                plain = self._inline(tok)
+                if in_heading is not None:
+                    self._heading(in_heading, plain)
+                elif in_para and len(self.paragraphs) < 6:
+                    self.paragraphs.append(plain)
+
+    def _heading(self, open_tok: Token, plain: str) -> None:
+        anchor = open_tok.attrGet("id")
+        if not anchor:
+            anchor = unique_anchor(anchor_id(plain), self._anchors)
+            open_tok.attrSet("id", anchor)
+        else:
+            self._anchors.add(str(anchor).casefold())
+        line = (open_tok.map[0] + 1) if open_tok.map else 0
+        self.headings.append(Heading(int(open_tok.tag[1]), plain.strip(), str(anchor), line))
+
+    def _inline(self, inline: Token) -> str:
+        base_line = (inline.map[0] + 1) if inline.map else 0
+        parts: list[str] = []
+        for child in inline.children or ():
+            ctype = child.type
+            if ctype in ("text", "code_inline"):
+                parts.append(child.content)
+            elif ctype in ("softbreak", "hardbreak"):
+                parts.append(" ")
+            elif ctype in ("wikilink", "embed"):
+                m = child.meta
+                line = m.get("line", base_line - 1) + 1
+                col = m.get("col", -1) + 1
+                self.links.append(LinkRef(
+                    target=m.get("target", ""), anchor=tuple(m.get("anchor") or ()),
+                    block=m.get("block"), alias=m.get("alias"), embed=ctype == "embed",
+                    line=line, col=col))
+                if ctype == "wikilink":
+                    parts.append(m.get("alias") or m.get("target") or "")
+            elif ctype == "tag":
+                self.tags.append(child.meta.get("tag", child.content))
+                parts.append("#" + child.meta.get("tag", child.content))
+            elif ctype == "link_open":
+                self._md_link(child.attrGet("href"), False, base_line)
+            elif ctype == "image":
+                self._md_link(child.attrGet("src"), True, base_line)
+                parts.append(child.content)
+            elif ctype == "math_inline":
+                parts.append(child.content)
+        plain = "".join(parts)
+        self.text.append(plain)
+        return plain
+
+    def _md_link(self, href: Any, embed: bool, line: int) -> None:
+        href = str(href or "")
+        if not _is_local(href):
+            return
+        parts = urlsplit(href)
+        path = unquote(parts.path)
+        frag = unquote(parts.fragment)
+        block = frag[1:] if frag.startswith("^") else None
+        anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
+        self.links.append(LinkRef(target=path, anchor=anchor, block=block, embed=embed,
+                                  line=line, col=0, kind="markdown"))
+
+
+def tokens_for(note: Note) -> list[Token]:
+    """The note's tokens, parsed again when they were dropped to cross a process boundary."""
+    if not note.tokens:
+        try:
+            tokens = markdown().parse(note.text, {})
+        except Exception:
+            tok = Token("fence", "code", 0)
+            tok.content, tok.info, tok.map = note.text, "", [0, note.text.count("\n") + 1]
+            tokens = [tok]
+        _Walk(note.rel, tokens).run()  # gives headings the same ids as the first parse
+        note.tokens = tokens
+    return note.tokens
+
+
+def without_tokens(note: Note) -> Note:
+    """A copy that is cheap to send to another process (``tokens_for`` restores the tokens)."""
+    import dataclasses
+
+    return dataclasses.replace(note, tokens=[])

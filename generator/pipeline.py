@@ -1,0 +1,215 @@
+"""The build: gather everything, then write.  ``check`` is the same pipeline without writing."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
+from generator.discover import Vault, discover_vault
+from generator.index import VaultIndex, build_index
+from generator.model import Note, SourceFile
+from generator.parse import parse_note
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class BuildStats:
+    notes: int = 0
+    published: int = 0
+    pages: int = 0
+    attachments: int = 0
+    written: int = 0
+    deleted: int = 0
+    cells_ran: int = 0
+    cells_cached: int = 0
+    cells_failed: int = 0
+    rerun_reasons: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class BuildState:
+    """What a later build in the same process (``serve``) reuses: parsed notes by content digest."""
+
+    parsed: dict[str, tuple[str, Note]] = field(default_factory=dict)  # rel -> (digest, note)
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    stats: BuildStats
+    state: BuildState
+    written: set[str] = field(default_factory=set)
+    index: VaultIndex | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def default_cache_dir(out: Path) -> Path:
+    return out.parent / f"{out.name}.vaultsite-cache"
+
+
+# -- stages ------------------------------------------------------------------------------------------
+def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
+               progress: Progress | None = None) -> list[Note]:
+    """Parse every note (in parallel); reuse the previous parse of a note whose bytes did not change."""
+    from generator.parallel import fork_map
+    from generator.parse import content_digest, without_tokens
+
+    parsed = state.parsed if state is not None else {}
+    slots: list[tuple[SourceFile, str, Note | None]] = []
+    todo: list[tuple[SourceFile, bytes]] = []
+    for src in vault.notes:
+        try:
+            data = src.abs.read_bytes()
+        except OSError as exc:
+            vault.diagnostics.append(warning("unreadable", f"cannot read note: {exc.strerror}",
+                                             src.rel))
+            continue
+        digest = content_digest(data)
+        prev = parsed.get(src.rel)
+        if prev is not None and prev[0] == digest:
+            slots.append((src, digest, prev[1]))
+        else:
+            slots.append((src, digest, None))
+            todo.append((src, data))
+    if progress:
+        progress("parse", 0, len(todo))
+
+    def parse_one(job: tuple[SourceFile, bytes]) -> Note:
+        note = _parse_safely(job[0], cfg, job[1])
+        return without_tokens(note)
+
+    if len(todo) >= 64:
+        fresh_notes = fork_map(parse_one, todo)
+    else:
+        fresh_notes = [_parse_safely(src, cfg, data) for src, data in todo]
+    done = {n.rel: n for n in fresh_notes}
+    notes: list[Note] = []
+    fresh: dict[str, tuple[str, Note]] = {}
+    for src, digest, note in slots:
+        note = note if note is not None else done[src.rel]
+        fresh[src.rel] = (digest, note)
+        notes.append(note)
+    if progress:
+        progress("parse", len(todo), len(todo))
+    if state is not None:
+        state.parsed = fresh
+    return notes
+
+
+def _parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
+    try:
+        return parse_note(src, cfg, data)
+    except Exception as exc:  # pragma: no cover - parse_note reports its own problems
+        from generator.model import NoteId
+
+        note_id = NoteId(src.rel[:-3])
+        return Note(source=src, id=note_id, title=note_id.rsplit("/", 1)[-1],
+                    text=data.decode("utf-8", "replace"),
+                    diagnostics=(warning("parse-failed", f"could not read the note: {exc}",
+                                         src.rel, 1),))
+
+
+def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
+    """Read and resolve everything, write nothing."""
+    t0 = time.perf_counter()
+    exclude = (out, default_cache_dir(out)) if out else ()
+    vault = discover_vault(cfg, exclude=exclude)
+    notes = read_notes(vault, cfg, None)
+    index = build_index(notes, vault.attachments, cfg)
+    diags = list(vault.diagnostics) + index.diagnostics
+    for note in notes:
+        if note.publish:
+            diags.extend(note.diagnostics)
+    stats = BuildStats(notes=len(notes), published=len(index.published),
+                       attachments=len(vault.attachments))
+    stats.seconds = time.perf_counter() - t0
+    return BuildResult(sort_diagnostics(diags), stats, BuildState(), index=index)
+
+
+def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_mode: str = "auto",
+          progress: Progress | None = None) -> BuildResult:
+    """Build the site into ``out``.  Raises ``OutputError`` when ``out`` cannot be used."""
+    from generator.emit import check_output, emit_site
+    from generator.sitebuild import SiteBuilder
+
+    out = Path(out)
+    check_output(out, cfg.vault)
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    cache_dir = Path(cfg.execute.cache_dir) if cfg.execute.cache_dir else default_cache_dir(out)
+    if not cache_dir.is_absolute():
+        cache_dir = cfg.vault / cache_dir
+    vault = discover_vault(cfg, exclude=(out, cache_dir))
+    timings["discover"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    state = state if state is not None else BuildState()
+    notes = read_notes(vault, cfg, state, progress)
+    timings["parse"] = time.perf_counter() - t
+    t = time.perf_counter()
+    index = build_index(notes, vault.attachments, cfg)
+    timings["index"] = time.perf_counter() - t
+    diags: list[Diagnostic] = list(vault.diagnostics) + index.diagnostics
+    for note in notes:
+        if note.publish:
+            diags.extend(note.diagnostics)
+    stats = BuildStats(notes=len(notes), published=len(index.published),
+                       attachments=len(vault.attachments))
+    t = time.perf_counter()
+    cells, exec_files = _execute(notes, index, cfg, cache_dir, exec_mode, stats, diags, progress)
+    timings["execute"] = time.perf_counter() - t
+    t = time.perf_counter()
+    builder = SiteBuilder(cfg, index, cells)
+    files, copies, render_diags = builder.build(progress)
+    files.update(exec_files)
+    diags.extend(render_diags)
+    timings["render"] = time.perf_counter() - t
+    t = time.perf_counter()
+    emitted = emit_site(out, files, copies)
+    timings["write"] = time.perf_counter() - t
+    stats.pages = builder.page_count
+    stats.written = len(emitted.written)
+    stats.deleted = len(emitted.deleted)
+    stats.seconds = time.perf_counter() - t0
+    stats.timings = timings
+    return BuildResult(sort_diagnostics(diags), stats, state, set(emitted.written), index)
+
+
+def _execute(notes: list[Note], index: VaultIndex, cfg: SiteConfig, cache_dir: Path,
+             exec_mode: str, stats: BuildStats, diags: list[Diagnostic],
+             progress: Progress | None) -> tuple[dict[str, dict[int, Any]], dict[str, bytes]]:
+    """Run the notes' code cells (in worker processes); returns views by note and by fence line."""
+    runnable = [n for n in notes if n.publish and n.cells]
+    if not runnable:
+        return {}, {}
+    try:
+        from generator.execute_bridge import run_cells
+    except ImportError:
+        return {}, {}
+    views, files, counts, reasons, exec_diags = run_cells(runnable, cfg, cache_dir, exec_mode)
+    stats.cells_ran, stats.cells_cached, stats.cells_failed = counts
+    stats.rerun_reasons = reasons
+    diags.extend(exec_diags)
+    return views, files
+
+
+def group_by_folder(notes: list[Note]) -> dict[str, list[Note]]:
+    out: dict[str, list[Note]] = defaultdict(list)
+    for n in notes:
+        out[n.folder].append(n)
+    return out

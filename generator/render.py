@@ -1,0 +1,309 @@
+"""Rendering a note's body: the context that markdown render rules call to resolve the vault.
+
+``RenderContext`` is pure: it reads the note, the index and execution results, and returns HTML.  What it
+touches on the way (notes consulted, names looked up, attachments used, embeds) is recorded so the
+pipeline can copy attachments and decide which pages an edit affects.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.token import Token
+
+from generator.diagnostics import Diagnostic, warning
+from generator.index import Resolution, VaultIndex
+from generator.model import Note, NoteId, SiteUrl, SourceFile
+from generator.urls import relative_href, root_prefix, slug_path
+
+IMAGE_EXT = {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"}
+AUDIO_EXT = {"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac"}
+VIDEO_EXT = {"mp4", "webm", "ogv", "mov", "mkv", "m4v"}
+MAX_EMBED_DEPTH = 6
+
+
+def attachment_url(att: SourceFile) -> SiteUrl:
+    """Attachments keep their vault path (folders slugged like notes), so names read as written."""
+    folder, _, name = att.rel.rpartition("/")
+    return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)
+
+
+def tag_url(tag: str) -> SiteUrl:
+    return SiteUrl(f"tags/{slug_path(tag.casefold())}.html")
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@dataclass
+class PageDeps:
+    """What a page's HTML depends on besides its own source."""
+
+    notes: set[NoteId] = field(default_factory=set)  # title/url/headings/blocks of these notes
+    embeds: set[NoteId] = field(default_factory=set)  # the content of these notes
+    names: set[str] = field(default_factory=set)  # link targets looked up (their resolution)
+    attachments: set[str] = field(default_factory=set)  # vault paths of attachments referenced
+    cells: bool = False
+
+
+class RenderContext:
+    def __init__(self, note: Note, index: VaultIndex, page_url: SiteUrl,
+                 cells: dict[int, Any] | None = None, *, stack: tuple[NoteId, ...] = (),
+                 deps: PageDeps | None = None, diagnostics: list[Diagnostic] | None = None):
+        self.note = note
+        self.index = index
+        self.page_url = page_url
+        self.cells = cells or {}
+        self.stack = stack or (note.id,)
+        self.deps = deps if deps is not None else PageDeps()
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.root = root_prefix(page_url)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _resolve(self, target: str) -> Resolution:
+        self.deps.names.add(target)
+        res = self.index.resolve(target, self.note)
+        if res.note is not None:
+            self.deps.notes.add(res.note.id)
+        return res
+
+    def href_to_note(self, note: Note, fragment: str | None = None) -> str:
+        url = self.index.urls[note.id]
+        if note.id == self.note.id and self.stack == (self.note.id,) and fragment:
+            return "#" + relative_href(url, url, fragment).split("#", 1)[1]
+        return relative_href(url, self.page_url, fragment)
+
+    def href_to_attachment(self, att: SourceFile) -> str:
+        self.deps.attachments.add(att.rel)
+        return relative_href(attachment_url(att), self.page_url)
+
+    def _fragment(self, target: Note, meta: dict[str, Any]) -> str | None:
+        if meta.get("block"):
+            block = self.index.find_block(target, meta["block"])
+            return f"^{block.id}" if block else None
+        anchor = meta.get("anchor") or ()
+        if anchor:
+            heading = self.index.find_heading(target, tuple(anchor))
+            return heading.anchor if heading else None
+        return None
+
+    def warn(self, code: str, message: str, line: int, col: int = 0,
+             hint: str | None = None) -> None:
+        self.diagnostics.append(warning(code, message, self.note.rel, line + 1, col + 1, hint))
+
+    # -- wikilinks ----------------------------------------------------------------------------
+    def render_wikilink(self, token: Token) -> str:
+        meta = token.meta
+        target = meta.get("target", "")
+        anchor = list(meta.get("anchor") or ())
+        block = meta.get("block")
+        text = meta.get("alias")
+        if not text:
+            shown = target[:-3] if target.lower().endswith(".md") else target
+            sub = (["^" + block] if block else anchor)
+            text = " > ".join([shown, *sub]) if shown else " > ".join(sub)
+        res = self._resolve(target)
+        if res.kind == "note" and res.note is not None:
+            href = self.href_to_note(res.note, self._fragment(res.note, meta))
+            return (f'<a class="internal-link" href="{esc(href)}" '
+                    f'data-note="{esc(self.index.urls[res.note.id])}">{esc(text)}</a>')
+        if res.kind == "attachment" and res.attachment is not None:
+            href = self.href_to_attachment(res.attachment)
+            return f'<a class="internal-link attachment-link" href="{esc(href)}">{esc(text)}</a>'
+        if res.kind == "unpublished":
+            return f'<span class="internal-link unpublished">{esc(text)}</span>'
+        return (f'<a class="internal-link broken" data-target="{esc(meta.get("raw") or target)}" '
+                f'title="{esc("Not found: " + target)}">{esc(text)}</a>')
+
+    # -- embeds ------------------------------------------------------------------------------------
+    def render_embed(self, token: Token) -> str:
+        meta = token.meta
+        target = meta.get("target", "")
+        res = self._resolve(target)
+        if res.kind == "attachment" and res.attachment is not None:
+            return self._embed_file(res.attachment, meta.get("alias"))
+        if res.kind == "note" and res.note is not None:
+            return self._embed_note(res.note, meta, token)
+        if res.kind == "unpublished":
+            return ""
+        raw = meta.get("raw") or f"![[{target}]]"
+        return (f'<span class="embed broken" data-target="{esc(target)}" '
+                f'title="{esc("Not found: " + target)}">{esc(raw)}</span>')
+
+    def _embed_file(self, att: SourceFile, spec: str | None) -> str:
+        src = self.href_to_attachment(att)
+        ext = att.rel.rsplit(".", 1)[-1].lower() if "." in att.rel else ""
+        name = posixpath.basename(att.rel)
+        alt, width, height = _size_spec(spec)
+        if ext in IMAGE_EXT:
+            dims = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
+            label = alt or name.rsplit(".", 1)[0]
+            return (f'<img class="embed-image" src="{esc(src)}" alt="{esc(label)}"{dims} '
+                    f'loading="lazy">')
+        if ext in AUDIO_EXT:
+            return (f'<audio class="embed-audio" controls preload="metadata" src="{esc(src)}">'
+                    f'<a href="{esc(src)}">{esc(name)}</a></audio>')
+        if ext in VIDEO_EXT:
+            dims = f' width="{width}"' if width else ""
+            return (f'<video class="embed-video" controls preload="metadata" src="{esc(src)}"{dims}>'
+                    f'<a href="{esc(src)}">{esc(name)}</a></video>')
+        if ext == "pdf":
+            return (f'<object class="embed-pdf" data="{esc(src)}" type="application/pdf">'
+                    f'<a href="{esc(src)}">{esc(name)}</a></object>')
+        return f'<a class="embed-file" href="{esc(src)}">{esc(name)}</a>'
+
+    def _embed_note(self, target: Note, meta: dict[str, Any], token: Token) -> str:
+        line, col = meta.get("line", 0), meta.get("col", 0)
+        label = target.title
+        if target.id in self.stack or len(self.stack) >= MAX_EMBED_DEPTH:
+            why = "embeds itself" if target.id in self.stack else "nests embeds too deeply"
+            chain = " → ".join([*self.stack, target.id])
+            self.warn("embed-cycle", f"embed of {target.rel} stopped: the chain {why} ({chain})",
+                      line, col, hint="remove one of the embeds in the chain")
+            return (f'<div class="embed-note embed-cycle" role="note">Embed of '
+                    f'<strong>{esc(label)}</strong> stopped here: it would repeat forever.</div>')
+        self.deps.embeds.add(target.id)
+        from generator.parse import tokens_for
+
+        tokens = tokens_for(target)
+        fragment = None
+        if meta.get("block"):
+            block = self.index.find_block(target, meta["block"])
+            tokens = _block_slice(tokens, meta["block"]) if block else []
+            fragment = f"^{block.id}" if block else None
+        elif meta.get("anchor"):
+            heading = self.index.find_heading(target, tuple(meta["anchor"]))
+            tokens = _section_slice(tokens, heading.anchor) if heading else []
+            fragment = heading.anchor if heading else None
+            if heading:
+                label = f"{target.title} › {heading.text}"
+        if not tokens:
+            return (f'<span class="embed broken">{esc(meta.get("raw") or target.title)}</span>')
+        inner = RenderContext(target, self.index, self.page_url, self.cells_for(target),
+                              stack=(*self.stack, target.id), deps=self.deps,
+                              diagnostics=self.diagnostics)
+        from generator.parse import markdown
+
+        md = markdown()
+        body = md.renderer.render(tokens, md.options, {"ctx": inner})
+        href = self.href_to_note(target, fragment)
+        return (f'<div class="embed-note" data-note="{esc(self.index.urls[target.id])}">'
+                f'<div class="embed-title"><a class="internal-link" href="{esc(href)}">'
+                f'{esc(label)}</a></div><div class="embed-content">{body}</div></div>')
+
+    def cells_for(self, note: Note) -> dict[int, Any]:
+        # Outputs of another note's cells are not shown in an embed; its code is.
+        return self.cells if note.id == self.note.id else {}
+
+    # -- tags and plain markdown links ---------------------------------------------------------------
+    def render_tag(self, token: Token) -> str:
+        tag = token.meta.get("tag", token.content)
+        href = relative_href(tag_url(tag), self.page_url)
+        return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
+
+    def render_md_href(self, href: str, token: Token) -> str | None:
+        return self._md_target(href, embed=False)
+
+    def render_md_src(self, src: str, token: Token) -> str | None:
+        return self._md_target(src, embed=True)
+
+    def _md_target(self, href: str, embed: bool) -> str | None:
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path or href.startswith(("/", "#")):
+            return None
+        path, frag = unquote(parts.path), unquote(parts.fragment)
+        res = self._resolve(path)
+        if res.kind == "note" and res.note is not None and not embed:
+            meta: dict[str, Any] = {}
+            if frag.startswith("^"):
+                meta["block"] = frag[1:]
+            elif frag:
+                meta["anchor"] = [p for p in frag.split("#") if p]
+            return self.href_to_note(res.note, self._fragment(res.note, meta))
+        if res.kind == "attachment" and res.attachment is not None:
+            return self.href_to_attachment(res.attachment)
+        return None
+
+    # -- code cells ---------------------------------------------------------------------------------
+    def code_cell(self, token: Token) -> Any:
+        if not token.map:
+            return None
+        view = self.cells.get(token.map[0])
+        if view is None:
+            return None
+        self.deps.cells = True
+        if "{{ROOT}}" in view.html:
+            view = _with_html(view, view.html.replace("{{ROOT}}", self.root))
+        return view
+
+
+def _with_html(view: Any, new_html: str) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(view, html=new_html)
+
+
+def _size_spec(spec: str | None) -> tuple[str, str, str]:
+    """``"300"`` / ``"300x200"`` / ``"alt text|300"`` -> (alt, width, height)."""
+    if not spec:
+        return "", "", ""
+    alt, width, height = "", "", ""
+    for part in spec.split("|"):
+        part = part.strip()
+        w, _, h = part.partition("x")
+        if w.isdigit() and (not h or h.isdigit()):
+            width, height = w, h
+        elif part:
+            alt = part
+    return alt, width, height
+
+
+def _section_slice(tokens: list[Token], anchor: str) -> list[Token]:
+    start = next((i for i, t in enumerate(tokens)
+                  if t.type == "heading_open" and t.attrGet("id") == anchor), None)
+    if start is None:
+        return []
+    level = int(tokens[start].tag[1])
+    end = len(tokens)
+    for j in range(start + 1, len(tokens)):
+        t = tokens[j]
+        if t.type == "heading_open" and int(t.tag[1]) <= level and t.level == tokens[start].level:
+            end = j
+            break
+    return tokens[start:end]
+
+
+def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
+    want = block_id.casefold()
+    for i, t in enumerate(tokens):
+        if t.meta and str(t.meta.get("block_id", "")).casefold() == want:
+            if t.nesting != 1:
+                return [t]
+            for j in range(i + 1, len(tokens)):
+                if tokens[j].level == t.level and tokens[j].nesting == -1:
+                    return tokens[i:j + 1]
+            return tokens[i:]
+    return []
+
+
+def render_body(note: Note, index: VaultIndex, page_url: SiteUrl,
+                cells: dict[int, Any] | None = None) -> tuple[str, PageDeps, list[Diagnostic]]:
+    """The HTML of a note's body, what it depended on, and render-time diagnostics."""
+    from generator.parse import markdown, tokens_for
+
+    md = markdown()
+    ctx = RenderContext(note, index, page_url, cells)
+    try:
+        body = md.renderer.render(tokens_for(note), md.options, {"ctx": ctx})
+    except Exception as exc:  # one bad note must not stop the site
+        ctx.diagnostics.append(warning(
+            "render-failed", f"could not render the note ({type(exc).__name__}: {exc}); "
+            "its text is shown as written", note.rel, 1, hint="please report this note"))
+        body = f'<pre class="render-failed">{esc(note.text)}</pre>'
+    return body, ctx.deps, ctx.diagnostics

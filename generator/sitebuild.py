@@ -1,0 +1,270 @@
+"""Render every page of the site into bytes: notes, tags, folders, home, graph, 404, data, assets.
+
+Pure with respect to the output folder: it returns ``files`` (site path -> bytes) and ``copies``
+(site path -> vault file to copy); ``emit.py`` writes them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic
+from generator.index import VaultIndex
+from generator.model import Note, SiteUrl
+from generator.render import attachment_url, render_body, tag_url
+from generator.urls import relative_href, root_prefix, slug_path
+
+Progress = Callable[[str, int, int], None]
+
+
+def folder_url(folder: str) -> SiteUrl:
+    return SiteUrl(f"{slug_path(folder)}/index.html")
+
+
+class SiteBuilder:
+    def __init__(self, cfg: SiteConfig, index: VaultIndex, cells: dict[str, dict[int, Any]]):
+        from generator import templating
+
+        self.cfg = cfg
+        self.index = index
+        self.cells = cells
+        self.tpl = templating
+        override = cfg.vault / cfg.templates_dir
+        self.env = templating.make_environment([override] if override.is_dir() else [])
+        self.site = templating.SiteInfo(
+            title=cfg.title, lang=cfg.language, description=cfg.description,
+            base_url=cfg.site_url or None, extra_css=("_assets/highlight.css",),
+            graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags)
+        self.notes = sorted(index.published.values(), key=lambda n: n.rel)
+        self.folders = self._folders()
+        self.nav = templating.build_nav(
+            ((n.folder, n.title, index.urls[n.id]) for n in self.notes if n is not index.home),
+            {f: folder_url(f) for f in self.folders})
+        self.page_count = 0
+        self.files: dict[str, bytes] = {}
+        self.copies: dict[str, Path] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.bodies: dict[str, str] = {}
+
+    def _folders(self) -> list[str]:
+        folders: set[str] = set()
+        for n in self.notes:
+            f = n.folder
+            while f:
+                folders.add(f)
+                f = f.rsplit("/", 1)[0] if "/" in f else ""
+        return sorted(folders)
+
+    # -- the whole site -----------------------------------------------------------------------------
+    def build(self, progress: Progress | None = None):
+        from generator.parallel import fork_map
+
+        if progress:
+            progress("render", 0, len(self.notes))
+        for files, copies, diags, (note_id, preview) in fork_map(self._render_note, self.notes):
+            self.files.update(files)
+            self.page_count += len(files)
+            self.copies.update(copies)
+            self.diagnostics.extend(diags)
+            self.bodies[note_id] = preview
+        if progress:
+            progress("render", len(self.notes), len(self.notes))
+        self._tag_pages()
+        self._folder_pages()
+        if self.index.home is None:
+            self._home_page(None)
+        self._simple_page("graph", "Graph", SiteUrl("graph.html"))
+        self._simple_page("404", "Page not found", SiteUrl("404.html"))
+        self._data_files()
+        self._assets()
+        self._publish_files()
+        return self.files, self.copies, self.diagnostics
+
+    def _emit_page(self, url: str, html: str) -> None:
+        self.files[url] = html.encode("utf-8")
+        self.page_count += 1
+
+    # -- notes -----------------------------------------------------------------------------------------
+    def _render_note(self, note: Note):
+        """One note's page (runs in a worker): files, attachment copies, diagnostics, preview."""
+        from generator.site.previews import cut_html
+
+        tpl = self.tpl
+        url = self.index.urls[note.id]
+        body, deps, diags = render_body(note, self.index, url, self.cells.get(note.id))
+        copies = {}
+        for rel in sorted(deps.attachments):
+            att = self.index.attachments[rel]
+            copies[attachment_url(att)] = att.abs
+        preview = (note.id, cut_html(body))
+        if note is self.index.home or (self.index.home and note.id == self.index.home.id):
+            return {url: self._home_html(note, body)}, copies, diags, preview
+        ctx = tpl.PageContext(
+            kind="note", title=note.title, url=url, root=root_prefix(url), source=note.rel,
+            content_html=body, date=note.date, description=note.summary,
+            tags=self._tag_items(note, url), aliases=note.aliases,
+            toc=tuple(tpl.TocItem(h.level, h.text, "#" + relative_href(url, url, h.anchor)
+                                  .split("#", 1)[1]) for h in note.headings),
+            backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
+            canonical=self._canonical(url))
+        html = tpl.render_page(self.env, ctx, self.site, self.nav)
+        return {url: html.encode("utf-8")}, copies, diags, preview
+
+    def _canonical(self, url: str) -> str | None:
+        if not self.cfg.site_url:
+            return None
+        return f"{self.cfg.site_url}/{url}"
+
+    def _tag_items(self, note: Note, url: str) -> tuple:
+        out = []
+        for tag in note.tags:
+            info = self.index.tags.get(tag.casefold())
+            out.append(self.tpl.TagItem(tag, relative_href(tag_url(tag), url),
+                                        len(info.notes) if info else 0))
+        return tuple(out)
+
+    def _link_item(self, note: Note, from_url: str):
+        return self.tpl.LinkItem(note.title, relative_href(self.index.urls[note.id], from_url),
+                                 note.folder, note.date, note.summary)
+
+    def _backlinks(self, note: Note, url: str) -> tuple:
+        sources = [self.index.notes[i] for i in self.index.backlinks.get(note.id, [])]
+        return tuple(self._link_item(n, url) for n in sorted(sources, key=lambda n: n.title.casefold()))
+
+    def _crumbs(self, folder: str, url: str) -> tuple:
+        crumbs = [self.tpl.Crumb(self.cfg.title, relative_href("index.html", url))]
+        path = ""
+        for part in [p for p in folder.split("/") if p]:
+            path = f"{path}/{part}" if path else part
+            crumbs.append(self.tpl.Crumb(part, relative_href(folder_url(path), url)))
+        return tuple(crumbs)
+
+    # -- listings ------------------------------------------------------------------------------------------
+    def _sorted_listing(self, notes: list[Note], url: str) -> tuple:
+        notes = sorted(notes, key=lambda n: (n.title.casefold(), n.rel))
+        return tuple(self._link_item(n, url) for n in notes)
+
+    def _tag_pages(self) -> None:
+        tags = self.index.tags
+        children: dict[str, list[str]] = defaultdict(list)
+        for key in tags:
+            if "/" in key:
+                children[key.rsplit("/", 1)[0]].append(key)
+        for key, info in sorted(tags.items()):
+            url = tag_url(info.name)
+            notes = [self.index.notes[i] for i in info.notes]
+            kids = tuple(self.tpl.LinkItem("#" + tags[k].name, relative_href(tag_url(tags[k].name),
+                                                                              url))
+                         for k in sorted(children.get(key, [])))
+            ctx = self.tpl.PageContext(
+                kind="tag", title=f"#{info.name}", url=url, root=root_prefix(url),
+                listing=self._sorted_listing(notes, url), folders=kids,
+                breadcrumbs=(self.tpl.Crumb(self.cfg.title, relative_href("index.html", url)),
+                             self.tpl.Crumb("Tags", relative_href("tags/index.html", url))))
+            self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+        url = SiteUrl("tags/index.html")
+        top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(tag_url(info.name), url),
+                                      description=f"{len(info.notes)} notes")
+                    for key, info in sorted(tags.items()) if "/" not in key)
+        ctx = self.tpl.PageContext(kind="tag", title="Tags", url=url, root=root_prefix(url),
+                                   folders=top)
+        self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+
+    def _folder_pages(self) -> None:
+        by_folder: dict[str, list[Note]] = defaultdict(list)
+        for n in self.notes:
+            by_folder[n.folder].append(n)
+        for folder in self.folders:
+            url = folder_url(folder)
+            subs = [f for f in self.folders if posixpath.dirname(f) == folder]
+            ctx = self.tpl.PageContext(
+                kind="folder", title=folder.rsplit("/", 1)[-1], url=url, root=root_prefix(url),
+                listing=self._sorted_listing(by_folder.get(folder, []), url),
+                folders=tuple(self.tpl.LinkItem(f.rsplit("/", 1)[-1],
+                                                relative_href(folder_url(f), url)) for f in subs),
+                breadcrumbs=self._crumbs(posixpath.dirname(folder), url))
+            self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+
+    def _home_page(self, note: Note | None, body: str = "") -> None:
+        self._emit_page("index.html", self._home_html(note, body).decode("utf-8"))
+
+    def _home_html(self, note: Note | None, body: str = "") -> bytes:
+        url = SiteUrl("index.html")
+        dated = sorted((n for n in self.notes if n.date and (note is None or n.id != note.id)),
+                       key=lambda n: (n.date, n.rel), reverse=True)[: self.cfg.recent_notes]
+        top = [f for f in self.folders if "/" not in f]
+        ctx = self.tpl.PageContext(
+            kind="index", title=note.title if note else self.cfg.title, url=url, root="",
+            source=note.rel if note else None, content_html=body,
+            description=(note.summary if note else self.cfg.description),
+            tags=self._tag_items(note, url) if note else (),
+            backlinks=self._backlinks(note, url) if note else (),
+            toc=tuple(self.tpl.TocItem(h.level, h.text, "#" + h.anchor)
+                      for h in note.headings) if note else (),
+            recent=tuple(self._link_item(n, url) for n in dated),
+            folders=tuple(self.tpl.LinkItem(f, relative_href(folder_url(f), url)) for f in top),
+            listing=() if note else self._sorted_listing(
+                [n for n in self.notes if not n.folder], url),
+            canonical=self._canonical(url))
+        return self.tpl.render_page(self.env, ctx, self.site, self.nav).encode("utf-8")
+
+    def _simple_page(self, kind: str, title: str, url: SiteUrl) -> None:
+        ctx = self.tpl.PageContext(kind=kind, title=title, url=url, root=root_prefix(url))
+        self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+
+    # -- data, assets, publishing ----------------------------------------------------------------------
+    def _site_notes(self) -> list:
+        from generator.site import SiteNote
+
+        out = []
+        for n in self.notes:
+            url = self.index.urls[n.id]
+            out.append(SiteNote(
+                id=n.id, title=n.title, url=url, folder=n.folder, aliases=n.aliases,
+                headings=tuple((h.text, h.anchor) for h in n.headings), tags=n.tags,
+                date=n.date, summary=n.summary, plain_text=n.plain_text,
+                links=tuple(self.index.urls[t] for t in self.index.outlinks.get(n.id, [])
+                            if t in self.index.urls),
+                preview_html=self.bodies.get(n.id, "")))
+        return out
+
+    def _data_files(self) -> None:
+        from generator.site import site_data_files
+
+        self.files.update(site_data_files(self._site_notes(), lambda t: tag_url(t)))
+
+    def _assets(self) -> None:
+        static = self.tpl.default_template_dir() / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    rel = path.relative_to(static).as_posix()
+                    self.files[f"_assets/{rel}"] = path.read_bytes()
+        override = self.cfg.vault / self.cfg.templates_dir / "static"
+        if override.is_dir():
+            for path in sorted(override.rglob("*")):
+                if path.is_file():
+                    self.files[f"_assets/{path.relative_to(override).as_posix()}"] = \
+                        path.read_bytes()
+        try:
+            from generator.markdown import pygments_css
+
+            self.files["_assets/highlight.css"] = pygments_css().encode("utf-8")
+        except ImportError:
+            self.files["_assets/highlight.css"] = b""
+
+    def _publish_files(self) -> None:
+        from generator.publish import FeedEntry, SitemapEntry, publish_files
+
+        pages = [SitemapEntry(self.index.urls[n.id], n.date) for n in self.notes]
+        entries = [FeedEntry(n.title, self.index.urls[n.id], n.date, n.summary)
+                   for n in self.notes if n.date]
+        self.files.update(publish_files(
+            site_url=self.cfg.site_url or None, title=self.cfg.title, pages=pages,
+            entries=entries, cname=self.cfg.cname or None, feed_limit=self.cfg.feed_entries,
+            description=self.cfg.description))

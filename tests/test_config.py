@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+
+from generator.config import ConfigError, load_config
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_config_file(tmp_path):
+    cfg = load_config(tmp_path)
+    assert cfg.title == "My notes"
+    assert cfg.mounts == ()
+    assert cfg.execute.timeout == 30.0
+
+
+def test_every_documented_key_is_read(tmp_path):
+    (tmp_path / "att").mkdir()
+    write(tmp_path / "v" / "vaultsite.toml", """
+title = "T"
+description = "D"
+language = "fr"
+site_url = "https://example.org/notes/"
+cname = "notes.example.org"
+mounts = { Attachments = "../att" }
+ignore = ["Private/**"]
+templates_dir = "_tpl"
+header_date_formats = ["%Y.%m.%d"]
+date_display = "%d %b %Y"
+home = "Start"
+recent_notes = 3
+graph_depth = 2
+graph_tags = true
+feed_entries = 5
+[execute]
+enabled = false
+run_plain_python = true
+timeout = 5
+workers = 1
+cache_dir = "../cache"
+defaults = { fig-dpi = 100 }
+""")
+    cfg = load_config(tmp_path / "v")
+    assert cfg.title == "T" and cfg.language == "fr"
+    assert cfg.site_url == "https://example.org/notes"
+    assert cfg.mounts == (("Attachments", (tmp_path / "att").resolve()),)
+    assert cfg.ignore == ("Private/**",)
+    assert cfg.recent_notes == 3 and cfg.graph_depth == 2 and cfg.graph_tags is True
+    assert cfg.execute.enabled is False and cfg.execute.timeout == 5.0
+    assert cfg.execute.defaults == {"fig-dpi": 100}
+
+
+@pytest.mark.parametrize("text, key", [
+    ('titel = "x"\n', "titel"),
+    ('[execute]\ntimeot = 3\n', "execute.timeot"),
+])
+def test_unknown_keys_are_errors_that_name_the_key(tmp_path, text, key):
+    write(tmp_path / "vaultsite.toml", text)
+    with pytest.raises(ConfigError, match=f"unknown key `{key}`"):
+        load_config(tmp_path)
+
+
+def test_wrong_types_name_the_key(tmp_path):
+    write(tmp_path / "vaultsite.toml", 'recent_notes = "ten"\n')
+    with pytest.raises(ConfigError, match="recent_notes"):
+        load_config(tmp_path)
+
+
+def test_mount_must_exist(tmp_path):
+    write(tmp_path / "vaultsite.toml", 'mounts = { A = "../nope" }\n')
+    with pytest.raises(ConfigError, match="mounts.A"):
+        load_config(tmp_path)
