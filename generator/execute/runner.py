@@ -1,0 +1,235 @@
+"""``run_notes``: the cache check, the worker pool and the views the renderer places in pages."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, Severity, Span
+from generator.execute.cache import ExecCache, FileDigests, Lookup, package_versions
+from generator.execute.cells import CodeCell
+from generator.execute.config import ExecConfig
+from generator.execute.outputs import asset_names, cell_diagnostic, cell_html, externalize
+from generator.execute.pool import RunOutcome, generator_path, run_payloads
+
+
+@dataclass(frozen=True)
+class NoteJob:
+    """One note whose cells should run.  ``cells`` come from ``find_cells`` for this note."""
+
+    rel: str  # vault-relative path of the note file, forward slashes ("Projects/A.md")
+    path: Path  # absolute path of the note file
+    vault_root: Path  # absolute path of the vault
+    cells: tuple[CodeCell, ...]
+
+
+@dataclass(frozen=True)
+class CellView:
+    """What the fence render rule needs: show the code?  What HTML follows it?  Which files?"""
+
+    show_code: bool
+    html: str  # outputs, placed right after the code; image srcs start with "{{ROOT}}"
+    assets: dict[str, bytes] = field(default_factory=dict)  # "_exec/<sha>.png" -> bytes
+    code: str = ""  # the code to show: the fence content without its "#|" option lines
+    lang: str = "python"  # highlight as this language (a ```{python} fence is python)
+
+
+@dataclass(frozen=True)
+class NoteExecResult:
+    rel: str
+    views: dict[int, CellView]  # by token index of the fence (CodeCell.token_index)
+    views_by_line: dict[int, CellView]  # by 0-based line of the opening fence (token.map[0])
+    ran: int = 0  # cells executed in this build
+    cached: int = 0  # cells whose outputs came from the cache
+    failed: int = 0  # cells that raised, timed out or killed their interpreter (ran or cached)
+    not_run: int = 0  # runnable cells without output (--no-exec and no cache, or after a crash)
+    reason: str | None = None  # why the note ran ("no cache", "data/x.csv changed", "--rerun")
+    diagnostics: tuple[Diagnostic, ...] = ()
+    seconds: float = 0.0  # wall time of the note's worker
+
+    def view_for(self, token: object) -> CellView | None:
+        """The view of a fence token (matched by its opening line), or None if it is no cell."""
+        fence_map = getattr(token, "map", None)
+        return self.views_by_line.get(fence_map[0]) if fence_map else None
+
+
+Progress = Callable[[str, NoteExecResult], None]
+
+
+def run_notes(jobs: list[NoteJob], cfg: ExecConfig,
+              progress: Progress | None = None) -> dict[str, NoteExecResult]:
+    """Run (or fetch from the cache) the cells of each note; never runs user code in this process.
+
+    Notes whose cache entry is valid are answered from it; the others run in parallel in fresh
+    worker processes, ``cfg.worker_count`` at a time.  ``progress(rel, result)`` is called as each
+    note is done.  Results are keyed by ``NoteJob.rel``.
+    """
+    cache = ExecCache(cfg.cache_dir)
+    digests: dict[Path, FileDigests] = {}
+    results: dict[str, NoteExecResult] = {}
+    queued: list[tuple[NoteJob, list[CodeCell], str]] = []
+
+    def finish(result: NoteExecResult) -> None:
+        results[result.rel] = result
+        if progress is not None:
+            progress(result.rel, result)
+
+    for job in jobs:
+        files = digests.setdefault(job.vault_root, FileDigests(job.vault_root))
+        live = [c for c in job.cells if c.options.eval]
+        if not live:
+            finish(_assemble(job, {}, None, None))
+            continue
+        look = (Lookup(None, "--rerun", False) if cfg.rerun and cfg.enabled
+                else cache.lookup(job.rel, live, files))
+        cached = _cached_records(cache, look) if look.code_matches else None
+        if look.reason is None and cached is not None:
+            finish(_assemble(job, cached[0], None, cached[1], from_cache=True))
+        elif not cfg.enabled:
+            finish(_without_running(job, look, cached))
+        else:
+            reason = look.reason or "cached figures missing"
+            queued.append((job, live, reason))
+
+    payloads = [_payload(job, live) for job, live, _ in queued]
+
+    def done(index: int, outcome: RunOutcome) -> None:
+        job, live, reason = queued[index]
+        finish(_store(cache, digests[job.vault_root], job, live, outcome, reason))
+
+    if payloads:
+        run_payloads(payloads, cfg.worker_count, tuple(cfg.preload), done)
+    return {job.rel: results[job.rel] for job in jobs if job.rel in results}
+
+
+def _payload(job: NoteJob, live: list[CodeCell]) -> dict:
+    last = max(c.line + c.code.count("\n") for c in live)
+    lines = [""] * (last + 1)
+    for cell in live:
+        for offset, text in enumerate(cell.code.split("\n")):
+            lines[cell.line - 1 + offset] = text
+    return {
+        "rel": job.rel, "vault_root": os.path.realpath(job.vault_root),
+        "folder": posixpath.dirname(job.rel), "generator_path": generator_path(),
+        "source": "\n".join(lines) + "\n",
+        "cells": [{"code": c.code, "line": c.line, "options": c.options.to_dict()} for c in live],
+    }
+
+
+def _store(cache: ExecCache, files: FileDigests, job: NoteJob, live: list[CodeCell],
+           outcome: RunOutcome, reason: str) -> NoteExecResult:
+    records, assets = [], {}
+    for record in outcome.records:
+        record, found = externalize(record)
+        records.append(record)
+        assets.update(found)
+    deps = set(outcome.reads) - {job.rel}
+    folder = posixpath.dirname(job.rel)
+    for cell in live:
+        for dep in cell.options.deps:
+            path = dep[1:] if dep.startswith("/") else posixpath.join(folder, dep)
+            deps.add(posixpath.normpath(path))
+    recorded = {rel: files.digest(rel) for rel in sorted(deps)}
+    cache.store(job.rel, live, records, recorded, package_versions(outcome.imports), assets)
+    by_index = {cell.index: rec for cell, rec in zip(live, records, strict=True)}
+    return _assemble(job, by_index, reason, assets, seconds=outcome.seconds)
+
+
+def _cached_records(cache: ExecCache, look: Lookup) -> tuple[dict, dict[str, bytes]] | None:
+    manifest = look.manifest or {}
+    records = manifest.get("records")
+    if records is None:
+        return None
+    assets = {}
+    for record in records:
+        for name in asset_names(record):
+            data = cache.read_asset(name)
+            if data is None:
+                return None
+            assets[name] = data
+    return dict(enumerate(records)), assets
+
+
+def _without_running(job: NoteJob, look: Lookup, cached: tuple | None) -> NoteExecResult:
+    """--no-exec: stale outputs of the same code are better than none; otherwise say so."""
+    if cached is not None:
+        result = _assemble(job, cached[0], None, cached[1], from_cache=True)
+        note = Diagnostic(Severity.INFO, "exec-stale", f"showing outputs of an earlier run "
+                          f"although {look.reason} (built with --no-exec)", Span(job.rel, 0, 0))
+        return _with(result, diagnostics=result.diagnostics + (note,))
+    return _assemble(job, {}, None, None, not_run="built with --no-exec")
+
+
+def _with(result: NoteExecResult, **changes: object) -> NoteExecResult:
+    from dataclasses import replace
+
+    return replace(result, **changes)
+
+
+def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
+              assets: dict[str, bytes] | None, *, from_cache: bool = False,
+              not_run: str | None = None, seconds: float = 0.0) -> NoteExecResult:
+    assets = assets or {}
+    views: dict[int, CellView] = {}
+    by_line: dict[int, CellView] = {}
+    diags = [d for cell in job.cells for d in cell.diagnostics]
+    ran = cached = failed = skipped = 0
+    live_index = 0
+    crashed_at: int | None = None
+    for cell in job.cells:
+        if not cell.options.eval:
+            html, record = "", None
+        else:
+            record = records.get(live_index)
+            live_index += 1
+            why = not_run
+            if record is None and why is None:
+                why = (f"the interpreter died in the cell at line {crashed_at}" if crashed_at
+                       else "an earlier cell stopped the note")
+            html = cell_html(cell, record, why)
+            if record is None:
+                skipped += 1
+            else:
+                cached += from_cache
+                ran += not from_cache
+                if record.get("error"):
+                    failed += 1
+                    if record["error"]["kind"] in ("crash", "timeout") and crashed_at is None:
+                        crashed_at = record["error"]["line"]
+                diag = cell_diagnostic(cell, record, job.rel)
+                if diag:
+                    diags.append(diag)
+        own = {name: assets[name] for name in asset_names(record) if name in assets}
+        view = CellView(show_code=cell.options.echo, html=html, assets=own,
+                        code=cell.display_code, lang=cell.lang)
+        views[cell.token_index] = view
+        by_line[cell.fence_line] = view
+    return NoteExecResult(rel=job.rel, views=views, views_by_line=by_line, ran=ran,
+                          cached=cached, failed=failed, not_run=skipped, reason=reason,
+                          diagnostics=tuple(diags), seconds=seconds)
+
+
+@dataclass(frozen=True)
+class ExecSummary:
+    ran: int
+    cached: int
+    failed: int
+    not_run: int
+    reruns: tuple[tuple[str, str], ...]  # (note, why it ran)
+
+    def format(self) -> str:
+        head = (f"code cells: {self.ran} ran, {self.cached} from cache, {self.failed} failed"
+                + (f", {self.not_run} not run" if self.not_run else ""))
+        return "\n".join([head] + [f"  ran {rel}: {why}" for rel, why in self.reruns])
+
+
+def summarize(results: dict[str, NoteExecResult]) -> ExecSummary:
+    """Totals for the build summary, and why each note that ran had to."""
+    values = [results[k] for k in sorted(results)]
+    return ExecSummary(
+        ran=sum(r.ran for r in values), cached=sum(r.cached for r in values),
+        failed=sum(r.failed for r in values), not_run=sum(r.not_run for r in values),
+        reruns=tuple((r.rel, r.reason) for r in values if r.reason))

@@ -1,0 +1,469 @@
+"""The worker side: a warm template process ("zygote") that forks one fresh child per note.
+
+Run as a script by ``pool.py`` (``python worker.py CTRL_FD PRELOAD_JSON``), never imported by the
+build process except for its constants.  Only the standard library is imported at the top, so the
+template's warm state is exactly the preloaded modules.
+
+Protocol.  The control socket (SOCK_SEQPACKET) carries, from the build: ``job id`` + one socket fd
+(SCM_RIGHTS); to the build: pickled ``("forked", id, pid)`` and ``("exited", id, status)``.  Each
+child talks over its own socket with ``multiprocessing.connection.Connection`` framing: it receives
+one job dict, sends ``("start", i, fd_offset)`` before and ``("cell", i, record)`` after each cell,
+then ``("end", info)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import faulthandler
+import io
+import json
+import linecache
+import os
+import pickle
+import select
+import shutil
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+import types
+from multiprocessing.connection import Connection
+
+WORKER_FILE = os.path.abspath(__file__)
+_NOTE_FILE = [""]  # the note's vault path: the file name user code is compiled under
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+# ----------------------------------------------------------------------------- the template
+
+def zygote_main(ctrl_fd: int, preload: list[str]) -> None:
+    ctrl = socket.socket(fileno=ctrl_fd)
+    _preload(preload)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and kills us
+    children: dict[int, tuple[int, int]] = {}  # pidfd -> (job id, pid)
+    while True:
+        readable, _, _ = select.select([ctrl, *children], [], [])
+        for item in readable:
+            if item is ctrl:
+                try:
+                    data, fds, _flags, _addr = socket.recv_fds(ctrl, 64, 1)
+                except OSError:
+                    data, fds = b"", []
+                if not data:  # the build went away
+                    os._exit(0)
+                job_id = struct.unpack("!Q", data[:8])[0]
+                pid = os.fork()
+                if pid == 0:
+                    ctrl.close()
+                    for pidfd in children:
+                        os.close(pidfd)
+                    _child_main(fds[0])  # never returns
+                os.close(fds[0])
+                children[os.pidfd_open(pid)] = (job_id, pid)
+                ctrl.send(pickle.dumps(("forked", job_id, pid)))
+            else:
+                job_id, pid = children.pop(item)
+                os.close(item)
+                _, status = os.waitpid(pid, 0)
+                ctrl.send(pickle.dumps(("exited", job_id, os.waitstatus_to_exitcode(status))))
+
+
+def _preload(names: list[str]) -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    for name in names:
+        try:
+            __import__(name)
+        except Exception:  # noqa: BLE001 - a missing optional package only costs warmth
+            continue
+    if "matplotlib" in sys.modules:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure()  # warm the font cache and the PNG/SVG writers
+        fig.gca().plot([0, 1], [0, 1])
+        fig.gca().set_title("warm")
+        fig.savefig(io.BytesIO(), format="png")
+        fig.savefig(io.BytesIO(), format="svg")
+        plt.close("all")
+
+
+# ----------------------------------------------------------------------------- one note
+
+class CellTimeout(BaseException):
+    """Raised inside user code when a cell runs past its timeout."""
+
+
+def _child_main(fd: int) -> None:
+    code = 0
+    try:
+        conn = Connection(fd)
+        job = conn.recv()
+        _run_job(conn, job)
+    except BaseException:  # noqa: BLE001 - a broken worker must still exit
+        traceback.print_exc()
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _run_job(conn: Connection, job: dict) -> None:
+    os.setpgrp()  # the build kills the whole group on a hard timeout
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    capture = os.open(job["capture"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(capture, 1)
+    os.dup2(capture, 2)
+    sys.stdin = open(os.devnull)  # noqa: SIM115 - input() raises EOFError instead of hanging
+    faulthandler.enable(file=sys.__stderr__ if sys.__stderr__ else None, all_threads=False)
+    workdir = _mirror(job["vault_root"], job["overlay"], job["folder"])
+    os.chdir(workdir)
+    sys.path[:] = [workdir] + [p for p in sys.path if p and os.path.abspath(p) not in
+                               (os.path.dirname(WORKER_FILE), job["generator_path"])]
+    sys.argv = [job["rel"]]
+    baseline = {name.partition(".")[0] for name in sys.modules}
+    main = types.ModuleType("__main__")
+    main.__dict__["__builtins__"] = builtins
+    sys.modules["__main__"] = main
+    _NOTE_FILE[0] = job["rel"]
+    linecache.cache[job["rel"]] = (len(job["source"]), None, job["source"].splitlines(True),
+                                   job["rel"])
+    guard = _Guard(os.path.realpath(job["vault_root"]), os.path.realpath(job["overlay"]))
+    sys.addaudithook(guard)
+    runner = _CellRunner(job, main.__dict__, job["capture"])
+    for i, cell in enumerate(job["cells"]):
+        conn.send(("start", i, runner.fd_offset))
+        conn.send(("cell", i, runner.run(cell)))
+    imported = {name.partition(".")[0] for name in sys.modules} - baseline
+    conn.send(("end", {"reads": sorted(guard.reads), "imports": sorted(imported | runner.imports)}))
+    sys.stdout.flush()
+
+
+def _mirror(vault_root: str, overlay: str, folder: str) -> str:
+    """A copy of the vault made of real folders and symlinks to files; returns the note's folder.
+
+    Reads through the symlinks reach the vault; writes replace the symlink first (see ``_Guard``),
+    so nothing the code writes lands in the vault.  Dot-folders (.obsidian, .git) are left out.
+    """
+    root = os.path.realpath(vault_root)
+    for src_dir, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(src_dir, root)
+        dst_dir = overlay if rel == "." else os.path.join(overlay, rel)
+        os.makedirs(dst_dir, exist_ok=True)
+        for name in files:
+            if not name.startswith("."):
+                os.symlink(os.path.join(src_dir, name), os.path.join(dst_dir, name))
+    workdir = os.path.join(overlay, folder) if folder else overlay
+    os.makedirs(workdir, exist_ok=True)
+    return workdir
+
+
+class _Guard:
+    """Audit hook: records files read from the vault and keeps writes out of it."""
+
+    def __init__(self, vault: str, overlay: str) -> None:
+        self.vault = vault + os.sep
+        self.overlay = overlay + os.sep
+        self.reads: set[str] = set()
+        self.busy = False
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if self.busy:
+            return
+        if event == "open":
+            path, mode, flags = args
+            if isinstance(path, int) or path is None:
+                return
+            writing = (any(c in mode for c in "wax+") if isinstance(mode, str)
+                       else bool(flags & _WRITE_FLAGS))
+            self.busy = True
+            try:
+                if writing:
+                    self._protect(path, keep=not (isinstance(mode, str) and "w" in mode))
+                else:
+                    self._record(path)
+            finally:
+                self.busy = False
+        elif event in _MUTATING:
+            self.busy = True
+            try:
+                for path in _MUTATING[event](args):
+                    self._protect(path, keep=event in _FOLLOWING, follow=event in _FOLLOWING)
+            finally:
+                self.busy = False
+
+    def _record(self, path: object) -> None:
+        try:
+            real = os.path.realpath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return
+        if real.startswith(self.vault):
+            self.reads.add(real[len(self.vault):].replace(os.sep, "/"))
+
+    def _protect(self, path: object, keep: bool, follow: bool = True) -> None:
+        try:
+            path = os.path.abspath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return
+        if path.startswith(self.overlay) and os.path.islink(path):
+            if not follow:
+                return  # removing or renaming the link itself is harmless
+            target = os.path.realpath(path)
+            if target.startswith(self.vault):  # copy on write: the vault file stays untouched
+                os.unlink(path)
+                if keep:
+                    shutil.copyfile(target, path)
+            return
+        where = os.path.realpath(os.path.dirname(path))
+        if (where + os.sep).startswith(self.vault) or where + os.sep == self.vault:
+            raise PermissionError(f"vaultsite: code may not change files in the vault ({path}); "
+                                  "use a relative path to write into the working folder")
+
+
+def _one(args: tuple) -> list:
+    return [args[0]]
+
+
+_MUTATING = {
+    "os.remove": _one, "os.rmdir": _one, "os.mkdir": _one, "os.truncate": _one,
+    "os.chmod": _one, "os.chown": _one, "os.utime": _one, "shutil.rmtree": _one,
+    "os.rename": lambda a: [a[0], a[1]], "os.link": lambda a: [a[1]],
+    "os.symlink": lambda a: [a[1]],
+}
+_FOLLOWING = frozenset({"os.truncate", "os.chmod", "os.chown", "os.utime"})
+
+
+class _Stream(io.TextIOBase):
+    """sys.stdout / sys.stderr of user code: chunks go into the cell's ordered output list."""
+
+    def __init__(self, name: str, outputs: list) -> None:
+        self.name_ = name
+        self.outputs = outputs
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text:
+            if self.outputs and self.outputs[-1][0] == self.name_:
+                self.outputs[-1] = (self.name_, self.outputs[-1][1] + text)
+            else:
+                self.outputs.append((self.name_, text))
+        return len(text)
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _CellRunner:
+    def __init__(self, job: dict, namespace: dict, capture: str) -> None:
+        self.job = job
+        self.ns = namespace
+        self.capture = capture
+        self.fd_offset = 0
+        self.imports: set[str] = set()
+        self.outputs: list = []
+        self.figure_count = 0
+        self.opts: dict = {}
+        self.default_figsize = None
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.show = self._show
+            self.default_figsize = tuple(plt.rcParams["figure.figsize"])
+
+    def run(self, cell: dict) -> dict:
+        self.outputs = []
+        self.opts = cell["options"]
+        self._figure_defaults()
+        started = time.perf_counter()
+        error = None
+        sys.stdout, sys.stderr = _Stream("stdout", self.outputs), _Stream("stderr", self.outputs)
+        try:
+            error = self._execute(cell)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        self._flush_figures()
+        self._collect_fd_output()
+        return {"outputs": self.outputs, "error": error,
+                "seconds": round(time.perf_counter() - started, 4)}
+
+    def _execute(self, cell: dict) -> dict | None:
+        rel = self.job["rel"]
+        source = "\n" * (cell["line"] - 1) + cell["code"]
+        try:
+            tree = ast.parse(source, rel)
+        except SyntaxError as exc:
+            return _error_record("exception", exc, cell["line"])
+        self.imports |= _static_imports(tree)
+        last = None
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not cell["code"].rstrip(
+                ).endswith(";"):
+            last = ast.Expression(tree.body.pop().value)
+        timeout = self.opts["timeout"]
+        signal.signal(signal.SIGALRM, _raise_timeout)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            exec(compile(tree, rel, "exec"), self.ns)  # noqa: S102 - this is the worker's job
+            if last is not None:
+                value = eval(compile(last, rel, "eval"), self.ns)  # noqa: S307
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                self._display(value)
+        except CellTimeout as exc:
+            return _error_record("timeout", exc, cell["line"], timeout=timeout)
+        except SystemExit as exc:
+            return _error_record("exit", exc, cell["line"])
+        except BaseException as exc:  # noqa: BLE001 - every user error is reported, not raised
+            return _error_record("exception", exc, cell["line"])
+        return None
+
+    def _figure_defaults(self) -> None:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is None or self.default_figsize is None:
+            return
+        width = self.opts.get("fig_width") or self.default_figsize[0]
+        height = self.opts.get("fig_height") or self.default_figsize[1]
+        plt.rcParams["figure.figsize"] = (width, height)
+        plt.rcParams["svg.hashsalt"] = "vaultsite"
+
+    def _display(self, value: object) -> None:
+        if value is None:
+            return
+        if _is_matplotlib(value):  # drawn below as a figure; its repr is noise
+            if type(value).__name__ == "Figure" and value not in _managed_figures():
+                self._save_figure(value)  # made with Figure(), not pyplot: show it anyway
+            return
+        if not isinstance(value, type):
+            method = getattr(value, "_repr_html_", None)
+            if callable(method):
+                try:
+                    html = method()
+                except Exception:  # noqa: BLE001 - fall back to repr like Jupyter does
+                    html = None
+                if isinstance(html, str) and html:
+                    self.outputs.append(("html", html))
+                    return
+        self.outputs.append(("text", repr(value)))
+
+    def _show(self, *args: object, **kwargs: object) -> None:
+        self._flush_figures()
+
+    def _flush_figures(self) -> None:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is None:
+            return
+        for figure in _managed_figures():
+            try:
+                self._save_figure(figure)
+            except Exception as exc:  # noqa: BLE001 - a broken figure is reported, not fatal
+                self.outputs.append(("stderr", f"could not draw a figure: {exc!r}\n"))
+        plt.close("all")
+
+    def _save_figure(self, figure: object) -> None:
+        fmt = self.opts.get("fig_format", "png")
+        dpi = self.opts.get("fig_dpi", 150)
+        buf = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+        figure.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+        data = buf.getvalue()
+        if fmt == "png" and data[:8] == b"\x89PNG\r\n\x1a\n":
+            px_w, px_h = struct.unpack("!II", data[16:24])
+            size = (round(px_w * 96 / dpi), round(px_h * 96 / dpi))
+        else:
+            size = None
+        self.outputs.append(("figure", fmt, data, _figure_title(figure), size,
+                             self.figure_count))
+        self.figure_count += 1
+
+    def _collect_fd_output(self) -> None:
+        """Output written straight to file descriptors 1 and 2 (C code, subprocesses)."""
+        with open(self.capture, "rb") as fh:
+            fh.seek(self.fd_offset)
+            data = fh.read()
+        self.fd_offset += len(data)
+        if data:
+            self.outputs.append(("stderr", data.decode("utf-8", "replace")))
+
+
+def _raise_timeout(signum: int, frame: object) -> None:
+    raise CellTimeout()
+
+
+def _static_imports(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.partition(".")[0])
+    return names
+
+
+def _is_matplotlib(value: object) -> bool:
+    if isinstance(value, list | tuple) and value:
+        return all(_is_matplotlib(v) for v in value)
+    return type(value).__module__.startswith("matplotlib.")
+
+
+def _managed_figures() -> list:
+    """Open pyplot figures, oldest first (made in functions and never shown included)."""
+    helpers = sys.modules.get("matplotlib._pylab_helpers")
+    if helpers is None:
+        return []
+    managers = sorted(helpers.Gcf.get_all_fig_managers(), key=lambda m: m.num)
+    return [m.canvas.figure for m in managers]
+
+
+def _figure_title(figure: object) -> str:
+    titles = []
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        titles.append(suptitle.get_text())
+    for ax in getattr(figure, "axes", []):
+        text = ax.get_title()
+        if text:
+            titles.append(text)
+    return "; ".join(titles)
+
+
+def _error_record(kind: str, exc: BaseException, cell_line: int, timeout: float = 0) -> dict:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == WORKER_FILE:
+        tb = tb.tb_next
+    note_line = cell_line
+    walker = tb
+    while walker is not None:  # the deepest frame that is in the note decides the line
+        if walker.tb_frame.f_code.co_filename == _NOTE_FILE[0]:
+            note_line = walker.tb_lineno
+        walker = walker.tb_next
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        note_line = exc.lineno
+    if kind == "timeout":
+        message = f"the cell ran longer than its timeout of {timeout:g} s and was stopped"
+        body = "".join(traceback.format_list(traceback.extract_tb(tb)))
+        text = f"Traceback (most recent call last):\n{body}TimeoutError: {message}\n"
+        return {"kind": kind, "ename": "TimeoutError", "evalue": message, "traceback": text,
+                "line": note_line}
+    if kind == "exit":
+        message = f"the code called sys.exit({exc.code!r}); the rest of the note still runs"
+        return {"kind": kind, "ename": "SystemExit", "evalue": message,
+                "traceback": f"SystemExit: {exc.code!r}\n", "line": note_line}
+    text = "".join(traceback.TracebackException(type(exc), exc, tb).format())
+    return {"kind": kind, "ename": type(exc).__name__, "evalue": str(exc), "traceback": text,
+            "line": note_line}
+
+
+if __name__ == "__main__":
+    zygote_main(int(sys.argv[1]), json.loads(sys.argv[2]))
