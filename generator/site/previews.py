@@ -1,0 +1,91 @@
+"""Hover-preview data: the rendered body of each note, in script files grouped by URL hash.
+
+``_previews/<b>.js`` calls ``vsPreview.add({url: html, ...})`` for every note whose
+``url_hash(url) % buckets == b``; the browser computes the same hash for a link's target and loads
+only that bucket (manifest entry: ``{"buckets": n}``).  The HTML keeps hrefs relative to the
+note's own page; the browser re-bases them before showing a popover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html.parser import HTMLParser
+
+from generator.site import SiteNote, js_call
+from generator.site.text import url_hash
+
+NOTES_PER_BUCKET = 40
+PREVIEW_LIMIT = 24_000
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _TopLevelEnds(HTMLParser):
+    """Records the offsets at which a top-level element ends."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.ends: list[int] = []
+        self._lines: list[int] = [0]
+
+    def feed_all(self, html: str) -> None:
+        for line in html.splitlines(keepends=True):
+            self._lines.append(self._lines[-1] + len(line))
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._lines[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in _VOID:
+            self.depth += 1
+        elif self.depth == 0:
+            self.ends.append(self._offset() + len(self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth = max(0, self.depth - 1)
+        if self.depth == 0:
+            end = self._offset()
+            self.ends.append(end + len(f"</{tag}>"))
+
+
+def cut_html(html: str, limit: int = PREVIEW_LIMIT) -> str:
+    """``html`` up to the last top-level element that ends within ``limit`` characters."""
+    if len(html) <= limit:
+        return html
+    parser = _TopLevelEnds()
+    try:
+        parser.feed_all(html)
+    except Exception:  # noqa: BLE001 - malformed HTML: fall back to no preview body
+        return ""
+    best = 0
+    for end in parser.ends:
+        if end > limit:
+            break
+        best = end
+    return html[:best]
+
+
+def bucket_count(n_notes: int) -> int:
+    return max(1, -(-n_notes // NOTES_PER_BUCKET))
+
+
+def preview_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
+    buckets = bucket_count(len(notes))
+    groups: list[dict[str, str]] = [{} for _ in range(buckets)]
+    for note in notes:
+        html = cut_html(note.preview_html)
+        groups[url_hash(note.url) % buckets][note.url] = f"<h1>{_esc(note.title)}</h1>" + html
+    files = {
+        f"_previews/{b}.js": js_call("vsPreview.add", dict(sorted(group.items())))
+        for b, group in enumerate(groups)
+    }
+    return files, {"buckets": buckets}
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,36 @@
+"""Word splitting and hashing shared with the browser (``templates/static/vaultsite.js``).
+
+Both sides must agree exactly, so the rules are deliberately simple: lower-case, decompose (NFKD),
+drop combining marks, keep runs of letters and digits; CJK characters count as one word each.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalize(text))
+
+
+def js_sort_key(word: str) -> bytes:
+    """Sort key matching JavaScript's ``<`` on strings (UTF-16 code units)."""
+    return word.encode("utf-16-be")
+
+
+def url_hash(url: str) -> int:
+    """FNV-1a (32 bit) over the code points of ``url``; ``vaultsite.js`` computes the same."""
+    h = 0x811C9DC5
+    for ch in url:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h

@@ -1,0 +1,305 @@
+"""Jinja2 environment, page contexts and page rendering for the default theme.
+
+The renderer builds one :class:`PageContext` per page and calls :func:`render_page`.  This module
+never reads the vault and never writes files.
+
+API
+===
+
+``make_environment(template_dirs: list[Path]) -> jinja2.Environment``
+    ``template_dirs`` are searched first (a vault's ``_templates/`` override folder), then the
+    default theme (``templates/`` of a source checkout, or ``generator/templates`` in a wheel).
+    Autoescape is on and undefined names raise (``StrictUndefined``).
+
+``render_page(env, ctx: PageContext, site: SiteInfo, nav: tuple[NavNode, ...]) -> str``
+    Renders the template named after ``ctx.kind``: ``note.html``, ``tag.html``, ``folder.html``,
+    ``index.html``, ``graph.html`` or ``404.html``.  All of them extend ``base.html``.
+
+``build_nav(entries, folder_urls=None) -> tuple[NavNode, ...]``
+    Builds the explorer tree once per build from ``(vault_folder, title, url)`` triples.
+
+URLs and hrefs
+--------------
+* ``PageContext.url``, ``NavNode.url`` and ``SiteInfo.extra_css`` are *site-relative* URLs, not
+  percent-encoded (``Notes/Café-notes.html``).  The nav tree is shared by every page, so it can be
+  built once; templates turn such URLs into hrefs with the ``href`` filter (``root`` + quoted url).
+* Every other ``href`` in a context (``LinkItem``, ``TocItem``, ``TagItem``, ``Crumb``) is already
+  page-relative and is written as given.
+* ``PageContext.root`` is the relative prefix from the page to the site root (``""``, ``"../"``).
+* ``content_html`` (and ``LinkItem.description``) are trusted HTML produced by the renderer;
+  everything else is text and is escaped.
+
+Template context
+----------------
+Every template receives ``page`` (the PageContext), ``site`` (SiteInfo), ``nav`` (the pruned
+explorer tree as :class:`NavView` nodes), ``assets`` (dict of hrefs: ``css``, ``js``, ``graph_js``,
+``site_js``, ``extra_css`` list) and ``root`` (same as ``page.root``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+import generator
+
+PageKind = Literal["note", "tag", "folder", "index", "graph", "404"]
+
+# Above this many explorer entries, a page shows only the folders on its own path expanded.
+NAV_FULL_LIMIT = 400
+# In a pruned explorer, at most this many entries of one folder are listed.
+NAV_FOLDER_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    lang: str = "en"
+    description: str = ""
+    base_url: str | None = None  # absolute URL of the published site, for canonical/og tags
+    extra_css: tuple[str, ...] = ()  # site-relative stylesheets added after the theme's own
+    graph_depth: int = 1  # default depth of the local graph
+    graph_tags: bool = False  # show tags as nodes in graphs by default
+    home_url: str = "index.html"  # site-relative URL of the home page
+    graph_url: str = "graph.html"  # site-relative URL of the global graph page
+
+
+@dataclass(frozen=True)
+class NavNode:
+    """One explorer entry.  ``url`` is site-relative (None for a folder without a page)."""
+
+    name: str
+    url: str | None = None
+    children: tuple[NavNode, ...] = ()
+    is_folder: bool = False
+    path: str = ""  # vault folder path of a folder node ("Notes/Python"), "" for notes
+
+
+@dataclass(frozen=True)
+class NavView:
+    """A NavNode as one page shows it (made by render_page)."""
+
+    name: str
+    href: str | None
+    children: tuple[NavView, ...]
+    is_folder: bool
+    is_current: bool
+    is_open: bool
+    more: int = 0  # entries left out of this folder
+    more_href: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    title: str
+    href: str
+    folder: str = ""
+    date: _dt.date | str | None = None
+    description: str = ""  # plain text (escaped)
+
+
+@dataclass(frozen=True)
+class TocItem:
+    level: int
+    text: str
+    href: str  # "#anchor"
+
+
+@dataclass(frozen=True)
+class TagItem:
+    name: str  # without "#"
+    href: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Crumb:
+    name: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class PageContext:
+    kind: PageKind
+    title: str
+    url: str  # site-relative URL of this page
+    root: str = ""  # relative prefix to the site root, "" or "../../"
+    source: str | None = None  # vault path of a note ("Notes/Python.md"), None for other pages
+    content_html: str = ""
+    date: _dt.date | str | None = None
+    description: str = ""
+    tags: tuple[TagItem, ...] = ()
+    aliases: tuple[str, ...] = ()
+    toc: tuple[TocItem, ...] = ()
+    backlinks: tuple[LinkItem, ...] = ()
+    breadcrumbs: tuple[Crumb, ...] = ()
+    listing: tuple[LinkItem, ...] = ()  # notes of a tag/folder page; notes on the index page
+    folders: tuple[LinkItem, ...] = ()  # sub-folders (folder pages) or child tags (tag pages)
+    recent: tuple[LinkItem, ...] = ()  # recent notes (index page)
+    canonical: str | None = None  # absolute URL
+    og_image: str | None = None  # absolute URL
+    edit_url: str | None = None
+    graph_depth: int | None = None  # overrides SiteInfo.graph_depth for this page
+    extra: Mapping[str, object] = field(default_factory=dict)  # free slot for user templates
+
+
+ASSET_FILES = ("style.css", "vaultsite.js", "graph.js")
+
+
+def default_template_dir() -> Path:
+    pkg = Path(generator.__file__).parent
+    installed = pkg / "templates"
+    return installed if installed.is_dir() else pkg.parent / "templates"
+
+
+def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    search = [str(p) for p in template_dirs if Path(p).is_dir()]
+    search.append(str(default_template_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["href"] = _href_filter
+    env.filters["isodate"] = _isodate
+    env.filters["humandate"] = _humandate
+    return env
+
+
+def site_href(root: str, url: str) -> str:
+    """Page-relative href of a site-relative URL."""
+    return root + quote(url, safe="/#")
+
+
+@jinja2.pass_context
+def _href_filter(context: jinja2.runtime.Context, url: str) -> str:
+    return site_href(context["root"], url)
+
+
+def _isodate(value: _dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _humandate(value: _dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return f"{value.day} {value.strftime('%b')} {value.year}"
+    return str(value)
+
+
+def render_page(
+    env: jinja2.Environment, ctx: PageContext, site: SiteInfo, nav: Sequence[NavNode] = ()
+) -> str:
+    template = env.get_template(f"{ctx.kind}.html")
+    assets = {
+        "css": site_href(ctx.root, "_assets/style.css"),
+        "js": site_href(ctx.root, "_assets/vaultsite.js"),
+        "graph_js": site_href(ctx.root, "_assets/graph.js"),
+        "site_js": site_href(ctx.root, "_data/site.js"),
+        "extra_css": [site_href(ctx.root, u) for u in site.extra_css],
+    }
+    return template.render(
+        page=ctx,
+        site=site,
+        nav=prune_nav(nav, ctx.url, ctx.root),
+        assets=assets,
+        root=ctx.root,
+        content=Markup(ctx.content_html),
+        graph_depth=ctx.graph_depth if ctx.graph_depth is not None else site.graph_depth,
+        show_title=not _starts_with_h1(ctx.content_html),
+    )
+
+
+def _starts_with_h1(html: str) -> bool:
+    """True when the body opens with its own ``<h1>`` (then the page title is not repeated)."""
+    return html.lstrip()[:3].lower() == "<h1"
+
+
+def _count(nodes: Sequence[NavNode]) -> int:
+    return sum(1 + _count(n.children) for n in nodes)
+
+
+def prune_nav(nav: Sequence[NavNode], current: str, root: str) -> tuple[NavView, ...]:
+    """The explorer as one page shows it: small trees in full, large ones along the current path."""
+    full = _count(nav) <= NAV_FULL_LIMIT
+    return tuple(_view(n, current, root, full) for n in nav)
+
+
+def _contains(node: NavNode, current: str) -> bool:
+    if node.url == current:
+        return True
+    if node.is_folder and node.path and current.startswith(node.path.rstrip("/") + "/"):
+        return True
+    return any(_contains(c, current) for c in node.children) if node.is_folder else False
+
+
+def _view(node: NavNode, current: str, root: str, full: bool) -> NavView:
+    href = site_href(root, node.url) if node.url else None
+    if not node.is_folder:
+        return NavView(node.name, href, (), False, node.url == current, False)
+    is_open = _contains(node, current)
+    children: tuple[NavView, ...] = ()
+    more = 0
+    if full or is_open:
+        kids = node.children
+        if not full and len(kids) > NAV_FOLDER_LIMIT:
+            keep = list(kids[:NAV_FOLDER_LIMIT])
+            cur = next((k for k in kids[NAV_FOLDER_LIMIT:] if _contains(k, current)), None)
+            if cur is not None:
+                keep.append(cur)
+            more = len(kids) - len(keep)
+            kids = tuple(keep)
+        children = tuple(_view(c, current, root, full) for c in kids)
+    elif node.children:
+        more = len(node.children)
+    return NavView(
+        node.name, href, children, True, node.url == current, is_open, more, href if more else None
+    )
+
+
+def build_nav(
+    entries: Iterable[tuple[str, str, str]], folder_urls: Mapping[str, str] | None = None
+) -> tuple[NavNode, ...]:
+    """Explorer tree from ``(vault folder, title, site url)`` triples.
+
+    Folders come first, then notes, each sorted case-insensitively by name.  ``folder_urls`` maps a
+    vault folder path (``"Notes/Python"``) to the site URL of its folder page.
+    """
+    folder_urls = folder_urls or {}
+    tree: dict = {"folders": {}, "notes": []}
+    for folder, title, url in entries:
+        node = tree
+        for part in [p for p in folder.split("/") if p]:
+            node = node["folders"].setdefault(part, {"folders": {}, "notes": []})
+        node["notes"].append((title, url))
+    return _freeze(tree, "", folder_urls)
+
+
+def _freeze(tree: dict, prefix: str, folder_urls: Mapping[str, str]) -> tuple[NavNode, ...]:
+    out: list[NavNode] = []
+    for name in sorted(tree["folders"], key=lambda s: (s.casefold(), s)):
+        path = f"{prefix}{name}"
+        kids = _freeze(tree["folders"][name], path + "/", folder_urls)
+        out.append(NavNode(name, folder_urls.get(path), kids, True, path))
+    for title, url in sorted(tree["notes"], key=lambda t: (t[0].casefold(), t[1])):
+        out.append(NavNode(title, url))
+    return tuple(out)

@@ -1,0 +1,376 @@
+/* vaultsite graph: a force layout on <canvas>, ours.  Repulsion uses a Barnes–Hut quadtree, so the
+   whole-vault graph of 10,000 notes stays responsive; the simulation stops once it has settled. */
+(function () {
+  "use strict";
+  var vs = window.vs;
+  if (!vs) return;
+  var G = window.vsGraph = { d: null, waiting: [], data: function (d) {
+    G.d = d;
+    G.waiting.splice(0).forEach(function (f) { f(d); });
+  } };
+  function withData(cb) {
+    if (G.d) return cb(G.d);
+    G.waiting.push(cb);
+    vs.load("_data/graph.js").catch(function () {});
+  }
+
+  /* ---------- data -> node/link arrays ---------- */
+  var adjacency = null;
+  function buildAdjacency(d) {
+    if (adjacency) return adjacency;
+    var n = d.nodes.length, adj = new Array(n), tagAdj = new Array(n), i;
+    for (i = 0; i < n; i++) { adj[i] = []; tagAdj[i] = []; }
+    for (i = 0; i < d.edges.length; i += 2) { adj[d.edges[i]].push(d.edges[i + 1]); adj[d.edges[i + 1]].push(d.edges[i]); }
+    for (i = 0; i < d.tagEdges.length; i += 2) tagAdj[d.tagEdges[i]].push(d.tagEdges[i + 1]);
+    adjacency = { notes: adj, tags: tagAdj };
+    return adjacency;
+  }
+  /* nodes: {i, label, url, tag, x, y, vx, vy, deg}; links: [a, b] indexes into nodes */
+  function subgraph(d, center, depth, withTags) {
+    var adj = buildAdjacency(d), keep = new Map(), order = [], i;
+    if (center < 0) {
+      for (i = 0; i < d.nodes.length; i++) { keep.set(i, order.length); order.push(i); }
+    } else {
+      keep.set(center, 0); order.push(center);
+      var frontier = [center];
+      for (var step = 0; step < depth; step++) {
+        var next = [];
+        frontier.forEach(function (a) {
+          adj.notes[a].forEach(function (b) {
+            if (!keep.has(b)) { keep.set(b, order.length); order.push(b); next.push(b); }
+          });
+        });
+        frontier = next;
+      }
+    }
+    var nodes = order.map(function (k) {
+      var row = d.nodes[k];
+      return { label: row[0], url: row[1], tag: false, center: k === center, deg: 0 };
+    });
+    var links = [];
+    order.forEach(function (a, ia) {
+      adj.notes[a].forEach(function (b) {
+        var ib = keep.get(b);
+        if (ib !== undefined && a < b) links.push([ia, ib]);
+      });
+    });
+    if (withTags) {
+      var tagIndex = new Map();
+      order.forEach(function (a, ia) {
+        adj.tags[a].forEach(function (t) {
+          if (!tagIndex.has(t)) {
+            tagIndex.set(t, nodes.length);
+            var tag = d.tags[t];
+            nodes.push({ label: "#" + tag[0], url: tag[1], tag: true, center: false, deg: 0 });
+          }
+          links.push([ia, tagIndex.get(t)]);
+        });
+      });
+    }
+    links.forEach(function (l) { nodes[l[0]].deg++; nodes[l[1]].deg++; });
+    /* start on a sunflower spiral: even spacing, quick convergence, deterministic */
+    nodes.forEach(function (nd, k) {
+      var r = 10 * Math.sqrt(k + 0.5), a = k * 2.399963;
+      nd.x = r * Math.cos(a); nd.y = r * Math.sin(a); nd.vx = 0; nd.vy = 0;
+      nd.r = (nd.tag ? 2.5 : 3) + Math.min(6, Math.sqrt(nd.deg) * 0.9) + (nd.center ? 2 : 0);
+    });
+    return { nodes: nodes, links: links };
+  }
+
+  /* ---------- forces ---------- */
+  function Quad(x0, y0, size) { this.x0 = x0; this.y0 = y0; this.s = size; this.m = 0; this.cx = 0; this.cy = 0; this.kids = null; this.body = null; }
+  function insert(q, b, depth) {
+    if (!q.kids && !q.body && q.m === 0) { q.body = b; q.m = 1; q.cx = b.x; q.cy = b.y; return; }
+    q.cx = (q.cx * q.m + b.x) / (q.m + 1); q.cy = (q.cy * q.m + b.y) / (q.m + 1); q.m++;
+    if (depth > 40) return; /* coincident points: keep the mass, stop splitting */
+    if (!q.kids) {
+      var h = q.s / 2;
+      q.kids = [new Quad(q.x0, q.y0, h), new Quad(q.x0 + h, q.y0, h), new Quad(q.x0, q.y0 + h, h), new Quad(q.x0 + h, q.y0 + h, h)];
+      if (q.body) { var old = q.body; q.body = null; place(q, old, depth); }
+    }
+    place(q, b, depth);
+  }
+  function place(q, b, depth) {
+    var h = q.s / 2, k = (b.x >= q.x0 + h ? 1 : 0) + (b.y >= q.y0 + h ? 2 : 0);
+    insert(q.kids[k], b, depth + 1);
+  }
+  function repel(q, b, strength, theta2, alpha) {
+    if (q.m === 0 || q.body === b) return;
+    var dx = q.cx - b.x, dy = q.cy - b.y, d2 = dx * dx + dy * dy;
+    if (q.body || (q.s * q.s) / (d2 || 1e-6) < theta2) {
+      if (d2 < 1) { dx = (Math.random() - 0.5) || 0.1; dy = (Math.random() - 0.5) || 0.1; d2 = dx * dx + dy * dy; }
+      var f = strength * q.m * alpha / d2;
+      b.vx -= dx * f; b.vy -= dy * f;
+      return;
+    }
+    if (q.kids) for (var i = 0; i < 4; i++) repel(q.kids[i], b, strength, theta2, alpha);
+  }
+  function tick(sim) {
+    var nodes = sim.nodes, links = sim.links, alpha = sim.alpha, i, n;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (i = 0; i < nodes.length; i++) {
+      n = nodes[i];
+      if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
+    }
+    var q = new Quad(minX - 1, minY - 1, Math.max(maxX - minX, maxY - minY) + 2);
+    for (i = 0; i < nodes.length; i++) insert(q, nodes[i], 0);
+    var strength = sim.charge, theta2 = 0.81;
+    for (i = 0; i < nodes.length; i++) repel(q, nodes[i], strength, theta2, alpha);
+    for (i = 0; i < links.length; i++) {
+      var a = nodes[links[i][0]], b = nodes[links[i][1]];
+      var dx = b.x + b.vx - a.x - a.vx, dy = b.y + b.vy - a.y - a.vy, d = Math.sqrt(dx * dx + dy * dy) || 1;
+      var k = (d - sim.distance) / d * alpha * 0.5 / Math.min(a.deg, b.deg);
+      dx *= k; dy *= k;
+      b.vx -= dx * 0.5; b.vy -= dy * 0.5; a.vx += dx * 0.5; a.vy += dy * 0.5;
+    }
+    var g = sim.gravity * alpha;
+    for (i = 0; i < nodes.length; i++) {
+      n = nodes[i];
+      n.vx -= n.x * g; n.vy -= n.y * g;
+      if (n.fixed) { n.vx = n.vy = 0; continue; }
+      n.vx *= 0.6; n.vy *= 0.6;
+      n.x += n.vx; n.y += n.vy;
+    }
+    sim.alpha += (sim.alphaTarget - sim.alpha) * 0.0228;
+  }
+
+  /* ---------- one graph view ---------- */
+  function Graph(el, opts) {
+    this.el = el; this.opts = opts;
+    this.canvas = document.createElement("canvas");
+    this.canvas.setAttribute("aria-hidden", "true");
+    el.appendChild(this.canvas);
+    this.ctx = this.canvas.getContext("2d");
+    this.tip = document.createElement("div");
+    this.tip.className = "graph-tip"; this.tip.hidden = true;
+    el.appendChild(this.tip);
+    this.k = 1; this.tx = 0; this.ty = 0; this.userMoved = false; this.hover = null; this.running = false;
+    this.colors(); this.resize(); this.bind();
+  }
+  Graph.prototype.colors = function () {
+    var cs = getComputedStyle(this.el);
+    this.c = {
+      node: cs.getPropertyValue("--graph-node").trim() || "#888",
+      edge: cs.getPropertyValue("--graph-edge").trim() || "rgba(128,128,128,.4)",
+      tag: cs.getPropertyValue("--graph-tag").trim() || "#2a8",
+      accent: cs.getPropertyValue("--accent").trim() || "#73f",
+      text: cs.getPropertyValue("--text-muted").trim() || "#555",
+      bg: cs.getPropertyValue("--bg-soft").trim() || "#fff"
+    };
+  };
+  Graph.prototype.resize = function () {
+    var dpr = window.devicePixelRatio || 1, w = this.el.clientWidth || 300, h = this.el.clientHeight || 200;
+    this.w = w; this.h = h; this.dpr = dpr;
+    this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
+    this.draw();
+  };
+  Graph.prototype.setData = function (sub) {
+    var big = sub.nodes.length > 1500;
+    this.sim = { nodes: sub.nodes, links: sub.links, alpha: 1, alphaTarget: 0, alphaMin: big ? 0.02 : 0.005,
+      charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06 };
+    this.userMoved = false;
+    this.start();
+  };
+  Graph.prototype.start = function () {
+    if (this.running) return;
+    this.running = true;
+    var self = this;
+    requestAnimationFrame(function frame() {
+      var sim = self.sim;
+      tick(sim);
+      if (!self.userMoved) self.fit();
+      self.draw();
+      if (sim.alpha > sim.alphaMin || sim.alphaTarget > 0) requestAnimationFrame(frame);
+      else self.running = false;
+    });
+  };
+  Graph.prototype.fit = function () {
+    var nodes = this.sim.nodes;
+    if (!nodes.length) return;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    nodes.forEach(function (n) {
+      if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
+    });
+    var pad = 24, k = Math.min((this.w - pad * 2) / Math.max(maxX - minX, 1), (this.h - pad * 2) / Math.max(maxY - minY, 1));
+    this.k = Math.min(Math.max(k, 0.02), this.opts.global ? 3 : 1.6);
+    this.tx = this.w / 2 - (minX + maxX) / 2 * this.k;
+    this.ty = this.h / 2 - (minY + maxY) / 2 * this.k;
+  };
+  Graph.prototype.draw = function () {
+    var ctx = this.ctx, sim = this.sim, c = this.c;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.clearRect(0, 0, this.w, this.h);
+    if (!sim) return;
+    var k = this.k, tx = this.tx, ty = this.ty, nodes = sim.nodes, links = sim.links, hv = this.hover, i, n;
+    var near = null;
+    if (hv) { near = new Set([hv]); links.forEach(function (l) { if (nodes[l[0]] === hv) near.add(nodes[l[1]]); else if (nodes[l[1]] === hv) near.add(nodes[l[0]]); }); }
+    ctx.lineWidth = Math.max(0.4, Math.min(1.2, k));
+    ctx.strokeStyle = c.edge;
+    ctx.globalAlpha = hv ? 0.35 : 1;
+    ctx.beginPath();
+    for (i = 0; i < links.length; i++) {
+      var a = nodes[links[i][0]], b = nodes[links[i][1]];
+      ctx.moveTo(a.x * k + tx, a.y * k + ty); ctx.lineTo(b.x * k + tx, b.y * k + ty);
+    }
+    ctx.stroke();
+    if (hv) {
+      ctx.globalAlpha = 1; ctx.strokeStyle = c.accent; ctx.beginPath();
+      links.forEach(function (l) {
+        var p = nodes[l[0]], q = nodes[l[1]];
+        if (p === hv || q === hv) { ctx.moveTo(p.x * k + tx, p.y * k + ty); ctx.lineTo(q.x * k + tx, q.y * k + ty); }
+      });
+      ctx.stroke();
+    }
+    var scale = Math.max(0.35, Math.min(1.6, Math.sqrt(k)));
+    var groups = [[c.node, false, false], [c.tag, true, false]];
+    for (var gi = 0; gi < groups.length; gi++) {
+      ctx.fillStyle = groups[gi][0]; ctx.beginPath();
+      for (i = 0; i < nodes.length; i++) {
+        n = nodes[i];
+        if (n.tag !== groups[gi][1] || n.center) continue;
+        var x = n.x * k + tx, y = n.y * k + ty;
+        if (x < -10 || y < -10 || x > this.w + 10 || y > this.h + 10) continue;
+        ctx.globalAlpha = near && !near.has(n) ? 0.3 : 1;
+        ctx.moveTo(x + n.r * scale, y); ctx.arc(x, y, n.r * scale, 0, 6.2832);
+      }
+      ctx.globalAlpha = hv ? 0.6 : 1;
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = c.accent;
+    nodes.forEach(function (nd) {
+      if (nd.center || nd === hv) { ctx.beginPath(); ctx.arc(nd.x * k + tx, nd.y * k + ty, nd.r * scale + 1, 0, 6.2832); ctx.fill(); }
+    });
+    /* labels: all of a small graph, zoomed-in parts of a big one, always the hovered node */
+    var labels = nodes.length <= 60 || k > 1.4;
+    ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    var drawn = 0;
+    for (i = 0; i < nodes.length && drawn < 250; i++) {
+      n = nodes[i];
+      if (!(labels || n === hv || n.center) || (near && !near.has(n))) continue;
+      var lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
+      if (lx < -50 || ly < -20 || lx > this.w + 50 || ly > this.h + 10) continue;
+      ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
+      var label = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
+      ctx.fillText(label, lx, ly);
+      drawn++;
+    }
+  };
+  Graph.prototype.nodeAt = function (px, py) {
+    if (!this.sim) return null;
+    var best = null, bestD = 1e9, k = this.k, scale = Math.max(0.35, Math.min(1.6, Math.sqrt(k)));
+    var x = (px - this.tx) / k, y = (py - this.ty) / k, nodes = this.sim.nodes;
+    for (var i = 0; i < nodes.length; i++) {
+      var n = nodes[i], dx = n.x - x, dy = n.y - y, d = dx * dx + dy * dy, r = (n.r * scale + 4) / k;
+      if (d < r * r && d < bestD) { best = n; bestD = d; }
+    }
+    return best;
+  };
+  Graph.prototype.bind = function () {
+    var self = this, cv = this.canvas, pointers = new Map(), drag = null, moved = 0, pinch = null;
+    function pos(e) { var r = cv.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; }
+    cv.addEventListener("pointerdown", function (e) {
+      cv.setPointerCapture(e.pointerId);
+      pointers.set(e.pointerId, pos(e));
+      moved = 0;
+      if (pointers.size === 2) {
+        var p = Array.from(pointers.values());
+        pinch = { d: Math.hypot(p[0][0] - p[1][0], p[0][1] - p[1][1]), k: self.k };
+        drag = null; return;
+      }
+      var at = pos(e), node = self.nodeAt(at[0], at[1]);
+      drag = { node: node, x: at[0], y: at[1], tx: self.tx, ty: self.ty };
+      if (node) { node.fixed = true; }
+      cv.classList.add("dragging");
+    });
+    cv.addEventListener("pointermove", function (e) {
+      var at = pos(e);
+      if (pointers.has(e.pointerId)) pointers.set(e.pointerId, at);
+      if (pinch && pointers.size === 2) {
+        var p = Array.from(pointers.values()), d = Math.hypot(p[0][0] - p[1][0], p[0][1] - p[1][1]);
+        self.zoomAt((p[0][0] + p[1][0]) / 2, (p[0][1] + p[1][1]) / 2, pinch.k * d / pinch.d / self.k);
+        return;
+      }
+      if (drag) {
+        moved += Math.abs(e.movementX || 0) + Math.abs(e.movementY || 0);
+        if (drag.node) {
+          drag.node.x = (at[0] - self.tx) / self.k; drag.node.y = (at[1] - self.ty) / self.k;
+          if (moved > 3) { self.sim.alphaTarget = 0.2; self.sim.alpha = Math.max(self.sim.alpha, 0.2); self.userMoved = true; self.start(); }
+        } else {
+          self.tx = drag.tx + at[0] - drag.x; self.ty = drag.ty + at[1] - drag.y; self.userMoved = true;
+        }
+        self.draw();
+        return;
+      }
+      var h = self.nodeAt(at[0], at[1]);
+      if (h !== self.hover) {
+        self.hover = h; cv.style.cursor = h ? "pointer" : "";
+        self.tip.hidden = !h;
+        if (h) { self.tip.textContent = h.label; self.tip.style.left = Math.min(at[0] + 12, self.w - 120) + "px"; self.tip.style.top = at[1] + 12 + "px"; }
+        self.draw();
+      }
+    });
+    function up(e) {
+      pointers.delete(e.pointerId);
+      if (pointers.size < 2) pinch = null;
+      cv.classList.remove("dragging");
+      if (!drag) return;
+      var node = drag.node;
+      drag = null;
+      if (node) { node.fixed = false; self.sim.alphaTarget = 0; }
+      if (node && moved <= 3 && e.type === "pointerup" && node.url) location.href = vs.hrefFor(node.url);
+    }
+    cv.addEventListener("pointerup", up);
+    cv.addEventListener("pointercancel", up);
+    cv.addEventListener("pointerleave", function () { if (self.hover && !drag) { self.hover = null; self.tip.hidden = true; self.draw(); } });
+    cv.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      var at = pos(e);
+      self.zoomAt(at[0], at[1], Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.0015)));
+    }, { passive: false });
+    cv.addEventListener("dblclick", function (e) { var at = pos(e); self.zoomAt(at[0], at[1], 1.8); });
+  };
+  Graph.prototype.zoomAt = function (x, y, factor) {
+    var k = Math.min(Math.max(this.k * factor, 0.01), 12);
+    this.tx = x - (x - this.tx) * k / this.k; this.ty = y - (y - this.ty) * k / this.k;
+    this.k = k; this.userMoved = true; this.draw();
+  };
+
+  /* ---------- wire up every .graph on the page ---------- */
+  var views = [];
+  function setup(el) {
+    var global = el.getAttribute("data-global") === "true";
+    var withTags = el.getAttribute("data-tags") === "true";
+    var depth = +(vs.store("vaultsite-graph-depth") || el.getAttribute("data-depth") || 1);
+    var view = new Graph(el, { global: global });
+    views.push(view);
+    function rebuild() {
+      withData(function (d) {
+        var center = -1;
+        if (!global) {
+          var url = el.getAttribute("data-url");
+          for (var i = 0; i < d.nodes.length; i++) if (d.nodes[i][1] === url) { center = i; break; }
+          if (center < 0) return;
+        }
+        view.setData(subgraph(d, center, depth, withTags));
+      });
+    }
+    if (!global) {
+      var sel = document.createElement("select");
+      sel.className = "graph-depth";
+      sel.setAttribute("aria-label", "Graph depth");
+      [1, 2, 3].forEach(function (n) { var o = document.createElement("option"); o.value = n; o.textContent = "depth " + n; o.selected = n === depth; sel.appendChild(o); });
+      sel.addEventListener("change", function () { depth = +sel.value; vs.store("vaultsite-graph-depth", String(depth)); rebuild(); });
+      el.appendChild(sel);
+    } else {
+      var box = document.querySelector(".graph-tags-toggle"), fit = document.querySelector(".graph-reset");
+      if (box) box.addEventListener("change", function () { withTags = box.checked; rebuild(); });
+      if (fit) fit.addEventListener("click", function () { view.userMoved = false; view.fit(); view.draw(); });
+    }
+    rebuild();
+  }
+  document.querySelectorAll(".graph").forEach(setup);
+  window.addEventListener("resize", function () { views.forEach(function (v) { v.resize(); }); });
+  window.addEventListener("vs-theme", function () { views.forEach(function (v) { v.colors(); v.draw(); }); });
+})();

@@ -1,0 +1,450 @@
+/* vaultsite: theme, explorer, table of contents, search and hover previews.
+   Works from file:// — data arrives as <script> files, never through fetch/XHR. */
+(function () {
+  "use strict";
+  var doc = document, body = doc.body, html = doc.documentElement;
+  var root = body.getAttribute("data-root") || "";
+  var rootUrl = new URL(root || "./", location.href);
+  var manifest = window.vsSite || null;
+
+  /* ---------- helpers shared with graph.js ---------- */
+  var loaded = {};
+  function load(path) {
+    if (!loaded[path]) {
+      loaded[path] = new Promise(function (resolve, reject) {
+        var s = doc.createElement("script");
+        s.src = root + path;
+        s.async = true;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error("could not load " + path)); };
+        doc.head.appendChild(s);
+      });
+    }
+    return loaded[path];
+  }
+  function hrefFor(url) {
+    return root + url.split("/").map(encodeURIComponent).join("/");
+  }
+  /* site-relative URL ("Notes/Python.html") and fragment of an absolute URL inside the site */
+  function siteUrl(abs) {
+    var u;
+    try { u = new URL(abs, location.href); } catch (e) { return null; }
+    if (u.origin !== rootUrl.origin || u.pathname.indexOf(rootUrl.pathname) !== 0) return null;
+    var path;
+    try { path = decodeURIComponent(u.pathname.slice(rootUrl.pathname.length)); } catch (e) { return null; }
+    var hash = "";
+    try { hash = decodeURIComponent(u.hash.slice(1)); } catch (e) { hash = u.hash.slice(1); }
+    return { url: path.normalize("NFC"), hash: hash, abs: u.href.split("#")[0] };
+  }
+  function escapeHtml(s) {
+    return s.replace(/[&<>"]/g, function (c) {
+      return c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;";
+    });
+  }
+  function store(key, value) {
+    try {
+      if (value === undefined) return localStorage.getItem(key);
+      localStorage.setItem(key, value);
+    } catch (e) { /* storage unavailable: the choice lasts for this page only */ }
+    return null;
+  }
+  window.vs = { root: root, load: load, hrefFor: hrefFor, siteUrl: siteUrl, store: store, manifest: manifest };
+
+  /* ---------- theme ---------- */
+  var dark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function currentTheme() {
+    return html.getAttribute("data-theme") || (dark && dark.matches ? "dark" : "light");
+  }
+  function syncToggle() {
+    var t = currentTheme();
+    doc.querySelectorAll(".theme-toggle").forEach(function (b) {
+      b.setAttribute("aria-pressed", t === "dark" ? "true" : "false");
+      b.title = t === "dark" ? "Switch to the light theme" : "Switch to the dark theme";
+    });
+  }
+  doc.querySelectorAll(".theme-toggle").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      html.setAttribute("data-theme", next);
+      store("vaultsite-theme", next);
+      syncToggle();
+      window.dispatchEvent(new Event("vs-theme"));
+    });
+  });
+  if (dark && dark.addEventListener) {
+    dark.addEventListener("change", function () { syncToggle(); window.dispatchEvent(new Event("vs-theme")); });
+  }
+  syncToggle();
+
+  /* ---------- explorer (collapsible sidebar on phones) ---------- */
+  var navToggle = doc.querySelector(".sidebar-toggle");
+  var explorer = doc.getElementById("explorer");
+  function setNav(open) {
+    body.classList.toggle("nav-open", open);
+    if (navToggle) navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  if (navToggle) {
+    navToggle.addEventListener("click", function (e) {
+      e.stopPropagation();
+      setNav(!body.classList.contains("nav-open"));
+    });
+    doc.addEventListener("click", function (e) {
+      if (body.classList.contains("nav-open") && explorer && !explorer.contains(e.target)) setNav(false);
+    });
+  }
+  if (explorer) {
+    var cur = explorer.querySelector("a.current");
+    if (cur && cur.offsetTop > explorer.clientHeight * 0.6) explorer.scrollTop = cur.offsetTop - explorer.clientHeight / 3;
+  }
+
+  /* ---------- table of contents: highlight the section being read ---------- */
+  var tocLinks = Array.prototype.slice.call(doc.querySelectorAll(".toc a[href^='#']"));
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var heads = [];
+    tocLinks.forEach(function (a) {
+      var id;
+      try { id = decodeURIComponent(a.getAttribute("href").slice(1)); } catch (e) { id = a.getAttribute("href").slice(1); }
+      var h = doc.getElementById(id);
+      if (h) heads.push({ el: h, link: a });
+    });
+    var active = null;
+    var pick = function () {
+      var limit = 90, best = heads[0];
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i].el.getBoundingClientRect().top <= limit) best = heads[i]; else break;
+      }
+      if (best && best !== active) {
+        if (active) active.link.classList.remove("active");
+        best.link.classList.add("active");
+        active = best;
+      }
+    };
+    var io = new IntersectionObserver(pick, { rootMargin: "0px 0px -60% 0px", threshold: [0, 1] });
+    heads.forEach(function (h) { io.observe(h.el); });
+    pick();
+  }
+
+  /* ---------- search ---------- */
+  var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
+  var WORD = new RegExp("[" + CJK + "]|[^\\s\\p{P}\\p{S}\\p{Z}\\p{C}_" + CJK + "]+", "gu");
+  var MARKS = /\p{M}/gu;
+  function norm(s) { return s.toLowerCase().normalize("NFKD").replace(MARKS, ""); }
+  function words(s) { return norm(s).match(WORD) || []; }
+  function fieldText(list) { return " " + words(list.join(" ")).join(" ") + " "; }
+
+  var input = doc.getElementById("search-input");
+  var panel = doc.getElementById("search-results");
+  var S = window.vsSearch = {
+    rows: null, fields: null, shards: [], texts: [], normTexts: {}, hits: {}, wanted: {},
+    meta: function (rows) {
+      S.rows = rows;
+      S.fields = rows.map(function (r) {
+        return [fieldText([r[0]]), fieldText(r[4]), fieldText(r[6].map(function (h) { return h[0]; })),
+          fieldText(r[5]), fieldText([r[2]])];
+      });
+      S.refresh();
+    },
+    index: function (k, w, p) { S.shards[k] = { w: w, p: p, d: {} }; S.hits = {}; S.refresh(); },
+    text: function (k, arr) { S.texts[k] = arr; S.refresh(); },
+    refresh: function () {
+      if (S.timer) return;
+      S.timer = requestAnimationFrame(function () { S.timer = 0; if (input) runSearch(); });
+    }
+  };
+  var TERMINAL = "0123456789abcdefghijklmnopqrstuv", CONTINUE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ()*+-.";
+  function decode(s) {
+    var out = [], prev = -1, acc = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = CONTINUE.indexOf(s[i]);
+      if (c >= 0) { acc = acc * 32 + c; continue; }
+      prev = prev + acc * 32 + TERMINAL.indexOf(s[i]) + 1;
+      out.push(prev);
+      acc = 0;
+    }
+    return out;
+  }
+  /* notes whose body has a word starting with term, as a Uint8Array mask (null: no shard loaded) */
+  function bodyHits(term) {
+    if (S.hits[term]) return S.hits[term];
+    var n = S.rows.length, mask = new Uint8Array(n), firsts = manifest.search.shards, any = false;
+    var expanded = 0;
+    for (var k = 0; k < firsts.length; k++) {
+      var next = firsts[k + 1];
+      if (next !== undefined && next <= term) continue;
+      if (firsts[k] > term && firsts[k].indexOf(term) !== 0) break;
+      var sh = S.shards[k];
+      if (!sh) continue;
+      any = true;
+      var lo = 0, hi = sh.w.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (sh.w[mid] < term) lo = mid + 1; else hi = mid; }
+      for (var j = lo; j < sh.w.length && sh.w[j].indexOf(term) === 0 && expanded < 5000; j++, expanded++) {
+        var ids = sh.d[j] || (sh.d[j] = decode(sh.p[j]));
+        for (var q = 0; q < ids.length; q++) mask[ids[q]] = 1;
+      }
+    }
+    if (!any && S.shards.length < firsts.length) return null;
+    S.hits[term] = mask;
+    return mask;
+  }
+  var FIELD_SCORE = [100, 60, 35, 35, 15];
+  function search(query) {
+    var terms = words(query);
+    if (!terms.length || !S.rows) return { terms: terms, results: [] };
+    var masks = terms.map(bodyHits), F = S.fields, res = [];
+    for (var i = 0; i < F.length; i++) {
+      var score = 0, titleHits = 0, ok = true;
+      for (var t = 0; t < terms.length; t++) {
+        var needle = " " + terms[t], best = 0;
+        for (var f = 0; f < 5; f++) {
+          var at = F[i][f].indexOf(needle);
+          if (at >= 0) {
+            best = FIELD_SCORE[f];
+            if (F[i][f].charAt(at + needle.length) === " ") best += 5;
+            if (f === 0) titleHits++;
+            break;
+          }
+        }
+        if (!best && masks[t] && masks[t][i]) best = 10;
+        if (!best) { ok = false; break; }
+        score += best;
+      }
+      if (ok) res.push([score + (titleHits === terms.length ? 50 : 0), i]);
+    }
+    res.sort(function (a, b) {
+      return b[0] - a[0] || S.rows[a[1]][0].length - S.rows[b[1]][0].length ||
+        (S.rows[a[1]][0] < S.rows[b[1]][0] ? -1 : 1);
+    });
+    return { terms: terms, results: res };
+  }
+  S.search = search;
+
+  function normWithMap(text) {
+    var out = "", map = [];
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i], n = norm(c);
+      for (var j = 0; j < n.length; j++) { out += n[j]; map.push(i); }
+    }
+    map.push(text.length);
+    return { s: out, map: map };
+  }
+  function isWordChar(c) { return !!c && /[\p{L}\p{N}]/u.test(c); }
+  var CJK_RE = new RegExp("[" + CJK + "]");
+  function findWordStart(s, term, from) {
+    var at = s.indexOf(term, from), cjk = CJK_RE.test(term);
+    while (at > 0 && !cjk && isWordChar(s[at - 1])) at = s.indexOf(term, at + 1);
+    return at;
+  }
+  function highlight(text, terms) {
+    var nm = normWithMap(text), spans = [];
+    terms.forEach(function (t) {
+      for (var at = findWordStart(nm.s, t, 0); at >= 0; at = findWordStart(nm.s, t, at + t.length)) {
+        spans.push([nm.map[at], nm.map[at + t.length]]);
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0]; });
+    var out = "", pos = 0;
+    spans.forEach(function (sp) {
+      if (sp[0] < pos) return;
+      out += escapeHtml(text.slice(pos, sp[0])) + "<mark>" + escapeHtml(text.slice(sp[0], sp[1])) + "</mark>";
+      pos = sp[1];
+    });
+    return out + escapeHtml(text.slice(pos));
+  }
+  function snippet(i, terms) {
+    var chunk = Math.floor(i / manifest.search.textChunk), texts = S.texts[chunk];
+    if (!texts) {
+      if (!S.wanted[chunk]) { S.wanted[chunk] = 1; load("_search/text-" + chunk + ".js").catch(function () {}); }
+      return "";
+    }
+    var text = texts[i % manifest.search.textChunk] || "";
+    var nm = S.normTexts[i] || (S.normTexts[i] = normWithMap(text));
+    var first = -1;
+    terms.forEach(function (t) {
+      var at = findWordStart(nm.s, t, 0);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var start = first < 0 ? 0 : Math.max(0, nm.map[first] - 60), end = Math.min(text.length, start + 200);
+    if (start > 0) { var sp = text.indexOf(" ", start); if (sp > 0 && sp < start + 20) start = sp + 1; }
+    return (start > 0 ? "… " : "") + highlight(text.slice(start, end), terms) + (end < text.length ? " …" : "");
+  }
+
+  var selected = -1, lastQuery = null, shownCount = 0;
+  var LIMIT = 30;
+  function select(n) {
+    var items = panel.querySelectorAll("a");
+    if (!items.length) return;
+    if (selected >= 0 && items[selected]) items[selected].setAttribute("aria-selected", "false");
+    selected = (n + items.length) % items.length;
+    items[selected].setAttribute("aria-selected", "true");
+    input.setAttribute("aria-activedescendant", items[selected].id);
+    items[selected].scrollIntoView({ block: "nearest" });
+  }
+  function runSearch() {
+    var q = input.value.trim();
+    if (!q) { closePanel(); lastQuery = q; return; }
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    if (!S.rows) { panel.innerHTML = '<div class="search-status">Loading the index…</div>'; return; }
+    var r = search(q), out = [];
+    var loading = S.shards.filter(Boolean).length < manifest.search.shards.length;
+    r.results.slice(0, LIMIT).forEach(function (hit, n) {
+      var row = S.rows[hit[1]], snip = snippet(hit[1], r.terms);
+      out.push('<a role="option" id="sr-' + n + '" aria-selected="false" href="' + escapeHtml(hrefFor(row[1])) + '">' +
+        '<span class="r-title">' + highlight(row[0], r.terms) + "</span>" +
+        (row[2] ? '<span class="r-path">' + escapeHtml(row[2]) + "</span>" : "") +
+        (snip ? '<span class="r-snippet">' + snip + "</span>" : "") + "</a>");
+    });
+    var status = r.results.length
+      ? (r.results.length > LIMIT ? r.results.length + " notes, showing the first " + LIMIT : "")
+      : "No notes match “" + escapeHtml(q) + "”";
+    if (loading) status += (status ? " · " : "") + "searching note text…";
+    panel.innerHTML = out.join("") + (status ? '<div class="search-status" role="status">' + status + "</div>" : "");
+    if (q !== lastQuery || selected >= r.results.length) selected = -1;
+    shownCount = Math.min(LIMIT, r.results.length);
+    if (selected >= 0) select(selected);
+    lastQuery = q;
+  }
+  function closePanel() {
+    if (!panel) return;
+    panel.hidden = true;
+    selected = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  var started = false;
+  function startLoading() {
+    if (started || !manifest) return;
+    started = true;
+    load("_search/meta.js").then(function () {
+      var n = manifest.search.shards.length, k = 0;
+      (function next() {
+        if (k >= n) return;
+        load("_search/index-" + k++ + ".js").then(function () { setTimeout(next, 0); }, next);
+      })();
+    }, function () { panel.innerHTML = '<div class="search-status">The search index is missing.</div>'; });
+  }
+  if (input && panel) {
+    input.addEventListener("focus", function () { startLoading(); if (input.value.trim()) runSearch(); });
+    input.addEventListener("input", function () { startLoading(); runSearch(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
+      else if (e.key === "Enter") {
+        var items = panel.querySelectorAll("a"), a = items[selected >= 0 ? selected : 0];
+        if (a) { e.preventDefault(); location.href = a.href; }
+      } else if (e.key === "Escape") {
+        if (input.value) { input.value = ""; closePanel(); } else input.blur();
+      }
+    });
+    doc.addEventListener("click", function (e) {
+      if (!e.target.closest(".search")) closePanel();
+    });
+    doc.addEventListener("keydown", function (e) {
+      var t = e.target, typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+      if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey)) { e.preventDefault(); input.focus(); input.select(); }
+      else if (e.key === "/" && !typing) { e.preventDefault(); input.focus(); input.select(); }
+      else if (e.key === "Escape") { setNav(false); hidePopover(); }
+    });
+  }
+
+  /* ---------- hover previews ---------- */
+  var P = window.vsPreview = { data: {}, add: function (d) { for (var k in d) P.data[k] = d[k]; } };
+  function fnv(s) {
+    var h = 0x811c9dc5;
+    for (var ch of s) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+    return h;
+  }
+  var pop = null, showTimer = 0, hideTimer = 0, popFor = null;
+  function hidePopover() {
+    clearTimeout(showTimer);
+    if (pop) { pop.remove(); pop = null; popFor = null; }
+  }
+  function section(frag, id) {
+    var el = null;
+    try { el = frag.querySelector("#" + CSS.escape(id)); } catch (e) { el = null; }
+    if (!el) return null;
+    var box = doc.createElement("div");
+    var m = /^H([1-6])$/.exec(el.tagName);
+    if (!m) { box.appendChild(el.cloneNode(true)); return box; }
+    var level = +m[1], n = el;
+    while (n && n.parentNode && n.parentNode !== frag && n.parentNode.nodeName !== "DIV") n = n.parentNode;
+    box.appendChild(n.cloneNode(true));
+    for (var s = n.nextElementSibling; s; s = s.nextElementSibling) {
+      var mm = /^H([1-6])$/.exec(s.tagName);
+      if (mm && +mm[1] <= level) break;
+      box.appendChild(s.cloneNode(true));
+    }
+    return box;
+  }
+  function rebase(box, base) {
+    box.querySelectorAll("[href],[src]").forEach(function (el) {
+      ["href", "src"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v !== null && !/^(data:|mailto:|[a-z]+:\/\/)/i.test(v)) {
+          try { el.setAttribute(attr, new URL(v, base).href); } catch (e) { /* leave as is */ }
+        }
+      });
+    });
+    box.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+  }
+  function showPopover(a, target) {
+    var htmlText = P.data[target.url];
+    if (htmlText === undefined || popFor === a) return;
+    hidePopover();
+    var tpl = doc.createElement("template");
+    tpl.innerHTML = htmlText;
+    var frag = tpl.content, box = (target.hash && section(frag, target.hash)) || null;
+    if (!box) { box = doc.createElement("div"); box.appendChild(frag); }
+    rebase(box, target.abs);
+    pop = doc.createElement("div");
+    pop.className = "popover";
+    pop.setAttribute("role", "tooltip");
+    pop.appendChild(box);
+    pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    pop.addEventListener("mouseleave", scheduleHide);
+    body.appendChild(pop);
+    popFor = a;
+    var r = a.getBoundingClientRect(), w = pop.offsetWidth, h = pop.offsetHeight;
+    var left = Math.min(Math.max(8, r.left), html.clientWidth - w - 8);
+    var top = r.bottom + 8;
+    if (top + h > window.innerHeight && r.top - h - 8 > 0) top = r.top - h - 8;
+    pop.style.left = left + window.scrollX + "px";
+    pop.style.top = top + window.scrollY + "px";
+  }
+  function scheduleHide() {
+    clearTimeout(showTimer);
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hidePopover, 250);
+  }
+  function previewTarget(a) {
+    if (!manifest || a.closest(".popover, .search-results, .explorer, .toc, .topbar, .breadcrumbs") || a.classList.contains("tag")) return null;
+    var raw = a.getAttribute("href");
+    if (!raw || raw.charAt(0) === "#" || /^[a-z]+:/i.test(raw)) return null;
+    var t = siteUrl(a.href);
+    if (!t || !/\.html$/.test(t.url)) return null;
+    return t;
+  }
+  function onEnter(e) {
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (!a) return;
+    var t = previewTarget(a);
+    if (!t) return;
+    clearTimeout(hideTimer);
+    clearTimeout(showTimer);
+    showTimer = setTimeout(function () {
+      var b = fnv(t.url) % manifest.previews.buckets;
+      load("_previews/" + b + ".js").then(function () { if (a.matches(":hover, :focus")) showPopover(a, t); }, function () {});
+    }, 300);
+  }
+  function onLeave(e) {
+    var a = e.target.closest && e.target.closest("a[href]");
+    if (a && (a === popFor || previewTarget(a))) scheduleHide();
+  }
+  if (window.matchMedia && window.matchMedia("(hover: hover)").matches) {
+    doc.addEventListener("mouseover", onEnter);
+    doc.addEventListener("mouseout", onLeave);
+  }
+  doc.addEventListener("focusin", onEnter);
+  doc.addEventListener("focusout", onLeave);
+  window.addEventListener("scroll", function () { if (pop && !pop.matches(":hover")) hidePopover(); }, { passive: true });
+})();
