@@ -1,0 +1,75 @@
+"""Obsidian Markdown as markdown-it-py plugins (Contract 1 in docs/ARCHITECTURE.md).
+
+``make_markdown()`` returns the one parser every note goes through.  The parser is vault-blind:
+render rules that need the vault call ``env["ctx"]`` (Contract 2) and fall back to neutral HTML
+without it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from ._util import plain_text, positions_plugin
+from .blockids import blockids_plugin
+from .callouts import ALIASES as CALLOUT_ALIASES
+from .callouts import callout_icon, callouts_plugin
+from .comments import comments_plugin
+from .fences import fence_language, fences_plugin, highlight_code, pygments_css
+from .headings import headings_plugin
+from .highlight import highlight_plugin
+from .links import links_plugin
+from .math import latex_to_mathml, math_plugin
+from .mermaid import mermaid_available, mermaid_plugin
+from .sanitize import sanitize_html, sanitize_plugin
+from .tags import tags_plugin
+from .wikilinks import display_text, split_wikilink, wikilinks_plugin
+
+__all__ = [
+    "CALLOUT_ALIASES",
+    "build_markdown",
+    "callout_icon",
+    "display_text",
+    "fence_language",
+    "highlight_code",
+    "latex_to_mathml",
+    "make_markdown",
+    "mermaid_available",
+    "plain_text",
+    "pygments_css",
+    "sanitize_html",
+    "split_wikilink",
+]
+
+
+def build_markdown() -> MarkdownIt:
+    """A new parser with every plugin registered, in a fixed order."""
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(comments_plugin)
+    md.use(wikilinks_plugin)
+    md.use(tags_plugin)
+    md.use(highlight_plugin)
+    md.use(callouts_plugin)
+    md.use(blockids_plugin)
+    md.use(headings_plugin)
+    md.use(footnote_plugin, inline=True)
+    md.use(tasklists_plugin, enabled=False)
+    md.use(math_plugin)
+    md.use(fences_plugin)
+    md.use(mermaid_plugin)
+    md.use(sanitize_plugin)
+    md.use(links_plugin)
+    md.use(positions_plugin)
+    return md
+
+
+@lru_cache(maxsize=1)
+def make_markdown() -> MarkdownIt:
+    """The shared parser (built once per process; parse and render never change it)."""
+    return build_markdown()

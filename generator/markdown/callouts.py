@@ -1,0 +1,194 @@
+"""Obsidian callouts: ``> [!type]± Title`` blockquotes -> ``callout_open`` ... ``callout_close``.
+
+Token layout (all block tokens)::
+
+    callout_open        meta {"kind", "type", "title", "fold"}; tag div, or details when foldable
+      callout_title_open
+        inline          the title (inline-parsed like any text)
+      callout_title_close
+      callout_content_open
+        ...             the body
+      callout_content_close
+    callout_close
+
+``kind`` is what was written (lower-cased), ``type`` the canonical Obsidian type it stands for
+(``"note"`` for unknown kinds); ``data-callout`` keeps ``kind`` for unknown kinds so themes can
+style custom callouts, and is the canonical type otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+_HEAD = re.compile(r"\[!([^\]\s]+)\]([+-]?)[ \t]*(.*)")
+
+#: Obsidian's callout types and their aliases.
+ALIASES: dict[str, str] = {
+    "note": "note",
+    "abstract": "abstract", "summary": "abstract", "tldr": "abstract",
+    "info": "info",
+    "todo": "todo",
+    "tip": "tip", "hint": "tip", "important": "tip",
+    "success": "success", "check": "success", "done": "success",
+    "question": "question", "help": "question", "faq": "question",
+    "warning": "warning", "caution": "warning", "attention": "warning",
+    "failure": "failure", "fail": "failure", "missing": "failure",
+    "danger": "danger", "error": "danger",
+    "bug": "bug",
+    "example": "example",
+    "quote": "quote", "cite": "quote",
+}
+
+_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24" '
+        'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
+        'stroke-linejoin="round" aria-hidden="true">{}</svg>')
+
+#: One small line drawing per canonical type.
+ICONS: dict[str, str] = {
+    "note": '<path d="M4 20h4L19 9l-4-4L4 16z"/><path d="M13 7l4 4"/>',
+    "abstract": '<rect x="5" y="4" width="14" height="17" rx="2"/><path d="M9 9h6M9 13h6M9 17h4"/>',
+    "info": '<circle cx="12" cy="12" r="9"/><path d="M12 11v6M12 7.5v.5"/>',
+    "todo": '<circle cx="12" cy="12" r="9"/><path d="M8 12l3 3 5-6"/>',
+    "tip": '<path d="M12 3c1 4 5 5 5 10a5 5 0 0 1-10 0c0-3 2-4 2-6 2 1 3 3 3 3s1-4 0-7z"/>',
+    "success": '<path d="M5 12l5 5 9-10"/>',
+    "question": '<circle cx="12" cy="12" r="9"/><path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3'
+                'c-.7.3-1 .9-1 1.7M12 17v.5"/>',
+    "warning": '<path d="M12 3l10 18H2z"/><path d="M12 10v5M12 18v.5"/>',
+    "failure": '<path d="M6 6l12 12M18 6L6 18"/>',
+    "danger": '<path d="M13 2L4 14h7l-1 8 9-12h-7z"/>',
+    "bug": '<rect x="7" y="8" width="10" height="12" rx="5"/><path d="M12 8v12M3 13h4M17 13h4'
+           'M4 7l3 3M20 7l-3 3M4 19l3-2M20 19l-3-2M9 8a3 3 0 0 1 6 0"/>',
+    "example": '<path d="M9 6h11M9 12h11M9 18h11M4 6h.5M4 12h.5M4 18h.5"/>',
+    "quote": '<path d="M7 7H4v6h4v-2c0 3-1 5-3 6M17 7h-3v6h4v-2c0 3-1 5-3 6"/>',
+}
+
+
+def callout_icon(kind: str) -> str:
+    """Inline SVG for a callout type (the ``note`` icon for unknown kinds)."""
+    return _SVG.format(ICONS.get(ALIASES.get(kind, "note"), ICONS["note"]))
+
+
+def _find_close(tokens: list[Token], start: int) -> int:
+    level = tokens[start].level
+    for j in range(start + 1, len(tokens)):
+        tok = tokens[j]
+        if tok.type == "blockquote_close" and tok.level == level:
+            return j
+    return len(tokens) - 1
+
+
+def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token) -> None:
+    """Rewrite the blockquote opening at ``i`` into a callout."""
+    kind = head.group(1).lower()
+    fold = head.group(2)
+    title = head.group(3).strip()
+    opener = tokens[i]
+    close_i = _find_close(tokens, i)
+    closer = tokens[close_i]
+    canonical = ALIASES.get(kind, "note")
+    opener.type, closer.type = "callout_open", "callout_close"
+    opener.tag = closer.tag = "details" if fold else "div"
+    opener.meta = {"kind": kind, "type": canonical, "title": title, "fold": fold}
+    opener.info = kind
+
+    first_line = opener.map[0] if opener.map else 0
+    level = opener.level + 1
+    t_open = Token("callout_title_open", "summary" if fold else "div", 1, map=[first_line,
+                   first_line + 1], level=level, block=True)
+    t_inline = Token("inline", "", 0, map=[first_line, first_line + 1], level=level + 1,
+                     content=title or kind[:1].upper() + kind[1:], children=[])
+    t_close = Token("callout_title_close", t_open.tag, -1, level=level, block=True)
+    c_open = Token("callout_content_open", "div", 1, map=opener.map, level=level, block=True)
+    c_close = Token("callout_content_close", "div", -1, level=level, block=True)
+
+    # The head line leaves the first paragraph; a paragraph that was only the head goes away.
+    para_open = tokens[i + 1]
+    rest = inline.content.split("\n", 1)
+    if len(rest) > 1 and rest[1].strip():
+        inline.content = rest[1]
+        if inline.map:
+            inline.map = [inline.map[0] + 1, inline.map[1]]
+        if para_open.map:
+            para_open.map = [para_open.map[0] + 1, para_open.map[1]]
+        body = tokens[i + 1 : close_i]
+    else:
+        body = tokens[i + 4 : close_i]
+    for tok in body:
+        tok.level += 1
+    tokens[i + 1 : close_i] = [t_open, t_inline, t_close, c_open, *body, c_close]
+
+
+def callout_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "blockquote_open" and i + 3 < len(tokens):
+            inline = tokens[i + 2]
+            if tokens[i + 1].type == "paragraph_open" and inline.type == "inline" \
+                    and inline.content.startswith("[!"):
+                head = _HEAD.match(inline.content.split("\n", 1)[0])
+                if head:
+                    _convert(tokens, i, head, inline)
+        i += 1
+
+
+def _attr_html(token: Token) -> str:
+    return "".join(f' {k}="{escapeHtml(str(v))}"' for k, v in token.attrs.items())
+
+
+def render_callout_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    tok = tokens[idx]
+    meta = tok.meta
+    kind = meta["kind"]
+    data = kind if kind not in ALIASES else ALIASES[kind]
+    classes = "callout is-collapsible" if meta["fold"] else "callout"
+    attrs = f' class="{classes}" data-callout="{escapeHtml(data)}"'
+    if kind in ALIASES and kind != data:
+        attrs += f' data-callout-alias="{escapeHtml(kind)}"'
+    if meta["fold"]:
+        attrs += f' data-callout-fold="{meta["fold"]}"'
+        if meta["fold"] == "+":
+            attrs += " open"
+    return f"<{tok.tag}{attrs}{_attr_html(tok)}>\n"
+
+
+def render_callout_title_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    tok = tokens[idx]
+    kind = ""
+    for j in range(idx - 1, -1, -1):
+        if tokens[j].type == "callout_open":
+            kind = tokens[j].meta["kind"]
+            break
+    icon = callout_icon(kind)
+    return (f'<{tok.tag} class="callout-title"><span class="callout-icon">{icon}</span>'
+            '<span class="callout-title-inner">')
+
+
+def render_callout_title_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return f"</span></{tokens[idx].tag}>\n"
+
+
+def render_content_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return '<div class="callout-content">\n'
+
+
+def render_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return f"</{tokens[idx].tag}>\n"
+
+
+def callouts_plugin(md: MarkdownIt) -> None:
+    """Turn callout blockquotes into ``callout_*`` tokens before inline parsing runs."""
+    md.core.ruler.after("block", "callout", callout_rule)
+    md.add_render_rule("callout_open", render_callout_open)
+    md.add_render_rule("callout_close", render_close)
+    md.add_render_rule("callout_title_open", render_callout_title_open)
+    md.add_render_rule("callout_title_close", render_callout_title_close)
+    md.add_render_rule("callout_content_open", render_content_open)
+    md.add_render_rule("callout_content_close", render_close)

@@ -1,0 +1,115 @@
+"""Obsidian comments ``%%...%%``: inline and across lines, gone from the output.
+
+* inline rule: ``%%`` ... ``%%`` inside one paragraph (may span its lines);
+* block rule: a line starting with ``%%`` opens a block comment that runs to the line holding the
+  closing ``%%`` (text after it on that line stays), or to the end of the note when unclosed;
+* core rule: a paragraph whose comment is not closed inside it keeps hiding the following blocks
+  up to the next ``%%`` line, or to the end of the note, as Obsidian does.
+
+Code spans and fenced code are parsed by their own rules first, so ``%%`` in code stays literal.
+No token survives: the marker token ``comment_unclosed`` is removed by the core rule.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+
+UNCLOSED = "comment_unclosed"
+
+
+def comment_inline_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "%" or not src.startswith("%%", pos):
+        return False
+    end = src.find("%%", pos + 2, state.posMax)
+    if end >= 0:
+        state.pos = end + 2
+        return True
+    if not silent:
+        state.push(UNCLOSED, "", 0)
+    state.pos = state.posMax
+    return True
+
+
+def _rest_of_line(state: StateBlock, line: int, start: int) -> int:
+    """Make ``line`` start at ``start`` (after a closing ``%%``); returns the first non-space pos."""
+    src, end = state.src, state.eMarks[line]
+    pos = start
+    while pos < end and src[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def comment_block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    src = state.src
+    pos = state.bMarks[start_line] + state.tShift[start_line]
+    if src[pos : pos + 2] != "%%":
+        return False
+    line, search_from = start_line, pos + 2
+    while line < end_line:
+        close = src.find("%%", search_from, state.eMarks[line])
+        if close >= 0:
+            after = _rest_of_line(state, line, close + 2)
+            if after < state.eMarks[line]:
+                if line == start_line:
+                    return False  # ``%% x %% text``: an inline comment in a paragraph
+                if not silent:
+                    state.bMarks[line], state.tShift[line] = after, 0
+                    state.sCount[line] = state.blkIndent
+                    state.line = line
+                return True
+            if not silent:
+                state.line = line + 1
+            return True
+        line += 1
+        if line < end_line:
+            search_from = state.bMarks[line] + state.tShift[line]
+    if not silent:
+        state.line = end_line
+    return True
+
+
+def _drop_after_unclosed(state: StateCore, index: int) -> None:
+    """Hide what follows the top-level block at ``index`` up to the next ``%%`` line."""
+    tokens = state.tokens
+    close = index + 1
+    while close < len(tokens) and tokens[close].level > 0:
+        close += 1
+    start_line = tokens[index].map[1] if tokens[index].map else 0
+    lines = state.src.split("\n")
+    closer = next((n for n in range(start_line, len(lines)) if "%%" in lines[n]), None)
+    keep_from = close + 1
+    while keep_from < len(tokens):
+        tok = tokens[keep_from]
+        if tok.level == 0 and tok.nesting >= 0 and tok.map and closer is not None \
+                and tok.map[0] > closer:
+            break
+        keep_from += 1
+    del tokens[close + 1 : keep_from]
+
+
+def comment_core_rule(state: StateCore) -> None:
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "inline" and tok.children and "%%" in tok.content:
+            kids = tok.children
+            found = any(c.type == UNCLOSED for c in kids)
+            if found:
+                tok.children = [c for c in kids if c.type != UNCLOSED]
+                if tok.level == 1:  # the inline of a top-level paragraph or heading
+                    _drop_after_unclosed(state, i)
+        i += 1
+
+
+def comments_plugin(md: MarkdownIt) -> None:
+    """Register the inline, block and core rules for ``%%`` comments."""
+    md.inline.ruler.before("link", "comment", comment_inline_rule)
+    md.block.ruler.before("fence", "comment_block", comment_block_rule)
+    md.core.ruler.after("inline", "comment_tail", comment_core_rule)

@@ -1,0 +1,44 @@
+"""Ordinary Markdown links and images: the render context may rewrite ``href`` / ``src``.
+
+``[x](Other%20Note.md)`` is a link to a note; the context knows where that note's page lives
+(``ctx.render_md_href``), and where an image attachment ends up (``ctx.render_md_src``).  Tokens
+are never modified, so the same token list can be rendered twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    ctx = env.get("ctx") if env else None
+    if ctx is not None:
+        href = token.attrGet("href")
+        new = ctx.render_md_href(str(href), token) if href is not None else None
+        if new is not None:
+            token = token.copy(attrs={**token.attrs, "href": new})
+    return self.renderToken([token], 0, options, env)
+
+
+def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    attrs = dict(token.attrs)
+    attrs["alt"] = self.renderInlineAsText(token.children or [], options, env)
+    ctx = env.get("ctx") if env else None
+    if ctx is not None:
+        src = token.attrGet("src")
+        new = ctx.render_md_src(str(src), token) if src is not None else None
+        if new is not None:
+            attrs["src"] = new
+    ordered = {"src": attrs.pop("src", ""), "alt": attrs.pop("alt"), **attrs}
+    return self.renderToken([token.copy(attrs=ordered)], 0, options, env)
+
+
+def links_plugin(md: MarkdownIt) -> None:
+    """Register the ``link_open`` and ``image`` render rules."""
+    md.add_render_rule("link_open", render_link_open)
+    md.add_render_rule("image", render_image)

@@ -1,0 +1,78 @@
+"""``$inline$`` and ``$$display$$`` math, typeset to MathML at build time (no script, no CDN).
+
+Parsing is mdit-py-plugins' ``dollarmath`` (no space inside the dollars and no digit around
+them, so ``$5 and $10`` stays text); rendering uses latex2mathml.  A LaTeX error renders the
+source in ``<code class="math-error">`` and calls ``ctx.warn("math-error", ...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from latex2mathml.converter import convert
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from ._util import POS, SNIP
+
+
+@lru_cache(maxsize=4096)
+def latex_to_mathml(latex: str, display: bool) -> str:
+    """MathML for ``latex``; raises on a LaTeX error."""
+    return convert(latex, display="block" if display else "inline")
+
+
+def _math_html(token: Token, env, display: bool) -> str:
+    latex = token.content.strip()
+    try:
+        return latex_to_mathml(latex, display)
+    except Exception as exc:  # latex2mathml raises many exception types
+        ctx = env.get("ctx") if env else None
+        if ctx is not None:
+            if token.map:
+                line, col = token.map[0], 0
+            else:
+                line, col = token.meta.get("line", 0), token.meta.get("col", 0)
+            reason = str(exc) or type(exc).__name__
+            ctx.warn("math-error", f"cannot typeset ${latex}$: {reason}", line, col)
+        return f'<code class="math-error">{escapeHtml(latex)}</code>'
+
+
+def render_math_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return f'<span class="math inline">{_math_html(tokens[idx], env, False)}</span>'
+
+
+def render_math_inline_double(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return f'<span class="math display">{_math_html(tokens[idx], env, True)}</span>'
+
+
+def render_math_display(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return f'<div class="math block">{_math_html(tokens[idx], env, True)}</div>\n'
+
+
+def _with_position(rule):
+    def math_inline(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent and len(state.tokens) > count:
+            state.tokens[-1].meta = {POS: start, SNIP: "$"}
+        return True
+
+    return math_inline
+
+
+def math_plugin(md: MarkdownIt) -> None:
+    """Register ``dollarmath`` with MathML render rules."""
+    dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True,
+                      allow_labels=False)
+    ruler = md.inline.ruler
+    original = next(r.fn for r in ruler.__rules__ if r.name == "math_inline")
+    ruler.at("math_inline", _with_position(original))
+    md.add_render_rule("math_inline", render_math_inline)
+    md.add_render_rule("math_inline_double", render_math_inline_double)
+    md.add_render_rule("math_block", render_math_display)

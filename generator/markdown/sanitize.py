@@ -1,0 +1,134 @@
+"""Raw HTML in notes, kept where harmless: ``html_block`` and ``html_inline`` through nh3.
+
+markdown-it hands raw HTML over in pieces (an opening tag in one token, its closing tag in a
+later one), and a fragment sanitiser would close or drop such halves.  So each piece is split
+into tags, comments and text; every opening tag goes through nh3 on its own (renamed to a neutral
+custom element, so that table cells and list items survive outside their parents); closing tags
+of allowed elements stay; comments go; text is escaped.  The decisions about tags, attributes
+and URL schemes are nh3's (ammonia's), from the allow-lists below.
+
+Kept: common formatting, ``details``/``summary``, ``kbd``, ``sub``/``sup``, tables, ``img`` and
+``a`` with http(s)/mailto/relative URLs.  Dropped: ``script``/``style`` (with their content),
+``iframe``, forms, ``style`` and ``on*`` attributes, ``javascript:`` and ``data:`` URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.html_re import close_tag, comment, open_tag
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+_COMMON = {"title", "lang", "dir", "class", "id"}
+ALLOWED: dict[str, set[str]] = {
+    **{t: set() for t in (
+        "abbr b bdi bdo blockquote br caption center cite code dd del dfn div dl dt em "
+        "figcaption figure h1 h2 h3 h4 h5 h6 hr i ins kbd li mark p pre q rp rt ruby s samp "
+        "small span strike strong sub summary sup tbody tfoot thead tr u ul var wbr section "
+        "article aside header footer nav").split()},
+    "a": {"href", "name", "target"},
+    "img": {"src", "alt", "width", "height", "align", "loading"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "details": {"open"},
+    "table": {"align"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "time": {"datetime"},
+    "font": {"color"},
+    "video": {"src", "controls", "width", "height", "poster", "loop", "muted"},
+    "audio": {"src", "controls", "loop", "muted"},
+    "source": {"src", "type"},
+}
+for _attrs in ALLOWED.values():
+    _attrs |= _COMMON
+#: Elements whose content goes too (inside one raw HTML block).
+DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template",
+                               "noscript", "textarea", "select", "svg", "math"})
+VOID = frozenset({"br", "hr", "img", "wbr", "col", "source", "area", "input", "meta", "link"})
+_PREFIX = "vs-"
+#: Exactly what the task-list plugin inserts (a disabled checkbox): passed through unchanged.
+TRUSTED = frozenset({
+    '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
+    '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
+    'type="checkbox">',
+})
+
+_CLEANER = nh3.Cleaner(
+    tags={_PREFIX + t for t in ALLOWED},
+    attributes={_PREFIX + t: a for t, a in ALLOWED.items()},
+    url_schemes={"http", "https", "mailto", "tel"},
+    link_rel=None,
+    strip_comments=True,
+)
+_PIECES = re.compile(f"(?P<comment>{comment})|(?P<open>{open_tag})|(?P<close>{close_tag})")
+_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+@lru_cache(maxsize=4096)
+def clean_open_tag(tag: str) -> str:
+    """One opening tag, cleaned; ``""`` when the element is not allowed."""
+    name = _NAME.match(tag).group(1).lower()
+    if name not in ALLOWED:
+        return ""
+    body = tag[1 + len(name) :]
+    self_closing = body.rstrip().endswith("/>")
+    if self_closing:
+        body = body.rstrip()[:-2] + ">"
+    cleaned = _CLEANER.clean(f"<{_PREFIX}{name}{body}</{_PREFIX}{name}>")
+    end = cleaned.find(">")
+    if not cleaned.startswith(f"<{_PREFIX}{name}") or end < 0:
+        return ""
+    return f"<{name}{cleaned[len(_PREFIX) + 1 + len(name) : end]}>"
+
+
+def _close_tag(tag: str) -> str:
+    name = _NAME.match(tag).group(1).lower()
+    return f"</{name}>" if name in ALLOWED and name not in VOID else ""
+
+
+@lru_cache(maxsize=4096)
+def sanitize_html(html: str) -> str:
+    """Sanitise one raw HTML piece as markdown-it cut it out of the note."""
+    out: list[str] = []
+    pos, length = 0, len(html)
+    while pos < length:
+        m = _PIECES.search(html, pos)
+        if m is None:
+            out.append(escapeHtml(html[pos:]).replace("&amp;", "&"))
+            break
+        if m.start() > pos:
+            out.append(escapeHtml(html[pos : m.start()]).replace("&amp;", "&"))
+        pos = m.end()
+        if m.group("open"):
+            name = _NAME.match(m.group()).group(1).lower()
+            if name in DROP_WITH_CONTENT:
+                closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
+                pos = closing.end() if closing else length
+                continue
+            out.append(clean_open_tag(m.group()))
+        elif m.group("close"):
+            out.append(_close_tag(m.group()))
+    return "".join(out)
+
+
+def render_html_block(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return sanitize_html(tokens[idx].content)
+
+
+def render_html_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    content = tokens[idx].content
+    return content if content in TRUSTED else sanitize_html(content)
+
+
+def sanitize_plugin(md: MarkdownIt) -> None:
+    """Render ``html_block``/``html_inline`` through the sanitiser."""
+    md.add_render_rule("html_block", render_html_block)
+    md.add_render_rule("html_inline", render_html_inline)

@@ -1,0 +1,108 @@
+"""``[[wikilinks]]`` and ``![[embeds]]`` as inline tokens (Contract 1).
+
+The parser records what was written; resolving the target is the render context's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from ._util import POS, SNIP
+
+
+def split_wikilink(inner: str) -> dict:
+    """Split the text between ``[[`` and ``]]`` into target, heading path, block id and alias.
+
+    ``\\|`` (written inside tables) counts as the alias separator like ``|``.
+    """
+    bar = inner.find("|")
+    if bar >= 0:
+        target_part, alias = inner[:bar], inner[bar + 1 :]
+        if target_part.endswith("\\"):
+            target_part = target_part[:-1]
+    else:
+        target_part, alias = inner, None
+    pieces = target_part.split("#")
+    target = pieces[0].strip()
+    anchor = [p.strip() for p in pieces[1:] if p.strip()]
+    block = None
+    if anchor and anchor[-1].startswith("^"):
+        block = anchor.pop()[1:].strip() or None
+    return {"target": target, "anchor": anchor, "block": block,
+            "alias": alias.strip() if alias is not None else None}
+
+
+def display_text(meta: dict) -> str:
+    """What Obsidian shows for a link without an alias: ``Note > Heading``, ``Note > ^id``."""
+    if meta.get("alias"):
+        return meta["alias"]
+    parts = [meta["target"]] if meta["target"] else []
+    parts.extend(meta["anchor"])
+    if meta["block"]:
+        parts.append("^" + meta["block"])
+    return " > ".join(parts)
+
+
+def wikilink_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    ch = src[pos]
+    if ch == "[":
+        if not src.startswith("[[", pos):
+            return False
+        start, embed = pos + 2, False
+    elif ch == "!":
+        if not src.startswith("![[", pos):
+            return False
+        start, embed = pos + 3, True
+    else:
+        return False
+    end = src.find("]]", start, state.posMax)
+    if end < 0:
+        return False
+    inner = src[start:end]
+    # One line only, never empty, and ``[[a [[b]]`` is text followed by a link to b.
+    if not inner.strip() or "\n" in inner or "[[" in inner:
+        return False
+    if silent:
+        state.pos = end + 2
+        return True
+    meta = split_wikilink(inner)
+    raw = src[pos : end + 2]
+    token = state.push("embed" if embed else "wikilink", "", 0)
+    meta.update({"embed": embed, "raw": raw, "line": 0, "col": 0, POS: pos, SNIP: raw[:3]})
+    token.meta = meta
+    token.markup = "![[" if embed else "[["
+    token.content = display_text(meta)
+    state.pos = end + 2
+    return True
+
+
+def render_wikilink(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    ctx = env.get("ctx") if env else None
+    if ctx is not None:
+        return ctx.render_wikilink(token)
+    meta = token.meta
+    target = escapeHtml(meta["target"])
+    return f'<a class="wikilink" data-target="{target}">{escapeHtml(token.content)}</a>'
+
+
+def render_embed(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    ctx = env.get("ctx") if env else None
+    if ctx is not None:
+        return ctx.render_embed(token)
+    target = escapeHtml(token.meta["target"])
+    return f'<span class="embed" data-target="{target}">{escapeHtml(token.content)}</span>'
+
+
+def wikilinks_plugin(md: MarkdownIt) -> None:
+    """``[[...]]`` -> ``wikilink`` token, ``![[...]]`` -> ``embed`` token."""
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
+    md.add_render_rule("wikilink", render_wikilink)
+    md.add_render_rule("embed", render_embed)
