@@ -261,8 +261,9 @@ def _death_record(state: _Active, cell: dict, tail: str) -> dict:
         timeout = cell["options"]["timeout"]
         message = (f"the cell ran longer than its timeout of {timeout:g} s and did not stop; "
                    "its interpreter was killed")
-        return {"kind": "timeout", "ename": "TimeoutError", "evalue": message,
-                "traceback": f"TimeoutError: {message}\n", "line": line, "outputs": []}
+        return {"outputs": [], "error": {
+            "kind": "timeout", "ename": "TimeoutError", "evalue": message,
+            "traceback": f"TimeoutError: {message}\n", "line": line}}
     status = state.status
     if status is not None and status < 0:
         try:
@@ -276,10 +277,21 @@ def _death_record(state: _Active, cell: dict, tail: str) -> dict:
     else:
         message = f"the Python interpreter running this note exited with status {status}"
         message += " (os._exit?)" if status else ""
-    text = tail.strip()
+    text = _clean_fault(tail)
     tb = (text + "\n\n" if text else "") + f"WorkerDied: {message}\n"
-    return {"kind": "crash", "ename": "WorkerDied", "evalue": message, "traceback": tb,
-            "line": line, "outputs": []}
+    return {"outputs": [], "error": {"kind": "crash", "ename": "WorkerDied", "evalue": message,
+                                     "traceback": tb, "line": line}}
+
+
+def _clean_fault(tail: str) -> str:
+    """faulthandler's dump without the executor's own frames and the extension-module list."""
+    kept = []
+    for line in tail.splitlines():
+        if line.startswith("Extension modules:"):
+            break
+        if worker.WORKER_FILE not in line:
+            kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def generator_path() -> str:

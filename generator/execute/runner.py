@@ -134,8 +134,7 @@ def _store(cache: ExecCache, files: FileDigests, job: NoteJob, live: list[CodeCe
             deps.add(posixpath.normpath(path))
     recorded = {rel: files.digest(rel) for rel in sorted(deps)}
     cache.store(job.rel, live, records, recorded, package_versions(outcome.imports), assets)
-    by_index = {cell.index: rec for cell, rec in zip(live, records, strict=True)}
-    return _assemble(job, by_index, reason, assets, seconds=outcome.seconds)
+    return _assemble(job, dict(enumerate(records)), reason, assets, seconds=outcome.seconds)
 
 
 def _cached_records(cache: ExecCache, look: Lookup) -> tuple[dict, dict[str, bytes]] | None:
