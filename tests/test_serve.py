@@ -329,17 +329,18 @@ def real_site(tmp_path):
         server.stop()
 
 
-def _page_of(out: Path, text: str) -> str:
-    """Site-relative path of the HTML page whose file contains ``text``."""
+def _page_of(out: Path, source: str) -> str:
+    """Site-relative path of the page made from the note ``source`` (its ``<meta name=source>``)."""
+    tag = f'<meta name="source" content="{source}">'
     for path in sorted(out.rglob("*.html")):
-        if text in path.read_text(encoding="utf-8"):
+        if tag in path.read_text(encoding="utf-8"):
             return path.relative_to(out).as_posix()
-    raise AssertionError(f"no page contains {text!r}")
+    raise AssertionError(f"no page made from {source!r}")
 
 
 def test_real_edit_reloads_and_shows_the_change(real_site):
     vault, out, server, logs = real_site
-    rel = _page_of(out, "First letter")
+    rel = _page_of(out, "Alpha.md")
     status, html = fetch(server.url + rel)
     assert status == 200 and "First letter" in html and SCRIPT_ID in html
     assert SCRIPT_ID not in (out / rel).read_text(encoding="utf-8")
@@ -357,7 +358,7 @@ def test_real_edit_reloads_and_shows_the_change(real_site):
 
 def test_real_broken_template_keeps_last_good_site(real_site):
     vault, out, server, logs = real_site
-    rel = _page_of(out, "First letter")
+    rel = _page_of(out, "Alpha.md")
     events = Events(server.url)
     events.expect("hello")
     templates = vault / server.builder.cfg.templates_dir
@@ -379,7 +380,7 @@ def test_real_pipeline_exception_keeps_last_good_site(real_site, monkeypatch):
     from generator import pipeline
 
     vault, out, server, logs = real_site
-    rel = _page_of(out, "Second letter")
+    rel = _page_of(out, "Notes/Beta.md")
     real_build = pipeline.build
 
     def exploding(*args, **kwargs):

@@ -48,7 +48,7 @@ def _start(kind: str, tmp_path: Path):
         builder = PipelineBuilder(load_config(vault, {}), out)
     server = DevServer(builder, out, port=0, log=lambda _m: None)
     server.start()
-    page = "Alpha.html" if kind == "fake" else _page_of(out, "First letter")
+    page = "Alpha.html" if kind == "fake" else _page_of(out, "Alpha.md")
     return vault, server, vault / "Alpha.md", page, "First letter", "Brand new letter"
 
 
