@@ -19,8 +19,12 @@ sys.path.insert(0, str(HERE))
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -88,7 +92,8 @@ class Browser:
 
     def page(self, width: int = 1366, height: int = 900, scheme: str = "light", context=None):
         ctx = context or self.browser.new_context(
-            viewport={"width": width, "height": height}, color_scheme=scheme)
+            viewport={"width": width, "height": height}, color_scheme=scheme
+        )
         page = ctx.new_page()
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -248,7 +253,8 @@ def test_note_page_screenshot_and_weight(site, chrome, shots):
     page.screenshot(path=str(shots / "note-light.png"))
     page.screenshot(path=str(shots / "note-light-full.png"), full_page=True)
     weight = note.stat().st_size + sum(
-        (site / "_assets" / f).stat().st_size for f in ("style.css", "vaultsite.js", "graph.js"))
+        (site / "_assets" / f).stat().st_size for f in ("style.css", "vaultsite.js", "graph.js")
+    )
     assert weight < 100_000
     page.close()
 
@@ -271,4 +277,3 @@ def test_tag_and_folder_pages_list_notes(site, chrome):
     titles = page.locator(".listing .listing-title").all_inner_texts()
     assert "Python" in titles and "Asynchronous Programming" in titles
     page.close()
-

@@ -1,0 +1,181 @@
+"""The data files behind search, previews and the graph, and the templating API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from generator import templating as T
+from generator.site import SiteNote, site_data_files
+from generator.site.graph import graph_data
+from generator.site.previews import bucket_count, cut_html, preview_files
+from generator.site.search import decode_postings, encode_postings, search_files
+from generator.site.text import url_hash, words
+
+
+def note(title: str, url: str, text: str = "", **kw) -> SiteNote:
+    return SiteNote(id=url[:-5], title=title, url=url, plain_text=text, **kw)
+
+
+NOTES = [
+    note(
+        "Python",
+        "Notes/Python.html",
+        "Indentation is syntax. Comprehensions build lists.",
+        tags=("python",),
+        links=("Notes/Async.html",),
+        headings=(("Syntax", "Syntax"),),
+        preview_html="<p>Indentation is syntax.</p><h2 id='Syntax'>Syntax</h2><p>x</p>",
+    ),
+    note(
+        "Async",
+        "Notes/Async.html",
+        "An event loop runs coroutines.",
+        tags=("python", "io"),
+        links=("Notes/Python.html", "Missing.html"),
+        date=dt.date(2025, 4, 11),
+    ),
+    note(
+        "Café notes",
+        "Notes/Café-notes.html",
+        "Espresso ratios: 18 g in, 36 g out. 中文笔记",
+        aliases=("coffee",),
+    ),
+]
+
+
+def call_args(data: bytes, func: str) -> list:
+    text = data.decode()
+    assert text.startswith(func + "(") and text.rstrip().endswith(");")
+    return json.loads("[" + text.rstrip()[len(func) + 1 : -2] + "]")
+
+
+def test_words_fold_case_accents_and_split_cjk():
+    assert words("Café ÜBER naïve") == ["cafe", "uber", "naive"]
+    assert words("中文笔记 x2") == ["中", "文", "笔", "记", "x2"]
+    assert words("snake_case, C# 3.7") == ["snake", "case", "c", "3", "7"]
+
+
+@pytest.mark.parametrize("ids", [[], [0], [0, 1, 2, 3], [5, 40, 41, 1000, 99999], list(range(0, 5000, 7))])
+def test_postings_round_trip(ids):
+    encoded = encode_postings(ids)
+    assert decode_postings(encoded) == ids
+    assert re.fullmatch(r"[0-9a-zA-Z()*+\-.]*", encoded)
+
+
+def test_search_index_holds_body_words_and_titles():
+    files, manifest = search_files(NOTES)
+    rows = call_args(files["_search/meta.js"], "vsSearch.meta")[0]
+    assert [r[0] for r in rows] == ["Python", "Async", "Café notes"]
+    assert rows[0][6] == [["Syntax", "Syntax"]] and rows[2][4] == ["coffee"]
+    vocab: dict[str, list[int]] = {}
+    for k in range(len(manifest["shards"])):
+        shard, words_, posts = call_args(files[f"_search/index-{k}.js"], "vsSearch.index")
+        assert shard == k and words_[0] == manifest["shards"][k]
+        vocab.update({w: decode_postings(p) for w, p in zip(words_, posts, strict=True)})
+    assert vocab["coroutines"] == [1]
+    assert vocab["indentation"] == [0]
+    assert vocab["espresso"] == [2] and vocab["中"] == [2]
+    texts = call_args(files["_search/text-0.js"], "vsSearch.text")[1]
+    assert texts[1] == "An event loop runs coroutines."
+
+
+def test_search_shards_split_a_large_vocabulary_in_js_order():
+    notes = [note(f"N{i}", f"n{i}.html", " ".join(f"w{i}x{j}" for j in range(300))) for i in range(200)]
+    files, manifest = search_files(notes)
+    firsts = manifest["shards"]
+    assert len(firsts) > 1 and firsts == sorted(firsts)
+    assert all(len(v) < 400_000 for k, v in files.items() if "index-" in k)
+
+
+def test_previews_bucket_by_url_hash():
+    files, manifest = preview_files(NOTES)
+    assert manifest == {"buckets": bucket_count(3)} == {"buckets": 1}
+    data = call_args(files["_previews/0.js"], "vsPreview.add")[0]
+    assert "Indentation is syntax" in data["Notes/Python.html"]
+    assert data["Notes/Python.html"].startswith("<h1>Python</h1>")
+    assert url_hash("Notes/Café-notes.html") == url_hash("Notes/Café-notes.html")
+    assert url_hash("a") == 0xE40C292C  # FNV-1a reference value
+
+
+def test_cut_html_stops_at_a_top_level_boundary():
+    html = "".join(f"<p>para {i} <b>bold</b></p>" for i in range(100))
+    cut = cut_html(html, 200)
+    assert len(cut) <= 200 and cut.endswith("</p>") and cut.count("<p>") == cut.count("</p>")
+    assert cut_html("<p>short</p>", 200) == "<p>short</p>"
+
+
+def test_graph_edges_are_undirected_and_resolve_to_notes():
+    data = graph_data(NOTES, lambda t: f"tags/{t}.html")
+    assert data["edges"] == [0, 1]  # Python <-> Async once; the missing target is dropped
+    assert data["tags"] == [["python", "tags/python.html"], ["io", "tags/io.html"]]
+    assert data["tagEdges"] == [0, 0, 1, 0, 1, 1]
+
+
+def test_site_data_files_are_scripts_never_json_fetches():
+    files = site_data_files(NOTES)
+    assert set(files) >= {"_data/site.js", "_data/graph.js", "_search/meta.js", "_previews/0.js"}
+    assert all(k.endswith(".js") for k in files)
+    manifest = files["_data/site.js"].decode()
+    assert "window.vsSite=v" in manifest and '"buckets":1' in manifest
+    assert all(b"</script" not in v for v in files.values())
+    assert site_data_files(list(reversed(NOTES))) == files, "deterministic"
+
+
+def test_render_page_note_context():
+    env = T.make_environment([])
+    nav = T.build_nav(
+        [("Notes", "Python", "Notes/Python.html"), ("", "Home", "index.html")], {"Notes": "Notes/index.html"}
+    )
+    ctx = T.PageContext(
+        kind="note",
+        title="Python <3",
+        url="Notes/Python.html",
+        root="../",
+        source="Notes/Python.md",
+        content_html="<p>Body <b>bold</b></p>",
+        tags=(T.TagItem("python", "../tags/python.html"),),
+        toc=(T.TocItem(2, "Syntax", "#Syntax"),),
+        backlinks=(T.LinkItem("Async", "Async.html", "Notes", dt.date(2025, 4, 11), "loops"),),
+    )
+    html = T.render_page(env, ctx, T.SiteInfo("My notes"), nav)
+    assert '<meta name="source" content="Notes/Python.md">' in html
+    assert "Python &lt;3" in html and "<p>Body <b>bold</b></p>" in html
+    assert 'href="../_assets/style.css"' in html and 'src="../_assets/vaultsite.js"' in html
+    assert '<input type="search"' in html and 'class="graph graph-local"' in html
+    assert 'class="icon-button theme-toggle"' in html
+    assert 'href="../Notes/Python.html" class="current" aria-current="page"' in html
+    assert 'href="../tags/python.html">#python' in html
+    assert "11 Apr 2025" in html and 'href="#Syntax"' in html
+    assert 'href="/' not in html and "http" not in html.split("<body", 1)[1]
+
+
+@pytest.mark.parametrize("kind", ["tag", "folder", "index", "graph", "404"])
+def test_every_page_kind_renders(kind):
+    env = T.make_environment([])
+    ctx = T.PageContext(
+        kind=kind, title="T", url="x/y.html", root="../", listing=(T.LinkItem("A", "a.html", "", None, ""),)
+    )
+    html = T.render_page(env, ctx, T.SiteInfo("S"), ())
+    assert html.startswith("<!doctype html>") and 'href="../index.html"' in html
+
+
+def test_user_templates_override_defaults(tmp_path):
+    (tmp_path / "404.html").write_text("custom {{ page.title }}")
+    env = T.make_environment([tmp_path])
+    ctx = T.PageContext(kind="404", title="gone", url="404.html")
+    assert T.render_page(env, ctx, T.SiteInfo("S"), ()) == "custom gone"
+
+
+def test_large_explorer_is_pruned_to_the_current_path():
+    entries = [(f"F{f}", f"Note {f}-{i}", f"F{f}/n{i}.html") for f in range(20) for i in range(100)]
+    nav = T.build_nav(entries)
+    view = T.prune_nav(nav, "F3/n99.html", "../")
+    open_folders = [n for n in view if n.is_open]
+    assert [n.name for n in open_folders] == ["F3"]
+    kids = open_folders[0].children
+    assert len(kids) <= T.NAV_FOLDER_LIMIT + 1 and kids[-1].is_current
+    assert all(not n.children for n in view if not n.is_open)
