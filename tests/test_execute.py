@@ -166,7 +166,7 @@ def test_state_shared_within_a_note_not_across(vault_run):
 
 def test_summary_counts(vault_run):
     summary = summarize(vault_run[0])
-    assert summary.failed >= 6 and summary.not_run == 1 and summary.cached == 0
+    assert summary.failed >= 6 and summary.not_run == 2 and summary.cached == 0
     assert "ran Analysis/Figures.md: no cache" in summary.format()
 
 
@@ -237,3 +237,12 @@ def test_no_exec_uses_cache_or_says_not_run(cache_vault):
     assert stale.ran == 0 and stale.cached == 2
     assert [d.code for d in stale.diagnostics] == ["exec-stale"]
     assert re.search(r"total 12", html_of(stale)[0])
+
+
+def test_cell_that_ignores_its_timeout_is_killed(vault_run):
+    result = vault_run[0]["Failures/Stubborn.md"]
+    killed, after = html_of(result)
+    assert "did not stop; its interpreter was killed" in killed
+    assert "Not run" in after and result.not_run == 1
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("exec-timeout", 11)]
+    assert result.seconds < 10

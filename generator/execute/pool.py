@@ -173,7 +173,7 @@ def _step(zygote: Zygote, active: dict[int, _Active]) -> None:
     for state in active.values():
         if not state.eof and state.pid is not None and now > state.deadline:
             state.killed = state.current if state.current is not None else -1
-            _kill(state)
+            _kill(state, dump_stack=True)
             state.deadline = now + SETUP_LIMIT
 
 
@@ -210,9 +210,15 @@ def _message(state: _Active, msg: tuple) -> None:
         state.end = msg[1]
 
 
-def _kill(state: _Active) -> None:
+def _kill(state: _Active, dump_stack: bool = False) -> None:
     if state.pid is None:
         return
+    if dump_stack:  # faulthandler in the child writes its stack to the capture file
+        try:
+            os.kill(state.pid, signal.SIGUSR1)
+            time.sleep(0.1)
+        except ProcessLookupError:
+            return
     for target in (lambda: os.killpg(state.pid, signal.SIGKILL),
                    lambda: os.kill(state.pid, signal.SIGKILL)):
         try:
@@ -261,9 +267,11 @@ def _death_record(state: _Active, cell: dict, tail: str) -> dict:
         timeout = cell["options"]["timeout"]
         message = (f"the cell ran longer than its timeout of {timeout:g} s and did not stop; "
                    "its interpreter was killed")
+        stack = _clean_fault(tail)
+        tb = (stack + "\n\n" if stack else "") + f"TimeoutError: {message}\n"
         return {"outputs": [], "error": {
-            "kind": "timeout", "ename": "TimeoutError", "evalue": message,
-            "traceback": f"TimeoutError: {message}\n", "line": line}}
+            "kind": "timeout", "ename": "TimeoutError", "evalue": message, "traceback": tb,
+            "line": line}}
     status = state.status
     if status is not None and status < 0:
         try:

@@ -186,7 +186,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
             live_index += 1
             why = not_run
             if record is None and why is None:
-                why = (f"the interpreter died in the cell at line {crashed_at}" if crashed_at
+                why = (f"the interpreter running this note stopped at line {crashed_at}" if crashed_at
                        else "an earlier cell stopped the note")
             html = cell_html(cell, record, why)
             if record is None:

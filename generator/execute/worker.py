@@ -120,7 +120,9 @@ def _run_job(conn: Connection, job: dict) -> None:
     os.dup2(capture, 1)
     os.dup2(capture, 2)
     sys.stdin = open(os.devnull)  # noqa: SIM115 - input() raises EOFError instead of hanging
-    faulthandler.enable(file=sys.__stderr__ if sys.__stderr__ else None, all_threads=False)
+    faulthandler.enable(file=sys.__stderr__, all_threads=False)
+    # the build sends SIGUSR1 before killing a stuck cell: the dump says where it was stuck
+    faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=False)
     workdir = _mirror(job["vault_root"], job["overlay"], job["folder"])
     os.chdir(workdir)
     sys.path[:] = [workdir] + [p for p in sys.path if p and os.path.abspath(p) not in
