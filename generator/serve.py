@@ -40,8 +40,8 @@ import watchfiles
 
 EVENTS_PATH = "/__vaultsite/events"
 STATUS_PATH = "/__vaultsite/status"
-DEBOUNCE_MS = 100
-STEP_MS = 30
+DEBOUNCE_MS = 100  # longest a batch of changes is held (watchfiles `debounce`)
+STEP_MS = 20  # quiet time that ends a batch of changes (watchfiles `step`)
 KEEPALIVE_SECONDS = 15.0
 SCRIPT_ID = "__vaultsite-live"
 _EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".crdownload")
