@@ -55,6 +55,9 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 0
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and cmark is not None and mark is not None and cmark.line != mark.line:
+            problem += f" ({context} that starts on line {first_line + cmark.line})"
         return {}, [warning("frontmatter-yaml", f"front-matter is not valid YAML: {problem}", rel,
                             line, col, hint="fix the YAML; the note is published without its "
                                             "front-matter meanwhile")]

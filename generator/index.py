@@ -143,7 +143,7 @@ class VaultIndex:
     def _resolve(self, target: str, folder: str) -> Resolution:
         key = name_key(target).strip()
         if key.startswith(("./", "../")):
-            joined = posixpath.normpath(posixpath.join(folder, key))
+            joined = posixpath.normpath(posixpath.join(name_key(folder), key))
             if joined.startswith("../") or joined == "..":
                 return Resolution("outside")
             key = joined
@@ -220,11 +220,15 @@ class VaultIndex:
         key = _strip_md(name_key(target)).rsplit("/", 1)[-1]
         if not key:
             return None
-        names = [n for n in self._by_name if n[:1] == key[:1]] or list(self._by_name)[:2000]
-        close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-        if not close:
+        ext = key.rsplit(".", 1)[-1] if _has_ext(key) else ""
+        names = [n for n in self._by_name
+                 if n[:1] == key[:1] and (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))]
+        close = difflib.get_close_matches(key, names, n=3, cutoff=0.7)
+        published = [c for name in close for c in self._by_name[name]
+                     if not isinstance(c, Note) or c.publish]
+        if not published:
             return None
-        cand = self._by_name[close[0]][0]
+        cand = published[0]
         rel = cand.rel
         return rel[:-3] if rel.endswith(".md") else rel
 

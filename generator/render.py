@@ -103,7 +103,7 @@ class RenderContext:
         block = meta.get("block")
         text = meta.get("alias")
         if not text:
-            shown = target[:-3] if target.lower().endswith(".md") else target
+            shown = target
             sub = (["^" + block] if block else anchor)
             text = " > ".join([shown, *sub]) if shown else " > ".join(sub)
         res = self._resolve(target)
@@ -160,10 +160,10 @@ class RenderContext:
         line, col = meta.get("line", 0), meta.get("col", 0)
         label = target.title
         if target.id in self.stack or len(self.stack) >= MAX_EMBED_DEPTH:
-            why = "embeds itself" if target.id in self.stack else "nests embeds too deeply"
-            chain = " → ".join([*self.stack, target.id])
-            self.warn("embed-cycle", f"embed of {target.rel} stopped: the chain {why} ({chain})",
-                      line, col, hint="remove one of the embeds in the chain")
+            why = ("it leads back to a note already being embedded" if target.id in self.stack
+                   else f"embeds nest more than {MAX_EMBED_DEPTH} deep")
+            self.warn("embed-cycle", f"embed of {target.rel} stopped: {why}",
+                      line, col, hint="remove one of the embeds in the loop")
             return (f'<div class="embed-note embed-cycle" role="note">Embed of '
                     f'<strong>{esc(label)}</strong> stopped here: it would repeat forever.</div>')
         self.deps.embeds.add(target.id)

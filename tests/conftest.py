@@ -1,0 +1,80 @@
+"""Shared helpers: build real vaults into temporary folders and read the HTML back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+VAULTS = Path(__file__).resolve().parent / "vaults"
+
+
+class Site:
+    """A built site: pages by vault source path, link following, diagnostics."""
+
+    def __init__(self, out: Path, result):
+        self.out = out
+        self.result = result
+        self.diagnostics = result.diagnostics
+        self._by_source: dict[str, Path] = {}
+        for page in out.rglob("*.html"):
+            soup = self.soup(page)
+            meta = soup.find("meta", attrs={"name": "source"})
+            if meta is not None and meta.get("content"):
+                self._by_source[meta["content"]] = page
+
+    @staticmethod
+    def soup(path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    def page(self, source: str) -> Path:
+        return self._by_source[source]
+
+    def has(self, source: str) -> bool:
+        return source in self._by_source
+
+    def html(self, source: str) -> BeautifulSoup:
+        return self.soup(self.page(source))
+
+    def content(self, source: str):
+        soup = self.html(source)
+        return soup.find(class_="note-content") or soup.find("article") or soup.find("main")
+
+    def follow(self, page: Path, href: str) -> tuple[Path, str]:
+        """The file an href of ``page`` points to, and its fragment; asserts that it exists."""
+        parts = urlsplit(href)
+        assert not parts.scheme and not parts.netloc, href
+        assert not href.startswith("/"), f"root-relative href {href!r}"
+        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+        assert target.is_file(), f"{href!r} from {page.relative_to(self.out)} points nowhere"
+        assert target.is_relative_to(self.out.resolve())
+        return target, unquote(parts.fragment)
+
+    def codes(self) -> list[str]:
+        return [d.code for d in self.diagnostics]
+
+    def messages(self, code: str) -> list[str]:
+        return [d.format() for d in self.diagnostics if d.code == code]
+
+
+def build_vault(src: Path, tmp_path: Path, **overrides) -> Site:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path / "vault"
+    if not vault.exists():
+        shutil.copytree(src, vault, symlinks=True)
+    cfg = load_config(vault, overrides or None)
+    out = tmp_path / "site"
+    result = build(cfg, out, exec_mode="no-exec")
+    return Site(out, result)
+
+
+@pytest.fixture(scope="module")
+def core_site(tmp_path_factory) -> Site:
+    return build_vault(VAULTS / "core", tmp_path_factory.mktemp("core"))

@@ -1,0 +1,193 @@
+"""The core rules of issue 2, checked in the HTML of a real built vault (tests/vaults/core)."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import Site
+
+
+def links_by_text(site: Site, source: str) -> dict[str, object]:
+    content = site.content(source)
+    found: dict[str, object] = {}
+    for a in content.find_all("a"):
+        found.setdefault(a.get_text(), a)  # the first link with that text
+    return found
+
+
+def target_of(site: Site, source: str, text: str) -> tuple[str, str]:
+    a = links_by_text(site, source)[text]
+    page, frag = site.follow(site.page(source), a["href"])
+    meta = site.soup(page).find("meta", attrs={"name": "source"})
+    return (meta["content"] if meta else page.name), frag
+
+
+def test_every_published_note_has_a_page_with_its_source(core_site: Site):
+    for src in ["Home.md", "Alpha.md", "folder/Beta.md", "other/Beta.md", "other/Gamma.md",
+                "Deep/Sub/Deep note.md", "Café notes.md", "C# basics.md", "Q&A 100% (v2).md",
+                "读书笔记.md", "Loop A.md", "Broken yaml.md", "Bom crlf.md", "Latin1.md",
+                "Binary junk.md"]:
+        assert core_site.has(src), src
+    assert not core_site.has("Draft note.md")
+    assert not core_site.has("Hidden note.md")
+    assert not any(".trash" in str(p) or ".obsidian" in str(p) for p in core_site.out.rglob("*"))
+
+
+def test_wikilinks_resolve_case_insensitively_with_anchors(core_site: Site):
+    assert target_of(core_site, "Home.md", "Alpha") == ("Alpha.md", "")
+    assert target_of(core_site, "Home.md", "lower case") == ("Alpha.md", "")
+    assert target_of(core_site, "Home.md", "Alpha.md")[0] == "Alpha.md"
+    src, frag = target_of(core_site, "Home.md", "Alpha > Why? (really)")
+    assert src == "Alpha.md"
+    alpha = core_site.html("Alpha.md")
+    assert alpha.find(id=frag) is not None and "Why? (really)" in alpha.find(id=frag).get_text()
+    src, frag = target_of(core_site, "Home.md", "Alpha > Café au lait")
+    assert alpha.find(id=frag).get_text().strip() == "Café au lait"
+    src, frag = target_of(core_site, "Home.md", "Alpha > Part one > Detail")
+    assert alpha.find(id=frag).get_text().strip() == "Detail"
+    src, frag = target_of(core_site, "Home.md", "Alpha > ^quote-1")
+    assert frag == "^quote-1" and "A quote with an id." in alpha.find(id=frag).get_text()
+    assert "^quote-1" not in core_site.content("Alpha.md").get_text()
+
+
+def test_local_heading_link_stays_on_the_page(core_site: Site):
+    a = links_by_text(core_site, "Home.md")["Local heading"]
+    assert a["href"].startswith("#")
+    assert core_site.html("Home.md").find(id=a["href"][1:]) is not None
+
+
+def test_paths_duplicates_relative_and_aliases(core_site: Site):
+    assert target_of(core_site, "Home.md", "folder/Beta")[0] == "folder/Beta.md"
+    # bare [[Beta]] from the root: two candidates at the same depth -> shortest path, with a warning
+    assert target_of(core_site, "Home.md", "Beta")[0] == "other/Beta.md"
+    assert any("Beta" in m and "folder/Beta.md" in m for m in core_site.messages("link-ambiguous"))
+    # from other/, the same folder wins; ./ and ../ are taken from the note's folder
+    assert target_of(core_site, "other/Gamma.md", "Beta")[0] == "other/Beta.md"
+    assert target_of(core_site, "other/Gamma.md", "./Beta")[0] == "other/Beta.md"
+    assert target_of(core_site, "other/Gamma.md", "../Alpha")[0] == "Alpha.md"
+    assert target_of(core_site, "Home.md", "A1")[0] == "Alpha.md"
+    assert target_of(core_site, "Home.md", "Sub/Deep note")[0] == "Deep/Sub/Deep note.md"
+
+
+def test_odd_names_work_everywhere(core_site: Site):
+    for text, src in [("Café notes", "Café notes.md"),
+                      ("Q&A 100% (v2)", "Q&A 100% (v2).md"), ("读书笔记", "读书笔记.md")]:
+        assert target_of(core_site, "Home.md", text)[0] == src
+    src, frag = target_of(core_site, "Home.md", "to cafe")
+    assert src == "Café notes.md"
+    assert core_site.html("Café notes.md").find(id=frag).get_text().strip() == "Section one"
+    assert target_of(core_site, "Home.md", "to alpha")[0] == "Alpha.md"
+    # "#" separates the heading in a wikilink, so C# basics is reached by a markdown link
+    assert target_of(core_site, "Home.md", "C sharp")[0] == "C# basics.md"
+
+
+def test_escaped_pipe_in_table(core_site: Site):
+    cell = core_site.content("Home.md").find("table").find_all("td")[-1]
+    a = cell.find("a")
+    assert a.get_text() == "alpha in table"
+    assert core_site.follow(core_site.page("Home.md"), a["href"])[0] == core_site.page("Alpha.md")
+
+
+def test_unresolved_and_unpublished_links(core_site: Site):
+    content = core_site.content("Home.md")
+    broken = content.find(lambda t: t.get_text() == "Missing note" and "broken" in t.get("class", []))
+    assert broken is not None and not broken.has_attr("href")
+    draft = content.find(lambda t: t.get_text() == "Draft note")
+    assert draft is not None and not draft.has_attr("href") and "broken" not in draft.get("class", [])
+    msgs = core_site.messages("link-unresolved")
+    assert any(m.startswith("Home.md:9:") and "Missing note" in m for m in msgs), msgs
+    assert not any("Draft note" in m or "Hidden note" in m for m in msgs)
+
+
+def test_tags_and_non_tags(core_site: Site):
+    content = core_site.content("Home.md")
+    tags = {a.get_text() for a in content.find_all("a", class_="tag")}
+    assert {"#topic", "#nested/child", "#Café"} <= tags
+    assert "#123" not in tags and "#tag" not in tags and "#notatag" not in tags
+    for a in content.find_all("a", class_="tag"):
+        page, _ = core_site.follow(core_site.page("Home.md"), a["href"])
+        assert page.name.endswith(".html")
+    nested = core_site.out / "tags" / "nested.html"
+    listed = {a.get_text().strip() for a in Site.soup(nested).find_all("a")}
+    assert "Start here" in listed and "Deep note" in listed
+
+
+def test_code_is_never_touched(core_site: Site):
+    content = core_site.content("Home.md")
+    code = content.find("code", string=re.compile(r"\[\[Alpha\]\] #notatag"))
+    assert code is not None
+    pre = content.find("pre")
+    assert "[[Alpha]] #notatag %%not a comment%%" in pre.get_text()
+
+
+def test_comments_are_gone_from_every_file(core_site: Site):
+    for path in core_site.out.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".xml"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "hidden inline comment" not in text, path
+            assert "hidden block comment" not in text, path
+
+
+def test_embeds_images_sections_blocks_cycles_and_outside(core_site: Site):
+    content = core_site.content("Home.md")
+    img = content.find("img", src=re.compile(r"logo\.png$"))
+    assert img is not None and img["width"] == "120"
+    assert core_site.follow(core_site.page("Home.md"), img["src"])[0].read_bytes()[:4] == b"\x89PNG"
+    text = content.get_text()
+    assert "Intro." in text and "Deep." in text and "Other." not in text  # section to next h2
+    assert "A quote with an id." in text
+    cycles = core_site.messages("embed-cycle")
+    assert cycles and all(m.startswith(("Loop A.md:1:", "Loop B.md:1:")) for m in cycles)
+    assert len(cycles) == len(set(cycles)) <= 2
+    assert not (core_site.out / "etc").exists()
+    assert not any(p.name == "passwd" for p in core_site.out.rglob("*"))
+    missing = content.find(class_="broken", string=re.compile("nothing.png"))
+    assert missing is not None and not missing.has_attr("href")
+
+
+def test_sanitised_html(core_site: Site):
+    page = core_site.page("Home.md").read_text(encoding="utf-8")
+    content = str(core_site.content("Home.md"))
+    assert "alert(1)" not in content
+    assert "onclick" not in content and "javascript:" not in content
+    assert "<b>bold</b>" in content
+    assert "<script>alert" not in page
+
+
+def test_bad_notes_are_reported_and_still_published(core_site: Site):
+    codes = core_site.codes()
+    assert "frontmatter-yaml" in codes and "encoding" in codes and "binary-content" in codes
+    yaml_msg = core_site.messages("frontmatter-yaml")[0]
+    assert yaml_msg.startswith("Broken yaml.md:3:"), yaml_msg
+    assert "starts on line 2" in yaml_msg
+    assert "Broken yaml body text." in core_site.content("Broken yaml.md").get_text()
+    assert "café" in core_site.content("Latin1.md").get_text()
+    assert "Second line" in core_site.content("Bom crlf.md").get_text()
+    assert "\ufeff" not in core_site.page("Bom crlf.md").read_text(encoding="utf-8")
+
+
+def test_front_matter_fields(core_site: Site):
+    alpha = core_site.html("Alpha.md")
+    tags = {a.get_text().strip().lstrip("#") for a in alpha.find_all("a", class_="tag")}
+    assert {"x", "y/z"} <= tags
+    assert core_site.content("Home.md").find("h1").get_text().strip() == "Start here"
+    assert core_site.html("Alpha.md").title.get_text().startswith("Alpha")
+
+
+def test_all_hrefs_are_relative_and_resolve(core_site: Site):
+    for page in core_site.out.rglob("*.html"):
+        soup = Site.soup(page)
+        for tag in soup.find_all(["a", "link", "script", "img"]):
+            url = tag.get("href") or tag.get("src")
+            if not url or url.startswith(("#", "http://", "https://", "mailto:")):
+                continue
+            core_site.follow(page, url)
+
+
+def test_no_absolute_machine_paths_in_output(core_site: Site, tmp_path_factory):
+    vault = str(core_site.out.parent / "vault")
+    for path in core_site.out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert vault.encode() not in data, path
+            assert str(core_site.out).encode() not in data, path
