@@ -280,10 +280,12 @@ class Session:
         self.history: list[str] = []
         self.rebuild()
 
-    def rebuild(self):
+    def rebuild(self, *, new_process: bool = False):
+        """Rebuild into the same output; ``new_process``: without the in-memory state, as a
+        second ``vaultsite build`` run does (whatever it keeps must come from its cache folder)."""
         from generator.pipeline import build
 
-        result = build(self.cfg, self.out, state=self.state)
+        result = build(self.cfg, self.out, state=None if new_process else self.state)
         self.state = result.state
         return result
 
@@ -339,5 +341,8 @@ def test_random_edit_sequences_match_a_full_build(data):
         for _ in range(steps):
             op = data.draw(st.sampled_from(OPS), label="op")
             session.history.append(apply_edit(session.vault, op, Chooser(data=data)))
-            session.rebuild()
+            new_process = data.draw(st.sampled_from([False, False, True]), label="new process")
+            if new_process:
+                session.history.append("(rebuild as a new `vaultsite build` run)")
+            session.rebuild(new_process=new_process)
             session.check()
