@@ -460,13 +460,19 @@ class DevServer:
         return f"http://{self.host}:{self._httpd.server_address[1]}/"
 
     def start(self) -> None:
-        self._run_build(None)
+        """Bind the port (so a busy port fails at once), build, then serve and watch."""
         handler = type("BoundLiveHandler", (LiveHandler,), {"live": self.live})
 
         def make_handler(*args: Any, **kwargs: Any) -> LiveHandler:
             return handler(*args, directory=str(self.out), **kwargs)
 
         self._httpd = _Server((self.host, self.port), make_handler)
+        try:
+            self.log(f"building into {self.out} ...")
+            self._run_build(None)
+        except BaseException:
+            self._httpd.server_close()
+            raise
         self._spawn("vaultsite-http", self._httpd.serve_forever)
         self._spawn("vaultsite-watch", self._watch_loop)
 

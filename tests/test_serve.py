@@ -437,3 +437,19 @@ def test_ctrl_c_stops_the_serve_command_cleanly(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_busy_port_fails_before_building(tmp_path):
+    import socket
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    builder = FakeBuilder(vault, tmp_path / "site")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        server = DevServer(builder, tmp_path / "site", port=sock.getsockname()[1],
+                           log=lambda _m: None)
+        with pytest.raises(OSError):
+            server.start()
+    assert builder.calls == []
