@@ -100,9 +100,10 @@ def test_stdout_stderr_in_order_and_dataframe_table(vault_run):
 
 def test_writes_go_to_the_working_folder(vault_run):
     result = vault_run[0]["Analysis/Writes.md"]
-    first, second = html_of(result)
+    first, second, outside = html_of(result)
     assert "True" in first and "written.png" in first and "made" in first
     assert "PermissionError" in second
+    assert "False True" in outside
     assert result.failed == 0
 
 
