@@ -45,14 +45,20 @@ def _file_lines(state: StateCore, cache: list) -> list[str]:
     return cache[0]
 
 
+def _located(children: Sequence[Token]) -> Iterator[Token]:
+    for child in children:
+        if child.meta and POS in child.meta:
+            yield child
+        if child.children:
+            yield from _located(child.children)
+
+
 def _locate_children(inline: Token, children: Sequence[Token], lines_cache: list,
                      state: StateCore, base_line: int | None) -> None:
     content = inline.content
     last_pos, line_off = 0, 0
-    for child in walk(children):
+    for child in _located(children):
         meta = child.meta
-        if not meta or POS not in meta:
-            continue
         pos = meta.pop(POS)
         snip = meta.pop(SNIP, "")
         if base_line is None or pos > len(content):
@@ -80,12 +86,9 @@ def positions_rule(state: StateCore) -> None:
     """Turn the offsets that inline rules recorded into 0-based file line/col."""
     lines_cache: list = []
     for tok in state.tokens:
-        if tok.type != "inline" or not tok.children:
-            continue
-        if not any(c.meta or c.children for c in tok.children):
-            continue
-        base = tok.map[0] if tok.map else None
-        _locate_children(tok, tok.children, lines_cache, state, base)
+        if tok.children and tok.type == "inline":
+            base = tok.map[0] if tok.map else None
+            _locate_children(tok, tok.children, lines_cache, state, base)
 
 
 def positions_plugin(md: MarkdownIt) -> None:

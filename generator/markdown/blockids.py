@@ -56,7 +56,11 @@ def _table_row_id(tokens: list[Token], close_i: int) -> tuple[int, int, str] | N
 
 
 def blockid_rule(state: StateCore) -> None:
+    if "^" not in state.src:
+        return
     tokens = state.tokens
+    if not any(t.type == "inline" and "^" in t.content for t in tokens):
+        return
     stack: list[int] = []  # indices of open tokens enclosing the current one
     prev_sibling: dict[int, int] = {}  # level -> index of the last closed block's open token
     drop: list[tuple[int, int]] = []

@@ -125,6 +125,8 @@ def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token) -> None
 
 
 def callout_rule(state: StateCore) -> None:
+    if "[!" not in state.src:
+        return
     tokens = state.tokens
     i = 0
     while i < len(tokens):

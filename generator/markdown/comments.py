@@ -94,6 +94,8 @@ def _drop_after_unclosed(state: StateCore, index: int) -> None:
 
 
 def comment_core_rule(state: StateCore) -> None:
+    if "%%" not in state.src:
+        return
     tokens = state.tokens
     i = 0
     while i < len(tokens):

@@ -21,7 +21,7 @@ _BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(*")
 
 def tag_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
-    if src[pos] != "#":
+    if src[pos] != "#" or state.linkLevel > 0:  # no tag links inside link text
         return False
     if pos > 0 and src[pos - 1] not in _BEFORE and not src[pos - 1].isspace():
         return False

@@ -1,0 +1,43 @@
+"""Every fixture file in tests/fixtures/markdown/ (mdit's format), rendered without a context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from generator.markdown import build_markdown, make_markdown
+
+FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
+CASES = [
+    pytest.param(src, expected, id=f"{path.stem}:{line}:{title}")
+    for path in sorted(FIXTURES.glob("*.md"))
+    for line, title, src, expected in read_fixture_file(path)
+]
+
+
+@pytest.mark.parametrize(("src", "expected"), CASES)
+def test_fixture(src: str, expected: str) -> None:
+    assert make_markdown().render(src, {}) == expected
+
+
+def test_every_plugin_has_fixtures() -> None:
+    names = {p.stem for p in FIXTURES.glob("*.md")}
+    assert {"wikilinks", "tags", "callouts", "highlight", "comments", "blockids", "headings",
+            "math", "fences", "sanitize"} <= names
+
+
+def test_make_markdown_is_shared_and_reusable() -> None:
+    md = make_markdown()
+    assert make_markdown() is md
+    first = md.render("# A\n\n# A\n", {})
+    assert md.render("# A\n\n# A\n", {}) == first  # heading ids reset per parse
+    assert 'id="A-1"' in first
+
+
+def test_tokens_render_twice_identically() -> None:
+    md = build_markdown()
+    tokens = md.parse("[x](a.md) ![i](b.png) [[N]] #t ^x\n", {})
+    once = md.renderer.render(tokens, md.options, {})
+    assert md.renderer.render(tokens, md.options, {}) == once
