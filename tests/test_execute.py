@@ -247,3 +247,28 @@ def test_cell_that_ignores_its_timeout_is_killed(vault_run):
     assert "Not run" in after and result.not_run == 1
     assert [(d.code, d.span.line) for d in result.diagnostics] == [("exec-timeout", 11)]
     assert result.seconds < 10
+
+
+def test_caption_edit_changes_html_without_running(cache_vault):
+    vault, cfg = cache_vault
+    run_all(vault, cfg)
+    note = vault / "Reads data.md"
+    note.write_text(note.read_text().replace("#| deps: data/notes.txt",
+                                             "#| deps: data/notes.txt\n#| fig-cap: Numbers"))
+    edited = run_all(vault, cfg)["Reads data.md"]
+    assert edited.ran == 0 and edited.cached == 2
+    assert "<figcaption>Numbers</figcaption>" in html_of(edited)[1]
+
+
+def test_cached_traceback_follows_the_code_when_prose_moves_it(cache_vault):
+    vault, cfg = cache_vault
+    note = vault / "Bad.md"
+    note.write_text("# Bad\n\n```{python}\ndef f():\n    raise KeyError('k')\n```\n\n"
+                    "```{python}\nf()\n```\n")
+    first = run_all(vault, cfg)["Bad.md"]
+    assert [d.span.line for d in first.diagnostics] == [5]
+    note.write_text("# Bad\n\nNew\nprose.\n\n" + note.read_text().split("\n", 2)[2])
+    moved = run_all(vault, cfg)["Bad.md"]
+    assert moved.cached == 2 and [d.span.line for d in moved.diagnostics] == [8]
+    text = html_of(moved)[1]
+    assert "line 8, in f" in text and "line 12, in &lt;module&gt;" in text

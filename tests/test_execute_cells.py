@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from generator.execute import CellOptions, ExecConfig, find_cells
@@ -75,3 +77,16 @@ def test_malformed_options_are_warnings_with_lines():
 def test_bad_note_level_execute():
     (cell,) = cells_of("```{python}\nx\n```\n", {"execute": "fast"})
     assert [d.code for d in cell.diagnostics] == ["exec-option-invalid"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30),
+                max_size=6),
+       st.dictionaries(st.text(max_size=10), st.one_of(st.none(), st.booleans(), st.integers(),
+                                                       st.text(max_size=10)), max_size=4))
+def test_any_option_text_gives_cells_never_exceptions(lines, note_opts):
+    body = "".join(f"#| {line}\n".replace("`", "'") for line in lines)
+    cells = cells_of(f"```{{python}}\n{body}x = 1\n```\n", {"execute": note_opts})
+    assert len(cells) == 1
+    assert cells[0].display_code.endswith("x = 1\n")
+    assert all(d.span.line >= 1 for d in cells[0].diagnostics)

@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.execute.cells import CodeCell
 
-EXEC_VERSION = "1"  # bump when records change shape or meaning
+EXEC_VERSION = "2"  # bump when records change shape or meaning
 PYTHON = sys.version.split()[0]
 
 
@@ -33,17 +33,21 @@ def _sha(data: bytes | str) -> str:
 
 
 def code_chain(cells: Iterable[CodeCell]) -> list[str]:
-    """Per cell: hash of its code and options and of every cell before it."""
+    """Per cell: hash of its code and run options and of every cell before it.
+
+    The ``#|`` lines are left out (their run-relevant content is in the options), so editing a
+    caption, or prose around the cells, keeps the chain.
+    """
     chain, prev = [], _sha(f"vaultsite-exec {EXEC_VERSION} python {PYTHON}")
     for cell in cells:
-        opts = json.dumps(cell.options.to_dict(), sort_keys=True)
-        prev = _sha(f"{prev}\0{cell.code}\0{opts}")
+        opts = json.dumps(cell.options.run_key(), sort_keys=True)
+        prev = _sha(f"{prev}\0{cell.display_code}\0{opts}")
         chain.append(prev)
     return chain
 
 
 def code_hashes(cells: Iterable[CodeCell]) -> list[str]:
-    return [_sha(cell.code) for cell in cells]
+    return [_sha(cell.display_code) for cell in cells]
 
 
 class FileDigests:
@@ -164,7 +168,7 @@ class ExecCache:
         manifest = {
             "version": EXEC_VERSION, "rel": rel, "python": PYTHON,
             "chain": code_chain(cells), "code": code_hashes(cells),
-            "lines": [cell.line for cell in cells], "files": files, "packages": packages,
+            "bodies": [cell.body_line for cell in cells], "files": files, "packages": packages,
             "records": records,
         }
         _write_atomic(self._manifest_path(rel),
@@ -187,7 +191,7 @@ def _code_reason(manifest: dict[str, Any], cells: list[CodeCell]) -> str | None:
         if i >= len(old_chain):
             return f"cell added at line {cell.line}"
         if chain[i] != old_chain[i]:
-            same_code = i < len(old_code) and old_code[i] == _sha(cell.code)
+            same_code = i < len(old_code) and old_code[i] == _sha(cell.display_code)
             what = "options changed" if same_code else "code changed"
             return f"{what} at line {cell.line}"
     return "cell removed"

@@ -52,6 +52,15 @@ class CellOptions:
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
 
+    def run_key(self) -> dict[str, Any]:
+        """The options that change what running the cell produces (part of the cache key).
+
+        ``echo``, ``output``, ``error``, ``fig-cap`` and ``fig-alt`` only change the HTML, which
+        is rebuilt from the cached outputs, so editing a caption never re-runs code.
+        """
+        shown = {"echo", "output", "error", "fig_cap", "fig_alt"}
+        return {k: v for k, v in self.to_dict().items() if k not in shown}
+
 
 @dataclass(frozen=True)
 class CodeCell:
@@ -66,6 +75,11 @@ class CodeCell:
     options: CellOptions = field(default_factory=CellOptions)
     lang: str = "python"
     diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def body_line(self) -> int:
+        """1-based file line where the code after the ``#|`` lines starts."""
+        return self.line + self.code.count("\n") - self.display_code.count("\n")
 
 
 def find_cells(note_meta: Mapping[str, Any] | None, fences: list[tuple[int, Any]],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ def run_notes(jobs: list[NoteJob], cfg: ExecConfig,
             continue
         look = (Lookup(None, "--rerun", False) if cfg.rerun and cfg.enabled
                 else cache.lookup(job.rel, live, files))
-        cached = _cached_records(cache, look) if look.code_matches else None
+        cached = _cached_records(cache, look, live, job.rel) if look.code_matches else None
         if look.reason is None and cached is not None:
             finish(_assemble(job, cached[0], None, cached[1], from_cache=True))
         elif not cfg.enabled:
@@ -137,7 +138,8 @@ def _store(cache: ExecCache, files: FileDigests, job: NoteJob, live: list[CodeCe
     return _assemble(job, dict(enumerate(records)), reason, assets, seconds=outcome.seconds)
 
 
-def _cached_records(cache: ExecCache, look: Lookup) -> tuple[dict, dict[str, bytes]] | None:
+def _cached_records(cache: ExecCache, look: Lookup, live: list[CodeCell],
+                    rel: str) -> tuple[dict, dict[str, bytes]] | None:
     manifest = look.manifest or {}
     records = manifest.get("records")
     if records is None:
@@ -149,7 +151,32 @@ def _cached_records(cache: ExecCache, look: Lookup) -> tuple[dict, dict[str, byt
             if data is None:
                 return None
             assets[name] = data
+    records = [shift_lines(r, manifest.get("bodies", []), live, rel) for r in records]
     return dict(enumerate(records)), assets
+
+
+def shift_lines(record: dict | None, old_bodies: list[int], cells: list[CodeCell],
+                rel: str) -> dict | None:
+    """Move the note line numbers in a cached record to where the same code now sits.
+
+    Prose edits above a cell move it down the file without re-running it; the traceback and
+    the diagnostic must still point at the right lines.
+    """
+    error = (record or {}).get("error")
+    if not error or len(old_bodies) != len(cells):
+        return record
+    spans = [(old, old + cell.display_code.count("\n") + 1, cell.body_line - old)
+             for old, cell in zip(old_bodies, cells, strict=True)]
+    if all(delta == 0 for _, _, delta in spans):
+        return record
+
+    def moved(line: int) -> int:
+        return next((line + d for start, end, d in spans if start <= line < end), line)
+
+    pattern = re.compile(r'(File "' + re.escape(rel) + r'", line )(\d+)')
+    text = pattern.sub(lambda m: m.group(1) + str(moved(int(m.group(2)))), error["traceback"])
+    error = dict(error, line=moved(int(error["line"])), traceback=text)
+    return dict(record, error=error)
 
 
 def _without_running(job: NoteJob, look: Lookup, cached: tuple | None) -> NoteExecResult:
