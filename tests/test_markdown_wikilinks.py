@@ -69,3 +69,10 @@ def test_split_wikilink() -> None:
     assert split_wikilink("Note\\|x") == {"target": "Note", "anchor": [], "block": None,
                                           "alias": "x"}
     assert split_wikilink("N#H#^b")["block"] == "b"
+
+
+def test_positions_inside_inline_footnotes() -> None:
+    link, after = links("x\nText^[inline [[Link]]] and [[After]]\n")[::-1]
+    assert (link.meta["target"], link.meta["line"], link.meta["col"]) == ("Link", 1, 13)
+    assert (after.meta["target"], after.meta["line"], after.meta["col"]) == ("After", 1, 27)
+    assert set(link.meta) == {"target", "anchor", "block", "alias", "embed", "raw", "line", "col"}

@@ -13,6 +13,9 @@ from markdown_it.token import Token
 POS = "_pos"
 #: Characters searched for in the file line to fix the column (the token's first characters).
 SNIP = "_snip"
+#: On a ``footnote_ref`` made from an inline footnote ``^[...]``: the tokens of its body, whose
+#: positions were recorded relative to the paragraph holding the reference.
+INNER = "_inner"
 
 
 def walk(tokens: Sequence[Token]) -> Iterator[Token]:
@@ -47,8 +50,12 @@ def _file_lines(state: StateCore, cache: list) -> list[str]:
 
 def _located(children: Sequence[Token]) -> Iterator[Token]:
     for child in children:
-        if child.meta and POS in child.meta:
-            yield child
+        meta = child.meta
+        if meta:
+            if POS in meta:
+                yield child
+            if INNER in meta:
+                yield from _located(meta.pop(INNER))
         if child.children:
             yield from _located(child.children)
 
@@ -91,6 +98,34 @@ def positions_rule(state: StateCore) -> None:
             _locate_children(tok, tok.children, lines_cache, state, base)
 
 
+def _footnote_inline_with_positions(rule):
+    def footnote_inline(state, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if silent or len(state.tokens) <= count:
+            return True
+        ref = state.tokens[-1]
+        notes = state.env.get("footnotes", {}).get("list", {})
+        body = notes.get(ref.meta.get("id"), {}).get("tokens") or []
+        inner = [t for t in walk(body) if t.meta and POS in t.meta]
+        for tok in inner:
+            tok.meta[POS] += start + 2  # the body starts after ``^[``
+        if inner:
+            ref.meta[INNER] = inner
+        return True
+
+    return footnote_inline
+
+
 def positions_plugin(md: MarkdownIt) -> None:
-    """Register the rule that fixes inline token positions (after every inline rule has run)."""
+    """Register the rule that fixes inline token positions (after every inline rule has run).
+
+    Inline footnotes are parsed from a substring; their rule is wrapped so that the tokens in
+    their body get positions in the file too.
+    """
+    rules = {r.name: r.fn for r in md.inline.ruler.__rules__}
+    if "footnote_inline" in rules:
+        md.inline.ruler.at("footnote_inline", _footnote_inline_with_positions(
+            rules["footnote_inline"]))
     md.core.ruler.push("vs_positions", positions_rule)

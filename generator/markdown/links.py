@@ -7,6 +7,7 @@ are never modified, so the same token list can be rendered twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -24,10 +25,24 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
     return self.renderToken([token], 0, options, env)
 
 
+_SIZE = re.compile(r"(.*?)\|?\s*(\d+)(?:x(\d+))?\s*")
+
+
+def _size(alt: str, attrs: dict) -> str:
+    """Obsidian's ``![alt|300](x.png)`` / ``![300x200](x.png)``: the size goes to width/height."""
+    m = _SIZE.fullmatch(alt)
+    if m is None or (m.group(1) and "|" not in alt):
+        return alt
+    attrs["width"] = m.group(2)
+    if m.group(3):
+        attrs["height"] = m.group(3)
+    return m.group(1).strip()
+
+
 def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     token = tokens[idx]
     attrs = dict(token.attrs)
-    attrs["alt"] = self.renderInlineAsText(token.children or [], options, env)
+    attrs["alt"] = _size(self.renderInlineAsText(token.children or [], options, env), attrs)
     ctx = env.get("ctx") if env else None
     if ctx is not None:
         src = token.attrGet("src")
