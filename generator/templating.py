@@ -234,41 +234,77 @@ def _starts_with_h1(html: str) -> bool:
     return html.lstrip()[:3].lower() == "<h1"
 
 
-def _count(nodes: Sequence[NavNode]) -> int:
-    return sum(1 + _count(n.children) for n in nodes)
+@dataclass(frozen=True)
+class _NavIndex:
+    size: int
+    ancestors: dict[str, tuple[int, ...]]  # note url -> ids of the folder nodes above it
+
+
+_NAV_CACHE: dict[int, tuple[Sequence[NavNode], _NavIndex]] = {}
+
+
+def _nav_index(nav: Sequence[NavNode]) -> _NavIndex:
+    """Size of the tree and each note's ancestor folders, computed once per tree."""
+    hit = _NAV_CACHE.get(id(nav))
+    if hit is not None and hit[0] is nav:
+        return hit[1]
+    ancestors: dict[str, tuple[int, ...]] = {}
+    size = 0
+
+    def walk(nodes: Sequence[NavNode], above: tuple[int, ...]) -> None:
+        nonlocal size
+        for node in nodes:
+            size += 1
+            if node.url is not None:
+                ancestors.setdefault(node.url, above)
+            if node.is_folder:
+                walk(node.children, above + (id(node),))
+
+    walk(nav, ())
+    index = _NavIndex(size, ancestors)
+    if len(_NAV_CACHE) > 8:
+        _NAV_CACHE.clear()
+    _NAV_CACHE[id(nav)] = (nav, index)
+    return index
 
 
 def prune_nav(nav: Sequence[NavNode], current: str, root: str) -> tuple[NavView, ...]:
-    """The explorer as one page shows it: small trees in full, large ones along the current path."""
-    full = _count(nav) <= NAV_FULL_LIMIT
-    return tuple(_view(n, current, root, full) for n in nav)
+    """The explorer as one page shows it: small trees in full, large ones along the current path.
+
+    In a large tree only the folders above the current page are expanded, and each expanded list
+    shows at most ``NAV_FOLDER_LIMIT`` entries (plus the current one) and a "more" link.
+    """
+    index = _nav_index(nav)
+    full = index.size <= NAV_FULL_LIMIT
+    open_ids = set(index.ancestors.get(current, ()))
+    views, more = _views(nav, current, root, full, open_ids)
+    if more:
+        views += (NavView(f"{more} more…", site_href(root, "index.html"), (), False, False, False, more),)
+    return views
 
 
-def _contains(node: NavNode, current: str) -> bool:
-    if node.url == current:
-        return True
-    if node.is_folder and node.path and current.startswith(node.path.rstrip("/") + "/"):
-        return True
-    return any(_contains(c, current) for c in node.children) if node.is_folder else False
+def _views(
+    nodes: Sequence[NavNode], current: str, root: str, full: bool, open_ids: set[int]
+) -> tuple[tuple[NavView, ...], int]:
+    keep = list(nodes)
+    more = 0
+    if not full and len(keep) > NAV_FOLDER_LIMIT:
+        head = keep[:NAV_FOLDER_LIMIT]
+        extra = [n for n in keep[NAV_FOLDER_LIMIT:] if n.url == current or id(n) in open_ids]
+        more = len(keep) - len(head) - len(extra)
+        keep = head + extra
+    return tuple(_view(n, current, root, full, open_ids) for n in keep), more
 
 
-def _view(node: NavNode, current: str, root: str, full: bool) -> NavView:
+def _view(node: NavNode, current: str, root: str, full: bool, open_ids: set[int]) -> NavView:
     href = site_href(root, node.url) if node.url else None
     if not node.is_folder:
         return NavView(node.name, href, (), False, node.url == current, False)
-    is_open = _contains(node, current)
+    is_open = id(node) in open_ids or node.url == current
     children: tuple[NavView, ...] = ()
     more = 0
     if full or is_open:
-        kids = node.children
-        if not full and len(kids) > NAV_FOLDER_LIMIT:
-            keep = list(kids[:NAV_FOLDER_LIMIT])
-            cur = next((k for k in kids[NAV_FOLDER_LIMIT:] if _contains(k, current)), None)
-            if cur is not None:
-                keep.append(cur)
-            more = len(kids) - len(keep)
-            kids = tuple(keep)
-        children = tuple(_view(c, current, root, full) for c in kids)
+        children, more = _views(node.children, current, root, full, open_ids)
     elif node.children:
         more = len(node.children)
     return NavView(

@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 from generator.site import SiteNote, js_call
 from generator.site.text import url_hash
 
-NOTES_PER_BUCKET = 40
-PREVIEW_LIMIT = 24_000
+NOTES_PER_BUCKET = 24
+PREVIEW_LIMIT = 12_000
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 

@@ -169,6 +169,7 @@
     this.sim = { nodes: sub.nodes, links: sub.links, alpha: 1, alphaTarget: 0, alphaMin: big ? 0.02 : 0.005,
       charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06 };
     this.userMoved = false;
+    this.stats = { nodes: sub.nodes.length, links: sub.links.length, ticks: 0, tickMs: 0, drawMs: 0, settled: false };
     this.start();
   };
   Graph.prototype.start = function () {
@@ -176,12 +177,15 @@
     this.running = true;
     var self = this;
     requestAnimationFrame(function frame() {
-      var sim = self.sim;
+      var sim = self.sim, t0 = performance.now();
       tick(sim);
+      var t1 = performance.now();
       if (!self.userMoved) self.fit();
       self.draw();
+      var st = self.stats;
+      st.ticks++; st.tickMs = Math.max(st.tickMs, t1 - t0); st.drawMs = Math.max(st.drawMs, performance.now() - t1);
       if (sim.alpha > sim.alphaMin || sim.alphaTarget > 0) requestAnimationFrame(frame);
-      else self.running = false;
+      else { self.running = false; self.stats.settled = true; }
     });
   };
   Graph.prototype.fit = function () {
@@ -338,7 +342,7 @@
   };
 
   /* ---------- wire up every .graph on the page ---------- */
-  var views = [];
+  var views = G.views = [];
   function setup(el) {
     var global = el.getAttribute("data-global") === "true";
     var withTags = el.getAttribute("data-tags") === "true";

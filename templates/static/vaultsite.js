@@ -217,6 +217,7 @@
     return { terms: terms, results: res };
   }
   S.search = search;
+  S.run = function () { runSearch(); };
 
   function normWithMap(text) {
     var out = "", map = [];
