@@ -70,12 +70,13 @@ jobs:
         uses: {setup_python}
         with:
           python-version: "{python}"
+      - name: Configure Pages
+        id: pages
+        uses: {configure_pages}
       - name: Install vaultsite
         run: python -m pip install {install}
       - name: Build the site
         run: vaultsite build {vault}-o {out}
-      - name: Configure Pages
-        uses: {configure_pages}
       - name: Upload the site
         uses: {upload_pages_artifact}
         with:
