@@ -272,3 +272,9 @@ def test_cached_traceback_follows_the_code_when_prose_moves_it(cache_vault):
     assert moved.cached == 2 and [d.span.line for d in moved.diagnostics] == [8]
     text = html_of(moved)[1]
     assert "line 8, in f" in text and "line 12, in &lt;module&gt;" in text
+
+
+def test_huge_output_is_cut_and_input_does_not_hang(vault_run):
+    noisy, prompt = html_of(vault_run[0]["Failures/Noisy.md"])
+    assert "output cut at 1,000,000 characters" in noisy and len(noisy) < 1_100_000
+    assert "from a subprocess" in prompt and "EOFError" in prompt

@@ -31,6 +31,7 @@ from generator.execute import worker
 
 GRACE = 2.0  # seconds past a cell's timeout before the child is killed from outside
 SETUP_LIMIT = 60.0  # seconds a child may take between cells (mirroring the vault, sending results)
+START_LIMIT = 300.0  # seconds for the template to fork a child (a cold matplotlib font cache...)
 
 
 @dataclass
@@ -112,6 +113,7 @@ class _Active:
     current: int | None = None
     offset: int = 0
     killed: int | None = None
+    start_failed: bool = False
     end: dict | None = None
     records: list = field(default_factory=list)
 
@@ -126,11 +128,14 @@ def run_payloads(payloads: list[dict], workers: int, preload: tuple[str, ...],
     try:
         while pending or active:
             while pending and len(active) < max(1, workers):
+                if not zygote.alive():
+                    zygote = get_zygote(preload)
                 index = pending.popleft()
                 job_id, state = _start(zygote, index, payloads[index])
                 active[job_id] = state
             _step(zygote, active)
-            for job_id in [j for j, a in active.items() if a.eof and a.status is not None]:
+            for job_id in [j for j, a in active.items()
+                           if a.eof and (a.status is not None or a.start_failed)]:
                 state = active.pop(job_id)
                 outcomes[state.index] = _finish(state)
                 if done is not None:
@@ -150,7 +155,7 @@ def _start(zygote: Zygote, index: int, payload: dict) -> tuple[int, _Active]:
     conn.send(payload)
     now = time.monotonic()
     state = _Active(index=index, payload=payload, conn=conn, work=work, started=now,
-                    deadline=now + SETUP_LIMIT, records=[None] * len(payload["cells"]))
+                    deadline=now + START_LIMIT, records=[None] * len(payload["cells"]))
     return job_id, state
 
 
@@ -171,10 +176,15 @@ def _step(zygote: Zygote, active: dict[int, _Active]) -> None:
             ready.close()
     now = time.monotonic()
     for state in active.values():
-        if not state.eof and state.pid is not None and now > state.deadline:
-            state.killed = state.current if state.current is not None else -1
-            _kill(state, dump_stack=True)
-            state.deadline = now + SETUP_LIMIT
+        if state.eof or now <= state.deadline:
+            continue
+        if state.pid is None:  # the template never forked it
+            state.eof = state.start_failed = True
+            state.conn.close()
+            continue
+        state.killed = state.current if state.current is not None else -1
+        _kill(state, dump_stack=True)
+        state.deadline = now + SETUP_LIMIT
 
 
 def _control(zygote: Zygote, active: dict[int, _Active]) -> None:
@@ -233,6 +243,8 @@ def _finish(state: _Active) -> RunOutcome:
     cells = state.payload["cells"]
     if state.end is None:
         failed = state.killed if state.killed is not None and state.killed >= 0 else state.current
+        if state.start_failed:
+            failed = 0
         if failed is None:
             failed = next((i for i, r in enumerate(records) if r is None), None)
         if failed is not None:
@@ -273,6 +285,10 @@ def _death_record(state: _Active, cell: dict, tail: str) -> dict:
             "kind": "timeout", "ename": "TimeoutError", "evalue": message, "traceback": tb,
             "line": line}}
     status = state.status
+    if state.start_failed:
+        message = f"no worker process started within {START_LIMIT:g} s"
+        return {"outputs": [], "error": {"kind": "crash", "ename": "WorkerDied",
+                                         "evalue": message, "traceback": message, "line": line}}
     if status is not None and status < 0:
         try:
             name = signal.Signals(-status).name

@@ -34,6 +34,7 @@ from multiprocessing.connection import Connection
 
 WORKER_FILE = os.path.abspath(__file__)
 _NOTE_FILE = [""]  # the note's vault path: the file name user code is compiled under
+MAX_STREAM = 1_000_000  # characters of stdout (and of stderr) kept per cell
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
 
@@ -298,6 +299,7 @@ class _Stream(io.TextIOBase):
     def __init__(self, name: str, outputs: list) -> None:
         self.name_ = name
         self.outputs = outputs
+        self.size = 0
 
     def writable(self) -> bool:
         return True
@@ -306,10 +308,17 @@ class _Stream(io.TextIOBase):
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if text:
+            self.size += len(text)
+            if self.size > MAX_STREAM:
+                if self.size - len(text) <= MAX_STREAM:
+                    text = text[:max(0, MAX_STREAM - self.size + len(text))]
+                    text += f"\n[vaultsite: output cut at {MAX_STREAM:,} characters]\n"
+                else:
+                    return len(text)
             if self.outputs and self.outputs[-1][0] == self.name_:
-                self.outputs[-1] = (self.name_, self.outputs[-1][1] + text)
+                self.outputs[-1][1].append(text)
             else:
-                self.outputs.append((self.name_, text))
+                self.outputs.append((self.name_, [text]))  # chunks, joined after the cell
         return len(text)
 
     @property
@@ -350,7 +359,9 @@ class _CellRunner:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         self._flush_figures()
         self._collect_fd_output()
-        return {"outputs": self.outputs, "error": error,
+        outputs = [(out[0], "".join(out[1])) if isinstance(out[1], list) else out
+                   for out in self.outputs]
+        return {"outputs": outputs, "error": error,
                 "seconds": round(time.perf_counter() - started, 4)}
 
     def _execute(self, cell: dict) -> dict | None:
@@ -421,7 +432,7 @@ class _CellRunner:
             try:
                 self._save_figure(figure)
             except Exception as exc:  # noqa: BLE001 - a broken figure is reported, not fatal
-                self.outputs.append(("stderr", f"could not draw a figure: {exc!r}\n"))
+                self.outputs.append(("stderr", [f"could not draw a figure: {exc!r}\n"]))
         plt.close("all")
 
     def _save_figure(self, figure: object) -> None:
@@ -443,11 +454,15 @@ class _CellRunner:
     def _collect_fd_output(self) -> None:
         """Output written straight to file descriptors 1 and 2 (C code, subprocesses)."""
         with open(self.capture, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            end = fh.tell()
             fh.seek(self.fd_offset)
-            data = fh.read()
-        self.fd_offset += len(data)
+            data = fh.read(MAX_STREAM)
+        if end - self.fd_offset > MAX_STREAM:
+            data += f"\n[vaultsite: output cut at {MAX_STREAM:,} bytes]\n".encode()
+        self.fd_offset = end
         if data:
-            self.outputs.append(("stderr", data.decode("utf-8", "replace")))
+            self.outputs.append(("stderr", [data.decode("utf-8", "replace")]))
 
 
 def _raise_timeout(signum: int, frame: object) -> None:
