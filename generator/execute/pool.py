@@ -121,22 +121,29 @@ class _Active:
 def run_payloads(payloads: list[dict], workers: int, preload: tuple[str, ...],
                  done: Callable[[int, RunOutcome], None] | None = None) -> list[RunOutcome]:
     """Run each payload (one note) in a fresh child; results in the order of ``payloads``."""
-    zygote = get_zygote(preload)
     pending = deque(range(len(payloads)))
     active: dict[int, _Active] = {}  # job id -> state
     outcomes: list[RunOutcome | None] = [None] * len(payloads)
+    zygote = get_zygote(preload)
+
+    def fill() -> Zygote:
+        current = zygote
+        while pending and len(active) < max(1, workers):
+            if not current.alive():
+                current = get_zygote(preload)
+            index = pending.popleft()
+            job_id, state = _start(current, index, payloads[index])
+            active[job_id] = state
+        return current
+
     try:
         while pending or active:
-            while pending and len(active) < max(1, workers):
-                if not zygote.alive():
-                    zygote = get_zygote(preload)
-                index = pending.popleft()
-                job_id, state = _start(zygote, index, payloads[index])
-                active[job_id] = state
+            zygote = fill()
             _step(zygote, active)
-            for job_id in [j for j, a in active.items()
-                           if a.eof and (a.status is not None or a.start_failed)]:
-                state = active.pop(job_id)
+            finished = [active.pop(j) for j, a in list(active.items())
+                        if a.eof and (a.status is not None or a.start_failed)]
+            zygote = fill()  # start the next notes before the bookkeeping of the finished ones
+            for state in finished:
                 outcomes[state.index] = _finish(state)
                 if done is not None:
                     done(state.index, outcomes[state.index])
