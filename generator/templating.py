@@ -39,8 +39,10 @@ explorer tree as :class:`NavView` nodes), ``assets`` (dict of hrefs: ``css``, ``
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
@@ -217,21 +219,39 @@ def render_page(
         "site_js": site_href(ctx.root, "_data/site.js"),
         "extra_css": [site_href(ctx.root, u) for u in site.extra_css],
     }
+    body, title_id = split_title_heading(ctx.content_html, ctx.title)
     return template.render(
         page=ctx,
         site=site,
         nav=prune_nav(nav, ctx.url, ctx.root),
         assets=assets,
         root=ctx.root,
-        content=Markup(ctx.content_html),
+        content=Markup(body),
+        title_id=title_id,
+        show_title=True,
         graph_depth=ctx.graph_depth if ctx.graph_depth is not None else site.graph_depth,
-        show_title=not _starts_with_h1(ctx.content_html),
     )
 
 
-def _starts_with_h1(html: str) -> bool:
-    """True when the body opens with its own ``<h1>`` (then the page title is not repeated)."""
-    return html.lstrip()[:3].lower() == "<h1"
+_LEADING_H1 = re.compile(r"\A\s*<h1(?P<attrs>[^>]*)>(?P<inner>.*?)</h1>\s*", re.S)
+_ID_ATTR = re.compile(r"""\bid=(?:"([^"]*)"|'([^']*)')""")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def split_title_heading(html: str, title: str) -> tuple[str, str | None]:
+    """Drop a leading ``<h1>`` that repeats the page title; its id moves to the page's title.
+
+    Obsidian shows the file name as the title, and many notes open with the same ``# Title``; the
+    page shows it once.  Returns the body and the id the title heading must carry (or None).
+    """
+    m = _LEADING_H1.match(html)
+    if not m:
+        return html, None
+    text = unescape(_TAGS.sub("", m.group("inner"))).strip()
+    if text.casefold() != title.strip().casefold():
+        return html, None
+    ident = _ID_ATTR.search(m.group("attrs"))
+    return html[m.end() :], (ident.group(1) or ident.group(2)) if ident else None
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,13 @@ def test_large_explorer_is_pruned_to_the_current_path():
     kids = open_folders[0].children
     assert len(kids) <= T.NAV_FOLDER_LIMIT + 1 and kids[-1].is_current
     assert all(not n.children for n in view if not n.is_open)
+
+
+def test_leading_h1_repeating_the_title_is_shown_once():
+    body, ident = T.split_title_heading('<h1 id="Async-IO">Async <em>IO</em></h1>\n<p>x</p>', "async io")
+    assert body == "<p>x</p>" and ident == "Async-IO"
+    assert T.split_title_heading("<h1>Other</h1><p>x</p>", "Title") == ("<h1>Other</h1><p>x</p>", None)
+    env = T.make_environment([])
+    ctx = T.PageContext(kind="note", title="Async IO", url="a.html", content_html='<h1 id="A">Async IO</h1>')
+    html = T.render_page(env, ctx, T.SiteInfo("S"), ())
+    assert html.count("Async IO</h1>") == 1 and '<h1 class="note-title" id="A">' in html
