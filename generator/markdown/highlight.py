@@ -13,11 +13,17 @@ def highlight_rule(state: StateInline, silent: bool) -> bool:
     start = pos + 2
     if start >= max_pos or src[start] in " \t\n=":
         return False
+    # Whether a ``==`` can close does not depend on the opener, so once a search from ``start``
+    # found no closer, no later opener (with the same end) can find one: linear, not quadratic.
+    failed = getattr(state, "_vs_mark_fail", None)
+    if failed is not None and failed[0] == max_pos and failed[1] <= start:
+        return False
     end = src.find("==", start, max_pos)
     # the closing marker follows a non-space character
     while end >= 0 and src[end - 1] in " \t\n":
         end = src.find("==", end + 2, max_pos)
     if end < 0:
+        state._vs_mark_fail = (max_pos, start)
         return False
     if silent:
         state.pos = end + 2

@@ -5,6 +5,7 @@ The parser records what was written; resolving the target is the render context'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -13,6 +14,9 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from ._util import POS, SNIP
+
+#: The first place where a link could end or a new one begins (links never span lines).
+_STOP = re.compile(r"\[\[|\]\]|\n")
 
 
 def split_wikilink(inner: str) -> dict:
@@ -61,12 +65,14 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
         start, embed = pos + 3, True
     else:
         return False
-    end = src.find("]]", start, state.posMax)
-    if end < 0:
+    # One line only, never empty, and ``[[a [[b]]`` is text followed by a link to b.  Stopping
+    # at the first ``[[``, ``]]`` or newline keeps a line full of ``[[`` linear.
+    stop = _STOP.search(src, start, state.posMax)
+    if stop is None or stop.group() != "]]":
         return False
+    end = stop.start()
     inner = src[start:end]
-    # One line only, never empty, and ``[[a [[b]]`` is text followed by a link to b.
-    if not inner.strip() or "\n" in inner or "[[" in inner:
+    if not inner.strip():
         return False
     if silent:
         state.pos = end + 2
