@@ -278,3 +278,15 @@ def test_huge_output_is_cut_and_input_does_not_hang(vault_run):
     noisy, prompt = html_of(vault_run[0]["Failures/Noisy.md"])
     assert "output cut at 1,000,000 characters" in noisy and len(noisy) < 1_100_000
     assert "from a subprocess" in prompt and "EOFError" in prompt
+
+
+def test_local_module_imports_and_is_a_dependency(tmp_path):
+    vault = tmp_path / "vault"
+    shutil.copytree(VAULT / "Local", vault)
+    cfg = ExecConfig(cache_dir=tmp_path / "cache", workers=1)
+    first = run_all(vault, cfg)["Uses helper.md"]
+    assert "hello vault" in html_of(first)[0]
+    (vault / "helper_mod.py").write_text("def greet(name):\n    return f'hi {name}'\n")
+    again = run_all(vault, cfg)["Uses helper.md"]
+    assert again.reason == "helper_mod.py changed" and "hi vault" in html_of(again)[0]
+    assert sorted(p.name for p in vault.iterdir()) == ["Uses helper.md", "helper_mod.py"]

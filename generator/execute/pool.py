@@ -25,7 +25,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
 
 from generator.execute import worker
 
@@ -324,7 +323,3 @@ def _clean_fault(tail: str) -> str:
             kept.append(line)
     return "\n".join(kept).strip()
 
-
-def generator_path() -> str:
-    """The folder holding the ``generator`` package (kept off user code's ``sys.path``)."""
-    return str(Path(worker.__file__).resolve().parents[2])

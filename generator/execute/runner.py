@@ -14,7 +14,7 @@ from generator.execute.cache import ExecCache, FileDigests, Lookup, package_vers
 from generator.execute.cells import CodeCell
 from generator.execute.config import ExecConfig
 from generator.execute.outputs import asset_names, cell_diagnostic, cell_html, externalize
-from generator.execute.pool import RunOutcome, generator_path, run_payloads
+from generator.execute.pool import RunOutcome, run_payloads
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def _payload(job: NoteJob, live: list[CodeCell]) -> dict:
             lines[cell.line - 1 + offset] = text
     return {
         "rel": job.rel, "vault_root": os.path.realpath(job.vault_root),
-        "folder": posixpath.dirname(job.rel), "generator_path": generator_path(),
+        "folder": posixpath.dirname(job.rel),
         "source": "\n".join(lines) + "\n",
         "cells": [{"code": c.code, "line": c.line, "options": c.options.to_dict()} for c in live],
     }

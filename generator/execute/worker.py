@@ -126,8 +126,10 @@ def _run_job(conn: Connection, job: dict) -> None:
     faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=False)
     workdir = _mirror(job["vault_root"], job["overlay"], job["folder"])
     os.chdir(workdir)
-    sys.path[:] = [workdir] + [p for p in sys.path if p and os.path.abspath(p) not in
-                               (os.path.dirname(WORKER_FILE), job["generator_path"])]
+    # like `python note.py` run in the note's folder: local modules import; the template's own
+    # script folder (generator/execute) is not on the path
+    sys.path[:] = [workdir] + [p for p in sys.path
+                               if p and os.path.abspath(p) != os.path.dirname(WORKER_FILE)]
     sys.argv = [job["rel"]]
     baseline = {name.partition(".")[0] for name in sys.modules}
     main = types.ModuleType("__main__")
