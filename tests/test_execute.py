@@ -57,7 +57,8 @@ def test_vault_left_exactly_as_it_was(vault_run):
 
 def test_figures_drawn_in_functions_are_captured_once(vault_run):
     result = vault_run[0]["Analysis/Figures.md"]
-    first, second, third = html_of(result)
+    first, second, third, _, sized, after = html_of(result)
+    assert "(5.0, 2.0)" in sized and "(3.0, 2.0)" in after
     assert first.count('<figure class="cell-figure">') == 1
     assert 'alt="Bar chart of counts per intent"' in first
     assert "<figcaption>Counts per intent</figcaption>" in first
@@ -71,7 +72,7 @@ def test_figures_drawn_in_functions_are_captured_once(vault_run):
             assert name.startswith("_exec/")
     png = next(iter(result.views[min(result.views)].assets.values()))
     assert png.startswith(b"\x89PNG")
-    assert result.failed == 0 and result.ran == 3
+    assert result.failed == 0 and result.ran == 6
 
 
 def test_svg_bytes_are_deterministic(tmp_path):
@@ -80,6 +81,7 @@ def test_svg_bytes_are_deterministic(tmp_path):
     svgs = []
     for _ in range(2):
         view = list(run_notes(jobs, cfg)["Analysis/Figures.md"].views.values())[2]
+        assert view.assets
         svgs.append(view.assets)
     assert svgs[0] == svgs[1] and list(svgs[0])[0].endswith(".svg")
 

@@ -341,16 +341,12 @@ class _CellRunner:
         self.outputs: list = []
         self.figure_count = 0
         self.opts: dict = {}
-        self.default_figsize = None
-        plt = sys.modules.get("matplotlib.pyplot")
-        if plt is not None:
-            plt.show = self._show
-            self.default_figsize = tuple(plt.rcParams["figure.figsize"])
+        self.patched = False
 
     def run(self, cell: dict) -> dict:
         self.outputs = []
         self.opts = cell["options"]
-        self._figure_defaults()
+        size_before = self._figure_size()
         started = time.perf_counter()
         error = None
         sys.stdout, sys.stderr = _Stream("stdout", self.outputs), _Stream("stderr", self.outputs)
@@ -360,6 +356,8 @@ class _CellRunner:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         self._flush_figures()
+        if size_before is not None and self._pyplot() is not None:
+            self._pyplot().rcParams["figure.figsize"] = size_before
         self._collect_fd_output()
         outputs = [(out[0], "".join(out[1])) if isinstance(out[1], list) else out
                    for out in self.outputs]
@@ -395,14 +393,23 @@ class _CellRunner:
             return _error_record("exception", exc, cell["line"])
         return None
 
-    def _figure_defaults(self) -> None:
+    def _pyplot(self) -> types.ModuleType | None:
+        """pyplot if the note uses it; its ``show`` then draws the open figures into the page."""
         plt = sys.modules.get("matplotlib.pyplot")
-        if plt is None or self.default_figsize is None:
-            return
-        width = self.opts.get("fig_width") or self.default_figsize[0]
-        height = self.opts.get("fig_height") or self.default_figsize[1]
-        plt.rcParams["figure.figsize"] = (width, height)
-        plt.rcParams["svg.hashsalt"] = "vaultsite"
+        if plt is not None and not self.patched:
+            plt.show = self._show
+            self.patched = True
+        return plt
+
+    def _figure_size(self) -> tuple | None:
+        """Apply ``fig-width``/``fig-height`` for this cell; returns the size to restore."""
+        plt = self._pyplot()
+        width, height = self.opts.get("fig_width"), self.opts.get("fig_height")
+        if plt is None or not (width or height):
+            return None
+        before = tuple(plt.rcParams["figure.figsize"])
+        plt.rcParams["figure.figsize"] = (width or before[0], height or before[1])
+        return before
 
     def _display(self, value: object) -> None:
         if value is None:
@@ -427,7 +434,7 @@ class _CellRunner:
         self._flush_figures()
 
     def _flush_figures(self) -> None:
-        plt = sys.modules.get("matplotlib.pyplot")
+        plt = self._pyplot()
         if plt is None:
             return
         for figure in _managed_figures():
@@ -441,8 +448,11 @@ class _CellRunner:
         fmt = self.opts.get("fig_format", "png")
         dpi = self.opts.get("fig_dpi", 150)
         buf = io.BytesIO()
+        import matplotlib
+
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-        figure.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+        with matplotlib.rc_context({"svg.hashsalt": "vaultsite"}):  # stable SVG ids
+            figure.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
         data = buf.getvalue()
         if fmt == "png" and data[:8] == b"\x89PNG\r\n\x1a\n":
             px_w, px_h = struct.unpack("!II", data[16:24])
