@@ -41,3 +41,13 @@ def test_tokens_render_twice_identically() -> None:
     tokens = md.parse("[x](a.md) ![i](b.png) [[N]] #t ^x\n", {})
     once = md.renderer.render(tokens, md.options, {})
     assert md.renderer.render(tokens, md.options, {}) == once
+
+
+def test_line_ends_are_normalised() -> None:
+    """The reader normalises CRLF; markdown-it's own normalize step gives the same result."""
+    md = make_markdown()
+    src = "# H\n\ntext [[A]] #t ^b\n\n> [!note]\n> x\n"
+    assert md.render(src.replace("\n", "\r\n"), {}) == md.render(src, {})
+    links = [c.meta for t in md.parse(src.replace("\n", "\r\n"), {}) if t.children
+             for c in t.children if c.type == "wikilink"]
+    assert (links[0]["line"], links[0]["col"]) == (2, 5)
