@@ -90,3 +90,10 @@ def test_any_option_text_gives_cells_never_exceptions(lines, note_opts):
     assert len(cells) == 1
     assert cells[0].display_code.endswith("x = 1\n")
     assert all(d.span.line >= 1 for d in cells[0].diagnostics)
+
+
+def test_bad_site_default_is_reported_without_a_note_span():
+    (cell,) = cells_of("```{python}\nx\n```\n", cfg=ExecConfig(defaults={"fig-dpi": -1}))
+    (diag,) = cell.diagnostics
+    assert diag.code == "exec-option-invalid" and diag.span is None
+    assert "[execute] defaults" in diag.message and cell.options.fig_dpi == 150

@@ -137,7 +137,8 @@ def _note_defaults(meta: Mapping[str, Any], cfg: ExecConfig, rel: str
                    ) -> tuple[dict[str, Any], list[Diagnostic]]:
     diags: list[Diagnostic] = []
     merged = {"timeout": cfg.timeout}
-    merged.update(_validated(dict(cfg.defaults), diags, rel, 0, "[execute] defaults"))
+    # no span: the same problem in every note is then reported once (diagnostics are de-duplicated)
+    merged.update(_validated(dict(cfg.defaults), diags, None, 0, "[execute] defaults"))
     note_opts = meta.get("execute")
     if note_opts is not None:
         if isinstance(note_opts, Mapping):
@@ -203,7 +204,7 @@ _TEXTS = ("fig-cap", "fig-alt", "deps")
 KNOWN_OPTIONS = frozenset(_BOOL + _POSITIVE + _TEXTS + ("fig-format",))
 
 
-def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str, line: int, where: str,
+def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, line: int, where: str,
                quiet_unknown: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
