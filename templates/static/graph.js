@@ -127,6 +127,7 @@
     for (i = 0; i < nodes.length; i++) {
       n = nodes[i];
       n.vx -= n.x * g; n.vy -= n.y * g;
+      if (n.center) { n.vx -= n.x * 0.08; n.vy -= n.y * 0.08; }
       if (n.fixed) { n.vx = n.vy = 0; continue; }
       n.vx *= 0.6; n.vy *= 0.6;
       n.x += n.vx; n.y += n.vy;
@@ -226,7 +227,7 @@
       ctx.stroke();
     }
     var scale = Math.max(0.35, Math.min(1.6, Math.sqrt(k)));
-    var groups = [[c.node, false, false], [c.tag, true, false]];
+    var groups = [[c.node, false, false], [c.tag, true, false]], visible = 0;
     for (var gi = 0; gi < groups.length; gi++) {
       ctx.fillStyle = groups[gi][0]; ctx.beginPath();
       for (i = 0; i < nodes.length; i++) {
@@ -234,6 +235,7 @@
         if (n.tag !== groups[gi][1] || n.center) continue;
         var x = n.x * k + tx, y = n.y * k + ty;
         if (x < -10 || y < -10 || x > this.w + 10 || y > this.h + 10) continue;
+        visible++;
         ctx.globalAlpha = near && !near.has(n) ? 0.3 : 1;
         ctx.moveTo(x + n.r * scale, y); ctx.arc(x, y, n.r * scale, 0, 6.2832);
       }
@@ -246,13 +248,14 @@
       if (nd.center || nd === hv) { ctx.beginPath(); ctx.arc(nd.x * k + tx, nd.y * k + ty, nd.r * scale + 1, 0, 6.2832); ctx.fill(); }
     });
     /* labels: all of a small graph, zoomed-in parts of a big one, always the hovered node */
-    var labels = nodes.length <= 60 || k > 1.4;
+    var labels = this.w * this.h / Math.max(visible, 1) > 7000;
     ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     var drawn = 0;
     for (i = 0; i < nodes.length && drawn < 250; i++) {
       n = nodes[i];
-      if (!(labels || n === hv || n.center) || (near && !near.has(n))) continue;
+      if (!(labels || n === hv || n.center || (near && near.has(n)))) continue;
+      if (near && !near.has(n) && !n.center) continue;
       var lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
       if (lx < -50 || ly < -20 || lx > this.w + 50 || ly > this.h + 10) continue;
       ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
