@@ -12,7 +12,6 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 from ._util import plain_text, positions_plugin
 from .blockids import blockids_plugin
@@ -27,6 +26,7 @@ from .math import latex_to_mathml, math_plugin
 from .mermaid import mermaid_available, mermaid_plugin
 from .sanitize import sanitize_html, sanitize_plugin
 from .tags import tags_plugin
+from .tasks import tasklists_plugin
 from .wikilinks import display_text, split_wikilink, wikilinks_plugin
 
 __all__ = [
@@ -59,7 +59,7 @@ def build_markdown() -> MarkdownIt:
     md.use(blockids_plugin)
     md.use(headings_plugin)
     md.use(footnote_plugin, inline=True)
-    md.use(tasklists_plugin, enabled=False)
+    md.use(tasklists_plugin)
     md.use(math_plugin)
     md.use(fences_plugin)
     md.use(mermaid_plugin)

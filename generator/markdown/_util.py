@@ -94,6 +94,11 @@ def positions_rule(state: StateCore) -> None:
     lines_cache: list = []
     for tok in state.tokens:
         if tok.children and tok.type == "inline":
+            content = tok.content
+            # every positioned token starts with one of these
+            if "[[" not in content and "#" not in content and "$" not in content \
+                    and "^[" not in content:
+                continue
             base = tok.map[0] if tok.map else None
             _locate_children(tok, tok.children, lines_cache, state, base)
 
