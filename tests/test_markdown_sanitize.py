@@ -40,5 +40,10 @@ def test_user_checkbox_is_dropped() -> None:
     assert "<input" not in sanitize_html('<input type="text" value="x">')
 
 
+def test_quoted_angle_brackets_stay_inside_the_attribute() -> None:
+    assert sanitize_html('<a title="a>b" href="x">') == '<a title="a&gt;b" href="x">'
+    assert sanitize_html("<b title='\"><script>x'>") in ("", '<b title="&quot;&gt;&lt;script&gt;x">')
+
+
 def test_entities_are_kept() -> None:
     assert sanitize_html("<p>a&nbsp;b &amp; c</p>") == "<p>a&nbsp;b &amp; c</p>"

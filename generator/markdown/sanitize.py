@@ -82,11 +82,15 @@ def clean_open_tag(tag: str) -> str:
     self_closing = body.rstrip().endswith("/>")
     if self_closing:
         body = body.rstrip()[:-2] + ">"
-    cleaned = _CLEANER.clean(f"<{_PREFIX}{name}{body}</{_PREFIX}{name}>")
-    end = cleaned.find(">")
-    if not cleaned.startswith(f"<{_PREFIX}{name}") or end < 0:
+    suffix = f"</{_PREFIX}{name}>"
+    cleaned = _CLEANER.clean(f"<{_PREFIX}{name}{body}{suffix}")
+    # What nh3 returns must be exactly our element with nothing inside; anything else is dropped.
+    if not cleaned.startswith(f"<{_PREFIX}{name}") or not cleaned.endswith(suffix):
         return ""
-    return f"<{name}{cleaned[len(_PREFIX) + 1 + len(name) : end]}>"
+    rest = cleaned[len(_PREFIX) + 1 + len(name) : -len(suffix)]
+    if not rest.endswith(">") or ">" in rest[:-1] or "<" in rest:
+        return ""
+    return f"<{name}{rest}"
 
 
 def _close_tag(tag: str) -> str:
