@@ -98,9 +98,17 @@ def _close_tag(tag: str) -> str:
     return f"</{name}>" if name in ALLOWED and name not in VOID else ""
 
 
-@lru_cache(maxsize=4096)
 def sanitize_html(html: str) -> str:
     """Sanitise one raw HTML piece as markdown-it cut it out of the note."""
+    return _sanitize_cached(html) if len(html) <= 512 else _sanitize(html)
+
+
+@lru_cache(maxsize=4096)
+def _sanitize_cached(html: str) -> str:
+    return _sanitize(html)
+
+
+def _sanitize(html: str) -> str:
     out: list[str] = []
     pos, length = 0, len(html)
     while pos < length:
