@@ -407,9 +407,18 @@ def _error_record(kind: str, exc: BaseException, cell_line: int, timeout: float 
         message = f"the code called sys.exit({exc.code!r}); the rest of the note still runs"
         return {"kind": kind, "ename": "SystemExit", "evalue": message,
                 "traceback": f"SystemExit: {exc.code!r}\n", "line": note_line}
-    text = "".join(traceback.TracebackException(type(exc), exc, tb).format())
-    return {"kind": kind, "ename": type(exc).__name__, "evalue": str(exc), "traceback": text,
+    evalue = _safe(lambda: str(exc), "<the exception's message could not be printed>")
+    text = _safe(lambda: "".join(traceback.TracebackException(type(exc), exc, tb).format()),
+                 f"{type(exc).__name__}: {evalue}\n")
+    return {"kind": kind, "ename": type(exc).__name__, "evalue": evalue, "traceback": text,
             "line": note_line}
+
+
+def _safe(make: object, fallback: str) -> str:
+    try:
+        return make()
+    except Exception:  # noqa: BLE001 - user objects may fail in __str__
+        return fallback
 
 
 if __name__ == "__main__":
