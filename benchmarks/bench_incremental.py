@@ -132,7 +132,10 @@ def main() -> int:
 
         clean = tmp / "clean" / "site"
         build(cfg, clean)
-        same = tree_digest(out) == tree_digest(clean)
+        inc_tree, clean_tree = tree_digest(out), tree_digest(clean)
+        same = inc_tree == clean_tree
+        differing = sorted(k for k in set(inc_tree) | set(clean_tree)
+                           if inc_tree.get(k) != clean_tree.get(k))
 
         med = {k: statistics.median(v) for k, v in
                {"full": full, "nochange": nochange, "edit": edit, "title": title}.items()}
@@ -157,6 +160,11 @@ def main() -> int:
                 f"<={target:.0%} " + ("ok" if ratio <= target else "MISSED"))
             print(f"{label:22}{med[key]:>9.3f}s{ratio:>10.1%}{verdict:>14}")
         print(f"incremental output identical to a clean build: {'yes' if same else 'NO'}")
+        for rel in differing[:10]:
+            where = ("only incremental" if rel not in clean_tree else
+                     "only clean" if rel not in inc_tree else "bytes differ")
+            print(f"  {rel}: {where}")
+        figures["differing_files"] = differing
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
         return 0 if same else 1
