@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var vs = window.vs;
-  if (!vs) return;
+  if (!vs || window.vsGraph) return;
   var G = window.vsGraph = { d: null, waiting: [], data: function (d) {
     G.d = d;
     G.waiting.splice(0).forEach(function (f) { f(d); });
@@ -78,32 +78,63 @@
   }
 
   /* ---------- forces ---------- */
-  function Quad(x0, y0, size) { this.x0 = x0; this.y0 = y0; this.s = size; this.m = 0; this.cx = 0; this.cy = 0; this.kids = null; this.body = null; }
-  function insert(q, b, depth) {
-    if (!q.kids && !q.body && q.m === 0) { q.body = b; q.m = 1; q.cx = b.x; q.cy = b.y; return; }
-    q.cx = (q.cx * q.m + b.x) / (q.m + 1); q.cy = (q.cy * q.m + b.y) / (q.m + 1); q.m++;
-    if (depth > 40) return; /* coincident points: keep the mass, stop splitting */
-    if (!q.kids) {
-      var h = q.s / 2;
-      q.kids = [new Quad(q.x0, q.y0, h), new Quad(q.x0 + h, q.y0, h), new Quad(q.x0, q.y0 + h, h), new Quad(q.x0 + h, q.y0 + h, h)];
-      if (q.body) { var old = q.body; q.body = null; place(q, old, depth); }
-    }
-    place(q, b, depth);
+  /* Barnes–Hut quadtree in flat typed arrays: no allocation per tick */
+  var Q = { cap: 0, n: 0, stack: new Int32Array(4096) };
+  function qAlloc(count) {
+    var cap = count * 3 + 64;
+    if (Q.cap >= cap) return;
+    Q.cap = cap;
+    Q.x0 = new Float64Array(cap); Q.y0 = new Float64Array(cap); Q.s = new Float64Array(cap);
+    Q.m = new Float64Array(cap); Q.cx = new Float64Array(cap); Q.cy = new Float64Array(cap);
+    Q.kid = new Int32Array(cap * 4); Q.body = new Int32Array(cap);
   }
-  function place(q, b, depth) {
-    var h = q.s / 2, k = (b.x >= q.x0 + h ? 1 : 0) + (b.y >= q.y0 + h ? 2 : 0);
-    insert(q.kids[k], b, depth + 1);
+  function qCell(x0, y0, s) {
+    var c = Q.n++;
+    Q.x0[c] = x0; Q.y0[c] = y0; Q.s[c] = s; Q.m[c] = 0; Q.cx[c] = 0; Q.cy[c] = 0; Q.body[c] = -1;
+    Q.kid[c * 4] = -1;
+    return c;
   }
-  function repel(q, b, strength, theta2, alpha) {
-    if (q.m === 0 || q.body === b) return;
-    var dx = q.cx - b.x, dy = q.cy - b.y, d2 = dx * dx + dy * dy;
-    if (q.body || (q.s * q.s) / (d2 || 1e-6) < theta2) {
-      if (d2 < 1) { dx = (Math.random() - 0.5) || 0.1; dy = (Math.random() - 0.5) || 0.1; d2 = dx * dx + dy * dy; }
-      var f = strength * q.m * alpha / d2;
-      b.vx -= dx * f; b.vy -= dy * f;
-      return;
+  function qQuadrant(c, x, y) {
+    var h = Q.s[c] / 2;
+    return (x >= Q.x0[c] + h ? 1 : 0) + (y >= Q.y0[c] + h ? 2 : 0);
+  }
+  function qInsert(nodes, b) {
+    var c = 0, depth = 0, x = nodes[b].x, y = nodes[b].y;
+    for (;;) {
+      if (Q.m[c] === 0) { Q.body[c] = b; Q.m[c] = 1; Q.cx[c] = x; Q.cy[c] = y; return; }
+      var m = Q.m[c];
+      Q.cx[c] = (Q.cx[c] * m + x) / (m + 1); Q.cy[c] = (Q.cy[c] * m + y) / (m + 1); Q.m[c] = m + 1;
+      if (Q.kid[c * 4] === -1) {
+        if (depth > 30 || Q.n + 4 > Q.cap || Q.body[c] < 0) { Q.body[c] = -2; return; } /* keep as a lump */
+        var h = Q.s[c] / 2, x0 = Q.x0[c], y0 = Q.y0[c];
+        for (var k = 0; k < 4; k++) Q.kid[c * 4 + k] = qCell(x0 + (k & 1) * h, y0 + (k >> 1) * h, h);
+        var old = Q.body[c], ox = nodes[old].x, oy = nodes[old].y, oc = Q.kid[c * 4 + qQuadrant(c, ox, oy)];
+        Q.body[oc] = old; Q.m[oc] = 1; Q.cx[oc] = ox; Q.cy[oc] = oy;
+        Q.body[c] = -1;
+      }
+      c = Q.kid[c * 4 + qQuadrant(c, x, y)];
+      depth++;
     }
-    if (q.kids) for (var i = 0; i < 4; i++) repel(q.kids[i], b, strength, theta2, alpha);
+  }
+  function repelAll(nodes, strength, theta2, alpha) {
+    var st = Q.stack, m = Q.m, cx = Q.cx, cy = Q.cy, s = Q.s, kid = Q.kid, body = Q.body;
+    for (var i = 0; i < nodes.length; i++) {
+      var b = nodes[i], bx = b.x, by = b.y, fx = 0, fy = 0, sp = 0;
+      st[sp++] = 0;
+      while (sp) {
+        var c = st[--sp];
+        if (m[c] === 0 || body[c] === i) continue;
+        var dx = cx[c] - bx, dy = cy[c] - by, d2 = dx * dx + dy * dy;
+        if (kid[c * 4] === -1 || s[c] * s[c] < theta2 * d2) {
+          if (d2 < 1) { dx = 0.5 + (i % 7) * 0.1; dy = 0.5 - (i % 5) * 0.1; d2 = dx * dx + dy * dy; }
+          var f = m[c] / d2;
+          fx += dx * f; fy += dy * f;
+        } else if (sp < st.length - 4) {
+          st[sp++] = kid[c * 4]; st[sp++] = kid[c * 4 + 1]; st[sp++] = kid[c * 4 + 2]; st[sp++] = kid[c * 4 + 3];
+        }
+      }
+      b.vx -= fx * strength * alpha; b.vy -= fy * strength * alpha;
+    }
   }
   function tick(sim) {
     var nodes = sim.nodes, links = sim.links, alpha = sim.alpha, i, n;
@@ -112,10 +143,11 @@
       n = nodes[i];
       if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
     }
-    var q = new Quad(minX - 1, minY - 1, Math.max(maxX - minX, maxY - minY) + 2);
-    for (i = 0; i < nodes.length; i++) insert(q, nodes[i], 0);
-    var strength = sim.charge, theta2 = 0.81;
-    for (i = 0; i < nodes.length; i++) repel(q, nodes[i], strength, theta2, alpha);
+    qAlloc(nodes.length);
+    Q.n = 0;
+    qCell(minX - 1, minY - 1, Math.max(maxX - minX, maxY - minY) + 2);
+    for (i = 0; i < nodes.length; i++) qInsert(nodes, i);
+    repelAll(nodes, sim.charge, nodes.length > 2000 ? 1.44 : 0.81, alpha);
     for (i = 0; i < links.length; i++) {
       var a = nodes[links[i][0]], b = nodes[links[i][1]];
       var dx = b.x + b.vx - a.x - a.vx, dy = b.y + b.vy - a.y - a.vy, d = Math.sqrt(dx * dx + dy * dy) || 1;
@@ -148,16 +180,18 @@
     this.k = 1; this.tx = 0; this.ty = 0; this.userMoved = false; this.hover = null; this.running = false;
     this.colors(); this.resize(); this.bind();
   }
+  /* theme colours, resolved by the browser (the stylesheet uses light-dark()) */
   Graph.prototype.colors = function () {
-    var cs = getComputedStyle(this.el);
-    this.c = {
-      node: cs.getPropertyValue("--graph-node").trim() || "#888",
-      edge: cs.getPropertyValue("--graph-edge").trim() || "rgba(128,128,128,.4)",
-      tag: cs.getPropertyValue("--graph-tag").trim() || "#2a8",
-      accent: cs.getPropertyValue("--accent").trim() || "#73f",
-      text: cs.getPropertyValue("--text-muted").trim() || "#555",
-      bg: cs.getPropertyValue("--bg-soft").trim() || "#fff"
-    };
+    var probe = document.createElement("span"), el = this.el, out = {};
+    probe.style.display = "none";
+    el.appendChild(probe);
+    [["node", "--graph-node"], ["edge", "--graph-edge"], ["tag", "--graph-tag"], ["accent", "--accent"],
+      ["text", "--text-muted"]].forEach(function (pair) {
+      probe.style.color = "var(" + pair[1] + ")";
+      out[pair[0]] = getComputedStyle(probe).color;
+    });
+    el.removeChild(probe);
+    this.c = out;
   };
   Graph.prototype.resize = function () {
     var dpr = window.devicePixelRatio || 1, w = this.el.clientWidth || 300, h = this.el.clientHeight || 200;
@@ -170,7 +204,7 @@
     this.sim = { nodes: sub.nodes, links: sub.links, alpha: 1, alphaTarget: 0, alphaMin: big ? 0.02 : 0.005,
       charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06 };
     this.userMoved = false;
-    this.stats = { nodes: sub.nodes.length, links: sub.links.length, ticks: 0, tickMs: 0, drawMs: 0, settled: false };
+    this.stats = { nodes: sub.nodes.length, links: sub.links.length, ticks: 0, tickMs: 0, tickSum: 0, drawMs: 0, settled: false };
     this.start();
   };
   Graph.prototype.start = function () {
@@ -184,9 +218,9 @@
       if (!self.userMoved) self.fit();
       self.draw();
       var st = self.stats;
-      st.ticks++; st.tickMs = Math.max(st.tickMs, t1 - t0); st.drawMs = Math.max(st.drawMs, performance.now() - t1);
+      st.ticks++; st.tickMs = Math.max(st.tickMs, t1 - t0); st.tickSum += t1 - t0; st.drawMs = Math.max(st.drawMs, performance.now() - t1);
       if (sim.alpha > sim.alphaMin || sim.alphaTarget > 0) requestAnimationFrame(frame);
-      else { self.running = false; self.stats.settled = true; }
+      else { self.running = false; self.stats.settled = true; self.draw(); }
     });
   };
   Graph.prototype.fit = function () {
@@ -212,8 +246,10 @@
     ctx.lineWidth = Math.max(0.4, Math.min(1.2, k));
     ctx.strokeStyle = c.edge;
     ctx.globalAlpha = hv ? 0.35 : 1;
+    /* while a big graph moves, draw a sample of the edges; all of them once it is still */
+    var step = links.length > 30000 && (this.running || this.moving) ? Math.ceil(links.length / 30000) : 1;
     ctx.beginPath();
-    for (i = 0; i < links.length; i++) {
+    for (i = 0; i < links.length; i += step) {
       var a = nodes[links[i][0]], b = nodes[links[i][1]];
       ctx.moveTo(a.x * k + tx, a.y * k + ty); ctx.lineTo(b.x * k + tx, b.y * k + ty);
     }
@@ -237,7 +273,9 @@
         if (x < -10 || y < -10 || x > this.w + 10 || y > this.h + 10) continue;
         visible++;
         ctx.globalAlpha = near && !near.has(n) ? 0.3 : 1;
-        ctx.moveTo(x + n.r * scale, y); ctx.arc(x, y, n.r * scale, 0, 6.2832);
+        var rr = n.r * scale;
+        if (rr < 2.2) ctx.rect(x - rr, y - rr, rr * 2, rr * 2);
+        else { ctx.moveTo(x + rr, y); ctx.arc(x, y, rr, 0, 6.2832); }
       }
       ctx.globalAlpha = hv ? 0.6 : 1;
       ctx.fill();
@@ -307,7 +345,7 @@
         } else {
           self.tx = drag.tx + at[0] - drag.x; self.ty = drag.ty + at[1] - drag.y; self.userMoved = true;
         }
-        self.draw();
+        self.touch();
         return;
       }
       var h = self.nodeAt(at[0], at[1]);
@@ -341,10 +379,18 @@
   Graph.prototype.zoomAt = function (x, y, factor) {
     var k = Math.min(Math.max(this.k * factor, 0.01), 12);
     this.tx = x - (x - this.tx) * k / this.k; this.ty = y - (y - this.ty) * k / this.k;
-    this.k = k; this.userMoved = true; this.draw();
+    this.k = k; this.userMoved = true; this.touch();
+  };
+  Graph.prototype.touch = function () {
+    var self = this;
+    this.moving = true;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(function () { self.moving = false; self.draw(); }, 180);
+    this.draw();
   };
 
   /* ---------- wire up every .graph on the page ---------- */
+  G.tick = tick;
   var views = G.views = [];
   function setup(el) {
     var global = el.getAttribute("data-global") === "true";

@@ -348,6 +348,18 @@
     });
   }
 
+  /* ---------- graph: graph.js loads when a graph comes near the screen ---------- */
+  var graphs = doc.querySelectorAll(".graph");
+  if (graphs.length && !window.vsGraph && !doc.querySelector("script[src*=\"graph.js\"]")) {
+    var loadGraph = function () { load("_assets/graph.js").catch(function () {}); };
+    if ("IntersectionObserver" in window) {
+      var gio = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) { gio.disconnect(); loadGraph(); }
+      }, { rootMargin: "300px" });
+      graphs.forEach(function (g) { gio.observe(g); });
+    } else loadGraph();
+  }
+
   /* ---------- hover previews ---------- */
   var P = window.vsPreview = { data: {}, add: function (d) { for (var k in d) P.data[k] = d[k]; } };
   function fnv(s) {
