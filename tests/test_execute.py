@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -292,3 +293,21 @@ def test_local_module_imports_and_is_a_dependency(tmp_path):
     again = run_all(vault, cfg)["Uses helper.md"]
     assert again.reason == "helper_mod.py changed" and "hi vault" in html_of(again)[0]
     assert sorted(p.name for p in vault.iterdir()) == ["Uses helper.md", "helper_mod.py"]
+
+
+def test_python_or_package_change_is_the_reason(cache_vault):
+    vault, cfg = cache_vault
+    run_all(vault, cfg)
+    manifest_path = next((cfg.cache_dir / "notes").glob("*.json"))
+    manifest = json.loads(manifest_path.read_text())
+    manifest["python"] = "3.0.0"
+    manifest_path.write_text(json.dumps(manifest))
+    reasons = {r.reason for r in run_all(vault, cfg).values()}
+    assert any(r and r.startswith("Python changed (3.0.0 -> ") for r in reasons)
+    manifest_path = next(p for p in (cfg.cache_dir / "notes").glob("*.json")
+                         if "pandas" in json.loads(p.read_text())["packages"])
+    manifest = json.loads(manifest_path.read_text())
+    manifest["packages"]["pandas"] = "0.1"
+    manifest_path.write_text(json.dumps(manifest))
+    reasons = {r.reason for r in run_all(vault, cfg).values()}
+    assert any(r and r.startswith("pandas 0.1 -> ") for r in reasons)

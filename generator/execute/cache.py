@@ -38,7 +38,7 @@ def code_chain(cells: Iterable[CodeCell]) -> list[str]:
     The ``#|`` lines are left out (their run-relevant content is in the options), so editing a
     caption, or prose around the cells, keeps the chain.
     """
-    chain, prev = [], _sha(f"vaultsite-exec {EXEC_VERSION} python {PYTHON}")
+    chain, prev = [], _sha(f"vaultsite-exec {EXEC_VERSION}")  # Python: checked on its own
     for cell in cells:
         opts = json.dumps(cell.options.run_key(), sort_keys=True)
         prev = _sha(f"{prev}\0{cell.display_code}\0{opts}")
