@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,17 @@ def test_python_or_package_change_is_the_reason(cache_vault):
     manifest_path.write_text(json.dumps(manifest))
     reasons = {r.reason for r in run_all(vault, cfg).values()}
     assert any(r and r.startswith("pandas 0.1 -> ") for r in reasons)
+
+
+def test_notes_run_in_parallel_workers(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name in ("A", "B", "C", "D"):
+        (vault / f"{name}.md").write_text("```{python}\nimport time\ntime.sleep(0.6)\n```\n")
+    cfg = ExecConfig(cache_dir=tmp_path / "cache", workers=2, rerun=True)
+    run_notes(jobs_for(vault, cfg)[:1], cfg)  # the worker template is warm from here on
+    start = time.perf_counter()
+    results = run_notes(jobs_for(vault, cfg), cfg)
+    elapsed = time.perf_counter() - start
+    assert all(r.ran == 1 for r in results.values())
+    assert elapsed < 2.2  # 4 x 0.6 s on 2 workers: about 1.2 s, one worker would need 2.4 s
