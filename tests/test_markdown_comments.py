@@ -39,3 +39,12 @@ def test_code_is_not_touched() -> None:
 def test_comment_with_links_and_tags_inside_leaves_no_tokens() -> None:
     toks = list(walk(make_markdown().parse("%%[[A]] #t%%\n\n%%\n[[B]]\n%%\n", {})))
     assert not [t for t in toks if t.type in ("wikilink", "tag")]
+
+
+def test_text_after_a_closer_in_a_later_paragraph_is_kept() -> None:
+    src = "kept %% gone\n\ngone [[G]]\nstill %% shown [[S]]\nmore\n\nvisible\n"
+    html = render(src)
+    assert "gone" not in html and "still" not in html
+    assert '<p>shown <a class="wikilink" data-target="S">S</a>\nmore</p>' in html
+    links = [t.meta for t in walk(make_markdown().parse(src, {})) if t.type == "wikilink"]
+    assert [(m["target"], m["line"], m["col"]) for m in links] == [("S", 3, 15)]

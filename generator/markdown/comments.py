@@ -90,7 +90,34 @@ def _drop_after_unclosed(state: StateCore, index: int) -> None:
                 and tok.map[0] > closer:
             break
         keep_from += 1
-    del tokens[close + 1 : keep_from]
+    resumed = _resume_paragraph(state, close + 1, keep_from, closer)
+    del tokens[close + 1 : resumed if resumed is not None else keep_from]
+
+
+def _resume_paragraph(state: StateCore, start: int, stop: int, closer: int | None) -> int | None:
+    """If the closing ``%%`` lies in a top-level paragraph among ``tokens[start:stop]``, keep the
+    text after it: the paragraph is cut down to that text and parsed again.  Returns its index."""
+    tokens = state.tokens
+    if closer is None:
+        return None
+    for p in range(start, stop):
+        para = tokens[p]
+        if para.type != "paragraph_open" or para.level != 0 or not para.map \
+                or not para.map[0] <= closer < para.map[1]:
+            continue
+        inline = tokens[p + 1]
+        rows = inline.content.split("\n")
+        row = closer - para.map[0]
+        at = rows[row].find("%%") if row < len(rows) else -1
+        rest = "\n".join([rows[row][at + 2 :].lstrip(" \t"), *rows[row + 1 :]])
+        if at < 0 or not rest.strip():
+            return None
+        para.map = inline.map = [closer, para.map[1]]
+        inline.content = rest
+        inline.children = []
+        state.md.inline.parse(rest, state.md, state.env, inline.children)
+        return p
+    return None
 
 
 def comment_core_rule(state: StateCore) -> None:
