@@ -139,6 +139,9 @@ def test_search_title_body_prefix(site, chrome, shots):
     assert "Garden Plan" in search(page, "zucchini"), "body word"
     assert "Garden Plan" in search(page, "zucch"), "prefix of a body word"
     assert search(page, "corout")[0] == "Asynchronous Programming"
+    assert search(page, "comprehens")[0] == "Python"
+    href = page.locator(".search-results a").first.get_attribute("href")
+    assert href.endswith("Python.html#Comprehensions"), "a heading match links to the heading"
     assert "Café notes" in search(page, "cafe"), "accents fold"
     snippet = page.locator(".search-results a .r-snippet mark").first
     snippet.wait_for()

@@ -269,7 +269,17 @@
     return (start > 0 ? "… " : "") + highlight(text.slice(start, end), terms) + (end < text.length ? " …" : "");
   }
 
-  var selected = -1, lastQuery = null, shownCount = 0;
+  /* the heading that holds every term, when the title does not: the result then links to it */
+  function headingFor(row, terms) {
+    var title = fieldText([row[0]]);
+    if (terms.every(function (t) { return title.indexOf(" " + t) >= 0; })) return null;
+    for (var i = 0; i < row[6].length; i++) {
+      var h = fieldText([row[6][i][0]]);
+      if (terms.every(function (t) { return h.indexOf(" " + t) >= 0; })) return row[6][i];
+    }
+    return null;
+  }
+  var selected = -1, lastQuery = null;
   var LIMIT = 30;
   function select(n) {
     var items = panel.querySelectorAll("a");
@@ -289,10 +299,12 @@
     var r = search(q), out = [];
     var loading = S.shards.filter(Boolean).length < manifest.search.shards.length;
     r.results.slice(0, LIMIT).forEach(function (hit, n) {
-      var row = S.rows[hit[1]], snip = snippet(hit[1], r.terms);
-      out.push('<a role="option" id="sr-' + n + '" aria-selected="false" href="' + escapeHtml(hrefFor(row[1])) + '">' +
+      var row = S.rows[hit[1]], snip = snippet(hit[1], r.terms), head = headingFor(row, r.terms);
+      var path = row[2] + (head ? (row[2] ? " › " : "") + "§ " + head[0] : "");
+      out.push('<a role="option" id="sr-' + n + '" aria-selected="false" href="' +
+        escapeHtml(hrefFor(row[1]) + (head ? "#" + encodeURIComponent(head[1]) : "")) + '">' +
         '<span class="r-title">' + highlight(row[0], r.terms) + "</span>" +
-        (row[2] ? '<span class="r-path">' + escapeHtml(row[2]) + "</span>" : "") +
+        (path ? '<span class="r-path">' + escapeHtml(path) + "</span>" : "") +
         (snip ? '<span class="r-snippet">' + snip + "</span>" : "") + "</a>");
     });
     var status = r.results.length
@@ -301,7 +313,6 @@
     if (loading) status += (status ? " · " : "") + "searching note text…";
     panel.innerHTML = out.join("") + (status ? '<div class="search-status" role="status">' + status + "</div>" : "");
     if (q !== lastQuery || selected >= r.results.length) selected = -1;
-    shownCount = Math.min(LIMIT, r.results.length);
     if (selected >= 0) select(selected);
     lastQuery = q;
   }
