@@ -72,7 +72,7 @@ def initial_notes() -> list[NoteModel]:
         NoteModel("notes/Alpha.md", title="Alpha", tags=["greek"], date="2024-01-02", sections=[
             ["", "Alpha is first. It links to [[Beta#Details]] and [Gamma](sub/Gamma.md)."],
             ["Part one", "Some text #letters/first ^p1"],
-            ["Part two", "More text, embedding ![[Beta#Details]]."],
+            ["Part two", "More text, embedding ![[Beta#Details]] and ![[chart.png]]."],
         ]),
         NoteModel("notes/Beta.md", h1="Beta", aliases=["Second"], sections=[
             ["", "Beta links back to [[Alpha]] and to [[Alpha#^p1]]."],
@@ -91,6 +91,22 @@ def initial_notes() -> list[NoteModel]:
     ]
 
 
+def tiny_png(shade: int) -> bytes:
+    """A valid 1x1 grey PNG; ``shade`` changes its bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(bytes([0, shade % 256]))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
+
+
+IMAGES = ["pic.png", "attachments/chart.png", "attachments/photo one.png"]
 NEW_NAMES = ["Zeta", "Eta", "Alpha", "Theta café", "Beta"]
 FOLDERS = ["notes", "notes/sub", "notes/other", "misc"]
 WORDS = ["apple", "pear", "plum", "kiwi", "lime", "fig"]
@@ -231,12 +247,28 @@ def apply_edit(vault: Vault, op: str, pick: Chooser) -> str:
     elif op == "delete":
         vault.remove(note)
         return f"delete {note.path}"
+    elif op == "image":
+        image = pick.choice(IMAGES)
+        path = vault.root / image
+        action = pick.choice(["write", "delete", "embed"])
+        if action == "write":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(tiny_png(pick.integer(0, 255)))
+        elif action == "delete":
+            if path.exists():
+                path.unlink()
+        else:
+            name = image.rsplit("/", 1)[-1]
+            note.sections[-1][1] += pick.choice([f" ![[{name}]]", f" ![[{name}|40]]",
+                                                 f" [[{name}]]"])
+            vault.write(note)
+        return f"image {action} {image} ({note.path})"
     vault.write(note)
     return f"{op} {note.path}"
 
 
 OPS = ["text", "title", "heading", "add_link", "remove_link", "add_tag", "alias", "publish",
-       "date", "rename", "delete", "add"]
+       "date", "rename", "delete", "add", "image"]
 
 
 # --------------------------------------------------------------------------- comparing builds
@@ -273,6 +305,8 @@ class Session:
         self.vault = Vault(tmp / "vault")
         for note in initial_notes():
             self.vault.write(note)
+        (self.vault.root / "attachments").mkdir()
+        (self.vault.root / "attachments" / "chart.png").write_bytes(tiny_png(1))
         self.cfg = load_config(self.vault.root, {})
         self.out = tmp / "incremental" / "site"
         self.state = None
