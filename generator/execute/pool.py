@@ -245,6 +245,11 @@ def _kill(state: _Active, dump_stack: bool = False) -> None:
 
 
 def _finish(state: _Active) -> RunOutcome:
+    if state.pid is not None:  # processes the note started and left running die with it
+        try:
+            os.killpg(state.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     records = list(state.records)
     cells = state.payload["cells"]
     if state.end is None:
