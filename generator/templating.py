@@ -57,7 +57,7 @@ PageKind = Literal["note", "tag", "folder", "index", "graph", "404"]
 # Above this many explorer entries, a page shows only the folders on its own path expanded.
 NAV_FULL_LIMIT = 400
 # In a pruned explorer, at most this many entries of one folder are listed.
-NAV_FOLDER_LIMIT = 60
+NAV_FOLDER_LIMIT = 25
 
 
 @dataclass(frozen=True)
