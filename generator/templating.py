@@ -228,7 +228,8 @@ def render_page(
         root=ctx.root,
         content=Markup(body),
         title_id=title_id,
-        show_title=True,
+        # the home page keeps its note's own first heading rather than the note's name
+        show_title=not (ctx.kind == "index" and _LEADING_H1.match(body)),
         graph_depth=ctx.graph_depth if ctx.graph_depth is not None else site.graph_depth,
     )
 
