@@ -15,6 +15,7 @@ from generator.discover import Vault, discover_vault
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parse import parse_note
+from generator.workers import NotePool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -65,10 +66,10 @@ def default_cache_dir(out: Path) -> Path:
 
 # -- stages ------------------------------------------------------------------------------------------
 def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
-               progress: Progress | None = None) -> list[Note]:
-    """Parse every note (in parallel); reuse the previous parse of a note whose bytes did not change."""
-    from generator.parallel import fork_map
-    from generator.parse import content_digest, without_tokens
+               progress: Progress | None = None, pool: NotePool | None = None) -> list[Note]:
+    """Parse every note (in ``pool``'s workers when given); reuse the previous parse of a note whose
+    bytes did not change."""
+    from generator.parse import content_digest
 
     parsed = state.parsed if state is not None else {}
     slots: list[tuple[SourceFile, str, Note | None]] = []
@@ -90,14 +91,10 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
     if progress:
         progress("parse", 0, len(todo))
 
-    def parse_one(job: tuple[SourceFile, bytes]) -> Note:
-        note = _parse_safely(job[0], cfg, job[1])
-        return without_tokens(note)
-
-    if len(todo) >= 64:
-        fresh_notes = fork_map(parse_one, todo)
+    if pool is not None and todo:
+        fresh_notes = pool.parse(cfg, todo)
     else:
-        fresh_notes = [_parse_safely(src, cfg, data) for src, data in todo]
+        fresh_notes = [parse_safely(src, cfg, data) for src, data in todo]
     done = {n.rel: n for n in fresh_notes}
     notes: list[Note] = []
     fresh: dict[str, tuple[str, Note]] = {}
@@ -112,7 +109,7 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
     return notes
 
 
-def _parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
+def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
     try:
         return parse_note(src, cfg, data)
     except Exception as exc:  # pragma: no cover - parse_note reports its own problems
@@ -143,10 +140,12 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
 
 
 def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_mode: str = "auto",
-          progress: Progress | None = None) -> BuildResult:
-    """Build the site into ``out``.  Raises ``OutputError`` when ``out`` cannot be used."""
-    from generator.emit import check_output, emit_site
-    from generator.sitebuild import SiteBuilder
+          progress: Progress | None = None, workers: int = 0) -> BuildResult:
+    """Build the site into ``out``.  Raises ``OutputError`` when ``out`` cannot be used.
+
+    ``workers`` processes parse and render notes (0 = one per core; 1 = all in this process).
+    """
+    from generator.emit import check_output
 
     out = Path(out)
     check_output(out, cfg.vault)
@@ -157,9 +156,34 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
         cache_dir = cfg.vault / cache_dir
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
-    t = time.perf_counter()
     state = state if state is not None else BuildState()
-    notes = read_notes(vault, cfg, state, progress)
+    pool = _make_pool(len(vault.notes), workers)
+    try:
+        return _build(cfg, out, vault, state, pool, exec_mode, progress, cache_dir, t0, timings)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _make_pool(n_notes: int, workers: int) -> NotePool | None:
+    import multiprocessing
+
+    from generator.parallel import cpu_count
+
+    workers = workers or cpu_count()
+    if workers <= 1 or n_notes < 200 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return NotePool(workers)
+
+
+def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: NotePool | None,
+           exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
+           timings: dict[str, float]) -> BuildResult:
+    from generator.emit import emit_site
+    from generator.sitebuild import SiteBuilder
+
+    t = time.perf_counter()
+    notes = read_notes(vault, cfg, state, progress, pool)
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     index = build_index(notes, vault.attachments, cfg)
@@ -175,7 +199,7 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     timings["execute"] = time.perf_counter() - t
     t = time.perf_counter()
     builder = SiteBuilder(cfg, index, cells)
-    files, copies, render_diags = builder.build(progress)
+    files, copies, render_diags = builder.build(progress, pool)
     files.update(exec_files)
     diags.extend(render_diags)
     timings["render"] = time.perf_counter() - t

@@ -292,18 +292,40 @@ def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
     return []
 
 
-def render_body(note: Note, index: VaultIndex, page_url: SiteUrl,
-                cells: dict[int, Any] | None = None) -> tuple[str, PageDeps, list[Diagnostic]]:
-    """The HTML of a note's body, what it depended on, and render-time diagnostics."""
+def _top_level_blocks(tokens: list[Token]):
+    """The token list cut at the ends of top-level blocks; each piece renders on its own."""
+    start = 0
+    for i, tok in enumerate(tokens):
+        if tok.level == 0 and tok.nesting <= 0:
+            yield tokens[start:i + 1]
+            start = i + 1
+    if start < len(tokens):
+        yield tokens[start:]
+
+
+def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[int, Any] | None = None,
+                preview_chars: int = 0) -> tuple[str, PageDeps, list[Diagnostic], str]:
+    """The HTML of a note's body, what it depended on, render-time diagnostics, and a preview: the
+    leading top-level blocks that fit in ``preview_chars``."""
     from generator.parse import markdown, tokens_for
 
     md = markdown()
     ctx = RenderContext(note, index, page_url, cells)
+    env = {"ctx": ctx}
+    preview = None
     try:
-        body = md.renderer.render(tokens_for(note), md.options, {"ctx": ctx})
+        parts: list[str] = []
+        size = 0
+        for block in _top_level_blocks(tokens_for(note)):
+            html_part = md.renderer.render(block, md.options, env)
+            if preview is None and size + len(html_part) > preview_chars:
+                preview = "".join(parts)
+            parts.append(html_part)
+            size += len(html_part)
+        body = "".join(parts)
     except Exception as exc:  # one bad note must not stop the site
         ctx.diagnostics.append(warning(
             "render-failed", f"could not render the note ({type(exc).__name__}: {exc}); "
             "its text is shown as written", note.rel, 1, hint="please report this note"))
         body = f'<pre class="render-failed">{esc(note.text)}</pre>'
-    return body, ctx.deps, ctx.diagnostics
+    return body, ctx.deps, ctx.diagnostics, body if preview is None else preview

@@ -61,12 +61,21 @@ class SiteBuilder:
         return sorted(folders)
 
     # -- the whole site -----------------------------------------------------------------------------
-    def build(self, progress: Progress | None = None):
-        from generator.parallel import fork_map
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker needs to render notes; templates are set up again on arrival."""
+        return {"cfg": self.cfg, "index": self.index, "cells": self.cells}
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["cfg"], state["index"], state["cells"])
+
+    def build(self, progress: Progress | None = None, pool: Any = None):
         if progress:
             progress("render", 0, len(self.notes))
-        for files, copies, diags, (note_id, preview) in fork_map(self._render_note, self.notes):
+        if pool is not None:
+            results = pool.render(self, self.notes)
+        else:
+            results = [self.render_note(n) for n in self.notes]
+        for files, copies, diags, (note_id, preview) in results:
             self.files.update(files)
             self.page_count += len(files)
             self.copies.update(copies)
@@ -90,18 +99,19 @@ class SiteBuilder:
         self.page_count += 1
 
     # -- notes -----------------------------------------------------------------------------------------
-    def _render_note(self, note: Note):
+    def render_note(self, note: Note):
         """One note's page (runs in a worker): files, attachment copies, diagnostics, preview."""
-        from generator.site.previews import cut_html
+        from generator.site.previews import PREVIEW_LIMIT
 
         tpl = self.tpl
         url = self.index.urls[note.id]
-        body, deps, diags = render_body(note, self.index, url, self.cells.get(note.id))
+        body, deps, diags, preview_html = render_body(note, self.index, url, self.cells.get(note.id),
+                                                      PREVIEW_LIMIT)
         copies = {}
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]
             copies[attachment_url(att)] = att.abs
-        preview = (note.id, cut_html(body))
+        preview = (note.id, preview_html)
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
             return {url: self._home_html(note, body)}, copies, diags, preview
         ctx = tpl.PageContext(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from generator.model import SiteUrl
@@ -31,11 +32,17 @@ def slug_path(path: str) -> str:
     return "/".join(slug_segment(p) for p in path.split("/") if p)
 
 
+@lru_cache(maxsize=65536)
+def _relative(target: str, base: str) -> str:
+    return quote(posixpath.relpath(target, base or "."), safe="/-._~()!,'")
+
+
 def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str | None = None) -> str:
     """Percent-encoded href to ``target`` from the page at ``from_url``."""
-    base = posixpath.dirname(from_url)
-    rel = posixpath.relpath(target, base or ".") if target else posixpath.basename(from_url)
-    href = quote(rel, safe="/-._~()!,'")
+    if target:
+        href = _relative(target, posixpath.dirname(from_url))
+    else:
+        href = quote(posixpath.basename(from_url), safe="/-._~()!,'")
     if fragment:
         href += "#" + quote(fragment, safe="-._~()!,'^")
     return href

@@ -170,7 +170,7 @@ def test_front_matter_fields(core_site: Site):
     alpha = core_site.html("Alpha.md")
     tags = {a.get_text().strip().lstrip("#") for a in alpha.find_all("a", class_="tag")}
     assert {"x", "y/z"} <= tags
-    assert core_site.content("Home.md").find("h1").get_text().strip() == "Start here"
+    assert core_site.html("Home.md").find("h1").get_text().strip() == "Start here"
     assert core_site.html("Alpha.md").title.get_text().startswith("Alpha")
 
 
