@@ -68,7 +68,8 @@ def render_fence(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     cell = ctx.code_cell(token) if ctx is not None else None
     if cell is None:
         return code_block_html(token.content, lang, attrs=_id_attr(token))
-    code = code_block_html(token.content, lang) if cell.show_code else ""
+    shown = getattr(cell, "code", "") or token.content  # without the cell's "#|" option lines
+    code = code_block_html(shown, getattr(cell, "lang", "") or lang) if cell.show_code else ""
     return f'<div class="code-cell"{_id_attr(token)}>\n{code}{cell.html}</div>\n'
 
 
