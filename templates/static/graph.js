@@ -167,6 +167,8 @@
     sim.alpha += (sim.alphaTarget - sim.alpha) * 0.0228;
   }
 
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
   /* ---------- one graph view ---------- */
   function Graph(el, opts) {
     this.el = el; this.opts = opts;
@@ -212,8 +214,10 @@
     this.running = true;
     var self = this;
     requestAnimationFrame(function frame() {
-      var sim = self.sim, t0 = performance.now();
-      tick(sim);
+      var sim = self.sim, t0 = performance.now(), small = sim.nodes.length < 300;
+      /* small graphs settle in about a second; with reduced motion, before the first frame */
+      var per = small ? (reduceMotion ? 400 : 4) : 1;
+      for (var t = 0; t < per && (sim.alpha > sim.alphaMin || sim.alphaTarget > 0); t++) tick(sim);
       var t1 = performance.now();
       if (!self.userMoved) self.fit();
       self.draw();
