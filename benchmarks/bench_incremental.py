@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -28,7 +29,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-MAKE_VAULT = REPO.parent / "shared" / "bench" / "make_vault.py"
+MAKE_VAULT = Path(os.environ.get("VAULTSITE_MAKE_VAULT",
+                                 REPO.parent / "shared" / "bench" / "make_vault.py"))
 sys.path.insert(0, str(REPO))
 
 EDIT_TARGET = 0.10

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import shutil
 import statistics
@@ -30,7 +31,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-MAKE_VAULT = REPO.parent / "shared" / "bench" / "make_vault.py"
+MAKE_VAULT = Path(os.environ.get("VAULTSITE_MAKE_VAULT",
+                                 REPO.parent / "shared" / "bench" / "make_vault.py"))
 sys.path.insert(0, str(REPO))
 
 TARGETS = {1_000: 0.300, 10_000: 1.0}
