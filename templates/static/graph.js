@@ -249,7 +249,7 @@
     if (hv) { near = new Set([hv]); links.forEach(function (l) { if (nodes[l[0]] === hv) near.add(nodes[l[1]]); else if (nodes[l[1]] === hv) near.add(nodes[l[0]]); }); }
     ctx.lineWidth = Math.max(0.4, Math.min(1.2, k));
     ctx.strokeStyle = c.edge;
-    ctx.globalAlpha = hv ? 0.35 : 1;
+    ctx.globalAlpha = (hv ? 0.35 : 1) * Math.min(1, 0.25 + 15000 / Math.max(links.length, 1));
     /* while a big graph moves, draw a sample of the edges; all of them once it is still */
     var step = links.length > 30000 && (this.running || this.moving) ? Math.ceil(links.length / 30000) : 1;
     ctx.beginPath();
@@ -266,7 +266,7 @@
       });
       ctx.stroke();
     }
-    var scale = Math.max(0.35, Math.min(1.6, Math.sqrt(k)));
+    var scale = this.nodeScale();
     var groups = [[c.node, false, false], [c.tag, true, false]], visible = 0;
     for (var gi = 0; gi < groups.length; gi++) {
       ctx.fillStyle = groups[gi][0]; ctx.beginPath();
@@ -306,9 +306,14 @@
       drawn++;
     }
   };
+  /* node size on screen: grows gently with zoom; big graphs start with smaller dots */
+  Graph.prototype.nodeScale = function () {
+    var big = this.sim && this.sim.nodes.length > 2000;
+    return Math.max(big ? 0.2 : 0.35, Math.min(1.6, Math.sqrt(this.k) * (big ? 0.6 : 1)));
+  };
   Graph.prototype.nodeAt = function (px, py) {
     if (!this.sim) return null;
-    var best = null, bestD = 1e9, k = this.k, scale = Math.max(0.35, Math.min(1.6, Math.sqrt(k)));
+    var best = null, bestD = 1e9, k = this.k, scale = this.nodeScale();
     var x = (px - this.tx) / k, y = (py - this.ty) / k, nodes = this.sim.nodes;
     for (var i = 0; i < nodes.length; i++) {
       var n = nodes[i], dx = n.x - x, dy = n.y - y, d = dx * dx + dy * dy, r = (n.r * scale + 4) / k;
