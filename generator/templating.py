@@ -300,7 +300,7 @@ def prune_nav(nav: Sequence[NavNode], current: str, root: str) -> tuple[NavView,
     open_ids = set(index.ancestors.get(current, ()))
     views, more = _views(nav, current, root, full, open_ids)
     if more:
-        views += (NavView(f"{more} more…", site_href(root, "index.html"), (), False, False, False, more),)
+        views += (NavView(f"{more} more…", None, (), False, False, False, more),)
     return views
 
 
