@@ -116,9 +116,32 @@ def bench_cache(tmp: Path, n: int, repeat: int) -> None:
               f"({value / n * 1000:.2f} ms per note, run_notes only)")
 
 
+def _spin(_: int) -> int:
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return total
+
+
+def machine_scaling(repeat: int) -> float:
+    """How much faster 2 processes do pure-Python work than 1 on this machine right now."""
+    import multiprocessing
+
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for procs in (1, 2):
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                start = time.perf_counter()
+                pool.map(_spin, range(8))
+                times[procs].append(time.perf_counter() - start)
+    return min(times[1]) / min(times[2])
+
+
 def bench_scaling(tmp: Path, n: int, repeat: int) -> None:
     vault = make_vault(tmp / "scaling", n, WORK)
     times: dict[int, list[float]] = {1: [], 2: []}
+    print(f"reference: a multiprocessing pool of plain Python loops scales "
+          f"{machine_scaling(repeat):.2f}x from 1 to 2 processes on this machine right now")
     for _ in range(repeat):  # interleaved, so a burst of load elsewhere hits both alike
         for workers in (1, 2):
             cfg = ExecConfig(cache_dir=tmp / "cache-scaling", rerun=True, workers=workers)
