@@ -70,7 +70,9 @@ def test_search_index_holds_body_words_and_titles():
     files, manifest = search_files(NOTES)
     rows = call_args(files["_search/meta.js"], "vsSearch.meta")[0]
     assert [r[0] for r in rows] == ["Python", "Async", "Café notes"]
-    assert rows[0][6] == [["Syntax", "Syntax"]] and rows[2][4] == ["coffee"]
+    assert rows[2][4] == ["coffee"] and rows[1][5] == ["python", "io"]
+    headings = call_args(files["_search/headings.js"], "vsSearch.headings")[0]
+    assert headings == [[["Syntax", "Syntax"]], [], []]
     vocab: dict[str, list[int]] = {}
     for k in range(len(manifest["shards"])):
         shard, words_, posts = call_args(files[f"_search/index-{k}.js"], "vsSearch.index")

@@ -3,9 +3,10 @@
 Files (``vsSearch`` is defined by ``vaultsite.js``):
 
 * ``_search/meta.js`` -- ``vsSearch.meta(rows)``, one row per note:
-  ``[title, url, folder, date, aliases, tags, headings]`` (``aliases`` and ``tags`` are lists of
-  strings, ``headings`` is ``[[text, anchor], ...]``).
-  Loaded first: titles, aliases, headings and tags are searchable as soon as it arrives.
+  ``[title, url, folder, date, aliases, tags]`` (``aliases`` and ``tags`` are lists of strings).
+  Loaded first: titles, aliases and tags are searchable as soon as it arrives.
+* ``_search/headings.js`` -- ``vsSearch.headings(lists)``: ``[[text, anchor], ...]`` per note, in
+  the same order; loaded second.
 * ``_search/index-<k>.js`` -- ``vsSearch.index(k, words, postings)``: shard ``k`` of the inverted
   body index.  ``words`` is a sorted slice of the vocabulary (sorted as JavaScript compares
   strings), ``postings[i]`` the notes containing ``words[i]``, encoded by :func:`encode_postings`.
@@ -62,20 +63,17 @@ def decode_postings(text: str) -> list[int]:
 
 
 def meta_row(note: SiteNote) -> list:
-    return [
-        note.title,
-        note.url,
-        note.folder,
-        date_text(note.date),
-        list(note.aliases),
-        list(note.tags),
-        [[text, anchor] for text, anchor in note.headings],
-    ]
+    return [note.title, note.url, note.folder, date_text(note.date), list(note.aliases), list(note.tags)]
 
 
 def search_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
     """Search index files for ``notes`` (in the order given) and their manifest entry."""
-    files = {"_search/meta.js": js_call("vsSearch.meta", [meta_row(n) for n in notes])}
+    files = {
+        "_search/meta.js": js_call("vsSearch.meta", [meta_row(n) for n in notes]),
+        "_search/headings.js": js_call(
+            "vsSearch.headings", [[[text, anchor] for text, anchor in n.headings] for n in notes]
+        ),
+    }
 
     postings: dict[str, list[int]] = {}
     for i, note in enumerate(notes):

@@ -139,8 +139,16 @@
     meta: function (rows) {
       S.rows = rows;
       S.fields = rows.map(function (r) {
-        return [fieldText([r[0]]), fieldText(r[4]), fieldText(r[6].map(function (h) { return h[0]; })),
-          fieldText(r[5]), fieldText([r[2]])];
+        r[6] = [];
+        return [fieldText([r[0]]), fieldText(r[4]), " ", fieldText(r[5]), fieldText([r[2]])];
+      });
+      S.refresh();
+    },
+    headings: function (lists) {
+      lists.forEach(function (hs, i) {
+        if (!S.rows[i]) return;
+        S.rows[i][6] = hs;
+        S.fields[i][2] = fieldText(hs.map(function (h) { return h[0]; }));
       });
       S.refresh();
     },
@@ -328,6 +336,8 @@
     if (started || !manifest) return;
     started = true;
     load("_search/meta.js").then(function () {
+      return load("_search/headings.js").catch(function () {});
+    }).then(function () {
       var n = manifest.search.shards.length, k = 0;
       (function next() {
         if (k >= n) return;
