@@ -33,7 +33,22 @@ Template context
 ----------------
 Every template receives ``page`` (the PageContext), ``site`` (SiteInfo), ``nav`` (the pruned
 explorer tree as :class:`NavView` nodes), ``assets`` (dict of hrefs: ``css``, ``js``, ``graph_js``,
-``site_js``, ``extra_css`` list) and ``root`` (same as ``page.root``).
+``site_js``, ``extra_css`` list), ``root`` (same as ``page.root``), ``content`` (the body as
+markup, without a leading ``<h1>`` that repeats the title), ``title_id`` (the id of that dropped
+heading, carried by the page title), ``show_title`` and ``graph_depth``.
+
+Which fields each template uses:
+
+* ``note.html``: title, date, tags, aliases, breadcrumbs, content, toc, backlinks, url (local graph).
+* ``tag.html`` / ``folder.html`` (both extend ``listing.html``): title, description, breadcrumbs,
+  folders (sub-folders or child tags), listing, optional content.
+* ``index.html``: content (the home note), recent, listing, tags.
+* ``graph.html``: title; listing (optional, shown only without JavaScript).
+* ``404.html``: title, optional content.
+
+Static files (``templates/static/`` -> ``_assets/``): ``style.css`` (theme, light/dark, print),
+``vaultsite.js`` (theme toggle, explorer, table of contents, search, hover previews; loads
+``graph.js`` when a graph nears the screen) and ``graph.js`` (canvas force layout).
 """
 
 from __future__ import annotations
