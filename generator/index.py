@@ -201,13 +201,14 @@ class VaultIndex:
                 h = headings[i]
                 if depth and h.level <= level:
                     break
-                if heading_key(h.text) == key:
+                if heading_key(h.text) == key or (h.source and heading_key(h.source) == key):
                     found = i
                     break
             if found is None:
                 # Obsidian falls back to the last part alone.
                 last = keys[-1]
-                return next((h for h in headings if heading_key(h.text) == last), None)
+                return next((h for h in headings if heading_key(h.text) == last
+                             or (h.source and heading_key(h.source) == last)), None)
             start, level = found + 1, headings[found].level
         return headings[start - 1]
 

@@ -49,6 +49,7 @@ class Heading:
     anchor: str  # HTML id, unique within the note
     line: int  # 1-based
     end_line: int = 0  # 1-based last line of the section (exclusive of the next heading of <= level)
+    source: str = ""  # the heading as written, markup included ("`move`")
 
 
 @dataclass(frozen=True)

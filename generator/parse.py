@@ -156,7 +156,7 @@ def _close_sections(headings: list[Heading], last_line: int) -> list[Heading]:
             if nxt.level <= h.level:
                 end = nxt.line - 1
                 break
-        out.append(Heading(h.level, h.text, h.anchor, h.line, end))
+        out.append(Heading(h.level, h.text, h.anchor, h.line, end, h.source))
     return out
 
 
@@ -206,11 +206,11 @@ class _Walk:
             elif ttype == "inline":
                 plain = self._inline(tok)
                 if in_heading is not None:
-                    self._heading(in_heading, plain)
+                    self._heading(in_heading, plain, tok.content)
                 elif in_para and len(self.paragraphs) < 6:
                     self.paragraphs.append(plain)
 
-    def _heading(self, open_tok: Token, plain: str) -> None:
+    def _heading(self, open_tok: Token, plain: str, source: str) -> None:
         anchor = open_tok.attrGet("id")
         if not anchor:
             anchor = unique_anchor(anchor_id(plain), self._anchors)
@@ -218,7 +218,8 @@ class _Walk:
         else:
             self._anchors.add(str(anchor).casefold())
         line = (open_tok.map[0] + 1) if open_tok.map else 0
-        self.headings.append(Heading(int(open_tok.tag[1]), plain.strip(), str(anchor), line))
+        self.headings.append(Heading(int(open_tok.tag[1]), plain.strip(), str(anchor), line,
+                                     source=source.strip()))
 
     def _inline(self, inline: Token) -> str:
         base_line = (inline.map[0] + 1) if inline.map else 0

@@ -52,13 +52,13 @@ class PageDeps:
 
 class RenderContext:
     def __init__(self, note: Note, index: VaultIndex, page_url: SiteUrl,
-                 cells: dict[int, Any] | None = None, *, stack: tuple[NoteId, ...] = (),
+                 cells: dict[int, Any] | None = None, *, stack: tuple[tuple[NoteId, str], ...] = (),
                  deps: PageDeps | None = None, diagnostics: list[Diagnostic] | None = None):
         self.note = note
         self.index = index
         self.page_url = page_url
         self.cells = cells or {}
-        self.stack = stack or (note.id,)
+        self.stack: tuple[tuple[NoteId, str], ...] = stack or ((note.id, "<page>"),)
         self.deps = deps if deps is not None else PageDeps()
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.root = root_prefix(page_url)
@@ -73,7 +73,7 @@ class RenderContext:
 
     def href_to_note(self, note: Note, fragment: str | None = None) -> str:
         url = self.index.urls[note.id]
-        if note.id == self.note.id and self.stack == (self.note.id,) and fragment:
+        if note.id == self.note.id and len(self.stack) == 1 and fragment:
             return "#" + relative_href(url, url, fragment).split("#", 1)[1]
         return relative_href(url, self.page_url, fragment)
 
@@ -159,8 +159,12 @@ class RenderContext:
     def _embed_note(self, target: Note, meta: dict[str, Any], token: Token) -> str:
         line, col = meta.get("line", 0), meta.get("col", 0)
         label = target.title
-        if target.id in self.stack or len(self.stack) >= MAX_EMBED_DEPTH:
-            why = ("it leads back to a note already being embedded" if target.id in self.stack
+        # A loop is the same part of the same note again: a note may embed its own sections.
+        part = "^" + meta["block"] if meta.get("block") else "#".join(meta.get("anchor") or ())
+        frame = (target.id, part.casefold())
+        looping = any(frame == f or (f[0] == target.id and f[1] == "") for f in self.stack)
+        if looping or len(self.stack) >= MAX_EMBED_DEPTH:
+            why = ("it leads back to a note already being embedded" if looping
                    else f"embeds nest more than {MAX_EMBED_DEPTH} deep")
             self.warn("embed-cycle", f"embed of {target.rel} stopped: {why}",
                       line, col, hint="remove one of the embeds in the loop")
@@ -184,7 +188,7 @@ class RenderContext:
         if not tokens:
             return (f'<span class="embed broken">{esc(meta.get("raw") or target.title)}</span>')
         inner = RenderContext(target, self.index, self.page_url, self.cells_for(target),
-                              stack=(*self.stack, target.id), deps=self.deps,
+                              stack=(*self.stack, frame), deps=self.deps,
                               diagnostics=self.diagnostics)
         from generator.parse import markdown
 
@@ -206,6 +210,7 @@ class RenderContext:
         return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
 
     def render_md_href(self, href: str, token: Token) -> str | None:
+        """The page-relative href of a local link; "" when its target is not published."""
         return self._md_target(href, embed=False)
 
     def render_md_src(self, src: str, token: Token) -> str | None:
@@ -228,6 +233,8 @@ class RenderContext:
             return self.href_to_note(res.note, self._fragment(res.note, meta))
         if res.kind == "attachment" and res.attachment is not None:
             return self.href_to_attachment(res.attachment)
+        if res.kind in ("missing", "outside", "unpublished") and not embed:
+            return ""  # rendered as an unresolved link without href
         return None
 
     # -- code cells ---------------------------------------------------------------------------------

@@ -62,12 +62,13 @@ class Site:
         return [d.format() for d in self.diagnostics if d.code == code]
 
 
-def build_vault(src: Path, tmp_path: Path, **overrides) -> Site:
+def build_vault(src: Path, tmp_path: Path, *, copy: bool = True, **overrides) -> Site:
+    """Build ``src`` (copied into ``tmp_path`` unless ``copy`` is false) into ``tmp_path/site``."""
     from generator.config import load_config
     from generator.pipeline import build
 
-    vault = tmp_path / "vault"
-    if not vault.exists():
+    vault = tmp_path / "vault" if copy else src
+    if copy and not vault.exists():
         shutil.copytree(src, vault, symlinks=True)
     cfg = load_config(vault, overrides or None)
     out = tmp_path / "site"

@@ -22,7 +22,7 @@ from markdown_it.token import Token
 
 from ..slugs import block_anchor
 
-_TRAILING = re.compile(r"(?:^|[ \t\n])\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$")
+_TRAILING = re.compile(r"(?:^|[ \t\n]|(?<=\]\]))\^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*$")
 _ALONE = re.compile(r"\^([A-Za-z0-9][A-Za-z0-9-]*)")
 _CONTAINERS = ("blockquote_open", "callout_open")
 

@@ -20,7 +20,12 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
     if ctx is not None:
         href = token.attrGet("href")
         new = ctx.render_md_href(str(href), token) if href is not None else None
-        if new is not None:
+        if new == "":  # a local target that does not exist: unresolved, with no href
+            attrs = {k: v for k, v in token.attrs.items() if k != "href"}
+            attrs["class"] = "internal-link broken"
+            attrs["title"] = f"Not found: {href}"
+            token = token.copy(attrs=attrs)
+        elif new is not None:
             token = token.copy(attrs={**token.attrs, "href": new})
     return self.renderToken([token], 0, options, env)
 
