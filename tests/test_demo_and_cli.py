@@ -1,0 +1,156 @@
+"""The demo vault, the user's own note, and the command line as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHARED, Site, build_vault
+
+USER_NOTE = SHARED / "examples" / "user-note-as-written.md"
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Site:
+    tmp = tmp_path_factory.mktemp("demo")
+    shutil.copytree(REPO / "notes", tmp / "repo" / "notes")
+    shutil.copytree(REPO / "attachments", tmp / "repo" / "attachments")
+    return build_vault(tmp / "repo" / "notes", tmp, copy=False)
+
+
+def test_user_note_is_published_as_written(demo: Site):
+    src = "Notes/Asynchronous Programming.md"
+    content = demo.content(src)
+    text = content.get_text(" ")
+    assert "DATE: 11-04-25" in " ".join(text.split())
+    tags_link = content.find("a", string="python")
+    page, _ = demo.follow(demo.page(src), tags_link["href"])
+    assert page == demo.page("Notes/python.md")
+    img = content.find("img")
+    target, _ = demo.follow(demo.page(src), img["src"])
+    assert target.name == "Pasted image 20250411174210.png"
+    assert target.read_bytes()[:4] == b"\x89PNG"
+    # the date comes from the DATE: line, day first (11 April 2025)
+    html = demo.page(src).read_text(encoding="utf-8")
+    assert "2025-04-11" in html
+
+
+def test_demo_vault_has_no_dead_links_and_only_its_deliberate_broken_one(demo: Site):
+    unresolved = demo.messages("link-unresolved")
+    assert len(unresolved) == 1 and "Generaters" in unresolved[0], unresolved
+    assert "did you mean [[Notes/Generators]]" in unresolved[0]
+    for page in demo.out.rglob("*.html"):
+        soup = Site.soup(page)
+        for tag in soup.find_all(["a", "img", "link", "script", "audio", "video", "object"]):
+            url = tag.get("href") or tag.get("src") or tag.get("data")
+            if url and not url.startswith(("#", "http://", "https://", "mailto:")):
+                demo.follow(page, url)
+
+
+def test_shared_example_note_builds_in_any_vault(tmp_path):
+    if not USER_NOTE.is_file():
+        pytest.skip("shared examples not present")
+    vault = tmp_path / "v"
+    (vault / "Notes").mkdir(parents=True)
+    (vault / "Attachments").mkdir()
+    shutil.copy(USER_NOTE, vault / "Notes" / "Asynchronous Programming.md")
+    shutil.copy(REPO / "attachments" / "Pasted image 20250411174210.png", vault / "Attachments")
+    (vault / "Notes" / "python.md").write_text("# python\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    content = site.content("Notes/Asynchronous Programming.md")
+    assert "def plot_top_disagreements(self, model_num=2, top_n=5):" in content.get_text()
+    assert content.find("img") is not None
+    assert "link-unresolved" not in site.codes()
+
+
+def test_build_command_summary_strict_and_check(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("Link to [[Nowhere]].\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("build", str(vault), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "A.md:1:9: warning[link-unresolved]" in done.stderr
+    assert "Built 1 of 1 notes" in done.stdout and "link-unresolved 1" in done.stdout
+    assert (out / "A.html").is_file()
+    strict = run_cli("build", str(vault), "-o", str(out), "--strict")
+    assert strict.returncode == 1
+    check = run_cli("check", str(vault))
+    assert check.returncode == 0 and "link-unresolved" in check.stderr
+    assert "Checked 1 notes" in check.stdout
+    assert run_cli("check", str(vault), "--strict").returncode == 1
+
+
+def test_refuses_a_folder_it_did_not_make_and_keeps_the_previous_site(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("# A\n", encoding="utf-8")
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.docx").write_text("years of work")
+    done = run_cli("build", str(vault), "-o", str(precious))
+    assert done.returncode != 0 and "not made by vaultsite" in done.stderr
+    assert (precious / "thesis.docx").read_text() == "years of work"
+    assert sorted(p.name for p in precious.iterdir()) == ["thesis.docx"]
+    # a build that fails (bad config) leaves the previous site as it was
+    out = tmp_path / "site"
+    assert run_cli("build", str(vault), "-o", str(out)).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (vault / "vaultsite.toml").write_text("unknown_key = 1\n")
+    failed = run_cli("build", str(vault), "-o", str(out))
+    assert failed.returncode != 0 and "unknown key `unknown_key`" in failed.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_same_vault_gives_byte_identical_sites(tmp_path):
+    vault = tmp_path / "v"
+    shutil.copytree(REPO / "tests" / "vaults" / "core", vault)
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    trees = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        build(load_config(vault), out, exec_mode="no-exec")
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1]
+
+
+def test_symlink_out_of_the_vault_is_not_published(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not publish")
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "leak.txt").symlink_to(secret)
+    (vault / "A.md").write_text("![[leak.txt]] and [[leak.txt]]\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    assert "symlink-outside" in site.codes()
+    for path in site.out.rglob("*"):
+        assert not path.is_file() or b"do not publish" not in path.read_bytes()
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_templates(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                           "-w", str(tmp_path), str(REPO)], capture_output=True, text=True)
+    if done.returncode != 0 and "hatchling" in done.stderr:
+        pytest.skip("hatchling not installed for an offline wheel build")
+    assert done.returncode == 0, done.stderr
+    wheel = next(tmp_path.glob("vaultsite-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "generator/templates/base.html" in names
+    assert "generator/templates/note.html" in names
+    assert any(n.startswith("generator/templates/static/") for n in names)
+    assert any(n.endswith("entry_points.txt") for n in names)
