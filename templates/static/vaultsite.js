@@ -185,7 +185,10 @@
       any = true;
       var lo = 0, hi = sh.w.length;
       while (lo < hi) { var mid = (lo + hi) >> 1; if (sh.w[mid] < term) lo = mid + 1; else hi = mid; }
+      /* a single letter matches whole words only in note bodies: its prefix set is most of the vocabulary */
+      var exact = term.length < 2 && !CJK_RE.test(term);
       for (var j = lo; j < sh.w.length && sh.w[j].indexOf(term) === 0 && expanded < 5000; j++, expanded++) {
+        if (exact && sh.w[j] !== term) break;
         var ids = sh.d[j] || (sh.d[j] = decode(sh.p[j]));
         for (var q = 0; q < ids.length; q++) mask[ids[q]] = 1;
       }
