@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 import faulthandler
+import gc
 import importlib.util
 import io
 import json
@@ -42,6 +43,8 @@ MAX_STREAM = 1_000_000  # characters of stdout (and of stderr) kept per cell
 def zygote_main(ctrl_fd: int, preload: list[str]) -> None:
     ctrl = socket.socket(fileno=ctrl_fd)
     _preload(preload)
+    gc.collect()
+    gc.freeze()  # the children's collector then never touches (and copies) the template's objects
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and kills us
     children: dict[int, tuple[int, int]] = {}  # pidfd -> (job id, pid)
     while True:
