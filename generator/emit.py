@@ -68,13 +68,17 @@ def _manifest_bytes(files: Mapping[str, str]) -> bytes:
                        indent=0, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> EmitStats:
-    """Make ``out`` hold exactly ``files`` (bytes) and ``copies`` (files copied from the vault)."""
+def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
+              keep: set[str] = frozenset()) -> EmitStats:
+    """Make ``out`` hold exactly ``files`` (bytes), ``copies`` (files copied from the vault) and the
+    files in ``keep`` as the previous build wrote them."""
     for rel in list(files) + list(copies):
         if rel.startswith(("/", "../")) or "/../" in rel or rel == MARKER:
             raise OutputError(f"refusing to write outside the output folder: {rel!r}")
     if (out / MARKER).is_file():
-        return _update_in_place(out, files, copies)
+        return _update_in_place(out, files, copies, keep)
+    if keep:
+        raise OutputError("internal error: pages to keep but no previous site")
     return _fresh(out, files, copies)
 
 
@@ -129,10 +133,10 @@ def _write_atomic(dest: Path, data: bytes) -> None:
     os.replace(tmp, dest)
 
 
-def _update_in_place(out: Path, files: Mapping[str, bytes],
-                     copies: Mapping[str, Path]) -> EmitStats:
+def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
+                     keep: set[str]) -> EmitStats:
     previous = read_manifest(out)
-    manifest: dict[str, str] = {}
+    manifest: dict[str, str] = {rel: previous[rel] for rel in keep if rel in previous}
     written: list[str] = []
     unchanged = 0
     for rel, data in files.items():

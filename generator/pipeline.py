@@ -12,6 +12,7 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
 from generator.discover import Vault, discover_vault
+from generator.incremental import RenderMemo, load_memo, save_memo
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parse import parse_note
@@ -28,6 +29,7 @@ class BuildStats:
     attachments: int = 0
     written: int = 0
     deleted: int = 0
+    rendered: int = 0  # note pages rendered in this build (the rest were unchanged)
     cells_ran: int = 0
     cells_cached: int = 0
     cells_failed: int = 0
@@ -38,9 +40,14 @@ class BuildStats:
 
 @dataclass
 class BuildState:
-    """What a later build in the same process (``serve``) reuses: parsed notes by content digest."""
+    """What a later build reuses: parsed notes by content digest, and what rendering depended on.
+
+    ``serve`` keeps it in memory between rebuilds; ``vaultsite build`` saves it in the cache folder
+    beside the output (``incremental.save_memo``) and loads it on the next run.
+    """
 
     parsed: dict[str, tuple[str, Note]] = field(default_factory=dict)  # rel -> (digest, note)
+    memo: RenderMemo | None = None
 
 
 @dataclass
@@ -145,7 +152,8 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
 
     ``workers`` processes parse and render notes (0 = one per core; 1 = all in this process).
     """
-    from generator.emit import check_output
+    from generator.emit import MARKER, check_output
+    from generator.parse import without_tokens
 
     out = Path(out)
     check_output(out, cfg.vault)
@@ -156,13 +164,25 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
         cache_dir = cfg.vault / cache_dir
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
-    state = state if state is not None else BuildState()
+    persist = state is None
+    if state is None:
+        state = BuildState()
+        if (out / MARKER).is_file():
+            loaded = load_memo(cache_dir, cfg)
+            if loaded is not None:
+                state.parsed, state.memo = loaded
     pool = _make_pool(len(vault.notes), workers)
     try:
-        return _build(cfg, out, vault, state, pool, exec_mode, progress, cache_dir, t0, timings)
+        result = _build(cfg, out, vault, state, pool, exec_mode, progress, cache_dir, t0, timings)
     finally:
         if pool is not None:
             pool.close()
+    if persist:
+        t = time.perf_counter()
+        parsed = {rel: (digest, without_tokens(note)) for rel, (digest, note) in state.parsed.items()}
+        save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
+        timings["save-state"] = time.perf_counter() - t
+    return result
 
 
 def _make_pool(n_notes: int, workers: int) -> NotePool | None:
@@ -179,7 +199,7 @@ def _make_pool(n_notes: int, workers: int) -> NotePool | None:
 def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: NotePool | None,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float]) -> BuildResult:
-    from generator.emit import emit_site
+    from generator.emit import MARKER, emit_site, read_manifest
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
@@ -198,15 +218,19 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: No
     cells, exec_files = _execute(notes, index, cfg, cache_dir, exec_mode, stats, diags, progress)
     timings["execute"] = time.perf_counter() - t
     t = time.perf_counter()
-    builder = SiteBuilder(cfg, index, cells)
+    digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
+    existing = set(read_manifest(out)) if (out / MARKER).is_file() else set()
+    builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing)
     files, copies, render_diags = builder.build(progress, pool)
+    state.memo = builder.memo
     files.update(exec_files)
     diags.extend(render_diags)
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
-    emitted = emit_site(out, files, copies)
+    emitted = emit_site(out, files, copies, builder.keep)
     timings["write"] = time.perf_counter() - t
     stats.pages = builder.page_count
+    stats.rendered = builder.rendered
     stats.written = len(emitted.written)
     stats.deleted = len(emitted.deleted)
     stats.seconds = time.perf_counter() - t0

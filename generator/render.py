@@ -45,7 +45,7 @@ class PageDeps:
 
     notes: set[NoteId] = field(default_factory=set)  # title/url/headings/blocks of these notes
     embeds: set[NoteId] = field(default_factory=set)  # the content of these notes
-    names: set[str] = field(default_factory=set)  # link targets looked up (their resolution)
+    names: set[tuple[str, NoteId]] = field(default_factory=set)  # (link target, note that wrote it)
     attachments: set[str] = field(default_factory=set)  # vault paths of attachments referenced
     cells: bool = False
 
@@ -65,7 +65,7 @@ class RenderContext:
 
     # -- helpers --------------------------------------------------------------------------------
     def _resolve(self, target: str) -> Resolution:
-        self.deps.names.add(target)
+        self.deps.names.add((target, self.note.id))
         res = self.index.resolve(target, self.note)
         if res.note is not None:
             self.deps.notes.add(res.note.id)

@@ -14,6 +14,14 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
+from generator.incremental import (
+    PageRecord,
+    RenderMemo,
+    deps_signature,
+    own_signature,
+    site_signature,
+    template_signature,
+)
 from generator.index import VaultIndex
 from generator.model import Note, SiteUrl
 from generator.render import attachment_url, render_body, tag_url
@@ -27,7 +35,11 @@ def folder_url(folder: str) -> SiteUrl:
 
 
 class SiteBuilder:
-    def __init__(self, cfg: SiteConfig, index: VaultIndex, cells: dict[str, dict[int, Any]]):
+    def __init__(self, cfg: SiteConfig, index: VaultIndex, cells: dict[str, dict[int, Any]],
+                 previous: RenderMemo | None = None, digests: dict[str, str] | None = None,
+                 existing: set[str] | None = None):
+        """``previous`` is the last build's render memo, ``digests`` the notes' content digests by
+        vault path, ``existing`` the pages the output folder holds from that build."""
         from generator import templating
 
         self.cfg = cfg
@@ -50,6 +62,12 @@ class SiteBuilder:
         self.copies: dict[str, Path] = {}
         self.diagnostics: list[Diagnostic] = []
         self.bodies: dict[str, str] = {}
+        self.previous = previous
+        self.digests = digests or {}
+        self.existing = existing or set()
+        self.keep: set[str] = set()  # pages left as the previous build wrote them
+        self.memo = RenderMemo()
+        self.rendered = 0
 
     def _folders(self) -> list[str]:
         folders: set[str] = set()
@@ -65,22 +83,57 @@ class SiteBuilder:
         """What a worker needs to render notes; templates are set up again on arrival."""
         return {"cfg": self.cfg, "index": self.index, "cells": self.cells}
 
+    def _template_dirs(self) -> list[Path]:
+        return [self.cfg.vault / self.cfg.templates_dir, self.tpl.default_template_dir()]
+
+    def _plan(self) -> list[Note]:
+        """The notes whose pages must be rendered; the others are reused from ``previous``."""
+        site_sig = site_signature(self.cfg, template_signature(self._template_dirs()), self.nav)
+        self.site_sig = site_sig
+        todo = []
+        prev_pages = self.previous.pages if self.previous is not None else {}
+        for note in self.notes:
+            digest = self.digests.get(note.rel, "")
+            own = own_signature(note, digest, self.index, self.cells.get(note.id))
+            self._own[note.id] = own
+            rec = prev_pages.get(note.id)
+            if (rec is not None and rec.site_sig == site_sig and rec.own_sig == own
+                    and rec.url in self.existing and rec.url == self.index.urls[note.id]
+                    and note is not self.index.home
+                    and rec.deps_sig == deps_signature(rec.deps, self.index, self.digests)):
+                self.keep.add(rec.url)
+                self.copies.update(rec.copies)
+                self.diagnostics.extend(rec.diagnostics)
+                self.bodies[note.id] = rec.preview
+                self.memo.pages[note.id] = rec
+            else:
+                todo.append(note)
+        return todo
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["cfg"], state["index"], state["cells"])
 
     def build(self, progress: Progress | None = None, pool: Any = None):
+        self._own: dict[str, str] = {}
+        todo = self._plan()
+        self.page_count += len(self.keep)
+        self.rendered = len(todo)
         if progress:
-            progress("render", 0, len(self.notes))
-        if pool is not None:
-            results = pool.render(self, self.notes)
+            progress("render", 0, len(todo))
+        if pool is not None and len(todo) > 50:
+            results = pool.render(self, todo)
         else:
-            results = [self.render_note(n) for n in self.notes]
-        for files, copies, diags, (note_id, preview) in results:
+            results = [self.render_note(n) for n in todo]
+        for note, (files, copies, diags, (note_id, preview), deps) in zip(todo, results, strict=True):
             self.files.update(files)
             self.page_count += len(files)
             self.copies.update(copies)
             self.diagnostics.extend(diags)
             self.bodies[note_id] = preview
+            self.memo.pages[note.id] = PageRecord(
+                self.site_sig, self._own[note.id],
+                deps_signature(deps, self.index, self.digests), deps,
+                self.index.urls[note.id], copies, list(diags), preview)
         if progress:
             progress("render", len(self.notes), len(self.notes))
         self._tag_pages()
@@ -113,7 +166,7 @@ class SiteBuilder:
             copies[attachment_url(att)] = att.abs
         preview = (note.id, preview_html)
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
-            return {url: self._home_html(note, body)}, copies, diags, preview
+            return {url: self._home_html(note, body)}, copies, diags, preview, deps
         ctx = tpl.PageContext(
             kind="note", title=note.title, url=url, root=root_prefix(url), source=note.rel,
             content_html=body, date=note.date, description=note.summary,
@@ -123,7 +176,7 @@ class SiteBuilder:
             backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
             canonical=self._canonical(url))
         html = tpl.render_page(self.env, ctx, self.site, self.nav)
-        return {url: html.encode("utf-8")}, copies, diags, preview
+        return {url: html.encode("utf-8")}, copies, diags, preview, deps
 
     def _canonical(self, url: str) -> str | None:
         if not self.cfg.site_url:

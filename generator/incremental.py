@@ -1,0 +1,135 @@
+"""Incremental builds: decide which note pages must be rendered again.
+
+A note page is re-rendered when anything its HTML was made from changed, and only then.  Its inputs:
+
+* the site as a whole (``site_signature``): generator version, configuration, templates and theme
+  files, and the explorer tree shown on every page;
+* the note itself: its bytes, its URL, its code-cell outputs, its backlinks (title, URL, folder, date
+  and summary of each) and its tags with their counts (``own_signature``);
+* what rendering looked up (``PageDeps``, recorded by ``RenderContext`` so nothing can be forgotten):
+  the resolution of every link target from the note that wrote it, the URL/title/headings/blocks of
+  every note linked, and the bytes of every note embedded, transitively (``deps_signature``).
+
+The previous build's signatures are kept in ``BuildState``; a page whose three signatures are equal is
+not rendered, its file is kept as it is, and its diagnostics, attachment copies and preview are reused.
+This makes an incremental build produce exactly the bytes of a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import generator
+from generator.config import SiteConfig
+from generator.diagnostics import Diagnostic
+from generator.index import VaultIndex
+from generator.model import Note, NoteId
+from generator.render import PageDeps
+
+STATE_FILE = "build-state.pickle"
+STATE_VERSION = 1
+
+
+def _h(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass
+class PageRecord:
+    site_sig: str
+    own_sig: str
+    deps_sig: str
+    deps: PageDeps
+    url: str
+    copies: dict[str, Path]
+    diagnostics: list[Diagnostic]
+    preview: str
+
+
+@dataclass
+class RenderMemo:
+    """What a later build may reuse of this one's rendering."""
+
+    pages: dict[NoteId, PageRecord] = field(default_factory=dict)
+
+
+def template_signature(dirs: list[Path]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def site_signature(cfg: SiteConfig, template_sig: str, nav: Any) -> str:
+    return _h(generator.__version__, repr(cfg), template_sig, repr(nav))
+
+
+def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, Any] | None) -> str:
+    back = []
+    for src in index.backlinks.get(note.id, []):
+        n = index.notes[src]
+        back.append((n.title, index.urls.get(n.id), n.folder, str(n.date), n.summary))
+    tags = [(t, len(index.tags[t.casefold()].notes) if t.casefold() in index.tags else 0)
+            for t in note.tags]
+    cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", "")) for k, v in (cells or {}).items())
+    home = index.home.id if index.home is not None else None
+    return _h(digest, index.urls.get(note.id), sorted(back), tags, cell_sig, home == note.id)
+
+
+def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
+    if note is None:
+        return ("gone",)
+    return (index.urls.get(note.id), note.title, note.publish,
+            tuple((h.level, h.text, h.anchor, h.source) for h in note.headings),
+            tuple(b.id for b in note.blocks))
+
+
+def deps_signature(deps: PageDeps, index: VaultIndex, digests: dict[str, str]) -> str:
+    names = []
+    for target, from_id in sorted(deps.names):
+        origin = index.notes.get(from_id)
+        if origin is None:
+            names.append((target, from_id, "gone"))
+            continue
+        res = index.resolve(target, origin)
+        hit = res.note.id if res.note is not None else res.attachment.rel if res.attachment else None
+        names.append((target, from_id, res.kind, hit, res.candidates))
+    linked = [(i, _link_facts(index.notes.get(i), index)) for i in sorted(deps.notes)]
+    embedded = []
+    for i in sorted(deps.embeds):
+        n = index.notes.get(i)
+        embedded.append((i, digests.get(n.rel) if n is not None else None))
+    return _h(names, linked, embedded)
+
+
+def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | None:
+    """The state a previous ``vaultsite build`` left in ``cache_dir``, if it is for this vault."""
+    path = cache_dir / STATE_FILE
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != (STATE_VERSION, generator.__version__) \
+            or data.get("vault") != str(cfg.vault):
+        return None
+    return data["parsed"], data["memo"]
+
+
+def save_memo(cache_dir: Path, cfg: SiteConfig, parsed: dict, memo: RenderMemo) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / (STATE_FILE + ".tmp")
+    data = {"version": (STATE_VERSION, generator.__version__), "vault": str(cfg.vault),
+            "parsed": parsed, "memo": memo}
+    with tmp.open("wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(cache_dir / STATE_FILE)
