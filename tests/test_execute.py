@@ -99,7 +99,9 @@ def test_stdout_stderr_in_order_and_dataframe_table(vault_run):
     assert cells[3] == ""  # output: false
     assert "&lt;b&gt;escaped&lt;/b&gt;" in cells[4]
     views = vault_run[0]["Analysis/Output.md"].views
-    assert [v.show_code for v in views.values()] == [True, True, True, True, False]
+    assert [v.show_code for v in views.values()] == [True, True, True, True, False, True]
+    shown = cells[5]  # display() like Jupyter, and an object that draws itself as SVG
+    assert "<table" in shown and "&#x27;text via display&#x27;" in shown and ".svg" in shown
 
 
 def test_writes_go_to_the_working_folder(vault_run):

@@ -145,6 +145,7 @@ def _run_job(conn: Connection, job: dict) -> None:
     guard = sandbox.Guard(os.path.realpath(job["vault_root"]), os.path.realpath(job["overlay"]))
     sys.addaudithook(guard)
     runner = _CellRunner(job, main.__dict__, job["capture"])
+    main.__dict__["display"] = runner.display  # code written in Jupyter calls display(df)
     for i, cell in enumerate(job["cells"]):
         conn.send(("start", i, runner.fd_offset))
         conn.send(("cell", i, runner.run(cell)))
@@ -281,6 +282,11 @@ class _CellRunner:
         plt.rcParams["figure.figsize"] = (width or before[0], height or before[1])
         return before
 
+    def display(self, *values: object) -> None:
+        """``display(obj)`` as in Jupyter: each value shown as the last expression would be."""
+        for value in values:
+            self._display(value)
+
     def _display(self, value: object) -> None:
         if value is None:
             return
@@ -289,14 +295,16 @@ class _CellRunner:
                 self._save_figure(value)  # made with Figure(), not pyplot: show it anyway
             return
         if not isinstance(value, type):
-            method = getattr(value, "_repr_html_", None)
-            if callable(method):
-                try:
-                    html = method()
-                except Exception:  # noqa: BLE001 - fall back to repr like Jupyter does
-                    html = None
-                if isinstance(html, str) and html:
-                    self.outputs.append(("html", html))
+            for kind in ("html", "svg", "png"):
+                data = _call_repr(value, f"_repr_{kind}_")
+                if kind == "html" and isinstance(data, str) and data:
+                    self.outputs.append(("html", data))
+                    return
+                if kind == "svg" and isinstance(data, str) and data:
+                    self._add_image("svg", data.encode("utf-8"), None)
+                    return
+                if kind == "png" and isinstance(data, bytes) and data:
+                    self._add_image("png", data, None)
                     return
         self.outputs.append(("text", repr(value)))
 
@@ -323,14 +331,15 @@ class _CellRunner:
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
         with matplotlib.rc_context({"svg.hashsalt": "vaultsite"}):  # stable SVG ids
             figure.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
-        data = buf.getvalue()
+        self._add_image(fmt, buf.getvalue(), figure, dpi)
+
+    def _add_image(self, fmt: str, data: bytes, figure: object | None, dpi: int = 96) -> None:
+        size = None
         if fmt == "png" and data[:8] == b"\x89PNG\r\n\x1a\n":
             px_w, px_h = struct.unpack("!II", data[16:24])
             size = (round(px_w * 96 / dpi), round(px_h * 96 / dpi))
-        else:
-            size = None
-        self.outputs.append(("figure", fmt, data, _figure_title(figure), size,
-                             self.figure_count))
+        title = _figure_title(figure) if figure is not None else ""
+        self.outputs.append(("figure", fmt, data, title, size, self.figure_count))
         self.figure_count += 1
 
     def _collect_fd_output(self) -> None:
@@ -345,6 +354,16 @@ class _CellRunner:
         self.fd_offset = end
         if data:
             self.outputs.append(("stderr", [data.decode("utf-8", "replace")]))
+
+
+def _call_repr(value: object, name: str) -> object:
+    method = getattr(value, name, None)
+    if not callable(method):
+        return None
+    try:
+        return method()
+    except Exception:  # noqa: BLE001 - fall back to the next representation, as Jupyter does
+        return None
 
 
 def _raise_timeout(signum: int, frame: object) -> None:
