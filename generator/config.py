@@ -50,6 +50,7 @@ class SiteConfig:
     graph_depth: int = 1
     graph_tags: bool = False
     feed_entries: int = 20
+    remote_images: str = "link"  # "link": remote images become links (offline, no requests); "load"
     strict: bool = False
     execute: ExecSettings = field(default_factory=ExecSettings)
     config_file: Path | None = None
@@ -61,7 +62,7 @@ class SiteConfig:
 _TOP_KEYS = {
     "title", "description", "language", "site_url", "cname", "mounts", "ignore", "templates_dir",
     "header_date_formats", "date_display", "home", "recent_notes", "graph_depth", "graph_tags",
-    "feed_entries", "execute",
+    "feed_entries", "remote_images", "execute",
 }
 _EXEC_KEYS = {f.name for f in dataclasses.fields(ExecSettings)}
 
@@ -108,6 +109,11 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None) -> SiteConf
     for key in ("recent_notes", "graph_depth", "feed_entries"):
         if key in raw:
             kw[key] = _expect(raw[key], int, where, key)
+    if "remote_images" in raw:
+        value = _expect(raw["remote_images"], str, where, "remote_images")
+        if value not in ("link", "load"):
+            raise ConfigError(f"{where}: `remote_images` must be \"link\" or \"load\", not {value!r}")
+        kw["remote_images"] = value
     if "graph_tags" in raw:
         kw["graph_tags"] = _expect(raw["graph_tags"], bool, where, "graph_tags")
     for key in ("ignore", "header_date_formats"):

@@ -62,6 +62,7 @@ class RenderContext:
         self.deps = deps if deps is not None else PageDeps()
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.root = root_prefix(page_url)
+        self.load_remote_images = index.cfg.remote_images == "load"
 
     # -- helpers --------------------------------------------------------------------------------
     def _resolve(self, target: str) -> Resolution:
@@ -152,8 +153,9 @@ class RenderContext:
             return (f'<video class="embed-video" controls preload="metadata" src="{esc(src)}"{dims}>'
                     f'<a href="{esc(src)}">{esc(name)}</a></video>')
         if ext == "pdf":
-            return (f'<object class="embed-pdf" data="{esc(src)}" type="application/pdf">'
-                    f'<a href="{esc(src)}">{esc(name)}</a></object>')
+            # A link card, not <object>: a browser's PDF viewer is a plugin that may call out.
+            return (f'<a class="embed-file embed-pdf" href="{esc(src)}" target="_blank" '
+                    f'rel="noopener">{esc(name)} <span class="embed-kind">PDF</span></a>')
         return f'<a class="embed-file" href="{esc(src)}">{esc(name)}</a>'
 
     def _embed_note(self, target: Note, meta: dict[str, Any], token: Token) -> str:

@@ -50,7 +50,7 @@ class SiteBuilder:
         self.env = templating.make_environment([override] if override.is_dir() else [])
         self.site = templating.SiteInfo(
             title=cfg.title, lang=cfg.language, description=cfg.description,
-            base_url=cfg.site_url or None, extra_css=("_assets/highlight.css",),
+            base_url=cfg.site_url or None,
             graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags)
         self.notes = sorted(index.published.values(), key=lambda n: n.rel)
         self.folders = self._folders()
@@ -314,12 +314,6 @@ class SiteBuilder:
                 if path.is_file():
                     self.files[f"_assets/{path.relative_to(override).as_posix()}"] = \
                         path.read_bytes()
-        try:
-            from generator.markdown import pygments_css
-
-            self.files["_assets/highlight.css"] = pygments_css().encode("utf-8")
-        except ImportError:
-            self.files["_assets/highlight.css"] = b""
 
     def _publish_files(self) -> None:
         from generator.publish import FeedEntry, SitemapEntry, publish_files

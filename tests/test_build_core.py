@@ -191,3 +191,10 @@ def test_no_absolute_machine_paths_in_output(core_site: Site, tmp_path_factory):
             data = path.read_bytes()
             assert vault.encode() not in data, path
             assert str(core_site.out).encode() not in data, path
+
+
+def test_remote_images_become_links_so_pages_work_offline(core_site: Site):
+    content = core_site.content("Home.md")
+    assert not [img for img in content.find_all("img") if img["src"].startswith("http")]
+    link = content.find("a", class_="remote-image")
+    assert link["href"] == "https://example.org/chart.png" and link.get_text() == "a remote chart"

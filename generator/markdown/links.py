@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 
@@ -49,6 +50,13 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     attrs = dict(token.attrs)
     attrs["alt"] = _size(self.renderInlineAsText(token.children or [], options, env), attrs)
     ctx = env.get("ctx") if env else None
+    src = str(token.attrGet("src") or "")
+    if ctx is not None and src.startswith(("http://", "https://")) \
+            and not getattr(ctx, "load_remote_images", True):
+        # The site must browse offline without calling out: a remote image becomes a link to it.
+        label = attrs["alt"] or src.rsplit("/", 1)[-1]
+        return (f'<a class="remote-image" href="{escapeHtml(src)}" '
+                f'title="Remote image (not loaded, so the page works offline)">{escapeHtml(label)}</a>')
     if ctx is not None:
         src = token.attrGet("src")
         new = ctx.render_md_src(str(src), token) if src is not None else None
