@@ -1,0 +1,95 @@
+"""Code execution through the whole build (issue 3): pages, cache across builds, data edits."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+NOTE = """---
+title: Analysis
+---
+# Analysis
+
+Some prose before the code.
+
+```{python}
+import pandas as pd
+import matplotlib.pyplot as plt
+
+def draw(frame):
+    plt.figure(figsize=(3, 2))
+    plt.bar(frame["k"], frame["v"])
+    plt.savefig("left-behind.png")
+
+df = pd.read_csv("data/values.csv")
+draw(df)
+print("rows:", len(df))
+df
+```
+
+```python
+print("never runs")
+```
+"""
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(vault: Path, out: Path, mode: str = "auto"):
+    from generator.config import load_config
+    from generator.pipeline import build as run
+
+    return run(load_config(vault), out, exec_mode=mode)
+
+
+def page(out: Path) -> BeautifulSoup:
+    return BeautifulSoup((out / "Analysis.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_cells_run_once_then_come_from_cache_until_their_data_changes(tmp_path):
+    vault = tmp_path / "vault"
+    (vault / "data").mkdir(parents=True)
+    (vault / "Analysis.md").write_text(NOTE, encoding="utf-8")
+    (vault / "data" / "values.csv").write_text("k,v\na,1\nb,3\n", encoding="utf-8")
+    before = snapshot(vault)
+    out = tmp_path / "site"
+
+    first = build(vault, out)
+    assert (first.stats.cells_ran, first.stats.cells_failed) == (1, 0)
+    soup = page(out)
+    img = soup.find("figure", class_="cell-figure").find("img")
+    assert (out / img["src"]).read_bytes()[:4] == b"\x89PNG"
+    assert "rows: 2" in soup.find(class_="cell-stdout").get_text()
+    assert soup.find(class_="cell-result").find("table") is not None
+    assert "never runs" in soup.get_text() and "never runs" not in str(soup.find_all(class_="cell-output"))
+    assert snapshot(vault) == before, "the code left files in the vault"
+
+    second = build(vault, out)
+    assert (second.stats.cells_ran, second.stats.cells_cached) == (0, 1)
+
+    (vault / "Analysis.md").write_text(NOTE.replace("Some prose", "Edited prose"), encoding="utf-8")
+    prose = build(vault, out)
+    assert (prose.stats.cells_ran, prose.stats.cells_cached) == (0, 1)
+    assert "Edited prose" in page(out).get_text()
+
+    (vault / "data" / "values.csv").write_text("k,v\na,1\nb,3\nc,5\n", encoding="utf-8")
+    data = build(vault, out)
+    assert data.stats.cells_ran == 1
+    assert any("data/values.csv" in reason for reason in data.stats.rerun_reasons), \
+        data.stats.rerun_reasons
+    assert "rows: 3" in page(out).find(class_="cell-stdout").get_text()
+
+    (vault / "data" / "values.csv").write_text("k,v\na,1\n", encoding="utf-8")
+    no_exec = build(vault, out, "no-exec")  # nothing runs: the cached outputs are shown
+    assert no_exec.stats.cells_ran == 0
+    assert "rows: 3" in page(out).find(class_="cell-stdout").get_text()
+    fresh = build(vault, tmp_path / "elsewhere", "no-exec")  # no cache there: code, not run
+    assert fresh.stats.cells_ran == 0
+    assert page(tmp_path / "elsewhere").find(class_="cell-stdout") is None
+    assert snapshot(vault) != before  # only because the test edited it
+    assert not (vault / "left-behind.png").exists()
