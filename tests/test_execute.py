@@ -328,3 +328,22 @@ def test_notes_run_in_parallel_workers(tmp_path):
     elapsed = time.perf_counter() - start
     assert all(r.ran == 1 for r in results.values())
     assert elapsed < 2.2  # 4 x 0.6 s on 2 workers: about 1.2 s, one worker would need 2.4 s
+
+
+def test_a_killed_worker_template_is_replaced(tmp_path):
+    import threading
+
+    from generator.execute import pool
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name in ("A", "B"):
+        (vault / f"{name}.md").write_text("```{python}\nimport time\ntime.sleep(0.8)\nprint('ok')\n```\n")
+    cfg = ExecConfig(cache_dir=tmp_path / "cache", workers=1, rerun=True)
+    run_notes(jobs_for(vault, cfg)[:1], cfg)
+    template = pool.get_zygote(tuple(cfg.preload))
+    threading.Timer(0.3, template.proc.kill).start()
+    results = run_notes(jobs_for(vault, cfg), cfg)
+    assert results["A.md"].failed == 1 and "cell-error" in html_of(results["A.md"])[0]
+    assert "ok" in html_of(results["B.md"])[0]
+    assert pool.get_zygote(tuple(cfg.preload)) is not template

@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import pickle
 import re
 import shutil
 import signal
@@ -48,7 +47,7 @@ class Zygote:
 
     def __init__(self, preload: tuple[str, ...]) -> None:
         self.preload = preload
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "Agg")
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -58,14 +57,15 @@ class Zygote:
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             env=env, cwd=tempfile.gettempdir(), start_new_session=True)
         theirs.close()
-        self.ctrl = ours
+        self.requests = ours  # job ids + SCM_RIGHTS to the template
+        self.ctrl = Connection(os.dup(ours.fileno()))  # framed replies from it
         self.next_id = 1
 
     def fork(self) -> tuple[int, Connection]:
         job_id = self.next_id
         self.next_id += 1
         mine, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        socket.send_fds(self.ctrl, [struct.pack("!Q", job_id)], [child.fileno()])
+        socket.send_fds(self.requests, [struct.pack("!Q", job_id)], [child.fileno()])
         child.close()
         return job_id, Connection(mine.detach())
 
@@ -75,6 +75,7 @@ class Zygote:
     def close(self) -> None:
         try:
             self.ctrl.close()
+            self.requests.close()
             self.proc.wait(timeout=2)
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()
@@ -194,13 +195,16 @@ def _step(zygote: Zygote, active: dict[int, _Active]) -> None:
 
 
 def _control(zygote: Zygote, active: dict[int, _Active]) -> None:
-    data = zygote.ctrl.recv(4096)
-    if not data:  # the template died (killed from outside): fail what is running
+    try:
+        kind, job_id, value = zygote.ctrl.recv()
+    except (EOFError, OSError):  # the template died (killed from outside): fail what is running
         for state in active.values():
+            _kill(state)  # its children would go on as orphans nobody reaps or reads
+            state.conn.close()
             state.eof, state.status = True, state.status if state.status is not None else -9
         _ZYGOTES.pop(zygote.preload, None)
+        zygote.close()
         return
-    kind, job_id, value = pickle.loads(data)
     state = active.get(job_id)
     if state is None:
         return
@@ -245,6 +249,7 @@ def _kill(state: _Active, dump_stack: bool = False) -> None:
 
 
 def _finish(state: _Active) -> RunOutcome:
+    state.conn.close()
     if state.pid is not None:  # processes the note started and left running die with it
         try:
             os.killpg(state.pid, signal.SIGKILL)

@@ -22,7 +22,6 @@ import io
 import json
 import linecache
 import os
-import pickle
 import select
 import signal
 import socket
@@ -41,37 +40,74 @@ MAX_STREAM = 1_000_000  # characters of stdout (and of stderr) kept per cell
 # ----------------------------------------------------------------------------- the template
 
 def zygote_main(ctrl_fd: int, preload: list[str]) -> None:
+    """Serve fork requests until the build closes the control socket.
+
+    Portable to any Unix: a stream socket (SCM_RIGHTS for the child's socket) and SIGCHLD through
+    a wake-up pipe, no Linux-only pidfds or SEQPACKET sockets.
+    """
     ctrl = socket.socket(fileno=ctrl_fd)
+    replies = Connection(os.dup(ctrl_fd))  # framed pickles back to the build
     _preload(preload)
     gc.collect()
     gc.freeze()  # the children's collector then never touches (and copies) the template's objects
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build handles Ctrl-C and kills us
-    children: dict[int, tuple[int, int]] = {}  # pidfd -> (job id, pid)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    children: dict[int, int] = {}  # pid -> job id
     while True:
-        readable, _, _ = select.select([ctrl, *children], [], [])
-        for item in readable:
-            if item is ctrl:
-                try:
-                    data, fds, _flags, _addr = socket.recv_fds(ctrl, 64, 1)
-                except OSError:
-                    data, fds = b"", []
-                if not data:  # the build went away
-                    os._exit(0)
-                job_id = struct.unpack("!Q", data[:8])[0]
-                pid = os.fork()
-                if pid == 0:
-                    ctrl.close()
-                    for pidfd in children:
-                        os.close(pidfd)
-                    _child_main(fds[0])  # never returns
-                os.close(fds[0])
-                children[os.pidfd_open(pid)] = (job_id, pid)
-                ctrl.send(pickle.dumps(("forked", job_id, pid)))
-            else:
-                job_id, pid = children.pop(item)
-                os.close(item)
-                _, status = os.waitpid(pid, 0)
-                ctrl.send(pickle.dumps(("exited", job_id, os.waitstatus_to_exitcode(status))))
+        readable, _, _ = select.select([ctrl, wake_r], [], [])
+        if wake_r in readable:
+            os.read(wake_r, 4096)
+            _reap(children, replies)
+        if ctrl not in readable:
+            continue
+        job_id, fd = _recv_request(ctrl)
+        if job_id is None:  # the build went away
+            os._exit(0)
+        pid = os.fork()
+        if pid == 0:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            for own in (wake_r, wake_w):
+                os.close(own)
+            ctrl.close()
+            replies.close()
+            _child_main(fd)  # never returns
+        os.close(fd)
+        children[pid] = job_id
+        replies.send(("forked", job_id, pid))
+        _reap(children, replies)
+
+
+def _recv_request(ctrl: socket.socket) -> tuple[int | None, int]:
+    """One request: an 8-byte job id carrying the child's socket as SCM_RIGHTS."""
+    try:
+        data, fds, _flags, _addr = socket.recv_fds(ctrl, 8, 1)
+        while data and len(data) < 8:
+            more = ctrl.recv(8 - len(data))
+            if not more:
+                break
+            data += more
+    except OSError:
+        return None, -1
+    if len(data) < 8 or not fds:
+        return None, -1
+    return struct.unpack("!Q", data)[0], fds[0]
+
+
+def _reap(children: dict[int, int], replies: Connection) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        job_id = children.pop(pid, None)
+        if job_id is not None:
+            replies.send(("exited", job_id, os.waitstatus_to_exitcode(status)))
 
 
 def _preload(names: list[str]) -> None:
