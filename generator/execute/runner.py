@@ -58,6 +58,7 @@ class NoteExecResult:
 
 
 Progress = Callable[[str, NoteExecResult], None]
+CAN_RUN = os.name == "posix" and hasattr(os, "fork")  # the worker template forks
 
 
 def run_notes(jobs: list[NoteJob], cfg: ExecConfig,
@@ -89,7 +90,7 @@ def run_notes(jobs: list[NoteJob], cfg: ExecConfig,
         cached = _cached_records(cache, look, live, job.rel) if look.code_matches else None
         if look.reason is None and cached is not None:
             finish(_assemble(job, cached[0], None, cached[1], from_cache=True))
-        elif not cfg.enabled:
+        elif not cfg.enabled or not CAN_RUN:
             finish(_without_running(job, look, cached))
         else:
             reason = look.reason or "cached figures missing"
@@ -181,6 +182,11 @@ def shift_lines(record: dict | None, old_bodies: list[int], cells: list[CodeCell
 
 def _without_running(job: NoteJob, look: Lookup, cached: tuple | None) -> NoteExecResult:
     """--no-exec: stale outputs of the same code are better than none; otherwise say so."""
+    if not CAN_RUN:
+        result = _assemble(job, {}, None, None, not_run="code runs only on Linux and macOS")
+        note = Diagnostic(Severity.WARNING, "exec-unsupported", "code cells were not run: the "
+                          "executor needs fork() (Linux or macOS)", Span(job.rel, 0, 0))
+        return _with(result, diagnostics=result.diagnostics + (note,))
     if cached is not None:
         result = _assemble(job, cached[0], None, cached[1], from_cache=True)
         note = Diagnostic(Severity.INFO, "exec-stale", f"showing outputs of an earlier run "
