@@ -4,8 +4,9 @@ Run as a script by ``pool.py`` (``python worker.py CTRL_FD PRELOAD_JSON``), neve
 build process except for its constants.  Only the standard library is imported at the top, so the
 template's warm state is exactly the preloaded modules.
 
-Protocol.  The control socket (SOCK_SEQPACKET) carries, from the build: ``job id`` + one socket fd
-(SCM_RIGHTS); to the build: pickled ``("forked", id, pid)`` and ``("exited", id, status)``.  Each
+Protocol.  The control socket (a Unix stream socket) carries, from the build: an 8-byte job id
+with one socket fd (SCM_RIGHTS); to the build, ``Connection``-framed ``("forked", id, pid)`` and
+``("exited", id, exit code or -signal)``.  Each
 child talks over its own socket with ``multiprocessing.connection.Connection`` framing: it receives
 one job dict, sends ``("start", i, fd_offset)`` before and ``("cell", i, record)`` after each cell,
 then ``("end", info)``.
