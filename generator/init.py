@@ -144,6 +144,10 @@ title = {title}
 # cname = "notes.example.org"  # a custom domain: written to the CNAME file
 # feed_entries = 20  # how many recent notes the feed lists
 
+# Images on other sites: "link" shows them as links, so pages make no requests elsewhere and work
+# offline; "load" shows them inline.
+# remote_images = "link"
+
 # What is published.  Dot-folders (.obsidian, .git, .trash) are never published.
 # ignore = ["Private/*", "*.excalidraw.md"]  # glob patterns of vault paths to leave out
 # templates_dir = "_templates"  # Jinja2 templates here override the built-in ones; not published
