@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def _h(*parts: Any) -> str:
@@ -93,22 +93,52 @@ def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
             tuple(b.id for b in note.blocks))
 
 
+class DepsHasher:
+    """Signatures of recorded dependencies against one index, with each fact hashed once."""
+
+    def __init__(self, index: VaultIndex, digests: dict[str, str]):
+        self.index = index
+        self.digests = digests
+        self._facts: dict[NoteId, str] = {}
+        self._names: dict[tuple[str, NoteId], str] = {}
+
+    def _note(self, note_id: NoteId) -> str:
+        hit = self._facts.get(note_id)
+        if hit is None:
+            hit = self._facts[note_id] = _h(_link_facts(self.index.notes.get(note_id), self.index))
+        return hit
+
+    def _name(self, target: str, from_id: NoteId) -> str:
+        key = (target, from_id)
+        hit = self._names.get(key)
+        if hit is None:
+            origin = self.index.notes.get(from_id)
+            if origin is None:
+                hit = "gone"
+            else:
+                res = self.index.resolve(target, origin)
+                found = (res.note.id if res.note is not None
+                         else res.attachment.rel if res.attachment is not None else None)
+                hit = f"{res.kind}:{found}:{res.candidates}"
+            self._names[key] = hit
+        return hit
+
+    def signature(self, deps: PageDeps) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for target, from_id in sorted(deps.names):
+            h.update(self._name(target, from_id).encode("utf-8", "surrogatepass"))
+        h.update(b"|")
+        for note_id in sorted(deps.notes):
+            h.update(self._note(note_id).encode())
+        h.update(b"|")
+        for note_id in sorted(deps.embeds):
+            note = self.index.notes.get(note_id)
+            h.update(str(self.digests.get(note.rel) if note is not None else None).encode())
+        return h.hexdigest()
+
+
 def deps_signature(deps: PageDeps, index: VaultIndex, digests: dict[str, str]) -> str:
-    names = []
-    for target, from_id in sorted(deps.names):
-        origin = index.notes.get(from_id)
-        if origin is None:
-            names.append((target, from_id, "gone"))
-            continue
-        res = index.resolve(target, origin)
-        hit = res.note.id if res.note is not None else res.attachment.rel if res.attachment else None
-        names.append((target, from_id, res.kind, hit, res.candidates))
-    linked = [(i, _link_facts(index.notes.get(i), index)) for i in sorted(deps.notes)]
-    embedded = []
-    for i in sorted(deps.embeds):
-        n = index.notes.get(i)
-        embedded.append((i, digests.get(n.rel) if n is not None else None))
-    return _h(names, linked, embedded)
+    return DepsHasher(index, digests).signature(deps)
 
 
 def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | None:

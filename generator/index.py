@@ -72,6 +72,8 @@ class VaultIndex:
             self._by_path[key].append(att)
             self._by_name[key.rsplit("/", 1)[-1]].append(att)
         self._memo: dict[tuple[str, str], Resolution] = {}
+        self._suggested: dict[str, str | None] = {}
+        self._names_by_initial: dict[str, list[str]] | None = None
         self.urls: dict[NoteId, SiteUrl] = {}
         self.diagnostics: list[Diagnostic] = []
         self._assign_urls(notes)
@@ -218,20 +220,29 @@ class VaultIndex:
         return next((b for b in note.blocks if b.id.casefold() == want), None)
 
     def suggest(self, target: str) -> str | None:
+        """The closest published name to ``target``, for "did you mean"; memoised per name."""
         key = _strip_md(name_key(target)).rsplit("/", 1)[-1]
         if not key:
             return None
+        if key in self._suggested:
+            return self._suggested[key]
         ext = key.rsplit(".", 1)[-1] if _has_ext(key) else ""
-        names = [n for n in self._by_name
-                 if n[:1] == key[:1] and (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))]
+        if self._names_by_initial is None:
+            self._names_by_initial = defaultdict(list)
+            for name in self._by_name:
+                self._names_by_initial[name[:1]].append(name)
+        names = [n for n in self._names_by_initial.get(key[:1], ())
+                 if abs(len(n) - len(key)) <= max(3, len(key) // 3)
+                 and (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))]
         close = difflib.get_close_matches(key, names, n=3, cutoff=0.7)
         published = [c for name in close for c in self._by_name[name]
                      if not isinstance(c, Note) or c.publish]
-        if not published:
-            return None
-        cand = published[0]
-        rel = cand.rel
-        return rel[:-3] if rel.endswith(".md") else rel
+        found = None
+        if published:
+            rel = published[0].rel
+            found = rel[:-3] if rel.endswith(".md") else rel
+        self._suggested[key] = found
+        return found
 
     # -- whole-vault facts --------------------------------------------------------------------
     def _link_all(self, notes: list[Note]) -> None:

@@ -15,9 +15,9 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.incremental import (
+    DepsHasher,
     PageRecord,
     RenderMemo,
-    deps_signature,
     own_signature,
     site_signature,
     template_signature,
@@ -100,7 +100,7 @@ class SiteBuilder:
             if (rec is not None and rec.site_sig == site_sig and rec.own_sig == own
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
                     and note is not self.index.home
-                    and rec.deps_sig == deps_signature(rec.deps, self.index, self.digests)):
+                    and rec.deps_sig == self.hasher.signature(rec.deps)):
                 self.keep.add(rec.url)
                 self.copies.update(rec.copies)
                 self.diagnostics.extend(rec.diagnostics)
@@ -115,6 +115,7 @@ class SiteBuilder:
 
     def build(self, progress: Progress | None = None, pool: Any = None):
         self._own: dict[str, str] = {}
+        self.hasher = DepsHasher(self.index, self.digests)
         todo = self._plan()
         self.page_count += len(self.keep)
         self.rendered = len(todo)
@@ -132,7 +133,7 @@ class SiteBuilder:
             self.bodies[note_id] = preview
             self.memo.pages[note.id] = PageRecord(
                 self.site_sig, self._own[note.id],
-                deps_signature(deps, self.index, self.digests), deps,
+                self.hasher.signature(deps), deps,
                 self.index.urls[note.id], copies, list(diags), preview)
         if progress:
             progress("render", len(self.notes), len(self.notes))

@@ -154,3 +154,34 @@ def test_the_wheel_ships_the_templates(tmp_path):
     assert "generator/templates/note.html" in names
     assert any(n.startswith("generator/templates/static/") for n in names)
     assert any(n.endswith("entry_points.txt") for n in names)
+
+
+def test_user_templates_override_the_theme(tmp_path):
+    vault = tmp_path / "v"
+    (vault / "_templates" / "static").mkdir(parents=True)
+    (vault / "A.md").write_text("# A\n\nBody text.\n", encoding="utf-8")
+    (vault / "_templates" / "note.html").write_text(
+        '{% extends "base.html" %}{% block main %}<main class="mine">'
+        '<meta name="source" content="{{ page.source }}">{{ content }}</main>{% endblock %}',
+        encoding="utf-8")
+    (vault / "_templates" / "static" / "extra.css").write_text("body{}", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    soup = site.html("A.md")
+    assert soup.find("main", class_="mine") is not None
+    assert "Body text." in soup.find("main", class_="mine").get_text()
+    assert (site.out / "_assets" / "extra.css").read_text() == "body{}"
+    assert not (site.out / "_templates").exists() and not site.has("_templates/note.html")
+
+
+def test_a_huge_note_and_junk_do_not_stop_the_build(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    para = "A long paragraph of plain words " * 20 + "with a [[Link]] and #tag and `code`.\n\n"
+    (vault / "Huge.md").write_text(para * (5_000_000 // len(para)), encoding="utf-8")
+    (vault / "Link.md").write_text("# Link\n", encoding="utf-8")
+    (vault / "Junk.md").write_bytes(bytes(range(256)) * 64)
+    (vault / "Fine.md").write_text("Still here: [[Link]].\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    assert site.has("Huge.md") and site.has("Junk.md") and site.has("Fine.md")
+    assert "Still here" in site.content("Fine.md").get_text()
+    assert len(site.page("Huge.md").read_bytes()) > 5_000_000

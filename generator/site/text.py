@@ -13,12 +13,24 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 
+_MARKS: dict[int, None] | None = None
+
+
+def _marks() -> dict[int, None]:
+    """Every Unicode mark (category M*), what the browser's ``/\\p{M}/gu`` removes."""
+    global _MARKS
+    if _MARKS is None:
+        ranges = (range(0x300, 0x20000), range(0xE0100, 0xE01F0))
+        _MARKS = {cp: None for r in ranges for cp in r
+                  if unicodedata.category(chr(cp)).startswith("M")}
+    return _MARKS
+
+
 def normalize(text: str) -> str:
     text = text.lower()
     if text.isascii():  # nothing to decompose (the common case, and by far the fastest)
         return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text).translate(_marks())
 
 
 def words(text: str) -> list[str]:
