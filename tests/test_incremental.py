@@ -8,12 +8,14 @@ file set and bytes, with a full build into a fresh folder (no state, no cache).
 The vault is kept as a small model (``NoteModel``) and written out after each edit, so every edit
 produces well-formed notes that exercise what incremental rebuilds get wrong: titles and headings
 that other notes link to or embed, backlinks, tags, aliases, renames, deletions, new notes,
-ambiguous names and unpublished notes.
+ambiguous names, unpublished notes and attachments.  For a longer hunt:
+``VAULTSITE_INCREMENTAL_EXAMPLES=300 pytest tests/test_incremental.py``.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -365,7 +367,7 @@ def test_each_edit_once(tmp_path, op):
         session.check()
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=int(os.environ.get("VAULTSITE_INCREMENTAL_EXAMPLES", "15")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_random_edit_sequences_match_a_full_build(data):
