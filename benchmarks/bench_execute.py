@@ -7,7 +7,10 @@ overhead  per-note cost of the executor beyond the code's own time: 50 notes of 
           and 50 notes sleeping 0.2 s, run cold (no cache) on one warm worker.
 cache     a fully cached pass over 50 runnable notes vs the same pass with --no-exec (both read
           the cache) and --no-exec with an empty cache: what the executor adds to a rebuild.
-scaling   cold execution of 50 notes doing real pandas + matplotlib work, 1 worker vs 2.
+scaling   cold execution of 50 notes doing real pandas + matplotlib work, 1 worker vs 2, next to
+          two references measured in the same run: plain Python loops and the same notes' code in
+          a plain fork pool (no executor).  On a shared or virtual machine the references show
+          how much of a second core there really is.
 
 ``cached_rebuild_seconds(vault_dir)`` is the function the whole-build benchmark can call.
 """
@@ -123,6 +126,40 @@ def _spin(_: int) -> int:
     return total
 
 
+def _work_in_process(seed: int) -> int:
+    """The scaling notes' code run directly (no executor), figure saved as the executor does."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    namespace: dict = {}
+    exec(WORK.format(seed=seed), namespace)  # noqa: S102 - our own benchmark code
+    for num in plt.get_fignums():
+        plt.figure(num).savefig(io.BytesIO(), format="png", dpi=150, bbox_inches="tight")
+    plt.close("all")
+    return seed
+
+
+def work_scaling(n: int, repeat: int) -> tuple[float, float]:
+    """Seconds for the scaling notes' work in a plain fork pool, 1 and 2 processes (best of)."""
+    import multiprocessing
+
+    import pandas  # noqa: F401 - imported before the fork, as the worker template does
+
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(repeat):
+        for procs in (1, 2):
+            with multiprocessing.get_context("fork").Pool(procs) as pool:
+                pool.map(_work_in_process, range(procs))  # warm
+                start = time.perf_counter()
+                pool.map(_work_in_process, range(n), chunksize=1)
+                times[procs].append(time.perf_counter() - start)
+    return min(times[1]), min(times[2])
+
+
 def machine_scaling(repeat: int) -> float:
     """How much faster 2 processes do pure-Python work than 1 on this machine right now."""
     import multiprocessing
@@ -142,6 +179,9 @@ def bench_scaling(tmp: Path, n: int, repeat: int) -> None:
     times: dict[int, list[float]] = {1: [], 2: []}
     print(f"reference: a multiprocessing pool of plain Python loops scales "
           f"{machine_scaling(repeat):.2f}x from 1 to 2 processes on this machine right now")
+    one, two = work_scaling(n, repeat)
+    print(f"reference: the same notes' code in a plain fork pool (no executor): 1 process "
+          f"{one:.2f} s, 2 processes {two:.2f} s, {one / two:.2f}x")
     for _ in range(repeat):  # interleaved, so a burst of load elsewhere hits both alike
         for workers in (1, 2):
             cfg = ExecConfig(cache_dir=tmp / "cache-scaling", rerun=True, workers=workers)
