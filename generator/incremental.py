@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 def _h(*parts: Any) -> str:
@@ -55,6 +55,8 @@ class RenderMemo:
     """What a later build may reuse of this one's rendering."""
 
     pages: dict[NoteId, PageRecord] = field(default_factory=dict)
+    listings: dict[str, str] = field(default_factory=dict)  # tag/folder/other page URL -> signature
+    data: tuple[str, tuple[str, ...]] | None = None  # signature and paths of the data files
 
 
 def template_signature(dirs: list[Path]) -> str:

@@ -6,6 +6,7 @@ Pure with respect to the output folder: it returns ``files`` (site path -> bytes
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +29,14 @@ from generator.render import attachment_url, render_body, tag_url
 from generator.urls import relative_href, root_prefix, slug_path
 
 Progress = Callable[[str, int, int], None]
+
+
+def _sig(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def folder_url(folder: str) -> SiteUrl:
@@ -121,10 +130,19 @@ class SiteBuilder:
         self.rendered = len(todo)
         if progress:
             progress("render", 0, len(todo))
+        results = None
         if pool is not None and len(todo) > 50:
-            results = pool.render(self, todo)
+            pool.render_start(self, todo)  # the workers render notes while this process does the rest
         else:
             results = [self.render_note(n) for n in todo]
+        self._tag_pages()
+        self._folder_pages()
+        self._simple_page("graph", "Graph", SiteUrl("graph.html"))
+        self._simple_page("404", "Page not found", SiteUrl("404.html"))
+        self._assets()
+        self._publish_files()
+        if results is None:
+            results = pool.render_finish()
         for note, (files, copies, diags, (note_id, preview), deps) in zip(todo, results, strict=True):
             self.files.update(files)
             self.page_count += len(files)
@@ -136,17 +154,23 @@ class SiteBuilder:
                 self.hasher.signature(deps), deps,
                 self.index.urls[note.id], copies, list(diags), preview)
         if progress:
-            progress("render", len(self.notes), len(self.notes))
-        self._tag_pages()
-        self._folder_pages()
+            progress("render", len(todo), len(todo))
         if self.index.home is None:
             self._home_page(None)
-        self._simple_page("graph", "Graph", SiteUrl("graph.html"))
-        self._simple_page("404", "Page not found", SiteUrl("404.html"))
         self._data_files()
-        self._assets()
-        self._publish_files()
         return self.files, self.copies, self.diagnostics
+
+    def _page(self, url: str, ctx: Any) -> None:
+        """A tag, folder or other listing page: rendered unless the same context was rendered last
+        time with the same site-wide inputs (then the file is kept)."""
+        sig = _sig(self.site_sig, repr(ctx))
+        self.memo.listings[url] = sig
+        prev = self.previous.listings.get(url) if self.previous is not None else None
+        if prev == sig and url in self.existing:
+            self.keep.add(url)
+            self.page_count += 1
+            return
+        self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
 
     def _emit_page(self, url: str, html: str) -> None:
         self.files[url] = html.encode("utf-8")
@@ -230,14 +254,14 @@ class SiteBuilder:
                 listing=self._sorted_listing(notes, url), folders=kids,
                 breadcrumbs=(self.tpl.Crumb(self.cfg.title, relative_href("index.html", url)),
                              self.tpl.Crumb("Tags", relative_href("tags/index.html", url))))
-            self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+            self._page(url, ctx)
         url = SiteUrl("tags/index.html")
         top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(tag_url(info.name), url),
                                       description=f"{len(info.notes)} notes")
                     for key, info in sorted(tags.items()) if "/" not in key)
         ctx = self.tpl.PageContext(kind="tag", title="Tags", url=url, root=root_prefix(url),
                                    folders=top)
-        self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+        self._page(url, ctx)
 
     def _folder_pages(self) -> None:
         by_folder: dict[str, list[Note]] = defaultdict(list)
@@ -252,7 +276,7 @@ class SiteBuilder:
                 folders=tuple(self.tpl.LinkItem(f.rsplit("/", 1)[-1],
                                                 relative_href(folder_url(f), url)) for f in subs),
                 breadcrumbs=self._crumbs(posixpath.dirname(folder), url))
-            self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+            self._page(url, ctx)
 
     def _home_page(self, note: Note | None, body: str = "") -> None:
         self._emit_page("index.html", self._home_html(note, body).decode("utf-8"))
@@ -279,7 +303,7 @@ class SiteBuilder:
 
     def _simple_page(self, kind: str, title: str, url: SiteUrl) -> None:
         ctx = self.tpl.PageContext(kind=kind, title=title, url=url, root=root_prefix(url))
-        self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+        self._page(url, ctx)
 
     # -- data, assets, publishing ----------------------------------------------------------------------
     def _site_notes(self) -> list:
@@ -298,9 +322,19 @@ class SiteBuilder:
         return out
 
     def _data_files(self) -> None:
+        """Search, graph and preview data; kept as they are when no note's facts changed."""
         from generator.site import site_data_files
 
-        self.files.update(site_data_files(self._site_notes(), lambda t: tag_url(t)))
+        notes = self._site_notes()
+        sig = _sig(self.site_sig, repr(notes))
+        prev = self.previous.data if self.previous is not None else None
+        if prev is not None and prev[0] == sig and all(p in self.existing for p in prev[1]):
+            self.keep.update(prev[1])
+            self.memo.data = prev
+            return
+        files = site_data_files(notes, lambda t: tag_url(t))
+        self.files.update(files)
+        self.memo.data = (sig, tuple(sorted(files)))
 
     def _assets(self) -> None:
         static = self.tpl.default_template_dir() / "static"

@@ -101,6 +101,11 @@ class NotePool:
         return out
 
     def render(self, builder: Any, notes: Sequence[Note]) -> list[Any]:
+        self.render_start(builder, notes)
+        return self.render_finish()
+
+    def render_start(self, builder: Any, notes: Sequence[Note]) -> None:
+        """Send the work out; the caller may do other things before ``render_finish``."""
         n = len(self.conns)
         shares: list[list[NoteId]] = [[] for _ in range(n)]
         spare = 0
@@ -112,6 +117,10 @@ class NotePool:
         blob = pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL)
         for conn, share in zip(self.conns, shares, strict=True):
             conn.send(("render", blob, share))
+        self._pending = (shares, notes)
+
+    def render_finish(self) -> list[Any]:
+        shares, notes = self._pending
         parts = self._gather()
         by_id = {}
         for share, part in zip(shares, parts, strict=True):

@@ -185,3 +185,24 @@ def test_a_huge_note_and_junk_do_not_stop_the_build(tmp_path):
     assert site.has("Huge.md") and site.has("Junk.md") and site.has("Fine.md")
     assert "Still here" in site.content("Fine.md").get_text()
     assert len(site.page("Huge.md").read_bytes()) > 5_000_000
+
+
+def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path / "v"
+    for i in range(260):
+        folder = vault / f"area{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = (f"---\ntags: [t{i % 5}]\n---\n# Note {i}\n\n## Part\n\nText {i} links [[Note {(i * 7) % 260}]]"
+                f" and [[Note {(i + 1) % 260}#Part]].\n\n![[Note {(i * 3 + 1) % 260}#Part]]\n")
+        (folder / f"Note {i}.md").write_text(body, encoding="utf-8")
+    trees = []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        result = build(load_config(vault), out, exec_mode="no-exec", workers=workers)
+        assert result.stats.rendered == 260
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1]
