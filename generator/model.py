@@ -81,6 +81,13 @@ class Note:
     summary: str = ""  # first paragraph(s) as plain text, for descriptions and previews
     plain_text: str = ""  # the body as plain text, for the search index
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Tokens and parse caches never cross a process boundary: they are parsed again there."""
+        state = self.__dict__.copy()
+        state.pop("_sections", None)
+        state["tokens"] = []
+        return state
+
     @property
     def rel(self) -> VaultPath:
         return self.source.rel

@@ -286,3 +286,25 @@ def without_tokens(note: Note) -> Note:
     import dataclasses
 
     return dataclasses.replace(note, tokens=[])
+
+
+def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
+    """Tokens of lines ``start_line``..``end_line`` (1-based, inclusive) of a note, parsed alone.
+
+    Embedding a section needs only its lines, which is much cheaper than parsing the whole note again
+    in a process that does not hold its tokens.  The lines are padded so that token positions stay
+    file positions.  Used for every section embed, so the result never depends on which process
+    renders the page.
+    """
+    cache = note.__dict__.setdefault("_sections", {})
+    key = (start_line, end_line)
+    if key not in cache:
+        lines = note.text.split("\n")[start_line - 1:end_line]
+        text = "\n" * (start_line - 1) + "\n".join(lines) + "\n"
+        try:
+            tokens = markdown().parse(text, {})
+        except Exception:
+            tokens = []
+        _Walk(note.rel, tokens).run()
+        cache[key] = tokens
+    return cache[key]

@@ -173,20 +173,21 @@ class RenderContext:
             return (f'<div class="embed-note embed-cycle" role="note">Embed of '
                     f'<strong>{esc(label)}</strong> stopped here: it would repeat forever.</div>')
         self.deps.embeds.add(target.id)
-        from generator.parse import tokens_for
+        from generator.parse import section_tokens, tokens_for
 
-        tokens = tokens_for(target)
         fragment = None
         if meta.get("block"):
             block = self.index.find_block(target, meta["block"])
-            tokens = _block_slice(tokens, meta["block"]) if block else []
+            tokens = _block_slice(tokens_for(target), meta["block"]) if block else []
             fragment = f"^{block.id}" if block else None
         elif meta.get("anchor"):
             heading = self.index.find_heading(target, tuple(meta["anchor"]))
-            tokens = _section_slice(tokens, heading.anchor) if heading else []
+            tokens = section_tokens(target, heading.line, heading.end_line) if heading else []
             fragment = heading.anchor if heading else None
             if heading:
                 label = f"{target.title} › {heading.text}"
+        else:
+            tokens = tokens_for(target)
         if not tokens:
             return (f'<span class="embed broken">{esc(meta.get("raw") or target.title)}</span>')
         inner = RenderContext(target, self.index, self.page_url, self.cells_for(target),
@@ -271,21 +272,6 @@ def _size_spec(spec: str | None) -> tuple[str, str, str]:
         elif part:
             alt = part
     return alt, width, height
-
-
-def _section_slice(tokens: list[Token], anchor: str) -> list[Token]:
-    start = next((i for i, t in enumerate(tokens)
-                  if t.type == "heading_open" and t.attrGet("id") == anchor), None)
-    if start is None:
-        return []
-    level = int(tokens[start].tag[1])
-    end = len(tokens)
-    for j in range(start + 1, len(tokens)):
-        t = tokens[j]
-        if t.type == "heading_open" and int(t.tag[1]) <= level and t.level == tokens[start].level:
-            end = j
-            break
-    return tokens[start:end]
 
 
 def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
