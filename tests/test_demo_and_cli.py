@@ -206,3 +206,20 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
         trees.append({p.relative_to(out).as_posix(): p.read_bytes()
                       for p in out.rglob("*") if p.is_file()})
     assert trees[0] == trees[1]
+
+
+def test_published_site_files_with_site_url(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("---\ndate: 2025-01-02\n---\n# A\n", encoding="utf-8")
+    (vault / "vaultsite.toml").write_text(
+        'site_url = "https://me.github.io/notes/"\ncname = "notes.example.org"\n', encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    out = site.out
+    assert (out / ".nojekyll").is_file() and (out / "CNAME").read_text().strip() == "notes.example.org"
+    assert "https://me.github.io/notes/A.html" in (out / "sitemap.xml").read_text()
+    assert "https://me.github.io/notes/A.html" in (out / "feed.xml").read_text()
+    page = site.html("A.md")
+    assert page.find("link", rel="canonical")["href"] == "https://me.github.io/notes/A.html"
+    # 404.html is served at any depth: its links resolve from the site root
+    assert Site.soup(out / "404.html").find("base")["href"] == "https://me.github.io/notes/"
