@@ -157,6 +157,10 @@ def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | Non
     return data["parsed"], data["memo"]
 
 
+def discard_memo(cache_dir: Path) -> None:
+    (cache_dir / STATE_FILE).unlink(missing_ok=True)
+
+
 def save_memo(cache_dir: Path, cfg: SiteConfig, parsed: dict, memo: RenderMemo) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cache_dir / (STATE_FILE + ".tmp")

@@ -12,7 +12,7 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
 from generator.discover import Vault, discover_vault
-from generator.incremental import RenderMemo, load_memo, save_memo
+from generator.incremental import RenderMemo, discard_memo, load_memo, save_memo
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parse import parse_note
@@ -227,6 +227,9 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: No
     diags.extend(render_diags)
     timings["render"] = time.perf_counter() - t
     t = time.perf_counter()
+    # The saved state describes the output as the last persisting build left it; from here on that is
+    # no longer true (a build in serve keeps its state in memory), so it goes until saved again.
+    discard_memo(cache_dir)
     emitted = emit_site(out, files, copies, builder.keep)
     timings["write"] = time.perf_counter() - t
     stats.pages = builder.page_count

@@ -206,7 +206,9 @@ class SiteBuilder:
     def _canonical(self, url: str) -> str | None:
         if not self.cfg.site_url:
             return None
-        return f"{self.cfg.site_url}/{url}"
+        from generator.publish import absolute_url
+
+        return absolute_url(self.cfg.site_url, url)  # the same URL as in sitemap.xml
 
     def _tag_items(self, note: Note, url: str) -> tuple:
         out = []
