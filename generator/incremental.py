@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 def _h(*parts: Any) -> str:
@@ -56,7 +56,7 @@ class RenderMemo:
 
     pages: dict[NoteId, PageRecord] = field(default_factory=dict)
     listings: dict[str, str] = field(default_factory=dict)  # tag/folder/other page URL -> signature
-    data: tuple[str, tuple[str, ...]] | None = None  # signature and paths of the data files
+    data: dict[str, tuple] = field(default_factory=dict)  # kind -> (signature, paths, manifest)
 
 
 def template_signature(dirs: list[Path]) -> str:

@@ -226,6 +226,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: No
     files.update(exec_files)
     diags.extend(render_diags)
     timings["render"] = time.perf_counter() - t
+    timings.update({f"render:{k}": v for k, v in builder.timings.items()})
     t = time.perf_counter()
     # The saved state describes the output as the last persisting build left it; from here on that is
     # no longer true (a build in serve keeps its state in memory), so it goes until saved again.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +78,7 @@ class SiteBuilder:
         self.keep: set[str] = set()  # pages left as the previous build wrote them
         self.memo = RenderMemo()
         self.rendered = 0
+        self.timings: dict[str, float] = {}
 
     def _folders(self) -> list[str]:
         folders: set[str] = set()
@@ -130,6 +132,8 @@ class SiteBuilder:
         self.rendered = len(todo)
         if progress:
             progress("render", 0, len(todo))
+        clock = time.perf_counter
+        t0 = clock()
         results = None
         if pool is not None and len(todo) > 50:
             pool.render_start(self, todo)  # the workers render notes while this process does the rest
@@ -141,8 +145,12 @@ class SiteBuilder:
         self._simple_page("404", "Page not found", SiteUrl("404.html"))
         self._assets()
         self._publish_files()
+        self._facts_data()
+        self.timings["listings"] = clock() - t0
         if results is None:
             results = pool.render_finish()
+        self.timings["notes"] = clock() - t0
+        t1 = clock()
         for note, (files, copies, diags, (note_id, preview), deps) in zip(todo, results, strict=True):
             self.files.update(files)
             self.page_count += len(files)
@@ -157,7 +165,10 @@ class SiteBuilder:
             progress("render", len(todo), len(todo))
         if self.index.home is None:
             self._home_page(None)
-        self._data_files()
+        self.timings["records"] = clock() - t1
+        t1 = clock()
+        self._preview_data()
+        self.timings["data"] = clock() - t1
         return self.files, self.copies, self.diagnostics
 
     def _page(self, url: str, ctx: Any) -> None:
@@ -308,7 +319,7 @@ class SiteBuilder:
         self._page(url, ctx)
 
     # -- data, assets, publishing ----------------------------------------------------------------------
-    def _site_notes(self) -> list:
+    def _site_notes(self, previews: bool = True) -> list:
         from generator.site import SiteNote
 
         out = []
@@ -320,23 +331,49 @@ class SiteBuilder:
                 date=n.date, summary=n.summary, plain_text=n.plain_text,
                 links=tuple(self.index.urls[t] for t in self.index.outlinks.get(n.id, [])
                             if t in self.index.urls),
-                preview_html=self.bodies.get(n.id, "")))
+                preview_html=self.bodies.get(n.id, "") if previews else ""))
         return out
 
-    def _data_files(self) -> None:
-        """Search, graph and preview data; kept as they are when no note's facts changed."""
-        from generator.site import site_data_files
-
-        notes = self._site_notes()
-        sig = _sig(self.site_sig, repr(notes))
-        prev = self.previous.data if self.previous is not None else None
+    def _reuse(self, kind: str, sig: str) -> tuple | None:
+        prev = self.previous.data.get(kind) if self.previous is not None else None
         if prev is not None and prev[0] == sig and all(p in self.existing for p in prev[1]):
             self.keep.update(prev[1])
-            self.memo.data = prev
+            self.memo.data[kind] = prev
+            return prev
+        return None
+
+    def _facts_data(self) -> None:
+        """Search and graph data (from the notes' facts); kept as they are when no fact changed."""
+        from generator.site.graph import graph_files
+        from generator.site.search import search_files
+
+        notes = sorted(self._site_notes(previews=False), key=lambda n: n.url)
+        sig = _sig(self.site_sig, repr(notes))
+        kept = self._reuse("facts", sig)
+        if kept is not None:
+            self.search_manifest = kept[2]
             return
-        files = site_data_files(notes, lambda t: tag_url(t))
+        files, self.search_manifest = search_files(notes)
+        files.update(graph_files(notes, lambda t: tag_url(t)))
         self.files.update(files)
-        self.memo.data = (sig, tuple(sorted(files)))
+        self.memo.data["facts"] = (sig, tuple(sorted(files)), self.search_manifest)
+
+    def _preview_data(self) -> None:
+        """Hover-preview data (from the rendered notes) and the manifest that ties the data together."""
+        from generator.site import js_assign
+        from generator.site.previews import preview_files
+
+        notes = sorted(self._site_notes(previews=True), key=lambda n: n.url)
+        sig = _sig(self.site_sig, repr([(n.url, n.title, n.preview_html) for n in notes]))
+        kept = self._reuse("previews", sig)
+        if kept is not None:
+            preview_manifest = kept[2]
+        else:
+            files, preview_manifest = preview_files(notes)
+            self.files.update(files)
+            self.memo.data["previews"] = (sig, tuple(sorted(files)), preview_manifest)
+        manifest = {"notes": len(notes), "search": self.search_manifest, "previews": preview_manifest}
+        self.files["_data/site.js"] = js_assign("vsSite", manifest)
 
     def _assets(self) -> None:
         static = self.tpl.default_template_dir() / "static"

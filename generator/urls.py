@@ -7,7 +7,6 @@ GitHub Pages project sub-path and on any static host.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import unicodedata
 from functools import lru_cache
@@ -32,17 +31,33 @@ def slug_path(path: str) -> str:
     return "/".join(slug_segment(p) for p in path.split("/") if p)
 
 
-@lru_cache(maxsize=65536)
+_SAFE = re.compile(r"[A-Za-z0-9/\-._~()!,']*")
+
+
+def _quote(path: str, safe: str = "/-._~()!,'") -> str:
+    return path if _SAFE.fullmatch(path) else quote(path, safe=safe)
+
+
+@lru_cache(maxsize=131072)
 def _relative(target: str, base: str) -> str:
-    return quote(posixpath.relpath(target, base or "."), safe="/-._~()!,'")
+    """``target`` relative to the folder ``base`` (both site-relative, normalised, no ``..``)."""
+    t_parts = target.split("/")
+    b_parts = base.split("/") if base else []
+    common = 0
+    for a, b in zip(t_parts[:-1], b_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "../" * (len(b_parts) - common) + "/".join(t_parts[common:])
+    return _quote(rel)
 
 
 def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str | None = None) -> str:
     """Percent-encoded href to ``target`` from the page at ``from_url``."""
     if target:
-        href = _relative(target, posixpath.dirname(from_url))
+        href = _relative(target, from_url.rsplit("/", 1)[0] if "/" in from_url else "")
     else:
-        href = quote(posixpath.basename(from_url), safe="/-._~()!,'")
+        href = _quote(from_url.rsplit("/", 1)[-1])
     if fragment:
         href += "#" + quote(fragment, safe="-._~()!,'^")
     return href
