@@ -165,12 +165,18 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
 @click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False),
                 default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def init(vault: Path, force: bool) -> None:
+@click.option("--install", default=None, metavar="SPEC",
+              help="What the workflow pip-installs, e.g. 'git+https://github.com/you/vaultsite' "
+                   "(default: vaultsite of this version from PyPI).")
+def init(vault: Path, force: bool, install: str | None) -> None:
     """Write a starter vaultsite.toml and a GitHub Pages workflow into VAULT."""
-    from generator.init import init_vault
+    from generator.init import existing_files, init_vault
 
-    for path in init_vault(vault, force=force):
+    skipped = [] if force else existing_files(vault)
+    for path in init_vault(vault, force=force, install=install):
         click.echo(f"wrote {path}")
+    for path in skipped:
+        click.echo(f"kept {path} (exists; --force overwrites it)")
 
 
 if __name__ == "__main__":
