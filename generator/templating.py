@@ -66,6 +66,7 @@ import jinja2
 from markupsafe import Markup
 
 import generator
+from generator.site import date_text
 
 PageKind = Literal["note", "tag", "folder", "index", "graph", "404"]
 
@@ -203,14 +204,7 @@ def _href_filter(context: jinja2.runtime.Context, url: str) -> str:
     return site_href(context["root"], url)
 
 
-def _isodate(value: _dt.date | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return str(value)
+_isodate = date_text  # one definition of how a date is written in data and pages
 
 
 def _humandate(value: _dt.date | str | None) -> str:
