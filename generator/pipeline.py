@@ -16,7 +16,7 @@ from generator.incremental import RenderMemo, discard_memo, load_memo, save_memo
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parse import parse_note
-from generator.workers import NotePool
+from generator.workers import LazyPool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -73,7 +73,7 @@ def default_cache_dir(out: Path) -> Path:
 
 # -- stages ------------------------------------------------------------------------------------------
 def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
-               progress: Progress | None = None, pool: NotePool | None = None) -> list[Note]:
+               progress: Progress | None = None, pool: LazyPool | None = None) -> list[Note]:
     """Parse every note (in ``pool``'s workers when given); reuse the previous parse of a note whose
     bytes did not change."""
     from generator.parse import content_digest
@@ -98,8 +98,9 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
     if progress:
         progress("parse", 0, len(todo))
 
-    if pool is not None and todo:
-        fresh_notes = pool.parse(cfg, todo)
+    workers = pool.get(len(todo)) if pool is not None else None
+    if workers is not None:
+        fresh_notes = workers.parse(cfg, todo)
     else:
         fresh_notes = [parse_safely(src, cfg, data) for src, data in todo]
     done = {n.rel: n for n in fresh_notes}
@@ -175,8 +176,7 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     try:
         result = _build(cfg, out, vault, state, pool, exec_mode, progress, cache_dir, t0, timings)
     finally:
-        if pool is not None:
-            pool.close()
+        pool.close()
     if persist:
         t = time.perf_counter()
         parsed = {rel: (digest, without_tokens(note)) for rel, (digest, note) in state.parsed.items()}
@@ -185,18 +185,13 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     return result
 
 
-def _make_pool(n_notes: int, workers: int) -> NotePool | None:
-    import multiprocessing
-
+def _make_pool(n_notes: int, workers: int) -> LazyPool:
     from generator.parallel import cpu_count
 
-    workers = workers or cpu_count()
-    if workers <= 1 or n_notes < 200 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return NotePool(workers)
+    return LazyPool(workers or cpu_count())
 
 
-def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: NotePool | None,
+def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float]) -> BuildResult:
     from generator.emit import MARKER, emit_site, read_manifest

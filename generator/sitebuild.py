@@ -135,7 +135,8 @@ class SiteBuilder:
         clock = time.perf_counter
         t0 = clock()
         results = None
-        if pool is not None and len(todo) > 50:
+        pool = pool.get(len(todo)) if pool is not None else None
+        if pool is not None:
             pool.render_start(self, todo)  # the workers render notes while this process does the rest
         else:
             results = [self.render_note(n) for n in todo]

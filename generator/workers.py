@@ -138,3 +138,25 @@ class NotePool:
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.kill()
+
+
+class LazyPool:
+    """A ``NotePool`` started only when a stage has enough notes to make the processes pay off."""
+
+    MIN_NOTES = 200
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: NotePool | None = None
+
+    def get(self, n_items: int) -> NotePool | None:
+        if self.pool is None and (self.workers <= 1 or n_items < self.MIN_NOTES
+                                  or "fork" not in multiprocessing.get_all_start_methods()):
+            return None
+        if self.pool is None:
+            self.pool = NotePool(self.workers)
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
