@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.site import SiteNote, date_text, js_call
-from generator.site.text import js_sort_key, words
+from generator.site.text import js_sort_key, word_set
 
 SHARD_BYTES = 256 * 1024
 TEXT_CHUNK = 100
@@ -77,7 +77,7 @@ def search_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
 
     postings: dict[str, list[int]] = {}
     for i, note in enumerate(notes):
-        for word in set(words(note.plain_text)):
+        for word in word_set(note.plain_text):
             postings.setdefault(word, []).append(i)
     vocabulary = sorted(postings, key=js_sort_key)
 

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 
-_MARKS: dict[int, None] | None = None
+_MARKS: re.Pattern[str] | None = None
 
 
-def _marks() -> dict[int, None]:
+def _marks() -> re.Pattern[str]:
     """Every Unicode mark (category M*), what the browser's ``/\\p{M}/gu`` removes."""
     global _MARKS
     if _MARKS is None:
-        ranges = (range(0x300, 0x20000), range(0xE0100, 0xE01F0))
-        _MARKS = {cp: None for r in ranges for cp in r
-                  if unicodedata.category(chr(cp)).startswith("M")}
+        ranges: list[list[int]] = []
+        for cp in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)):
+            if unicodedata.category(chr(cp)).startswith("M"):
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1][1] = cp
+                else:
+                    ranges.append([cp, cp])
+        _MARKS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
     return _MARKS
 
 
@@ -30,7 +36,13 @@ def normalize(text: str) -> str:
     text = text.lower()
     if text.isascii():  # nothing to decompose (the common case, and by far the fastest)
         return text
-    return unicodedata.normalize("NFKD", text).translate(_marks())
+    return _marks().sub("", unicodedata.normalize("NFKD", text))
+
+
+@lru_cache(maxsize=65536)
+def word_set(text: str) -> frozenset[str]:
+    """The distinct words of ``text``; memoised, so a rebuild in ``serve`` skips unchanged notes."""
+    return frozenset(words(text))
 
 
 def words(text: str) -> list[str]:
