@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 4
+STATE_VERSION = 5
 
 
 def _h(*parts: Any) -> str:
@@ -57,6 +57,7 @@ class RenderMemo:
     pages: dict[NoteId, PageRecord] = field(default_factory=dict)
     listings: dict[str, str] = field(default_factory=dict)  # tag/folder/other page URL -> signature
     data: dict[str, tuple] = field(default_factory=dict)  # kind -> (signature, paths, manifest)
+    suggestions: tuple[str, dict[str, str | None]] | None = None  # the index's did-you-mean memo
 
 
 def template_signature(dirs: list[Path]) -> str:

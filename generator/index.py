@@ -14,6 +14,7 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 from __future__ import annotations
 
 import difflib
+import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -53,7 +54,10 @@ def _has_ext(name: str) -> bool:
 
 
 class VaultIndex:
-    def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig):
+    def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
+                 suggestions: tuple[str, dict[str, str | None]] | None = None):
+        """``suggestions``: a previous index's ``suggestions`` memo, reused when the set of names
+        (and what is published) is the same."""
         self.cfg = cfg
         self.notes: dict[NoteId, Note] = {n.id: n for n in notes}
         self.published: dict[NoteId, Note] = {n.id: n for n in notes if n.publish}
@@ -74,6 +78,11 @@ class VaultIndex:
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
+        self.names_sig = hashlib.blake2b(
+            "\0".join(sorted(self._by_name)).encode("utf-8", "surrogatepass")
+            + bytes(n.publish for n in notes), digest_size=16).hexdigest()
+        if suggestions is not None and suggestions[0] == self.names_sig:
+            self._suggested = dict(suggestions[1])
         self.urls: dict[NoteId, SiteUrl] = {}
         self.diagnostics: list[Diagnostic] = []
         self._assign_urls(notes)
@@ -308,5 +317,12 @@ class VaultIndex:
                         info.notes.append(note.id)
 
 
-def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig) -> VaultIndex:
-    return VaultIndex(notes, attachments, cfg)
+    @property
+    def suggestions(self) -> tuple[str, dict[str, str | None]]:
+        """The did-you-mean memo, for the next build's index."""
+        return self.names_sig, self._suggested
+
+
+def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
+                suggestions: tuple[str, dict[str, str | None]] | None = None) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg, suggestions)

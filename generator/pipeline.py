@@ -201,7 +201,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: La
     notes = read_notes(vault, cfg, state, progress, pool)
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
-    index = build_index(notes, vault.attachments, cfg)
+    index = build_index(notes, vault.attachments, cfg,
+                        state.memo.suggestions if state.memo is not None else None)
     timings["index"] = time.perf_counter() - t
     diags: list[Diagnostic] = list(vault.diagnostics) + index.diagnostics
     for note in notes:

@@ -76,7 +76,7 @@ class SiteBuilder:
         self.digests = digests or {}
         self.existing = existing or set()
         self.keep: set[str] = set()  # pages left as the previous build wrote them
-        self.memo = RenderMemo()
+        self.memo = RenderMemo(suggestions=index.suggestions)
         self.rendered = 0
         self.timings: dict[str, float] = {}
 
