@@ -160,6 +160,80 @@ def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | Non
 
 def discard_memo(cache_dir: Path) -> None:
     (cache_dir / STATE_FILE).unlink(missing_ok=True)
+    (cache_dir / UNCHANGED_FILE).unlink(missing_ok=True)
+
+
+# -- the "nothing changed" check -------------------------------------------------------------------
+UNCHANGED_FILE = "last-build.json"
+
+
+def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str) -> str:
+    """Everything a build reads: notes by content, attachments by size and time, config, templates."""
+    from generator.templating import default_template_dir
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((generator.__version__, repr(cfg), exec_mode)).encode())
+    h.update(template_signature([cfg.vault / cfg.templates_dir, default_template_dir()]).encode())
+    for src in vault.notes:
+        h.update(src.rel.encode("utf-8", "surrogatepass") + b"\0")
+        try:
+            h.update(hashlib.blake2b(src.abs.read_bytes(), digest_size=16).digest())
+        except OSError:
+            h.update(b"unreadable")
+    for src in vault.attachments:
+        h.update(f"{src.rel}\0{src.digest}\0".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _manifest_digest(out: Path) -> str:
+    from generator.emit import MARKER
+
+    try:
+        return hashlib.blake2b((out / MARKER).read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return ""
+
+
+def save_unchanged(cache_dir: Path, fingerprint: str, out: Path, result: Any, has_cells: bool) -> None:
+    """What a later build with the same fingerprint prints and reports, without doing the work."""
+    import dataclasses
+    import json
+
+    stats = dataclasses.asdict(result.stats)
+    stats.update(written=0, deleted=0, rendered=0, cells_ran=0, rerun_reasons=[], timings={})
+    stats["cells_cached"] = result.stats.cells_ran + result.stats.cells_cached
+    data = {
+        "fingerprint": fingerprint, "manifest": _manifest_digest(out), "has_cells": has_cells,
+        "stats": stats,
+        "diagnostics": [[d.severity.value, d.code, d.message, list(dataclasses.astuple(d.span))
+                         if d.span else None, d.hint] for d in result.diagnostics],
+    }
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / UNCHANGED_FILE).write_text(json.dumps(data), encoding="utf-8")
+
+
+def load_unchanged(cache_dir: Path, fingerprint: str, out: Path, exec_mode: str):
+    """(diagnostics, stats) of the last build when its inputs and output are exactly as now."""
+    import json
+
+    from generator.diagnostics import Diagnostic, Severity, Span
+    from generator.pipeline import BuildStats
+
+    try:
+        data = json.loads((cache_dir / UNCHANGED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("fingerprint") != fingerprint or data.get("manifest") != _manifest_digest(out):
+        return None
+    if data.get("has_cells") and exec_mode != "no-exec":
+        return None  # the execution cache decides (package versions, files read outside the vault)
+    from generator.emit import read_manifest
+
+    if not all((out / rel).is_file() for rel in read_manifest(out)):
+        return None  # a file of the site went missing: build to put it back
+    diags = [Diagnostic(Severity(sev), code, msg, Span(*span) if span else None, hint)
+             for sev, code, msg, span, hint in data["diagnostics"]]
+    return diags, BuildStats(**data["stats"])
 
 
 def save_memo(cache_dir: Path, cfg: SiteConfig, parsed: dict, memo: RenderMemo) -> None:

@@ -12,7 +12,15 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
 from generator.discover import Vault, discover_vault
-from generator.incremental import RenderMemo, discard_memo, load_memo, save_memo
+from generator.incremental import (
+    RenderMemo,
+    discard_memo,
+    load_memo,
+    load_unchanged,
+    save_memo,
+    save_unchanged,
+    vault_fingerprint,
+)
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parse import parse_note
@@ -166,6 +174,15 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
     persist = state is None
+    fingerprint = None
+    if persist and (out / MARKER).is_file():
+        fingerprint = vault_fingerprint(cfg, vault, exec_mode)
+        unchanged = load_unchanged(cache_dir, fingerprint, out, exec_mode)
+        if unchanged is not None:  # same inputs as the build that wrote this site: nothing to do
+            diags, stats = unchanged
+            stats.seconds = time.perf_counter() - t0
+            stats.timings = {"discover": timings["discover"], "unchanged": stats.seconds}
+            return BuildResult(diags, stats, BuildState())
     if state is None:
         state = BuildState()
         if (out / MARKER).is_file():
@@ -181,6 +198,8 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
         t = time.perf_counter()
         parsed = {rel: (digest, without_tokens(note)) for rel, (digest, note) in state.parsed.items()}
         save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
+        save_unchanged(cache_dir, fingerprint or vault_fingerprint(cfg, vault, exec_mode), out,
+                       result, any(note.cells for _, note in state.parsed.values()))
         timings["save-state"] = time.perf_counter() - t
     return result
 
@@ -215,7 +234,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: La
     timings["execute"] = time.perf_counter() - t
     t = time.perf_counter()
     digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
-    existing = set(read_manifest(out)) if (out / MARKER).is_file() else set()
+    existing = ({rel for rel in read_manifest(out) if (out / rel).is_file()}
+                if (out / MARKER).is_file() else set())
     builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing)
     files, copies, render_diags = builder.build(progress, pool)
     state.memo = builder.memo

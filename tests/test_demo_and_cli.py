@@ -223,3 +223,26 @@ def test_published_site_files_with_site_url(tmp_path):
     assert page.find("link", rel="canonical")["href"] == "https://me.github.io/notes/A.html"
     # 404.html is served at any depth: its links resolve from the site root
     assert Site.soup(out / "404.html").find("base")["href"] == "https://me.github.io/notes/"
+
+
+def test_a_rebuild_with_nothing_changed_does_no_work_and_reports_the_same(tmp_path):
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("Link to [[Nowhere]] and [[B]].\n", encoding="utf-8")
+    (vault / "B.md").write_text("# B\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = build(load_config(vault), out)
+    again = build(load_config(vault), out)
+    assert "unchanged" in again.stats.timings
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in first.diagnostics]
+    assert again.stats.pages == first.stats.pages and again.stats.written == 0
+    (vault / "B.md").write_text("# B\n\nMore.\n", encoding="utf-8")
+    edited = build(load_config(vault), out)
+    assert "unchanged" not in edited.stats.timings and edited.stats.rendered >= 1
+    assert "More." in (out / "B.html").read_text(encoding="utf-8")
+    (out / "B.html").unlink()  # the site changed behind vaultsite's back: no shortcut
+    repaired = build(load_config(vault), out)
+    assert "unchanged" not in repaired.stats.timings and (out / "B.html").is_file()
