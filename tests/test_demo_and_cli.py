@@ -195,8 +195,9 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
     for i in range(260):
         folder = vault / f"area{i % 7}"
         folder.mkdir(parents=True, exist_ok=True)
-        body = (f"---\ntags: [t{i % 5}]\n---\n# Note {i}\n\n## Part\n\nText {i} links [[Note {(i * 7) % 260}]]"
-                f" and [[Note {(i + 1) % 260}#Part]].\n\n![[Note {(i * 3 + 1) % 260}#Part]]\n")
+        body = (f"---\ntags: [t{i % 5}]\n---\n# Note {i}\n\n## Part\n\n"
+                f"Text {i} links [[Note {(i * 7) % 260}]] and [[Note {(i + 1) % 260}#Part]].\n\n"
+                f"![[Note {(i * 3 + 1) % 260}#Part]]\n")
         (folder / f"Note {i}.md").write_text(body, encoding="utf-8")
     trees = []
     for workers in (1, 2):
