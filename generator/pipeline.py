@@ -174,15 +174,15 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
     persist = state is None
-    fingerprint = None
-    if persist and (out / MARKER).is_file():
-        fingerprint = vault_fingerprint(cfg, vault, exec_mode)
+    # Taken before anything is read, so an edit made during the build is never mistaken for built.
+    fingerprint = vault_fingerprint(cfg, vault, exec_mode)
+    if (out / MARKER).is_file():
         unchanged = load_unchanged(cache_dir, fingerprint, out, exec_mode)
         if unchanged is not None:  # same inputs as the build that wrote this site: nothing to do
             diags, stats = unchanged
             stats.seconds = time.perf_counter() - t0
             stats.timings = {"discover": timings["discover"], "unchanged": stats.seconds}
-            return BuildResult(diags, stats, BuildState())
+            return BuildResult(diags, stats, state if state is not None else BuildState())
     if state is None:
         state = BuildState()
         if (out / MARKER).is_file():
@@ -194,13 +194,13 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
         result = _build(cfg, out, vault, state, pool, exec_mode, progress, cache_dir, t0, timings)
     finally:
         pool.close()
+    t = time.perf_counter()
     if persist:
-        t = time.perf_counter()
         parsed = {rel: (digest, without_tokens(note)) for rel, (digest, note) in state.parsed.items()}
         save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
-        save_unchanged(cache_dir, fingerprint or vault_fingerprint(cfg, vault, exec_mode), out,
-                       result, any(note.cells for _, note in state.parsed.values()))
-        timings["save-state"] = time.perf_counter() - t
+    save_unchanged(cache_dir, fingerprint, out, result,
+                   any(note.cells for _, note in state.parsed.values()))
+    timings["save-state"] = time.perf_counter() - t
     return result
 
 
