@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 5
+STATE_VERSION = 6
 
 
 def _h(*parts: Any) -> str:
@@ -58,6 +58,8 @@ class RenderMemo:
     listings: dict[str, str] = field(default_factory=dict)  # tag/folder/other page URL -> signature
     data: dict[str, tuple] = field(default_factory=dict)  # kind -> (signature, paths, manifest)
     suggestions: tuple[str, dict[str, str | None]] | None = None  # the index's did-you-mean memo
+    digests: dict[str, str] = field(default_factory=dict)  # content digest of each note, by path
+    urls: dict[NoteId, str] = field(default_factory=dict)  # the page URL of each note
 
 
 def template_signature(dirs: list[Path]) -> str:

@@ -79,7 +79,9 @@ class VaultIndex:
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self.names_sig = hashlib.blake2b(
-            "\0".join(sorted(self._by_name)).encode("utf-8", "surrogatepass")
+            "\0".join([*sorted(self._by_path), "|",
+                       *(f"{k}>{'>'.join(n.rel for n in v)}" for k, v in sorted(self._aliases.items()))]
+                      ).encode("utf-8", "surrogatepass")
             + bytes(n.publish for n in notes), digest_size=16).hexdigest()
         if suggestions is not None and suggestions[0] == self.names_sig:
             self._suggested = dict(suggestions[1])

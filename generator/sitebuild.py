@@ -76,7 +76,8 @@ class SiteBuilder:
         self.digests = digests or {}
         self.existing = existing or set()
         self.keep: set[str] = set()  # pages left as the previous build wrote them
-        self.memo = RenderMemo(suggestions=index.suggestions)
+        self.memo = RenderMemo(suggestions=index.suggestions, digests=dict(self.digests),
+                               urls=dict(index.urls))
         self.rendered = 0
         self.timings: dict[str, float] = {}
 
@@ -103,6 +104,15 @@ class SiteBuilder:
         self.site_sig = site_sig
         todo = []
         prev_pages = self.previous.pages if self.previous is not None else {}
+        # When no name resolves differently and no URL moved, a page's looked-up facts can only have
+        # changed if it looked at a note whose bytes changed: skip hashing the others.
+        prev = self.previous
+        same_names = (prev is not None and prev.suggestions is not None
+                      and prev.suggestions[0] == self.index.names_sig and prev.urls == self.index.urls)
+        changed: set[str] = set()
+        if same_names:
+            changed = {n.id for n in self.index.notes.values()
+                       if prev.digests.get(n.rel) != self.digests.get(n.rel)}
         for note in self.notes:
             digest = self.digests.get(note.rel, "")
             own = own_signature(note, digest, self.index, self.cells.get(note.id))
@@ -111,7 +121,9 @@ class SiteBuilder:
             if (rec is not None and rec.site_sig == site_sig and rec.own_sig == own
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
                     and note is not self.index.home
-                    and rec.deps_sig == self.hasher.signature(rec.deps)):
+                    and ((same_names and changed.isdisjoint(rec.deps.notes)
+                          and changed.isdisjoint(rec.deps.embeds))
+                         or rec.deps_sig == self.hasher.signature(rec.deps))):
                 self.keep.add(rec.url)
                 self.copies.update(rec.copies)
                 self.diagnostics.extend(rec.diagnostics)

@@ -14,29 +14,30 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 
-_MARKS: re.Pattern[str] | None = None
+_MARKS: frozenset[str] | None = None
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _marks() -> re.Pattern[str]:
+def _marks() -> frozenset[str]:
     """Every Unicode mark (category M*), what the browser's ``/\\p{M}/gu`` removes."""
     global _MARKS
     if _MARKS is None:
-        ranges: list[list[int]] = []
-        for cp in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0)):
-            if unicodedata.category(chr(cp)).startswith("M"):
-                if ranges and ranges[-1][1] == cp - 1:
-                    ranges[-1][1] = cp
-                else:
-                    ranges.append([cp, cp])
-        _MARKS = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
+        _MARKS = frozenset(chr(cp) for cp in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
+                           if unicodedata.category(chr(cp)).startswith("M"))
     return _MARKS
+
+
+def _drop_marks(run: re.Match[str]) -> str:
+    marks = _marks()
+    return "".join(c for c in run.group() if c not in marks)
 
 
 def normalize(text: str) -> str:
     text = text.lower()
     if text.isascii():  # nothing to decompose (the common case, and by far the fastest)
         return text
-    return _marks().sub("", unicodedata.normalize("NFKD", text))
+    # Marks are never ASCII: only the (rare) non-ASCII runs are looked at character by character.
+    return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFKD", text))
 
 
 @lru_cache(maxsize=65536)
