@@ -8,7 +8,7 @@ A note page is re-rendered when anything its HTML was made from changed, and onl
   and summary of each) and its tags with their counts (``own_signature``);
 * what rendering looked up (``PageDeps``, recorded by ``RenderContext`` so nothing can be forgotten):
   the resolution of every link target from the note that wrote it, the URL/title/headings/blocks of
-  every note linked, and the bytes of every note embedded, transitively (``deps_signature``).
+  every note linked, and the bytes of every note embedded, transitively (``DepsHasher``).
 
 The previous build's signatures are kept in ``BuildState``; a page whose three signatures are equal is
 not rendered, its file is kept as it is, and its diagnostics, attachment copies and preview are reused.
@@ -142,10 +142,6 @@ class DepsHasher:
         return h.hexdigest()
 
 
-def deps_signature(deps: PageDeps, index: VaultIndex, digests: dict[str, str]) -> str:
-    return DepsHasher(index, digests).signature(deps)
-
-
 def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | None:
     """The state a previous ``vaultsite build`` left in ``cache_dir``, if it is for this vault."""
     path = cache_dir / STATE_FILE
@@ -169,19 +165,16 @@ def discard_memo(cache_dir: Path) -> None:
 UNCHANGED_FILE = "last-build.json"
 
 
-def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str) -> str:
-    """Everything a build reads: notes by content, attachments by size and time, config, templates."""
+def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict[str, str]) -> str:
+    """Everything a build reads: notes by content (``digests``), attachments by size and time,
+    config, templates."""
     from generator.templating import default_template_dir
 
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((generator.__version__, repr(cfg), exec_mode)).encode())
     h.update(template_signature([cfg.vault / cfg.templates_dir, default_template_dir()]).encode())
     for src in vault.notes:
-        h.update(src.rel.encode("utf-8", "surrogatepass") + b"\0")
-        try:
-            h.update(hashlib.blake2b(src.abs.read_bytes(), digest_size=16).digest())
-        except OSError:
-            h.update(b"unreadable")
+        h.update(f"{src.rel}\0{digests.get(src.rel, 'unreadable')}\0".encode("utf-8", "surrogatepass"))
     for src in vault.attachments:
         h.update(f"{src.rel}\0{src.digest}\0".encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,15 +79,11 @@ def default_cache_dir(out: Path) -> Path:
 
 
 # -- stages ------------------------------------------------------------------------------------------
-def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
-               progress: Progress | None = None, pool: LazyPool | None = None) -> list[Note]:
-    """Parse every note (in ``pool``'s workers when given); reuse the previous parse of a note whose
-    bytes did not change."""
+def read_sources(vault: Vault) -> dict[str, tuple[bytes, str]]:
+    """Every note's bytes and content digest, read once per build; unreadable notes are reported."""
     from generator.parse import content_digest
 
-    parsed = state.parsed if state is not None else {}
-    slots: list[tuple[SourceFile, str, Note | None]] = []
-    todo: list[tuple[SourceFile, bytes]] = []
+    out: dict[str, tuple[bytes, str]] = {}
     for src in vault.notes:
         try:
             data = src.abs.read_bytes()
@@ -96,7 +91,22 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
             vault.diagnostics.append(warning("unreadable", f"cannot read note: {exc.strerror}",
                                              src.rel))
             continue
-        digest = content_digest(data)
+        out[src.rel] = (data, content_digest(data))
+    return out
+
+
+def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
+               sources: dict[str, tuple[bytes, str]], progress: Progress | None = None,
+               pool: LazyPool | None = None) -> list[Note]:
+    """Parse every note (in ``pool``'s workers when given); reuse the previous parse of a note whose
+    bytes did not change."""
+    parsed = state.parsed if state is not None else {}
+    slots: list[tuple[SourceFile, str, Note | None]] = []
+    todo: list[tuple[SourceFile, bytes]] = []
+    for src in vault.notes:
+        if src.rel not in sources:
+            continue
+        data, digest = sources[src.rel]
         prev = parsed.get(src.rel)
         if prev is not None and prev[0] == digest:
             slots.append((src, digest, prev[1]))
@@ -143,7 +153,7 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     t0 = time.perf_counter()
     exclude = (out, default_cache_dir(out)) if out else ()
     vault = discover_vault(cfg, exclude=exclude)
-    notes = read_notes(vault, cfg, None)
+    notes = read_notes(vault, cfg, None, read_sources(vault))
     index = build_index(notes, vault.attachments, cfg)
     diags = list(vault.diagnostics) + index.diagnostics
     for note in notes:
@@ -174,8 +184,10 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
     persist = state is None
-    # Taken before anything is read, so an edit made during the build is never mistaken for built.
-    fingerprint = vault_fingerprint(cfg, vault, exec_mode)
+    # The notes are read once: the fingerprint and the parse see the same bytes, so an edit made
+    # during the build is never mistaken for built.
+    sources = read_sources(vault)
+    fingerprint = vault_fingerprint(cfg, vault, exec_mode, {k: d for k, (_, d) in sources.items()})
     if (out / MARKER).is_file():
         unchanged = load_unchanged(cache_dir, fingerprint, out, exec_mode)
         if unchanged is not None:  # same inputs as the build that wrote this site: nothing to do
@@ -191,7 +203,8 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
                 state.parsed, state.memo = loaded
     pool = _make_pool(len(vault.notes), workers)
     try:
-        result = _build(cfg, out, vault, state, pool, exec_mode, progress, cache_dir, t0, timings)
+        result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir, t0,
+                        timings)
     finally:
         pool.close()
     t = time.perf_counter()
@@ -210,14 +223,15 @@ def _make_pool(n_notes: int, workers: int) -> LazyPool:
     return LazyPool(workers or cpu_count())
 
 
-def _build(cfg: SiteConfig, out: Path, vault: Vault, state: BuildState, pool: LazyPool,
+def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[bytes, str]],
+           state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float]) -> BuildResult:
     from generator.emit import MARKER, emit_site, read_manifest
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
-    notes = read_notes(vault, cfg, state, progress, pool)
+    notes = read_notes(vault, cfg, state, sources, progress, pool)
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     index = build_index(notes, vault.attachments, cfg,
@@ -274,10 +288,3 @@ def _execute(notes: list[Note], index: VaultIndex, cfg: SiteConfig, cache_dir: P
     stats.rerun_reasons = reasons
     diags.extend(exec_diags)
     return views, files
-
-
-def group_by_folder(notes: list[Note]) -> dict[str, list[Note]]:
-    out: dict[str, list[Note]] = defaultdict(list)
-    for n in notes:
-        out[n.folder].append(n)
-    return out

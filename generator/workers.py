@@ -100,10 +100,6 @@ class NotePool:
                 self.owner[note.id] = k
         return out
 
-    def render(self, builder: Any, notes: Sequence[Note]) -> list[Any]:
-        self.render_start(builder, notes)
-        return self.render_finish()
-
     def render_start(self, builder: Any, notes: Sequence[Note]) -> None:
         """Send the work out; the caller may do other things before ``render_finish``."""
         n = len(self.conns)
