@@ -126,10 +126,14 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) ->
     return EmitStats(sorted(manifest), [], 0)
 
 
-def _write_atomic(dest: Path, data: bytes) -> None:
+def _write_atomic(dest: Path, data: bytes | Path) -> None:
+    """``data`` (bytes, or a file to copy) into ``dest`` through a temporary file and a rename."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
+    if isinstance(data, Path):
+        shutil.copyfile(data, tmp)
+    else:
+        tmp.write_bytes(data)
     os.replace(tmp, dest)
 
 
@@ -139,24 +143,14 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
     manifest: dict[str, str] = {rel: previous[rel] for rel in keep if rel in previous}
     written: list[str] = []
     unchanged = 0
-    for rel, data in files.items():
-        digest = _digest(data)
+    pending = [(rel, data, _digest(data)) for rel, data in files.items()]
+    pending += [(rel, src, _copy_digest(src)) for rel, src in copies.items()]
+    for rel, data, digest in pending:
         manifest[rel] = digest
         if previous.get(rel) == digest and (out / rel).is_file():
             unchanged += 1
             continue
         _write_atomic(out / rel, data)
-        written.append(rel)
-    for rel, src in copies.items():
-        digest = _copy_digest(src)
-        manifest[rel] = digest
-        if previous.get(rel) == digest and (out / rel).is_file():
-            unchanged += 1
-            continue
-        tmp = (out / rel).with_name(f".{Path(rel).name}.tmp-{os.getpid()}")
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, out / rel)
         written.append(rel)
     deleted = []
     for rel in sorted(set(previous) - set(manifest)):
