@@ -55,7 +55,8 @@ def _has_ext(name: str) -> bool:
 
 class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
-                 suggestions: tuple[str, dict[str, str | None]] | None = None):
+                 suggestions: tuple[str, dict[str, str | None]] | None = None,
+                 previous: VaultIndex | None = None):
         """``suggestions``: a previous index's ``suggestions`` memo, reused when the set of names
         (and what is published) is the same."""
         self.cfg = cfg
@@ -94,7 +95,8 @@ class VaultIndex:
         self.backlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.outlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.tags: dict[str, TagInfo] = {}
-        self._link_all(notes)
+        self._links: dict[NoteId, tuple[list[Diagnostic], list[NoteId], frozenset[NoteId]]] = {}
+        self._link_all(notes, previous)
         self._collect_tags(notes)
 
     # -- URLs -------------------------------------------------------------------------------
@@ -256,19 +258,41 @@ class VaultIndex:
         return found
 
     # -- whole-vault facts --------------------------------------------------------------------
-    def _link_all(self, notes: list[Note]) -> None:
+    def _link_all(self, notes: list[Note], previous: VaultIndex | None) -> None:
+        """Resolve and check every link; backlinks and outlinks.  With ``previous`` (the index of the
+        last build in this process), a note whose object, names and URLs are all as before keeps its
+        results unless a note it links to changed."""
+        reuse = (previous is not None and previous.names_sig == self.names_sig
+                 and previous.urls == self.urls)
+        changed: set[NoteId] = set()
+        if reuse:
+            changed = {n.id for n in notes if previous.notes.get(n.id) is not n}
         for note in notes:
-            seen: set[NoteId] = set()
-            for ref in note.links:
-                res = self.resolve(ref.target, note)
-                self._check(note, ref, res)
-                if res.kind == "note" and res.note is not None and res.note.id != note.id:
-                    if res.note.id not in seen and note.publish:
-                        seen.add(res.note.id)
-                        self.outlinks[note.id].append(res.note.id)
-                        self.backlinks[res.note.id].append(note.id)
+            hit = previous._links.get(note.id) if reuse and note.id not in changed else None
+            if hit is None or not hit[2].isdisjoint(changed):
+                hit = self._link_note(note)
+            self._links[note.id] = hit
+            diags, outs, _ = hit
+            self.diagnostics.extend(diags)
+            for target in outs:
+                self.outlinks[note.id].append(target)
+                self.backlinks[target].append(note.id)
 
-    def _check(self, note: Note, ref: LinkRef, res: Resolution) -> None:
+    def _link_note(self, note: Note) -> tuple[list[Diagnostic], list[NoteId], frozenset[NoteId]]:
+        diags: list[Diagnostic] = []
+        outs: list[NoteId] = []
+        targets: set[NoteId] = set()
+        for ref in note.links:
+            res = self.resolve(ref.target, note)
+            self._check(note, ref, res, diags)
+            if res.note is not None:
+                targets.add(res.note.id)
+            if res.kind == "note" and res.note is not None and res.note.id != note.id:
+                if res.note.id not in outs and note.publish:
+                    outs.append(res.note.id)
+        return diags, outs, frozenset(targets)
+
+    def _check(self, note: Note, ref: LinkRef, res: Resolution, out: list[Diagnostic]) -> None:
         if not note.publish:
             return
         what = "embed" if ref.embed else "link"
@@ -276,29 +300,29 @@ class VaultIndex:
         if res.kind == "missing" and not res.candidates:
             guess = self.suggest(ref.target)
             hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
-            self.diagnostics.append(warning(
+            out.append(warning(
                 "link-unresolved", f"{what} target {shown!r} does not exist in the vault",
                 note.rel, ref.line, ref.col, hint=hint))
         elif res.kind == "outside":
-            self.diagnostics.append(warning(
+            out.append(warning(
                 "link-outside", f"{what} target {shown!r} points outside the vault; not published",
                 note.rel, ref.line, ref.col, hint="link to a file inside the vault"))
         elif res.candidates:
             chosen = res.note.rel if res.note else res.attachment.rel  # type: ignore[union-attr]
             others = ", ".join(c for c in res.candidates if c != chosen)
-            self.diagnostics.append(warning(
+            out.append(warning(
                 "link-ambiguous", f"{what} target {shown!r} matches several files; using {chosen}",
                 note.rel, ref.line, ref.col,
                 hint=f"other candidates: {others}; write the folder to choose one"))
         if res.kind == "note" and res.note is not None and (ref.anchor or ref.block):
             target = res.note
             if ref.block and self.find_block(target, ref.block) is None:
-                self.diagnostics.append(warning(
+                out.append(warning(
                     "anchor-unresolved", f"block ^{ref.block} not found in {target.rel}",
                     note.rel, ref.line, ref.col, hint="add the ^id to the block, or fix the id"))
             elif ref.anchor and not ref.block and self.find_heading(target, ref.anchor) is None:
                 names = ", ".join(h.text for h in target.headings[:8]) or "none"
-                self.diagnostics.append(warning(
+                out.append(warning(
                     "anchor-unresolved",
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
                     note.rel, ref.line, ref.col, hint=f"its headings: {names}"))
@@ -319,6 +343,11 @@ class VaultIndex:
                         info.notes.append(note.id)
 
 
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_links"] = {}  # only for the next index in this process
+        return state
+
     @property
     def suggestions(self) -> tuple[str, dict[str, str | None]]:
         """The did-you-mean memo, for the next build's index."""
@@ -326,5 +355,6 @@ class VaultIndex:
 
 
 def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
-                suggestions: tuple[str, dict[str, str | None]] | None = None) -> VaultIndex:
-    return VaultIndex(notes, attachments, cfg, suggestions)
+                suggestions: tuple[str, dict[str, str | None]] | None = None,
+                previous: VaultIndex | None = None) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg, suggestions, previous)

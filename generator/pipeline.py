@@ -55,6 +55,7 @@ class BuildState:
 
     parsed: dict[str, tuple[str, Note]] = field(default_factory=dict)  # rel -> (digest, note)
     memo: RenderMemo | None = None
+    index: VaultIndex | None = None  # the last index, in memory only
 
 
 @dataclass
@@ -235,7 +236,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     index = build_index(notes, vault.attachments, cfg,
-                        state.memo.suggestions if state.memo is not None else None)
+                        state.memo.suggestions if state.memo is not None else None, state.index)
+    state.index = index
     timings["index"] = time.perf_counter() - t
     diags: list[Diagnostic] = list(vault.diagnostics) + index.diagnostics
     for note in notes:
