@@ -332,7 +332,8 @@ class SiteBuilder:
         self._page(url, ctx)
 
     # -- data, assets, publishing ----------------------------------------------------------------------
-    def _site_notes(self, previews: bool = True) -> list:
+    def _site_notes(self) -> list:
+        """The published notes' facts for the search and graph data."""
         from generator.site import SiteNote
 
         out = []
@@ -342,9 +343,8 @@ class SiteBuilder:
                 id=n.id, title=n.title, url=url, folder=n.folder, aliases=n.aliases,
                 headings=tuple((h.text, h.anchor) for h in n.headings), tags=n.tags,
                 date=n.date, summary=n.summary, plain_text=n.plain_text,
-                links=tuple(self.index.urls[t] for t in self.index.outlinks.get(n.id, [])
-                            if t in self.index.urls),
-                preview_html=self.bodies.get(n.id, "") if previews else ""))
+                links=tuple(self.index.urls[t] for t in self.index.outlinks.get(n.id, ())
+                            if t in self.index.urls)))
         return out
 
     def _reuse(self, kind: str, sig: str) -> tuple | None:
@@ -360,8 +360,13 @@ class SiteBuilder:
         from generator.site.graph import graph_files
         from generator.site.search import search_files
 
-        notes = sorted(self._site_notes(previews=False), key=lambda n: n.url)
-        sig = _sig(self.site_sig, repr(notes))
+        notes = sorted(self._site_notes(), key=lambda n: n.url)
+        h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
+        for n in notes:  # field by field: a repr of 40 MB of text is much slower than hashing it
+            h.update(repr((n.id, n.title, n.url, n.folder, n.aliases, n.headings, n.tags, n.date,
+                           n.summary, n.links)).encode("utf-8", "surrogatepass"))
+            h.update(n.plain_text.encode("utf-8", "surrogatepass"))
+        sig = h.hexdigest()
         kept = self._reuse("facts", sig)
         if kept is not None:
             self.search_manifest = kept[2]
@@ -373,11 +378,18 @@ class SiteBuilder:
 
     def _preview_data(self) -> None:
         """Hover-preview data (from the rendered notes) and the manifest that ties the data together."""
-        from generator.site import js_assign
+        from generator.site import SiteNote, js_assign
         from generator.site.previews import preview_files
 
-        notes = sorted(self._site_notes(previews=True), key=lambda n: n.url)
-        sig = _sig(self.site_sig, repr([(n.url, n.title, n.preview_html) for n in notes]))
+        notes = sorted((SiteNote(id=n.id, title=n.title, url=self.index.urls[n.id],
+                                 preview_html=self.bodies.get(n.id, "")) for n in self.notes),
+                       key=lambda n: n.url)
+        h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
+        for n in notes:
+            h.update(f"{n.url}\0{n.title}\0".encode("utf-8", "surrogatepass"))
+            h.update(n.preview_html.encode("utf-8", "surrogatepass"))
+            h.update(b"\0")
+        sig = h.hexdigest()
         kept = self._reuse("previews", sig)
         if kept is not None:
             preview_manifest = kept[2]
