@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 6
+STATE_VERSION = 7
 
 
 def _h(*parts: Any) -> str:
@@ -60,6 +60,7 @@ class RenderMemo:
     suggestions: tuple[str, dict[str, str | None]] | None = None  # the index's did-you-mean memo
     digests: dict[str, str] = field(default_factory=dict)  # content digest of each note, by path
     urls: dict[NoteId, str] = field(default_factory=dict)  # the page URL of each note
+    tag_counts: dict[str, int] = field(default_factory=dict)  # notes per tag
 
 
 def template_signature(dirs: list[Path]) -> str:

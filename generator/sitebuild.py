@@ -77,7 +77,8 @@ class SiteBuilder:
         self.existing = existing or set()
         self.keep: set[str] = set()  # pages left as the previous build wrote them
         self.memo = RenderMemo(suggestions=index.suggestions, digests=dict(self.digests),
-                               urls=dict(index.urls))
+                               urls=dict(index.urls),
+                               tag_counts={k: len(t.notes) for k, t in index.tags.items()})
         self.rendered = 0
         self.timings: dict[str, float] = {}
 
@@ -113,11 +114,25 @@ class SiteBuilder:
         if same_names:
             changed = {n.id for n in self.index.notes.values()
                        if prev.digests.get(n.rel) != self.digests.get(n.rel)}
+        # A note's own inputs are its bytes, URL, backlinkers, tag counts and cells: when none of
+        # them can have changed, its previous own signature stands.
+        same_tags = same_names and prev.tag_counts == self.memo.tag_counts
+        # notes a changed note linked to last time (it may have stopped linking, a lost backlink)
+        linked_before: set[str] = set()
+        for note_id in changed:
+            if note_id in prev_pages:
+                linked_before |= prev_pages[note_id].deps.notes
         for note in self.notes:
-            digest = self.digests.get(note.rel, "")
-            own = own_signature(note, digest, self.index, self.cells.get(note.id))
-            self._own[note.id] = own
             rec = prev_pages.get(note.id)
+            if (same_tags and rec is not None and note.id not in changed
+                    and note.id not in linked_before
+                    and not self.cells.get(note.id) and note is not self.index.home
+                    and changed.isdisjoint(self.index.backlinks.get(note.id, ()))):
+                own = rec.own_sig
+            else:
+                own = own_signature(note, self.digests.get(note.rel, ""), self.index,
+                                    self.cells.get(note.id))
+            self._own[note.id] = own
             if (rec is not None and rec.site_sig == site_sig and rec.own_sig == own
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
                     and note is not self.index.home
