@@ -56,6 +56,12 @@ def _summary_counts(diags: list[Diagnostic]) -> str:
     return f"{total} warning{'s' if total != 1 else ''} ({parts})"
 
 
+def _exit_for(result, strict: bool) -> None:
+    """Exit 1 on errors, and on warnings with --strict; otherwise return (status 0)."""
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
 class _Progress:
     """A progress bar on a terminal, nothing in CI or when output is piped."""
 
@@ -125,8 +131,7 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
                  f"{s.cells_failed} failed")
     click.echo(f"Built {s.published} of {s.notes} notes into {s.pages} pages in {out} "
                f"({s.seconds:.2f} s); {_summary_counts(result.diagnostics)}{cells}")
-    if result.errors or (strict and result.warnings):
-        sys.exit(1)
+    _exit_for(result, strict)
 
 
 @main.command()
@@ -142,8 +147,7 @@ def check(vault: Path | None, strict: bool) -> None:
     s = result.stats
     click.echo(f"Checked {s.notes} notes ({s.published} published, {s.attachments} attachments) "
                f"in {s.seconds:.2f} s; {_summary_counts(result.diagnostics)}")
-    if result.errors or (strict and result.warnings):
-        sys.exit(1)
+    _exit_for(result, strict)
 
 
 @main.command()

@@ -113,16 +113,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
 def _find_cells(note: Note, fences: list[tuple[int, Token]], cfg: SiteConfig) -> list[Any]:
     if not fences:
         return []
-    try:
-        from generator.execute import find_cells
-        from generator.execute_bridge import exec_config
-    except ImportError:  # executor not installed in this checkout
-        return []
-    cells = find_cells(note.meta, fences, exec_config(cfg), note.rel)
-    if isinstance(cells, tuple) and len(cells) == 2 and isinstance(cells[1], list):
-        cells, diags = cells
-        note.diagnostics = note.diagnostics + tuple(diags)
-    return list(cells)
+    from generator.execute import find_cells
+    from generator.execute_bridge import exec_config
+
+    return find_cells(note.meta, fences, exec_config(cfg), note.rel)
 
 
 def _dedupe(items: list[str]) -> list[str]:

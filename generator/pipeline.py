@@ -22,6 +22,7 @@ from generator.incremental import (
 )
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
+from generator.parallel import cpu_count
 from generator.parse import parse_note
 from generator.workers import LazyPool
 
@@ -149,6 +150,15 @@ def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
                                          src.rel, 1),))
 
 
+def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> list[Diagnostic]:
+    """What discovering, parsing and resolving found (published notes only)."""
+    diags = list(vault.diagnostics) + index.diagnostics
+    for note in notes:
+        if note.publish:
+            diags.extend(note.diagnostics)
+    return diags
+
+
 def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     """Read and resolve everything, write nothing."""
     t0 = time.perf_counter()
@@ -156,10 +166,10 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     vault = discover_vault(cfg, exclude=exclude)
     notes = read_notes(vault, cfg, None, read_sources(vault))
     index = build_index(notes, vault.attachments, cfg)
-    diags = list(vault.diagnostics) + index.diagnostics
-    for note in notes:
+    diags = _reading_diagnostics(vault, notes, index)
+    for note in notes:  # a build reports these with the execution results
         if note.publish:
-            diags.extend(note.diagnostics)
+            diags.extend(d for cell in note.cells for d in cell.diagnostics)
     stats = BuildStats(notes=len(notes), published=len(index.published),
                        attachments=len(vault.attachments))
     stats.seconds = time.perf_counter() - t0
@@ -202,7 +212,7 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
             loaded = load_memo(cache_dir, cfg)
             if loaded is not None:
                 state.parsed, state.memo = loaded
-    pool = _make_pool(len(vault.notes), workers)
+    pool = LazyPool(workers or cpu_count())
     try:
         result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir, t0,
                         timings)
@@ -216,12 +226,6 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
                    any(note.cells for _, note in state.parsed.values()))
     timings["save-state"] = time.perf_counter() - t
     return result
-
-
-def _make_pool(n_notes: int, workers: int) -> LazyPool:
-    from generator.parallel import cpu_count
-
-    return LazyPool(workers or cpu_count())
 
 
 def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[bytes, str]],
@@ -239,10 +243,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
                         state.memo.suggestions if state.memo is not None else None, state.index)
     state.index = index
     timings["index"] = time.perf_counter() - t
-    diags: list[Diagnostic] = list(vault.diagnostics) + index.diagnostics
-    for note in notes:
-        if note.publish:
-            diags.extend(note.diagnostics)
+    diags = _reading_diagnostics(vault, notes, index)
     stats = BuildStats(notes=len(notes), published=len(index.published),
                        attachments=len(vault.attachments))
     t = time.perf_counter()
@@ -281,10 +282,8 @@ def _execute(notes: list[Note], index: VaultIndex, cfg: SiteConfig, cache_dir: P
     runnable = [n for n in notes if n.publish and n.cells]
     if not runnable:
         return {}, {}
-    try:
-        from generator.execute_bridge import run_cells
-    except ImportError:
-        return {}, {}
+    from generator.execute_bridge import run_cells
+
     views, files, counts, reasons, exec_diags = run_cells(runnable, cfg, cache_dir, exec_mode)
     stats.cells_ran, stats.cells_cached, stats.cells_failed = counts
     stats.rerun_reasons = reasons

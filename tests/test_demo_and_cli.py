@@ -247,3 +247,12 @@ def test_a_rebuild_with_nothing_changed_does_no_work_and_reports_the_same(tmp_pa
     (out / "B.html").unlink()  # the site changed behind vaultsite's back: no shortcut
     repaired = build(load_config(vault), out)
     assert "unchanged" not in repaired.stats.timings and (out / "B.html").is_file()
+
+
+def test_check_reports_bad_cell_options_without_running_code(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("```{python}\n#| timeout: soon\nprint('x')\n```\n", encoding="utf-8")
+    done = run_cli("check", str(vault))
+    assert done.returncode == 0
+    assert "A.md:2" in done.stderr and "timeout" in done.stderr, done.stderr
