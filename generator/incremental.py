@@ -34,7 +34,8 @@ STATE_FILE = "build-state.pickle"
 STATE_VERSION = 7
 
 
-def _h(*parts: Any) -> str:
+def signature_of(*parts: Any) -> str:
+    """A short hash of the ``repr`` of ``parts`` (deterministic across processes)."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -76,7 +77,7 @@ def template_signature(dirs: list[Path]) -> str:
 
 
 def site_signature(cfg: SiteConfig, template_sig: str, nav: Any) -> str:
-    return _h(generator.__version__, repr(cfg), template_sig, repr(nav))
+    return signature_of(generator.__version__, repr(cfg), template_sig, repr(nav))
 
 
 def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, Any] | None) -> str:
@@ -88,7 +89,7 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
             for t in note.tags]
     cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", "")) for k, v in (cells or {}).items())
     home = index.home.id if index.home is not None else None
-    return _h(digest, index.urls.get(note.id), sorted(back), tags, cell_sig, home == note.id)
+    return signature_of(digest, index.urls.get(note.id), sorted(back), tags, cell_sig, home == note.id)
 
 
 def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
@@ -111,7 +112,7 @@ class DepsHasher:
     def _note(self, note_id: NoteId) -> str:
         hit = self._facts.get(note_id)
         if hit is None:
-            hit = self._facts[note_id] = _h(_link_facts(self.index.notes.get(note_id), self.index))
+            hit = self._facts[note_id] = signature_of(_link_facts(self.index.notes.get(note_id), self.index))
         return hit
 
     def _name(self, target: str, from_id: NoteId) -> str:

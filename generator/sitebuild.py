@@ -21,6 +21,7 @@ from generator.incremental import (
     PageRecord,
     RenderMemo,
     own_signature,
+    signature_of,
     site_signature,
     template_signature,
 )
@@ -30,14 +31,6 @@ from generator.render import attachment_url, render_body, tag_url
 from generator.urls import relative_href, root_prefix, slug_path
 
 Progress = Callable[[str, int, int], None]
-
-
-def _sig(*parts: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def folder_url(folder: str) -> SiteUrl:
@@ -202,7 +195,7 @@ class SiteBuilder:
     def _page(self, url: str, ctx: Any) -> None:
         """A tag, folder or other listing page: rendered unless the same context was rendered last
         time with the same site-wide inputs (then the file is kept)."""
-        sig = _sig(self.site_sig, repr(ctx))
+        sig = signature_of(self.site_sig, ctx)
         self.memo.listings[url] = sig
         prev = self.previous.listings.get(url) if self.previous is not None else None
         if prev == sig and url in self.existing:
