@@ -11,6 +11,7 @@ from typing import Any
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
 from generator.discover import Vault, discover_vault
+from generator.heap import build_heap
 from generator.incremental import (
     RenderMemo,
     discard_memo,
@@ -164,8 +165,9 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     t0 = time.perf_counter()
     exclude = (out, default_cache_dir(out)) if out else ()
     vault = discover_vault(cfg, exclude=exclude)
-    notes = read_notes(vault, cfg, None, read_sources(vault))
-    index = build_index(notes, vault.attachments, cfg)
+    with build_heap():
+        notes = read_notes(vault, cfg, None, read_sources(vault))
+        index = build_index(notes, vault.attachments, cfg)
     diags = _reading_diagnostics(vault, notes, index)
     for note in notes:  # a build reports these with the execution results
         if note.publish:
@@ -213,18 +215,20 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
             if loaded is not None:
                 state.parsed, state.memo = loaded
     pool = LazyPool(workers or cpu_count())
-    try:
-        result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir, t0,
-                        timings)
-    finally:
-        pool.close()
-    t = time.perf_counter()
-    if persist:
-        parsed = {rel: (digest, without_tokens(note)) for rel, (digest, note) in state.parsed.items()}
-        save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
-    save_unchanged(cache_dir, fingerprint, out, result,
-                   any(note.cells for _, note in state.parsed.values()))
-    timings["save-state"] = time.perf_counter() - t
+    with build_heap():
+        try:
+            result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir,
+                            t0, timings)
+        finally:
+            pool.close()
+        t = time.perf_counter()
+        if persist:
+            parsed = {rel: (digest, without_tokens(note))
+                      for rel, (digest, note) in state.parsed.items()}
+            save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
+        save_unchanged(cache_dir, fingerprint, out, result,
+                       any(note.cells for _, note in state.parsed.values()))
+        timings["save-state"] = time.perf_counter() - t
     return result
 
 

@@ -209,6 +209,38 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
     assert trees[0] == trees[1]
 
 
+def test_the_collector_pauses_during_a_build_and_resumes_even_after_a_failure(tmp_path,
+                                                                            monkeypatch):
+    import gc
+
+    import generator.pipeline as pipeline
+    from generator.config import load_config
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("# A\n\n[[B]]\n", encoding="utf-8")
+    seen = []
+    real_index = pipeline.build_index
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "build_index", spy)
+    assert gc.isenabled()
+    pipeline.build(load_config(vault), tmp_path / "out", exec_mode="no-exec", workers=1)
+    pipeline.check(load_config(vault))
+    assert seen == [False, False] and gc.isenabled()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "build_index", boom)
+    with pytest.raises(RuntimeError):
+        pipeline.build(load_config(vault), tmp_path / "out2", exec_mode="no-exec", workers=1)
+    assert gc.isenabled()
+
+
 def test_published_site_files_with_site_url(tmp_path):
     vault = tmp_path / "v"
     vault.mkdir()
