@@ -31,7 +31,7 @@ from generator.model import Note, NoteId
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"
-STATE_VERSION = 7
+STATE_VERSION = 8
 
 
 def signature_of(*parts: Any) -> str:
@@ -62,6 +62,7 @@ class RenderMemo:
     digests: dict[str, str] = field(default_factory=dict)  # content digest of each note, by path
     urls: dict[NoteId, str] = field(default_factory=dict)  # the page URL of each note
     tag_counts: dict[str, int] = field(default_factory=dict)  # notes per tag
+    listing_facts: str = ""  # signature of everything listing pages show (``SiteBuilder``)
 
 
 def template_signature(dirs: list[Path]) -> str:

@@ -58,6 +58,7 @@ class BuildState:
     parsed: dict[str, tuple[str, Note]] = field(default_factory=dict)  # rel -> (digest, note)
     memo: RenderMemo | None = None
     index: VaultIndex | None = None  # the last index, in memory only
+    data: dict[str, Any] = field(default_factory=dict)  # what data files were made from, in memory
 
 
 @dataclass
@@ -184,10 +185,15 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
 
     ``workers`` processes parse and render notes (0 = one per core; 1 = all in this process).
     """
+    with build_heap():
+        return _build_or_reuse(cfg, Path(out), state, exec_mode, progress, workers)
+
+
+def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_mode: str,
+                    progress: Progress | None, workers: int) -> BuildResult:
     from generator.emit import MARKER, check_output
     from generator.parse import without_tokens
 
-    out = Path(out)
     check_output(out, cfg.vault)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -215,20 +221,19 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
             if loaded is not None:
                 state.parsed, state.memo = loaded
     pool = LazyPool(workers or cpu_count())
-    with build_heap():
-        try:
-            result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir,
-                            t0, timings)
-        finally:
-            pool.close()
-        t = time.perf_counter()
-        if persist:
-            parsed = {rel: (digest, without_tokens(note))
-                      for rel, (digest, note) in state.parsed.items()}
-            save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
-        save_unchanged(cache_dir, fingerprint, out, result,
-                       any(note.cells for _, note in state.parsed.values()))
-        timings["save-state"] = time.perf_counter() - t
+    try:
+        result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir,
+                        t0, timings)
+    finally:
+        pool.close()
+    t = time.perf_counter()
+    if persist:
+        parsed = {rel: (digest, without_tokens(note))
+                  for rel, (digest, note) in state.parsed.items()}
+        save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
+    save_unchanged(cache_dir, fingerprint, out, result,
+                   any(note.cells for _, note in state.parsed.values()))
+    timings["save-state"] = time.perf_counter() - t
     return result
 
 
@@ -257,7 +262,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
     existing = ({rel for rel in read_manifest(out) if (out / rel).is_file()}
                 if (out / MARKER).is_file() else set())
-    builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing)
+    builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data)
     files, copies, render_diags = builder.build(progress, pool)
     state.memo = builder.memo
     files.update(exec_files)

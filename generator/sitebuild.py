@@ -40,9 +40,11 @@ def folder_url(folder: str) -> SiteUrl:
 class SiteBuilder:
     def __init__(self, cfg: SiteConfig, index: VaultIndex, cells: dict[str, dict[int, Any]],
                  previous: RenderMemo | None = None, digests: dict[str, str] | None = None,
-                 existing: set[str] | None = None):
+                 existing: set[str] | None = None,
+                 data_state: dict[str, Any] | None = None):
         """``previous`` is the last build's render memo, ``digests`` the notes' content digests by
-        vault path, ``existing`` the pages the output folder holds from that build."""
+        vault path, ``existing`` the pages the output folder holds from that build, ``data_state``
+        what the data files were made from last time (kept in memory by ``serve``; updated)."""
         from generator import templating
 
         self.cfg = cfg
@@ -74,6 +76,7 @@ class SiteBuilder:
                                tag_counts={k: len(t.notes) for k, t in index.tags.items()})
         self.rendered = 0
         self.timings: dict[str, float] = {}
+        self.data_state: dict[str, Any] = data_state if data_state is not None else {}
 
     def _folders(self) -> list[str]:
         folders: set[str] = set()
@@ -160,10 +163,7 @@ class SiteBuilder:
             pool.render_start(self, todo)  # the workers render notes while this process does the rest
         else:
             results = [self.render_note(n) for n in todo]
-        self._tag_pages()
-        self._folder_pages()
-        self._simple_page("graph", "Graph", SiteUrl("graph.html"))
-        self._simple_page("404", "Page not found", SiteUrl("404.html"))
+        self._listing_pages()
         self._assets()
         self._publish_files()
         self._facts_data()
@@ -191,6 +191,26 @@ class SiteBuilder:
         self._preview_data()
         self.timings["data"] = clock() - t1
         return self.files, self.copies, self.diagnostics
+
+    def _listing_pages(self) -> None:
+        """Tag, folder, graph and 404 pages.  They show only the notes' listing facts (title, URL,
+        folder, date, summary, tags): when none changed, all of them stay as they are."""
+        h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
+        for n in self.notes:
+            h.update(repr((n.rel, n.title, self.index.urls[n.id], n.folder, n.date, n.summary,
+                           n.tags)).encode("utf-8", "surrogatepass"))
+        facts = self.memo.listing_facts = h.hexdigest()
+        prev = self.previous
+        if (prev is not None and prev.listing_facts == facts and prev.listings
+                and all(url in self.existing for url in prev.listings)):
+            self.memo.listings = dict(prev.listings)
+            self.keep.update(prev.listings)
+            self.page_count += len(prev.listings)
+            return
+        self._tag_pages()
+        self._folder_pages()
+        self._simple_page("graph", "Graph", SiteUrl("graph.html"))
+        self._simple_page("404", "Page not found", SiteUrl("404.html"))
 
     def _page(self, url: str, ctx: Any) -> None:
         """A tag, folder or other listing page: rendered unless the same context was rendered last
@@ -364,30 +384,39 @@ class SiteBuilder:
         return None
 
     def _facts_data(self) -> None:
-        """Search and graph data (from the notes' facts); kept as they are when no fact changed."""
+        """Search and graph data (from the notes' facts); each kept as it is when none of its facts
+        changed, and the search index updated rather than rebuilt when ``serve`` kept it."""
         from generator.site.graph import graph_files
-        from generator.site.search import search_files
+        from generator.site.search import SearchIndex
 
         notes = sorted(self._site_notes(), key=lambda n: n.url)
-        h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
+        graph = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
+        search = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
         for n in notes:  # field by field: a repr of 40 MB of text is much slower than hashing it
-            h.update(repr((n.id, n.title, n.url, n.folder, n.aliases, n.headings, n.tags, n.date,
-                           n.summary, n.links)).encode("utf-8", "surrogatepass"))
-            h.update(n.plain_text.encode("utf-8", "surrogatepass"))
-        sig = h.hexdigest()
-        kept = self._reuse("facts", sig)
+            graph.update(repr((n.title, n.url, n.folder, n.links, n.tags)).encode(
+                "utf-8", "surrogatepass"))
+            search.update(repr((n.title, n.url, n.folder, n.aliases, n.headings, n.tags, n.date))
+                          .encode("utf-8", "surrogatepass"))
+            search.update(n.plain_text.encode("utf-8", "surrogatepass"))
+        sig = graph.hexdigest()
+        if self._reuse("graph", sig) is None:
+            files = graph_files(notes, lambda t: tag_url(t))
+            self.files.update(files)
+            self.memo.data["graph"] = (sig, tuple(sorted(files)), None)
+        sig = search.hexdigest()
+        kept = self._reuse("search", sig)
         if kept is not None:
             self.search_manifest = kept[2]
             return
-        files, self.search_manifest = search_files(notes)
-        files.update(graph_files(notes, lambda t: tag_url(t)))
+        search = self.data_state.setdefault("search", SearchIndex())
+        files, self.search_manifest = search.files(notes)
         self.files.update(files)
-        self.memo.data["facts"] = (sig, tuple(sorted(files)), self.search_manifest)
+        self.memo.data["search"] = (sig, tuple(sorted(files)), self.search_manifest)
 
     def _preview_data(self) -> None:
         """Hover-preview data (from the rendered notes) and the manifest that ties the data together."""
         from generator.site import SiteNote, js_assign
-        from generator.site.previews import preview_files
+        from generator.site.previews import PreviewIndex
 
         notes = sorted((SiteNote(id=n.id, title=n.title, url=self.index.urls[n.id],
                                  preview_html=self.bodies.get(n.id, "")) for n in self.notes),
@@ -402,7 +431,8 @@ class SiteBuilder:
         if kept is not None:
             preview_manifest = kept[2]
         else:
-            files, preview_manifest = preview_files(notes)
+            previews = self.data_state.setdefault("previews", PreviewIndex())
+            files, preview_manifest = previews.files(notes)
             self.files.update(files)
             self.memo.data["previews"] = (sig, tuple(sorted(files)), preview_manifest)
         manifest = {"notes": len(notes), "search": self.search_manifest, "previews": preview_manifest}

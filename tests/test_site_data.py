@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import templating as T
 from generator.site import SiteNote, site_data_files
@@ -91,6 +93,33 @@ def test_search_shards_split_a_large_vocabulary_in_js_order():
     firsts = manifest["shards"]
     assert len(firsts) > 1 and firsts == sorted(firsts)
     assert all(len(v) < 400_000 for k, v in files.items() if "index-" in k)
+
+
+_WORDS = ["alpha", "beta", "gamma", "délta", "中", "文", "x1", "zeta", "Eta", "theta"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.lists(st.sampled_from(_WORDS), max_size=6)),
+                min_size=1, max_size=12))
+def test_an_updated_search_index_equals_a_fresh_one(edits):
+    """Edits, additions and removals of notes, one build after the other, in small shards."""
+    from generator.site import search
+
+    index = search.SearchIndex()
+    texts = {f"n{i}.html": " ".join(_WORDS[: i % 4 + 1]) for i in range(8)}
+    old_limit = search.SHARD_BYTES
+    search.SHARD_BYTES = 40  # many shards, so boundaries move
+    try:
+        for slot, words in edits:
+            url = f"n{slot}.html"
+            if slot >= 10 and url in texts:
+                del texts[url]  # a note goes away
+            else:
+                texts[url] = " ".join(words)
+            notes = [note(u, u, t) for u, t in sorted(texts.items())]
+            assert index.files(notes) == search.SearchIndex().files(notes)
+    finally:
+        search.SHARD_BYTES = old_limit
 
 
 def test_previews_bucket_by_url_hash():

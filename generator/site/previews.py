@@ -9,6 +9,7 @@ note's own page; the browser re-bases them before showing a popover.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from generator.site import SiteNote, js_call
@@ -74,17 +75,43 @@ def bucket_count(n_notes: int) -> int:
     return max(1, -(-n_notes // NOTES_PER_BUCKET))
 
 
-def preview_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
-    buckets = bucket_count(len(notes))
-    groups: list[dict[str, str]] = [{} for _ in range(buckets)]
-    for note in notes:
-        html = cut_html(note.preview_html)
-        groups[url_hash(note.url) % buckets][note.url] = f"<h1>{_esc(note.title)}</h1>" + html
-    files = {
-        f"_previews/{b}.js": js_call("vsPreview.add", dict(sorted(group.items())))
-        for b, group in enumerate(groups)
-    }
-    return files, {"buckets": buckets}
+def preview_files(notes: Sequence[SiteNote],
+                  previous: PreviewIndex | None = None) -> tuple[dict[str, bytes], dict]:
+    """Preview files for ``notes`` and their manifest entry; ``previous`` (the last build's, kept by
+    ``serve``) is updated in place and re-serialises only the buckets whose notes changed."""
+    return (previous if previous is not None else PreviewIndex()).files(notes)
+
+
+class PreviewIndex:
+    """The preview buckets of the last build and what each was made from."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, tuple[dict[str, str], bytes]] = {}  # path -> (group, bytes)
+
+    def files(self, notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
+        buckets = bucket_count(len(notes))
+        groups: list[dict[str, str]] = [{} for _ in range(buckets)]
+        for note in notes:
+            html = cut_html(note.preview_html)
+            groups[_bucket_hash(note.url) % buckets][note.url] = \
+                f"<h1>{_esc(note.title)}</h1>" + html
+        files: dict[str, bytes] = {}
+        made: dict[str, tuple[dict[str, str], bytes]] = {}
+        for b, group in enumerate(groups):
+            path = f"_previews/{b}.js"
+            group = dict(sorted(group.items()))
+            prev = self.buckets.get(path)
+            data = prev[1] if prev is not None and prev[0] == group else \
+                js_call("vsPreview.add", group)
+            made[path] = (group, data)
+            files[path] = data
+        self.buckets = made
+        return files, {"buckets": buckets}
+
+
+@lru_cache(maxsize=1 << 16)
+def _bucket_hash(url: str) -> int:
+    return url_hash(url)
 
 
 def _esc(text: str) -> str:

@@ -19,6 +19,7 @@ boundaries: ``{"shards": [first word of each shard], "textChunk": TEXT_CHUNK, "t
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from generator.site import SiteNote, date_text, js_call
@@ -66,48 +67,139 @@ def meta_row(note: SiteNote) -> list:
     return [note.title, note.url, note.folder, date_text(note.date), list(note.aliases), list(note.tags)]
 
 
-def search_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
-    """Search index files for ``notes`` (in the order given) and their manifest entry."""
-    files = {
-        "_search/meta.js": js_call("vsSearch.meta", [meta_row(n) for n in notes]),
-        "_search/headings.js": js_call(
-            "vsSearch.headings", [[[text, anchor] for text, anchor in n.headings] for n in notes]
-        ),
-    }
+def search_files(notes: Sequence[SiteNote],
+                 previous: SearchIndex | None = None) -> tuple[dict[str, bytes], dict]:
+    """Search index files for ``notes`` (in the order given) and their manifest entry.
 
-    postings: dict[str, list[int]] = {}
-    for i, note in enumerate(notes):
-        for word in word_set(note.plain_text):
-            postings.setdefault(word, []).append(i)
-    vocabulary = sorted(postings, key=js_sort_key)
+    ``previous`` is the index of the last build (``serve`` keeps it); it is updated in place, and
+    only what the changed notes touch is computed again.
+    """
+    return (previous if previous is not None else SearchIndex()).files(notes)
 
-    shards: list[str] = []
-    batch_words: list[str] = []
-    batch_posts: list[str] = []
-    size = 0
 
-    def flush() -> None:
-        nonlocal size
-        k = len(shards)
-        shards.append(batch_words[0])
-        files[f"_search/index-{k}.js"] = js_call("vsSearch.index", k, batch_words, batch_posts)
-        batch_words.clear()
-        batch_posts.clear()
+class SearchIndex:
+    """The search files of the last build, and what they were computed from.
+
+    Updating with the next build's notes re-reads only the notes whose text changed, re-encodes only
+    the posting lists of the words they gained or lost, and re-serialises only the files whose
+    content changed.  The result is always what a fresh ``SearchIndex`` computes: the same code
+    path lays out the shards and files from the same postings.
+    """
+
+    def __init__(self) -> None:
+        self.urls: tuple[str, ...] = ()
+        self.texts: list[str] = []  # plain text per note number
+        self.words: list[frozenset[str]] = []  # distinct words per note number
+        self.postings: dict[str, list[int]] = {}  # word -> ascending note numbers
+        self.encoded: dict[str, str] = {}  # word -> encode_postings(postings[word])
+        self.vocabulary: list[str] = []  # sorted as JavaScript compares strings
+        self.rows: tuple[list, list] | None = None  # (meta rows, heading lists)
+        self.row_files: dict[str, bytes] = {}
+        self.shards: dict[str, tuple[tuple[str, ...], bytes]] = {}  # path -> (words, bytes)
+        self.chunks: dict[str, tuple[tuple[str, ...], bytes]] = {}  # path -> (texts, bytes)
+
+    def files(self, notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
+        try:
+            files = self._row_files(notes)
+            dirty = self._update_postings(notes)
+            shards, boundaries = self._shard_files(dirty)
+            files.update(shards)
+            files.update(self._text_files(notes))
+        except BaseException:  # half updated: start afresh next time
+            self.__init__()
+            raise
+        return files, {"shards": boundaries, "textChunk": TEXT_CHUNK, "texts": len(self.chunks)}
+
+    def _row_files(self, notes: Sequence[SiteNote]) -> dict[str, bytes]:
+        rows = ([meta_row(n) for n in notes],
+                [[[text, anchor] for text, anchor in n.headings] for n in notes])
+        if rows != self.rows:
+            self.rows = rows
+            self.row_files = {"_search/meta.js": js_call("vsSearch.meta", rows[0]),
+                              "_search/headings.js": js_call("vsSearch.headings", rows[1])}
+        return dict(self.row_files)
+
+    def _update_postings(self, notes: Sequence[SiteNote]) -> set[str]:
+        """Bring the postings up to date; returns the words whose postings changed."""
+        urls = tuple(n.url for n in notes)
+        if urls != self.urls:  # notes came, went or moved: every note number may have changed
+            self.urls = urls
+            self.postings, self.encoded, self.vocabulary = {}, {}, []
+            self.texts = [n.plain_text for n in notes]
+            self.words = [word_set(n.plain_text) for n in notes]
+            for i, words in enumerate(self.words):
+                for word in words:
+                    self.postings.setdefault(word, []).append(i)
+            dirty = set(self.postings)
+        else:
+            dirty = set()
+            for i, note in enumerate(notes):
+                if note.plain_text is self.texts[i] or note.plain_text == self.texts[i]:
+                    continue
+                self.texts[i] = note.plain_text
+                old, new = self.words[i], word_set(note.plain_text)
+                self.words[i] = new
+                for word in old - new:
+                    ids = self.postings[word]
+                    del ids[bisect.bisect_left(ids, i)]
+                    if not ids:
+                        del self.postings[word]
+                for word in new - old:
+                    bisect.insort(self.postings.setdefault(word, []), i)
+                dirty |= old ^ new
+        for word in dirty:
+            if word in self.postings:
+                self.encoded[word] = encode_postings(self.postings[word])
+            else:
+                self.encoded.pop(word, None)
+        if dirty - set(self.vocabulary) or len(self.vocabulary) != len(self.postings):
+            self.vocabulary = sorted(self.postings, key=js_sort_key)
+        return dirty
+
+    def _shard_files(self, dirty: set[str]) -> tuple[dict[str, bytes], list[str]]:
+        """Cut the vocabulary into shards of about ``SHARD_BYTES``; serialise the changed ones."""
+        files: dict[str, bytes] = {}
+        boundaries: list[str] = []
+        shards: dict[str, tuple[tuple[str, ...], bytes]] = {}
+        batch: list[str] = []
         size = 0
 
-    for word in vocabulary:
-        encoded = encode_postings(postings[word])
-        batch_words.append(word)
-        batch_posts.append(encoded)
-        size += len(word) + len(encoded) + 6
-        if size >= SHARD_BYTES:
-            flush()
-    if batch_words:
-        flush()
+        def flush() -> None:
+            nonlocal size
+            k = len(boundaries)
+            path = f"_search/index-{k}.js"
+            words = tuple(batch)
+            prev = self.shards.get(path)
+            if prev is not None and prev[0] == words and dirty.isdisjoint(words):
+                data = prev[1]
+            else:
+                data = js_call("vsSearch.index", k, batch, [self.encoded[w] for w in batch])
+            boundaries.append(batch[0])
+            shards[path] = (words, data)
+            files[path] = data
+            batch.clear()
+            size = 0
 
-    texts = 0
-    for start in range(0, len(notes), TEXT_CHUNK):
-        chunk = [n.plain_text[:TEXT_LIMIT] for n in notes[start : start + TEXT_CHUNK]]
-        files[f"_search/text-{texts}.js"] = js_call("vsSearch.text", texts, chunk)
-        texts += 1
-    return files, {"shards": shards, "textChunk": TEXT_CHUNK, "texts": texts}
+        for word in self.vocabulary:
+            batch.append(word)
+            size += len(word) + len(self.encoded[word]) + 6
+            if size >= SHARD_BYTES:
+                flush()
+        if batch:
+            flush()
+        self.shards = shards
+        return files, boundaries
+
+    def _text_files(self, notes: Sequence[SiteNote]) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        chunks: dict[str, tuple[tuple[str, ...], bytes]] = {}
+        for k, start in enumerate(range(0, len(notes), TEXT_CHUNK)):
+            path = f"_search/text-{k}.js"
+            texts = tuple(n.plain_text[:TEXT_LIMIT] for n in notes[start : start + TEXT_CHUNK])
+            prev = self.chunks.get(path)
+            data = prev[1] if prev is not None and prev[0] == texts else \
+                js_call("vsSearch.text", k, list(texts))
+            chunks[path] = (texts, data)
+            files[path] = data
+        self.chunks = chunks
+        return files
