@@ -41,7 +41,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     seen: set[str] = set()
     for prefix, root in roots:
         root = root.resolve()
-        for rel, path in _walk(root, excluded, vault.diagnostics, prefix):
+        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
             if rel == CONFIG_NAME or _ignored(rel, ignore):
                 continue
             key = rel.casefold()
@@ -52,13 +52,13 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                 continue
             seen.add(key)
             try:
-                st = path.stat()
+                st = entry.stat()
             except OSError as exc:
                 vault.diagnostics.append(warning("unreadable", f"cannot read file: {exc.strerror}",
                                                  rel))
                 continue
             kind = "note" if rel.lower().endswith(".md") else "attachment"
-            src = SourceFile(VaultPath(rel), path, kind, f"{st.st_size}:{st.st_mtime_ns}",
+            src = SourceFile(VaultPath(rel), Path(entry.path), kind, f"{st.st_size}:{st.st_mtime_ns}",
                              st.st_size)
             (vault.notes if kind == "note" else vault.attachments).append(src)
     vault.notes.sort(key=lambda s: s.rel)
@@ -81,10 +81,9 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
             if name.startswith("."):
                 continue
             rel = f"{rel_folder}/{name}" if rel_folder else name
-            path = Path(entry.path)
             if entry.is_symlink():
                 try:
-                    target = path.resolve(strict=True)
+                    target = Path(entry.path).resolve(strict=True)
                 except (OSError, RuntimeError):
                     diags.append(warning("symlink-broken", "broken symbolic link skipped", rel))
                     continue
@@ -94,8 +93,9 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
                         rel, hint="copy the file into the vault if it belongs in the site"))
                     continue
             if entry.is_dir():
+                path = Path(entry.path)
                 if excluded and path.resolve() in excluded:
                     continue
                 stack.append((path, rel))
             elif entry.is_file():
-                yield rel, path
+                yield rel, entry

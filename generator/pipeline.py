@@ -241,7 +241,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
            state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float]) -> BuildResult:
-    from generator.emit import MARKER, emit_site, read_manifest
+    from generator.emit import emit_site, files_present
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
@@ -260,8 +260,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     timings["execute"] = time.perf_counter() - t
     t = time.perf_counter()
     digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
-    existing = ({rel for rel in read_manifest(out) if (out / rel).is_file()}
-                if (out / MARKER).is_file() else set())
+    existing = files_present(out)
     builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data)
     files, copies, render_diags = builder.build(progress, pool)
     state.memo = builder.memo

@@ -33,6 +33,16 @@ from generator.urls import relative_href, root_prefix, slug_path
 Progress = Callable[[str, int, int], None]
 
 
+def _listing_key(note: Note) -> str:
+    """A note's facts as listings show them, computed once per parsed note (``serve`` keeps the
+    notes that did not change, and with them this key)."""
+    key = note.__dict__.get("_listing_key")
+    if key is None:
+        key = repr((note.rel, note.title, note.folder, note.date, note.summary, note.tags))
+        note.__dict__["_listing_key"] = key
+    return key
+
+
 def folder_url(folder: str) -> SiteUrl:
     return SiteUrl(f"{slug_path(folder)}/index.html")
 
@@ -192,14 +202,25 @@ class SiteBuilder:
         self.timings["data"] = clock() - t1
         return self.files, self.copies, self.diagnostics
 
-    def _listing_pages(self) -> None:
-        """Tag, folder, graph and 404 pages.  They show only the notes' listing facts (title, URL,
-        folder, date, summary, tags): when none changed, all of them stay as they are."""
+    def _listing_signature(self) -> str:
+        """Everything listing pages show of the notes (title, URL, folder, date, summary, tags)."""
         h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
-        for n in self.notes:
-            h.update(repr((n.rel, n.title, self.index.urls[n.id], n.folder, n.date, n.summary,
-                           n.tags)).encode("utf-8", "surrogatepass"))
-        facts = self.memo.listing_facts = h.hexdigest()
+        h.update("\0".join(_listing_key(n) + self.index.urls[n.id] for n in self.notes)
+                 .encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _text_signature(self) -> str:
+        """Everything the search data holds of the notes.  It all comes from a note's path and bytes
+        (parsing looks at no other note), so the content digest stands for it; only the URL is the
+        index's choice."""
+        h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
+        h.update("\0".join(f"{n.rel}\0{self.digests.get(n.rel, '')}\0{self.index.urls[n.id]}"
+                           for n in self.notes).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _listing_pages(self) -> None:
+        """Tag, folder, graph and 404 pages: when no note's facts changed, all stay as they are."""
+        facts = self.memo.listing_facts = self._listing_signature()
         prev = self.previous
         if (prev is not None and prev.listing_facts == facts and prev.listings
                 and all(url in self.existing for url in prev.listings)):
@@ -389,53 +410,52 @@ class SiteBuilder:
         from generator.site.graph import graph_files
         from generator.site.search import SearchIndex
 
+        links = "\0".join(f"{self.index.urls[n.id]}>" + ">".join(
+            self.index.urls.get(t, "") for t in self.index.outlinks.get(n.id, ())) for n in self.notes)
+        graph_sig = signature_of(self.memo.listing_facts, links)
+        search_sig = self._text_signature()
+        kept_graph = self._reuse("graph", graph_sig)
+        kept_search = self._reuse("search", search_sig)
+        if kept_search is not None:
+            self.search_manifest = kept_search[2]
+        if kept_graph is not None and kept_search is not None:
+            return
         notes = sorted(self._site_notes(), key=lambda n: n.url)
-        graph = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
-        search = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
-        for n in notes:  # field by field: a repr of 40 MB of text is much slower than hashing it
-            graph.update(repr((n.title, n.url, n.folder, n.links, n.tags)).encode(
-                "utf-8", "surrogatepass"))
-            search.update(repr((n.title, n.url, n.folder, n.aliases, n.headings, n.tags, n.date))
-                          .encode("utf-8", "surrogatepass"))
-            search.update(n.plain_text.encode("utf-8", "surrogatepass"))
-        sig = graph.hexdigest()
-        if self._reuse("graph", sig) is None:
+        if kept_graph is None:
             files = graph_files(notes, lambda t: tag_url(t))
             self.files.update(files)
-            self.memo.data["graph"] = (sig, tuple(sorted(files)), None)
-        sig = search.hexdigest()
-        kept = self._reuse("search", sig)
-        if kept is not None:
-            self.search_manifest = kept[2]
-            return
-        search = self.data_state.setdefault("search", SearchIndex())
-        files, self.search_manifest = search.files(notes)
-        self.files.update(files)
-        self.memo.data["search"] = (sig, tuple(sorted(files)), self.search_manifest)
+            self.memo.data["graph"] = (graph_sig, tuple(sorted(files)), None)
+        if kept_search is None:
+            search = self.data_state.setdefault("search", SearchIndex())
+            files, self.search_manifest = search.files(notes)
+            self.files.update(files)
+            self.memo.data["search"] = (search_sig, tuple(sorted(files)), self.search_manifest)
 
     def _preview_data(self) -> None:
-        """Hover-preview data (from the rendered notes) and the manifest that ties the data together."""
+        """Hover-preview data (from the rendered notes) and the manifest that ties the data together.
+
+        A preview is cut from the note's rendered body, which the page record's signatures stand
+        for: when none changed, the preview files stay as they are.
+        """
         from generator.site import SiteNote, js_assign
         from generator.site.previews import PreviewIndex
 
-        notes = sorted((SiteNote(id=n.id, title=n.title, url=self.index.urls[n.id],
-                                 preview_html=self.bodies.get(n.id, "")) for n in self.notes),
-                       key=lambda n: n.url)
-        h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
-        for n in notes:
-            h.update(f"{n.url}\0{n.title}\0".encode("utf-8", "surrogatepass"))
-            h.update(n.preview_html.encode("utf-8", "surrogatepass"))
-            h.update(b"\0")
-        sig = h.hexdigest()
+        pages = self.memo.pages
+        sig = signature_of(self.site_sig, [(self.index.urls[n.id], n.title, pages[n.id].own_sig,
+                                            pages[n.id].deps_sig) for n in self.notes])
         kept = self._reuse("previews", sig)
         if kept is not None:
             preview_manifest = kept[2]
         else:
+            notes = sorted((SiteNote(id=n.id, title=n.title, url=self.index.urls[n.id],
+                                     preview_html=self.bodies.get(n.id, "")) for n in self.notes),
+                           key=lambda n: n.url)
             previews = self.data_state.setdefault("previews", PreviewIndex())
             files, preview_manifest = previews.files(notes)
             self.files.update(files)
             self.memo.data["previews"] = (sig, tuple(sorted(files)), preview_manifest)
-        manifest = {"notes": len(notes), "search": self.search_manifest, "previews": preview_manifest}
+        manifest = {"notes": len(self.notes), "search": self.search_manifest,
+                    "previews": preview_manifest}
         self.files["_data/site.js"] = js_assign("vsSite", manifest)
 
     def _assets(self) -> None:

@@ -54,6 +54,7 @@ Static files (``templates/static/`` -> ``_assets/``): ``style.css`` (theme, ligh
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -178,10 +179,20 @@ def default_template_dir() -> Path:
 
 
 def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """The Jinja environment for these template folders (user overrides first, then the theme).
+
+    One per set of folders and process: ``serve`` rebuilds reuse compiled templates, and Jinja
+    recompiles a template whose file changed (it checks modification times).
+    """
     search = [str(p) for p in template_dirs if Path(p).is_dir()]
     search.append(str(default_template_dir()))
+    return _environment(tuple(search))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(search: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
+        loader=jinja2.FileSystemLoader(list(search)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -26,6 +26,7 @@ def slug_segment(name: str) -> str:
     return name or "untitled"
 
 
+@lru_cache(maxsize=131072)
 def slug_path(path: str) -> str:
     """``Notes/Q&A 100% (v2)`` -> ``Notes/QA-100-(v2)``; folders are slugged the same way."""
     return "/".join(slug_segment(p) for p in path.split("/") if p)
