@@ -38,6 +38,25 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+# Digests of the last emit's contents, by object: ``serve`` hands the same bytes objects again for
+# data files that did not change (tens of megabytes of search and preview data), and bytes never
+# change.  Each entry holds its object, so an id is never reused while it is here.
+_LAST_DIGESTS: dict[int, tuple[bytes, str]] = {}
+
+
+def _digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    global _LAST_DIGESTS
+    memo: dict[int, tuple[bytes, str]] = {}
+    out: dict[str, str] = {}
+    for rel, data in files.items():
+        hit = _LAST_DIGESTS.get(id(data))
+        digest = hit[1] if hit is not None and hit[0] is data else _digest(data)
+        memo[id(data)] = (data, digest)
+        out[rel] = digest
+    _LAST_DIGESTS = memo
+    return out
+
+
 def check_output(out: Path, vault: Path) -> None:
     out = out.resolve()
     vault = vault.resolve()
@@ -114,13 +133,14 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) ->
     manifest: dict[str, str] = {}
     try:
         made: set[Path] = set()
+        digests = _digests(files)
         for rel, data in files.items():
             dest = staging / rel
             if dest.parent not in made:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 made.add(dest.parent)
             dest.write_bytes(data)
-            manifest[rel] = _digest(data)
+            manifest[rel] = digests[rel]
         for rel, src in copies.items():
             dest = staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +177,8 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
     manifest: dict[str, str] = {rel: previous[rel] for rel in keep if rel in previous}
     written: list[str] = []
     unchanged = 0
-    pending = [(rel, data, _digest(data)) for rel, data in files.items()]
+    digests = _digests(files)
+    pending = [(rel, data, digests[rel]) for rel, data in files.items()]
     pending += [(rel, src, _copy_digest(src)) for rel, src in copies.items()]
     for rel, data, digest in pending:
         manifest[rel] = digest

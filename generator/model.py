@@ -82,9 +82,10 @@ class Note:
     plain_text: str = ""  # the body as plain text, for the search index
 
     def __getstate__(self) -> dict[str, Any]:
-        """Tokens and parse caches never cross a process boundary: they are parsed again there."""
+        """Tokens and caches never cross a process boundary: they are made again there."""
         state = self.__dict__.copy()
-        state.pop("_sections", None)
+        for cache in ("_sections", "_site_note", "_listing_key"):
+            state.pop(cache, None)
         state["tokens"] = []
         return state
 

@@ -59,6 +59,7 @@ class BuildState:
     memo: RenderMemo | None = None
     index: VaultIndex | None = None  # the last index, in memory only
     data: dict[str, Any] = field(default_factory=dict)  # what data files were made from, in memory
+    sources: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # see ``read_sources``
 
 
 @dataclass
@@ -83,24 +84,46 @@ def default_cache_dir(out: Path) -> Path:
 
 
 # -- stages ------------------------------------------------------------------------------------------
-def read_sources(vault: Vault) -> dict[str, tuple[bytes, str]]:
-    """Every note's bytes and content digest, read once per build; unreadable notes are reported."""
+RACY_NS = 2_000_000_000  # file-system timestamps are at worst this coarse (FAT: 2 s)
+
+
+def read_sources(vault: Vault, known: dict[str, tuple[str, str, int]] | None = None
+                 ) -> dict[str, tuple[bytes | None, str]]:
+    """Every note's bytes and content digest, read once per build; unreadable notes are reported.
+
+    With ``known`` (``serve`` keeps it: vault path -> (size:mtime, content digest, when it was
+    read)), a note whose size and modification time are as they were is not read again, unless its
+    modification time was within ``RACY_NS`` of that read: an edit in the same timestamp tick would
+    not show in the modification time (the "racy clean" rule of git).  Its bytes are then ``None``.
+    """
     from generator.parse import content_digest
 
-    out: dict[str, tuple[bytes, str]] = {}
+    out: dict[str, tuple[bytes | None, str]] = {}
+    fresh: dict[str, tuple[str, str, int]] = {}
     for src in vault.notes:
+        hit = known.get(src.rel) if known is not None else None
+        if hit is not None and hit[0] == src.digest and \
+                int(src.digest.rsplit(":", 1)[1]) < hit[2] - RACY_NS:
+            out[src.rel] = (None, hit[1])
+            fresh[src.rel] = hit
+            continue
         try:
+            when = time.time_ns()
             data = src.abs.read_bytes()
         except OSError as exc:
             vault.diagnostics.append(warning("unreadable", f"cannot read note: {exc.strerror}",
                                              src.rel))
             continue
         out[src.rel] = (data, content_digest(data))
+        fresh[src.rel] = (src.digest, out[src.rel][1], when)
+    if known is not None:
+        known.clear()
+        known.update(fresh)
     return out
 
 
 def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
-               sources: dict[str, tuple[bytes, str]], progress: Progress | None = None,
+               sources: dict[str, tuple[bytes | None, str]], progress: Progress | None = None,
                pool: LazyPool | None = None) -> list[Note]:
     """Parse every note (in ``pool``'s workers when given); reuse the previous parse of a note whose
     bytes did not change."""
@@ -115,6 +138,13 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
         if prev is not None and prev[0] == digest:
             slots.append((src, digest, prev[1]))
         else:
+            if data is None:  # known unchanged, but its parse is not at hand
+                try:
+                    data = src.abs.read_bytes()
+                except OSError as exc:
+                    vault.diagnostics.append(warning(
+                        "unreadable", f"cannot read note: {exc.strerror}", src.rel))
+                    continue
             slots.append((src, digest, None))
             todo.append((src, data))
     if progress:
@@ -205,8 +235,10 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
     persist = state is None
     # The notes are read once: the fingerprint and the parse see the same bytes, so an edit made
     # during the build is never mistaken for built.
-    sources = read_sources(vault)
+    t = time.perf_counter()
+    sources = read_sources(vault, state.sources if state is not None else None)
     fingerprint = vault_fingerprint(cfg, vault, exec_mode, {k: d for k, (_, d) in sources.items()})
+    timings["read"] = time.perf_counter() - t
     if (out / MARKER).is_file():
         unchanged = load_unchanged(cache_dir, fingerprint, out, exec_mode)
         if unchanged is not None:  # same inputs as the build that wrote this site: nothing to do

@@ -160,12 +160,14 @@ class SiteBuilder:
     def build(self, progress: Progress | None = None, pool: Any = None):
         self._own: dict[str, str] = {}
         self.hasher = DepsHasher(self.index, self.digests)
+        clock = time.perf_counter
+        t0 = clock()
         todo = self._plan()
+        self.timings["plan"] = clock() - t0
         self.page_count += len(self.keep)
         self.rendered = len(todo)
         if progress:
             progress("render", 0, len(todo))
-        clock = time.perf_counter
         t0 = clock()
         results = None
         pool = pool.get(len(todo)) if pool is not None else None
@@ -173,11 +175,14 @@ class SiteBuilder:
             pool.render_start(self, todo)  # the workers render notes while this process does the rest
         else:
             results = [self.render_note(n) for n in todo]
+        t1 = clock()
         self._listing_pages()
         self._assets()
         self._publish_files()
+        self.timings["listings"] = clock() - t1
+        t1 = clock()
         self._facts_data()
-        self.timings["listings"] = clock() - t0
+        self.timings["facts"] = clock() - t1
         if results is None:
             results = pool.render_finish()
         self.timings["notes"] = clock() - t0
@@ -382,18 +387,22 @@ class SiteBuilder:
 
     # -- data, assets, publishing ----------------------------------------------------------------------
     def _site_notes(self) -> list:
-        """The published notes' facts for the search and graph data."""
+        """The published notes' facts for the search and graph data (made once per parsed note
+        while its URL and links stay the same)."""
         from generator.site import SiteNote
 
         out = []
+        urls = self.index.urls
         for n in self.notes:
-            url = self.index.urls[n.id]
-            out.append(SiteNote(
-                id=n.id, title=n.title, url=url, folder=n.folder, aliases=n.aliases,
-                headings=tuple((h.text, h.anchor) for h in n.headings), tags=n.tags,
-                date=n.date, summary=n.summary, plain_text=n.plain_text,
-                links=tuple(self.index.urls[t] for t in self.index.outlinks.get(n.id, ())
-                            if t in self.index.urls)))
+            url = urls[n.id]
+            links = tuple(urls[t] for t in self.index.outlinks.get(n.id, ()) if t in urls)
+            hit = n.__dict__.get("_site_note")
+            if hit is None or hit.url != url or hit.links != links:
+                hit = n.__dict__["_site_note"] = SiteNote(
+                    id=n.id, title=n.title, url=url, folder=n.folder, aliases=n.aliases,
+                    headings=tuple((h.text, h.anchor) for h in n.headings), tags=n.tags,
+                    date=n.date, summary=n.summary, plain_text=n.plain_text, links=links)
+            out.append(hit)
         return out
 
     def _reuse(self, kind: str, sig: str) -> tuple | None:
@@ -410,9 +419,8 @@ class SiteBuilder:
         from generator.site.graph import graph_files
         from generator.site.search import SearchIndex
 
-        links = "\0".join(f"{self.index.urls[n.id]}>" + ">".join(
-            self.index.urls.get(t, "") for t in self.index.outlinks.get(n.id, ())) for n in self.notes)
-        graph_sig = signature_of(self.memo.listing_facts, links)
+        # the listing facts hold every note's URL; the graph adds who links to whom
+        graph_sig = signature_of(self.memo.listing_facts, self.index.outlinks)
         search_sig = self._text_signature()
         kept_graph = self._reuse("graph", graph_sig)
         kept_search = self._reuse("search", search_sig)

@@ -382,3 +382,59 @@ def test_random_edit_sequences_match_a_full_build(data):
                 session.history.append("(rebuild as a new `vaultsite build` run)")
             session.rebuild(new_process=new_process)
             session.check()
+
+
+def _age(folder: Path, seconds: int = 3600) -> None:
+    for path in folder.rglob("*"):
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def _build_with(vault: Path, out: Path, state):
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    return build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+
+
+def test_a_rebuild_reads_only_the_notes_whose_file_changed(tmp_path, monkeypatch):
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for name in "ABC":
+        (vault / f"{name}.md").write_text(f"# {name}\n\nLinks to [[A]].\n", encoding="utf-8")
+    _age(vault)
+    state, out = BuildState(), tmp_path / "out"
+    _build_with(vault, out, state)
+    (vault / "B.md").write_text("# B\n\nEdited, links to [[C]].\n", encoding="utf-8")
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def spy(self):
+        if self.suffix == ".md":
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    _build_with(vault, out, state)
+    assert read == ["B.md"]
+    assert "Edited" in (out / "B.html").read_text(encoding="utf-8")
+
+
+def test_a_same_size_edit_within_the_same_timestamp_is_not_missed(tmp_path):
+    """A coarse file-system clock can leave the modification time as it was: a note read less than
+    two seconds after its last change is read again next time."""
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    note = vault / "A.md"
+    note.write_text("# A\n\nfirst version\n", encoding="utf-8")
+    state, out = BuildState(), tmp_path / "out"
+    _build_with(vault, out, state)
+    before = note.stat()
+    note.write_text("# A\n\nsecond versio\n", encoding="utf-8")  # same size
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
+    _build_with(vault, out, state)
+    assert "second versio" in (out / "A.html").read_text(encoding="utf-8")
