@@ -122,6 +122,23 @@ def test_an_updated_search_index_equals_a_fresh_one(edits):
         search.SHARD_BYTES = old_limit
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["", "<p>a</p>", "<p>b</p><p>c</p>"]),
+                          st.booleans()), min_size=1, max_size=12))
+def test_updated_preview_buckets_equal_fresh_ones(edits):
+    from generator.site.previews import PreviewIndex
+
+    index = PreviewIndex()
+    pages = {f"n{i}.html": ("T", "<p>x</p>") for i in range(30)}
+    for slot, html, retitle in edits:
+        url = f"n{slot}.html"
+        pages[url] = ("Other" if retitle else pages.get(url, ("T", ""))[0], html)
+        if slot % 7 == 0 and len(pages) > 1:
+            del pages[url]  # notes come and go: the bucket count changes
+        notes = [note(t, u, preview_html=h) for u, (t, h) in sorted(pages.items())]
+        assert index.files(notes) == PreviewIndex().files(notes)
+
+
 def test_previews_bucket_by_url_hash():
     files, manifest = preview_files(NOTES)
     assert manifest == {"buckets": bucket_count(3)} == {"buckets": 1}

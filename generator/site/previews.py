@@ -87,14 +87,24 @@ class PreviewIndex:
 
     def __init__(self) -> None:
         self.buckets: dict[str, tuple[dict[str, str], bytes]] = {}  # path -> (group, bytes)
+        self.entries: dict[str, tuple[str, str, str]] = {}  # url -> (title, html given, entry)
+
+    def _entry(self, note: SiteNote) -> str:
+        hit = self.entries.get(note.url)
+        if hit is not None and hit[0] == note.title and hit[1] is note.preview_html:
+            return hit[2]
+        entry = f"<h1>{_esc(note.title)}</h1>" + cut_html(note.preview_html)
+        self.entries[note.url] = (note.title, note.preview_html, entry)
+        return entry
 
     def files(self, notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
         buckets = bucket_count(len(notes))
         groups: list[dict[str, str]] = [{} for _ in range(buckets)]
         for note in notes:
-            html = cut_html(note.preview_html)
-            groups[_bucket_hash(note.url) % buckets][note.url] = \
-                f"<h1>{_esc(note.title)}</h1>" + html
+            groups[_bucket_hash(note.url) % buckets][note.url] = self._entry(note)
+        if len(self.entries) > len(notes):
+            urls = {n.url for n in notes}
+            self.entries = {u: e for u, e in self.entries.items() if u in urls}
         files: dict[str, bytes] = {}
         made: dict[str, tuple[dict[str, str], bytes]] = {}
         for b, group in enumerate(groups):

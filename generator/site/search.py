@@ -94,9 +94,10 @@ class SearchIndex:
         self.encoded: dict[str, str] = {}  # word -> encode_postings(postings[word])
         self.vocabulary: list[str] = []  # sorted as JavaScript compares strings
         self.rows: tuple[list, list] | None = None  # (meta rows, heading lists)
+        self.row_notes: tuple[SiteNote, ...] = ()  # the notes ``rows`` were made from
         self.row_files: dict[str, bytes] = {}
         self.shards: dict[str, tuple[tuple[str, ...], bytes]] = {}  # path -> (words, bytes)
-        self.chunks: dict[str, tuple[tuple[str, ...], bytes]] = {}  # path -> (texts, bytes)
+        self.chunks: dict[str, tuple[tuple[str, ...], bytes]] = {}  # path -> (plain texts, bytes)
 
     def files(self, notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
         try:
@@ -111,12 +112,15 @@ class SearchIndex:
         return files, {"shards": boundaries, "textChunk": TEXT_CHUNK, "texts": len(self.chunks)}
 
     def _row_files(self, notes: Sequence[SiteNote]) -> dict[str, bytes]:
-        rows = ([meta_row(n) for n in notes],
-                [[[text, anchor] for text, anchor in n.headings] for n in notes])
-        if rows != self.rows:
-            self.rows = rows
-            self.row_files = {"_search/meta.js": js_call("vsSearch.meta", rows[0]),
-                              "_search/headings.js": js_call("vsSearch.headings", rows[1])}
+        seen = self.row_notes
+        if len(seen) != len(notes) or any(a is not b for a, b in zip(seen, notes, strict=True)):
+            rows = ([meta_row(n) for n in notes],
+                    [[[text, anchor] for text, anchor in n.headings] for n in notes])
+            if rows != self.rows:
+                self.rows = rows
+                self.row_files = {"_search/meta.js": js_call("vsSearch.meta", rows[0]),
+                                  "_search/headings.js": js_call("vsSearch.headings", rows[1])}
+            self.row_notes = tuple(notes)
         return dict(self.row_files)
 
     def _update_postings(self, notes: Sequence[SiteNote]) -> set[str]:
@@ -195,10 +199,14 @@ class SearchIndex:
         chunks: dict[str, tuple[tuple[str, ...], bytes]] = {}
         for k, start in enumerate(range(0, len(notes), TEXT_CHUNK)):
             path = f"_search/text-{k}.js"
-            texts = tuple(n.plain_text[:TEXT_LIMIT] for n in notes[start : start + TEXT_CHUNK])
+            texts = tuple(n.plain_text for n in notes[start : start + TEXT_CHUNK])
             prev = self.chunks.get(path)
-            data = prev[1] if prev is not None and prev[0] == texts else \
-                js_call("vsSearch.text", k, list(texts))
+            if prev is not None and len(prev[0]) == len(texts) and all(
+                    a is b or a[:TEXT_LIMIT] == b[:TEXT_LIMIT]
+                    for a, b in zip(prev[0], texts, strict=True)):
+                data = prev[1]
+            else:
+                data = js_call("vsSearch.text", k, [t[:TEXT_LIMIT] for t in texts])
             chunks[path] = (texts, data)
             files[path] = data
         self.chunks = chunks
