@@ -31,11 +31,12 @@ URLs and hrefs
 
 Template context
 ----------------
-Every template receives ``page`` (the PageContext), ``site`` (SiteInfo), ``nav`` (the pruned
-explorer tree as :class:`NavView` nodes), ``assets`` (dict of hrefs: ``css``, ``js``, ``graph_js``,
-``site_js``, ``extra_css`` list), ``root`` (same as ``page.root``), ``content`` (the body as
-markup, without a leading ``<h1>`` that repeats the title), ``title_id`` (the id of that dropped
-heading, carried by the page title), ``show_title`` and ``graph_depth``.
+Every template receives ``page`` (the PageContext), ``site`` (SiteInfo), ``explorer`` (the
+explorer tree as this page shows it, as markup: see :func:`explorer_html`), ``assets`` (dict
+of hrefs: ``css``, ``js``, ``graph_js``, ``site_js``, ``extra_css`` list), ``root`` (same as
+``page.root``), ``content`` (the body as markup, without a leading ``<h1>`` that repeats the
+title), ``title_id`` (the id of that dropped heading, carried by the page title), ``show_title``
+and ``graph_depth``.
 
 Which fields each template uses:
 
@@ -64,7 +65,7 @@ from typing import Literal
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import generator
 from generator.site import date_text
@@ -99,20 +100,6 @@ class NavNode:
     children: tuple[NavNode, ...] = ()
     is_folder: bool = False
     path: str = ""  # vault folder path of a folder node ("Notes/Python"), "" for notes
-
-
-@dataclass(frozen=True)
-class NavView:
-    """A NavNode as one page shows it (made by render_page)."""
-
-    name: str
-    href: str | None
-    children: tuple[NavView, ...]
-    is_folder: bool
-    is_current: bool
-    is_open: bool
-    more: int = 0  # entries left out of this folder
-    more_href: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,7 +230,7 @@ def render_page(
     return template.render(
         page=ctx,
         site=site,
-        nav=prune_nav(nav, ctx.url, ctx.root),
+        explorer=explorer_html(nav, ctx.url, ctx.root),
         assets=assets,
         root=ctx.root,
         content=Markup(body),
@@ -279,6 +266,8 @@ def split_title_heading(html: str, title: str) -> tuple[str, str | None]:
 class _NavIndex:
     size: int
     ancestors: dict[str, tuple[int, ...]]  # note url -> ids of the folder nodes above it
+    # (root prefix, whole tree shown) -> id of an entry -> its HTML when neither current nor open
+    items: dict[tuple[str, bool], dict[int, str]] = field(default_factory=dict)
 
 
 _NAV_CACHE: dict[int, tuple[Sequence[NavNode], _NavIndex]] = {}
@@ -309,48 +298,77 @@ def _nav_index(nav: Sequence[NavNode]) -> _NavIndex:
     return index
 
 
-def prune_nav(nav: Sequence[NavNode], current: str, root: str) -> tuple[NavView, ...]:
+def explorer_html(nav: Sequence[NavNode], current: str, root: str) -> Markup:
     """The explorer as one page shows it: small trees in full, large ones along the current path.
 
     In a large tree only the folders above the current page are expanded, and each expanded list
-    shows at most ``NAV_FOLDER_LIMIT`` entries (plus the current one) and a "more" link.
+    shows at most ``NAV_FOLDER_LIMIT`` entries (plus the current one) and a "more" link.  Written
+    here rather than in a template because every page has one: entries that are neither current
+    nor open look the same on every page at the same depth, so each is made once per depth.
     """
     index = _nav_index(nav)
-    full = index.size <= NAV_FULL_LIMIT
     open_ids = set(index.ancestors.get(current, ()))
-    views, more = _views(nav, current, root, full, open_ids)
-    if more:
-        views += (NavView(f"{more} more…", None, (), False, False, False, more),)
-    return views
+    full = index.size <= NAV_FULL_LIMIT
+    return Markup(_ExplorerWriter(index, current, root, full, open_ids).list(nav, top=True))
 
 
-def _views(
-    nodes: Sequence[NavNode], current: str, root: str, full: bool, open_ids: set[int]
-) -> tuple[tuple[NavView, ...], int]:
-    keep = list(nodes)
-    more = 0
-    if not full and len(keep) > NAV_FOLDER_LIMIT:
-        head = keep[:NAV_FOLDER_LIMIT]
-        extra = [n for n in keep[NAV_FOLDER_LIMIT:] if n.url == current or id(n) in open_ids]
-        more = len(keep) - len(head) - len(extra)
-        keep = head + extra
-    return tuple(_view(n, current, root, full, open_ids) for n in keep), more
+class _ExplorerWriter:
+    def __init__(self, index: _NavIndex, current: str, root: str, full: bool, open_ids: set[int]):
+        self.cache = index.items.setdefault((root, full), {})
+        self.current, self.root, self.full, self.open_ids = current, root, full, open_ids
+
+    def list(self, nodes: Sequence[NavNode], top: bool = False) -> str:
+        keep: Sequence[NavNode] = nodes
+        more = 0
+        if not self.full and len(nodes) > NAV_FOLDER_LIMIT:
+            extra = [n for n in nodes[NAV_FOLDER_LIMIT:]
+                     if n.url == self.current or id(n) in self.open_ids]
+            keep = [*nodes[:NAV_FOLDER_LIMIT], *extra]
+            more = len(nodes) - len(keep)
+        parts = ['<ul class="tree">\n']
+        parts.extend(self.item(n) for n in keep)
+        if more and top:
+            parts.append(f'<li class="tree-note"><span class="tree-more">{more} more… '
+                         '<small>(search finds them)</small></span></li>\n')
+        parts.append("</ul>")
+        return "".join(parts)
+
+    def item(self, node: NavNode) -> str:
+        special = node.url == self.current or id(node) in self.open_ids
+        if not special:
+            hit = self.cache.get(id(node))
+            if hit is not None:
+                return hit
+        href = site_href(self.root, node.url) if node.url else None
+        if not node.is_folder:
+            mark = ' class="current" aria-current="page"' if node.url == self.current else ""
+            html = (f'<li class="tree-note"><a href="{_attr(href or "")}"{mark}>'
+                    f"{escape(node.name)}</a></li>\n")
+        else:
+            is_open = id(node) in self.open_ids or node.url == self.current
+            inner, more = "", 0
+            if self.full or is_open:
+                inner = self.list(node.children) if node.children else ""
+                if not self.full and len(node.children) > NAV_FOLDER_LIMIT:
+                    shown = NAV_FOLDER_LIMIT + sum(
+                        1 for n in node.children[NAV_FOLDER_LIMIT:]
+                        if n.url == self.current or id(n) in self.open_ids)
+                    more = len(node.children) - shown
+            else:
+                more = len(node.children)
+            tail = ""
+            if more:
+                tail = (f'<a class="tree-more" href="{_attr(href)}">{more} more…</a>' if href
+                        else f'<span class="tree-more">{more} more…</span>')
+            html = (f'<li class="tree-folder"><details{" open" if is_open else ""}>'
+                    f"<summary>{escape(node.name)}</summary>\n{inner}{tail}</details></li>\n")
+        if not special:
+            self.cache[id(node)] = html
+        return html
 
 
-def _view(node: NavNode, current: str, root: str, full: bool, open_ids: set[int]) -> NavView:
-    href = site_href(root, node.url) if node.url else None
-    if not node.is_folder:
-        return NavView(node.name, href, (), False, node.url == current, False)
-    is_open = id(node) in open_ids or node.url == current
-    children: tuple[NavView, ...] = ()
-    more = 0
-    if full or is_open:
-        children, more = _views(node.children, current, root, full, open_ids)
-    elif node.children:
-        more = len(node.children)
-    return NavView(
-        node.name, href, children, True, node.url == current, is_open, more, href if more else None
-    )
+def _attr(text: str) -> str:
+    return str(escape(text))
 
 
 def build_nav(

@@ -219,14 +219,36 @@ def test_user_templates_override_defaults(tmp_path):
 
 
 def test_large_explorer_is_pruned_to_the_current_path():
+    from bs4 import BeautifulSoup
+
     entries = [(f"F{f}", f"Note {f}-{i}", f"F{f}/n{i}.html") for f in range(20) for i in range(100)]
-    nav = T.build_nav(entries)
-    view = T.prune_nav(nav, "F3/n99.html", "../")
-    open_folders = [n for n in view if n.is_open]
-    assert [n.name for n in open_folders] == ["F3"]
-    kids = open_folders[0].children
-    assert len(kids) <= T.NAV_FOLDER_LIMIT + 1 and kids[-1].is_current
-    assert all(not n.children for n in view if not n.is_open)
+    nav = T.build_nav(entries, {f"F{f}": f"F{f}/index.html" for f in range(20)})
+    for _ in range(2):  # the second time from the entries made for the first page
+        tree = BeautifulSoup(str(T.explorer_html(nav, "F3/n99.html", "../")), "html.parser")
+        opened = tree.select("details[open]")
+        assert [d.summary.get_text() for d in opened] == ["F3"]
+        notes = opened[0].select("li.tree-note a")
+        assert len(notes) == T.NAV_FOLDER_LIMIT + 1
+        assert notes[-1]["aria-current"] == "page" and notes[-1]["href"] == "../F3/n99.html"
+        assert opened[0].select_one("a.tree-more").get_text() == "74 more…"
+        assert len(tree.select("li.tree-note a[aria-current]")) == 1
+        closed = [d for d in tree.select("details") if not d.has_attr("open")]
+        assert len(closed) == 19 and not any(d.select("li") for d in closed)
+        assert closed[0].select_one("a.tree-more")["href"] == "../F0/index.html"
+    other = BeautifulSoup(str(T.explorer_html(nav, "F0/n1.html", "")), "html.parser")
+    assert [d.summary.get_text() for d in other.select("details[open]")] == ["F0"]
+    assert other.select_one("a[aria-current]")["href"] == "F0/n1.html"
+
+
+def test_small_explorer_shows_every_entry_and_escapes_names():
+    from bs4 import BeautifulSoup
+
+    nav = T.build_nav([("A", "<b>x</b> & y", "A/x.html"), ("A/B", "deep", "A/B/d.html"),
+                       ("", "top", "top.html")])
+    tree = BeautifulSoup(str(T.explorer_html(nav, "A/B/d.html", "../../")), "html.parser")
+    assert [a.get_text() for a in tree.select("a")] == ["deep", "<b>x</b> & y", "top"]
+    assert [d.summary.get_text() for d in tree.select("details[open]")] == ["A", "B"]
+    assert tree.select_one("a[aria-current]")["href"] == "../../A/B/d.html"
 
 
 def test_leading_h1_repeating_the_title_is_shown_once():
