@@ -13,12 +13,13 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
+
+from rapidfuzz import fuzz, process
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
@@ -247,7 +248,8 @@ class VaultIndex:
         names = [n for n in self._names_by_initial.get(key[:1], ())
                  if abs(len(n) - len(key)) <= max(3, len(key) // 3)
                  and (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))]
-        close = difflib.get_close_matches(key, names, n=3, cutoff=0.7)
+        close = [m[0] for m in process.extract(key, names, scorer=fuzz.ratio, limit=3,
+                                               score_cutoff=70)]
         published = [c for name in close for c in self._by_name[name]
                      if not isinstance(c, Note) or c.publish]
         found = None
