@@ -100,7 +100,7 @@ class SiteBuilder:
     # -- the whole site -----------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
         """What a worker needs to render notes; templates are set up again on arrival."""
-        return {"cfg": self.cfg, "index": self.index, "cells": self.cells}
+        return {"cfg": self.cfg, "index": self.index, "cells": self.cells, "digests": self.digests}
 
     def _template_dirs(self) -> list[Path]:
         return [self.cfg.vault / self.cfg.templates_dir, self.tpl.default_template_dir()]
@@ -155,7 +155,8 @@ class SiteBuilder:
         return todo
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["cfg"], state["index"], state["cells"])
+        self.__init__(state["cfg"], state["index"], state["cells"], digests=state["digests"])
+        self.hasher = DepsHasher(self.index, self.digests)
 
     def build(self, progress: Progress | None = None, pool: Any = None):
         self._own: dict[str, str] = {}
@@ -187,7 +188,8 @@ class SiteBuilder:
             results = pool.render_finish()
         self.timings["notes"] = clock() - t0
         t1 = clock()
-        for note, (files, copies, diags, (note_id, preview), deps) in zip(todo, results, strict=True):
+        for note, (files, copies, diags, (note_id, preview), deps, deps_sig) in zip(
+                todo, results, strict=True):
             self.files.update(files)
             self.page_count += len(files)
             self.copies.update(copies)
@@ -195,7 +197,7 @@ class SiteBuilder:
             self.bodies[note_id] = preview
             self.memo.pages[note.id] = PageRecord(
                 self.site_sig, self._own[note.id],
-                self.hasher.signature(deps), deps,
+                deps_sig, deps,
                 self.index.urls[note.id], copies, list(diags), preview)
         if progress:
             progress("render", len(todo), len(todo))
@@ -256,7 +258,8 @@ class SiteBuilder:
 
     # -- notes -----------------------------------------------------------------------------------------
     def render_note(self, note: Note):
-        """One note's page (runs in a worker): files, attachment copies, diagnostics, preview."""
+        """One note's page (runs in a worker): files, attachment copies, diagnostics, preview, what
+        it depended on and the signature of that."""
         from generator.site.previews import PREVIEW_LIMIT
 
         tpl = self.tpl
@@ -269,7 +272,8 @@ class SiteBuilder:
             copies[attachment_url(att)] = att.abs
         preview = (note.id, preview_html)
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
-            return {url: self._home_html(note, body)}, copies, diags, preview, deps
+            return ({url: self._home_html(note, body)}, copies, diags, preview, deps,
+                    self.hasher.signature(deps))
         ctx = tpl.PageContext(
             kind="note", title=note.title, url=url, root=root_prefix(url), source=note.rel,
             content_html=body, date=note.date, description=note.summary,
@@ -279,7 +283,8 @@ class SiteBuilder:
             backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
             canonical=self._canonical(url))
         html = tpl.render_page(self.env, ctx, self.site, self.nav)
-        return {url: html.encode("utf-8")}, copies, diags, preview, deps
+        # the signature of what it looked up is taken here, in the worker, with the index at hand
+        return {url: html.encode("utf-8")}, copies, diags, preview, deps, self.hasher.signature(deps)
 
     def _canonical(self, url: str) -> str | None:
         if not self.cfg.site_url:
