@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,17 +46,23 @@ def _digest(data: bytes) -> str:
 _LAST_DIGESTS: dict[int, tuple[bytes, str]] = {}
 
 
-def _digests(files: Mapping[str, bytes]) -> dict[str, str]:
+def _digests(files: Mapping[str, bytes], write_to: Path | None = None) -> dict[str, str]:
+    """The digest of every file, and with ``write_to`` each file written under it, in threads
+    (hashing and writing release the interpreter lock)."""
     global _LAST_DIGESTS
-    memo: dict[int, tuple[bytes, str]] = {}
-    out: dict[str, str] = {}
-    for rel, data in files.items():
-        hit = _LAST_DIGESTS.get(id(data))
-        digest = hit[1] if hit is not None and hit[0] is data else _digest(data)
-        memo[id(data)] = (data, digest)
-        out[rel] = digest
-    _LAST_DIGESTS = memo
-    return out
+    last = _LAST_DIGESTS
+
+    def one(item: tuple[str, bytes]) -> str:
+        rel, data = item
+        if write_to is not None:
+            (write_to / rel).write_bytes(data)
+        hit = last.get(id(data))
+        return hit[1] if hit is not None and hit[0] is data else _digest(data)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(one, files.items(), chunksize=64))
+    _LAST_DIGESTS = {id(data): (data, d) for data, d in zip(files.values(), found, strict=True)}
+    return dict(zip(files.keys(), found, strict=True))
 
 
 def check_output(out: Path, vault: Path) -> None:
@@ -132,15 +140,9 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) ->
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     manifest: dict[str, str] = {}
     try:
-        made: set[Path] = set()
-        digests = _digests(files)
-        for rel, data in files.items():
-            dest = staging / rel
-            if dest.parent not in made:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made.add(dest.parent)
-            dest.write_bytes(data)
-            manifest[rel] = digests[rel]
+        for folder in sorted({posixpath.dirname(rel) for rel in files}):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
+        manifest.update(_digests(files, write_to=staging))
         for rel, src in copies.items():
             dest = staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
