@@ -86,6 +86,7 @@ class SiteBuilder:
                                tag_counts={k: len(t.notes) for k, t in index.tags.items()})
         self.rendered = 0
         self.timings: dict[str, float] = {}
+        self._own: dict[str, str] = {}  # own signatures the plan computed
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
 
     def _folders(self) -> list[str]:
@@ -130,6 +131,9 @@ class SiteBuilder:
                 linked_before |= prev_pages[note_id].deps.notes
         for note in self.notes:
             rec = prev_pages.get(note.id)
+            if rec is None:  # never rendered: the worker that renders it signs its own inputs
+                todo.append(note)
+                continue
             if (same_tags and rec is not None and note.id not in changed
                     and note.id not in linked_before
                     and not self.cells.get(note.id) and note is not self.index.home
@@ -139,7 +143,7 @@ class SiteBuilder:
                 own = own_signature(note, self.digests.get(note.rel, ""), self.index,
                                     self.cells.get(note.id))
             self._own[note.id] = own
-            if (rec is not None and rec.site_sig == site_sig and rec.own_sig == own
+            if (rec.site_sig == site_sig and rec.own_sig == own
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
                     and note is not self.index.home
                     and ((same_names and changed.isdisjoint(rec.deps.notes)
@@ -159,7 +163,6 @@ class SiteBuilder:
         self.hasher = DepsHasher(self.index, self.digests)
 
     def build(self, progress: Progress | None = None, pool: Any = None):
-        self._own: dict[str, str] = {}
         self.hasher = DepsHasher(self.index, self.digests)
         clock = time.perf_counter
         t0 = clock()
@@ -188,7 +191,7 @@ class SiteBuilder:
             results = pool.render_finish()
         self.timings["notes"] = clock() - t0
         t1 = clock()
-        for note, (files, copies, diags, (note_id, preview), deps, deps_sig) in zip(
+        for note, (files, copies, diags, (note_id, preview), deps, (own_sig, deps_sig)) in zip(
                 todo, results, strict=True):
             self.files.update(files)
             self.page_count += len(files)
@@ -196,7 +199,7 @@ class SiteBuilder:
             self.diagnostics.extend(diags)
             self.bodies[note_id] = preview
             self.memo.pages[note.id] = PageRecord(
-                self.site_sig, self._own[note.id],
+                self.site_sig, own_sig,
                 deps_sig, deps,
                 self.index.urls[note.id], copies, list(diags), preview)
         if progress:
@@ -273,7 +276,7 @@ class SiteBuilder:
         preview = (note.id, preview_html)
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
             return ({url: self._home_html(note, body)}, copies, diags, preview, deps,
-                    self.hasher.signature(deps))
+                    self._signatures(note, deps))
         ctx = tpl.PageContext(
             kind="note", title=note.title, url=url, root=root_prefix(url), source=note.rel,
             content_html=body, date=note.date, description=note.summary,
@@ -283,8 +286,14 @@ class SiteBuilder:
             backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
             canonical=self._canonical(url))
         html = tpl.render_page(self.env, ctx, self.site, self.nav)
-        # the signature of what it looked up is taken here, in the worker, with the index at hand
-        return {url: html.encode("utf-8")}, copies, diags, preview, deps, self.hasher.signature(deps)
+        return {url: html.encode("utf-8")}, copies, diags, preview, deps, self._signatures(note, deps)
+
+    def _signatures(self, note: Note, deps: Any) -> tuple[str, str]:
+        """The page's own and looked-up inputs, signed here (in the worker, with the index at hand)
+        rather than by the parent for every page afterwards."""
+        own = self._own.get(note.id) or own_signature(
+            note, self.digests.get(note.rel, ""), self.index, self.cells.get(note.id))
+        return own, self.hasher.signature(deps)
 
     def _canonical(self, url: str) -> str | None:
         if not self.cfg.site_url:
