@@ -69,8 +69,11 @@ class SiteBuilder:
             graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags)
         self.notes = sorted(index.published.values(), key=lambda n: n.rel)
         self.folders = self._folders()
+        # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
+        # its page, and a title edit then changes only the pages that show that title.
         self.nav = templating.build_nav(
-            ((n.folder, n.title, index.urls[n.id]) for n in self.notes if n is not index.home),
+            ((n.folder, n.rel.rsplit("/", 1)[-1][:-3], index.urls[n.id])
+             for n in self.notes if n is not index.home),
             {f: folder_url(f) for f in self.folders})
         self.page_count = 0
         self.files: dict[str, bytes] = {}

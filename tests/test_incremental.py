@@ -438,3 +438,24 @@ def test_a_same_size_edit_within_the_same_timestamp_is_not_missed(tmp_path):
     os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time
     _build_with(vault, out, state)
     assert "second versio" in (out / "A.html").read_text(encoding="utf-8")
+
+
+def test_a_title_edit_renders_again_only_the_pages_that_show_that_note(tmp_path):
+    """The explorer lists file names (as Obsidian's does), so a title is shown only by the note's own
+    page, the pages that link to or embed it, its link targets' backlinks, tag and folder pages."""
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "A.md").write_text("---\ntitle: Alpha\n---\nText.\n", encoding="utf-8")
+    (vault / "B.md").write_text("See [[A]].\n", encoding="utf-8")
+    for i in range(6):
+        (vault / "sub" / f"C{i}.md").write_text(f"Unrelated {i}.\n", encoding="utf-8")
+    state, out = BuildState(), tmp_path / "out"
+    _build_with(vault, out, state)
+    (vault / "A.md").write_text("---\ntitle: Alpha renamed\n---\nText.\n", encoding="utf-8")
+    result = _build_with(vault, out, state)
+    assert result.stats.rendered == 2  # A and B; the six others are kept as they were
+    assert "Alpha renamed" in (out / "A.html").read_text(encoding="utf-8")
+    explorer = (out / "sub" / "C0.html").read_text(encoding="utf-8")
+    assert '>A</a></li>' in explorer and "Alpha" not in explorer
