@@ -31,8 +31,13 @@ def attachment_url(att: SourceFile) -> SiteUrl:
     return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)
 
 
+TAGS_URL = SiteUrl("_tags.html")  # the page of all tags
+
+
 def tag_url(tag: str) -> SiteUrl:
-    return SiteUrl(f"tags/{slug_path(tag.casefold())}.html")
+    """Tag pages live in ``_tags/``, a folder no note, vault folder or attachment can take (their
+    URLs never start with ``_``), so ``#index`` or a vault folder ``Tags/`` collide with nothing."""
+    return SiteUrl(f"_tags/{slug_path(tag.casefold())}.html")
 
 
 def esc(text: str) -> str:

@@ -27,7 +27,7 @@ from generator.incremental import (
 )
 from generator.index import VaultIndex
 from generator.model import Note, SiteUrl
-from generator.render import attachment_url, render_body, tag_url
+from generator.render import TAGS_URL, attachment_url, render_body, tag_url
 from generator.urls import relative_href, root_prefix, slug_path
 
 Progress = Callable[[str, int, int], None]
@@ -350,9 +350,9 @@ class SiteBuilder:
                 kind="tag", title=f"#{info.name}", url=url, root=root_prefix(url),
                 listing=self._sorted_listing(notes, url), folders=kids,
                 breadcrumbs=(self.tpl.Crumb(self.cfg.title, relative_href("index.html", url)),
-                             self.tpl.Crumb("Tags", relative_href("tags/index.html", url))))
+                             self.tpl.Crumb("Tags", relative_href(TAGS_URL, url))))
             self._page(url, ctx)
-        url = SiteUrl("tags/index.html")
+        url = TAGS_URL
         top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(tag_url(info.name), url),
                                       description=f"{len(info.notes)} notes")
                     for key, info in sorted(tags.items()) if "/" not in key)

@@ -28,8 +28,16 @@ def slug_segment(name: str) -> str:
 
 @lru_cache(maxsize=131072)
 def slug_path(path: str) -> str:
-    """``Notes/Q&A 100% (v2)`` -> ``Notes/QA-100-(v2)``; folders are slugged the same way."""
-    return "/".join(slug_segment(p) for p in path.split("/") if p)
+    """``Notes/Q&A 100% (v2)`` -> ``Notes/QA-100-(v2)``; folders are slugged the same way.
+
+    A slug never starts with ``_``: the site's own folders (``_assets``, ``_tags``, ``_search`` ...)
+    do, so ``_drafts/Idea`` becomes ``drafts/Idea``.
+    """
+    slug = "/".join(slug_segment(p) for p in path.split("/") if p)
+    if slug.startswith("_"):
+        slug = slug.lstrip("_")
+        slug = slug if slug and not slug.startswith("/") else "untitled" + slug
+    return slug
 
 
 _SAFE = re.compile(r"[A-Za-z0-9/\-._~()!,']*")

@@ -107,7 +107,7 @@ def test_tags_and_non_tags(core_site: Site):
     for a in content.find_all("a", class_="tag"):
         page, _ = core_site.follow(core_site.page("Home.md"), a["href"])
         assert page.name.endswith(".html")
-    nested = core_site.out / "tags" / "nested.html"
+    nested = core_site.out / "_tags" / "nested.html"
     listed = {a.get_text().strip() for a in Site.soup(nested).find_all("a")}
     assert "Start here" in listed and "Deep note" in listed
 

@@ -288,3 +288,31 @@ def test_check_reports_bad_cell_options_without_running_code(tmp_path):
     done = run_cli("check", str(vault))
     assert done.returncode == 0
     assert "A.md:2" in done.stderr and "timeout" in done.stderr, done.stderr
+
+
+def test_underscore_names_a_tags_folder_and_an_index_tag_all_get_their_own_pages(tmp_path):
+    """Note URLs never start with "_" (the site's own folders do) and tag pages live in `_tags/`:
+    `_drafts/`, a vault folder `Tags/` and `#index` must neither hang the build nor overwrite a
+    page."""
+    vault = tmp_path / "v"
+    (vault / "_drafts").mkdir(parents=True)
+    (vault / "Tags").mkdir()
+    (vault / "_x.md").write_text("Underscore note #index\n", encoding="utf-8")
+    (vault / "x.md").write_text("Plain x #python\n", encoding="utf-8")
+    (vault / "_drafts" / "y.md").write_text("Draft y [[python]]\n", encoding="utf-8")
+    (vault / "Tags" / "python.md").write_text("The python tag note #python\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    pages = {src: site.page(src).relative_to(site.out).as_posix()
+             for src in ("_x.md", "x.md", "_drafts/y.md", "Tags/python.md")}
+    assert len(set(pages.values())) == 4 and not any(p.startswith("_") for p in pages.values())
+    index_tag = Site.soup(site.out / "_tags" / "index.html")
+    assert index_tag.title.get_text().startswith("#index")
+    overview = Site.soup(site.out / "_tags.html")
+    assert {a.get_text() for a in overview.select("main a")} >= {"#index", "#python"}
+    python_tag = Site.soup(site.out / "_tags" / "python.html")
+    listed = {a.get_text() for a in python_tag.select("main a")}
+    assert {"x", "python"} <= listed
+    for src in pages:  # every link of every page lands on a file
+        for a in site.html(src).select("a[href]"):
+            if not a["href"].startswith(("#", "http")):
+                site.follow(site.page(src), a["href"])
