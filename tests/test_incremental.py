@@ -110,10 +110,10 @@ def tiny_png(shade: int) -> bytes:
 
 IMAGES = ["pic.png", "attachments/chart.png", "attachments/photo one.png"]
 NEW_NAMES = ["Zeta", "Eta", "Alpha", "Theta café", "Beta"]
-FOLDERS = ["notes", "notes/sub", "notes/other", "misc"]
+FOLDERS = ["notes", "notes/sub", "notes/other", "misc", "_drafts"]  # "_drafts": a URL trap
 WORDS = ["apple", "pear", "plum", "kiwi", "lime", "fig"]
 HEADINGS = ["Details", "Usage", "Part one", "Overview", "Notes & caveats"]
-TAGS = ["greek", "letters", "letters/first", "new", "area/sub"]
+TAGS = ["greek", "letters", "letters/first", "new", "area/sub", "index"]  # "index": a URL trap
 
 
 class Vault:
