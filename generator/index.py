@@ -78,6 +78,7 @@ class VaultIndex:
             self._by_path[key].append(att)
             self._by_name[key.rsplit("/", 1)[-1]].append(att)
         self._memo: dict[tuple[str, str], Resolution] = {}
+        self._headings: dict[tuple[NoteId, tuple[str, ...]], Heading | None] = {}
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self.names_sig = hashlib.blake2b(
@@ -205,7 +206,15 @@ class VaultIndex:
         return Resolution("attachment", attachment=obj)  # type: ignore[arg-type]
 
     def find_heading(self, note: Note, parts: tuple[str, ...]) -> Heading | None:
-        """``[[Note#A#B]]``: B somewhere below A; a single part anywhere in the note."""
+        """``[[Note#A#B]]``: B somewhere below A; a single part anywhere in the note (memoised:
+        links check their headings while indexing, and pages look them up again to render)."""
+        key = (note.id, parts)
+        if key not in self._headings:
+            self._headings[key] = self._find_heading(note, parts)
+        return self._headings[key]
+
+    @staticmethod
+    def _find_heading(note: Note, parts: tuple[str, ...]) -> Heading | None:
         keys = [heading_key(p) for p in parts if p.strip()]
         if not keys:
             return None
@@ -348,6 +357,7 @@ class VaultIndex:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_links"] = {}  # only for the next index in this process
+        state["_headings"] = {}  # cheaper to find again than to send
         return state
 
     @property

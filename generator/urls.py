@@ -68,8 +68,13 @@ def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str 
     else:
         href = _quote(from_url.rsplit("/", 1)[-1])
     if fragment:
-        href += "#" + quote(fragment, safe="-._~()!,'^")
+        href += "#" + _quote_fragment(fragment)
     return href
+
+
+@lru_cache(maxsize=131072)
+def _quote_fragment(fragment: str) -> str:
+    return quote(fragment, safe="-._~()!,'^")
 
 
 def root_prefix(from_url: SiteUrl | str) -> str:
