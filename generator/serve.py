@@ -42,6 +42,8 @@ EVENTS_PATH = "/__vaultsite/events"
 STATUS_PATH = "/__vaultsite/status"
 DEBOUNCE_MS = 100  # longest a batch of changes is held (watchfiles `debounce`)
 STEP_MS = 20  # quiet time that ends a batch of changes (watchfiles `step`)
+RUST_TIMEOUT_MS = 200  # the watcher reports in at least this often (the first time: it is ready)
+WATCH_READY_S = 10.0  # longest ``start`` waits for the watcher before building anyway
 KEEPALIVE_SECONDS = 15.0
 SCRIPT_ID = "__vaultsite-live"
 _EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".crdownload")
@@ -451,6 +453,8 @@ class DevServer:
         self.builds: list[BuildOutcome] = []
         self._stop = threading.Event()
         self._stopped = threading.Event()
+        self._watching = threading.Event()  # the watcher has registered its folders
+        self._first_build_done = threading.Event()
         self._httpd: _Server | None = None
         self._threads: list[threading.Thread] = []
 
@@ -467,14 +471,20 @@ class DevServer:
             return handler(*args, directory=str(self.out), **kwargs)
 
         self._httpd = _Server((self.host, self.port), make_handler)
+        # Watch first, so that a save made during the first build is not missed: the watcher
+        # holds its changes until that build is done, then rebuilds.
+        self._spawn("vaultsite-watch", self._watch_loop)
+        self._watching.wait(WATCH_READY_S)
         try:
             self.log(f"building into {self.out} ...")
             self._run_build(None)
         except BaseException:
+            self._stop.set()
             self._httpd.server_close()
             raise
+        finally:
+            self._first_build_done.set()
         self._spawn("vaultsite-http", self._httpd.serve_forever)
-        self._spawn("vaultsite-watch", self._watch_loop)
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -509,11 +519,15 @@ class DevServer:
             watch_filter = ChangeFilter(roots, self.builder.ignored_paths())
             for changes in watchfiles.watch(
                 *roots, watch_filter=watch_filter, debounce=self.debounce_ms, step=STEP_MS,
-                stop_event=self._stop, rust_timeout=1000, raise_interrupt=False,
-                ignore_permission_denied=True,
+                stop_event=self._stop, rust_timeout=RUST_TIMEOUT_MS, yield_on_timeout=True,
+                raise_interrupt=False, ignore_permission_denied=True,
             ):
+                self._watching.set()  # the first (empty) batch: the watches are in place
+                self._first_build_done.wait()
                 if self._stop.is_set():
                     return
+                if not changes:
+                    continue
                 changed = {Path(path) for _change, path in changes}
                 try:
                     self._run_build(changed)

@@ -453,3 +453,33 @@ def test_busy_port_fails_before_building(tmp_path):
         with pytest.raises(OSError):
             server.start()
     assert builder.calls == []
+
+
+def test_a_save_during_the_first_build_is_built_next(tmp_path):
+    """The watcher is in place before the first build starts, so nothing saved meanwhile is lost."""
+    from generator.config import load_config
+
+    vault = tmp_path / "vault"
+    write_small_vault(vault)
+    out = tmp_path / "site"
+
+    class SlowFirstBuild(PipelineBuilder):
+        def rebuild(self, changed):
+            outcome = super().rebuild(changed)
+            if changed is None:  # the first build: the writer saves just as it finishes
+                (vault / "Alpha.md").write_text("# Alpha\n\nSaved during the first build.\n",
+                                                encoding="utf-8")
+            return outcome
+
+    server = DevServer(SlowFirstBuild(load_config(vault, {}), out), out, port=0,
+                       log=lambda _m: None)
+    server.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(server.builds) < 2:
+            time.sleep(0.05)
+        assert len(server.builds) >= 2
+        text = fetch(server.url + _page_of(out, "Alpha.md"))[1]
+        assert "Saved during the first build." in text
+    finally:
+        server.stop()
