@@ -40,7 +40,7 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-# Digests of the last emit's contents, by object: ``serve`` hands the same bytes objects again for
+# Digests of the last emit's data files, by object: ``serve`` hands the same bytes objects again for
 # data files that did not change (tens of megabytes of search and preview data), and bytes never
 # change.  Each entry holds its object, so an id is never reused while it is here.
 _LAST_DIGESTS: dict[int, tuple[bytes, str]] = {}
@@ -61,7 +61,10 @@ def _digests(files: Mapping[str, bytes], write_to: Path | None = None) -> dict[s
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         found = list(pool.map(one, files.items(), chunksize=64))
-    _LAST_DIGESTS = {id(data): (data, d) for data, d in zip(files.values(), found, strict=True)}
+    # Only the site's own files (search, previews, assets: all under "_") are handed over again;
+    # remembering every page would keep hundreds of megabytes alive in ``serve``.
+    _LAST_DIGESTS = {id(data): (data, d) for (rel, data), d in zip(files.items(), found, strict=True)
+                     if rel.startswith("_")}
     return dict(zip(files.keys(), found, strict=True))
 
 
