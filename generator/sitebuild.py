@@ -137,7 +137,7 @@ class SiteBuilder:
             if rec is None:  # never rendered: the worker that renders it signs its own inputs
                 todo.append(note)
                 continue
-            if (same_tags and rec is not None and note.id not in changed
+            if (same_tags and note.id not in changed
                     and note.id not in linked_before
                     and not self.cells.get(note.id) and note is not self.index.home
                     and changed.isdisjoint(self.index.backlinks.get(note.id, ()))):
