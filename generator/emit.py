@@ -60,7 +60,7 @@ def _digests(files: Mapping[str, bytes], write_to: Path | None = None) -> dict[s
         return hit[1] if hit is not None and hit[0] is data else _digest(data)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        found = list(pool.map(one, files.items(), chunksize=64))
+        found = list(pool.map(one, files.items()))
     # Only the site's own files (search, previews, assets: all under "_") are handed over again;
     # remembering every page would keep hundreds of megabytes alive in ``serve``.
     _LAST_DIGESTS = {id(data): (data, d) for (rel, data), d in zip(files.items(), found, strict=True)

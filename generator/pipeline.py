@@ -107,12 +107,9 @@ def read_sources(vault: Vault, known: dict[str, tuple[str, str, int]] | None = N
             out[src.rel] = (None, hit[1])
             fresh[src.rel] = hit
             continue
-        try:
-            when = time.time_ns()
-            data = src.abs.read_bytes()
-        except OSError as exc:
-            vault.diagnostics.append(warning("unreadable", f"cannot read note: {exc.strerror}",
-                                             src.rel))
+        when = time.time_ns()
+        data = _read_note(src, vault)
+        if data is None:
             continue
         out[src.rel] = (data, content_digest(data))
         fresh[src.rel] = (src.digest, out[src.rel][1], when)
@@ -120,6 +117,15 @@ def read_sources(vault: Vault, known: dict[str, tuple[str, str, int]] | None = N
         known.clear()
         known.update(fresh)
     return out
+
+
+def _read_note(src: SourceFile, vault: Vault) -> bytes | None:
+    try:
+        return src.abs.read_bytes()
+    except OSError as exc:
+        vault.diagnostics.append(warning("unreadable", f"cannot read note: {exc.strerror}",
+                                         src.rel))
+        return None
 
 
 def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
@@ -139,11 +145,8 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
             slots.append((src, digest, prev[1]))
         else:
             if data is None:  # known unchanged, but its parse is not at hand
-                try:
-                    data = src.abs.read_bytes()
-                except OSError as exc:
-                    vault.diagnostics.append(warning(
-                        "unreadable", f"cannot read note: {exc.strerror}", src.rel))
+                data = _read_note(src, vault)
+                if data is None:
                     continue
             slots.append((src, digest, None))
             todo.append((src, data))
