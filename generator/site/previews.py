@@ -75,11 +75,10 @@ def bucket_count(n_notes: int) -> int:
     return max(1, -(-n_notes // NOTES_PER_BUCKET))
 
 
-def preview_files(notes: Sequence[SiteNote],
-                  previous: PreviewIndex | None = None) -> tuple[dict[str, bytes], dict]:
-    """Preview files for ``notes`` and their manifest entry; ``previous`` (the last build's, kept by
-    ``serve``) is updated in place and re-serialises only the buckets whose notes changed."""
-    return (previous if previous is not None else PreviewIndex()).files(notes)
+def preview_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
+    """Preview files for ``notes`` and their manifest entry (a build that keeps a ``PreviewIndex``
+    between builds updates it instead: only the buckets whose notes changed are made again)."""
+    return PreviewIndex().files(notes)
 
 
 class PreviewIndex:

@@ -67,14 +67,10 @@ def meta_row(note: SiteNote) -> list:
     return [note.title, note.url, note.folder, date_text(note.date), list(note.aliases), list(note.tags)]
 
 
-def search_files(notes: Sequence[SiteNote],
-                 previous: SearchIndex | None = None) -> tuple[dict[str, bytes], dict]:
-    """Search index files for ``notes`` (in the order given) and their manifest entry.
-
-    ``previous`` is the index of the last build (``serve`` keeps it); it is updated in place, and
-    only what the changed notes touch is computed again.
-    """
-    return (previous if previous is not None else SearchIndex()).files(notes)
+def search_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
+    """Search index files for ``notes`` (in the order given) and their manifest entry (a build
+    that keeps a ``SearchIndex`` between builds updates it instead)."""
+    return SearchIndex().files(notes)
 
 
 class SearchIndex:

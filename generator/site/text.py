@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
@@ -40,9 +39,8 @@ def normalize(text: str) -> str:
     return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFKD", text))
 
 
-@lru_cache(maxsize=65536)
 def word_set(text: str) -> frozenset[str]:
-    """The distinct words of ``text``; memoised, so a rebuild in ``serve`` skips unchanged notes."""
+    """The distinct words of ``text`` (``SearchIndex`` keeps them between builds in ``serve``)."""
     return frozenset(words(text))
 
 
