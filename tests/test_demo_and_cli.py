@@ -199,14 +199,21 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
                 f"Text {i} links [[Note {(i * 7) % 260}]] and [[Note {(i + 1) % 260}#Part]].\n\n"
                 f"![[Note {(i * 3 + 1) % 260}#Part]]\n")
         (folder / f"Note {i}.md").write_text(body, encoding="utf-8")
-    trees = []
+    def tree(out):
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
     for workers in (1, 2):
         out = tmp_path / f"out{workers}"
         result = build(load_config(vault), out, exec_mode="no-exec", workers=workers)
         assert result.stats.rendered == 260
-        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
-                      for p in out.rglob("*") if p.is_file()})
-    assert trees[0] == trees[1]
+    assert tree(tmp_path / "out1") == tree(tmp_path / "out2")
+    # every page again, in the workers, now with the previous build's records at hand
+    (vault / "vaultsite.toml").write_text('title = "Renamed"\n', encoding="utf-8")
+    (vault / "area0" / "Note 0.md").write_text("# Note 0\n\n## Part\n\nNew text.\n", "utf-8")
+    result = build(load_config(vault), tmp_path / "out2", exec_mode="no-exec", workers=2)
+    assert result.stats.rendered == 260
+    build(load_config(vault), tmp_path / "clean", exec_mode="no-exec", workers=1)
+    assert tree(tmp_path / "out2") == tree(tmp_path / "clean")
 
 
 def test_the_collector_pauses_during_a_build_and_resumes_even_after_a_failure(tmp_path,
