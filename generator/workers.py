@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import re
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -56,6 +57,52 @@ def _worker_main(conn) -> None:  # runs in the child
             conn.send(("error", traceback.format_exc()))
 
 
+# ``![[Name]]`` or ``![[folder/Name|alias]]``: an embed of a whole note (sections are parsed alone)
+_WHOLE_EMBED = re.compile(rb"!\[\[([^\]|#^\n]+)(?:\|[^\]\n]*)?\]\]")
+
+
+def share_out(jobs: Sequence[tuple[SourceFile, bytes]], n: int) -> list[int]:
+    """Which of ``n`` workers parses each note: equal shares of bytes, with a note and the notes it
+    embeds whole kept together where possible.
+
+    A worker renders the pages whose tokens it holds; embedding a note parsed by another worker
+    means parsing it again.  Embeds are read from the raw bytes by name (a guess made before the
+    index exists: a wrong guess costs only that parse, never a different page), the notes are put in
+    breadth-first order along those embeds, and the order is cut into ``n`` runs.
+    """
+    by_name: dict[str, list[int]] = {}
+    for i, (src, _data) in enumerate(jobs):
+        by_name.setdefault(src.rel.rsplit("/", 1)[-1][:-3].casefold(), []).append(i)
+    near: list[list[int]] = [[] for _ in jobs]
+    for i, (_src, data) in enumerate(jobs):
+        for m in _WHOLE_EMBED.finditer(data):
+            name = m.group(1).decode("utf-8", "replace").strip().rsplit("/", 1)[-1].casefold()
+            hit = by_name.get(name[:-3] if name.endswith(".md") else name)
+            if hit is not None and len(hit) == 1 and hit[0] != i:
+                near[i].append(hit[0])
+                near[hit[0]].append(i)
+    order: list[int] = []
+    seen = [False] * len(jobs)
+    for start in range(len(jobs)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        queue = [start]
+        for v in queue:
+            for w in near[v]:
+                if not seen[w]:
+                    seen[w] = True
+                    queue.append(w)
+        order.extend(queue)
+    total = sum(len(data) for _src, data in jobs) or 1
+    assign = [0] * len(jobs)
+    done = 0
+    for i in order:
+        assign[i] = min(n - 1, done * n // total)
+        done += len(jobs[i][1])
+    return assign
+
+
 class NotePool:
     def __init__(self, workers: int):
         ctx = multiprocessing.get_context("fork")
@@ -90,13 +137,16 @@ class NotePool:
 
     def parse(self, cfg: SiteConfig, jobs: Sequence[tuple[SourceFile, bytes]]) -> list[Note]:
         n = len(self.conns)
-        for k, conn in enumerate(self.conns):
-            conn.send(("parse", cfg, list(jobs[k::n])))
+        shares: list[list[int]] = [[] for _ in range(n)]
+        for i, k in enumerate(share_out(jobs, n)):
+            shares[k].append(i)
+        for conn, share in zip(self.conns, shares, strict=True):
+            conn.send(("parse", cfg, [jobs[i] for i in share]))
         parts = self._gather()
         out: list[Note] = [None] * len(jobs)  # type: ignore[list-item]
-        for k, part in enumerate(parts):
-            for j, note in enumerate(part):
-                out[k + j * n] = note
+        for k, (share, part) in enumerate(zip(shares, parts, strict=True)):
+            for i, note in zip(share, part, strict=True):
+                out[i] = note
                 self.owner[note.id] = k
         return out
 

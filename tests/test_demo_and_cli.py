@@ -323,3 +323,19 @@ def test_underscore_names_a_tags_folder_and_an_index_tag_all_get_their_own_pages
         for a in site.html(src).select("a[href]"):
             if not a["href"].startswith(("#", "http")):
                 site.follow(site.page(src), a["href"])
+
+
+def test_notes_embedded_whole_are_parsed_by_the_worker_that_renders_their_embedder(tmp_path):
+    from generator.model import SourceFile, VaultPath
+    from generator.workers import share_out
+
+    def job(rel: str, text: str):
+        return SourceFile(VaultPath(rel), tmp_path / rel, "note", "0:0", len(text)), text.encode()
+
+    jobs = [job(f"n{i}.md", f"Note {i} " * 50) for i in range(40)]
+    jobs[3] = job("n3.md", "![[n30]] and ![[sub/n17|alias]] and a section ![[n5#Part]] " * 5)
+    jobs[17] = job("sub/n17.md", "![[n31.md]] " * 20)
+    share = share_out(jobs, 2)
+    assert share[3] == share[30] == share[17] == share[31]  # whole embeds, followed on
+    sizes = [sum(len(d) for (_, d), k in zip(jobs, share, strict=True) if k == w) for w in (0, 1)]
+    assert abs(sizes[0] - sizes[1]) <= max(len(d) for _, d in jobs)  # equal shares of bytes
