@@ -219,6 +219,10 @@ def test_theme_toggle_persists(site, chrome, shots):
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark_bg != "rgb(255, 255, 255)"
+    assert page.evaluate("localStorage.getItem('vaultsite-theme')") == "dark"
+    # Chromium hands a localStorage write to other pages asynchronously; a reader takes longer
+    # than this to click a link, a test under load might not.
+    page.wait_for_timeout(500)
     page.goto(page_of(site, "Notes/Python.md").as_uri())
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == dark_bg
