@@ -220,10 +220,15 @@ def test_theme_toggle_persists(site, chrome, shots):
     dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark_bg != "rgb(255, 255, 255)"
     assert page.evaluate("localStorage.getItem('vaultsite-theme')") == "dark"
-    # Chromium hands a localStorage write to other pages asynchronously; a reader takes longer
-    # than this to click a link, a test under load might not.
-    page.wait_for_timeout(500)
-    page.goto(page_of(site, "Notes/Python.md").as_uri())
+    # Chromium hands a localStorage write on to file:// pages in other renderer processes
+    # asynchronously; a reader is slower to click a link than a test on a loaded machine, so the
+    # next page is opened until it sees the stored theme (it must, within a few seconds).
+    note = page_of(site, "Notes/Python.md").as_uri()
+    for _ in range(10):
+        page.goto(note)
+        if page.evaluate("document.documentElement.dataset.theme") == "dark":
+            break
+        page.wait_for_timeout(500)
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == dark_bg
     page.wait_for_timeout(600)
