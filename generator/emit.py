@@ -113,17 +113,42 @@ def _manifest_bytes(files: Mapping[str, str]) -> bytes:
 
 
 def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
-              keep: set[str] = frozenset()) -> EmitStats:
-    """Make ``out`` hold exactly ``files`` (bytes), ``copies`` (files copied from the vault) and the
-    files in ``keep`` as the previous build wrote them."""
+              keep: set[str] = frozenset(), staged: Staging | None = None) -> EmitStats:
+    """Make ``out`` hold exactly ``files`` (bytes), ``copies`` (files copied from the vault), the
+    files in ``keep`` as the previous build wrote them, and what was written into ``staged``."""
     for rel in list(files) + list(copies):
         if rel.startswith(("/", "../")) or "/../" in rel or rel == MARKER:
             raise OutputError(f"refusing to write outside the output folder: {rel!r}")
     if (out / MARKER).is_file():
+        if staged is not None:
+            raise OutputError("internal error: pages written aside for a site that exists")
         return _update_in_place(out, files, copies, keep)
     if keep:
         raise OutputError("internal error: pages to keep but no previous site")
-    return _fresh(out, files, copies)
+    return _fresh(out, files, copies, staged)
+
+
+class Staging:
+    """The folder a new site is written into before it takes the output's place.  Build workers
+    write pages into it directly (``write``), so that pages need not travel to the parent; the
+    build removes it (``discard``) when it fails."""
+
+    def __init__(self, out: Path):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        self.written: dict[str, str] = {}  # site path -> digest, of the files the workers wrote
+
+    def write(self, rel: str, data: bytes) -> str:
+        """Write one file (in a worker); returns its digest for the manifest."""
+        if rel.startswith(("/", "../")) or "/../" in rel or rel == MARKER:
+            raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+        dest = self.path / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        return _digest(data)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 _COPY_MEMO: dict[tuple[str, int, int], str] = {}
@@ -138,9 +163,12 @@ def _copy_digest(path: Path) -> str:
     return _COPY_MEMO[key]
 
 
-def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> EmitStats:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
+           staged: Staging | None = None) -> EmitStats:
+    """Write the whole site aside (into ``staged`` when pages are there already), then swap it in."""
+    if staged is None:
+        staged = Staging(out)
+    staging = staged.path
     manifest: dict[str, str] = {}
     try:
         for folder in sorted({posixpath.dirname(rel) for rel in files}):
@@ -151,6 +179,7 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) ->
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dest)
             manifest[rel] = _copy_digest(src)
+        manifest.update(staged.written)
         (staging / MARKER).write_bytes(_manifest_bytes(manifest))
         old = None
         if out.exists():
@@ -160,7 +189,7 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) ->
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
         raise
     return EmitStats(sorted(manifest), [], 0)
 

@@ -276,7 +276,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
            state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float]) -> BuildResult:
-    from generator.emit import emit_site, files_present
+    from generator.emit import MARKER, Staging, emit_site, files_present
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
@@ -297,17 +297,25 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
     existing = files_present(out)
     builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data)
-    files, copies, render_diags = builder.build(progress, pool)
-    state.memo = builder.memo
-    files.update(exec_files)
-    diags.extend(render_diags)
-    timings["render"] = time.perf_counter() - t
-    timings.update({f"render:{k}": v for k, v in builder.timings.items()})
-    t = time.perf_counter()
-    # The saved state describes the output as the last persisting build left it; from here on that is
-    # no longer true (a build in serve keeps its state in memory), so it goes until saved again.
-    discard_memo(cache_dir)
-    emitted = emit_site(out, files, copies, builder.keep)
+    # A new site is written aside and swapped in; its pages can go there straight from the workers.
+    staging = Staging(out) if not (out / MARKER).is_file() else None
+    try:
+        files, copies, render_diags = builder.build(progress, pool, staging)
+        state.memo = builder.memo
+        files.update(exec_files)
+        diags.extend(render_diags)
+        timings["render"] = time.perf_counter() - t
+        timings.update({f"render:{k}": v for k, v in builder.timings.items()})
+        t = time.perf_counter()
+        # The saved state describes the output as the last persisting build left it; from here on
+        # that is no longer true (a build in serve keeps its state in memory), so it goes until
+        # saved again.
+        discard_memo(cache_dir)
+        emitted = emit_site(out, files, copies, builder.keep, staging)
+    except BaseException:
+        if staging is not None:
+            staging.discard()
+        raise
     timings["write"] = time.perf_counter() - t
     stats.pages = builder.page_count
     stats.rendered = builder.rendered

@@ -165,7 +165,9 @@ class SiteBuilder:
         self.__init__(state["cfg"], state["index"], state["cells"], digests=state["digests"])
         self.hasher = DepsHasher(self.index, self.digests)
 
-    def build(self, progress: Progress | None = None, pool: Any = None):
+    def build(self, progress: Progress | None = None, pool: Any = None, staging: Any = None):
+        """Render the site.  With ``staging`` (``emit.Staging`` of a new site), pages rendered in
+        workers are written there by the workers, and only their digests come back."""
         self.hasher = DepsHasher(self.index, self.digests)
         clock = time.perf_counter
         t0 = clock()
@@ -179,7 +181,8 @@ class SiteBuilder:
         results = None
         pool = pool.get(len(todo)) if pool is not None else None
         if pool is not None:
-            pool.render_start(self, todo)  # the workers render notes while this process does the rest
+            # the workers render notes while this process does the rest
+            pool.render_start(self, todo, staging)
         else:
             results = [self.render_note(n) for n in todo]
         t1 = clock()
@@ -196,7 +199,11 @@ class SiteBuilder:
         t1 = clock()
         for note, (files, copies, diags, (note_id, preview), deps, (own_sig, deps_sig)) in zip(
                 todo, results, strict=True):
-            self.files.update(files)
+            for url, data in files.items():
+                if isinstance(data, bytes):
+                    self.files[url] = data
+                else:  # written into the staging folder by the worker: its digest
+                    staging.written[url] = data
             self.page_count += len(files)
             self.copies.update(copies)
             self.diagnostics.extend(diags)

@@ -50,7 +50,13 @@ def _worker_main(conn) -> None:  # runs in the child
                     if note is not None and not note.tokens:
                         note.tokens = toks
                 notes = [builder.index.notes[i] for i in msg[2]]
-                conn.send(("ok", [builder.render_note(n) for n in notes]))
+                results = [builder.render_note(n) for n in notes]
+                staging = msg[3]
+                if staging is not None:  # pages go straight into the new site, not through the pipe
+                    for files, *_rest in results:
+                        for url, data in files.items():
+                            files[url] = staging.write(url, data)
+                conn.send(("ok", results))
             else:
                 return
         except BaseException:  # report, keep the worker usable
@@ -124,15 +130,20 @@ class NotePool:
         self.close()
 
     def _gather(self) -> list[Any]:
-        results = []
+        """Every worker's answer; a failure is raised once all have answered, so that no worker is
+        still at work (writing pages, say) when the caller cleans up."""
+        results, failure = [], None
         for conn in self.conns:
             try:
                 status, payload = conn.recv()
-            except EOFError as exc:
-                raise WorkerError("a build worker died (out of memory?)") from exc
+            except EOFError:
+                failure = failure or WorkerError("a build worker died (out of memory?)")
+                continue
             if status != "ok":
-                raise WorkerError(f"a build worker failed:\n{payload}")
+                failure = failure or WorkerError(f"a build worker failed:\n{payload}")
             results.append(payload)
+        if failure is not None:
+            raise failure
         return results
 
     def parse(self, cfg: SiteConfig, jobs: Sequence[tuple[SourceFile, bytes]]) -> list[Note]:
@@ -150,8 +161,9 @@ class NotePool:
                 self.owner[note.id] = k
         return out
 
-    def render_start(self, builder: Any, notes: Sequence[Note]) -> None:
-        """Send the work out; the caller may do other things before ``render_finish``."""
+    def render_start(self, builder: Any, notes: Sequence[Note], staging: Any = None) -> None:
+        """Send the work out; the caller may do other things before ``render_finish``.  With
+        ``staging`` (``emit.Staging``), workers write the pages there and return their digests."""
         n = len(self.conns)
         shares: list[list[NoteId]] = [[] for _ in range(n)]
         spare = 0
@@ -162,7 +174,7 @@ class NotePool:
             shares[k].append(note.id)
         blob = pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL)
         for conn, share in zip(self.conns, shares, strict=True):
-            conn.send(("render", blob, share))
+            conn.send(("render", blob, share, staging))
         self._pending = (shares, notes)
 
     def render_finish(self) -> list[Any]:

@@ -206,7 +206,8 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
         out = tmp_path / f"out{workers}"
         result = build(load_config(vault), out, exec_mode="no-exec", workers=workers)
         assert result.stats.rendered == 260
-    assert tree(tmp_path / "out1") == tree(tmp_path / "out2")
+    assert tree(tmp_path / "out1") == tree(tmp_path / "out2")  # out2: pages written by workers
+    assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]
     # every page again, in the workers, now with the previous build's records at hand
     (vault / "vaultsite.toml").write_text('title = "Renamed"\n', encoding="utf-8")
     (vault / "area0" / "Note 0.md").write_text("# Note 0\n\n## Part\n\nNew text.\n", "utf-8")
@@ -339,3 +340,27 @@ def test_notes_embedded_whole_are_parsed_by_the_worker_that_renders_their_embedd
     assert share[3] == share[30] == share[17] == share[31]  # whole embeds, followed on
     sizes = [sum(len(d) for (_, d), k in zip(jobs, share, strict=True) if k == w) for w in (0, 1)]
     assert abs(sizes[0] - sizes[1]) <= max(len(d) for _, d in jobs)  # equal shares of bytes
+
+
+def test_a_build_that_fails_in_a_worker_leaves_no_half_written_site(tmp_path, monkeypatch):
+    from generator.config import load_config
+    from generator.pipeline import build
+    from generator.sitebuild import SiteBuilder
+    from generator.workers import WorkerError
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for i in range(240):
+        (vault / f"Note {i}.md").write_text(f"# Note {i}\n\nLinks [[Note {(i + 1) % 240}]].\n",
+                                            encoding="utf-8")
+    real = SiteBuilder.render_note
+
+    def failing(self, note):
+        if note.id == "Note 200":
+            raise RuntimeError("renderer broke")
+        return real(self, note)
+
+    monkeypatch.setattr(SiteBuilder, "render_note", failing)
+    with pytest.raises(WorkerError, match="renderer broke"):
+        build(load_config(vault), tmp_path / "out", exec_mode="no-exec", workers=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v"]  # no site, no staging folder
