@@ -269,6 +269,7 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
     save_unchanged(cache_dir, fingerprint, out, result,
                    any(note.cells for _, note in state.parsed.values()))
     timings["save-state"] = time.perf_counter() - t
+    result.stats.seconds = time.perf_counter() - t0  # the whole build, saving its state included
     return result
 
 
