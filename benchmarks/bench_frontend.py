@@ -21,15 +21,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_VAULT = REPO.parent / "shared" / "bench" / "make_vault.py"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+sys.path.insert(0, str(REPO / "tests"))
+from chromium import ARGS, CHROMIUM  # noqa: E402 - one definition with the browser tests
+
 QUERIES = ["lorem", "ipsum dolor", "zephyr", "python async", "velvet nimbus", "cedar"]
 
 

@@ -34,11 +34,10 @@ REPO = Path(__file__).resolve().parent.parent
 MAKE_VAULT = Path(os.environ.get("VAULTSITE_MAKE_VAULT",
                                  REPO.parent / "shared" / "bench" / "make_vault.py"))
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+from chromium import ARGS, CHROMIUM  # noqa: E402 - one definition with the browser tests
 
 TARGETS = {1_000: 0.300, 10_000: 1.0}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 class EventClient:
@@ -154,7 +153,7 @@ def main() -> int:
             from playwright.sync_api import sync_playwright
 
             pw = sync_playwright().start()
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for n in args.notes:
             results.append(run_size(n, args.edits, browser, tmp))
     finally:

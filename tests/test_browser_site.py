@@ -17,15 +17,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from chromium import ARGS, CHROMIUM  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():

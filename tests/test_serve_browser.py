@@ -6,20 +6,16 @@ the error overlay over the last good page.  The save-to-reload time is printed (
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
+from chromium import ARGS, CHROMIUM
 
 from generator.serve import DevServer, PipelineBuilder
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("VAULTSITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +24,7 @@ def browser():
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.skip("no Chromium")
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
         b.close()
 
