@@ -309,7 +309,7 @@ def explorer_html(nav: Sequence[NavNode], current: str, root: str) -> Markup:
     index = _nav_index(nav)
     open_ids = set(index.ancestors.get(current, ()))
     full = index.size <= NAV_FULL_LIMIT
-    return Markup(_ExplorerWriter(index, current, root, full, open_ids).list(nav, top=True))
+    return Markup(_ExplorerWriter(index, current, root, full, open_ids).list(nav, top=True)[0])
 
 
 class _ExplorerWriter:
@@ -317,7 +317,9 @@ class _ExplorerWriter:
         self.cache = index.items.setdefault((root, full), {})
         self.current, self.root, self.full, self.open_ids = current, root, full, open_ids
 
-    def list(self, nodes: Sequence[NavNode], top: bool = False) -> str:
+    def list(self, nodes: Sequence[NavNode], top: bool = False) -> tuple[str, int]:
+        """The ``<ul>`` of ``nodes`` as shown, and how many entries it leaves out (listed as a
+        closing "more" entry at the top level; a folder says it after its list)."""
         keep: Sequence[NavNode] = nodes
         more = 0
         if not self.full and len(nodes) > NAV_FOLDER_LIMIT:
@@ -331,7 +333,7 @@ class _ExplorerWriter:
             parts.append(f'<li class="tree-note"><span class="tree-more">{more} more… '
                          '<small>(search finds them)</small></span></li>\n')
         parts.append("</ul>")
-        return "".join(parts)
+        return "".join(parts), more
 
     def item(self, node: NavNode) -> str:
         special = node.url == self.current or id(node) in self.open_ids
@@ -347,14 +349,9 @@ class _ExplorerWriter:
         else:
             is_open = id(node) in self.open_ids or node.url == self.current
             inner, more = "", 0
-            if self.full or is_open:
-                inner = self.list(node.children) if node.children else ""
-                if not self.full and len(node.children) > NAV_FOLDER_LIMIT:
-                    shown = NAV_FOLDER_LIMIT + sum(
-                        1 for n in node.children[NAV_FOLDER_LIMIT:]
-                        if n.url == self.current or id(n) in self.open_ids)
-                    more = len(node.children) - shown
-            else:
+            if (self.full or is_open) and node.children:
+                inner, more = self.list(node.children)
+            elif not (self.full or is_open):
                 more = len(node.children)
             tail = ""
             if more:
