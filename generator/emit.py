@@ -128,6 +128,12 @@ def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
     return _fresh(out, files, copies, staged)
 
 
+def staging_for(out: Path) -> Staging | None:
+    """Where a build writes a new site before swapping it in; None when ``out`` holds a site that is
+    updated in place (the same test ``emit_site`` makes)."""
+    return None if (out / MARKER).is_file() else Staging(out)
+
+
 class Staging:
     """The folder a new site is written into before it takes the output's place.  Build workers
     write pages into it directly (``write``), so that pages need not travel to the parent; the

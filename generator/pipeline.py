@@ -277,7 +277,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
            state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float]) -> BuildResult:
-    from generator.emit import MARKER, Staging, emit_site, files_present
+    from generator.emit import emit_site, files_present, staging_for
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
@@ -299,7 +299,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     existing = files_present(out)
     builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data)
     # A new site is written aside and swapped in; its pages can go there straight from the workers.
-    staging = Staging(out) if not (out / MARKER).is_file() else None
+    staging = staging_for(out)
     try:
         files, copies, render_diags = builder.build(progress, pool, staging)
         state.memo = builder.memo
