@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 from pathlib import Path
@@ -60,6 +61,31 @@ def _exit_for(result, strict: bool) -> None:
     """Exit 1 on errors, and on warnings with --strict; otherwise return (status 0)."""
     if result.errors or (strict and result.warnings):
         sys.exit(1)
+
+
+_LEAVE_FAST = False  # set by ``run``: this process is the command line, not a caller's library
+
+
+def run() -> None:
+    """The console script (``vaultsite``, ``python -m generator``)."""
+    global _LEAVE_FAST
+    _LEAVE_FAST = True
+    main()
+
+
+def _leave(result, strict: bool) -> None:
+    """End the command.  As the console script, end the process at once: a large build leaves
+    millions of objects that the interpreter would otherwise free one by one on its way out (0.7 s
+    on 10,000 notes).  Output is flushed and exit handlers run; only that teardown is skipped.  A
+    caller that runs the command in its own process (click's test runner) gets a normal return."""
+    if not _LEAVE_FAST:
+        _exit_for(result, strict)
+        return
+    code = 1 if result.errors or (strict and result.warnings) else 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 class _Progress:
@@ -131,7 +157,7 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
                  f"{s.cells_failed} failed")
     click.echo(f"Built {s.published} of {s.notes} notes into {s.pages} pages in {out} "
                f"({s.seconds:.2f} s); {_summary_counts(result.diagnostics)}{cells}")
-    _exit_for(result, strict)
+    _leave(result, strict)
 
 
 @main.command()
