@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -140,6 +141,8 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     out = out if out is not None else Path("site")
     mode = "no-exec" if no_exec else "rerun" if rerun else "auto"
     progress = _Progress()
+    if _LEAVE_FAST:  # one build, then the process ends: a collection of its heap is never worth it
+        gc.disable()
     try:
         result = run_build(cfg, out, exec_mode=mode, progress=progress)
     except OutputError as exc:
@@ -168,12 +171,14 @@ def check(vault: Path | None, strict: bool) -> None:
     from generator.pipeline import check as run_check
 
     cfg = _load(vault)
+    if _LEAVE_FAST:
+        gc.disable()
     result = run_check(cfg)
     _print_diagnostics(result.diagnostics)
     s = result.stats
     click.echo(f"Checked {s.notes} notes ({s.published} published, {s.attachments} attachments) "
                f"in {s.seconds:.2f} s; {_summary_counts(result.diagnostics)}")
-    _exit_for(result, strict)
+    _leave(result, strict)
 
 
 @main.command()
