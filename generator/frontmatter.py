@@ -16,6 +16,10 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 
+# control characters other than HTML's white space (tab, line feed, form feed)
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     """Bytes of a note as text with ``\\n`` line ends; never fails."""
     diags: list[Diagnostic] = []
@@ -43,6 +47,8 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
         text = text.replace("\x00", "")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):  # not allowed in HTML; the renderer also uses some as markers
+        text = _CONTROL.sub("\ufffd", text)
     return text, diags
 
 

@@ -24,6 +24,11 @@ AUDIO_EXT = {"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac"}
 VIDEO_EXT = {"mp4", "webm", "ogv", "mov", "mkv", "m4v"}
 MAX_EMBED_DEPTH = 6
 
+# Inside an embed, links are written as ``\x02url\x1ffragment\x03`` (markers that no note can
+# contain: reading replaces control characters) and made relative to the page only when the embed is
+# placed in it, so that one rendering of an embedded note serves every page that shows it.
+_MARK, _SEP, _END = "\x02", "\x1f", "\x03"
+
 
 def attachment_url(att: SourceFile) -> SiteUrl:
     """Attachments keep their vault path (folders slugged like notes), so names read as written."""
@@ -54,11 +59,72 @@ class PageDeps:
     attachments: set[str] = field(default_factory=set)  # vault paths of attachments referenced
     cells: bool = False
 
+    def add(self, other: PageDeps) -> None:
+        self.notes |= other.notes
+        self.embeds |= other.embeds
+        self.names |= other.names
+        self.attachments |= other.attachments
+        self.cells = self.cells or other.cells
+
+
+@dataclass
+class _Trace:
+    """The embeds met while rendering one embed: the (note, part) frames, how many levels deep they
+    nest, and whether any was stopped (a loop, or too deep)."""
+
+    frames: set[tuple[NoteId, str]] = field(default_factory=set)
+    depth: int = 0
+    stopped: bool = False
+
+    def add(self, frames, depth: int, stopped: bool) -> None:
+        self.frames |= frames
+        self.depth = max(self.depth, depth)
+        self.stopped = self.stopped or stopped
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    """One rendering of an embed (links as markers), what it looked up and warned, and the trace
+    that says on which pages the same rendering is right."""
+
+    html: str
+    deps: PageDeps
+    diagnostics: tuple[Diagnostic, ...]
+    frames: frozenset[tuple[NoteId, str]]
+    depth: int
+
+    def fits(self, stack: tuple[tuple[NoteId, str], ...]) -> bool:
+        """Would rendering it again under ``stack`` give the same HTML?  Yes unless one of its embeds
+        would now loop back to the stack or nest too deep."""
+        if self.depth and len(stack) + self.depth >= MAX_EMBED_DEPTH:
+            return False
+        return not any(_loops(frame, stack) for frame in self.frames)
+
+
+def _loops(frame: tuple[NoteId, str], stack: tuple[tuple[NoteId, str], ...]) -> bool:
+    """A loop is the same part of the same note again (a note may embed its own sections)."""
+    return any(frame == f or (f[0] == frame[0] and f[1] == "") for f in stack)
+
+
+def place_links(html_text: str, page_url: SiteUrl) -> str:
+    """An embed's HTML with its link markers made relative to the page at ``page_url``."""
+    if _MARK not in html_text:
+        return html_text
+    head, *pieces = html_text.split(_MARK)
+    out = [head]
+    for piece in pieces:
+        inner, _, tail = piece.partition(_END)
+        url, _, fragment = html.unescape(inner).partition(_SEP)
+        out.append(esc(relative_href(url, page_url, fragment or None)))
+        out.append(tail)
+    return "".join(out)
+
 
 class RenderContext:
     def __init__(self, note: Note, index: VaultIndex, page_url: SiteUrl,
                  cells: dict[int, Any] | None = None, *, stack: tuple[tuple[NoteId, str], ...] = (),
-                 deps: PageDeps | None = None, diagnostics: list[Diagnostic] | None = None):
+                 deps: PageDeps | None = None, diagnostics: list[Diagnostic] | None = None,
+                 embeds: dict[tuple, _Embedded] | None = None):
         self.note = note
         self.index = index
         self.page_url = page_url
@@ -68,6 +134,9 @@ class RenderContext:
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.root = root_prefix(page_url)
         self.load_remote_images = index.cfg.remote_images == "load"
+        self.embedded = len(self.stack) > 1  # inside an embed: links are written as markers
+        self.embeds = embeds  # renderings of embeds, shared by the pages a process renders
+        self.trace = _Trace()
 
     # -- helpers --------------------------------------------------------------------------------
     def _resolve(self, target: str) -> Resolution:
@@ -79,13 +148,18 @@ class RenderContext:
 
     def href_to_note(self, note: Note, fragment: str | None = None) -> str:
         url = self.index.urls[note.id]
-        if note.id == self.note.id and len(self.stack) == 1 and fragment:
+        if note.id == self.note.id and not self.embedded and fragment:
             return "#" + relative_href(url, url, fragment).split("#", 1)[1]
-        return relative_href(url, self.page_url, fragment)
+        return self._href(url, fragment)
 
     def href_to_attachment(self, att: SourceFile) -> str:
         self.deps.attachments.add(att.rel)
-        return relative_href(attachment_url(att), self.page_url)
+        return self._href(attachment_url(att))
+
+    def _href(self, url: str, fragment: str | None = None) -> str:
+        if self.embedded:
+            return f"{_MARK}{url}{_SEP}{fragment or ''}{_END}"
+        return relative_href(url, self.page_url, fragment)
 
     def _fragment(self, target: Note, meta: dict[str, Any]) -> str | None:
         if meta.get("block"):
@@ -166,11 +240,11 @@ class RenderContext:
     def _embed_note(self, target: Note, meta: dict[str, Any], token: Token) -> str:
         line, col = meta.get("line", 0), meta.get("col", 0)
         label = target.title
-        # A loop is the same part of the same note again: a note may embed its own sections.
         part = "^" + meta["block"] if meta.get("block") else "#".join(meta.get("anchor") or ())
         frame = (target.id, part.casefold())
-        looping = any(frame == f or (f[0] == target.id and f[1] == "") for f in self.stack)
+        looping = _loops(frame, self.stack)
         if looping or len(self.stack) >= MAX_EMBED_DEPTH:
+            self.trace.stopped = True
             why = ("it leads back to a note already being embedded" if looping
                    else f"embeds nest more than {MAX_EMBED_DEPTH} deep")
             self.warn("embed-cycle", f"embed of {target.rel} stopped: {why}",
@@ -178,34 +252,63 @@ class RenderContext:
             return (f'<div class="embed-note embed-cycle" role="note">Embed of '
                     f'<strong>{esc(label)}</strong> stopped here: it would repeat forever.</div>')
         self.deps.embeds.add(target.id)
-        from generator.parse import section_tokens, tokens_for
-
+        self.trace.add({frame}, 1, False)  # even when the part turns out empty: it was looked at
         fragment = None
+        found = None  # the block or heading embedded
         if meta.get("block"):
-            block = self.index.find_block(target, meta["block"])
-            tokens = _block_slice(tokens_for(target), meta["block"]) if block else []
-            fragment = f"^{block.id}" if block else None
+            found = self.index.find_block(target, meta["block"])
+            fragment = f"^{found.id}" if found else None
         elif meta.get("anchor"):
-            heading = self.index.find_heading(target, tuple(meta["anchor"]))
-            tokens = section_tokens(target, heading.line, heading.end_line) if heading else []
-            fragment = heading.anchor if heading else None
-            if heading:
-                label = f"{target.title} › {heading.text}"
-        else:
-            tokens = tokens_for(target)
-        if not tokens:
+            found = self.index.find_heading(target, tuple(meta["anchor"]))
+            fragment = found.anchor if found else None
+            if found:
+                label = f"{target.title} › {found.text}"
+        done = self._embedded_body(target, meta, found, frame)
+        if done is None:
             return (f'<span class="embed broken">{esc(meta.get("raw") or target.title)}</span>')
-        inner = RenderContext(target, self.index, self.page_url, self.cells_for(target),
-                              stack=(*self.stack, frame), deps=self.deps,
-                              diagnostics=self.diagnostics)
-        from generator.parse import markdown
-
-        md = markdown()
-        body = md.renderer.render(tokens, md.options, {"ctx": inner})
+        self.deps.add(done.deps)
+        self.diagnostics.extend(done.diagnostics)
+        self.trace.add(done.frames, done.depth + 1, False)
+        body = done.html if self.embedded else place_links(done.html, self.page_url)
         href = self.href_to_note(target, fragment)
         return (f'<div class="embed-note" data-note="{esc(self.index.urls[target.id])}">'
                 f'<div class="embed-title"><a class="internal-link" href="{esc(href)}">'
                 f'{esc(label)}</a></div><div class="embed-content">{body}</div></div>')
+
+    def _embedded_body(self, target: Note, meta: dict[str, Any], found: Any,
+                       frame: tuple[NoteId, str]) -> _Embedded | None:
+        """The embedded part of ``target`` rendered with link markers: from ``self.embeds`` when an
+        earlier page rendered the same part and the result holds here too, else rendered now (and
+        kept for later pages unless an embed inside it was stopped).  None when the part is empty
+        or missing."""
+        cells = self.cells_for(target)
+        key = (target.id, "^" + meta["block"] if meta.get("block") else
+               tuple(meta.get("anchor") or ()))
+        if self.embeds is not None and not cells:
+            done = self.embeds.get(key)
+            if done is not None and done.fits(self.stack):
+                return done
+        from generator.parse import markdown, section_tokens, tokens_for
+
+        if meta.get("block"):
+            tokens = _block_slice(tokens_for(target), meta["block"]) if found else []
+        elif meta.get("anchor"):
+            tokens = section_tokens(target, found.line, found.end_line) if found else []
+        else:
+            tokens = tokens_for(target)
+        if not tokens:
+            return None
+        inner = RenderContext(target, self.index, self.page_url, cells, stack=(*self.stack, frame),
+                              embeds=self.embeds)
+        md = markdown()
+        body = md.renderer.render(tokens, md.options, {"ctx": inner})
+        done = _Embedded(body, inner.deps, tuple(inner.diagnostics), frozenset(inner.trace.frames),
+                         inner.trace.depth)
+        if self.embeds is not None and not cells and not inner.trace.stopped:
+            self.embeds[key] = done
+        if inner.trace.stopped:
+            self.trace.stopped = True
+        return done
 
     def cells_for(self, note: Note) -> dict[int, Any]:
         # Outputs of another note's cells are not shown in an embed; its code is.
@@ -214,7 +317,7 @@ class RenderContext:
     # -- tags and plain markdown links ---------------------------------------------------------------
     def render_tag(self, token: Token) -> str:
         tag = token.meta.get("tag", token.content)
-        href = relative_href(tag_url(tag), self.page_url)
+        href = self._href(tag_url(tag))
         return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
 
     def render_md_href(self, href: str, token: Token) -> str | None:
@@ -304,13 +407,15 @@ def _top_level_blocks(tokens: list[Token]):
 
 
 def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[int, Any] | None = None,
-                preview_chars: int = 0) -> tuple[str, PageDeps, list[Diagnostic], str]:
+                preview_chars: int = 0, embeds: dict | None = None
+                ) -> tuple[str, PageDeps, list[Diagnostic], str]:
     """The HTML of a note's body, what it depended on, render-time diagnostics, and a preview: the
-    leading top-level blocks that fit in ``preview_chars``."""
+    leading top-level blocks that fit in ``preview_chars``.  ``embeds`` (an empty dict, kept while
+    rendering the pages of one build) lets pages share the renderings of the notes they embed."""
     from generator.parse import markdown, tokens_for
 
     md = markdown()
-    ctx = RenderContext(note, index, page_url, cells)
+    ctx = RenderContext(note, index, page_url, cells, embeds=embeds)
     env = {"ctx": ctx}
     preview = None
     try:

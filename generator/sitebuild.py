@@ -90,6 +90,7 @@ class SiteBuilder:
         self.rendered = 0
         self.timings: dict[str, float] = {}
         self._own: dict[str, str] = {}  # own signatures the plan computed
+        self.embeds: dict = {}  # renderings of embedded notes, shared by the pages (render.py)
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
 
     def _folders(self) -> list[str]:
@@ -278,7 +279,7 @@ class SiteBuilder:
         tpl = self.tpl
         url = self.index.urls[note.id]
         body, deps, diags, preview_html = render_body(note, self.index, url, self.cells.get(note.id),
-                                                      PREVIEW_LIMIT)
+                                                      PREVIEW_LIMIT, self.embeds)
         copies = {}
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]
