@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, warning
 from generator.index import Resolution, VaultIndex
+from generator.markdown.links import UNPUBLISHED
 from generator.model import Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix, slug_path
 
@@ -218,7 +219,8 @@ class RenderContext:
         return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
 
     def render_md_href(self, href: str, token: Token) -> str | None:
-        """The page-relative href of a local link; "" when its target is not published."""
+        """The page-relative href of a local link; "" when its target does not exist, and
+        ``UNPUBLISHED`` when it is a note that is not published."""
         return self._md_target(href, embed=False)
 
     def render_md_src(self, src: str, token: Token) -> str | None:
@@ -241,7 +243,9 @@ class RenderContext:
             return self.href_to_note(res.note, self._fragment(res.note, meta))
         if res.kind == "attachment" and res.attachment is not None:
             return self.href_to_attachment(res.attachment)
-        if res.kind in ("missing", "outside", "unpublished") and not embed:
+        if res.kind == "unpublished" and not embed:
+            return UNPUBLISHED  # plain text, like a wikilink to it
+        if res.kind in ("missing", "outside") and not embed:
             return ""  # rendered as an unresolved link without href
         return None
 

@@ -98,6 +98,9 @@ def test_unresolved_and_unpublished_links(core_site: Site):
     assert broken is not None and not broken.has_attr("href")
     draft = content.find(lambda t: t.get_text() == "Draft note")
     assert draft is not None and not draft.has_attr("href") and "broken" not in draft.get("class", [])
+    # a markdown link to an unpublished note is plain text too, not a broken link
+    md_draft = content.find(lambda t: t.get_text() == "md draft")
+    assert md_draft.name != "a" and "broken" not in md_draft.get("class", [])
     msgs = core_site.messages("link-unresolved")
     assert any(m.startswith("Home.md:9:") and "Missing note" in m for m in msgs), msgs
     assert not any("Draft note" in m or "Hidden note" in m for m in msgs)
