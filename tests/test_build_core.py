@@ -104,6 +104,8 @@ def test_unresolved_and_unpublished_links(core_site: Site):
     msgs = core_site.messages("link-unresolved")
     assert any(m.startswith("Home.md:9:") and "Missing note" in m for m in msgs), msgs
     assert not any("Draft note" in m or "Hidden note" in m for m in msgs)
+    # markdown links are reported with their column too (line 12 of Home.md)
+    assert any(m.startswith("Home.md:12:116:") and "Nowhere.md" in m for m in msgs), msgs
 
 
 def test_tags_and_non_tags(core_site: Site):
