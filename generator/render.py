@@ -289,11 +289,26 @@ def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
         if t.meta and str(t.meta.get("block_id", "")).casefold() == want:
             if t.nesting != 1:
                 return [t]
-            for j in range(i + 1, len(tokens)):
-                if tokens[j].level == t.level and tokens[j].nesting == -1:
-                    return tokens[i:j + 1]
-            return tokens[i:]
+            end = next((j for j in range(i + 1, len(tokens))
+                        if tokens[j].level == t.level and tokens[j].nesting == -1), len(tokens) - 1)
+            if t.type == "list_item_open":
+                return _in_own_list(tokens, i, end)
+            return tokens[i:end + 1]
     return []
+
+
+def _in_own_list(tokens: list[Token], item: int, end: int) -> list[Token]:
+    """A list item alone, inside a list like the one it is in (an ordered one starting at its number),
+    so that an embed never writes a bare ``<li>``."""
+    parent = next((tokens[k] for k in range(item - 1, -1, -1)
+                   if tokens[k].nesting == 1 and tokens[k].level == tokens[item].level - 1), None)
+    ordered = parent is not None and parent.type == "ordered_list_open"
+    kind = "ordered_list" if ordered else "bullet_list"
+    attrs = {"start": int(tokens[item].info)} if ordered and tokens[item].info.isdigit() else {}
+    level = tokens[item].level - 1
+    return [Token(f"{kind}_open", "ol" if ordered else "ul", 1, attrs=attrs, level=level, block=True),
+            *tokens[item:end + 1],
+            Token(f"{kind}_close", "ol" if ordered else "ul", -1, level=level, block=True)]
 
 
 def _top_level_blocks(tokens: list[Token]):

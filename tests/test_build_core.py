@@ -145,6 +145,10 @@ def test_embeds_images_sections_blocks_cycles_and_outside(core_site: Site):
     text = content.get_text()
     assert "Intro." in text and "Deep." in text and "Other." not in text  # section to next h2
     assert "A quote with an id." in text
+    # a list item's block id embeds that item inside a list, never a bare <li>
+    item = content.find("li", string=re.compile("second step"))
+    assert item is not None and item.parent.name == "ul", item.parent
+    assert "first step" not in text
     cycles = core_site.messages("embed-cycle")
     assert cycles and all(m.startswith(("Loop A.md:1:", "Loop B.md:1:")) for m in cycles)
     assert len(cycles) == len(set(cycles)) <= 2
