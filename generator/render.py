@@ -229,18 +229,17 @@ class RenderContext:
     def _md_target(self, href: str, embed: bool) -> str | None:
         from urllib.parse import unquote, urlsplit
 
+        if href.startswith("#") and len(href) > 1 and not embed:
+            # ``[x](#Heading%20name)``, Obsidian's markdown form of ``[[#Heading name]]``
+            found = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
+            return self.href_to_note(self.note, found) if found else None
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path or href.startswith(("/", "#")):
             return None
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None and not embed:
-            meta: dict[str, Any] = {}
-            if frag.startswith("^"):
-                meta["block"] = frag[1:]
-            elif frag:
-                meta["anchor"] = [p for p in frag.split("#") if p]
-            return self.href_to_note(res.note, self._fragment(res.note, meta))
+            return self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
         if res.kind == "attachment" and res.attachment is not None:
             return self.href_to_attachment(res.attachment)
         if res.kind == "unpublished" and not embed:
@@ -260,6 +259,13 @@ class RenderContext:
         if "{{ROOT}}" in view.html:
             view = _with_html(view, view.html.replace("{{ROOT}}", self.root))
         return view
+
+
+def _fragment_meta(frag: str) -> dict[str, Any]:
+    """The fragment of a markdown link (``Heading``, ``A#B``, ``^block``) as wikilink meta."""
+    if frag.startswith("^"):
+        return {"block": frag[1:]}
+    return {"anchor": [p for p in frag.split("#") if p]} if frag else {}
 
 
 def _with_html(view: Any, new_html: str) -> Any:

@@ -54,6 +54,10 @@ def test_local_heading_link_stays_on_the_page(core_site: Site):
     a = links_by_text(core_site, "Home.md")["Local heading"]
     assert a["href"].startswith("#")
     assert core_site.html("Home.md").find(id=a["href"][1:]) is not None
+    # a markdown link to a heading of the same note, as Obsidian writes it, lands on the heading
+    a = links_by_text(core_site, "Home.md")["back up"]
+    assert a["href"].startswith("#")
+    assert core_site.html("Home.md").find(id=a["href"][1:]) is not None
 
 
 def test_paths_duplicates_relative_and_aliases(core_site: Site):
