@@ -87,6 +87,9 @@ def test_odd_names_work_everywhere(core_site: Site):
     assert target_of(core_site, "Home.md", "to alpha")[0] == "Alpha.md"
     # "#" separates the heading in a wikilink, so C# basics is reached by a markdown link
     assert target_of(core_site, "Home.md", "C sharp")[0] == "C# basics.md"
+    # [[C# basics]] is note "C", heading "basics" (as in Obsidian); the hint says what to write
+    (msg,) = [m for m in core_site.messages("link-unresolved") if "'C'" in m]
+    assert "C%23%20basics.md" in msg, msg
 
 
 def test_escaped_pipe_in_table(core_site: Site):
