@@ -218,3 +218,21 @@ def test_remote_images_become_links_so_pages_work_offline(core_site: Site):
     assert not [img for img in content.find_all("img") if img["src"].startswith("http")]
     link = content.find("a", class_="remote-image")
     assert link["href"] == "https://example.org/chart.png" and link.get_text() == "a remote chart"
+
+
+def test_a_note_embed_on_its_own_line_is_not_wrapped_in_a_paragraph(tmp_path):
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("Before.\n\n![[B]]\n\n![[B#Part]]\n\n![[pic.png]]\n", encoding="utf-8")
+    (vault / "B.md").write_text("# B\n\nIntro.\n\n## Part\n\nBody.\n", encoding="utf-8")
+    (vault / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site = build_vault(vault, tmp_path, copy=False)
+    html = site.page("A.md").read_text(encoding="utf-8")
+    # <p><div> is invalid HTML: parsers close the <p> and leave an empty one behind
+    assert "<p><div" not in html
+    content = site.content("A.md")
+    embeds = content.find_all("div", class_="embed-note")
+    assert len(embeds) == 2 and embeds[0].parent is content
+    assert content.find("img")["src"].endswith("pic.png")
