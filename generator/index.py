@@ -18,6 +18,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import quote
 
 from rapidfuzz import fuzz, process
 
@@ -159,6 +160,9 @@ class VaultIndex:
 
     def _resolve(self, target: str, folder: str) -> Resolution:
         key = name_key(target).strip()
+        # Only a path is looked up from the vault root; a bare name goes through the by-name pool,
+        # so a same-named file in the linking note's folder beats one at the root.
+        qualified = "/" in key
         if key.startswith(("./", "../")):
             joined = posixpath.normpath(posixpath.join(name_key(folder), key))
             if joined.startswith("../") or joined == "..":
@@ -170,7 +174,7 @@ class VaultIndex:
             [] if attachment_first else self._by_path.get(_strip_md(key), []))
         if not exact and key.endswith(".md"):
             exact = self._by_path.get(_strip_md(key), [])
-        if exact:
+        if exact and qualified:
             return self._wrap(exact[0])
         stem = _strip_md(key)
         base = stem.rsplit("/", 1)[-1]
@@ -311,6 +315,12 @@ class VaultIndex:
         if res.kind == "missing" and not res.candidates:
             guess = self.suggest(ref.target)
             hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+            whole = self._name_with_hash(note, ref)
+            if whole:
+                # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
+                href = quote(whole if _has_ext(whole) else whole + ".md")
+                hint = (f"did you mean '{whole}'? '#' starts a heading in a wikilink, so link to "
+                        f"it with a markdown link: [{whole}]({href})")
             out.append(warning(
                 "link-unresolved", f"{what} target {shown!r} does not exist in the vault",
                 note.rel, ref.line, ref.col, hint=hint))
@@ -337,6 +347,21 @@ class VaultIndex:
                     "anchor-unresolved",
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
                     note.rel, ref.line, ref.col, hint=f"its headings: {names}"))
+
+    def _name_with_hash(self, note: Note, ref: LinkRef) -> str | None:
+        """For an unresolved ``[[C# basics]]``: the name as written, when a file has it."""
+        if ref.kind != "wikilink" or ref.line < 1 or ref.col < 1:
+            return None
+        lines = note.text.split("\n")
+        line = lines[ref.line - 1] if ref.line <= len(lines) else ""
+        start = line.find("[[", ref.col - 1)
+        end = line.find("]]", start)
+        if start < 0 or end < 0:
+            return None
+        name = line[start + 2:end].split("|", 1)[0].rstrip("\\").strip()
+        if "#" not in name or self.resolve(name, note).kind not in ("note", "attachment"):
+            return None
+        return name
 
     def _collect_tags(self, notes: list[Note]) -> None:
         for note in notes:

@@ -238,9 +238,9 @@ class _Walk:
                 self.tags.append(child.meta.get("tag", child.content))
                 parts.append("#" + child.meta.get("tag", child.content))
             elif ctype == "link_open":
-                self._md_link(child.attrGet("href"), False, base_line)
+                self._md_link(child.attrGet("href"), False, child.meta, base_line)
             elif ctype == "image":
-                self._md_link(child.attrGet("src"), True, base_line)
+                self._md_link(child.attrGet("src"), True, child.meta, base_line)
                 parts.append(child.content)
             elif ctype == "math_inline":
                 parts.append(child.content)
@@ -248,17 +248,19 @@ class _Walk:
         self.text.append(plain)
         return plain
 
-    def _md_link(self, href: Any, embed: bool, line: int) -> None:
+    def _md_link(self, href: Any, embed: bool, meta: dict, base_line: int) -> None:
         href = str(href or "")
         if not _is_local(href):
             return
+        line = meta.get("line", base_line - 1) + 1
+        col = meta.get("col", -1) + 1
         parts = urlsplit(href)
         path = unquote(parts.path)
         frag = unquote(parts.fragment)
         block = frag[1:] if frag.startswith("^") else None
         anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
         self.links.append(LinkRef(target=path, anchor=anchor, block=block, embed=embed,
-                                  line=line, col=0, kind="markdown"))
+                                  line=line, col=col, kind="markdown"))
 
 
 def tokens_for(note: Note) -> list[Token]:

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, warning
 from generator.index import Resolution, VaultIndex
+from generator.markdown.links import UNPUBLISHED
 from generator.model import Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix, slug_path
 
@@ -321,7 +322,8 @@ class RenderContext:
         return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
 
     def render_md_href(self, href: str, token: Token) -> str | None:
-        """The page-relative href of a local link; "" when its target is not published."""
+        """The page-relative href of a local link; "" when its target does not exist, and
+        ``UNPUBLISHED`` when it is a note that is not published."""
         return self._md_target(href, embed=False)
 
     def render_md_src(self, src: str, token: Token) -> str | None:
@@ -330,21 +332,22 @@ class RenderContext:
     def _md_target(self, href: str, embed: bool) -> str | None:
         from urllib.parse import unquote, urlsplit
 
+        if href.startswith("#") and len(href) > 1 and not embed:
+            # ``[x](#Heading%20name)``, Obsidian's markdown form of ``[[#Heading name]]``
+            found = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
+            return self.href_to_note(self.note, found) if found else None
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path or href.startswith(("/", "#")):
             return None
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None and not embed:
-            meta: dict[str, Any] = {}
-            if frag.startswith("^"):
-                meta["block"] = frag[1:]
-            elif frag:
-                meta["anchor"] = [p for p in frag.split("#") if p]
-            return self.href_to_note(res.note, self._fragment(res.note, meta))
+            return self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
         if res.kind == "attachment" and res.attachment is not None:
             return self.href_to_attachment(res.attachment)
-        if res.kind in ("missing", "outside", "unpublished") and not embed:
+        if res.kind == "unpublished" and not embed:
+            return UNPUBLISHED  # plain text, like a wikilink to it
+        if res.kind in ("missing", "outside") and not embed:
             return ""  # rendered as an unresolved link without href
         return None
 
@@ -359,6 +362,13 @@ class RenderContext:
         if "{{ROOT}}" in view.html:
             view = _with_html(view, view.html.replace("{{ROOT}}", self.root))
         return view
+
+
+def _fragment_meta(frag: str) -> dict[str, Any]:
+    """The fragment of a markdown link (``Heading``, ``A#B``, ``^block``) as wikilink meta."""
+    if frag.startswith("^"):
+        return {"block": frag[1:]}
+    return {"anchor": [p for p in frag.split("#") if p]} if frag else {}
 
 
 def _with_html(view: Any, new_html: str) -> Any:
@@ -388,11 +398,26 @@ def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
         if t.meta and str(t.meta.get("block_id", "")).casefold() == want:
             if t.nesting != 1:
                 return [t]
-            for j in range(i + 1, len(tokens)):
-                if tokens[j].level == t.level and tokens[j].nesting == -1:
-                    return tokens[i:j + 1]
-            return tokens[i:]
+            end = next((j for j in range(i + 1, len(tokens))
+                        if tokens[j].level == t.level and tokens[j].nesting == -1), len(tokens) - 1)
+            if t.type == "list_item_open":
+                return _in_own_list(tokens, i, end)
+            return tokens[i:end + 1]
     return []
+
+
+def _in_own_list(tokens: list[Token], item: int, end: int) -> list[Token]:
+    """A list item alone, inside a list like the one it is in (an ordered one starting at its number),
+    so that an embed never writes a bare ``<li>``."""
+    parent = next((tokens[k] for k in range(item - 1, -1, -1)
+                   if tokens[k].nesting == 1 and tokens[k].level == tokens[item].level - 1), None)
+    ordered = parent is not None and parent.type == "ordered_list_open"
+    kind = "ordered_list" if ordered else "bullet_list"
+    attrs = {"start": int(tokens[item].info)} if ordered and tokens[item].info.isdigit() else {}
+    level = tokens[item].level - 1
+    return [Token(f"{kind}_open", "ol" if ordered else "ul", 1, attrs=attrs, level=level, block=True),
+            *tokens[item:end + 1],
+            Token(f"{kind}_close", "ol" if ordered else "ul", -1, level=level, block=True)]
 
 
 def _top_level_blocks(tokens: list[Token]):

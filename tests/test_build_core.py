@@ -54,6 +54,10 @@ def test_local_heading_link_stays_on_the_page(core_site: Site):
     a = links_by_text(core_site, "Home.md")["Local heading"]
     assert a["href"].startswith("#")
     assert core_site.html("Home.md").find(id=a["href"][1:]) is not None
+    # a markdown link to a heading of the same note, as Obsidian writes it, lands on the heading
+    a = links_by_text(core_site, "Home.md")["back up"]
+    assert a["href"].startswith("#")
+    assert core_site.html("Home.md").find(id=a["href"][1:]) is not None
 
 
 def test_paths_duplicates_relative_and_aliases(core_site: Site):
@@ -65,6 +69,10 @@ def test_paths_duplicates_relative_and_aliases(core_site: Site):
     assert target_of(core_site, "other/Gamma.md", "Beta")[0] == "other/Beta.md"
     assert target_of(core_site, "other/Gamma.md", "./Beta")[0] == "other/Beta.md"
     assert target_of(core_site, "other/Gamma.md", "../Alpha")[0] == "Alpha.md"
+    # the same folder wins over a file of that name at the vault root, with a warning
+    assert target_of(core_site, "other/Delta.md", "Topic")[0] == "other/Topic.md"
+    assert any(m.startswith("other/Delta.md:1:13:") and "Topic.md" in m
+               for m in core_site.messages("link-ambiguous"))
     assert target_of(core_site, "Home.md", "A1")[0] == "Alpha.md"
     assert target_of(core_site, "Home.md", "Sub/Deep note")[0] == "Deep/Sub/Deep note.md"
 
@@ -79,6 +87,9 @@ def test_odd_names_work_everywhere(core_site: Site):
     assert target_of(core_site, "Home.md", "to alpha")[0] == "Alpha.md"
     # "#" separates the heading in a wikilink, so C# basics is reached by a markdown link
     assert target_of(core_site, "Home.md", "C sharp")[0] == "C# basics.md"
+    # [[C# basics]] is note "C", heading "basics" (as in Obsidian); the hint says what to write
+    (msg,) = [m for m in core_site.messages("link-unresolved") if "'C'" in m]
+    assert "C%23%20basics.md" in msg, msg
 
 
 def test_escaped_pipe_in_table(core_site: Site):
@@ -94,9 +105,14 @@ def test_unresolved_and_unpublished_links(core_site: Site):
     assert broken is not None and not broken.has_attr("href")
     draft = content.find(lambda t: t.get_text() == "Draft note")
     assert draft is not None and not draft.has_attr("href") and "broken" not in draft.get("class", [])
+    # a markdown link to an unpublished note is plain text too, not a broken link
+    md_draft = content.find(lambda t: t.get_text() == "md draft")
+    assert md_draft.name != "a" and "broken" not in md_draft.get("class", [])
     msgs = core_site.messages("link-unresolved")
     assert any(m.startswith("Home.md:9:") and "Missing note" in m for m in msgs), msgs
     assert not any("Draft note" in m or "Hidden note" in m for m in msgs)
+    # markdown links are reported with their column too (line 12 of Home.md)
+    assert any(m.startswith("Home.md:12:116:") and "Nowhere.md" in m for m in msgs), msgs
 
 
 def test_tags_and_non_tags(core_site: Site):
@@ -136,6 +152,10 @@ def test_embeds_images_sections_blocks_cycles_and_outside(core_site: Site):
     text = content.get_text()
     assert "Intro." in text and "Deep." in text and "Other." not in text  # section to next h2
     assert "A quote with an id." in text
+    # a list item's block id embeds that item inside a list, never a bare <li>
+    item = content.find("li", string=re.compile("second step"))
+    assert item is not None and item.parent.name == "ul", item.parent
+    assert "first step" not in text
     cycles = core_site.messages("embed-cycle")
     assert cycles and all(m.startswith(("Loop A.md:1:", "Loop B.md:1:")) for m in cycles)
     assert len(cycles) == len(set(cycles)) <= 2
@@ -198,3 +218,21 @@ def test_remote_images_become_links_so_pages_work_offline(core_site: Site):
     assert not [img for img in content.find_all("img") if img["src"].startswith("http")]
     link = content.find("a", class_="remote-image")
     assert link["href"] == "https://example.org/chart.png" and link.get_text() == "a remote chart"
+
+
+def test_a_note_embed_on_its_own_line_is_not_wrapped_in_a_paragraph(tmp_path):
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("Before.\n\n![[B]]\n\n![[B#Part]]\n\n![[pic.png]]\n", encoding="utf-8")
+    (vault / "B.md").write_text("# B\n\nIntro.\n\n## Part\n\nBody.\n", encoding="utf-8")
+    (vault / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site = build_vault(vault, tmp_path, copy=False)
+    html = site.page("A.md").read_text(encoding="utf-8")
+    # <p><div> is invalid HTML: parsers close the <p> and leave an empty one behind
+    assert "<p><div" not in html
+    content = site.content("A.md")
+    embeds = content.find_all("div", class_="embed-note")
+    assert len(embeds) == 2 and embeds[0].parent is content
+    assert content.find("img")["src"].endswith("pic.png")

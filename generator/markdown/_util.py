@@ -96,8 +96,7 @@ def positions_rule(state: StateCore) -> None:
         if tok.children and tok.type == "inline":
             content = tok.content
             # every positioned token starts with one of these
-            if "[[" not in content and "#" not in content and "$" not in content \
-                    and "^[" not in content:
+            if "[" not in content and "#" not in content and "$" not in content:
                 continue
             base = tok.map[0] if tok.map else None
             _locate_children(tok, tok.children, lines_cache, state, base)
@@ -123,13 +122,35 @@ def _footnote_inline_with_positions(rule):
     return footnote_inline
 
 
+def _link_with_position(rule):
+    """Markdown links and images record where they start, so that a link to a missing note is
+    reported at its column like a wikilink."""
+    def link(state, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if not silent:
+            # the first new token may be pending text flushed before the link's own
+            tok = next((t for t in state.tokens[count:] if t.type in ("link_open", "image")), None)
+            if tok is not None:
+                raw = state.src[start:state.pos].split("\n", 1)[0]
+                tok.meta.update({POS: start, SNIP: raw[:24]})
+        return True
+
+    return link
+
+
 def positions_plugin(md: MarkdownIt) -> None:
     """Register the rule that fixes inline token positions (after every inline rule has run).
 
     Inline footnotes are parsed from a substring; their rule is wrapped so that the tokens in
-    their body get positions in the file too.
+    their body get positions in the file too.  Markdown links and images are wrapped to record
+    their start.
     """
     rules = {r.name: r.fn for r in md.inline.ruler.__rules__}
+    for name in ("link", "image"):
+        if name in rules:
+            md.inline.ruler.at(name, _link_with_position(rules[name]))
     if "footnote_inline" in rules:
         md.inline.ruler.at("footnote_inline", _footnote_inline_with_positions(
             rules["footnote_inline"]))

@@ -14,6 +14,12 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+#: What ``ctx.render_md_href`` returns for a note that is not published (``publish: false``,
+#: ``draft: true``): the link is plain text, as a wikilink to it is, not a broken link.
+UNPUBLISHED = "\0unpublished"
+#: Key in ``env``: for each link being rendered, whether it was opened as a ``<span>``.
+_AS_SPAN = "_vs_link_spans"
+
 
 def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     token = tokens[idx]
@@ -21,6 +27,9 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
     if ctx is not None:
         href = token.attrGet("href")
         new = ctx.render_md_href(str(href), token) if href is not None else None
+        env.setdefault(_AS_SPAN, []).append(new == UNPUBLISHED)
+        if new == UNPUBLISHED:
+            return '<span class="internal-link unpublished">'
         if new == "":  # a local target that does not exist: unresolved, with no href
             attrs = {k: v for k, v in token.attrs.items() if k != "href"}
             attrs["class"] = "internal-link broken"
@@ -45,6 +54,13 @@ def _size(alt: str, attrs: dict) -> str:
     return m.group(1).strip()
 
 
+def render_link_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    spans = env.get(_AS_SPAN) if env and env.get("ctx") is not None else None
+    if spans and spans.pop():
+        return "</span>"
+    return self.renderToken(tokens, idx, options, env)
+
+
 def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     token = tokens[idx]
     attrs = dict(token.attrs)
@@ -67,6 +83,7 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 
 def links_plugin(md: MarkdownIt) -> None:
-    """Register the ``link_open`` and ``image`` render rules."""
+    """Register the ``link_open``, ``link_close`` and ``image`` render rules."""
     md.add_render_rule("link_open", render_link_open)
+    md.add_render_rule("link_close", render_link_close)
     md.add_render_rule("image", render_image)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -107,8 +108,37 @@ def render_embed(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     return f'<span class="embed" data-target="{target}">{escapeHtml(token.content)}</span>'
 
 
+def _embeds_a_note(tok: Token) -> bool:
+    """An embed whose target names a note (no extension, or ``.md``): it renders as a block."""
+    name = tok.meta.get("target", "").rsplit("/", 1)[-1]
+    return "." not in name.strip(".") or name.lower().endswith(".md")
+
+
+def block_embeds_rule(state: StateCore) -> None:
+    """A paragraph that holds nothing but note embeds loses its ``<p>``: an embedded note is a
+    ``<div>`` of blocks, which a ``<p>`` cannot hold (parsers would close the ``<p>`` early).
+    Its ``paragraph_open``/``_close`` become ``embeds_open``/``_close``, which write no tag."""
+    if "![[" not in state.src:
+        return
+    tokens = state.tokens
+    for i in range(1, len(tokens) - 1):
+        tok = tokens[i]
+        if tok.type != "inline" or tokens[i - 1].type != "paragraph_open" \
+                or "![[" not in tok.content or not tok.children or tokens[i - 1].attrs \
+                or tokens[i - 1].hidden:
+            continue
+        kids = tok.children
+        if all(k.type == "softbreak" or (k.type == "text" and not k.content.strip())
+               or (k.type == "embed" and _embeds_a_note(k)) for k in kids) \
+                and any(k.type == "embed" for k in kids):
+            tokens[i - 1].type, tokens[i + 1].type = "embeds_open", "embeds_close"
+
+
 def wikilinks_plugin(md: MarkdownIt) -> None:
     """``[[...]]`` -> ``wikilink`` token, ``![[...]]`` -> ``embed`` token."""
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
+    md.core.ruler.after("inline", "block_embeds", block_embeds_rule)
+    md.add_render_rule("embeds_open", lambda self, tokens, idx, options, env: "")
+    md.add_render_rule("embeds_close", lambda self, tokens, idx, options, env: "\n")
     md.add_render_rule("wikilink", render_wikilink)
     md.add_render_rule("embed", render_embed)
