@@ -160,9 +160,6 @@ class VaultIndex:
 
     def _resolve(self, target: str, folder: str) -> Resolution:
         key = name_key(target).strip()
-        # Only a path is looked up from the vault root; a bare name goes through the by-name pool,
-        # so a same-named file in the linking note's folder beats one at the root.
-        qualified = "/" in key
         if key.startswith(("./", "../")):
             joined = posixpath.normpath(posixpath.join(name_key(folder), key))
             if joined.startswith("../") or joined == "..":
@@ -174,7 +171,7 @@ class VaultIndex:
             [] if attachment_first else self._by_path.get(_strip_md(key), []))
         if not exact and key.endswith(".md"):
             exact = self._by_path.get(_strip_md(key), [])
-        if exact and qualified:
+        if exact:
             return self._wrap(exact[0])
         stem = _strip_md(key)
         base = stem.rsplit("/", 1)[-1]

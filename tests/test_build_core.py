@@ -69,10 +69,6 @@ def test_paths_duplicates_relative_and_aliases(core_site: Site):
     assert target_of(core_site, "other/Gamma.md", "Beta")[0] == "other/Beta.md"
     assert target_of(core_site, "other/Gamma.md", "./Beta")[0] == "other/Beta.md"
     assert target_of(core_site, "other/Gamma.md", "../Alpha")[0] == "Alpha.md"
-    # the same folder wins over a file of that name at the vault root, with a warning
-    assert target_of(core_site, "other/Delta.md", "Topic")[0] == "other/Topic.md"
-    assert any(m.startswith("other/Delta.md:1:13:") and "Topic.md" in m
-               for m in core_site.messages("link-ambiguous"))
     assert target_of(core_site, "Home.md", "A1")[0] == "Alpha.md"
     assert target_of(core_site, "Home.md", "Sub/Deep note")[0] == "Deep/Sub/Deep note.md"
 
