@@ -5,8 +5,9 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 * ``./x`` and ``../x`` are taken from the linking note's folder, never above the vault root;
 * a path with ``/`` matches a file at that path from the vault root, else any file whose path ends with
   it (``Sub/Note`` finds ``Area/Sub/Note.md``);
-* a bare name finds the file with that name anywhere; when several share it, the one in the linking
-  note's folder wins, else the one with the shortest path; a warning lists the candidates;
+* a bare name finds the file with that name anywhere; when several share it, a file of exactly that
+  path (at the vault root) wins, else the one in the linking note's folder (an ancestor folder counts
+  for nothing), else the one with the shortest path; a warning lists the candidates;
 * a name with an extension other than ``.md`` is an attachment first, a note second;
 * front-matter ``aliases`` resolve when no file matches.
 """
@@ -171,11 +172,15 @@ class VaultIndex:
             [] if attachment_first else self._by_path.get(_strip_md(key), []))
         if not exact and key.endswith(".md"):
             exact = self._by_path.get(_strip_md(key), [])
-        if exact:
-            return self._wrap(exact[0])
         stem = _strip_md(key)
         base = stem.rsplit("/", 1)[-1]
         pool = self._by_name.get(key.rsplit("/", 1)[-1], []) or self._by_name.get(base, [])
+        if exact:
+            found = self._wrap(exact[0])
+            if "/" not in key and len(pool) > 1:  # a bare name: the root file wins, others exist
+                return Resolution(found.kind, found.note, found.attachment,
+                                  tuple(sorted(c.rel for c in pool)))
+            return found
         if "/" in stem:
             suffix = "/" + stem
             pool = [c for c in pool
@@ -190,13 +195,15 @@ class VaultIndex:
         return Resolution("missing")
 
     def _pick(self, res: Resolution, folder: str) -> Resolution:
+        if res.note is not None or res.attachment is not None:  # chosen by its exact path
+            return res
         by_rel = {}
         for rel in res.candidates:
             key = name_key(rel)
             for c in self._by_path.get(key, []) + self._by_path.get(_strip_md(key), []):
                 by_rel[rel] = c
         same = [r for r in res.candidates if posixpath.dirname(r) == folder]
-        chosen = same[0] if same else min(res.candidates, key=lambda r: (r.count("/"), len(r), r))
+        chosen = same[0] if same else min(res.candidates, key=lambda r: (len(r), r))
         wrapped = self._wrap(by_rel[chosen])
         return Resolution(wrapped.kind, wrapped.note, wrapped.attachment, res.candidates)
 

@@ -69,6 +69,14 @@ def test_paths_duplicates_relative_and_aliases(core_site: Site):
     assert target_of(core_site, "other/Gamma.md", "Beta")[0] == "other/Beta.md"
     assert target_of(core_site, "other/Gamma.md", "./Beta")[0] == "other/Beta.md"
     assert target_of(core_site, "other/Gamma.md", "../Alpha")[0] == "Alpha.md"
+    # Obsidian's own pick among same-named files: a file of exactly that path (the root one) wins even
+    # over one beside the linking note, then the note's folder, then the shortest path *string*
+    assert target_of(core_site, "other/Delta.md", "Topic")[0] == "Topic.md"
+    assert target_of(core_site, "other/Delta.md", "Twin")[0] == "zz/b/Twin.md"
+    ambiguous = core_site.messages("link-ambiguous")
+    assert any(m.startswith("other/Delta.md:1:13:") and "using Topic.md" in m
+               and "other/Topic.md" in m for m in ambiguous), ambiguous
+    assert any("using zz/b/Twin.md" in m and "Archive/Twin.md" in m for m in ambiguous)
     assert target_of(core_site, "Home.md", "A1")[0] == "Alpha.md"
     assert target_of(core_site, "Home.md", "Sub/Deep note")[0] == "Deep/Sub/Deep note.md"
 
