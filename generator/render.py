@@ -7,6 +7,7 @@ pipeline can copy attachments and decide which pages an edit affects.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 from dataclasses import dataclass, field
@@ -302,7 +303,12 @@ class RenderContext:
         inner = RenderContext(target, self.index, self.page_url, cells, stack=(*self.stack, frame),
                               embeds=self.embeds)
         md = markdown()
-        body = md.renderer.render(tokens, md.options, {"ctx": inner})
+        # An id belongs to the page of its note: inside an embed, headings and blocks have none
+        # (the page may show the same note twice, or hold the same ids itself), and footnotes are
+        # numbered apart from the page's and from other embeds'.
+        doc_id = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=4)
+        env = {"ctx": inner, "docId": "e" + doc_id.hexdigest()}
+        body = md.renderer.render(_without_ids(tokens), md.options, env)
         done = _Embedded(body, inner.deps, tuple(inner.diagnostics), frozenset(inner.trace.frames),
                          inner.trace.depth)
         if self.embeds is not None and not cells and not inner.trace.stopped:
@@ -390,6 +396,17 @@ def _size_spec(spec: str | None) -> tuple[str, str, str]:
         elif part:
             alt = part
     return alt, width, height
+
+
+def _without_ids(tokens: list[Token]) -> list[Token]:
+    """The tokens, with copies in place of the ones that carry an ``id`` attribute (minus it)."""
+    out = tokens
+    for i, tok in enumerate(tokens):
+        if tok.attrs and "id" in tok.attrs:
+            if out is tokens:
+                out = list(tokens)
+            out[i] = tok.copy(attrs={k: v for k, v in tok.attrs.items() if k != "id"})
+    return out
 
 
 def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:

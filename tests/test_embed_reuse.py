@@ -94,3 +94,31 @@ def test_markers_cannot_come_from_a_note(tmp_path):
     page = (out / "A.html").read_text(encoding="utf-8")
     assert "x \ufffdC\ufffd\ufffd y" in page
     assert 'href="A.html"' in page  # the link inside the embed, relative to A's page
+
+
+def test_ids_stay_unique_on_a_page_that_embeds_notes(tmp_path):
+    """Headings, block ids and footnotes inside an embed would repeat the page's own ids (or each
+    other's, when a note is embedded twice): inside embeds headings and blocks carry no id, and
+    footnotes are numbered apart, each reference landing on its own note's footnote."""
+    from bs4 import BeautifulSoup
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "A.md").write_text(
+        "## Intro\n\nPage text.[^1] ^b1\n\n## Embeds\n\n![[B]]\n\n![[B#Intro]]\n\n![[#Intro]]\n\n"
+        "[^1]: The page's footnote.\n", encoding="utf-8")
+    (vault / "B.md").write_text(
+        "## Intro\n\nEmbedded text.[^1] ^b1\n\n[^1]: The embedded note's footnote.\n",
+        encoding="utf-8")
+    out = tmp_path / "site"
+    build(load_config(vault), out, exec_mode="no-exec", workers=1)
+    soup = BeautifulSoup((out / "A.html").read_text(encoding="utf-8"), "html.parser")
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert soup.find(id="Intro") and soup.find(id="^b1")  # the page's own keep theirs
+    for ref in soup.select(".embed-content sup a[href^='#']"):
+        target = soup.find(id=ref["href"][1:])
+        assert target is not None and "embedded note's footnote" in target.get_text()
+    assert soup.select(".embed-content sup a[href^='#']")
+    b = BeautifulSoup((out / "B.html").read_text(encoding="utf-8"), "html.parser")
+    assert b.find(id="Intro") and b.find(id="^b1")  # on its own page, the note keeps its ids
