@@ -232,8 +232,8 @@ class _Walk:
                     target=m.get("target", ""), anchor=tuple(m.get("anchor") or ()),
                     block=m.get("block"), alias=m.get("alias"), embed=ctype == "embed",
                     line=line, col=col))
-                if ctype == "wikilink":
-                    parts.append(m.get("alias") or m.get("target") or "")
+                if ctype == "wikilink":  # what the page shows: "Note > Heading", "Heading"
+                    parts.append(child.content)
             elif ctype == "tag":
                 self.tags.append(child.meta.get("tag", child.content))
                 parts.append("#" + child.meta.get("tag", child.content))

@@ -240,3 +240,18 @@ def test_a_note_embed_on_its_own_line_is_not_wrapped_in_a_paragraph(tmp_path):
     embeds = content.find_all("div", class_="embed-note")
     assert len(embeds) == 2 and embeds[0].parent is content
     assert content.find("img")["src"].endswith("pic.png")
+
+
+def test_summaries_read_links_as_the_page_shows_them(tmp_path):
+    """A note's description (and search text) shows a link as its page does: ``Note > Heading``,
+    and a link to a heading of the same note as the heading, not as nothing."""
+    from conftest import build_vault
+
+    vault = tmp_path / "src"
+    vault.mkdir()
+    (vault / "A.md").write_text("See [[B#Part]], [[#Local]] and [[B|the alias]].\n\n## Local\n",
+                                encoding="utf-8")
+    (vault / "B.md").write_text("## Part\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    meta = site.html("A.md").find("meta", attrs={"name": "description"})
+    assert meta["content"] == "See B > Part, Local and the alias."
