@@ -24,6 +24,7 @@ from generator.frontmatter import (
     parse_date,
     parse_yaml,
 )
+from generator.markdown.tags import tag_name
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.slugs import anchor_id, unique_anchor
 
@@ -76,8 +77,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
 
     title = meta.get("title")
     title = str(title).strip() if title not in (None, "") else note_id.rsplit("/", 1)[-1]
-    tags = _dedupe([t.lstrip("#") for t in as_string_list(meta.get("tags", meta.get("tag")))]
-                   + walk.tags)
+    tags = _dedupe([tag_name(t.lstrip("#"))
+                    for t in as_string_list(meta.get("tags", meta.get("tag")))] + walk.tags)
     aliases = tuple(as_alias_list(meta.get("aliases", meta.get("alias"))))
     date = None
     for key in ("date", "created", "Date"):

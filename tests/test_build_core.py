@@ -255,3 +255,21 @@ def test_summaries_read_links_as_the_page_shows_them(tmp_path):
     site = build_vault(vault, tmp_path)
     meta = site.html("A.md").find("meta", attrs={"name": "description"})
     assert meta["content"] == "See B > Part, Local and the alias."
+
+
+def test_a_tag_typed_decomposed_or_precomposed_is_one_tag_with_one_page(tmp_path):
+    """``#café`` with a combining accent and with a precomposed é name the same tag; before, both got
+    the same page URL and one listing overwrote the other."""
+    from conftest import build_vault
+
+    vault = tmp_path / "src"
+    vault.mkdir()
+    (vault / "A.md").write_text("Text #caf\u00e9 here.\n", encoding="utf-8")
+    (vault / "B.md").write_text("Text #cafe\u0301 here.\n", encoding="utf-8")
+    (vault / "C.md").write_text("---\ntags: [cafe\u0301]\n---\nBody.\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    hrefs = {site.content(src).find("a", class_="tag")["href"] for src in ("A.md", "B.md")}
+    assert len(hrefs) == 1
+    page, _ = site.follow(site.page("A.md"), hrefs.pop())
+    listed = {a.get_text() for a in Site.soup(page).select("main a.listing-title")}
+    assert listed == {"A", "B", "C"}

@@ -16,6 +16,8 @@ def tags(src: str) -> list[str]:
     ("#tag", ["tag"]),
     ("x #nested/Tag y", ["nested/Tag"]),
     ("#Ünïcode_ok-1 #日本", ["Ünïcode_ok-1", "日本"]),
+    ("#हिंदी #ภาษา", ["हिंदी", "ภาษา"]),  # vowel signs are marks, not \\w: still in the tag
+    ("#cafe\u0301 x", ["caf\u00e9"]),  # a combining accent belongs to the tag; tags are NFC
     ("(#paren)", ["paren"]),
     ("#123", []),
     ("#12/34", []),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -155,3 +157,11 @@ def positions_plugin(md: MarkdownIt) -> None:
         md.inline.ruler.at("footnote_inline", _footnote_inline_with_positions(
             rules["footnote_inline"]))
     md.core.ruler.push("vs_positions", positions_rule)
+
+
+@lru_cache(maxsize=1)
+def unicode_marks() -> frozenset[str]:
+    """Every Unicode mark (categories Mn, Mc, Me: combining accents, vowel signs), which Python's
+    ``\\w`` does not match although they belong to the word they follow."""
+    return frozenset(chr(cp) for cp in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
+                     if unicodedata.category(chr(cp)).startswith("M"))

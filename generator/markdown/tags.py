@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ._util import POS, SNIP
+from ._util import POS, SNIP, unicode_marks
 
-# Letters and digits of any script, ``_``, ``-`` and ``/``.
-_TAG_BODY = re.compile(r"[\w\-/]+")
+
+@lru_cache(maxsize=1)
+def _tag_body() -> re.Pattern[str]:
+    """Letters, digits and marks of any script (``#café`` written with a combining accent, Hindi
+    vowel signs), ``_``, ``-`` and ``/``."""
+    points = sorted(ord(c) for c in unicode_marks())
+    ranges, start = [], points[0]
+    for prev, cp in zip(points, points[1:] + [-1], strict=True):
+        if cp != prev + 1:
+            ranges.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
+            start = cp
+    return re.compile(r"[\w\-/" + "".join(ranges) + "]+")
+
+
 _ALL_DIGITS = re.compile(r"[\d/]+")
+
+
+def tag_name(raw: str) -> str:
+    """A tag as the site knows it: Unicode-normalised (NFC), so that ``#café`` typed with a combining
+    accent is the same tag, with the same page, as the precomposed one."""
+    return raw if raw.isascii() else unicodedata.normalize("NFC", raw)
+
+
 #: A tag starts a line or follows whitespace, ``(`` or the ``*`` of emphasis.
 _BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(*")
 
@@ -25,7 +47,7 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
         return False
     if pos > 0 and src[pos - 1] not in _BEFORE and not src[pos - 1].isspace():
         return False
-    m = _TAG_BODY.match(src, pos + 1, state.posMax)
+    m = _tag_body().match(src, pos + 1, state.posMax)
     if m is None:
         return False
     tag = m.group().rstrip("/")
@@ -36,7 +58,7 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
         token = state.push("tag", "", 0)
         token.content = "#" + tag
         token.markup = "#"
-        token.meta = {"tag": tag, "line": 0, "col": 0, POS: pos, SNIP: "#" + tag}
+        token.meta = {"tag": tag_name(tag), "line": 0, "col": 0, POS: pos, SNIP: "#" + tag}
     state.pos = end
     return True
 

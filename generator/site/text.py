@@ -9,25 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from generator.markdown._util import unicode_marks
+
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 
-_MARKS: frozenset[str] | None = None
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-def _marks() -> frozenset[str]:
-    """Every Unicode mark (category M*), what the browser's ``/\\p{M}/gu`` removes."""
-    global _MARKS
-    if _MARKS is None:
-        _MARKS = frozenset(chr(cp) for cp in (*range(0x300, 0x20000), *range(0xE0100, 0xE01F0))
-                           if unicodedata.category(chr(cp)).startswith("M"))
-    return _MARKS
-
-
 def _drop_marks(run: re.Match[str]) -> str:
-    marks = _marks()
+    marks = unicode_marks()
     return "".join(c for c in run.group() if c not in marks)
 
 
