@@ -273,3 +273,24 @@ def test_a_tag_typed_decomposed_or_precomposed_is_one_tag_with_one_page(tmp_path
     page, _ = site.follow(site.page("A.md"), hrefs.pop())
     listed = {a.get_text() for a in Site.soup(page).select("main a.listing-title")}
     assert listed == {"A", "B", "C"}
+
+
+def test_a_paragraph_with_text_and_a_note_embed_is_cut_around_the_embed(tmp_path):
+    """``Intro:`` with ``![[B]]`` on the next line is one Markdown paragraph; the embedded note (a
+    ``<div>``) cannot sit in a ``<p>``, so the text before and after become paragraphs of their own."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("Intro, see [[B]]:\n![[B]]\nAfter the embed.\n\n- item ![[B#Part]]\n",
+                                encoding="utf-8")
+    (vault / "B.md").write_text("# B\n\nIntro.\n\n## Part\n\nBody.\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    html = site.page("A.md").read_text(encoding="utf-8")
+    assert "<p><div" not in html and "<p></p>" not in html
+    content = site.content("A.md")
+    kids = [k for k in content.children if getattr(k, "name", None)]
+    assert [k.name for k in kids[:3]] == ["p", "div", "p"]
+    assert kids[0].get_text() == "Intro, see B:" and kids[0].find("a")["href"] == "B.html"
+    assert "embed-note" in kids[1]["class"] and kids[2].get_text() == "After the embed."
+    assert content.find("li").find("div", class_="embed-note")  # a list item may hold a div

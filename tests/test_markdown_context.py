@@ -42,7 +42,8 @@ def test_context_methods_are_called() -> None:
     html = make_markdown().render(src, {"ctx": ctx})
     assert ctx.calls == [("wikilink", "A"), ("embed", "B"), ("tag", "c"),
                          ("href", "Other%20Note.md"), ("href", "https://e.org"), ("src", "p.png")]
-    assert '<a href="A.html">L</a> <figure>E</figure> <a class="tag">T</a>' in html
+    # a note embed is a block: the paragraph is cut around it
+    assert '<p><a href="A.html">L</a></p>\n<figure>E</figure>\n<p><a class="tag">T</a>' in html
     assert '<a href="Other-Note.html">x</a>' in html and '<a href="https://e.org">y</a>' in html
     assert '<img src="_assets/p.png" alt="i" />' in html
 
@@ -57,7 +58,8 @@ def test_tokens_are_not_modified_by_rendering() -> None:
 
 
 def test_fallbacks_without_context() -> None:
-    html = make_markdown().render("[[A|b]] ![[C]] #d\n", {})
-    assert html == ('<p><a class="wikilink" data-target="A">b</a> '
-                    '<span class="embed" data-target="C">C</span> '
-                    '<a class="tag" data-tag="d">#d</a></p>\n')
+    html = make_markdown().render("[[A|b]] ![[C]] #d ![[i.png]]\n", {})
+    assert html == ('<p><a class="wikilink" data-target="A">b</a></p>\n'
+                    '<span class="embed" data-target="C">C</span>\n'
+                    '<p><a class="tag" data-tag="d">#d</a> '
+                    '<span class="embed" data-target="i.png">i.png</span></p>\n')

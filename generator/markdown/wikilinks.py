@@ -115,23 +115,56 @@ def _embeds_a_note(tok: Token) -> bool:
 
 
 def block_embeds_rule(state: StateCore) -> None:
-    """A paragraph that holds nothing but note embeds loses its ``<p>``: an embedded note is a
-    ``<div>`` of blocks, which a ``<p>`` cannot hold (parsers would close the ``<p>`` early).
-    Its ``paragraph_open``/``_close`` become ``embeds_open``/``_close``, which write no tag."""
+    """An embedded note is a ``<div>`` of blocks, which a ``<p>`` cannot hold (parsers close the
+    ``<p>`` early and leave an empty one behind).  A paragraph with note embeds is cut around them:
+    its text runs stay paragraphs, its note embeds go in ``embeds_open``/``_close``, which write no
+    tag (``Intro:`` on one line and ``![[Note]]`` on the next is one Markdown paragraph, and common).
+    Paragraphs in tight lists (no ``<p>``) and ones carrying a block id are left as they are."""
     if "![[" not in state.src:
         return
     tokens = state.tokens
-    for i in range(1, len(tokens) - 1):
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
         tok = tokens[i]
-        if tok.type != "inline" or tokens[i - 1].type != "paragraph_open" \
-                or "![[" not in tok.content or not tok.children or tokens[i - 1].attrs \
-                or tokens[i - 1].hidden:
+        if (tok.type == "paragraph_open" and not tok.hidden and not tok.attrs
+                and i + 2 < len(tokens) and "![[" in tokens[i + 1].content
+                and any(k.type == "embed" and _embeds_a_note(k)
+                        for k in tokens[i + 1].children or ())):
+            out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2]))
+            i += 3
             continue
-        kids = tok.children
-        if all(k.type == "softbreak" or (k.type == "text" and not k.content.strip())
-               or (k.type == "embed" and _embeds_a_note(k)) for k in kids) \
-                and any(k.type == "embed" for k in kids):
-            tokens[i - 1].type, tokens[i + 1].type = "embeds_open", "embeds_close"
+        out.append(tok)
+        i += 1
+    tokens[:] = out
+
+
+def _blank(tok: Token) -> bool:
+    return tok.type in ("softbreak", "hardbreak") or (tok.type == "text" and not tok.content.strip())
+
+
+def _cut_paragraph(open_: Token, inline: Token, close: Token) -> list[Token]:
+    runs: list[tuple[bool, list[Token]]] = []  # (note embeds?, children)
+    for kid in inline.children or ():
+        is_embed = kid.type == "embed" and _embeds_a_note(kid)
+        if runs and (runs[-1][0] == is_embed or (runs[-1][0] and _blank(kid))):
+            runs[-1][1].append(kid)
+        else:
+            runs.append((is_embed, [kid]))
+    out: list[Token] = []
+    for embeds, kids in runs:
+        while kids and _blank(kids[-1]):
+            kids.pop()  # the line break or space before a note embed ends the text
+        while kids and _blank(kids[0]):
+            kids.pop(0)
+        if not kids:
+            continue
+        part = inline.copy(children=kids)  # same content: positions are offsets into it
+        if embeds:
+            out += [open_.copy(type="embeds_open"), part, close.copy(type="embeds_close")]
+        else:
+            out += [open_.copy(), part, close.copy()]
+    return out
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
