@@ -205,13 +205,18 @@ def _href_filter(context: jinja2.runtime.Context, url: str) -> str:
 _isodate = date_text  # one definition of how a date is written in data and pages
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _humandate(value: _dt.date | str | None) -> str:
+    """``11 Apr 2025``: the same on every machine (``strftime("%b")`` follows the locale) and
+    cheap, as listings call it once per item on every page."""
     if value is None:
         return ""
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
-        return f"{value.day} {value.strftime('%b')} {value.year}"
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
     return str(value)
 
 
