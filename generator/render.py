@@ -335,6 +335,29 @@ class RenderContext:
     def render_md_src(self, src: str, token: Token) -> str | None:
         return self._md_target(src, embed=True)
 
+    def render_md_embed(self, src: str, alt: str, token: Token) -> str | None:
+        """``![alt](Note.md)``, ``![](Note.md#Heading)``, ``![](talk.mp3)``: Obsidian embeds what a
+        Markdown image points at as it embeds ``![[...]]``.  The embed's HTML, or None for an image
+        (or a remote file), which stays an ``<img>``."""
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path or src.startswith(("/", "#")):
+            return None
+        path, frag = unquote(parts.path), unquote(parts.fragment)
+        res = self._resolve(path)
+        if res.kind == "note" and res.note is not None:
+            meta = {"target": path, "raw": f"![{alt}]({src})", **_fragment_meta(frag),
+                    "line": token.meta.get("line", 0), "col": token.meta.get("col", 0)}
+            return self._embed_note(res.note, meta, token)
+        if res.kind == "attachment" and res.attachment is not None:
+            ext = res.attachment.rel.rsplit(".", 1)[-1].lower()
+            return None if ext in IMAGE_EXT else self._embed_file(res.attachment, alt)
+        if res.kind == "unpublished":
+            return ""
+        return (f'<span class="embed broken" data-target="{esc(path)}" '
+                f'title="{esc("Not found: " + path)}">{esc(alt or path)}</span>')
+
     def _md_target(self, href: str, embed: bool) -> str | None:
         from urllib.parse import unquote, urlsplit
 

@@ -294,3 +294,39 @@ def test_a_paragraph_with_text_and_a_note_embed_is_cut_around_the_embed(tmp_path
     assert kids[0].get_text() == "Intro, see B:" and kids[0].find("a")["href"] == "B.html"
     assert "embed-note" in kids[1]["class"] and kids[2].get_text() == "After the embed."
     assert content.find("li").find("div", class_="embed-note")  # a list item may hold a div
+
+
+def test_markdown_embeds_embed_notes_and_media_as_wikilink_embeds_do(tmp_path):
+    """Obsidian embeds whatever an internal link points at when a ``!`` precedes it, in either link
+    format: ``![](Other%20Note.md)`` is the note (not an <img> of a .md file), ``![](talk.mp3)`` a
+    player, ``![](doc.pdf)`` the PDF card; images stay images; a missing target is visibly broken."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text(
+        "Intro ![](Other%20Note.md) after.\n\n![](Other%20Note.md#Part)\n\n![talk](talk.mp3)\n\n"
+        "![](doc.pdf)\n\n![pic|100](pic.png)\n\n![gone](Nope.md)\n", encoding="utf-8")
+    (vault / "Other Note.md").write_text("Top.\n\n## Part\n\nOther body.\n", encoding="utf-8")
+    (vault / "talk.mp3").write_bytes(b"ID3")
+    (vault / "doc.pdf").write_bytes(b"%PDF-1.4")
+    (vault / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site = build_vault(vault, tmp_path, copy=False)
+    content = site.content("A.md")
+    html = site.page("A.md").read_text(encoding="utf-8")
+    assert ".md" not in " ".join(str(t.get("src", "")) for t in content.find_all(True))
+    embeds = content.find_all("div", class_="embed-note")
+    assert len(embeds) == 2 and "<p><div" not in html
+    assert "Top." in embeds[0].get_text() and "Top." not in embeds[1].get_text()
+    assert "Other body." in embeds[1].get_text()
+    assert content.find("p").get_text() == "Intro"
+    target, _ = site.follow(site.page("A.md"), content.find("audio", class_="embed-audio")["src"])
+    assert target.read_bytes() == b"ID3"
+    target, _ = site.follow(site.page("A.md"), content.find("a", class_="embed-pdf")["href"])
+    assert target.read_bytes() == b"%PDF-1.4"
+    assert content.find("img")["width"] == "100"
+    broken = content.find("span", class_="embed broken")
+    assert broken is not None and not broken.get("href")
+    assert any("Nope.md" in m for m in site.messages("link-unresolved"))
+    other = site.html("Other Note.md")
+    assert other.find(class_="backlinks").find("a", string="A")

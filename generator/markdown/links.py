@@ -64,9 +64,14 @@ def render_link_close(self, tokens: Sequence[Token], idx: int, options, env) -> 
 def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     token = tokens[idx]
     attrs = dict(token.attrs)
-    attrs["alt"] = _size(self.renderInlineAsText(token.children or [], options, env), attrs)
+    alt = self.renderInlineAsText(token.children or [], options, env)
     ctx = env.get("ctx") if env else None
     src = str(token.attrGet("src") or "")
+    if ctx is not None and hasattr(ctx, "render_md_embed"):
+        embedded = ctx.render_md_embed(src, alt, token)  # a note, audio, video, PDF, or missing
+        if embedded is not None:
+            return embedded
+    attrs["alt"] = _size(alt, attrs)
     if ctx is not None and src.startswith(("http://", "https://")) \
             and not getattr(ctx, "load_remote_images", True):
         # The site must browse offline without calling out: a remote image becomes a link to it.

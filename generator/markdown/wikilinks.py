@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -109,9 +110,19 @@ def render_embed(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 
 def _embeds_a_note(tok: Token) -> bool:
-    """An embed whose target names a note (no extension, or ``.md``): it renders as a block."""
-    name = tok.meta.get("target", "").rsplit("/", 1)[-1]
-    return "." not in name.strip(".") or name.lower().endswith(".md")
+    """An embed whose target names a note (no extension, or ``.md``): it renders as a block.  A
+    Markdown image (``![](Note.md)``) embeds a note the same way."""
+    if tok.type == "embed":
+        name = tok.meta.get("target", "")
+    elif tok.type == "image":
+        src = str(tok.attrGet("src") or "")
+        if "://" in src or src.startswith(("/", "#", "data:")):
+            return False
+        name = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    else:
+        return False
+    name = name.rsplit("/", 1)[-1]
+    return bool(name) and ("." not in name.strip(".") or name.lower().endswith(".md"))
 
 
 def block_embeds_rule(state: StateCore) -> None:
@@ -120,7 +131,7 @@ def block_embeds_rule(state: StateCore) -> None:
     its text runs stay paragraphs, its note embeds go in ``embeds_open``/``_close``, which write no
     tag (``Intro:`` on one line and ``![[Note]]`` on the next is one Markdown paragraph, and common).
     Paragraphs in tight lists (no ``<p>``) and ones carrying a block id are left as they are."""
-    if "![[" not in state.src:
+    if "![" not in state.src:
         return
     tokens = state.tokens
     out: list[Token] = []
@@ -128,9 +139,8 @@ def block_embeds_rule(state: StateCore) -> None:
     while i < len(tokens):
         tok = tokens[i]
         if (tok.type == "paragraph_open" and not tok.hidden and not tok.attrs
-                and i + 2 < len(tokens) and "![[" in tokens[i + 1].content
-                and any(k.type == "embed" and _embeds_a_note(k)
-                        for k in tokens[i + 1].children or ())):
+                and i + 2 < len(tokens) and "![" in tokens[i + 1].content
+                and any(_embeds_a_note(k) for k in tokens[i + 1].children or ())):
             out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2]))
             i += 3
             continue
@@ -146,7 +156,7 @@ def _blank(tok: Token) -> bool:
 def _cut_paragraph(open_: Token, inline: Token, close: Token) -> list[Token]:
     runs: list[tuple[bool, list[Token]]] = []  # (note embeds?, children)
     for kid in inline.children or ():
-        is_embed = kid.type == "embed" and _embeds_a_note(kid)
+        is_embed = _embeds_a_note(kid)
         if runs and (runs[-1][0] == is_embed or (runs[-1][0] and _blank(kid))):
             runs[-1][1].append(kid)
         else:
@@ -159,6 +169,11 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token) -> list[Token]:
             kids.pop(0)
         if not kids:
             continue
+        if not embeds:  # no space left hanging where an embed was cut out
+            if kids[0].type == "text":
+                kids[0] = kids[0].copy(content=kids[0].content.lstrip())
+            if kids[-1].type == "text":
+                kids[-1] = kids[-1].copy(content=kids[-1].content.rstrip())
         part = inline.copy(children=kids)  # same content: positions are offsets into it
         if embeds:
             out += [open_.copy(type="embeds_open"), part, close.copy(type="embeds_close")]
