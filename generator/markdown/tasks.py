@@ -1,7 +1,9 @@
-"""Task lists (``- [ ]`` / ``- [x]``) through mdit-py-plugins, with disabled checkboxes.
+"""Task lists: a list item starting ``[c] `` for any one character ``c`` is a task, as in Obsidian.
 
-The plugin's core rule walks every token of every note; a quick look at the source first lets the
-many notes without a task skip it.
+``- [ ]`` is open; ``- [x]`` and every other status character (``- [/]``, ``- [-]``, ``- [?]``, which
+themes draw differently) is checked -- Obsidian's help: "You can use any character inside the
+brackets to mark it as complete."  The item gets Obsidian's classes and ``data-task`` (the
+character, empty for an open task) so a theme can style each status; checkboxes are disabled.
 """
 
 from __future__ import annotations
@@ -10,18 +12,52 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from mdit_py_plugins.tasklists import tasklists_plugin as _mdit_tasklists
+from markdown_it.token import Token
 
-_ANY_TASK = re.compile(r"^[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]+\[[ xX]\]", re.MULTILINE)
+_ANY_TASK = re.compile(r"^[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]+\[[^\[\]\n]\]", re.MULTILINE)
+_TODO = re.compile(r"\[([^\[\]\n])\][ \t\n\v\f\r]+")
+_BOX = '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">'
+_CHECKED = ('<input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
+            'type="checkbox">')
+
+
+def _parent(tokens: list[Token], index: int) -> int:
+    level = tokens[index].level - 1
+    for j in range(index - 1, -1, -1):
+        if tokens[j].level == level:
+            return j
+    return -1
+
+
+def tasklists_rule(state: StateCore) -> None:
+    if not _ANY_TASK.search(state.src):
+        return
+    tokens = state.tokens
+    for i in range(2, len(tokens) - 1):
+        inline = tokens[i]
+        if inline.type != "inline" or tokens[i - 1].type != "paragraph_open" \
+                or tokens[i - 2].type != "list_item_open" or not inline.children \
+                or inline.children[0].type != "text":
+            continue
+        m = _TODO.match(inline.content)
+        if m is None or not inline.children[0].content.startswith(m.group()[:3]):
+            continue
+        char = m.group(1)
+        checked = char != " "
+        box = Token("html_inline", "", 0)
+        box.content = _CHECKED if checked else _BOX
+        first = inline.children[0]
+        first.content = first.content[3:]
+        inline.content = inline.content[3:]
+        inline.children.insert(0, box)
+        item = tokens[i - 2]
+        item.attrSet("class", "task-list-item is-checked" if checked else "task-list-item")
+        item.attrSet("data-task", "" if char == " " else char)
+        parent = _parent(tokens, i - 2)
+        if parent >= 0:
+            tokens[parent].attrSet("class", "contains-task-list")
 
 
 def tasklists_plugin(md: MarkdownIt) -> None:
-    """mdit's task lists (checkboxes rendered disabled), skipped for notes without a task."""
-    _mdit_tasklists(md, enabled=False)
-    rule = next(r.fn for r in md.core.ruler.__rules__ if r.name == "github-tasklists")
-
-    def tasklists(state: StateCore) -> None:
-        if _ANY_TASK.search(state.src):
-            rule(state)
-
-    md.core.ruler.at("github-tasklists", tasklists)
+    """Task list items with disabled checkboxes (skipped for notes without a task)."""
+    md.core.ruler.after("inline", "github-tasklists", tasklists_rule)
