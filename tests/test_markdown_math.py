@@ -31,3 +31,13 @@ def test_inline_math_token_has_position() -> None:
     toks = make_markdown().parse("x\n  - a $b$\n", {})
     math = [c for t in toks if t.children for c in t.children if c.type == "math_inline"]
     assert (math[0].meta["line"], math[0].meta["col"]) == (1, 6)
+
+
+def test_unbalanced_braces_and_undefined_commands_warn() -> None:
+    """latex2mathml typesets these without a word; MathJax (Obsidian) reports each of them."""
+    ctx = Ctx()
+    html = make_markdown().render("a $x_{b$ and $a}$\n\nc $\\badcommand{x} + y$ d\n\n"
+                                  "ok $\\{a\\}$\n", {"ctx": ctx})
+    assert html.count('class="math-error"') == 2
+    assert ctx.warnings == [("math-error", 0, 2), ("math-error", 0, 13), ("math-error", 2, 2)]
+    assert "<mo>&#x0002B;</mo>" in html  # the rest of the formula with the unknown command still shows

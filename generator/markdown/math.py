@@ -1,12 +1,14 @@
 """``$inline$`` and ``$$display$$`` math, typeset to MathML at build time (no script, no CDN).
 
 Parsing is mdit-py-plugins' ``dollarmath`` (no space inside the dollars and no digit around
-them, so ``$5 and $10`` stays text); rendering uses latex2mathml.  A LaTeX error renders the
-source in ``<code class="math-error">`` and calls ``ctx.warn("math-error", ...)``.
+them, so ``$5 and $10`` stays text); rendering uses latex2mathml.  A LaTeX error (including
+unbalanced braces) renders the source in ``<code class="math-error">`` and calls
+``ctx.warn("math-error", ...)``; an undefined command is warned about and left as written.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -19,27 +21,58 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from ._util import POS, SNIP
 
+# latex2mathml writes a command it does not know as the text of an ``<mi>`` (``<mi>\\foo</mi>``).
+_UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)")
+
+
+def _check_braces(latex: str) -> None:
+    """Raise on unbalanced ``{}`` (latex2mathml typesets ``a_{b`` and ``a}`` without a word; TeX
+    and Obsidian's MathJax stop with "Missing close brace" / "Extra close brace")."""
+    depth, i, n = 0, 0, len(latex)
+    while i < n:
+        c = latex[i]
+        if c == "\\":
+            i += 2  # \{ \} \\ are not braces
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                raise ValueError("extra close brace '}'")
+        i += 1
+    if depth:
+        raise ValueError("missing close brace '}'")
+
 
 @lru_cache(maxsize=4096)
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``; raises on a LaTeX error."""
+    _check_braces(latex)
     return convert(latex, display="block" if display else "inline")
 
 
 def _math_html(token: Token, env, display: bool) -> str:
     latex = token.content.strip()
     try:
-        return latex_to_mathml(latex, display)
+        mathml = latex_to_mathml(latex, display)
     except Exception as exc:  # latex2mathml raises many exception types
-        ctx = env.get("ctx") if env else None
-        if ctx is not None:
-            if token.map:
-                line, col = token.map[0], 0
-            else:
-                line, col = token.meta.get("line", 0), token.meta.get("col", 0)
-            reason = str(exc) or type(exc).__name__
-            ctx.warn("math-error", f"cannot typeset ${latex}$: {reason}", line, col)
+        _warn(token, env, latex, str(exc) or type(exc).__name__)
         return f'<code class="math-error">{escapeHtml(latex)}</code>'
+    unknown = _UNKNOWN_COMMAND.findall(mathml)
+    if unknown:  # shown as written, as MathJax shows an undefined command: the rest still typesets
+        _warn(token, env, latex, "undefined control sequence " + ", ".join(dict.fromkeys(unknown)))
+    return mathml
+
+
+def _warn(token: Token, env, latex: str, reason: str) -> None:
+    ctx = env.get("ctx") if env else None
+    if ctx is not None:
+        if token.map:
+            line, col = token.map[0], 0
+        else:
+            line, col = token.meta.get("line", 0), token.meta.get("col", 0)
+        ctx.warn("math-error", f"cannot typeset ${latex}$: {reason}", line, col)
 
 
 def render_math_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
