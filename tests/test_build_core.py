@@ -330,3 +330,34 @@ def test_markdown_embeds_embed_notes_and_media_as_wikilink_embeds_do(tmp_path):
     assert any("Nope.md" in m for m in site.messages("link-unresolved"))
     other = site.html("Other Note.md")
     assert other.find(class_="backlinks").find("a", string="A")
+
+
+def test_raw_html_links_and_images_into_the_vault_resolve(tmp_path):
+    """<a href="Note.md"> and <img src="pic.png"> written as raw HTML point into the vault: they
+    lead to the note's page and to the copied attachment, relative to the page, never to a .md file
+    or an uncopied image; a local URL that finds nothing is dropped rather than left dead."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "img").mkdir()
+    (vault / "img" / "pic one.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (vault / "Target.md").write_text("# Target\n\n## Part\n", encoding="utf-8")
+    (vault / "Hidden.md").write_text("---\npublish: false\n---\nx\n", encoding="utf-8")
+    (vault / "sub" / "A.md").write_text(
+        '<a href="../Target.md#Part">to target</a> <a href="Hidden.md">hidden</a> '
+        '<a href="Nowhere.md">gone</a> <a href="https://example.com/x">web</a>\n\n'
+        '<img src="img/pic%20one.png" alt="p">\n\n<img src="missing.png" alt="m">\n',
+        encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    content = site.content("sub/A.md")
+    page = site.page("sub/A.md")
+    links = {a.get_text(): a for a in content.find_all("a")}
+    target, frag = site.follow(page, links["to target"]["href"])
+    assert target == site.page("Target.md") and frag == "Part"
+    assert not links["hidden"].has_attr("href") and not links["gone"].has_attr("href")
+    assert links["web"]["href"] == "https://example.com/x"
+    imgs = {i["alt"]: i for i in content.find_all("img")}
+    found, _ = site.follow(page, imgs["p"]["src"])
+    assert found.read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert not imgs["m"].has_attr("src")

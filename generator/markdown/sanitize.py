@@ -21,7 +21,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import close_tag, comment, open_tag
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.token import Token
 
 _COMMON = {"title", "lang", "dir", "class", "id"}
@@ -131,13 +131,53 @@ def _sanitize(html: str) -> str:
     return "".join(out)
 
 
+# In sanitised HTML (nh3 writes every attribute as name="value", and text is escaped) the
+# URL-carrying attributes of the elements that may point into the vault.
+_LOCAL_URL = re.compile(r'(<(?:a|img|video|audio|source)\b[^>]*?\s)(href|src)="([^"]*)"')
+
+
+def _localise(html: str, ctx) -> str:
+    """``<a href="Other.md">`` and ``<img src="pic.png">`` written in raw HTML point into the vault:
+    resolved as the same Markdown link would be (to the note's page, or the attachment, copied),
+    relative to the page.  A local URL that finds nothing loses its attribute, so the site has no
+    dead link; a note that is not published is plain text, as its wikilink is."""
+    if 'href="' not in html and 'src="' not in html:
+        return html
+
+    def sub(m: re.Match) -> str:
+        url = unescapeAll(m.group(3))
+        if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
+            return m.group()
+        if m.group(2) == "href":
+            new = ctx.render_md_href(url, None)
+        else:
+            new = ctx.render_md_src(url, None)
+        if new is None and m.group(2) == "src":
+            new = ""  # not an attachment of the vault
+        if new is None:
+            return m.group()
+        if not new or new.startswith("\0"):
+            return m.group(1).rstrip()
+        return f'{m.group(1)}{m.group(2)}="{escapeHtml(new)}"'
+
+    return _LOCAL_URL.sub(sub, html)
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _with_ctx(html: str, env) -> str:
+    ctx = env.get("ctx") if env else None
+    return _localise(html, ctx) if ctx is not None and hasattr(ctx, "render_md_src") else html
+
+
 def render_html_block(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    return sanitize_html(tokens[idx].content)
+    return _with_ctx(sanitize_html(tokens[idx].content), env)
 
 
 def render_html_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     content = tokens[idx].content
-    return content if content in TRUSTED else sanitize_html(content)
+    return content if content in TRUSTED else _with_ctx(sanitize_html(content), env)
 
 
 def sanitize_plugin(md: MarkdownIt) -> None:
