@@ -22,6 +22,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import close_tag, comment, open_tag
 from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 _COMMON = {"title", "lang", "dir", "class", "id"}
@@ -180,7 +181,33 @@ def render_html_inline(self, tokens: Sequence[Token], idx: int, options, env) ->
     return content if content in TRUSTED else _with_ctx(sanitize_html(content), env)
 
 
+def drop_inline_content(state: StateCore) -> None:
+    """``a <script>x()</script> b`` in a paragraph arrives as separate inline tokens: what lies
+    between the opening and closing tag of a dropped element goes with them, as it does in a
+    raw HTML block (the sanitiser alone would leave ``x()`` behind as text)."""
+    if "<" not in state.src:
+        return
+    for tok in state.tokens:
+        if tok.type != "inline" or not tok.children or "<" not in tok.content:
+            continue
+        kept: list[Token] = []
+        closing: re.Pattern | None = None
+        for child in tok.children:
+            if closing is not None:
+                if child.type == "html_inline" and closing.match(child.content):
+                    closing = None
+                continue
+            if child.type == "html_inline":
+                m = _NAME.match(child.content)
+                name = m.group(1).lower() if m and not child.content.startswith("</") else ""
+                if name in DROP_WITH_CONTENT and not child.content.rstrip().endswith("/>"):
+                    closing = re.compile(rf"</{name}\s*>", re.IGNORECASE)
+            kept.append(child)
+        tok.children = kept
+
+
 def sanitize_plugin(md: MarkdownIt) -> None:
     """Render ``html_block``/``html_inline`` through the sanitiser."""
+    md.core.ruler.after("inline", "drop_inline_content", drop_inline_content)
     md.add_render_rule("html_block", render_html_block)
     md.add_render_rule("html_inline", render_html_inline)
