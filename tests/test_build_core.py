@@ -361,3 +361,20 @@ def test_raw_html_links_and_images_into_the_vault_resolve(tmp_path):
     found, _ = site.follow(page, imgs["p"]["src"])
     assert found.read_bytes() == b"\x89PNG\r\n\x1a\n"
     assert not imgs["m"].has_attr("src")
+
+
+def test_a_comment_opened_in_a_list_item_hides_the_items_up_to_its_end(tmp_path):
+    """``- a %%start`` ... ``- c end%% d``: the comment runs over the next items, as a comment
+    opened in a paragraph runs over the next paragraphs; nothing of it reaches any output file."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("- a %%start\n- SECRETB\n- SECRETC end%% d\n\n"
+                                "> [!note]\n> x %%open\n>\n> SECRETQ\n>\n> end%% y\n",
+                                encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    assert [li.get_text() for li in site.content("A.md").find_all("li")] == ["a ", "", "d"]
+    for path in site.out.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".xml"}:
+            assert "SECRET" not in path.read_text(encoding="utf-8", errors="replace"), path

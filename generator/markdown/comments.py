@@ -120,6 +120,46 @@ def _resume_paragraph(state: StateCore, start: int, stop: int, closer: int | Non
     return None
 
 
+def _hide_after_nested(state: StateCore, index: int) -> None:
+    """The same for a comment left open in a list item, callout or quote (``- a %%start`` ...
+    ``- c end%% d``): the text of every following block up to the closing ``%%`` line goes (the
+    items and quotes stay, empty), and the text after the closing ``%%`` shows."""
+    tokens = state.tokens
+    own = tokens[index].map
+    if not own:
+        return
+    lines = state.src.split("\n")
+    closer = next((n for n in range(own[1], len(lines)) if "%%" in lines[n]), None)
+    last = len(lines) if closer is None else closer
+    drop: list[int] = []
+    for j in range(index + 1, len(tokens)):
+        tok = tokens[j]
+        if tok.map and tok.map[0] > last:
+            break
+        if tok.type == "inline" and tok.map:
+            if closer is not None and tok.map[0] <= closer < tok.map[1]:
+                rows = tok.content.split("\n")
+                row = rows[closer - tok.map[0]] if closer - tok.map[0] < len(rows) else ""
+                at = row.find("%%")
+                rest = "\n".join([row[at + 2 :].lstrip(" \t"), *rows[closer - tok.map[0] + 1 :]])
+                tok.content = rest if at >= 0 and rest.strip() else ""
+                tok.children = []
+                if tok.content:
+                    state.md.inline.parse(tok.content, state.md, state.env, tok.children)
+                    break
+            else:
+                tok.content, tok.children = "", []
+            if tokens[j - 1].type == "paragraph_open" and j + 1 < len(tokens) \
+                    and tokens[j + 1].type == "paragraph_close":
+                drop += [j - 1, j, j + 1]
+            if tok.map[0] <= last < tok.map[1]:
+                break
+        elif tok.nesting == 0 and tok.type != "inline":
+            drop.append(j)  # a code block, math block or raw HTML inside the comment
+    for j in reversed(drop):
+        del tokens[j]
+
+
 def comment_core_rule(state: StateCore) -> None:
     if "%%" not in state.src:
         return
@@ -134,6 +174,8 @@ def comment_core_rule(state: StateCore) -> None:
                 tok.children = [c for c in kids if c.type != UNCLOSED]
                 if tok.level == 1:  # the inline of a top-level paragraph or heading
                     _drop_after_unclosed(state, i)
+                else:
+                    _hide_after_nested(state, i)
         i += 1
 
 
