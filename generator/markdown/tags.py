@@ -18,8 +18,12 @@ from ._util import POS, SNIP, unicode_marks
 @lru_cache(maxsize=1)
 def _tag_body() -> re.Pattern[str]:
     """Letters, digits and marks of any script (``#café`` written with a combining accent, Hindi
-    vowel signs), ``_``, ``-`` and ``/``."""
-    points = sorted(ord(c) for c in unicode_marks())
+    vowel signs), emoji and other symbols (``#🚀``, which Obsidian's help lists as tag characters;
+    not those of the punctuation blocks U+2000-206F and U+2E00-2E7F), ``_``, ``-`` and ``/``."""
+    symbols = {chr(cp) for cp in range(0xA0, 0x30000)
+               if unicodedata.category(chr(cp)) == "So"
+               and not (0x2000 <= cp <= 0x206F or 0x2E00 <= cp <= 0x2E7F)}
+    points = sorted(ord(c) for c in unicode_marks() | symbols)
     ranges, start = [], points[0]
     for prev, cp in zip(points, points[1:] + [-1], strict=True):
         if cp != prev + 1:
