@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,20 @@ def template_signature(dirs: list[Path]) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """vaultsite's version and a digest of its own code, so that pages and state written by other
+    code (an upgrade, or a local edit of vaultsite itself) are never taken as up to date."""
+    root = Path(generator.__file__).parent
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return f"{generator.__version__}+{h.hexdigest()}"
+
+
 def site_signature(cfg: SiteConfig, template_sig: str, nav: Any) -> str:
-    return signature_of(generator.__version__, repr(cfg), template_sig, repr(nav))
+    return signature_of(code_version(), repr(cfg), template_sig, repr(nav))
 
 
 def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, Any] | None) -> str:
@@ -153,7 +166,7 @@ def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | Non
             data = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != (STATE_VERSION, generator.__version__) \
+    if not isinstance(data, dict) or data.get("version") != (STATE_VERSION, code_version()) \
             or data.get("vault") != str(cfg.vault):
         return None
     return data["parsed"], data["memo"]
@@ -174,7 +187,7 @@ def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict
     from generator.templating import default_template_dir
 
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((generator.__version__, repr(cfg), exec_mode)).encode())
+    h.update(repr((code_version(), repr(cfg), exec_mode)).encode())
     h.update(template_signature([cfg.vault / cfg.templates_dir, default_template_dir()]).encode())
     for src in vault.notes:
         h.update(f"{src.rel}\0{digests.get(src.rel, 'unreadable')}\0".encode("utf-8", "surrogatepass"))
@@ -237,7 +250,7 @@ def load_unchanged(cache_dir: Path, fingerprint: str, out: Path, exec_mode: str)
 def save_memo(cache_dir: Path, cfg: SiteConfig, parsed: dict, memo: RenderMemo) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = cache_dir / (STATE_FILE + ".tmp")
-    data = {"version": (STATE_VERSION, generator.__version__), "vault": str(cfg.vault),
+    data = {"version": (STATE_VERSION, code_version()), "vault": str(cfg.vault),
             "parsed": parsed, "memo": memo}
     with tmp.open("wb") as fh:
         pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
