@@ -47,9 +47,7 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
         text = text.replace("\x00", "")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):  # not allowed in HTML; the renderer also uses some as markers
-        text = _CONTROL.sub("\ufffd", text)
-    return text, diags
+    return printable(text), diags  # controls: not allowed in HTML; the renderer uses some as markers
 
 
 def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -72,7 +70,23 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
     if not isinstance(data, dict):
         return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to values",
                             rel, first_line, hint="write it as `key: value` lines")]
-    return {str(k): v for k, v in data.items()}, []
+    return {printable(str(k)): _printable_values(v) for k, v in data.items()}, []
+
+
+def printable(text: str) -> str:
+    """``text`` with the control characters HTML does not allow replaced by U+FFFD, as ``decode``
+    does for a note's text (YAML escapes such as ``"\\x02"`` and odd file names can hold them)."""
+    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
+
+
+def _printable_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _printable_values(v) for k, v in value.items()}
+    return value
 
 
 _HEADER_LINE = re.compile(r"^\s*(date|created|created on|written)\s*:\s*(.+?)\s*$", re.IGNORECASE)

@@ -23,6 +23,7 @@ from generator.frontmatter import (
     header_date,
     parse_date,
     parse_yaml,
+    printable,
 )
 from generator.markdown.tags import tag_name
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
@@ -76,7 +77,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     diags += walk.diagnostics
 
     title = meta.get("title")
-    title = str(title).strip() if title not in (None, "") else note_id.rsplit("/", 1)[-1]
+    title = str(title).strip() if title not in (None, "") else printable(note_id.rsplit("/", 1)[-1])
     tags = _dedupe([tag_name(t.lstrip("#"))
                     for t in as_string_list(meta.get("tags", meta.get("tag")))] + walk.tags)
     aliases = tuple(as_alias_list(meta.get("aliases", meta.get("alias"))))

@@ -16,6 +16,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, warning
+from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown.links import UNPUBLISHED
 from generator.model import Note, NoteId, SiteUrl, SourceFile
@@ -35,6 +36,7 @@ _MARK, _SEP, _END = "\x02", "\x1f", "\x03"
 def attachment_url(att: SourceFile) -> SiteUrl:
     """Attachments keep their vault path (folders slugged like notes), so names read as written."""
     folder, _, name = att.rel.rpartition("/")
+    name = printable(name)  # a control character in a file name is no URL's business
     return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)
 
 
@@ -219,7 +221,7 @@ class RenderContext:
     def _embed_file(self, att: SourceFile, spec: str | None) -> str:
         src = self.href_to_attachment(att)
         ext = att.rel.rsplit(".", 1)[-1].lower() if "." in att.rel else ""
-        name = posixpath.basename(att.rel)
+        name = printable(posixpath.basename(att.rel))
         alt, width, height = _size_spec(spec)
         if ext in IMAGE_EXT:
             dims = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")

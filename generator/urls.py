@@ -15,7 +15,7 @@ from urllib.parse import quote
 from generator.model import SiteUrl
 
 # Characters that break a URL or a file name on some system; spaces become dashes.
-_DROP = re.compile(r"[#?%&\"<>\\|^{}\[\]`*:;=+@$!']")
+_DROP = re.compile(r"[\x00-\x1f\x7f#?%&\"<>\\|^{}\[\]`*:;=+@$!']")
 _DASHES = re.compile(r"[\s-]+")
 
 

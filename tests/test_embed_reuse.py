@@ -122,3 +122,21 @@ def test_ids_stay_unique_on_a_page_that_embeds_notes(tmp_path):
     assert soup.select(".embed-content sup a[href^='#']")
     b = BeautifulSoup((out / "B.html").read_text(encoding="utf-8"), "html.parser")
     assert b.find(id="Intro") and b.find(id="^b1")  # on its own page, the note keeps its ids
+
+
+def test_control_characters_from_yaml_cannot_pose_as_link_markers(tmp_path):
+    """A YAML escape (``"\\x02"``) can put into a title the control characters that mark links
+    inside embeds: they are replaced where they enter, so nested embeds keep every word."""
+    vault = tmp_path / "vault"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "A.md").write_text("![[B]]\n", encoding="utf-8")
+    (vault / "sub" / "B.md").write_text("Before ![[C]] and [[A]] after.\n", encoding="utf-8")
+    (vault / "C.md").write_text('---\ntitle: "odd\\x02title\\x03"\naliases: ["x\\x1fy"]\n---\n'
+                                "Body [[sub/B]] tail\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build(load_config(vault), out, exec_mode="no-exec", workers=1)
+    page = (out / "A.html").read_text(encoding="utf-8")
+    assert "\x02" not in page and "\x03" not in page and "\x1f" not in page
+    for text in ("Before", "odd\ufffdtitle\ufffd", "Body", "tail", "after."):
+        assert text in page, text
+    assert 'href="A.html"' in page and 'href="sub/B.html"' in page
