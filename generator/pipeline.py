@@ -257,8 +257,9 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
                 state.parsed, state.memo = loaded
     pool = LazyPool(workers or cpu_count())
     try:
+        # a caller's state (``serve``) keeps the search index to update it next time
         result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir,
-                        t0, timings)
+                        t0, timings, keep_data=not persist)
     finally:
         pool.close()
     t = time.perf_counter()
@@ -276,7 +277,7 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
 def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[bytes, str]],
            state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
-           timings: dict[str, float]) -> BuildResult:
+           timings: dict[str, float], keep_data: bool = True) -> BuildResult:
     from generator.emit import emit_site, files_present, staging_for
     from generator.sitebuild import SiteBuilder
 
@@ -297,7 +298,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     t = time.perf_counter()
     digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
     existing = files_present(out)
-    builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data)
+    builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data,
+                          facts_aside=not keep_data)
     # A new site is written aside and swapped in; its pages can go there straight from the workers.
     staging = staging_for(out)
     try:

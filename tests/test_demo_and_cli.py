@@ -187,9 +187,15 @@ def test_a_huge_note_and_junk_do_not_stop_the_build(tmp_path):
     assert len(site.page("Huge.md").read_bytes()) > 5_000_000
 
 
-def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
+def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path, monkeypatch):
+    from generator import sitebuild
     from generator.config import load_config
     from generator.pipeline import build
+
+    joined = []  # search and graph data made aside, in a forked process, with workers
+    join = sitebuild._FactsAside.join
+    monkeypatch.setattr(sitebuild._FactsAside, "join",
+                        lambda self, builder: joined.append(join(self, builder)) or joined[-1])
 
     vault = tmp_path / "v"
     for i in range(260):
@@ -207,6 +213,7 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
         result = build(load_config(vault), out, exec_mode="no-exec", workers=workers)
         assert result.stats.rendered == 260
     assert tree(tmp_path / "out1") == tree(tmp_path / "out2")  # out2: pages written by workers
+    assert joined == [True]
     assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]
     # every page again, in the workers, now with the previous build's records at hand
     (vault / "vaultsite.toml").write_text('title = "Renamed"\n', encoding="utf-8")
@@ -215,6 +222,7 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path):
     assert result.stats.rendered == 260
     build(load_config(vault), tmp_path / "clean", exec_mode="no-exec", workers=1)
     assert tree(tmp_path / "out2") == tree(tmp_path / "clean")
+    assert joined == [True, True]
 
 
 def test_the_collector_pauses_during_a_build_and_resumes_even_after_a_failure(tmp_path,
