@@ -18,6 +18,8 @@ This makes an incremental build produce exactly the bytes of a full build.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,8 +33,9 @@ from generator.index import VaultIndex
 from generator.model import Note, NoteId
 from generator.render import PageDeps
 
-STATE_FILE = "build-state.pickle"
-STATE_VERSION = 8
+STATE_FILE = "build-state.pickle"  # the render memo, and the token of the parsed notes it goes with
+PARSED_FILE = "parsed-notes.pickle"  # the parsed notes (without tokens), written aside
+STATE_VERSION = 9
 
 
 def signature_of(*parts: Any) -> str:
@@ -160,16 +163,73 @@ class DepsHasher:
 
 def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | None:
     """The state a previous ``vaultsite build`` left in ``cache_dir``, if it is for this vault."""
-    path = cache_dir / STATE_FILE
+    data, parsed = _load(cache_dir / STATE_FILE), _load(cache_dir / PARSED_FILE)
+    if not isinstance(data, dict) or data.get("version") != (STATE_VERSION, code_version()) \
+            or data.get("vault") != str(cfg.vault) or not isinstance(parsed, dict) \
+            or parsed.get("token") != data.get("token"):
+        return None
+    return parsed["parsed"], data["memo"]
+
+
+def _load(path: Path) -> Any:
     try:
         with path.open("rb") as fh:
-            data = pickle.load(fh)
+            return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != (STATE_VERSION, code_version()) \
-            or data.get("vault") != str(cfg.vault):
-        return None
-    return data["parsed"], data["memo"]
+
+
+def _dump(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+class ParsedAside:
+    """The parsed notes written into the state folder by a forked process as soon as parsing is
+    done: the build process then builds the index alone, and the core it leaves free pickles
+    100 MB of notes (10,000 notes) that the end of the build used to.  They wait beside the saved
+    state (``.new``) until ``save_memo`` puts them in its place; a build that fails ``discard``s
+    them, leaving the last build's state as it was."""
+
+    def __init__(self, cache_dir: Path, parsed: dict):
+        self.path = cache_dir / (PARSED_FILE + ".new")
+        self.made_dir = not cache_dir.is_dir()
+        self.token = os.urandom(8).hex()
+        ctx = multiprocessing.get_context("fork")
+        self.proc = ctx.Process(target=_write_parsed, args=(self.path, parsed, self.token),
+                                daemon=True)
+        self.proc.start()
+
+    def join(self) -> bool:
+        self.proc.join()
+        return self.proc.exitcode == 0 and self.path.is_file()
+
+    def discard(self) -> None:
+        self.join()
+        self.path.unlink(missing_ok=True)
+        if self.made_dir:
+            try:
+                self.path.parent.rmdir()
+            except OSError:  # not empty: something else lives there now
+                pass
+
+
+def _write_parsed(path: Path, parsed: dict, token: str) -> None:  # in the forked process
+    code = 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _dump(path, {"token": token, "parsed": _without_tokens(parsed)})
+        code = 0
+    finally:
+        os._exit(code)  # the parent owns the build: nothing here to free or flush
+
+
+def _without_tokens(parsed: dict) -> dict:
+    from generator.parse import without_tokens
+
+    return {rel: (digest, without_tokens(note)) for rel, (digest, note) in parsed.items()}
 
 
 def discard_memo(cache_dir: Path) -> None:
@@ -247,11 +307,16 @@ def load_unchanged(cache_dir: Path, fingerprint: str, out: Path, exec_mode: str)
     return diags, BuildStats(**data["stats"])
 
 
-def save_memo(cache_dir: Path, cfg: SiteConfig, parsed: dict, memo: RenderMemo) -> None:
+def save_memo(cache_dir: Path, cfg: SiteConfig, parsed: dict, memo: RenderMemo,
+              aside: ParsedAside | None = None) -> None:
+    """Save the state for the next build: ``parsed`` (notes by vault path, with their digests) and
+    ``memo``; the notes are already written when ``aside`` wrote them."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / (STATE_FILE + ".tmp")
-    data = {"version": (STATE_VERSION, code_version()), "vault": str(cfg.vault),
-            "parsed": parsed, "memo": memo}
-    with tmp.open("wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(cache_dir / STATE_FILE)
+    if aside is not None and aside.join():
+        aside.path.replace(cache_dir / PARSED_FILE)
+        token = aside.token
+    else:
+        token = os.urandom(8).hex()
+        _dump(cache_dir / PARSED_FILE, {"token": token, "parsed": _without_tokens(parsed)})
+    _dump(cache_dir / STATE_FILE, {"version": (STATE_VERSION, code_version()),
+                                   "vault": str(cfg.vault), "token": token, "memo": memo})

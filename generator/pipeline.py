@@ -13,6 +13,7 @@ from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warnin
 from generator.discover import Vault, discover_vault
 from generator.heap import build_heap
 from generator.incremental import (
+    ParsedAside,
     RenderMemo,
     discard_memo,
     load_memo,
@@ -225,7 +226,6 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
 def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_mode: str,
                     progress: Progress | None, workers: int) -> BuildResult:
     from generator.emit import MARKER, check_output
-    from generator.parse import without_tokens
 
     check_output(out, cfg.vault)
     t0 = time.perf_counter()
@@ -256,17 +256,21 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
             if loaded is not None:
                 state.parsed, state.memo = loaded
     pool = LazyPool(workers or cpu_count())
+    aside: list[ParsedAside] = []  # the parsed notes, saved by a forked process (ParsedAside)
     try:
         # a caller's state (``serve``) keeps the search index to update it next time
         result = _build(cfg, out, vault, sources, state, pool, exec_mode, progress, cache_dir,
-                        t0, timings, keep_data=not persist)
+                        t0, timings, keep_data=not persist, aside=aside if persist else None)
+    except BaseException:
+        for writer in aside:
+            writer.discard()
+        raise
     finally:
         pool.close()
     t = time.perf_counter()
     if persist:
-        parsed = {rel: (digest, without_tokens(note))
-                  for rel, (digest, note) in state.parsed.items()}
-        save_memo(cache_dir, cfg, parsed, state.memo or RenderMemo())
+        save_memo(cache_dir, cfg, state.parsed, state.memo or RenderMemo(),
+                  aside[0] if aside else None)
     save_unchanged(cache_dir, fingerprint, out, result,
                    any(note.cells for _, note in state.parsed.values()))
     timings["save-state"] = time.perf_counter() - t
@@ -277,12 +281,15 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
 def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[bytes, str]],
            state: BuildState, pool: LazyPool,
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
-           timings: dict[str, float], keep_data: bool = True) -> BuildResult:
+           timings: dict[str, float], keep_data: bool = True,
+           aside: list | None = None) -> BuildResult:
     from generator.emit import emit_site, files_present, staging_for
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
     notes = read_notes(vault, cfg, state, sources, progress, pool)
+    if aside is not None and len(notes) >= LazyPool.MIN_NOTES:  # written while the index is built
+        aside.append(ParsedAside(cache_dir, state.parsed))
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     index = build_index(notes, vault.attachments, cfg,

@@ -214,6 +214,15 @@ def test_parallel_workers_build_the_same_bytes_as_one_process(tmp_path, monkeypa
         assert result.stats.rendered == 260
     assert tree(tmp_path / "out1") == tree(tmp_path / "out2")  # out2: pages written by workers
     assert joined == [True]
+    # the parsed notes were saved by a forked process while the index was built; the state loads
+    from generator.incremental import PARSED_FILE, load_memo
+    from generator.pipeline import default_cache_dir
+
+    cache = default_cache_dir(tmp_path / "out2")
+    loaded = load_memo(cache, load_config(vault))
+    assert loaded is not None and len(loaded[0]) == 260
+    assert not [p for p in cache.iterdir() if p.name.endswith(".tmp")]
+    assert (cache / PARSED_FILE).is_file()
     assert not [p.name for p in tmp_path.iterdir() if ".staging-" in p.name]
     # every page again, in the workers, now with the previous build's records at hand
     (vault / "vaultsite.toml").write_text('title = "Renamed"\n', encoding="utf-8")
