@@ -186,14 +186,15 @@ class SiteBuilder:
         t0 = clock()
         results = None
         pool = pool.get(len(todo)) if pool is not None else None
+        self.memo.listing_facts = self._listing_signature()
+        # forked first, so that it works while this process pickles the builder for the workers
+        aside = _FactsAside(self) if pool is not None and self.facts_aside else None
         if pool is not None:
             # the workers render notes while this process does the rest
             pool.render_start(self, todo, staging)
         else:
             results = [self.render_note(n) for n in todo]
         t1 = clock()
-        self.memo.listing_facts = self._listing_signature()
-        aside = _FactsAside(self) if pool is not None and self.facts_aside else None
         self._listing_pages()
         self._assets()
         self._publish_files()
