@@ -18,7 +18,6 @@ This makes an incremental build produce exactly the bytes of a full build.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.index import VaultIndex
 from generator.model import Note, NoteId
+from generator.parallel import forked
 from generator.render import PageDeps
 
 STATE_FILE = "build-state.pickle"  # the render memo, and the token of the parsed notes it goes with
@@ -197,12 +197,11 @@ class ParsedAside:
         self.path = cache_dir / (PARSED_FILE + ".new")
         self.made_dir = not cache_dir.is_dir()
         self.token = os.urandom(8).hex()
-        ctx = multiprocessing.get_context("fork")
-        self.proc = ctx.Process(target=_write_parsed, args=(self.path, parsed, self.token),
-                                daemon=True)
-        self.proc.start()
+        self.proc = forked(_write_parsed, self.path, parsed, self.token)
 
     def join(self) -> bool:
+        if self.proc is None:  # no fork here: ``save_memo`` writes the notes itself
+            return False
         self.proc.join()
         return self.proc.exitcode == 0 and self.path.is_file()
 

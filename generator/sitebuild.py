@@ -29,6 +29,7 @@ from generator.incremental import (
 )
 from generator.index import VaultIndex
 from generator.model import Note, SiteUrl
+from generator.parallel import forked
 from generator.render import TAGS_URL, attachment_url, render_body, tag_url
 from generator.urls import relative_href, root_prefix, slug_path
 
@@ -534,14 +535,14 @@ class _FactsAside:
     the build process."""
 
     def __init__(self, builder: SiteBuilder):
-        ctx = multiprocessing.get_context("fork")
-        self.conn, send = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_facts_child, args=(builder, send), daemon=True)
-        self.proc.start()
+        self.conn, send = multiprocessing.Pipe(duplex=False)
+        self.proc = forked(_facts_child, builder, send)
         send.close()
 
     def join(self, builder: SiteBuilder) -> bool:
         """Take the data files and records into ``builder``; False when they must be made there."""
+        if self.proc is None:
+            return False
         try:
             status, payload = self.conn.recv()
         except (EOFError, OSError):

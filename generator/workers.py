@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.model import Note, NoteId, SourceFile
+from generator.parallel import can_fork, forked
 
 
 class WorkerError(RuntimeError):
@@ -142,14 +143,12 @@ def _note_from_state(state: dict[str, Any]) -> Note:
 
 class NotePool:
     def __init__(self, workers: int):
-        ctx = multiprocessing.get_context("fork")
         self.conns = []
         self.procs = []
         self.owner: dict[NoteId, int] = {}
         for _ in range(workers):
-            parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker_main, args=(child,), daemon=True)
-            proc.start()
+            parent, child = multiprocessing.Pipe()
+            proc = forked(_worker_main, child)
             child.close()
             self.conns.append(parent)
             self.procs.append(proc)
@@ -241,8 +240,7 @@ class LazyPool:
         self.pool: NotePool | None = None
 
     def get(self, n_items: int) -> NotePool | None:
-        if self.pool is None and (self.workers <= 1 or n_items < self.MIN_NOTES
-                                  or "fork" not in multiprocessing.get_all_start_methods()):
+        if self.pool is None and (self.workers <= 1 or n_items < self.MIN_NOTES or not can_fork()):
             return None
         if self.pool is None:
             self.pool = NotePool(self.workers)

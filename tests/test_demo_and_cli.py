@@ -401,3 +401,39 @@ def test_a_build_that_fails_in_a_worker_leaves_no_half_written_site(tmp_path, mo
     with pytest.raises(WorkerError, match="renderer broke"):
         build(load_config(vault), tmp_path / "out", exec_mode="no-exec", workers=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v"]  # no site, no staging folder
+
+
+def test_where_processes_cannot_fork_the_build_does_everything_itself(tmp_path, monkeypatch):
+    """No fork (Windows): no workers, no forked search data or state writer; the same site, and a
+    state the next build loads."""
+    import multiprocessing.process
+
+    from generator import parallel, workers
+    from generator.config import load_config
+    from generator.incremental import load_memo
+    from generator.pipeline import build, default_cache_dir
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for i in range(230):
+        (vault / f"Note {i}.md").write_text(f"# Note {i}\n\n[[Note {(i + 1) % 230}]] #t{i % 3}\n",
+                                            encoding="utf-8")
+    build(load_config(vault), tmp_path / "forking", exec_mode="no-exec", workers=2)
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+
+    def no_process(self):
+        raise AssertionError("a process was started")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", no_process)
+    out = tmp_path / "single"
+    result = build(load_config(vault), out, exec_mode="no-exec", workers=2)
+    assert result.stats.rendered == 230
+    loaded = load_memo(default_cache_dir(out), load_config(vault))
+    assert loaded is not None and len(loaded[0]) == 230
+
+    def tree(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file()}
+
+    assert tree(out) == tree(tmp_path / "forking")
