@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ._util import plain_text, positions_plugin
@@ -19,6 +18,7 @@ from .callouts import ALIASES as CALLOUT_ALIASES
 from .callouts import callout_icon, callouts_plugin
 from .comments import comments_plugin
 from .fences import fence_language, fences_plugin, highlight_code, pygments_css
+from .footnotes import footnotes_plugin
 from .headings import headings_plugin
 from .highlight import highlight_plugin
 from .links import links_plugin
@@ -58,7 +58,7 @@ def build_markdown() -> MarkdownIt:
     md.use(callouts_plugin)
     md.use(blockids_plugin)
     md.use(headings_plugin)
-    md.use(footnote_plugin, inline=True)
+    md.use(footnotes_plugin)
     md.use(tasklists_plugin)
     md.use(math_plugin)
     md.use(fences_plugin)

@@ -1,0 +1,23 @@
+"""Footnotes ``[^1]`` and inline footnotes ``^[...]`` (mdit-py-plugins' rules), shown as Obsidian
+shows them: every reference to the same footnote reads ``[1]``.
+
+mdit-py-plugins numbers a repeated reference ``[1:1]``, ``[1:2]``, … (its ids stay apart, so each
+back-reference arrow still returns to its own place); only the caption changes here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+
+def footnote_caption(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    return f"[{tokens[idx].meta['id'] + 1}]"
+
+
+def footnotes_plugin(md: MarkdownIt) -> None:
+    md.use(footnote_plugin, inline=True)
+    md.add_render_rule("footnote_caption", footnote_caption)
