@@ -52,7 +52,7 @@ class PageRecord:
     url: str
     copies: dict[str, Path]
     diagnostics: list[Diagnostic]
-    preview: str
+    preview: str  # the hover preview as JSON text (previews.preview_entry)
 
 
 @dataclass

@@ -84,7 +84,7 @@ class SiteBuilder:
         self.files: dict[str, bytes] = {}
         self.copies: dict[str, Path] = {}
         self.diagnostics: list[Diagnostic] = []
-        self.bodies: dict[str, str] = {}
+        self.preview_entries: dict[str, str] = {}
         self.previous = previous
         self.digests = digests or {}
         self.existing = existing or set()
@@ -162,7 +162,7 @@ class SiteBuilder:
                 self.keep.add(rec.url)
                 self.copies.update(rec.copies)
                 self.diagnostics.extend(rec.diagnostics)
-                self.bodies[note.id] = rec.preview
+                self.preview_entries[note.id] = rec.preview
                 self.memo.pages[note.id] = rec
             else:
                 todo.append(note)
@@ -218,7 +218,7 @@ class SiteBuilder:
             self.page_count += len(files)
             self.copies.update(copies)
             self.diagnostics.extend(diags)
-            self.bodies[note_id] = preview
+            self.preview_entries[note_id] = preview
             self.memo.pages[note.id] = PageRecord(
                 self.site_sig, own_sig,
                 deps_sig, deps,
@@ -284,7 +284,7 @@ class SiteBuilder:
     def render_note(self, note: Note):
         """One note's page (runs in a worker): files, attachment copies, diagnostics, preview, what
         it depended on and the signature of that."""
-        from generator.site.previews import PREVIEW_LIMIT
+        from generator.site.previews import PREVIEW_LIMIT, preview_entry
 
         tpl = self.tpl
         url = self.index.urls[note.id]
@@ -294,7 +294,7 @@ class SiteBuilder:
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]
             copies[attachment_url(att)] = att.abs
-        preview = (note.id, preview_html)
+        preview = (note.id, preview_entry(note.title, preview_html))
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
             return ({url: self._home_html(note, body)}, copies, diags, preview, deps,
                     self._signatures(note, deps))
@@ -490,8 +490,9 @@ class SiteBuilder:
         if kept is not None:
             preview_manifest = kept[2]
         else:
+            entries = self.preview_entries
             notes = sorted((SiteNote(id=n.id, title=n.title, url=self.index.urls[n.id],
-                                     preview_html=self.bodies.get(n.id, "")) for n in self.notes),
+                                     preview_entry=entries.get(n.id, "")) for n in self.notes),
                            key=lambda n: n.url)
             previews = self.data_state.setdefault("previews", PreviewIndex())
             files, preview_manifest = previews.files(notes)

@@ -48,6 +48,11 @@ def _quote(path: str, safe: str = "/-._~()!,'") -> str:
 
 
 @lru_cache(maxsize=131072)
+def _quoted_parts(target: str) -> list[str]:
+    return _quote(target).split("/")
+
+
+@lru_cache(maxsize=131072)
 def _relative(target: str, base: str) -> str:
     """``target`` relative to the folder ``base`` (both site-relative, normalised, no ``..``)."""
     t_parts = target.split("/")
@@ -57,8 +62,8 @@ def _relative(target: str, base: str) -> str:
         if a != b:
             break
         common += 1
-    rel = "../" * (len(b_parts) - common) + "/".join(t_parts[common:])
-    return _quote(rel)
+    # quoting keeps "/" and works character by character: the quoted target's own segments
+    return "../" * (len(b_parts) - common) + "/".join(_quoted_parts(target)[common:])
 
 
 def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str | None = None) -> str:

@@ -259,3 +259,21 @@ def test_leading_h1_repeating_the_title_is_shown_once():
     ctx = T.PageContext(kind="note", title="Async IO", url="a.html", content_html='<h1 id="A">Async IO</h1>')
     html = T.render_page(env, ctx, T.SiteInfo("S"), ())
     assert html.count("Async IO</h1>") == 1 and '<h1 class="note-title" id="A">' in html
+
+
+def test_bucket_files_from_entries_made_apart_are_js_call_bytes():
+    """Workers encode each preview; the bucket file joined from them is what one ``js_call`` over
+    the whole group gives, with the script-unsafe ``</`` and U+2028/9 escaped in titles, URLs and
+    bodies alike."""
+    from generator.site import js_call
+    from generator.site.previews import PreviewIndex, _bucket_file, preview_entry
+
+    group = {"a/B\u2028.html": ("T </script> \u2029", "<p>x</p><script>1</script>\u2028"),
+             "b.html": ("Plain", "<p>y</p>"), "Caf\u00e9 \u4e2d.html": ("\u4e2d\u6587", "")}
+    entries = {url: preview_entry(t, h) for url, (t, h) in sorted(group.items())}
+    expected = js_call("vsPreview.add", {url: f"<h1>{t.replace('<', '&lt;').replace('>', '&gt;')}"
+                                              f"</h1>{h}" for url, (t, h) in sorted(group.items())})
+    assert _bucket_file(entries) == expected
+    notes = [note(t, u, preview_html=h) for u, (t, h) in group.items()]
+    made = [note(t, u, preview_entry=entries[u]) for u, (t, _h) in group.items()]
+    assert PreviewIndex().files(made) == PreviewIndex().files(notes)

@@ -42,13 +42,19 @@ class SiteNote:
     plain_text: str = ""
     links: tuple[str, ...] = ()
     preview_html: str = ""
+    preview_entry: str = ""  # the preview as JSON text (``previews.preview_entry``), when made already
 
 
 def js_call(func: str, *args: object) -> bytes:
     """``func(arg, ...);`` with JSON arguments, safe inside a script file."""
-    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
-    body = body.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    body = js_safe(",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args))
     return f"{func}({body});\n".encode()
+
+
+def js_safe(json_text: str) -> str:
+    """JSON text made safe inside a script: no ``</`` (which would end a script element) and no
+    U+2028/U+2029 (line ends to older JavaScript)."""
+    return json_text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def js_assign(name: str, value: object) -> bytes:

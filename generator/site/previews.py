@@ -8,11 +8,12 @@ note's own page; the browser re-bases them before showing a popover.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from generator.site import SiteNote, js_call
+from generator.site import SiteNote, js_safe
 from generator.site.text import url_hash
 
 NOTES_PER_BUCKET = 24
@@ -86,13 +87,15 @@ class PreviewIndex:
 
     def __init__(self) -> None:
         self.buckets: dict[str, tuple[dict[str, str], bytes]] = {}  # path -> (group, bytes)
-        self.entries: dict[str, tuple[str, str, str]] = {}  # url -> (title, html given, entry)
+        self.entries: dict[str, tuple[str, str, str]] = {}  # url -> (title, html given, JSON entry)
 
     def _entry(self, note: SiteNote) -> str:
+        if note.preview_entry:
+            return note.preview_entry
         hit = self.entries.get(note.url)
         if hit is not None and hit[0] == note.title and hit[1] is note.preview_html:
             return hit[2]
-        entry = f"<h1>{_esc(note.title)}</h1>" + cut_html(note.preview_html)
+        entry = preview_entry(note.title, note.preview_html)
         self.entries[note.url] = (note.title, note.preview_html, entry)
         return entry
 
@@ -110,12 +113,26 @@ class PreviewIndex:
             path = f"_previews/{b}.js"
             group = dict(sorted(group.items()))
             prev = self.buckets.get(path)
-            data = prev[1] if prev is not None and prev[0] == group else \
-                js_call("vsPreview.add", group)
+            data = prev[1] if prev is not None and prev[0] == group else _bucket_file(group)
             made[path] = (group, data)
             files[path] = data
         self.buckets = made
         return files, {"buckets": buckets}
+
+
+def preview_entry(title: str, preview_html: str) -> str:
+    """One note's preview as the JSON text that goes into its bucket file (a build's workers make
+    them, so that the build process only joins them)."""
+    return js_safe(json.dumps(f"<h1>{_esc(title)}</h1>" + cut_html(preview_html),
+                              ensure_ascii=False))
+
+
+def _bucket_file(group: dict[str, str]) -> bytes:
+    """``vsPreview.add({url: entry, ...});`` from entries that are JSON text already: the bytes
+    ``js_call("vsPreview.add", {url: html, ...})`` gives."""
+    items = ",".join(f"{js_safe(json.dumps(url, ensure_ascii=False))}:{entry}"
+                     for url, entry in group.items())
+    return f"vsPreview.add({{{items}}});\n".encode()
 
 
 @lru_cache(maxsize=1 << 16)
