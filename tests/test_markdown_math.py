@@ -40,4 +40,33 @@ def test_unbalanced_braces_and_undefined_commands_warn() -> None:
                                   "ok $\\{a\\}$\n", {"ctx": ctx})
     assert html.count('class="math-error"') == 2
     assert ctx.warnings == [("math-error", 0, 2), ("math-error", 0, 13), ("math-error", 2, 2)]
-    assert "<mo>&#x0002B;</mo>" in html  # the rest of the formula with the unknown command still shows
+    assert "<mo>+</mo>" in html  # the rest of the formula with the unknown command still shows
+
+
+def test_math_output_is_sanitised() -> None:
+    """latex2mathml copies ``\\text`` and some arguments into its output as they are: a note's math
+    must not carry a script, a handler, a ``javascript:`` link or a style that loads a URL."""
+    md = make_markdown()
+    for src in ("$\\text{<script>document.title='x'</script>}$",
+                '$\\text{<img/src="nope"/onerror="alert(1)">}$',
+                "$$\\href{javascript:alert(3)}{x}$$",
+                "$\\style{background:url(http://evil.example/x.png)}{x}$",
+                "$\\text{</mtext></math><svg onload=alert(1)>}$"):
+        html = md.render(src + "\n", {}).lower()
+        for bad in ("<script", "onerror", "onload", "javascript:", "url(", "<svg", "<img", "style="):
+            assert bad not in html, (src, html)
+        assert "<math" in html and "</math>" in html
+    # text with & and < is escaped, not left as broken markup
+    html = md.render("$\\text{a & b < c}$\n", {})
+    assert "&amp;" in html and "&lt;" in html
+
+
+def test_environments_obsidian_typesets() -> None:
+    """``aligned``, ``alignat``, ``gather``… are tables of rows (MathJax in Obsidian), without
+    equation numbers; latex2mathml alone wrote ``&`` as a letter and ran the rows together."""
+    md = make_markdown()
+    for env, arg in (("aligned", ""), ("align", ""), ("alignat", "{2}"), ("gathered", ""),
+                     ("gather*", ""), ("multline", "")):
+        html = md.render(f"$$\\begin{{{env}}}{arg} a &= b \\\\ c &= d \\end{{{env}}}$$\n", {})
+        assert html.count("<mtr>") == 2, (env, html)
+        assert "<mi>&amp;</mi>" not in html and "(1)" not in html, (env, html)

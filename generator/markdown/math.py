@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+import nh3
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -47,9 +48,57 @@ def _check_braces(latex: str) -> None:
 
 @lru_cache(maxsize=4096)
 def latex_to_mathml(latex: str, display: bool) -> str:
-    """MathML for ``latex``; raises on a LaTeX error."""
+    """MathML for ``latex``, sanitised; raises on a LaTeX error."""
     _check_braces(latex)
-    return convert(latex, display="block" if display else "inline")
+    return _clean(convert(_environments(latex), display="block" if display else "inline"))
+
+
+# Environments latex2mathml does not know, as the ones it does (Obsidian's MathJax numbers no
+# equation, so ``align`` is ``align*``): the rows of ``aligned``/``alignat``/``eqnarray`` align at
+# their ``&``; ``gather``/``gathered``/``multline`` rows are centred.  Left alone, their ``&`` came
+# out as a letter and their rows ran together.
+_ALIGNED = {"align", "aligned", "alignat", "alignat*", "eqnarray", "eqnarray*", "flalign",
+            "flalign*", "alignedat"}
+_GATHERED = {"gather", "gather*", "gathered", "multline", "multline*"}
+_ENV = re.compile(r"\\(begin|end)\s*\{([A-Za-z]+\*?)\}(?:\s*\{\d+\})?")
+
+
+def _environments(latex: str) -> str:
+    if "\\begin" not in latex:
+        return latex
+
+    def one(m: re.Match) -> str:
+        kind, name = m.group(1), m.group(2)
+        if name in _ALIGNED:
+            return f"\\{kind}{{align*}}"
+        if name in _GATHERED:
+            return "\\begin{array}{c}" if kind == "begin" else "\\end{array}"
+        return m.group(0)
+
+    return _ENV.sub(one, latex)
+
+
+# What latex2mathml writes, and nothing else: it copies text (``\text{<script>…}``) and some
+# arguments (``\href{javascript:…}``, ``\style{…url(…)}``) into its output unescaped.  nh3 parses
+# the MathML as a browser would and keeps only these elements and attributes, escaped.
+_MATH_TAGS = {
+    "math", "menclose", "merror", "mfrac", "mi", "mmultiscripts", "mn", "mo", "mover", "mpadded",
+    "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace", "msqrt", "mstyle", "msub",
+    "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none",
+    "semantics", "annotation"}
+_MATH_ATTRS = {
+    "accent", "accentunder", "align", "columnalign", "columnlines", "columnspacing", "columnspan",
+    "depth", "display", "displaystyle", "fence", "form", "frame", "height", "largeop",
+    "linebreak", "linethickness", "lspace", "mathbackground", "mathcolor", "mathsize",
+    "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "rowalign", "rowlines",
+    "rowspacing", "rowspan", "rspace", "scriptlevel", "separator", "stretchy", "symmetric",
+    "voffset", "width", "xmlns"}
+_MATH_CLEANER = nh3.Cleaner(tags=_MATH_TAGS, attributes={"*": _MATH_ATTRS}, url_schemes=set(),
+                            link_rel=None, strip_comments=True)
+
+
+def _clean(mathml: str) -> str:
+    return _MATH_CLEANER.clean(mathml)
 
 
 def _math_html(token: Token, env, display: bool) -> str:
