@@ -277,3 +277,13 @@ def test_bucket_files_from_entries_made_apart_are_js_call_bytes():
     notes = [note(t, u, preview_html=h) for u, (t, h) in group.items()]
     made = [note(t, u, preview_entry=entries[u]) for u, (t, _h) in group.items()]
     assert PreviewIndex().files(made) == PreviewIndex().files(notes)
+
+
+def test_preview_shows_the_title_once():
+    """Most notes open with ``# Their name``; the page shows it once, and so does the preview."""
+    files, _ = preview_files([note("My Note", "My-Note.html",
+                                   preview_html='<h1 id="My-Note">My Note</h1>\n<p>Body</p>'),
+                              note("Other", "Other.html", preview_html="<h1>Not the title</h1>")])
+    data = call_args(files["_previews/0.js"], "vsPreview.add")[0]
+    assert data["My-Note.html"] == "<h1>My Note</h1><p>Body</p>"
+    assert data["Other.html"] == "<h1>Other</h1><h1>Not the title</h1>"

@@ -122,9 +122,12 @@ class PreviewIndex:
 
 def preview_entry(title: str, preview_html: str) -> str:
     """One note's preview as the JSON text that goes into its bucket file (a build's workers make
-    them, so that the build process only joins them)."""
-    return js_safe(json.dumps(f"<h1>{_esc(title)}</h1>" + cut_html(preview_html),
-                              ensure_ascii=False))
+    them, so that the build process only joins them).  A leading ``# Title`` that repeats the
+    title is left out, as on the page."""
+    from generator.templating import split_title_heading
+
+    body, _title_id = split_title_heading(cut_html(preview_html), title)
+    return js_safe(json.dumps(f"<h1>{_esc(title)}</h1>" + body, ensure_ascii=False))
 
 
 def _bucket_file(group: dict[str, str]) -> bytes:
