@@ -57,6 +57,7 @@ def code_block_html(code: str, lang: str, extra_class: str = "", attrs: str = ""
 
 
 def _id_attr(token: Token) -> str:
+    """`` id="^x"`` for a block that carries a block id (``^x`` on the line after it)."""
     block_id = token.attrGet("id")
     return f' id="{escapeHtml(str(block_id))}"' if block_id else ""
 

@@ -133,7 +133,9 @@ def render_math_inline_double(self, tokens: Sequence[Token], idx: int, options, 
 
 
 def render_math_display(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    return f'<div class="math block">{_math_html(tokens[idx], env, True)}</div>\n'
+    block_id = tokens[idx].attrGet("id")  # ``^id`` on the line after the block (blockids)
+    id_attr = f' id="{escapeHtml(str(block_id))}"' if block_id else ""
+    return f'<div class="math block"{id_attr}>{_math_html(tokens[idx], env, True)}</div>\n'
 
 
 def _with_position(rule):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .fences import code_block_html, fence_language
+from .fences import _id_attr, code_block_html, fence_language
 
 try:  # optional: wheels exist for CPython >= 3.12 only
     import mermaid_rs
@@ -59,12 +59,13 @@ def _wrap(previous):
             except Exception as exc:  # a diagram syntax error
                 _warn(env, "mermaid-error", f"mermaid diagram not rendered: {exc}", token)
             else:
-                return f'<figure class="mermaid">{svg}</figure>\n'
+                return f'<figure class="mermaid"{_id_attr(token)}>{svg}</figure>\n'
         else:
             _warn(env, "mermaid-unrendered",
                   "mermaid diagram shown as source (install mermaid-rs on Python 3.12+ "
                   "to render it)", token)
-        return code_block_html(token.content, "mermaid", extra_class="mermaid-source")
+        return code_block_html(token.content, "mermaid", extra_class="mermaid-source",
+                               attrs=_id_attr(token))
 
     return render_fence
 

@@ -174,7 +174,9 @@ def _with_ctx(html: str, env) -> str:
 
 
 def render_html_block(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    return _with_ctx(sanitize_html(tokens[idx].content), env)
+    html = _with_ctx(sanitize_html(tokens[idx].content), env)
+    block_id = tokens[idx].attrGet("id")  # ``^id`` after the block (blockids): a link target
+    return f'<div id="{escapeHtml(str(block_id))}">{html}</div>\n' if block_id else html
 
 
 def render_html_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
