@@ -157,7 +157,9 @@ def _close_sections(headings: list[Heading], last_line: int) -> list[Heading]:
 
 
 def _is_local(href: str) -> bool:
-    if not href or href.startswith(("#", "//", "/")):
+    """A link into the vault: ``Note.md``, ``../x.png``, ``/from/the/root.md`` or ``#Heading`` (of
+    this note), not ``https://…``, ``mailto:…`` or ``//host/…``."""
+    if not href or href == "#" or href.startswith("//"):
         return False
     parts = urlsplit(href)
     return not parts.scheme and not parts.netloc

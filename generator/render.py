@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import html
 import posixpath
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,8 @@ from generator.index import Resolution, VaultIndex
 from generator.markdown.links import UNPUBLISHED
 from generator.model import Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix, slug_path
+
+_PDF_PAGE = re.compile(r"page=\d+")
 
 IMAGE_EXT = {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"}
 AUDIO_EXT = {"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac"}
@@ -156,9 +160,14 @@ class RenderContext:
             return "#" + relative_href(url, url, fragment).split("#", 1)[1]
         return self._href(url, fragment)
 
-    def href_to_attachment(self, att: SourceFile) -> str:
+    def href_to_attachment(self, att: SourceFile, subpath: Sequence[str] = ()) -> str:
+        """The attachment's href; a PDF keeps ``#page=N`` (``[[doc.pdf#page=3]]``), which
+        browsers' PDF viewers open at."""
         self.deps.attachments.add(att.rel)
-        return self._href(attachment_url(att))
+        page = next((p.strip() for p in subpath if _PDF_PAGE.fullmatch(p.strip())), None)
+        if page is not None and not att.rel.lower().endswith(".pdf"):
+            page = None
+        return self._href(attachment_url(att), page)
 
     def _href(self, url: str, fragment: str | None = None) -> str:
         if self.embedded:
@@ -196,7 +205,7 @@ class RenderContext:
             return (f'<a class="internal-link" href="{esc(href)}" '
                     f'data-note="{esc(self.index.urls[res.note.id])}">{esc(text)}</a>')
         if res.kind == "attachment" and res.attachment is not None:
-            href = self.href_to_attachment(res.attachment)
+            href = self.href_to_attachment(res.attachment, anchor)
             return f'<a class="internal-link attachment-link" href="{esc(href)}">{esc(text)}</a>'
         if res.kind == "unpublished":
             return f'<span class="internal-link unpublished">{esc(text)}</span>'
@@ -209,7 +218,7 @@ class RenderContext:
         target = meta.get("target", "")
         res = self._resolve(target)
         if res.kind == "attachment" and res.attachment is not None:
-            return self._embed_file(res.attachment, meta.get("alias"))
+            return self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or ())
         if res.kind == "note" and res.note is not None:
             return self._embed_note(res.note, meta, token)
         if res.kind == "unpublished":
@@ -218,8 +227,8 @@ class RenderContext:
         return (f'<span class="embed broken" data-target="{esc(target)}" '
                 f'title="{esc("Not found: " + target)}">{esc(raw)}</span>')
 
-    def _embed_file(self, att: SourceFile, spec: str | None) -> str:
-        src = self.href_to_attachment(att)
+    def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = ()) -> str:
+        src = self.href_to_attachment(att, subpath)
         ext = att.rel.rsplit(".", 1)[-1].lower() if "." in att.rel else ""
         name = printable(posixpath.basename(att.rel))
         alt, width, height = _size_spec(spec)
@@ -344,7 +353,7 @@ class RenderContext:
         from urllib.parse import unquote, urlsplit
 
         parts = urlsplit(src)
-        if parts.scheme or parts.netloc or not parts.path or src.startswith(("/", "#")):
+        if parts.scheme or parts.netloc or not parts.path or src.startswith(("//", "#")):
             return None
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
@@ -354,7 +363,7 @@ class RenderContext:
             return self._embed_note(res.note, meta, token)
         if res.kind == "attachment" and res.attachment is not None:
             ext = res.attachment.rel.rsplit(".", 1)[-1].lower()
-            return None if ext in IMAGE_EXT else self._embed_file(res.attachment, alt)
+            return None if ext in IMAGE_EXT else self._embed_file(res.attachment, alt, [frag])
         if res.kind == "unpublished":
             return ""
         return (f'<span class="embed broken" data-target="{esc(path)}" '
@@ -368,14 +377,15 @@ class RenderContext:
             found = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
             return self.href_to_note(self.note, found) if found else None
         parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path or href.startswith(("/", "#")):
+        # "/x/y.md" is taken from the vault root, as "[[/x/y]]" is
+        if parts.scheme or parts.netloc or not parts.path or href.startswith(("//", "#")):
             return None
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None and not embed:
             return self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
         if res.kind == "attachment" and res.attachment is not None:
-            return self.href_to_attachment(res.attachment)
+            return self.href_to_attachment(res.attachment, [frag])
         if res.kind == "unpublished" and not embed:
             return UNPUBLISHED  # plain text, like a wikilink to it
         if res.kind in ("missing", "outside") and not embed:

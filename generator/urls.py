@@ -79,7 +79,7 @@ def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str 
 
 @lru_cache(maxsize=131072)
 def _quote_fragment(fragment: str) -> str:
-    return quote(fragment, safe="-._~()!,'^")
+    return quote(fragment, safe="-._~()!,'^=")  # "=": a PDF's #page=3
 
 
 def root_prefix(from_url: SiteUrl | str) -> str:

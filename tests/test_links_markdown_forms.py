@@ -1,0 +1,74 @@
+"""Markdown-form links as Obsidian reads them: from the vault root (``/x``), to a heading or block
+of the same note (``#x``), and to a page of a PDF (``#page=N``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Site, build_vault
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+       b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+       b"\x00\x00IEND\xaeB`\x82")
+
+
+def make(tmp_path: Path) -> Site:
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "Note.md").write_text("## Part\n\nx\n", encoding="utf-8")
+    (src / "sub" / "pic.png").write_bytes(PNG)
+    (src / "doc.pdf").write_bytes(b"%PDF-1.4\n")
+    (src / "L.md").write_text(
+        "## Real Heading\n\nPara. ^here\n\n"
+        "[root](/sub/Note.md) [root-no-ext](/sub/Note#Part) ![shot](/sub/pic.png) "
+        "[gone](/nothing.md)\n\n"
+        "[same](#Real%20Heading) [nope](#Nope) [blk](#^here) [noblk](#^nob)\n\n"
+        "[pdf md](doc.pdf#page=3) [[doc.pdf#page=3|pdf wiki]] ![[doc.pdf#page=3]]\n",
+        encoding="utf-8")
+    return build_vault(src, tmp_path, copy=False)
+
+
+def test_root_relative_markdown_links_are_taken_from_the_vault_root(tmp_path: Path):
+    site = make(tmp_path)
+    content = site.content("L.md")
+    page = site.page("L.md")
+    a = content.find("a", string="root")
+    target, _ = site.follow(page, a["href"])
+    assert site.soup(target).find("meta", attrs={"name": "source"})["content"] == "sub/Note.md"
+    a = content.find("a", string="root-no-ext")
+    target, frag = site.follow(page, a["href"])
+    assert site.soup(target).find(id=frag).get_text().strip() == "Part"
+    img = content.find("img", alt="shot")
+    target, _ = site.follow(page, img["src"])  # the image is copied, the src relative
+    assert target.read_bytes() == PNG
+    gone = content.find("a", string="gone")
+    assert "broken" in gone["class"] and not gone.get("href")
+    assert any("'/nothing.md'" in m for m in site.messages("link-unresolved"))
+    # backlinks follow the root-relative links too
+    back = site.html("sub/Note.md").find(class_="backlinks")
+    assert back is not None and "L" in back.get_text()
+
+
+def test_same_note_fragment_links_are_checked(tmp_path: Path):
+    site = make(tmp_path)
+    content = site.content("L.md")
+    html = site.html("L.md")
+    assert html.find(id=content.find("a", string="same")["href"][1:]) is not None
+    assert html.find(id=content.find("a", string="blk")["href"][1:]) is not None
+    anchors = site.messages("anchor-unresolved")
+    assert any("L.md:7:" in m and "'Nope'" in m for m in anchors), anchors
+    assert any("L.md:7:" in m and "^nob" in m for m in anchors), anchors
+    assert len(anchors) == 2
+
+
+def test_pdf_links_and_embeds_keep_the_page(tmp_path: Path):
+    site = make(tmp_path)
+    content = site.content("L.md")
+    page = site.page("L.md")
+    hrefs = [content.find("a", string="pdf md")["href"], content.find("a", string="pdf wiki")["href"],
+             content.find("a", class_="embed-pdf")["href"]]
+    for href in hrefs:
+        target, frag = site.follow(page, href)
+        assert target.name == "doc.pdf" and frag == "page=3", href
+    assert not site.messages("anchor-unresolved") or all("page=3" not in m
+                                                          for m in site.messages("anchor-unresolved"))
