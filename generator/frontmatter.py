@@ -73,6 +73,28 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
     return {printable(str(k)): _printable_values(v) for k, v in data.items()}, []
 
 
+_FALSE = {"false", "no", "off", "0"}
+_TRUE = {"true", "yes", "on", "1"}
+_FLAG_LINE = re.compile(r"^\s*(publish|draft)\s*:\s*['\"]?([A-Za-z0-9]+)['\"]?\s*(?:#.*)?$",
+                        re.IGNORECASE | re.MULTILINE)
+
+
+def is_published(meta: dict[str, Any], broken_yaml: str | None = None) -> bool:
+    """Whether a note is published: not with ``publish: false`` or ``draft: true``, in any case of
+    key or value and as a string too (``publish: "false"``, ``Draft: yes``).  When the front-matter
+    is not valid YAML (``broken_yaml`` is its text) a plain ``publish: false`` or ``draft: true``
+    line still counts: a draft with a YAML typo must not be put online."""
+    flags: dict[str, str] = {}
+    for key, value in meta.items():
+        name = key.strip().casefold()
+        if name in ("publish", "draft") and name not in flags:
+            flags[name] = str(value).strip().casefold() if value is not None else ""
+    if broken_yaml is not None:
+        for m in _FLAG_LINE.finditer(broken_yaml):
+            flags.setdefault(m.group(1).casefold(), m.group(2).casefold())
+    return not (flags.get("publish") in _FALSE or flags.get("draft") in _TRUE)
+
+
 def printable(text: str) -> str:
     """``text`` with the control characters HTML does not allow replaced by U+FFFD, as ``decode``
     does for a note's text (YAML escapes such as ``"\\x02"`` and odd file names can hold them)."""

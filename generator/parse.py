@@ -21,6 +21,7 @@ from generator.frontmatter import (
     as_string_list,
     decode,
     header_date,
+    is_published,
     parse_date,
     parse_yaml,
     printable,
@@ -66,11 +67,13 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         tok.content, tok.info, tok.map = text, "", [0, text.count("\n") + 1]
         tokens = [tok]
     meta: dict[str, Any] = {}
+    broken_yaml = None
     body_start = 0
     if tokens and tokens[0].type == "front_matter":
         fm = tokens[0]
         meta, dd = parse_yaml(fm.content, rel, 2)
         diags += dd
+        broken_yaml = fm.content if dd else None
         body_start = fm.map[1] if fm.map else 0
     walk = _Walk(rel, tokens)
     walk.run()
@@ -93,7 +96,11 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         lines = text.split("\n")[body_start: body_start + 40]
         date, dd = header_date(lines, cfg.header_date_formats, rel, body_start + 1)
         diags += dd
-    publish = not (meta.get("publish") is False or meta.get("draft") is True)
+    publish = is_published(meta, broken_yaml)
+    if not publish and broken_yaml is not None:
+        diags.append(warning("frontmatter-yaml", "the note is left out: its front-matter marks it "
+                             "as not published, although the YAML is not valid", rel, 2,
+                             hint="fix the YAML"))
     description = meta.get("description")
     description = str(description).strip() if description else None
     permalink = meta.get("permalink")

@@ -187,11 +187,14 @@ def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
 
 
 def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> list[Diagnostic]:
-    """What discovering, parsing and resolving found (published notes only)."""
+    """What discovering, parsing and resolving found: in published notes, and the front-matter
+    problems of notes left out (a draft whose YAML is broken is left out, and says so)."""
     diags = list(vault.diagnostics) + index.diagnostics
     for note in notes:
         if note.publish:
             diags.extend(note.diagnostics)
+        else:
+            diags.extend(d for d in note.diagnostics if d.code == "frontmatter-yaml")
     return diags
 
 

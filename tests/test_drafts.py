@@ -1,0 +1,59 @@
+"""Notes marked as not published stay out of the site, however the mark is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import build_vault
+
+from generator.frontmatter import is_published
+
+LEFT_OUT = {
+    "Broken publish.md": "---\npublish: false\ntitle: [oops\n---\nsecret one\n",
+    "Broken draft.md": "---\ndraft: true\ntags: a: b\n---\nsecret two\n",
+    "String publish.md": '---\npublish: "false"\n---\nsecret three\n',
+    "String draft.md": "---\ndraft: 'true'\n---\nsecret four\n",
+    "Capital key.md": "---\nPublish: false\n---\nsecret five\n",
+    "Zero.md": "---\npublish: 0\n---\nsecret six\n",
+    "Yes draft.md": "---\nDraft: yes\n---\nsecret seven\n",
+}
+KEPT = {
+    "Published.md": "---\npublish: true\ndraft: false\n---\nvisible one\n",
+    "Broken other.md": "---\ntitle: [oops\n---\nvisible two, publish: false in the text\n",
+    "Plain.md": "visible three\n\npublish: false\n",
+}
+
+
+@pytest.mark.parametrize(("meta", "published"), [
+    ({"publish": False}, False), ({"publish": "False"}, False), ({"PUBLISH": "no"}, False),
+    ({"draft": True}, False), ({"draft": "true"}, False), ({"Draft": 1}, False),
+    ({"publish": True}, True), ({"draft": False}, True), ({"draft": "no"}, True), ({}, True),
+    ({"publish": None}, True),
+])
+def test_is_published(meta, published):
+    assert is_published(meta) is published
+
+
+def test_drafts_never_reach_the_site(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in {**LEFT_OUT, **KEPT}.items():
+        (src / name).write_text(text, encoding="utf-8")
+    links = " ".join(f"[[{name[:-3]}]]" for name in sorted({**LEFT_OUT, **KEPT}))
+    (src / "Home.md").write_text(links + "\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    for name in LEFT_OUT:
+        assert not site.has(name), name
+    for name in KEPT:
+        assert site.has(name), name
+    everything = "".join(p.read_text(encoding="utf-8", errors="replace")
+                         for p in site.out.rglob("*") if p.is_file())
+    assert "secret" not in everything
+    home = site.content("Home.md")
+    for name in LEFT_OUT:  # links to them are plain text
+        assert home.find("a", string=name[:-3]) is None
+        assert name[:-3] in home.get_text()
+    msgs = site.messages("frontmatter-yaml")
+    assert any(m.startswith("Broken publish.md:") and "left out" in m for m in msgs), msgs
+    assert any(m.startswith("Broken draft.md:") and "left out" in m for m in msgs), msgs
