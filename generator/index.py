@@ -2,14 +2,18 @@
 
 Resolution rules (Obsidian's, as its link resolver behaves):
 * names compare case-insensitively, Unicode-normalised, with or without ``.md``;
-* ``./x`` and ``../x`` are taken from the linking note's folder, never above the vault root;
+* ``./x`` and ``../x`` are taken from the linking note's folder, never above the vault root, and name
+  that path only: no file of the same name elsewhere stands in for a missing one;
 * a path with ``/`` matches a file at that path from the vault root, else any file whose path ends with
-  it (``Sub/Note`` finds ``Area/Sub/Note.md``);
+  it (``Sub/Note`` finds ``Area/Sub/Note.md``); a path that names one file exactly (``./``, ``../``,
+  or a leading ``/`` from the vault root) is not ambiguous, whatever else shares its name;
 * a bare name finds the file with that name anywhere; when several share it, a file of exactly that
   path (at the vault root) wins, else the one in the linking note's folder (an ancestor folder counts
   for nothing), else the one with the shortest path; a warning lists the candidates;
 * a name with an extension other than ``.md`` is an attachment first, a note second;
-* front-matter ``aliases`` resolve when no file matches.
+* front-matter ``aliases`` resolve when no file matches (a file's own name wins over another note's
+  alias); when several notes share an alias, the pick is as among same-named files (the linking note's
+  folder, else the shortest path) and a warning lists the candidates.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Resolution:
     note: Note | None = None
     attachment: SourceFile | None = None
     candidates: tuple[str, ...] = ()  # vault paths, when the name was ambiguous
+    alias: bool = False  # the candidates are notes sharing an alias
 
 
 @dataclass
@@ -159,25 +164,35 @@ class VaultIndex:
             self._memo[memo_key] = res
         return res
 
+    def _exact(self, key: str) -> list[object]:
+        """The files at vault path ``key`` (``.md`` optional), notes first unless it has another
+        extension."""
+        attachment_first = _has_ext(key)
+        exact = self._by_path.get(key, []) + (
+            [] if attachment_first else self._by_path.get(_strip_md(key), []))
+        if not exact and key.endswith(".md"):
+            exact = self._by_path.get(_strip_md(key), [])
+        return exact
+
     def _resolve(self, target: str, folder: str) -> Resolution:
         key = name_key(target).strip()
         if key.startswith(("./", "../")):
             joined = posixpath.normpath(posixpath.join(name_key(folder), key))
             if joined.startswith("../") or joined == "..":
                 return Resolution("outside")
-            key = joined
+            # that path and nothing else: no bare-name pool, no path suffix, no alias
+            exact = self._exact(joined)
+            return self._wrap(exact[0]) if exact else Resolution("missing")
+        rooted = key.startswith("/")  # from the vault root: names one path, as ./ and ../ do
         key = key.lstrip("/")
-        attachment_first = _has_ext(key)
-        exact = self._by_path.get(key, []) + (
-            [] if attachment_first else self._by_path.get(_strip_md(key), []))
-        if not exact and key.endswith(".md"):
-            exact = self._by_path.get(_strip_md(key), [])
+        exact = self._exact(key)
         stem = _strip_md(key)
         base = stem.rsplit("/", 1)[-1]
         pool = self._by_name.get(key.rsplit("/", 1)[-1], []) or self._by_name.get(base, [])
         if exact:
             found = self._wrap(exact[0])
-            if "/" not in key and len(pool) > 1:  # a bare name: the root file wins, others exist
+            if "/" not in key and not rooted and len(pool) > 1:
+                # a bare name: the root file wins, others exist
                 return Resolution(found.kind, found.note, found.attachment,
                                   tuple(sorted(c.rel for c in pool)))
             return found
@@ -189,9 +204,11 @@ class VaultIndex:
             return self._wrap(pool[0])
         if len(pool) > 1:
             return Resolution("missing", candidates=tuple(sorted(c.rel for c in pool)))
-        aliased = self._aliases.get(stem, [])
-        if aliased:
-            return self._wrap(aliased[0])
+        aliased = {n.rel: n for n in self._aliases.get(stem, [])}  # a note may list it twice
+        if len(aliased) == 1:
+            return self._wrap(next(iter(aliased.values())))
+        if aliased:  # chosen by ``_pick`` as among same-named files
+            return Resolution("missing", candidates=tuple(sorted(aliased)), alias=True)
         return Resolution("missing")
 
     def _pick(self, res: Resolution, folder: str) -> Resolution:
@@ -201,11 +218,12 @@ class VaultIndex:
         for rel in res.candidates:
             key = name_key(rel)
             for c in self._by_path.get(key, []) + self._by_path.get(_strip_md(key), []):
-                by_rel[rel] = c
+                if c.rel == rel:
+                    by_rel[rel] = c
         same = [r for r in res.candidates if posixpath.dirname(r) == folder]
         chosen = same[0] if same else min(res.candidates, key=lambda r: (len(r), r))
         wrapped = self._wrap(by_rel[chosen])
-        return Resolution(wrapped.kind, wrapped.note, wrapped.attachment, res.candidates)
+        return Resolution(wrapped.kind, wrapped.note, wrapped.attachment, res.candidates, res.alias)
 
     @staticmethod
     def _wrap(obj: object) -> Resolution:
@@ -335,10 +353,13 @@ class VaultIndex:
         elif res.candidates:
             chosen = res.note.rel if res.note else res.attachment.rel  # type: ignore[union-attr]
             others = ", ".join(c for c in res.candidates if c != chosen)
-            out.append(warning(
-                "link-ambiguous", f"{what} target {shown!r} matches several files; using {chosen}",
-                note.rel, ref.line, ref.col,
-                hint=f"other candidates: {others}; write the folder to choose one"))
+            if res.alias:
+                message = f"{what} target {shown!r} is an alias of several notes; using {chosen}"
+                hint = f"other candidates: {others}; link to the note by its file name to choose one"
+            else:
+                message = f"{what} target {shown!r} matches several files; using {chosen}"
+                hint = f"other candidates: {others}; write the folder to choose one"
+            out.append(warning("link-ambiguous", message, note.rel, ref.line, ref.col, hint=hint))
         if res.kind == "note" and res.note is not None and (ref.anchor or ref.block):
             target = res.note
             if ref.block and self.find_block(target, ref.block) is None:

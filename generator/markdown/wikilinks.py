@@ -17,6 +17,22 @@ from markdown_it.token import Token
 
 from ._util import POS, SNIP
 
+#: Extensions of files that an embed shows inline (an ``<img>``, ``<audio>``, ``<video>`` or a link
+#: card): the renderer's image, audio and video kinds, PDF, and other common attachments.  Any other
+#: target is a note (``Dr. Who``, ``v1.2 release``), whose embed is a block.
+ATTACHMENT_EXT = frozenset({
+    # images
+    "png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff", "heic", "heif",
+    # audio
+    "mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac", "wma", "aif", "aiff",
+    # video
+    "mp4", "webm", "ogv", "mov", "mkv", "m4v", "avi", "wmv",
+    # documents and other files
+    "pdf", "txt", "csv", "tsv", "json", "xml", "yaml", "yml", "html", "htm", "css", "js",
+    "zip", "gz", "tgz", "7z", "rar", "tar", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+    "odt", "ods", "odp", "rtf", "epub", "canvas", "excalidraw", "base", "ipynb", "py", "r",
+})
+
 #: The first place where a link could end or a new one begins (links never span lines).
 _STOP = re.compile(r"\[\[|\]\]|\n")
 
@@ -110,10 +126,14 @@ def render_embed(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 
 
 def _embeds_a_note(tok: Token) -> bool:
-    """An embed whose target names a note (no extension, or ``.md``): it renders as a block.  A
-    Markdown image (``![](Note.md)``) embeds a note the same way."""
+    """An embed whose target names a note: it renders as a block.  A note is any name without an
+    attachment's extension (``Note``, ``Note.md``, ``Dr. Who``, ``v1.2 release``), and an empty target
+    (``![[#Heading]]``, ``![[#^id]]``) is the embedding note itself.  A Markdown image
+    (``![](Note.md)``) embeds a note the same way."""
     if tok.type == "embed":
         name = tok.meta.get("target", "")
+        if not name:
+            return True
     elif tok.type == "image":
         src = str(tok.attrGet("src") or "")
         if "://" in src or src.startswith(("/", "#", "data:")):
@@ -122,7 +142,10 @@ def _embeds_a_note(tok: Token) -> bool:
     else:
         return False
     name = name.rsplit("/", 1)[-1]
-    return bool(name) and ("." not in name.strip(".") or name.lower().endswith(".md"))
+    if not name:
+        return False
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else ""
+    return ext not in ATTACHMENT_EXT
 
 
 def block_embeds_rule(state: StateCore) -> None:
