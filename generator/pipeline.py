@@ -207,6 +207,11 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
         notes = read_notes(vault, cfg, None, read_sources(vault))
         index = build_index(notes, vault.attachments, cfg)
     diags = _reading_diagnostics(vault, notes, index)
+    from generator.templating import template_syntax_problems
+
+    for where, line, message in template_syntax_problems(cfg.vault / cfg.templates_dir, cfg.vault):
+        diags.append(warning("template-error", f"template failed ({message})", where, line,
+                             hint=f"fix the template in {cfg.templates_dir}/, or remove it"))
     for note in notes:  # a build reports these with the execution results
         if note.publish:
             diags.extend(d for cell in note.cells for d in cell.diagnostics)

@@ -356,7 +356,9 @@ def _error_diagnostics(diagnostics: Iterable[Any], strict: bool) -> list[str]:
     lines = []
     for d in diagnostics:
         severity = getattr(getattr(d, "severity", None), "value", getattr(d, "severity", None))
-        if severity == "error" or (strict and severity == "warning"):
+        # a broken template of the user's is built with the default theme: the browser says why
+        if severity == "error" or (strict and severity == "warning") \
+                or getattr(d, "code", None) == "template-error":
             lines.append(d.format() if hasattr(d, "format") else str(d))
     return lines
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, warning
 from generator.incremental import (
     DepsHasher,
     PageRecord,
@@ -274,7 +274,20 @@ class SiteBuilder:
             self.keep.add(url)
             self.page_count += 1
             return
-        self._emit_page(url, self.tpl.render_page(self.env, ctx, self.site, self.nav))
+        self._emit_page(url, self._page_html(ctx, self.diagnostics))
+
+    def _page_html(self, ctx: Any, diags: list[Diagnostic]) -> str:
+        """The page, by the user's templates; where one of them fails, by the default theme, with a
+        warning that names the template file and line."""
+        problems: list[BaseException] = []
+        html = self.tpl.render_page(self.env, ctx, self.site, self.nav, problems)
+        for exc in problems:
+            where, line, message = self.tpl.template_problem(exc, self.cfg.vault)
+            diags.append(warning(
+                "template-error", f"template failed ({message}); its pages are made with the "
+                "default theme instead", where, line,
+                hint=f"fix the template in {self.cfg.templates_dir}/, or remove it"))
+        return html
 
     def _emit_page(self, url: str, html: str) -> None:
         self.files[url] = html.encode("utf-8")
@@ -296,7 +309,7 @@ class SiteBuilder:
             copies[attachment_url(att)] = att.abs
         preview = (note.id, preview_entry(note.title, preview_html))
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
-            return ({url: self._home_html(note, body)}, copies, diags, preview, deps,
+            return ({url: self._home_html(note, body, diags)}, copies, diags, preview, deps,
                     self._signatures(note, deps))
         ctx = tpl.PageContext(
             kind="note", title=note.title, url=url, root=root_prefix(url), source=note.rel,
@@ -306,7 +319,7 @@ class SiteBuilder:
                                   .split("#", 1)[1]) for h in note.headings),
             backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
             canonical=self._canonical(url))
-        html = tpl.render_page(self.env, ctx, self.site, self.nav)
+        html = self._page_html(ctx, diags)
         return {url: html.encode("utf-8")}, copies, diags, preview, deps, self._signatures(note, deps)
 
     def _signatures(self, note: Note, deps: Any) -> tuple[str, str]:
@@ -394,9 +407,10 @@ class SiteBuilder:
             self._page(url, ctx)
 
     def _home_page(self, note: Note | None, body: str = "") -> None:
-        self._emit_page("index.html", self._home_html(note, body).decode("utf-8"))
+        self._emit_page("index.html", self._home_html(note, body, self.diagnostics).decode("utf-8"))
 
-    def _home_html(self, note: Note | None, body: str = "") -> bytes:
+    def _home_html(self, note: Note | None, body: str = "",
+                   diags: list[Diagnostic] | None = None) -> bytes:
         url = SiteUrl("index.html")
         dated = sorted((n for n in self.notes if n.date and (note is None or n.id != note.id)),
                        key=lambda n: (n.date, n.rel), reverse=True)[: self.cfg.recent_notes]
@@ -414,7 +428,7 @@ class SiteBuilder:
             listing=() if note else self._sorted_listing(
                 [n for n in self.notes if not n.folder], url),
             canonical=self._canonical(url))
-        return self.tpl.render_page(self.env, ctx, self.site, self.nav).encode("utf-8")
+        return self._page_html(ctx, self.diagnostics if diags is None else diags).encode("utf-8")
 
     def _simple_page(self, kind: str, title: str, url: SiteUrl) -> None:
         ctx = self.tpl.PageContext(kind=kind, title=title, url=url, root=root_prefix(url))

@@ -11,7 +11,7 @@ API
     default theme (``templates/`` of a source checkout, or ``generator/templates`` in a wheel).
     Autoescape is on and undefined names raise (``StrictUndefined``).
 
-``render_page(env, ctx: PageContext, site: SiteInfo, nav: tuple[NavNode, ...]) -> str``
+``render_page(env, ctx: PageContext, site: SiteInfo, nav: tuple[NavNode, ...], problems) -> str``
     Renders the template named after ``ctx.kind``: ``note.html``, ``tag.html``, ``folder.html``,
     ``index.html``, ``graph.html`` or ``404.html``.  All of them extend ``base.html``.
 
@@ -221,8 +221,62 @@ def _humandate(value: _dt.date | str | None) -> str:
 
 
 def render_page(
-    env: jinja2.Environment, ctx: PageContext, site: SiteInfo, nav: Sequence[NavNode] = ()
+    env: jinja2.Environment, ctx: PageContext, site: SiteInfo, nav: Sequence[NavNode] = (),
+    problems: list[BaseException] | None = None,
 ) -> str:
+    """The page of ``ctx``.  With ``problems``, a failure of the user's own templates (a syntax
+    error, an undefined name) is appended there and the page is rendered by the default theme
+    instead: one bad template must not stop the site."""
+    if problems is None:
+        return _render_page(env, ctx, site, nav)
+    try:
+        return _render_page(env, ctx, site, nav)
+    except Exception as exc:  # noqa: BLE001 - any error raised by a template
+        default = make_environment()
+        if env is default:
+            raise
+        problems.append(exc)
+        return _render_page(default, ctx, site, nav)
+
+
+def template_problem(exc: BaseException, vault: Path) -> tuple[str | None, int, str]:
+    """Where a template error happened (the template file relative to ``vault`` when it is there,
+    else its name; and the line) and what it says."""
+    import traceback
+
+    where, line = None, 0
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where, line = exc.filename or exc.name, exc.lineno or 0
+    else:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".html"):  # Jinja maps template frames to their lines
+                where, line = frame.filename, frame.lineno or 0
+    if where is not None:
+        try:
+            where = Path(where).resolve().relative_to(vault.resolve()).as_posix()
+        except ValueError:
+            where = Path(where).name
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return where, line, f"{type(exc).__name__}: {message}"
+
+
+def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None, int, str]]:
+    """The syntax errors of the user's templates in ``folder`` (``vaultsite check`` reports them
+    without rendering a page)."""
+    if not folder.is_dir():
+        return []
+    env = make_environment([folder])
+    found = []
+    for path in sorted(folder.rglob("*.html")):
+        try:
+            env.get_template(path.relative_to(folder).as_posix())
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(template_problem(exc, vault))
+    return found
+
+
+def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
+                 nav: Sequence[NavNode]) -> str:
     template = env.get_template(f"{ctx.kind}.html")
     assets = {
         "css": site_href(ctx.root, "_assets/style.css"),

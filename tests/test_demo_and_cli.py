@@ -173,6 +173,31 @@ def test_user_templates_override_the_theme(tmp_path):
     assert not (site.out / "_templates").exists() and not site.has("_templates/note.html")
 
 
+def test_a_broken_user_template_is_reported_and_the_theme_takes_over(tmp_path):
+    """A template with an undefined name or a syntax error: a warning with its file and line, the
+    pages it would have made come from the default theme, and the build still succeeds."""
+    vault = tmp_path / "v"
+    (vault / "_templates").mkdir(parents=True)
+    (vault / "A.md").write_text("Hello #topic [[B]]\n", encoding="utf-8")
+    (vault / "B.md").write_text("b\n", encoding="utf-8")
+    (vault / "_templates" / "note.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ page.nope.x }}\n{% endblock %}\n',
+        encoding="utf-8")
+    (vault / "_templates" / "tag.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{{ content }\n{% endblock %}\n',
+        encoding="utf-8")
+    done = run_cli("build", str(vault), "-o", str(tmp_path / "site"))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "_templates/note.html:3: warning[template-error]" in done.stderr, done.stderr
+    assert "_templates/tag.html:2: warning[template-error]" in done.stderr, done.stderr
+    page = Site.soup(tmp_path / "site" / "A.html")
+    assert "Hello" in page.find(class_="note-content").get_text()
+    assert (tmp_path / "site" / "_tags" / "topic.html").is_file()
+    checked = run_cli("check", str(vault), "--strict")
+    assert checked.returncode == 1 and "_templates/tag.html:2:" in checked.stderr
+
+
 def test_a_huge_note_and_junk_do_not_stop_the_build(tmp_path):
     vault = tmp_path / "v"
     vault.mkdir()
