@@ -1,0 +1,27 @@
+"""The home page made from the vault's Home/index note is a note page like the others: its tags
+and its backlinks show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_vault
+
+
+def test_home_note_shows_its_tags_and_backlinks(tmp_path: Path):
+    src = tmp_path / "src"
+    (src / "Projects").mkdir(parents=True)
+    (src / "Home.md").write_text("---\ntags: [start]\n---\nWelcome. #hub\n", encoding="utf-8")
+    (src / "Projects" / "Alpha.md").write_text("Back to [[Home]].\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    home = site.soup(site.out / "index.html")
+    back = home.find(class_="backlinks")
+    assert back is not None, "no backlinks on the home page"
+    link = back.find("a", string="Alpha")
+    assert link is not None
+    target, _ = site.follow(site.out / "index.html", link["href"])
+    assert target == site.page("Projects/Alpha.md")
+    tags = {a.get_text() for a in home.select(".note-meta a")}
+    assert {"#start", "#hub"} <= tags, tags
+    for a in home.select(".note-meta a"):
+        site.follow(site.out / "index.html", a["href"])
