@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
@@ -145,6 +147,18 @@ class VaultIndex:
             for cand in self._by_path.get(_strip_md(name_key(name)), []):
                 if isinstance(cand, Note) and cand.publish:
                     return cand
+        if self.cfg.home:  # asked for by name, and not there: say so
+            drafts = [c for c in self._by_path.get(_strip_md(name_key(self.cfg.home)), [])
+                      if isinstance(c, Note)]
+            close = self.suggest(self.cfg.home)
+            self.diagnostics.append(warning(
+                "config-home",
+                f"home = {self.cfg.home!r} is "
+                + ("a note that is not published" if drafts else "not a note of the vault")
+                + "; the home page lists the notes instead",
+                "vaultsite.toml", _config_line(self.cfg.vault / "vaultsite.toml", "home"),
+                hint=(f"did you mean {close!r}? " if close else "")
+                + "give the note's path from the vault root, e.g. home = \"Notes/Start\""))
         return None
 
     # -- resolution --------------------------------------------------------------------------
@@ -420,3 +434,13 @@ def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfi
                 suggestions: tuple[str, dict[str, str | None]] | None = None,
                 previous: VaultIndex | None = None) -> VaultIndex:
     return VaultIndex(notes, attachments, cfg, suggestions, previous)
+
+
+def _config_line(path: Path, key: str) -> int:
+    """The line of ``key = …`` in a TOML file (1 when it cannot be told)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    return next((i for i, line in enumerate(lines, 1) if pattern.match(line)), 1)

@@ -25,3 +25,15 @@ def test_home_note_shows_its_tags_and_backlinks(tmp_path: Path):
     assert {"#start", "#hub"} <= tags, tags
     for a in home.select(".note-meta a"):
         site.follow(site.out / "index.html", a["href"])
+
+
+def test_a_home_setting_that_names_no_note_is_reported(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "vaultsite.toml").write_text('title = "T"\n\nhome = "Strat"\n', encoding="utf-8")
+    (src / "Start.md").write_text("Welcome.\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    msgs = site.messages("config-home")
+    assert len(msgs) == 1 and msgs[0].startswith("vaultsite.toml:3:"), msgs
+    assert "'Strat'" in msgs[0] and "did you mean 'Start'" in msgs[0]
+    assert (site.out / "index.html").is_file()  # the home page lists the notes instead
