@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
+from generator.frontmatter import printable
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.slugs import heading_key, name_key
 from generator.urls import slug_path
@@ -109,6 +110,8 @@ class VaultIndex:
         self._links: dict[NoteId, tuple[list[Diagnostic], list[NoteId], frozenset[NoteId]]] = {}
         self._link_all(notes, previous)
         self._collect_tags(notes)
+        self.tag_urls: dict[str, SiteUrl] = self._tag_urls()
+        self._attachment_urls: dict[str, SiteUrl] | None = None
 
     # -- URLs -------------------------------------------------------------------------------
     def _assign_urls(self, notes: list[Note]) -> None:
@@ -418,6 +421,64 @@ class VaultIndex:
                         info.notes.append(note.id)
 
 
+    def _tag_urls(self) -> dict[str, SiteUrl]:
+        """A page URL for every tag, apart from every other tag's: ``#_todo`` and ``#todo``, or
+        ``#x-y`` and ``#x--y``, slug alike and would share one page.  A tag whose slug is itself
+        keeps it; another gets a ``-2`` suffix (in its own level: a nested tag's page sits in
+        its parent's folder)."""
+        urls: dict[str, SiteUrl] = {}
+        taken: set[str] = set()
+
+        def plain(key: str) -> tuple[str, str]:
+            parent, _, last = key.rpartition("/")
+            folder = urls[parent][len("_tags/"):-len(".html")] + "/" if parent in urls else (
+                slug_path(parent) + "/" if parent else "")
+            return folder, slug_path(last) if last else "untitled"
+
+        order = sorted(self.tags, key=lambda k: (k.count("/"), "".join(plain_slug(k)) != k, k))
+        for key in order:
+            folder, seg = plain(key)
+            cand, n = folder + seg, 2
+            while cand.casefold() in taken:
+                cand, n = f"{folder}{seg}-{n}", n + 1
+            taken.add(cand.casefold())
+            urls[key] = SiteUrl(f"_tags/{cand}.html")
+        return urls
+
+    def attachment_url(self, att: SourceFile) -> SiteUrl:
+        """Where an attachment is copied: its vault path, folders slugged as notes' are, so that
+        names read as written; one that would land on another file's URL (``_att/pic.png`` and
+        ``att/pic.png``, or ``Q&A/x.png`` and ``QA/x.png``) gets a ``-2`` before its extension."""
+        if self._attachment_urls is None:
+            self._attachment_urls = self._assign_attachment_urls()
+        found = self._attachment_urls.get(att.rel)
+        return found if found is not None else plain_attachment_url(att.rel)
+
+    def _assign_attachment_urls(self) -> dict[str, SiteUrl]:
+        taken = {u.casefold() for u in self.urls.values()}
+        urls: dict[str, SiteUrl] = {}
+        plain = {rel: plain_attachment_url(rel) for rel in self.attachments}
+        # a file whose URL is its own path keeps it; the others step aside, in path order
+        for rel in sorted(plain, key=lambda r: (plain[r] != r, r)):
+            url = plain[rel]
+            stem, dot, ext = url.rpartition(".")
+            if not dot or "/" in ext:
+                stem, dot, ext = url, "", ""
+            n = 2
+            while url.casefold() in taken:
+                url = SiteUrl(f"{stem}-{n}{dot}{ext}")
+                n += 1
+            taken.add(url.casefold())
+            urls[rel] = url
+        return urls
+
+    def tag_url(self, tag: str) -> SiteUrl:
+        """The page of ``tag`` (any spelling).  Tag pages live in ``_tags/``, a folder no note,
+        vault folder or attachment can take (their URLs never start with ``_``), so ``#index`` or
+        a vault folder ``Tags/`` collide with nothing."""
+        found = self.tag_urls.get(tag.casefold())
+        return found if found is not None else SiteUrl(f"_tags/{slug_path(tag.casefold())}.html")
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state["_links"] = {}  # only for the next index in this process
@@ -444,3 +505,16 @@ def _config_line(path: Path, key: str) -> int:
         return 1
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
     return next((i for i, line in enumerate(lines, 1) if pattern.match(line)), 1)
+
+
+def plain_slug(key: str) -> tuple[str, str]:
+    """A tag key's slug with no collision suffix, as (folder, name)."""
+    parent, _, last = key.rpartition("/")
+    return (slug_path(parent) + "/" if parent else ""), (slug_path(last) if last else "untitled")
+
+
+def plain_attachment_url(rel: str) -> SiteUrl:
+    """An attachment's vault path with its folders slugged (and no control character)."""
+    folder, _, name = rel.rpartition("/")
+    name = printable(name)
+    return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)

@@ -22,7 +22,7 @@ from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown.links import UNPUBLISHED
 from generator.model import Note, NoteId, SiteUrl, SourceFile
-from generator.urls import relative_href, root_prefix, slug_path
+from generator.urls import relative_href, root_prefix
 
 _PDF_PAGE = re.compile(r"page=\d+")
 
@@ -37,20 +37,7 @@ MAX_EMBED_DEPTH = 6
 _MARK, _SEP, _END = "\x02", "\x1f", "\x03"
 
 
-def attachment_url(att: SourceFile) -> SiteUrl:
-    """Attachments keep their vault path (folders slugged like notes), so names read as written."""
-    folder, _, name = att.rel.rpartition("/")
-    name = printable(name)  # a control character in a file name is no URL's business
-    return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)
-
-
 TAGS_URL = SiteUrl("_tags.html")  # the page of all tags
-
-
-def tag_url(tag: str) -> SiteUrl:
-    """Tag pages live in ``_tags/``, a folder no note, vault folder or attachment can take (their
-    URLs never start with ``_``), so ``#index`` or a vault folder ``Tags/`` collide with nothing."""
-    return SiteUrl(f"_tags/{slug_path(tag.casefold())}.html")
 
 
 def esc(text: str) -> str:
@@ -167,7 +154,7 @@ class RenderContext:
         page = next((p.strip() for p in subpath if _PDF_PAGE.fullmatch(p.strip())), None)
         if page is not None and not att.rel.lower().endswith(".pdf"):
             page = None
-        return self._href(attachment_url(att), page)
+        return self._href(self.index.attachment_url(att), page)
 
     def _href(self, url: str, fragment: str | None = None) -> str:
         if self.embedded:
@@ -335,7 +322,7 @@ class RenderContext:
     # -- tags and plain markdown links ---------------------------------------------------------------
     def render_tag(self, token: Token) -> str:
         tag = token.meta.get("tag", token.content)
-        href = self._href(tag_url(tag))
+        href = self._href(self.index.tag_url(tag))
         return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
 
     def render_md_href(self, href: str, token: Token) -> str | None:

@@ -27,10 +27,10 @@ from generator.incremental import (
     site_signature,
     template_signature,
 )
-from generator.index import VaultIndex
+from generator.index import VaultIndex, plain_attachment_url, plain_slug
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
-from generator.render import TAGS_URL, attachment_url, render_body, tag_url
+from generator.render import TAGS_URL, render_body
 from generator.urls import relative_href, root_prefix, slug_path
 
 Progress = Callable[[str, int, int], None]
@@ -118,7 +118,14 @@ class SiteBuilder:
 
     def _plan(self) -> list[Note]:
         """The notes whose pages must be rendered; the others are reused from ``previous``."""
-        site_sig = site_signature(self.cfg, template_signature(self._template_dirs()), self.nav)
+        # tags and attachments whose URL had to step aside for another's: the pages that link
+        # them change when they do (rare), so they count as site-wide input
+        moved = sorted((k, u) for k, u in self.index.tag_urls.items()
+                       if u != f"_tags/{''.join(plain_slug(k))}.html")
+        moved += sorted((a.rel, u) for a in self.index.attachments.values()
+                        if (u := self.index.attachment_url(a)) != plain_attachment_url(a.rel))
+        site_sig = site_signature(self.cfg, template_signature(self._template_dirs()),
+                                  (self.nav, moved))
         self.site_sig = site_sig
         todo = []
         prev_pages = self.previous.pages if self.previous is not None else {}
@@ -306,7 +313,7 @@ class SiteBuilder:
         copies = {}
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]
-            copies[attachment_url(att)] = att.abs
+            copies[self.index.attachment_url(att)] = att.abs
         preview = (note.id, preview_entry(note.title, preview_html))
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
             return ({url: self._home_html(note, body, diags)}, copies, diags, preview, deps,
@@ -340,7 +347,7 @@ class SiteBuilder:
         out = []
         for tag in note.tags:
             info = self.index.tags.get(tag.casefold())
-            out.append(self.tpl.TagItem(tag, relative_href(tag_url(tag), url),
+            out.append(self.tpl.TagItem(tag, relative_href(self.index.tag_url(tag), url),
                                         len(info.notes) if info else 0))
         return tuple(out)
 
@@ -372,9 +379,9 @@ class SiteBuilder:
             if "/" in key:
                 children[key.rsplit("/", 1)[0]].append(key)
         for key, info in sorted(tags.items()):
-            url = tag_url(info.name)
+            url = self.index.tag_url(key)
             notes = [self.index.notes[i] for i in info.notes]
-            kids = tuple(self.tpl.LinkItem("#" + tags[k].name, relative_href(tag_url(tags[k].name),
+            kids = tuple(self.tpl.LinkItem("#" + tags[k].name, relative_href(self.index.tag_url(k),
                                                                               url))
                          for k in sorted(children.get(key, [])))
             ctx = self.tpl.PageContext(
@@ -384,7 +391,7 @@ class SiteBuilder:
                              self.tpl.Crumb("Tags", relative_href(TAGS_URL, url))))
             self._page(url, ctx)
         url = TAGS_URL
-        top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(tag_url(info.name), url),
+        top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(self.index.tag_url(key), url),
                                       description=f"{len(info.notes)} notes")
                     for key, info in sorted(tags.items()) if "/" not in key)
         ctx = self.tpl.PageContext(kind="tag", title="Tags", url=url, root=root_prefix(url),
@@ -479,7 +486,7 @@ class SiteBuilder:
             return
         notes = sorted(self._site_notes(), key=lambda n: n.url)
         if kept_graph is None:
-            files = graph_files(notes, lambda t: tag_url(t))
+            files = graph_files(notes, self.index.tag_url)
             self.files.update(files)
             self.memo.data["graph"] = (graph_sig, tuple(sorted(files)), None)
         if kept_search is None:

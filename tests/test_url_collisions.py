@@ -1,0 +1,77 @@
+"""Different tags and different attachments never share one URL, even when their names slug alike
+(notes already get a ``-2``; tags and attachments did not, and one page or file stood for two)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_vault
+
+
+def test_tags_that_slug_alike_get_pages_of_their_own(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    notes = {"A": "#_todo", "B": "#todo", "C": "#x-y", "D": "#x--y", "E": "#_todo/sub",
+             "F": "#todo/sub"}
+    for name, tag in notes.items():
+        (src / f"{name}.md").write_text(f"Note {name} {tag}\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    seen: dict[Path, str] = {}
+    for name, tag in notes.items():
+        page = site.page(f"{name}.md")
+        a = site.content(f"{name}.md").find("a", class_="tag")
+        assert a.get_text() == tag
+        target, _ = site.follow(page, a["href"])
+        assert seen.setdefault(target, tag) == tag, f"{tag} and {seen[target]} share {target}"
+        listing = site.soup(target).find(class_="listing")
+        titles = {x.get_text() for x in listing.find_all("a")}
+        assert name in titles, (tag, titles)  # the tag's page lists the note that has it
+    # the plain spellings keep the plain URLs
+    assert (site.out / "_tags" / "todo.html").is_file() and (site.out / "_tags" / "x-y.html").is_file()
+    assert "B" in site.soup(site.out / "_tags" / "todo.html").find(class_="listing").get_text()
+    # the list of all tags links every top-level tag to its own page
+    every = site.soup(site.out / "_tags.html")
+    hrefs = [a["href"] for a in every.select("main a") if a.get_text().startswith("#")]
+    assert len(hrefs) == len(set(hrefs)) == 4
+
+
+def test_attachments_that_slug_alike_are_copied_apart(tmp_path: Path):
+    src = tmp_path / "src"
+    for folder in ("_att", "att", "Q&A", "QA"):
+        (src / folder).mkdir(parents=True)
+    files = {"_att/pic.png": b"blue", "att/pic.png": b"red", "Q&A/x.png": b"one",
+             "QA/x.png": b"two"}
+    for rel, data in files.items():
+        (src / rel).write_bytes(data)
+    (src / "L.md").write_text(" ".join(f"![[{rel}]]" for rel in files) + "\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    page = site.page("L.md")
+    imgs = site.content("L.md").find_all("img")
+    assert len(imgs) == 4
+    got = [site.follow(page, img["src"])[0].read_bytes() for img in imgs]
+    assert got == list(files.values())
+    assert (site.out / "att" / "pic.png").read_bytes() == b"red"  # its own path, unchanged
+    assert (site.out / "QA" / "x.png").read_bytes() == b"two"
+
+
+def test_a_rebuild_follows_an_attachment_that_stepped_aside(tmp_path: Path):
+    """``_att/pic.png`` has the URL ``att/pic.png`` until a file of that very path appears; the
+    page that embeds it is rebuilt with its new URL (the incremental build must not keep it)."""
+    from conftest import Site
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    src = tmp_path / "src"
+    (src / "_att").mkdir(parents=True)
+    (src / "_att" / "pic.png").write_bytes(b"blue")
+    (src / "L.md").write_text("![[_att/pic.png]]\n", encoding="utf-8")
+    (src / "M.md").write_text("![[att/pic.png]]\n", encoding="utf-8")  # not there yet
+    (src / "att").mkdir()
+    out = tmp_path / "site"
+    build(load_config(src), out, exec_mode="no-exec")
+    (src / "att" / "pic.png").write_bytes(b"red")
+    site = Site(out, build(load_config(src), out, exec_mode="no-exec"))
+    for name, data in (("L.md", b"blue"), ("M.md", b"red")):
+        img = site.content(name).find("img")
+        assert site.follow(site.page(name), img["src"])[0].read_bytes() == data, name
