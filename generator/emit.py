@@ -5,17 +5,25 @@ Safety rules:
   vaultsite: the build refuses to touch it (``-o ~`` by mistake deletes nothing);
 * a first build writes into a staging folder beside the output and swaps it into place, so a failed
   build leaves the previous site as it was;
+* an existing empty output folder (``-o .``, a mount point) is filled entry by entry instead: it cannot
+  always be renamed, and it keeps its permissions; nothing there is overwritten, and the marker comes
+  last, so an interrupted fill is never taken for a site;
 * later builds into a folder we made write only files whose bytes changed (atomically, one by one) and
-  delete only files that the previous build wrote and this one did not.
+  delete only files that the previous build wrote and this one did not;
+* a marker that lists a path vaultsite never writes (absolute, with a ``..`` segment or a NUL) was not
+  written by vaultsite: the folder is foreign and refused.  Entries with a backslash are never deleted
+  nor trusted, and nothing is deleted or written through a symbolic link that leads out of the folder.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import posixpath
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -68,6 +76,61 @@ def _digests(files: Mapping[str, bytes], write_to: Path | None = None) -> dict[s
     return dict(zip(files.keys(), found, strict=True))
 
 
+def _never_written(rel: object) -> str | None:
+    """Why a site path is one vaultsite never writes (it would lead out of the output folder, or
+    onto the marker); None when it could be one of ours."""
+    if not isinstance(rel, str) or not rel:
+        return "an empty or non-text path"
+    if "\0" in rel:
+        return f"{rel!r}, a path with a NUL character"
+    if rel.startswith("/") or os.path.isabs(rel) or os.path.splitdrive(rel)[0]:
+        return f"{rel!r}, an absolute path"
+    if ".." in rel.split("/") or (os.sep != "/" and ".." in rel.replace(os.sep, "/").split("/")):
+        return f"{rel!r}, a path out of the folder"
+    if rel == MARKER:
+        return f"{rel!r}, the marker itself"
+    return None
+
+
+def _check_write(rel: str) -> None:
+    problem = _never_written(rel)
+    if problem is None and os.sep == "\\" and "\\" in rel:
+        problem = f"{rel!r}, a path with a backslash"
+    if problem is not None:
+        raise OutputError(f"refusing to write outside the output folder: {problem}")
+
+
+def _load_marker(out: Path) -> tuple[dict[str, str], str | None]:
+    """The manifest's trusted entries, and why the marker was not written by vaultsite (None when
+    it may have been).  Entries with a backslash are left out: vaultsite writes such names (a file
+    ``a\\b.png`` of the vault), but they mean another path to other systems, so they are never
+    deleted nor trusted."""
+    try:
+        data = json.loads((out / MARKER).read_bytes().decode("utf-8"))
+    except OSError as exc:
+        return {}, f"it cannot be read: {exc.strerror or exc}"
+    except ValueError:
+        return {}, "it is not vaultsite's JSON"
+    if not isinstance(data, dict) or data.get("generator") != "vaultsite":
+        return {}, "it is not vaultsite's"
+    files = data.get("files", {})
+    if not isinstance(files, dict):
+        return {}, "its file list is not one"
+    for rel, digest in files.items():
+        problem = _never_written(rel)
+        if problem is None and not isinstance(digest, str):
+            problem = f"{rel!r} without a digest"
+        if problem is not None:
+            return {}, f"it lists {problem}"
+    return {rel: digest for rel, digest in files.items() if "\\" not in rel}, None
+
+
+def _foreign_marker(out: Path, problem: str) -> OutputError:
+    return OutputError(
+        f"output folder {out} has a {MARKER} marker that vaultsite did not write ({problem}); "
+        "refusing to touch it (choose an empty or new folder with -o, or empty it yourself)")
+
+
 def check_output(out: Path, vault: Path) -> None:
     out = out.resolve()
     vault = vault.resolve()
@@ -82,15 +145,16 @@ def check_output(out: Path, vault: Path) -> None:
         raise OutputError(
             f"output folder {out} is not empty and was not made by vaultsite; refusing to overwrite "
             "it (choose an empty or new folder with -o, or empty it yourself)")
+    if out.is_dir() and (out / MARKER).is_file():
+        problem = _load_marker(out)[1]
+        if problem is not None:
+            raise _foreign_marker(out, problem)
 
 
 def read_manifest(out: Path) -> dict[str, str]:
-    try:
-        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        files = data.get("files", {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    """The files the marker lists that vaultsite may trust (none when the marker is foreign)."""
+    files, problem = _load_marker(out)
+    return files if problem is None else {}
 
 
 def files_present(out: Path) -> set[str]:
@@ -117,8 +181,7 @@ def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
     """Make ``out`` hold exactly ``files`` (bytes), ``copies`` (files copied from the vault), the
     files in ``keep`` as the previous build wrote them, and what was written into ``staged``."""
     for rel in list(files) + list(copies):
-        if rel.startswith(("/", "../")) or "/../" in rel or rel == MARKER:
-            raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+        _check_write(rel)
     if (out / MARKER).is_file():
         if staged is not None:
             raise OutputError("internal error: pages written aside for a site that exists")
@@ -140,14 +203,26 @@ class Staging:
     build removes it (``discard``) when it fails."""
 
     def __init__(self, out: Path):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+        out = Path(os.path.abspath(out))  # ``-o .``: beside the folder, not inside it
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            path = tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent)
+        except OSError:
+            if not _is_empty_dir(out):
+                raise
+            # An empty folder whose parent we may not write (a mount point): staged inside it.
+            path = tempfile.mkdtemp(prefix=".vaultsite-staging-", dir=out)
+        self.path = Path(path)
+        # mkdtemp makes its folder 0700; the site's folder gets what mkdir gives under the umask.
+        probe = self.path / ".mode"
+        probe.mkdir()
+        self.mode = stat.S_IMODE(probe.stat().st_mode)
+        probe.rmdir()
         self.written: dict[str, str] = {}  # site path -> digest, of the files the workers wrote
 
     def write(self, rel: str, data: bytes) -> str:
         """Write one file (in a worker); returns its digest for the manifest."""
-        if rel.startswith(("/", "../")) or "/../" in rel or rel == MARKER:
-            raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+        _check_write(rel)
         dest = self.path / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
@@ -169,9 +244,66 @@ def _copy_digest(path: Path) -> str:
     return _COPY_MEMO[key]
 
 
+def _is_empty_dir(path: Path) -> bool:
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
+def _move_entry(src: Path, dest: Path) -> None:
+    """Move one staged file or folder to its place (copied when on another file system)."""
+    try:
+        os.rename(src, dest)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        if src.is_dir() and not src.is_symlink():
+            shutil.copytree(src, dest)
+            shutil.rmtree(src)
+        else:
+            shutil.copyfile(src, dest)
+            src.unlink()
+
+
+def _remove_moved(path: Path) -> None:
+    """Take back an entry this build moved in (a link is removed, never followed)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            path.unlink()
+    except OSError:
+        pass
+
+
+def _fill(out: Path, staging: Path, marker: bytes) -> None:
+    """Move the staged site into the existing folder ``out`` entry by entry (a folder that cannot be
+    renamed: ``-o .``, a mount point), without overwriting anything; the marker comes last, so an
+    interrupted fill is never mistaken for a site.  A fill that fails takes back what it moved."""
+    names = sorted(name for name in os.listdir(staging) if name != MARKER)
+    taken = [name for name in [*names, MARKER] if os.path.lexists(out / name)]
+    if taken:
+        raise OutputError(f"output folder {out} already holds {taken[0]!r}, which the site would "
+                          "replace; refusing to overwrite it (empty the folder or choose another)")
+    moved: list[str] = []
+    try:
+        for name in names:
+            moved.append(name)
+            _move_entry(staging / name, out / name)
+        _write_atomic(out / MARKER, marker)
+    except BaseException:
+        for name in reversed(moved):
+            _remove_moved(out / name)
+        raise
+
+
 def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
            staged: Staging | None = None) -> EmitStats:
-    """Write the whole site aside (into ``staged`` when pages are there already), then swap it in."""
+    """Write the whole site aside (into ``staged`` when pages are there already), then swap it in:
+    a new folder takes the output's place; an existing (empty) folder is filled entry by entry."""
+    out = Path(os.path.abspath(out))
     if staged is None:
         staged = Staging(out)
     staging = staged.path
@@ -186,14 +318,15 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
             shutil.copyfile(src, dest)
             manifest[rel] = _copy_digest(src)
         manifest.update(staged.written)
-        (staging / MARKER).write_bytes(_manifest_bytes(manifest))
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(staging, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if out.is_dir():
+            _fill(out, staging, _manifest_bytes(manifest))
+            staged.discard()
+        elif os.path.lexists(out):
+            raise OutputError(f"output path {out} exists and is not a folder")
+        else:
+            (staging / MARKER).write_bytes(_manifest_bytes(manifest))
+            os.chmod(staging, staged.mode)
+            os.rename(staging, out)  # fails rather than replace a folder made meanwhile, if not empty
     except BaseException:
         staged.discard()
         raise
@@ -211,34 +344,77 @@ def _write_atomic(dest: Path, data: bytes | Path) -> None:
     os.replace(tmp, dest)
 
 
+class _Inside:
+    """Where a site path really is, after the symbolic links of its folders; None when that is
+    outside the output folder (a link in the site pointing elsewhere)."""
+
+    def __init__(self, out: Path):
+        self.top = out.resolve()
+        self._folders: dict[str, Path | None] = {}
+
+    def folder(self, rel: str) -> Path | None:
+        parent = posixpath.dirname(rel)
+        if parent not in self._folders:
+            real = (self.top / parent).resolve()
+            self._folders[parent] = real if real.is_relative_to(self.top) else None
+        return self._folders[parent]
+
+    def path(self, rel: str) -> Path | None:
+        folder = self.folder(rel)
+        name = posixpath.basename(rel)
+        return None if folder is None or name in ("", ".", "..") else folder / name
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
                      keep: set[str]) -> EmitStats:
-    previous = read_manifest(out)
+    previous, problem = _load_marker(out)
+    if problem is not None:
+        raise _foreign_marker(out, problem)
+    inside = _Inside(out)
     manifest: dict[str, str] = {rel: previous[rel] for rel in keep if rel in previous}
     written: list[str] = []
     unchanged = 0
     digests = _digests(files)
     pending = [(rel, data, digests[rel]) for rel, data in files.items()]
     pending += [(rel, src, _copy_digest(src)) for rel, src in copies.items()]
+    outside = next((rel for rel, _, _ in pending if inside.path(rel) is None), None)
+    if outside is not None:  # checked before anything is written: the site stays as it was
+        raise OutputError(f"refusing to write {outside!r} through a symbolic link that leads out of "
+                          f"the output folder {out}; remove the link")
     for rel, data, digest in pending:
         manifest[rel] = digest
-        if previous.get(rel) == digest and (out / rel).is_file():
+        dest = inside.path(rel)
+        if previous.get(rel) == digest and _is_regular_file(dest):
             unchanged += 1
             continue
-        _write_atomic(out / rel, data)
+        _write_atomic(dest, data)
         written.append(rel)
     deleted = []
     for rel in sorted(set(previous) - set(manifest)):
-        path = out / rel
-        if path.is_file():
+        path = inside.path(rel)  # None: the folder is a link out of the site, so not ours to touch
+        try:
+            mode = os.lstat(path).st_mode if path is not None else 0
+        except OSError:
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # a link goes itself, never what it points to
             path.unlink()
             deleted.append(rel)
-            _prune_empty(path.parent, out)
+            _prune_empty(path.parent, inside.top)
     _write_atomic(out / MARKER, _manifest_bytes(manifest))
     return EmitStats(sorted(written), deleted, unchanged)
 
 
 def _prune_empty(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents while empty, up to ``top`` (kept), never outside it."""
+    top = top.resolve()
+    folder = folder.resolve()  # reached through a link out of the site: outside, left alone
     while folder != top and folder.is_relative_to(top):
         try:
             folder.rmdir()
