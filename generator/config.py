@@ -44,7 +44,7 @@ class SiteConfig:
     ignore: tuple[str, ...] = ()
     templates_dir: str = "_templates"
     header_date_formats: tuple[str, ...] = DEFAULT_HEADER_DATE_FORMATS
-    date_display: str = "%Y-%m-%d"
+    date_display: str = ""  # how pages show dates, strftime-like; "" = "11 Apr 2025"
     home: str = ""  # note to use as the home page; "" = index.md / Home.md / README.md if present
     recent_notes: int = 10
     graph_depth: int = 1

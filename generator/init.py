@@ -155,7 +155,7 @@ title = {title}
 
 # Dates: the formats tried for a "DATE:" header line, and how dates are shown.
 # header_date_formats = [{date_formats}]
-# date_display = "%Y-%m-%d"
+# date_display = "%d/%m/%Y"  # how pages show dates ("" = 11 Apr 2025); %Y %y %m %d %-d %-m %e %b %B %a %A %j
 
 # Pages.
 # recent_notes = 10  # notes listed as recent on the home page

@@ -71,7 +71,8 @@ class SiteBuilder:
         self.site = templating.SiteInfo(
             title=cfg.title, lang=cfg.language, description=cfg.description,
             base_url=cfg.site_url or None,
-            graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags)
+            graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags,
+            date_format=cfg.date_display)
         self.notes = sorted(index.published.values(), key=lambda n: n.rel)
         self.folders = self._folders()
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on

@@ -89,6 +89,7 @@ class SiteInfo:
     graph_tags: bool = False  # show tags as nodes in graphs by default
     home_url: str = "index.html"  # site-relative URL of the home page
     graph_url: str = "graph.html"  # site-relative URL of the global graph page
+    date_format: str = ""  # how dates are shown (``format_date``); "" = "11 Apr 2025"
 
 
 @dataclass(frozen=True)
@@ -208,16 +209,47 @@ _isodate = date_text  # one definition of how a date is written in data and page
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _humandate(value: _dt.date | str | None) -> str:
-    """``11 Apr 2025``: the same on every machine (``strftime("%b")`` follows the locale) and
-    cheap, as listings call it once per item on every page."""
+@jinja2.pass_context
+def _humandate(context: jinja2.runtime.Context, value: _dt.date | str | None,
+               fmt: str | None = None) -> str:
+    """``date|humandate``: in the site's ``date_display`` format (macros, which see no ``site``,
+    are handed it: ``date|humandate(date_format)``)."""
+    if fmt is None:
+        fmt = getattr(context.get("site"), "date_format", "") or ""
+    return format_date(value, fmt)
+
+
+def format_date(value: _dt.date | str | None, fmt: str = "") -> str:
+    """A date as pages show it: ``11 Apr 2025`` by default, or in ``fmt`` (``date_display``),
+    whose directives are strftime's but the same on every machine (``strftime("%b")`` follows
+    the locale): ``%Y %y %m %d %-m %-d %e %b %B %a %A %j %%``; anything else is kept as written.
+    Cheap, as listings call it once per item on every page."""
     if value is None:
         return ""
     if isinstance(value, _dt.datetime):
         value = value.date()
-    if isinstance(value, _dt.date):
+    if not isinstance(value, _dt.date):
+        return str(value)
+    if not fmt:
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return str(value)
+    return _DIRECTIVE.sub(lambda m: _directive(value, m.group(0)), fmt)
+
+
+_DIRECTIVE = re.compile(r"%-?[A-Za-z%]")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+
+
+def _directive(d: _dt.date, code: str) -> str:
+    values = {
+        "%Y": f"{d.year:04d}", "%y": f"{d.year % 100:02d}", "%m": f"{d.month:02d}",
+        "%d": f"{d.day:02d}", "%-m": str(d.month), "%-d": str(d.day), "%e": f"{d.day:2d}",
+        "%b": _MONTHS[d.month - 1], "%B": _MONTH_NAMES[d.month - 1],
+        "%a": _DAYS[d.weekday()][:3], "%A": _DAYS[d.weekday()],
+        "%j": f"{d.timetuple().tm_yday:03d}", "%%": "%",
+    }
+    return values.get(code, code)
 
 
 def render_page(

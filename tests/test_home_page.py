@@ -37,3 +37,22 @@ def test_a_home_setting_that_names_no_note_is_reported(tmp_path: Path):
     assert len(msgs) == 1 and msgs[0].startswith("vaultsite.toml:3:"), msgs
     assert "'Strat'" in msgs[0] and "did you mean 'Start'" in msgs[0]
     assert (site.out / "index.html").is_file()  # the home page lists the notes instead
+
+
+def test_date_display_sets_how_pages_show_dates(tmp_path: Path):
+    import datetime as dt
+
+    from generator.templating import format_date
+
+    day = dt.date(2025, 4, 5)
+    assert format_date(day) == "5 Apr 2025"
+    assert format_date(day, "%d/%m/%Y") == "05/04/2025"
+    assert format_date(day, "%A %-d %B %y, day %j %% %Q") == "Saturday 5 April 25, day 095 % %Q"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "vaultsite.toml").write_text('date_display = "%d/%m/%Y"\n', encoding="utf-8")
+    (src / "A.md").write_text("---\ndate: 2025-04-05\n---\nx\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    time = site.html("A.md").find("time")
+    assert time.get_text() == "05/04/2025" and time["datetime"] == "2025-04-05"
+    assert "05/04/2025" in (site.out / "index.html").read_text(encoding="utf-8")  # recent notes
