@@ -55,3 +55,18 @@ def test_levels_are_consistent() -> None:
         if t.nesting == 1:
             depth += 1
     assert depth == 0
+
+
+def test_setext_heading_first_in_body() -> None:
+    """The head line leaves a setext heading as it leaves a paragraph; maps and levels follow."""
+    toks = parse("> [!quote]\n> line\n> ---\n> after\n")
+    shape = [(t.type, t.level, t.map) for t in toks]
+    assert shape[:5] == [("callout_open", 0, [0, 4]), ("callout_title_open", 1, [0, 1]),
+                         ("inline", 2, [0, 1]), ("callout_title_close", 1, None),
+                         ("callout_content_open", 1, [0, 4])]
+    assert shape[5:8] == [("heading_open", 2, [1, 3]), ("inline", 3, [1, 2]),
+                          ("heading_close", 2, None)]
+    assert toks[0].meta["title"] == "" and toks[2].content == "Quote"
+    assert toks[6].content == "line" and toks[5].attrs["id"] == "line"
+    hr = [t for t in parse("> > [!tip] T\n> > ---\n") if t.type == "hr"]
+    assert [(t.map, t.level, t.markup) for t in hr] == [([1, 2], 3, "---")]

@@ -22,3 +22,14 @@ def test_no_quadratic_rules(unit: str) -> None:
     plain = MarkdownIt("commonmark")
     ours = _cost(make_markdown(), text)
     assert ours < 4 * _cost(plain, text) + 0.3, unit
+
+
+@pytest.mark.parametrize("unit", ["==a `", "``==a `", "==`a ", "==a\\` "])
+def test_highlight_skips_code_spans_in_linear_time(unit: str) -> None:
+    """The closer search steps over code spans (``==`` inside one closes nothing) and each
+    failing search is remembered, so many backticks and ``==`` stay linear."""
+    text = "==a `b==c` d== " + unit * 5000
+    plain = MarkdownIt("commonmark")
+    md = make_markdown()
+    assert md.render(text, {}).startswith("<p><mark>a <code>b==c</code> d</mark>")
+    assert _cost(md, text) < 4 * _cost(plain, text) + 0.3, unit

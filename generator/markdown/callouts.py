@@ -83,8 +83,12 @@ def _find_close(tokens: list[Token], start: int) -> int:
     return len(tokens) - 1
 
 
-def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token) -> None:
-    """Rewrite the blockquote opening at ``i`` into a callout."""
+def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token, src: str) -> None:
+    """Rewrite the blockquote opening at ``i`` into a callout.
+
+    ``tokens[i + 1 : i + 4]`` is the blockquote's first block, a paragraph or a setext heading
+    whose inline content starts with the head line ``[!type] Title``.
+    """
     kind = head.group(1).lower()
     fold = head.group(2)
     title = head.group(3).strip()
@@ -107,21 +111,39 @@ def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token) -> None
     c_open = Token("callout_content_open", "div", 1, map=opener.map, level=level, block=True)
     c_close = Token("callout_content_close", "div", -1, level=level, block=True)
 
-    # The head line leaves the first paragraph; a paragraph that was only the head goes away.
-    para_open = tokens[i + 1]
+    # The head line leaves the first block; a paragraph that was only the head goes away.
+    block_open = tokens[i + 1]
     rest = inline.content.split("\n", 1)
     if len(rest) > 1 and rest[1].strip():
         inline.content = rest[1]
         if inline.map:
             inline.map = [inline.map[0] + 1, inline.map[1]]
-        if para_open.map:
-            para_open.map = [para_open.map[0] + 1, para_open.map[1]]
+        if block_open.map:
+            block_open.map = [block_open.map[0] + 1, block_open.map[1]]
         body = tokens[i + 1 : close_i]
     else:
-        body = tokens[i + 4 : close_i]
+        body = _underline(block_open, src) + tokens[i + 4 : close_i]
     for tok in body:
         tok.level += 1
     tokens[i + 1 : close_i] = [t_open, t_inline, t_close, c_open, *body, c_close]
+
+
+def _underline(block_open: Token, src: str) -> list[Token]:
+    """What the underline of a setext heading whose text was only the head line is in the
+    callout's body: ``---`` a thematic break, ``===`` a paragraph of its own."""
+    if block_open.type != "heading_open" or not block_open.map:
+        return []
+    line_no = block_open.map[1] - 1
+    line = src.split("\n")[line_no].rstrip()
+    marker = block_open.markup
+    marks = marker * (len(line) - len(line.rstrip(marker)))
+    where = [line_no, line_no + 1]
+    level = block_open.level
+    if marker == "-":
+        return [Token("hr", "hr", 0, map=where, level=level, markup=marks, block=True)]
+    return [Token("paragraph_open", "p", 1, map=where, level=level, block=True),
+            Token("inline", "", 0, map=where, level=level + 1, content=marks, children=[]),
+            Token("paragraph_close", "p", -1, level=level, block=True)]
 
 
 def callout_rule(state: StateCore) -> None:
@@ -132,12 +154,15 @@ def callout_rule(state: StateCore) -> None:
     while i < len(tokens):
         tok = tokens[i]
         if tok.type == "blockquote_open" and i + 3 < len(tokens):
-            inline = tokens[i + 2]
-            if tokens[i + 1].type == "paragraph_open" and inline.type == "inline" \
-                    and inline.content.startswith("[!"):
+            first, inline = tokens[i + 1], tokens[i + 2]
+            # the head line opens a paragraph, or a setext heading when the body's first
+            # line is underlined (``[!quote]\nline\n---``: the head, then an ``<h2>``)
+            if (first.type == "paragraph_open" or first.type == "heading_open"
+                    and first.markup in ("-", "=")) \
+                    and inline.type == "inline" and inline.content.startswith("[!"):
                 head = _HEAD.match(inline.content.split("\n", 1)[0])
                 if head:
-                    _convert(tokens, i, head, inline)
+                    _convert(tokens, i, head, inline, state.src)
         i += 1
 
 
