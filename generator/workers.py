@@ -75,30 +75,37 @@ def _worker_main(conn) -> None:  # runs in the child
             conn.send(("error", traceback.format_exc()))
 
 
-# ``![[Name]]`` or ``![[folder/Name|alias]]``: an embed of a whole note (sections are parsed alone)
-_WHOLE_EMBED = re.compile(rb"!\[\[([^\]|#^\n]+)(?:\|[^\]\n]*)?\]\]")
+# ``![[Name]]``, ``![[folder/Name|alias]]`` or ``![[Name#Section]]``: an embed of a note (group 2: the
+# part embedded, when not the whole note)
+_NOTE_EMBED = re.compile(rb"!\[\[([^\]|#^\n]+)(#[^\]|\n]*)?(?:\|[^\]\n]*)?\]\]")
 
 
 def share_out(jobs: Sequence[tuple[SourceFile, bytes]], n: int) -> list[int]:
-    """Which of ``n`` workers parses each note: equal shares of bytes, with a note and the notes it
-    embeds whole kept together where possible.
+    """Which of ``n`` workers parses each note: equal shares of work, with a note and the notes it
+    embeds kept together where possible.
 
-    A worker renders the pages whose tokens it holds; embedding a note parsed by another worker
-    means parsing it again.  Embeds are read from the raw bytes by name (a guess made before the
-    index exists: a wrong guess costs only that parse, never a different page), the notes are put in
-    breadth-first order along those embeds, and the order is cut into ``n`` runs.
+    A worker renders the pages whose tokens it holds, and keeps the renderings of the notes and
+    sections they embed for its later pages: an embed of a note parsed by another worker means
+    parsing it again and rendering it once more.  Embeds are read from the raw bytes by name (a
+    guess made before the index exists: a wrong guess costs only that work, never a different
+    page), the notes are put in breadth-first order along those embeds, and the order is cut into
+    ``n`` runs of equal cost: a note's bytes (parsed, then rendered) and what it embeds (rendered
+    into its page: a whole note's bytes, a quarter of them for a section).
     """
     by_name: dict[str, list[int]] = {}
     for i, (src, _data) in enumerate(jobs):
         by_name.setdefault(src.rel.rsplit("/", 1)[-1][:-3].casefold(), []).append(i)
     near: list[list[int]] = [[] for _ in jobs]
+    cost = [2 * len(data) for _src, data in jobs]
     for i, (_src, data) in enumerate(jobs):
-        for m in _WHOLE_EMBED.finditer(data):
+        for m in _NOTE_EMBED.finditer(data):
             name = m.group(1).decode("utf-8", "replace").strip().rsplit("/", 1)[-1].casefold()
             hit = by_name.get(name[:-3] if name.endswith(".md") else name)
             if hit is not None and len(hit) == 1 and hit[0] != i:
                 near[i].append(hit[0])
                 near[hit[0]].append(i)
+                size = len(jobs[hit[0]][1])
+                cost[i] += size // 4 if m.group(2) else size
     order: list[int] = []
     seen = [False] * len(jobs)
     for start in range(len(jobs)):
@@ -112,12 +119,12 @@ def share_out(jobs: Sequence[tuple[SourceFile, bytes]], n: int) -> list[int]:
                     seen[w] = True
                     queue.append(w)
         order.extend(queue)
-    total = sum(len(data) for _src, data in jobs) or 1
+    total = sum(cost) or 1
     assign = [0] * len(jobs)
     done = 0
     for i in order:
         assign[i] = min(n - 1, done * n // total)
-        done += len(jobs[i][1])
+        done += cost[i]
     return assign
 
 

@@ -376,7 +376,7 @@ def test_underscore_names_a_tags_folder_and_an_index_tag_all_get_their_own_pages
                 site.follow(site.page(src), a["href"])
 
 
-def test_notes_embedded_whole_are_parsed_by_the_worker_that_renders_their_embedder(tmp_path):
+def test_notes_embedded_are_parsed_by_the_worker_that_renders_their_embedder(tmp_path):
     from generator.model import SourceFile, VaultPath
     from generator.workers import share_out
 
@@ -387,9 +387,16 @@ def test_notes_embedded_whole_are_parsed_by_the_worker_that_renders_their_embedd
     jobs[3] = job("n3.md", "![[n30]] and ![[sub/n17|alias]] and a section ![[n5#Part]] " * 5)
     jobs[17] = job("sub/n17.md", "![[n31.md]] " * 20)
     share = share_out(jobs, 2)
-    assert share[3] == share[30] == share[17] == share[31]  # whole embeds, followed on
-    sizes = [sum(len(d) for (_, d), k in zip(jobs, share, strict=True) if k == w) for w in (0, 1)]
-    assert abs(sizes[0] - sizes[1]) <= max(len(d) for _, d in jobs)  # equal shares of bytes
+    # whole embeds followed on, and sections: a worker keeps the renderings of what it embeds
+    assert share[3] == share[30] == share[17] == share[31] == share[5]
+    # equal shares of work: a note's bytes count twice (parsed, rendered), what it embeds once
+    # (a section a quarter of its note)
+    size = [len(d) for _, d in jobs]
+    cost = [2 * n for n in size]
+    cost[3] += 5 * (size[30] + size[17] + size[5] // 4)
+    cost[17] += 20 * size[31]
+    work = [sum(c for c, k in zip(cost, share, strict=True) if k == w) for w in (0, 1)]
+    assert abs(work[0] - work[1]) <= max(cost), work
 
 
 def test_a_build_that_fails_in_a_worker_leaves_no_half_written_site(tmp_path, monkeypatch):
