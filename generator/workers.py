@@ -169,16 +169,24 @@ class NotePool:
     def _gather(self) -> list[Any]:
         """Every worker's answer; a failure is raised once all have answered, so that no worker is
         still at work (writing pages, say) when the caller cleans up."""
-        results, failure = [], None
-        for conn in self.conns:
-            try:
-                status, payload = conn.recv()
-            except EOFError:
-                failure = failure or WorkerError("a build worker died (out of memory?)")
-                continue
-            if status != "ok":
-                failure = failure or WorkerError(f"a build worker failed:\n{payload}")
-            results.append(payload)
+        from multiprocessing.connection import wait
+
+        results: list[Any] = [None] * len(self.conns)
+        failure = None
+        waiting = list(self.conns)
+        while waiting:
+            # whichever answers first is read first: its answer is unpickled here while the
+            # others still work (a worker blocks on a full pipe until its answer is read)
+            for conn in wait(waiting):
+                waiting.remove(conn)
+                try:
+                    status, payload = conn.recv()
+                except EOFError:
+                    failure = failure or WorkerError("a build worker died (out of memory?)")
+                    continue
+                if status != "ok":
+                    failure = failure or WorkerError(f"a build worker failed:\n{payload}")
+                results[self.conns.index(conn)] = payload
         if failure is not None:
             raise failure
         return results
