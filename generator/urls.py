@@ -47,23 +47,32 @@ def _quote(path: str, safe: str = "/-._~()!,'") -> str:
     return path if _SAFE.fullmatch(path) else quote(path, safe=safe)
 
 
-@lru_cache(maxsize=131072)
-def _quoted_parts(target: str) -> list[str]:
-    return _quote(target).split("/")
-
-
-@lru_cache(maxsize=131072)
 def _relative(target: str, base: str) -> str:
-    """``target`` relative to the folder ``base`` (both site-relative, normalised, no ``..``)."""
-    t_parts = target.split("/")
+    """``target`` relative to the folder ``base`` (both site-relative, normalised, no ``..``).
+
+    Only the two folders decide the way up and down, and a site has few folders: that part is
+    cached per pair of folders, the (quoted) file name per file."""
+    folder, _, name = target.rpartition("/")
+    return _folder_prefix(folder, base) + _quote_name(name)
+
+
+@lru_cache(maxsize=65536)
+def _folder_prefix(folder: str, base: str) -> str:
+    """The quoted way from folder ``base`` to folder ``folder``: ``""``, ``"../"``, ``"a/b/"``…"""
+    t_parts = folder.split("/") if folder else []
     b_parts = base.split("/") if base else []
     common = 0
-    for a, b in zip(t_parts[:-1], b_parts, strict=False):
+    for a, b in zip(t_parts, b_parts, strict=False):
         if a != b:
             break
         common += 1
-    # quoting keeps "/" and works character by character: the quoted target's own segments
-    return "../" * (len(b_parts) - common) + "/".join(_quoted_parts(target)[common:])
+    down = "".join(part + "/" for part in t_parts[common:])
+    return "../" * (len(b_parts) - common) + _quote(down)
+
+
+@lru_cache(maxsize=131072)
+def _quote_name(name: str) -> str:
+    return _quote(name)
 
 
 def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str | None = None) -> str:
