@@ -8,6 +8,7 @@ Paths inside the vault are ``VaultPath`` strings: vault-relative, forward slashe
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NewType
@@ -93,8 +94,8 @@ class Note:
     def rel(self) -> VaultPath:
         return self.source.rel
 
-    @property
-    def folder(self) -> str:
+    @functools.cached_property
+    def folder(self) -> str:  # asked for at every link resolved from the note
         rel = self.source.rel
         return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
