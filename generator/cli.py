@@ -190,10 +190,16 @@ def check(vault: Path | None, strict: bool) -> None:
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -> None:
     """Build, serve on 127.0.0.1, rebuild on save and reload the browser."""
+    from generator.emit import OutputError, check_output
     from generator.serve import serve as run_serve
 
     cfg = _load(vault)
-    run_serve(cfg, out if out is not None else Path("site"), port=port, open_browser=open_browser)
+    out = (out if out is not None else Path("site")).absolute()
+    try:  # a folder that cannot be used is said once, not shown as a failed build in a browser
+        check_output(out, cfg.vault)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    run_serve(cfg, out, port=port, open_browser=open_browser)
 
 
 @main.command()

@@ -141,6 +141,7 @@ def check_output(out: Path, vault: Path) -> None:
         raise OutputError(f"refusing to use {out} as the output folder; choose a new folder with -o")
     if out.exists() and not out.is_dir():
         raise OutputError(f"output path {out} exists and is not a folder")
+    _check_writable(out)
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise OutputError(
             f"output folder {out} is not empty and was not made by vaultsite; refusing to overwrite "
@@ -149,6 +150,23 @@ def check_output(out: Path, vault: Path) -> None:
         problem = _load_marker(out)[1]
         if problem is not None:
             raise _foreign_marker(out, problem)
+
+
+def _check_writable(out: Path) -> None:
+    """Can a folder be made where the site goes?  Tried for real (a permission test says nothing
+    for root, or on /proc, or on a read-only mount): a folder is made and removed in ``out`` when
+    it exists, else in its nearest existing parent."""
+    where = out
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    if not where.is_dir():
+        raise OutputError(f"cannot make the output folder {out}: {where} is not a folder")
+    try:
+        probe = tempfile.mkdtemp(prefix=".vaultsite-probe-", dir=where)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write the output folder {out} ({exc.strerror or exc}); "
+                          "choose another folder with -o") from exc
 
 
 def read_manifest(out: Path) -> dict[str, str]:

@@ -201,6 +201,7 @@ def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> 
 def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     """Read and resolve everything, write nothing."""
     t0 = time.perf_counter()
+    out = Path(out).absolute() if out else None
     exclude = (out, default_cache_dir(out)) if out else ()
     vault = discover_vault(cfg, exclude=exclude)
     with build_heap():
@@ -228,7 +229,9 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
     ``workers`` processes parse and render notes (0 = one per core; 1 = all in this process).
     """
     with build_heap():
-        return _build_or_reuse(cfg, Path(out), state, exec_mode, progress, workers)
+        # absolute first: the cache folder beside a relative ``out`` would otherwise be taken
+        # from the vault (``site/`` put ``notes/site.vaultsite-cache/`` into the vault)
+        return _build_or_reuse(cfg, Path(out).absolute(), state, exec_mode, progress, workers)
 
 
 def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_mode: str,

@@ -457,3 +457,35 @@ def test_where_processes_cannot_fork_the_build_does_everything_itself(tmp_path, 
                 if p.is_file()}
 
     assert tree(out) == tree(tmp_path / "forking")
+
+
+def test_a_relative_output_folder_keeps_the_cache_beside_it_not_in_the_vault(tmp_path):
+    """``vaultsite build v -o relout`` from another folder: the cache is ``relout.vaultsite-cache``
+    next to ``relout`` (it was made inside the vault, which Obsidian and git then see)."""
+    (tmp_path / "v").mkdir()
+    (tmp_path / "v" / "A.md").write_text("a\n", encoding="utf-8")
+    done = run_cli("build", "v", "-o", "relout", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "relout" / "A.html").is_file()
+    assert (tmp_path / "relout.vaultsite-cache").is_dir()
+    assert sorted(p.name for p in (tmp_path / "v").iterdir()) == ["A.md"]
+
+
+@pytest.mark.parametrize("where", ["file", "proc"])
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, where):
+    (tmp_path / "v").mkdir()
+    (tmp_path / "v" / "A.md").write_text("a\n", encoding="utf-8")
+    if where == "file":
+        (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+        out = tmp_path / "f.txt" / "site"
+    else:
+        if not Path("/proc/self").is_dir():
+            pytest.skip("no /proc here")
+        out = Path("/proc/vaultsite-site")
+    for command in (["build", str(tmp_path / "v"), "-o", str(out)],
+                    ["build", str(tmp_path / "v"), "-o", str(out), "--no-exec"]):
+        done = run_cli(*command)
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.strip().startswith("Error:") and str(out) in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
