@@ -151,6 +151,11 @@ def _summary(paragraphs: list[str]) -> str:
     return out
 
 
+def _longest_backtick_run(text: str) -> int:
+    runs = re.findall(r"`+", text)
+    return max((len(r) for r in runs), default=0)
+
+
 def _close_sections(headings: list[Heading], last_line: int) -> list[Heading]:
     out = []
     for i, h in enumerate(headings):
@@ -184,6 +189,8 @@ class _Walk:
         self.tags: list[str] = []
         self.text: list[str] = []
         self.paragraphs: list[str] = []
+        self._parts: list[str] = []
+        self._code_spans: list[tuple[int, str]] = []
         self.fences: list[tuple[int, Token]] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors: set[str] = set()
@@ -213,7 +220,7 @@ class _Walk:
                 if in_heading is not None:
                     self._heading(in_heading, plain, tok.content)
                 elif in_para and len(self.paragraphs) < 6:
-                    self.paragraphs.append(plain)
+                    self.paragraphs.append(self._shown(plain))
 
     def _heading(self, open_tok: Token, plain: str, source: str) -> None:
         anchor = open_tok.attrGet("id")
@@ -229,9 +236,13 @@ class _Walk:
     def _inline(self, inline: Token) -> str:
         base_line = (inline.map[0] + 1) if inline.map else 0
         parts: list[str] = []
+        self._code_spans = []  # (index in parts, code) of this inline's code spans
         for child in inline.children or ():
             ctype = child.type
-            if ctype in ("text", "code_inline"):
+            if ctype == "code_inline":
+                self._code_spans.append((len(parts), child.content))
+                parts.append(child.content)
+            elif ctype == "text":
                 parts.append(child.content)
             elif ctype in ("softbreak", "hardbreak"):
                 parts.append(" ")
@@ -257,7 +268,20 @@ class _Walk:
                 parts.append(child.content)
         plain = "".join(parts)
         self.text.append(plain)
+        self._parts = parts
         return plain
+
+    def _shown(self, plain: str) -> str:
+        """The last inline's text with its code spans kept as code (`` `x` ``), for a summary: a
+        listing shows "links look like `[[UID]]`", not a bare "[[UID]]" that reads as a link."""
+        if not self._code_spans:
+            return plain
+        parts = list(self._parts)
+        for i, code in self._code_spans:
+            fence = "`" * (_longest_backtick_run(code) + 1)
+            pad = " " if code.startswith("`") or code.endswith("`") else ""
+            parts[i] = f"{fence}{pad}{code}{pad}{fence}"
+        return "".join(parts)
 
     def _md_link(self, href: Any, embed: bool, meta: dict, base_line: int) -> None:
         href = str(href or "")

@@ -210,9 +210,11 @@ class RenderContext:
             return self._embed_note(res.note, meta, token)
         if res.kind == "unpublished":
             return ""
-        raw = meta.get("raw") or f"![[{target}]]"
+        # what was embedded, as its name reads (not its raw syntax, which reads as left unparsed)
+        shown = (meta.get("raw") or target).removeprefix("![[").removesuffix("]]")
         return (f'<span class="embed broken" data-target="{esc(target)}" '
-                f'title="{esc("Not found: " + target)}">{esc(raw)}</span>')
+                f'title="{esc("Not found: " + target)}">{esc(shown)} '
+                f'<span class="embed-status">(not found)</span></span>')
 
     def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = ()) -> str:
         src = self.href_to_attachment(att, subpath)

@@ -190,6 +190,7 @@ def _environment(search: tuple[str, ...]) -> jinja2.Environment:
     env.filters["href"] = _href_filter
     env.filters["isodate"] = _isodate
     env.filters["humandate"] = _humandate
+    env.filters["codespans"] = codespans
     return env
 
 
@@ -290,6 +291,24 @@ def template_problem(exc: BaseException, vault: Path) -> tuple[str | None, int, 
             where = Path(where).name
     message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return where, line, f"{type(exc).__name__}: {message}"
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+
+
+def codespans(text: str) -> Markup:
+    """Plain text (a note's summary) escaped, with its `` `code` `` spans as ``<code>``; a lone
+    backtick (a summary cut short) stays as it is."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(str(escape(text[pos:m.start()])))
+        code = m.group(2)
+        if code.startswith(" ") and code.endswith(" ") and code.strip():
+            code = code[1:-1]
+        out.append(f"<code>{escape(code)}</code>")
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
 
 
 def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None, int, str]]:

@@ -165,8 +165,10 @@ def test_embeds_images_sections_blocks_cycles_and_outside(core_site: Site):
     assert len(cycles) == len(set(cycles)) <= 2
     assert not (core_site.out / "etc").exists()
     assert not any(p.name == "passwd" for p in core_site.out.rglob("*"))
-    missing = content.find(class_="broken", string=re.compile("nothing.png"))
+    missing = next((e for e in content.find_all(class_="broken") if "nothing.png" in e.get_text()),
+                   None)
     assert missing is not None and not missing.has_attr("href")
+    assert "[[" not in missing.get_text() and "not found" in missing.get_text()
 
 
 def test_sanitised_html(core_site: Site):

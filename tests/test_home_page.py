@@ -56,3 +56,16 @@ def test_date_display_sets_how_pages_show_dates(tmp_path: Path):
     time = site.html("A.md").find("time")
     assert time.get_text() == "05/04/2025" and time["datetime"] == "2025-04-05"
     assert "05/04/2025" in (site.out / "index.html").read_text(encoding="utf-8")  # recent notes
+
+
+def test_listing_descriptions_keep_code_spans_as_code(tmp_path: Path):
+    """A summary that quotes syntax (`` `[[UID]]` ``) lists it as code, not as a bare ``[[UID]]``
+    that reads as a link nobody resolved."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "A.md").write_text("---\ndate: 2025-01-02\n---\nConvert `[[UID]]` to `a<b`, and "
+                              "`` x`y `` too.\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    desc = site.soup(site.out / "index.html").find(class_="listing-description")
+    assert [c.get_text() for c in desc.find_all("code")] == ["[[UID]]", "a<b", "x`y"]
+    assert "`" not in desc.get_text().replace("x`y", "")
