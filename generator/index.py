@@ -384,11 +384,10 @@ class VaultIndex:
                     "anchor-unresolved", f"block ^{ref.block} not found in {target.rel}",
                     note.rel, ref.line, ref.col, hint="add the ^id to the block, or fix the id"))
             elif ref.anchor and not ref.block and self.find_heading(target, ref.anchor) is None:
-                names = ", ".join(h.text for h in target.headings[:8]) or "none"
                 out.append(warning(
                     "anchor-unresolved",
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
-                    note.rel, ref.line, ref.col, hint=f"its headings: {names}"))
+                    note.rel, ref.line, ref.col, hint=_heading_hint(ref.anchor[-1], target)))
 
     def _name_with_hash(self, note: Note, ref: LinkRef) -> str | None:
         """For an unresolved ``[[C# basics]]``: the name as written, when a file has it."""
@@ -518,3 +517,15 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     folder, _, name = rel.rpartition("/")
     name = printable(name)
     return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)
+
+
+def _heading_hint(wanted: str, target: Note) -> str:
+    """"did you mean #X?" with the heading closest to ``wanted``, else the note's first headings."""
+    texts = [h.text for h in target.headings]
+    if not texts:
+        return "the note has no headings"
+    keys = [heading_key(t) for t in texts]
+    best = process.extractOne(heading_key(wanted), keys, scorer=fuzz.WRatio, score_cutoff=60)
+    if best is not None:
+        return f"did you mean [[{target.stem}#{texts[best[2]]}]]?"
+    return "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")

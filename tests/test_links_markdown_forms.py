@@ -72,3 +72,15 @@ def test_pdf_links_and_embeds_keep_the_page(tmp_path: Path):
         assert target.name == "doc.pdf" and frag == "page=3", href
     assert not site.messages("anchor-unresolved") or all("page=3" not in m
                                                           for m in site.messages("anchor-unresolved"))
+
+
+def test_a_missing_heading_suggests_the_closest_one(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "F.md").write_text("# Functions\n\n## `hasTag()`\n\n## Other one\n", encoding="utf-8")
+    (src / "L.md").write_text("[[F#hasTag|x]] [[F#Completely unrelated words]]\n",
+                              encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    msgs = site.messages("anchor-unresolved")
+    assert any("did you mean [[F#hasTag()]]?" in m for m in msgs), msgs
+    assert any("its headings: Functions, hasTag(), Other one" in m for m in msgs), msgs
