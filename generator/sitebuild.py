@@ -10,6 +10,7 @@ import hashlib
 import multiprocessing
 import os
 import posixpath
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -326,7 +327,7 @@ class SiteBuilder:
             toc=tuple(tpl.TocItem(h.level, h.text, "#" + relative_href(url, url, h.anchor)
                                   .split("#", 1)[1]) for h in note.headings),
             backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
-            canonical=self._canonical(url))
+            canonical=self._canonical(url), css_classes=css_classes(note.meta))
         html = self._page_html(ctx, diags)
         return {url: html.encode("utf-8")}, copies, diags, preview, deps, self._signatures(note, deps)
 
@@ -592,3 +593,21 @@ def _facts_child(builder: SiteBuilder, conn) -> None:  # in the forked process
     finally:
         conn.close()
         os._exit(0)  # nothing to free or flush: the parent owns the build
+
+
+_CSS_CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def css_classes(meta: dict) -> tuple[str, ...]:
+    """Obsidian's ``cssclasses`` property (a list, or a string of names; ``cssclass`` is its older
+    spelling): class names for the note's page, so that a snippet in ``_templates/static`` can
+    style it.  A name that is not a plain CSS class name is left out."""
+    found: list[str] = []
+    for key in ("cssclasses", "cssclass"):
+        value = meta.get(key)
+        items = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+        for item in items:
+            name = str(item).strip()
+            if _CSS_CLASS.fullmatch(name) and name not in found:
+                found.append(name)
+    return tuple(found)

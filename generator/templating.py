@@ -154,6 +154,7 @@ class PageContext:
     og_image: str | None = None  # absolute URL
     edit_url: str | None = None
     graph_depth: int | None = None  # overrides SiteInfo.graph_depth for this page
+    css_classes: tuple[str, ...] = ()  # the note's ``cssclasses``, on its <article> as in Obsidian
     extra: Mapping[str, object] = field(default_factory=dict)  # free slot for user templates
 
 

@@ -69,3 +69,15 @@ def test_listing_descriptions_keep_code_spans_as_code(tmp_path: Path):
     desc = site.soup(site.out / "index.html").find(class_="listing-description")
     assert [c.get_text() for c in desc.find_all("code")] == ["[[UID]]", "a<b", "x`y"]
     assert "`" not in desc.get_text().replace("x`y", "")
+
+
+def test_cssclasses_reach_the_note_page(tmp_path: Path):
+    """Obsidian puts a note's ``cssclasses`` on its view; a user's snippet styles by them."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "A.md").write_text('---\ncssclasses: [wide, "no good!", list-cards]\n---\nx\n',
+                              encoding="utf-8")
+    (src / "B.md").write_text("---\ncssclass: legacy\n---\ny\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    assert site.html("A.md").find("article")["class"] == ["note", "wide", "list-cards"]
+    assert site.html("B.md").find("article")["class"] == ["note", "legacy"]
