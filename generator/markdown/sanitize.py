@@ -8,8 +8,10 @@ of allowed elements stay; comments go; text is escaped.  The decisions about tag
 and URL schemes are nh3's (ammonia's), from the allow-lists below.
 
 Kept: common formatting, ``details``/``summary``, ``kbd``, ``sub``/``sup``, tables, ``img`` and
-``a`` with http(s)/mailto/relative URLs.  Dropped: ``script``/``style`` (with their content),
-``iframe``, forms, ``style`` and ``on*`` attributes, ``javascript:`` and ``data:`` URLs.
+``a`` with http(s)/mailto/relative URLs, ``style`` attributes with the CSS properties that cannot
+fetch anything (``STYLE_PROPERTIES``).  Dropped: ``script``/``style`` elements (with their
+content), forms, ``on*`` attributes, ``javascript:`` and ``data:`` URLs; an ``iframe`` becomes a link
+to the page it showed.
 """
 
 from __future__ import annotations
@@ -25,7 +27,21 @@ from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-_COMMON = {"title", "lang", "dir", "class", "id"}
+_COMMON = {"title", "lang", "dir", "class", "id", "style"}
+#: CSS properties kept in ``style`` (none that takes a URL: ``background``, ``list-style``,
+#: ``border-image``, ``cursor``, ``content`` could make a page load something from elsewhere).
+STYLE_PROPERTIES = frozenset((
+    "color background-color opacity font-family font-size font-style font-weight font-variant "
+    "line-height letter-spacing word-spacing text-align text-decoration text-decoration-color "
+    "text-decoration-line text-decoration-style text-transform text-indent white-space "
+    "vertical-align direction margin margin-top margin-right margin-bottom margin-left padding "
+    "padding-top padding-right padding-bottom padding-left border border-top border-right "
+    "border-bottom border-left border-color border-style border-width border-radius "
+    "border-collapse border-spacing width height min-width min-height max-width max-height "
+    "display float clear list-style-type").split())
+# a value that could still fetch or run something, whatever the property: the attribute goes
+_STYLE_RISK = re.compile(r"url\s*\(|expression\s*\(|image\s*\(|image-set|@import|\\",
+                         re.IGNORECASE)
 ALLOWED: dict[str, set[str]] = {
     **{t: set() for t in (
         "abbr b bdi bdo blockquote br caption center cite code dd del dfn div dl dt em "
@@ -69,7 +85,9 @@ _CLEANER = nh3.Cleaner(
     url_schemes={"http", "https", "mailto", "tel"},
     link_rel=None,
     strip_comments=True,
+    filter_style_properties=STYLE_PROPERTIES,
 )
+_STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
 _PIECES = re.compile(f"(?P<comment>{comment})|(?P<open>{open_tag})|(?P<close>{close_tag})")
 _NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
@@ -92,7 +110,25 @@ def clean_open_tag(tag: str) -> str:
     rest = cleaned[len(_PREFIX) + 1 + len(name) : -len(suffix)]
     if not rest.endswith(">") or ">" in rest[:-1] or "<" in rest:
         return ""
+    style = _STYLE_ATTR.search(rest)
+    if style is not None and (not style.group(1).strip()
+                              or _STYLE_RISK.search(unescapeAll(style.group(1)))):
+        rest = rest[:style.start()] + rest[style.end():]
     return f"<{name}{rest}"
+
+
+_IFRAME_SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _iframe_link(tag: str) -> str:
+    """An ``<iframe>`` of a web page (a video, a map) is not embedded: pages load nothing from
+    elsewhere.  It becomes a link to what it showed, so the reader can still go there."""
+    m = _IFRAME_SRC.search(tag)
+    url = unescapeAll(next((g for g in m.groups() if g is not None), "")).strip() if m else ""
+    if not url.lower().startswith(("https://", "http://")) or any(c in url for c in "\0\n<>\""):
+        return ""
+    return (f'<a class="embed-link" href="{escapeHtml(url)}" rel="noopener">'
+            f"{escapeHtml(url)}</a>")
 
 
 def _close_tag(tag: str) -> str:
@@ -126,6 +162,8 @@ def _sanitize(html: str) -> str:
             if name in DROP_WITH_CONTENT:
                 closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
                 pos = closing.end() if closing else length
+                if name == "iframe":
+                    out.append(_iframe_link(m.group()))
                 continue
             out.append(clean_open_tag(m.group()))
         elif m.group("close"):
