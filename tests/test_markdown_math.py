@@ -70,3 +70,11 @@ def test_environments_obsidian_typesets() -> None:
         html = md.render(f"$$\\begin{{{env}}}{arg} a &= b \\\\ c &= d \\end{{{env}}}$$\n", {})
         assert html.count("<mtr>") == 2, (env, html)
         assert "<mi>&amp;</mi>" not in html and "(1)" not in html, (env, html)
+
+
+def test_matrix_brackets_stretch_with_the_rows() -> None:
+    """latex2mathml writes a matrix's brackets as plain operators; they must stretch as in TeX (the
+    closing bar of a vmatrix stayed one line high in Chromium)."""
+    html = make_markdown().render("$$\\begin{vmatrix}a & b\\\\ c & d\\end{vmatrix} = |x|$$\n", {})
+    assert html.count('<mo stretchy="true">|</mo>') == 2
+    assert html.count('<mo stretchy="false">|</mo>') == 2  # |x| stays as written

@@ -50,7 +50,19 @@ def _check_braces(latex: str) -> None:
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``, sanitised; raises on a LaTeX error."""
     _check_braces(latex)
-    return _clean(convert(_environments(latex), display="block" if display else "inline"))
+    mathml = convert(_environments(latex), display="block" if display else "inline")
+    return _clean(_MATRIX_FENCE.sub(_stretchy, mathml))
+
+
+# The brackets latex2mathml writes around a matrix (vmatrix, pmatrix…) as plain operators: marked
+# stretchy, so that they grow with the rows as in TeX (a closing bar stayed one line high).
+_MATRIX_FENCE = re.compile(r"<mo>(&#x0007C;|&#x02016;|&#x00028;|&#x00029;|&#x0005B;|&#x0005D;"
+                           r"|&#x0007B;|&#x0007D;)</mo>(?=<mtable)|(?<=</mtable>)<mo>(&#x0007C;"
+                           r"|&#x02016;|&#x00029;|&#x0005D;|&#x0007D;)</mo>")
+
+
+def _stretchy(m: re.Match) -> str:
+    return f'<mo stretchy="true">{m.group(1) or m.group(2)}</mo>'
 
 
 # Environments latex2mathml does not know, as the ones it does (Obsidian's MathJax numbers no
