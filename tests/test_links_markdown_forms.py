@@ -84,3 +84,27 @@ def test_a_missing_heading_suggests_the_closest_one(tmp_path: Path):
     msgs = site.messages("anchor-unresolved")
     assert any("did you mean [[F#hasTag()]]?" in m for m in msgs), msgs
     assert any("its headings: Functions, hasTag(), Other one" in m for m in msgs), msgs
+
+
+def test_youtube_and_x_embeds(tmp_path: Path):
+    """``![](youtube…)`` embeds the video in Obsidian.  Here it is a link to it, since pages call
+    nothing off the machine; with ``remote_images = "load"`` the player (cookie-less host)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "V.md").write_text(
+        "![Talk](https://www.youtube.com/watch?v=NnTvZWp5Q7o)\n\n![](https://youtu.be/abcDEF12345)\n\n"
+        "![](https://x.com/obsdmd/status/1580548874246443010)\n\n"
+        "![pic](https://example.com/p.png)\n", encoding="utf-8")
+    site = build_vault(src, tmp_path / "a", copy=False)
+    links = site.content("V.md").select("a.embed-web")
+    assert [a["href"] for a in links] == ["https://www.youtube.com/watch?v=NnTvZWp5Q7o",
+                                          "https://youtu.be/abcDEF12345",
+                                          "https://x.com/obsdmd/status/1580548874246443010"]
+    assert links[0].get_text() == "YouTube video: Talk"
+    assert site.content("V.md").find("iframe") is None
+    assert site.content("V.md").find("a", class_="remote-image").get_text() == "pic"
+    loaded = build_vault(src, tmp_path / "b", copy=False, remote_images="load")
+    frames = loaded.content("V.md").find_all("iframe")
+    assert [f["src"] for f in frames] == ["https://www.youtube-nocookie.com/embed/NnTvZWp5Q7o",
+                                          "https://www.youtube-nocookie.com/embed/abcDEF12345"]
+    assert loaded.content("V.md").select("a.embed-web")[0].get_text().startswith("Post on X")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from urllib.parse import parse_qs, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -72,6 +73,17 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         if embedded is not None:
             return embedded
     attrs["alt"] = _size(alt, attrs)
+    web = _web_embed(src) if src.startswith(("http://", "https://")) else None
+    if web is not None:
+        kind, video = web
+        load = ctx is None or getattr(ctx, "load_remote_images", True)
+        if video and load:  # asked for: the player, from YouTube's cookie-less host
+            return (f'<iframe class="embed-web" src="https://www.youtube-nocookie.com/embed/'
+                    f'{escapeHtml(video)}" title="{escapeHtml(attrs["alt"] or kind)}" '
+                    'loading="lazy" allowfullscreen></iframe>')
+        label = attrs["alt"] or src
+        return (f'<a class="embed-link embed-web" href="{escapeHtml(src)}" rel="noopener">'
+                f'{escapeHtml(kind)}: {escapeHtml(label)}</a>')
     if ctx is not None and src.startswith(("http://", "https://")) \
             and not getattr(ctx, "load_remote_images", True):
         # The site must browse offline without calling out: a remote image becomes a link to it.
@@ -85,6 +97,30 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
             attrs["src"] = new
     ordered = {"src": attrs.pop("src", ""), "alt": attrs.pop("alt"), **attrs}
     return self.renderToken([token.copy(attrs=ordered)], 0, options, env)
+
+
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{6,20}")
+
+
+def _web_embed(src: str) -> tuple[str, str | None] | None:
+    """``![](https://www.youtube.com/watch?v=…)`` and ``![](https://x.com/…/status/…)``: Obsidian
+    embeds the video or the post.  (kind, YouTube video id or None), or None for anything else."""
+    parts = urlsplit(src)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if parts.path == "/watch":
+            video = parse_qs(parts.query).get("v", [""])[0]
+        elif parts.path.startswith(("/embed/", "/shorts/", "/live/")):
+            video = parts.path.split("/")[2]
+        else:
+            return None
+        return ("YouTube video", video if _YOUTUBE_ID.fullmatch(video) else None)
+    if host == "youtu.be":
+        video = parts.path.strip("/")
+        return ("YouTube video", video if _YOUTUBE_ID.fullmatch(video) else None)
+    if host in ("twitter.com", "x.com") and "/status/" in parts.path:
+        return ("Post on X", None)
+    return None
 
 
 def links_plugin(md: MarkdownIt) -> None:
