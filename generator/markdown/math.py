@@ -50,8 +50,37 @@ def _check_braces(latex: str) -> None:
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``, sanitised; raises on a LaTeX error."""
     _check_braces(latex)
-    mathml = convert(_environments(latex), display="block" if display else "inline")
+    mathml = convert(_hide_text_markup(_environments(latex)), display="block" if display else "inline")
+    mathml = mathml.replace(_LT, "&lt;").replace(_GT, "&gt;")
     return _clean(_MATRIX_FENCE.sub(_stretchy, mathml))
+
+
+# latex2mathml copies the text of \text{…} as it is into its output, where a "<" would start a tag
+# (``\text{x<y}`` showed "x"): inside text commands < and > travel as private characters and come
+# out as entities.
+_LT, _GT = "\ue000", "\ue001"
+_TEXT_COMMAND = re.compile(r"\\(?:text[a-z]*|mbox|hbox|mathrm|operatorname)\s*\{")
+
+
+def _hide_text_markup(latex: str) -> str:
+    if "<" not in latex and ">" not in latex:
+        return latex
+    out, pos = [], 0
+    for m in _TEXT_COMMAND.finditer(latex):
+        if m.start() < pos:
+            continue
+        depth, i = 1, m.end()
+        while i < len(latex) and depth:
+            if latex[i] == "\\":
+                i += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(latex[i], 0)
+            i += 1
+        out.append(latex[pos:m.end()])
+        out.append(latex[m.end():i].replace("<", _LT).replace(">", _GT))
+        pos = i
+    out.append(latex[pos:])
+    return "".join(out)
 
 
 # The brackets latex2mathml writes around a matrix (vmatrix, pmatrix…) as plain operators: marked
