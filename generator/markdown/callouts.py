@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -128,13 +129,19 @@ def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token, src: st
     tokens[i + 1 : close_i] = [t_open, t_inline, t_close, c_open, *body, c_close]
 
 
+@lru_cache(maxsize=2)
+def _lines(src: str) -> list[str]:
+    """The note's lines, split once per note (not once per callout)."""
+    return src.split("\n")
+
+
 def _underline(block_open: Token, src: str) -> list[Token]:
     """What the underline of a setext heading whose text was only the head line is in the
     callout's body: ``---`` a thematic break, ``===`` a paragraph of its own."""
     if block_open.type != "heading_open" or not block_open.map:
         return []
     line_no = block_open.map[1] - 1
-    line = src.split("\n")[line_no].rstrip()
+    line = _lines(src)[line_no].rstrip()
     marker = block_open.markup
     marks = marker * (len(line) - len(line.rstrip(marker)))
     where = [line_no, line_no + 1]
