@@ -123,6 +123,7 @@ class VaultIndex:
                 folder = folder.rsplit("/", 1)[0]
                 folders.add(folder)
         reserved |= {f"{slug_path(f)}/index.html".casefold() for f in folders if f}
+        self._reserved = reserved
         for note in sorted(notes, key=lambda n: (n.permalink is None, n.rel)):
             if not note.publish:
                 continue
@@ -454,7 +455,9 @@ class VaultIndex:
         return found if found is not None else plain_attachment_url(att.rel)
 
     def _assign_attachment_urls(self) -> dict[str, SiteUrl]:
-        taken = {u.casefold() for u in self.urls.values()}
+        # the site's own files are taken too: pages, folder pages, the publishing files
+        taken = {u.casefold() for u in self.urls.values()} | self._reserved | {
+            "sitemap.xml", "feed.xml", "cname", ".nojekyll", ".vaultsite-site"}
         urls: dict[str, SiteUrl] = {}
         plain = {rel: plain_attachment_url(rel) for rel in self.attachments}
         # a file whose URL is its own path keeps it; the others step aside, in path order
@@ -513,10 +516,13 @@ def plain_slug(key: str) -> tuple[str, str]:
 
 
 def plain_attachment_url(rel: str) -> SiteUrl:
-    """An attachment's vault path with its folders slugged (and no control character)."""
+    """An attachment's vault path with its folders slugged (and no control character).  At the
+    root a name does not start with ``_``: the site's own files and folders do (``_tags.html``)."""
     folder, _, name = rel.rpartition("/")
     name = printable(name)
-    return SiteUrl(f"{slug_path(folder)}/{name}" if folder else name)
+    if folder:
+        return SiteUrl(f"{slug_path(folder)}/{name}")
+    return SiteUrl(name.lstrip("_") or "untitled")
 
 
 def _heading_hint(wanted: str, target: Note) -> str:

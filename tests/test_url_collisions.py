@@ -75,3 +75,23 @@ def test_a_rebuild_follows_an_attachment_that_stepped_aside(tmp_path: Path):
     for name, data in (("L.md", b"blue"), ("M.md", b"red")):
         img = site.content(name).find("img")
         assert site.follow(site.page(name), img["src"])[0].read_bytes() == data, name
+
+
+def test_attachments_never_take_the_site_own_pages(tmp_path: Path):
+    """Files of the vault named like the site's own pages (``index.html``, ``_tags.html``, a
+    folder page) are copied beside them, not over them."""
+    src = tmp_path / "src"
+    (src / "att").mkdir(parents=True)
+    names = ["index.html", "_tags.html", "404.html", "graph.html", "feed.xml", "att/index.html"]
+    for rel in names:
+        (src / rel).write_bytes(b"<p>vault file " + rel.encode() + b"</p>")
+    (src / "att" / "Note.md").write_text("x #t\n", encoding="utf-8")
+    (src / "L.md").write_text(" ".join(f"[{rel}]({rel})" for rel in names) + "\n",
+                              encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    for rel in names:
+        a = site.content("L.md").find("a", string=rel)
+        target, _ = site.follow(site.page("L.md"), a["href"])
+        assert target.read_bytes() == b"<p>vault file " + rel.encode() + b"</p>", rel
+    for page in ("index.html", "_tags.html", "404.html", "graph.html", "att/index.html"):
+        assert b"vault file" not in (site.out / page).read_bytes(), page
