@@ -211,14 +211,15 @@ _isodate = date_text  # one definition of how a date is written in data and page
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@jinja2.pass_context
-def _humandate(context: jinja2.runtime.Context, value: _dt.date | str | None,
-               fmt: str | None = None) -> str:
-    """``date|humandate``: in the site's ``date_display`` format (macros, which see no ``site``,
-    are handed it: ``date|humandate(date_format)``)."""
-    if fmt is None:
-        fmt = getattr(context.get("site"), "date_format", "") or ""
-    return format_date(value, fmt)
+@jinja2.pass_environment
+def _humandate(env: jinja2.Environment, value: _dt.date | str | None, fmt: str | None = None) -> str:
+    """``date|humandate``: in the site's ``date_display`` format, which ``render_page`` leaves in
+    the environment (macros imported without context see no ``site``, and a user's own
+    ``macros.html`` must keep working)."""
+    return format_date(value, env.globals.get(_DATE_FORMAT, "") if fmt is None else fmt)
+
+
+_DATE_FORMAT = "vaultsite_date_format"
 
 
 def format_date(value: _dt.date | str | None, fmt: str = "") -> str:
@@ -282,9 +283,12 @@ def template_problem(exc: BaseException, vault: Path) -> tuple[str | None, int, 
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where, line = exc.filename or exc.name, exc.lineno or 0
     else:
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if frame.filename.endswith(".html"):  # Jinja maps template frames to their lines
-                where, line = frame.filename, frame.lineno or 0
+        # Jinja maps template frames to their lines; the deepest frame in the user's own
+        # templates is the one to fix (a theme template it calls may be where it broke)
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+        own = [f for f in frames if Path(f.filename).resolve().is_relative_to(vault.resolve())]
+        if own or frames:
+            where, line = (own or frames)[-1].filename, (own or frames)[-1].lineno or 0
     if where is not None:
         try:
             where = Path(where).resolve().relative_to(vault.resolve()).as_posix()
@@ -329,6 +333,7 @@ def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None
 
 def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
                  nav: Sequence[NavNode]) -> str:
+    env.globals[_DATE_FORMAT] = site.date_format  # one build at a time per process
     template = env.get_template(f"{ctx.kind}.html")
     assets = {
         "css": site_href(ctx.root, "_assets/style.css"),

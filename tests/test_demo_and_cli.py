@@ -489,3 +489,20 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, where):
         assert "Traceback" not in done.stderr, done.stderr
         assert done.stderr.strip().startswith("Error:") and str(out) in done.stderr, done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_users_own_macros_keep_working_with_date_display(tmp_path):
+    """A user's copy of macros.html (written against the theme's two-argument ``listing``) keeps
+    working, and its dates still follow ``date_display``."""
+    vault = tmp_path / "v"
+    (vault / "_templates").mkdir(parents=True)
+    theme = (REPO / "templates" / "macros.html").read_text(encoding="utf-8")
+    (vault / "_templates" / "macros.html").write_text(
+        theme.replace('<ul class="{{ cls }}">', '<ul class="{{ cls }} mine">'), encoding="utf-8")
+    (vault / "vaultsite.toml").write_text('date_display = "%d/%m/%Y"\n', encoding="utf-8")
+    (vault / "A.md").write_text("---\ndate: 2025-04-05\n---\nSee [[B]].\n", encoding="utf-8")
+    (vault / "B.md").write_text("b\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path)
+    assert site.codes() == []
+    back = site.html("B.md").find(class_="backlinks").find("ul")
+    assert "mine" in back["class"] and "05/04/2025" in back.get_text()
