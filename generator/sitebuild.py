@@ -436,7 +436,8 @@ class SiteBuilder:
             folders=tuple(self.tpl.LinkItem(f, relative_href(folder_url(f), url)) for f in top),
             listing=() if note else self._sorted_listing(
                 [n for n in self.notes if not n.folder], url),
-            canonical=self._canonical(url))
+            canonical=self._canonical(url),
+            css_classes=css_classes(note.meta) if note else ())
         return self._page_html(ctx, self.diagnostics if diags is None else diags).encode("utf-8")
 
     def _simple_page(self, kind: str, title: str, url: SiteUrl) -> None:

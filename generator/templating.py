@@ -324,6 +324,8 @@ def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None
     env = make_environment([folder])
     found = []
     for path in sorted(folder.rglob("*.html")):
+        if path.relative_to(folder).parts[0] == "static":  # theme files, copied as they are
+            continue
         try:
             env.get_template(path.relative_to(folder).as_posix())
         except jinja2.TemplateSyntaxError as exc:

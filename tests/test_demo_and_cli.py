@@ -194,8 +194,11 @@ def test_a_broken_user_template_is_reported_and_the_theme_takes_over(tmp_path):
     page = Site.soup(tmp_path / "site" / "A.html")
     assert "Hello" in page.find(class_="note-content").get_text()
     assert (tmp_path / "site" / "_tags" / "topic.html").is_file()
+    (vault / "_templates" / "static").mkdir()
+    (vault / "_templates" / "static" / "help.html").write_text("{% if x %}", encoding="utf-8")
     checked = run_cli("check", str(vault), "--strict")
     assert checked.returncode == 1 and "_templates/tag.html:2:" in checked.stderr
+    assert "help.html" not in checked.stderr  # a theme file, copied as it is, not a template
 
 
 def test_a_huge_note_and_junk_do_not_stop_the_build(tmp_path):

@@ -81,3 +81,6 @@ def test_cssclasses_reach_the_note_page(tmp_path: Path):
     site = build_vault(src, tmp_path, copy=False)
     assert site.html("A.md").find("article")["class"] == ["note", "wide", "list-cards"]
     assert site.html("B.md").find("article")["class"] == ["note", "legacy"]
+    (src / "Home.md").write_text("---\ncssclasses: big\n---\nWelcome.\n", encoding="utf-8")
+    site = build_vault(src, tmp_path / "again", copy=False)
+    assert site.soup(site.out / "index.html").find("article")["class"] == ["note", "home", "big"]
