@@ -101,7 +101,8 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
     back = []
     for src in index.backlinks.get(note.id, []):
         n = index.notes[src]
-        back.append((n.title, index.urls.get(n.id), n.folder, str(n.date), n.summary))
+        back.append((n.title, index.urls.get(n.id), n.folder, str(n.date), n.summary,
+                     n.listing_summary))
     tags = [(t, len(index.tags[t.casefold()].notes) if t.casefold() in index.tags else 0)
             for t in note.tags]
     cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", "")) for k, v in (cells or {}).items())

@@ -80,6 +80,7 @@ class Note:
     tokens: list[Any] = field(default_factory=list, repr=False)  # markdown-it tokens of the body
     diagnostics: tuple[Diagnostic, ...] = ()
     summary: str = ""  # first paragraph(s) as plain text, for descriptions and previews
+    listing_summary: str = ""  # the summary with code spans as `code`, when it has any
     plain_text: str = ""  # the body as plain text, for the search index
 
     def __getstate__(self) -> dict[str, Any]:

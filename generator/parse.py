@@ -113,6 +113,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         publish=publish, links=tuple(walk.links), headings=headings, blocks=tuple(walk.blocks),
         tokens=tokens, diagnostics=tuple(diags),
         summary=description or _summary(walk.paragraphs),
+        listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
+        else _summary(walk.shown_paragraphs),
         plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS],
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
@@ -189,6 +191,7 @@ class _Walk:
         self.tags: list[str] = []
         self.text: list[str] = []
         self.paragraphs: list[str] = []
+        self.shown_paragraphs: list[str] = []  # the same with code spans as `code`
         self._parts: list[str] = []
         self._code_spans: list[tuple[int, str]] = []
         self.fences: list[tuple[int, Token]] = []
@@ -220,7 +223,8 @@ class _Walk:
                 if in_heading is not None:
                     self._heading(in_heading, plain, tok.content)
                 elif in_para and len(self.paragraphs) < 6:
-                    self.paragraphs.append(self._shown(plain))
+                    self.paragraphs.append(plain)
+                    self.shown_paragraphs.append(self._shown(plain))
 
     def _heading(self, open_tok: Token, plain: str, source: str) -> None:
         anchor = open_tok.attrGet("id")

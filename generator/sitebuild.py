@@ -42,7 +42,8 @@ def _listing_key(note: Note) -> str:
     notes that did not change, and with them this key)."""
     key = note.__dict__.get("_listing_key")
     if key is None:
-        key = repr((note.rel, note.title, note.folder, note.date, note.summary, note.tags))
+        key = repr((note.rel, note.title, note.folder, note.date, note.summary, note.listing_summary,
+                    note.tags))
         note.__dict__["_listing_key"] = key
     return key
 
@@ -355,7 +356,7 @@ class SiteBuilder:
 
     def _link_item(self, note: Note, from_url: str):
         return self.tpl.LinkItem(note.title, relative_href(self.index.urls[note.id], from_url),
-                                 note.folder, note.date, note.summary)
+                                 note.folder, note.date, note.listing_summary or note.summary)
 
     def _backlinks(self, note: Note, url: str) -> tuple:
         sources = [self.index.notes[i] for i in self.index.backlinks.get(note.id, [])]

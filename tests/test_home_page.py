@@ -69,6 +69,9 @@ def test_listing_descriptions_keep_code_spans_as_code(tmp_path: Path):
     desc = site.soup(site.out / "index.html").find(class_="listing-description")
     assert [c.get_text() for c in desc.find_all("code")] == ["[[UID]]", "a<b", "x`y"]
     assert "`" not in desc.get_text().replace("x`y", "")
+    # plain-text fields (the page's meta description, the feed) stay plain text
+    meta = site.html("A.md").find("meta", attrs={"name": "description"})["content"]
+    assert meta.startswith("Convert [[UID]] to a<b") and "`" not in meta.replace("x`y", "")
 
 
 def test_cssclasses_reach_the_note_page(tmp_path: Path):
