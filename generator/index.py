@@ -89,6 +89,7 @@ class VaultIndex:
             self._by_name[key.rsplit("/", 1)[-1]].append(att)
         self._memo: dict[tuple[str, str], Resolution] = {}
         self._headings: dict[tuple[NoteId, tuple[str, ...]], Heading | None] = {}
+        self._hkeys: dict[NoteId, tuple[list[tuple[str, str | None]], dict[str, int]]] = {}
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self.names_sig = hashlib.blake2b(
@@ -257,29 +258,56 @@ class VaultIndex:
             self._headings[key] = self._find_heading(note, parts)
         return self._headings[key]
 
-    @staticmethod
-    def _find_heading(note: Note, parts: tuple[str, ...]) -> Heading | None:
-        keys = [heading_key(p) for p in parts if p.strip()]
-        if not keys:
+    def _heading_keys(self, note: Note) -> tuple[list[tuple[str, str | None]], dict[str, int]]:
+        """Each heading's keys (its text's, its source's), and the first heading of each key:
+        computed once per note, not per look-up (a note with thousands of headings and links)."""
+        hit = self._hkeys.get(note.id)
+        if hit is None:
+            keys = [(heading_key(h.text), heading_key(h.source) if h.source else None)
+                    for h in note.headings]
+            first: dict[str, int] = {}
+            for i, (text_key, source_key) in enumerate(keys):
+                first.setdefault(text_key, i)
+                if source_key is not None:
+                    first.setdefault(source_key, i)
+            hit = self._hkeys[note.id] = (keys, first)
+        return hit
+
+    def _find_heading(self, note: Note, parts: tuple[str, ...]) -> Heading | None:
+        wanted = [heading_key(p) for p in parts if p.strip()]
+        if not wanted:
             return None
-        start, level = 0, 0
+        keys, first = self._heading_keys(note)
         headings = note.headings
-        for depth, key in enumerate(keys):
+        if len(wanted) == 1:
+            i = first.get(wanted[0])
+            return headings[i] if i is not None else None
+        start, level = 0, 0
+        for depth, key in enumerate(wanted):
             found = None
             for i in range(start, len(headings)):
-                h = headings[i]
-                if depth and h.level <= level:
+                if depth and headings[i].level <= level:
                     break
-                if heading_key(h.text) == key or (h.source and heading_key(h.source) == key):
+                if key in keys[i]:
                     found = i
                     break
             if found is None:
                 # Obsidian falls back to the last part alone.
-                last = keys[-1]
-                return next((h for h in headings if heading_key(h.text) == last
-                             or (h.source and heading_key(h.source) == last)), None)
+                i = first.get(wanted[-1])
+                return headings[i] if i is not None else None
             start, level = found + 1, headings[found].level
         return headings[start - 1]
+
+    def _heading_hint(self, wanted: str, target: Note) -> str:
+        """"did you mean #X?" with the heading closest to ``wanted``, else the first headings."""
+        texts = [h.text for h in target.headings]
+        if not texts:
+            return "the note has no headings"
+        keys = [k for k, _source in self._heading_keys(target)[0]]
+        best = process.extractOne(heading_key(wanted), keys, scorer=fuzz.WRatio, score_cutoff=60)
+        if best is not None:
+            return f"did you mean [[{target.stem}#{texts[best[2]]}]]?"
+        return "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
 
     @staticmethod
     def find_block(note: Note, block: str) -> BlockRef | None:
@@ -388,7 +416,7 @@ class VaultIndex:
                 out.append(warning(
                     "anchor-unresolved",
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
-                    note.rel, ref.line, ref.col, hint=_heading_hint(ref.anchor[-1], target)))
+                    note.rel, ref.line, ref.col, hint=self._heading_hint(ref.anchor[-1], target)))
 
     def _name_with_hash(self, note: Note, ref: LinkRef) -> str | None:
         """For an unresolved ``[[C# basics]]``: the name as written, when a file has it."""
@@ -485,6 +513,7 @@ class VaultIndex:
         state = self.__dict__.copy()
         state["_links"] = {}  # only for the next index in this process
         state["_headings"] = {}  # cheaper to find again than to send
+        state["_hkeys"] = {}
         return state
 
     @property
@@ -525,13 +554,3 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     return SiteUrl(name.lstrip("_") or "untitled")
 
 
-def _heading_hint(wanted: str, target: Note) -> str:
-    """"did you mean #X?" with the heading closest to ``wanted``, else the note's first headings."""
-    texts = [h.text for h in target.headings]
-    if not texts:
-        return "the note has no headings"
-    keys = [heading_key(t) for t in texts]
-    best = process.extractOne(heading_key(wanted), keys, scorer=fuzz.WRatio, score_cutoff=60)
-    if best is not None:
-        return f"did you mean [[{target.stem}#{texts[best[2]]}]]?"
-    return "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
