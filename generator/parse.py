@@ -173,8 +173,8 @@ def _close_sections(headings: list[Heading], last_line: int) -> list[Heading]:
 def _is_local(href: str) -> bool:
     """A link into the vault: ``Note.md``, ``../x.png``, ``/from/the/root.md`` or ``#Heading`` (of
     this note), not ``https://…``, ``mailto:…`` or ``//host/…``."""
-    if not href or href == "#" or href.startswith("//"):
-        return False
+    if not href or href == "#" or href.startswith("//") or urlsplit(href).path == "/":
+        return False  # "/" is the site's home page (render), not a file of the vault
     parts = urlsplit(href)
     return not parts.scheme and not parts.netloc
 

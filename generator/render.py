@@ -369,6 +369,8 @@ class RenderContext:
         # "/x/y.md" is taken from the vault root, as "[[/x/y]]" is
         if parts.scheme or parts.netloc or not parts.path or href.startswith(("//", "#")):
             return None
+        if parts.path == "/" and not embed:  # the site's root: its home page
+            return self._href(SiteUrl("index.html"))
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None and not embed:

@@ -21,7 +21,7 @@ def make(tmp_path: Path) -> Site:
     (src / "L.md").write_text(
         "## Real Heading\n\nPara. ^here\n\n"
         "[root](/sub/Note.md) [root-no-ext](/sub/Note#Part) ![shot](/sub/pic.png) "
-        "[gone](/nothing.md)\n\n"
+        "[gone](/nothing.md) [home](/)\n\n"
         "[same](#Real%20Heading) [nope](#Nope) [blk](#^here) [noblk](#^nob)\n\n"
         "[pdf md](doc.pdf#page=3) [[doc.pdf#page=3|pdf wiki]] ![[doc.pdf#page=3]]\n",
         encoding="utf-8")
@@ -41,9 +41,12 @@ def test_root_relative_markdown_links_are_taken_from_the_vault_root(tmp_path: Pa
     img = content.find("img", alt="shot")
     target, _ = site.follow(page, img["src"])  # the image is copied, the src relative
     assert target.read_bytes() == PNG
+    target, _ = site.follow(page, content.find("a", string="home")["href"])
+    assert target == site.out / "index.html"  # "/" is the site's home page, not a missing file
     gone = content.find("a", string="gone")
     assert "broken" in gone["class"] and not gone.get("href")
-    assert any("'/nothing.md'" in m for m in site.messages("link-unresolved"))
+    assert [m for m in site.messages("link-unresolved") if "L.md:" in m and "'/" in m] == \
+        [m for m in site.messages("link-unresolved") if "'/nothing.md'" in m]
     # backlinks follow the root-relative links too
     back = site.html("sub/Note.md").find(class_="backlinks")
     assert back is not None and "L" in back.get_text()
