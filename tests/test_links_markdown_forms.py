@@ -111,3 +111,19 @@ def test_youtube_and_x_embeds(tmp_path: Path):
     assert [f["src"] for f in frames] == ["https://www.youtube-nocookie.com/embed/NnTvZWp5Q7o",
                                           "https://www.youtube-nocookie.com/embed/abcDEF12345"]
     assert loaded.content("V.md").select("a.embed-web")[0].get_text().startswith("Post on X")
+
+
+def test_raw_html_remote_images_follow_remote_images(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "I.md").write_text('<img src="https://example.com/a.png" alt="A &amp; pic">\n\n'
+                              'Text <img src="https://example.com/b.png"> inline.\n',
+                              encoding="utf-8")
+    site = build_vault(src, tmp_path / "a", copy=False)
+    assert site.content("I.md").find("img") is None  # nothing loads from elsewhere
+    links = site.content("I.md").select("a.remote-image")
+    assert [(a["href"], a.get_text()) for a in links] == [
+        ("https://example.com/a.png", "A & pic"), ("https://example.com/b.png", "b.png")]
+    loaded = build_vault(src, tmp_path / "b", copy=False, remote_images="load")
+    assert [i["src"] for i in loaded.content("I.md").find_all("img")] == [
+        "https://example.com/a.png", "https://example.com/b.png"]

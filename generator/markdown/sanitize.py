@@ -206,9 +206,30 @@ def _localise(html: str, ctx) -> str:
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+# A sanitised <img> whose src is a web address (nh3 writes attributes as name="value").
+_REMOTE_IMG = re.compile(r'<img\b[^>]*?\ssrc="(https?://[^"]*)"[^>]*>', re.IGNORECASE)
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def _remote_images_as_links(html: str) -> str:
+    """``<img src="https://…">`` written in raw HTML, as a Markdown image with a web address is
+    (``remote_images = "link"``): a link to it, so that the page loads nothing from elsewhere."""
+    def sub(m: re.Match) -> str:
+        alt = _ALT.search(m.group())
+        label = alt.group(1) if alt and alt.group(1) else m.group(1).rsplit("/", 1)[-1]
+        return (f'<a class="remote-image" href="{m.group(1)}" '
+                f'title="Remote image (not loaded, so the page works offline)">{label}</a>')
+
+    return _REMOTE_IMG.sub(sub, html)
+
+
 def _with_ctx(html: str, env) -> str:
     ctx = env.get("ctx") if env else None
-    return _localise(html, ctx) if ctx is not None and hasattr(ctx, "render_md_src") else html
+    if ctx is None or not hasattr(ctx, "render_md_src"):
+        return html
+    if "<img" in html and not getattr(ctx, "load_remote_images", True):
+        html = _remote_images_as_links(html)
+    return _localise(html, ctx)
 
 
 def render_html_block(self, tokens: Sequence[Token], idx: int, options, env) -> str:
