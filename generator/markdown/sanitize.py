@@ -160,8 +160,9 @@ def _sanitize(html: str) -> str:
         if m.group("open"):
             name = _NAME.match(m.group()).group(1).lower()
             if name in DROP_WITH_CONTENT:
-                closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
-                pos = closing.end() if closing else length
+                if not m.group().rstrip().endswith("/>"):  # <iframe … /> has no content to drop
+                    closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
+                    pos = closing.end() if closing else length
                 if name == "iframe":
                     out.append(_iframe_link(m.group()))
                 continue
