@@ -8,8 +8,8 @@ from bisect import bisect_left
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-#: What the closer search stops at: a ``==``, an escaped backslash or backtick, a backtick run.
-_EVENT = re.compile(r"==|\\[\\`]|`+")
+#: What the closer search stops at: a ``==``, an escaped backslash, backtick or ``=``, a backtick run.
+_EVENT = re.compile(r"==|\\[\\`=]|`+")
 _RUN = re.compile(r"`+")
 
 
