@@ -123,7 +123,8 @@ class VaultIndex:
             while "/" in folder:
                 folder = folder.rsplit("/", 1)[0]
                 folders.add(folder)
-        reserved |= {f"{slug_path(f)}/index.html".casefold() for f in folders if f}
+        self.folder_urls = self._folder_page_urls(folders)
+        reserved |= {u.casefold() for u in self.folder_urls.values()}
         self._reserved = reserved
         for note in sorted(notes, key=lambda n: (n.permalink is None, n.rel)):
             if not note.publish:
@@ -145,6 +146,31 @@ class VaultIndex:
                     note.rel, 1, hint="choose another permalink"))
             taken[url.casefold()] = note.id
             self.urls[note.id] = SiteUrl(url)
+
+    @staticmethod
+    def _folder_page_urls(folders: set[str]) -> dict[str, SiteUrl]:
+        """The page of each folder, ``<slugged path>/index.html``; two folders whose paths slug
+        alike (``_att`` and ``att``) get pages apart (``att-2/index.html``), the one whose slug is
+        its own path keeping the plain one."""
+        urls: dict[str, SiteUrl] = {}
+        taken: set[str] = set()
+        for folder in sorted((f for f in folders if f),
+                             key=lambda f: (f.count("/"), slug_path(f) != f, f)):
+            parent, _, last = folder.rpartition("/")
+            plain = slug_path(folder)
+            if parent and urls[parent] != f"{slug_path(parent)}/index.html":  # under a moved one
+                plain = urls[parent][: -len("index.html")] + (slug_path(last) or "untitled")
+            cand, n = plain, 2
+            while cand.casefold() in taken:
+                cand, n = f"{plain}-{n}", n + 1
+            taken.add(cand.casefold())
+            urls[folder] = SiteUrl(f"{cand}/index.html")
+        return urls
+
+    def folder_url(self, folder: str) -> SiteUrl:
+        """The page of a vault folder (see ``_folder_page_urls``)."""
+        found = self.folder_urls.get(folder)
+        return found if found is not None else SiteUrl(f"{slug_path(folder)}/index.html")
 
     def _find_home(self) -> Note | None:
         wanted = [self.cfg.home] if self.cfg.home else ["index", "home", "readme"]

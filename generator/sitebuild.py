@@ -32,7 +32,7 @@ from generator.index import VaultIndex, plain_attachment_url, plain_slug
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
-from generator.urls import relative_href, root_prefix, slug_path
+from generator.urls import relative_href, root_prefix
 
 Progress = Callable[[str, int, int], None]
 
@@ -46,10 +46,6 @@ def _listing_key(note: Note) -> str:
                     note.tags))
         note.__dict__["_listing_key"] = key
     return key
-
-
-def folder_url(folder: str) -> SiteUrl:
-    return SiteUrl(f"{slug_path(folder)}/index.html")
 
 
 class SiteBuilder:
@@ -82,7 +78,7 @@ class SiteBuilder:
         self.nav = templating.build_nav(
             ((n.folder, n.rel.rsplit("/", 1)[-1][:-3], index.urls[n.id])
              for n in self.notes if n is not index.home),
-            {f: folder_url(f) for f in self.folders})
+            {f: index.folder_url(f) for f in self.folders})
         self.page_count = 0
         self.files: dict[str, bytes] = {}
         self.copies: dict[str, Path] = {}
@@ -367,7 +363,7 @@ class SiteBuilder:
         path = ""
         for part in [p for p in folder.split("/") if p]:
             path = f"{path}/{part}" if path else part
-            crumbs.append(self.tpl.Crumb(part, relative_href(folder_url(path), url)))
+            crumbs.append(self.tpl.Crumb(part, relative_href(self.index.folder_url(path), url)))
         return tuple(crumbs)
 
     # -- listings ------------------------------------------------------------------------------------------
@@ -406,13 +402,13 @@ class SiteBuilder:
         for n in self.notes:
             by_folder[n.folder].append(n)
         for folder in self.folders:
-            url = folder_url(folder)
+            url = self.index.folder_url(folder)
             subs = [f for f in self.folders if posixpath.dirname(f) == folder]
             ctx = self.tpl.PageContext(
                 kind="folder", title=folder.rsplit("/", 1)[-1], url=url, root=root_prefix(url),
                 listing=self._sorted_listing(by_folder.get(folder, []), url),
                 folders=tuple(self.tpl.LinkItem(f.rsplit("/", 1)[-1],
-                                                relative_href(folder_url(f), url)) for f in subs),
+                                                relative_href(self.index.folder_url(f), url)) for f in subs),
                 breadcrumbs=self._crumbs(posixpath.dirname(folder), url))
             self._page(url, ctx)
 
@@ -434,7 +430,7 @@ class SiteBuilder:
             toc=tuple(self.tpl.TocItem(h.level, h.text, "#" + h.anchor)
                       for h in note.headings) if note else (),
             recent=tuple(self._link_item(n, url) for n in dated),
-            folders=tuple(self.tpl.LinkItem(f, relative_href(folder_url(f), url)) for f in top),
+            folders=tuple(self.tpl.LinkItem(f, relative_href(self.index.folder_url(f), url)) for f in top),
             listing=() if note else self._sorted_listing(
                 [n for n in self.notes if not n.folder], url),
             canonical=self._canonical(url),

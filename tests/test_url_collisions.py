@@ -95,3 +95,21 @@ def test_attachments_never_take_the_site_own_pages(tmp_path: Path):
         assert target.read_bytes() == b"<p>vault file " + rel.encode() + b"</p>", rel
     for page in ("index.html", "_tags.html", "404.html", "graph.html", "att/index.html"):
         assert b"vault file" not in (site.out / page).read_bytes(), page
+
+
+def test_folders_that_slug_alike_get_pages_of_their_own(tmp_path: Path):
+    src = tmp_path / "src"
+    for folder in ("_att/sub", "att"):
+        (src / folder).mkdir(parents=True)
+    (src / "_att" / "X.md").write_text("x\n", encoding="utf-8")
+    (src / "_att" / "sub" / "Z.md").write_text("z\n", encoding="utf-8")
+    (src / "att" / "Y.md").write_text("y\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    for note, folder_title, listed in (("_att/X.md", "_att", "X"), ("att/Y.md", "att", "Y"),
+                                       ("_att/sub/Z.md", "sub", "Z")):
+        crumbs = site.html(note).select(".breadcrumbs a")
+        target, _ = site.follow(site.page(note), crumbs[-1]["href"])
+        folder_page = site.soup(target)
+        assert folder_page.find("h1").get_text().strip() == folder_title, note
+        assert listed in folder_page.find(class_="listing").get_text(), note
+    assert (site.out / "att" / "index.html").is_file()  # the plain one keeps its URL
