@@ -131,13 +131,16 @@ def main() -> None:
 @click.option("--no-exec", is_flag=True, help="Do not run code; use cached outputs where present.")
 @click.option("--rerun", is_flag=True, help="Re-run every code cell, ignoring the cache.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option("--site-url", default=None, metavar="URL",
+              help="Absolute URL the site is published at (overrides site_url of vaultsite.toml; "
+                   "the GitHub Pages workflow of `vaultsite init` passes the Pages URL).")
 def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rerun: bool,
-          quiet: bool) -> None:
+          quiet: bool, site_url: str | None) -> None:
     """Build VAULT (default: the demo vault of this repository) into a site."""
     from generator.emit import OutputError
     from generator.pipeline import build as run_build
 
-    cfg = _load(vault)
+    cfg = _load(vault, site_url=site_url.rstrip("/") if site_url else None)
     out = out if out is not None else Path("site")
     mode = "no-exec" if no_exec else "rerun" if rerun else "auto"
     progress = _Progress()

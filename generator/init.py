@@ -76,7 +76,10 @@ jobs:
       - name: Install vaultsite
         run: python -m pip install {install}
       - name: Build the site
-        run: vaultsite build {vault}-o {out}
+        env:
+          # the Pages URL: canonical links, sitemap, feed, and a 404 page that works at any depth
+          PAGES_URL: ${{{{ steps.pages.outputs.base_url }}}}
+        run: vaultsite build {vault}-o {out} --site-url "$PAGES_URL"
       - name: Upload the site
         uses: {upload_pages_artifact}
         with:

@@ -509,3 +509,18 @@ def test_a_users_own_macros_keep_working_with_date_display(tmp_path):
     assert site.codes() == []
     back = site.html("B.md").find(class_="backlinks").find("ul")
     assert "mine" in back["class"] and "05/04/2025" in back.get_text()
+
+
+def test_site_url_on_the_command_line(tmp_path):
+    """``--site-url`` (what the Pages workflow passes) overrides vaultsite.toml: the 404 page,
+    served for missing URLs at any depth, resolves its links from the site root."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "vaultsite.toml").write_text('site_url = "https://old.example/x"\n', encoding="utf-8")
+    (vault / "A.md").write_text("a\n", encoding="utf-8")
+    done = run_cli("build", str(vault), "-o", str(tmp_path / "site"),
+                   "--site-url", "https://me.github.io/notes/")
+    assert done.returncode == 0, done.stderr
+    page = Site.soup(tmp_path / "site" / "404.html")
+    assert page.find("base")["href"] == "https://me.github.io/notes/"
+    assert "https://me.github.io/notes/A.html" in (tmp_path / "site" / "sitemap.xml").read_text()

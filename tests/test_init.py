@@ -81,6 +81,10 @@ def test_workflow_content():
     text = render_workflow()
     assert "python -m pip install vaultsite==" in text
     assert "run: vaultsite build -o site" in text
+    # the Pages URL reaches the build (a 404 page that works at any depth, canonical links),
+    # through the environment rather than expanded into the script
+    assert 'PAGES_URL: ${{ steps.pages.outputs.base_url }}' in text
+    assert 'run: vaultsite build -o site --site-url "$PAGES_URL"' in text
     assert "persist-credentials: false" in text
     assert "permissions: {}" in text
     assert "concurrency:" in text
