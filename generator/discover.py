@@ -81,6 +81,15 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
             if name.startswith("."):
                 continue
             rel = f"{rel_folder}/{name}" if rel_folder else name
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:  # bytes that are no text in the file system's encoding
+                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                where = f"{rel_folder}/{shown}" if rel_folder else shown
+                diags.append(warning(
+                    "file-name", "file name is not valid UTF-8; skipped", where,
+                    hint="rename it; such names usually come from an older system"))
+                continue
             if entry.is_symlink():
                 try:
                     target = Path(entry.path).resolve(strict=True)

@@ -17,7 +17,11 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 
 # control characters other than HTML's white space (tab, line feed, form feed)
-_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # and C1, which Latin-1 can give
+
+
+# a multi-byte UTF-8 sequence: a file holding one is UTF-8 (single-byte encodings rarely make them)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
@@ -30,12 +34,18 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            try:
-                text = data.decode("cp1252")
-                used = "Windows-1252"
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
-                used = "Latin-1"
+            if _UTF8_SEQUENCE.search(data):
+                # UTF-8 with some bad bytes (an accented letter written as UTF-8 elsewhere): read
+                # as UTF-8, each bad byte shown as U+FFFD, rather than every letter garbled
+                text = data.decode("utf-8-sig", errors="replace")
+                used = "UTF-8, its invalid bytes replaced"
+            else:
+                try:
+                    text = data.decode("cp1252")
+                    used = "Windows-1252"
+                except UnicodeDecodeError:
+                    text = data.decode("latin-1")
+                    used = "Latin-1"
             diags.append(warning(
                 "encoding", f"file is not valid UTF-8 (first bad byte on this line); read as {used}",
                 rel, line, hint="re-save the note as UTF-8 so every character shows as intended"))
@@ -54,6 +64,12 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
     """Front-matter YAML; ``first_line`` is the 1-based file line of the YAML's first line."""
     try:
         data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a safe loader
+    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
+        # the YAML parsed, its values did not: a date that does not exist (2025-02-30), an
+        # anchor that contains itself
+        return {}, [warning("frontmatter-yaml", f"front-matter cannot be read: {exc}", rel,
+                            first_line, hint="fix the YAML; the note is published without its "
+                                             "front-matter meanwhile")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -70,7 +86,8 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
     if not isinstance(data, dict):
         return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to values",
                             rel, first_line, hint="write it as `key: value` lines")]
-    return {printable(str(k)): _printable_values(v) for k, v in data.items()}, []
+    seen: dict[int, Any] = {}
+    return {printable(str(k)): _printable_values(v, seen) for k, v in data.items()}, []
 
 
 _FALSE = {"false", "no", "off", "0"}
@@ -101,14 +118,25 @@ def printable(text: str) -> str:
     return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
 
 
-def _printable_values(value: Any) -> Any:
+def _printable_values(value: Any, seen: dict[int, Any] | None = None) -> Any:
+    """``value`` with its strings ``printable``.  A list or mapping that YAML anchors share is
+    done once and shared again (``&a [*b, *b, …]`` nested a few levels is a billion items when
+    copied apart)."""
     if isinstance(value, str):
         return printable(value)
+    if not isinstance(value, (list, dict)):
+        return value
+    seen = {} if seen is None else seen
+    done = seen.get(id(value))
+    if done is not None:
+        return done
     if isinstance(value, list):
-        return [_printable_values(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _printable_values(v) for k, v in value.items()}
-    return value
+        done = seen[id(value)] = []
+        done.extend(_printable_values(v, seen) for v in value)
+    else:
+        done = seen[id(value)] = {}
+        done.update((k, _printable_values(v, seen)) for k, v in value.items())
+    return done
 
 
 _HEADER_LINE = re.compile(r"^\s*(date|created|created on|written)\s*:\s*(.+?)\s*$", re.IGNORECASE)
@@ -167,11 +195,12 @@ def as_string_list(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         out = []
         for item in value:
-            if item is None:
-                continue
-            out.append(str(item).strip())
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                out.append(str(item).strip())  # a nested list or mapping is no name
         return [x for x in out if x]
-    return [str(value)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    return []
 
 
 def as_alias_list(value: Any) -> list[str]:

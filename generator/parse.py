@@ -6,6 +6,7 @@ content digest of the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from typing import Any
@@ -80,7 +81,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     diags += walk.diagnostics
 
     title = meta.get("title")
-    title = str(title).strip() if title not in (None, "") else printable(note_id.rsplit("/", 1)[-1])
+    # a title is text (a number or a date reads as written); a list, a mapping or a blank is none
+    title = str(title).strip() if isinstance(title, (str, int, float, dt.date)) \
+        and not isinstance(title, bool) else ""
+    title = title or printable(note_id.rsplit("/", 1)[-1])
     tags = _dedupe([tag_name(t.lstrip("#"))
                     for t in as_string_list(meta.get("tags", meta.get("tag")))] + walk.tags)
     aliases = tuple(as_alias_list(meta.get("aliases", meta.get("alias"))))

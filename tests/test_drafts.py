@@ -17,6 +17,10 @@ LEFT_OUT = {
     "Capital key.md": "---\nPublish: false\n---\nsecret five\n",
     "Zero.md": "---\npublish: 0\n---\nsecret six\n",
     "Yes draft.md": "---\nDraft: yes\n---\nsecret seven\n",
+    # YAML that parses but whose values cannot be read: PyYAML raised ValueError/RecursionError,
+    # and the note was published with its text
+    "No such day.md": "---\npublish: false\ndate: 2025-02-30\n---\nsecret eight\n",
+    "Self anchor.md": "---\ndraft: true\na: &a [*a]\n---\nsecret nine\n",
 }
 KEPT = {
     "Published.md": "---\npublish: true\ndraft: false\n---\nvisible one\n",

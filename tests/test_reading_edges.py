@@ -1,0 +1,52 @@
+"""Reading odd notes: bytes that are not text, YAML that is not what it seems, odd values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_vault
+
+from generator.frontmatter import as_string_list, decode, parse_yaml
+
+
+def test_mostly_utf8_with_a_bad_byte_keeps_its_letters():
+    data = "line é ok\n".encode() * 3 + b"bad \xff byte\n"
+    text, diags = decode(data, "Bad.md")
+    assert text.startswith("line é ok\n") and "\ufffd" in text  # not "Ã©"
+    assert [(d.code, d.span.line) for d in diags] == [("encoding", 4)]
+    text, _ = decode("café".encode("cp1252"), "Old.md")  # a single-byte file stays cp1252
+    assert text == "café"
+    assert "\x81" not in decode(b"a\x81b", "C1.md")[0]  # C1 controls are not kept
+
+
+def test_yaml_anchors_are_shared_not_copied():
+    """Nested anchors (``&a [*b, *b, …]``) are a billion items when copied apart: reading one
+    such front-matter took minutes and gigabytes."""
+    lines = ["a0: &a0 [x, x, x]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]"
+                                     for i in range(1, 9)]
+    meta, diags = parse_yaml("\n".join(lines) + "\n", "L.md", 2)
+    assert diags == []
+    assert meta["a8"][0] is meta["a8"][1] is meta["a7"]
+
+
+def test_values_that_are_no_names():
+    assert as_string_list([["nested"], {"x": 1}, "ok", 2025, True, None]) == ["ok", "2025"]
+    assert as_string_list({"x": 1}) == []
+
+
+def test_odd_titles_and_file_names(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "List title.md").write_text("---\ntitle: [a, b]\n---\nx\n", encoding="utf-8")
+    (src / "Blank title.md").write_text("---\ntitle: '   '\n---\nx\n", encoding="utf-8")
+    (src / "Year title.md").write_text("---\ntitle: 2025\n---\nx\n", encoding="utf-8")
+    (src / "Map tags.md").write_text("---\ntags: {x: 1}\n---\nx\n", encoding="utf-8")
+    (src / b"caf\xe9.md".decode("utf-8", "surrogateescape")).write_bytes(b"latin-1 name\n")
+    site = build_vault(src, tmp_path, copy=False)
+    titles = {rel: site.html(rel).find("h1").get_text() for rel in
+              ("List title.md", "Blank title.md", "Year title.md")}
+    assert titles == {"List title.md": "List title", "Blank title.md": "Blank title",
+                      "Year title.md": "2025"}
+    assert site.html("Map tags.md").select("a.tag") == []  # a mapping is no tag ("#{'x': 1}")
+    msgs = site.messages("file-name")
+    assert len(msgs) == 1 and msgs[0].startswith("caf\ufffd.md:"), msgs
