@@ -69,10 +69,12 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         tokens = [tok]
     meta: dict[str, Any] = {}
     broken_yaml = None
+    fm_text = ""
     body_start = 0
     if tokens and tokens[0].type == "front_matter":
         fm = tokens[0]
         meta, dd = parse_yaml(fm.content, rel, 2)
+        fm_text = fm.content
         diags += dd
         broken_yaml = fm.content if dd else None
         body_start = fm.map[1] if fm.map else 0
@@ -93,8 +95,11 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         if key in meta and meta[key] is not None:
             date = parse_date(meta[key], cfg.header_date_formats)
             if date is None:
-                diags.append(warning("date-format", f"cannot read the date {meta[key]!r}", rel, 1,
-                                     hint="write dates as YYYY-MM-DD"))
+                at = re.search(rf"^[ \t]*{key}[ \t]*:", fm_text, re.MULTILINE)
+                line = 2 + fm_text.count("\n", 0, at.start()) if at else 1
+                diags.append(warning("date-format", f"cannot read the date {meta[key]!r}", rel, line,
+                                     hint="write it as YYYY-MM-DD, or as day first (11-04-25, "
+                                          "11/04/2025, 11 April 2025)"))
             break
     if date is None and not meta:
         lines = text.split("\n")[body_start: body_start + 40]

@@ -50,3 +50,13 @@ def test_odd_titles_and_file_names(tmp_path: Path):
     assert site.html("Map tags.md").select("a.tag") == []  # a mapping is no tag ("#{'x': 1}")
     msgs = site.messages("file-name")
     assert len(msgs) == 1 and msgs[0].startswith("caf\ufffd.md:"), msgs
+
+
+def test_a_date_that_cannot_be_read_is_reported_at_its_line(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "D.md").write_text("---\ntitle: x\nfoo: 1\ndate: tomorrow\n---\nbody\n",
+                              encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    msgs = site.messages("date-format")
+    assert len(msgs) == 1 and msgs[0].startswith("D.md:4:") and "'tomorrow'" in msgs[0], msgs
