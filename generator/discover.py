@@ -38,19 +38,25 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     ignore = (*cfg.ignore, cfg.templates_dir, f"{cfg.templates_dir}/*")
     excluded = {p.resolve() for p in exclude}
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for prefix, root in roots:
         root = root.resolve()
         for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
             if rel == CONFIG_NAME or _ignored(rel, ignore):
                 continue
             key = rel.casefold()
-            if key in seen:
+            first = seen.get(key)
+            if first is not None:
+                why = ("is the same path" if first == rel
+                       else "differs from it only in letter case or accents")
                 vault.diagnostics.append(warning(
-                    "duplicate-path", f"two files map to the same vault path {rel!r}; the first wins",
-                    rel, hint="rename one of them or change `mounts` in vaultsite.toml"))
+                    "duplicate-path", f"{rel!r} is skipped: {first!r} {why}, and is published",
+                    rel, hint="rename one of them: links, and Obsidian on macOS and Windows, "
+                              "cannot tell them apart" if first != rel
+                    else "a mount brings in a file the vault has; change `mounts` in "
+                         "vaultsite.toml"))
                 continue
-            seen.add(key)
+            seen[key] = rel
             try:
                 st = entry.stat()
             except OSError as exc:

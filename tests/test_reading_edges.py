@@ -60,3 +60,16 @@ def test_a_date_that_cannot_be_read_is_reported_at_its_line(tmp_path: Path):
     site = build_vault(src, tmp_path, copy=False)
     msgs = site.messages("date-format")
     assert len(msgs) == 1 and msgs[0].startswith("D.md:4:") and "'tomorrow'" in msgs[0], msgs
+
+
+def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "A.md").write_text("upper\n", encoding="utf-8")
+    (src / "a.md").write_text("lower\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    msgs = site.messages("duplicate-path")
+    assert msgs == ["a.md: warning[duplicate-path]: 'a.md' is skipped: 'A.md' differs from it "
+                    "only in letter case or accents, and is published (rename one of them: links, "
+                    "and Obsidian on macOS and Windows, cannot tell them apart)"], msgs
+    assert site.has("A.md") and not site.has("a.md")
