@@ -160,11 +160,7 @@ class VaultIndex:
             plain = slug_path(folder)
             if parent and urls[parent] != f"{slug_path(parent)}/index.html":  # under a moved one
                 plain = urls[parent][: -len("index.html")] + (slug_path(last) or "untitled")
-            cand, n = plain, 2
-            while cand.casefold() in taken:
-                cand, n = f"{plain}-{n}", n + 1
-            taken.add(cand.casefold())
-            urls[folder] = SiteUrl(f"{cand}/index.html")
+            urls[folder] = SiteUrl(f"{_step_aside(plain, '', taken)}/index.html")
         return urls
 
     def folder_url(self, folder: str) -> SiteUrl:
@@ -492,11 +488,7 @@ class VaultIndex:
         order = sorted(self.tags, key=lambda k: (k.count("/"), "".join(plain_slug(k)) != k, k))
         for key in order:
             folder, seg = plain(key)
-            cand, n = folder + seg, 2
-            while cand.casefold() in taken:
-                cand, n = f"{folder}{seg}-{n}", n + 1
-            taken.add(cand.casefold())
-            urls[key] = SiteUrl(f"_tags/{cand}.html")
+            urls[key] = SiteUrl(f"_tags/{_step_aside(folder + seg, '', taken)}.html")
         return urls
 
     def attachment_url(self, att: SourceFile) -> SiteUrl:
@@ -516,16 +508,10 @@ class VaultIndex:
         plain = {rel: plain_attachment_url(rel) for rel in self.attachments}
         # a file whose URL is its own path keeps it; the others step aside, in path order
         for rel in sorted(plain, key=lambda r: (plain[r] != r, r)):
-            url = plain[rel]
-            stem, dot, ext = url.rpartition(".")
+            stem, dot, ext = plain[rel].rpartition(".")
             if not dot or "/" in ext:
-                stem, dot, ext = url, "", ""
-            n = 2
-            while url.casefold() in taken:
-                url = SiteUrl(f"{stem}-{n}{dot}{ext}")
-                n += 1
-            taken.add(url.casefold())
-            urls[rel] = url
+                stem, dot, ext = plain[rel], "", ""
+            urls[rel] = SiteUrl(_step_aside(stem, dot + ext, taken))
         return urls
 
     def tag_url(self, tag: str) -> SiteUrl:
@@ -580,3 +566,11 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     return SiteUrl(name.lstrip("_") or "untitled")
 
 
+def _step_aside(stem: str, suffix: str, taken: set[str]) -> str:
+    """``stem + suffix``, or ``stem-2 + suffix``, ``-3``…: the first not in ``taken`` (compared
+    case-insensitively, as file systems of macOS and Windows do), which it then takes."""
+    cand, n = stem + suffix, 2
+    while cand.casefold() in taken:
+        cand, n = f"{stem}-{n}{suffix}", n + 1
+    taken.add(cand.casefold())
+    return cand
