@@ -479,17 +479,24 @@ class VaultIndex:
         urls: dict[str, SiteUrl] = {}
         taken: set[str] = set()
 
-        def plain(key: str) -> tuple[str, str]:
-            parent, _, last = key.rpartition("/")
-            folder = urls[parent][len("_tags/"):-len(".html")] + "/" if parent in urls else (
-                slug_path(parent) + "/" if parent else "")
-            return folder, slug_path(last) if last else "untitled"
-
+        # a parent before its children (every level of a tag is a tag of its own)
         order = sorted(self.tags, key=lambda k: (k.count("/"), "".join(plain_slug(k)) != k, k))
         for key in order:
-            folder, seg = plain(key)
+            parent, _, last = key.rpartition("/")
+            folder = urls[parent][len("_tags/"):-len(".html")] + "/" if parent else ""
+            seg = slug_path(last) if last else "untitled"
             urls[key] = SiteUrl(f"_tags/{_step_aside(folder + seg, '', taken)}.html")
         return urls
+
+    def stepped_aside(self) -> list[tuple[str, str]]:
+        """The tags and attachments whose URL is not their plain one, having stepped aside for
+        another's (the pages that link them change when that does)."""
+        moved = [(key, url) for key, url in sorted(self.tag_urls.items())
+                 if url != f"_tags/{''.join(plain_slug(key))}.html"]
+        moved += [(rel, url) for rel in sorted(self.attachments)
+                  if (url := self.attachment_url(self.attachments[rel]))
+                  != plain_attachment_url(rel)]
+        return moved
 
     def attachment_url(self, att: SourceFile) -> SiteUrl:
         """Where an attachment is copied: its vault path, folders slugged as notes' are, so that

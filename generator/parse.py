@@ -162,6 +162,20 @@ def _summary(paragraphs: list[str]) -> str:
     return out
 
 
+def _with_code_spans(parts: list[str], code_spans: list[tuple[int, str]]) -> str:
+    """An inline's text with its code spans kept as code (`` `x` ``), for a summary: a listing
+    shows "links look like `[[UID]]`", not a bare "[[UID]]" that reads as a link ("" when it has
+    none)."""
+    if not code_spans:
+        return ""
+    parts = list(parts)
+    for i, code in code_spans:
+        fence = "`" * (_longest_backtick_run(code) + 1)
+        pad = " " if code.startswith("`") or code.endswith("`") else ""
+        parts[i] = f"{fence}{pad}{code}{pad}{fence}"
+    return "".join(parts)
+
+
 def _longest_backtick_run(text: str) -> int:
     runs = re.findall(r"`+", text)
     return max((len(r) for r in runs), default=0)
@@ -201,8 +215,6 @@ class _Walk:
         self.text: list[str] = []
         self.paragraphs: list[str] = []
         self.shown_paragraphs: list[str] = []  # the same with code spans as `code`
-        self._parts: list[str] = []
-        self._code_spans: list[tuple[int, str]] = []
         self.fences: list[tuple[int, Token]] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors: set[str] = set()
@@ -228,12 +240,12 @@ class _Walk:
                 if ttype == "fence":
                     self.fences.append((i, tok))
             elif ttype == "inline":
-                plain = self._inline(tok)
+                plain, parts, code_spans = self._inline(tok)
                 if in_heading is not None:
                     self._heading(in_heading, plain, tok.content)
                 elif in_para and len(self.paragraphs) < 6:
                     self.paragraphs.append(plain)
-                    self.shown_paragraphs.append(self._shown(plain))
+                    self.shown_paragraphs.append(_with_code_spans(parts, code_spans) or plain)
 
     def _heading(self, open_tok: Token, plain: str, source: str) -> None:
         anchor = open_tok.attrGet("id")
@@ -246,14 +258,16 @@ class _Walk:
         self.headings.append(Heading(int(open_tok.tag[1]), plain.strip(), str(anchor), line,
                                      source=source.strip()))
 
-    def _inline(self, inline: Token) -> str:
+    def _inline(self, inline: Token) -> tuple[str, list[str], list[tuple[int, str]]]:
+        """The text a reader sees in an inline token, its pieces, and where among them its code
+        spans are ((index, code)); the links and tags met are collected on the way."""
         base_line = (inline.map[0] + 1) if inline.map else 0
         parts: list[str] = []
-        self._code_spans = []  # (index in parts, code) of this inline's code spans
+        code_spans: list[tuple[int, str]] = []
         for child in inline.children or ():
             ctype = child.type
             if ctype == "code_inline":
-                self._code_spans.append((len(parts), child.content))
+                code_spans.append((len(parts), child.content))
                 parts.append(child.content)
             elif ctype == "text":
                 parts.append(child.content)
@@ -281,20 +295,7 @@ class _Walk:
                 parts.append(child.content)
         plain = "".join(parts)
         self.text.append(plain)
-        self._parts = parts
-        return plain
-
-    def _shown(self, plain: str) -> str:
-        """The last inline's text with its code spans kept as code (`` `x` ``), for a summary: a
-        listing shows "links look like `[[UID]]`", not a bare "[[UID]]" that reads as a link."""
-        if not self._code_spans:
-            return plain
-        parts = list(self._parts)
-        for i, code in self._code_spans:
-            fence = "`" * (_longest_backtick_run(code) + 1)
-            pad = " " if code.startswith("`") or code.endswith("`") else ""
-            parts[i] = f"{fence}{pad}{code}{pad}{fence}"
-        return "".join(parts)
+        return plain, parts, code_spans
 
     def _md_link(self, href: Any, embed: bool, meta: dict, base_line: int) -> None:
         href = str(href or "")

@@ -21,14 +21,12 @@ from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown.links import UNPUBLISHED
+from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, VIDEO_EXT
 from generator.model import Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix
 
 _PDF_PAGE = re.compile(r"page=\d+")
 
-IMAGE_EXT = {"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"}
-AUDIO_EXT = {"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac"}
-VIDEO_EXT = {"mp4", "webm", "ogv", "mov", "mkv", "m4v"}
 MAX_EMBED_DEPTH = 6
 
 # Inside an embed, links are written as ``\x02url\x1ffragment\x03`` (markers that no note can

@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
+from generator.frontmatter import as_string_list
 from generator.incremental import (
     DepsHasher,
     PageRecord,
@@ -28,7 +29,7 @@ from generator.incremental import (
     site_signature,
     template_signature,
 )
-from generator.index import VaultIndex, plain_attachment_url, plain_slug
+from generator.index import VaultIndex
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
@@ -117,14 +118,10 @@ class SiteBuilder:
 
     def _plan(self) -> list[Note]:
         """The notes whose pages must be rendered; the others are reused from ``previous``."""
-        # tags and attachments whose URL had to step aside for another's: the pages that link
-        # them change when they do (rare), so they count as site-wide input
-        moved = sorted((k, u) for k, u in self.index.tag_urls.items()
-                       if u != f"_tags/{''.join(plain_slug(k))}.html")
-        moved += sorted((a.rel, u) for a in self.index.attachments.values()
-                        if (u := self.index.attachment_url(a)) != plain_attachment_url(a.rel))
+        # tags and attachments whose URL stepped aside for another's: the pages that link them
+        # change when they do (rare), so they count as site-wide input
         site_sig = site_signature(self.cfg, template_signature(self._template_dirs()),
-                                  (self.nav, moved))
+                                  (self.nav, self.index.stepped_aside()))
         self.site_sig = site_sig
         todo = []
         prev_pages = self.previous.pages if self.previous is not None else {}
@@ -415,8 +412,7 @@ class SiteBuilder:
     def _home_page(self, note: Note | None, body: str = "") -> None:
         self._emit_page("index.html", self._home_html(note, body, self.diagnostics).decode("utf-8"))
 
-    def _home_html(self, note: Note | None, body: str = "",
-                   diags: list[Diagnostic] | None = None) -> bytes:
+    def _home_html(self, note: Note | None, body: str, diags: list[Diagnostic]) -> bytes:
         url = SiteUrl("index.html")
         dated = sorted((n for n in self.notes if n.date and (note is None or n.id != note.id)),
                        key=lambda n: (n.date, n.rel), reverse=True)[: self.cfg.recent_notes]
@@ -435,7 +431,7 @@ class SiteBuilder:
                 [n for n in self.notes if not n.folder], url),
             canonical=self._canonical(url),
             css_classes=css_classes(note.meta) if note else ())
-        return self._page_html(ctx, self.diagnostics if diags is None else diags).encode("utf-8")
+        return self._page_html(ctx, diags).encode("utf-8")
 
     def _simple_page(self, kind: str, title: str, url: SiteUrl) -> None:
         ctx = self.tpl.PageContext(kind=kind, title=title, url=url, root=root_prefix(url))
@@ -600,12 +596,5 @@ def css_classes(meta: dict) -> tuple[str, ...]:
     """Obsidian's ``cssclasses`` property (a list, or a string of names; ``cssclass`` is its older
     spelling): class names for the note's page, so that a snippet in ``_templates/static`` can
     style it.  A name that is not a plain CSS class name is left out."""
-    found: list[str] = []
-    for key in ("cssclasses", "cssclass"):
-        value = meta.get(key)
-        items = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
-        for item in items:
-            name = str(item).strip()
-            if _CSS_CLASS.fullmatch(name) and name not in found:
-                found.append(name)
-    return tuple(found)
+    names = as_string_list(meta.get("cssclasses")) + as_string_list(meta.get("cssclass"))
+    return tuple(dict.fromkeys(n for n in names if _CSS_CLASS.fullmatch(n)))

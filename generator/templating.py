@@ -235,7 +235,8 @@ def format_date(value: _dt.date | str | None, fmt: str = "") -> str:
         return str(value)
     if not fmt:
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return _DIRECTIVE.sub(lambda m: _directive(value, m.group(0)), fmt)
+    values = _directives(value)
+    return _DIRECTIVE.sub(lambda m: values.get(m.group(0), m.group(0)), fmt)
 
 
 _DIRECTIVE = re.compile(r"%-?[A-Za-z%]")
@@ -244,15 +245,15 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "September", "October", "November", "December")
 
 
-def _directive(d: _dt.date, code: str) -> str:
-    values = {
+def _directives(d: _dt.date) -> dict[str, str]:
+    """What each ``date_display`` directive writes for ``d``."""
+    return {
         "%Y": f"{d.year:04d}", "%y": f"{d.year % 100:02d}", "%m": f"{d.month:02d}",
         "%d": f"{d.day:02d}", "%-m": str(d.month), "%-d": str(d.day), "%e": f"{d.day:2d}",
         "%b": _MONTHS[d.month - 1], "%B": _MONTH_NAMES[d.month - 1],
         "%a": _DAYS[d.weekday()][:3], "%A": _DAYS[d.weekday()],
         "%j": f"{d.timetuple().tm_yday:03d}", "%%": "%",
     }
-    return values.get(code, code)
 
 
 def render_page(

@@ -87,9 +87,7 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     if ctx is not None and src.startswith(("http://", "https://")) \
             and not getattr(ctx, "load_remote_images", True):
         # The site must browse offline without calling out: a remote image becomes a link to it.
-        label = attrs["alt"] or src.rsplit("/", 1)[-1]
-        return (f'<a class="remote-image" href="{escapeHtml(src)}" '
-                f'title="Remote image (not loaded, so the page works offline)">{escapeHtml(label)}</a>')
+        return remote_image_link(src, attrs["alt"])
     if ctx is not None:
         src = token.attrGet("src")
         new = ctx.render_md_src(str(src), token) if src is not None else None
@@ -97,6 +95,14 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
             attrs["src"] = new
     ordered = {"src": attrs.pop("src", ""), "alt": attrs.pop("alt"), **attrs}
     return self.renderToken([token.copy(attrs=ordered)], 0, options, env)
+
+
+def remote_image_link(src: str, alt: str) -> str:
+    """A link in place of an image with a web address (``remote_images = "link"``), named by its
+    alt text or file name; for Markdown images and raw HTML ``<img>`` alike."""
+    label = alt or src.rsplit("/", 1)[-1]
+    return (f'<a class="remote-image" href="{escapeHtml(src)}" '
+            f'title="Remote image (not loaded, so the page works offline)">{escapeHtml(label)}</a>')
 
 
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{6,20}")

@@ -27,6 +27,8 @@ from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .links import remote_image_link
+
 _COMMON = {"title", "lang", "dir", "class", "id", "style"}
 #: CSS properties kept in ``style`` (none that takes a URL: ``background``, ``list-style``,
 #: ``border-image``, ``cursor``, ``content`` could make a page load something from elsewhere).
@@ -117,6 +119,11 @@ def clean_open_tag(tag: str) -> str:
     return f"<{name}{rest}"
 
 
+def _has_content(open_tag: str) -> bool:
+    """Whether an opening tag has content up to its closing tag: ``<iframe … />`` has none."""
+    return not open_tag.rstrip().endswith("/>")
+
+
 _IFRAME_SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -160,7 +167,7 @@ def _sanitize(html: str) -> str:
         if m.group("open"):
             name = _NAME.match(m.group()).group(1).lower()
             if name in DROP_WITH_CONTENT:
-                if not m.group().rstrip().endswith("/>"):  # <iframe … /> has no content to drop
+                if _has_content(m.group()):
                     closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
                     pos = closing.end() if closing else length
                 if name == "iframe":
@@ -217,9 +224,7 @@ def _remote_images_as_links(html: str) -> str:
     (``remote_images = "link"``): a link to it, so that the page loads nothing from elsewhere."""
     def sub(m: re.Match) -> str:
         alt = _ALT.search(m.group())
-        label = alt.group(1) if alt and alt.group(1) else m.group(1).rsplit("/", 1)[-1]
-        return (f'<a class="remote-image" href="{m.group(1)}" '
-                f'title="Remote image (not loaded, so the page works offline)">{label}</a>')
+        return remote_image_link(unescapeAll(m.group(1)), unescapeAll(alt.group(1)) if alt else "")
 
     return _REMOTE_IMG.sub(sub, html)
 
@@ -263,7 +268,7 @@ def drop_inline_content(state: StateCore) -> None:
             if child.type == "html_inline":
                 m = _NAME.match(child.content)
                 name = m.group(1).lower() if m and not child.content.startswith("</") else ""
-                if name in DROP_WITH_CONTENT and not child.content.rstrip().endswith("/>"):
+                if name in DROP_WITH_CONTENT and _has_content(child.content):
                     closing = re.compile(rf"</{name}\s*>", re.IGNORECASE)
             kept.append(child)
         tok.children = kept

@@ -17,16 +17,17 @@ from markdown_it.token import Token
 
 from ._util import POS, SNIP
 
+#: The kinds of attachment an embed shows as a player or picture (the renderer's ``<img>``,
+#: ``<audio>`` and ``<video>``).
+IMAGE_EXT = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff"})
+AUDIO_EXT = frozenset({"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac"})
+VIDEO_EXT = frozenset({"mp4", "webm", "ogv", "mov", "mkv", "m4v"})
+
 #: Extensions of files that an embed shows inline (an ``<img>``, ``<audio>``, ``<video>`` or a link
-#: card): the renderer's image, audio and video kinds, PDF, and other common attachments.  Any other
-#: target is a note (``Dr. Who``, ``v1.2 release``), whose embed is a block.
-ATTACHMENT_EXT = frozenset({
-    # images
-    "png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif", "ico", "tif", "tiff", "heic", "heif",
-    # audio
-    "mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac", "wma", "aif", "aiff",
-    # video
-    "mp4", "webm", "ogv", "mov", "mkv", "m4v", "avi", "wmv",
+#: card): those kinds, PDF, and other common attachments.  Any other target is a note (``Dr. Who``,
+#: ``v1.2 release``), whose embed is a block.
+ATTACHMENT_EXT = IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | frozenset({
+    "heic", "heif", "wma", "aif", "aiff", "avi", "wmv",
     # documents and other files
     "pdf", "txt", "csv", "tsv", "json", "xml", "yaml", "yml", "html", "htm", "css", "js",
     "zip", "gz", "tgz", "7z", "rar", "tar", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
