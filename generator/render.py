@@ -208,11 +208,7 @@ class RenderContext:
             return self._embed_note(res.note, meta, token)
         if res.kind == "unpublished":
             return ""
-        # what was embedded, as its name reads (not its raw syntax, which reads as left unparsed)
-        shown = (meta.get("raw") or target).removeprefix("![[").removesuffix("]]")
-        return (f'<span class="embed broken" data-target="{esc(target)}" '
-                f'title="{esc("Not found: " + target)}">{esc(shown)} '
-                f'<span class="embed-status">(not found)</span></span>')
+        return _broken_embed(target, (meta.get("raw") or target).removeprefix("![[").removesuffix("]]"))
 
     def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = ()) -> str:
         src = self.href_to_attachment(att, subpath)
@@ -264,8 +260,11 @@ class RenderContext:
             if found:
                 label = f"{target.title} › {found.text}"
         done = self._embedded_body(target, meta, found, frame)
-        if done is None:
-            return (f'<span class="embed broken">{esc(meta.get("raw") or target.title)}</span>')
+        if done is None:  # the heading or block is not there, or the part is empty
+            missing = bool(meta.get("block") or meta.get("anchor")) and found is None
+            return _broken_embed(meta.get("target") or target.title,
+                                 (meta.get("target") or target.title) + (f"#{part}" if part else ""),
+                                 "not found" if missing else "empty")
         self.deps.add(done.deps)
         self.diagnostics.extend(done.diagnostics)
         self.trace.add(done.frames, done.depth + 1, False)
@@ -353,8 +352,7 @@ class RenderContext:
             return None if ext in IMAGE_EXT else self._embed_file(res.attachment, alt, [frag])
         if res.kind == "unpublished":
             return ""
-        return (f'<span class="embed broken" data-target="{esc(path)}" '
-                f'title="{esc("Not found: " + path)}">{esc(alt or path)}</span>')
+        return _broken_embed(path, alt or path)
 
     def _md_target(self, href: str, embed: bool) -> str | None:
         from urllib.parse import unquote, urlsplit
@@ -392,6 +390,14 @@ class RenderContext:
         if "{{ROOT}}" in view.html:
             view = _with_html(view, view.html.replace("{{ROOT}}", self.root))
         return view
+
+
+def _broken_embed(target: str, shown: str, status: str = "not found") -> str:
+    """An embed that shows nothing: what was embedded, as its name reads (not its raw ``![[…]]``,
+    which reads as syntax left unparsed), and why."""
+    return (f'<span class="embed broken" data-target="{esc(target)}" '
+            f'title="{esc(status.capitalize() + ": " + target)}">{esc(shown)} '
+            f'<span class="embed-status">({esc(status)})</span></span>')
 
 
 def _fragment_meta(frag: str) -> dict[str, Any]:

@@ -127,3 +127,19 @@ def test_raw_html_remote_images_follow_remote_images(tmp_path: Path):
     loaded = build_vault(src, tmp_path / "b", copy=False, remote_images="load")
     assert [i["src"] for i in loaded.content("I.md").find_all("img")] == [
         "https://example.com/a.png", "https://example.com/b.png"]
+
+
+def test_every_embed_that_shows_nothing_says_so_the_same_way(tmp_path: Path):
+    """A missing file, a missing heading of a note, an empty note and a Markdown-form embed of a
+    missing note: each is a ``broken`` element naming what was embedded and why, never its raw
+    ``![[…]]`` (which reads as syntax left unparsed)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "N.md").write_text("## Real\n\nx\n", encoding="utf-8")
+    (src / "Empty.md").write_text("", encoding="utf-8")
+    (src / "L.md").write_text("![[Nope]]\n\n![[N#Missing]]\n\n![[Empty]]\n\n![shown](Gone.md)\n",
+                              encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    texts = [b.get_text(" ", strip=True) for b in site.content("L.md").select(".embed.broken")]
+    assert texts == ["Nope (not found)", "N#Missing (not found)", "Empty (empty)",
+                     "shown (not found)"], texts
