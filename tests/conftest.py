@@ -76,6 +76,21 @@ def build_vault(src: Path, tmp_path: Path, *, copy: bool = True, **overrides) ->
     return Site(out, result)
 
 
+def build_notes(tmp_path: Path, files: dict[str, str | bytes], **overrides) -> Site:
+    """Write ``files`` (vault path -> text, or bytes) into a new vault under ``tmp_path`` and build
+    it into ``tmp_path/site``."""
+    src = tmp_path / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        path = src / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return build_vault(src, tmp_path, copy=False, **overrides)
+
+
 @pytest.fixture(scope="module")
 def core_site(tmp_path_factory) -> Site:
     return build_vault(VAULTS / "core", tmp_path_factory.mktemp("core"))

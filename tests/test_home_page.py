@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_vault
+from conftest import build_notes
 
 
 def test_home_note_shows_its_tags_and_backlinks(tmp_path: Path):
-    src = tmp_path / "src"
-    (src / "Projects").mkdir(parents=True)
-    (src / "Home.md").write_text("---\ntags: [start]\n---\nWelcome. #hub\n", encoding="utf-8")
-    (src / "Projects" / "Alpha.md").write_text("Back to [[Home]].\n", encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {"Home.md": "---\ntags: [start]\n---\nWelcome. #hub\n",
+                                  "Projects/Alpha.md": "Back to [[Home]].\n"})
     home = site.soup(site.out / "index.html")
     back = home.find(class_="backlinks")
     assert back is not None, "no backlinks on the home page"
@@ -28,11 +25,8 @@ def test_home_note_shows_its_tags_and_backlinks(tmp_path: Path):
 
 
 def test_a_home_setting_that_names_no_note_is_reported(tmp_path: Path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "vaultsite.toml").write_text('title = "T"\n\nhome = "Strat"\n', encoding="utf-8")
-    (src / "Start.md").write_text("Welcome.\n", encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {"vaultsite.toml": 'title = "T"\n\nhome = "Strat"\n',
+                                  "Start.md": "Welcome.\n"})
     msgs = site.messages("config-home")
     assert len(msgs) == 1 and msgs[0].startswith("vaultsite.toml:3:"), msgs
     assert "'Strat'" in msgs[0] and "did you mean 'Start'" in msgs[0]
@@ -48,11 +42,8 @@ def test_date_display_sets_how_pages_show_dates(tmp_path: Path):
     assert format_date(day) == "5 Apr 2025"
     assert format_date(day, "%d/%m/%Y") == "05/04/2025"
     assert format_date(day, "%A %-d %B %y, day %j %% %Q") == "Saturday 5 April 25, day 095 % %Q"
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "vaultsite.toml").write_text('date_display = "%d/%m/%Y"\n', encoding="utf-8")
-    (src / "A.md").write_text("---\ndate: 2025-04-05\n---\nx\n", encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {"vaultsite.toml": 'date_display = "%d/%m/%Y"\n',
+                                  "A.md": "---\ndate: 2025-04-05\n---\nx\n"})
     time = site.html("A.md").find("time")
     assert time.get_text() == "05/04/2025" and time["datetime"] == "2025-04-05"
     assert "05/04/2025" in (site.out / "index.html").read_text(encoding="utf-8")  # recent notes
@@ -61,11 +52,8 @@ def test_date_display_sets_how_pages_show_dates(tmp_path: Path):
 def test_listing_descriptions_keep_code_spans_as_code(tmp_path: Path):
     """A summary that quotes syntax (`` `[[UID]]` ``) lists it as code, not as a bare ``[[UID]]``
     that reads as a link nobody resolved."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "A.md").write_text("---\ndate: 2025-01-02\n---\nConvert `[[UID]]` to `a<b`, and "
-                              "`` x`y `` too.\n", encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {"A.md": "---\ndate: 2025-01-02\n---\nConvert `[[UID]]` to "
+                                          "`a<b`, and `` x`y `` too.\n"})
     desc = site.soup(site.out / "index.html").find(class_="listing-description")
     assert [c.get_text() for c in desc.find_all("code")] == ["[[UID]]", "a<b", "x`y"]
     assert "`" not in desc.get_text().replace("x`y", "")
@@ -76,14 +64,11 @@ def test_listing_descriptions_keep_code_spans_as_code(tmp_path: Path):
 
 def test_cssclasses_reach_the_note_page(tmp_path: Path):
     """Obsidian puts a note's ``cssclasses`` on its view; a user's snippet styles by them."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "A.md").write_text('---\ncssclasses: [wide, "no good!", list-cards]\n---\nx\n',
-                              encoding="utf-8")
-    (src / "B.md").write_text("---\ncssclass: legacy\n---\ny\n", encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    notes = {"A.md": '---\ncssclasses: [wide, "no good!", list-cards]\n---\nx\n',
+             "B.md": "---\ncssclass: legacy\n---\ny\n"}
+    site = build_notes(tmp_path, notes)
     assert site.html("A.md").find("article")["class"] == ["note", "wide", "list-cards"]
     assert site.html("B.md").find("article")["class"] == ["note", "legacy"]
-    (src / "Home.md").write_text("---\ncssclasses: big\n---\nWelcome.\n", encoding="utf-8")
-    site = build_vault(src, tmp_path / "again", copy=False)
+    notes["Home.md"] = "---\ncssclasses: big\n---\nWelcome.\n"
+    site = build_notes(tmp_path / "again", notes)
     assert site.soup(site.out / "index.html").find("article")["class"] == ["note", "home", "big"]

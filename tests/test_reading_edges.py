@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_vault
+from conftest import build_notes
 
 from generator.frontmatter import as_string_list, decode, parse_yaml
 
@@ -35,14 +35,12 @@ def test_values_that_are_no_names():
 
 
 def test_odd_titles_and_file_names(tmp_path: Path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "List title.md").write_text("---\ntitle: [a, b]\n---\nx\n", encoding="utf-8")
-    (src / "Blank title.md").write_text("---\ntitle: '   '\n---\nx\n", encoding="utf-8")
-    (src / "Year title.md").write_text("---\ntitle: 2025\n---\nx\n", encoding="utf-8")
-    (src / "Map tags.md").write_text("---\ntags: {x: 1}\n---\nx\n", encoding="utf-8")
-    (src / b"caf\xe9.md".decode("utf-8", "surrogateescape")).write_bytes(b"latin-1 name\n")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "List title.md": "---\ntitle: [a, b]\n---\nx\n",
+        "Blank title.md": "---\ntitle: '   '\n---\nx\n",
+        "Year title.md": "---\ntitle: 2025\n---\nx\n",
+        "Map tags.md": "---\ntags: {x: 1}\n---\nx\n",
+        b"caf\xe9.md".decode("utf-8", "surrogateescape"): b"latin-1 name\n"})
     titles = {rel: site.html(rel).find("h1").get_text() for rel in
               ("List title.md", "Blank title.md", "Year title.md")}
     assert titles == {"List title.md": "List title", "Blank title.md": "Blank title",
@@ -53,21 +51,13 @@ def test_odd_titles_and_file_names(tmp_path: Path):
 
 
 def test_a_date_that_cannot_be_read_is_reported_at_its_line(tmp_path: Path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "D.md").write_text("---\ntitle: x\nfoo: 1\ndate: tomorrow\n---\nbody\n",
-                              encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {"D.md": "---\ntitle: x\nfoo: 1\ndate: tomorrow\n---\nbody\n"})
     msgs = site.messages("date-format")
     assert len(msgs) == 1 and msgs[0].startswith("D.md:4:") and "'tomorrow'" in msgs[0], msgs
 
 
 def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Path):
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "A.md").write_text("upper\n", encoding="utf-8")
-    (src / "a.md").write_text("lower\n", encoding="utf-8")
-    site = build_vault(src, tmp_path, copy=False)
+    site = build_notes(tmp_path, {"A.md": "upper\n", "a.md": "lower\n"})
     msgs = site.messages("duplicate-path")
     assert msgs == ["a.md: warning[duplicate-path]: 'a.md' is skipped: 'A.md' differs from it "
                     "only in letter case or accents, and is published (rename one of them: links, "

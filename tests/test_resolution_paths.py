@@ -9,25 +9,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import Site, build_vault
-
-
-def write(vault: Path, files: dict[str, str | bytes]) -> None:
-    for rel, text in files.items():
-        path = vault / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text, encoding="utf-8")
-
-
-def make_site(tmp_path: Path, files: dict[str, str | bytes]) -> Site:
-    vault = tmp_path / "v"
-    write(vault, files)
-    return build_vault(vault, tmp_path, copy=False)
+from conftest import Site, build_notes
 
 
 def by_text(site: Site, source: str, text: str):
@@ -47,7 +29,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_relative_links_never_fall_back_to_a_file_of_that_name_elsewhere(tmp_path):
-    site = make_site(tmp_path, {
+    site = build_notes(tmp_path, {
         "b/X.md": "# X\n", "b/pic.png": PNG, "z/a/Y.md": "# Y\n",
         "a/L.md": "[[../X]] and [x](../X.md) and [[../b/x|real]] and [md real](../b/X)\n",
         "Root.md": "[[./X]] and ![](./pic.png) and [[./b/X.md|here]] and ![[./b/PIC.png]]\n",
@@ -75,7 +57,7 @@ def test_relative_links_never_fall_back_to_a_file_of_that_name_elsewhere(tmp_pat
 
 
 def test_a_path_that_names_one_file_is_not_ambiguous(tmp_path):
-    site = make_site(tmp_path, {
+    site = build_notes(tmp_path, {
         "Note.md": "# Root note\n", "sub/Note.md": "# Sub note\n",
         "sub/L.md": "[[../Note]] and [up](../Note.md) and [[/Note|from root]] and [[./Note|here]]\n",
         "other/M.md": "[[Note]]\n",
@@ -92,7 +74,7 @@ def test_a_path_that_names_one_file_is_not_ambiguous(tmp_path):
 
 
 def test_an_alias_shared_by_two_notes_is_picked_as_same_named_files_are_and_reported(tmp_path):
-    site = make_site(tmp_path, {
+    site = build_notes(tmp_path, {
         "One.md": "---\naliases: [Shared]\n---\n# One\n",
         "Two.md": "---\naliases: [shared]\n---\n# Two\n",
         "L.md": "[[Shared]]\n",
@@ -121,7 +103,7 @@ def test_an_alias_shared_by_two_notes_is_picked_as_same_named_files_are_and_repo
 
 
 def test_note_embeds_with_dots_or_same_note_sections_are_cut_out_of_paragraphs(tmp_path):
-    site = make_site(tmp_path, {
+    site = build_notes(tmp_path, {
         "Dr. Who.md": "The doctor.\n",
         "v1.2 release.md": "# v1.2\n\n## Part\n\nThe part.\n",
         "L.md": "Intro line\n![[Dr. Who]]\n\nText ![[v1.2 release#Part]] after.\n\n"
