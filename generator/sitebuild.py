@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
+from generator.execute.outputs import ASSET_DIR as EXEC_ASSET_DIR
 from generator.frontmatter import as_string_list
 from generator.incremental import (
     DepsHasher,
@@ -265,7 +266,7 @@ class SiteBuilder:
         self._tag_pages()
         self._folder_pages()
         self._simple_page("graph", "Graph", SiteUrl("graph.html"))
-        self._simple_page("404", "Page not found", SiteUrl("404.html"))
+        self._simple_page("404", "Page not found", SiteUrl("404.html"), site_roots=self._site_roots())
 
     def _page(self, url: str, ctx: Any) -> None:
         """A tag, folder or other listing page: rendered unless the same context was rendered last
@@ -433,9 +434,16 @@ class SiteBuilder:
             css_classes=css_classes(note.meta) if note else ())
         return self._page_html(ctx, diags).encode("utf-8")
 
-    def _simple_page(self, kind: str, title: str, url: SiteUrl) -> None:
-        ctx = self.tpl.PageContext(kind=kind, title=title, url=url, root=root_prefix(url))
+    def _simple_page(self, kind: str, title: str, url: SiteUrl, **fields: Any) -> None:
+        ctx = self.tpl.PageContext(kind=kind, title=title, url=url, root=root_prefix(url), **fields)
         self._page(url, ctx)
+
+    def _site_roots(self) -> tuple[str, ...]:
+        """The site's top-level folders: those of the pages, and its own data folders (a note's URL
+        never starts with ``_``, so these are apart).  A 404 page served at some depth finds the
+        site root in the missing URL as the path before the first of them."""
+        roots = {url.split("/", 1)[0] for url in self.index.urls.values() if "/" in url}
+        return tuple(sorted(roots | DATA_FOLDERS))
 
     # -- data, assets, publishing ----------------------------------------------------------------------
     def _site_notes(self) -> list:
@@ -588,6 +596,10 @@ def _facts_child(builder: SiteBuilder, conn) -> None:  # in the forked process
         conn.close()
         os._exit(0)  # nothing to free or flush: the parent owns the build
 
+
+# The site's own folders beside the notes' (assets, data files, code output, tag pages).
+DATA_FOLDERS = frozenset({"_assets", "_data", EXEC_ASSET_DIR, "_previews", "_search",
+                          "_tags"})
 
 _CSS_CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
 

@@ -155,6 +155,7 @@ class PageContext:
     edit_url: str | None = None
     graph_depth: int | None = None  # overrides SiteInfo.graph_depth for this page
     css_classes: tuple[str, ...] = ()  # the note's ``cssclasses``, on its <article> as in Obsidian
+    site_roots: tuple[str, ...] = ()  # 404 page: the site's top-level folders (finding the root)
     extra: Mapping[str, object] = field(default_factory=dict)  # free slot for user templates
 
 

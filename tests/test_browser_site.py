@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -280,4 +281,37 @@ def test_tag_and_folder_pages_list_notes(site, chrome):
         page.locator(".note-meta a.tag", has_text="python").first.click()
     titles = page.locator(".listing .listing-title").all_inner_texts()
     assert "Python" in titles and "Asynchronous Programming" in titles
+    page.close()
+
+
+@pytest.mark.parametrize("address, root", [
+    ("https://me.github.io/notes/Notes/Gone/missing.html", "https://me.github.io/notes/"),
+    ("https://me.github.io/notes/missing.html", "https://me.github.io/notes/"),
+    ("https://example.org/Notes/missing.html", "https://example.org/"),
+    ("https://example.org/Gone/deeper/missing.html", "https://example.org/"),
+])
+def test_404_page_finds_the_site_root_at_any_depth(site, chrome, address, root):
+    """A host serves 404.html for a missing URL at any depth.  Built without ``site_url``, the page
+    finds the site root itself: its stylesheet and script load and its links lead into the site."""
+    page = chrome.browser.new_page()
+    asked: list[str] = []
+
+    def host(route):
+        url = route.request.url
+        asked.append(url)
+        rel = unquote(urlsplit(url).path)[len(urlsplit(root).path):] if url.startswith(root) else ""
+        if rel and (site / rel).is_file():
+            route.fulfill(path=site / rel)
+        else:
+            route.fulfill(status=404, path=site / "404.html")
+
+    page.route("**/*", host)
+    page.goto(address)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.baseURI") == root
+    assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''"), \
+        "the stylesheet loaded"
+    assert page.locator(".not-found a", has_text="home page").evaluate("a => a.href") == root + "index.html"
+    assert f"{root}_assets/style.css" in asked and f"{root}_assets/vaultsite.js" in asked
+    assert all(u == address or u.startswith(root) for u in asked), asked
     page.close()
