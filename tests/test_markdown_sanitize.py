@@ -47,3 +47,37 @@ def test_quoted_angle_brackets_stay_inside_the_attribute() -> None:
 
 def test_entities_are_kept() -> None:
     assert sanitize_html("<p>a&nbsp;b &amp; c</p>") == "<p>a&nbsp;b &amp; c</p>"
+
+
+def render(src: str) -> str:
+    return make_markdown().render(src, {})
+
+
+def test_closing_tags_that_close_nothing_are_dropped() -> None:
+    """A stray ``</div></article>`` would close the theme's own elements around the note."""
+    assert render("Before.\n\n</div></div></article>\n\nAfter.\n") == \
+        "<p>Before.</p>\n\n<p>After.</p>\n"
+    assert render("Inline </div> here.\n") == "<p>Inline  here.</p>\n"
+
+
+def test_an_unclosed_element_ends_with_its_block() -> None:
+    """Obsidian renders each block apart: ``<b>`` left open does not embolden the rest of the
+    page, and ``<div>`` left open ends with the note (or the list item it stands in)."""
+    assert render("a <b>bold\n\nnext\n") == "<p>a <b>bold</b></p>\n<p>next</p>\n"
+    assert render("a <b>x <i>y</b> z\n") == "<p>a <b>x <i>y</i></b> z</p>\n"
+    assert render("<div>\n\ntext\n") == "<div>\n<p>text</p>\n</div>\n"
+    assert render("- <div>x\n- y\n") == "<ul>\n<li>\n<div>x\n</div>\n</li>\n<li>y</li>\n</ul>\n"
+    assert render("<table><tr><td>a<td>b\n").endswith("</td></tr></table>\n")
+
+
+def test_html_spanning_markdown_blocks_is_kept() -> None:
+    """``<details>`` around Markdown, closed in a later block of the same container, or by a
+    closing tag at the end of a paragraph, keeps its content inside."""
+    assert render("<details><summary>T</summary>\n\n- a\n\n</details>\n") == \
+        "<details><summary>T</summary>\n<ul>\n<li>a</li>\n</ul>\n</details>\n"
+    assert render("<div>\n\ntext</div>\n\nafter\n") == \
+        "<div>\n<p>text</p>\n</div>\n<p>after</p>\n"
+
+
+def test_closing_tags_inside_dropped_elements_are_not_counted() -> None:
+    assert render("<script>var s = '</div>'</script>\n\nok\n").strip() == "<p>ok</p>"

@@ -63,3 +63,56 @@ def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Pat
                     "only in letter case or accents, and is published (rename one of them: links, "
                     "and Obsidian on macOS and Windows, cannot tell them apart)"], msgs
     assert site.has("A.md") and not site.has("a.md")
+
+
+def _tree_errors(html: str) -> list[str]:
+    """End tags that do not close the element open at that point (elements whose end tag HTML
+    lets one leave out, such as ``p`` and ``li``, may end implicitly)."""
+    from html.parser import HTMLParser
+
+    void = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr", "path", "circle", "rect", "line", "polyline", "polygon", "ellipse"}
+    optional_end = {"p", "li", "dt", "dd", "tr", "td", "th", "option"}
+
+    class Tree(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.errors: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag not in void:
+                self.open.append(tag)
+
+        def handle_endtag(self, tag) -> None:
+            if tag in void:
+                return
+            while self.open and self.open[-1] != tag and self.open[-1] in optional_end:
+                self.open.pop()
+            if self.open and self.open[-1] == tag:
+                self.open.pop()
+            else:
+                self.errors.append(f"</{tag}> at line {self.getpos()[0]} inside {self.open[-3:]}")
+
+    tree = Tree()
+    tree.feed(html)
+    tree.close()
+    return tree.errors + [f"<{t}> never closed" for t in tree.open]
+
+
+def test_unbalanced_raw_html_stays_inside_its_note(tmp_path: Path) -> None:
+    """Stray closing tags and elements left open in a note close nothing of the page around it:
+    not on its own page, and not on a page that embeds it (the backlinks and footer stay out of
+    a bold run or a closed <article>)."""
+    site = build_notes(tmp_path, {
+        "Bad.md": "Before.\n\n</div></section></article>\n\nInline </div> and <b>unclosed bold\n\n"
+                  "<div>\n\nunclosed div\n",
+        "Host.md": "Host page.\n\n![[Bad]]\n\nAfter the embed.\n",
+    })
+    for source in ("Bad.md", "Host.md"):
+        html = site.page(source).read_text(encoding="utf-8")
+        assert _tree_errors(html) == [], source
+    host = site.content("Host.md")
+    assert "After the embed." in host.get_text()
+    assert host.find("b").get_text() == "unclosed bold"
+    assert "After the embed." not in host.find("b").get_text()

@@ -274,8 +274,137 @@ def drop_inline_content(state: StateCore) -> None:
         tok.children = kept
 
 
+# Opening one of these closes an open element the HTML parser would end by itself there (a <p>
+# ends where a block starts, an <li> at the next <li>): modelled, so no closer is added for them.
+_ENDS_P = frozenset("address article aside blockquote center details div dl figcaption figure "
+                    "footer h1 h2 h3 h4 h5 h6 header hr nav ol p pre section summary table "
+                    "ul".split())
+_ENDED_BY = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
+             "td": {"td", "th"}, "th": {"td", "th"}}
+
+
+class _Balance:
+    """The raw-HTML elements open in one scope (a Markdown container, or one inline run)."""
+
+    def __init__(self) -> None:
+        self.open: list[str] = []
+
+    def opened(self, name: str) -> None:
+        ended = _ENDED_BY.get(name, ())
+        while self.open and (self.open[-1] in ended or (name in _ENDS_P and self.open[-1] == "p")):
+            self.open.pop()
+        self.open.append(name)
+
+    def close(self, name: str) -> str | None:
+        """The closing tags that end ``name`` here (those of elements still open inside it
+        first); ``None`` when nothing of that name is open."""
+        if name not in self.open:
+            return None
+        at = len(self.open) - 1 - self.open[::-1].index(name)
+        closers = "".join(f"</{n}>" for n in reversed(self.open[at:]))
+        del self.open[at:]
+        return closers
+
+    def close_all(self) -> str:
+        closers = "".join(f"</{n}>" for n in reversed(self.open))
+        self.open.clear()
+        return closers
+
+
+def _balance_piece(html: str, scope: _Balance, outer: _Balance | None = None) -> tuple[str, str]:
+    """``html`` (one raw HTML token) with the closing tags that close nothing in ``scope``
+    dropped, and those that skip open elements completed.  A closing tag that matches nothing
+    here but an element of ``outer`` is taken out and returned apart: the caller writes it after
+    the enclosing block (``text</div>`` in a paragraph ends a ``<div>`` opened before it)."""
+    out: list[str] = []
+    later: list[str] = []
+    pos = 0
+    for m in _PIECES.finditer(html):
+        if m.start() < pos:  # inside an element dropped with its content
+            continue
+        if m.group("open"):
+            name = _NAME.match(m.group()).group(1).lower()
+            if name in DROP_WITH_CONTENT and _has_content(m.group()):
+                closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, m.end())
+                out.append(html[pos:closing.end() if closing else len(html)])
+                pos = closing.end() if closing else len(html)
+                continue
+            if name in ALLOWED and name not in VOID:
+                scope.opened(name)
+        elif m.group("close"):
+            name = _NAME.match(m.group()).group(1).lower()
+            if name not in ALLOWED or name in VOID:
+                continue
+            out.append(html[pos:m.start()])
+            pos = m.end()
+            closers = scope.close(name)
+            if closers is None and outer is not None:
+                closers = outer.close(name)
+                if closers is not None:
+                    later.append(closers)
+                    continue
+            out.append(closers or "")
+    out.append(html[pos:])
+    return "".join(out), "".join(later)
+
+
+def balance_html(state: StateCore) -> None:
+    """Raw HTML cannot reach outside the note, or outside the Markdown block it stands in.
+    Obsidian renders every block apart, so a stray ``</div>`` or ``</article>`` closes nothing and
+    an unclosed ``<b>`` or ``<div>`` ends with its block; on a page they would close the theme's
+    own elements or run on into the backlinks and footer (and into every page embedding the
+    note).  Elements opened by an ``html_block`` may span Markdown blocks of the same container
+    (``<details>`` … ``</details>`` around a list) and end with that container; inline ones end
+    with their inline run."""
+    if "<" not in state.src:
+        return
+    tokens: list[Token] = []
+    scopes = [_Balance()]
+    after_block: list[str] = []  # closers to write after the block now open
+    for tok in state.tokens:
+        if tok.nesting == -1:
+            closers = scopes.pop().close_all()
+            if closers:
+                tokens.append(_html_block(closers, tok))
+        tokens.append(tok)
+        if tok.nesting == 1:
+            scopes.append(_Balance())
+        elif tok.type == "html_block":
+            tok.content = _balance_piece(tok.content, scopes[-1])[0]
+        elif tok.type == "inline" and tok.children and "<" in tok.content:
+            outer = scopes[-2] if len(scopes) > 1 else None
+            run = _Balance()
+            for child in tok.children:
+                if child.type == "html_inline" and child.content not in TRUSTED:
+                    child.content, later = _balance_piece(child.content, run, outer)
+                    if later:
+                        after_block.append(later)
+            closers = run.close_all()
+            if closers:
+                tail = Token("html_inline", "", 0)
+                tail.content = closers
+                tok.children.append(tail)
+        if tok.nesting == -1 and after_block:
+            tokens.append(_html_block("".join(after_block), tok))
+            after_block.clear()
+    closers = scopes[0].close_all()
+    if closers:
+        tokens.append(_html_block(closers, None))
+    state.tokens = tokens
+
+
+def _html_block(content: str, near: Token | None) -> Token:
+    tok = Token("html_block", "", 0)
+    tok.block = True
+    tok.content = content + "\n"
+    tok.map = near.map if near is not None else None
+    tok.level = near.level if near is not None else 0
+    return tok
+
+
 def sanitize_plugin(md: MarkdownIt) -> None:
     """Render ``html_block``/``html_inline`` through the sanitiser."""
     md.core.ruler.after("inline", "drop_inline_content", drop_inline_content)
+    md.core.ruler.after("drop_inline_content", "balance_html", balance_html)
     md.add_render_rule("html_block", render_html_block)
     md.add_render_rule("html_inline", render_html_inline)
