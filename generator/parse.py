@@ -248,6 +248,8 @@ class _Walk:
                     self.shown_paragraphs.append(_with_code_spans(parts, code_spans) or plain)
 
     def _heading(self, open_tok: Token, plain: str, source: str) -> None:
+        if open_tok.level:
+            return  # in a callout, quote or list item: not a heading of the note (nor a section end)
         anchor = open_tok.attrGet("id")
         if not anchor:
             anchor = unique_anchor(anchor_id(plain), self._anchors)

@@ -1,4 +1,9 @@
-"""Heading ids: ``generator.slugs.anchor_id`` of the heading's plain text, unique per note."""
+"""Heading ids: ``generator.slugs.anchor_id`` of the heading's plain text, unique per note.
+
+Only top-level headings are headings of the note (its outline, its sections, what ``[[Note#X]]``
+names), as in Obsidian: one inside a callout, a quote or a list item is not.  It still renders as a
+heading and keeps an id, given after the top-level ones so that it never takes the id a note
+heading of the same text would have."""
 
 from __future__ import annotations
 
@@ -13,11 +18,10 @@ def heading_id_rule(state: StateCore) -> None:
     """Set ``attrs["id"]`` and ``meta["text"]`` (plain text) on every ``heading_open``."""
     used: set[str] = set()
     tokens = state.tokens
-    for i, tok in enumerate(tokens):
-        if tok.type != "heading_open":
-            continue
-        inline = tokens[i + 1]
-        text = plain_text(inline.children).strip()
+    found = [i for i, tok in enumerate(tokens) if tok.type == "heading_open"]
+    for i in sorted(found, key=lambda i: tokens[i].level > 0):  # the note's headings first
+        tok = tokens[i]
+        text = plain_text(tokens[i + 1].children).strip()
         tok.meta["text"] = text
         tok.attrSet("id", unique_anchor(anchor_id(text), used))
 

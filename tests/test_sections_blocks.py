@@ -1,0 +1,59 @@
+"""Sections, blocks and footnotes as the real pipeline builds them (audit findings F01-F14)."""
+
+from __future__ import annotations
+
+from conftest import build_notes
+
+CALLOUT = """## Sub
+sub text
+
+> [!tip] Tips
+> intro of the callout
+> ## Inside
+> inside text
+
+## Next
+next text
+"""
+
+LIST = """## Plan
+intro
+
+- step one
+- ## Big step
+  details
+- step three
+
+## After
+x
+"""
+
+
+def _embeds(site, source):
+    return site.content(source).find_all(class_="embed-note")
+
+
+def test_nested_headings_do_not_end_sections(tmp_path):
+    site = build_notes(tmp_path, {"S.md": CALLOUT, "P.md": LIST,
+                                  "L.md": "![[S#Sub]]\n\n![[P#Plan]]\n\n[[S#Inside]]\n"})
+    sub, plan = _embeds(site, "L.md")
+    text = sub.get_text(" ")
+    assert "inside text" in text and "Inside" in text and "next text" not in text
+    assert sub.find(class_="callout") is not None
+    text = plan.get_text(" ")
+    assert "Big step" in text and "details" in text and "step three" in text and "x" not in text.split()
+    # not a heading of the note: no TOC entry, and [[S#Inside]] does not resolve
+    toc = [a.get_text(strip=True) for a in site.html("S.md").select("nav a[href^='#']")]
+    assert "Sub" in toc and "Next" in toc and "Inside" not in toc
+    assert any("Inside" in m for m in site.messages("anchor-unresolved"))
+    # it still renders as a heading, with an id that does not take a note heading's
+    assert site.content("S.md").find("h2", string="Inside") is not None
+
+
+def test_nested_heading_does_not_take_the_note_headings_id(tmp_path):
+    site = build_notes(tmp_path, {"S.md": "> ## Same\n> q\n\n## Same\ntext\n",
+                                  "L.md": "[[S#Same]]\n"})
+    heads = site.content("S.md").find_all("h2")
+    assert [h["id"] for h in heads] == ["Same-1", "Same"]
+    href = site.content("L.md").find("a", class_="internal-link")["href"]
+    assert href.endswith("#Same")
