@@ -10,7 +10,10 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 * a bare name finds the file with that name anywhere; when several share it, a file of exactly that
   path (at the vault root) wins, else the one in the linking note's folder (an ancestor folder counts
   for nothing), else the one with the shortest path; a warning lists the candidates;
-* a name with an extension other than ``.md`` is an attachment first, a note second;
+* a name is matched as a file name with its extension exactly first, and only then with ``.md``
+  appended (``[[notes.txt]]`` is the file ``notes.txt``, not the note ``notes.txt.md``;
+  ``[[data.csv.md]]`` is that note, not ``data.csv``); ``.md`` files are notes, so a name with
+  another extension is an attachment first, a note second;
 * front-matter ``aliases`` resolve when no file matches (a file's own name wins over another note's
   alias); when several notes share an alias, the pick is as among same-named files (the linking note's
   folder, else the shortest path) and a warning lists the candidates.
@@ -57,6 +60,23 @@ class TagInfo:
 
 def _strip_md(key: str) -> str:
     return key[:-3] if key.endswith(".md") else key
+
+
+def _exact_first(table: dict[str, list], key: str) -> list:
+    """What ``table`` (files by path, or by name; notes keyed without ``.md``) holds for ``key``:
+    the files named exactly so (extension as written), else the notes ``key + ".md"``: Obsidian
+    matches a link path as a file name first, and only then with ``.md`` appended."""
+    found = table.get(key, [])
+    if key.endswith(".md"):
+        found = found + table.get(key[:-3], [])
+    exact = [c for c in found if _ends_at(c, key)]
+    return exact or [c for c in found if _ends_at(c, key + ".md")]
+
+
+def _ends_at(obj, name: str) -> bool:
+    """The vault path of ``obj`` is ``name``, or ends with ``/`` + ``name`` (compared as keys)."""
+    full = name_key(obj.rel)
+    return full == name or full.endswith("/" + name)
 
 
 def _has_ext(name: str) -> bool:
@@ -206,14 +226,9 @@ class VaultIndex:
         return res
 
     def _exact(self, key: str) -> list[object]:
-        """The files at vault path ``key`` (``.md`` optional), notes first unless it has another
-        extension."""
-        attachment_first = _has_ext(key)
-        exact = self._by_path.get(key, []) + (
-            [] if attachment_first else self._by_path.get(_strip_md(key), []))
-        if not exact and key.endswith(".md"):
-            exact = self._by_path.get(_strip_md(key), [])
-        return exact
+        """The files at vault path ``key``: the file of exactly that name, else the note
+        ``key + ".md"``."""
+        return _exact_first(self._by_path, key)
 
     def _resolve(self, target: str, folder: str) -> Resolution:
         key = name_key(target).strip()
@@ -228,14 +243,14 @@ class VaultIndex:
         key = key.lstrip("/")
         exact = self._exact(key)
         stem = _strip_md(key)
-        base = stem.rsplit("/", 1)[-1]
-        pool = self._by_name.get(key.rsplit("/", 1)[-1], []) or self._by_name.get(base, [])
+        name = key.rsplit("/", 1)[-1]
+        pool = _exact_first(self._by_name, name)
         if exact:
             found = self._wrap(exact[0])
-            if "/" not in key and not rooted and len(pool) > 1:
+            others = {c.rel for c in pool} | {exact[0].rel}
+            if "/" not in key and not rooted and len(others) > 1:
                 # a bare name: the root file wins, others exist
-                return Resolution(found.kind, found.note, found.attachment,
-                                  tuple(sorted(c.rel for c in pool)))
+                return Resolution(found.kind, found.note, found.attachment, tuple(sorted(others)))
             return found
         if "/" in stem:
             suffix = "/" + stem

@@ -1,0 +1,69 @@
+"""Name resolution edge cases found by the links audit: exact file names, did-you-mean hints."""
+
+from __future__ import annotations
+
+from tests.conftest import build_notes
+
+
+def _hrefs(site, source: str) -> list[str]:
+    return [a.get("href") for a in site.content(source).find_all("a")]
+
+
+def test_a_name_with_its_extension_is_that_file_before_a_note_named_so(tmp_path):
+    # Obsidian matches a link path as a file name first, and only then with ".md" appended
+    site = build_notes(tmp_path, {
+        "notes.txt": "plain text file\n",
+        "notes.txt.md": "# A note\n",
+        "data.csv": "a,b\n",
+        "data.csv.md": "csv note\n",
+        "L.md": "[[notes.txt]] [[data.csv]] [[data.csv.md]] [[notes.txt.md]]\n",
+    })
+    assert _hrefs(site, "L.md") == ["notes.txt", "data.csv", "data.csv.html", "notes.txt.html"]
+    assert not [d for d in site.diagnostics if d.span and d.span.path == "L.md"]
+
+
+def test_an_embed_with_an_extension_embeds_the_file(tmp_path):
+    site = build_notes(tmp_path, {
+        "data.csv": "a,b\n",
+        "data.csv.md": "csv note\n",
+        "L.md": "![[data.csv]]\n",
+    })
+    content = site.content("L.md")
+    assert content.find(class_="embed-note") is None
+    assert content.find("a", class_="embed-file")["href"] == "data.csv"
+    assert "link-ambiguous" not in site.codes()
+
+
+def test_exact_names_in_other_folders_still_compete(tmp_path):
+    # by bare name, the file named exactly so wins over the ".md" note; two such are ambiguous
+    site = build_notes(tmp_path, {
+        "a/notes.txt": "one\n",
+        "b/notes.txt": "two\n",
+        "c/notes.txt.md": "note\n",
+        "L.md": "[[notes.txt]]\n",
+    })
+    assert _hrefs(site, "L.md") == ["a/notes.txt"]
+    [amb] = site.messages("link-ambiguous")
+    assert "using a/notes.txt" in amb and "b/notes.txt" in amb and "notes.txt.md" not in amb
+
+
+def test_the_root_path_still_wins_and_the_others_are_named(tmp_path):
+    # the vault-root path (with ".md" appended) is looked up before names elsewhere, as before
+    site = build_notes(tmp_path, {
+        "a/notes.txt": "one\n",
+        "notes.txt.md": "note\n",
+        "L.md": "[[notes.txt]]\n",
+    })
+    assert _hrefs(site, "L.md") == ["notes.txt.html"]
+    [amb] = site.messages("link-ambiguous")
+    assert "using notes.txt.md" in amb and "a/notes.txt" in amb
+
+
+def test_a_note_still_found_without_md(tmp_path):
+    site = build_notes(tmp_path, {
+        "v1.2.md": "version\n",
+        "sub/Note.md": "n\n",
+        "L.md": "[[v1.2]] [[Note]] [[sub/Note.md]] [[v1.2.md]]\n",
+    })
+    assert _hrefs(site, "L.md") == ["v1.2.html", "sub/Note.html", "sub/Note.html", "v1.2.html"]
+    assert not site.diagnostics or all(d.span.path != "L.md" for d in site.diagnostics if d.span)
