@@ -95,3 +95,135 @@ def test_text_in_math_keeps_angle_brackets() -> None:
     texts = [t.get_text() for t in BeautifulSoup(html, "html.parser").find_all("mtext")]
     assert texts == ["x<y", "a\u00a0<b>\u00a0c"]
     assert "<mo>&lt;</mo>" in html
+
+
+def _math(src: str, display: bool = True) -> str:
+    from generator.markdown.math import latex_to_mathml
+
+    return latex_to_mathml(src, display)
+
+
+def _soup(src: str, display: bool = True):
+    return BeautifulSoup(_math(src, display), "html.parser")
+
+
+def test_sized_delimiters_with_escaped_braces() -> None:
+    """``\\Big\\{`` and ``\\bigl\\|`` are a brace and a double bar, as in MathJax; latex2mathml
+    wrote the command itself (a literal ``\\{`` on the page)."""
+    for src, want in ((r"\Big\{ x \Big\}", "{}"), (r"\bigl\{ a \bigr\}", "{}"),
+                      (r"\big\| a \big\|", "\u2016\u2016"), (r"\bigg\langle a \bigg\rangle", "\u27e8\u27e9"),
+                      (r"\Bigl\lvert a \Bigr\rvert", "||")):
+        mos = [m.get_text() for m in _soup(src).find_all("mo")]
+        assert "".join(mos) == want, (src, mos)
+
+
+def test_operator_names_are_upright_with_limits_in_display() -> None:
+    """``\\operatorname*{arg\\,min}_\\theta`` is one upright operator with the subscript under it
+    in display math (movablelimits puts it beside inline); latex2mathml wrote an empty operator, a
+    ``*`` and italic letters."""
+    for display in (True, False):
+        soup = _soup(r"\operatorname*{arg\,min}_\theta L", display)
+        under = soup.find("munder")
+        assert under is not None, soup
+        op = under.find("mo")
+        assert op.get_text() == "arg\u2009min" and op.get("movablelimits") == "true"
+        assert under.find("mi").get_text() == "θ"
+        assert "*" not in soup.get_text() and not [m for m in soup.find_all("mo") if not m.get_text()]
+    soup = _soup(r"\operatorname{arg\,max} x")
+    assert soup.find("mi").get_text() == "arg\u2009max" and soup.find("munder") is None
+    for name in ("lim", "max", "min", "sup", "inf", "det", "gcd", "Pr", "liminf", "limsup"):
+        soup = _soup(f"\\{name}_{{x\\to0}} f")
+        assert soup.find("munder") is not None, (name, soup)
+        assert soup.find("munder").find("mo").get("movablelimits") == "true", name
+    assert _soup(r"\liminf_n a").find("mo").get_text() == "lim\u2009inf"
+    soup = _soup(r"\lim\nolimits_x f")
+    assert soup.find("munder") is None and soup.find("msub") is not None
+
+
+def test_standard_operator_names_are_defined() -> None:
+    """Every operator name MathJax knows typesets upright without a warning (``\\arg`` was an
+    undefined control sequence)."""
+    ctx = Ctx()
+    names = ("arg deg det dim gcd hom ker lg lim liminf limsup ln log max min Pr sup inf sec csc "
+             "cot sinh cosh tanh exp sin cos tan arcsin arccos arctan coth").split()
+    src = " ".join(f"\\{n} x" for n in names) + r" a \mod b, a \bmod b, a \pmod{n}"
+    html = make_markdown().render(f"$${src}$$\n", {"ctx": ctx})
+    assert ctx.warnings == [] and "\\" not in BeautifulSoup(html, "html.parser").get_text()
+    assert "<mi>arg</mi>" in html
+
+
+def test_label_is_dropped_and_negations_combine() -> None:
+    ctx = Ctx()
+    html = make_markdown().render("$$E = mc^2 \\label{eq:1}$$\n\n$a \\not= b \\not< c$\n",
+                                  {"ctx": ctx})
+    assert ctx.warnings == [] and "label" not in html and "eq:1" not in html
+    assert "<mo>\u2260</mo>" in html and "<mo>\u226e</mo>" in html
+    assert "<mo>\u223c</mo>" in _math(r"a \sim b")
+
+
+def test_math_alphabets_are_unicode_characters() -> None:
+    """In MathML Core (Chromium) ``mathvariant`` other than ``normal`` on a one-letter ``<mi>`` is
+    ignored: styled letters are the Mathematical Alphanumeric Symbols, as MathJax shows them."""
+    cases = {r"\mathrm{d}": "d", r"\mathbf{vA1}": "𝐯𝐀𝟏", r"\mathbf{v}": "𝐯",
+             r"\mathscr{L}": "ℒ", r"\mathcal{L}": "ℒ", r"\mathbb{R}": "ℝ", r"\mathbb{1}": "𝟙",
+             r"\mathfrak{g}": "𝔤", r"\mathit{x}": "𝑥", r"\mathsf{x}": "𝗑", r"\mathtt{x}": "𝚡",
+             r"\boldsymbol{\alpha}": "𝜶", r"\mathbf{\Gamma}": "𝚪", r"\mathit{h}": "ℎ",
+             r"\bf x": "𝐱", r"\mathfrak{C}": "ℭ"}
+    for src, want in cases.items():
+        soup = _soup(src)
+        assert soup.get_text() == want, (src, soup)
+        for tag in soup.find_all(True):
+            variant = tag.get("mathvariant")
+            assert variant is None or (variant == "normal" and tag.name == "mi"
+                                       and len(tag.get_text()) == 1), (src, tag)
+    d = _soup(r"\frac{\mathrm{d}y}{\mathrm{d}x}").find_all("mi")
+    assert [(m.get_text(), m.get("mathvariant")) for m in d] == [
+        ("d", "normal"), ("y", None), ("d", "normal"), ("x", None)]
+    assert _soup(r"\mathrm{T}").find("mi").get("mathvariant") == "normal"
+
+
+def test_enclosures_are_drawn_without_menclose() -> None:
+    """``<menclose>`` is not MathML Core: Chromium drew neither the box nor the strike."""
+    for src in (r"\boxed{z}", r"\cancel{x}", r"\bcancel{x}", r"\xcancel{x}", r"\sout{x}",
+                r"\fbox{z}"):
+        mathml = _math(src)
+        assert "menclose" not in mathml and "notation" not in mathml, (src, mathml)
+        assert "style=" in mathml, (src, mathml)
+    assert "border:" in _math(r"\boxed{z}")
+    assert _math(r"\xcancel{x}").count("linear-gradient") == 2
+
+
+def _cells(src: str) -> list[list]:
+    return [tr.find_all("mtd", recursive=False) for tr in _soup(src).find_all("mtr")]
+
+
+def test_array_rules_are_cell_borders() -> None:
+    """``columnlines``/``rowlines`` are not MathML Core: the rules of ``{c|c}`` and ``\\hline`` are
+    the cells' borders."""
+    rows = _cells(r"\begin{array}{c|c} a & b \\ \hline c & d \end{array}")
+    style = [[td.get("style") or "" for td in tr] for tr in rows]
+    assert "border-right" in style[0][0] and "border-right" in style[1][0]
+    assert "border-right" not in style[0][1] and "border-left" not in style[0][0]
+    assert all("border-top" in s for s in style[1]) and not any("border-top" in s for s in style[0])
+    rows = _cells(r"\begin{array}{|l|}\hline a \\ \hline b \\ \hline\end{array}")
+    assert len(rows) == 2
+    s = [tr[0].get("style") for tr in rows]
+    assert all("border-left" in x and "border-right" in x for x in s)
+    assert "border-top" in s[0] and "border-top" in s[1] and "border-bottom" in s[1]
+    assert "border-bottom" not in s[0]
+    mathml = _math(r"\begin{array}{c|c} a & b \\ \hline c & d \end{array}")
+    assert "columnlines" not in mathml and "rowlines" not in mathml
+
+
+def test_aligned_columns_alternate_right_left() -> None:
+    """Chromium lays out an ``<mtd>`` ignoring ``columnalign`` and ``text-align: right`` (measured):
+    ``-webkit-right`` is the value it applies; the cells carry it inline."""
+    for env, arg in (("aligned", ""), ("align*", ""), ("split", ""), ("alignat", "{2}")):
+        rows = _cells(f"\\begin{{{env}}}{arg} a &= b & c &= d \\\\ long &= e & f &= g \\end{{{env}}}")
+        for tr in rows:
+            aligns = [(td.get("style") or "").split("text-align:")[1].split(";")[0] for td in tr]
+            assert aligns[:2] == ["-webkit-right", "-webkit-left"], (env, aligns)
+    rows = _cells(r"\begin{array}{lcr} a & b & c \end{array}")
+    assert [td.get("style").split("text-align:")[1].split(";")[0] for td in rows[0]] == [
+        "-webkit-left", "-webkit-center", "-webkit-right"]
+    assert "columnalign" not in _math(r"\begin{cases} a & b \\ c & d \end{cases}")

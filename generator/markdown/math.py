@@ -8,6 +8,7 @@ unbalanced braces) renders the source in ``<code class="math-error">`` and calls
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -21,6 +22,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from ._util import POS, SNIP
+from .mathml_core import to_core
 
 # latex2mathml writes a command it does not know as the text of an ``<mi>`` (``<mi>\\foo</mi>``).
 _UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)")
@@ -50,9 +52,112 @@ def _check_braces(latex: str) -> None:
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``, sanitised; raises on a LaTeX error."""
     _check_braces(latex)
-    mathml = convert(_hide_text_markup(_environments(latex)), display="block" if display else "inline")
+    latex, operators = _operators(_small_fixes(latex))
+    latex = _environments(latex)
+    mathml = convert(_hide_text_markup(latex), display="block" if display else "inline")
     mathml = mathml.replace(_LT, "&lt;").replace(_GT, "&gt;")
-    return _clean(_MATRIX_FENCE.sub(_stretchy, mathml))
+    mathml = _OPERATOR.sub(lambda m: _operator_element(operators[_index(m.group(1))]), mathml)
+    return to_core(_clean(_MATRIX_FENCE.sub(_stretchy, mathml)), _tables(latex))
+
+
+# MathJax accepts \label (it numbers nothing here) and writes \not= as one sign; latex2mathml showed
+# "\label" and drew a slash that Chromium placed beside the sign.  \mathrm{d} must stay upright
+# (latex2mathml lost the variant of a one-letter argument).
+_SMALL_FIXES = ((re.compile(r"\\label\s*\{[^{}]*\}"), ""),
+                (re.compile(r"\\not\s*="), r"\\neq "), (re.compile(r"\\not\s*<"), r"\\nless "),
+                (re.compile(r"\\not\s*>"), r"\\ngtr "),
+                (re.compile(r"\\math(?:rm|up)\s*\{\s*([A-Za-z])\s*\}"), r"{\\rm \1}"))
+
+
+def _small_fixes(latex: str) -> str:
+    if "\\" not in latex:
+        return latex
+    for pattern, repl in _SMALL_FIXES:
+        latex = pattern.sub(repl, latex)
+    return latex
+
+
+# Operator names.  latex2mathml knows \operatorname only around plain letters (``arg\,min`` gave
+# an empty operator and italic letters; ``\operatorname*`` a literal ``*``), has no \arg, and puts
+# the limits of \lim, \max… beside them in display math.  Each name becomes a placeholder
+# \operatorname{vsop<index>} (followed by \limits for the ones that take limits), and its
+# element is written here: ``<mi>`` for a function name, ``<mo movablelimits>`` for an operator
+# with limits (under it in display math, beside it inline, as in MathJax).
+_WITH_LIMITS = {"lim": "lim", "liminf": "lim\u2009inf", "limsup": "lim\u2009sup", "max": "max",
+                "min": "min", "sup": "sup", "inf": "inf", "det": "det", "gcd": "gcd", "Pr": "Pr",
+                "injlim": "inj\u2009lim", "projlim": "proj\u2009lim"}
+_FUNCTIONS = {"arg"}
+_OPERATOR_CMD = re.compile(r"\\(?:(operatorname\*|operatornamewithlimits|operatorname|mathop)\s*\{"
+                           r"|([A-Za-z]+)|.)", re.S)
+_OP_SPACES = (("\\,", "\u2009"), ("\\:", "\u205f"), ("\\>", "\u205f"), ("\\;", "\u2004"),
+              ("\\!", ""), ("\\ ", "\u00a0"), ("~", "\u00a0"))
+_OPERATOR = re.compile(r"<mo(?: movablelimits=\"true\")?>vsop([A-Z]+)</mo>")
+
+
+def _index(code: str) -> int:
+    n = 0
+    for ch in code:
+        n = n * 26 + ord(ch) - 65
+    return n
+
+
+def _code(n: int) -> str:
+    out = ""
+    while True:
+        out = chr(65 + n % 26) + out
+        n //= 26
+        if not n:
+            return out
+
+
+def _operator_text(body: str) -> str | None:
+    """The text of an operator name's argument (``arg\\,min`` -> "arg min"), None if not text."""
+    text = re.sub(r"\\(?:mathrm|rm|textrm|text)(?![A-Za-z])", "", body)
+    for tex, char in _OP_SPACES:
+        text = text.replace(tex, char)
+    text = re.sub(r"[{} \t\n\r]", "", text)
+    return text if re.fullmatch(r"[A-Za-z0-9\u2009\u205f\u2004\u00a0\-'.]+", text) else None
+
+
+def _operators(latex: str) -> tuple[str, tuple]:
+    if "\\" not in latex:
+        return latex, ()
+    names: list[tuple[str, bool]] = []
+    out, pos = [], 0
+    for m in _OPERATOR_CMD.finditer(latex):
+        if m.start() < pos:
+            continue
+        kind, word = m.group(1), m.group(2)
+        if kind:
+            depth, i = 1, m.end()
+            while i < len(latex) and depth:
+                if latex[i] == "\\":
+                    i += 2
+                    continue
+                depth += {"{": 1, "}": -1}.get(latex[i], 0)
+                i += 1
+            text = _operator_text(latex[m.end():i - 1])
+            if text is None:
+                continue
+            limits = kind != "operatorname"
+        elif word in _WITH_LIMITS or word in _FUNCTIONS:
+            text, limits, i = _WITH_LIMITS.get(word, word), word in _WITH_LIMITS, m.end()
+        else:
+            continue
+        placeholder = f"\\operatorname{'*' if limits else ''}{{vsop{_code(len(names))}}}"
+        if limits and re.match(r"\s*[_^]", latex[i:]):
+            placeholder += "\\limits"
+        names.append((text, limits))
+        out.append(latex[pos:m.start()])
+        out.append(placeholder + " ")
+        pos = i
+    out.append(latex[pos:])
+    return "".join(out), tuple(names)
+
+
+def _operator_element(name: tuple[str, bool]) -> str:
+    text, limits = html.escape(name[0]), name[1]
+    return f'<mo movablelimits="true">{text}</mo>' if limits else f"<mi>{text}</mi>"
 
 
 # latex2mathml copies the text of \text{…} as it is into its output, where a "<" would start a tag
@@ -117,6 +222,77 @@ def _environments(latex: str) -> str:
         return m.group(0)
 
     return _ENV.sub(one, latex)
+
+
+# The rules of each table, in the order latex2mathml writes the tables (one per \begin and per
+# \substack): None, or an array's rules as (left of each column and right of the last, above each
+# row and below the last), each "solid", "dashed" or None.  latex2mathml's own columnlines and
+# rowlines run the outer rules together with the inner ones, and Chromium draws neither.
+_TABLE_START = re.compile(r"\\begin\s*\{([A-Za-z]+\*?)\}|\\substack(?![A-Za-z])")
+_ARRAY_TOKEN = re.compile(r"\\(?:begin|end)(?![A-Za-z])|\\\\|\\hline|\\hdashline|\\.|[{}]")
+
+
+def _group(latex: str, i: int) -> tuple[str, int]:
+    """The ``{…}`` group at ``i`` (after spaces): its text and the index after it."""
+    while i < len(latex) and latex[i].isspace():
+        i += 1
+    if i >= len(latex) or latex[i] != "{":
+        return "", i
+    depth, j = 0, i
+    while j < len(latex):
+        if latex[j] == "\\":
+            j += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[j], 0)
+        j += 1
+        if not depth:
+            break
+    return latex[i + 1:j - 1], j
+
+
+def _array_rules(latex: str, i: int) -> tuple:
+    spec, i = _group(latex, i)
+    vlines: list = [None]
+    for ch in re.sub(r"[pmb]\{[^{}]*\}", "l", spec):
+        if ch in "|:":
+            vlines[-1] = "solid" if ch == "|" else "dashed"
+        elif ch.isalpha():
+            vlines.append(None)
+    hlines: dict[int, str] = {}
+    row, depth, blank = 0, 0, True
+    for m in _ARRAY_TOKEN.finditer(latex, i):
+        tok = m.group(0)
+        if tok == "\\begin":
+            depth += 1
+        elif tok == "\\end":
+            if not depth:
+                break
+            depth -= 1
+        elif tok in "{}":
+            depth += 1 if tok == "{" else -1
+        elif depth:
+            continue
+        elif tok == "\\\\":
+            row, blank = row + 1, True
+            continue
+        elif tok in ("\\hline", "\\hdashline"):
+            hlines[row] = "solid" if tok == "\\hline" else "dashed"
+            continue
+        blank = False
+    else:
+        return tuple(vlines), ()
+    text_after = latex[latex.rfind("\\\\", i, m.start()) + 2:m.start()] if row else ""
+    if row and not re.sub(r"\\h(?:dash)?line|\s", "", text_after):
+        blank = True
+    rows = row if blank and row else row + 1
+    return tuple(vlines), tuple(hlines.get(k) for k in range(rows + 1))
+
+
+def _tables(latex: str) -> list:
+    if "\\begin" not in latex and "\\substack" not in latex:
+        return []
+    return [_array_rules(latex, m.end()) if m.group(1) == "array" else None
+            for m in _TABLE_START.finditer(latex)]
 
 
 # What latex2mathml writes, and nothing else: it copies text (``\text{<script>…}``) and some
