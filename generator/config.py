@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class SiteConfig:
     graph_tags: bool = False
     feed_entries: int = 20
     remote_images: str = "link"  # "link": remote images become links (offline, no requests); "load"
+    strict_line_breaks: bool = False  # False: a single newline is a line break, as in Obsidian
     strict: bool = False
     execute: ExecSettings = field(default_factory=ExecSettings)
     config_file: Path | None = None
@@ -62,7 +64,7 @@ class SiteConfig:
 _TOP_KEYS = {
     "title", "description", "language", "site_url", "cname", "mounts", "ignore", "templates_dir",
     "header_date_formats", "date_display", "home", "recent_notes", "graph_depth", "graph_tags",
-    "feed_entries", "remote_images", "execute",
+    "feed_entries", "remote_images", "strict_line_breaks", "execute",
 }
 _EXEC_KEYS = {f.name for f in dataclasses.fields(ExecSettings)}
 
@@ -94,6 +96,16 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
     return cfg
 
 
+def _obsidian_strict_line_breaks(vault: Path) -> bool:
+    """The vault's own Obsidian setting (Settings → Editor → Strict line breaks, off unless turned
+    on), from ``.obsidian/app.json``; off when there is none or it cannot be read."""
+    try:
+        app = json.loads((vault / ".obsidian" / "app.json").read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(app, dict) and app.get("strictLineBreaks") is True
+
+
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None) -> SiteConfig:
     where = CONFIG_NAME
     unknown = sorted(set(raw) - _TOP_KEYS)
@@ -114,8 +126,11 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None) -> SiteConf
         if value not in ("link", "load"):
             raise ConfigError(f"{where}: `remote_images` must be \"link\" or \"load\", not {value!r}")
         kw["remote_images"] = value
-    if "graph_tags" in raw:
-        kw["graph_tags"] = _expect(raw["graph_tags"], bool, where, "graph_tags")
+    for key in ("graph_tags", "strict_line_breaks"):
+        if key in raw:
+            kw[key] = _expect(raw[key], bool, where, key)
+    if "strict_line_breaks" not in raw:
+        kw["strict_line_breaks"] = _obsidian_strict_line_breaks(vault)
     for key in ("ignore", "header_date_formats"):
         if key in raw:
             items = _expect(raw[key], list, where, key)

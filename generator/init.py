@@ -151,6 +151,10 @@ title = {title}
 # offline; "load" shows them inline.
 # remote_images = "link"
 
+# A single newline in a paragraph is a line break, as Obsidian shows it by default.  Unset, this
+# follows the vault's own "Strict line breaks" setting (.obsidian/app.json).
+# strict_line_breaks = false
+
 # What is published.  Dot-folders (.obsidian, .git, .trash) are never published.
 # ignore = ["Private/*", "*.excalidraw.md"]  # glob patterns of vault paths to leave out
 # templates_dir = "_templates"  # Jinja2 templates here override the built-in ones; not published

@@ -13,9 +13,11 @@ import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import printable
@@ -127,6 +129,7 @@ class RenderContext:
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.root = root_prefix(page_url)
         self.load_remote_images = index.cfg.remote_images == "load"
+        self.md_options = render_options(index.cfg.strict_line_breaks)
         self.embedded = len(self.stack) > 1  # inside an embed: links are written as markers
         self.embeds = embeds  # renderings of embeds, shared by the pages a process renders
         self.trace = _Trace()
@@ -305,7 +308,7 @@ class RenderContext:
         # numbered apart from the page's and from other embeds'.
         doc_id = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=4)
         env = {"ctx": inner, "docId": "e" + doc_id.hexdigest()}
-        body = md.renderer.render(_without_ids(tokens), md.options, env)
+        body = md.renderer.render(_without_ids(tokens), self.md_options, env)
         done = _Embedded(body, inner.deps, tuple(inner.diagnostics), frozenset(inner.trace.frames),
                          inner.trace.depth)
         if self.embeds is not None and not cells and not inner.trace.stopped:
@@ -478,6 +481,15 @@ def _top_level_blocks(tokens: list[Token]):
         yield tokens[start:]
 
 
+@lru_cache(maxsize=4)
+def render_options(strict_line_breaks: bool) -> OptionsDict:
+    """markdown-it's options for rendering a site: a single newline in a paragraph is a line break
+    (``<br>``), as Obsidian shows it by default, unless the vault asks for strict line breaks."""
+    from generator.parse import markdown
+
+    return OptionsDict({**markdown().options, "breaks": not strict_line_breaks})
+
+
 def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[int, Any] | None = None,
                 preview_chars: int = 0, embeds: dict | None = None
                 ) -> tuple[str, PageDeps, list[Diagnostic], str]:
@@ -494,7 +506,7 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
         parts: list[str] = []
         size = 0
         for block in _top_level_blocks(tokens_for(note)):
-            html_part = md.renderer.render(block, md.options, env)
+            html_part = md.renderer.render(block, ctx.md_options, env)
             if preview is None and size + len(html_part) > preview_chars:
                 preview = "".join(parts)
             parts.append(html_part)

@@ -74,3 +74,21 @@ def test_mount_must_exist(tmp_path):
     write(tmp_path / "vaultsite.toml", 'mounts = { A = "../nope" }\n')
     with pytest.raises(ConfigError, match="mounts.A"):
         load_config(tmp_path)
+
+
+def test_strict_line_breaks_follows_the_vault_obsidian_setting(tmp_path) -> None:
+    """Unset in vaultsite.toml, the setting is Obsidian's own (off unless turned on in the vault)."""
+    import json
+
+    assert load_config(tmp_path).strict_line_breaks is False
+    (tmp_path / ".obsidian").mkdir()
+    (tmp_path / ".obsidian" / "app.json").write_text(json.dumps({"strictLineBreaks": True}))
+    assert load_config(tmp_path).strict_line_breaks is True
+    (tmp_path / "vaultsite.toml").write_text("strict_line_breaks = false\n")
+    assert load_config(tmp_path).strict_line_breaks is False
+    (tmp_path / "vaultsite.toml").write_text('strict_line_breaks = "yes"\n')
+    with pytest.raises(ConfigError, match="strict_line_breaks"):
+        load_config(tmp_path)
+    (tmp_path / "vaultsite.toml").unlink()
+    (tmp_path / ".obsidian" / "app.json").write_text("{not json")
+    assert load_config(tmp_path).strict_line_breaks is False

@@ -116,3 +116,26 @@ def test_unbalanced_raw_html_stays_inside_its_note(tmp_path: Path) -> None:
     assert "After the embed." in host.get_text()
     assert host.find("b").get_text() == "unclosed bold"
     assert "After the embed." not in host.find("b").get_text()
+
+
+def test_single_newlines_are_line_breaks_unless_the_vault_is_strict(tmp_path: Path) -> None:
+    """Obsidian's default shows a single newline as a line break (the user's header lines stay
+    on lines of their own); a vault with 'strict line breaks' on joins them, as Markdown does."""
+    notes = {"Poem.md": "DATE: 11-04-25\nTags: [[Other]]\n\nroses are red\nviolets are blue\n",
+             "Other.md": "x\n"}
+    loose = build_notes(tmp_path / "loose", notes).content("Poem.md")
+    assert [len(p.find_all("br")) for p in loose.find_all("p")] == [1, 1]
+    strict = build_notes(tmp_path / "strict", {**notes, ".obsidian/app.json": '{"strictLineBreaks": true}'})
+    assert strict.content("Poem.md").find("br") is None
+
+
+def test_bare_web_addresses_are_links(tmp_path: Path) -> None:
+    """As in Obsidian: ``https://…`` in text is a link; a bare domain or e-mail address, a URL in
+    code, and a link's own text are left alone."""
+    site = build_notes(tmp_path, {"N.md": "# References:\nhttps://www.youtube.com/watch?v=t5Bo1Je9EmE\n\n"
+                                          "See (https://x.org/a_(b)). Not www.x.org, me@x.org, "
+                                          "`https://code.x`, [text](https://y.org).\n"})
+    links = [(a.get("href"), a.get_text()) for a in site.content("N.md").find_all("a")]
+    assert links == [("https://www.youtube.com/watch?v=t5Bo1Je9EmE",
+                      "https://www.youtube.com/watch?v=t5Bo1Je9EmE"),
+                     ("https://x.org/a_(b)", "https://x.org/a_(b)"), ("https://y.org", "text")]

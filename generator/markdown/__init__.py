@@ -48,8 +48,12 @@ __all__ = [
 
 def build_markdown() -> MarkdownIt:
     """A new parser with every plugin registered, in a fixed order."""
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
+    # Bare web addresses (``https://…``) are links, as in Obsidian: the inline rule, which looks
+    # only where ``://`` follows a scheme; not the core rule, which would test every paragraph
+    # and link bare domains and e-mail addresses that Obsidian leaves as text.
     md.enable(["table", "strikethrough"])
+    md.inline.ruler.enable("linkify")
     md.use(front_matter_plugin)
     md.use(comments_plugin)
     md.use(wikilinks_plugin)
