@@ -37,6 +37,22 @@ def test_highlight_uses_classes_not_styles() -> None:
     assert "style=" not in html
 
 
+@pytest.mark.parametrize(("prism", "pygments"), [
+    ("yml", "yaml"), ("kt", "kotlin"), ("gql", "graphql"), ("jsonc", "json"), ("svg", "xml"),
+    ("vb", "vbnet"), ("cmd", "batch"),
+])
+def test_prism_language_names_are_highlighted(prism: str, pygments: str) -> None:
+    """Obsidian highlights with Prism, whose short names Pygments does not all know: the same
+    code comes out the same under either name."""
+    code = {"yaml": "a: 1\n", "kotlin": "fun f() = 1\n", "graphql": "query { a }\n",
+            "json": '{"a": 1}\n', "xml": "<svg/>\n", "vbnet": "Dim a As Integer\n",
+            "batch": "echo off\n"}[pygments]
+    md = make_markdown()
+    html = md.render(f"```{prism}\n{code}```\n", {})
+    assert "<span" in html
+    assert html.replace(prism, "") == md.render(f"```{pygments}\n{code}```\n", {}).replace(pygments, "")
+
+
 def test_code_cell_output_after_code() -> None:
     ctx = Ctx(SimpleNamespace(show_code=True, html='<div class="output">42</div>'))
     html = make_markdown().render("```python {exec=true}\nprint(42)\n```\n", {"ctx": ctx})

@@ -30,10 +30,19 @@ def fence_language(info: str) -> str:
     return m.group(1).lower() if m else ""
 
 
+#: Names Obsidian's highlighter (Prism) knows that Pygments calls otherwise.
+PRISM_NAMES = {
+    "yml": "yaml", "kt": "kotlin", "gql": "graphql", "jsonc": "json", "svg": "xml",
+    "vb": "vbnet", "cmd": "batch", "sol": "solidity", "ml": "ocaml", "ino": "arduino",
+    "gradle": "groovy", "hbs": "handlebars", "jinja2": "jinja", "j2": "jinja", "mdx": "markdown",
+    "svelte": "html", "dataviewjs": "javascript", "dotenv": "bash", "gitignore": "bash",
+}
+
+
 @lru_cache(maxsize=256)
 def _lexer(lang: str):
     try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+        return get_lexer_by_name(PRISM_NAMES.get(lang, lang), stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
 
