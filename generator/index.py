@@ -79,6 +79,11 @@ def _ends_at(obj, name: str) -> bool:
     return full == name or full.endswith("/" + name)
 
 
+def _stem(name: str) -> str:
+    """A name key without its extension (a note's key has none)."""
+    return name.rsplit(".", 1)[0] if _has_ext(name) else name
+
+
 def _has_ext(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
     return "." in base.strip(".") and not base.endswith(".md")
@@ -112,6 +117,7 @@ class VaultIndex:
         self._hkeys: dict[NoteId, tuple[list[tuple[str, str | None]], dict[str, int]]] = {}
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
+        self._names_by_stem: dict[str, list[str]] = {}
         self.names_sig = hashlib.blake2b(
             "\0".join([*sorted(self._by_path), "|",
                        *(f"{k}>{'>'.join(n.rel for n in v)}" for k, v in sorted(self._aliases.items()))]
@@ -361,13 +367,18 @@ class VaultIndex:
         ext = key.rsplit(".", 1)[-1] if _has_ext(key) else ""
         if self._names_by_initial is None:
             self._names_by_initial = defaultdict(list)
+            self._names_by_stem = defaultdict(list)
             for name in self._by_name:
                 self._names_by_initial[name[:1]].append(name)
+                self._names_by_stem[_stem(name)].append(name)
+        # the same name with another extension (``pic.jpg`` for ``pic.png``, ``Board`` for
+        # ``Board.canvas``), else the closest name with this extension
+        close = [n for n in self._names_by_stem.get(_stem(key), ()) if n != key]
         names = [n for n in self._names_by_initial.get(key[:1], ())
                  if abs(len(n) - len(key)) <= max(3, len(key) // 3)
                  and (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))]
-        close = [m[0] for m in process.extract(key, names, scorer=fuzz.ratio, limit=3,
-                                               score_cutoff=70)]
+        close += [m[0] for m in process.extract(key, names, scorer=fuzz.ratio, limit=3,
+                                                score_cutoff=70)]
         published = [c for name in close for c in self._by_name[name]
                      if not isinstance(c, Note) or c.publish]
         found = None

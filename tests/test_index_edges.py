@@ -67,3 +67,21 @@ def test_a_note_still_found_without_md(tmp_path):
     })
     assert _hrefs(site, "L.md") == ["v1.2.html", "sub/Note.html", "sub/Note.html", "v1.2.html"]
     assert not site.diagnostics or all(d.span.path != "L.md" for d in site.diagnostics if d.span)
+
+
+def _hint(site, code: str, target: str) -> str:
+    [diag] = [d for d in site.diagnostics if d.code == code and repr(target) in d.message]
+    return diag.hint or ""
+
+
+def test_did_you_mean_the_same_name_with_another_extension(tmp_path):
+    site = build_notes(tmp_path, {
+        "pic.png": b"\x89PNG",
+        "Board.canvas": "{}",
+        "Plan.md": "p\n",
+        "L.md": "![[pic.jpg]] [[Board]] [[Plan.pdf]]\n",
+    })
+    assert _hint(site, "link-unresolved", "pic.jpg") == "did you mean [[pic.png]]?"
+    assert _hint(site, "link-unresolved", "Board") == "did you mean [[Board.canvas]]?"
+    assert _hint(site, "link-unresolved", "Plan.pdf") == "did you mean [[Plan]]?"
+
