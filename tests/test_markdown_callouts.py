@@ -18,7 +18,7 @@ def test_callout_tokens_and_meta() -> None:
     assert types[-1] == "callout_close"
     assert "blockquote_open" not in types
     assert toks[0].meta == {"kind": "warning", "type": "warning", "title": "Mind **this**",
-                            "fold": "-"}
+                            "fold": "-", "metadata": ""}
     assert toks[2].content == "Mind **this**" and toks[2].map == [0, 1]
     body = next(t for t in toks[3:] if t.type == "inline")
     assert body.content == "body" and body.map == [1, 2]
@@ -70,3 +70,13 @@ def test_setext_heading_first_in_body() -> None:
     assert toks[6].content == "line" and toks[5].attrs["id"] == "line"
     hr = [t for t in parse("> > [!tip] T\n> > ---\n") if t.type == "hr"]
     assert [(t.map, t.level, t.markup) for t in hr] == [([1, 2], 3, "---")]
+
+
+def test_metadata_after_a_pipe_is_not_part_of_the_type() -> None:
+    """``[!warning|wide]``: Obsidian keeps the type (colour, icon, default title) and hands the
+    metadata to themes and CSS snippets as ``data-callout-metadata``."""
+    html = make_markdown().render("> [!warning|wide]\n> body\n\n> [!tip|right]- Folded\n> x\n", {})
+    assert 'data-callout="warning" data-callout-metadata="wide"' in html
+    assert '<span class="callout-title-inner">Warning</span>' in html
+    assert 'data-callout="tip" data-callout-metadata="right" data-callout-fold="-"' in html
+    assert "|" not in html

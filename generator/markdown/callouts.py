@@ -2,7 +2,7 @@
 
 Token layout (all block tokens)::
 
-    callout_open        meta {"kind", "type", "title", "fold"}; tag div, or details when foldable
+    callout_open        meta {"kind", "type", "title", "fold", "metadata"}; div, or details if foldable
       callout_title_open
         inline          the title (inline-parsed like any text)
       callout_title_close
@@ -27,7 +27,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-_HEAD = re.compile(r"\[!([^\]\s]+)\]([+-]?)[ \t]*(.*)")
+# ``[!type|metadata]±  Title``: the metadata after ``|`` is for themes and CSS snippets
+_HEAD = re.compile(r"\[!([^\]\s|]+)(?:\|([^\]]*))?\]([+-]?)[ \t]*(.*)")
 
 #: Obsidian's callout types and their aliases.
 ALIASES: dict[str, str] = {
@@ -91,15 +92,17 @@ def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token, src: st
     whose inline content starts with the head line ``[!type] Title``.
     """
     kind = head.group(1).lower()
-    fold = head.group(2)
-    title = head.group(3).strip()
+    metadata = (head.group(2) or "").strip()
+    fold = head.group(3)
+    title = head.group(4).strip()
     opener = tokens[i]
     close_i = _find_close(tokens, i)
     closer = tokens[close_i]
     canonical = ALIASES.get(kind, "note")
     opener.type, closer.type = "callout_open", "callout_close"
     opener.tag = closer.tag = "details" if fold else "div"
-    opener.meta = {"kind": kind, "type": canonical, "title": title, "fold": fold}
+    opener.meta = {"kind": kind, "type": canonical, "title": title, "fold": fold,
+                   "metadata": metadata}
     opener.info = kind
 
     first_line = opener.map[0] if opener.map else 0
@@ -186,6 +189,8 @@ def render_callout_open(self, tokens: Sequence[Token], idx: int, options, env) -
     attrs = f' class="{classes}" data-callout="{escapeHtml(data)}"'
     if kind in ALIASES and kind != data:
         attrs += f' data-callout-alias="{escapeHtml(kind)}"'
+    if meta.get("metadata"):
+        attrs += f' data-callout-metadata="{escapeHtml(meta["metadata"])}"'
     if meta["fold"]:
         attrs += f' data-callout-fold="{meta["fold"]}"'
         if meta["fold"] == "+":
