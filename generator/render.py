@@ -24,7 +24,7 @@ from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown.links import UNPUBLISHED
 from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, VIDEO_EXT
-from generator.model import Note, NoteId, SiteUrl, SourceFile
+from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix
 
 _PDF_PAGE = re.compile(r"page=\d+")
@@ -165,7 +165,10 @@ class RenderContext:
     def _fragment(self, target: Note, meta: dict[str, Any]) -> str | None:
         if meta.get("block"):
             block = self.index.find_block(target, meta["block"])
-            return f"^{block.id}" if block else None
+            if block is None:
+                return None
+            heading = _heading_of(target, block)
+            return heading.anchor if heading else f"^{block.id}"
         anchor = meta.get("anchor") or ()
         if anchor:
             heading = self.index.find_heading(target, tuple(anchor))
@@ -257,6 +260,9 @@ class RenderContext:
         if meta.get("block"):
             found = self.index.find_block(target, meta["block"])
             fragment = f"^{found.id}" if found else None
+            heading = _heading_of(target, found) if found else None
+            if heading:  # a heading's block id: the heading, and its section as ![[N#H]] shows
+                found, fragment, label = heading, heading.anchor, f"{target.title} › {heading.text}"
         elif meta.get("anchor"):
             found = self.index.find_heading(target, tuple(meta["anchor"]))
             fragment = found.anchor if found else None
@@ -292,10 +298,12 @@ class RenderContext:
                 return done
         from generator.parse import markdown, section_tokens, tokens_for
 
-        if meta.get("block"):
+        if isinstance(found, Heading):
+            tokens = section_tokens(target, found.line, found.end_line)
+        elif meta.get("block"):
             tokens = _block_slice(tokens_for(target), meta["block"]) if found else []
         elif meta.get("anchor"):
-            tokens = section_tokens(target, found.line, found.end_line) if found else []
+            tokens = []
         else:
             tokens = tokens_for(target)
         if not tokens:
@@ -401,6 +409,12 @@ def _broken_embed(target: str, shown: str, status: str = "not found") -> str:
     return (f'<span class="embed broken" data-target="{esc(target)}" '
             f'title="{esc(status.capitalize() + ": " + target)}">{esc(shown)} '
             f'<span class="embed-status">({esc(status)})</span></span>')
+
+
+def _heading_of(note: Note, block: BlockRef) -> Heading | None:
+    """The note heading that carries ``block`` (``## H ^id``, or ``^id`` alone after it): links to
+    the block go to the heading's own anchor, which is the id the heading has."""
+    return next((h for h in note.headings if h.line == block.start_line), None)
 
 
 def _fragment_meta(frag: str) -> dict[str, Any]:

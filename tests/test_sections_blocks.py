@@ -57,3 +57,41 @@ def test_nested_heading_does_not_take_the_note_headings_id(tmp_path):
     assert [h["id"] for h in heads] == ["Same-1", "Same"]
     href = site.content("L.md").find("a", class_="internal-link")["href"]
     assert href.endswith("#Same")
+
+
+HEADING_IDS = """## Heading
+
+^hid
+
+text
+
+## Other heading ^hid2
+
+more
+
+> ## Quoted ^qid
+> q
+"""
+
+
+def test_block_ids_on_headings(tmp_path):
+    site = build_notes(tmp_path, {
+        "N.md": HEADING_IDS,
+        "L.md": "[[N#^hid]] [[N#^hid2]] [[N#Heading]] [[N#^qid]]\n\n![[N#^hid2]]\n"})
+    assert "anchor-unresolved" not in site.codes()
+    n = site.content("N.md")
+    heads = n.find_all("h2")
+    assert [h.get_text(strip=True) for h in heads] == ["Heading", "Other heading", "Quoted"]
+    assert "^" not in "".join(h.get_text() for h in heads)
+    page = site.page("L.md")
+    targets = []
+    for a in site.content("L.md").find("p").find_all("a"):
+        path, frag = site.follow(page, a["href"])
+        assert site.soup(path).find(id=frag) is not None, a["href"]
+        targets.append(frag)
+    assert targets == ["Heading", "Other-heading", "Heading", "^qid"]
+    # the embed of a heading's block shows the heading's section
+    (embed,) = site.content("L.md").find_all(class_="embed-note")
+    text = embed.get_text(" ")
+    assert "Other heading" in text and "more" in text and "^hid2" not in text
+    assert "text" not in text.split()

@@ -6,6 +6,8 @@ Runs after the block parse and before inline parsing, on the inline source text:
   first paragraph it ends, or to the blockquote/callout whose last paragraph it ends;
 * ``^id`` alone as a paragraph right after a list, table, quote, callout or paragraph: the id goes
   to that preceding block and the paragraph disappears;
+* ``## Heading ^id``: the id goes to the heading (as does ``^id`` alone after a heading, by the
+  rule above); the heading keeps its own anchor (``headings``), which links to the id lead to;
 * ``^id`` alone on the line under a table (markdown-it reads it as a one-cell row): the id goes to
   the table and the row disappears.
 
@@ -87,13 +89,18 @@ def blockid_rule(state: StateCore) -> None:
             continue
         content = tok.content
         caret = content.rfind("^")
-        if caret < 0 or tokens[stack[-1]].type != "paragraph_open":
+        if caret < 0 or tokens[stack[-1]].type not in ("paragraph_open", "heading_open"):
             continue
         m = _TRAILING.search(content, max(caret - 1, 0))
         if m is None:
             continue
         para_i = stack[-1]
         block_id = m.group(1)
+        if tokens[para_i].type == "heading_open":
+            if m.start():  # ``## Heading ^id``: the heading's own id (``## ^id`` stays text)
+                tok.content = content[: m.start()].rstrip()
+                _mark(tokens[para_i], block_id)
+            continue
         if m.start() == 0:
             # ``^id`` alone: belongs to the previous sibling block, if any
             target = prev_sibling.get(tokens[para_i].level)

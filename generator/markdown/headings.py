@@ -3,7 +3,9 @@
 Only top-level headings are headings of the note (its outline, its sections, what ``[[Note#X]]``
 names), as in Obsidian: one inside a callout, a quote or a list item is not.  It still renders as a
 heading and keeps an id, given after the top-level ones so that it never takes the id a note
-heading of the same text would have."""
+heading of the same text would have.  A note heading with a block id (``## H ^id``, or ``^id``
+alone after it) keeps its own id, which links to the block id lead to (``render``); a heading that
+is not the note's keeps the block's ``^id``, the only name it can be linked by."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ def heading_id_rule(state: StateCore) -> None:
         tok = tokens[i]
         text = plain_text(tokens[i + 1].children).strip()
         tok.meta["text"] = text
+        if tok.level and tok.meta.get("block_id"):
+            continue  # not a note heading: its block id (``^id``, set by blockids) is its anchor
         tok.attrSet("id", unique_anchor(anchor_id(text), used))
 
 
