@@ -81,3 +81,11 @@ def test_html_spanning_markdown_blocks_is_kept() -> None:
 
 def test_closing_tags_inside_dropped_elements_are_not_counted() -> None:
     assert render("<script>var s = '</div>'</script>\n\nok\n").strip() == "<p>ok</p>"
+
+
+def test_ids_of_the_page_itself_are_dropped() -> None:
+    """``<div id="vsGraph">`` would replace the graph script's global (the local graph never
+    drew) and ``id="content"`` the theme's main element; other ids stay as link targets."""
+    assert sanitize_html('<div id="vsGraph">') == "<div>"
+    assert sanitize_html('<div id="content" class="x">') == '<div class="x">'
+    assert sanitize_html('<span id="my-anchor">') == '<span id="my-anchor">'

@@ -90,6 +90,13 @@ _CLEANER = nh3.Cleaner(
     filter_style_properties=STYLE_PROPERTIES,
 )
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+_ID_ATTR = re.compile(r'\sid="([^"]*)"')
+#: Ids the page itself uses: the theme's elements, and the site scripts' globals (``vsGraph``…),
+#: which an element of the same id would replace (the browser names elements on ``window``).
+PAGE_IDS = frozenset({"content", "explorer", "search-input", "search-results", "toc-heading",
+                      "backlinks-heading", "graph-heading", "notes-heading", "recent-heading",
+                      "all-heading", "sub-heading"})
+_SCRIPT_GLOBAL = re.compile(r"vs[A-Z]")
 _PIECES = re.compile(f"(?P<comment>{comment})|(?P<open>{open_tag})|(?P<close>{close_tag})")
 _NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
@@ -112,6 +119,9 @@ def clean_open_tag(tag: str) -> str:
     rest = cleaned[len(_PREFIX) + 1 + len(name) : -len(suffix)]
     if not rest.endswith(">") or ">" in rest[:-1] or "<" in rest:
         return ""
+    ident = _ID_ATTR.search(rest)
+    if ident is not None and (ident.group(1) in PAGE_IDS or _SCRIPT_GLOBAL.match(ident.group(1))):
+        rest = rest[:ident.start()] + rest[ident.end():]
     style = _STYLE_ATTR.search(rest)
     if style is not None and (not style.group(1).strip()
                               or _STYLE_RISK.search(unescapeAll(style.group(1)))):
