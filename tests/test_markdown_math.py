@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 
 from generator.markdown import make_markdown
@@ -227,3 +228,50 @@ def test_aligned_columns_alternate_right_left() -> None:
     assert [td.get("style").split("text-align:")[1].split(";")[0] for td in rows[0]] == [
         "-webkit-left", "-webkit-center", "-webkit-right"]
     assert "columnalign" not in _math(r"\begin{cases} a & b \\ c & d \end{cases}")
+
+
+def test_function_names_keep_a_thin_space_and_arrows_stretch() -> None:
+    """``\\sin x`` has TeX's thin space between name and argument (Chromium drew "sinx"), none
+    before a bracket; arrows and braces over a formula stretch over all of it."""
+    soup = _soup(r"\sin x + \log^2 y + \ker(f) + \arg z")
+    spaces = soup.find_all("mspace")
+    assert len(spaces) == 3 and all(s.get("width") == "0.1667em" for s in spaces)
+    assert soup.find("mi", string="ker").find_next_sibling().name == "mo"
+    for src in (r"\xrightarrow{f}", r"\overrightarrow{AB}", r"\overbrace{a+b}", r"\widehat{xy}"):
+        assert 'stretchy="true"' in _math(src), src
+
+
+@pytest.mark.browser
+def test_aligned_and_array_layout_in_chromium(tmp_path) -> None:
+    """Measured in Chromium: the ``=`` signs of ``aligned`` rows line up (left column against its
+    right edge), an ``array``'s ``{c|c}`` rule is drawn between the columns."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from chromium import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium")
+    page = tmp_path / "m.html"
+    body = _math(r"\begin{aligned} a &= b + c \\ long\,expression &= d \end{aligned}")
+    body += _math(r"\begin{array}{c|c} a & b \\ \hline c & d \end{array}")
+    page.write_text(f"<!doctype html><body style='font-size:20px'>{body}</body>", encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            tab = browser.new_page()
+            tab.goto(page.as_uri())
+            eqs = tab.evaluate("() => [...document.querySelectorAll('mo')].filter(m => "
+                               "m.textContent === '=').map(m => m.getBoundingClientRect().left)")
+            lefts = tab.evaluate("() => [...document.querySelector('mtable').querySelectorAll("
+                                 "'mtr')].map(r => [r.children[0].getBoundingClientRect().right, "
+                                 "r.children[0].lastElementChild.getBoundingClientRect().right])")
+            rule = tab.evaluate("() => getComputedStyle(document.querySelectorAll('mtable')[1]"
+                                ".querySelector('mtd')).borderRightWidth")
+        finally:
+            browser.close()
+    assert len(eqs) == 2 and abs(eqs[0] - eqs[1]) < 1, eqs
+    assert all(abs(cell - last) < 1 for cell, last in lefts), lefts  # flush right, no padding
+    assert rule == "1px"

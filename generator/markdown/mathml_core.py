@@ -178,6 +178,38 @@ def _table(table: ET.Element, rules: tuple | None) -> None:
                 _style(td, ";".join(css))
 
 
+# Function names (\sin x): TeX puts a thin space between the name and an ordinary argument, none
+# before a bracket or an operator; Chromium put none at all ("sinx", "homkerlg").
+FUNCTIONS = frozenset(
+    "arccos arcsin arctan arg cos cosh cot coth csc deg dim exp hom ker lg ln log sec sin sinh tan "
+    "tanh".split())
+# Horizontal arrows, braces and bars over or under something stretch to its width (\xrightarrow{f},
+# \overrightarrow{AB}, \widehat); latex2mathml left most of them at one character.
+_STRETCH = set("→←↔⇒⇐⇔↦⟶⟵⟷⏞⏟―¯‾^~ˆ˜")
+_SCRIPTED = ("msub", "msup", "msubsup")
+# Elements whose children are their parts (base, script, numerator…), not a row.
+_LAYOUT = {"msub", "msup", "msubsup", "mover", "munder", "munderover", "mfrac", "mroot",
+           "mmultiscripts", "mtable", "mtr"}
+
+
+def _function_spacing(parent: ET.Element) -> None:
+    children = list(parent)
+    for i in range(len(children) - 1, -1, -1):
+        el = children[i]
+        base = el[0] if el.tag in _SCRIPTED and len(el) else el
+        if base.tag != "mi" or base.text not in FUNCTIONS or i + 1 == len(children):
+            continue
+        if children[i + 1].tag not in ("mo", "mspace", "mtext"):
+            parent.insert(i + 1, ET.Element("mspace", width="0.1667em"))
+
+
+def _stretch(el: ET.Element) -> None:
+    for child in el:
+        op = child[0] if child.tag == "mstyle" and len(child) == 1 else child
+        if op.tag == "mo" and op.text in _STRETCH:
+            op.set("stretchy", "true")
+
+
 def to_core(mathml: str, tables: list) -> str:
     """``mathml`` (nh3's clean output) in MathML Core.  ``tables`` has one entry for each table in
     the formula in source order: None, or the (column rules, row rules) of an ``array``."""
@@ -197,5 +229,10 @@ def to_core(mathml: str, tables: list) -> str:
             _enclosure(el)
         elif "mathvariant" in el.attrib:  # on a group: Chromium ignores it
             del el.attrib["mathvariant"]
+        if el.tag in ("mover", "munder", "munderover"):
+            _stretch(el)
+    for el in list(root.iter()):
+        if len(el) > 1 and el.tag not in _LAYOUT:
+            _function_spacing(el)
     out = ET.tostring(root, encoding="unicode", short_empty_elements=False)
     return out.replace("<math", "<math" + _XMLNS, 1)
