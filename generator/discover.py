@@ -74,7 +74,23 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
 
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):
     stack = [(root, prefix)]
-    while stack:
+    # Each real folder is walked once, by its own path: folders reached through a symbolic link
+    # wait until the vault's own folders are walked, and one already walked (a link to a parent
+    # would loop; a link to a sibling would publish its notes twice) is skipped.
+    seen = {root.resolve()}
+    linked: list[tuple[Path, str, Path]] = []
+    while stack or linked:
+        if not stack:
+            folder, rel_folder, real = linked.pop(0)
+            if real in seen:
+                shown = real.relative_to(root).as_posix() if real != root else "the vault root"
+                diags.append(warning(
+                    "symlink-loop", f"symbolic link to a folder already published ({shown}); "
+                    "skipped", rel_folder, hint="remove the link; the folder's notes are published "
+                    "at their own path"))
+                continue
+            seen.add(real)
+            stack.append((folder, rel_folder))
         folder, rel_folder = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -109,8 +125,13 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
                     continue
             if entry.is_dir():
                 path = Path(entry.path)
-                if excluded and path.resolve() in excluded:
+                real = path.resolve()
+                if excluded and real in excluded:
                     continue
-                stack.append((path, rel))
+                if entry.is_symlink():
+                    linked.append((path, rel, real))
+                else:
+                    seen.add(real)
+                    stack.append((path, rel))
             elif entry.is_file():
                 yield rel, entry

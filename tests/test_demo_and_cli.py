@@ -141,6 +141,24 @@ def test_symlink_out_of_the_vault_is_not_published(tmp_path):
         assert not path.is_file() or b"do not publish" not in path.read_bytes()
 
 
+def test_symlinked_folders_inside_the_vault_are_walked_once(tmp_path):
+    """A link to a parent folder made the walk loop until the OS gave up (a traceback, no site);
+    a link to a sibling folder published its notes twice.  Each real folder is walked once, at its
+    own path, and the links are reported."""
+    vault = tmp_path / "v"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "real").mkdir()
+    (vault / "a.md").write_text("[[r]]\n", encoding="utf-8")
+    (vault / "real" / "r.md").write_text("r\n", encoding="utf-8")
+    (vault / "sub" / "up").symlink_to("..")
+    (vault / "alias").symlink_to("real")
+    site = build_vault(vault, tmp_path)
+    assert sorted(site._by_source) == ["a.md", "real/r.md"]
+    loops = sorted(d.span.path for d in site.diagnostics if d.code == "symlink-loop")
+    assert loops == ["alias", "sub/up"]
+    assert "link-ambiguous" not in site.codes()
+
+
 @pytest.mark.slow
 def test_the_wheel_ships_the_templates(tmp_path):
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
