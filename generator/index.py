@@ -36,7 +36,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import printable
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
-from generator.slugs import heading_key, name_key
+from generator.slugs import _LINK_UNSAFE, _SPACES, heading_key, name_key
 from generator.urls import slug_path
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
@@ -77,6 +77,12 @@ def _ends_at(obj, name: str) -> bool:
     """The vault path of ``obj`` is ``name``, or ends with ``/`` + ``name`` (compared as keys)."""
     full = name_key(obj.rel)
     return full == name or full.endswith("/" + name)
+
+
+def link_safe(text: str) -> str:
+    """A heading's text as a link to it writes it: without the characters that cannot be in a
+    link, which Obsidian leaves out (they count as spaces when headings are compared)."""
+    return _SPACES.sub(" ", _LINK_UNSAFE.sub(" ", text)).strip()
 
 
 def _stem(name: str) -> str:
@@ -341,15 +347,20 @@ class VaultIndex:
             start, level = found + 1, headings[found].level
         return headings[start - 1]
 
-    def _heading_hint(self, wanted: str, target: Note) -> str:
-        """"did you mean #X?" with the heading closest to ``wanted``, else the first headings."""
+    def _heading_hint(self, wanted: str, target: Note, written: str) -> str:
+        """"did you mean [[Note#X]]?" with the heading closest to ``wanted``, written as a link
+        that finds it (``written`` is the note's name as the link wrote it), else the first
+        headings."""
         texts = [h.text for h in target.headings]
         if not texts:
             return "the note has no headings"
         keys = [k for k, _source in self._heading_keys(target)[0]]
         best = process.extractOne(heading_key(wanted), keys, scorer=fuzz.WRatio, score_cutoff=60)
         if best is not None:
-            return f"did you mean [[{target.stem}#{texts[best[2]]}]]?"
+            # Obsidian's links to a heading leave out what cannot be in a link (``# | ^ : [ ]``…)
+            text = link_safe(texts[best[2]])
+            if text and self.find_heading(target, (text,)) is target.headings[best[2]]:
+                return f"did you mean [[{written}#{text}]]?"
         return "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
 
     @staticmethod
@@ -464,7 +475,8 @@ class VaultIndex:
                 out.append(warning(
                     "anchor-unresolved",
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
-                    note.rel, ref.line, ref.col, hint=self._heading_hint(ref.anchor[-1], target)))
+                    note.rel, ref.line, ref.col,
+                    hint=self._heading_hint(ref.anchor[-1], target, ref.target)))
 
     def _name_with_hash(self, note: Note, ref: LinkRef) -> str | None:
         """For an unresolved ``[[C# basics]]``: the name as written, when a file has it."""

@@ -85,3 +85,29 @@ def test_did_you_mean_the_same_name_with_another_extension(tmp_path):
     assert _hint(site, "link-unresolved", "Board") == "did you mean [[Board.canvas]]?"
     assert _hint(site, "link-unresolved", "Plan.pdf") == "did you mean [[Plan]]?"
 
+
+HEADINGS = "## C# & F#\nx\n## With [brackets] and | pipe\ny\n## Plain: a colon\nz\n"
+
+
+def test_heading_hints_write_a_link_that_works(tmp_path):
+    site = build_notes(tmp_path, {
+        "H.md": HEADINGS,
+        "L.md": "[[H#C# & F#]] [[H#With [brackets] and | pipe]] [[H#Plain; a colon]]\n",
+    })
+    hints = sorted(d.hint for d in site.diagnostics if d.code == "anchor-unresolved")
+    assert hints == ["did you mean [[H#C & F]]?", "did you mean [[H#Plain a colon]]?",
+                     "did you mean [[H#With brackets and pipe]]?"]
+
+
+def test_the_hinted_heading_links_resolve(tmp_path):
+    site = build_notes(tmp_path, {
+        "H.md": HEADINGS,
+        "L.md": "[[H#C & F]] [[H#With brackets and pipe]] [[H#Plain a colon]] [[#Here]]\n\n## Here\n",
+        "M.md": "[[L#Her]]\n",
+    })
+    assert "anchor-unresolved" in site.codes()  # M's link only
+    assert [d.span.path for d in site.diagnostics if d.code == "anchor-unresolved"] == ["M.md"]
+    page = site.page("L.md")
+    for href in _hrefs(site, "L.md"):
+        target, fragment = site.follow(page, href)
+        assert site.soup(target).find(id=fragment) is not None, href
