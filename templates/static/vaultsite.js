@@ -97,31 +97,65 @@
     if (cur && cur.offsetTop > explorer.clientHeight * 0.6) explorer.scrollTop = cur.offsetTop - explorer.clientHeight / 3;
   }
 
-  /* ---------- table of contents: highlight the section being read ---------- */
+  /* ---------- table of contents: highlight the section being read ----------
+     The active entry is the last heading at or above the anchor offset (its scroll-margin-top),
+     recomputed on every scroll, so jumps (End, PageDown) are never missed; at the very bottom the
+     last entry; right after a jump to an entry (click, hash), that entry while it is on screen. */
   var tocLinks = Array.prototype.slice.call(doc.querySelectorAll(".toc a[href^='#']"));
-  if (tocLinks.length && "IntersectionObserver" in window) {
-    var heads = [];
+  if (tocLinks.length) {
+    var heads = [], active = null, pinned = null, pinnedY = 0, tocTimer = 0;
     tocLinks.forEach(function (a) {
       var id;
       try { id = decodeURIComponent(a.getAttribute("href").slice(1)); } catch (e) { id = a.getAttribute("href").slice(1); }
       var h = doc.getElementById(id);
       if (h) heads.push({ el: h, link: a });
     });
-    var active = null;
+    var setActive = function (best) {
+      if (!best || best === active) return;
+      if (active) { active.link.classList.remove("active"); active.link.removeAttribute("aria-current"); }
+      best.link.classList.add("active");
+      best.link.setAttribute("aria-current", "location");
+      active = best;
+      var box = best.link.closest(".aside");
+      if (box && box.scrollHeight > box.clientHeight + 1) {
+        var r = best.link.getBoundingClientRect(), br = box.getBoundingClientRect();
+        if (r.top < br.top || r.bottom > br.bottom) box.scrollTop += r.top - br.top - box.clientHeight / 3;
+      }
+    };
     var pick = function () {
-      var limit = 90, best = heads[0];
+      tocTimer = 0;
+      if (!heads.length) return;
+      var y = window.scrollY, vh = window.innerHeight;
+      if (pinned) {
+        var pr = pinned.el.getBoundingClientRect();
+        if (Math.abs(y - pinnedY) < 2 && pr.bottom > 0 && pr.top < vh) return setActive(pinned);
+        pinned = null;
+      }
+      if (y > 0 && y + vh >= html.scrollHeight - 2) return setActive(heads[heads.length - 1]);
+      var limit = (parseFloat(getComputedStyle(heads[0].el).scrollMarginTop) || 0) + 8, best = heads[0];
       for (var i = 0; i < heads.length; i++) {
         if (heads[i].el.getBoundingClientRect().top <= limit) best = heads[i]; else break;
       }
-      if (best && best !== active) {
-        if (active) active.link.classList.remove("active");
-        best.link.classList.add("active");
-        active = best;
-      }
+      setActive(best);
     };
-    var io = new IntersectionObserver(pick, { rootMargin: "0px 0px -60% 0px", threshold: [0, 1] });
-    heads.forEach(function (h) { io.observe(h.el); });
-    pick();
+    var schedule = function () { if (!tocTimer) tocTimer = requestAnimationFrame(pick); };
+    var pinHash = function () {
+      var id;
+      try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { id = location.hash.slice(1); }
+      pinned = null;
+      for (var i = 0; i < heads.length; i++) if (heads[i].el.id === id) pinned = heads[i];
+      pinnedY = window.scrollY;
+      schedule();
+    };
+    tocLinks.forEach(function (a) {
+      /* a click on the entry already in the address bar scrolls but fires no hashchange */
+      a.addEventListener("click", function () { setTimeout(pinHash, 0); });
+    });
+    window.addEventListener("scroll", schedule, { passive: true });
+    window.addEventListener("resize", schedule);
+    window.addEventListener("hashchange", pinHash);
+    window.addEventListener("load", function () { if (location.hash) pinHash(); else schedule(); });
+    if (location.hash) pinHash(); else pick();
   }
 
   /* ---------- search ---------- */

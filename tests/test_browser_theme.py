@@ -1,0 +1,148 @@
+"""The default theme in headless Chromium: TOC scroll-spy, callout contrast, embeds, code copy, print.
+
+A small vault written here (one long note, every callout type, an embed) is built with the real
+pipeline and opened from file://; every request off the disk is refused and console errors fail.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from chromium import ARGS, CHROMIUM  # noqa: E402 - the tests folder is on the path just above
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("generator.markdown")
+
+CALLOUT_TYPES = ["note", "abstract", "info", "todo", "tip", "success", "question", "warning",
+                 "failure", "danger", "bug", "example", "quote"]
+SECTIONS = ["Overview", "Setup", "Tables", "Lists and tasks", "Code", "Math", "Callouts",
+            "Embeds", "Footnotes", "Tags", "Closing words", "Short end"]
+
+
+def _long_note() -> str:
+    para = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+            "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud. ")
+    out = ["# Long note", ""]
+    for i, name in enumerate(SECTIONS):
+        out += [f"## {name}", ""]
+        # the last sections are short: the page cannot scroll their headings to the top
+        for _ in range(1 if i >= len(SECTIONS) - 2 else 5):
+            out += [para * 3, ""]
+        if name == "Code":
+            out += ["```python", "def hello():", "    return 'world'", "```", ""]
+    return "\n".join(out)
+
+
+def _callouts_note() -> str:
+    out = ["# Callouts", ""]
+    for kind in CALLOUT_TYPES:
+        out += [f"> [!{kind}] A {kind} callout", "> Body text.", ""]
+    out += ["> [!tip]- Folded tip", "> Hidden body text.", ""]
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path_factory.mktemp("theme-vault")
+    (vault / "vaultsite.toml").write_text('title = "Theme test"\n', encoding="utf-8")
+    (vault / "Long note.md").write_text(_long_note(), encoding="utf-8")
+    (vault / "Callouts.md").write_text(_callouts_note(), encoding="utf-8")
+    (vault / "Embedded.md").write_text("# Embedded\n\nThe embedded body.\n\n## Part\n\nMore.\n",
+                                       encoding="utf-8")
+    (vault / "Host.md").write_text("# Host\n\nBefore.\n\n![[Embedded]]\n\nAfter.\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("theme-site") / "site"
+    build(load_config(vault), out, exec_mode="off")
+    return out
+
+
+def page_of(site: Path, source: str) -> Path:
+    needle = f'<meta name="source" content="{source}">'
+    for path in sorted(site.rglob("*.html")):
+        if needle in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no page for {source}")
+
+
+class Browser:
+    def __init__(self, pw):
+        self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+
+    def page(self, width: int = 1366, height: int = 900, scheme: str = "light"):
+        ctx = self.browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+        page = ctx.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        return page
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    with sync_api.sync_playwright() as pw:
+        b = Browser(pw)
+        yield b
+        b.browser.close()
+    assert b.blocked == [], f"requests left the machine: {b.blocked}"
+    assert b.errors == [], f"console errors: {b.errors}"
+
+
+def _active(page) -> str:
+    page.wait_for_timeout(120)  # the scroll-spy runs on the next animation frame
+    return page.locator(".toc a.active").inner_text()
+
+
+def test_toc_highlights_the_clicked_entry_and_the_last_at_the_bottom(site, chrome):
+    page = chrome.page(width=1366, height=800)
+    page.goto(page_of(site, "Long note.md").as_uri())
+    links = page.locator(".toc a")
+    names = links.all_inner_texts()
+    assert names == ["Long note"] + SECTIONS
+    for i, name in enumerate(names):
+        links.nth(i).click()
+        assert _active(page) == name, f"clicked {name!r}"
+        if 0 < i < len(names) - 2:
+            top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top",
+                                links.nth(i).get_attribute("href")[1:])
+            bar = page.evaluate("document.querySelector('.topbar').getBoundingClientRect().bottom")
+            assert bar <= top <= bar + 40, f"{name!r} lands {top}px down, under a {bar}px bar"
+    page.mouse.click(700, 400)
+    page.keyboard.press("Home")
+    page.wait_for_function("() => scrollY === 0")
+    assert _active(page) == "Long note"
+    page.keyboard.press("End")
+    page.wait_for_function("() => innerHeight + scrollY >= document.documentElement.scrollHeight - 2")
+    assert _active(page) == SECTIONS[-1], "at the bottom the last entry lights up"
+    page.keyboard.press("Home")
+    page.wait_for_function("() => scrollY === 0")
+    assert _active(page) == "Long note"
+    # a jump straight to the middle, with no scrolling in between, is picked up at once
+    y = page.evaluate("document.getElementById('Code').getBoundingClientRect().top + scrollY - 200")
+    page.evaluate(f"window.scrollTo(0, {y})")
+    assert _active(page) == "Lists and tasks"
+    # opened with a fragment: that entry
+    page.goto(page_of(site, "Long note.md").as_uri() + "#Math")
+    assert _active(page) == "Math"
+    page.close()
