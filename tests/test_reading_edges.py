@@ -139,3 +139,19 @@ def test_bare_web_addresses_are_links(tmp_path: Path) -> None:
     assert links == [("https://www.youtube.com/watch?v=t5Bo1Je9EmE",
                       "https://www.youtube.com/watch?v=t5Bo1Je9EmE"),
                      ("https://x.org/a_(b)", "https://x.org/a_(b)"), ("https://y.org", "text")]
+
+
+def test_deep_nesting_loses_nothing(tmp_path: Path) -> None:
+    """markdown-it skipped everything below 20 levels (ten nested lists) to the end of the note,
+    silently: the rest of the page and its links were gone.  Ten levels now parse as usual; past
+    the raised limit the deepest part is shown as written, with a warning at its line."""
+    ten = "".join("  " * i + f"- item{i}\n" for i in range(10)) + "\nafter\n\n## Head\n\n[[nowhere]]\n"
+    deep = "".join("  " * i + f"- level{i}\n" for i in range(60)) + "\nlast words\n"
+    site = build_notes(tmp_path, {"Ten.md": ten, "Deep.md": deep})
+    text = site.content("Ten.md").get_text()
+    assert "item9" in text and "after" in text and "Head" in text
+    assert [d.span.path for d in site.diagnostics if d.code == "link-unresolved"] == ["Ten.md"]
+    deep_text = site.content("Deep.md").get_text()
+    assert "level59" in deep_text and "last words" in deep_text
+    cut = [d for d in site.diagnostics if d.code == "nesting-too-deep"]
+    assert [(d.span.path, d.span.line) for d in cut] == [("Deep.md", 50)]

@@ -24,6 +24,7 @@ from .highlight import highlight_plugin
 from .links import links_plugin
 from .math import latex_to_mathml, math_plugin
 from .mermaid import mermaid_available, mermaid_plugin
+from .nesting import nesting_plugin
 from .sanitize import sanitize_html, sanitize_plugin
 from .tags import tags_plugin
 from .tasks import tasklists_plugin
@@ -54,6 +55,7 @@ def build_markdown() -> MarkdownIt:
     # and link bare domains and e-mail addresses that Obsidian leaves as text.
     md.enable(["table", "strikethrough"])
     md.inline.ruler.enable("linkify")
+    md.use(nesting_plugin)
     md.use(front_matter_plugin)
     md.use(comments_plugin)
     md.use(wikilinks_plugin)

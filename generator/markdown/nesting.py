@@ -1,0 +1,51 @@
+"""Markdown nested deeper than the parser follows (lists, quotes, callouts inside each other).
+
+markdown-it stops at ``maxNesting`` levels and silently skips what lies deeper, to the end of that
+container: the rest of the note could vanish without a word.  The limit is raised to
+``MAX_NESTING`` (about 50 levels of lists, 100 of quotes), and what still lies deeper is shown as
+written, in a ``nesting_cut`` block that warns at render time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+MAX_NESTING = 100
+
+
+def nesting_rule(state: StateCore) -> None:
+    """After block parsing: a container opened at the last level holds nothing the parser read;
+    its lines go into a ``nesting_cut`` token inside it."""
+    limit = state.md.options["maxNesting"]
+    tokens = state.tokens
+    cut = [i for i, tok in enumerate(tokens) if tok.nesting == 1 and tok.level == limit - 1
+           and tok.map and (i + 1 == len(tokens) or tokens[i + 1].nesting == -1)]
+    if not cut:
+        return
+    lines = state.src.split("\n")
+    for i in reversed(cut):
+        start, end = tokens[i].map
+        tok = Token("nesting_cut", "pre", 0, map=[start, end], level=limit, block=True)
+        tok.content = "\n".join(lines[start:end]) + "\n"
+        tokens.insert(i + 1, tok)
+
+
+def render_nesting_cut(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    tok = tokens[idx]
+    ctx = env.get("ctx") if env else None
+    if ctx is not None:
+        ctx.warn("nesting-too-deep", f"lists, quotes or callouts nested more than {MAX_NESTING} "
+                 "levels deep: the deepest part is shown as written", tok.map[0],
+                 hint="nest less deeply")
+    return f'<pre class="nesting-cut"><code>{escapeHtml(tok.content)}</code></pre>\n'
+
+
+def nesting_plugin(md: MarkdownIt) -> None:
+    md.options["maxNesting"] = MAX_NESTING
+    md.core.ruler.after("block", "nesting_cut", nesting_rule)
+    md.add_render_rule("nesting_cut", render_nesting_cut)
