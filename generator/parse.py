@@ -59,8 +59,9 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     text, dd = decode(data, rel)
     diags += dd
     note_id = NoteId(rel[:-3] if rel.lower().endswith(".md") else rel)
+    env: dict[str, Any] = {}
     try:
-        tokens = markdown().parse(text, {})
+        tokens = markdown().parse(text, env)
     except Exception as exc:  # a parser bug must not lose the note
         diags.append(warning("parse-failed", f"could not parse the note ({exc}); shown as text",
                              rel, 1, hint="please report this note to vaultsite"))
@@ -127,7 +128,30 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS],
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
+    note.__dict__["_defs"] = _definitions_of(env)
     return note
+
+
+def _definitions_of(env: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[int, int], ...]]:
+    """What a parse's ``env`` says about the note's definitions: its link reference definitions
+    (``[d]: url``, as markdown-it keeps them) and the lines of its top-level footnote definitions."""
+    return (dict(env.get("references") or {}),
+            tuple(sorted(set((env.get("footnote_lines") or {}).values()))))
+
+
+def definitions(note: Note) -> tuple[dict[str, Any], tuple[tuple[int, int], ...]]:
+    """The note's reference definitions and footnote definition lines, which ``parse_note``
+    collects (and a note read from an older cache gets from a parse of its text): the same in
+    every process, so a section renders alike wherever it is rendered."""
+    defs = note.__dict__.get("_defs")
+    if defs is None:
+        env: dict[str, Any] = {}
+        try:
+            markdown().parse(note.text, env)
+        except Exception:
+            env = {}
+        defs = note.__dict__["_defs"] = _definitions_of(env)
+    return defs
 
 
 def _find_cells(note: Note, fences: list[tuple[int, Token]], cfg: SiteConfig) -> list[Any]:
@@ -317,8 +341,10 @@ class _Walk:
 def tokens_for(note: Note) -> list[Token]:
     """The note's tokens, parsed again when they were dropped to cross a process boundary."""
     if not note.tokens:
+        env: dict[str, Any] = {}
         try:
-            tokens = markdown().parse(note.text, {})
+            tokens = markdown().parse(note.text, env)
+            note.__dict__.setdefault("_defs", _definitions_of(env))
         except Exception:
             tok = Token("fence", "code", 0)
             tok.content, tok.info, tok.map = note.text, "", [0, note.text.count("\n") + 1]
@@ -332,7 +358,10 @@ def without_tokens(note: Note) -> Note:
     """A copy that is cheap to send to another process (``tokens_for`` restores the tokens)."""
     import dataclasses
 
-    return dataclasses.replace(note, tokens=[])
+    copy = dataclasses.replace(note, tokens=[])
+    if "_defs" in note.__dict__:
+        copy.__dict__["_defs"] = note.__dict__["_defs"]
+    return copy
 
 
 def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
@@ -341,15 +370,24 @@ def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
     Embedding a section needs only its lines, which is much cheaper than parsing the whole note again
     in a process that does not hold its tokens.  The lines are padded so that token positions stay
     file positions.  Used for every section embed, so the result never depends on which process
-    renders the page.
+    renders the page.  The note's definitions are part of the section: its reference links resolve
+    (``[x][d]`` with ``[d]: url`` elsewhere in the note) and the footnotes it refers to are listed
+    at its end (the lines of the note's footnote definitions are parsed with it, in their place).
     """
     cache = note.__dict__.setdefault("_sections", {})
     key = (start_line, end_line)
     if key not in cache:
-        lines = note.text.split("\n")[start_line - 1:end_line]
-        text = "\n" * (start_line - 1) + "\n".join(lines) + "\n"
+        references, footnotes = definitions(note)
+        all_lines = note.text.split("\n")
+        lines = [""] * len(all_lines)
+        lines[start_line - 1:end_line] = all_lines[start_line - 1:end_line]
+        for first, end in footnotes:
+            if end <= start_line - 1 or first >= end_line:  # not already in the section
+                lines[first:end] = all_lines[first:end]
+        last = max([end_line, *(end for _, end in footnotes)])
+        text = "\n".join(lines[:last]) + "\n"
         try:
-            tokens = markdown().parse(text, {})
+            tokens = markdown().parse(text, {"references": dict(references)})
         except Exception:
             tokens = []
         _Walk(note.rel, tokens).run()

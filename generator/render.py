@@ -22,6 +22,7 @@ from markdown_it.utils import OptionsDict
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
+from generator.markdown._util import walk
 from generator.markdown.links import UNPUBLISHED
 from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, VIDEO_EXT
 from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile
@@ -302,6 +303,7 @@ class RenderContext:
             tokens = section_tokens(target, found.line, found.end_line)
         elif meta.get("block"):
             tokens = _block_slice(tokens_for(target), meta["block"]) if found else []
+            tokens = _with_footnotes(tokens, tokens_for(target))
         elif meta.get("anchor"):
             tokens = []
         else:
@@ -468,6 +470,39 @@ def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
                 return _in_own_list(tokens, i, end)
             return tokens[i:end + 1]
     return []
+
+
+def _with_footnotes(part: list[Token], tokens: list[Token]) -> list[Token]:
+    """A part of a note's tokens followed by the footnotes it refers to, numbered from 1 as the
+    part shows them (the definitions are in the list at the end of the note's tokens)."""
+    refs = [t for t in walk(part) if t.type == "footnote_ref"]
+    if not refs:
+        return part
+    number: dict[int, int] = {}
+    for ref in refs:
+        number.setdefault(ref.meta["id"], len(number))
+    shown = {(ref.meta["id"], ref.meta.get("subId", 0)) for ref in refs}
+
+    def renumbered(tok: Token) -> Token:
+        if tok.type in ("footnote_ref", "footnote_open", "footnote_anchor"):
+            return tok.copy(meta={**tok.meta, "id": number.get(tok.meta["id"], tok.meta["id"])})
+        if tok.children and any(t.type == "footnote_ref" for t in walk(tok.children)):
+            return tok.copy(children=[renumbered(t) for t in tok.children])
+        return tok
+
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for tok in tokens:
+        if tok.type == "footnote_open" and tok.meta["id"] in number:
+            current = notes[tok.meta["id"]] = []
+        if current is not None and not (tok.type == "footnote_anchor" and
+                                        (tok.meta["id"], tok.meta["subId"]) not in shown):
+            current.append(renumbered(tok))  # the back-references of refs not in the part go
+        if tok.type == "footnote_close":
+            current = None
+    listed = [tok for old in sorted(number, key=number.get) for tok in notes.get(old, [])]
+    return [*(renumbered(t) for t in part), Token("footnote_block_open", "", 1), *listed,
+            Token("footnote_block_close", "", -1)]
 
 
 def _in_own_list(tokens: list[Token], item: int, end: int) -> list[Token]:

@@ -118,7 +118,10 @@ def test_ids_stay_unique_on_a_page_that_embeds_notes(tmp_path):
     assert soup.find(id="Intro") and soup.find(id="^b1")  # the page's own keep theirs
     for ref in soup.select(".embed-content sup a[href^='#']"):
         target = soup.find(id=ref["href"][1:])
-        assert target is not None and "embedded note's footnote" in target.get_text()
+        embed = ref.find_parent(class_="embed-note")
+        assert target is not None and target.find_parent(class_="embed-note") is embed
+        own = "embedded note's footnote" if embed["data-note"] == "B.html" else "page's footnote"
+        assert own in target.get_text()  # ![[#Intro]] lists the page's own footnote
     assert soup.select(".embed-content sup a[href^='#']")
     b = BeautifulSoup((out / "B.html").read_text(encoding="utf-8"), "html.parser")
     assert b.find(id="Intro") and b.find(id="^b1")  # on its own page, the note keeps its ids

@@ -95,3 +95,43 @@ def test_block_ids_on_headings(tmp_path):
     text = embed.get_text(" ")
     assert "Other heading" in text and "more" in text and "^hid2" not in text
     assert "text" not in text.split()
+
+
+DEFS = """[^0]: Defined before the section.
+
+## Part
+See [the docs][d] and a note[^1], and[^0]. ^p1
+
+Again[^1].
+
+## End
+end[^2]
+
+[d]: https://example.com/docs
+[^1]: Footnote text.
+[^2]: Not in the part.
+"""
+
+
+def _footnotes_resolve(site, embed):
+    """Every footnote link of an embed leads to an element of the page, and back."""
+    page = site.page("L.md")
+    soup = site.soup(page)
+    for a in embed.select("sup.footnote-ref a, a.footnote-backref"):
+        _, frag = site.follow(page, a["href"])
+        assert len(soup.find_all(id=frag)) == 1, a["href"]
+
+
+def test_footnotes_and_references_in_section_and_block_embeds(tmp_path):
+    site = build_notes(tmp_path, {"S.md": DEFS, "L.md": "![[S#Part]]\n\n![[S#^p1]]\n"})
+    section, block = _embeds(site, "L.md")
+    assert "[d]" not in section.get_text() and "[^" not in section.get_text()
+    assert section.find("a", href="https://example.com/docs") is not None
+    items = [li.get_text(" ", strip=True) for li in section.select("li.footnote-item")]
+    assert len(items) == 2 and "Footnote text." in items[0] and "Defined before" in items[1]
+    assert "Not in the part" not in section.get_text()
+    _footnotes_resolve(site, section)
+    items = [li.get_text(" ", strip=True) for li in block.select("li.footnote-item")]
+    assert len(items) == 2 and "Footnote text." in items[0]
+    assert [a.get_text() for a in block.select("sup.footnote-ref a")] == ["[1]", "[2]"]
+    _footnotes_resolve(site, block)

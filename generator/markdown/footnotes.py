@@ -18,6 +18,20 @@ def footnote_caption(self, tokens: Sequence[Token], idx: int, options, env) -> s
     return f"[{tokens[idx].meta['id'] + 1}]"
 
 
+def footnote_lines_rule(state) -> None:
+    """Record where each top-level footnote definition is (``env["footnote_lines"]``: label ->
+    (first line, end line), 0-based, end exclusive) before ``footnote_tail`` drops its tokens: an
+    embedded section, parsed alone, takes the lines of the definitions it refers to
+    (``parse.section_tokens``)."""
+    lines = None
+    for tok in state.tokens:
+        if tok.type == "footnote_reference_open" and tok.level == 0 and tok.map:
+            if lines is None:
+                lines = state.env.setdefault("footnote_lines", {})
+            lines.setdefault(tok.meta["label"], tuple(tok.map))
+
+
 def footnotes_plugin(md: MarkdownIt) -> None:
     md.use(footnote_plugin, inline=True)
+    md.core.ruler.before("footnote_tail", "footnote_lines", footnote_lines_rule)
     md.add_render_rule("footnote_caption", footnote_caption)
