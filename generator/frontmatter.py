@@ -11,9 +11,24 @@ import yaml
 from generator.diagnostics import Diagnostic, warning
 
 try:  # the C loader is several times faster on large vaults
-    _Loader: type = yaml.CSafeLoader
+    _SafeLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _SafeLoader = yaml.SafeLoader
+
+
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, except that a date which does not exist (``2025-02-30``) stays the text
+    written: the rest of the front-matter is read, and the date is reported where it stands."""
+
+
+def _timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return _SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 # control characters other than HTML's white space (tab, line feed, form feed)

@@ -155,3 +155,19 @@ def test_deep_nesting_loses_nothing(tmp_path: Path) -> None:
     assert "level59" in deep_text and "last words" in deep_text
     cut = [d for d in site.diagnostics if d.code == "nesting-too-deep"]
     assert [(d.span.path, d.span.line) for d in cut] == [("Deep.md", 50)]
+
+
+def test_a_date_that_does_not_exist_loses_only_the_date(tmp_path: Path) -> None:
+    """``date: 2025-02-30`` made the YAML loader fail and the whole front-matter was dropped (the
+    title, the tags, and the alias other notes link by); now only the date is reported, at its
+    own line."""
+    site = build_notes(tmp_path, {
+        "N.md": "---\ntitle: Planning\naliases: [Plan]\ndate: 2025-02-30\ntags: [work]\n---\nbody\n",
+        "L.md": "[[Plan]]\n",
+    })
+    assert site.html("N.md").find("h1").get_text(strip=True) == "Planning"
+    assert "link-unresolved" not in site.codes()
+    dates = [d for d in site.diagnostics if d.code == "date-format"]
+    assert [(d.span.path, d.span.line) for d in dates] == [("N.md", 4)]
+    assert "2025-02-30" in dates[0].message
+    assert site.out.joinpath("_tags", "work.html").is_file()
