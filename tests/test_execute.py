@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -347,3 +348,20 @@ def test_a_killed_worker_template_is_replaced(tmp_path):
     assert results["A.md"].failed == 1 and "cell-error" in html_of(results["A.md"])[0]
     assert "ok" in html_of(results["B.md"])[0]
     assert pool.get_zygote(tuple(cfg.preload)) is not template
+
+
+def test_tracebacks_name_no_folder_of_the_build_machine(tmp_path):
+    """A page showed library frames as '/root/.pyenv/…/json/decoder.py' and a timed-out cell
+    the worker's own path: modules are named from their import root, and worker frames go."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "N.md").write_text(
+        '```{python}\nimport json\njson.loads("{")\n```\n\n'
+        '```{python}\n#| timeout: 0.5\nwhile True:\n    pass\n```\n', encoding="utf-8")
+    cfg = ExecConfig(cache_dir=tmp_path / "cache", workers=1)
+    result = run_notes(jobs_for(vault, cfg), cfg)["N.md"]
+    library, timeout = html_of(result)
+    assert "JSONDecodeError" in library and "json/decoder.py" in library
+    assert "TimeoutError" in timeout and "worker.py" not in timeout
+    for html in (library, timeout):
+        assert str(tmp_path) not in html and sys.prefix not in html and "/usr/" not in html

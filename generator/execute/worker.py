@@ -458,7 +458,10 @@ def _error_record(kind: str, exc: BaseException, cell_line: int, timeout: float 
         note_line = exc.lineno
     if kind == "timeout":
         message = f"the cell ran longer than its timeout of {timeout:g} s and was stopped"
-        body = "".join(traceback.format_list(traceback.extract_tb(tb)))
+        frames = [f for f in traceback.extract_tb(tb) if f.filename != WORKER_FILE]
+        for frame in frames:
+            frame.filename = _shown_path(frame.filename)
+        body = "".join(traceback.format_list(frames))
         text = f"Traceback (most recent call last):\n{body}TimeoutError: {message}\n"
         return {"kind": kind, "ename": "TimeoutError", "evalue": message, "traceback": text,
                 "line": note_line}
@@ -467,10 +470,37 @@ def _error_record(kind: str, exc: BaseException, cell_line: int, timeout: float 
         return {"kind": kind, "ename": "SystemExit", "evalue": message,
                 "traceback": f"SystemExit: {exc.code!r}\n", "line": note_line}
     evalue = _safe(lambda: str(exc), "<the exception's message could not be printed>")
-    text = _safe(lambda: "".join(traceback.TracebackException(type(exc), exc, tb).format()),
-                 f"{type(exc).__name__}: {evalue}\n")
+    text = _safe(lambda: "".join(_shown_paths(traceback.TracebackException(type(exc), exc, tb))
+                                 .format()), f"{type(exc).__name__}: {evalue}\n")
     return {"kind": kind, "ename": type(exc).__name__, "evalue": evalue, "traceback": text,
             "line": note_line}
+
+
+def _shown_path(filename: str) -> str:
+    """A traceback's file name as a page may show it: no folder of the build machine.  A module
+    is named from its import root (``json/decoder.py``, ``pandas/core/frame.py``); any other
+    absolute path by its file name."""
+    if not os.path.isabs(filename):
+        return filename
+    for root in sorted((p for p in sys.path if os.path.isabs(p)), key=len, reverse=True):
+        if filename.startswith(root.rstrip(os.sep) + os.sep):
+            return filename[len(root.rstrip(os.sep)) + 1:]
+    return os.path.basename(filename)
+
+
+def _shown_paths(te: traceback.TracebackException) -> traceback.TracebackException:
+    """``te`` and the exceptions chained to it, with their frames' files as ``_shown_path``."""
+    seen: set[int] = set()
+    todo = [te]
+    while todo:
+        one = todo.pop()
+        if id(one) in seen:
+            continue
+        seen.add(id(one))
+        for frame in one.stack:
+            frame.filename = _shown_path(frame.filename)
+        todo += [t for t in (one.__cause__, one.__context__) if t is not None]
+    return te
 
 
 def _safe(make: object, fallback: str) -> str:
