@@ -36,6 +36,10 @@ MAX_EMBED_DEPTH = 6
 # contain: reading replaces control characters) and made relative to the page only when the embed is
 # placed in it, so that one rendering of an embedded note serves every page that shows it.
 _MARK, _SEP, _END = "\x02", "\x1f", "\x03"
+# An embed's footnote ids are written ``\x02\x1ename\x03``: each placement of a rendering on a page
+# gets names of its own there (``RenderContext._own_ids``), as the same rendering may be shown twice.
+_DOC = "\x1e"
+_DOC_MARK = re.compile(r"\x02\x1e([^\x03]*)\x03")
 
 
 TAGS_URL = SiteUrl("_tags.html")  # the page of all tags
@@ -110,8 +114,11 @@ def place_links(html_text: str, page_url: SiteUrl) -> str:
     out = [head]
     for piece in pieces:
         inner, _, tail = piece.partition(_END)
-        url, _, fragment = html.unescape(inner).partition(_SEP)
-        out.append(esc(relative_href(url, page_url, fragment or None)))
+        if inner.startswith(_DOC):  # a footnote id's name, already unique on the page
+            out.append(inner[1:])
+        else:
+            url, _, fragment = html.unescape(inner).partition(_SEP)
+            out.append(esc(relative_href(url, page_url, fragment or None)))
         out.append(tail)
     return "".join(out)
 
@@ -134,6 +141,7 @@ class RenderContext:
         self.embedded = len(self.stack) > 1  # inside an embed: links are written as markers
         self.embeds = embeds  # renderings of embeds, shared by the pages a process renders
         self.trace = _Trace()
+        self.doc_ids: set[str] = set()  # the footnote id names of the embeds placed here
 
     # -- helpers --------------------------------------------------------------------------------
     def _resolve(self, target: str) -> Resolution:
@@ -278,7 +286,8 @@ class RenderContext:
         self.deps.add(done.deps)
         self.diagnostics.extend(done.diagnostics)
         self.trace.add(done.frames, done.depth + 1, False)
-        body = done.html if self.embedded else place_links(done.html, self.page_url)
+        body = self._own_ids(done.html)
+        body = body if self.embedded else place_links(body, self.page_url)
         href = self.href_to_note(target, fragment)
         return (f'<div class="embed-note" data-note="{esc(self.index.urls[target.id])}">'
                 f'<div class="embed-title"><a class="internal-link" href="{esc(href)}">'
@@ -317,7 +326,7 @@ class RenderContext:
         # (the page may show the same note twice, or hold the same ids itself), and footnotes are
         # numbered apart from the page's and from other embeds'.
         doc_id = hashlib.blake2b(repr(key).encode("utf-8", "surrogatepass"), digest_size=4)
-        env = {"ctx": inner, "docId": "e" + doc_id.hexdigest()}
+        env = {"ctx": inner, "docId": f"{_MARK}{_DOC}e{doc_id.hexdigest()}{_END}"}
         body = md.renderer.render(_without_ids(tokens), self.md_options, env)
         done = _Embedded(body, inner.deps, tuple(inner.diagnostics), frozenset(inner.trace.frames),
                          inner.trace.depth)
@@ -326,6 +335,23 @@ class RenderContext:
         if inner.trace.stopped:
             self.trace.stopped = True
         return done
+
+    def _own_ids(self, html_text: str) -> str:
+        """An embed's HTML with footnote id names that no earlier embed placed here has used: the
+        second placement of the same rendering (the same note embedded twice, or inside two
+        embeds) gets ``name-2`` (its references land on its own footnotes)."""
+        names: dict[str, str] = {}
+        for name in _DOC_MARK.findall(html_text):
+            if name not in names:
+                new, k = name, 1
+                while new in self.doc_ids:
+                    k += 1
+                    new = f"{name}-{k}"
+                names[name] = new
+        self.doc_ids.update(names.values())
+        if all(old == new for old, new in names.items()):
+            return html_text
+        return _DOC_MARK.sub(lambda m: f"{_MARK}{_DOC}{names[m.group(1)]}{_END}", html_text)
 
     def cells_for(self, note: Note) -> dict[int, Any]:
         # Outputs of another note's cells are not shown in an embed; its code is.

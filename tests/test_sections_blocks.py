@@ -135,3 +135,21 @@ def test_footnotes_and_references_in_section_and_block_embeds(tmp_path):
     assert len(items) == 2 and "Footnote text." in items[0]
     assert [a.get_text() for a in block.select("sup.footnote-ref a")] == ["[1]", "[2]"]
     _footnotes_resolve(site, block)
+
+
+def test_a_note_embedded_twice_has_footnotes_of_its_own_each_time(tmp_path):
+    site = build_notes(tmp_path, {
+        "E.md": "Text[^1] and more[^1].\n\n[^1]: The note.\n",
+        "M.md": "![[E]]\n",
+        "L.md": "![[E]]\n\n![[E]]\n\n![[M]]\n\n![[M]]\n\nOwn[^1].\n\n[^1]: Page note.\n"})
+    soup = site.html("L.md")
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    embeds = soup.select(".note-content > .embed-note, article .embed-note")
+    outer = [e for e in embeds if not e.find_parent(class_="embed-note")]
+    assert len(outer) == 4
+    for embed in outer:
+        for a in embed.select("sup.footnote-ref a, a.footnote-backref"):
+            target = soup.find(id=a["href"][1:])
+            assert target is not None and target.find_parent(class_="embed-content") \
+                is a.find_parent(class_="embed-content"), a["href"]
