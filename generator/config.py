@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,13 +71,48 @@ _TOP_KEYS = {
 _EXEC_KEYS = {f.name for f in dataclasses.fields(ExecSettings)}
 
 
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "text in quotes",
+               bool: "true or false", list: "a list", dict: "a table"}
+
+
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> Any:
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         raise ConfigError(f"{where}: `{key}` must be a number, not {value!r}")
     if not isinstance(value, kind):
-        want = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}: `{key}` must be {want}, not {type(value).__name__} {value!r}")
+        kinds = (kind,) if isinstance(kind, type) else kind
+        want = " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in kinds))
+        shown = f'"{value}"' if isinstance(value, str) else repr(value)
+        raise ConfigError(f"{where}: `{key}` must be {want}, not {shown}")
     return value
+
+
+def _at_least(value: Any, low: float, where: str, key: str, above: bool = False) -> Any:
+    if value < low or (above and value == low):
+        raise ConfigError(f"{where}: `{key}` must be {'more than' if above else 'at least'} "
+                          f"{low:g}, not {value!r}")
+    return value
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line of ``key = …`` in the TOML text (``execute.timeout`` below ``[execute]``); 0
+    when it cannot be told."""
+    table, _, name = key.rpartition(".")
+    start = 0
+    if table:
+        head = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]", text, re.MULTILINE)
+        if head is None:
+            return 0
+        start = head.end()
+    m = re.compile(rf"^\s*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')\s*=",
+                   re.MULTILINE).search(text, start)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _unknown(key: str, known: set[str], where: str, table: str = "") -> ConfigError:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean `{table}{close[0]}`?" if close else \
+        f"known keys: {', '.join(table + k for k in sorted(known))}"
+    return ConfigError(f"{where}: unknown key `{table}{key}` ({hint})")
 
 
 def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
@@ -85,12 +122,17 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
         raise ConfigError(f"{vault}: the vault folder does not exist")
     path = vault / CONFIG_NAME
     raw: dict[str, Any] = {}
+    text = ""
     if path.is_file():
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+            text = path.read_text(encoding="utf-8-sig")
+            raw = tomllib.loads(text)
+        except OSError as exc:
+            raise ConfigError(f"{CONFIG_NAME}: cannot be read ({exc.strerror}); check its "
+                              "permissions") from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{CONFIG_NAME}: {exc}") from exc
-    cfg = _from_table(vault, raw, path if path.is_file() else None)
+    cfg = _from_table(vault, raw, path if path.is_file() else None, text)
     if overrides:
         cfg = cfg.with_overrides(**overrides)
     return cfg
@@ -106,64 +148,77 @@ def _obsidian_strict_line_breaks(vault: Path) -> bool:
     return isinstance(app, dict) and app.get("strictLineBreaks") is True
 
 
-def _from_table(vault: Path, raw: dict[str, Any], path: Path | None) -> SiteConfig:
-    where = CONFIG_NAME
+def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
+    def at(key: str) -> str:
+        line = _key_line(text, key)
+        return f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
+
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(
-            f"{where}: unknown key `{unknown[0]}` (known keys: {', '.join(sorted(_TOP_KEYS))})"
-        )
+        raise _unknown(unknown[0], _TOP_KEYS, at(unknown[0]))
     kw: dict[str, Any] = {}
     for key in ("title", "description", "language", "site_url", "cname", "templates_dir",
                 "date_display", "home"):
         if key in raw:
-            kw[key] = _expect(raw[key], str, where, key)
+            kw[key] = _expect(raw[key], str, at(key), key)
     for key in ("recent_notes", "graph_depth", "feed_entries"):
         if key in raw:
-            kw[key] = _expect(raw[key], int, where, key)
+            kw[key] = _at_least(_expect(raw[key], int, at(key), key), 0, at(key), key)
     if "remote_images" in raw:
-        value = _expect(raw["remote_images"], str, where, "remote_images")
+        value = _expect(raw["remote_images"], str, at("remote_images"), "remote_images")
         if value not in ("link", "load"):
-            raise ConfigError(f"{where}: `remote_images` must be \"link\" or \"load\", not {value!r}")
+            raise ConfigError(f"{at('remote_images')}: `remote_images` must be \"link\" or "
+                              f"\"load\", not {value!r}")
         kw["remote_images"] = value
     for key in ("graph_tags", "strict_line_breaks"):
         if key in raw:
-            kw[key] = _expect(raw[key], bool, where, key)
+            kw[key] = _expect(raw[key], bool, at(key), key)
     if "strict_line_breaks" not in raw:
         kw["strict_line_breaks"] = _obsidian_strict_line_breaks(vault)
     for key in ("ignore", "header_date_formats"):
         if key in raw:
-            items = _expect(raw[key], list, where, key)
-            kw[key] = tuple(_expect(i, str, where, key) for i in items)
+            items = _expect(raw[key], list, at(key), key)
+            kw[key] = tuple(_expect(i, str, at(key), key) for i in items)
     if "site_url" in kw:
         kw["site_url"] = kw["site_url"].rstrip("/")
+        if kw["site_url"] and not re.match(r"https?://[^/\s]+", kw["site_url"]):
+            raise ConfigError(f"{at('site_url')}: `site_url` must be the site's address starting "
+                              f"with https:// (like \"https://me.github.io/notes\"), not "
+                              f"{kw['site_url']!r}")
     if "mounts" in raw:
-        table = _expect(raw["mounts"], dict, where, "mounts")
+        table = _expect(raw["mounts"], dict, at("mounts"), "mounts")
         mounts = []
         for name, folder in sorted(table.items()):
-            _expect(folder, str, where, f"mounts.{name}")
+            _expect(folder, str, at("mounts"), f"mounts.{name}")
             real = (vault / folder).resolve()
             if not real.is_dir():
-                raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, not a folder")
+                raise ConfigError(f"{at('mounts')}: `mounts.{name}` points to {folder!r}, "
+                                  "not a folder")
             mounts.append((name.strip("/"), real))
         kw["mounts"] = tuple(mounts)
     if "execute" in raw:
-        table = _expect(raw["execute"], dict, where, "execute")
+        table = _expect(raw["execute"], dict, at("execute"), "execute")
         bad = sorted(set(table) - _EXEC_KEYS)
         if bad:
-            raise ConfigError(f"{where}: unknown key `execute.{bad[0]}` "
-                              f"(known: {', '.join(sorted(_EXEC_KEYS))})")
+            raise _unknown(bad[0], _EXEC_KEYS, at(f"execute.{bad[0]}"), "execute.")
         ekw: dict[str, Any] = {}
         for key in ("enabled", "run_plain_python"):
             if key in table:
-                ekw[key] = _expect(table[key], bool, where, f"execute.{key}")
+                ekw[key] = _expect(table[key], bool, at(f"execute.{key}"), f"execute.{key}")
         if "timeout" in table:
-            ekw["timeout"] = float(_expect(table["timeout"], (int, float), where, "execute.timeout"))
+            where = at("execute.timeout")
+            ekw["timeout"] = float(_at_least(_expect(table["timeout"], (int, float), where,
+                                                     "execute.timeout"), 0, where,
+                                             "execute.timeout", above=True))
         if "workers" in table:
-            ekw["workers"] = _expect(table["workers"], int, where, "execute.workers")
+            where = at("execute.workers")
+            ekw["workers"] = _at_least(_expect(table["workers"], int, where, "execute.workers"),
+                                       0, where, "execute.workers")
         if "cache_dir" in table:
-            ekw["cache_dir"] = _expect(table["cache_dir"], str, where, "execute.cache_dir")
+            ekw["cache_dir"] = _expect(table["cache_dir"], str, at("execute.cache_dir"),
+                                       "execute.cache_dir")
         if "defaults" in table:
-            ekw["defaults"] = dict(_expect(table["defaults"], dict, where, "execute.defaults"))
+            ekw["defaults"] = dict(_expect(table["defaults"], dict, at("execute.defaults"),
+                                           "execute.defaults"))
         kw["execute"] = ExecSettings(**ekw)
     return SiteConfig(vault=vault.resolve(), config_file=path, **kw)

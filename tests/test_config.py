@@ -92,3 +92,20 @@ def test_strict_line_breaks_follows_the_vault_obsidian_setting(tmp_path) -> None
     (tmp_path / "vaultsite.toml").unlink()
     (tmp_path / ".obsidian" / "app.json").write_text("{not json")
     assert load_config(tmp_path).strict_line_breaks is False
+
+
+@pytest.mark.parametrize("text, message", [
+    ('title = "x"\ntitel = "y"\n', "vaultsite.toml:2: unknown key `titel` (did you mean `title`?)"),
+    ('title = "x"\n\n[execute]\ntimeot = 3\n',
+     "vaultsite.toml:4: unknown key `execute.timeot` (did you mean `execute.timeout`?)"),
+    ('recent_notes = "5"\n', 'vaultsite.toml:1: `recent_notes` must be a whole number, not "5"'),
+    ('title = "x"\nrecent_notes = -5\n', "vaultsite.toml:2: `recent_notes` must be at least 0, not -5"),
+    ("[execute]\ntimeout = -1\n", "vaultsite.toml:2: `execute.timeout` must be more than 0, not -1"),
+    ("[execute]\nworkers = -3\n", "vaultsite.toml:2: `execute.workers` must be at least 0, not -3"),
+    ('site_url = "not a url"\n', "vaultsite.toml:1: `site_url` must be the site's address"),
+])
+def test_config_errors_name_the_line_and_what_to_write(tmp_path, text, message):
+    write(tmp_path / "vaultsite.toml", text)
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path)
+    assert str(err.value).startswith(message)
