@@ -146,3 +146,39 @@ def test_toc_highlights_the_clicked_entry_and_the_last_at_the_bottom(site, chrom
     page.goto(page_of(site, "Long note.md").as_uri() + "#Math")
     assert _active(page) == "Math"
     page.close()
+
+
+CONTRAST_JS = """() => {
+  const c = document.createElement('canvas'); c.width = c.height = 1;
+  const g = c.getContext('2d', {willReadFrequently: true});
+  const paint = (...colors) => { g.clearRect(0, 0, 1, 1);
+    for (const col of colors) { g.fillStyle = col; g.fillRect(0, 0, 1, 1); }
+    return Array.from(g.getImageData(0, 0, 1, 1).data.slice(0, 3)); };
+  const lum = (rgb) => { const [r, gg, b] = rgb.map(v => { v /= 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * gg + 0.0722 * b; };
+  const page = getComputedStyle(document.body).backgroundColor;
+  return Array.from(document.querySelectorAll('.callout')).map(el => {
+    const title = el.querySelector(':scope > .callout-title, :scope > summary');
+    const bg = paint(page, getComputedStyle(el).backgroundColor);
+    const fg = paint(page, getComputedStyle(el).backgroundColor, getComputedStyle(title).color);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    return [el.dataset.callout, (hi + 0.05) / (lo + 0.05), getComputedStyle(el).borderLeftColor];
+  });
+}"""
+
+
+@pytest.mark.parametrize("scheme, toggled", [("light", None), ("dark", None), ("light", "dark"),
+                                             ("dark", "light")])
+def test_callout_titles_are_readable_in_both_schemes(site, chrome, scheme, toggled):
+    page = chrome.page(scheme=scheme)
+    page.goto(page_of(site, "Callouts.md").as_uri())
+    if toggled:
+        page.evaluate(f"document.documentElement.dataset.theme = '{toggled}'")
+    rows = page.evaluate(CONTRAST_JS)
+    assert sorted({r[0] for r in rows}) == sorted(CALLOUT_TYPES)
+    low = [(kind, round(ratio, 2)) for kind, ratio, _ in rows if ratio < 4.5]
+    assert not low, f"callout titles under 4.5:1 ({toggled or scheme}): {low}"
+    # each family keeps its own colour
+    assert len({border for _, _, border in rows}) == 7
+    page.close()
