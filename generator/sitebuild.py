@@ -234,8 +234,26 @@ class SiteBuilder:
         self.timings["records"] = clock() - t1
         t1 = clock()
         self._preview_data()
+        self._drop_unreadable_copies()
         self.timings["data"] = clock() - t1
         return self.files, self.copies, self.diagnostics
+
+    def _drop_unreadable_copies(self) -> None:
+        """An attachment that cannot be read now (its permissions, or deleted since the vault was
+        read) is reported and left out, instead of failing the build while the site is written."""
+        for url, src in sorted(self.copies.items()):
+            try:
+                with open(src, "rb"):
+                    pass
+            except OSError as exc:
+                del self.copies[url]
+                try:
+                    rel = src.relative_to(self.cfg.vault).as_posix()
+                except ValueError:  # a mounted folder: its file name is what can be told
+                    rel = src.name
+                self.diagnostics.append(warning(
+                    "unreadable", f"cannot read the attachment ({exc.strerror}); not copied", rel,
+                    hint="check the file's permissions, or whether it still exists"))
 
     def _listing_signature(self) -> str:
         """Everything listing pages show of the notes (title, URL, folder, date, summary, tags)."""

@@ -171,3 +171,22 @@ def test_a_date_that_does_not_exist_loses_only_the_date(tmp_path: Path) -> None:
     assert [(d.span.path, d.span.line) for d in dates] == [("N.md", 4)]
     assert "2025-02-30" in dates[0].message
     assert site.out.joinpath("_tags", "work.html").is_file()
+
+
+def test_an_attachment_gone_during_the_build_is_reported_not_fatal(tmp_path: Path, monkeypatch) -> None:
+    """An embedded file deleted (or made unreadable) after the vault was read made the copy step
+    raise: a traceback and no site.  It is now an `unreadable` warning and the rest is built."""
+    import generator.pipeline as pipeline
+
+    read = pipeline.discover_vault
+
+    def read_then_lose(cfg, **kw):
+        vault = read(cfg, **kw)
+        (cfg.vault / "pic.png").unlink()
+        return vault
+
+    monkeypatch.setattr(pipeline, "discover_vault", read_then_lose)
+    site = build_notes(tmp_path, {"N.md": "![[pic.png]]\n\ntext\n", "pic.png": b"\x89PNG\r\n"})
+    assert "text" in site.content("N.md").get_text()
+    assert [(d.code, d.span.path) for d in site.diagnostics if d.code == "unreadable"] == \
+        [("unreadable", "pic.png")]
