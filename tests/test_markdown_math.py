@@ -275,3 +275,20 @@ def test_aligned_and_array_layout_in_chromium(tmp_path) -> None:
     assert len(eqs) == 2 and abs(eqs[0] - eqs[1]) < 1, eqs
     assert all(abs(cell - last) < 1 for cell, last in lefts), lefts  # flush right, no padding
     assert rule == "1px"
+
+
+def test_a_math_warning_is_one_line_at_the_bad_command() -> None:
+    """A display block was reported at its ``$$`` line with the whole formula across lines; a
+    binary note printed kilobytes of it.  Now: one line, the formula shortened, the line of the
+    undefined command."""
+    class Messages(Ctx):
+        def warn(self, code, message, line, col=0, hint=None):
+            self.warnings.append((line, message, hint))
+
+    ctx = Messages()
+    long = " + ".join(f"x_{i}" for i in range(40))
+    make_markdown().render(f"intro\n\n$$\na = b \\\\\n\\badcmd{{x}} + y\n$$\n\n$\\nope {long}$\n",
+                           {"ctx": ctx})
+    (line, message, hint), (_, long_message, _) = ctx.warnings
+    assert line == 4 and "\n" not in message and "\\badcmd" in message and hint
+    assert "\n" not in long_message and len(long_message) < 120

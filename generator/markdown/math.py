@@ -327,18 +327,32 @@ def _math_html(token: Token, env, display: bool) -> str:
         return f'<code class="math-error">{escapeHtml(latex)}</code>'
     unknown = _UNKNOWN_COMMAND.findall(mathml)
     if unknown:  # shown as written, as MathJax shows an undefined command: the rest still typesets
-        _warn(token, env, latex, "undefined control sequence " + ", ".join(dict.fromkeys(unknown)))
+        names = list(dict.fromkeys(unknown))
+        _warn(token, env, latex, "undefined control sequence " + ", ".join(names), names[0])
     return mathml
 
 
-def _warn(token: Token, env, latex: str, reason: str) -> None:
+def _warn(token: Token, env, latex: str, reason: str, command: str = "") -> None:
+    """One warning line: the formula shortened to one line, at the line of ``command`` in a
+    display block (whose token starts at its ``$$`` line)."""
     ctx = env.get("ctx") if env else None
-    if ctx is not None:
-        if token.map:
-            line, col = token.map[0], 0
-        else:
-            line, col = token.meta.get("line", 0), token.meta.get("col", 0)
-        ctx.warn("math-error", f"cannot typeset ${latex}$: {reason}", line, col)
+    if ctx is None:
+        return
+    if token.map:
+        line, col = token.map[0], 0
+        at = latex.find(command) if command else -1
+        if at >= 0:
+            # the formula starts on the line after ``$$`` unless it follows it on the same line
+            first = 0 if token.markup == "$$" and not latex.startswith("\n") and \
+                token.map[1] - token.map[0] <= 1 else 1
+            line += first + latex.count("\n", 0, at)
+    else:
+        line, col = token.meta.get("line", 0), token.meta.get("col", 0)
+    shown = " ".join(latex.split())
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    ctx.warn("math-error", f"cannot typeset ${shown}$: {' '.join(reason.split())}", line, col,
+             hint="check the command's spelling and braces; the formula is shown as written")
 
 
 def render_math_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
