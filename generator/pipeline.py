@@ -216,10 +216,25 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     for note in notes:  # a build reports these with the execution results
         if note.publish:
             diags.extend(d for cell in note.cells for d in cell.diagnostics)
+    with build_heap():
+        diags.extend(_render_diagnostics(index))
     stats = BuildStats(notes=len(notes), published=len(index.published),
                        attachments=len(vault.attachments))
     stats.seconds = time.perf_counter() - t0
     return BuildResult(sort_diagnostics(diags), stats, BuildState(), index=index)
+
+
+def _render_diagnostics(index: VaultIndex) -> list[Diagnostic]:
+    """What only rendering finds (embed loops and depth, math and diagram errors, in the notes
+    and in what they embed): every published note's body rendered as a build renders it, without
+    code outputs, templates or writing.  Embeds are rendered once and shared, as in a build."""
+    from generator.render import render_body
+
+    diags: list[Diagnostic] = []
+    embeds: dict = {}
+    for note in sorted(index.published.values(), key=lambda n: n.rel):
+        diags.extend(render_body(note, index, index.urls[note.id], None, 0, embeds)[2])
+    return diags
 
 
 def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_mode: str = "auto",
