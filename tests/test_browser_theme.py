@@ -182,3 +182,25 @@ def test_callout_titles_are_readable_in_both_schemes(site, chrome, scheme, toggl
     # each family keeps its own colour
     assert len({border for _, _, border in rows}) == 7
     page.close()
+
+
+def test_embedded_note_shows_its_title_once(site, chrome):
+    page = chrome.page()
+    page.goto(page_of(site, "Host.md").as_uri())
+    embed = page.locator(".embed-note").first
+    got = embed.evaluate("""(e) => {
+      const label = e.querySelector('.embed-title'), h1 = e.querySelector('.embed-content > h1');
+      const r = (el) => el.getBoundingClientRect(), cs = (el) => getComputedStyle(el);
+      return {labelText: label.textContent.trim(), labelFont: parseFloat(cs(label).fontSize),
+              labelH: r(label).height, h1Margin: parseFloat(cs(h1).marginTop),
+              h1Font: parseFloat(cs(h1).fontSize),
+              pageH2: parseFloat(getComputedStyle(document.querySelector('.content h2')
+                ?? document.querySelector('.note-title')).fontSize),
+              gap: r(h1).top - r(e).top}; }""")
+    assert got["labelText"] == "Embedded", "the link keeps its name for screen readers"
+    assert got["labelFont"] == 0, "the label would repeat the embedded note's own heading"
+    assert got["h1Margin"] == 0 and got["gap"] < 30, got
+    assert got["h1Font"] < 26, "an embedded h1 stays below the page's headings"
+    link = embed.locator(".embed-title a")
+    assert link.is_visible() and link.bounding_box()["width"] >= 12, "a small link opens the note"
+    page.close()
