@@ -153,3 +153,11 @@ def test_a_note_embedded_twice_has_footnotes_of_its_own_each_time(tmp_path):
             target = soup.find(id=a["href"][1:])
             assert target is not None and target.find_parent(class_="embed-content") \
                 is a.find_parent(class_="embed-content"), a["href"]
+
+
+def test_warning_columns_in_table_cells(tmp_path):
+    site = build_notes(tmp_path, {
+        "Note.md": "x\n",
+        "T.md": "| a | b |\n|---|---|\n| [[Note]] | [[Nope]] |\n| [[Nope]] | [[Nope]] [[Nix]] |\n"})
+    cols = sorted(m.split(": ")[0] for m in site.messages("link-unresolved"))
+    assert cols == ["T.md:3:14", "T.md:4:14", "T.md:4:23", "T.md:4:3"]

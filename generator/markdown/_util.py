@@ -13,7 +13,8 @@ from markdown_it.token import Token
 #: Inline rules put the token's start offset (within the inline source) here; the
 #: ``positions`` core rule turns it into ``meta["line"]``/``meta["col"]`` and deletes it.
 POS = "_pos"
-#: Characters searched for in the file line to fix the column (the token's first characters).
+#: Characters searched for in the file line to fix the column (the token's first characters; the
+#: whole of what was written when it is short, so that the search cannot stop at another link).
 SNIP = "_snip"
 #: On a ``footnote_ref`` made from an inline footnote ``^[...]``: the tokens of its body, whose
 #: positions were recorded relative to the paragraph holding the reference.
@@ -63,7 +64,7 @@ def _located(children: Sequence[Token]) -> Iterator[Token]:
 
 
 def _locate_children(inline: Token, children: Sequence[Token], lines_cache: list,
-                     state: StateCore, base_line: int | None) -> None:
+                     state: StateCore, base_line: int | None, cursor: dict[int, int]) -> None:
     content = inline.content
     last_pos, line_off = 0, 0
     for child in _located(children):
@@ -83,17 +84,23 @@ def _locate_children(inline: Token, children: Sequence[Token], lines_cache: list
         lines = _file_lines(state, lines_cache)
         col = in_line
         if line < len(lines) and snip:
-            found = lines[line].find(snip, in_line)
+            # past what was found on this line already: the cells of a table row are inline
+            # tokens of their own, whose offsets start again at 0
+            found = lines[line].find(snip, max(in_line, cursor.get(line, 0)))
+            if found < 0:
+                found = lines[line].find(snip, in_line)
             if found < 0:
                 found = lines[line].find(snip)
             if found >= 0:
                 col = found
+                cursor[line] = found + len(snip)
         meta["line"], meta["col"] = line, col
 
 
 def positions_rule(state: StateCore) -> None:
     """Turn the offsets that inline rules recorded into 0-based file line/col."""
     lines_cache: list = []
+    cursor: dict[int, int] = {}  # file line -> where the last token found on it ends
     for tok in state.tokens:
         if tok.children and tok.type == "inline":
             content = tok.content
@@ -101,7 +108,7 @@ def positions_rule(state: StateCore) -> None:
             if "[" not in content and "#" not in content and "$" not in content:
                 continue
             base = tok.map[0] if tok.map else None
-            _locate_children(tok, tok.children, lines_cache, state, base)
+            _locate_children(tok, tok.children, lines_cache, state, base, cursor)
 
 
 def _footnote_inline_with_positions(rule):

@@ -99,7 +99,9 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
     meta = split_wikilink(inner)
     raw = src[pos : end + 2]
     token = state.push("embed" if embed else "wikilink", "", 0)
-    meta.update({"embed": embed, "raw": raw, "line": 0, "col": 0, POS: pos, SNIP: raw[:3]})
+    # the column is where what comes before the alias is written (a table cell reads ``\\|`` as ``|``)
+    meta.update({"embed": embed, "raw": raw, "line": 0, "col": 0, POS: pos,
+                 SNIP: raw.split("|", 1)[0]})
     token.meta = meta
     token.markup = "![[" if embed else "[["
     token.content = display_text(meta)
