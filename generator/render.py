@@ -399,7 +399,9 @@ class RenderContext:
         if href.startswith("#") and len(href) > 1 and not embed:
             # ``[x](#Heading%20name)``, Obsidian's markdown form of ``[[#Heading name]]``
             found = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
-            return self.href_to_note(self.note, found) if found else None
+            # a missing heading is unresolved, as [[#Missing]] is (its "#Missing" would name a
+            # heading of whatever page shows it, inside an embed the host's)
+            return self.href_to_note(self.note, found) if found else ""
         parts = urlsplit(href)
         # "/x/y.md" is taken from the vault root, as "[[/x/y]]" is
         if parts.scheme or parts.netloc or not parts.path or href.startswith(("//", "#")):

@@ -161,3 +161,13 @@ def test_warning_columns_in_table_cells(tmp_path):
         "T.md": "| a | b |\n|---|---|\n| [[Note]] | [[Nope]] |\n| [[Nope]] | [[Nope]] [[Nix]] |\n"})
     cols = sorted(m.split(": ")[0] for m in site.messages("link-unresolved"))
     assert cols == ["T.md:3:14", "T.md:4:14", "T.md:4:23", "T.md:4:3"]
+
+
+def test_markdown_link_to_a_missing_heading_is_unresolved(tmp_path):
+    site = build_notes(tmp_path, {"B.md": "## Sec\n[[#Nope]] and [m](#Nope) and [s](#Sec)\n",
+                                  "A.md": "## Nope\n\n![[B]]\n"})
+    assert len(site.messages("anchor-unresolved")) == 2
+    for source in ("A.md", "B.md"):
+        link = site.content(source).find("a", string="m")
+        assert link.get("href") is None and "broken" in link["class"]
+        assert site.content(source).find("a", string="s").get("href")
