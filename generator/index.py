@@ -424,7 +424,7 @@ class VaultIndex:
         diags: list[Diagnostic] = []
         outs: list[NoteId] = []
         targets: set[NoteId] = set()
-        for ref in note.links:
+        for ref in (*note.links, *property_links(note)):
             res = self.resolve(ref.target, note)
             self._check(note, ref, res, diags)
             if res.note is not None:
@@ -583,6 +583,49 @@ def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfi
                 suggestions: tuple[str, dict[str, str | None]] | None = None,
                 previous: VaultIndex | None = None) -> VaultIndex:
     return VaultIndex(notes, attachments, cfg, suggestions, previous)
+
+
+_PROPERTY_LINK = re.compile(r"\[\[([^\[\]]+)\]\]")
+
+
+def property_links(note: Note) -> list[LinkRef]:
+    """The wikilinks in a note's text and list properties (``up: "[[Index]]"``): Obsidian counts
+    them as links (backlinks, graph, unresolved links).  Each is placed where it is written in the
+    front-matter, else on its key's line."""
+    values = [(key, v) for key, value in note.meta.items() if isinstance(key, str)
+              for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    if not any("[[" in v for _key, v in values):
+        return []
+    lines = note.text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+    refs: list[LinkRef] = []
+    for key, value in values:
+        for m in _PROPERTY_LINK.finditer(value):
+            inner = m.group(1)
+            path, _, alias = inner.partition("|")
+            target, *parts = path.split("#")
+            block = parts[-1][1:].strip() if parts and parts[-1].startswith("^") else None
+            anchor = () if block else tuple(p.strip() for p in parts if p.strip())
+            line, col = _front_matter_place(lines, end, key, m.group(0))
+            refs.append(LinkRef(target.strip(), anchor, block, alias.strip() or None,
+                                line=line, col=col))
+    return refs
+
+
+def _front_matter_place(lines: list[str], end: int, key: str, raw: str) -> tuple[int, int]:
+    """1-based line and column of ``raw`` under ``key:`` in the front-matter (lines 1..end-1),
+    else the key's line (column 0), else line 1."""
+    pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
+    start = next((i for i in range(1, end) if pattern.match(lines[i])), None)
+    if start is None:
+        return 1, 0
+    for i in range(start, end):
+        if i > start and lines[i][:1] not in (" ", "\t", "-", ""):
+            break  # the next key
+        col = lines[i].find(raw)
+        if col >= 0:
+            return i + 1, col + 1
+    return start + 1, 0
 
 
 def _config_line(path: Path, key: str) -> int:

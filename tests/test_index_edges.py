@@ -111,3 +111,24 @@ def test_the_hinted_heading_links_resolve(tmp_path):
     for href in _hrefs(site, "L.md"):
         target, fragment = site.follow(page, href)
         assert site.soup(target).find(id=fragment) is not None, href
+
+
+def test_links_in_properties_count_and_warn(tmp_path):
+    # Obsidian (1.4.5+) tracks wikilinks in text and list properties as links of the note
+    site = build_notes(tmp_path, {
+        "Src.md": '---\nrelated: "[[Target]]"\nup: "[[Missing]]"\nsee:\n  - "[[Other|o]]"\n'
+                  '  - "[[Target#Nope]]"\n---\nbody without links\n',
+        "Target.md": "t\n",
+        "Other.md": "o\n",
+    })
+    for name in ("Target.md", "Other.md"):
+        section = site.html(name).find("section", class_="backlinks")
+        assert [a["href"] for a in section.find_all("a")] == ["Src.html"], name
+    assert site.result.index.backlinks["Target"] == ["Src"]
+    assert set(site.result.index.outlinks["Src"]) == {"Target", "Other"}
+    diags = [d.format() for d in site.diagnostics]
+    assert any(d.startswith("Src.md:3:6: warning[link-unresolved]: link target 'Missing'")
+               for d in diags), diags
+    assert any(d.startswith("Src.md:6:6: warning[anchor-unresolved]: heading 'Nope'")
+               for d in diags), diags
+    assert "[[Target]]" not in site.content("Src.md").get_text()
