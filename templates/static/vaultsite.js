@@ -158,6 +158,17 @@
     if (location.hash) pinHash(); else pick();
   }
 
+  /* ---------- figures of executed code: the full-size image is a click (or Enter) away ---------- */
+  doc.querySelectorAll(".cell-figure img").forEach(function (img) {
+    if (img.closest("a") || !img.getAttribute("src")) return;
+    var a = doc.createElement("a");
+    a.className = "figure-open";
+    a.href = img.getAttribute("src");
+    a.title = "Open the full-size image";
+    img.parentNode.insertBefore(a, img);
+    a.appendChild(img);
+  });
+
   /* ---------- search ---------- */
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
   var WORD = new RegExp("[" + CJK + "]|[^\\s\\p{P}\\p{S}\\p{Z}\\p{C}_" + CJK + "]+", "gu");
