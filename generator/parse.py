@@ -34,6 +34,7 @@ from generator.slugs import anchor_id, unique_anchor
 _md: MarkdownIt | None = None
 SUMMARY_CHARS = 280
 PLAIN_TEXT_CHARS = 20000
+_ANY_CASE_KEYS = frozenset({"tags", "tag", "aliases", "alias", "cssclasses", "cssclass"})
 _HEADER_LINE = re.compile(r"^\s*[A-Za-z][\w ]{0,20}:\s")
 
 
@@ -75,6 +76,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     if tokens and tokens[0].type == "front_matter":
         fm = tokens[0]
         meta, dd = parse_yaml(fm.content, rel, 2)
+        for key in list(meta):  # Obsidian reads these keys in any case (``Tags:``, ``ALIASES:``)
+            low = key.casefold()
+            if low != key and low in _ANY_CASE_KEYS and low not in meta:
+                meta[low] = meta[key]
         fm_text = fm.content
         diags += dd
         broken_yaml = fm.content if dd else None

@@ -190,3 +190,16 @@ def test_an_attachment_gone_during_the_build_is_reported_not_fatal(tmp_path: Pat
     assert "text" in site.content("N.md").get_text()
     assert [(d.code, d.span.path) for d in site.diagnostics if d.code == "unreadable"] == \
         [("unreadable", "pic.png")]
+
+
+def test_front_matter_keys_obsidian_reads_in_any_case(tmp_path: Path) -> None:
+    """``Tags:``, ``TAGS:`` and ``Aliases:`` (common in notes imported from other tools) were
+    ignored: Obsidian reads these keys whatever their case."""
+    site = build_notes(tmp_path, {
+        "A.md": "---\nTags: cap\nAliases: [Alpha]\n---\ntext\n",
+        "B.md": "---\nTAGS: [upper]\nCssClasses: wide\n---\ntext\n",
+        "L.md": "[[Alpha]]\n",
+    })
+    assert (site.out / "_tags" / "cap.html").is_file() and (site.out / "_tags" / "upper.html").is_file()
+    assert "link-unresolved" not in site.codes()
+    assert "wide" in site.html("B.md").find("article")["class"]
