@@ -204,3 +204,20 @@ def test_embedded_note_shows_its_title_once(site, chrome):
     link = embed.locator(".embed-title a")
     assert link.is_visible() and link.bounding_box()["width"] >= 12, "a small link opens the note"
     page.close()
+
+
+def test_print_opens_folded_callouts_and_drops_the_page_tools(site, chrome):
+    page = chrome.page()
+    page.goto(page_of(site, "Callouts.md").as_uri())
+    folded = page.locator("details.callout")
+    assert folded.count() == 1 and not folded.evaluate("d => d.open")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert folded.evaluate("d => d.open"), "a folded callout prints with its body"
+    assert page.locator("details.callout .callout-content").is_visible()
+    for sel in (".note-footer", ".aside", ".explorer", ".topbar"):
+        assert page.evaluate(f"getComputedStyle(document.querySelector('{sel}')).display") == "none", sel
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert not folded.evaluate("d => d.open"), "and folds again after printing"
+    page.close()

@@ -169,6 +169,20 @@
     a.appendChild(img);
   });
 
+  /* ---------- print: folded callouts and other <details> print open, and close again after ---------- */
+  var printOpened = [];
+  window.addEventListener("beforeprint", function () {
+    doc.querySelectorAll("details:not([open])").forEach(function (d) {
+      if (d.closest(".explorer")) return;
+      d.open = true;
+      printOpened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    printOpened.forEach(function (d) { d.open = false; });
+    printOpened = [];
+  });
+
   /* ---------- search ---------- */
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
   var WORD = new RegExp("[" + CJK + "]|[^\\s\\p{P}\\p{S}\\p{Z}\\p{C}_" + CJK + "]+", "gu");
