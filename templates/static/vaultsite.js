@@ -93,6 +93,11 @@
     });
   }
   if (explorer) {
+    /* a name cut short by the sidebar's width shows in full on hover */
+    explorer.addEventListener("mouseover", function (e) {
+      var t = e.target.closest && e.target.closest("a, summary");
+      if (t && !t.title && t.scrollWidth > t.clientWidth) t.title = t.textContent.trim();
+    });
     var cur = explorer.querySelector("a.current");
     if (cur && cur.offsetTop > explorer.clientHeight * 0.6) explorer.scrollTop = cur.offsetTop - explorer.clientHeight / 3;
   }
@@ -490,7 +495,15 @@
     var tpl = doc.createElement("template");
     tpl.innerHTML = htmlText;
     var frag = tpl.content, box = (target.hash && section(frag, target.hash)) || null;
+    var first = frag.firstElementChild, source = first && first.tagName === "H1" ? first.textContent : "";
     if (!box) { box = doc.createElement("div"); box.appendChild(frag); }
+    else if (source) {
+      /* a section or block: say which note it comes from */
+      var from = doc.createElement("div");
+      from.className = "popover-source";
+      from.textContent = source;
+      box.insertBefore(from, box.firstChild);
+    }
     rebase(box, target.abs);
     pop = doc.createElement("div");
     pop.className = "popover";
@@ -499,6 +512,7 @@
     pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     pop.addEventListener("mouseleave", scheduleHide);
     body.appendChild(pop);
+    if (pop.scrollHeight > pop.clientHeight + 1) pop.classList.add("is-cut");  /* fade only what is cut */
     popFor = a;
     var r = a.getBoundingClientRect(), w = pop.offsetWidth, h = pop.offsetHeight;
     var left = Math.min(Math.max(8, r.left), html.clientWidth - w - 8);
