@@ -1,115 +1,90 @@
-"""``==highlighted==`` text -> ``mark_open`` / ``mark_close``."""
+"""``==highlighted==`` text -> ``mark_open`` / ``mark_close``.
+
+``==`` is a delimiter run, parsed the way markdown-it parses ``~~``: the tokenize rule only
+pushes each ``==`` as a text token and records it in ``state.delimiters``; markdown-it's
+``balance_pairs`` matches openers with closers, and ``highlight_post_process`` turns each pair
+into ``mark_open`` / ``mark_close``.  So every other inline rule (code spans, math, wikilinks,
+links, autolinks, raw HTML, escapes) consumes its own text first and a ``==`` inside it is
+never a delimiter, a ``==`` inside link text pairs only inside that text (markdown-it gives each
+link its own delimiter list), and highlights nest with emphasis and strikethrough by the same
+flanking rules (``a == b`` is not a highlight: a run between spaces neither opens nor closes).
+"""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Delimiter
 
-#: What the closer search stops at: a ``==``, an escaped backslash, backtick or ``=``, a backtick run.
-_EVENT = re.compile(r"==|\\[\\`=]|`+")
-_RUN = re.compile(r"`+")
-
-
-def _runs(state: StateInline) -> tuple[dict[int, list[int]], list[int], list[int]]:
-    """The backtick runs of the inline source: starts by length, all starts, all ends."""
-    runs = getattr(state, "_vs_mark_runs", None)
-    if runs is None:
-        by_len: dict[int, list[int]] = {}
-        starts: list[int] = []
-        ends: list[int] = []
-        for m in _RUN.finditer(state.src):
-            a, b = m.span()
-            by_len.setdefault(b - a, []).append(a)
-            starts.append(a)
-            ends.append(b)
-        runs = state._vs_mark_runs = (by_len, starts, ends)
-    return runs
+_EQ = 0x3D  # "="
 
 
-def _code_span_end(state: StateInline, pos: int, n: int, max_pos: int) -> int:
-    """Where the code span opened by ``n`` backticks ending at ``pos`` ends (after its closing
-    run), or -1 when no run of exactly ``n`` backticks follows: the opening run is then text."""
-    by_len, starts, ends = _runs(state)
-    same = by_len.get(n)
-    if same:
-        k = bisect_left(same, pos)
-        if k < len(same) and same[k] + n <= max_pos:
-            return same[k] + n
-    # a run cut by max_pos counts with its part before max_pos (as in markdown-it's backticks)
-    k = bisect_left(starts, max_pos) - 1
-    if k >= 0 and starts[k] >= pos and ends[k] > max_pos and max_pos - starts[k] == n:
-        return max_pos
-    return -1
-
-
-def _find_closer(state: StateInline, start: int, max_pos: int) -> int:
-    """Position of the ``==`` closing a highlight whose text starts at ``start``, or -1.
-
-    The closer follows a non-space character and is not inside a code span (delimited as
-    CommonMark does: a run of n backticks closes at the next run of exactly n; an unmatched run
-    is text; ``\\``` is an escaped backtick).  Every stop of the search outside code spans is
-    memoised with the search's result: a later search reaching the same stop is in the same
-    state from there on, so it has the same result; each stop is searched from once, and
-    repeated openers cost O(1) (linear, not quadratic).
-    """
-    memos = getattr(state, "_vs_mark_memo", None)
-    if memos is None:
-        memos = state._vs_mark_memo = {}
-    memo = memos.setdefault(max_pos, {})
+def highlight_tokenize(state: StateInline, silent: bool) -> bool:
+    """Push a run of ``=`` as text tokens: one ``=`` first when the run is odd, then one
+    ``==`` delimiter per pair (``===a===`` is ``=<mark>a</mark>=``)."""
+    start = state.pos
     src = state.src
-    chain: list[int] = []
-    pos, result = start, -1
-    while True:
-        m = _EVENT.search(src, pos, max_pos)
-        if m is None:
-            break
-        at = m.start()
-        known = memo.get(at)
-        if known is not None:
-            result = known
-            break
-        chain.append(at)
-        found = m.group()
-        if found == "==":
-            if src[at - 1] not in " \t\n":
-                result = at
-                break
-            pos = at + 2
-        elif found[0] == "\\":
-            pos = at + 2
-        else:
-            end = _code_span_end(state, m.end(), len(found), max_pos)
-            pos = end if end >= 0 else m.end()
-    for at in chain:
-        memo[at] = result
-    return result
-
-
-def highlight_rule(state: StateInline, silent: bool) -> bool:
-    src, pos, max_pos = state.src, state.pos, state.posMax
-    if src[pos] != "=" or not src.startswith("==", pos):
-        return False
-    start = pos + 2
-    if start >= max_pos or src[start] in " \t\n=":
-        return False
-    end = _find_closer(state, start, max_pos)
-    if end < 0:
-        return False
-    if silent:
-        state.pos = end + 2
-        return True
-    state.push("mark_open", "mark", 1).markup = "=="
-    old_max = state.posMax
-    state.pos, state.posMax = start, end
-    state.md.inline.tokenize(state)
-    state.pos, state.posMax = end + 2, old_max
-    state.push("mark_close", "mark", -1).markup = "=="
+    if src[start] != "=" or silent or not src.startswith("==", start, state.posMax):
+        return False  # a lone "=" is text; in link text (silent) a run is skipped as text
+    scanned = state.scanDelims(start, True)
+    length = scanned.length
+    if length % 2:
+        state.push("text", "", 0).content = "="
+        length -= 1
+    for _ in range(length // 2):
+        state.push("text", "", 0).content = "=="
+        state.delimiters.append(Delimiter(
+            marker=_EQ,
+            length=0,  # no "rule of 3" (as for ~~)
+            token=len(state.tokens) - 1,
+            end=-1,
+            open=scanned.can_open,
+            close=scanned.can_close,
+        ))
+    state.pos += scanned.length
     return True
+
+
+def _pairs_to_marks(state: StateInline, delimiters: list[Delimiter]) -> None:
+    tokens = state.tokens
+    lone: list[int] = []
+    for opener in delimiters:
+        if opener.marker != _EQ or opener.end == -1:
+            continue
+        closer = delimiters[opener.end]
+        token = tokens[opener.token]
+        token.type, token.tag, token.nesting, token.markup, token.content = (
+            "mark_open", "mark", 1, "==", "")
+        token = tokens[closer.token]
+        token.type, token.tag, token.nesting, token.markup, token.content = (
+            "mark_close", "mark", -1, "==", "")
+        before = tokens[closer.token - 1]
+        if before.type == "text" and before.content == "=":
+            lone.append(closer.token - 1)
+    # An odd closing run is split "=" + "==": its lone "=" belongs after the </mark>s
+    # (``==a===`` is ``<mark>a</mark>=``).
+    while lone:
+        i = lone.pop()
+        j = i + 1
+        while j < len(tokens) and tokens[j].type == "mark_close":
+            j += 1
+        j -= 1
+        if i != j:
+            tokens[i], tokens[j] = tokens[j], tokens[i]
+
+
+def highlight_post_process(state: StateInline) -> None:
+    """Matched ``==`` pairs -> ``mark_open`` / ``mark_close``, at the top level and inside
+    every token that opened its own delimiter list (link text)."""
+    if "==" not in state.src:
+        return
+    _pairs_to_marks(state, state.delimiters)
+    for meta in state.tokens_meta:
+        if meta and "delimiters" in meta:
+            _pairs_to_marks(state, meta["delimiters"])
 
 
 def highlight_plugin(md: MarkdownIt) -> None:
     """Register ``==x==``; the default renderer writes ``<mark>``."""
-    md.inline.ruler.before("link", "highlight", highlight_rule)
+    md.inline.ruler.before("link", "highlight", highlight_tokenize)
+    md.inline.ruler2.before("fragments_join", "highlight", highlight_post_process)
