@@ -64,6 +64,7 @@ def test_cells_run_once_then_come_from_cache_until_their_data_changes(tmp_path):
     soup = page(out)
     img = soup.find("figure", class_="cell-figure").find("img")
     assert (out / img["src"]).read_bytes()[:4] == b"\x89PNG"
+    assert img.parent.name == "a" and img.parent["href"] == img["src"], "opens full size, no JS"
     assert "rows: 2" in soup.find(class_="cell-stdout").get_text()
     assert soup.find(class_="cell-result").find("table") is not None
     assert "never runs" in soup.get_text() and "never runs" not in str(soup.find_all(class_="cell-output"))

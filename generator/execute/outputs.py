@@ -76,6 +76,8 @@ def _figure_html(cell: CodeCell, out: list) -> str:
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
     img = (f'<img src="{ROOT}{escape(name)}" alt="{escape(alt)}"{dims} loading="lazy" '
            f'decoding="async">')
+    # the full-size image is a click (or Enter) away: a page shows the figure at its width
+    img = f'<a class="figure-open" href="{ROOT}{escape(name)}" title="Open the full-size image">{img}</a>'
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="cell-figure">{img}{cap}</figure>'
 

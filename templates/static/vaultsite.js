@@ -163,17 +163,6 @@
     if (location.hash) pinHash(); else pick();
   }
 
-  /* ---------- figures of executed code: the full-size image is a click (or Enter) away ---------- */
-  doc.querySelectorAll(".cell-figure img").forEach(function (img) {
-    if (img.closest("a") || !img.getAttribute("src")) return;
-    var a = doc.createElement("a");
-    a.className = "figure-open";
-    a.href = img.getAttribute("src");
-    a.title = "Open the full-size image";
-    img.parentNode.insertBefore(a, img);
-    a.appendChild(img);
-  });
-
   /* ---------- print: folded callouts and other <details> print open, and close again after ---------- */
   var printOpened = [];
   window.addEventListener("beforeprint", function () {
