@@ -399,11 +399,15 @@ class SiteBuilder:
             kids = tuple(self.tpl.LinkItem("#" + tags[k].name, relative_href(self.index.tag_url(k),
                                                                               url))
                          for k in sorted(children.get(key, [])))
+            # Home › Tags › #ml for #ml/nlp: the levels above it, as a folder page has
+            parents = ["/".join(key.split("/")[:i]) for i in range(1, key.count("/") + 1)]
+            crumbs = (self.tpl.Crumb(self.cfg.title, relative_href("index.html", url)),
+                      self.tpl.Crumb("Tags", relative_href(TAGS_URL, url)),
+                      *(self.tpl.Crumb("#" + tags[p].name, relative_href(self.index.tag_url(p), url))
+                        for p in parents if p in tags))
             ctx = self.tpl.PageContext(
                 kind="tag", title=f"#{info.name}", url=url, root=root_prefix(url),
-                listing=self._sorted_listing(notes, url), folders=kids,
-                breadcrumbs=(self.tpl.Crumb(self.cfg.title, relative_href("index.html", url)),
-                             self.tpl.Crumb("Tags", relative_href(TAGS_URL, url))))
+                listing=self._sorted_listing(notes, url), folders=kids, breadcrumbs=crumbs)
             self._page(url, ctx)
         url = TAGS_URL
         top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(self.index.tag_url(key), url),

@@ -130,6 +130,9 @@ def test_tags_and_non_tags(core_site: Site):
     nested = core_site.out / "_tags" / "nested.html"
     listed = {a.get_text().strip() for a in Site.soup(nested).find_all("a")}
     assert "Start here" in listed and "Deep note" in listed
+    child = Site.soup(core_site.out / "_tags" / "nested" / "child.html")
+    crumbs = [(a.get_text(), a["href"]) for a in child.select(".breadcrumbs a")]
+    assert crumbs[1:] == [("Tags", "../../_tags.html"), ("#nested", "../nested.html")]
 
 
 def test_code_is_never_touched(core_site: Site):
