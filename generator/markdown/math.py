@@ -129,13 +129,7 @@ def _operators(latex: str) -> tuple[str, tuple]:
             continue
         kind, word = m.group(1), m.group(2)
         if kind:
-            depth, i = 1, m.end()
-            while i < len(latex) and depth:
-                if latex[i] == "\\":
-                    i += 2
-                    continue
-                depth += {"{": 1, "}": -1}.get(latex[i], 0)
-                i += 1
+            i = _group_end(latex, m.end())
             text = _operator_text(latex[m.end():i - 1])
             if text is None:
                 continue
@@ -153,6 +147,19 @@ def _operators(latex: str) -> tuple[str, tuple]:
         pos = i
     out.append(latex[pos:])
     return "".join(out), tuple(names)
+
+
+def _group_end(latex: str, start: int) -> int:
+    """Where the brace group whose ``{`` ends just before ``start`` ends (after its ``}``; the end
+    of the text when it is not closed).  Escaped characters (``\\{``, ``\\}``) do not count."""
+    depth, i = 1, start
+    while i < len(latex) and depth:
+        if latex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        i += 1
+    return i
 
 
 def _operator_element(name: tuple[str, bool]) -> str:
@@ -174,13 +181,7 @@ def _hide_text_markup(latex: str) -> str:
     for m in _TEXT_COMMAND.finditer(latex):
         if m.start() < pos:
             continue
-        depth, i = 1, m.end()
-        while i < len(latex) and depth:
-            if latex[i] == "\\":
-                i += 2
-                continue
-            depth += {"{": 1, "}": -1}.get(latex[i], 0)
-            i += 1
+        i = _group_end(latex, m.end())
         out.append(latex[pos:m.end()])
         out.append(latex[m.end():i].replace("<", _LT).replace(">", _GT))
         pos = i
