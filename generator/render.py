@@ -220,6 +220,8 @@ class RenderContext:
         if res.kind == "attachment" and res.attachment is not None:
             return self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or ())
         if res.kind == "note" and res.note is not None:
+            if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
+                return self.render_wikilink(token)  # a <div> cannot stand in a <p>
             return self._embed_note(res.note, meta, token)
         if res.kind == "unpublished":
             return ""
@@ -383,6 +385,10 @@ class RenderContext:
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None:
+            if token.meta.get("inline"):  # in a paragraph's text: a link, as for ![[...]]
+                href = self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
+                return (f'<a class="internal-link" href="{esc(href)}" '
+                        f'data-note="{esc(self.index.urls[res.note.id])}">{esc(alt or path)}</a>')
             meta = {"target": path, "raw": f"![{alt}]({src})", **_fragment_meta(frag),
                     "line": token.meta.get("line", 0), "col": token.meta.get("col", 0)}
             return self._embed_note(res.note, meta, token)

@@ -128,27 +128,49 @@ def render_embed(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     return f'<span class="embed" data-target="{target}">{escapeHtml(token.content)}</span>'
 
 
-def _embeds_a_note(tok: Token) -> bool:
-    """An embed whose target names a note: it renders as a block.  A note is any name without an
-    attachment's extension (``Note``, ``Note.md``, ``Dr. Who``, ``v1.2 release``), and an empty target
-    (``![[#Heading]]``, ``![[#^id]]``) is the embedding note itself.  A Markdown image
+#: The last dot-part of a file name that reads as a file extension: no space, a few letters and
+#: digits, at least one letter (``v1.2`` is a version, ``Dr. Who`` and ``v1.2 release`` are notes).
+_EXT = re.compile(r"[A-Za-z0-9]{0,9}[A-Za-z][A-Za-z0-9]{0,9}")
+
+NOTE, FILE, MAYBE = "note", "file", "maybe"
+
+
+def embed_kind(tok: Token) -> str | None:
+    """What an embed token names, as far as its text tells: ``NOTE`` (no file extension, or
+    ``.md``: it renders as a block), ``FILE`` (an attachment whose extension is known: an image,
+    a player, a link card, all inline), ``MAYBE`` (some other extension, ``file.xyz``, ``a.drawio``:
+    an attachment, inline, unless the vault has a note of that name).  None for other tokens.  An
+    empty target (``![[#Heading]]``, ``![[#^id]]``) is the embedding note itself.  A Markdown image
     (``![](Note.md)``) embeds a note the same way."""
     if tok.type == "embed":
         name = tok.meta.get("target", "")
         if not name:
-            return True
+            return NOTE
     elif tok.type == "image":
         src = str(tok.attrGet("src") or "")
         if "://" in src or src.startswith(("/", "#", "data:")):
-            return False
+            return FILE
         name = unquote(src.split("#", 1)[0].split("?", 1)[0])
     else:
-        return False
+        return None
     name = name.rsplit("/", 1)[-1]
     if not name:
-        return False
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else ""
-    return ext not in ATTACHMENT_EXT
+        return FILE
+    ext = name.rsplit(".", 1)[-1] if "." in name.strip(".") else ""
+    if not ext or ext.lower() == "md" or not _EXT.fullmatch(ext):
+        return NOTE
+    return FILE if ext.lower() in ATTACHMENT_EXT else MAYBE
+
+
+def _embeds_a_note(tok: Token, alone: bool = False) -> bool:
+    """Whether an embed is cut out of its paragraph as a block: a note's, and one whose name could
+    be a note's (``MAYBE``) when nothing but embeds stands in the paragraph."""
+    kind = embed_kind(tok)
+    return kind == NOTE or (alone and kind == MAYBE)
+
+
+def _only_embeds(children: Sequence[Token]) -> bool:
+    return all(embed_kind(k) is not None or _blank(k) for k in children)
 
 
 def block_embeds_rule(state: StateCore) -> None:
@@ -156,7 +178,12 @@ def block_embeds_rule(state: StateCore) -> None:
     ``<p>`` early and leave an empty one behind).  A paragraph with note embeds is cut around them:
     its text runs stay paragraphs, its note embeds go in ``embeds_open``/``_close``, which write no
     tag (``Intro:`` on one line and ``![[Note]]`` on the next is one Markdown paragraph, and common).
-    Paragraphs in tight lists (no ``<p>``) and ones carrying a block id are left as they are."""
+    Paragraphs in tight lists (no ``<p>``) and ones carrying a block id are left as they are.
+
+    An attachment's embed stays in its paragraph (an ``<img>``, ``<audio>``, ``<video>`` or link
+    card is inline).  One whose extension is not a known one (``See ![[a.xyz]] here.``) stays there
+    too, with ``meta["inline"]`` set, so that if the name turns out to be a note's (``notes.txt.md``)
+    the renderer writes a link to it rather than a ``<div>`` inside the ``<p>``."""
     if "![" not in state.src:
         return
     tokens = state.tokens
@@ -164,12 +191,17 @@ def block_embeds_rule(state: StateCore) -> None:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if (tok.type == "paragraph_open" and not tok.hidden and not tok.attrs
-                and i + 2 < len(tokens) and "![" in tokens[i + 1].content
-                and any(_embeds_a_note(k) for k in tokens[i + 1].children or ())):
-            out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2]))
-            i += 3
-            continue
+        if (tok.type == "paragraph_open" and not tok.hidden
+                and i + 2 < len(tokens) and "![" in tokens[i + 1].content):
+            kids = tokens[i + 1].children or ()
+            alone = not tok.attrs and _only_embeds(kids)
+            for kid in kids:  # left in a paragraph: a note there is shown as a link
+                if embed_kind(kid) in (FILE, MAYBE) and not _embeds_a_note(kid, alone):
+                    kid.meta["inline"] = True
+            if not tok.attrs and any(_embeds_a_note(k, alone) for k in kids):
+                out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2], alone))
+                i += 3
+                continue
         out.append(tok)
         i += 1
     tokens[:] = out
@@ -179,10 +211,10 @@ def _blank(tok: Token) -> bool:
     return tok.type in ("softbreak", "hardbreak") or (tok.type == "text" and not tok.content.strip())
 
 
-def _cut_paragraph(open_: Token, inline: Token, close: Token) -> list[Token]:
+def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool) -> list[Token]:
     runs: list[tuple[bool, list[Token]]] = []  # (note embeds?, children)
     for kid in inline.children or ():
-        is_embed = _embeds_a_note(kid)
+        is_embed = _embeds_a_note(kid, alone)
         if runs and (runs[-1][0] == is_embed or (runs[-1][0] and _blank(kid))):
             runs[-1][1].append(kid)
         else:

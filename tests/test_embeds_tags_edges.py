@@ -1,0 +1,52 @@
+"""Edges of embeds, block ids and tags, built through the real pipeline."""
+
+from __future__ import annotations
+
+from conftest import build_notes
+
+
+def _paragraphs(site, source):
+    return [p for p in site.content(source).find_all("p")]
+
+
+def test_unknown_extension_embed_stays_in_its_paragraph(tmp_path):
+    site = build_notes(tmp_path, {
+        "L.md": "See ![[file.xyz]] here.\n\nA ![[plan.drawio]] and ![[art.psd]] too.\n",
+        "file.xyz": b"x", "plan.drawio": b"<mxfile/>", "art.psd": b"8BPS",
+    })
+    paras = _paragraphs(site, "L.md")
+    assert len(paras) == 2
+    assert paras[0].get_text(" ", strip=True).startswith("See")
+    assert paras[0].find("a", class_="embed-file") is not None
+    assert "here." in paras[0].get_text()
+    assert len(paras[1].find_all("a", class_="embed-file")) == 2
+
+
+def test_note_with_extension_like_name_inline_is_a_link(tmp_path):
+    site = build_notes(tmp_path, {
+        "L.md": "Intro ![[notes.txt]] outro.\n\nMore ![](notes.txt) text.\n",
+        "notes.txt.md": "# Notes txt\nbody\n",
+    })
+    content = site.content("L.md")
+    assert content.find("div", class_="embed-note") is None
+    paras = content.find_all("p")
+    assert len(paras) == 2
+    for p in paras:
+        link = p.find("a", class_="internal-link")
+        assert link is not None and link["href"].endswith("notes.txt.html"), p
+    assert "outro." in paras[0].get_text()
+    assert not [d for d in site.diagnostics if d.code.startswith("embed")]
+
+
+def test_names_that_are_notes_still_embed_as_blocks(tmp_path):
+    site = build_notes(tmp_path, {
+        "L.md": "![[Dr. Who]]\n\nIntro ![[v1.2 release]] end.\n\n![[Dr.Who]]\n",
+        "Dr. Who.md": "who body\n", "v1.2 release.md": "release body\n", "Dr.Who.md": "dotted\n",
+    })
+    content = site.content("L.md")
+    shown = [d.get_text() for d in content.find_all("div", class_="embed-content")]
+    assert any("who body" in t for t in shown)
+    assert any("release body" in t for t in shown)
+    assert any("dotted" in t for t in shown)
+    for p in content.find_all("p"):
+        assert p.find("div") is None
