@@ -241,7 +241,7 @@ def test_phone_has_no_sideways_scroll(site, chrome, shots, scheme):
         assert width <= 375, f"{source} scrolls sideways ({width}px)"
     page.goto(page_of(site, "Notes/Python.md").as_uri())
     page.screenshot(path=str(shots / f"phone-{scheme}.png"))
-    explorer = page.locator("#explorer")
+    explorer = page.locator(".explorer")
     assert not explorer.is_visible() or explorer.bounding_box()["x"] < 0
     page.locator(".sidebar-toggle").click()
     page.wait_for_timeout(300)
@@ -270,7 +270,7 @@ def test_readable_without_javascript(site, chrome):
     page.goto(page_of(site, "Notes/Python.md").as_uri())
     assert page.locator(".note-content").is_visible()
     assert "Indentation is syntax" in page.locator(".note-content").inner_text()
-    assert page.locator("#explorer a", has_text="Café notes").is_visible()
+    assert page.locator(".explorer a", has_text="Café notes").is_visible()
     ctx.close()
 
 

@@ -85,7 +85,9 @@ def test_closing_tags_inside_dropped_elements_are_not_counted() -> None:
 
 def test_ids_of_the_page_itself_are_dropped() -> None:
     """``<div id="vsGraph">`` would replace the graph script's global (the local graph never
-    drew) and ``id="content"`` the theme's main element; other ids stay as link targets."""
+    drew) and ``id="vs:content"`` the theme's main element; other ids stay as link targets, and
+    ``content`` is one of them now that the theme's ids all start ``vs:``."""
     assert sanitize_html('<div id="vsGraph">') == "<div>"
-    assert sanitize_html('<div id="content" class="x">') == '<div class="x">'
+    assert sanitize_html('<div id="vs:content" class="x">') == '<div class="x">'
+    assert sanitize_html('<div id="content">') == '<div id="content">'
     assert sanitize_html('<span id="my-anchor">') == '<span id="my-anchor">'

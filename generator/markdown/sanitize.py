@@ -93,9 +93,10 @@ _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 #: Ids the page itself uses: the theme's elements, and the site scripts' globals (``vsGraph``…),
 #: which an element of the same id would replace (the browser names elements on ``window``).
-PAGE_IDS = frozenset({"content", "explorer", "search-input", "search-results", "toc-heading",
-                      "backlinks-heading", "graph-heading", "notes-heading", "recent-heading",
-                      "all-heading", "sub-heading"})
+#: The theme's ids start ``vs:``; a heading anchor never holds a colon, so no heading can take one.
+PAGE_IDS = frozenset({"vs:content", "vs:explorer", "vs:search-input", "vs:search-results",
+                      "vs:toc-heading", "vs:backlinks-heading", "vs:graph-heading",
+                      "vs:notes-heading", "vs:recent-heading", "vs:all-heading", "vs:sub-heading"})
 _SCRIPT_GLOBAL = re.compile(r"vs[A-Z]")
 _PIECES = re.compile(f"(?P<comment>{comment})|(?P<open>{open_tag})|(?P<close>{close_tag})")
 _NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")

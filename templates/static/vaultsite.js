@@ -78,7 +78,7 @@
 
   /* ---------- explorer (collapsible sidebar on phones) ---------- */
   var navToggle = doc.querySelector(".sidebar-toggle");
-  var explorer = doc.getElementById("explorer");
+  var explorer = doc.getElementById("vs:explorer");
   function setNav(open) {
     body.classList.toggle("nav-open", open);
     if (navToggle) navToggle.setAttribute("aria-expanded", open ? "true" : "false");
@@ -185,8 +185,8 @@
   function words(s) { return norm(s).match(WORD) || []; }
   function fieldText(list) { return " " + words(list.join(" ")).join(" ") + " "; }
 
-  var input = doc.getElementById("search-input");
-  var panel = doc.getElementById("search-results");
+  var input = doc.getElementById("vs:search-input");
+  var panel = doc.getElementById("vs:search-results");
   var S = window.vsSearch = {
     rows: null, fields: null, shards: [], texts: [], normTexts: {}, hits: {}, wanted: {},
     meta: function (rows) {
@@ -365,7 +365,7 @@
     r.results.slice(0, LIMIT).forEach(function (hit, n) {
       var row = S.rows[hit[1]], snip = snippet(hit[1], r.terms), head = headingFor(row, r.terms);
       var path = row[2] + (head ? (row[2] ? " › " : "") + "§ " + head[0] : "");
-      out.push('<a role="option" id="sr-' + n + '" aria-selected="false" href="' +
+      out.push('<a role="option" id="vs:sr-' + n + '" aria-selected="false" href="' +
         escapeHtml(hrefFor(row[1]) + (head ? "#" + encodeURIComponent(head[1]) : "")) + '">' +
         '<span class="r-title">' + highlight(row[0], r.terms) + "</span>" +
         (path ? '<span class="r-path">' + escapeHtml(path) + "</span>" : "") +

@@ -1,0 +1,168 @@
+"""Reading a note in headless Chromium: the theme's ids, search ranking and code copy buttons.
+
+A small vault written here is built with the real pipeline and opened from file://; every request
+off the disk is refused and console errors fail.  The search ranking tests build the demo vault.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from chromium import ARGS, CHROMIUM  # noqa: E402 - the tests folder is on the path just above
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("generator.markdown")
+bs4 = pytest.importorskip("bs4")
+
+# Headings named like the theme's elements (and a search result row): Obsidian's anchors for them
+# are the bare words, so the theme must not use those ids itself.
+THEME_WORDS = ["content", "explorer", "search-input", "search-results", "toc-heading",
+               "backlinks-heading", "graph-heading", "sr-0"]
+FILLER = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+          "incididunt ut labore et dolore magna aliqua. ") * 4
+
+
+def _ids_note() -> str:
+    out = ["# Ids", ""] + [FILLER, ""] * 6
+    for word in THEME_WORDS:
+        out += [f"## {word}", ""] + [FILLER, ""] * 4
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path_factory.mktemp("reading-vault")
+    (vault / "vaultsite.toml").write_text('title = "Reading test"\n', encoding="utf-8")
+    (vault / "Ids.md").write_text(_ids_note(), encoding="utf-8")
+    (vault / "Linker.md").write_text("# Linker\n\nSee [[Ids#content]] and [[Ids#explorer]].\n",
+                                     encoding="utf-8")
+    (vault / "Code.md").write_text(
+        "# Code\n\nSome code:\n\n```python\ndef hello():\n    return 'world <&>'\n```\n\n"
+        "And a plain block:\n\n```\nplain text\n```\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("reading-site") / "site"
+    build(load_config(vault), out, exec_mode="off")
+    return out
+
+
+def page_of(site: Path, source: str) -> Path:
+    needle = f'<meta name="source" content="{source}">'
+    for path in sorted(site.rglob("*.html")):
+        if needle in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no page for {source}")
+
+
+class Browser:
+    def __init__(self, pw):
+        self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+
+    def page(self, width: int = 1366, height: int = 900, scheme: str = "light", context=None):
+        ctx = context or self.browser.new_context(viewport={"width": width, "height": height},
+                                                  color_scheme=scheme)
+        page = ctx.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        return page
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    with sync_api.sync_playwright() as pw:
+        b = Browser(pw)
+        yield b
+        b.browser.close()
+    assert b.blocked == [], f"requests left the machine: {b.blocked}"
+    assert b.errors == [], f"console errors: {b.errors}"
+
+
+# ---------- the theme's ids never collide with a heading's ----------
+
+def test_headings_named_like_the_theme_leave_every_id_unique(site):
+    for path in sorted(site.rglob("*.html")):
+        soup = bs4.BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        ids = Counter(el["id"] for el in soup.find_all(id=True))
+        assert [i for i, n in ids.items() if n > 1] == [], f"duplicate ids in {path.name}"
+    soup = bs4.BeautifulSoup(page_of(site, "Ids.md").read_text(encoding="utf-8"), "html.parser")
+    for word in THEME_WORDS:
+        heading = soup.find(id=word)
+        assert heading is not None and heading.name == "h2", f"#{word} is not the heading"
+    # every id the theme refers to exists on the page
+    for attr in ("aria-controls", "aria-labelledby", "for"):
+        for el in soup.find_all(attrs={attr: True}):
+            assert soup.find(id=el[attr]) is not None, f"{attr}={el[attr]} names no element"
+    assert soup.find("a", class_="skip-link")["href"] == "#" + soup.find("main")["id"]
+
+
+def test_a_link_to_a_heading_named_content_scrolls_to_it(site, chrome):
+    page = chrome.page(width=1200, height=700)
+    page.goto(page_of(site, "Linker.md").as_uri())
+    with page.expect_navigation():
+        page.locator(".note-content a", has_text="Ids").first.click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("decodeURIComponent(location.hash)") == "#content"
+    top = page.evaluate("document.getElementById('content').getBoundingClientRect().top")
+    assert page.evaluate("document.getElementById('content').tagName") == "H2"
+    assert page.evaluate("scrollY") > 200 and 0 <= top < 200, "the heading is at the top"
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_skip_link_search_and_explorer_still_work(site, chrome, scheme, tmp_path):
+    page = chrome.page(width=1200, height=700, scheme=scheme)
+    page.goto(page_of(site, "Ids.md").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(100)
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+    # search: "/" focuses the box; results open in the listbox the box controls
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.type") == "search"
+    page.keyboard.type("linker", delay=20)
+    page.wait_for_function("() => document.querySelectorAll('.search-results a').length > 0")
+    assert page.evaluate("""() => { const i = document.activeElement;
+        return !document.getElementById(i.getAttribute('aria-controls')).hidden; }""")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("""() => { const i = document.activeElement;
+        return document.getElementById(i.getAttribute('aria-activedescendant')).tagName; }""") == "A"
+    assert page.locator(".search-results a .r-title").first.inner_text() == "Linker"
+    page.screenshot(path=str(tmp_path / f"ids-search-{scheme}.png"))
+    page.keyboard.press("Escape")
+    page.close()
+    # phone: the menu button opens the explorer it controls
+    page = chrome.page(width=375, height=780, scheme=scheme)
+    page.goto(page_of(site, "Ids.md").as_uri())
+    toggle = page.locator(".sidebar-toggle")
+    nav = page.locator("#" + toggle.get_attribute("aria-controls").replace(":", "\\:"))
+    assert nav.get_attribute("class") == "explorer"
+    toggle.click()
+    page.wait_for_timeout(300)
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert nav.bounding_box()["x"] >= 0
+    page.close()
