@@ -29,7 +29,7 @@ from generator.frontmatter import (
 )
 from generator.markdown.tags import tag_name
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
-from generator.slugs import anchor_id, unique_anchor
+from generator.slugs import anchor_id, block_anchor, unique_anchor
 
 _md: MarkdownIt | None = None
 SUMMARY_CHARS = 280
@@ -84,7 +84,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         diags += dd
         broken_yaml = fm.content if dd else None
         body_start = fm.map[1] if fm.map else 0
-    walk = _Walk(rel, tokens)
+    walk = _Walk(rel, tokens, text)
     walk.run()
     diags += walk.diagnostics
 
@@ -234,9 +234,10 @@ def _is_local(href: str) -> bool:
 class _Walk:
     """One pass over the tokens collecting links, headings, block ids, tags and text."""
 
-    def __init__(self, rel: str, tokens: list[Token]):
+    def __init__(self, rel: str, tokens: list[Token], text: str = ""):
         self.rel = rel
         self.tokens = tokens
+        self.text_lines = text.split("\n") if text else []
         self.links: list[LinkRef] = []
         self.headings: list[Heading] = []
         self.blocks: list[BlockRef] = []
@@ -255,7 +256,7 @@ class _Walk:
         for i, tok in enumerate(tokens):
             ttype = tok.type
             if tok.meta and tok.meta.get("block_id") and tok.map:
-                self.blocks.append(BlockRef(tok.meta["block_id"], tok.map[0] + 1, tok.map[1]))
+                self._block(tok)
             if ttype == "heading_open":
                 in_heading = tok
             elif ttype == "heading_close":
@@ -275,6 +276,31 @@ class _Walk:
                 elif in_para and len(self.paragraphs) < 6:
                     self.paragraphs.append(plain)
                     self.shown_paragraphs.append(_with_code_spans(parts, code_spans) or plain)
+
+    def _block(self, tok: Token) -> None:
+        """A block id.  The same id again (in any case, as links match it) is not one: links go to
+        the first, as in Obsidian, and a second ``id="^dup"`` would make the page's ids clash."""
+        block_id = tok.meta["block_id"]
+        first = next((b for b in self.blocks if b.id.casefold() == block_id.casefold()), None)
+        if first is None:
+            self.blocks.append(BlockRef(block_id, tok.map[0] + 1, tok.map[1]))
+            return
+        del tok.meta["block_id"]
+        if tok.attrs.get("id") == block_anchor(block_id):
+            del tok.attrs["id"]
+        self.diagnostics.append(warning(
+            "block-id-duplicate", f"block id ^{block_id} is already used on line "
+            f"{first.start_line}; links to it go there", self.rel, self._id_line(tok, block_id),
+            hint=f"rename one of them (^{block_id}-2) and update the links that mean this one"))
+
+    def _id_line(self, tok: Token, block_id: str) -> int:
+        """The 1-based line where ``^id`` is written in the block opened by ``tok``."""
+        first, end = tok.map
+        # within the block (``text ^id``), else on a line of its own after it
+        for k in [*range(end - 1, first - 1, -1), end, end + 1]:
+            if 0 <= k < len(self.text_lines) and "^" + block_id in self.text_lines[k]:
+                return k + 1
+        return first + 1
 
     def _heading(self, open_tok: Token, plain: str, source: str) -> None:
         if open_tok.level:

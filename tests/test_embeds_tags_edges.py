@@ -50,3 +50,20 @@ def test_names_that_are_notes_still_embed_as_blocks(tmp_path):
     assert any("dotted" in t for t in shown)
     for p in content.find_all("p"):
         assert p.find("div") is None
+
+
+def test_duplicate_block_id_keeps_the_first(tmp_path):
+    site = build_notes(tmp_path, {
+        "N.md": "first ^dup\n\nsecond ^dup\n\n- item\n\n^DUP\n\nthird\n",
+        "L.md": "[[N#^dup]]\n",
+    })
+    content = site.content("N.md")
+    ids = [el["id"] for el in content.find_all(id=True) if el["id"].casefold() == "^dup"]
+    assert ids == ["^dup"]
+    assert content.find(id="^dup").get_text() == "first"
+    assert "second" in content.get_text() and "^dup" not in content.get_text()
+    dups = [d for d in site.diagnostics if d.code == "block-id-duplicate"]
+    assert [(d.span.path, d.span.line) for d in dups] == [("N.md", 3), ("N.md", 7)]
+    assert all(d.hint and "rename" in d.hint for d in dups)
+    link = site.content("L.md").find("a", class_="internal-link")
+    assert link["href"].endswith("#^dup")
