@@ -27,7 +27,7 @@ from generator.frontmatter import (
     parse_yaml,
     printable,
 )
-from generator.markdown.tags import tag_name
+from generator.markdown.tags import front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.slugs import anchor_id, block_anchor, unique_anchor
 
@@ -93,8 +93,9 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     title = str(title).strip() if isinstance(title, (str, int, float, dt.date)) \
         and not isinstance(title, bool) else ""
     title = title or printable(note_id.rsplit("/", 1)[-1])
-    tags = _dedupe([tag_name(t.lstrip("#"))
-                    for t in as_string_list(meta.get("tags", meta.get("tag")))] + walk.tags)
+    fm_tags, dd = _front_matter_tags(meta, fm_text, rel)
+    diags += dd
+    tags = _dedupe(fm_tags + walk.tags)
     aliases = tuple(as_alias_list(meta.get("aliases", meta.get("alias"))))
     date = None
     for key in ("date", "created", "Date"):
@@ -166,6 +167,36 @@ def _find_cells(note: Note, fences: list[tuple[int, Token]], cfg: SiteConfig) ->
     from generator.execute_bridge import exec_config
 
     return find_cells(note.meta, fences, exec_config(cfg), note.rel)
+
+
+def _front_matter_tags(meta: dict[str, Any], fm_text: str,
+                       rel: str) -> tuple[list[str], list[Diagnostic]]:
+    """The tags of the ``tags`` (or ``tag``) property that are tags by Obsidian's rules, and a
+    ``tag-invalid`` warning, on the line where it is written, for each one that is not."""
+    key = "tags" if "tags" in meta else "tag"
+    tags: list[str] = []
+    diags: list[Diagnostic] = []
+    lines = fm_text.split("\n")
+    start = 0
+    for k, line in enumerate(lines):
+        if re.match(rf"[ \t]*{key}[ \t]*:", line, re.IGNORECASE):
+            start = k
+            break
+    for raw in as_string_list(meta.get(key)):
+        tag, problem, better = front_matter_tag(raw)
+        if tag:
+            tags.append(tag)
+        if problem is None:
+            continue
+        at = next((k for k in range(start, len(lines)) if raw in lines[k]), start)
+        if tag:
+            message, hint = f"tag {raw!r} {problem}; read as #{tag}", f"write it as {better}"
+        else:
+            message = f"{raw!r} in the {key} property is not a tag: it {problem}"
+            hint = (f"write it as {better}" if better else "tags need a letter")
+            hint += " (Obsidian's tags have no spaces and at least one non-digit)"
+        diags.append(warning("tag-invalid", message, rel, 2 + at if fm_text else 1, hint=hint))
+    return tags, diags
 
 
 def _dedupe(items: list[str]) -> list[str]:

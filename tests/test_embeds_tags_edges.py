@@ -67,3 +67,20 @@ def test_duplicate_block_id_keeps_the_first(tmp_path):
     assert all(d.hint and "rename" in d.hint for d in dups)
     link = site.content("L.md").find("a", class_="internal-link")
     assert link["href"].endswith("#^dup")
+
+
+def test_front_matter_tags_follow_obsidians_rules(tmp_path):
+    site = build_notes(tmp_path, {
+        "F.md": "---\ntags: [2025, \"a//b\", \"with space\", \"#ok\"]\nother:\n  - x\n---\n"
+                "Inline #2025 is not a tag.\n",
+        "G.md": "---\ntags:\n  - fine\n  - \"c d\"\n---\nbody\n",
+    })
+    tags_dir = site.out / "_tags"
+    pages = sorted(p.relative_to(tags_dir).as_posix() for p in tags_dir.rglob("*.html"))
+    assert not any("2025" in p or "space" in p or "untitled" in p for p in pages), pages
+    assert "a/b.html" in pages and "ok.html" in pages and "fine.html" in pages
+    bad = [d for d in site.diagnostics if d.code == "tag-invalid"]
+    where = sorted((d.span.path, d.span.line) for d in bad)
+    assert where == [("F.md", 2), ("F.md", 2), ("F.md", 2), ("G.md", 4)]
+    text = " ".join(d.format() for d in bad)
+    assert "'2025'" in text and "with-space" in text and "c-d" in text and "a/b" in text

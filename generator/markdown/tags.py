@@ -41,6 +41,31 @@ def tag_name(raw: str) -> str:
     return raw if raw.isascii() else unicodedata.normalize("NFC", raw)
 
 
+def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
+    """A tag of the ``tags`` property, checked as an inline ``#tag`` is: ``(tag, problem, better)``.
+
+    A leading ``#`` is dropped (``tags: ["#a"]``) and so are empty levels (``a//b`` is ``a/b``,
+    with a problem to report); a tag with a space, with characters a tag cannot have, or with
+    digits only (``2025``: 'Tags.md', "Tags must contain at least one non-numerical character")
+    is none (``tag`` is None), and ``better`` is what to write instead."""
+    text = raw.strip().lstrip("#").strip()
+    if not text:
+        return None, "is empty", None
+    body = _tag_body()
+    words = [w for w in re.split(r"[^\w\-/]+|/+(?=/)", text) if w]
+    better = "-".join(words).strip("/-") or None
+    if any(c.isspace() for c in text):
+        return None, "has a space, which a tag cannot have", better
+    tag = "/".join(p for p in text.split("/") if p)
+    if not tag or not body.fullmatch(tag):
+        return None, "has characters a tag cannot have (use letters, digits, _, - and /)", better
+    if _ALL_DIGITS.fullmatch(tag):
+        return None, "has digits only, which is not a tag", f"y{tag}" if "/" not in tag else None
+    if "//" in text or text.startswith("/"):  # a trailing "/" is dropped, as after an inline #a/
+        return tag_name(tag), "has an empty level", tag
+    return tag_name(tag), None, None
+
+
 #: A tag starts a line or follows whitespace, ``(`` or the ``*`` of emphasis.
 _BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(*")
 
