@@ -166,3 +166,50 @@ def test_skip_link_search_and_explorer_still_work(site, chrome, scheme, tmp_path
     assert toggle.get_attribute("aria-expanded") == "true"
     assert nav.bounding_box()["x"] >= 0
     page.close()
+
+
+# ---------- search ranks body matches by relevance ----------
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    import shutil
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    repo = tmp_path_factory.mktemp("demo-vault")
+    for folder in ("notes", "attachments"):
+        shutil.copytree(HERE.parent / folder, repo / folder)
+    vault = repo / "notes"
+    out = tmp_path_factory.mktemp("demo-site") / "site"
+    build(load_config(vault), out, exec_mode="off")
+    return out
+
+
+def _ranked(page, query: str) -> list[str]:
+    box = page.locator("input[type=search]")
+    box.fill("")
+    box.focus()
+    box.type(query, delay=20)
+    page.wait_for_function(
+        "() => !document.querySelector('.search-results').hidden && "
+        "!/searching note text|Loading/.test(document.querySelector('.search-results').textContent)"
+    )
+    return page.locator(".search-results a .r-title").all_inner_texts()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_body_matches_rank_by_relevance(demo, chrome, scheme, tmp_path):
+    page = chrome.page(scheme=scheme)
+    page.goto((demo / "index.html").as_uri())
+    # four times each in a short note about it, against once or twice in longer notes
+    ranked = _ranked(page, "event loop")
+    assert ranked[0] == "Asynchronous Programming", ranked
+    # seven times in the note about it (long) against once in a short journal entry
+    ranked = _ranked(page, "heatmap")
+    assert ranked[0] == "Intent model disagreements", ranked
+    page.locator(".search-results a .r-snippet mark").first.wait_for()
+    page.screenshot(path=str(tmp_path / f"search-{scheme}.png"))
+    # field matches still come first: a title beats any body, a heading any body match
+    assert _ranked(page, "async")[:2] == ["Async in practice", "Asynchronous Programming"]
+    page.close()

@@ -2,14 +2,17 @@
 
 Files (``vsSearch`` is defined by ``vaultsite.js``):
 
-* ``_search/meta.js`` -- ``vsSearch.meta(rows)``, one row per note:
-  ``[title, url, folder, date, aliases, tags]`` (``aliases`` and ``tags`` are lists of strings).
+* ``_search/meta.js`` -- ``vsSearch.meta(rows, lengths)``, one row per note:
+  ``[title, url, folder, date, aliases, tags]`` (``aliases`` and ``tags`` are lists of strings),
+  and the number of words in each note's text (for ranking: a word said five times in a short
+  note weighs more than once in a long one).
   Loaded first: titles, aliases and tags are searchable as soon as it arrives.
 * ``_search/headings.js`` -- ``vsSearch.headings(lists)``: ``[[text, anchor], ...]`` per note, in
   the same order; loaded second.
 * ``_search/index-<k>.js`` -- ``vsSearch.index(k, words, postings)``: shard ``k`` of the inverted
   body index.  ``words`` is a sorted slice of the vocabulary (sorted as JavaScript compares
-  strings), ``postings[i]`` the notes containing ``words[i]``, encoded by :func:`encode_postings`.
+  strings), ``postings[i]`` the notes containing ``words[i]`` and how often (a bucket of the
+  count, :func:`tf_bucket`), encoded by :func:`encode_postings`.
 * ``_search/text-<k>.js`` -- ``vsSearch.text(k, [text, ...])``: plain text of notes
   ``k*TEXT_CHUNK ...``, loaded only for the results on screen, to cut snippets from.
 
@@ -20,24 +23,34 @@ boundaries: ``{"shards": [first word of each shard], "textChunk": TEXT_CHUNK, "t
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Sequence
 
 from generator.site import SiteNote, date_text, js_call
-from generator.site.text import js_sort_key, word_set
+from generator.site.text import js_sort_key, words
 
 SHARD_BYTES = 256 * 1024
 TEXT_CHUNK = 100
 TEXT_LIMIT = 8000
 _TERMINAL = "0123456789abcdefghijklmnopqrstuv"
 _CONTINUE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ()*+-."
+#: Upper bounds of the term-count buckets 0..6 (bucket 7 is anything more); ``vaultsite.js`` ranks
+#: a bucket as a typical count in it (``TF`` there).  Eight buckets cost 3 bits per posting.
+TF_BOUNDS = (1, 2, 3, 5, 8, 12, 20)
 
 
-def encode_postings(ids: Sequence[int]) -> str:
-    """Ascending note numbers as gaps, each gap a base-32 number whose last digit is lower-case."""
+def tf_bucket(count: int) -> int:
+    """The bucket (0..7) of a word's number of occurrences in a note."""
+    return bisect.bisect_left(TF_BOUNDS, count)
+
+
+def encode_postings(ids: Sequence[int], buckets: Sequence[int] | None = None) -> str:
+    """Ascending note numbers as gaps, each ``gap * 8 + bucket`` (the note's :func:`tf_bucket` of
+    the word, 0 when ``buckets`` is not given) a base-32 number whose last digit is lower-case."""
     out: list[str] = []
     prev = -1
-    for n in ids:
-        gap = n - prev - 1
+    for k, n in enumerate(ids):
+        gap = (n - prev - 1) * 8 + (buckets[k] if buckets is not None else 0)
         prev = n
         digits = [_TERMINAL[gap & 31]]
         gap >>= 5
@@ -49,18 +62,31 @@ def encode_postings(ids: Sequence[int]) -> str:
 
 
 def decode_postings(text: str) -> list[int]:
-    """Inverse of :func:`encode_postings` (the browser has its own copy)."""
-    ids: list[int] = []
+    """The note numbers of :func:`encode_postings` (the browser has its own copy)."""
+    return [n for n, _bucket in decode_postings_with_buckets(text)]
+
+
+def decode_postings_with_buckets(text: str) -> list[tuple[int, int]]:
+    """Inverse of :func:`encode_postings`: ``(note number, bucket)`` pairs."""
+    out: list[tuple[int, int]] = []
     prev, acc = -1, 0
     for ch in text:
         i = _CONTINUE.find(ch)
         if i >= 0:
             acc = acc * 32 + i
             continue
-        prev = prev + acc * 32 + _TERMINAL.index(ch) + 1
-        ids.append(prev)
+        value = acc * 32 + _TERMINAL.index(ch)
+        prev = prev + (value >> 3) + 1
+        out.append((prev, value & 7))
         acc = 0
-    return ids
+    return out
+
+
+def word_buckets(text: str) -> tuple[dict[str, int], int]:
+    """The distinct words of ``text`` with the :func:`tf_bucket` of their count, and the number of
+    words in all (``SearchIndex`` keeps both between builds in ``serve``)."""
+    found = words(text)
+    return {w: tf_bucket(c) for w, c in Counter(found).items()}, len(found)
 
 
 def meta_row(note: SiteNote) -> list:
@@ -85,11 +111,12 @@ class SearchIndex:
     def __init__(self) -> None:
         self.urls: tuple[str, ...] = ()
         self.texts: list[str] = []  # plain text per note number
-        self.words: list[frozenset[str]] = []  # distinct words per note number
+        self.words: list[dict[str, int]] = []  # distinct words per note number -> tf_bucket
+        self.lengths: list[int] = []  # number of words per note number
         self.postings: dict[str, list[int]] = {}  # word -> ascending note numbers
         self.encoded: dict[str, str] = {}  # word -> encode_postings(postings[word])
         self.vocabulary: list[str] = []  # sorted as JavaScript compares strings
-        self.rows: tuple[list, list] | None = None  # (meta rows, heading lists)
+        self.rows: tuple[list, list, list] | None = None  # (meta rows, heading lists, lengths)
         self.row_notes: tuple[SiteNote, ...] = ()  # the notes ``rows`` were made from
         self.row_files: dict[str, bytes] = {}
         self.shards: dict[str, tuple[tuple[str, ...], bytes]] = {}  # path -> (words, bytes)
@@ -97,8 +124,8 @@ class SearchIndex:
 
     def files(self, notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
         try:
-            files = self._row_files(notes)
             dirty = self._update_postings(notes)
+            files = self._row_files(notes)
             shards, boundaries = self._shard_files(dirty)
             files.update(shards)
             files.update(self._text_files(notes))
@@ -111,10 +138,11 @@ class SearchIndex:
         seen = self.row_notes
         if len(seen) != len(notes) or any(a is not b for a, b in zip(seen, notes, strict=True)):
             rows = ([meta_row(n) for n in notes],
-                    [[[text, anchor] for text, anchor in n.headings] for n in notes])
+                    [[[text, anchor] for text, anchor in n.headings] for n in notes],
+                    list(self.lengths))
             if rows != self.rows:
                 self.rows = rows
-                self.row_files = {"_search/meta.js": js_call("vsSearch.meta", rows[0]),
+                self.row_files = {"_search/meta.js": js_call("vsSearch.meta", rows[0], rows[2]),
                                   "_search/headings.js": js_call("vsSearch.headings", rows[1])}
             self.row_notes = tuple(notes)
         return dict(self.row_files)
@@ -126,9 +154,11 @@ class SearchIndex:
             self.urls = urls
             self.postings, self.encoded, self.vocabulary = {}, {}, []
             self.texts = [n.plain_text for n in notes]
-            self.words = [word_set(n.plain_text) for n in notes]
-            for i, words in enumerate(self.words):
-                for word in words:
+            counted = [word_buckets(n.plain_text) for n in notes]
+            self.words = [found for found, _length in counted]
+            self.lengths = [length for _found, length in counted]
+            for i, found in enumerate(self.words):
+                for word in found:
                     self.postings.setdefault(word, []).append(i)
             dirty = set(self.postings)
         else:
@@ -137,19 +167,21 @@ class SearchIndex:
                 if note.plain_text is self.texts[i] or note.plain_text == self.texts[i]:
                     continue
                 self.texts[i] = note.plain_text
-                old, new = self.words[i], word_set(note.plain_text)
+                old = self.words[i]
+                new, self.lengths[i] = word_buckets(note.plain_text)
                 self.words[i] = new
-                for word in old - new:
+                for word in old.keys() - new.keys():
                     ids = self.postings[word]
                     del ids[bisect.bisect_left(ids, i)]
                     if not ids:
                         del self.postings[word]
-                for word in new - old:
+                for word in new.keys() - old.keys():
                     bisect.insort(self.postings.setdefault(word, []), i)
-                dirty |= old ^ new
+                dirty |= {w for w in old.keys() | new.keys() if old.get(w) != new.get(w)}
         for word in dirty:
             if word in self.postings:
-                self.encoded[word] = encode_postings(self.postings[word])
+                ids = self.postings[word]
+                self.encoded[word] = encode_postings(ids, [self.words[i][word] for i in ids])
             else:
                 self.encoded.pop(word, None)
         if dirty - set(self.vocabulary) or len(self.vocabulary) != len(self.postings):

@@ -189,8 +189,10 @@
   var panel = doc.getElementById("vs:search-results");
   var S = window.vsSearch = {
     rows: null, fields: null, shards: [], texts: [], normTexts: {}, hits: {}, wanted: {},
-    meta: function (rows) {
+    meta: function (rows, lens) {
       S.rows = rows;
+      S.lens = lens || [];
+      S.avg = S.lens.reduce(function (a, b) { return a + b; }, 0) / (S.lens.length || 1) || 1;
       S.fields = rows.map(function (r) {
         r[6] = [];
         return [fieldText([r[0]]), fieldText(r[4]), " ", fieldText(r[5]), fieldText([r[2]])];
@@ -213,21 +215,27 @@
     }
   };
   var TERMINAL = "0123456789abcdefghijklmnopqrstuv", CONTINUE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ()*+-.";
+  /* a word's postings: [[note, ...], [count bucket of each, ...]] (search.py encode_postings) */
   function decode(s) {
-    var out = [], prev = -1, acc = 0;
+    var out = [], tf = [], prev = -1, acc = 0;
     for (var i = 0; i < s.length; i++) {
       var c = CONTINUE.indexOf(s[i]);
       if (c >= 0) { acc = acc * 32 + c; continue; }
-      prev = prev + acc * 32 + TERMINAL.indexOf(s[i]) + 1;
+      acc = acc * 32 + TERMINAL.indexOf(s[i]);
+      prev += (acc >> 3) + 1;
       out.push(prev);
+      tf.push(acc & 7);
       acc = 0;
     }
-    return out;
+    return [out, tf];
   }
-  /* notes whose body has a word starting with term, as a Uint8Array mask (null: no shard loaded) */
+  /* a typical count per bucket (search.py TF_BOUNDS) */
+  var TF = [1, 2, 3, 4.5, 7, 10.5, 16, 26];
+  /* notes whose body has a word starting with term, as a Float32Array of BM25 weights (the best
+     word's; a longer word than the term weighs less) or null while no shard is loaded */
   function bodyHits(term) {
     if (S.hits[term]) return S.hits[term];
-    var n = S.rows.length, mask = new Uint8Array(n), firsts = manifest.search.shards, any = false;
+    var n = S.rows.length, mask = new Float32Array(n), firsts = manifest.search.shards, any = false;
     var expanded = 0;
     for (var k = 0; k < firsts.length; k++) {
       var next = firsts[k + 1];
@@ -242,8 +250,12 @@
       var exact = term.length < 2 && !CJK_RE.test(term);
       for (var j = lo; j < sh.w.length && sh.w[j].indexOf(term) === 0 && expanded < 5000; j++, expanded++) {
         if (exact && sh.w[j] !== term) break;
-        var ids = sh.d[j] || (sh.d[j] = decode(sh.p[j]));
-        for (var q = 0; q < ids.length; q++) mask[ids[q]] = 1;
+        var ps = sh.d[j] || (sh.d[j] = decode(sh.p[j])), ids = ps[0], df = ids.length;
+        var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (sh.w[j] === term ? 1 : 0.7);
+        for (var q = 0; q < df; q++) {
+          var tf = TF[ps[1][q]], w = idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * (S.lens[ids[q]] || S.avg) / S.avg));
+          if (w > mask[ids[q]]) mask[ids[q]] = w || 1e-3;
+        }
       }
     }
     if (!any && S.shards.length < firsts.length) return null;
@@ -258,7 +270,7 @@
     for (var i = 0; i < F.length; i++) {
       var score = 0, titleHits = 0, ok = true;
       for (var t = 0; t < terms.length; t++) {
-        var needle = " " + terms[t], best = 0;
+        var needle = " " + terms[t], best = 0, rel = masks[t] ? masks[t][i] : 0;
         for (var f = 0; f < 5; f++) {
           var at = F[i][f].indexOf(needle);
           if (at >= 0) {
@@ -268,7 +280,9 @@
             break;
           }
         }
-        if (!best && masks[t] && masks[t][i]) best = 10;
+        /* a body match weighs 10..30 by relevance, below a heading's 35; elsewhere it breaks ties */
+        if (best) best += rel / (rel + 4);
+        else if (rel) best = 10 + 20 * rel / (rel + 4);
         if (!best) { ok = false; break; }
         score += best;
       }
