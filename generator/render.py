@@ -101,6 +101,12 @@ class _Embedded:
         return not any(_loops(frame, stack) for frame in self.frames)
 
 
+def _frame_name(frame: tuple[NoteId, str]) -> str:
+    """A frame of an embed chain as a reader names it: ``Folder/Note``, ``Note#Heading``."""
+    note, part = frame
+    return note if part in ("", "<page>") else f"{note}#{part}"
+
+
 def _loops(frame: tuple[NoteId, str], stack: tuple[tuple[NoteId, str], ...]) -> bool:
     """A loop is the same part of the same note again (a note may embed its own sections)."""
     return any(frame == f or (f[0] == frame[0] and f[1] == "") for f in stack)
@@ -256,14 +262,23 @@ class RenderContext:
         part = "^" + meta["block"] if meta.get("block") else "#".join(meta.get("anchor") or ())
         frame = (target.id, part.casefold())
         looping = _loops(frame, self.stack)
-        if looping or len(self.stack) >= MAX_EMBED_DEPTH:
+        if looping:
             self.trace.stopped = True
-            why = ("it leads back to a note already being embedded" if looping
-                   else f"embeds nest more than {MAX_EMBED_DEPTH} deep")
-            self.warn("embed-cycle", f"embed of {target.rel} stopped: {why}",
-                      line, col, hint="remove one of the embeds in the loop")
+            self.warn("embed-cycle", f"embed of {target.rel} stopped: it leads back to a note "
+                      "already being embedded", line, col, hint="remove one of the embeds in the loop")
             return (f'<div class="embed-note embed-cycle" role="note">Embed of '
                     f'<strong>{esc(label)}</strong> stopped here: it would repeat forever.</div>')
+        if len(self.stack) >= MAX_EMBED_DEPTH:  # no loop: a chain longer than the limit
+            self.trace.stopped = True
+            levels = MAX_EMBED_DEPTH - 1
+            chain = " > ".join([*(_frame_name(f) for f in self.stack), _frame_name(frame)])
+            self.warn("embed-depth", f"embed of {target.rel} not shown: it would be embed level "
+                      f"{len(self.stack)}, and embeds are shown {levels} levels deep at most; "
+                      f"on the page of {self.stack[0][0]}: {chain}", line, col,
+                      hint="link to a note of the chain with [[...]] instead of embedding it")
+            return (f'<div class="embed-note embed-depth" role="note">Embed of '
+                    f'<strong>{esc(label)}</strong> not shown here: embeds nest too deep '
+                    f'(more than {levels} levels).</div>')
         self.deps.embeds.add(target.id)
         self.trace.add({frame}, 1, False)  # even when the part turns out empty: it was looked at
         fragment = None

@@ -84,3 +84,28 @@ def test_front_matter_tags_follow_obsidians_rules(tmp_path):
     assert where == [("F.md", 2), ("F.md", 2), ("F.md", 2), ("G.md", 4)]
     text = " ".join(d.format() for d in bad)
     assert "'2025'" in text and "with-space" in text and "c-d" in text and "a/b" in text
+
+
+def test_long_embed_chain_is_not_a_loop(tmp_path):
+    files = {f"a{i}.md": f"a{i} text\n\n![[a{i + 1}]]\n" for i in range(9)}
+    files["a9.md"] = "END_OF_CHAIN\n"
+    site = build_notes(tmp_path, files)
+    assert "embed-cycle" not in site.codes()
+    depth = site.messages("embed-depth")
+    assert depth and len(depth) == len(set(depth))
+    first = next(m for m in depth if m.startswith("a5.md"))
+    assert "5 levels" in first and "page of a0: a0 > a1 > a2 > a3 > a4 > a5 > a6" in first
+    page = site.content("a0.md")
+    stopped = page.find(class_="embed-depth")
+    assert stopped is not None and "too deep" in stopped.get_text()
+    assert "repeat forever" not in page.get_text()
+    # a page that shows the chain from its start no more deeply gives no warning of its own
+    assert site.content("a4.md").find(class_="embed-depth") is None
+    assert "END_OF_CHAIN" in site.content("a4.md").get_text()
+
+
+def test_embed_loop_is_still_a_loop(tmp_path):
+    site = build_notes(tmp_path, {"a.md": "![[b]]\n", "b.md": "![[a]]\n"})
+    assert "embed-depth" not in site.codes()
+    assert site.messages("embed-cycle")
+    assert "repeat forever" in site.content("a.md").get_text()
