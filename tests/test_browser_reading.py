@@ -52,9 +52,10 @@ def site(tmp_path_factory) -> Path:
                                      encoding="utf-8")
     (vault / "Code.md").write_text(
         "# Code\n\nSome code:\n\n```python\ndef hello():\n    return 'world <&>'\n```\n\n"
-        "And a plain block:\n\n```\nplain text\n```\n", encoding="utf-8")
+        "And a plain block:\n\n```\nplain text\n```\n\nRun:\n\n```python {exec=true}\n"
+        "print('cell out')\n```\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("reading-site") / "site"
-    build(load_config(vault), out, exec_mode="off")
+    build(load_config(vault), out, exec_mode="auto")
     return out
 
 
@@ -213,3 +214,52 @@ def test_body_matches_rank_by_relevance(demo, chrome, scheme, tmp_path):
     # field matches still come first: a title beats any body, a heading any body match
     assert _ranked(page, "async")[:2] == ["Async in practice", "Asynchronous Programming"]
     page.close()
+
+
+# ---------- code blocks have a Copy button ----------
+
+CODE = "def hello():\n    return 'world <&>'"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_copy_button_copies_the_code(site, chrome, scheme, tmp_path):
+    ctx = chrome.browser.new_context(viewport={"width": 1000, "height": 700}, color_scheme=scheme)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Code.md").as_uri())
+    assert page.locator(".cell-output").count() == 1, "the cell ran"
+    assert page.locator(".cell-output .code-copy").count() == 0, "no button on output"
+    buttons = page.locator(".code-copy")
+    assert buttons.count() == 3  # two fences and the executed cell's source
+    # keyboard: Tab reaches the button, Enter copies
+    buttons.first.focus()
+    assert page.evaluate("document.activeElement.textContent") == "Copy"
+    page.mouse.move(300, 300)
+    page.locator(".code-wrap").first.hover()
+    page.screenshot(path=str(tmp_path / f"copy-{scheme}.png"))
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.code-copy').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == CODE
+    buttons.nth(1).click()
+    page.wait_for_function("() => document.querySelectorAll('.code-copy')[1].textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == "plain text"
+    ctx.close()
+
+
+def test_copy_without_the_clipboard_api_selects_the_code(site, chrome):
+    ctx = chrome.browser.new_context(viewport={"width": 1000, "height": 700})
+    ctx.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Code.md").as_uri())
+    page.locator(".code-copy").first.click()
+    assert page.evaluate("getSelection().toString()").rstrip("\n") == CODE
+    assert page.locator(".code-copy").first.inner_text() in ("Copied", "Selected: press Ctrl+C")
+    ctx.close()
+
+
+def test_no_copy_button_without_javascript(site, chrome):
+    ctx = chrome.browser.new_context(java_script_enabled=False)
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Code.md").as_uri())
+    assert page.locator("pre").count() >= 3 and page.locator(".code-copy").count() == 0
+    ctx.close()

@@ -177,6 +177,40 @@
     printOpened = [];
   });
 
+  /* ---------- code blocks: a Copy button (not on the output of executed code) ---------- */
+  doc.querySelectorAll(".note-content pre").forEach(function (pre) {
+    if (pre.closest(".cell-output")) return;
+    var wrap = doc.createElement("div"), b = doc.createElement("button");
+    wrap.className = "code-wrap";
+    b.type = "button";
+    b.className = "code-copy";
+    b.textContent = "Copy";
+    b.setAttribute("aria-label", "Copy the code");
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    wrap.appendChild(b);
+    function said(text) {
+      b.textContent = text;
+      clearTimeout(b.t);
+      b.t = setTimeout(function () { b.textContent = "Copy"; }, 2000);
+    }
+    /* without the clipboard API (file:// may not have it) the code is selected and copied the old way */
+    function select() {
+      var r = doc.createRange(), sel = window.getSelection(), ok = false;
+      r.selectNodeContents(pre.querySelector("code") || pre);
+      sel.removeAllRanges();
+      sel.addRange(r);
+      try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+      said(ok ? "Copied" : "Selected: press Ctrl+C");
+    }
+    b.addEventListener("click", function () {
+      var text = (pre.querySelector("code") || pre).textContent.replace(/\n$/, "");
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { said("Copied"); }, select);
+      } else select();
+    });
+  });
+
   /* ---------- search ---------- */
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
   var WORD = new RegExp("[" + CJK + "]|[^\\s\\p{P}\\p{S}\\p{Z}\\p{C}_" + CJK + "]+", "gu");
