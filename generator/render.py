@@ -224,7 +224,8 @@ class RenderContext:
         target = meta.get("target", "")
         res = self._resolve(target)
         if res.kind == "attachment" and res.attachment is not None:
-            return self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or ())
+            return self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or (),
+                                    bool(meta.get("in_text")))
         if res.kind == "note" and res.note is not None:
             if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
                 return self.render_wikilink(token)  # a <div> cannot stand in a <p>
@@ -233,7 +234,8 @@ class RenderContext:
             return ""
         return _broken_embed(target, (meta.get("raw") or target).removeprefix("![[").removesuffix("]]"))
 
-    def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = ()) -> str:
+    def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = (),
+                    in_text: bool = False) -> str:
         src = self.href_to_attachment(att, subpath)
         ext = att.rel.rsplit(".", 1)[-1].lower() if "." in att.rel else ""
         name = printable(posixpath.basename(att.rel))
@@ -241,7 +243,12 @@ class RenderContext:
         if ext in IMAGE_EXT:
             dims = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
             label = alt or name.rsplit(".", 1)[0]
-            return (f'<img class="embed-image" src="{esc(src)}" alt="{esc(label)}"{dims} '
+            kind = "embed-image"
+            if ext == "svg" and _svg_uses_current_color(att):
+                # an icon drawn in the text colour: an <img> draws it black, which the theme
+                # lightens in dark mode (and sizes as text when it stands in a line of text)
+                kind += " svg-currentcolor" + (" in-text" if in_text else "")
+            return (f'<img class="{kind}" src="{esc(src)}" alt="{esc(label)}"{dims} '
                     f'loading="lazy">')
         if ext in AUDIO_EXT:
             return (f'<audio class="embed-audio" controls preload="metadata" src="{esc(src)}">'
@@ -452,6 +459,30 @@ class RenderContext:
         if "{{ROOT}}" in view.html:
             view = _with_html(view, view.html.replace("{{ROOT}}", self.root))
         return view
+
+
+_SVG_SNIFF_BYTES = 256 * 1024  # larger SVGs are drawings, not icons: not read
+
+
+def _svg_uses_current_color(att: SourceFile) -> bool:
+    """Whether an SVG attachment draws with ``currentColor`` (read once per file version)."""
+    try:
+        st = att.abs.stat()
+    except OSError:
+        return False
+    if st.st_size > _SVG_SNIFF_BYTES:
+        return False
+    return _svg_text_uses_current_color(str(att.abs), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _svg_text_uses_current_color(path: str, mtime_ns: int, size: int) -> bool:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_SVG_SNIFF_BYTES + 1)
+    except OSError:
+        return False
+    return b"currentcolor" in data.lower()
 
 
 def _broken_embed(target: str, shown: str, status: str = "not found") -> str:

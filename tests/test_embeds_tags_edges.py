@@ -109,3 +109,29 @@ def test_embed_loop_is_still_a_loop(tmp_path):
     assert "embed-depth" not in site.codes()
     assert site.messages("embed-cycle")
     assert "repeat forever" in site.content("a.md").get_text()
+
+
+_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 24 24" '
+         'fill="none" stroke="currentColor"><circle cx="12" cy="12" r="3"/></svg>')
+
+
+def test_current_color_svg_icons_are_marked(tmp_path):
+    site = build_notes(tmp_path, {
+        "N.md": "Select the icon ![[icon.svg#icon]] here.\n\n![[icon.svg]]\n\n![[plain.svg]]\n\n"
+                "- list ![[icon.svg]] item\n\n| a | b |\n|---|---|\n| cell ![[icon.svg]] | x |\n\n"
+                "Sized ![[icon.svg|32]] too.\n",
+        "E.md": "![[N]]\n",
+        "icon.svg": _ICON,
+        "plain.svg": '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#123"/></svg>',
+    })
+    imgs = site.content("N.md").find_all("img")
+    classes = [tuple(img["class"]) for img in imgs]
+    assert classes == [("embed-image", "svg-currentcolor", "in-text"),
+                       ("embed-image", "svg-currentcolor"),
+                       ("embed-image",),
+                       ("embed-image", "svg-currentcolor", "in-text"),
+                       ("embed-image", "svg-currentcolor", "in-text"),
+                       ("embed-image", "svg-currentcolor", "in-text")]
+    assert imgs[5]["width"] == "32"
+    embedded = site.content("E.md").find_all("img")
+    assert [tuple(img["class"]) for img in embedded] == classes

@@ -183,7 +183,10 @@ def block_embeds_rule(state: StateCore) -> None:
     An attachment's embed stays in its paragraph (an ``<img>``, ``<audio>``, ``<video>`` or link
     card is inline).  One whose extension is not a known one (``See ![[a.xyz]] here.``) stays there
     too, with ``meta["inline"]`` set, so that if the name turns out to be a note's (``notes.txt.md``)
-    the renderer writes a link to it rather than a ``<div>`` inside the ``<p>``."""
+    the renderer writes a link to it rather than a ``<div>`` inside the ``<p>``; and with
+    ``meta["in_text"]`` when its paragraph, list item or table cell has text besides embeds (an
+    icon there is sized as text).
+    """
     if "![" not in state.src:
         return
     tokens = state.tokens
@@ -191,6 +194,10 @@ def block_embeds_rule(state: StateCore) -> None:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
+        if tok.type == "inline" and "![" in tok.content and not _only_embeds(tok.children or ()):
+            for kid in tok.children or ():  # in a line of text (an icon is sized as text)
+                if kid.type == "embed" and embed_kind(kid) in (FILE, MAYBE):
+                    kid.meta["in_text"] = True
         if (tok.type == "paragraph_open" and not tok.hidden
                 and i + 2 < len(tokens) and "![" in tokens[i + 1].content):
             kids = tokens[i + 1].children or ()
