@@ -114,11 +114,11 @@ def measure(site: Path) -> dict:
         )
         result["search_index_ready_ms"] = round((time.perf_counter() - t0) * 1000, 1)
         per_key = page.evaluate(
-            """(queries) => { const input = document.getElementById('search-input'); const out = [];
+            """(queries) => { const input = document.getElementById('vs:search-input'); const out = [];
             for (const q of queries) for (let i = 1; i <= q.length; i++) {
               input.value = q.slice(0, i); const t = performance.now(); vsSearch.run();
               out.push([q.slice(0, i), performance.now() - t,
-                        document.querySelectorAll('#search-results a').length]); }
+                        document.querySelectorAll('.search-results a').length]); }
             return out; }""",
             QUERIES,
         )
