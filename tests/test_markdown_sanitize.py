@@ -90,4 +90,5 @@ def test_ids_of_the_page_itself_are_dropped() -> None:
     assert sanitize_html('<div id="vsGraph">') == "<div>"
     assert sanitize_html('<div id="vs:content" class="x">') == '<div class="x">'
     assert sanitize_html('<div id="content">') == '<div id="content">'
+    assert sanitize_html('<div id="vs:sr-0">') == "<div>"  # the search script's result rows
     assert sanitize_html('<span id="my-anchor">') == '<span id="my-anchor">'

@@ -97,7 +97,9 @@ _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 PAGE_IDS = frozenset({"vs:content", "vs:explorer", "vs:search-input", "vs:search-results",
                       "vs:toc-heading", "vs:backlinks-heading", "vs:graph-heading",
                       "vs:notes-heading", "vs:recent-heading", "vs:all-heading", "vs:sub-heading"})
-_SCRIPT_GLOBAL = re.compile(r"vs[A-Z]")
+# every id of the theme's namespace (``vs:``, the script's result rows ``vs:sr-N`` too) and the
+# scripts' globals (``vsGraph``)
+_SCRIPT_GLOBAL = re.compile(r"vs(?:[A-Z]|:)")
 _PIECES = re.compile(f"(?P<comment>{comment})|(?P<open>{open_tag})|(?P<close>{close_tag})")
 _NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
