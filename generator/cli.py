@@ -6,6 +6,7 @@ import atexit
 import gc
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -90,31 +91,45 @@ def _leave(result, strict: bool) -> None:
 
 
 class _Progress:
-    """A progress bar on a terminal, nothing in CI or when output is piped."""
+    """A progress bar on a terminal, nothing in CI or when output is piped.
+
+    Stages report as they go (``parse`` and ``render`` from the build workers, ten times a second,
+    from a thread; ``code`` per note run); a stage of fewer than ``MIN`` items is not shown, except
+    ``code`` (one note of code may run for minutes)."""
+
+    MIN = 200
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
         self.stage = ""
         self.bar = None
+        self.last = 0
+        self.lock = threading.Lock()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total < 200:
+        if not self.enabled or (total < self.MIN and stage != "code") or total <= 0:
             return
-        if stage != self.stage:
-            self.close()
-            self.stage = stage
-            self.bar = click.progressbar(length=total, label=f"{stage:8}", file=sys.stderr)
-            self.bar.__enter__()
-            self.last = 0
-        if self.bar is not None:
-            self.bar.update(done - self.last)
-            self.last = done
+        with self.lock:
+            if stage != self.stage:
+                self._close()
+                self.stage = stage
+                self.bar = click.progressbar(length=total, label=f"{stage:8}", file=sys.stderr)
+                self.bar.__enter__()
+                self.last = 0
+            if self.bar is not None and done > self.last:
+                self.bar.update(done - self.last)
+                self.last = done
 
     def close(self) -> None:
+        with self.lock:
+            self._close()
+
+    def _close(self) -> None:
         if self.bar is not None:
             self.bar.update(self.bar.length - self.last)
             self.bar.__exit__(None, None, None)
             self.bar = None
+        self.stage = ""
 
 
 @click.group()
@@ -147,7 +162,9 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     if _LEAVE_FAST:  # one build, then the process ends: a collection of its heap is never worth it
         gc.disable()
     try:
-        result = run_build(cfg, out, exec_mode=mode, progress=progress)
+        # off the terminal the workers are not even watched
+        result = run_build(cfg, out, exec_mode=mode,
+                           progress=progress if progress.enabled else None)
     except OutputError as exc:
         progress.close()
         raise click.ClickException(str(exc)) from exc

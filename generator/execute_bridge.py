@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ def exec_config(cfg: SiteConfig, cache_dir: Path | None = None, mode: str = "aut
         defaults=dict(e.defaults))
 
 
-def run_cells(notes: list[Note], cfg: SiteConfig, cache_dir: Path, mode: str
-              ) -> tuple[dict[str, dict[int, Any]], dict[str, bytes], tuple[int, int, int], list[str],
-                         list[Diagnostic]]:
+def run_cells(notes: list[Note], cfg: SiteConfig, cache_dir: Path, mode: str,
+              progress: Callable[[str, int, int], None] | None = None
+              ) -> tuple[dict[str, dict[int, Any]], dict[str, bytes], tuple[int, int, int],
+                         list[str], list[Diagnostic]]:
     """Run (or take from the cache) the cells of ``notes``.
 
     Returns views by note id and fence line, the figure files for ``_exec/``, counts (ran, cached,
@@ -30,7 +32,16 @@ def run_cells(notes: list[Note], cfg: SiteConfig, cache_dir: Path, mode: str
     """
     ecfg = exec_config(cfg, cache_dir / "exec", mode)
     jobs = [NoteJob(n.rel, n.source.abs, cfg.vault, tuple(n.cells)) for n in notes]
-    results = run_notes(jobs, ecfg)
+    done = 0
+
+    def note_done(_rel: str, _result: Any) -> None:  # "code": notes whose cells are done
+        nonlocal done
+        done += 1
+        progress("code", done, len(jobs))  # type: ignore[misc]
+
+    if progress:
+        progress("code", 0, len(jobs))
+    results = run_notes(jobs, ecfg, note_done if progress else None)
     by_rel = {n.rel: n for n in notes}
     views: dict[str, dict[int, Any]] = {}
     files: dict[str, bytes] = {}

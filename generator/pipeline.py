@@ -155,10 +155,15 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
         progress("parse", 0, len(todo))
 
     workers = pool.get(len(todo)) if pool is not None else None
-    if workers is not None:
+    if workers is not None:  # the pool reports progress as its workers go
         fresh_notes = workers.parse(cfg, todo)
     else:
-        fresh_notes = [parse_safely(src, cfg, data) for src, data in todo]
+        fresh_notes = []
+        step = max(1, len(todo) // 100)
+        for src, data in todo:
+            fresh_notes.append(parse_safely(src, cfg, data))
+            if progress and len(fresh_notes) % step == 0:
+                progress("parse", len(fresh_notes), len(todo))
     done = {n.rel: n for n in fresh_notes}
     notes: list[Note] = []
     fresh: dict[str, tuple[str, Note]] = {}
@@ -281,7 +286,7 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
             loaded = load_memo(cache_dir, cfg)
             if loaded is not None:
                 state.parsed, state.memo = loaded
-    pool = LazyPool(workers or cpu_count())
+    pool = LazyPool(workers or cpu_count(), progress)
     aside: list[ParsedAside] = []  # the parsed notes, saved by a forked process (ParsedAside)
     try:
         # a caller's state (``serve``) keeps the search index to update it next time
@@ -318,9 +323,13 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         aside.append(ParsedAside(cache_dir, state.parsed))
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
+    if progress:
+        progress("index", 0, len(notes))
     index = build_index(notes, vault.attachments, cfg,
                         state.memo.suggestions if state.memo is not None else None, state.index)
     state.index = index
+    if progress:
+        progress("index", len(notes), len(notes))
     timings["index"] = time.perf_counter() - t
     diags = _reading_diagnostics(vault, notes, index)
     stats = BuildStats(notes=len(notes), published=len(index.published),
@@ -347,7 +356,11 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         # that is no longer true (a build in serve keeps its state in memory), so it goes until
         # saved again.
         discard_memo(cache_dir)
+        if progress:
+            progress("write", 0, len(files) + len(copies))
         emitted = emit_site(out, files, copies, builder.keep, staging)
+        if progress:
+            progress("write", len(files) + len(copies), len(files) + len(copies))
     except BaseException:
         if staging is not None:
             staging.discard()
@@ -371,7 +384,8 @@ def _execute(notes: list[Note], index: VaultIndex, cfg: SiteConfig, cache_dir: P
         return {}, {}
     from generator.execute_bridge import run_cells
 
-    views, files, counts, reasons, exec_diags = run_cells(runnable, cfg, cache_dir, exec_mode)
+    views, files, counts, reasons, exec_diags = run_cells(runnable, cfg, cache_dir, exec_mode,
+                                                          progress)
     stats.cells_ran, stats.cells_cached, stats.cells_failed = counts
     stats.rerun_reasons = reasons
     diags.extend(exec_diags)

@@ -9,13 +9,15 @@ parsed and sends back only the plain facts.  Once the index exists, the parent s
 from __future__ import annotations
 
 import io
+import mmap
 import multiprocessing
 import os
 import pickle
 import re
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from generator.config import SiteConfig
@@ -35,11 +37,15 @@ def _leave() -> None:
     os._exit(0)
 
 
-def _worker_main(conn) -> None:  # runs in the child
+def _worker_main(conn, counts: mmap.mmap, slot: int) -> None:  # runs in the child
     from generator.parse import without_tokens
     from generator.pipeline import parse_safely
 
     tokens: dict[NoteId, list[Any]] = {}
+    at = slice(8 * slot, 8 * slot + 8)
+
+    def count(done: int) -> None:  # how far this worker is, for the parent's progress bar
+        counts[at] = done.to_bytes(8, "little")
     while True:
         try:
             msg = conn.recv()
@@ -54,6 +60,7 @@ def _worker_main(conn) -> None:  # runs in the child
                     note = parse_safely(src, cfg, data)
                     tokens[note.id] = note.tokens
                     out.append(without_tokens(note))
+                    count(len(out))
                 conn.send(("ok", out))
             elif kind == "render":
                 builder = pickle.loads(msg[1])
@@ -62,7 +69,10 @@ def _worker_main(conn) -> None:  # runs in the child
                     if note is not None and not note.tokens:
                         note.tokens = toks
                 notes = [builder.index.notes[i] for i in msg[2]]
-                results = [builder.render_note(n) for n in notes]
+                results = []
+                for n in notes:
+                    results.append(builder.render_note(n))
+                    count(len(results))
                 staging = msg[3]
                 if staging is not None:  # pages go straight into the new site, not through the pipe
                     for files, *_rest in results:
@@ -148,14 +158,62 @@ def _note_from_state(state: dict[str, Any]) -> Note:
     return note
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class _Watch:
+    """Reports a stage's progress while the workers work: each worker writes how many notes of its
+    share it has done into its slot of a shared page (no message, nothing for the workers to
+    wait on), and a thread of this process reads the sum ten times a second."""
+
+    EVERY = 0.1
+
+    def __init__(self, counts: mmap.mmap, n: int, progress: Progress | None, stage: str,
+                 total: int) -> None:
+        self.counts, self.n = counts, n
+        self.progress, self.stage, self.total = progress, stage, total
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+        counts[:] = bytes(len(counts))
+        if progress is not None:
+            self.thread = threading.Thread(target=self._run, name="vaultsite-progress",
+                                           daemon=True)
+            self.thread.start()
+
+    def done(self) -> int:
+        c = self.counts
+        return min(self.total, sum(int.from_bytes(c[8 * k:8 * k + 8], "little")
+                                   for k in range(self.n)))
+
+    def _run(self) -> None:
+        last = -1
+        while not self.stop.wait(self.EVERY):
+            done = self.done()
+            if done != last:
+                last = done
+                try:
+                    self.progress(self.stage, done, self.total)  # type: ignore[misc]
+                except Exception:  # a display problem never stops the build
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
 class NotePool:
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, progress: Progress | None = None):
         self.conns = []
         self.procs = []
         self.owner: dict[NoteId, int] = {}
-        for _ in range(workers):
+        self.progress = progress
+        self._watch: _Watch | None = None
+        # one 8-byte counter per worker, shared with the forked workers
+        self.counts = mmap.mmap(-1, max(8 * workers, mmap.PAGESIZE))
+        for slot in range(workers):
             parent, child = multiprocessing.Pipe()
-            proc = forked(_worker_main, child)
+            proc = forked(_worker_main, child, self.counts, slot)
             child.close()
             self.conns.append(parent)
             self.procs.append(proc)
@@ -196,9 +254,13 @@ class NotePool:
         shares: list[list[int]] = [[] for _ in range(n)]
         for i, k in enumerate(share_out(jobs, n)):
             shares[k].append(i)
-        for conn, share in zip(self.conns, shares, strict=True):
-            conn.send(("parse", cfg, [jobs[i] for i in share]))
-        parts = self._gather()
+        watch = _Watch(self.counts, n, self.progress, "parse", len(jobs))
+        try:
+            for conn, share in zip(self.conns, shares, strict=True):
+                conn.send(("parse", cfg, [jobs[i] for i in share]))
+            parts = self._gather()
+        finally:
+            watch.close()
         out: list[Note] = [None] * len(jobs)  # type: ignore[list-item]
         for k, (share, part) in enumerate(zip(shares, parts, strict=True)):
             for i, note in zip(share, part, strict=True):
@@ -220,19 +282,29 @@ class NotePool:
         buf = io.BytesIO()
         _RenderPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(builder)
         blob = buf.getvalue()
+        self._watch = _Watch(self.counts, n, self.progress, "render", len(notes))
         for conn, share in zip(self.conns, shares, strict=True):
             conn.send(("render", blob, share, staging))
         self._pending = (shares, notes)
 
     def render_finish(self) -> list[Any]:
         shares, notes = self._pending
-        parts = self._gather()
+        try:
+            parts = self._gather()
+        finally:
+            self._stop_watch()
         by_id = {}
         for share, part in zip(shares, parts, strict=True):
             by_id.update(zip(share, part, strict=True))
         return [by_id[n.id] for n in notes]
 
+    def _stop_watch(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
     def close(self) -> None:
+        self._stop_watch()
         for conn in self.conns:
             try:
                 conn.send(("stop",))
@@ -250,15 +322,16 @@ class LazyPool:
 
     MIN_NOTES = 200
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, progress: Progress | None = None):
         self.workers = workers
+        self.progress = progress
         self.pool: NotePool | None = None
 
     def get(self, n_items: int) -> NotePool | None:
         if self.pool is None and (self.workers <= 1 or n_items < self.MIN_NOTES or not can_fork()):
             return None
         if self.pool is None:
-            self.pool = NotePool(self.workers)
+            self.pool = NotePool(self.workers, self.progress)
         return self.pool
 
     def close(self) -> None:
