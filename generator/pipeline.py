@@ -137,10 +137,12 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
     parsed = state.parsed if state is not None else {}
     slots: list[tuple[SourceFile, str, Note | None]] = []
     todo: list[tuple[SourceFile, bytes]] = []
+    config = parse_signature(cfg)
     for src in vault.notes:
         if src.rel not in sources:
             continue
         data, digest = sources[src.rel]
+        digest = f"{digest}:{config}"
         prev = parsed.get(src.rel)
         if prev is not None and prev[0] == digest:
             slots.append((src, digest, prev[1]))
@@ -176,6 +178,19 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
     if state is not None:
         state.parsed = fresh
     return notes
+
+
+def parse_signature(cfg: SiteConfig) -> str:
+    """The configuration a parse was made with.  A note's parse is not its bytes alone: its code
+    cells carry their options made effective by ``[execute]`` (``timeout``, ``defaults``,
+    ``run_plain_python``) and its dates are read with ``header_date_formats``.  A parse kept from
+    an earlier build is reused only under the same configuration: otherwise a cell kept the
+    ``timeout = 1`` it was parsed with after the limit was raised, and the execution cache, keyed
+    on the cell's options, answered with the old timeout failure."""
+    import hashlib
+
+    return hashlib.blake2b(repr(cfg).encode("utf-8", "surrogatepass"),
+                           digest_size=8).hexdigest()
 
 
 def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:

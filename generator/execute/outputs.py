@@ -88,14 +88,20 @@ def _error_html(error: dict) -> str:
             f'</p><pre>{escape(error.get("traceback") or error["evalue"])}</pre></div>')
 
 
-def cell_diagnostic(cell: CodeCell, record: dict | None, rel: str) -> Diagnostic | None:
-    """The build-output line for a cell that failed (None when it did not, or ``error: true``)."""
+def cell_diagnostic(cell: CodeCell, record: dict | None, rel: str,
+                    cached: bool = False) -> Diagnostic | None:
+    """The build-output line for a cell that failed (None when it did not, or ``error: true``).
+    ``cached``: the failure is an earlier run's, answered from the execution cache; the hint says
+    how to run the code again (a fix made outside the note and its inputs is not seen)."""
     error = (record or {}).get("error")
     if not error or cell.options.error is True:
         return None
     severity = Severity.ERROR if cell.options.error is False else Severity.WARNING
     evalue = str(error.get("evalue") or "").strip().splitlines()
     message = f'{error["ename"]}: {evalue[0][:200]}' if evalue else error["ename"]
+    hint = "the traceback is shown in the page"
+    if cached:
+        hint += ("; this is the result of an earlier run, kept in the execution cache: build "
+                 "with --rerun to run the code again")
     return Diagnostic(severity, _CODES.get(error["kind"], "exec-error"), message,
-                      Span(rel, int(error.get("line") or cell.line), 1),
-                      "the traceback is shown in the page")
+                      Span(rel, int(error.get("line") or cell.line), 1), hint)

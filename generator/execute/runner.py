@@ -231,7 +231,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
                     failed += 1
                     if record["error"]["kind"] in ("crash", "timeout") and crashed_at is None:
                         crashed_at = record["error"]["line"]
-                diag = cell_diagnostic(cell, record, job.rel)
+                diag = cell_diagnostic(cell, record, job.rel, cached=from_cache)
                 if diag:
                     diags.append(diag)
         own = {name: assets[name] for name in asset_names(record) if name in assets}
