@@ -25,6 +25,7 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -114,10 +115,12 @@ def _has_ext(name: str) -> bool:
 class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                  suggestions: tuple[str, dict[str, str | None]] | None = None,
-                 previous: VaultIndex | None = None):
+                 previous: VaultIndex | None = None, unreadable: Iterable[str] = ()):
         """``suggestions``: a previous index's ``suggestions`` memo, reused when the set of names
-        (and what is published) is the same."""
+        (and what is published) is the same.  ``unreadable``: vault paths of notes that exist but
+        could not be read (a link to one is told so, not "does not exist")."""
         self.cfg = cfg
+        self.unreadable: tuple[str, ...] = tuple(sorted(unreadable))
         self.notes: dict[NoteId, Note] = {n.id: n for n in notes}
         self.published: dict[NoteId, Note] = {n.id: n for n in notes if n.publish}
         self.attachments: dict[str, SourceFile] = {a.rel: a for a in attachments}
@@ -144,7 +147,9 @@ class VaultIndex:
             "\0".join([*sorted(self._by_path), "|",
                        *(f"{k}>{'>'.join(n.rel for n in v)}" for k, v in sorted(self._aliases.items()))]
                       ).encode("utf-8", "surrogatepass")
-            + bytes(n.publish for n in notes), digest_size=16).hexdigest()
+            + bytes(n.publish for n in notes)
+            + "\0".join(self.unreadable).encode("utf-8", "surrogatepass"),
+            digest_size=16).hexdigest()
         if suggestions is not None and suggestions[0] == self.names_sig:
             self._suggested = dict(suggestions[1])
         self.urls: dict[NoteId, SiteUrl] = {}
@@ -457,7 +462,14 @@ class VaultIndex:
             return
         what = "embed" if ref.embed else "link"
         shown = ref.target or "#" + "#".join(ref.anchor)
-        if res.kind == "missing" and not res.candidates:
+        locked = self._unreadable_note(ref.target, note) if res.kind == "missing" else None
+        if locked is not None:
+            out.append(warning(
+                "link-unresolved", f"{what} target {shown!r} is the note {locked}, which exists but "
+                "cannot be read", note.rel, ref.line, ref.col,
+                hint=f"make {locked} readable by the user running vaultsite (check its "
+                     "permissions and owner), then build again"))
+        elif res.kind == "missing" and not res.candidates:
             guess = self.suggest(ref.target)
             hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
             whole = self._name_with_hash(note, ref, lines or _Lines(note.text))
@@ -495,6 +507,20 @@ class VaultIndex:
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
                     note.rel, ref.line, ref.col,
                     hint=self._heading_hint(ref.anchor[-1], target, ref.target)))
+
+    def _unreadable_note(self, target: str, note: Note) -> str | None:
+        """The unreadable note that ``target`` names (by path, path suffix or bare name), if any."""
+        if not self.unreadable or not target:
+            return None
+        key = _strip_md(name_key(target))
+        if key.startswith(("./", "../")):
+            key = posixpath.normpath(posixpath.join(name_key(note.folder), key))
+        key = key.lstrip("/")
+        for rel in self.unreadable:
+            full = _strip_md(name_key(rel))
+            if full == key or full.endswith("/" + key):
+                return rel
+        return None
 
     def _name_with_hash(self, note: Note, ref: LinkRef, lines: _Lines) -> str | None:
         """For an unresolved ``[[C# basics]]``: the name as written, when a file has it.
@@ -601,8 +627,8 @@ class VaultIndex:
 
 def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                 suggestions: tuple[str, dict[str, str | None]] | None = None,
-                previous: VaultIndex | None = None) -> VaultIndex:
-    return VaultIndex(notes, attachments, cfg, suggestions, previous)
+                previous: VaultIndex | None = None, unreadable: Iterable[str] = ()) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable)
 
 
 _PROPERTY_LINK = re.compile(r"\[\[([^\[\]]+)\]\]")

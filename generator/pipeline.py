@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -120,12 +120,28 @@ def read_sources(vault: Vault, known: dict[str, tuple[str, str, int]] | None = N
     return out
 
 
+UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its permissions and "
+                   "owner), or move it out of the vault")
+# What to do about what discovery skipped (discover.py gives these warnings without a hint)
+_HINTS = {
+    "unreadable": UNREADABLE_HINT,
+    "symlink-broken": "point the link at a file that exists (it may lead back to itself through "
+                      "other links), or delete it",
+}
+
+
+def unreadable_notes(vault: Vault, notes: list[Note]) -> list[str]:
+    """The notes found in the vault that could not be read (their warning is already given)."""
+    read = {n.rel for n in notes}
+    return [src.rel for src in vault.notes if src.rel not in read]
+
+
 def _read_note(src: SourceFile, vault: Vault) -> bytes | None:
     try:
         return src.abs.read_bytes()
     except OSError as exc:
         vault.diagnostics.append(warning("unreadable", f"cannot read note: {exc.strerror}",
-                                         src.rel))
+                                         src.rel, hint=UNREADABLE_HINT))
         return None
 
 
@@ -209,7 +225,8 @@ def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
 def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> list[Diagnostic]:
     """What discovering, parsing and resolving found: in published notes, and the front-matter
     problems of notes left out (a draft whose YAML is broken is left out, and says so)."""
-    diags = list(vault.diagnostics) + index.diagnostics
+    diags = [d if d.hint or d.code not in _HINTS else replace(d, hint=_HINTS[d.code])
+             for d in vault.diagnostics] + index.diagnostics
     for note in notes:
         if note.publish:
             diags.extend(note.diagnostics)
@@ -226,7 +243,8 @@ def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
     vault = discover_vault(cfg, exclude=exclude)
     with build_heap():
         notes = read_notes(vault, cfg, None, read_sources(vault))
-        index = build_index(notes, vault.attachments, cfg)
+        index = build_index(notes, vault.attachments, cfg,
+                            unreadable=unreadable_notes(vault, notes))
     diags = _reading_diagnostics(vault, notes, index)
     from generator.templating import template_syntax_problems
 
@@ -341,7 +359,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     if progress:
         progress("index", 0, len(notes))
     index = build_index(notes, vault.attachments, cfg,
-                        state.memo.suggestions if state.memo is not None else None, state.index)
+                        state.memo.suggestions if state.memo is not None else None, state.index,
+                        unreadable_notes(vault, notes))
     state.index = index
     if progress:
         progress("index", len(notes), len(notes))
