@@ -14,3 +14,40 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+class Browser:
+    """One Chromium with helpers that record console errors and requests that leave the disk."""
+
+    def __init__(self, pw):
+        self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+
+    def page(self, width: int = 1366, height: int = 900, scheme: str = "light", context=None):
+        ctx = context or self.browser.new_context(viewport={"width": width, "height": height},
+                                                  color_scheme=scheme)
+        page = ctx.new_page()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        return page
+
+
+def chrome_session(sync_api):
+    """The body of a module's ``chrome`` fixture: one browser for the module, and at its end no
+    request may have left the disk and no page may have logged an error."""
+    with sync_api.sync_playwright() as pw:
+        b = Browser(pw)
+        yield b
+        b.browser.close()
+    assert b.blocked == [], f"requests left the machine: {b.blocked}"
+    assert b.errors == [], f"console errors: {b.errors}"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import ARGS, CHROMIUM  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, chrome_session  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -75,41 +75,9 @@ def shots(tmp_path_factory) -> Path:
     return path
 
 
-class Browser:
-    """One Chromium with helpers that record console errors and off-disk requests."""
-
-    def __init__(self, pw):
-        self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        self.errors: list[str] = []
-        self.blocked: list[str] = []
-
-    def page(self, width: int = 1366, height: int = 900, scheme: str = "light", context=None):
-        ctx = context or self.browser.new_context(
-            viewport={"width": width, "height": height}, color_scheme=scheme
-        )
-        page = ctx.new_page()
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def route(r):
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                self.blocked.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        return page
-
-
 @pytest.fixture(scope="module")
 def chrome():
-    with sync_api.sync_playwright() as pw:
-        b = Browser(pw)
-        yield b
-        b.browser.close()
-    assert b.blocked == [], f"requests left the machine: {b.blocked}"
-    assert b.errors == [], f"console errors: {b.errors}"
+    yield from chrome_session(sync_api)
 
 
 def search(page, query: str) -> list[str]:
