@@ -227,6 +227,11 @@ def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> 
     problems of notes left out (a draft whose YAML is broken is left out, and says so)."""
     diags = [d if d.hint or d.code not in _HINTS else replace(d, hint=_HINTS[d.code])
              for d in vault.diagnostics] + index.diagnostics
+    if not vault.notes:  # most likely the wrong folder: say so rather than build an empty site
+        diags.append(warning(
+            "no-notes", "the vault has no notes (*.md files); the site has only its home page",
+            hint=f"check the vault path: {index.cfg.vault} was read; notes are the .md files in "
+                 "it and its folders, hidden folders and ignored paths left out"))
     for note in notes:
         if note.publish:
             diags.extend(note.diagnostics)
