@@ -128,9 +128,9 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         tags=tuple(tags), date=date, description=description, permalink=permalink,
         publish=publish, links=tuple(walk.links), headings=headings, blocks=tuple(walk.blocks),
         tokens=tokens, diagnostics=tuple(diags),
-        summary=description or _summary(walk.paragraphs),
+        summary=description or _summary(walk.paragraphs, walk.mathy),
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
-        else _summary(walk.shown_paragraphs),
+        else _summary(walk.shown_paragraphs, walk.mathy),
         plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS],
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
@@ -209,17 +209,63 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-def _summary(paragraphs: list[str]) -> str:
+def _summary(paragraphs: list[str], mathy: list[bool] | None = None) -> str:
+    """The first prose of a note, for listings, cards and the meta description.  Header lines at
+    its top (``DATE: 11-04-25``, ``Tags: python``) and bare web addresses (a paragraph of them, or the
+    ones a paragraph starts with: a list of references) are left out;
+    a paragraph written around LaTeX (``with $Q \\in \\mathbb{R}^{n}$``) reads as markup in
+    plain text, so it is left out too, and ends the summary once it has prose (which would
+    otherwise jump over it).  Only when nothing else is left are such paragraphs shown, their
+    math as written between ``$``."""
+    mathy = mathy or [False] * len(paragraphs)
+    kept: list[tuple[str, bool]] = []
+    for para, m in zip(paragraphs, mathy, strict=False):
+        if not kept and _HEADER_LINE.match(para) and len(para) < 80:
+            continue  # "DATE: 11-04-25" at the top (later, "Note: ..." is prose)
+        if _WORDS.search(_URL.sub("", para)):  # not a line of web addresses
+            kept.append((_LEADING_URLS.sub("", para), m))
+    kept = kept[:6]
     out = ""
-    for para in paragraphs:
-        if _HEADER_LINE.match(para) and len(para) < 80:
-            continue  # "DATE: 11-04-25" style header lines are not a summary
+    for para, m in kept:
+        if m:
+            if out:
+                break
+            continue
         out = (out + " " + para).strip()
         if len(out) >= SUMMARY_CHARS:
             break
+    if not out:
+        for para, _ in kept:
+            out = (out + " " + para).strip()
+            if len(out) >= SUMMARY_CHARS:
+                break
     if len(out) > SUMMARY_CHARS:
         out = out[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
     return out
+
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_LEADING_URLS = re.compile(r"^(?:\s*[a-z][a-z0-9+.-]*://\S+)+\s*", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]")
+#: Inline math that reads as text: ``$h$``, ``$n = 3$``, ``$x^2$`` (no commands, no braces).
+_PLAIN_MATH = re.compile(r"[A-Za-z0-9 +\-=<>.,()'_^/*]{1,16}")
+
+
+def _with_math(parts: list[str], maths: list[tuple[int, str]]) -> tuple[list[str], bool]:
+    """An inline's pieces with its math as a summary shows it: plain math as its text, other
+    math as written between ``$``; and whether there was any of the latter."""
+    if not maths:
+        return parts, False
+    parts = list(parts)
+    latex = False
+    for i, source in maths:
+        source = source.strip()
+        if _PLAIN_MATH.fullmatch(source):
+            parts[i] = source
+        else:
+            parts[i] = f"${source}$"
+            latex = True
+    return parts, latex
 
 
 def _with_code_spans(parts: list[str], code_spans: list[tuple[int, str]]) -> str:
@@ -276,6 +322,7 @@ class _Walk:
         self.text: list[str] = []
         self.paragraphs: list[str] = []
         self.shown_paragraphs: list[str] = []  # the same with code spans as `code`
+        self.mathy: list[bool] = []  # whether each of them is written around LaTeX
         self.fences: list[tuple[int, Token]] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors: set[str] = set()
@@ -301,12 +348,15 @@ class _Walk:
                 if ttype == "fence":
                     self.fences.append((i, tok))
             elif ttype == "inline":
-                plain, parts, code_spans = self._inline(tok)
+                plain, parts, code_spans, maths = self._inline(tok)
                 if in_heading is not None:
                     self._heading(in_heading, plain, tok.content)
-                elif in_para and len(self.paragraphs) < 6:
-                    self.paragraphs.append(plain)
-                    self.shown_paragraphs.append(_with_code_spans(parts, code_spans) or plain)
+                elif in_para and len(self.paragraphs) < 10:
+                    parts, latex = _with_math(parts, maths)
+                    self.paragraphs.append("".join(parts))
+                    self.shown_paragraphs.append(_with_code_spans(parts, code_spans)
+                                                 or self.paragraphs[-1])
+                    self.mathy.append(latex)
 
     def _block(self, tok: Token) -> None:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to
@@ -346,12 +396,15 @@ class _Walk:
         self.headings.append(Heading(int(open_tok.tag[1]), plain.strip(), str(anchor), line,
                                      source=source.strip()))
 
-    def _inline(self, inline: Token) -> tuple[str, list[str], list[tuple[int, str]]]:
+    def _inline(self, inline: Token) -> tuple[str, list[str], list[tuple[int, str]],
+                                              list[tuple[int, str]]]:
         """The text a reader sees in an inline token, its pieces, and where among them its code
-        spans are ((index, code)); the links and tags met are collected on the way."""
+        spans and its math are ((index, source)); the links and tags met are collected on the
+        way."""
         base_line = (inline.map[0] + 1) if inline.map else 0
         parts: list[str] = []
         code_spans: list[tuple[int, str]] = []
+        maths: list[tuple[int, str]] = []
         for child in inline.children or ():
             ctype = child.type
             if ctype == "code_inline":
@@ -380,10 +433,11 @@ class _Walk:
                 self._md_link(child.attrGet("src"), True, child.meta, base_line)
                 parts.append(child.content)
             elif ctype == "math_inline":
+                maths.append((len(parts), child.content))
                 parts.append(child.content)
         plain = "".join(parts)
         self.text.append(plain)
-        return plain, parts, code_spans
+        return plain, parts, code_spans, maths
 
     def _md_link(self, href: Any, embed: bool, meta: dict, base_line: int) -> None:
         href = str(href or "")

@@ -135,3 +135,27 @@ def test_current_color_svg_icons_are_marked(tmp_path):
     assert imgs[5]["width"] == "32"
     embedded = site.content("E.md").find_all("img")
     assert [tuple(img["class"]) for img in embedded] == classes
+
+
+def test_summaries_read_as_prose(tmp_path):
+    site = build_notes(tmp_path, {
+        "Header.md": "# Header\n\n\nDATE:  11-04-25\n\n\nTags: [[python]]\n\n# References:\n"
+                     "https://example.com/a\nhttps://example.org/b\n\n# Content:\n\n"
+                     "The first real sentence.\n",
+        "Lead.md": "https://example.com/x (the reference) A generator returns an iterator.\n",
+        "Math.md": "---\ntags: [m]\n---\nVaswani et al., 2017.\n\n$$\nx = y\n$$\n\n"
+                   "with $Q \\in \\mathbb{R}^{n \\times d_k}$ and runs $h$ heads.\n\nLater prose.\n",
+        "Simple.md": "Runs $h$ heads of size $n = 3$.\n",
+        "OnlyMath.md": "$\\alpha \\in \\mathbb{R}$ always.\n",
+        "python.md": "hub\n",
+    })
+    by_title = {n.title: n for n in site.result.index.notes.values()}
+    assert by_title["Header"].summary == "The first real sentence."
+    assert by_title["Lead"].summary == "(the reference) A generator returns an iterator."
+    assert by_title["Math"].summary == "Vaswani et al., 2017."
+    assert by_title["Simple"].summary == "Runs h heads of size n = 3."
+    assert by_title["OnlyMath"].summary == "$\\alpha \\in \\mathbb{R}$ always."
+    meta = site.html("Math.md").find("meta", attrs={"name": "description"})
+    assert meta is not None and meta["content"] == "Vaswani et al., 2017."
+    tag_page = (site.out / "_tags" / "m.html").read_text(encoding="utf-8")
+    assert "mathbb" not in tag_page and "Vaswani" in tag_page
