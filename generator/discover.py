@@ -20,6 +20,10 @@ class Vault:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its permissions and "
+                   "owner), or move it out of the vault")
+
+
 def _ignored(rel: str, patterns: tuple[str, ...]) -> bool:
     for pat in patterns:
         if fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(rel, pat.rstrip("/") + "/*"):
@@ -61,7 +65,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                 st = entry.stat()
             except OSError as exc:
                 vault.diagnostics.append(warning("unreadable", f"cannot read file: {exc.strerror}",
-                                                 rel))
+                                                 rel, hint=UNREADABLE_HINT))
                 continue
             kind = "note" if rel.lower().endswith(".md") else "attachment"
             src = SourceFile(VaultPath(rel), Path(entry.path), kind, f"{st.st_size}:{st.st_mtime_ns}",
@@ -96,7 +100,7 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             diags.append(warning("unreadable", f"cannot list folder: {exc.strerror}",
-                                 rel_folder or "."))
+                                 rel_folder or ".", hint=UNREADABLE_HINT))
             continue
         for entry in entries:
             name = unicodedata.normalize("NFC", entry.name)
@@ -116,7 +120,10 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
                 try:
                     target = Path(entry.path).resolve(strict=True)
                 except (OSError, RuntimeError):
-                    diags.append(warning("symlink-broken", "broken symbolic link skipped", rel))
+                    diags.append(warning(
+                        "symlink-broken", "broken symbolic link skipped", rel,
+                        hint="point the link at a file that exists (it may lead back to itself "
+                             "through other links), or delete it"))
                     continue
                 if not target.is_relative_to(root):
                     diags.append(warning(

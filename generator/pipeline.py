@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
-from generator.discover import Vault, discover_vault
+from generator.discover import UNREADABLE_HINT, Vault, discover_vault
 from generator.heap import build_heap
 from generator.incremental import (
     ParsedAside,
@@ -120,15 +120,6 @@ def read_sources(vault: Vault, known: dict[str, tuple[str, str, int]] | None = N
     return out
 
 
-UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its permissions and "
-                   "owner), or move it out of the vault")
-# What to do about what discovery skipped (discover.py gives these warnings without a hint)
-_HINTS = {
-    "unreadable": UNREADABLE_HINT,
-    "symlink-broken": "point the link at a file that exists (it may lead back to itself through "
-                      "other links), or delete it",
-}
-
 
 def unreadable_notes(vault: Vault, notes: list[Note]) -> list[str]:
     """The notes found in the vault that could not be read (their warning is already given)."""
@@ -225,8 +216,7 @@ def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
 def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> list[Diagnostic]:
     """What discovering, parsing and resolving found: in published notes, and the front-matter
     problems of notes left out (a draft whose YAML is broken is left out, and says so)."""
-    diags = [d if d.hint or d.code not in _HINTS else replace(d, hint=_HINTS[d.code])
-             for d in vault.diagnostics] + index.diagnostics
+    diags = vault.diagnostics + index.diagnostics
     if not vault.notes:  # most likely the wrong folder: say so rather than build an empty site
         diags.append(warning(
             "no-notes", "the vault has no notes (*.md files); the site has only its home page",

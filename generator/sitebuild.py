@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
+from generator.discover import UNREADABLE_HINT
 from generator.execute.outputs import ASSET_DIR as EXEC_ASSET_DIR
 from generator.frontmatter import as_string_list
 from generator.incremental import (
@@ -253,7 +254,7 @@ class SiteBuilder:
                     rel = src.name
                 self.diagnostics.append(warning(
                     "unreadable", f"cannot read the attachment ({exc.strerror}); not copied", rel,
-                    hint="check the file's permissions, or whether it still exists"))
+                    hint=UNREADABLE_HINT))
 
     def _listing_signature(self) -> str:
         """Everything listing pages show of the notes (title, URL, folder, date, summary, tags)."""
