@@ -63,6 +63,10 @@ def site(tmp_path_factory) -> Path:
     (vault / "Embedded.md").write_text("# Embedded\n\nThe embedded body.\n\n## Part\n\nMore.\n",
                                        encoding="utf-8")
     (vault / "Host.md").write_text("# Host\n\nBefore.\n\n![[Embedded]]\n\nAfter.\n", encoding="utf-8")
+    (vault / "icon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
+                                    '<path d="M4 4h16v16H4z" fill="currentColor"/></svg>',
+                                    encoding="utf-8")
+    (vault / "Icons.md").write_text("# Icons\n\nPress ![[icon.svg]] to start.\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("theme-site") / "site"
     build(load_config(vault), out, exec_mode="off")
     return out
@@ -192,4 +196,19 @@ def test_print_opens_folded_callouts_and_drops_the_page_tools(site, chrome):
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     page.emulate_media(media="screen")
     assert not folded.evaluate("d => d.open"), "and folds again after printing"
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_currentcolor_svg_icons_show_in_dark_mode_at_text_size(site, chrome, scheme):
+    """An SVG icon drawn in currentColor is black in an <img>: on the dark theme it was all but
+    invisible.  It is lightened there, and an icon in a line of text is as tall as the text."""
+    page = chrome.page(scheme=scheme)
+    page.goto(page_of(site, "Icons.md").as_uri())
+    img = page.locator(".note-content img.svg-currentcolor")
+    css_filter, height, font = img.evaluate(
+        "i => [getComputedStyle(i).filter, i.getBoundingClientRect().height,"
+        " parseFloat(getComputedStyle(i.parentElement).fontSize)]")
+    assert abs(height - font) < 1
+    assert (css_filter != "none") == (scheme == "dark")
     page.close()
