@@ -31,7 +31,7 @@ from generator.diagnostics import Diagnostic
 from generator.index import VaultIndex
 from generator.model import Note, NoteId
 from generator.parallel import forked
-from generator.render import PageDeps
+from generator.render import PageDeps, svg_uses_current_color
 
 STATE_FILE = "build-state.pickle"  # the render memo, and the token of the parsed notes it goes with
 PARSED_FILE = "parsed-notes.pickle"  # the parsed notes (without tokens), written aside
@@ -159,6 +159,11 @@ class DepsHasher:
         for note_id in sorted(deps.embeds):
             note = self.index.notes.get(note_id)
             h.update(str(self.digests.get(note.rel) if note is not None else None).encode())
+        h.update(b"|")
+        for rel in sorted(deps.attachments):  # an SVG's currentColor gives its <img> a class
+            att = self.index.attachments.get(rel)
+            if att is not None and rel.lower().endswith(".svg"):
+                h.update(f"{rel}:{svg_uses_current_color(att)}".encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
 

@@ -244,7 +244,7 @@ class RenderContext:
             dims = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
             label = alt or name.rsplit(".", 1)[0]
             kind = "embed-image"
-            if ext == "svg" and _svg_uses_current_color(att):
+            if ext == "svg" and svg_uses_current_color(att):
                 # an icon drawn in the text colour: an <img> draws it black, which the theme
                 # lightens in dark mode (and sizes as text when it stands in a line of text)
                 kind += " svg-currentcolor" + (" in-text" if in_text else "")
@@ -464,7 +464,7 @@ class RenderContext:
 _SVG_SNIFF_BYTES = 256 * 1024  # larger SVGs are drawings, not icons: not read
 
 
-def _svg_uses_current_color(att: SourceFile) -> bool:
+def svg_uses_current_color(att: SourceFile) -> bool:
     """Whether an SVG attachment draws with ``currentColor`` (read once per file version)."""
     try:
         st = att.abs.stat()

@@ -162,7 +162,7 @@ class SiteBuilder:
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
                     and note is not self.index.home
                     and ((same_names and changed.isdisjoint(rec.deps.notes)
-                          and changed.isdisjoint(rec.deps.embeds))
+                          and changed.isdisjoint(rec.deps.embeds) and not _svgs(rec.deps))
                          or rec.deps_sig == self.hasher.signature(rec.deps))):
                 self.keep.add(rec.url)
                 self.copies.update(rec.copies)
@@ -618,6 +618,12 @@ def _facts_child(builder: SiteBuilder, conn) -> None:  # in the forked process
     finally:
         conn.close()
         os._exit(0)  # nothing to free or flush: the parent owns the build
+
+
+def _svgs(deps) -> bool:
+    """Whether a page shows SVG files: what they draw with is part of its look-ups (the hasher
+    reads it), which no note's bytes tell."""
+    return any(rel[-4:].lower() == ".svg" for rel in deps.attachments)
 
 
 # The site's own folders beside the notes' (assets, data files, code output, tag pages).

@@ -459,3 +459,21 @@ def test_a_title_edit_renders_again_only_the_pages_that_show_that_note(tmp_path)
     assert "Alpha renamed" in (out / "A.html").read_text(encoding="utf-8")
     explorer = (out / "sub" / "C0.html").read_text(encoding="utf-8")
     assert '>A</a></li>' in explorer and "Alpha" not in explorer
+
+
+def test_an_svg_that_stops_drawing_in_current_color_renders_its_pages_again(tmp_path):
+    """The class an SVG icon's <img> gets depends on the file's content (currentColor), so an
+    incremental rebuild must see the edit of the SVG alone."""
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    icon = vault / "icon.svg"
+    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"><path fill="currentColor"/></svg>')
+    (vault / "N.md").write_text("Press ![[icon.svg]] now.\n", encoding="utf-8")
+    state, out = BuildState(), tmp_path / "out"
+    _build_with(vault, out, state)
+    assert "svg-currentcolor" in (out / "N.html").read_text(encoding="utf-8")
+    icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"><path fill="#123456"/></svg>')
+    _build_with(vault, out, state)
+    assert "svg-currentcolor" not in (out / "N.html").read_text(encoding="utf-8")
