@@ -176,18 +176,18 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
     key = "tags" if "tags" in meta else "tag"
     tags: list[str] = []
     diags: list[Diagnostic] = []
-    lines = fm_text.split("\n")
+    lines: list[str] | None = None  # looked at only for a warning
     start = 0
-    for k, line in enumerate(lines):
-        if re.match(rf"[ \t]*{key}[ \t]*:", line, re.IGNORECASE):
-            start = k
-            break
     for raw in as_string_list(meta.get(key)):
         tag, problem, better = front_matter_tag(raw)
         if tag:
             tags.append(tag)
         if problem is None:
             continue
+        if lines is None:
+            lines = fm_text.split("\n")
+            start = next((k for k, line in enumerate(lines)
+                          if re.match(rf"[ \t]*{key}[ \t]*:", line, re.IGNORECASE)), 0)
         at = next((k for k in range(start, len(lines)) if raw in lines[k]), start)
         if tag:
             message, hint = f"tag {raw!r} {problem}; read as #{tag}", f"write it as {better}"
@@ -222,9 +222,12 @@ def _summary(paragraphs: list[str], mathy: list[bool] | None = None) -> str:
     for para, m in zip(paragraphs, mathy, strict=False):
         if not kept and _HEADER_LINE.match(para) and len(para) < 80:
             continue  # "DATE: 11-04-25" at the top (later, "Note: ..." is prose)
-        if _WORDS.search(_URL.sub("", para)):  # not a line of web addresses
+        if "://" not in para:
+            kept.append((para, m))
+        elif _WORDS.search(_URL.sub("", para)):  # not a line of web addresses
             kept.append((_LEADING_URLS.sub("", para), m))
-    kept = kept[:6]
+        if len(kept) == 6:
+            break
     out = ""
     for para, m in kept:
         if m:

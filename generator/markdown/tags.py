@@ -51,19 +51,18 @@ def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
     text = raw.strip().lstrip("#").strip()
     if not text:
         return None, "is empty", None
-    body = _tag_body()
+    tag = "/".join(p for p in text.split("/") if p)
+    if tag and _tag_body().fullmatch(tag):
+        if _ALL_DIGITS.fullmatch(tag):
+            return None, "has digits only, which is not a tag", f"y{tag}" if "/" not in tag else None
+        if "//" in text or text.startswith("/"):  # a trailing "/" is dropped, as after #a/
+            return tag_name(tag), "has an empty level", tag
+        return tag_name(tag), None, None
     words = [w for w in re.split(r"[^\w\-/]+|/+(?=/)", text) if w]
     better = "-".join(words).strip("/-") or None
     if any(c.isspace() for c in text):
         return None, "has a space, which a tag cannot have", better
-    tag = "/".join(p for p in text.split("/") if p)
-    if not tag or not body.fullmatch(tag):
-        return None, "has characters a tag cannot have (use letters, digits, _, - and /)", better
-    if _ALL_DIGITS.fullmatch(tag):
-        return None, "has digits only, which is not a tag", f"y{tag}" if "/" not in tag else None
-    if "//" in text or text.startswith("/"):  # a trailing "/" is dropped, as after an inline #a/
-        return tag_name(tag), "has an empty level", tag
-    return tag_name(tag), None, None
+    return None, "has characters a tag cannot have (use letters, digits, _, - and /)", better
 
 
 #: A tag starts a line or follows whitespace, ``(`` or the ``*`` of emphasis.
