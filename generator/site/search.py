@@ -82,11 +82,15 @@ def decode_postings_with_buckets(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_BUCKET_OF = tuple(tf_bucket(c) for c in range(TF_BOUNDS[-1] + 1))  # tf_bucket by table
+
+
 def word_buckets(text: str) -> tuple[dict[str, int], int]:
     """The distinct words of ``text`` with the :func:`tf_bucket` of their count, and the number of
     words in all (``SearchIndex`` keeps both between builds in ``serve``)."""
     found = words(text)
-    return {w: tf_bucket(c) for w, c in Counter(found).items()}, len(found)
+    table, last = _BUCKET_OF, len(_BUCKET_OF)
+    return {w: table[c] if c < last else 7 for w, c in Counter(found).items()}, len(found)
 
 
 def meta_row(note: SiteNote) -> list:
@@ -157,27 +161,35 @@ class SearchIndex:
             counted = [word_buckets(n.plain_text) for n in notes]
             self.words = [found for found, _length in counted]
             self.lengths = [length for _found, length in counted]
+            lists: dict[str, tuple[list[int], list[int]]] = {}  # word -> (note numbers, buckets)
             for i, found in enumerate(self.words):
-                for word in found:
-                    self.postings.setdefault(word, []).append(i)
-            dirty = set(self.postings)
-        else:
-            dirty = set()
-            for i, note in enumerate(notes):
-                if note.plain_text is self.texts[i] or note.plain_text == self.texts[i]:
-                    continue
-                self.texts[i] = note.plain_text
-                old = self.words[i]
-                new, self.lengths[i] = word_buckets(note.plain_text)
-                self.words[i] = new
-                for word in old.keys() - new.keys():
-                    ids = self.postings[word]
-                    del ids[bisect.bisect_left(ids, i)]
-                    if not ids:
-                        del self.postings[word]
-                for word in new.keys() - old.keys():
-                    bisect.insort(self.postings.setdefault(word, []), i)
-                dirty |= {w for w in old.keys() | new.keys() if old.get(w) != new.get(w)}
+                for word, bucket in found.items():
+                    entry = lists.get(word)
+                    if entry is None:
+                        entry = lists[word] = ([], [])
+                    entry[0].append(i)
+                    entry[1].append(bucket)
+            self.postings = {word: ids for word, (ids, _) in lists.items()}
+            self.encoded = {word: encode_postings(ids, buckets)
+                            for word, (ids, buckets) in lists.items()}
+            self.vocabulary = sorted(self.postings, key=js_sort_key)
+            return set(self.postings)
+        dirty = set()
+        for i, note in enumerate(notes):
+            if note.plain_text is self.texts[i] or note.plain_text == self.texts[i]:
+                continue
+            self.texts[i] = note.plain_text
+            old = self.words[i]
+            new, self.lengths[i] = word_buckets(note.plain_text)
+            self.words[i] = new
+            for word in old.keys() - new.keys():
+                ids = self.postings[word]
+                del ids[bisect.bisect_left(ids, i)]
+                if not ids:
+                    del self.postings[word]
+            for word in new.keys() - old.keys():
+                bisect.insort(self.postings.setdefault(word, []), i)
+            dirty |= {w for w in old.keys() | new.keys() if old.get(w) != new.get(w)}
         for word in dirty:
             if word in self.postings:
                 ids = self.postings[word]
