@@ -4,6 +4,7 @@ nothing that calls home (so a page that makes a request can only be the site's o
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 CHROMIUM = os.environ.get("VAULTSITE_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -51,3 +52,12 @@ def chrome_session(sync_api):
         b.browser.close()
     assert b.blocked == [], f"requests left the machine: {b.blocked}"
     assert b.errors == [], f"console errors: {b.errors}"
+
+
+def page_of(site: Path, source: str) -> Path:
+    """The page of a built site whose <meta name="source"> names ``source``."""
+    needle = f'<meta name="source" content="{source}">'
+    for path in sorted(site.rglob("*.html")):
+        if needle in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no page for {source}")

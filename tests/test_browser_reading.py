@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, chrome_session  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, chrome_session, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -58,13 +58,6 @@ def site(tmp_path_factory) -> Path:
     build(load_config(vault), out, exec_mode="auto")
     return out
 
-
-def page_of(site: Path, source: str) -> Path:
-    needle = f'<meta name="source" content="{source}">'
-    for path in sorted(site.rglob("*.html")):
-        if needle in path.read_text(encoding="utf-8"):
-            return path
-    raise AssertionError(f"no page for {source}")
 
 
 @pytest.fixture(scope="module")
