@@ -199,7 +199,12 @@ class SiteBuilder:
             # the workers render notes while this process does the rest
             pool.render_start(self, todo, staging)
         else:
-            results = [self.render_note(n) for n in todo]
+            results = []
+            step = max(1, len(todo) // 100)
+            for i, note in enumerate(todo, 1):
+                results.append(self.render_note(note))
+                if progress and i % step == 0:
+                    progress("render", i, len(todo))
         t1 = clock()
         self._listing_pages()
         self._assets()

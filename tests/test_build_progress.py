@@ -59,6 +59,7 @@ def test_parse_and_render_report_progress_as_the_workers_go(tmp_path, monkeypatc
     assert seen["index"][-1] == (300, 300)
 
 
-def test_parsing_in_this_process_reports_progress(tmp_path, monkeypatch):
+def test_parsing_and_rendering_in_this_process_report_progress(tmp_path, monkeypatch):
     seen = _build(tmp_path, monkeypatch, 1)
     assert len(_between(seen["parse"])) >= 50
+    assert len(_between(seen["render"])) >= 50 and seen["render"][-1] == (300, 300)
