@@ -37,7 +37,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import printable
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
-from generator.slugs import _LINK_UNSAFE, _SPACES, heading_key, name_key
+from generator.slugs import heading_key, link_safe, name_key
 from generator.urls import slug_path
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
@@ -78,12 +78,6 @@ def _ends_at(obj, name: str) -> bool:
     """The vault path of ``obj`` is ``name``, or ends with ``/`` + ``name`` (compared as keys)."""
     full = name_key(obj.rel)
     return full == name or full.endswith("/" + name)
-
-
-def link_safe(text: str) -> str:
-    """A heading's text as a link to it writes it: without the characters that cannot be in a
-    link, which Obsidian leaves out (they count as spaces when headings are compared)."""
-    return _SPACES.sub(" ", _LINK_UNSAFE.sub(" ", text)).strip()
 
 
 def _stem(name: str) -> str:

@@ -21,11 +21,15 @@ def name_key(name: str) -> str:
     return name.casefold()
 
 
+def link_safe(text: str) -> str:
+    """A heading's text as a link to it writes it: without the characters that cannot be in a
+    link, which Obsidian leaves out (they count as spaces when headings are compared)."""
+    return _SPACES.sub(" ", _LINK_UNSAFE.sub(" ", text)).strip()
+
+
 def heading_key(text: str) -> str:
     """Key that a heading and a ``[[Note#Heading]]`` reference to it share."""
-    text = unicodedata.normalize("NFC", text)
-    text = _LINK_UNSAFE.sub(" ", text)
-    return _SPACES.sub(" ", text).strip().casefold()
+    return link_safe(unicodedata.normalize("NFC", text)).casefold()
 
 
 def anchor_id(text: str) -> str:
