@@ -364,6 +364,8 @@ class RenderContext:
         """An embed's HTML with footnote id names that no earlier embed placed here has used: the
         second placement of the same rendering (the same note embedded twice, or inside two
         embeds) gets ``name-2`` (its references land on its own footnotes)."""
+        if _DOC not in html_text:  # no footnotes: nothing to name (most embeds)
+            return html_text
         names: dict[str, str] = {}
         for name in _DOC_MARK.findall(html_text):
             if name not in names:
