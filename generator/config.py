@@ -93,17 +93,17 @@ def _at_least(value: Any, low: float, where: str, key: str, above: bool = False)
     return value
 
 
-def _key_line(text: str, key: str) -> int:
+def key_line(text: str, key: str) -> int:
     """The line of ``key = …`` in the TOML text (``execute.timeout`` below ``[execute]``); 0
     when it cannot be told."""
     table, _, name = key.rpartition(".")
     start = 0
     if table:
-        head = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]", text, re.MULTILINE)
+        head = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
         if head is None:
             return 0
         start = head.end()
-    m = re.compile(rf"^\s*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')\s*=",
+    m = re.compile(rf"^[ \t]*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')[ \t]*=",
                    re.MULTILINE).search(text, start)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
@@ -150,7 +150,7 @@ def _obsidian_strict_line_breaks(vault: Path) -> bool:
 
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
     def at(key: str) -> str:
-        line = _key_line(text, key)
+        line = key_line(text, key)
         return f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
 
     unknown = sorted(set(raw) - _TOP_KEYS)

@@ -100,6 +100,7 @@ def test_strict_line_breaks_follows_the_vault_obsidian_setting(tmp_path) -> None
      "vaultsite.toml:4: unknown key `execute.timeot` (did you mean `execute.timeout`?)"),
     ('recent_notes = "5"\n', 'vaultsite.toml:1: `recent_notes` must be a whole number, not "5"'),
     ('title = "x"\nrecent_notes = -5\n', "vaultsite.toml:2: `recent_notes` must be at least 0, not -5"),
+    ('title = "x"\n\n\ngraph_depth = -1\n', "vaultsite.toml:4: `graph_depth` must be at least 0"),
     ("[execute]\ntimeout = -1\n", "vaultsite.toml:2: `execute.timeout` must be more than 0, not -1"),
     ("[execute]\nworkers = -3\n", "vaultsite.toml:2: `execute.workers` must be at least 0, not -3"),
     ('site_url = "not a url"\n', "vaultsite.toml:1: `site_url` must be the site's address"),
