@@ -105,6 +105,24 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
     return {printable(str(k)): _printable_values(v, seen) for k, v in data.items()}, []
 
 
+def front_matter_place(lines: list[str], key: str, raw: str | None = None) -> tuple[int, int] | None:
+    """Where ``key:`` is written among the front-matter's ``lines`` (0-based line, column -1), or,
+    with ``raw``, where that text stands in the key's value (its line or the indented lines under
+    it: 0-based line and column); None when the key is not found."""
+    pattern = re.compile(rf"^[ \t]*['\"]?{re.escape(key)}['\"]?[ \t]*:", re.IGNORECASE)
+    start = next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+    if start is None:
+        return None
+    if raw:
+        for i in range(start, len(lines)):
+            if i > start and lines[i][:1] not in (" ", "\t", "-", ""):
+                break  # the next key
+            col = lines[i].find(raw)
+            if col >= 0:
+                return i, col
+    return start, -1
+
+
 _FALSE = {"false", "no", "off", "0"}
 _TRUE = {"true", "yes", "on", "1"}
 _FLAG_LINE = re.compile(r"^\s*(publish|draft)\s*:\s*['\"]?([A-Za-z0-9]+)['\"]?\s*(?:#.*)?$",

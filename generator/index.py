@@ -33,9 +33,9 @@ from urllib.parse import quote
 
 from rapidfuzz import fuzz, process
 
-from generator.config import SiteConfig
+from generator.config import SiteConfig, key_line
 from generator.diagnostics import Diagnostic, warning
-from generator.frontmatter import printable
+from generator.frontmatter import front_matter_place, printable
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.slugs import heading_key, link_safe, name_key
 from generator.urls import slug_path
@@ -655,27 +655,18 @@ def property_links(note: Note) -> list[LinkRef]:
 def _front_matter_place(lines: list[str], end: int, key: str, raw: str) -> tuple[int, int]:
     """1-based line and column of ``raw`` under ``key:`` in the front-matter (lines 1..end-1),
     else the key's line (column 0), else line 1."""
-    pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
-    start = next((i for i in range(1, end) if pattern.match(lines[i])), None)
-    if start is None:
+    place = front_matter_place(lines[1:end], key, raw)
+    if place is None:
         return 1, 0
-    for i in range(start, end):
-        if i > start and lines[i][:1] not in (" ", "\t", "-", ""):
-            break  # the next key
-        col = lines[i].find(raw)
-        if col >= 0:
-            return i + 1, col + 1
-    return start + 1, 0
+    return place[0] + 2, place[1] + 1
 
 
 def _config_line(path: Path, key: str) -> int:
     """The line of ``key = …`` in a TOML file (1 when it cannot be told)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return key_line(path.read_text(encoding="utf-8-sig"), key) or 1
     except (OSError, UnicodeDecodeError):
         return 1
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    return next((i for i, line in enumerate(lines, 1) if pattern.match(line)), 1)
 
 
 def plain_slug(key: str) -> tuple[str, str]:

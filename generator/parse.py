@@ -21,6 +21,7 @@ from generator.frontmatter import (
     as_alias_list,
     as_string_list,
     decode,
+    front_matter_place,
     header_date,
     is_published,
     parse_date,
@@ -102,8 +103,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         if key in meta and meta[key] is not None:
             date = parse_date(meta[key], cfg.header_date_formats)
             if date is None:
-                at = re.search(rf"^[ \t]*{key}[ \t]*:", fm_text, re.MULTILINE)
-                line = 2 + fm_text.count("\n", 0, at.start()) if at else 1
+                at = front_matter_place(fm_text.split("\n"), key)
+                line = 2 + at[0] if at else 1
                 diags.append(warning("date-format", f"cannot read the date {meta[key]!r}", rel, line,
                                      hint="write it as YYYY-MM-DD, or as day first (11-04-25, "
                                           "11/04/2025, 11 April 2025)"))
@@ -177,7 +178,6 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
     tags: list[str] = []
     diags: list[Diagnostic] = []
     lines: list[str] | None = None  # looked at only for a warning
-    start = 0
     for raw in as_string_list(meta.get(key)):
         tag, problem, better = front_matter_tag(raw)
         if tag:
@@ -186,9 +186,8 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
             continue
         if lines is None:
             lines = fm_text.split("\n")
-            start = next((k for k, line in enumerate(lines)
-                          if re.match(rf"[ \t]*{key}[ \t]*:", line, re.IGNORECASE)), 0)
-        at = next((k for k in range(start, len(lines)) if raw in lines[k]), start)
+        place = front_matter_place(lines, key, raw)
+        at = place[0] if place else 0
         if tag:
             message, hint = f"tag {raw!r} {problem}; read as #{tag}", f"write it as {better}"
         else:
