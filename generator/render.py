@@ -29,6 +29,7 @@ from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix
 
 _PDF_PAGE = re.compile(r"page=\d+")
+_PDF_HEIGHT = re.compile(r"height=(\d+)")
 
 MAX_EMBED_DEPTH = 6
 
@@ -167,7 +168,8 @@ class RenderContext:
         """The attachment's href; a PDF keeps ``#page=N`` (``[[doc.pdf#page=3]]``), which
         browsers' PDF viewers open at."""
         self.deps.attachments.add(att.rel)
-        page = next((p.strip() for p in subpath if _PDF_PAGE.fullmatch(p.strip())), None)
+        page = next((piece.strip() for part in subpath for piece in part.split("&")
+                     if _PDF_PAGE.fullmatch(piece.strip())), None)
         if page is not None and not att.rel.lower().endswith(".pdf"):
             page = None
         return self._href(self.index.attachment_url(att), page)
@@ -258,9 +260,15 @@ class RenderContext:
             return (f'<video class="embed-video" controls preload="metadata" src="{esc(src)}"{dims}>'
                     f'<a href="{esc(src)}">{esc(name)}</a></video>')
         if ext == "pdf":
-            # A link card, not <object>: a browser's PDF viewer is a plugin that may call out.
-            return (f'<a class="embed-file embed-pdf" href="{esc(src)}" target="_blank" '
-                    f'rel="noopener">{esc(name)} <span class="embed-kind">PDF</span></a>')
+            # The browser's own PDF viewer in a frame (as Obsidian shows it), at ``#page=N``
+            # and ``#height=N``; the link below opens it whole (and is what print keeps).
+            height = _pdf_height(subpath) or height
+            size = "".join(f"{k}:{v}px;" for k, v in (("width", width), ("height", height)) if v)
+            style = f' style="{size}"' if size else ""
+            return (f'<span class="pdf-embed"><iframe class="pdf-frame" src="{esc(src)}" '
+                    f'title="{esc(name)}" loading="lazy"{style}></iframe>'
+                    f'<a class="embed-file embed-pdf" href="{esc(src)}" target="_blank" '
+                    f'rel="noopener">{esc(name)} <span class="embed-kind">PDF</span></a></span>')
         return f'<a class="embed-file" href="{esc(src)}">{esc(name)}</a>'
 
     def _embed_note(self, target: Note, meta: dict[str, Any], token: Token) -> str:
@@ -512,6 +520,16 @@ def _with_html(view: Any, new_html: str) -> Any:
     import dataclasses
 
     return dataclasses.replace(view, html=new_html)
+
+
+def _pdf_height(subpath: Sequence[str]) -> str:
+    """``#height=400`` of a PDF embed (also written ``#page=3&height=400``), or ``""``."""
+    for part in subpath:
+        for piece in part.split("&"):
+            m = _PDF_HEIGHT.fullmatch(piece.strip())
+            if m:
+                return m.group(1)
+    return ""
 
 
 def _size_spec(spec: str | None) -> tuple[str, str, str]:

@@ -143,3 +143,30 @@ def test_every_embed_that_shows_nothing_says_so_the_same_way(tmp_path: Path):
     texts = [b.get_text(" ", strip=True) for b in site.content("L.md").select(".embed.broken")]
     assert texts == ["Nope (not found)", "N#Missing (not found)", "Empty (empty)",
                      "shown (not found)"], texts
+
+
+def test_pdf_embeds_show_the_pdf_in_a_frame_at_the_page_and_height(tmp_path: Path):
+    vault = tmp_path / "v"
+    (vault / "files").mkdir(parents=True)
+    (vault / "files" / "Report 2025.pdf").write_bytes(b"%PDF-1.4 report")
+    (vault / "P.md").write_text(
+        "![[Report 2025.pdf]]\n\n![[Report 2025.pdf#page=3]]\n\n![[Report 2025.pdf#height=400]]\n\n"
+        "![[Report 2025.pdf#page=2&height=250]]\n\nText ![[Report 2025.pdf]] in a line.\n",
+        encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    content = site.content("P.md")
+    page = site.page("P.md")
+    frames = content.find_all("iframe", class_="pdf-frame")
+    assert len(frames) == 5
+    fragments = []
+    for frame in frames:
+        target, frag = site.follow(page, frame["src"])
+        assert target.read_bytes() == b"%PDF-1.4 report"
+        assert frame["title"] == "Report 2025.pdf" and not frame.has_attr("sandbox")
+        link = frame.find_next_sibling("a", class_="embed-pdf")  # opens it whole; print keeps it
+        assert link["href"] == frame["src"] and link["target"] == "_blank"
+        fragments.append(frag)
+    assert fragments == ["", "page=3", "", "page=2", ""]
+    assert [f.get("style") for f in frames] == [None, None, "height:400px;", "height:250px;", None]
+    assert frames[4].find_parent("p") is not None  # an iframe may stand in a line of text
+    assert not site.messages("anchor-unresolved")
