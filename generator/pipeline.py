@@ -230,44 +230,65 @@ def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> 
     return diags
 
 
-def check(cfg: SiteConfig, out: Path | None = None) -> BuildResult:
-    """Read and resolve everything, write nothing."""
+def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildResult:
+    """Read and resolve everything, write nothing.  Notes are parsed and their bodies rendered in
+    worker processes, as in a build (each worker renders the notes whose tokens it holds)."""
     t0 = time.perf_counter()
     out = Path(out).absolute() if out else None
     exclude = (out, default_cache_dir(out)) if out else ()
     vault = discover_vault(cfg, exclude=exclude)
-    with build_heap():
-        notes = read_notes(vault, cfg, None, read_sources(vault))
-        index = build_index(notes, vault.attachments, cfg,
-                            unreadable=unreadable_notes(vault, notes))
-    diags = _reading_diagnostics(vault, notes, index)
-    from generator.templating import template_syntax_problems
+    pool = LazyPool(workers or cpu_count())
+    try:
+        with build_heap():
+            notes = read_notes(vault, cfg, None, read_sources(vault), pool=pool)
+            index = build_index(notes, vault.attachments, cfg,
+                                unreadable=unreadable_notes(vault, notes))
+        diags = _reading_diagnostics(vault, notes, index)
+        from generator.templating import template_syntax_problems
 
-    for where, line, message in template_syntax_problems(cfg.vault / cfg.templates_dir, cfg.vault):
-        diags.append(warning("template-error", f"template failed ({message})", where, line,
-                             hint=f"fix the template in {cfg.templates_dir}/, or remove it"))
-    for note in notes:  # a build reports these with the execution results
-        if note.publish:
-            diags.extend(d for cell in note.cells for d in cell.diagnostics)
-    with build_heap():
-        diags.extend(_render_diagnostics(index))
+        for where, line, message in template_syntax_problems(cfg.vault / cfg.templates_dir,
+                                                             cfg.vault):
+            diags.append(warning("template-error", f"template failed ({message})", where, line,
+                                 hint=f"fix the template in {cfg.templates_dir}/, or remove it"))
+        for note in notes:  # a build reports these with the execution results
+            if note.publish:
+                diags.extend(d for cell in note.cells for d in cell.diagnostics)
+        with build_heap():
+            diags.extend(_render_diagnostics(index, pool))
+    finally:
+        pool.close()
     stats = BuildStats(notes=len(notes), published=len(index.published),
                        attachments=len(vault.attachments))
     stats.seconds = time.perf_counter() - t0
     return BuildResult(sort_diagnostics(diags), stats, BuildState(), index=index)
 
 
-def _render_diagnostics(index: VaultIndex) -> list[Diagnostic]:
+class BodyChecker:
     """What only rendering finds (embed loops and depth, math and diagram errors, in the notes
-    and in what they embed): every published note's body rendered as a build renders it, without
-    code outputs, templates or writing.  Embeds are rendered once and shared, as in a build."""
-    from generator.render import render_body
+    and in what they embed): a note's body rendered as a build renders it, without code outputs,
+    templates or writing.  Embeds are rendered once and shared, as in a build.  It stands in for a
+    ``SiteBuilder`` in the pool's workers (``render_note``)."""
 
-    diags: list[Diagnostic] = []
-    embeds: dict = {}
-    for note in sorted(index.published.values(), key=lambda n: n.rel):
-        diags.extend(render_body(note, index, index.urls[note.id], None, 0, embeds)[2])
-    return diags
+    def __init__(self, index: VaultIndex) -> None:
+        self.index = index
+        self.embeds: dict = {}
+
+    def render_note(self, note: Note) -> list[Diagnostic]:
+        from generator.render import render_body
+
+        return render_body(note, self.index, self.index.urls[note.id], None, 0, self.embeds)[2]
+
+
+def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list[Diagnostic]:
+    notes = sorted(index.published.values(), key=lambda n: n.rel)
+    checker = BodyChecker(index)
+    workers = pool.get(len(notes)) if pool is not None else None
+    if workers is not None:
+        workers.render_start(checker, notes)
+        results = workers.render_finish()
+    else:
+        results = [checker.render_note(note) for note in notes]
+    return [d for diags in results for d in diags]
 
 
 def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_mode: str = "auto",

@@ -45,3 +45,24 @@ def test_check_reports_what_build_reports(tmp_path, name):
     checked = [d.format() for d in check(load_config(tmp_path / "src")).diagnostics]
     assert built, name
     assert checked == built
+
+
+def test_check_in_worker_processes_reports_what_a_serial_check_reports(tmp_path, monkeypatch):
+    """Large vaults are checked in worker processes (parse, then render in the worker holding the
+    tokens); every vault above, checked with two workers, gives the serial report."""
+    from generator.config import load_config
+    from generator.parallel import can_fork
+    from generator.pipeline import check
+    from generator.workers import LazyPool
+
+    if not can_fork():
+        pytest.skip("worker processes need fork")
+    notes = {f"{name}/{rel}": text for name, files in VAULTS.items() for rel, text in files.items()}
+    build_notes(tmp_path, notes)
+    vault = tmp_path / "src"
+    serial = [d.format() for d in check(load_config(vault), workers=1).diagnostics]
+    monkeypatch.setattr(LazyPool, "MIN_NOTES", 0)
+    parallel = [d.format() for d in check(load_config(vault), workers=2).diagnostics]
+    assert len(serial) > 10 and {"embed-cycle", "embed-depth", "math-error"} <= {
+        line.split("warning[", 1)[1].split("]", 1)[0] for line in serial}
+    assert parallel == serial
