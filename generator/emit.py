@@ -25,7 +25,7 @@ import posixpath
 import shutil
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,18 +175,18 @@ def read_manifest(out: Path) -> dict[str, str]:
     return files if problem is None else {}
 
 
-def files_present(out: Path) -> set[str]:
-    """The files this site's manifest lists that are still in ``out`` (someone may have deleted
-    some).  One directory walk: much cheaper than asking about each of 20,000 files."""
-    if not (out / MARKER).is_file():
-        return set()
-    listed = read_manifest(out)
-    found: set[str] = set()
-    for folder, _dirs, names in os.walk(out):
-        rel = os.path.relpath(folder, out).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        found.update(prefix + name for name in names)
-    return found & listed.keys()
+def site_stamps(out: Path, rels: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Size and modification time (ns) of each regular file ``rels`` names in ``out``: recorded after
+    a build, compared before the next, they tell which files still hold what that build wrote."""
+    stamps: dict[str, tuple[int, int]] = {}
+    for rel in rels:
+        try:
+            st = os.lstat(out / rel)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            stamps[rel] = (st.st_size, st.st_mtime_ns)
+    return stamps
 
 
 def _manifest_bytes(files: Mapping[str, str]) -> bytes:
@@ -195,15 +195,19 @@ def _manifest_bytes(files: Mapping[str, str]) -> bytes:
 
 
 def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
-              keep: set[str] = frozenset(), staged: Staging | None = None) -> EmitStats:
+              keep: set[str] = frozenset(), staged: Staging | None = None,
+              intact: Collection[str] | None = None) -> EmitStats:
     """Make ``out`` hold exactly ``files`` (bytes), ``copies`` (files copied from the vault), the
-    files in ``keep`` as the previous build wrote them, and what was written into ``staged``."""
+    files in ``keep`` as the previous build wrote them, and what was written into ``staged``.
+    ``intact``: the files of ``out`` known to hold what the manifest says (``site_stamps``); a
+    file outside it is written even when its manifest digest matches (edited by hand, or a copy
+    of an older site put in place).  None trusts every regular file the manifest lists."""
     for rel in list(files) + list(copies):
         _check_write(rel)
     if (out / MARKER).is_file():
         if staged is not None:
             raise OutputError("internal error: pages written aside for a site that exists")
-        return _update_in_place(out, files, copies, keep)
+        return _update_in_place(out, files, copies, keep, intact)
     if keep:
         raise OutputError("internal error: pages to keep but no previous site")
     return _fresh(out, files, copies, staged)
@@ -391,7 +395,7 @@ def _is_regular_file(path: Path) -> bool:
 
 
 def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
-                     keep: set[str]) -> EmitStats:
+                     keep: set[str], intact: Collection[str] | None = None) -> EmitStats:
     previous, problem = _load_marker(out)
     if problem is not None:
         raise _foreign_marker(out, problem)
@@ -409,7 +413,8 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
     for rel, data, digest in pending:
         manifest[rel] = digest
         dest = inside.path(rel)
-        if previous.get(rel) == digest and _is_regular_file(dest):
+        if previous.get(rel) == digest and (rel in intact if intact is not None
+                                            else _is_regular_file(dest)):
             unchanged += 1
             continue
         _write_atomic(dest, data)

@@ -240,6 +240,36 @@ def _without_tokens(parsed: dict) -> dict:
 def discard_memo(cache_dir: Path) -> None:
     (cache_dir / STATE_FILE).unlink(missing_ok=True)
     (cache_dir / UNCHANGED_FILE).unlink(missing_ok=True)
+    (cache_dir / STAMPS_FILE).unlink(missing_ok=True)
+
+
+# -- which files of the output are as the last build wrote them -----------------------------------
+STAMPS_FILE = "site-stamps.pickle"
+
+
+def save_stamps(cache_dir: Path, out: Path) -> None:
+    """After a build: the size and time of every file of the site it wrote, with the manifest they
+    go with."""
+    from generator.emit import read_manifest, site_stamps
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _dump(cache_dir / STAMPS_FILE, {"manifest": _manifest_digest(out),
+                                    "stamps": site_stamps(out, read_manifest(out))})
+
+
+def intact_files(cache_dir: Path, out: Path) -> set[str]:
+    """The files of ``out`` that still hold what the last build wrote: the manifest is the one it
+    wrote and each file has the size and time it left.  A page edited by hand, or an older copy of
+    the site put in place (its own manifest, its own times), is not: a build writes it again,
+    instead of trusting it as unchanged."""
+    from generator.emit import site_stamps
+
+    data = _load(cache_dir / STAMPS_FILE)
+    if not isinstance(data, dict) or data.get("manifest") != _manifest_digest(out) \
+            or not isinstance(data.get("stamps"), dict):
+        return set()
+    recorded = data["stamps"]
+    return {rel for rel, st in site_stamps(out, recorded).items() if recorded.get(rel) == st}
 
 
 # -- the "nothing changed" check -------------------------------------------------------------------
@@ -305,8 +335,8 @@ def load_unchanged(cache_dir: Path, fingerprint: str, out: Path, exec_mode: str)
         return None  # the execution cache decides (package versions, files read outside the vault)
     from generator.emit import read_manifest
 
-    if not all((out / rel).is_file() for rel in read_manifest(out)):
-        return None  # a file of the site went missing: build to put it back
+    if not intact_files(cache_dir, out) >= read_manifest(out).keys():
+        return None  # a file of the site went missing or was changed: build to put it back
     diags = [Diagnostic(Severity(sev), code, msg, Span(*span) if span else None, hint)
              for sev, code, msg, span, hint in data["diagnostics"]]
     return diags, BuildStats(**data["stats"])

@@ -16,9 +16,11 @@ from generator.incremental import (
     ParsedAside,
     RenderMemo,
     discard_memo,
+    intact_files,
     load_memo,
     load_unchanged,
     save_memo,
+    save_stamps,
     save_unchanged,
     vault_fingerprint,
 )
@@ -363,7 +365,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
            exec_mode: str, progress: Progress | None, cache_dir: Path, t0: float,
            timings: dict[str, float], keep_data: bool = True,
            aside: list | None = None) -> BuildResult:
-    from generator.emit import emit_site, files_present, staging_for
+    from generator.emit import emit_site, staging_for
     from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
@@ -389,7 +391,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     timings["execute"] = time.perf_counter() - t
     t = time.perf_counter()
     digests = {rel: digest for rel, (digest, _) in state.parsed.items()}
-    existing = files_present(out)
+    existing = intact_files(cache_dir, out)  # pages a build may keep as they are
     builder = SiteBuilder(cfg, index, cells, state.memo, digests, existing, state.data,
                           facts_aside=not keep_data)
     # A new site is written aside and swapped in; its pages can go there straight from the workers.
@@ -408,7 +410,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         discard_memo(cache_dir)
         if progress:
             progress("write", 0, len(files) + len(copies))
-        emitted = emit_site(out, files, copies, builder.keep, staging)
+        emitted = emit_site(out, files, copies, builder.keep, staging, existing)
+        save_stamps(cache_dir, out)
         if progress:
             progress("write", len(files) + len(copies), len(files) + len(copies))
     except BaseException:

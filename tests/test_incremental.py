@@ -477,3 +477,57 @@ def test_an_svg_that_stops_drawing_in_current_color_renders_its_pages_again(tmp_
     icon.write_text('<svg xmlns="http://www.w3.org/2000/svg"><path fill="#123456"/></svg>')
     _build_with(vault, out, state)
     assert "svg-currentcolor" not in (out / "N.html").read_text(encoding="utf-8")
+
+
+def _tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["new process", "serve"])
+def test_a_page_edited_by_hand_or_an_older_site_put_back_is_written_again(tmp_path, in_memory):
+    """The output holds what the vault gives, whatever happened to it between builds: a page edited
+    by hand is written again (the manifest's digest of it is no proof), and so is every page of an
+    older copy of the site put in place while the cache folder beside it stayed (restoring a
+    gh-pages checkout, say)."""
+    import shutil
+
+    from generator.config import load_config
+    from generator.pipeline import BuildState, build
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "N.md").write_text("hello [[M]]\n", encoding="utf-8")
+    (vault / "M.md").write_text("# M\n\nother\n", encoding="utf-8")
+    toml = vault / "vaultsite.toml"
+    out = tmp_path / "site"
+    state = BuildState() if in_memory else None
+
+    def rebuild():
+        result = build(load_config(vault), out, state=state)
+        return result
+
+    toml.write_text('title = "Old title"\n', encoding="utf-8")
+    rebuild()
+    shutil.copytree(out, tmp_path / "old-site")
+    toml.write_text('title = "New title"\n', encoding="utf-8")
+    rebuild()
+
+    def fresh() -> dict[str, bytes]:
+        other = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+        build(load_config(vault), other)
+        return _tree_bytes(other)
+
+    (out / "N.html").write_text("tampered", encoding="utf-8")
+    (out / "_tags").mkdir(exist_ok=True)
+    rebuild()
+    assert _tree_bytes(out) == fresh()
+
+    shutil.rmtree(out)
+    shutil.copytree(out.parent / "old-site", out)  # copied with its times, as cp -a does
+    assert "Old title" in (out / "N.html").read_text(encoding="utf-8")
+    rebuild()
+    assert _tree_bytes(out) == fresh()
+    assert "Old title" not in (out / "N.html").read_text(encoding="utf-8")
+    # and nothing changed: nothing written
+    assert rebuild().stats.written == 0
