@@ -173,7 +173,8 @@ class VaultIndex:
         self.folder_urls = self._folder_page_urls(folders)
         reserved |= {u.casefold() for u in self.folder_urls.values()}
         self._reserved = reserved
-        for note in sorted(notes, key=lambda n: (n.permalink is None, n.rel)):
+        holders: dict[str, Note] = {}
+        for note in sorted(notes, key=lambda n: (n.permalink is None, n.rel)):  # permalinks first
             if not note.publish:
                 continue
             base = None
@@ -187,11 +188,19 @@ class VaultIndex:
             while url.casefold() in taken or url.casefold() in reserved or url.startswith("_"):
                 n += 1
                 url = f"{base}-{n}.html"
+            holder = holders.get(f"{base}.html".casefold())
             if n > 1 and note.permalink:
                 self.diagnostics.append(warning(
                     "url-collision", f"permalink {note.permalink!r} is taken; the page is at {url}",
-                    note.rel, 1, hint="choose another permalink"))
+                    note.rel, *_permalink_place(note), hint="choose another permalink"))
+            elif n > 1 and holder is not None and holder.permalink:
+                # a page people may have linked to moves: say so where the move is decided
+                self.diagnostics.append(warning(
+                    "url-collision", f"permalink {holder.permalink!r} takes the page of {note.rel}, "
+                    f"which moves to {url}", holder.rel, *_permalink_place(holder),
+                    hint=f"choose another permalink, or keep it to give {base}.html to this note"))
             taken[url.casefold()] = note.id
+            holders[url.casefold()] = note
             self.urls[note.id] = SiteUrl(url)
 
     @staticmethod
@@ -650,6 +659,13 @@ def property_links(note: Note) -> list[LinkRef]:
             refs.append(LinkRef(target.strip(), anchor, block, alias.strip() or None,
                                 line=line, col=col))
     return refs
+
+
+def _permalink_place(note: Note) -> tuple[int, int]:
+    """1-based line and column of a note's ``permalink:`` value."""
+    lines = note.text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+    return _front_matter_place(lines, end, "permalink", str(note.permalink))
 
 
 def _front_matter_place(lines: list[str], end: int, key: str, raw: str) -> tuple[int, int]:

@@ -113,3 +113,25 @@ def test_folders_that_slug_alike_get_pages_of_their_own(tmp_path: Path):
         assert folder_page.find("h1").get_text().strip() == folder_title, note
         assert listed in folder_page.find(class_="listing").get_text(), note
     assert (site.out / "att" / "index.html").is_file()  # the plain one keeps its URL
+
+
+def test_a_permalink_that_takes_another_note_page_says_so_at_its_line(tmp_path: Path):
+    """A permalink wins its URL (it was asked for), and a note it pushes aside is never moved
+    silently: the warning stands at the permalink, names the note that moved and where to."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "Target.md").write_text("TARGET_BODY\n", encoding="utf-8")
+    (src / "Clash.md").write_text("---\ntitle: Clash\npermalink: Target\n---\nCLASH_BODY\n",
+                                  encoding="utf-8")
+    (src / "One.md").write_text("---\npermalink: custom/page\n---\none\n", encoding="utf-8")
+    (src / "Two.md").write_text("---\ntags: [x]\n\npermalink: custom/page\n---\ntwo\n",
+                                encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    assert site.page("Clash.md") == site.out / "Target.html"
+    assert site.page("Target.md") == site.out / "Target-2.html"
+    assert "TARGET_BODY" in site.page("Target.md").read_text(encoding="utf-8")
+    messages = site.messages("url-collision")
+    assert any(m.startswith("Clash.md:3:12:") and "Target.md" in m and "Target-2.html" in m
+               for m in messages), messages
+    assert any(m.startswith("Two.md:4:12:") and "custom/page-2.html" in m for m in messages), messages
+    assert len(messages) == 2
