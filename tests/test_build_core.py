@@ -368,6 +368,34 @@ def test_raw_html_links_and_images_into_the_vault_resolve(tmp_path):
     assert not imgs["m"].has_attr("src")
 
 
+def test_raw_html_urls_from_the_vault_root_resolve_as_markdown_links_do(tmp_path):
+    """``<a href="/Other%20Note.md">`` and ``<img src="/img/pic.png">`` are from the vault's root, as
+    ``[x](/Other%20Note.md)`` is: never left as root-relative URLs, which are dead from file:// and
+    under a project sub-path; ``//host`` stays a web address."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "img").mkdir()
+    (vault / "img" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (vault / "Other Note.md").write_text("other\n", encoding="utf-8")
+    (vault / "sub" / "H.md").write_text(
+        '<a href="/Other%20Note.md">raw</a> <img src="/img/pic.png" alt="p"> '
+        '<a href="/">home</a> <a href="/Nope.md">nope</a> <a href="//example.com/x">web</a>\n',
+        encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    content = site.content("sub/H.md")
+    page = site.page("sub/H.md")
+    links = {a.get_text(): a for a in content.find_all("a")}
+    assert site.follow(page, links["raw"]["href"])[0] == site.page("Other Note.md")
+    assert site.follow(page, links["home"]["href"])[0] == site.out / "index.html"
+    assert site.follow(page, content.find("img")["src"])[0].read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert not links["nope"].has_attr("href")
+    assert links["web"]["href"] == "//example.com/x"
+    assert not [t for t in content.find_all(True)
+                if (t.get("href") or t.get("src") or "").startswith("/") and t is not links["web"]]
+
+
 def test_a_comment_opened_in_a_list_item_hides_the_items_up_to_its_end(tmp_path):
     """``- a %%start`` ... ``- c end%% d``: the comment runs over the next items, as a comment
     opened in a paragraph runs over the next paragraphs; nothing of it reaches any output file."""

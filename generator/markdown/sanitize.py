@@ -207,8 +207,8 @@ def _localise(html: str, ctx) -> str:
 
     def sub(m: re.Match) -> str:
         url = unescapeAll(m.group(3))
-        if not url or url.startswith(("#", "/")) or _SCHEME.match(url):
-            return m.group()
+        if not url or url.startswith(("#", "//")) or _SCHEME.match(url):
+            return m.group()  # (``/x.md`` is from the vault's root, as in a Markdown link)
         if m.group(2) == "href":
             new = ctx.render_md_href(url, None)
         else:
