@@ -43,7 +43,15 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     """Bytes of a note as text with ``\\n`` line ends; never fails."""
     diags: list[Diagnostic] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
+        try:
+            text = data.decode("utf-16")
+            used = "UTF-16 (it starts with UTF-16's byte-order mark)"
+        except UnicodeDecodeError:
+            text = data.decode("utf-16", errors="replace")
+            used = "UTF-16 (it starts with UTF-16's byte-order mark), its invalid bytes replaced"
+        diags.append(warning(  # Obsidian reads every note as UTF-8: there it shows garbled
+            "encoding", f"file is not UTF-8; read as {used}", rel, 1,
+            hint="re-save the note as UTF-8, the encoding Obsidian reads"))
     else:
         try:
             text = data.decode("utf-8-sig")

@@ -19,6 +19,19 @@ def test_mostly_utf8_with_a_bad_byte_keeps_its_letters():
     assert "\x81" not in decode(b"a\x81b", "C1.md")[0]  # C1 controls are not kept
 
 
+def test_utf16_notes_are_read_and_reported():
+    """A UTF-16 file (byte-order mark) is read, and reported: Obsidian reads notes as UTF-8, so there
+    it shows garbled; junk after such a mark is reported too, never published silently."""
+    text, diags = decode("\ufeff# Notes\r\n\ncafé\n".encode("utf-16-le"), "U16.md")
+    assert text == "# Notes\n\ncafé\n"
+    assert [(d.code, d.span.line) for d in diags] == [("encoding", 1)]
+    assert "UTF-16" in diags[0].message and "UTF-8" in diags[0].hint
+    _text, diags = decode(b"\xfe\xff" + "x".encode("utf-16-be"), "Be.md")
+    assert [d.code for d in diags] == ["encoding"]
+    _text, diags = decode(b"\xff\xfe" + b"\x00\xd8" + bytes(range(1, 256)) * 8, "Junk.md")
+    assert "encoding" in [d.code for d in diags] and "replaced" in diags[0].message
+
+
 def test_yaml_anchors_are_shared_not_copied():
     """Nested anchors (``&a [*b, *b, …]``) are a billion items when copied apart: reading one
     such front-matter took minutes and gigabytes."""
