@@ -312,9 +312,9 @@ class RenderContext:
         done = self._embedded_body(target, meta, found, frame)
         if done is None:  # the heading or block is not there, or the part is empty
             missing = bool(meta.get("block") or meta.get("anchor")) and found is None
-            return _broken_embed(meta.get("target") or target.title,
-                                 (meta.get("target") or target.title) + (f"#{part}" if part else ""),
-                                 "not found" if missing else "empty")
+            shown = (meta.get("target") or target.title) + (f"#{part}" if part else "")
+            return _broken_embed(meta.get("target") or target.title, shown,
+                                 "not found" if missing else "empty", title=shown)
         self.deps.add(done.deps)
         self.diagnostics.extend(done.diagnostics)
         self.trace.add(done.frames, done.depth + 1, False)
@@ -495,11 +495,12 @@ def _svg_text_uses_current_color(path: str, mtime_ns: int, size: int) -> bool:
     return b"currentcolor" in data.lower()
 
 
-def _broken_embed(target: str, shown: str, status: str = "not found") -> str:
+def _broken_embed(target: str, shown: str, status: str = "not found", title: str = "") -> str:
     """An embed that shows nothing: what was embedded, as its name reads (not its raw ``![[…]]``,
-    which reads as syntax left unparsed), and why."""
+    which reads as syntax left unparsed), and why (``title``: what is missing, when not the note:
+    ``Note#^block``)."""
     return (f'<span class="embed broken" data-target="{esc(target)}" '
-            f'title="{esc(status.capitalize() + ": " + target)}">{esc(shown)} '
+            f'title="{esc(status.capitalize() + ": " + (title or target))}">{esc(shown)} '
             f'<span class="embed-status">({esc(status)})</span></span>')
 
 

@@ -171,3 +171,15 @@ def test_markdown_link_to_a_missing_heading_is_unresolved(tmp_path):
         link = site.content(source).find("a", string="m")
         assert link.get("href") is None and "broken" in link["class"]
         assert site.content(source).find("a", string="s").get("href")
+
+
+def test_an_embed_of_a_missing_section_or_block_names_the_part_not_the_note(tmp_path):
+    """The note exists; what is missing is its heading or block, and that is what the embed says."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"U.md": "# U\n\ntext ^real\n",
+                                  "V.md": "![[U#^nothing]]\n\n![[U#Gone]]\n\n![[Nope]]\n"})
+    spans = site.content("V.md").find_all("span", class_="embed broken")
+    assert [s["title"] for s in spans] == ["Not found: U#^nothing", "Not found: U#Gone",
+                                           "Not found: Nope"]
+    assert all(not s.has_attr("href") for s in spans)
