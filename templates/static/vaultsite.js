@@ -549,7 +549,6 @@
     pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     pop.addEventListener("mouseleave", scheduleHide);
     body.appendChild(pop);
-    if (pop.scrollHeight > pop.clientHeight + 1) pop.classList.add("is-cut");  /* fade only what is cut */
     popFor = a;
     var r = a.getBoundingClientRect(), w = pop.offsetWidth, h = pop.offsetHeight;
     var left = Math.min(Math.max(8, r.left), html.clientWidth - w - 8);

@@ -1,0 +1,109 @@
+"""Theme details a user audit found (audit6): scrollable previews, legible graph labels, touch use
+of the graph and copy buttons, an explorer that remembers folders, the home page's meta, done tasks.
+
+A small vault written here is built with the real pipeline and opened from file://; every request off
+the disk is refused and console errors fail.  Screenshots go to ``$VAULTSITE_SCREENSHOTS`` (or a tmp dir).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from chromium import CHROMIUM, chrome_session, page_of  # noqa: E402 - the tests folder is on the path just above
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("generator.markdown")
+
+PARA = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
+        "labore et dolore magna aliqua. ")
+# long names, as a user's notes have them: their labels are wider than the gaps between nodes
+NEIGHBOURS = ["Projects/Work/Designing Data-Intensive Applications", "Notes/Asynchronous Programming",
+              "Notes/Futures and Promises", "Data/SQL Window Functions", "Data/Intent Model Heatmap",
+              "Notes/Decorators and Closures", "Notes/Rust Ownership and Borrowing"]
+FILES = {
+    "vaultsite.toml": 'title = "Polish test"\n',
+    "Home.md": "# My programming notes\n\nWelcome. #index\n\nStart with [[Hub]].\n",
+    "Hub.md": "# Hub\n\n" + PARA + "\n\n" + "\n".join(f"- [[{n}]]" for n in NEIGHBOURS)
+              + "\n\nThe [[Long note]] is long.\n\n" + (PARA * 3 + "\n\n") * 12,
+    "Long note.md": "# Long note\n\n" + "\n\n".join(f"## Part {i}\n\n{PARA * 2}" for i in range(20))
+                    + "\n\nThe very end.\n",
+    "Code.md": "# Code\n\n```json\n{\"intent\": \"refund\", \"confidence\": 0.93, \"label\": \"ok\"}\n```\n",
+    "Tasks.md": "# Tasks\n\n- [ ] write a helper\n- [x] read the cheatsheet\n",
+}
+for _name in NEIGHBOURS:
+    FILES[_name + ".md"] = f"# {_name.rsplit('/', 1)[-1]}\n\nSee [[Hub]].\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path_factory.mktemp("polish-vault")
+    for rel, text in FILES.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("polish-site") / "site"
+    build(load_config(vault), out, exec_mode="off")
+    return out
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    env = os.environ.get("VAULTSITE_SCREENSHOTS")
+    path = Path(env) if env else tmp_path_factory.mktemp("polish-shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    yield from chrome_session(sync_api)
+
+
+# ---------- 1. a hover preview scrolls, and stays open while the pointer is in it ----------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_hover_preview_scrolls_inside_and_stays_open(site, chrome, shots, scheme):
+    page = chrome.page(width=1280, height=800, scheme=scheme)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    link = page.locator(".note-content a", has_text="Long note").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    pop = page.locator(".popover")
+    pop.wait_for()
+    box = pop.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20, steps=4)
+    page.wait_for_timeout(400)
+    page_y = page.evaluate("scrollY")
+    page.mouse.wheel(0, 400)
+    page.wait_for_timeout(400)
+    assert pop.count() == 1, "the preview stays open while the pointer is in it"
+    state = page.evaluate("""() => { const p = document.querySelector('.popover'), s = getComputedStyle(p);
+        return {top: p.scrollTop, over: s.overflowY, contain: s.overscrollBehaviorY,
+                after: getComputedStyle(p, '::after').content}; }""")
+    assert state["over"] == "auto" and state["contain"] == "contain", state
+    assert state["top"] > 100, f"the wheel scrolls the preview: {state}"
+    assert page.evaluate("scrollY") == page_y, "the page under the preview stays put"
+    assert state["after"] in ("none", "normal"), "no fade drawn over scrollable text"
+    page.screenshot(path=str(shots / f"popover-scrolled-{scheme}.png"))
+    # scrolled to its end, the wheel still does not move the page
+    page.mouse.wheel(0, 5000)
+    page.wait_for_timeout(400)
+    assert page.evaluate("scrollY") == page_y
+    # leaving the preview closes it
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(600)
+    assert pop.count() == 0
+    page.close()
