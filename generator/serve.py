@@ -49,6 +49,9 @@ SCRIPT_ID = "__vaultsite-live"
 _EDITOR_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".crdownload")
 
 
+MAX_WARNINGS_SHOWN = 50  # per build, in the terminal
+
+
 @dataclass(frozen=True)
 class BuildOutcome:
     """What one (re)build did.
@@ -61,6 +64,11 @@ class BuildOutcome:
     seconds: float = 0.0
     written: int = 0
     full: bool = False
+    #: the warnings this build found that the last one did not (every one, on the first build),
+    #: how many it found in all, and how many of the last build's are gone
+    new_warnings: tuple[str, ...] = ()
+    warnings: int = 0
+    fixed: int = 0
 
 
 class Builder(Protocol):
@@ -372,6 +380,7 @@ class PipelineBuilder:
         self.overrides = dict(overrides or {})
         self.state: Any = None
         self.config_error: str | None = None
+        self.warnings: set[str] = set()  # the last build's, as printed
 
     # paths ----------------------------------------------------------------
     def _templates(self) -> Path:
@@ -426,11 +435,18 @@ class PipelineBuilder:
             return BuildOutcome(False, _format_exception(exc), time.perf_counter() - start,
                                 full=full)
         self.state = getattr(result, "state", None)
-        errors = _error_diagnostics(getattr(result, "diagnostics", ()),
-                                    bool(getattr(self.cfg, "strict", False)))
+        diagnostics = getattr(result, "diagnostics", ())
+        errors = _error_diagnostics(diagnostics, bool(getattr(self.cfg, "strict", False)))
         written = len(getattr(result, "written", ()) or ())
+        # the writer sees what a save broke (a YAML typo that drops the tags, a link that no
+        # longer resolves) as `build` would print it, without the ones already printed
+        found = [d.format() for d in diagnostics
+                 if getattr(getattr(d, "severity", None), "value", None) == "warning"]
+        new = tuple(w for w in found if w not in self.warnings)
+        fixed = len(self.warnings - set(found))
+        self.warnings = set(found)
         return BuildOutcome(True, "\n".join(errors) or None, time.perf_counter() - start,
-                            written, full)
+                            written, full, new, len(found), fixed)
 
 
 # --------------------------------------------------------------------------- the dev server
@@ -497,9 +513,19 @@ class DevServer:
         outcome = self.builder.rebuild(changed)
         self.builds.append(outcome)
         kind = "built" if changed is None else "rebuilt"
+        for line in outcome.new_warnings[:MAX_WARNINGS_SHOWN]:
+            self.log(line)
+        if len(outcome.new_warnings) > MAX_WARNINGS_SHOWN:
+            self.log(f"… and {len(outcome.new_warnings) - MAX_WARNINGS_SHOWN} more new warnings "
+                     "(`vaultsite check` lists them all)")
         if outcome.error is None:
+            tally = ""
+            if outcome.warnings or outcome.fixed:
+                tally = f"; {outcome.warnings} warning{'s' * (outcome.warnings != 1)}" + (
+                    f", {len(outcome.new_warnings)} new" if changed is not None and outcome.new_warnings
+                    else "") + (f", {outcome.fixed} fixed" if outcome.fixed else "")
             self.log(f"{kind} in {outcome.seconds * 1000:.0f} ms "
-                     f"({outcome.written} files written)")
+                     f"({outcome.written} files written{tally})")
             self.live.publish(reload=True, error=None)
         elif outcome.swapped:
             self.log(f"{kind} with errors in {outcome.seconds * 1000:.0f} ms:\n{outcome.error}")

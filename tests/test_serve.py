@@ -484,3 +484,33 @@ def test_a_save_during_the_first_build_is_built_next(tmp_path):
         assert "Saved during the first build." in text
     finally:
         server.stop()
+
+
+def test_real_rebuild_prints_the_warnings_a_save_brings_and_the_ones_it_fixes(real_site):
+    """The live preview is where one writes: a save that breaks the front-matter or a link is told
+    in the terminal as `build` tells it (file:line:col), once; a save that mends it is counted."""
+    vault, out, server, logs = real_site
+    events = Events(server.url)
+    events.expect("hello")
+    note = vault / "Alpha.md"
+    good = note.read_text(encoding="utf-8")
+    note.write_text("---\ntags: [a, b\n---\n" + good + "\nSee [[Nowhere at all]].\n", "utf-8")
+    events.expect("reload")
+    deadline = time.monotonic() + 5
+    while not any("rebuilt" in line for line in logs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    new = [line for line in logs if "warning[" in line]
+    assert any(line.startswith("Alpha.md:") and "warning[frontmatter-yaml]" in line for line in new)
+    assert any(line.startswith("Alpha.md:") and "warning[link-unresolved]" in line
+               and "Nowhere at all" in line for line in new), logs
+    rebuilt = [line for line in logs if line.startswith("rebuilt")][-1]
+    assert "2 new" in rebuilt, rebuilt
+    printed = len(new)
+    note.write_text(good, "utf-8")
+    events.expect("reload")
+    deadline = time.monotonic() + 5
+    while len([line for line in logs if line.startswith("rebuilt")]) < 2 \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len([line for line in logs if "warning[" in line]) == printed  # nothing new to print
+    assert "2 fixed" in [line for line in logs if line.startswith("rebuilt")][-1], logs
