@@ -107,3 +107,57 @@ def test_hover_preview_scrolls_inside_and_stays_open(site, chrome, shots, scheme
     page.wait_for_timeout(600)
     assert pop.count() == 0
     page.close()
+
+
+# ---------- 2. graph labels stay inside the view and do not overlap ----------
+
+# every label a canvas draws, as {text, left, right, top} in CSS pixels, reset when the canvas is cleared
+RECORD_LABELS = """
+(() => {
+  const P = CanvasRenderingContext2D.prototype, fill = P.fillText, clear = P.clearRect;
+  P.clearRect = function (...a) { this.canvas._labels = []; return clear.apply(this, a); };
+  P.fillText = function (t, x, y, ...a) {
+    const w = this.measureText(t).width, left = this.textAlign === 'center' ? x - w / 2 : x;
+    (this.canvas._labels = this.canvas._labels || []).push({text: t, left, right: left + w, top: y});
+    return fill.call(this, t, x, y, ...a);
+  };
+})();
+"""
+
+
+def _settled_labels(page, selector: str) -> tuple[list[dict], float]:
+    page.wait_for_function("() => window.vsGraph && vsGraph.views.length && "
+                           "vsGraph.views.every(v => v.stats && v.stats.settled)", timeout=15000)
+    page.wait_for_timeout(100)
+    return page.evaluate(f"""() => {{ const c = document.querySelector('{selector} canvas');
+        return [c._labels || [], c.clientWidth]; }}""")
+
+
+def _assert_legible(labels: list[dict], width: float) -> None:
+    for lab in labels:
+        assert lab["left"] >= 0 and lab["right"] <= width, f"label cut at the edge: {lab} (width {width})"
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            apart = a["right"] <= b["left"] or b["right"] <= a["left"] or abs(a["top"] - b["top"]) >= 11
+            assert apart, f"labels overlap: {a['text']!r} and {b['text']!r}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_local_graph_labels_fit_and_do_not_overlap(site, chrome, shots, scheme):
+    page = chrome.page(width=1280, height=800, scheme=scheme)
+    page.add_init_script(RECORD_LABELS)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    labels, width = _settled_labels(page, ".aside .graph")
+    _assert_legible(labels, width)
+    texts = [lab["text"] for lab in labels]
+    assert texts[0] == "Hub", "the current note's label is drawn first"
+    assert len(texts) >= 5, f"a small local graph names most of its notes: {texts}"
+    page.locator(".aside .graph").screenshot(path=str(shots / f"local-graph-{scheme}.png"))
+    page.close()
+    page = chrome.page(width=1280, height=800, scheme=scheme)
+    page.add_init_script(RECORD_LABELS)
+    page.goto((site / "graph.html").as_uri())
+    labels, width = _settled_labels(page, ".graph")
+    _assert_legible(labels, width)
+    page.screenshot(path=str(shots / f"graph-desk-{scheme}.png"))
+    page.close()

@@ -235,6 +235,18 @@
       if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
     });
     var pad = 24, k = Math.min((this.w - pad * 2) / Math.max(maxX - minX, 1), (this.h - pad * 2) / Math.max(maxY - minY, 1));
+    /* a small graph shows its labels, centred under the nodes: room for each one's half width at
+       the sides (a label too wide for that is kept inside the view when drawn) */
+    if (nodes.length <= 60) {
+      var ctx = this.ctx, mid = (minX + maxX) / 2, room = this.w / 2 - 4;
+      ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
+      nodes.forEach(function (n) {
+        var label = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
+        if (n.lw === undefined || n.lwText !== label) { n.lw = ctx.measureText(label).width; n.lwText = label; }
+        var free = room - n.lw / 2, dx = Math.abs(n.x - mid);
+        if (dx > 1 && free > room / 3) k = Math.min(k, free / dx);
+      });
+    }
     this.k = Math.min(Math.max(k, 0.02), this.opts.global ? 3 : 1.6);
     this.tx = this.w / 2 - (minX + maxX) / 2 * this.k;
     this.ty = this.h / 2 - (minY + maxY) / 2 * this.k;
@@ -289,22 +301,42 @@
     nodes.forEach(function (nd) {
       if (nd.center || nd === hv) { ctx.beginPath(); ctx.arc(nd.x * k + tx, nd.y * k + ty, nd.r * scale + 1, 0, 6.2832); ctx.fill(); }
     });
-    /* labels: all of a small graph, zoomed-in parts of a big one, always the hovered node */
-    var labels = this.w * this.h / Math.max(visible, 1) > 7000;
+    /* labels: all of a small graph, zoomed-in parts of a big one, always the current note's, the
+       hovered (or tapped) node's and its neighbours'; those first, so a label that would overlap one
+       already drawn is the one left out, and each is kept inside the view */
+    var labels = this.w * this.h / Math.max(visible, 1) > (this.opts.global ? 7000 : 2500);
     ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
-    var drawn = 0;
-    for (i = 0; i < nodes.length && drawn < 250; i++) {
+    var order = [], boxes = [], self = this;
+    for (i = 0; i < nodes.length; i++) {
       n = nodes[i];
       if (!(labels || n === hv || n.center || (near && near.has(n)))) continue;
       if (near && !near.has(n) && !n.center) continue;
-      var lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
-      if (lx < -50 || ly < -20 || lx > this.w + 50 || ly > this.h + 10) continue;
-      ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
-      var label = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
-      ctx.fillText(label, lx, ly);
-      drawn++;
+      order.push(n);
     }
+    order.sort(function (p, q) { return self.labelRank(p, near) - self.labelRank(q, near); });
+    for (i = 0; i < order.length && boxes.length < 250; i++) {
+      n = order[i];
+      var label = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
+      if (n.lw === undefined || n.lwText !== label) { n.lw = ctx.measureText(label).width; n.lwText = label; }
+      var half = n.lw / 2, lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
+      if (lx < -half || ly < -12 || lx > this.w + half || ly > this.h) continue;
+      lx = Math.min(Math.max(lx, half + 2), this.w - half - 2);
+      ly = Math.min(Math.max(ly, 1), this.h - 13);
+      var box = [lx - half - 2, ly - 1, lx + half + 2, ly + 13], clash = false;
+      for (var bi = 0; bi < boxes.length && !clash; bi++) {
+        var o = boxes[bi];
+        clash = box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
+      }
+      if (clash) continue;
+      boxes.push(box);
+      ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
+      ctx.fillText(label, lx, ly);
+    }
+  };
+  /* which labels win a place: the current note, the hovered node, its neighbours, then the busiest */
+  Graph.prototype.labelRank = function (n, near) {
+    return (n.center ? 0 : n === this.hover ? 1 : near && near.has(n) ? 2 : 3) * 1e6 - n.deg;
   };
   /* node size on screen: grows gently with zoom; big graphs start with smaller dots */
   Graph.prototype.nodeScale = function () {
