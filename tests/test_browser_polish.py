@@ -161,3 +161,52 @@ def test_local_graph_labels_fit_and_do_not_overlap(site, chrome, shots, scheme):
     _assert_legible(labels, width)
     page.screenshot(path=str(shots / f"graph-desk-{scheme}.png"))
     page.close()
+
+
+# ---------- 3. on a phone, a first tap on a graph node selects it, a second opens it ----------
+
+def _node_point(page, label: str) -> tuple[float, float]:
+    return page.evaluate("""label => { const v = vsGraph.views[0], r = v.canvas.getBoundingClientRect(),
+        n = v.sim.nodes.find(n => n.label === label);
+        return [r.left + n.x * v.k + v.tx, r.top + n.y * v.k + v.ty]; }""", label)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phone_graph_shows_labels_and_taps_select_then_open(site, chrome, shots, scheme):
+    ctx = chrome.browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme,
+                                     is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = chrome.page(context=ctx)
+    page.add_init_script(RECORD_LABELS)
+    start = (site / "graph.html").as_uri()
+    page.goto(start)
+    labels, width = _settled_labels(page, ".graph")
+    _assert_legible(labels, width)
+    assert len(labels) >= 4, f"the phone's graph names its notes: {[lab['text'] for lab in labels]}"
+    page.locator(".graph").scroll_into_view_if_needed()
+    x, y = _node_point(page, "Tasks")
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(400)
+    assert page.url == start, "a first tap does not navigate"
+    tip = page.locator(".graph-tip")
+    assert tip.is_visible() and tip.inner_text() == "Tasks"
+    assert page.evaluate("vsGraph.views[0].hover && vsGraph.views[0].hover.label") == "Tasks"
+    drawn = page.evaluate("document.querySelector('.graph canvas')._labels")
+    assert "Tasks" in [lab["text"] for lab in drawn]
+    page.screenshot(path=str(shots / f"graph-phone-tapped-{scheme}.png"))
+    # a tap on another node moves the selection; a tap on empty space clears it
+    x, y = _node_point(page, "Hub")
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(300)
+    assert page.url == start and tip.inner_text() == "Hub"
+    box = page.locator(".graph canvas").bounding_box()
+    page.touchscreen.tap(box["x"] + 3, box["y"] + box["height"] - 3)
+    page.wait_for_timeout(300)
+    assert page.url == start and not tip.is_visible()
+    # first tap selects, a second tap on the same node opens it
+    x, y = _node_point(page, "Tasks")
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(300)
+    with page.expect_navigation():
+        page.touchscreen.tap(x, y)
+    assert page.url.endswith("/Tasks.html"), page.url
+    ctx.close()

@@ -304,7 +304,7 @@
     /* labels: all of a small graph, zoomed-in parts of a big one, always the current note's, the
        hovered (or tapped) node's and its neighbours'; those first, so a label that would overlap one
        already drawn is the one left out, and each is kept inside the view */
-    var labels = this.w * this.h / Math.max(visible, 1) > (this.opts.global ? 7000 : 2500);
+    var labels = this.w * this.h / Math.max(visible, 1) > (this.opts.global ? 4000 : 2500);
     ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
     var order = [], boxes = [], self = this;
@@ -390,12 +390,7 @@
         return;
       }
       var h = self.nodeAt(at[0], at[1]);
-      if (h !== self.hover) {
-        self.hover = h; cv.style.cursor = h ? "pointer" : "";
-        self.tip.hidden = !h;
-        if (h) { self.tip.textContent = h.label; self.tip.style.left = Math.min(at[0] + 12, self.w - 120) + "px"; self.tip.style.top = at[1] + 12 + "px"; }
-        self.draw();
-      }
+      if (h !== self.hover) { cv.style.cursor = h ? "pointer" : ""; self.select(h, at); }
     });
     function up(e) {
       pointers.delete(e.pointerId);
@@ -405,17 +400,32 @@
       var node = drag.node;
       drag = null;
       if (node) { node.fixed = false; self.sim.alphaTarget = 0; }
-      if (node && moved <= 3 && e.type === "pointerup" && node.url) location.href = vs.hrefFor(node.url);
+      if (moved > 3 || e.type !== "pointerup") return;
+      /* with no hover (touch), a first tap selects a node: its label, its neighbours and their
+         labels show; a second tap on it opens it, a tap on empty space clears the selection */
+      if (e.pointerType === "touch" && node !== self.hover) return self.select(node, pos(e));
+      if (node && node.url) location.href = vs.hrefFor(node.url);
     }
     cv.addEventListener("pointerup", up);
     cv.addEventListener("pointercancel", up);
-    cv.addEventListener("pointerleave", function () { if (self.hover && !drag) { self.hover = null; self.tip.hidden = true; self.draw(); } });
+    cv.addEventListener("pointerleave", function (e) { if (self.hover && !drag && e.pointerType !== "touch") self.select(null); });
     cv.addEventListener("wheel", function (e) {
       e.preventDefault();
       var at = pos(e);
       self.zoomAt(at[0], at[1], Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.0015)));
     }, { passive: false });
     cv.addEventListener("dblclick", function (e) { var at = pos(e); self.zoomAt(at[0], at[1], 1.8); });
+  };
+  /* the hovered (or tapped) node, with its name in a tip beside the pointer */
+  Graph.prototype.select = function (h, at) {
+    this.hover = h;
+    this.tip.hidden = !h;
+    if (h) {
+      this.tip.textContent = h.label;
+      this.tip.style.left = Math.max(0, Math.min(at[0] + 12, this.w - 120)) + "px";
+      this.tip.style.top = Math.min(at[1] + 12, this.h - 28) + "px";
+    }
+    this.draw();
   };
   Graph.prototype.zoomAt = function (x, y, factor) {
     var k = Math.min(Math.max(this.k * factor, 0.01), 12);
