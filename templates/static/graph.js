@@ -169,6 +169,13 @@
 
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
+  /* a node's label as drawn (long names cut) and its width, measured once */
+  function labelOf(ctx, n) {
+    if (!n.lab) n.lab = { text: n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label };
+    if (n.lab.w === undefined) n.lab.w = ctx.measureText(n.lab.text).width;
+    return n.lab;
+  }
+
   /* ---------- one graph view ---------- */
   function Graph(el, opts) {
     this.el = el; this.opts = opts;
@@ -241,9 +248,7 @@
       var ctx = this.ctx, mid = (minX + maxX) / 2, room = this.w / 2 - 4;
       ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
       nodes.forEach(function (n) {
-        var label = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
-        if (n.lw === undefined || n.lwText !== label) { n.lw = ctx.measureText(label).width; n.lwText = label; }
-        var free = room - n.lw / 2, dx = Math.abs(n.x - mid);
+        var free = room - labelOf(ctx, n).w / 2, dx = Math.abs(n.x - mid);
         if (dx > 1 && free > room / 3) k = Math.min(k, free / dx);
       });
     }
@@ -317,9 +322,7 @@
     order.sort(function (p, q) { return self.labelRank(p, near) - self.labelRank(q, near); });
     for (i = 0; i < order.length && boxes.length < 250; i++) {
       n = order[i];
-      var label = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
-      if (n.lw === undefined || n.lwText !== label) { n.lw = ctx.measureText(label).width; n.lwText = label; }
-      var half = n.lw / 2, lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
+      var label = labelOf(ctx, n), half = label.w / 2, lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
       if (lx < -half || ly < -12 || lx > this.w + half || ly > this.h) continue;
       lx = Math.min(Math.max(lx, half + 2), this.w - half - 2);
       ly = Math.min(Math.max(ly, 1), this.h - 13);
@@ -331,7 +334,7 @@
       if (clash) continue;
       boxes.push(box);
       ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
-      ctx.fillText(label, lx, ly);
+      ctx.fillText(label.text, lx, ly);
     }
   };
   /* which labels win a place: the current note, the hovered node, its neighbours, then the busiest */
