@@ -210,3 +210,32 @@ def test_phone_graph_shows_labels_and_taps_select_then_open(site, chrome, shots,
         page.touchscreen.tap(x, y)
     assert page.url.endswith("/Tasks.html"), page.url
     ctx.close()
+
+
+# ---------- 4. on touch screens the always-visible Copy button leaves the code readable ----------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_touch_copy_button_does_not_cover_the_first_line(site, chrome, shots, scheme):
+    ctx = chrome.browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme,
+                                     is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Code.md").as_uri())
+    assert page.evaluate("matchMedia('(hover: none)').matches")
+    geo = page.evaluate("""() => { const b = document.querySelector('.code-copy'),
+        code = b.parentNode.querySelector('pre code') || b.parentNode.querySelector('pre'),
+        r = document.createRange(), text = code.firstChild;
+        r.selectNodeContents(code);
+        const line = r.getClientRects()[0], br = b.getBoundingClientRect();
+        return {opacity: getComputedStyle(b).opacity, button: [br.left, br.top, br.right, br.bottom],
+                line: [line.left, line.top, line.right, line.bottom]}; }""")
+    assert geo["opacity"] == "1", "no hover: the button is always shown"
+    b, line = geo["button"], geo["line"]
+    assert b[3] <= line[1] + 1, f"the button covers the first line: {geo}"
+    page.locator(".code-wrap").first.screenshot(path=str(shots / f"copy-phone-{scheme}.png"))
+    ctx.close()
+    # with a mouse the button shows on hover, over the code as before
+    page = chrome.page(width=1280, height=800, scheme=scheme)
+    page.goto(page_of(site, "Code.md").as_uri())
+    pad = page.evaluate("getComputedStyle(document.querySelector('.code-wrap pre')).paddingTop")
+    assert float(pad.rstrip("px")) < 20
+    page.close()
