@@ -206,6 +206,21 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
     return None, []
 
 
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![\d])")
+
+
+def name_date(note_id: str) -> dt.date | None:
+    """The date a daily note's file name gives (``Journal/2025-04-11``, ``2025-04-11 Standup``), as
+    Obsidian's daily notes are named: the name starts with it."""
+    m = _NAME_DATE.match(note_id.rsplit("/", 1)[-1])
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
 def parse_date(value: Any, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()

@@ -24,6 +24,7 @@ from generator.frontmatter import (
     front_matter_place,
     header_date,
     is_published,
+    name_date,
     parse_date,
     parse_yaml,
     printable,
@@ -113,6 +114,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         lines = text.split("\n")[body_start: body_start + 40]
         date, dd = header_date(lines, cfg.header_date_formats, rel, body_start + 1)
         diags += dd
+    if date is None:  # a daily note: its name is its date
+        date = name_date(note_id)
     publish = is_published(meta, broken_yaml)
     if not publish and broken_yaml is not None:
         diags.append(warning("frontmatter-yaml", "the note is left out: its front-matter marks it "

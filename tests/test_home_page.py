@@ -72,3 +72,31 @@ def test_cssclasses_reach_the_note_page(tmp_path: Path):
     notes["Home.md"] = "---\ncssclasses: big\n---\nWelcome.\n"
     site = build_notes(tmp_path / "again", notes)
     assert site.soup(site.out / "index.html").find("article")["class"] == ["note", "home", "big"]
+
+
+def test_daily_notes_take_their_date_from_their_name(tmp_path: Path):
+    """``Journal/2025-04-11.md`` (as Obsidian's daily notes are named) is dated 11 April 2025: it is
+    among the recent notes and in the feed; a date written in the note still wins, and a name that
+    is no date (``2025-13-40``, ``20250411``) gives none."""
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": 'site_url = "https://example.org/notes/"\n',
+        "Journal/2025-04-11.md": "# 2025-04-11\n\nStandup.\n",
+        "Journal/2025-05-02 Retro.md": "Retro.\n",
+        "Journal/2025-06-01.md": "---\ndate: 2024-01-02\n---\nWritten date wins.\n",
+        "Journal/2025-13-40.md": "Not a day.\n",
+        "Journal/20250411.md": "No dashes.\n",
+        "Old.md": "---\ndate: 2020-01-01\n---\nold\n",
+    })
+    def shown(rel: str) -> str | None:
+        time = site.html(rel).find("time")
+        return time["datetime"] if time is not None else None
+
+    assert shown("Journal/2025-04-11.md") == "2025-04-11"
+    assert shown("Journal/2025-05-02 Retro.md") == "2025-05-02"
+    assert shown("Journal/2025-06-01.md") == "2024-01-02"
+    assert shown("Journal/2025-13-40.md") is None and shown("Journal/20250411.md") is None
+    home = site.soup(site.out / "index.html")
+    recent = [a.get_text() for a in home.select(".listing a.listing-title")]
+    assert recent[:2] == ["2025-05-02 Retro", "2025-04-11"], recent
+    feed = (site.out / "feed.xml").read_text(encoding="utf-8")
+    assert "2025-04-11" in feed and "2025-05-02 Retro" in feed
