@@ -118,7 +118,8 @@ def test_error_traceback_points_into_the_note(vault_run):
     result = vault_run[0]["Failures/Errors.md"]
     first, exits, after, expected = html_of(result)
     assert "before" in first and '<div class="cell-error" role="alert">' in first
-    assert "ZeroDivisionError at line 8" in first  # the line of `return a / b` in the file
+    # the title says what went wrong, and where: the line of `return a / b` in the file
+    assert '<p class="cell-error-title">ZeroDivisionError: division by zero (line 8)</p>' in first
     assert "File &quot;Failures/Errors.md&quot;, line 11, in &lt;module&gt;" in first
     assert "worker.py" not in first
     assert "SystemExit" in exits and "still running" in after

@@ -83,7 +83,14 @@ def _figure_html(cell: CodeCell, out: list) -> str:
 
 
 def _error_html(error: dict) -> str:
-    title = f'{error["ename"]} at line {error["line"]}'
+    # the message first (``KeyError: 'missing_column'``): a traceback through a library puts it
+    # at the bottom of a long box
+    message = next((ln.strip() for ln in str(error.get("evalue") or "").splitlines() if ln.strip()),
+                   "")
+    if len(message) > 160:
+        message = message[:159].rstrip() + "…"
+    title = f'{error["ename"]}: {message} (line {error["line"]})' if message \
+        else f'{error["ename"]} at line {error["line"]}'
     return (f'<div class="cell-error" role="alert"><p class="cell-error-title">{escape(title)}'
             f'</p><pre>{escape(error.get("traceback") or error["evalue"])}</pre></div>')
 
