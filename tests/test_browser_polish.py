@@ -239,3 +239,53 @@ def test_touch_copy_button_does_not_cover_the_first_line(site, chrome, shots, sc
     pad = page.evaluate("getComputedStyle(document.querySelector('.code-wrap pre')).paddingTop")
     assert float(pad.rstrip("px")) < 20
     page.close()
+
+
+# ---------- 5. the explorer remembers the folders opened and closed by hand ----------
+
+def _open_folders(page) -> set[str]:
+    """The open folders one sees (an open folder inside a closed one is hidden)."""
+    return set(page.evaluate("""() => Array.from(
+        document.querySelectorAll('.explorer details[open] > summary'))
+        .filter(s => s.checkVisibility()).map(s => s.textContent.trim())"""))
+
+
+def test_explorer_remembers_opened_folders(site, chrome):
+    ctx = chrome.browser.new_context(viewport={"width": 1280, "height": 800})
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    assert _open_folders(page) == set()
+    page.locator(".explorer summary", has_text="Data").click()
+    page.locator(".explorer summary", has_text="Projects").click()
+    page.locator(".explorer summary", has_text="Work").click()
+    page.wait_for_timeout(100)
+    with page.expect_navigation():
+        page.locator(".explorer a", has_text="Long note").click()
+    assert _open_folders(page) == {"Data", "Projects", "Work"}, "opened folders stay open"
+    page.locator(".explorer summary", has_text="Projects").click()
+    page.wait_for_timeout(100)
+    page.goto(page_of(site, "Notes/Futures and Promises.md").as_uri())
+    assert _open_folders(page) == {"Data", "Notes"}, "a closed folder stays closed; the note's folder opens"
+    # closing the current note's folder is remembered, yet a note inside it always shows its folder
+    page.locator(".explorer summary", has_text="Notes").click()
+    page.wait_for_timeout(100)
+    page.goto(page_of(site, "Notes/Decorators and Closures.md").as_uri())
+    assert "Notes" in _open_folders(page)
+    page.goto(page_of(site, "Code.md").as_uri())
+    assert _open_folders(page) == {"Data"}
+    page.goto(page_of(site, "Projects/Work/Designing Data-Intensive Applications.md").as_uri())
+    assert _open_folders(page) == {"Data", "Projects", "Work"}
+    ctx.close()
+
+
+def test_explorer_works_without_storage(site, chrome):
+    page = chrome.page(width=1280, height=800)
+    page.add_init_script("Object.defineProperty(window, 'localStorage', "
+                         "{get() { throw new DOMException('denied', 'SecurityError'); }})")
+    page.goto(page_of(site, "Hub.md").as_uri())
+    page.locator(".explorer summary", has_text="Data").click()
+    page.wait_for_timeout(100)
+    assert _open_folders(page) == {"Data"}
+    page.goto(page_of(site, "Code.md").as_uri())
+    assert _open_folders(page) == set(), "nothing remembered, and no error"
+    page.close()

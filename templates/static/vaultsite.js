@@ -98,6 +98,29 @@
       var t = e.target.closest && e.target.closest("a, summary");
       if (t && !t.title && t.scrollWidth > t.clientWidth) t.title = t.textContent.trim();
     });
+    /* folders opened or closed by hand stay so on the next page (the current note's folders are
+       always open): their paths in localStorage, which file:// may keep per file or refuse */
+    var folderKey = function (d) {
+      var path = [];
+      for (var e = d; e && e !== explorer; e = e.parentElement) {
+        if (e.tagName === "DETAILS" && e.firstElementChild) path.unshift(e.firstElementChild.textContent.trim());
+      }
+      return path.join("/");
+    };
+    var opened = {};
+    try { opened = JSON.parse(store("vaultsite-explorer") || "{}") || {}; } catch (e) { opened = {}; }
+    explorer.querySelectorAll(".tree details").forEach(function (d) {
+      var k = folderKey(d);
+      if (opened[k] === 1) d.open = true;
+      else if (opened[k] === 0 && !d.querySelector("a.current")) d.open = false;
+    });
+    explorer.addEventListener("toggle", function (e) {
+      var d = e.target;
+      if (d.tagName !== "DETAILS" || !d.closest(".tree")) return;
+      try { opened = JSON.parse(store("vaultsite-explorer") || "{}") || {}; } catch (err) { opened = {}; }
+      opened[folderKey(d)] = d.open ? 1 : 0;
+      store("vaultsite-explorer", JSON.stringify(opened));
+    }, true);
     var cur = explorer.querySelector("a.current");
     if (cur && cur.offsetTop > explorer.clientHeight * 0.6) explorer.scrollTop = cur.offsetTop - explorer.clientHeight / 3;
   }
