@@ -92,3 +92,20 @@ def test_mermaid_renders_svg() -> None:
     ctx = Ctx()
     html = make_markdown().render("```mermaid\ngraph TD\n  A --> B\n```\n", {"ctx": ctx})
     assert '<figure class="mermaid"><svg' in html and not ctx.warnings
+
+
+def test_an_obsidian_search_block_is_shown_as_a_search_and_reported(tmp_path):
+    """```` ```query ```` is Obsidian's live search: the page shows the search as written, marked
+    as one (not as a code sample), and the build says its results are not on the site; a query
+    block quoted inside another fence is code."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"Q.md": "# Q\n\nBefore.\n\n```query\ntag:#python \"event loop\"\n"
+                                          "```\n\n````md\n```query\nnot me\n```\n````\n"})
+    content = site.content("Q.md")
+    box = content.find("div", class_="query-embed")
+    assert box is not None and box.find(class_="query-title").get_text() == "Search in Obsidian"
+    assert box.find("pre", class_="query-source").get_text() == 'tag:#python "event loop"'
+    assert len(content.find_all("div", class_="query-embed")) == 1
+    assert "not me" in content.find("pre", class_="highlight").get_text()
+    assert [m.split(" warning[")[0] for m in site.messages("query-unrendered")] == ["Q.md:5:1:"]

@@ -25,6 +25,7 @@ from .links import links_plugin
 from .math import latex_to_mathml, math_plugin
 from .mermaid import mermaid_available, mermaid_plugin
 from .nesting import nesting_plugin
+from .query import query_plugin
 from .sanitize import sanitize_html, sanitize_plugin
 from .tags import tags_plugin
 from .tasks import tasklists_plugin
@@ -69,6 +70,7 @@ def build_markdown() -> MarkdownIt:
     md.use(math_plugin)
     md.use(fences_plugin)
     md.use(mermaid_plugin)
+    md.use(query_plugin)
     md.use(sanitize_plugin)
     md.use(links_plugin)
     md.use(positions_plugin)
