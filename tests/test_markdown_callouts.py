@@ -26,8 +26,15 @@ def test_callout_tokens_and_meta() -> None:
 
 @pytest.mark.parametrize("kind", sorted(CALLOUT_ALIASES))
 def test_every_type_and_alias(kind: str) -> None:
-    html = make_markdown().render(f"> [!{kind}]\n> x\n", {})
-    assert f'data-callout="{CALLOUT_ALIASES[kind]}"' in html
+    """``data-callout`` is the type as written, as in Obsidian (so a CSS snippet written for
+    ``[data-callout="faq"]`` styles it); an alias also names the type it stands for."""
+    html = make_markdown().render(f"> [!{kind.upper()}]\n> x\n", {})
+    canonical = CALLOUT_ALIASES[kind]
+    assert f'data-callout="{kind}"' in html
+    if canonical != kind:
+        assert f'data-callout="{kind}" data-callout-type="{canonical}"' in html
+    else:
+        assert "data-callout-type" not in html
     assert '<span class="callout-icon"><svg' in html
 
 

@@ -12,8 +12,9 @@ Token layout (all block tokens)::
     callout_close
 
 ``kind`` is what was written (lower-cased), ``type`` the canonical Obsidian type it stands for
-(``"note"`` for unknown kinds); ``data-callout`` keeps ``kind`` for unknown kinds so themes can
-style custom callouts, and is the canonical type otherwise.
+(``"note"`` for unknown kinds).  ``data-callout`` is ``kind``, as in Obsidian (a CSS snippet for
+``[data-callout="faq"]`` styles ``[!faq]`` here too); an alias also carries the type it stands
+for as ``data-callout-type``, which the theme styles.
 """
 
 from __future__ import annotations
@@ -184,11 +185,11 @@ def render_callout_open(self, tokens: Sequence[Token], idx: int, options, env) -
     tok = tokens[idx]
     meta = tok.meta
     kind = meta["kind"]
-    data = kind if kind not in ALIASES else ALIASES[kind]
+    canonical = ALIASES.get(kind, kind)
     classes = "callout is-collapsible" if meta["fold"] else "callout"
-    attrs = f' class="{classes}" data-callout="{escapeHtml(data)}"'
-    if kind in ALIASES and kind != data:
-        attrs += f' data-callout-alias="{escapeHtml(kind)}"'
+    attrs = f' class="{classes}" data-callout="{escapeHtml(kind)}"'
+    if canonical != kind:
+        attrs += f' data-callout-type="{escapeHtml(canonical)}"'
     if meta.get("metadata"):
         attrs += f' data-callout-metadata="{escapeHtml(meta["metadata"])}"'
     if meta["fold"]:
