@@ -36,7 +36,9 @@ explorer tree as this page shows it, as markup: see :func:`explorer_html`), ``as
 of hrefs: ``css``, ``js``, ``graph_js``, ``site_js``, ``extra_css`` list), ``root`` (same as
 ``page.root``), ``content`` (the body as markup, without a leading ``<h1>`` that repeats the
 title), ``title_id`` (the id of that dropped heading, carried by the page title), ``show_title``
-and ``graph_depth``.
+(false on a home page whose note opens with its own ``<h1>``: that heading is then ``heading``,
+markup for the page header, and not in ``content``), ``body_tags`` (the hrefs of the tag links
+the body shows, so a header can leave those out) and ``graph_depth``.
 
 Which fields each template uses:
 
@@ -347,6 +349,11 @@ def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
         "extra_css": [site_href(ctx.root, u) for u in site.extra_css],
     }
     body, title_id = split_title_heading(ctx.content_html, ctx.title)
+    # the home page keeps its note's own first heading rather than the note's name; it goes in the
+    # page header, above the note's meta, as a note page's title does
+    lead = _LEADING_H1.match(body) if ctx.kind == "index" else None
+    heading, body = ("", body) if not lead else (
+        f'<h1 class="note-title"{lead["attrs"]}>{lead["inner"]}</h1>', body[lead.end():])
     return template.render(
         page=ctx,
         site=site,
@@ -355,13 +362,15 @@ def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
         root=ctx.root,
         content=Markup(body),
         title_id=title_id,
-        # the home page keeps its note's own first heading rather than the note's name
-        show_title=not (ctx.kind == "index" and _LEADING_H1.match(body)),
+        heading=Markup(heading),
+        show_title=not heading,
+        body_tags=frozenset(_TAG_HREF.findall(body)),
         graph_depth=ctx.graph_depth if ctx.graph_depth is not None else site.graph_depth,
     )
 
 
 _LEADING_H1 = re.compile(r"\A\s*<h1(?P<attrs>[^>]*)>(?P<inner>.*?)</h1>\s*", re.S)
+_TAG_HREF = re.compile(r'<a class="tag" href="([^"]*)"')
 _ID_ATTR = re.compile(r"""\bid=(?:"([^"]*)"|'([^']*)')""")
 _TAGS = re.compile(r"<[^>]+>")
 

@@ -289,3 +289,25 @@ def test_explorer_works_without_storage(site, chrome):
     page.goto(page_of(site, "Code.md").as_uri())
     assert _open_folders(page) == set(), "nothing remembered, and no error"
     page.close()
+
+
+# ---------- 6. the home page: its note's heading first, then the meta, each tag once ----------
+
+@pytest.mark.parametrize("width, scheme", [(1280, "light"), (390, "dark")])
+def test_home_heading_comes_before_the_meta_and_tags_show_once(site, chrome, shots, width, scheme):
+    page = chrome.page(width=width, height=800, scheme=scheme)
+    page.goto((site / "index.html").as_uri())
+    h1 = page.locator("article h1")
+    assert h1.count() == 1 and h1.inner_text() == "My programming notes"
+    assert page.locator("article a.tag", has_text="#index").count() == 1, "the tag shows once"
+    meta = page.locator(".note-meta")
+    if meta.count():
+        assert meta.bounding_box()["y"] >= h1.bounding_box()["y"] + h1.bounding_box()["height"]
+    # the heading looks like a note page's title
+    font = "parseFloat(getComputedStyle(document.querySelector('article h1')).fontSize)"
+    size = page.evaluate(font)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    assert size == page.evaluate(font)
+    page.goto((site / "index.html").as_uri())
+    page.screenshot(path=str(shots / f"home-{width}-{scheme}.png"))
+    page.close()
