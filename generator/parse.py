@@ -98,7 +98,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     fm_tags, dd = _front_matter_tags(meta, fm_text, rel)
     diags += dd
     tags = _dedupe(fm_tags + walk.tags)
-    aliases = tuple(as_alias_list(meta.get("aliases", meta.get("alias"))))
+    aliases = tuple(as_alias_list(meta.get("aliases")))
+    diags += _deprecated_keys(meta, fm_text, rel)
     date = None
     for key in ("date", "created", "Date"):
         if key in meta and meta[key] is not None:
@@ -173,11 +174,30 @@ def _find_cells(note: Note, fences: list[tuple[int, Token]], cfg: SiteConfig) ->
     return find_cells(note.meta, fences, exec_config(cfg), note.rel)
 
 
+#: Keys Obsidian read as tags, aliases and CSS classes until 1.9; now plain properties there.
+_DEPRECATED_KEYS = {"tag": "tags", "alias": "aliases", "cssclass": "cssclasses"}
+
+
+def _deprecated_keys(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagnostic]:
+    """A ``property-deprecated`` warning at each ``tag:``/``alias:``/``cssclass:`` key: Obsidian
+    1.9 and later read them as plain properties, so vaultsite does too, and says so."""
+    diags: list[Diagnostic] = []
+    for old, new in _DEPRECATED_KEYS.items():
+        if old in meta:
+            place = front_matter_place(fm_text.split("\n"), old)
+            diags.append(warning(
+                "property-deprecated", f"'{old}' is a plain property since Obsidian 1.9, not its "
+                f"{new}: the note does not get them", rel, 2 + place[0] if place else 1,
+                hint=f"rename the key to '{new}' (Obsidian's Format converter renames it in "
+                     "every note)"))
+    return diags
+
+
 def _front_matter_tags(meta: dict[str, Any], fm_text: str,
                        rel: str) -> tuple[list[str], list[Diagnostic]]:
-    """The tags of the ``tags`` (or ``tag``) property that are tags by Obsidian's rules, and a
-    ``tag-invalid`` warning, on the line where it is written, for each one that is not."""
-    key = "tags" if "tags" in meta else "tag"
+    """The tags of the ``tags`` property that are tags by Obsidian's rules, and a ``tag-invalid``
+    warning, on the line where it is written, for each one that is not."""
+    key = "tags"
     tags: list[str] = []
     diags: list[Diagnostic] = []
     lines: list[str] | None = None  # looked at only for a warning

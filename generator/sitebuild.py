@@ -639,8 +639,8 @@ _CSS_CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def css_classes(meta: dict) -> tuple[str, ...]:
-    """Obsidian's ``cssclasses`` property (a list, or a string of names; ``cssclass`` is its older
-    spelling): class names for the note's page, so that a snippet in ``_templates/static`` can
-    style it.  A name that is not a plain CSS class name is left out."""
-    names = as_string_list(meta.get("cssclasses")) + as_string_list(meta.get("cssclass"))
+    """Obsidian's ``cssclasses`` property (a list, or a string of names; not the older ``cssclass``,
+    which Obsidian no longer reads either): class names for the note's page, so that a snippet in
+    ``_templates/static`` can style it.  A name that is not a plain CSS class name is left out."""
+    names = as_string_list(meta.get("cssclasses"))
     return tuple(dict.fromkeys(n for n in names if _CSS_CLASS.fullmatch(n)))

@@ -216,3 +216,19 @@ def test_front_matter_keys_obsidian_reads_in_any_case(tmp_path: Path) -> None:
     assert (site.out / "_tags" / "cap.html").is_file() and (site.out / "_tags" / "upper.html").is_file()
     assert "link-unresolved" not in site.codes()
     assert "wide" in site.html("B.md").find("article")["class"]
+
+
+def test_the_keys_obsidian_dropped_in_1_9_are_plain_properties_and_reported(tmp_path: Path) -> None:
+    """``tag:``, ``alias:`` and ``cssclass:`` were Obsidian's spellings until 1.4 and are read as
+    plain properties since 1.9: no tags, aliases or classes here either, and a warning at the key
+    that says what to write instead."""
+    site = build_notes(tmp_path, {
+        "Old.md": "---\ntitle: Old\ntag: singular\nAlias: OldName\n---\nbody\n",
+        "Uses.md": "See [[OldName]].\n",
+    })
+    assert not site.html("Old.md").select("a.tag")
+    assert not (site.out / "_tags" / "singular.html").exists()
+    assert site.content("Uses.md").find("a", class_="broken") is not None
+    warned = site.messages("property-deprecated")
+    assert [m.split(" warning[")[0] for m in warned] == ["Old.md:3:", "Old.md:4:"], warned
+    assert "'tags'" in warned[0] and "'aliases'" in warned[1]
