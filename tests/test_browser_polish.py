@@ -311,3 +311,28 @@ def test_home_heading_comes_before_the_meta_and_tags_show_once(site, chrome, sho
     page.goto((site / "index.html").as_uri())
     page.screenshot(path=str(shots / f"home-{width}-{scheme}.png"))
     page.close()
+
+
+# ---------- 7. a done task looks done ----------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_done_tasks_look_different_from_open_ones(site, chrome, shots, scheme):
+    page = chrome.page(width=1280, height=800, scheme=scheme)
+    page.goto(page_of(site, "Tasks.md").as_uri())
+    boxes = page.locator(".task-list-item input[type=checkbox]")
+    assert boxes.count() == 2
+    look = page.evaluate("""() => Array.from(document.querySelectorAll('.task-list-item')).map(li => {
+        const box = li.querySelector('input'), s = getComputedStyle(box);
+        return {bg: s.backgroundColor, tick: getComputedStyle(box, '::before').content,
+                text: getComputedStyle(li).color}; })""")
+    accent = page.evaluate("""() => { const p = document.createElement('span');
+        p.style.color = 'var(--accent)'; document.body.append(p);
+        const c = getComputedStyle(p).color; p.remove(); return c; }""")
+    open_, done = look
+    assert done["bg"] == accent, f"a done task's box is filled with the accent: {look}"
+    assert open_["bg"] != accent and open_["tick"] in ("none", "normal")
+    assert done["tick"] not in ("none", "normal"), "a tick is drawn"
+    assert done["text"] != open_["text"], "a done task's text is muted"
+    page.locator(".task-list-item").first.screenshot(path=str(shots / f"task-open-{scheme}.png"))
+    page.locator("ul:has(.task-list-item)").screenshot(path=str(shots / f"tasks-{scheme}.png"))
+    page.close()
