@@ -126,6 +126,7 @@ class DepsHasher:
         self.digests = digests
         self._facts: dict[NoteId, str] = {}
         self._names: dict[tuple[str, NoteId], str] = {}
+        self._bases: str | None = None
 
     def _note(self, note_id: NoteId) -> str:
         hit = self._facts.get(note_id)
@@ -164,7 +165,22 @@ class DepsHasher:
             att = self.index.attachments.get(rel)
             if att is not None and rel.lower().endswith(".svg"):
                 h.update(f"{rel}:{svg_uses_current_color(att)}".encode("utf-8", "surrogatepass"))
+        if deps.bases:  # a base's view: every note's facts, and the .base files shown
+            h.update(b"|" + self._bases_facts().encode())
+            for rel in sorted(r for r in deps.attachments if r.lower().endswith(".base")):
+                att = self.index.attachments.get(rel)
+                h.update(f"{rel}:{att.digest if att else None}".encode("utf-8", "surrogatepass"))
         return h.hexdigest()
+
+    def _bases_facts(self) -> str:
+        """What a base can show or filter on, of every note: path, publish state, URL, title,
+        front-matter, tags, links and size (``generator.baseseval``)."""
+        if self._bases is None:
+            self._bases = signature_of(sorted(
+                (n.rel, n.publish, self.index.urls.get(n.id), n.title, repr(n.meta), n.tags,
+                 tuple((ref.target, ref.embed) for ref in n.links), n.source.size)
+                for n in self.index.notes.values()))
+        return self._bases
 
 
 def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | None:

@@ -59,6 +59,7 @@ class PageDeps:
     names: set[tuple[str, NoteId]] = field(default_factory=set)  # (link target, note that wrote it)
     attachments: set[str] = field(default_factory=set)  # vault paths of attachments referenced
     cells: bool = False
+    bases: bool = False  # shows a base: the facts of every note (``incremental.DepsHasher``)
 
     def add(self, other: PageDeps) -> None:
         self.notes |= other.notes
@@ -66,6 +67,7 @@ class PageDeps:
         self.names |= other.names
         self.attachments |= other.attachments
         self.cells = self.cells or other.cells
+        self.bases = self.bases or other.bases
 
 
 @dataclass
@@ -227,7 +229,7 @@ class RenderContext:
         res = self._resolve(target)
         if res.kind == "attachment" and res.attachment is not None:
             return self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or (),
-                                    bool(meta.get("in_text")))
+                                    bool(meta.get("in_text")), meta.get("line", 0), meta.get("col", 0))
         if res.kind == "note" and res.note is not None:
             if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
                 return self.render_wikilink(token)  # a <div> cannot stand in a <p>
@@ -237,9 +239,13 @@ class RenderContext:
         return _broken_embed(target, (meta.get("raw") or target).removeprefix("![[").removesuffix("]]"))
 
     def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = (),
-                    in_text: bool = False) -> str:
+                    in_text: bool = False, line: int = 0, col: int = 0) -> str:
         src = self.href_to_attachment(att, subpath)
         ext = att.rel.rsplit(".", 1)[-1].lower() if "." in att.rel else ""
+        if ext == "base":  # an Obsidian base: its view, computed from the index
+            from generator.markdown.bases import render_base_file
+
+            return render_base_file(self, att, subpath, line, col)
         name = printable(posixpath.basename(att.rel))
         alt, width, height = _size_spec(spec)
         if ext in IMAGE_EXT:

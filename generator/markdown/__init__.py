@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ._util import plain_text, positions_plugin
+from .bases import bases_plugin
 from .blockids import blockids_plugin
 from .callouts import ALIASES as CALLOUT_ALIASES
 from .callouts import callout_icon, callouts_plugin
@@ -70,6 +71,7 @@ def build_markdown() -> MarkdownIt:
     md.use(math_plugin)
     md.use(fences_plugin)
     md.use(mermaid_plugin)
+    md.use(bases_plugin)
     md.use(query_plugin)
     md.use(sanitize_plugin)
     md.use(links_plugin)

@@ -166,7 +166,13 @@ def _embeds_a_note(tok: Token, alone: bool = False) -> bool:
     """Whether an embed is cut out of its paragraph as a block: a note's, and one whose name could
     be a note's (``MAYBE``) when nothing but embeds stands in the paragraph."""
     kind = embed_kind(tok)
-    return kind == NOTE or (alone and kind == MAYBE)
+    return kind == NOTE or (alone and kind == MAYBE) or _embeds_a_base(tok)
+
+
+def _embeds_a_base(tok: Token) -> bool:
+    """``![[X.base]]`` shows a table or cards: a block too."""
+    name = str(tok.meta.get("target", "")) if tok.type == "embed" else ""
+    return name.lower().endswith(".base")
 
 
 def _only_embeds(children: Sequence[Token]) -> bool:
