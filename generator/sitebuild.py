@@ -162,7 +162,8 @@ class SiteBuilder:
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
                     and note is not self.index.home
                     and ((same_names and changed.isdisjoint(rec.deps.notes)
-                          and changed.isdisjoint(rec.deps.embeds) and not _svgs(rec.deps))
+                          and changed.isdisjoint(rec.deps.embeds) and not _svgs(rec.deps)
+                          and not _bases(rec.deps))
                          or rec.deps_sig == self.hasher.signature(rec.deps))):
                 self.keep.add(rec.url)
                 self.copies.update(rec.copies)
@@ -629,6 +630,11 @@ def _svgs(deps) -> bool:
     """Whether a page shows SVG files: what they draw with is part of its look-ups (the hasher
     reads it), which no note's bytes tell."""
     return any(rel[-4:].lower() == ".svg" for rel in deps.attachments)
+
+
+def _bases(deps) -> bool:
+    """Whether a page shows a base: it depends on every note's facts and on the .base file."""
+    return getattr(deps, "bases", False)
 
 
 # The site's own folders beside the notes' (assets, data files, code output, tag pages).
