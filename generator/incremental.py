@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator.canvas import canvas_digest
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.index import VaultIndex
@@ -165,6 +166,8 @@ class DepsHasher:
             att = self.index.attachments.get(rel)
             if att is not None and rel.lower().endswith(".svg"):
                 h.update(f"{rel}:{svg_uses_current_color(att)}".encode("utf-8", "surrogatepass"))
+            elif att is not None and rel.lower().endswith(".canvas"):  # drawn into the page
+                h.update(f"{rel}:{canvas_digest(att)}".encode("utf-8", "surrogatepass"))
         if deps.bases:  # a base's view: every note's facts, and the .base files shown
             h.update(b"|" + self._bases_facts().encode())
             for rel in sorted(r for r in deps.attachments if r.lower().endswith(".base")):

@@ -242,6 +242,10 @@ class RenderContext:
                     in_text: bool = False, line: int = 0, col: int = 0) -> str:
         src = self.href_to_attachment(att, subpath)
         ext = att.rel.rsplit(".", 1)[-1].lower() if "." in att.rel else ""
+        if ext == "canvas":  # drawn as an SVG of its cards and edges
+            from generator.canvas import embed_canvas
+
+            return embed_canvas(self, att, src, line, col)
         if ext == "base":  # an Obsidian base: its view, computed from the index
             from generator.markdown.bases import render_base_file
 
@@ -432,7 +436,8 @@ class RenderContext:
             return self._embed_note(res.note, meta, token)
         if res.kind == "attachment" and res.attachment is not None:
             ext = res.attachment.rel.rsplit(".", 1)[-1].lower()
-            return None if ext in IMAGE_EXT else self._embed_file(res.attachment, alt, [frag])
+            return None if ext in IMAGE_EXT else self._embed_file(
+                res.attachment, alt, [frag], line=token.meta.get("line", 0), col=token.meta.get("col", 0))
         if res.kind == "unpublished":
             return ""
         return _broken_embed(path, alt or path)

@@ -629,7 +629,8 @@ def _facts_child(builder: SiteBuilder, conn) -> None:  # in the forked process
 def _svgs(deps) -> bool:
     """Whether a page shows SVG files: what they draw with is part of its look-ups (the hasher
     reads it), which no note's bytes tell."""
-    return any(rel[-4:].lower() == ".svg" for rel in deps.attachments)
+    return any(rel[-4:].lower() == ".svg" or rel[-7:].lower() == ".canvas"  # a canvas: drawn in
+               for rel in deps.attachments)
 
 
 def _bases(deps) -> bool:

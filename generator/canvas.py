@@ -1,0 +1,559 @@
+"""Obsidian Canvas embeds: ``![[Board.canvas]]`` drawn as an inline SVG at build time.
+
+A ``.canvas`` file is JSON Canvas (https://jsoncanvas.org): ``nodes`` (text, file, link and group
+cards with a position, a size and a colour) and ``edges`` between the sides of two nodes.  Obsidian
+shows an embedded canvas as its shapes; here the shapes are drawn once, at build time, with no
+script: groups behind, then cards (a text card's text as plain lines, a file card's note or
+attachment as a link, an image as the image, a link card's URL), then edges with their arrowheads
+and labels.  Colours are CSS classes (Obsidian's presets ``"1"``-``"6"``) or a ``color`` attribute
+(hex), drawn through ``currentColor`` so that light and dark themes both read.
+
+The drawing has no ids (the same embed may be placed twice on a page: nothing can collide), clips a
+card's text with a nested ``<svg>`` rather than a ``clipPath``, and writes every number with one
+decimal, so that the same file gives the same bytes on every build.
+
+The file is read through the render context: its href (and so its dependency) is recorded by
+``ctx.href_to_attachment``, each file card's name by the context's resolver, and a note shown in a
+card by ``deps.embeds``; an edit of any of them renders the pages that show the canvas again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from generator.markdown.wikilinks import IMAGE_EXT
+
+if TYPE_CHECKING:
+    from generator.model import SourceFile
+    from generator.render import RenderContext
+
+MAX_NODES = 2000  # nodes drawn; a larger canvas is drawn in part, with a warning
+MAX_EDGES = 4000
+MAX_BYTES = 8 * 1024 * 1024  # a larger file is not read
+MAX_TEXT = 2000  # characters of a card's text that are laid out
+SIDES = ("top", "right", "bottom", "left")
+PRESETS = ("1", "2", "3", "4", "5", "6")  # red, orange, yellow, green, cyan, purple
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_URL = re.compile(r"(?:https?://|mailto:)[^\s\"'<>]+", re.IGNORECASE)
+
+FONT = 16.0  # text size in canvas units (Obsidian's card text)
+LINE = 22.0
+PAD = 12.0  # inside a card
+RADIUS = 8.0
+
+
+class CanvasError(ValueError):
+    """The file is no canvas that can be drawn (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    type: str
+    x: float
+    y: float
+    w: float
+    h: float
+    color: str = ""
+    text: str = ""  # text card's Markdown
+    file: str = ""  # file card's vault path
+    subpath: str = ""  # file card's "#Heading"
+    url: str = ""  # link card's URL
+    label: str = ""  # group's label
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    from_side: str = ""
+    to_side: str = ""
+    from_end: str = "none"
+    to_end: str = "arrow"
+    label: str = ""
+    color: str = ""
+
+
+@dataclass(frozen=True)
+class Canvas:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    total_nodes: int  # in the file (more than drawn when over MAX_NODES)
+    skipped: tuple[str, ...]  # why nodes or edges were left out, one line each
+
+
+# -- reading -----------------------------------------------------------------------------------------
+def _number(node: dict, key: str) -> float:
+    value = node.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise CanvasError(f"its {key!r} is not a number")
+    return float(value)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _color(value: Any) -> str:
+    value = _text(value).strip()
+    return value if value in PRESETS or _HEX.fullmatch(value) else ""
+
+
+def _node(raw: Any) -> Node:
+    if not isinstance(raw, dict):
+        raise CanvasError("it is not an object")
+    kind = _text(raw.get("type"))
+    if kind not in ("text", "file", "link", "group"):
+        raise CanvasError(f"its type {raw.get('type')!r} is none of text, file, link, group")
+    x, y, w, h = (_number(raw, k) for k in ("x", "y", "width", "height"))
+    if w <= 0 or h <= 0:
+        raise CanvasError("its width or height is not positive")
+    if kind == "file" and not _text(raw.get("file")).strip():
+        raise CanvasError("it is a file card without a file")
+    return Node(_text(raw.get("id")), kind, x, y, w, h, _color(raw.get("color")),
+                _text(raw.get("text")), _text(raw.get("file")).strip(), _text(raw.get("subpath")),
+                _text(raw.get("url")).strip(), _text(raw.get("label")))
+
+
+def _edge(raw: Any, drawn: set[str]) -> Edge:
+    if not isinstance(raw, dict):
+        raise CanvasError("it is not an object")
+    ends = _text(raw.get("fromNode")), _text(raw.get("toNode"))
+    if not all(ends):
+        raise CanvasError("it has no fromNode or toNode")
+    missing = [end for end in ends if end not in drawn]
+    if missing:
+        raise CanvasError(f"its node {missing[0]!r} is not in the canvas")
+
+    def side(key: str) -> str:
+        value = _text(raw.get(key))
+        return value if value in SIDES else ""
+
+    def end(key: str, default: str) -> str:
+        value = _text(raw.get(key)) or default
+        return value if value in ("none", "arrow") else default
+
+    return Edge(ends[0], ends[1], side("fromSide"), side("toSide"), end("fromEnd", "none"),
+                end("toEnd", "arrow"), _text(raw.get("label")), _color(raw.get("color")))
+
+
+_PARSED: dict[str, Canvas | CanvasError] = {}  # by content digest: a canvas shown on many pages
+
+
+def parse_canvas(data: bytes) -> Canvas:
+    """The canvas in ``data`` (a ``.canvas`` file's bytes); CanvasError when it is none."""
+    key = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if key not in _PARSED:
+        if len(_PARSED) >= 32:
+            _PARSED.clear()
+        try:
+            _PARSED[key] = _parse(data)
+        except CanvasError as exc:
+            _PARSED[key] = exc
+    found = _PARSED[key]
+    if isinstance(found, CanvasError):
+        raise CanvasError(str(found))
+    return found
+
+
+def _parse(data: bytes) -> Canvas:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CanvasError(f"it is not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise CanvasError(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                          f"{exc.msg})") from None
+    except RecursionError:
+        raise CanvasError("it is JSON nested too deep") from None
+    if not isinstance(doc, dict):
+        raise CanvasError("it is JSON, but not an object with 'nodes' and 'edges'")
+    if doc and "nodes" not in doc and "edges" not in doc:
+        raise CanvasError("it is JSON, but has neither 'nodes' nor 'edges'")
+    raw_nodes, raw_edges = doc.get("nodes", []), doc.get("edges", [])
+    if not isinstance(raw_nodes, list) or not isinstance(raw_edges, list):
+        raise CanvasError("its 'nodes' or 'edges' is not a list")
+    nodes: list[Node] = []
+    skipped: list[str] = []
+    for i, raw in enumerate(raw_nodes[:MAX_NODES]):
+        try:
+            nodes.append(_node(raw))
+        except CanvasError as exc:
+            skipped.append(f"node {i + 1} ({_label(raw)}) is left out: {exc}")
+    drawn = {n.id for n in nodes if n.id}
+    edges: list[Edge] = []
+    for i, raw in enumerate(raw_edges[:MAX_EDGES]):
+        try:
+            edges.append(_edge(raw, drawn))
+        except CanvasError as exc:
+            if len(raw_nodes) <= MAX_NODES:  # beyond the cap, edges to undrawn nodes go quietly
+                skipped.append(f"edge {i + 1} ({_label(raw)}) is left out: {exc}")
+    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped))
+
+
+def _label(raw: Any) -> str:
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    return f"id {ident!r}" if isinstance(ident, str) and ident else "no id"
+
+
+# -- laying out text ---------------------------------------------------------------------------------
+def _char_width(char: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.5
+
+
+def _width(text: str) -> float:
+    """The width of ``text`` in em, roughly (wide East Asian characters are a whole em)."""
+    return sum(map(_char_width, text))
+
+
+def wrap(text: str, width_em: float) -> list[str]:
+    """``text`` (its first ``MAX_TEXT`` characters) cut into lines of at most ``width_em``: at
+    spaces, and inside a word wider than the line."""
+    lines: list[str] = []
+    for para in text[:MAX_TEXT].split("\n"):
+        line, used = "", 0.0
+        for word in para.split(" "):
+            size = _width(word)
+            gap = 0.5 if line else 0.0
+            if used + gap + size <= width_em:
+                line, used = (f"{line} {word}" if line else word), used + gap + size
+                continue
+            if line:
+                lines.append(line)
+            line, used = "", 0.0
+            for char in word:  # a word wider than the line is cut where it must
+                size = _char_width(char)
+                if used + size > width_em and line:
+                    lines.append(line)
+                    line, used = "", 0.0
+                line, used = line + char, used + size
+        lines.append(line)
+    return lines
+
+
+def markdown_lines(text: str) -> list[tuple[str, str]]:
+    """A text card's Markdown as plain lines, each with its kind ("h" heading, "p" text, "code",
+    "" a gap between blocks)."""
+    from generator.parse import markdown
+
+    out: list[tuple[str, str]] = []
+    kind, prefix = "p", ""
+    for tok in markdown().parse(text[:MAX_TEXT], {}):
+        if tok.type == "heading_open":
+            kind = "h"
+        elif tok.type == "list_item_open":
+            prefix = "• " if tok.markup in "-*+" else f"{tok.info}{tok.markup} "
+        elif tok.type in ("fence", "code_block"):
+            out += [(line, "code") for line in tok.content.rstrip("\n").split("\n")]
+            out.append(("", ""))
+        elif tok.type == "inline":
+            for line in _plain(tok.children or ()).split("\n"):
+                out.append((prefix + line, kind))
+                prefix = ""
+        elif tok.type in ("paragraph_close", "heading_close") and not tok.hidden:
+            out.append(("", ""))
+            kind = "p"
+    while out and out[-1][1] == "":
+        out.pop()
+    return out
+
+
+def _plain(children) -> str:
+    parts: list[str] = []
+    for tok in children:
+        meta = tok.meta or {}
+        if tok.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif tok.type in ("wikilink", "embed"):
+            parts.append(meta.get("alias") or tok.content or meta.get("target", ""))
+        elif tok.type == "tag":
+            parts.append("#" + str(meta.get("tag", tok.content)))
+        elif tok.type in ("html_inline", "footnote_ref"):
+            continue
+        elif tok.children:
+            parts.append(_plain(tok.children))
+        else:
+            parts.append(tok.content)
+    return "".join(parts)
+
+
+# -- drawing -----------------------------------------------------------------------------------------
+def num(value: float) -> str:
+    """A coordinate as the SVG writes it: one decimal at most, the same on every machine."""
+    text = f"{value:.1f}"
+    text = text[:-2] if text.endswith(".0") else text
+    return "0" if text == "-0" else text
+
+
+def _esc(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=True)
+
+
+def _colour_attrs(color: str, base: str) -> str:
+    """``class`` (and ``color`` for a hex colour) of a coloured shape."""
+    if not color:
+        return f'class="{base}"'
+    if color in PRESETS:
+        return f'class="{base} canvas-colored canvas-c{color}"'
+    return f'class="{base} canvas-colored" color="{color.lower()}"'
+
+
+def _side_point(node: Node, side: str) -> tuple[float, float]:
+    cx, cy = node.x + node.w / 2, node.y + node.h / 2
+    return {"top": (cx, node.y), "bottom": (cx, node.y + node.h),
+            "left": (node.x, cy), "right": (node.x + node.w, cy)}[side]
+
+
+_NORMAL = {"top": (0.0, -1.0), "bottom": (0.0, 1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
+
+
+def _sides(a: Node, b: Node, edge: Edge) -> tuple[str, str]:
+    """The sides an edge leaves and enters by: as written, else the ones that face each other."""
+    dx = (b.x + b.w / 2) - (a.x + a.w / 2)
+    dy = (b.y + b.h / 2) - (a.y + a.h / 2)
+    if abs(dx) >= abs(dy):
+        guess = ("right", "left") if dx >= 0 else ("left", "right")
+    else:
+        guess = ("bottom", "top") if dy >= 0 else ("top", "bottom")
+    return edge.from_side or guess[0], edge.to_side or guess[1]
+
+
+@dataclass
+class _Box:
+    x0: float = math.inf
+    y0: float = math.inf
+    x1: float = -math.inf
+    y1: float = -math.inf
+
+    def add(self, x: float, y: float) -> None:
+        self.x0, self.y0 = min(self.x0, x), min(self.y0, y)
+        self.x1, self.y1 = max(self.x1, x), max(self.y1, y)
+
+
+def _edge_geometry(edge: Edge, nodes: dict[str, Node]):
+    a, b = nodes[edge.source], nodes[edge.target]
+    side_a, side_b = _sides(a, b, edge)
+    p0, p3 = _side_point(a, side_a), _side_point(b, side_b)
+    pull = min(150.0, max(30.0, math.dist(p0, p3) / 2))
+    na, nb = _NORMAL[side_a], _NORMAL[side_b]
+    p1 = (p0[0] + na[0] * pull, p0[1] + na[1] * pull)
+    p2 = (p3[0] + nb[0] * pull, p3[1] + nb[1] * pull)
+    return p0, p1, p2, p3, na, nb
+
+
+def _arrow(tip: tuple[float, float], normal: tuple[float, float]) -> str:
+    """A filled arrowhead whose point is ``tip``, pointing against ``normal`` (into the node)."""
+    length, half = 14.0, 7.0
+    bx, by = tip[0] + normal[0] * length, tip[1] + normal[1] * length
+    px, py = -normal[1] * half, normal[0] * half
+    return (f'<path class="canvas-arrow" d="M{num(tip[0])} {num(tip[1])}L{num(bx + px)} '
+            f'{num(by + py)}L{num(bx - px)} {num(by - py)}Z"/>')
+
+
+def _text_block(lines: list[tuple[str, str]], width: float, height: float,
+                top: float = 0.0) -> tuple[str, float]:
+    """Lines of text laid out inside a card of ``width`` x ``height`` from ``top`` (the caller clips
+    them at the card's edges), and where they end."""
+    out: list[str] = []
+    y = top + PAD
+    for text, kind in lines:
+        size = FONT * 1.25 if kind == "h" else FONT * 0.875 if kind == "code" else FONT
+        if kind == "":
+            y += LINE * 0.4
+            continue
+        for piece in wrap(text, (width - 2 * PAD) / size) if text else [""]:
+            if y + size * 1.375 > height - 4:  # only whole lines: the next would be cut
+                return "".join(out), y
+            y += size * 1.375
+            cls = {"h": "canvas-h", "code": "canvas-code"}.get(kind, "")
+            attr = f' class="{cls}"' if cls else ""
+            out.append(f'<text x="{num(PAD)}" y="{num(y - size * 0.3)}"{attr}>{_esc(piece)}</text>')
+    return "".join(out), y
+
+
+def _lines(lines: list[tuple[str, str]], width: float, height: float) -> str:
+    return _text_block(lines, width, height)[0]
+
+
+class _Drawing:
+    """One canvas drawn for one page (hrefs through the render context)."""
+
+    def __init__(self, ctx: RenderContext, att: SourceFile, canvas: Canvas, line: int, col: int):
+        self.ctx, self.att, self.canvas = ctx, att, canvas
+        self.line, self.col = line, col
+        self.box = _Box()
+
+    def svg(self) -> str:
+        canvas = self.canvas
+        groups = [n for n in canvas.nodes if n.type == "group"]
+        cards = [n for n in canvas.nodes if n.type != "group"]
+        by_id = {n.id: n for n in canvas.nodes if n.id}
+        parts = ['<g class="canvas-groups">', *map(self.group, groups), "</g>",
+                 '<g class="canvas-cards">', *map(self.card, cards), "</g>",
+                 '<g class="canvas-edges">', *(self.edge(e, by_id) for e in canvas.edges), "</g>"]
+        for n in canvas.nodes:
+            self.box.add(n.x, n.y - (30 if n.type == "group" and n.label else 0))
+            self.box.add(n.x + n.w, n.y + n.h)
+        pad = 24.0
+        x0, y0 = self.box.x0 - pad, self.box.y0 - pad
+        w, h = self.box.x1 - self.box.x0 + 2 * pad, self.box.y1 - self.box.y0 + 2 * pad
+        name = posixpath.basename(self.att.rel)
+        summary = (f"Canvas {name}: {len(cards)} card{'s' * (len(cards) != 1)}, "
+                   f"{len(groups)} group{'s' * (len(groups) != 1)}, {len(canvas.edges)} "
+                   f"connection{'s' * (len(canvas.edges) != 1)}")
+        return (f'<svg class="canvas-svg" xmlns="http://www.w3.org/2000/svg" '
+                f'viewBox="{num(x0)} {num(y0)} {num(w)} {num(h)}" width="{num(w)}" '
+                f'height="{num(h)}" role="group" aria-label="{_esc(summary)}">'
+                f"<title>{_esc(summary)}</title>{''.join(parts)}</svg>")
+
+    def group(self, node: Node) -> str:
+        label = (f'<text class="canvas-group-label" x="{num(node.x + 4)}" y="{num(node.y - 10)}">'
+                 f"{_esc(node.label[:200])}</text>" if node.label else "")
+        return (f"<g {_colour_attrs(node.color, 'canvas-group')}>{self._rect(node, 14)}"
+                f"{label}</g>")
+
+    @staticmethod
+    def _rect(node: Node, radius: float = RADIUS) -> str:
+        return (f'<rect class="canvas-box" x="{num(node.x)}" y="{num(node.y)}" width="{num(node.w)}" '
+                f'height="{num(node.h)}" rx="{num(radius)}"/>')
+
+    def _clip(self, node: Node, inner: str) -> str:
+        """``inner`` in the card's own coordinates, cut at the card's edges."""
+        return (f'<svg x="{num(node.x)}" y="{num(node.y)}" width="{num(node.w)}" '
+                f'height="{num(node.h)}">{inner}</svg>')
+
+    def card(self, node: Node) -> str:
+        kind, inner = {"link": "canvas-weblink"}.get(node.type, "canvas-" + node.type), ""
+        if node.type == "text":
+            inner = _lines(markdown_lines(node.text), node.w, node.h)
+        elif node.type == "link":
+            inner = self._link_card(node)
+        else:
+            kind, inner = self._file_card(node)
+        return (f"<g {_colour_attrs(node.color, 'canvas-card ' + kind)}>{self._rect(node)}"
+                f"{self._clip(node, inner) if inner else ''}</g>")
+
+    def _link_card(self, node: Node) -> str:
+        text = _lines([(node.url, "p")], node.w, node.h)
+        if _URL.fullmatch(node.url):
+            return f'<a class="canvas-link external-link" href="{_esc(node.url)}">{text}</a>'
+        return text
+
+    def _file_card(self, node: Node) -> tuple[str, str]:
+        ctx = self.ctx
+        res = ctx._resolve("/" + node.file.lstrip("/"))
+        name = posixpath.basename(node.file)
+        if res.kind == "note" and res.note is not None:
+            note = res.note
+            ctx.deps.embeds.add(note.id)  # the card shows the note's summary
+            anchor = [p for p in node.subpath.split("#") if p]
+            href = ctx.href_to_note(note, ctx._fragment(note, {"anchor": anchor}) if anchor else None)
+            title, end = _text_block([(note.title, "h")], node.w, node.h)
+            body = _text_block([(note.summary, "p")], node.w, node.h, top=end - PAD / 2)[0]
+            return "canvas-file canvas-note", (
+                f'<a class="canvas-link internal-link" href="{_esc(href)}">{title}</a>{body}')
+        if res.kind == "attachment" and res.attachment is not None:
+            href = ctx.href_to_attachment(res.attachment)
+            ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            if ext in IMAGE_EXT:
+                return "canvas-file canvas-image", (
+                    f'<a class="canvas-link" href="{_esc(href)}"><image href="{_esc(href)}" x="0" '
+                    f'y="0" width="{num(node.w)}" height="{num(node.h)}" '
+                    f'preserveAspectRatio="xMidYMid meet"><title>{_esc(name)}</title></image></a>')
+            text = _lines([(name, "p")], node.w, node.h)
+            return "canvas-file", f'<a class="canvas-link attachment-link" href="{_esc(href)}">{text}</a>'
+        if res.kind == "unpublished":
+            return "canvas-file unpublished", _lines([(name.removesuffix(".md"), "p")],
+                                                     node.w, node.h)
+        guess = ctx.index.suggest(node.file) if res.kind == "missing" else None
+        ctx.warn("link-unresolved",
+                 f"canvas {self.att.rel}: card {node.id or '(no id)'} shows the file {node.file!r}, "
+                 "which does not exist in the vault", self.line, self.col,
+                 hint=(f"did you mean [[{guess}]]? " if guess else "")
+                 + "point the card at an existing file in Obsidian, or restore the file")
+        return "canvas-file broken", _lines([(name, "p"), (f"(not found: {node.file})", "code")],
+                                            node.w, node.h)
+
+    def edge(self, edge: Edge, nodes: dict[str, Node]) -> str:
+        p0, p1, p2, p3, na, nb = _edge_geometry(edge, nodes)
+        for x, y in (p0, p1, p2, p3):
+            self.box.add(x, y)
+        d = (f"M{num(p0[0])} {num(p0[1])}C{num(p1[0])} {num(p1[1])} {num(p2[0])} {num(p2[1])} "
+             f"{num(p3[0])} {num(p3[1])}")
+        parts = [f'<path class="canvas-line" d="{d}"/>']
+        if edge.label:
+            mx = (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8
+            my = (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8
+            text = edge.label.replace("\n", " ")[:200]
+            half = _width(text) * FONT * 0.875 / 2 + 8
+            self.box.add(mx - half, my - 13)
+            self.box.add(mx + half, my + 13)
+            parts.append(f'<rect class="canvas-label-bg" x="{num(mx - half)}" y="{num(my - 13)}" '
+                         f'width="{num(2 * half)}" height="26" rx="4"/>'
+                         f'<text class="canvas-edge-label" x="{num(mx)}" y="{num(my + 5)}">'
+                         f"{_esc(text)}</text>")
+        if edge.to_end == "arrow":  # over the label, which may reach the end of a short edge
+            parts.append(_arrow(p3, nb))
+        if edge.from_end == "arrow":
+            parts.append(_arrow(p0, na))
+        return f"<g {_colour_attrs(edge.color, 'canvas-edge')}>{''.join(parts)}</g>"
+
+
+# -- the embed -------------------------------------------------------------------------------------------
+def read_canvas(att: SourceFile) -> Canvas:
+    try:
+        size = att.abs.stat().st_size
+        if size > MAX_BYTES:
+            raise CanvasError(f"it is {size // (1024 * 1024)} MB, more than the "
+                              f"{MAX_BYTES // (1024 * 1024)} MB a canvas is read up to")
+        data = att.abs.read_bytes()
+    except OSError as exc:
+        raise CanvasError(f"it cannot be read ({exc.strerror or type(exc).__name__})") from None
+    return parse_canvas(data)
+
+
+def canvas_digest(att: SourceFile) -> str:
+    """The content of a canvas file, as a digest (what pages that draw it depend on)."""
+    try:
+        return hashlib.blake2b(att.abs.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, col: int = 0) -> str:
+    """The HTML of ``![[Board.canvas]]``: the drawing and a link to the file, or an error box."""
+    name = posixpath.basename(att.rel)
+    link = (f'<a class="canvas-open" href="{_esc(src)}">{_esc(name)}</a>'
+            '<span class="canvas-open-note"> · open the canvas file</span>')
+    try:
+        canvas = read_canvas(att)
+    except CanvasError as exc:
+        ctx.warn("canvas-error", f"canvas {att.rel} is not drawn: {exc}", line, col,
+                 hint="open it in Obsidian and save it again, or fix the file: a canvas is a JSON "
+                      "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
+        return (f'<span class="canvas-embed canvas-invalid" role="note"><span class="canvas-message">'
+                f"This canvas could not be drawn: {_esc(str(exc))}.</span> {link}</span>")
+    if canvas.total_nodes > MAX_NODES:
+        ctx.warn("canvas-large", f"canvas {att.rel} has {canvas.total_nodes} nodes; the first "
+                 f"{MAX_NODES} are drawn", line, col,
+                 hint="split the canvas, or link to it with [[...]] instead of embedding it")
+    for reason in canvas.skipped[:5]:
+        ctx.warn("canvas-error", f"canvas {att.rel}: {reason}", line, col,
+                 hint="open the canvas in Obsidian and save it again, or fix that entry")
+    if len(canvas.skipped) > 5:
+        ctx.warn("canvas-error", f"canvas {att.rel}: {len(canvas.skipped) - 5} more nodes or edges "
+                 "are left out", line, col, hint="open the canvas in Obsidian and save it again")
+    if not canvas.nodes:
+        return (f'<span class="canvas-embed canvas-empty"><span class="canvas-message">This canvas '
+                f"is empty.</span> {link}</span>")
+    svg = _Drawing(ctx, att, canvas, line, col).svg()
+    return f'<span class="canvas-embed">{svg}<span class="canvas-caption">{link}</span></span>'
