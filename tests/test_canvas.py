@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
-from conftest import Site, build_notes
+from conftest import REPO, Site, build_notes, build_vault
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -245,3 +246,15 @@ def test_editing_the_canvas_renders_its_pages_again(tmp_path):
     build(load_config(vault), fresh, exec_mode="no-exec", workers=1)
     assert (fresh / "index.html").read_bytes() == (out / "index.html").read_bytes()
 
+
+def test_the_demo_vault_draws_its_project_map(tmp_path):
+    site = build_vault(REPO / "notes", tmp_path, copy=False)
+    svg = _svg(site, "Projects/Ideas.md")
+    assert len(svg.select("g.canvas-group")) == 2
+    linked = {Path(site.follow(site.page("Projects/Ideas.md"), a["href"])[0]).name
+              for a in svg.find_all("a") if not a["href"].startswith("https:")}
+    assert linked == {"Label-cleanup.html", "Intent-classifier.html", "Intent-model-disagreements.html",
+                      "predictions.csv", "intent-pipeline.png"}
+    # the draft note's card names it, without a link (as links to unpublished notes read)
+    assert "Retrieval eval harness" in svg.select_one("g.unpublished").get_text()
+    assert not site.messages("canvas-error")
