@@ -41,6 +41,10 @@ FILES = {
     "Code.md": "# Code\n\n```json\n{\"intent\": \"refund\", \"confidence\": 0.93, \"label\": \"ok\"}\n```\n",
     "Tasks.md": "# Tasks\n\n- [ ] write a helper\n- [x] read the cheatsheet\n",
 }
+# a short journal entry names asyncio once; the long note about it, six times (audit6's case)
+FILES["Daily/2025-04-11.md"] = "# 2025-04-11\n\nTried asyncio today.\n"
+FILES["Notes/Event loops.md"] = "# Event loops\n\n" + "\n\n".join(
+    [PARA * 2] * 6 + [f"Part {i}: asyncio runs coroutines on one thread. {PARA * 2}" for i in range(6)])
 for _name in NEIGHBOURS:
     FILES[_name + ".md"] = f"# {_name.rsplit('/', 1)[-1]}\n\nSee [[Hub]].\n"
 
@@ -335,4 +339,20 @@ def test_done_tasks_look_different_from_open_ones(site, chrome, shots, scheme):
     assert done["text"] != open_["text"], "a done task's text is muted"
     page.locator(".task-list-item").first.screenshot(path=str(shots / f"task-open-{scheme}.png"))
     page.locator("ul:has(.task-list-item)").screenshot(path=str(shots / f"tasks-{scheme}.png"))
+    page.close()
+
+
+# ---------- 8. search: the note about a word ranks above a stub that names it once ----------
+
+def test_search_ranks_the_note_about_a_word_above_a_short_mention(site, chrome):
+    page = chrome.page(width=1280, height=800)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    box = page.locator("input[type=search]")
+    box.focus()
+    box.type("asyncio", delay=20)
+    page.wait_for_function(
+        "() => !document.querySelector('.search-results').hidden && "
+        "!/searching note text|Loading/.test(document.querySelector('.search-results').textContent)")
+    ranked = page.locator(".search-results a .r-title").all_inner_texts()
+    assert ranked[:2] == ["Event loops", "2025-04-11"], ranked
     page.close()

@@ -310,7 +310,10 @@
         var ps = sh.d[j] || (sh.d[j] = decode(sh.p[j])), ids = ps[0], df = ids.length;
         var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (sh.w[j] === term ? 1 : 0.7);
         for (var q = 0; q < df; q++) {
-          var tf = TF[ps[1][q]], w = idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * (S.lens[ids[q]] || S.avg) / S.avg));
+          /* BM25 with a light length norm (b = 0.3, not 0.75): a vault's notes range from two-line
+             journal entries to long notes with code, and the one note about a word, which names
+             it six times, must not lose to a stub that names it once */
+          var tf = TF[ps[1][q]], w = idf * tf * 2.2 / (tf + 1.2 * (0.7 + 0.3 * (S.lens[ids[q]] || S.avg) / S.avg));
           if (w > mask[ids[q]]) mask[ids[q]] = w || 1e-3;
         }
       }
