@@ -71,6 +71,10 @@ def test_base_file_embed_renders_the_first_view_as_a_table(tmp_path):
     assert len(links) == 4  # three notes and the author link
     for href in links:
         site.follow(page, href)
+    # the page links the bases stylesheet (other pages do not load it)
+    css = site.html("Home.md").select('link[rel="stylesheet"][href$="bases.css"]')
+    assert css and site.follow(page, css[0]["href"])[0].name == "bases.css"
+    assert not site.html("Books/Dune.md").select('link[href$="bases.css"]')
     assert "secret" not in page.read_text(encoding="utf-8")
     assert not [d for d in site.diagnostics if d.code.startswith("base")]
 

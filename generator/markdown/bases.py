@@ -24,6 +24,8 @@ from generator.basesexpr import FileVal, Link, Tag, to_text
 
 from .fences import fence_language
 
+STYLESHEET = "_assets/bases.css"  # templates/static/bases.css
+
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
@@ -62,7 +64,7 @@ def render_base_file(ctx: Any, att: Any, subpath: Sequence[str], line: int = 0, 
     except OSError as exc:
         ctx.warn("base-error", f"cannot read {att.rel} ({exc.strerror})", line, col,
                  hint="check the file's permissions")
-        return _error_box(f"{att.rel} cannot be read.")
+        return _error_box(ctx, f"{att.rel} cannot be read.")
     title = posixpath.basename(att.rel).rsplit(".", 1)[0]
     want = "#".join(p for p in subpath if p) or None
     return _render(ctx, text, _Place(ctx, att.rel, 0, where), title, want, (line, col))
@@ -81,7 +83,7 @@ def _render(ctx: Any, text: str, place: _Place, title: str, want: str | None,
     except BaseError as exc:
         place.report(Problem("base-error", f"base not shown: {exc}", exc.line, exc.col,
                              "fix the YAML (see Obsidian's Bases syntax)"))
-        return _error_box(f"This base cannot be read: {exc} (line {place.offset + exc.line + 1}).")
+        return _error_box(ctx, f"This base cannot be read: {exc} (line {place.offset + exc.line + 1}).")
     for p in base.problems:
         place.report(p)
     view = base.view(want)
@@ -92,7 +94,7 @@ def _render(ctx: Any, text: str, place: _Place, title: str, want: str | None,
                      "the first view is shown", *at, hint="use one of the view names after #")
             view = base.view(None)
         if view is None:
-            return _error_box("This base has no views.")
+            return _error_box(ctx, "This base has no views.")
     try:
         result = run_view(base, view, ctx.index, ctx.note)
     except RecursionError:
@@ -102,8 +104,14 @@ def _render(ctx: Any, text: str, place: _Place, title: str, want: str | None,
     return _view_html(ctx, base, view, result, title)
 
 
-def _error_box(message: str) -> str:
-    return f'<div class="base-view base-error" role="note"><strong>Base:</strong> {esc(message)}</div>\n'
+def _stylesheet(ctx: Any) -> str:
+    """The bases stylesheet, linked where a base is shown (pages without one do not load it)."""
+    return f'<link rel="stylesheet" href="{esc(ctx._href(STYLESHEET))}">'
+
+
+def _error_box(ctx: Any, message: str) -> str:
+    return (f'{_stylesheet(ctx)}<div class="base-view base-error" role="note"><strong>Base:</strong> '
+            f'{esc(message)}</div>\n')
 
 
 # -- HTML ------------------------------------------------------------------------------------------------
@@ -116,7 +124,7 @@ def _view_html(ctx: Any, base: Any, view: View, result: ViewResult, title: str) 
         count = f"{shown} of {count}"
     name = (f'<span class="base-name">{esc(title)}</span>' if title else "") + \
         f'<span class="base-view-name">{esc(view.name)}</span>'
-    parts = [f'<div class="base-view base-{kind}" data-view="{esc(view.name)}">',
+    parts = [_stylesheet(ctx), f'<div class="base-view base-{kind}" data-view="{esc(view.name)}">',
              f'<div class="base-bar">{name}<span class="base-count">{esc(count)}</span></div>']
     if result.blocked is not None:
         parts.append('<p class="base-empty base-blocked">No rows shown: the filter '
