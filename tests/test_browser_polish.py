@@ -356,3 +356,29 @@ def test_search_ranks_the_note_about_a_word_above_a_short_mention(site, chrome):
     ranked = page.locator(".search-results a .r-title").all_inner_texts()
     assert ranked[:2] == ["Event loops", "2025-04-11"], ranked
     page.close()
+
+
+@pytest.mark.parametrize("query, first", [("asycnio", "Event loops"), ("coroutnes", "Event loops"),
+                                          ("thread asynci", None)])
+def test_search_tolerates_one_typo_when_nothing_matches(site, chrome, query, first):
+    page = chrome.page(width=1280, height=800)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    box = page.locator("input[type=search]")
+    box.focus()
+    box.type(query, delay=10)
+    page.wait_for_function(
+        "() => !document.querySelector('.search-results').hidden && "
+        "!/searching note text|Loading/.test(document.querySelector('.search-results').textContent)")
+    ranked = page.locator(".search-results a .r-title").all_inner_texts()
+    if first is None:  # every word matches ("asynci" as a prefix of asyncio): nothing is corrected
+        assert ranked and page.locator(".search-fixed").count() == 0, ranked
+    else:
+        assert ranked and ranked[0] == first, ranked
+        assert "showing" in page.locator(".search-fixed").inner_text()
+        assert page.locator(".search-results mark").count() > 0, "the corrected word is highlighted"
+    # a word that matches exactly is never corrected
+    box.fill("")
+    box.type("cheatsheet", delay=10)
+    page.wait_for_function("() => document.querySelector('.search-results a')")
+    assert page.locator(".search-fixed").count() == 0
+    page.close()

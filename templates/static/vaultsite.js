@@ -326,6 +326,34 @@
   function search(query) {
     var terms = words(query);
     if (!terms.length || !S.rows) return { terms: terms, results: [] };
+    var res = rank(terms);
+    if (res.length) return { terms: terms, results: res };
+    /* nothing matches: a word of 5 letters or more may hold one typo; it is read as the most
+       common word of the index one edit away (a letter missing, extra, wrong, or two swapped) */
+    var fixed = terms.map(function (t) { return t.length >= 5 && !rank([t]).length ? nearest(t) || t : t; });
+    if (fixed.join(" ") === terms.join(" ")) return { terms: terms, results: res };
+    return { terms: fixed, results: rank(fixed), fixed: true };
+  }
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length, i = 0;
+    if (Math.abs(la - lb) > 1 || a === b) return false;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la > lb) return a.slice(i + 1) === b.slice(i);
+    if (la < lb) return a.slice(i) === b.slice(i + 1);
+    return a.slice(i + 1) === b.slice(i + 1) ||
+      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+  function nearest(t) {
+    var best = null, size = 0;
+    S.shards.forEach(function (sh) {
+      for (var j = 0; sh && j < sh.w.length; j++) {
+        /* the postings' length stands for how many notes have the word */
+        if (sh.p[j].length > size && oneEdit(t, sh.w[j])) { best = sh.w[j]; size = sh.p[j].length; }
+      }
+    });
+    return best;
+  }
+  function rank(terms) {
     var masks = terms.map(bodyHits), F = S.fields, res = [];
     for (var i = 0; i < F.length; i++) {
       var score = 0, titleHits = 0, ok = true;
@@ -352,7 +380,7 @@
       return b[0] - a[0] || S.rows[a[1]][0].length - S.rows[b[1]][0].length ||
         (S.rows[a[1]][0] < S.rows[b[1]][0] ? -1 : 1);
     });
-    return { terms: terms, results: res };
+    return res;
   }
   S.search = search;
   S.run = function () { runSearch(); };
@@ -448,8 +476,10 @@
     var status = r.results.length
       ? (r.results.length > LIMIT ? r.results.length + " notes, showing the first " + LIMIT : "")
       : "No notes match “" + escapeHtml(q) + "”";
+    var fix = r.fixed && r.results.length ? '<div class="search-status search-fixed">No notes match “' +
+      escapeHtml(q) + "”; showing “" + escapeHtml(r.terms.join(" ")) + "”</div>" : "";
     if (loading) status += (status ? " · " : "") + "searching note text…";
-    panel.innerHTML = out.join("") + (status ? '<div class="search-status" role="status">' + status + "</div>" : "");
+    panel.innerHTML = fix + out.join("") + (status ? '<div class="search-status" role="status">' + status + "</div>" : "");
     if (q !== lastQuery || selected >= r.results.length) selected = -1;
     if (selected >= 0) select(selected);
     lastQuery = q;
