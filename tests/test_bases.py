@@ -83,6 +83,7 @@ def test_view_chosen_by_name_cards_and_list(tmp_path):
     site = build_notes(tmp_path, {**BOOKS, "Books/Index.md": "![[Library.base#Done]]\n\n"
                                                               "![[Library.base#Linked]]\n"})
     cards = _view(site, "Books/Index.md", "Done")
+    assert cards["class"] == ["base-view", "base-view-cards"]  # not the grid itself
     assert [c.select_one(".base-card-title").get_text() for c in cards.select(".base-card")] == ["Emma"]
     assert cards.select_one(".base-card dd").get_text() == "done"
     listed = _view(site, "Books/Index.md", "Linked")

@@ -124,7 +124,7 @@ def _view_html(ctx: Any, base: Any, view: View, result: ViewResult, title: str) 
         count = f"{shown} of {count}"
     name = (f'<span class="base-name">{esc(title)}</span>' if title else "") + \
         f'<span class="base-view-name">{esc(view.name)}</span>'
-    parts = [_stylesheet(ctx), f'<div class="base-view base-{kind}" data-view="{esc(view.name)}">',
+    parts = [_stylesheet(ctx), f'<div class="base-view base-view-{kind}" data-view="{esc(view.name)}">',
              f'<div class="base-bar">{name}<span class="base-count">{esc(count)}</span></div>']
     if result.blocked is not None:
         parts.append('<p class="base-empty base-blocked">No rows shown: the filter '
