@@ -119,7 +119,7 @@ def test_the_drawing_is_safe_to_place_twice_and_uses_theme_colours(tmp_path):
         assert tag.name not in ("script", "foreignobject", "style")
         assert tag.get("fill") is None and tag.get("stroke") is None
     css = next((site.out / "_assets").glob("style*.css")).read_text(encoding="utf-8")
-    assert ".canvas-svg .canvas-line { fill: none; stroke: currentColor;" in css
+    assert ".canvas-line { fill: none; stroke: currentColor;" in css
 
 
 def test_a_card_whose_file_is_missing_is_broken_and_reported_at_the_embed(tmp_path):
