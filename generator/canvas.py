@@ -38,6 +38,7 @@ MAX_NODES = 2000  # nodes drawn; a larger canvas is drawn in part, with a warnin
 MAX_EDGES = 4000
 MAX_BYTES = 8 * 1024 * 1024  # a larger file is not read
 MAX_TEXT = 2000  # characters of a card's text that are laid out
+STYLESHEET = "_assets/canvas.css"  # templates/static/canvas.css, loaded by pages with a canvas
 SIDES = ("top", "right", "bottom", "left")
 PRESETS = ("1", "2", "3", "4", "5", "6")  # red, orange, yellow, green, cyan, purple
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -532,6 +533,8 @@ def canvas_digest(att: SourceFile) -> str:
 def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, col: int = 0) -> str:
     """The HTML of ``![[Board.canvas]]``: the drawing and a link to the file, or an error box."""
     name = posixpath.basename(att.rel)
+    # the stylesheet is linked where a canvas is shown: pages without one do not load it
+    sheet = f'<link rel="stylesheet" href="{_esc(ctx._href(STYLESHEET))}">'
     link = (f'<a class="canvas-open" href="{_esc(src)}">{_esc(name)}</a>'
             '<span class="canvas-open-note"> · open the canvas file</span>')
     try:
@@ -540,7 +543,7 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
         ctx.warn("canvas-error", f"canvas {att.rel} is not drawn: {exc}", line, col,
                  hint="open it in Obsidian and save it again, or fix the file: a canvas is a JSON "
                       "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
-        return (f'<span class="canvas-embed canvas-invalid" role="note"><span class="canvas-message">'
+        return (f'{sheet}<span class="canvas-embed canvas-invalid" role="note"><span class="canvas-message">'
                 f"This canvas could not be drawn: {_esc(str(exc))}.</span> {link}</span>")
     if canvas.total_nodes > MAX_NODES:
         ctx.warn("canvas-large", f"canvas {att.rel} has {canvas.total_nodes} nodes; the first "
@@ -553,7 +556,7 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
         ctx.warn("canvas-error", f"canvas {att.rel}: {len(canvas.skipped) - 5} more nodes or edges "
                  "are left out", line, col, hint="open the canvas in Obsidian and save it again")
     if not canvas.nodes:
-        return (f'<span class="canvas-embed canvas-empty"><span class="canvas-message">This canvas '
+        return (f'{sheet}<span class="canvas-embed canvas-empty"><span class="canvas-message">This canvas '
                 f"is empty.</span> {link}</span>")
     svg = _Drawing(ctx, att, canvas, line, col).svg()
-    return f'<span class="canvas-embed">{svg}<span class="canvas-caption">{link}</span></span>'
+    return f'{sheet}<span class="canvas-embed">{svg}<span class="canvas-caption">{link}</span></span>'
