@@ -382,3 +382,45 @@ def test_search_tolerates_one_typo_when_nothing_matches(site, chrome, query, fir
     page.wait_for_function("() => document.querySelector('.search-results a')")
     assert page.locator(".search-fixed").count() == 0
     page.close()
+
+
+# ---------- 9. the 404 page at a nested URL asks only for its own assets ----------
+
+@pytest.mark.parametrize("address, root", [
+    ("https://me.github.io/notes/Notes/Deep/Nope.html", "https://me.github.io/notes/"),
+    ("https://example.org/Notes/Deep/Nope.html", "https://example.org/"),
+])
+def test_404_page_fetches_no_asset_from_the_wrong_folder(site, chrome, address, root):
+    from urllib.parse import unquote, urlsplit
+
+    page = chrome.browser.new_page()
+    asked: list[str] = []
+
+    def host(route):
+        url = route.request.url
+        asked.append(url)
+        rel = unquote(urlsplit(url).path)[len(urlsplit(root).path):] if url.startswith(root) else ""
+        if rel and (site / rel).is_file():
+            route.fulfill(path=site / rel)
+        else:
+            route.fulfill(status=404, path=site / "404.html")
+
+    page.route("**/*", host)
+    page.goto(address)
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)
+    assets = [u for u in asked if "/_assets/" in u or "/_data/" in u]
+    wrong = [u for u in assets if not u.startswith((root + "_assets/", root + "_data/"))]
+    assert wrong == [], f"assets asked from the missing page's folder: {wrong}"
+    assert {root + "_assets/style.css", root + "_assets/vaultsite.js", root + "_data/site.js"} <= set(assets)
+    assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''")
+    assert page.evaluate("!!window.vs"), "the site's script ran"
+    page.close()
+
+
+def test_404_page_without_javascript_still_has_its_stylesheet(site, chrome):
+    ctx = chrome.browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto((site / "404.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''")
+    ctx.close()
