@@ -88,7 +88,9 @@ def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str 
 
 @lru_cache(maxsize=131072)
 def _quote_fragment(fragment: str) -> str:
-    return quote(fragment, safe="-._~()!,'^=")  # "=": a PDF's #page=3
+    # "=": a PDF's #page=3; not "^" (a block id, ``#^id``): no URL code point, so written %5E,
+    # which browsers decode to find the element
+    return quote(fragment, safe="-._~()!,'=")
 
 
 def root_prefix(from_url: SiteUrl | str) -> str:
