@@ -243,13 +243,14 @@
     });
     var pad = 24, k = Math.min((this.w - pad * 2) / Math.max(maxX - minX, 1), (this.h - pad * 2) / Math.max(maxY - minY, 1));
     /* a small graph shows its labels, centred under the nodes: room for each one's half width at
-       the sides (a label too wide for that is kept inside the view when drawn) */
+       the sides, up to a third of the view's half (so long names do not shrink the graph to a
+       knot; a label wider than that is kept inside the view when drawn) */
     if (nodes.length <= 60) {
       var ctx = this.ctx, mid = (minX + maxX) / 2, room = this.w / 2 - 4;
       ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
       nodes.forEach(function (n) {
-        var free = room - labelOf(ctx, n).w / 2, dx = Math.abs(n.x - mid);
-        if (dx > 1 && free > room / 3) k = Math.min(k, free / dx);
+        var free = room - Math.min(labelOf(ctx, n).w / 2, room / 3), dx = Math.abs(n.x - mid);
+        if (dx > 1) k = Math.min(k, free / dx);
       });
     }
     this.k = Math.min(Math.max(k, 0.02), this.opts.global ? 3 : 1.6);
