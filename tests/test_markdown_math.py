@@ -18,7 +18,8 @@ class Ctx:
 
 def test_mathml_inline_and_block() -> None:
     html = make_markdown().render("a $x^2$ b\n\n$$\n\\frac{1}{2}\n$$\n", {})
-    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+    # the LaTeX is the text alternative (alttext), for tools that do not read MathML
+    assert '<math alttext="x^2" xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
     assert 'display="block"' in html and "<mfrac>" in html
     assert "<script" not in html
 

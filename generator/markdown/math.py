@@ -52,12 +52,20 @@ def _check_braces(latex: str) -> None:
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``, sanitised; raises on a LaTeX error."""
     _check_braces(latex)
+    source = _SMALL_FIXES[0][0].sub("", latex)  # without \label{…}, which shows nothing
     latex, operators = _operators(_small_fixes(latex))
     latex = _environments(latex)
     mathml = convert(_hide_text_markup(latex), display="block" if display else "inline")
     mathml = mathml.replace(_LT, "&lt;").replace(_GT, "&gt;")
     mathml = _OPERATOR.sub(lambda m: _operator_element(operators[_index(m.group(1))]), mathml)
-    return to_core(_clean(_MATRIX_FENCE.sub(_stretchy, mathml)), _tables(latex))
+    mathml = to_core(_clean(_MATRIX_FENCE.sub(_stretchy, mathml)), _tables(latex))
+    # the LaTeX as the text alternative: read by tools that do not speak MathML, and copied
+    return mathml.replace("<math", f'<math alttext="{_attr(" ".join(source.split()))}"', 1)
+
+
+def _attr(text: str) -> str:
+    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
 # MathJax accepts \label (it numbers nothing here) and writes \not= as one sign; latex2mathml showed
