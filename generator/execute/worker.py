@@ -18,11 +18,14 @@ import ast
 import builtins
 import faulthandler
 import gc
+import hashlib
+import importlib.abc
 import importlib.util
 import io
 import json
 import linecache
 import os
+import random
 import select
 import signal
 import socket
@@ -135,6 +138,64 @@ def _preload(names: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- one note
 
+def note_seed(rel: str) -> int:
+    """The seed of a note's global random generators: stable across builds, different per note."""
+    return int.from_bytes(hashlib.sha256(rel.encode("utf-8")).digest()[:4], "big")
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs a callback on a module right after it is first imported (``numpy.random``: seed it)."""
+
+    def __init__(self, hooks: dict) -> None:
+        self.hooks = hooks  # module name -> callback(module)
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> object:
+        if fullname not in self.hooks:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader, callback = spec.loader, self.hooks.pop(fullname)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+
+        class _Loader(importlib.abc.Loader):
+            def create_module(self, spec: object) -> object:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: types.ModuleType) -> None:
+                loader.exec_module(module)
+                try:
+                    callback(module)
+                except Exception:  # noqa: BLE001, S110 - the import itself worked
+                    pass
+
+        spec.loader = _Loader()
+        return spec
+
+
+def _seed_numpy(seed: int) -> object:
+    def seed_it(module: types.ModuleType) -> None:
+        module.seed(seed)  # numpy.random: the global RandomState behind np.random.rand()
+    return seed_it
+
+
+def _seed_generators(seed: int, hooks: dict) -> None:
+    """Python's and NumPy's global random generators start from ``seed`` (NumPy's when it is
+    imported later too): a note's random numbers are the same in every build and differ from the
+    other notes' (the forked children otherwise share the template's NumPy state)."""
+    random.seed(seed)
+    if "numpy.random" in sys.modules:
+        _seed_numpy(seed)(sys.modules["numpy.random"])
+    else:
+        hooks["numpy.random"] = _seed_numpy(seed)
+
+
 class CellTimeout(BaseException):
     """Raised inside user code when a cell runs past its timeout."""
 
@@ -177,6 +238,9 @@ def _run_job(conn: Connection, job: dict) -> None:
     main.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main
     _NOTE_FILE[0] = job["rel"]
+    hooks: dict = {}
+    _seed_generators(note_seed(job["rel"]), hooks)
+    sys.meta_path.insert(0, _AfterImport(hooks))
     linecache.cache[job["rel"]] = (len(job["source"]), None, job["source"].splitlines(True),
                                    job["rel"])
     guard = sandbox.Guard(os.path.realpath(job["vault_root"]), os.path.realpath(job["overlay"]))
