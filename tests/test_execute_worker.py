@@ -81,3 +81,34 @@ def test_set_order_is_stable(tmp_path):
     expected = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               env={"PYTHONHASHSEED": "0"}, check=True).stdout
     assert _printed(result["s.md"]).strip() == expected.strip().replace("'", "&#x27;")
+
+
+# ----------------------------------------------------------------------------- finding 4
+
+RICH = (fence("import pandas as pd", "from IPython.display import display",
+              "df = pd.DataFrame({'a': [1, 2], 'b': ['x', 'y']})", "display(df)")
+        + fence("class M:", "    def _repr_markdown_(self):", "        return '**bold md**'",
+                "class L:", "    def _repr_latex_(self):", "        return r'$\\alpha^2$'",
+                "class B:", "    def _repr_mimebundle_(self, include=None, exclude=None):",
+                "        return {'text/plain': 'plain B', 'text/html': '<b>html B</b>'}",
+                "class P:", "    pass",
+                "display(M(), L(), B(), P())")
+        + fence("from IPython.display import Markdown, Math, Image", "import io",
+                "import matplotlib.pyplot as plt", "fig = plt.figure(figsize=(1, 1))",
+                "buf = io.BytesIO(); fig.savefig(buf, format='png'); plt.close(fig)",
+                "display(Markdown('*md object*'), Math(r'\\beta'))",
+                "Image(data=buf.getvalue())"))
+
+
+def test_ipython_display_and_rich_reprs(tmp_path):
+    pytest.importorskip("IPython")
+    table, reprs, objects = cells_html(run_vault(tmp_path, {"rich.md": RICH})["rich.md"])
+    assert '<div class="cell-result table-wrap">' in table and "<table" in table
+    assert "cell-stdout" not in table
+    assert "<strong>bold md</strong>" in reprs
+    assert "<math" in reprs and "α" in reprs
+    assert "<b>html B</b>" in reprs and "plain B" not in reprs
+    assert "0x" not in reprs and "&lt;__main__.P object&gt;" in reprs  # no memory address
+    assert "<em>md object</em>" in objects and "β" in objects
+    assert "IPython.core.display" not in objects
+    assert objects.count("<img") == 1

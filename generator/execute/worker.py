@@ -15,7 +15,9 @@ then ``("end", info)``.
 from __future__ import annotations
 
 import ast
+import base64
 import builtins
+import contextlib
 import faulthandler
 import gc
 import hashlib
@@ -26,6 +28,7 @@ import json
 import linecache
 import os
 import random
+import re
 import select
 import signal
 import socket
@@ -247,6 +250,11 @@ def _run_job(conn: Connection, job: dict) -> None:
     sys.addaudithook(guard)
     runner = _CellRunner(job, main.__dict__, job["capture"])
     main.__dict__["display"] = runner.display  # code written in Jupyter calls display(df)
+    # IPython's own display() only prints outside a kernel: it is made to show values like ours
+    if "IPython.core.display_functions" in sys.modules:
+        _patch_ipython(runner.display)(sys.modules["IPython.core.display_functions"])
+    else:
+        hooks["IPython.core.display_functions"] = _patch_ipython(runner.display)
     for i, cell in enumerate(job["cells"]):
         conn.send(("start", i, runner.fd_offset))
         conn.send(("cell", i, runner.run(cell)))
@@ -383,10 +391,14 @@ class _CellRunner:
         plt.rcParams["figure.figsize"] = (width or before[0], height or before[1])
         return before
 
-    def display(self, *values: object) -> None:
-        """``display(obj)`` as in Jupyter: each value shown as the last expression would be."""
+    def display(self, *values: object, raw: bool = False, **_ignored: object) -> None:
+        """``display(obj)`` as in Jupyter: each value shown as the last expression would be
+        (IPython's keywords are accepted; ``raw=True`` values are mime bundles)."""
         for value in values:
-            self._display(value)
+            if raw and isinstance(value, dict):
+                self._show_bundle(value, None)
+            else:
+                self._display(value)
 
     def _display(self, value: object) -> None:
         if value is None:
@@ -395,19 +407,57 @@ class _CellRunner:
             if type(value).__name__ == "Figure" and value not in _managed_figures():
                 self._save_figure(value)  # made with Figure(), not pyplot: show it anyway
             return
-        if not isinstance(value, type):
-            for kind in ("html", "svg", "png"):
-                data = _call_repr(value, f"_repr_{kind}_")
-                if kind == "html" and isinstance(data, str) and data:
-                    self.outputs.append(("html", data))
-                    return
-                if kind == "svg" and isinstance(data, str) and data:
-                    self._add_image("svg", data.encode("utf-8"), None)
-                    return
-                if kind == "png" and isinstance(data, bytes) and data:
-                    self._add_image("png", data, None)
-                    return
-        self.outputs.append(("text", repr(value)))
+        if isinstance(value, type):
+            self.outputs.append(("text", _plain_repr(value)))
+            return
+        bundle = _call_bundle(value)
+        self._show_bundle(bundle, value)
+
+    def _show_bundle(self, bundle: dict, value: object | None) -> None:
+        """The richest representation Jupyter would pick: a ``_repr_mimebundle_`` entry, else
+        the ``_repr_*_`` method, in the order of ``_MIME_ORDER``."""
+        for mime, method in _MIME_ORDER:
+            data = bundle.get(mime)
+            if data is None and value is not None and method:
+                data = _call_repr(value, method)
+            if isinstance(data, tuple) and len(data) == 2:  # (data, metadata)
+                data = data[0]
+            if data and self._add_mime(mime, data):
+                return
+        self.outputs.append(("text", _plain_repr(value) if value is not None else ""))
+
+    def _add_mime(self, mime: str, data: object) -> bool:
+        if isinstance(data, list) and all(isinstance(d, str) for d in data):
+            data = "".join(data)  # nbformat writes long texts as lists of lines
+        if mime == "image/png":
+            if isinstance(data, str):  # IPython's Image gives base64 text
+                try:
+                    data = base64.b64decode(data)
+                except ValueError:
+                    return False
+            if isinstance(data, bytes):
+                self._add_image("png", data, None)
+                return True
+            return False
+        if mime == "image/svg+xml":
+            data = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            if isinstance(data, str):
+                self._add_image("svg", data.encode("utf-8"), None)
+                return True
+            return False
+        if not isinstance(data, str):
+            return False
+        if mime == "text/html":
+            self.outputs.append(("html", data))
+        elif mime == "text/markdown":
+            html = _site_render("markdown", data)
+            self.outputs.append(("html", html) if html is not None else ("text", data))
+        elif mime == "text/latex":
+            html = _site_render("latex", data)
+            self.outputs.append(("html", html) if html is not None else ("text", data))
+        else:
+            self.outputs.append(("text", data))
+        return True
 
     def _show(self, *args: object, **kwargs: object) -> None:
         self._flush_figures()
@@ -455,6 +505,96 @@ class _CellRunner:
         self.fd_offset = end
         if data:
             self.outputs.append(("stderr", [data.decode("utf-8", "replace")]))
+
+
+_MIME_ORDER = (("text/html", "_repr_html_"), ("image/svg+xml", "_repr_svg_"),
+               ("image/png", "_repr_png_"), ("text/markdown", "_repr_markdown_"),
+               ("text/latex", "_repr_latex_"), ("text/plain", None))
+_ADDRESS = re.compile(r" (?:object )?at 0x[0-9a-fA-F]+>")
+
+
+def _call_bundle(value: object) -> dict:
+    """``value._repr_mimebundle_()`` as a dict (plotly, altair), or {}."""
+    method = getattr(value, "_repr_mimebundle_", None)
+    if not callable(method):
+        return {}
+    try:
+        try:
+            got = method(include=None, exclude=None)
+        except TypeError:
+            got = method()
+    except Exception:  # noqa: BLE001 - fall back to the _repr_*_ methods, as Jupyter does
+        return {}
+    if isinstance(got, tuple) and len(got) == 2:  # (data, metadata)
+        got = got[0]
+    return dict(got) if isinstance(got, dict) else {}
+
+
+def _plain_repr(value: object) -> str:
+    """``repr(value)`` without the memory address of a default repr (``<M object at 0x7f…>``):
+    it changes in every run, so the page would too."""
+    text = _safe(lambda: repr(value), f"<{type(value).__name__} object>")
+    return _ADDRESS.sub(lambda m: " object>" if m.group(0).startswith(" object") else ">", text)
+
+
+_SITE: dict = {}
+_LATEX_WHOLE = re.compile(r"\s*(\$\$?|\\\[|\\\()([^$]+?)(?:\$\$?|\\\]|\\\))\s*", re.S)
+
+
+@contextlib.contextmanager
+def _site_modules() -> object:
+    """Import vaultsite's own markdown (from the tree this file is in) without touching the
+    note's world: ``sys.path``, ``sys.modules`` (a note's ``generator`` module, the imports that
+    key the cache) are as they were afterwards."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(WORKER_FILE)))
+    saved_path, before = sys.path[:], set(sys.modules)
+    theirs = {k: sys.modules.pop(k) for k in list(sys.modules)
+              if k == "generator" or k.startswith("generator.")}
+    ours = _SITE.get("modules", {})
+    sys.modules.update(ours)
+    sys.path.insert(0, root)
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        for name in list(sys.modules):
+            if name not in before or name in ours:
+                ours[name] = sys.modules.pop(name)
+        sys.modules.update(theirs)
+        _SITE["modules"] = ours
+
+
+def _site_render(kind: str, text: str) -> str | None:
+    """A ``_repr_markdown_`` through the site's markdown, a ``_repr_latex_`` as MathML; None
+    when that cannot be done (the text is then shown as it is)."""
+    try:
+        with _site_modules():
+            if "md" not in _SITE:
+                site_md = importlib.import_module("generator.markdown")
+                _SITE["md"], _SITE["math"] = site_md.make_markdown(), site_md.latex_to_mathml
+            if kind == "markdown":
+                return _SITE["md"].render(text)
+            whole = _LATEX_WHOLE.fullmatch(text)
+            if whole is None and "$" in text:  # prose with math in it
+                return _SITE["md"].render(text)
+            opener, latex = (whole.group(1), whole.group(2)) if whole else ("", text)
+            inline = opener in ("$", "\\(") and "\\displaystyle" not in latex
+            mathml = _SITE["math"](latex, not inline)
+            return (f'<span class="math inline">{mathml}</span>' if inline
+                    else f'<div class="math block">{mathml}</div>')
+    except Exception:  # noqa: BLE001 - no markdown here, or bad LaTeX: shown as text
+        return None
+
+
+def _patch_ipython(display: object) -> object:
+    def patch(module: types.ModuleType) -> None:
+        original = getattr(module, "display", None)
+        module.display = display
+        for name in ("IPython.display", "IPython.core.display", "IPython"):
+            other = sys.modules.get(name)
+            if other is not None and getattr(other, "display", None) is original:
+                other.display = display
+    return patch
 
 
 def _call_repr(value: object, name: str) -> object:
