@@ -112,3 +112,17 @@ def test_ipython_display_and_rich_reprs(tmp_path):
     assert "<em>md object</em>" in objects and "β" in objects
     assert "IPython.core.display" not in objects
     assert objects.count("<img") == 1
+
+
+# ----------------------------------------------------------------------------- finding 5
+
+def test_logging_and_saved_streams_keep_working_in_later_cells(tmp_path):
+    note = (fence("import logging, sys", "logging.warning('root warning before config')",
+                  "logging.basicConfig(format='%(levelname)s:%(name)s:%(message)s')")
+            + fence("logging.getLogger('mylib').warning('mylib warning later cell')")
+            + fence("saved = sys.stdout")
+            + fence("print('via saved stdout', file=saved)", "print('normal print')"))
+    first, later, _, saved = cells_html(run_vault(tmp_path, {"log.md": note})["log.md"])
+    assert "root warning before config" in first
+    assert "WARNING:mylib:mylib warning later cell" in later
+    assert "via saved stdout" in saved and "normal print" in saved

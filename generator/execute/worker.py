@@ -289,6 +289,8 @@ class _Stream(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self.outputs is None:
+            return (sys.__stdout__ if self.name_ == "stdout" else sys.__stderr__).write(text)
         if text:
             self.size += len(text)
             if self.size > MAX_STREAM:
@@ -322,6 +324,9 @@ class _CellRunner:
         self.figure_count = 0
         self.opts: dict = {}
         self.patched = False
+        # one object per stream for the whole note, writing into the current cell's outputs: a
+        # logging handler or a library that kept ``sys.stderr`` from an earlier cell still shows
+        self.stdout, self.stderr = _Stream("stdout", self.outputs), _Stream("stderr", self.outputs)
 
     def run(self, cell: dict) -> dict:
         self.outputs = []
@@ -329,12 +334,15 @@ class _CellRunner:
         size_before = self._figure_size()
         started = time.perf_counter()
         error = None
-        sys.stdout, sys.stderr = _Stream("stdout", self.outputs), _Stream("stderr", self.outputs)
+        for stream in (self.stdout, self.stderr):
+            stream.outputs, stream.size = self.outputs, 0
+        sys.stdout, sys.stderr = self.stdout, self.stderr
         try:
             error = self._execute(cell)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            for stream in (self.stdout, self.stderr):
+                stream.outputs = None  # between cells: to the descriptor, shown with the next cell
         self._flush_figures()
         if size_before is not None and self._pyplot() is not None:
             self._pyplot().rcParams["figure.figsize"] = size_before
