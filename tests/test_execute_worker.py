@@ -126,3 +126,27 @@ def test_logging_and_saved_streams_keep_working_in_later_cells(tmp_path):
     assert "root warning before config" in first
     assert "WARNING:mylib:mylib warning later cell" in later
     assert "via saved stdout" in saved and "normal print" in saved
+
+
+# ----------------------------------------------------------------------------- finding 6
+
+def test_top_level_await_and_ipython_magics(tmp_path):
+    note = (fence("import asyncio", "async def main():", "    await asyncio.sleep(0)",
+                  "    return 'awaited'", "print(await main())", "await main()")
+            + fence("%matplotlib inline", "import matplotlib.pyplot as plt", "print('after magic')")
+            + fence("x = 1", "!echo shell")
+            + fence("%%time", "sum(range(10))")
+            + fence("def f(:", "    pass"))
+    result = run_vault(tmp_path, {"magic.md": note})["magic.md"]
+    awaited, matplotlib_magic, shell, timing, syntax = cells_html(result)
+    assert "awaited\n</pre>" in awaited and "&#x27;awaited&#x27;" in awaited
+    assert "cell-error" not in awaited
+    assert "after magic" in matplotlib_magic and "cell-error" not in matplotlib_magic
+    assert "IPython magics are not Python" in shell and "subprocess" in shell
+    assert "IPython magics are not Python" in timing and "time module" in timing
+    for html in (shell, timing, syntax):
+        assert "ast.py" not in html
+        title = re.search(r'<p class="cell-error-title">(.*?)</p>', html).group(1)
+        assert title.count("line") == 1, title  # not "(magic.md, line 3) (line 3)"
+    lines = sorted(d.span.line for d in result.diagnostics)
+    assert len(lines) == 3 and all(line > 10 for line in lines)

@@ -324,6 +324,7 @@ class _CellRunner:
         self.figure_count = 0
         self.opts: dict = {}
         self.patched = False
+        self.loop = None  # asyncio loop for cells with top-level await
         # one object per stream for the whole note, writing into the current cell's outputs: a
         # logging handler or a library that kept ``sys.stderr`` from an earlier cell still shows
         self.stdout, self.stderr = _Stream("stdout", self.outputs), _Stream("stderr", self.outputs)
@@ -356,9 +357,9 @@ class _CellRunner:
         rel = self.job["rel"]
         source = "\n" * (cell["line"] - 1) + cell["code"]
         try:
-            tree = ast.parse(source, rel)
-        except SyntaxError as exc:
-            return _error_record("exception", exc, cell["line"])
+            tree = _parse(source, rel)
+        except SyntaxError as exc:  # the frames are vaultsite's (ast.parse): none is shown
+            return _error_record("exception", exc.with_traceback(None), cell["line"])
         self.imports |= _static_imports(tree)
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr) and not cell["code"].rstrip(
@@ -368,9 +369,10 @@ class _CellRunner:
         signal.signal(signal.SIGALRM, _raise_timeout)
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
-            exec(compile(tree, rel, "exec"), self.ns)  # noqa: S102 - this is the worker's job
+            self._run_code(compile(tree, rel, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT))
             if last is not None:
-                value = eval(compile(last, rel, "eval"), self.ns)  # noqa: S307
+                value = self._run_code(compile(last, rel, "eval",
+                                               flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT))
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 self._display(value)
         except CellTimeout as exc:
@@ -380,6 +382,19 @@ class _CellRunner:
         except BaseException as exc:  # noqa: BLE001 - every user error is reported, not raised
             return _error_record("exception", exc, cell["line"])
         return None
+
+    def _run_code(self, code: types.CodeType) -> object:
+        """Run compiled cell code; top-level ``await`` (as in Jupyter) runs in the note's event
+        loop, one loop for all its cells."""
+        value = eval(code, self.ns)  # noqa: S307 - this is the worker's job
+        if code.co_flags & _CO_COROUTINE:
+            import asyncio
+
+            if self.loop is None or self.loop.is_closed():
+                self.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self.loop)
+            value = self.loop.run_until_complete(value)
+        return value
 
     def _pyplot(self) -> types.ModuleType | None:
         """pyplot if the note uses it; its ``show`` then draws the open figures into the page."""
@@ -619,6 +634,47 @@ def _raise_timeout(signum: int, frame: object) -> None:
     raise CellTimeout()
 
 
+_CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE: code compiled with a top-level await
+_MAGIC = re.compile(r"(%%?[A-Za-z]\w*|!\s*[^\s=])")
+_MAGIC_HINTS = (
+    (re.compile(r"(%%?|!)\s*(pip|conda)\b"), "install packages in the environment that runs the "
+     "build (pip install …), not from a note"),
+    (re.compile(r"%%?(time|timeit|prun)\b"), "use the time module (time.perf_counter() before and "
+     "after the code) or timeit.timeit(...)"),
+    (re.compile(r"!|%%?(bash|sh|system|sx)\b"), "use the subprocess module, e.g. "
+     "subprocess.run(\"echo hi\", shell=True)"),
+)
+
+
+def _parse(source: str, rel: str) -> ast.Module:
+    """``ast.parse``, knowing IPython magics: ``%matplotlib`` lines are dropped (figures are always
+    shown), another magic is a SyntaxError that says what to write instead."""
+    try:
+        return ast.parse(source, rel)
+    except SyntaxError as exc:
+        error = exc
+    lines = source.split("\n")
+    changed = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip()
+        if not _MAGIC.match(stripped):
+            continue
+        indent = len(line) - len(stripped)
+        if re.match(r"%matplotlib\b", stripped):
+            lines[number - 1] = line[:indent] + "pass"
+            changed = True
+            continue
+        hint = next((text for pattern, text in _MAGIC_HINTS if pattern.match(stripped)),
+                    "use the subprocess module for shell commands and the time module for "
+                    "timing")
+        raise SyntaxError(f"IPython magics are not Python: `{stripped.split()[0]}` works only in "
+                          f"Jupyter; {hint}", (rel, number, indent + 1, line, number,
+                                               len(line) + 1))
+    if not changed:
+        raise error
+    return ast.parse("\n".join(lines), rel)
+
+
 def _static_imports(tree: ast.AST) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -682,6 +738,8 @@ def _error_record(kind: str, exc: BaseException, cell_line: int, timeout: float 
         return {"kind": kind, "ename": "SystemExit", "evalue": message,
                 "traceback": f"SystemExit: {exc.code!r}\n", "line": note_line}
     evalue = _safe(lambda: str(exc), "<the exception's message could not be printed>")
+    if isinstance(exc, SyntaxError) and exc.filename == _NOTE_FILE[0] and exc.msg:
+        evalue = exc.msg  # not "msg (note.md, line 3)": the page's title adds the line itself
     text = _safe(lambda: "".join(_shown_paths(traceback.TracebackException(type(exc), exc, tb))
                                  .format()), f"{type(exc).__name__}: {evalue}\n")
     return {"kind": kind, "ename": type(exc).__name__, "evalue": evalue, "traceback": text,
