@@ -40,6 +40,9 @@ class RunOutcome:
     reads: list[str] = field(default_factory=list)  # vault-relative files the code opened
     imports: list[str] = field(default_factory=list)  # top-level modules the note imported
     seconds: float = 0.0
+    began: float = 0.0  # wall clock (time.time()) when the child was asked to run the note
+    ends: list[float | None] = field(default_factory=list)  # wall clock as each cell's record came
+    ended: float = 0.0  # wall clock when the child was gone
 
 
 class Zygote:
@@ -116,6 +119,8 @@ class _Active:
     start_failed: bool = False
     end: dict | None = None
     records: list = field(default_factory=list)
+    began: float = 0.0
+    ends: list = field(default_factory=list)
 
 
 def run_payloads(payloads: list[dict], workers: int, preload: tuple[str, ...],
@@ -162,7 +167,8 @@ def _start(zygote: Zygote, index: int, payload: dict) -> tuple[int, _Active]:
     conn.send(payload)
     now = time.monotonic()
     state = _Active(index=index, payload=payload, conn=conn, work=work, started=now,
-                    deadline=now + START_LIMIT, records=[None] * len(payload["cells"]))
+                    deadline=now + START_LIMIT, records=[None] * len(payload["cells"]),
+                    began=time.time(), ends=[None] * len(payload["cells"]))
     return job_id, state
 
 
@@ -224,6 +230,7 @@ def _message(state: _Active, msg: tuple) -> None:
     elif kind == "cell":
         _, index, record = msg
         state.records[index] = record
+        state.ends[index] = time.time()
         state.current = None
         state.deadline = now + SETUP_LIMIT
     elif kind == "end":
@@ -268,7 +275,8 @@ def _finish(state: _Active) -> RunOutcome:
             records[failed] = _death_record(state, cells[failed], tail)
     outcome = RunOutcome(records=records, reads=list((state.end or {}).get("reads", [])),
                          imports=list((state.end or {}).get("imports", [])),
-                         seconds=time.monotonic() - state.started)
+                         seconds=time.monotonic() - state.started, began=state.began,
+                         ends=list(state.ends), ended=time.time())
     shutil.rmtree(state.work, ignore_errors=True)
     return outcome
 

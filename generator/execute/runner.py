@@ -97,14 +97,86 @@ def run_notes(jobs: list[NoteJob], cfg: ExecConfig,
             queued.append((job, live, reason))
 
     payloads = [_payload(job, live) for job, live, _ in queued]
+    outcomes: dict[int, RunOutcome] = {}
 
     def done(index: int, outcome: RunOutcome) -> None:
         job, live, reason = queued[index]
+        outcomes[index] = outcome
         finish(_store(cache, digests[job.vault_root], job, live, outcome, reason))
 
     if payloads:
+        roots = sorted({Path(os.path.realpath(job.vault_root)) for job, _, _ in queued})
+        before = {root: vault_stats(root, cfg.cache_dir) for root in roots}
         run_payloads(payloads, cfg.worker_count, tuple(cfg.preload), done)
+        for root in roots:
+            for index, note in _vault_writes(root, before[root], vault_stats(root, cfg.cache_dir),
+                                             queued, outcomes):
+                rel = queued[index][0].rel
+                results[rel] = _with(results[rel],
+                                     diagnostics=results[rel].diagnostics + (note,))
     return {job.rel: results[job.rel] for job in jobs if job.rel in results}
+
+
+def vault_stats(root: Path, *skip: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every file in the vault but dot-entries (and ``skip`` folders)."""
+    skipped = {os.path.realpath(s) for s in skip}
+    stats: dict[str, tuple[int, int]] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if os.path.realpath(entry.path) not in skipped:
+                        stack.append((entry.path, rel + entry.name + "/"))
+                    continue
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            stats[rel + entry.name] = (st.st_size, st.st_mtime_ns)
+    return stats
+
+
+SLACK = 0.05  # seconds: file times are kernel clock ticks, the windows the build's receipt times
+
+
+def _vault_writes(root: Path, before: dict[str, tuple[int, int]],
+                  after: dict[str, tuple[int, int]], queued: list, outcomes: dict[int, RunOutcome]
+                  ) -> list[tuple[int, Diagnostic]]:
+    """``exec-wrote-vault`` for each vault file changed or created while a note's code ran.
+
+    The mirror keeps Python writes out of the vault and gives subprocesses copies of the data
+    files, but a C library or a subprocess can still reach the vault (a symlinked note, an
+    absolute path).  A changed file is blamed on the cell whose run covers its mtime.
+    """
+    found = []
+    for rel in sorted(after):
+        if before.get(rel) == after[rel]:
+            continue
+        mtime = after[rel][1] / 1e9
+        what = "changed" if rel in before else "created"
+        for index, outcome in sorted(outcomes.items()):
+            if not outcome.began - SLACK <= mtime <= outcome.ended + SLACK:
+                continue
+            job, live, _ = queued[index]
+            line = live[-1].line
+            for cell, end in zip(live, outcome.ends, strict=False):
+                if end is None or mtime <= end:  # the cell running then (its record came later)
+                    line = cell.line
+                    break
+            found.append((index, Diagnostic(
+                Severity.WARNING, "exec-wrote-vault",
+                f"the code {what} {rel} in the vault (through a subprocess or a C library); "
+                "write to a path of its own instead", Span(job.rel, line, 1),
+                "files the code writes through Python go to a temporary copy of the vault; "
+                "other routes can reach the vault itself")))
+    return found
 
 
 def _payload(job: NoteJob, live: list[CodeCell]) -> dict:

@@ -11,49 +11,113 @@ import shutil
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
-EAGER_ENTRIES = 2000  # entries of the note's own folder tree mirrored up front
+EAGER_ENTRIES = 5000  # folders and files mirrored as real entries (the rest: folder symlinks)
+COPY_TOTAL = 32 << 20  # bytes of the vault's data files copied into a note's mirror
+COPY_FILE = 16 << 20  # a bigger file is symlinked (a subprocess could write through the link)
+# symlinked, never copied: notes and media, what vaults are mostly made of and code rarely writes
+# (copying 64 MB of pasted images cost 0.6 s per note; see the README's measurements)
+LINKED_SUFFIXES = (".md", ".canvas", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp",
+                   ".pdf", ".mp3", ".mp4", ".m4a", ".wav", ".ogg", ".webm", ".mov", ".excalidraw")
+
+COPIED: set[str] = set()  # vault paths copied into the mirror: reading one is reading the vault
 
 
 def mirror(vault_root: str, overlay: str, folder: str) -> str:
-    """A stand-in for the vault made of real folders and symlinks; returns the note's folder.
+    """A stand-in for the vault made of real folders, copies and symlinks; returns the note's folder.
 
-    The folders from the vault root down to the note's folder are real, and so is the note's
-    folder tree (up to ``EAGER_ENTRIES`` entries); everything else is a symlink to the vault,
-    file or folder.  Reads go through the symlinks; before any write ``_Guard`` turns the
-    symlinked folders on the way into real ones and replaces a symlinked file by a copy, so
-    nothing the code writes lands in the vault.  Dot-entries (.obsidian, .git) are left out.
+    Folders are real (the note's folder tree first, then the folders around it, up to
+    ``EAGER_ENTRIES`` entries; beyond that a folder is a symlink).  Data files (anything but a
+    note) are *copied*, nearest first, up to ``COPY_FILE`` bytes each and ``COPY_TOTAL`` in all,
+    so a subprocess, sqlite or any C library that writes to them changes the copy, not the vault.
+    Notes and files over the budget are symlinks; before a write through Python ``Guard`` replaces
+    a symlinked file by a copy.  What still reaches the vault (a write through a symlink from C
+    code, an absolute path) is detected by the build (``exec-wrote-vault``).  Dot-entries
+    (.obsidian, .git) are left out.
     """
     root = os.path.realpath(vault_root)
     chain = [part for part in folder.split("/") if part]
-    budget = [EAGER_ENTRIES]
-    src, dst = root, overlay
-    os.makedirs(dst, exist_ok=True)
-    for depth in range(len(chain) + 1):
-        following = chain[depth] if depth < len(chain) else None
-        _fill(src, dst, skip=following, eager=following is None, budget=budget)
-        if following is None:
-            break
-        src, dst = os.path.join(src, following), os.path.join(dst, following)
+    budget = [EAGER_ENTRIES, COPY_TOTAL]
+    COPIED.clear()
+    levels = [(root, overlay, "")]
+    for part in chain:
+        src, dst, rel = levels[-1]
+        levels.append((os.path.join(src, part), os.path.join(dst, part), rel + part + "/"))
+    for _, dst, _ in levels:
         os.makedirs(dst, exist_ok=True)
-    return dst
+    # the note's folder tree first, then each enclosing folder's other entries, nearest first
+    for depth in range(len(levels) - 1, -1, -1):
+        src, dst, rel = levels[depth]
+        skip = chain[depth] if depth < len(chain) else None
+        _fill(src, dst, rel, skip, budget, eager=depth == len(chain))
+    return levels[-1][1]
 
 
-def _fill(src: str, dst: str, skip: str | None, eager: bool, budget: list[int]) -> None:
+def _fill(src: str, dst: str, rel: str, skip: str | None, budget: list[int],
+          eager: bool) -> None:
+    """Mirror ``src``'s entries into ``dst``.  ``eager``: every subfolder real (the note's own
+    tree); otherwise only subfolders holding data files to copy (a symlink costs about as much
+    as a small copy on some disks: a folder of pasted images stays one link)."""
     try:
-        entries = list(os.scandir(src))
+        entries = sorted(os.scandir(src), key=lambda e: (e.is_dir(), e.name))
     except OSError:
         return
-    for entry in entries:
+    folders = []
+    for entry in entries:  # files of this folder before its subfolders' (nearest data first)
         if entry.name.startswith(".") or entry.name == skip:
             continue
         target = os.path.join(dst, entry.name)
-        if eager and budget[0] > 0 and entry.is_dir(follow_symlinks=False):
-            budget[0] -= 1
+        budget[0] -= 1
+        if (budget[0] > 0 and entry.is_dir(follow_symlinks=False)
+                and (eager or _has_data(entry.path, budget[1]))):
             os.mkdir(target)
-            _fill(entry.path, target, None, True, budget)
+            folders.append((entry, target))
+            continue
+        if budget[0] > 0 and _copy(entry, target, budget):
+            COPIED.add(rel + entry.name)
         else:
-            budget[0] -= 1
             os.symlink(entry.path, target)
+    for entry, target in folders:
+        _fill(entry.path, target, rel + entry.name + "/", None, budget, eager)
+
+
+def _has_data(folder: str, room: int, depth: int = 0) -> bool:
+    """Does ``folder`` hold a file ``_copy`` would copy (within ``room`` bytes)?"""
+    if room <= 0 or depth > 8:
+        return False
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if _has_data(entry.path, room, depth + 1):
+                    return True
+            elif (entry.is_file(follow_symlinks=False)
+                  and not entry.name.lower().endswith(LINKED_SUFFIXES)
+                  and entry.stat(follow_symlinks=False).st_size <= min(room, COPY_FILE)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _copy(entry: os.DirEntry, target: str, budget: list[int]) -> bool:
+    if entry.name.lower().endswith(LINKED_SUFFIXES):
+        return False
+    try:
+        if not entry.is_file(follow_symlinks=False):
+            return False
+        size = entry.stat(follow_symlinks=False).st_size
+        if size > COPY_FILE or size > budget[1]:
+            return False
+        shutil.copy2(entry.path, target)
+    except OSError:
+        return False
+    budget[1] -= size
+    return True
 
 
 def _materialize(link: str) -> None:
@@ -61,7 +125,9 @@ def _materialize(link: str) -> None:
     source = os.path.realpath(link)
     os.unlink(link)
     os.mkdir(link)
-    _fill(source, link, None, False, [0])
+    for entry in os.scandir(source):
+        if not entry.name.startswith("."):
+            os.symlink(entry.path, os.path.join(link, entry.name))
 
 
 class Guard:
@@ -106,6 +172,10 @@ class Guard:
             return
         if real.startswith(self.vault):
             self.reads.add(real[len(self.vault):].replace(os.sep, "/"))
+        elif real.startswith(self.overlay):  # a copy of a vault file is the vault file
+            rel = real[len(self.overlay):].replace(os.sep, "/")
+            if rel in COPIED:
+                self.reads.add(rel)
 
     def _protect(self, path: object, keep: bool, follow: bool = True,
                  whole: bool = False) -> None:
@@ -114,6 +184,7 @@ class Guard:
         except (TypeError, ValueError):
             return
         if path.startswith(self.overlay):
+            COPIED.discard(path[len(self.overlay):].replace(os.sep, "/"))  # now the code's own
             self._real_folders(path, whole)
             if not os.path.islink(path) or not follow:
                 return  # removing or renaming a link itself is harmless
