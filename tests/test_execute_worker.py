@@ -150,3 +150,17 @@ def test_top_level_await_and_ipython_magics(tmp_path):
         assert title.count("line") == 1, title  # not "(magic.md, line 3) (line 3)"
     lines = sorted(d.span.line for d in result.diagnostics)
     assert len(lines) == 3 and all(line > 10 for line in lines)
+
+
+# ----------------------------------------------------------------------------- finding 8
+
+def test_library_warnings_and_stderr_do_not_show_build_machine_paths(tmp_path):
+    note = (fence("import numpy as np", "np.mean([])")
+            + fence("import json, os, sys", "print(json.__file__, file=sys.stderr)",
+                    "os.write(2, (json.__file__ + '\\n').encode())"))
+    warned, printed = cells_html(run_vault(tmp_path, {"w.md": note})["w.md"])
+    assert "RuntimeWarning: Mean of empty slice" in warned
+    assert re.search(r"cell-stderr\">numpy/[\w/]+\.py:\d+: RuntimeWarning", warned), warned
+    assert printed.count("json/__init__.py") == 2
+    for html in (warned, printed):
+        assert sys.prefix not in html and sys.base_prefix not in html

@@ -37,6 +37,7 @@ import sys
 import time
 import traceback
 import types
+import warnings
 from multiprocessing.connection import Connection
 
 WORKER_FILE = os.path.abspath(__file__)
@@ -248,6 +249,8 @@ def _run_job(conn: Connection, job: dict) -> None:
                                    job["rel"])
     guard = sandbox.Guard(os.path.realpath(job["vault_root"]), os.path.realpath(job["overlay"]))
     sys.addaudithook(guard)
+    # a library's warning names its file as the page may show it (numpy/_core/fromnumeric.py)
+    warnings.formatwarning = _short_formatwarning(warnings.formatwarning)
     runner = _CellRunner(job, main.__dict__, job["capture"])
     main.__dict__["display"] = runner.display  # code written in Jupyter calls display(df)
     # IPython's own display() only prints outside a kernel: it is made to show values like ours
@@ -350,6 +353,8 @@ class _CellRunner:
         self._collect_fd_output()
         outputs = [(out[0], "".join(out[1])) if isinstance(out[1], list) else out
                    for out in self.outputs]
+        outputs = [(out[0], _shorten_paths(out[1])) if out[0] == "stderr" else out
+                   for out in outputs]
         return {"outputs": outputs, "error": error,
                 "seconds": round(time.perf_counter() - started, 4)}
 
@@ -756,6 +761,27 @@ def _shown_path(filename: str) -> str:
         if filename.startswith(root.rstrip(os.sep) + os.sep):
             return filename[len(root.rstrip(os.sep)) + 1:]
     return os.path.basename(filename)
+
+
+def _short_formatwarning(original: object) -> object:
+    def formatwarning(message: object, category: type, filename: str, lineno: int,
+                      line: str | None = None) -> str:
+        if line is None:  # read under the real name
+            line = linecache.getline(filename, lineno)
+        return original(message, category, _shown_path(filename), lineno, line)
+    return formatwarning
+
+
+def _shorten_paths(text: str) -> str:
+    """stderr text with every ``sys.path`` folder cut off the paths in it, as ``_shown_path``
+    does for traceback frames: no folder of the build machine in the page."""
+    if os.sep not in text:
+        return text
+    roots = sorted({p.rstrip(os.sep) for p in sys.path if os.path.isabs(p)
+                    and len(p.rstrip(os.sep)) > 1}, key=len, reverse=True)
+    for root in roots:
+        text = text.replace(root + os.sep, "")
+    return text
 
 
 def _shown_paths(te: traceback.TracebackException) -> traceback.TracebackException:
