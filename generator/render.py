@@ -254,7 +254,8 @@ class RenderContext:
         alt, width, height = _size_spec(spec)
         if ext in IMAGE_EXT:
             dims = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
-            label = alt or name.rsplit(".", 1)[0]
+            # no alt text written: the file's name, read as words ("intent pipeline")
+            label = alt or " ".join(name.rsplit(".", 1)[0].replace("_", " ").replace("-", " ").split())
             kind = "embed-image"
             if ext == "svg" and svg_uses_current_color(att):
                 # an icon drawn in the text colour: an <img> draws it black, which the theme

@@ -159,3 +159,13 @@ def test_summaries_read_as_prose(tmp_path):
     assert meta is not None and meta["content"] == "Vaswani et al., 2017."
     tag_page = (site.out / "_tags" / "m.html").read_text(encoding="utf-8")
     assert "mathbb" not in tag_page and "Vaswani" in tag_page
+
+
+def test_an_image_without_alt_text_is_named_by_its_file_read_as_words(tmp_path):
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "N.md": "![[intent-pipeline_v2.png]]\n\n![[intent-pipeline_v2.png|The pipeline]]\n",
+        "intent-pipeline_v2.png": b"\x89PNG\r\n\x1a\n"})
+    assert [i["alt"] for i in site.content("N.md").find_all("img")] == ["intent pipeline v2",
+                                                                        "The pipeline"]
