@@ -164,3 +164,14 @@ def test_library_warnings_and_stderr_do_not_show_build_machine_paths(tmp_path):
     assert printed.count("json/__init__.py") == 2
     for html in (warned, printed):
         assert sys.prefix not in html and sys.base_prefix not in html
+
+
+# ----------------------------------------------------------------------------- finding 9
+
+def test_fig_cap_list_is_indexed_per_cell(tmp_path):
+    note = (fence("import matplotlib.pyplot as plt", "plt.figure(); plt.plot([1, 2])")
+            + fence("#| fig-cap:", "#|   - Caption A", "#|   - Caption B",
+                    "plt.figure(); plt.plot([1, 2])", "plt.figure(); plt.plot([2, 1])"))
+    first, second = cells_html(run_vault(tmp_path, {"f.md": note})["f.md"])
+    assert re.findall(r"<figcaption>(.*?)</figcaption>", second) == ["Caption A", "Caption B"]
+    assert "Figure 1 drawn by the code" in first

@@ -334,6 +334,7 @@ class _CellRunner:
 
     def run(self, cell: dict) -> dict:
         self.outputs = []
+        self.figure_count = 0  # per cell: fig-cap and fig-alt lists are the cell's figures in order
         self.opts = cell["options"]
         size_before = self._figure_size()
         started = time.perf_counter()
