@@ -85,3 +85,56 @@ def test_a_write_that_reaches_the_vault_is_reported_at_its_cell(tmp_path):
     assert len(notes) == 1, results["Abs.md"].diagnostics
     assert "created data/by_shell.txt in the vault" in notes[0].message
     assert notes[0].span.line == 8  # the second cell's first line
+
+
+# finding 2: folder listings, sqlite and glob deps were not dependencies of the cache
+
+def test_listings_sqlite_and_glob_deps_rerun_the_note(tmp_path):
+    import sqlite3
+
+    vault, cache = tmp_path / "vault", tmp_path / "cache"
+    parts = vault / "sub" / "parts"
+    parts.mkdir(parents=True)
+    (parts / "a.txt").write_text("1")
+    (parts / "b.txt").write_text("2")
+    con = sqlite3.connect(vault / "sub" / "db.sqlite")
+    con.execute("create table t (x)")
+    con.execute("insert into t values (1)")
+    con.commit()
+    notes = {
+        "sub/Glob.md": cells("import glob\n"
+                             "print('total', sum(int(open(p).read()) for p in "
+                             "glob.glob('parts/*.txt')))"),
+        "sub/Listing.md": cells("import os\nprint(sorted(os.listdir('parts')))"),
+        "sub/Db.md": cells("import sqlite3\n"
+                           "con = sqlite3.connect('file:db.sqlite?mode=ro', uri=True)\n"
+                           "print('rows', con.execute('select count(*) from t').fetchone()[0])"),
+        "sub/Deps.md": cells("#| deps: extra/*.csv\nprint('ran')"),
+    }
+    first = run(vault, cache, notes)
+    assert "total 3" in html(first["sub/Glob.md"]) and "rows 1" in html(first["sub/Db.md"])
+    deps_warn = [d for d in first["sub/Deps.md"].diagnostics if d.code == "exec-deps"]
+    assert len(deps_warn) == 1 and deps_warn[0].span.line == 4
+    assert "extra/*.csv" in deps_warn[0].message
+
+    again = run(vault, cache, notes)
+    assert all(r.reason is None for r in again.values()), {k: r.reason for k, r in again.items()}
+
+    (parts / "d.txt").write_text("1000")
+    con.execute("insert into t values (2)")
+    con.commit()
+    con.close()
+    (vault / "sub" / "extra").mkdir()
+    (vault / "sub" / "extra" / "e.csv").write_text("x\n")
+    third = run(vault, cache, notes)
+    assert third["sub/Glob.md"].reason == "sub/parts changed"
+    assert "total 1003" in html(third["sub/Glob.md"])
+    assert third["sub/Listing.md"].reason == "sub/parts changed"
+    assert "d.txt" in html(third["sub/Listing.md"])
+    assert third["sub/Db.md"].reason == "sub/db.sqlite changed"
+    assert "rows 2" in html(third["sub/Db.md"])
+    assert third["sub/Deps.md"].reason == "sub/extra appeared"
+    assert not [d for d in third["sub/Deps.md"].diagnostics if d.code == "exec-deps"]
+
+    (vault / "sub" / "extra" / "f.csv").write_text("y\n")
+    assert run(vault, cache, notes)["sub/Deps.md"].reason == "sub/extra changed"

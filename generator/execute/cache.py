@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.execute.cells import CodeCell
 
-EXEC_VERSION = "2"  # bump when records change shape or meaning
+EXEC_VERSION = "3"  # bump when records change shape or meaning
 PYTHON = sys.version.split()[0]
 
 
@@ -57,6 +57,15 @@ class FileDigests:
         self.root = vault_root
         self.memo: dict[tuple[str, int, int], str] = {}
 
+    def listing(self, rel: str) -> str | None:
+        """Hash of a folder's sorted entry names (dot-entries left out); ``rel`` ends with "/"."""
+        try:
+            names = sorted(n for n in os.listdir(self.root / rel.lstrip("/"))
+                           if not n.startswith("."))
+        except OSError:
+            return None
+        return _sha("\0".join(names))
+
     def stat(self, rel: str) -> tuple[int, int] | None:
         try:
             st = os.stat(self.root / rel)
@@ -65,6 +74,9 @@ class FileDigests:
         return st.st_size, st.st_mtime_ns
 
     def digest(self, rel: str, stat: tuple[int, int] | None = None) -> dict[str, Any] | None:
+        if rel.endswith("/"):  # a folder the code listed: its names are the dependency
+            names = self.listing(rel)
+            return None if names is None else {"listing": names}
         stat = stat or self.stat(rel)
         if stat is None:
             return None
@@ -82,6 +94,14 @@ class FileDigests:
 
     def changed(self, rel: str, recorded: dict[str, Any] | None) -> str | None:
         """Why ``rel`` no longer matches ``recorded`` (None: unchanged)."""
+        if rel.endswith("/"):
+            shown = rel.rstrip("/") or "the vault's top folder"
+            now = self.listing(rel)
+            if recorded is None:
+                return None if now is None else f"{shown} appeared"
+            if now is None:
+                return f"{shown} was deleted"
+            return None if now == recorded.get("listing") else f"{shown} changed"
         stat = self.stat(rel)
         if recorded is None:
             return None if stat is None else f"{rel} appeared"

@@ -201,14 +201,67 @@ def _store(cache: ExecCache, files: FileDigests, job: NoteJob, live: list[CodeCe
         records.append(record)
         assets.update(found)
     deps = set(outcome.reads) - {job.rel}
-    folder = posixpath.dirname(job.rel)
     for cell in live:
-        for dep in cell.options.deps:
-            path = dep[1:] if dep.startswith("/") else posixpath.join(folder, dep)
-            deps.add(posixpath.normpath(path))
+        for _entry, found, _line in expand_deps(job, cell):
+            deps.update(found)
     recorded = {rel: files.digest(rel) for rel in sorted(deps)}
     cache.store(job.rel, live, records, recorded, package_versions(outcome.imports), assets)
     return _assemble(job, dict(enumerate(records)), reason, assets, seconds=outcome.seconds)
+
+
+def expand_deps(job: NoteJob, cell: CodeCell) -> list[tuple[str, list[str], int]]:
+    """``(entry, vault paths it stands for, its "#|" line)`` per ``deps`` entry of a cell.
+
+    An entry is relative to the note's folder (``/x``: the vault root) and may be a glob
+    (``data/*.csv``, ``**``); a glob also depends on the listing of the folder it searches
+    (``"data/"``), so a new matching file re-runs the note.  Paths found are files only.
+    """
+    import glob
+
+    folder = posixpath.dirname(job.rel)
+    root = os.path.realpath(job.vault_root)
+    out = []
+    for dep in cell.options.deps:
+        path = posixpath.normpath(dep[1:] if dep.startswith("/") else posixpath.join(folder, dep))
+        found: list[str] = []
+        if glob.has_magic(path):
+            matches = glob.glob(path, root_dir=root, recursive=True)
+            found = sorted(m.replace(os.sep, "/") for m in matches
+                           if os.path.isfile(os.path.join(root, m)))
+            base = path[:min(i for i in (path.find(c) for c in "*?[") if i >= 0)]
+            base = posixpath.dirname(base)
+            if not base.startswith(".."):
+                found.append(base + "/" if base else "/")
+        elif not path.startswith(".."):
+            found = [path]  # recorded even while missing: its creation re-runs the note
+        out.append((dep, found, _option_line(cell, dep)))
+    return out
+
+
+def _option_line(cell: CodeCell, entry: str) -> int:
+    """The file line of the ``#|`` line naming ``entry`` (else the ``deps`` key, else the cell)."""
+    lines = cell.code.split("\n")
+    for needle in (entry, "deps"):
+        for offset, text in enumerate(lines):
+            if text.lstrip().startswith("#|") and needle in text:
+                return cell.line + offset
+    return cell.line
+
+
+def _deps_diagnostics(job: NoteJob) -> list[Diagnostic]:
+    notes = []
+    for cell in job.cells:
+        if not cell.options.eval or not cell.options.deps:
+            continue
+        root = os.path.realpath(job.vault_root)
+        for entry, found, line in expand_deps(job, cell):
+            if not any(os.path.isfile(os.path.join(root, f)) for f in found
+                       if not f.endswith("/")):
+                notes.append(Diagnostic(
+                    Severity.WARNING, "exec-deps", f"deps entry '{entry}' matches no file",
+                    Span(job.rel, line, 1), "the path is relative to the note's folder ('/x': "
+                    "the vault root); the note re-runs when a matching file appears"))
+    return notes
 
 
 def _cached_records(cache: ExecCache, look: Lookup, live: list[CodeCell],
@@ -279,7 +332,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
     assets = assets or {}
     views: dict[int, CellView] = {}
     by_line: dict[int, CellView] = {}
-    diags = [d for cell in job.cells for d in cell.diagnostics]
+    diags = [d for cell in job.cells for d in cell.diagnostics] + _deps_diagnostics(job)
     ran = cached = failed = skipped = 0
     live_index = 0
     crashed_at: int | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
@@ -156,6 +157,29 @@ class Guard:
                     self._record(path)
             finally:
                 self.busy = False
+        elif event in _LISTING:
+            path = args[0] if args else None
+            if event.startswith("glob."):  # the folder part before the first wildcard
+                path = _glob_root(path)
+            if isinstance(path, int) or _from_import_system():
+                return
+            self.busy = True
+            try:
+                self._record(path if path is not None else ".", folder=True)
+            finally:
+                self.busy = False
+        elif event == "sqlite3.connect":  # sqlite reads the file in C: no "open" event
+            database = args[0] if args else None
+            if isinstance(database, (bytes, os.PathLike)):
+                database = os.fsdecode(database)
+            if isinstance(database, str) and database and not database.startswith(":memory:"):
+                if database.startswith("file:"):
+                    database = database[5:].partition("?")[0]
+                self.busy = True
+                try:
+                    self._record(database)
+                finally:
+                    self.busy = False
         elif event in _MUTATING:
             self.busy = True
             try:
@@ -165,10 +189,19 @@ class Guard:
             finally:
                 self.busy = False
 
-    def _record(self, path: object) -> None:
+    def _record(self, path: object, folder: bool = False) -> None:
+        """A read of a vault file; ``folder``: a listing, recorded as ``"rel/"`` (root: ``"/"``)."""
         try:
             real = os.path.realpath(os.fsdecode(path))
         except (TypeError, ValueError):
+            return
+        if folder:
+            for base in (self.vault, self.overlay):
+                if real + os.sep == base or real.startswith(base):
+                    rel = real[len(base):].replace(os.sep, "/")
+                    if os.path.isdir(os.path.join(self.vault, rel)):
+                        self.reads.add(rel + "/" if rel else "/")
+                    return
             return
         if real.startswith(self.vault):
             self.reads.add(real[len(self.vault):].replace(os.sep, "/"))
@@ -213,6 +246,26 @@ class Guard:
                 _materialize(current)
             elif not os.path.isdir(current):
                 return
+
+
+_LISTING = frozenset({"os.listdir", "os.scandir", "glob.glob", "glob.glob/2"})
+_MAGIC = ("*", "?", "[")
+
+
+def _glob_root(pattern: object) -> object:
+    if not isinstance(pattern, (str, bytes)):
+        return None
+    text = os.fsdecode(pattern)
+    cut = min((i for i in (text.find(m) for m in _MAGIC) if i >= 0), default=-1)
+    if cut < 0:
+        return None  # no wildcard: glob only checks that the path exists
+    return os.path.dirname(text[:cut]) or "."
+
+
+def _from_import_system() -> bool:
+    """Is the listing the import system's (``sys.path`` scans), not the note's code?"""
+    frame = sys._getframe(2)
+    return frame is not None and frame.f_code.co_filename.startswith("<frozen importlib")
 
 
 def _one(args: tuple) -> list:
