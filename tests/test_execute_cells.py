@@ -69,7 +69,7 @@ def test_malformed_options_are_warnings_with_lines():
     assert cell.options.timeout == 30.0
     got = sorted((d.code, d.span.line) for d in cell.diagnostics)
     assert got == [("exec-option-invalid", 3), ("exec-option-invalid", 5),
-                   ("exec-option-unknown", 4)]
+                   ("exec-option-unknown", 4), ("exec-option-unsupported", 6)]  # Quarto's label
     unknown = next(d for d in cell.diagnostics if d.code == "exec-option-unknown")
     assert "fig-format" in unknown.hint
 

@@ -17,14 +17,15 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic, Severity, Span, warning
 from generator.execute.config import ExecConfig
 
 PYTHON_NAMES = frozenset({"python", "py", "python3"})
 RUN_NAMES = frozenset({"run-python", "run-py", "run-python3"})
-# Quarto options we accept without acting on them, so that notes shared with Quarto stay quiet.
+# Quarto options we accept without acting on them: not an error in a note shared with Quarto, but
+# an info line each (at its ``#|`` line), so nobody wonders why ``code-fold`` did nothing.
 IGNORED_OPTIONS = frozenset({
-    "label", "code-fold", "code-summary", "code-line-numbers", "warning", "message", "classes",
+    "label", "code-fold", "code-summary", "code-line-numbers", "message", "classes",
     "lst-label", "lst-cap", "fig-align", "fig-pos", "tbl-cap",
 })
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
@@ -40,6 +41,7 @@ class CellOptions:
     echo: bool = True
     output: bool = True
     error: bool | None = None  # None: show and warn; True: expected, no warning; False: an error
+    warning: bool = True  # false: warnings the cell raises are not shown
     timeout: float = 30.0
     fig_cap: tuple[str, ...] = ()
     fig_alt: tuple[str, ...] = ()
@@ -59,7 +61,10 @@ class CellOptions:
         is rebuilt from the cached outputs, so editing a caption never re-runs code.
         """
         shown = {"echo", "output", "error", "fig_cap", "fig_alt"}
-        return {k: v for k, v in self.to_dict().items() if k not in shown}
+        key = {k: v for k, v in self.to_dict().items() if k not in shown}
+        if key["warning"]:  # the default: keys of cells cached before the option existed stay
+            del key["warning"]
+        return key
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,7 @@ def _parse_option_lines(lines: list[str], first_line: int, diags: list[Diagnosti
     return out
 
 
-_BOOL = ("eval", "echo", "output", "error", "include")
+_BOOL = ("eval", "echo", "output", "error", "include", "warning")
 _POSITIVE = ("timeout", "fig-width", "fig-height", "fig-dpi")
 _TEXTS = ("fig-cap", "fig-alt", "deps")
 KNOWN_OPTIONS = frozenset(_BOOL + _POSITIVE + _TEXTS + ("fig-format",))
@@ -211,7 +216,13 @@ def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, li
         key = str(key).replace("_", "-").lower()
         problem = _check(key, value)
         if problem == "unknown":
-            if quiet_unknown or key in IGNORED_OPTIONS:
+            if key in IGNORED_OPTIONS:
+                span = Span(rel, line, 1) if rel is not None else None
+                diags.append(Diagnostic(Severity.INFO, "exec-option-unsupported",
+                                        f"option {key} is not supported; {where} `{key}` is "
+                                        "ignored", span, _IGNORED_HINTS.get(key)))
+                continue
+            if quiet_unknown:
                 continue
             close = difflib.get_close_matches(key, sorted(KNOWN_OPTIONS), n=1)
             hint = f"did you mean `{close[0]}`?" if close else "known options: " + ", ".join(
@@ -226,6 +237,14 @@ def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, li
         else:
             out[key] = tuple(value) if isinstance(value, list) else value
     return out
+
+
+_IGNORED_HINTS = {
+    "code-fold": "the code is shown in full; `echo: false` hides it",
+    "code-summary": "the code is shown in full; `echo: false` hides it",
+    "label": "figures are not numbered and @label references stay text",
+    "message": "stderr is shown; `warning: false` hides warnings",
+}
 
 
 def _check(key: str, value: Any) -> str | None:
@@ -252,6 +271,7 @@ def _build_options(merged: dict[str, Any]) -> CellOptions:
     return CellOptions(
         eval=merged.get("eval", True), echo=merged.get("echo", True),
         output=merged.get("output", True), error=merged.get("error"),
+        warning=merged.get("warning", True),
         timeout=float(merged.get("timeout", 30.0)),
         fig_cap=texts("fig-cap"), fig_alt=texts("fig-alt"),
         fig_width=merged.get("fig-width"), fig_height=merged.get("fig-height"),

@@ -374,6 +374,14 @@ class _CellRunner:
         timeout = self.opts["timeout"]
         signal.signal(signal.SIGALRM, _raise_timeout)
         signal.setitimer(signal.ITIMER_REAL, timeout)
+        with contextlib.ExitStack() as scope:
+            if not self.opts.get("warning", True):  # `#| warning: false`
+                scope.enter_context(warnings.catch_warnings())
+                warnings.simplefilter("ignore")
+            return self._run_cell(tree, last, rel, cell["line"], timeout)
+
+    def _run_cell(self, tree: ast.Module, last: ast.Expression | None, rel: str, line: int,
+                  timeout: float) -> dict | None:
         try:
             self._run_code(compile(tree, rel, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT))
             if last is not None:
@@ -382,11 +390,11 @@ class _CellRunner:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 self._display(value)
         except CellTimeout as exc:
-            return _error_record("timeout", exc, cell["line"], timeout=timeout)
+            return _error_record("timeout", exc, line, timeout=timeout)
         except SystemExit as exc:
-            return _error_record("exit", exc, cell["line"])
+            return _error_record("exit", exc, line)
         except BaseException as exc:  # noqa: BLE001 - every user error is reported, not raised
-            return _error_record("exception", exc, cell["line"])
+            return _error_record("exception", exc, line)
         return None
 
     def _run_code(self, code: types.CodeType) -> object:
