@@ -138,3 +138,21 @@ def test_listings_sqlite_and_glob_deps_rerun_the_note(tmp_path):
 
     (vault / "sub" / "extra" / "f.csv").write_text("y\n")
     assert run(vault, cache, notes)["sub/Deps.md"].reason == "sub/extra changed"
+
+
+# finding 7: ANSI colours and \r progress bars were shown raw
+
+def test_ansi_colours_and_progress_bars_render_like_a_terminal(tmp_path):
+    note = cells(
+        r'print("\x1b[31mred\x1b[0m \x1b[1;32mbold green\x1b[0m <plain>")' "\n"
+        'for i in range(0, 101, 10):\n    print(f"\\rprogress {i:3d}%", end="", flush=True)\n'
+        'print()\n'
+        r'print("ab\bc\x1b[2K done")')
+    page = html(run(tmp_path / "vault", tmp_path / "cache", {"Ansi.md": note})["Ansi.md"])
+    assert '<span class="ansi-red">red</span>' in page
+    assert '<span class="ansi-green ansi-bold">bold green</span> &lt;plain&gt;' in page
+    assert "\x1b" not in page and "\r" not in page and "\b" not in page
+    assert page.count("progress") == 1 and "progress 100%" in page
+    assert "ac done" in page
+    css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
+    assert ".ansi-red" in css and "light-dark(" in css.split(".ansi-red")[1][:60]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from html import escape
 
 from generator.diagnostics import Diagnostic, Severity, Span
@@ -57,7 +58,7 @@ def cell_html(cell: CodeCell, record: dict | None, not_run: str | None = None) -
 def _output_html(cell: CodeCell, out: list) -> str:
     kind = out[0]
     if kind in ("stdout", "stderr"):
-        return f'<pre class="cell-{kind}">{escape(out[1])}</pre>'
+        return f'<pre class="cell-{kind}">{terminal_html(out[1])}</pre>'
     if kind == "html":
         return f'<div class="cell-result table-wrap">{out[1]}</div>'
     if kind == "text":
@@ -65,6 +66,72 @@ def _output_html(cell: CodeCell, out: list) -> str:
     if kind == "figure":
         return _figure_html(cell, out)
     return ""
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+_OTHER_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                            r"|\x1b[@-Z\\-_]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]")
+_BACKSPACE = re.compile(r"[^\x08\n]\x08")
+_COLOURS = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
+
+
+def terminal_text(text: str) -> str:
+    """What a terminal would show of each line: ``\\r`` rewinds (the text after the last one
+    stays: a progress bar shows its final state) and ``\\b`` erases the character before it."""
+    lines = []
+    for line in text.split("\n"):
+        if "\r" in line:
+            line = next((seg for seg in reversed(line.split("\r")) if seg), "")
+        while "\x08" in line:
+            shorter = _BACKSPACE.sub("", line)
+            if shorter == line:
+                line = line.replace("\x08", "")
+                break
+            line = shorter
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def terminal_html(text: str) -> str:
+    """Escaped terminal output: SGR colours (30-37, 90-97) and bold become ``ansi-*`` spans,
+    other escape sequences and control characters are dropped."""
+    text = terminal_text(text)
+    if "\x1b" not in text:
+        return escape(_CONTROLS.sub("", text))
+    out, fg, bold, pos = [], None, False, 0
+    for match in _SGR.finditer(text):
+        out.append(_span(text[pos:match.start()], fg, bold))
+        pos = match.end()
+        codes = [int(c) if c else 0 for c in match.group(1).split(";")]
+        i = 0
+        while i < len(codes):
+            code = codes[i]
+            if code == 0:
+                fg, bold = None, False
+            elif code == 1:
+                bold = True
+            elif code == 22:
+                bold = False
+            elif 30 <= code <= 37:
+                fg = _COLOURS[code - 30]
+            elif 90 <= code <= 97:
+                fg = "gray" if code == 90 else _COLOURS[code - 90]
+            elif code == 39:
+                fg = None
+            elif code in (38, 48):  # 256-colour / RGB: skip the arguments
+                i += 2 if codes[i + 1:i + 2] == [5] else 4
+            i += 1
+    out.append(_span(text[pos:], fg, bold))
+    return "".join(out)
+
+
+def _span(text: str, fg: str | None, bold: bool) -> str:
+    text = escape(_CONTROLS.sub("", _OTHER_ESCAPES.sub("", text)))
+    classes = ([f"ansi-{fg}"] if fg else []) + (["ansi-bold"] if bold else [])
+    if not text or not classes:
+        return text
+    return f'<span class="{" ".join(classes)}">{text}</span>'
 
 
 def _figure_html(cell: CodeCell, out: list) -> str:
