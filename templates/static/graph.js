@@ -169,11 +169,10 @@
 
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
-  /* a node's label as drawn (long names cut) and its width, measured once */
+  /* a node's label as drawn, and its width */
   function labelOf(ctx, n) {
-    if (!n.lab) n.lab = { text: n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label };
-    if (n.lab.w === undefined) n.lab.w = ctx.measureText(n.lab.text).width;
-    return n.lab;
+    var t = n.label.length > 28 ? n.label.slice(0, 26) + "…" : n.label;
+    return n.lab || (n.lab = { text: t, w: ctx.measureText(t).width });
   }
 
   /* ---------- one graph view ---------- */
@@ -242,9 +241,7 @@
       if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
     });
     var pad = 24, k = Math.min((this.w - pad * 2) / Math.max(maxX - minX, 1), (this.h - pad * 2) / Math.max(maxY - minY, 1));
-    /* a small graph shows its labels, centred under the nodes: room for each one's half width at
-       the sides, up to a third of the view's half (so long names do not shrink the graph to a
-       knot; a label wider than that is kept inside the view when drawn) */
+    /* room for labels at the sides, up to a third of the half view */
     if (nodes.length <= 60) {
       var ctx = this.ctx, mid = (minX + maxX) / 2, room = this.w / 2 - 4;
       ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
@@ -307,40 +304,32 @@
     nodes.forEach(function (nd) {
       if (nd.center || nd === hv) { ctx.beginPath(); ctx.arc(nd.x * k + tx, nd.y * k + ty, nd.r * scale + 1, 0, 6.2832); ctx.fill(); }
     });
-    /* labels: all of a small graph, zoomed-in parts of a big one, always the current note's, the
-       hovered (or tapped) node's and its neighbours'; those first, so a label that would overlap one
-       already drawn is the one left out, and each is kept inside the view */
+    /* labels: all of a small graph, zoomed-in parts of a big one, the hovered node's; the current
+       note's first, then the hovered, its neighbours, the busiest; kept in view; an overlap is left out */
     var labels = this.w * this.h / Math.max(visible, 1) > (this.opts.global ? 4000 : 2500);
     ctx.font = "11px " + getComputedStyle(document.body).fontFamily;
     ctx.textAlign = "center"; ctx.textBaseline = "top";
-    var order = [], boxes = [], self = this;
+    var order = [], boxes = [];
     for (i = 0; i < nodes.length; i++) {
       n = nodes[i];
       if (!(labels || n === hv || n.center || (near && near.has(n)))) continue;
       if (near && !near.has(n) && !n.center) continue;
       order.push(n);
     }
-    order.sort(function (p, q) { return self.labelRank(p, near) - self.labelRank(q, near); });
+    var rank = function (n) { return (n.center ? 0 : n === hv ? 1 : near && near.has(n) ? 2 : 3) * 1e6 - n.deg; };
+    order.sort(function (p, q) { return rank(p) - rank(q); });
     for (i = 0; i < order.length && boxes.length < 250; i++) {
       n = order[i];
       var label = labelOf(ctx, n), half = label.w / 2, lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
       if (lx < -half || ly < -12 || lx > this.w + half || ly > this.h) continue;
       lx = Math.min(Math.max(lx, half + 2), this.w - half - 2);
       ly = Math.min(Math.max(ly, 1), this.h - 13);
-      var box = [lx - half - 2, ly - 1, lx + half + 2, ly + 13], clash = false;
-      for (var bi = 0; bi < boxes.length && !clash; bi++) {
-        var o = boxes[bi];
-        clash = box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
-      }
-      if (clash) continue;
+      var box = [lx - half - 2, ly - 1, lx + half + 2, ly + 13];
+      if (boxes.some(function (o) { return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]; })) continue;
       boxes.push(box);
       ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
       ctx.fillText(label.text, lx, ly);
     }
-  };
-  /* which labels win a place: the current note, the hovered node, its neighbours, then the busiest */
-  Graph.prototype.labelRank = function (n, near) {
-    return (n.center ? 0 : n === this.hover ? 1 : near && near.has(n) ? 2 : 3) * 1e6 - n.deg;
   };
   /* node size on screen: grows gently with zoom; big graphs start with smaller dots */
   Graph.prototype.nodeScale = function () {
@@ -405,8 +394,7 @@
       drag = null;
       if (node) { node.fixed = false; self.sim.alphaTarget = 0; }
       if (moved > 3 || e.type !== "pointerup") return;
-      /* with no hover (touch), a first tap selects a node: its label, its neighbours and their
-         labels show; a second tap on it opens it, a tap on empty space clears the selection */
+      /* touch: a first tap selects a node (label, neighbours), a second opens it */
       if (e.pointerType === "touch" && node !== self.hover) return self.select(node, pos(e));
       if (node && node.url) location.href = vs.hrefFor(node.url);
     }
@@ -420,13 +408,13 @@
     }, { passive: false });
     cv.addEventListener("dblclick", function (e) { var at = pos(e); self.zoomAt(at[0], at[1], 1.8); });
   };
-  /* the hovered (or tapped) node, with its name in a tip beside the pointer */
+  /* the hovered (or tapped) node, named in a tip */
   Graph.prototype.select = function (h, at) {
     this.hover = h;
     this.tip.hidden = !h;
     if (h) {
       this.tip.textContent = h.label;
-      this.tip.style.left = Math.max(0, Math.min(at[0] + 12, this.w - 120)) + "px";
+      this.tip.style.left = Math.min(at[0] + 12, this.w - 120) + "px";
       this.tip.style.top = Math.min(at[1] + 12, this.h - 28) + "px";
     }
     this.draw();

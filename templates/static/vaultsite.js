@@ -98,27 +98,20 @@
       var t = e.target.closest && e.target.closest("a, summary");
       if (t && !t.title && t.scrollWidth > t.clientWidth) t.title = t.textContent.trim();
     });
-    /* folders opened or closed by hand stay so on the next page (the current note's folders are
-       always open): their paths in localStorage, which file:// may keep per file or refuse */
+    /* hand-opened or closed folders stay so (the current note's always open) */
+    var folders = function () { try { return JSON.parse(store("vaultsite-explorer")) || {}; } catch (e) { return {}; } };
     var folderKey = function (d) {
-      var path = [];
-      for (var e = d; e && e !== explorer; e = e.parentElement) {
-        if (e.tagName === "DETAILS" && e.firstElementChild) path.unshift(e.firstElementChild.textContent.trim());
-      }
-      return path.join("/");
+      for (var k = [], e = d; e !== explorer; e = e.parentElement) if (e.open !== undefined) k.unshift(e.firstChild.textContent);
+      return k.join("/");
     };
-    var opened = {};
-    try { opened = JSON.parse(store("vaultsite-explorer") || "{}") || {}; } catch (e) { opened = {}; }
-    explorer.querySelectorAll(".tree details").forEach(function (d) {
-      var k = folderKey(d);
-      if (opened[k] === 1) d.open = true;
-      else if (opened[k] === 0 && !d.querySelector("a.current")) d.open = false;
+    var opened = folders();
+    explorer.querySelectorAll("details").forEach(function (d) {
+      var was = opened[folderKey(d)];
+      if (was === 1 || (was === 0 && !d.querySelector(".current"))) d.open = !!was;
     });
     explorer.addEventListener("toggle", function (e) {
-      var d = e.target;
-      if (d.tagName !== "DETAILS" || !d.closest(".tree")) return;
-      try { opened = JSON.parse(store("vaultsite-explorer") || "{}") || {}; } catch (err) { opened = {}; }
-      opened[folderKey(d)] = d.open ? 1 : 0;
+      opened = folders();
+      opened[folderKey(e.target)] = +e.target.open;
       store("vaultsite-explorer", JSON.stringify(opened));
     }, true);
     var cur = explorer.querySelector("a.current");
@@ -310,9 +303,7 @@
         var ps = sh.d[j] || (sh.d[j] = decode(sh.p[j])), ids = ps[0], df = ids.length;
         var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (sh.w[j] === term ? 1 : 0.7);
         for (var q = 0; q < df; q++) {
-          /* BM25 with a light length norm (b = 0.3, not 0.75): a vault's notes range from two-line
-             journal entries to long notes with code, and the one note about a word, which names
-             it six times, must not lose to a stub that names it once */
+          /* BM25, b = 0.3: the note that names a word six times beats a stub naming it once */
           var tf = TF[ps[1][q]], w = idf * tf * 2.2 / (tf + 1.2 * (0.7 + 0.3 * (S.lens[ids[q]] || S.avg) / S.avg));
           if (w > mask[ids[q]]) mask[ids[q]] = w || 1e-3;
         }
@@ -328,26 +319,23 @@
     if (!terms.length || !S.rows) return { terms: terms, results: [] };
     var res = rank(terms);
     if (res.length) return { terms: terms, results: res };
-    /* nothing matches: a word of 5 letters or more may hold one typo; it is read as the most
-       common word of the index one edit away (a letter missing, extra, wrong, or two swapped) */
+    /* nothing matches: a word of 5+ letters becomes the commonest indexed word one edit away */
     var fixed = terms.map(function (t) { return t.length >= 5 && !rank([t]).length ? nearest(t) || t : t; });
     if (fixed.join(" ") === terms.join(" ")) return { terms: terms, results: res };
     return { terms: fixed, results: rank(fixed), fixed: true };
   }
+  /* a letter missing, extra or wrong, or two swapped */
   function oneEdit(a, b) {
-    var la = a.length, lb = b.length, i = 0;
-    if (Math.abs(la - lb) > 1 || a === b) return false;
-    while (i < la && i < lb && a[i] === b[i]) i++;
-    if (la > lb) return a.slice(i + 1) === b.slice(i);
-    if (la < lb) return a.slice(i) === b.slice(i + 1);
-    return a.slice(i + 1) === b.slice(i + 1) ||
-      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+    var d = a.length - b.length, i = 0;
+    if (d * d > 1 || a === b) return false;
+    while (a[i] === b[i]) i++;
+    return a.slice(i + (d >= 0)) === b.slice(i + (d <= 0)) ||
+      (!d && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
   }
   function nearest(t) {
-    var best = null, size = 0;
+    var best = null, size = 0;  /* a longer postings string: more notes */
     S.shards.forEach(function (sh) {
       for (var j = 0; sh && j < sh.w.length; j++) {
-        /* the postings' length stands for how many notes have the word */
         if (sh.p[j].length > size && oneEdit(t, sh.w[j])) { best = sh.w[j]; size = sh.p[j].length; }
       }
     });
@@ -476,8 +464,8 @@
     var status = r.results.length
       ? (r.results.length > LIMIT ? r.results.length + " notes, showing the first " + LIMIT : "")
       : "No notes match “" + escapeHtml(q) + "”";
-    var fix = r.fixed && r.results.length ? '<div class="search-status search-fixed">No notes match “' +
-      escapeHtml(q) + "”; showing “" + escapeHtml(r.terms.join(" ")) + "”</div>" : "";
+    var fix = r.fixed && r.results.length ? '<div class="search-status search-fixed">Showing “' +
+      escapeHtml(r.terms.join(" ")) + "”</div>" : "";
     if (loading) status += (status ? " · " : "") + "searching note text…";
     panel.innerHTML = fix + out.join("") + (status ? '<div class="search-status" role="status">' + status + "</div>" : "");
     if (q !== lastQuery || selected >= r.results.length) selected = -1;
