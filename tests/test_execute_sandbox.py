@@ -156,3 +156,29 @@ def test_ansi_colours_and_progress_bars_render_like_a_terminal(tmp_path):
     assert "ac done" in page
     css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
     assert ".ansi-red" in css and "light-dark(" in css.split(".ansi-red")[1][:60]
+
+
+# finding 11 (+ a11y 13): HTML reprs were inserted raw; a script in the data ran on the page
+
+def test_styler_html_is_sanitized_keeps_its_colours_and_sits_on_paper(tmp_path):
+    import pytest
+
+    pytest.importorskip("jinja2")
+    note = cells(
+        "import pandas as pd\n"
+        "df = pd.DataFrame({'a': [1, 3], 'c': ['<script>alert(1)</script>', '<b>y</b>']})\n"
+        "df.style.highlight_max(color='yellow', subset=['a'])",
+        "df",
+        "class R:\n    def _repr_html_(self):\n"
+        "        return '<img src=x onerror=alert(2)><a href=\"javascript:alert(3)\">x</a>'\nR()")
+    result = run(tmp_path / "vault", tmp_path / "cache", {"Styler.md": note})["Styler.md"]
+    styler, plain, custom = (result.views[k].html for k in sorted(result.views))
+    for part in (styler, plain, custom):
+        assert "<script" not in part and "onerror" not in part and "javascript:" not in part
+        assert "<style" not in part and 'border="1"' not in part
+    assert 'style="background-color:yellow">3</td>' in styler
+    assert 'id="T_' not in styler  # Styler's random ids made every build's page differ
+    assert "<b>y</b>" in styler and "&lt;b&gt;y&lt;/b&gt;" in plain
+    assert '<table class="dataframe">' in plain
+    css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
+    assert "div.cell-result.table-wrap { color-scheme: light; background: #fff;" in css

@@ -60,12 +60,81 @@ def _output_html(cell: CodeCell, out: list) -> str:
     if kind in ("stdout", "stderr"):
         return f'<pre class="cell-{kind}">{terminal_html(out[1])}</pre>'
     if kind == "html":
-        return f'<div class="cell-result table-wrap">{out[1]}</div>'
+        return f'<div class="cell-result table-wrap">{safe_repr_html(out[1])}</div>'
     if kind == "text":
         return f'<pre class="cell-result">{escape(out[1])}</pre>'
     if kind == "figure":
         return _figure_html(cell, out)
     return ""
+
+
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_ID_ATTR = re.compile(r'(<[a-zA-Z][^<>]*?\sid=")([^"]+)("[^<>]*?)(\s*/?>)')
+_STYLER_ID = re.compile(r'\sid="T_[0-9a-f]{5}[\w-]*"')
+
+
+def safe_repr_html(html: str) -> str:
+    """An HTML repr made safe to place in a page (data can hold ``<script>``).
+
+    A pandas Styler keeps its colours in a ``<style>`` element of ``#id`` rules: they are moved
+    into the cells' ``style`` attributes first (the sanitizer drops ``<style>``, and a page-wide
+    rule could restyle the site).  Then the site's sanitizer drops scripts, ``on*`` handlers,
+    ``javascript:`` URLs, ``<style scoped>`` and obsolete ``border="1"``; Styler's random ids
+    (a page differing in every build) go too.
+    """
+    from generator.markdown.sanitize import sanitize_html
+
+    rules: dict[str, list[str]] = {}
+    for block in _STYLE_BLOCK.findall(html):
+        for selectors, body in _CSS_RULE.findall(block):
+            decls = " ".join(d.strip() + ";" for d in body.split(";") if d.strip())
+            for selector in selectors.split(","):
+                selector = selector.strip()
+                if re.fullmatch(r"#[\w-]+", selector) and decls:
+                    rules.setdefault(selector[1:], []).append(decls)
+    html = _STYLE_BLOCK.sub("", html)
+    kept: list[str] = []  # MathML (a LaTeX repr rendered by the site): the sanitizer drops it
+
+    def keep_math(m: re.Match) -> str:
+        if not _safe_mathml(m.group(0)):
+            return ""
+        kept.append(m.group(0))
+        return f"\x02{len(kept) - 1}\x03"
+    html = _MATH.sub(keep_math, html.replace("\x02", "").replace("\x03", ""))
+    if rules:
+        def inline(m: re.Match) -> str:
+            decls = rules.get(m.group(2))
+            if not decls or " style=" in m.group(0):
+                return m.group(0)
+            return (f'{m.group(1)}{m.group(2)}{m.group(3)} style="{escape(" ".join(decls))}"'
+                    f"{m.group(4)}")
+        html = _ID_ATTR.sub(inline, html)
+    html = _STYLER_ID.sub("", sanitize_html(html)).strip()
+    return re.sub("\x02(\\d+)\x03", lambda m: kept[int(m.group(1))], html) if kept else html
+
+
+_MATH = re.compile(r"<math\b.*?</math\s*>", re.IGNORECASE | re.DOTALL)
+_MATH_TAGS = frozenset(
+    "math semantics annotation mrow mi mn mo ms mtext mspace msup msub msubsup mfrac msqrt "
+    "mroot mstyle mpadded mphantom menclose mover munder munderover mtable mtr mtd merror "
+    "mprescripts none mmultiscripts".split())
+_MATH_ATTRS = frozenset(
+    "alttext xmlns display mathvariant stretchy fence separator lspace rspace accent "
+    "accentunder columnalign rowalign columnspacing rowspacing displaystyle scriptlevel "
+    "linethickness width height depth notation encoding form largeop movablelimits symmetric "
+    "minsize maxsize class".split())
+
+
+def _safe_mathml(block: str) -> bool:
+    """Only MathML elements with presentational attributes (no handlers, links or styles)."""
+    for tag in re.finditer(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^<>]*)>", block):
+        if tag.group(2).lower() not in _MATH_TAGS:
+            return False
+        for name in re.findall(r"([^\s=/]+)\s*=", tag.group(3)):
+            if name.lower() not in _MATH_ATTRS:
+                return False
+    return "<" not in re.sub(r"<\s*/?\s*[a-zA-Z][\w:-]*[^<>]*>", "", block)
 
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")
