@@ -478,8 +478,10 @@ class RenderContext:
         if view is None:
             return None
         self.deps.cells = True
-        if "{{ROOT}}" in view.html:
-            view = _with_html(view, view.html.replace("{{ROOT}}", self.root))
+        # only the attribute values outputs.py writes: escape() turns a quote into &quot;, so a
+        # printed "{{ROOT}}" (or src="{{ROOT}}") is never one of them and stays as printed
+        if '="{{ROOT}}' in view.html:
+            view = _with_html(view, view.html.replace('="{{ROOT}}', '="' + self.root))
         return view
 
 

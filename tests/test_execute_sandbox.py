@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -182,3 +183,20 @@ def test_styler_html_is_sanitized_keeps_its_colours_and_sits_on_paper(tmp_path):
     assert '<table class="dataframe">' in plain
     css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
     assert "div.cell-result.table-wrap { color-scheme: light; background: #fff;" in css
+
+
+# finding 14: a printed "{{ROOT}}" was rewritten to the page's path to the site root
+
+def test_printed_root_placeholder_stays_as_printed_in_a_built_page(tmp_path):
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path / "vault"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "sub" / "Root.md").write_text(cells(
+        'print("literal {{ROOT}} and src=\\"{{ROOT}}x\\"")\n'
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2])"), encoding="utf-8")
+    build(load_config(vault), tmp_path / "site", exec_mode="auto")
+    page = (tmp_path / "site" / "sub" / "Root.html").read_text("utf-8")
+    assert "literal {{ROOT}} and src=&quot;{{ROOT}}x&quot;" in page
+    assert re.search(r'<img src="\.\./_exec/[0-9a-f]+\.png"', page)

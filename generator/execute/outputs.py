@@ -9,7 +9,7 @@ from html import escape
 from generator.diagnostics import Diagnostic, Severity, Span
 from generator.execute.cells import CodeCell
 
-ROOT = "{{ROOT}}"  # replaced by the renderer with the page's relative path to the site root
+ROOT = "{{ROOT}}"  # in src="/href=" values only: the renderer puts the path to the site root there
 ASSET_DIR = "_exec"
 _CODES = {"exception": "exec-error", "timeout": "exec-timeout", "crash": "exec-crash",
           "exit": "exec-exit"}
