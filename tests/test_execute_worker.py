@@ -192,3 +192,13 @@ def test_warning_false_hides_warnings_and_ignored_options_are_reported(tmp_path)
     assert [line for line, _ in infos] == [9, 10]  # the #| lines of the second cell
     assert "option code-fold is not supported" in infos[0][1]
     assert all(d.severity.value == "info" for d in result.diagnostics)
+
+
+# ----------------------------------------------------------------------------- finding 17
+
+def test_trailing_semicolon_before_a_comment_hides_the_value(tmp_path):
+    note = (fence("x = 41", "x + 1;  # hide it") + fence("x + 1  # shown; really")
+            + fence("'a;'"))
+    hidden, shown, text = cells_html(run_vault(tmp_path, {"s.md": note})["s.md"])
+    assert hidden == ""
+    assert "42" in shown and "a;" in text

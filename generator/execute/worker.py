@@ -368,8 +368,8 @@ class _CellRunner:
             return _error_record("exception", exc.with_traceback(None), cell["line"])
         self.imports |= _static_imports(tree)
         last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr) and not cell["code"].rstrip(
-                ).endswith(";"):
+        if tree.body and isinstance(tree.body[-1], ast.Expr) and not _ends_with_semicolon(
+                source):
             last = ast.Expression(tree.body.pop().value)
         timeout = self.opts["timeout"]
         signal.signal(signal.SIGALRM, _raise_timeout)
@@ -687,6 +687,22 @@ def _parse(source: str, rel: str) -> ast.Module:
     if not changed:
         raise error
     return ast.parse("\n".join(lines), rel)
+
+
+def _ends_with_semicolon(source: str) -> bool:
+    """Is the last token of the code a ``;`` (comments and blank lines aside)?  IPython then
+    does not show the last value: ``df;  # hide it``."""
+    import tokenize
+
+    last = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE,
+                                  tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+                last = token
+    except (tokenize.TokenError, SyntaxError):
+        return source.rstrip().endswith(";")
+    return last is not None and last.type == tokenize.OP and last.string == ";"
 
 
 def _static_imports(tree: ast.AST) -> set[str]:
