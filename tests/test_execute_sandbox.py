@@ -200,3 +200,17 @@ def test_printed_root_placeholder_stays_as_printed_in_a_built_page(tmp_path):
     page = (tmp_path / "site" / "sub" / "Root.html").read_text("utf-8")
     assert "literal {{ROOT}} and src=&quot;{{ROOT}}x&quot;" in page
     assert re.search(r'<img src="\.\./_exec/[0-9a-f]+\.png"', page)
+
+
+# finding 15: 20,000 printed lines made a 1 MB page with a 397,000 px tall box
+
+def test_very_long_output_keeps_head_and_tail_and_scrolls(tmp_path):
+    note = cells("for i in range(20000):\n    print('line', i)", "list(range(100000))")
+    result = run(tmp_path / "vault", tmp_path / "cache", {"Long.md": note})["Long.md"]
+    printed, shown = (result.views[k].html for k in sorted(result.views))
+    assert "line 0\n" in printed and "line 19999" in printed
+    assert re.search(r"\n… 1800[01] lines not shown …\n", printed) and "line 10000\n" not in printed
+    assert len(printed) < 40_000
+    assert "characters not shown" in shown and "99999]" not in shown and len(shown) < 300_000
+    css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
+    assert ".cell-stdout, .cell-stderr, pre.cell-result { max-height: 40rem; overflow: auto; }" in css

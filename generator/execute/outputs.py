@@ -58,14 +58,39 @@ def cell_html(cell: CodeCell, record: dict | None, not_run: str | None = None) -
 def _output_html(cell: CodeCell, out: list) -> str:
     kind = out[0]
     if kind in ("stdout", "stderr"):
-        return f'<pre class="cell-{kind}">{terminal_html(out[1])}</pre>'
+        return f'<pre class="cell-{kind}">{terminal_html(shorten(terminal_text(out[1])))}</pre>'
     if kind == "html":
         return f'<div class="cell-result table-wrap">{safe_repr_html(out[1])}</div>'
     if kind == "text":
-        return f'<pre class="cell-result">{escape(out[1])}</pre>'
+        return f'<pre class="cell-result">{escape(shorten(out[1]))}</pre>'
     if kind == "figure":
         return _figure_html(cell, out)
     return ""
+
+
+MAX_LINES = 2000  # a text output longer than this shows its head and tail
+MAX_CHARS = 200_000
+
+
+def shorten(text: str) -> str:
+    """``text`` cut to ``MAX_LINES`` lines / ``MAX_CHARS`` characters: the first and last parts
+    with a "… N lines not shown …" line between (20,000 printed lines made a 1 MB page)."""
+    lines = text.split("\n")
+    if len(lines) <= MAX_LINES and len(text) <= MAX_CHARS:
+        return text
+    keep = max(1, min(MAX_LINES, len(lines)) // 2)
+    head, tail = lines[:keep], lines[max(keep, len(lines) - keep):]
+    while head and sum(map(len, head)) + sum(map(len, tail)) > MAX_CHARS - 200:
+        if len(head) > 1 or len(tail) > 1:  # drop lines from both ends of the gap
+            head, tail = head[:max(1, len(head) * 3 // 4)], tail[len(tail) // 4:]
+        else:
+            head = [head[0][:MAX_CHARS // 2]]
+            tail = [tail[0][-(MAX_CHARS // 2):]] if tail else []
+            break
+    hidden = len(lines) - len(head) - len(tail)
+    gap = (f"… {hidden} lines not shown …" if hidden
+           else f"… {len(text) - sum(map(len, head + tail)):,} characters not shown …")
+    return "\n".join(head + [gap] + tail)
 
 
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
