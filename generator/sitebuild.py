@@ -562,7 +562,10 @@ class SiteBuilder:
             for path in sorted(static.rglob("*")):
                 if path.is_file():
                     rel = path.relative_to(static).as_posix()
-                    self.files[f"_assets/{rel}"] = path.read_bytes()
+                    data = path.read_bytes()
+                    if rel.endswith(".css"):  # the theme's comments are for its readers, not pages'
+                        data = css_without_comments(data.decode("utf-8")).encode("utf-8")
+                    self.files[f"_assets/{rel}"] = data
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
             for path in sorted(override.rglob("*")):
@@ -651,3 +654,31 @@ def css_classes(meta: dict) -> tuple[str, ...]:
     ``_templates/static`` can style it.  A name that is not a plain CSS class name is left out."""
     names = as_string_list(meta.get("cssclasses"))
     return tuple(dict.fromkeys(n for n in names if _CSS_CLASS.fullmatch(n)))
+
+
+def css_without_comments(css: str) -> str:
+    """``css`` without its ``/* comments */`` (those in strings kept) and without the indentation and
+    blank lines they leave: the theme's stylesheet explains itself at length, and every page loads it."""
+    out: list[str] = []
+    i, n, quote = 0, len(css), ""
+    while i < n:
+        c = css[i]
+        if quote:
+            out.append(c)
+            if c == "\\" and i + 1 < n:
+                out.append(css[i + 1])
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+            out.append(c)
+        elif css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        else:
+            out.append(c)
+        i += 1
+    lines = (line.strip() for line in "".join(out).split("\n"))
+    return "\n".join(line for line in lines if line) + "\n"

@@ -275,3 +275,20 @@ def test_404_page_finds_the_site_root_at_any_depth(site, chrome, address, root):
     assert f"{root}_assets/style.css" in asked and f"{root}_assets/vaultsite.js" in asked
     assert all(u == address or u.startswith(root) for u in asked), asked
     page.close()
+
+
+def test_the_stylesheet_loses_only_its_comments():
+    """The theme's CSS is written with long comments; pages get it without them (and without the
+    indentation), strings that hold ``/*`` untouched, and nothing else changed."""
+    import re
+
+    from generator.sitebuild import css_without_comments
+    from generator.templating import default_template_dir
+
+    src = (default_template_dir() / "static" / "style.css").read_text(encoding="utf-8")
+    out = css_without_comments(src)
+    assert "/*" not in re.sub(r'"[^"]*"', "", out) and len(out) < len(src) * 0.95
+    assert css_without_comments('a{b:url("x/*y*/z")} /* c */\n  d{e:"/*"}\n') == \
+        'a{b:url("x/*y*/z")}\nd{e:"/*"}\n'
+    squash = re.compile(r"\s+")
+    assert squash.sub("", re.sub(r"/\*.*?\*/", "", src, flags=re.S)) == squash.sub("", out)
