@@ -214,3 +214,18 @@ def test_very_long_output_keeps_head_and_tail_and_scrolls(tmp_path):
     assert "characters not shown" in shown and "99999]" not in shown and len(shown) < 300_000
     css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
     assert ".cell-stdout, .cell-stderr, pre.cell-result { max-height: 40rem; overflow: auto; }" in css
+
+
+# finding 13: after a recovered timeout, a later crash was reported at the first timeout's line
+
+def test_not_run_cells_name_the_line_where_the_interpreter_stopped(tmp_path):
+    note = cells("#| timeout: 1\nwhile True:\n    pass",
+                 "print('recovered')",
+                 "#| timeout: 1\nimport time\nwhile True:\n    try:\n        time.sleep(5)\n"
+                 "    except BaseException:\n        pass",
+                 "print('never')")
+    result = run(tmp_path / "vault", tmp_path / "cache", {"Stop.md": note})["Stop.md"]
+    last = result.views[max(result.views)].html
+    assert "Not run: the interpreter running this note stopped at line 1" in last
+    line = int(re.search(r"stopped at line (\d+)", last).group(1))
+    assert 14 <= line <= 19, last  # inside the third cell, not the first cell's line 5

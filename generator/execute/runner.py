@@ -354,7 +354,8 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
                 ran += not from_cache
                 if record.get("error"):
                     failed += 1
-                    if record["error"]["kind"] in ("crash", "timeout") and crashed_at is None:
+                    if record["error"]["kind"] in ("crash", "timeout"):
+                        # the latest one: a timeout the note recovered from stopped nothing
                         crashed_at = record["error"]["line"]
                 diag = cell_diagnostic(cell, record, job.rel, cached=from_cache)
                 if diag:
