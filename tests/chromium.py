@@ -61,3 +61,23 @@ def page_of(site: Path, source: str) -> Path:
         if needle in path.read_text(encoding="utf-8"):
             return path
     raise AssertionError(f"no page for {source}")
+
+
+def host_site(page, site: Path, root: str) -> list[str]:
+    """Serve ``site`` to ``page`` as a static host would at the address ``root``: files by path,
+    ``404.html`` (status 404) for anything else.  Returns the list the requested URLs go into."""
+    from urllib.parse import unquote, urlsplit
+
+    asked: list[str] = []
+
+    def host(route):
+        url = route.request.url
+        asked.append(url)
+        rel = unquote(urlsplit(url).path)[len(urlsplit(root).path):] if url.startswith(root) else ""
+        if rel and (site / rel).is_file():
+            route.fulfill(path=site / rel)
+        else:
+            route.fulfill(status=404, path=site / "404.html")
+
+    page.route("**/*", host)
+    return asked

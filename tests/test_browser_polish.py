@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, chrome_session, page_of  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, chrome_session, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -391,21 +391,9 @@ def test_search_tolerates_one_typo_when_nothing_matches(site, chrome, query, fir
     ("https://example.org/Notes/Deep/Nope.html", "https://example.org/"),
 ])
 def test_404_page_fetches_no_asset_from_the_wrong_folder(site, chrome, address, root):
-    from urllib.parse import unquote, urlsplit
 
     page = chrome.browser.new_page()
-    asked: list[str] = []
-
-    def host(route):
-        url = route.request.url
-        asked.append(url)
-        rel = unquote(urlsplit(url).path)[len(urlsplit(root).path):] if url.startswith(root) else ""
-        if rel and (site / rel).is_file():
-            route.fulfill(path=site / rel)
-        else:
-            route.fulfill(status=404, path=site / "404.html")
-
-    page.route("**/*", host)
+    asked = host_site(page, site, root)
     page.goto(address)
     page.wait_for_load_state("load")
     page.wait_for_timeout(200)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, chrome_session, page_of  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, chrome_session, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -254,18 +253,7 @@ def test_404_page_finds_the_site_root_at_any_depth(site, chrome, address, root):
     """A host serves 404.html for a missing URL at any depth.  Built without ``site_url``, the page
     finds the site root itself: its stylesheet and script load and its links lead into the site."""
     page = chrome.browser.new_page()
-    asked: list[str] = []
-
-    def host(route):
-        url = route.request.url
-        asked.append(url)
-        rel = unquote(urlsplit(url).path)[len(urlsplit(root).path):] if url.startswith(root) else ""
-        if rel and (site / rel).is_file():
-            route.fulfill(path=site / rel)
-        else:
-            route.fulfill(status=404, path=site / "404.html")
-
-    page.route("**/*", host)
+    asked = host_site(page, site, root)
     page.goto(address)
     page.wait_for_load_state("load")
     assert page.evaluate("document.baseURI") == root
