@@ -391,7 +391,6 @@ def test_search_tolerates_one_typo_when_nothing_matches(site, chrome, query, fir
     ("https://example.org/Notes/Deep/Nope.html", "https://example.org/"),
 ])
 def test_404_page_fetches_no_asset_from_the_wrong_folder(site, chrome, address, root):
-
     page = chrome.browser.new_page()
     asked = host_site(page, site, root)
     page.goto(address)
