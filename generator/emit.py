@@ -17,6 +17,7 @@ Safety rules:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -27,7 +28,7 @@ import stat
 import tempfile
 from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MARKER = ".vaultsite-site"
@@ -42,6 +43,17 @@ class EmitStats:
     written: list[str]
     deleted: list[str]
     unchanged: int
+    # files that could not be written (site path, why): one page's OSError (a name too long for
+    # the file system, a path past its limit) leaves that page out, never the rest of the site
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+# What ``Staging.write`` returns, instead of a digest, for a page it could not write.
+FAILED = "!failed: "
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _digest(data: bytes) -> str:
@@ -54,16 +66,21 @@ def _digest(data: bytes) -> str:
 _LAST_DIGESTS: dict[int, tuple[bytes, str]] = {}
 
 
-def _digests(files: Mapping[str, bytes], write_to: Path | None = None) -> dict[str, str]:
+def _digests(files: Mapping[str, bytes], write_to: Path | None = None,
+             failed: list[tuple[str, str]] | None = None) -> dict[str, str]:
     """The digest of every file, and with ``write_to`` each file written under it, in threads
-    (hashing and writing release the interpreter lock)."""
+    (hashing and writing release the interpreter lock).  A file that cannot be written goes into
+    ``failed`` and out of the result."""
     global _LAST_DIGESTS
     last = _LAST_DIGESTS
 
     def one(item: tuple[str, bytes]) -> str:
         rel, data = item
         if write_to is not None:
-            (write_to / rel).write_bytes(data)
+            try:
+                (write_to / rel).write_bytes(data)
+            except OSError as exc:
+                return FAILED + _why(exc)
         hit = last.get(id(data))
         return hit[1] if hit is not None and hit[0] is data else _digest(data)
 
@@ -73,7 +90,14 @@ def _digests(files: Mapping[str, bytes], write_to: Path | None = None) -> dict[s
     # remembering every page would keep hundreds of megabytes alive in ``serve``.
     _LAST_DIGESTS = {id(data): (data, d) for (rel, data), d in zip(files.items(), found, strict=True)
                      if rel.startswith("_")}
-    return dict(zip(files.keys(), found, strict=True))
+    digests = {}
+    for rel, digest in zip(files.keys(), found, strict=True):
+        if digest.startswith(FAILED):
+            if failed is not None:
+                failed.append((rel, digest[len(FAILED):]))
+        else:
+            digests[rel] = digest
+    return digests
 
 
 def _never_written(rel: object) -> str | None:
@@ -246,8 +270,11 @@ class Staging:
         """Write one file (in a worker); returns its digest for the manifest."""
         _check_write(rel)
         dest = self.path / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+        except OSError as exc:  # reported by ``emit_site``; the other pages go on
+            return FAILED + _why(exc)
         return _digest(data)
 
     def discard(self) -> None:
@@ -330,16 +357,28 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
         staged = Staging(out)
     staging = staged.path
     manifest: dict[str, str] = {}
+    failed: list[tuple[str, str]] = []
     try:
         for folder in sorted({posixpath.dirname(rel) for rel in files}):
-            (staging / folder).mkdir(parents=True, exist_ok=True)
-        manifest.update(_digests(files, write_to=staging))
+            try:
+                (staging / folder).mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # its files fail and are reported one by one
+        manifest.update(_digests(files, write_to=staging, failed=failed))
         for rel, src in copies.items():
             dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dest)
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
+            except OSError as exc:
+                failed.append((rel, _why(exc)))
+                continue
             manifest[rel] = _copy_digest(src)
-        manifest.update(staged.written)
+        for rel, digest in staged.written.items():
+            if digest.startswith(FAILED):
+                failed.append((rel, digest[len(FAILED):]))
+            else:
+                manifest[rel] = digest
         if out.is_dir():
             _fill(out, staging, _manifest_bytes(manifest))
             staged.discard()
@@ -352,18 +391,23 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
     except BaseException:
         staged.discard()
         raise
-    return EmitStats(sorted(manifest), [], 0)
+    return EmitStats(sorted(manifest), [], 0, sorted(failed))
 
 
 def _write_atomic(dest: Path, data: bytes | Path) -> None:
     """``data`` (bytes, or a file to copy) into ``dest`` through a temporary file and a rename."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    if isinstance(data, Path):
-        shutil.copyfile(data, tmp)
-    else:
-        tmp.write_bytes(data)
-    os.replace(tmp, dest)
+    try:
+        if isinstance(data, Path):
+            shutil.copyfile(data, tmp)
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, dest)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 class _Inside:
@@ -410,14 +454,20 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
     if outside is not None:  # checked before anything is written: the site stays as it was
         raise OutputError(f"refusing to write {outside!r} through a symbolic link that leads out of "
                           f"the output folder {out}; remove the link")
+    failed: list[tuple[str, str]] = []
     for rel, data, digest in pending:
-        manifest[rel] = digest
         dest = inside.path(rel)
         if previous.get(rel) == digest and (rel in intact if intact is not None
                                             else _is_regular_file(dest)):
+            manifest[rel] = digest
             unchanged += 1
             continue
-        _write_atomic(dest, data)
+        try:
+            _write_atomic(dest, data)
+        except OSError as exc:
+            failed.append((rel, _why(exc)))
+            continue
+        manifest[rel] = digest
         written.append(rel)
     deleted = []
     for rel in sorted(set(previous) - set(manifest)):
@@ -431,7 +481,7 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
             deleted.append(rel)
             _prune_empty(path.parent, inside.top)
     _write_atomic(out / MARKER, _manifest_bytes(manifest))
-    return EmitStats(sorted(written), deleted, unchanged)
+    return EmitStats(sorted(written), deleted, unchanged, failed)
 
 
 def _prune_empty(folder: Path, top: Path) -> None:

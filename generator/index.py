@@ -38,7 +38,7 @@ from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import front_matter_place, printable
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.slugs import heading_key, link_safe, name_key
-from generator.urls import slug_path
+from generator.urls import fit_name, slug_path
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
 
@@ -697,8 +697,8 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     folder, _, name = rel.rpartition("/")
     name = printable(name)
     if folder:
-        return SiteUrl(f"{slug_path(folder)}/{name}")
-    return SiteUrl(name.lstrip("_") or "untitled")
+        return SiteUrl(f"{slug_path(folder)}/{fit_name(name, keep_ext=True)}")
+    return SiteUrl(fit_name(name.lstrip("_"), keep_ext=True) or "untitled")
 
 
 def _step_aside(stem: str, suffix: str, taken: set[str]) -> str:

@@ -411,6 +411,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         if progress:
             progress("write", 0, len(files) + len(copies))
         emitted = emit_site(out, files, copies, builder.keep, staging, existing)
+        diags.extend(_write_failures(emitted.failed, index, copies, cfg))
         save_stamps(cache_dir, out)
         if progress:
             progress("write", len(files) + len(copies), len(files) + len(copies))
@@ -426,6 +427,29 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     stats.seconds = time.perf_counter() - t0
     stats.timings = timings
     return BuildResult(sort_diagnostics(diags), stats, state, set(emitted.written), index)
+
+
+def _write_failures(failed: list[tuple[str, str]], index: VaultIndex, copies: dict[str, Path],
+                    cfg: SiteConfig) -> list[Diagnostic]:
+    """A warning for each site file that could not be written, at the vault file it comes from
+    (the note of a page, the attachment of a copy) when there is one."""
+    if not failed:
+        return []
+    pages = {url: index.notes[note_id].rel for note_id, url in index.urls.items()
+             if note_id in index.notes}
+    out = []
+    for rel, why in failed:
+        source = pages.get(rel)
+        if source is None and rel in copies:
+            try:
+                source = copies[rel].relative_to(cfg.vault).as_posix()
+            except ValueError:
+                source = None
+        out.append(warning(
+            "write-failed", f"could not write {rel} ({why}); the page is left out of the site",
+            source, 1 if source else 0,
+            hint="shorten the file, folder or tag name, or check the output folder's file system"))
+    return out
 
 
 def _execute(notes: list[Note], index: VaultIndex, cfg: SiteConfig, cache_dir: Path,

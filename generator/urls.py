@@ -7,6 +7,7 @@ GitHub Pages project sub-path and on any static host.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -19,11 +20,34 @@ _DROP = re.compile(r"[\x00-\x1f\x7f#?%&\"<>\\|^{}\[\]`*:;=+@$!']")
 _DASHES = re.compile(r"[\s-]+")
 
 
+# The bytes a slugged path component may take.  File systems allow 255 per component; the rest is
+# room for what is added after slugging: a collision suffix (``-2``) and ``.html``.
+MAX_NAME_BYTES = 200
+
+
+def fit_name(name: str, keep_ext: bool = False) -> str:
+    """``name``, or when longer than ``MAX_NAME_BYTES`` (UTF-8) its start and a short hash of the
+    whole: the same name always gets the same shortening, and two long names that share their
+    start still differ.  ``keep_ext``: an attachment's extension (``.png``) stays at the end."""
+    raw = name.encode("utf-8")
+    if len(raw) <= MAX_NAME_BYTES:
+        return name
+    ext = ""
+    if keep_ext:
+        stem, dot, tail = name.rpartition(".")
+        if dot and stem and len(tail.encode("utf-8")) <= 16:
+            name, ext = stem, "." + tail
+    digest = hashlib.blake2b(raw, digest_size=4).hexdigest()
+    room = MAX_NAME_BYTES - len(ext.encode("utf-8")) - len(digest) - 1
+    cut = name.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip("-. ")
+    return f"{cut}-{digest}{ext}"
+
+
 def slug_segment(name: str) -> str:
     name = unicodedata.normalize("NFC", name)
     name = _DROP.sub("", name)
     name = _DASHES.sub("-", name).strip("-.")
-    return name or "untitled"
+    return fit_name(name) if name else "untitled"
 
 
 @lru_cache(maxsize=131072)

@@ -1,0 +1,127 @@
+"""A bad note never stops the build, never hangs it, and costs work about linear in its size:
+names too long for the file system, tags nested hundreds of levels deep, thousands of repeated
+headings or block ids, a huge formula, many notes sharing a name."""
+
+from __future__ import annotations
+
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+from generator import emit
+from generator.config import load_config
+from generator.pipeline import build
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """A generous limit (the old code took minutes or many seconds): fails instead of hanging."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def make_vault(root: Path, notes: dict[str, str | bytes]) -> Path:
+    vault = root / "vault"
+    for rel, text in notes.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (vault / rel).write_bytes(data)
+    return vault
+
+
+def run_build(vault: Path, out: Path):
+    return build(load_config(vault), out, exec_mode="no-exec")
+
+
+def _components(out: Path) -> list[bytes]:
+    return [part.encode("utf-8") for path in out.rglob("*") for part in path.relative_to(out).parts]
+
+
+# -- 1. names too long for the file system --------------------------------------------------------
+
+def test_long_tag_and_file_names_build_with_short_consistent_urls(tmp_path):
+    long_tag = "t" * 251
+    note_name = "n" * 252            # its page, n….html, was 257 bytes
+    accented = "é" * 126             # 252 bytes
+    folder = "f" * 255
+    picture = "p" * 250 + ".png"
+    vault = make_vault(tmp_path, {
+        "A.md": f"#{long_tag}\n\n[[{note_name}]] [[{accented}]] [[{folder}/C]]\n\n![[{picture}]]\n",
+        "B.md": "fine\n",
+        f"{note_name}.md": "long\n",
+        f"{accented}.md": "accented\n",
+        f"{folder}/C.md": "in a long folder\n",
+        picture: b"\x89PNG\r\n\x1a\n",
+    })
+    out = tmp_path / "out"
+    result = run_build(vault, out)
+    assert (out / "B.html").is_file()
+    assert all(len(part) <= 255 for part in _components(out))
+    index = result.index
+    urls = {index.notes[i].rel: u for i, u in index.urls.items()}
+    for rel in (f"{note_name}.md", f"{accented}.md", f"{folder}/C.md"):
+        assert (out / urls[rel]).is_file(), rel
+    tag_page = index.tag_url(long_tag)
+    assert (out / tag_page).is_file()
+    page = (out / "A.html").read_text(encoding="utf-8")
+    # the links in A lead to the shortened pages and copy
+    from generator.urls import relative_href
+    for rel in (f"{note_name}.md", f"{folder}/C.md"):
+        assert f'href="{relative_href(urls[rel], "A.html")}"' in page
+    assert f'href="{relative_href(tag_page, "A.html")}"' in page
+    copied = [p for p in out.iterdir() if p.name.startswith("ppp")]
+    assert len(copied) == 1 and copied[0].suffix == ".png"
+    assert copied[0].name in page
+    # deterministic: a second build writes the same names
+    again = run_build(vault, tmp_path / "out2")
+    assert {i: u for i, u in again.index.urls.items()} == dict(index.urls)
+
+
+def test_long_names_that_share_their_start_stay_apart():
+    from generator.urls import fit_name, slug_path
+    a, b = slug_path("x" * 300 + "a"), slug_path("x" * 300 + "b")
+    assert a != b and len(a.encode()) <= 200 and len(b.encode()) <= 200
+    assert slug_path("x" * 300 + "a") == a
+    assert fit_name("é" * 200 + ".jpeg", keep_ext=True).endswith(".jpeg")
+
+
+def test_a_page_that_cannot_be_written_is_reported_and_the_rest_written(tmp_path):
+    too_long = "z" * 300 + ".html"
+    out = tmp_path / "out"
+    stats = emit.emit_site(out, {"ok.html": b"ok", too_long: b"no", "b/ok.html": b"ok"}, {})
+    assert (out / "ok.html").read_bytes() == b"ok" and (out / "b/ok.html").is_file()
+    assert [rel for rel, _why in stats.failed] == [too_long]
+    # in place, too
+    stats = emit.emit_site(out, {"ok.html": b"new", too_long: b"no"}, {})
+    assert (out / "ok.html").read_bytes() == b"new"
+    assert [rel for rel, _why in stats.failed] == [too_long]
+    # and from a worker writing into the staging folder
+    staged = emit.Staging(tmp_path / "out3")
+    assert staged.write(too_long, b"no").startswith(emit.FAILED)
+
+
+def test_a_write_failure_becomes_a_warning_naming_the_note(tmp_path, monkeypatch):
+    vault = make_vault(tmp_path, {"A.md": "a\n", "B.md": "b\n"})
+    real = emit._digests
+
+    def failing(files, write_to=None, failed=None):
+        files = dict(files)
+        if write_to is not None and failed is not None and "A.html" in files:
+            del files["A.html"]
+            failed.append(("A.html", "File name too long"))
+        return real(files, write_to, failed)
+
+    monkeypatch.setattr(emit, "_digests", failing)
+    out = tmp_path / "out"
+    result = build(load_config(vault), out, exec_mode="no-exec", workers=1)
+    assert (out / "B.html").is_file()
+    found = [d for d in result.diagnostics if d.code == "write-failed"]
+    assert len(found) == 1 and str(found[0].span) == "A.md:1"
+    assert "A.html" in found[0].message and found[0].hint
