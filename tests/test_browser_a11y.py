@@ -1,0 +1,99 @@
+"""Accessibility fixes from audit7 (axe-core, the HTML validator and keyboard checks): each test
+names the report's finding it guards.
+
+A small vault written here is built with the real pipeline and opened from file://; every request off
+the disk is refused and console errors fail.  Screenshots go to ``$VAULTSITE_SCREENSHOTS`` (or a tmp dir).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from chromium import CHROMIUM, chrome_session, page_of  # noqa: E402 - the tests folder is on the path just above
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
+pytest.importorskip("generator.markdown")
+
+PARA = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
+        "labore et dolore magna aliqua. ")
+CODE = ('```python\n# nothing has run yet\ndef main(n):\n    return "x", 1, len(n)\n```\n')
+FILES = {
+    "vaultsite.toml": 'title = "A11y test"\n',
+    "Home.md": "# Home\n\nStart with [[Links]].\n",
+    "Links.md": ("# Links\n\nSee [[Code]] for details and [the site](https://example.org).[^1] #topic\n\n"
+                 "- a list item naming [[Tasks]]\n\n"
+                 "> [!note] Callout\n> It points at [[Code]].\n\n[^1]: A footnote.\n"),
+    "Code.md": ("# Code\n\n" + CODE + "\n> [!tip] Tip\n> " + CODE.replace("\n", "\n> ") + "\n"
+                "> [!example] Example\n> " + CODE.replace("\n", "\n> ") + "\n"
+                "```text\n" + "a_very_long_line_" * 20 + "\n```\n\n"
+                "| " + " | ".join(f"column {i}" for i in range(14)) + " |\n"
+                "|" + "---|" * 14 + "\n| " + " | ".join(f"value {i}" for i in range(14)) + " |\n"),
+    "Tasks.md": "# Tasks\n\n- [ ] write a helper\n- [x] read the cheatsheet\n",
+    "Callouts.md": ("# Callouts\n\n> [!question] Q\n> > [!warning] W\n> > > [!success] Innermost\n"
+                    "> > > Deep text.\n\n> [!question] Can callouts nest?\n> > [!todo] Yes!, they can.\n"),
+    "Long.md": "# Long\n\n" + "\n\n".join(f"## Part {i}\n\n{PARA * 2}\n\n{CODE}" for i in range(12)),
+}
+for _i in range(12):
+    FILES[f"Folder/Note {_i}.md"] = f"# Note {_i}\n\nSee [[Home]].\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path_factory.mktemp("a11y-vault")
+    for rel, text in FILES.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("a11y-site") / "site"
+    build(load_config(vault), out, exec_mode="off")
+    return out
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    env = os.environ.get("VAULTSITE_SCREENSHOTS")
+    path = Path(env) if env else tmp_path_factory.mktemp("a11y-shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    yield from chrome_session(sync_api)
+
+
+def _open(chrome, site, source, width=1280, scheme="light", height=800):
+    page = chrome.page(width=width, height=height, scheme=scheme)
+    page.goto(page_of(site, source).as_uri())
+    return page
+
+
+# ---------- #1: links in running text are underlined, navigation lists are not ----------
+
+UNDERLINED = "el => getComputedStyle(el).textDecorationLine"
+
+
+def test_links_in_text_are_underlined_navigation_is_not(site, chrome):
+    page = _open(chrome, site, "Links.md")
+    for sel in [".note-content p a.internal-link", ".note-content li a.internal-link",
+                ".note-content .callout a", ".note-content .footnotes a",
+                ".note-content p a[href^='https:']", ".note-content sup a"]:
+        assert page.eval_on_selector(sel, UNDERLINED) == "underline", sel
+    for sel in [".explorer .tree a", ".toc a, .explorer-home", ".backlinks .listing-title",
+                ".note-content a.tag", ".breadcrumbs a"]:
+        for value in page.eval_on_selector_all(sel, f"els => els.map({UNDERLINED})"):
+            assert value == "none", sel
+    page.close()
