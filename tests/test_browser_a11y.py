@@ -97,3 +97,50 @@ def test_links_in_text_are_underlined_navigation_is_not(site, chrome):
         for value in page.eval_on_selector_all(sel, f"els => els.map({UNDERLINED})"):
             assert value == "none", sel
     page.close()
+
+
+# ---------- #2: code colours reach 4.5:1 on the code panel, which is back ----------
+
+# contrast of an element's text against its backdrop: the ancestors' backgrounds composited over white
+CONTRAST = """el => {
+  const rgba = c => { const n = c.match(/[\\d.]+/g).map(Number), srgb = c.startsWith('color(');
+    const v = srgb ? n.slice(0, 3).map(x => x * 255) : n.slice(0, 3);
+    return [...v, n.length > 3 ? n[3] : 1]; };
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const b = rgba(getComputedStyle(e).backgroundColor);
+    if (b[3] > 0) layers.push(b);
+    if (b[3] >= 1) break;
+  }
+  let bg = [255, 255, 255];
+  for (const l of layers.reverse()) bg = bg.map((x, i) => l[i] * l[3] + x * (1 - l[3]));
+  const lum = c => { const [r, g, b] = c.map(x => { x /= 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const fg = rgba(getComputedStyle(el).color), a = lum(fg.slice(0, 3)), b = lum(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_code_tokens_reach_4_5_on_the_code_panel(site, chrome, shots, scheme):
+    page = _open(chrome, site, "Code.md", scheme=scheme)
+    panel = page.eval_on_selector(".note-content pre.highlight", "el => getComputedStyle(el).backgroundColor")
+    code_bg = page.evaluate("getComputedStyle(document.body).getPropertyValue('--bg-code')")
+    assert panel != "rgba(0, 0, 0, 0)", "the code block keeps its grey panel"
+    assert page.evaluate(f"""() => {{ const d = document.createElement('div');
+        d.style.background = '{code_bg}'; document.body.append(d);
+        const c = getComputedStyle(d).backgroundColor; d.remove(); return c; }}""") == panel
+    spans = page.locator(".note-content pre.highlight span[class]")
+    assert spans.count() > 20
+    seen = set()
+    for el in spans.element_handles():
+        if not el.evaluate("e => e.textContent.trim()"):
+            continue
+        ratio = el.evaluate(CONTRAST)
+        cls = el.get_attribute("class")
+        seen.add(cls)
+        assert ratio >= 4.5, f"{cls} {el.text_content()!r}: {ratio:.2f} ({scheme})"
+    assert {"s2", "nf", "mi", "c1", "nb"} <= seen, seen
+    page.locator(".note-content .callout").first.screenshot(path=str(shots / f"code-callout-{scheme}.png"))
+    page.close()
