@@ -53,6 +53,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "Agg")
+        env["PYTHONHASHSEED"] = "0"  # set and dict-of-str order the same in every build
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")  # notes already run in parallel, one per core
         self.proc = subprocess.Popen(
@@ -332,12 +333,13 @@ def _death_record(state: _Active, cell: dict, tail: str) -> dict:
 
 
 def _clean_fault(tail: str) -> str:
-    """faulthandler's dump without the executor's own frames and the extension-module list."""
+    """faulthandler's dump without the executor's own frames and the extension-module list, and
+    without folders of the build machine in its paths (as tracebacks are shown)."""
     kept = []
     for line in tail.splitlines():
         if line.startswith("Extension modules:"):
             break
         if worker.WORKER_FILE not in line:
             kept.append(line)
-    return "\n".join(kept).strip()
+    return worker._shorten_paths("\n".join(kept).strip())
 
