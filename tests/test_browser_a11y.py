@@ -144,3 +144,38 @@ def test_code_tokens_reach_4_5_on_the_code_panel(site, chrome, shots, scheme):
     assert {"s2", "nf", "mi", "c1", "nb"} <= seen, seen
     page.locator(".note-content .callout").first.screenshot(path=str(shots / f"code-callout-{scheme}.png"))
     page.close()
+
+
+# ---------- #3: the phone drawer keeps Tab inside or closes; Esc gives focus back to ☰ ----------
+
+def test_phone_drawer_closes_when_tab_leaves_and_escape_returns_focus(site, chrome, shots):
+    page = _open(chrome, site, "Links.md", width=390, height=844)
+    toggle = page.locator(".sidebar-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.body.classList.contains('nav-open')")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.explorer')"):
+            break
+    else:
+        pytest.fail("Tab never reached the explorer")
+    page.screenshot(path=str(shots / "drawer-open-390.png"))
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        inside = page.evaluate("!!document.activeElement.closest('.explorer')")
+        if not inside:
+            assert not page.evaluate("document.body.classList.contains('nav-open')"), \
+                "focus left the drawer while it still covers the page"
+            assert toggle.get_attribute("aria-expanded") == "false"
+            break
+    else:
+        pytest.fail("Tab never left the explorer")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.locator(".explorer-home").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.body.classList.contains('nav-open')")
+    assert page.evaluate("document.activeElement.classList.contains('sidebar-toggle')")
+    page.close()

@@ -91,6 +91,11 @@
     doc.addEventListener("click", function (e) {
       if (body.classList.contains("nav-open") && explorer && !explorer.contains(e.target)) setNav(false);
     });
+    /* Tab out of the open drawer closes it: focus never lands on what it covers */
+    if (explorer) explorer.addEventListener("focusout", function (e) {
+      var to = e.relatedTarget;
+      if (to && !explorer.contains(to) && to !== navToggle) setNav(false);
+    });
   }
   if (explorer) {
     /* a name cut short by the sidebar's width shows in full on hover */
@@ -513,7 +518,10 @@
       var t = e.target, typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
       if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey)) { e.preventDefault(); input.focus(); input.select(); }
       else if (e.key === "/" && !typing) { e.preventDefault(); input.focus(); input.select(); }
-      else if (e.key === "Escape") { setNav(false); hidePopover(); }
+      else if (e.key === "Escape") {
+        if (explorer && explorer.contains(doc.activeElement) && navToggle) navToggle.focus();
+        setNav(false); hidePopover();
+      }
     });
   }
 
