@@ -29,7 +29,7 @@ from generator.frontmatter import (
     parse_yaml,
     printable,
 )
-from generator.markdown.tags import front_matter_tag
+from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.slugs import anchor_id, block_anchor, unique_anchor
 
@@ -193,6 +193,12 @@ def _deprecated_keys(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagn
     return diags
 
 
+def tag_too_deep(tag: str, depth: int, rel: str, line: int, col: int = 0) -> Diagnostic:
+    return warning("tag-too-deep", f"a tag {depth} levels deep is cut to its first "
+                   f"{MAX_TAG_DEPTH} levels: #{tag[:60]}{'…' if len(tag) > 60 else ''}",
+                   rel, line, col, hint=f"nest tags at most {MAX_TAG_DEPTH} levels deep")
+
+
 def _front_matter_tags(meta: dict[str, Any], fm_text: str,
                        rel: str) -> tuple[list[str], list[Diagnostic]]:
     """The tags of the ``tags`` property that are tags by Obsidian's rules, and a ``tag-invalid``
@@ -203,14 +209,20 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
     lines: list[str] | None = None  # looked at only for a warning
     for raw in as_string_list(meta.get(key)):
         tag, problem, better = front_matter_tag(raw)
+        depth = 0
         if tag:
+            tag, depth = cap_depth(tag)
             tags.append(tag)
-        if problem is None:
+        if problem is None and depth <= MAX_TAG_DEPTH:
             continue
         if lines is None:
             lines = fm_text.split("\n")
         place = front_matter_place(lines, key, raw)
         at = place[0] if place else 0
+        if depth > MAX_TAG_DEPTH:
+            diags.append(tag_too_deep(tag, depth, rel, 2 + at if fm_text else 1))
+            if problem is None:
+                continue
         if tag:
             message, hint = f"tag {raw!r} {problem}; read as #{tag}", f"write it as {better}"
         else:
@@ -451,6 +463,10 @@ class _Walk:
                     parts.append(child.content)
             elif ctype == "tag":
                 self.tags.append(child.meta.get("tag", child.content))
+                if "depth" in child.meta:
+                    self._too_deep(child.meta["tag"], child.meta["depth"],
+                                   child.meta.get("line", base_line - 1) + 1,
+                                   child.meta.get("col", -1) + 1)
                 parts.append("#" + child.meta.get("tag", child.content))
             elif ctype == "link_open":
                 self._md_link(child.attrGet("href"), False, child.meta, base_line)
@@ -463,6 +479,9 @@ class _Walk:
         plain = "".join(parts)
         self.text.append(plain)
         return plain, parts, code_spans, maths
+
+    def _too_deep(self, tag: str, depth: int, line: int, col: int) -> None:
+        self.diagnostics.append(tag_too_deep(tag, depth, self.rel, line, col))
 
     def _md_link(self, href: Any, embed: bool, meta: dict, base_line: int) -> None:
         href = str(href or "")
