@@ -31,7 +31,7 @@ from generator.frontmatter import (
 )
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
-from generator.slugs import anchor_id, block_anchor, unique_anchor
+from generator.slugs import Anchors, anchor_id, block_anchor, unique_anchor
 
 _md: MarkdownIt | None = None
 SUMMARY_CHARS = 280
@@ -362,7 +362,7 @@ class _Walk:
         self.mathy: list[bool] = []  # whether each of them is written around LaTeX
         self.fences: list[tuple[int, Token]] = []
         self.diagnostics: list[Diagnostic] = []
-        self._anchors: set[str] = set()
+        self._anchors = Anchors()
 
     def run(self) -> None:
         tokens = self.tokens

@@ -44,13 +44,30 @@ def anchor_id(text: str) -> str:
     return text or "section"
 
 
+class Anchors(set):
+    """The anchors a note has given (case-folded), and per base the first suffix not yet tried:
+    the thousandth ``# H`` of a note no longer tries ``H``, ``H-1``… ``H-998`` again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next: dict[str, int] = {}
+
+
 def unique_anchor(base: str, used: set[str]) -> str:
-    """``base``, or ``base-1``, ``base-2``… for a repeated heading; records the choice in ``used``."""
-    candidate, n = base, 0
+    """``base``, or ``base-1``, ``base-2``… for a repeated heading; records the choice in ``used``.
+
+    With ``Anchors`` the search starts where the last one for the same base stopped: those before
+    were taken then and still are (anchors are only ever added), so the choice is the same."""
+    counters = used.next if isinstance(used, Anchors) else None
+    key = base.casefold()
+    n = counters.get(key, 0) if counters is not None else 0
+    candidate = f"{base}-{n}" if n else base
     while candidate.casefold() in used:
         n += 1
         candidate = f"{base}-{n}"
     used.add(candidate.casefold())
+    if counters is not None:
+        counters[key] = n + 1
     return candidate
 
 

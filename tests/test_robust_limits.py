@@ -148,3 +148,40 @@ def test_a_tag_nested_thousands_of_levels_is_cut_with_a_warning(tmp_path):
     assert 'href="_tags/' + "a/" * 15 + 'a.html"' in page
     assert "</a>/a/a/a" in page  # the levels past the cut stay on the page as text
     assert len(list((out / "_tags").rglob("*.html"))) == 32
+
+
+# -- 3. repeated headings ------------------------------------------------------------------------
+
+def _parse(tmp_path, text: str):
+    from generator.model import SourceFile, VaultPath
+    from generator.parse import parse_note
+    data = text.encode("utf-8")
+    src = SourceFile(VaultPath("Note.md"), tmp_path / "Note.md", "note", f"{len(data)}:0", len(data))
+    return parse_note(src, load_config(tmp_path), data)
+
+
+def test_repeated_headings_take_one_probe_each(tmp_path):
+    # unique_anchor tried H, H-1, H-2… from the start for every heading: 8,000 x "# H" took 5 s
+    from generator.slugs import Anchors, unique_anchor
+
+    class Counting(Anchors):
+        probes = 0
+
+        def __contains__(self, item):
+            type(self).probes += 1
+            return super().__contains__(item)
+
+    used = Counting()
+    got = [unique_anchor("H", used) for _ in range(5_000)]
+    assert got[:3] == ["H", "H-1", "H-2"] and got[-1] == "H-4999"
+    assert Counting.probes <= 2 * 5_000
+    # the same choices as before where the suffixes collide with other headings' ids
+    note = _parse(tmp_path, "# H\n# H 1\n# H\n# h\n# H-3\n")
+    assert [h.anchor for h in note.headings] == ["H", "H-1", "H-2", "h-3", "H-3-1"]
+
+
+def test_thousands_of_repeated_headings_keep_distinct_anchors(tmp_path):
+    with time_limit(60):
+        note = _parse(tmp_path, "# H\n" * 4_000 + "a\n=\n" * 4_000)
+    anchors = [h.anchor for h in note.headings]
+    assert len(set(anchors)) == 8_000 and anchors[-1] == "a-3999"

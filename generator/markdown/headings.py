@@ -12,13 +12,13 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-from ..slugs import anchor_id, unique_anchor
+from ..slugs import Anchors, anchor_id, unique_anchor
 from ._util import plain_text
 
 
 def heading_id_rule(state: StateCore) -> None:
     """Set ``attrs["id"]`` and ``meta["text"]`` (plain text) on every ``heading_open``."""
-    used: set[str] = set()
+    used = Anchors()
     tokens = state.tokens
     found = [i for i, tok in enumerate(tokens) if tok.type == "heading_open"]
     for i in sorted(found, key=lambda i: tokens[i].level > 0):  # the note's headings first
