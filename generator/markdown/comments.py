@@ -12,6 +12,8 @@ No token survives: the marker token ``comment_unclosed`` is removed by the core 
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -74,15 +76,30 @@ def comment_block_rule(state: StateBlock, start_line: int, end_line: int, silent
     return True
 
 
-def _drop_after_unclosed(state: StateCore, index: int) -> None:
-    """Hide what follows the top-level block at ``index`` up to the next ``%%`` line."""
+class _Lines:
+    """The note's lines that hold ``%%``, found once per parse: each unclosed comment asks for the
+    next one (splitting the whole note per comment made many of them quadratic)."""
+
+    def __init__(self, src: str) -> None:
+        lines = src.split("\n")
+        self.count = len(lines)
+        self.marks = [n for n, line in enumerate(lines) if "%%" in line]
+
+    def closer(self, start_line: int) -> int | None:
+        """The first line at or after ``start_line`` that holds ``%%``."""
+        at = bisect_left(self.marks, start_line)
+        return self.marks[at] if at < len(self.marks) else None
+
+
+def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines) -> tuple[int, int]:
+    """Hide what follows the top-level block at ``index`` up to the next ``%%`` line: returns the
+    range of tokens that goes."""
     tokens = state.tokens
     close = index + 1
     while close < len(tokens) and tokens[close].level > 0:
         close += 1
     start_line = tokens[index].map[1] if tokens[index].map else 0
-    lines = state.src.split("\n")
-    closer = next((n for n in range(start_line, len(lines)) if "%%" in lines[n]), None)
+    closer = lines.closer(start_line)
     keep_from = close + 1
     while keep_from < len(tokens):
         tok = tokens[keep_from]
@@ -91,7 +108,7 @@ def _drop_after_unclosed(state: StateCore, index: int) -> None:
             break
         keep_from += 1
     resumed = _resume_paragraph(state, close + 1, keep_from, closer)
-    del tokens[close + 1 : resumed if resumed is not None else keep_from]
+    return close + 1, resumed if resumed is not None else keep_from
 
 
 def _resume_paragraph(state: StateCore, start: int, stop: int, closer: int | None) -> int | None:
@@ -120,7 +137,7 @@ def _resume_paragraph(state: StateCore, start: int, stop: int, closer: int | Non
     return None
 
 
-def _hide_after_nested(state: StateCore, index: int) -> None:
+def _hide_after_nested(state: StateCore, index: int, lines: _Lines, drop: set[int]) -> None:
     """The same for a comment left open in a list item, callout or quote (``- a %%start`` ...
     ``- c end%% d``): the text of every following block up to the closing ``%%`` line goes (the
     items and quotes stay, empty), and the text after the closing ``%%`` shows."""
@@ -128,10 +145,8 @@ def _hide_after_nested(state: StateCore, index: int) -> None:
     own = tokens[index].map
     if not own:
         return
-    lines = state.src.split("\n")
-    closer = next((n for n in range(own[1], len(lines)) if "%%" in lines[n]), None)
-    last = len(lines) if closer is None else closer
-    drop: list[int] = []
+    closer = lines.closer(own[1])
+    last = lines.count if closer is None else closer
     for j in range(index + 1, len(tokens)):
         tok = tokens[j]
         if tok.map and tok.map[0] > last:
@@ -151,32 +166,42 @@ def _hide_after_nested(state: StateCore, index: int) -> None:
                 tok.content, tok.children = "", []
             if tokens[j - 1].type == "paragraph_open" and j + 1 < len(tokens) \
                     and tokens[j + 1].type == "paragraph_close":
-                drop += [j - 1, j, j + 1]
+                drop.update((j - 1, j, j + 1))
             if tok.map[0] <= last < tok.map[1]:
                 break
         elif tok.nesting == 0 and tok.type != "inline":
-            drop.append(j)  # a code block, math block or raw HTML inside the comment
-    for j in reversed(drop):
-        del tokens[j]
+            drop.add(j)  # a code block, math block or raw HTML inside the comment
 
 
 def comment_core_rule(state: StateCore) -> None:
     if "%%" not in state.src:
         return
     tokens = state.tokens
+    lines: _Lines | None = None
+    drop: set[int] = set()
+    skip_from, skip_to = -1, -1  # the tokens the last unclosed paragraph hides: not looked at
     i = 0
     while i < len(tokens):
+        if i == skip_from:
+            i = skip_to
+            if i >= len(tokens):
+                break
         tok = tokens[i]
         if tok.type == "inline" and tok.children and "%%" in tok.content:
             kids = tok.children
             found = any(c.type == UNCLOSED for c in kids)
             if found:
                 tok.children = [c for c in kids if c.type != UNCLOSED]
+                if lines is None:
+                    lines = _Lines(state.src)
                 if tok.level == 1:  # the inline of a top-level paragraph or heading
-                    _drop_after_unclosed(state, i)
+                    skip_from, skip_to = _drop_after_unclosed(state, i, lines)
+                    drop.update(range(skip_from, skip_to))
                 else:
-                    _hide_after_nested(state, i)
+                    _hide_after_nested(state, i, lines, drop)
         i += 1
+    if drop:
+        state.tokens = [tok for j, tok in enumerate(tokens) if j not in drop]
 
 
 def comments_plugin(md: MarkdownIt) -> None:
