@@ -179,3 +179,34 @@ def test_phone_drawer_closes_when_tab_leaves_and_escape_returns_focus(site, chro
     assert not page.evaluate("document.body.classList.contains('nav-open')")
     assert page.evaluate("document.activeElement.classList.contains('sidebar-toggle')")
     page.close()
+
+
+# ---------- #4: the sticky top bar never covers the focused element; the TOC still follows ----------
+
+def test_focus_scrolled_into_view_clears_the_top_bar(site, chrome, shots):
+    page = _open(chrome, site, "Long.md")
+    page.keyboard.press("End")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.locator(".note-content .code-copy").last.focus()
+    bar = page.eval_on_selector(".topbar", "el => el.getBoundingClientRect().bottom")
+    checked = 0
+    for _ in range(14):
+        page.keyboard.press("Shift+Tab")
+        page.wait_for_timeout(50)
+        box = page.evaluate("""() => { const e = document.activeElement;
+            return e.closest('.note-content') ? e.getBoundingClientRect().top : null; }""")
+        if box is not None:
+            checked += 1
+            assert box >= bar, f"focused element at {box}px, under the {bar}px top bar"
+    assert checked >= 6
+    page.screenshot(path=str(shots / "focus-below-topbar.png"))
+    # an anchor jump still lands below the bar, and the TOC marks that section
+    page.locator(".toc a", has_text="Part 7").click()
+    page.wait_for_timeout(300)
+    top = page.eval_on_selector("#Part-7", "el => el.getBoundingClientRect().top")
+    assert bar <= top <= bar + 40
+    assert page.locator(".toc a.active").inner_text() == "Part 7"
+    page.evaluate("window.scrollBy(0, document.getElementById('Part-9').getBoundingClientRect().top - 60)")
+    page.wait_for_timeout(300)
+    assert page.locator(".toc a.active").inner_text() == "Part 9"
+    page.close()

@@ -124,7 +124,7 @@
   }
 
   /* ---------- table of contents: highlight the section being read ----------
-     The active entry is the last heading at or above the anchor offset (its scroll-margin-top),
+     The active entry is the last heading at or above the anchor offset (html's scroll-padding-top),
      recomputed on every scroll, so jumps (End, PageDown) are never missed; at the very bottom the
      last entry; right after a jump to an entry (click, hash), that entry while it is on screen. */
   var tocLinks = Array.prototype.slice.call(doc.querySelectorAll(".toc a[href^='#']"));
@@ -158,7 +158,7 @@
         pinned = null;
       }
       if (y > 0 && y + vh >= html.scrollHeight - 2) return setActive(heads[heads.length - 1]);
-      var limit = (parseFloat(getComputedStyle(heads[0].el).scrollMarginTop) || 0) + 8, best = heads[0];
+      var limit = (parseFloat(getComputedStyle(html).scrollPaddingTop) || 0) + 8, best = heads[0];
       for (var i = 0; i < heads.length; i++) {
         if (heads[i].el.getBoundingClientRect().top <= limit) best = heads[i]; else break;
       }
