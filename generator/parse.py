@@ -355,6 +355,7 @@ class _Walk:
         self.links: list[LinkRef] = []
         self.headings: list[Heading] = []
         self.blocks: list[BlockRef] = []
+        self._block_ids: dict[str, BlockRef] = {}  # by case-folded id: the first of each
         self.tags: list[str] = []
         self.text: list[str] = []
         self.paragraphs: list[str] = []
@@ -399,9 +400,11 @@ class _Walk:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to
         the first, as in Obsidian, and a second ``id="^dup"`` would make the page's ids clash."""
         block_id = tok.meta["block_id"]
-        first = next((b for b in self.blocks if b.id.casefold() == block_id.casefold()), None)
+        key = block_id.casefold()
+        first = self._block_ids.get(key)
         if first is None:
             self.blocks.append(BlockRef(block_id, tok.map[0] + 1, tok.map[1]))
+            self._block_ids[key] = self.blocks[-1]
             return
         del tok.meta["block_id"]
         if tok.attrs.get("id") == block_anchor(block_id):
