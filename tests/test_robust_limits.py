@@ -197,3 +197,26 @@ def test_many_block_ids_are_looked_up_not_scanned(tmp_path):
     assert len(note.blocks) == 32_000 and note.blocks[-1].id == "id31999"
     dup = [d for d in note.diagnostics if d.code == "block-id-duplicate"]
     assert len(dup) == 1 and dup[0].span.line == 64_001 and "line 15" in dup[0].message
+
+
+# -- 5. a huge formula ---------------------------------------------------------------------------
+
+def test_a_formula_over_the_limit_is_shown_as_source_with_a_warning(tmp_path):
+    # latex2mathml's time grows x3.5 per doubling on a big matrix: 524 KB took 14 s
+    from generator.markdown.math import MAX_MATH_CHARS
+    row = " & ".join(["1"] * 100)
+    matrix = "\\begin{pmatrix}" + " \\\\ ".join([row] * 200) + "\\end{pmatrix}"
+    assert len(matrix) > MAX_MATH_CHARS
+    vault = make_vault(tmp_path, {
+        "A.md": f"intro $x^2$\n\n$$\n{matrix}\n$$\n\nand inline ${matrix}$ too\n",
+        "B.md": "fine\n",
+    })
+    out = tmp_path / "out"
+    with time_limit(60):
+        result = run_build(vault, out)
+    found = sorted(str(d.span) for d in result.diagnostics if d.code == "math-too-long")
+    assert found == ["A.md:3:1", "A.md:7:12"]
+    assert not [d for d in result.diagnostics if d.code == "math-error"]
+    page = (out / "A.html").read_text(encoding="utf-8")
+    assert page.count('<code class="math-error">\\begin{pmatrix}') == 2
+    assert "<math" in page  # the small formula is still typeset

@@ -48,9 +48,21 @@ def _check_braces(latex: str) -> None:
         raise ValueError("missing close brace '}'")
 
 
+#: Characters a formula may have.  latex2mathml's time grows about x3.5 per doubling on a large
+#: matrix (524 KB took 14 s); a longer formula is shown as its LaTeX source, with a warning.
+MAX_MATH_CHARS = 20_000
+
+
+class MathTooLong(ValueError):
+    """A formula over ``MAX_MATH_CHARS``: not typeset."""
+
+
 @lru_cache(maxsize=4096)
 def latex_to_mathml(latex: str, display: bool) -> str:
-    """MathML for ``latex``, sanitised; raises on a LaTeX error."""
+    """MathML for ``latex``, sanitised; raises on a LaTeX error, and ``MathTooLong``."""
+    if len(latex) > MAX_MATH_CHARS:
+        raise MathTooLong(f"{len(latex):,} characters, over the {MAX_MATH_CHARS:,} a formula "
+                          "may have")
     _check_braces(latex)
     source = _SMALL_FIXES[0][0].sub("", latex)  # without \label{…}, which shows nothing
     latex, operators = _operators(_small_fixes(latex))
@@ -331,6 +343,10 @@ def _math_html(token: Token, env, display: bool) -> str:
     latex = token.content.strip()
     try:
         mathml = latex_to_mathml(latex, display)
+    except MathTooLong as exc:
+        _warn(token, env, latex, str(exc), code="math-too-long",
+              hint="split it into smaller formulas; it is shown as its LaTeX source")
+        return f'<code class="math-error">{escapeHtml(latex)}</code>'
     except Exception as exc:  # latex2mathml raises many exception types
         _warn(token, env, latex, str(exc) or type(exc).__name__)
         return f'<code class="math-error">{escapeHtml(latex)}</code>'
@@ -341,7 +357,9 @@ def _math_html(token: Token, env, display: bool) -> str:
     return mathml
 
 
-def _warn(token: Token, env, latex: str, reason: str, command: str = "") -> None:
+def _warn(token: Token, env, latex: str, reason: str, command: str = "", code: str = "math-error",
+          hint: str = "check the command's spelling and braces; the formula is shown as written",
+          ) -> None:
     """One warning line: the formula shortened to one line, at the line of ``command`` in a
     display block (whose token starts at its ``$$`` line)."""
     ctx = env.get("ctx") if env else None
@@ -360,8 +378,7 @@ def _warn(token: Token, env, latex: str, reason: str, command: str = "") -> None
     shown = " ".join(latex.split())
     if len(shown) > 60:
         shown = shown[:57] + "…"
-    ctx.warn("math-error", f"cannot typeset ${shown}$: {' '.join(reason.split())}", line, col,
-             hint="check the command's spelling and braces; the formula is shown as written")
+    ctx.warn(code, f"cannot typeset ${shown}$: {' '.join(reason.split())}", line, col, hint=hint)
 
 
 def render_math_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
