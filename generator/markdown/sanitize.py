@@ -297,30 +297,46 @@ _ENDED_BY = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", 
 
 
 class _Balance:
-    """The raw-HTML elements open in one scope (a Markdown container, or one inline run)."""
+    """The raw-HTML elements open in one scope (a Markdown container, or one inline run).
+
+    ``open`` is the stack of element names and ``count`` how many of each name it holds, so that
+    a closing tag needs no search of the stack (a long run of unmatched closers was quadratic)."""
 
     def __init__(self) -> None:
         self.open: list[str] = []
+        self.count: dict[str, int] = {}
+
+    def _push(self, name: str) -> None:
+        self.open.append(name)
+        self.count[name] = self.count.get(name, 0) + 1
+
+    def _pop(self) -> str:
+        name = self.open.pop()
+        self.count[name] -= 1
+        return name
 
     def opened(self, name: str) -> None:
         ended = _ENDED_BY.get(name, ())
         while self.open and (self.open[-1] in ended or (name in _ENDS_P and self.open[-1] == "p")):
-            self.open.pop()
-        self.open.append(name)
+            self._pop()
+        self._push(name)
 
     def close(self, name: str) -> str | None:
         """The closing tags that end ``name`` here (those of elements still open inside it
         first); ``None`` when nothing of that name is open."""
-        if name not in self.open:
+        if not self.count.get(name):
             return None
-        at = len(self.open) - 1 - self.open[::-1].index(name)
-        closers = "".join(f"</{n}>" for n in reversed(self.open[at:]))
-        del self.open[at:]
-        return closers
+        closers: list[str] = []
+        while True:
+            top = self._pop()
+            closers.append(f"</{top}>")
+            if top == name:
+                return "".join(closers)
 
     def close_all(self) -> str:
         closers = "".join(f"</{n}>" for n in reversed(self.open))
         self.open.clear()
+        self.count.clear()
         return closers
 
 
