@@ -210,3 +210,26 @@ def test_focus_scrolled_into_view_clears_the_top_bar(site, chrome, shots):
     page.wait_for_timeout(300)
     assert page.locator(".toc a.active").inner_text() == "Part 9"
     page.close()
+
+
+# ---------- #5: a task's checkbox is named by the task's text; done and open look as before ----------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_task_checkboxes_are_named_by_their_text(site, chrome, shots, scheme):
+    page = _open(chrome, site, "Tasks.md", scheme=scheme)
+    open_box = page.get_by_role("checkbox", name="write a helper", exact=True)
+    done_box = page.get_by_role("checkbox", name="read the cheatsheet", exact=True)
+    assert open_box.count() == 1 and done_box.count() == 1
+    assert not open_box.is_checked() and done_box.is_checked()
+    styles = page.evaluate("""() => { const s = getComputedStyle(document.body), c = e => getComputedStyle(e);
+        const done = document.querySelector('li.is-checked'),
+            open = document.querySelector('li.task-list-item:not(.is-checked)');
+        const probe = v => { const d = document.createElement('div'); d.style.color = s.getPropertyValue(v);
+            document.body.append(d); const x = c(d).color; d.remove(); return x; };
+        return {done: c(done.querySelector('label')).color, open: c(open.querySelector('label')).color,
+                muted: probe('--text-muted'), text: probe('--text'), accent: probe('--accent'),
+                box: c(done.querySelector('input')).backgroundColor}; }""")
+    assert styles["done"] == styles["muted"] and styles["open"] == styles["text"], styles
+    assert styles["box"] == styles["accent"], styles
+    page.locator(".note-content").screenshot(path=str(shots / f"tasks-{scheme}.png"))
+    page.close()

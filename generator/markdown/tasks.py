@@ -3,7 +3,8 @@
 ``- [ ]`` is open; ``- [x]`` and every other status character (``- [/]``, ``- [-]``, ``- [?]``, which
 themes draw differently) is checked -- Obsidian's help: "You can use any character inside the
 brackets to mark it as complete."  The item gets Obsidian's classes and ``data-task`` (the
-character, empty for an open task) so a theme can style each status; checkboxes are disabled.
+character, empty for an open task) so a theme can style each status; checkboxes are disabled, and
+a ``<label>`` around the item's first line gives each its text as name (screen readers read it).
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def tasklists_rule(state: StateCore) -> None:
         first = inline.children[0]
         first.content = first.content[3:]
         inline.content = inline.content[3:]
-        inline.children.insert(0, box)
+        # the item's first line, box included, in a <label>: the box's accessible name is its text
+        inline.children[:0] = [Token("task_label_open", "label", 1), box]
+        inline.children.append(Token("task_label_close", "label", -1))
         item = tokens[i - 2]
         item.attrSet("class", "task-list-item is-checked" if checked else "task-list-item")
         item.attrSet("data-task", "" if char == " " else char)
