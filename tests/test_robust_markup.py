@@ -83,3 +83,57 @@ def test_unmatched_closing_tags_after_many_open_ones_are_linear() -> None:
     assert "</b>" not in block and block.count("</i>") == k
     contained(render("a " + "<i>" * 50 + "</b>" * 50 + "</div>"))
     contained(render("<div>\n" + "<i>" * 50 + "</b>" * 50 + "</div></div>"))
+
+
+# -- finding 3 (audit 8): a note's HTML stays inside its container ---------------------------------
+
+def _page_keeps(site, source: str, *words: str) -> None:
+    """The built page of ``source``: the theme's article still holds exactly its own parts, and
+    every word of ``words`` is inside the note's content."""
+    doc = html5lib.parse(site.page(source).read_text(encoding="utf-8"),
+                         namespaceHTMLElements=False)
+    article = doc.find(".//main/article")
+    assert article is not None
+    parts = [(c.tag, c.get("class")) for c in article]
+    assert [t for t, _ in parts] == ["nav", "header", "div", "footer"], parts
+    content = article[2]
+    assert "note-content" in content.get("class")
+    text = "".join(content.itertext())
+    for word in words:
+        assert word in text, (word, text)
+    assert doc.find(".//footer[@class='site-footer']") is not None
+
+
+def test_inline_html_cut_by_a_block_embed_stays_in_the_note(tmp_path) -> None:
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": "x <li> ![[B]] yafter\n", "B.md": "<li>bee\n",
+                                  "C.md": "x <dt>![[D]] cafter\n", "D.md": "<dd>dee\n"})
+    _page_keeps(site, "A.md", "yafter", "bee")
+    _page_keeps(site, "C.md", "cafter", "dee")
+
+
+def test_inline_footnotes_are_balanced() -> None:
+    for src in ("x^[</div>] y\n\nnext", "x^[<table>] y", "x^[<b>] y", "x^[</article>] y"):
+        html = render(src)
+        contained(html)
+        assert "</div>" not in html.split("footnote-item")[1] or "<div" in src
+    assert "<b></b>" in render("x^[<b>] y")
+
+
+def test_an_unclosed_comment_keeps_the_closing_tags_of_what_it_does_not_hide() -> None:
+    for src in ("<div>\n\nx %%", "<table>\n\nx %%", "- <div>\n\n  x %%", "<div>\n\nx %% y\n\nz"):
+        html = render(src)
+        contained(html)
+        assert html.count("<div") == html.count("</div>"), html
+        assert html.count("<table") == html.count("</table>"), html
+
+
+def test_list_items_end_as_the_browser_ends_them() -> None:
+    for src in ("x <li><div><li> y", "<ul><li><div><li>a</ul>\n", "x <dd><div><dt> y",
+                "x <li><span><div><li> y", "<ol><li><ul><li>a<li>b</ul></ol>\n"):
+        html = render(src)
+        contained(html)
+    assert render("x <li><div><li> y") == "<p>x <li><div><li> y</li></p>\n"
+    # an <li> inside a nested list does not end the outer one
+    assert render("<ul><li><ul><li>a</ul>b\n") == "<ul><li><ul><li>a</li></ul>b\n</li></ul>\n"

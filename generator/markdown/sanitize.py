@@ -292,30 +292,48 @@ def drop_inline_content(state: StateCore) -> None:
 _ENDS_P = frozenset("address article aside blockquote center details div dl figcaption figure "
                     "footer h1 h2 h3 h4 h5 h6 header hr nav ol p pre section summary table "
                     "ul".split())
-_ENDED_BY = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr", "td", "th"},
-             "td": {"td", "th"}, "th": {"td", "th"}}
+_ENDED_BY = {"tr": {"tr", "td", "th"}, "td": {"td", "th"}, "th": {"td", "th"}}
+# An <li> start tag ends the open <li> even when other elements are open inside it, as long as
+# none of them is one of these ("special" elements of the HTML parser other than address, div
+# and p); the same for <dt>/<dd> and the open <dt> or <dd>.
+_LIST_BARRIER = frozenset("article aside blockquote caption center colgroup dd details dl dt "
+                          "figcaption figure footer h1 h2 h3 h4 h5 h6 header li nav ol pre "
+                          "section summary table tbody td tfoot th thead tr ul".split())
+_LIST_ITEM = {"li": ("li",), "dt": ("dt", "dd"), "dd": ("dt", "dd")}
 
 
 class _Balance:
     """The raw-HTML elements open in one scope (a Markdown container, or one inline run).
 
-    ``open`` is the stack of element names and ``count`` how many of each name it holds, so that
-    a closing tag needs no search of the stack (a long run of unmatched closers was quadratic)."""
+    ``open`` is the stack of element names; ``count`` how many of each name it holds and
+    ``barriers`` where its list barriers stand, so that no opening or closing tag needs to search
+    the stack (a long run of unmatched closers was quadratic)."""
 
     def __init__(self) -> None:
         self.open: list[str] = []
         self.count: dict[str, int] = {}
+        self.barriers: list[int] = []
 
     def _push(self, name: str) -> None:
+        if name in _LIST_BARRIER:
+            self.barriers.append(len(self.open))
         self.open.append(name)
         self.count[name] = self.count.get(name, 0) + 1
 
     def _pop(self) -> str:
         name = self.open.pop()
         self.count[name] -= 1
+        if self.barriers and self.barriers[-1] == len(self.open):
+            self.barriers.pop()
         return name
 
     def opened(self, name: str) -> None:
+        items = _LIST_ITEM.get(name)
+        if items is not None and self.barriers and self.open[self.barriers[-1]] in items:
+            # the browser ends that item here, with everything still open inside it
+            del_from = self.barriers[-1]
+            while len(self.open) > del_from:
+                self._pop()
         ended = _ENDED_BY.get(name, ())
         while self.open and (self.open[-1] in ended or (name in _ENDS_P and self.open[-1] == "p")):
             self._pop()
@@ -337,6 +355,7 @@ class _Balance:
         closers = "".join(f"</{n}>" for n in reversed(self.open))
         self.open.clear()
         self.count.clear()
+        self.barriers.clear()
         return closers
 
 
@@ -434,6 +453,14 @@ def _html_block(content: str, near: Token | None) -> Token:
 def sanitize_plugin(md: MarkdownIt) -> None:
     """Render ``html_block``/``html_inline`` through the sanitiser."""
     md.core.ruler.after("inline", "drop_inline_content", drop_inline_content)
-    md.core.ruler.after("drop_inline_content", "balance_html", balance_html)
+    # Balanced last of the rules that move or cut tokens: after footnote_tail, whose inline
+    # footnotes (``^[<table>]``) live apart until then; after block_embeds, which cuts a
+    # paragraph around a note embed (``x <li> ![[B]] y``: each part is closed on its own); and
+    # after comment_tail, which would drop the closers added for what the comment does not hide.
+    names = [rule.name for rule in md.core.ruler.__rules__]
+    last = max(("drop_inline_content", *(n for n in ("footnote_tail", "block_embeds",
+                                                      "comment_tail") if n in names)),
+               key=names.index)
+    md.core.ruler.after(last, "balance_html", balance_html)
     md.add_render_rule("html_block", render_html_block)
     md.add_render_rule("html_inline", render_html_inline)
