@@ -137,3 +137,15 @@ def test_list_items_end_as_the_browser_ends_them() -> None:
     assert render("x <li><div><li> y") == "<p>x <li><div><li> y</li></p>\n"
     # an <li> inside a nested list does not end the outer one
     assert render("<ul><li><ul><li>a</ul>b\n") == "<ul><li><ul><li>a</li></ul>b\n</li></ul>\n"
+
+
+# -- finding 4 (audit 9): warnings at the right line ------------------------------------------------
+
+def test_a_math_block_error_points_at_the_line_of_the_command(tmp_path) -> None:
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": "p\n\n$$\n\n\\d\n$$\n", "B.md": "$$<\n\\d$$\n",
+                                  "C.md": "$$ a\n\\d\n$$\n", "D.md": "$$\nx \\d\n$$\n"})
+    lines = {d.format().split(":")[0]: d.format().split(":")[1]
+             for d in site.diagnostics if d.code == "math-error"}
+    assert lines == {"A.md": "5", "B.md": "2", "C.md": "2", "D.md": "2"}, site.messages("math-error")

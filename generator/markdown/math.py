@@ -367,12 +367,11 @@ def _warn(token: Token, env, latex: str, reason: str, command: str = "", code: s
         return
     if token.map:
         line, col = token.map[0], 0
-        at = latex.find(command) if command else -1
+        # the block's content starts on its ``$$`` line (with what follows ``$$`` there, perhaps
+        # nothing), so its line breaks before the command count from that line
+        at = token.content.find(command) if command else -1
         if at >= 0:
-            # the formula starts on the line after ``$$`` unless it follows it on the same line
-            first = 0 if token.markup == "$$" and not latex.startswith("\n") and \
-                token.map[1] - token.map[0] <= 1 else 1
-            line += first + latex.count("\n", 0, at)
+            line += token.content.count("\n", 0, at)
     else:
         line, col = token.meta.get("line", 0), token.meta.get("col", 0)
     shown = " ".join(latex.split())
