@@ -290,7 +290,9 @@ class SiteBuilder:
             return
         self._tag_pages()
         self._folder_pages()
-        self._simple_page("graph", "Graph", SiteUrl("graph.html"))
+        # every note as a list on the graph page: the canvas has no keyboard or screen-reader way in
+        self._simple_page("graph", "Graph", SiteUrl("graph.html"),
+                          listing=self._sorted_listing(list(self.notes), "graph.html"))
         self._simple_page("404", "Page not found", SiteUrl("404.html"), site_roots=self._site_roots())
 
     def _page(self, url: str, ctx: Any) -> None:

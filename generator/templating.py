@@ -46,7 +46,7 @@ Which fields each template uses:
 * ``tag.html`` / ``folder.html`` (both extend ``listing.html``): title, description, breadcrumbs,
   folders (sub-folders or child tags), listing, optional content.
 * ``index.html``: content (the home note), recent, listing, tags.
-* ``graph.html``: title; listing (optional, shown only without JavaScript).
+* ``graph.html``: title; listing (every note, the graph's alternative for keyboard and screen readers).
 * ``404.html``: title, optional content.
 
 Static files (``templates/static/`` -> ``_assets/``): ``style.css`` (theme, light/dark, print),

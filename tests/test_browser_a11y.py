@@ -233,3 +233,27 @@ def test_task_checkboxes_are_named_by_their_text(site, chrome, shots, scheme):
     assert styles["box"] == styles["accent"], styles
     page.locator(".note-content").screenshot(path=str(shots / f"tasks-{scheme}.png"))
     page.close()
+
+
+# ---------- #6: the graph's notes as a list, with JavaScript on; a pointer from the local graph ----------
+
+def test_graph_page_lists_every_note_for_the_keyboard(site, chrome, shots):
+    page = chrome.page(width=1280, height=800)
+    page.goto((site / "graph.html").as_uri())
+    page.wait_for_function("() => document.querySelector('.graph canvas')")
+    summary = page.locator("details.graph-list > summary")
+    assert summary.is_visible()
+    notes = len([f for f in FILES if f.endswith(".md")])
+    assert page.locator("details.graph-list .listing-title").count() == notes
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('.graph-list') && document.activeElement.tagName")
+    assert focused == "A"
+    page.screenshot(path=str(shots / "graph-list-open.png"), full_page=True)
+    page.close()
+    page = _open(chrome, site, "Links.md")
+    hint = page.locator(".graph-panel .visually-hidden")
+    assert "whole graph" in hint.inner_text()
+    assert hint.evaluate("el => el.getBoundingClientRect().width") <= 1
+    page.close()
