@@ -397,6 +397,9 @@ class _NavIndex:
     ancestors: dict[str, tuple[int, ...]]  # note url -> ids of the folder nodes above it
     # (root prefix, whole tree shown) -> id of an entry -> its HTML when neither current nor open
     items: dict[tuple[str, bool], dict[int, str]] = field(default_factory=dict)
+    # id of a list of entries -> (the list, position of each entry by id, positions by url)
+    lists: dict[int, tuple[Sequence[NavNode], dict[int, int], dict[str, list[int]]]] = field(
+        default_factory=dict)
 
 
 _NAV_CACHE: dict[int, tuple[Sequence[NavNode], _NavIndex]] = {}
@@ -444,7 +447,18 @@ def explorer_html(nav: Sequence[NavNode], current: str, root: str) -> Markup:
 class _ExplorerWriter:
     def __init__(self, index: _NavIndex, current: str, root: str, full: bool, open_ids: set[int]):
         self.cache = index.items.setdefault((root, full), {})
+        self.lists = index.lists
         self.current, self.root, self.full, self.open_ids = current, root, full, open_ids
+
+    def _positions(self, nodes: Sequence[NavNode]) -> tuple[dict[int, int], dict[str, list[int]]]:
+        hit = self.lists.get(id(nodes))
+        if hit is None or hit[0] is not nodes:
+            urls: dict[str, list[int]] = {}
+            for i, n in enumerate(nodes):
+                if n.url is not None:
+                    urls.setdefault(n.url, []).append(i)
+            hit = self.lists[id(nodes)] = (nodes, {id(n): i for i, n in enumerate(nodes)}, urls)
+        return hit[1], hit[2]
 
     def list(self, nodes: Sequence[NavNode], top: bool = False) -> tuple[str, int]:
         """The ``<ul>`` of ``nodes`` as shown, and how many entries it leaves out (listed as a
@@ -452,8 +466,11 @@ class _ExplorerWriter:
         keep: Sequence[NavNode] = nodes
         more = 0
         if not self.full and len(nodes) > NAV_FOLDER_LIMIT:
-            extra = [n for n in nodes[NAV_FOLDER_LIMIT:]
-                     if n.url == self.current or id(n) in self.open_ids]
+            # the current and open entries past the limit, looked up: scanning every entry of a
+            # long list on every page was O(pages x entries) (3,200 folders: 6,405 pages, 4.8 s)
+            ids, urls = self._positions(nodes)
+            picks = {ids[i] for i in self.open_ids if i in ids} | set(urls.get(self.current, ()))
+            extra = [nodes[p] for p in sorted(picks) if p >= NAV_FOLDER_LIMIT]
             keep = [*nodes[:NAV_FOLDER_LIMIT], *extra]
             more = len(nodes) - len(keep)
         parts = ['<ul class="tree">\n']

@@ -220,3 +220,42 @@ def test_a_formula_over_the_limit_is_shown_as_source_with_a_warning(tmp_path):
     page = (out / "A.html").read_text(encoding="utf-8")
     assert page.count('<code class="math-error">\\begin{pmatrix}') == 2
     assert "<math" in page  # the small formula is still typeset
+
+
+# -- 6. many notes of the same name in separate folders ------------------------------------------
+
+def test_folder_pages_and_explorer_do_not_compare_every_folder_pair(tmp_path, monkeypatch):
+    # each folder page scanned every folder for its subfolders, and each page's explorer every
+    # top-level entry past the first 25: 1,600 folders took 3.9 s, 3,200 9.3 s
+    import posixpath
+
+    from generator import sitebuild, templating
+    n = 400
+    vault = make_vault(tmp_path, {**{f"d{i}/X.md": f"x{i}\n" for i in range(n)},
+                                  "L.md": "[[X]] " * 5})
+    calls = {"dirname": 0, "id": 0}
+    real_dirname = posixpath.dirname
+
+    class CountingPath:
+        def __getattr__(self, name):
+            return getattr(posixpath, name)
+
+        @staticmethod
+        def dirname(p):
+            calls["dirname"] += 1
+            return real_dirname(p)
+
+    monkeypatch.setattr(sitebuild, "posixpath", CountingPath())
+    real_id = id
+
+    def counting_id(obj):
+        calls["id"] += 1
+        return real_id(obj)
+
+    monkeypatch.setattr(templating, "id", counting_id, raising=False)
+    result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec", workers=1)
+    assert [d.code for d in result.diagnostics] == ["link-ambiguous"] * 5
+    assert calls["dirname"] < 20 * n, calls   # was n * n
+    assert calls["id"] < 80 * 2 * n, calls    # about 56 a page; was pages x folders
+    page = (tmp_path / "out" / "d399" / "X.html").read_text(encoding="utf-8")
+    assert 'aria-current="page"' in page and "more…" in page
