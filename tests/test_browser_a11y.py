@@ -257,3 +257,20 @@ def test_graph_page_lists_every_note_for_the_keyboard(site, chrome, shots):
     assert "whole graph" in hint.inner_text()
     assert hint.evaluate("el => el.getBoundingClientRect().width") <= 1
     page.close()
+
+
+# ---------- #8: nested callouts' titles keep 4.5:1: the tints are opaque and do not stack ----------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_nested_callout_titles_keep_4_5(site, chrome, shots, scheme):
+    page = _open(chrome, site, "Callouts.md", scheme=scheme)
+    titles = page.locator(".callout .callout-title, details.callout > summary")
+    assert titles.count() >= 5
+    for el in titles.element_handles():
+        ratio = el.evaluate(CONTRAST)
+        assert ratio >= 4.5, f"{el.inner_text()!r}: {ratio:.2f} ({scheme})"
+    alphas = page.eval_on_selector_all(".callout .callout .callout", """els => els.map(e =>
+        getComputedStyle(e).backgroundColor)""")
+    assert alphas and all("/" not in a and not a.startswith("rgba") for a in alphas), alphas
+    page.locator(".note-content").screenshot(path=str(shots / f"callouts-nested-{scheme}.png"))
+    page.close()
