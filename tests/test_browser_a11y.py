@@ -274,3 +274,30 @@ def test_nested_callout_titles_keep_4_5(site, chrome, shots, scheme):
     assert alphas and all("/" not in a and not a.startswith("rgba") for a in alphas), alphas
     page.locator(".note-content").screenshot(path=str(shots / f"callouts-nested-{scheme}.png"))
     page.close()
+
+
+# ---------- #9: a box that scrolls sideways is in the tab order (and named), one that fits is not ----------
+
+def test_scrolling_code_and_tables_are_focusable(site, chrome, shots):
+    page = _open(chrome, site, "Code.md", width=390, height=844)
+    state = page.eval_on_selector_all(".note-content :is(pre, table)", """els => els.map(e => ({
+        tag: e.tagName, over: e.scrollWidth > e.clientWidth + 1, tab: e.getAttribute('tabindex'),
+        role: e.getAttribute('role'), label: e.getAttribute('aria-label')}))""")
+    wide = [s for s in state if s["over"]]
+    assert any(s["tag"] == "TABLE" for s in wide) and any(s["tag"] == "PRE" for s in wide), state
+    for s in state:
+        assert (s["tab"] == "0") == s["over"], s
+    assert all(s["role"] == "region" and s["label"] == "Table" for s in wide if s["tag"] == "TABLE"), state
+    table = page.locator(".note-content table")
+    table.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert table.evaluate("el => el.scrollLeft") > 0, "the arrow keys scroll the focused table"
+    # wide enough for it, the table fits and leaves the tab order
+    page.set_viewport_size({"width": 1800, "height": 900})
+    page.wait_for_timeout(400)
+    fits = page.eval_on_selector(".note-content table", "el => el.scrollWidth <= el.clientWidth + 1")
+    if fits:
+        assert page.eval_on_selector(".note-content table", "el => el.getAttribute('tabindex')") is None
+    page.close()

@@ -232,6 +232,30 @@
     });
   });
 
+  /* ---------- a box that scrolls (code, table, equation) can be scrolled from the keyboard ---------- */
+  var scrollTimer = 0;
+  function scrollers() {
+    var boxes = doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll)");
+    boxes.forEach(function (el) {
+      var s = getComputedStyle(el), scrolls = /auto|scroll/;
+      var over = (scrolls.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1) ||
+        (scrolls.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1);
+      if (over && !el.hasAttribute("tabindex")) {
+        el.tabIndex = 0;
+        el.setAttribute("data-vs-scroll", "");
+        if (el.tagName !== "PRE") {
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", el.matches(".math") ? "Equation" : "Table");
+        }
+      } else if (!over && el.hasAttribute("data-vs-scroll")) {
+        ["tabindex", "data-vs-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
+      }
+    });
+  }
+  scrollers();
+  window.addEventListener("load", scrollers);
+  window.addEventListener("resize", function () { clearTimeout(scrollTimer); scrollTimer = setTimeout(scrollers, 150); });
+
   /* ---------- search ---------- */
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
   var WORD = new RegExp("[" + CJK + "]|[^\\s\\p{P}\\p{S}\\p{Z}\\p{C}_" + CJK + "]+", "gu");
