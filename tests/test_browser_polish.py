@@ -262,17 +262,21 @@ def test_explorer_remembers_opened_folders(site, chrome):
     page.locator(".explorer summary", has_text="Data").click()
     page.locator(".explorer summary", has_text="Projects").click()
     page.locator(".explorer summary", has_text="Work").click()
-    page.wait_for_timeout(100)
+    # <details> fires "toggle" as a task of its own: on a loaded machine it can come after 100 ms
+    page.wait_for_function("() => (localStorage.getItem('vaultsite-explorer') || '')"
+                           ".includes('Work\":1')")
     with page.expect_navigation():
         page.locator(".explorer a", has_text="Long note").click()
     assert _open_folders(page) == {"Data", "Projects", "Work"}, "opened folders stay open"
     page.locator(".explorer summary", has_text="Projects").click()
-    page.wait_for_timeout(100)
+    page.wait_for_function("() => (localStorage.getItem('vaultsite-explorer') || '')"
+                           ".includes('Projects\":0')")
     page.goto(page_of(site, "Notes/Futures and Promises.md").as_uri())
     assert _open_folders(page) == {"Data", "Notes"}, "a closed folder stays closed; the note's folder opens"
     # closing the current note's folder is remembered, yet a note inside it always shows its folder
     page.locator(".explorer summary", has_text="Notes").click()
-    page.wait_for_timeout(100)
+    page.wait_for_function("() => (localStorage.getItem('vaultsite-explorer') || '')"
+                           ".includes('Notes\":0')")
     page.goto(page_of(site, "Notes/Decorators and Closures.md").as_uri())
     assert "Notes" in _open_folders(page)
     page.goto(page_of(site, "Code.md").as_uri())
