@@ -322,3 +322,12 @@ def _cell(ev: Evaluator, prop: str, note: Any) -> Any:
     if prop in ("file.mtime", "file.ctime"):
         return None
     return ev.column(prop, note)
+
+
+def vault_uses_bases(index: Any) -> bool:
+    """Whether any published note may show a base (a ``.base`` file in the vault, or a ``base``
+    fence written in a note): then rendering needs every note's links (``file.links``)."""
+    if any(rel.lower().endswith(".base") for rel in index.attachments):
+        return True
+    return any("```base" in note.text or "~~~base" in note.text
+               for note in index.published.values())

@@ -142,12 +142,17 @@ class _RenderPickler(pickle.Pickler):
     """Pickles the builder for the render workers without the facts of each note that only the
     build process uses (its links, plain text and reading diagnostics: the index, the search data
     and the report are made there).  On 10,000 notes that is a third less to pickle here and to
-    unpickle in every worker, while the workers wait."""
+    unpickle in every worker, while the workers wait.  ``keep_links``: a base in the vault reads
+    notes' links (``file.links``), so the workers need them."""
+
+    keep_links = False
 
     def reducer_override(self, obj):
         if type(obj) is Note:
             state = obj.__getstate__()
-            state.update(links=(), plain_text="", diagnostics=())
+            state.update(plain_text="", diagnostics=())
+            if not self.keep_links:
+                state["links"] = ()
             return _note_from_state, (state,)
         return NotImplemented
 
@@ -280,7 +285,11 @@ class NotePool:
                 k, spare = spare % n, spare + 1
             shares[k].append(note.id)
         buf = io.BytesIO()
-        _RenderPickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(builder)
+        pickler = _RenderPickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        from generator.bases import vault_uses_bases
+
+        pickler.keep_links = vault_uses_bases(builder.index)
+        pickler.dump(builder)
         blob = buf.getvalue()
         self._watch = _Watch(self.counts, n, self.progress, "render", len(notes))
         for conn, share in zip(self.conns, shares, strict=True):

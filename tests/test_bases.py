@@ -219,3 +219,29 @@ def test_incremental_rebuild_follows_front_matter_and_base_file(tmp_path):
         build(load_config(src), fresh, exec_mode="no-exec")
         got = (out / "index.html").read_text(encoding="utf-8")
         assert got == (fresh / "index.html").read_text(encoding="utf-8"), rel
+
+
+def test_a_base_shows_the_same_rows_when_pages_are_rendered_in_worker_processes(tmp_path):
+    """Large vaults render pages in worker processes, which get the notes without the facts only
+    the build process uses; a base reading ``file.links`` must still see every note's links."""
+    from generator.config import load_config
+    from generator.parallel import can_fork
+    from generator.pipeline import build
+
+    if not can_fork():
+        pytest.skip("worker processes need fork")
+    files = {f"n/N{i}.md": f"---\ntags: [t]\n---\nSee [[N{(i + 1) % 230}]] and [[Hub]].\n"
+             for i in range(230)}
+    files["Hub.md"] = ("```base\nfilters:\n  and:\n    - file.hasTag(\"t\")\n"
+                       "views:\n  - type: table\n    name: All\n    limit: 5\n"
+                       "    order: [file.name, file.links]\n    sort:\n"
+                       "      - property: file.name\n        direction: ASC\n```\n")
+    build_notes(tmp_path, files)
+    vault = tmp_path / "src"
+    pages = []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        build(load_config(vault), out, exec_mode="no-exec", workers=workers)
+        pages.append((out / "Hub.html").read_text(encoding="utf-8"))
+    assert pages[0] == pages[1]
+    assert "N1" in pages[1].split("N0.html", 1)[1].split("</tr>", 1)[0]  # N0's links: N1, Hub
