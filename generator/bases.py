@@ -120,8 +120,11 @@ def _read_yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BaseError(f"not valid YAML: {problem}", mark.line if mark else 0,
-                        mark.column if mark else 0) from None
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        last = max(0, len(text.rstrip("\n").split("\n")) - 1)
+        if line > last:  # a problem found at the end of the stream: on the YAML's last line
+            line, col = last, 0
+        raise BaseError(f"not valid YAML: {problem}", line, col) from None
     if node is None:
         return {}
     try:

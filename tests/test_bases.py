@@ -245,3 +245,10 @@ def test_a_base_shows_the_same_rows_when_pages_are_rendered_in_worker_processes(
         pages.append((out / "Hub.html").read_text(encoding="utf-8"))
     assert pages[0] == pages[1]
     assert "N1" in pages[1].split("N0.html", 1)[1].split("</tr>", 1)[0]  # N0's links: N1, Hub
+
+
+def test_yaml_broken_at_its_end_is_reported_on_its_last_line_not_the_fence(tmp_path):
+    site = build_notes(tmp_path, {"N.md": "x\n\n```base\n-\n$\n```\n",
+                                  "M.md": "a\n```base\nviews: [\n```\n"})
+    lines = sorted(m.split(" warning[")[0] for m in site.messages("base-error"))
+    assert lines == ["M.md:3:1:", "N.md:5:1:"], lines
