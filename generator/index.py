@@ -475,6 +475,11 @@ class VaultIndex:
         elif res.kind == "missing" and not res.candidates:
             guess = self.suggest(ref.target)
             hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+            writer = _line_naming(note, ref.target) if _has_ext(ref.target) else None
+            if writer is not None:  # plt.savefig("x.png") above ![[x.png]]
+                hint = (f"the code at line {writer} names this file, but what code writes is kept "
+                        "neither in the vault nor in the site; its figures already show after "
+                        "its block, so the embed can go")
             whole = self._name_with_hash(note, ref, lines or _Lines(note.text))
             if whole:
                 # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
@@ -659,6 +664,17 @@ def property_links(note: Note) -> list[LinkRef]:
             refs.append(LinkRef(target.strip(), anchor, block, alias.strip() or None,
                                 line=line, col=col))
     return refs
+
+
+def _line_naming(note: Note, target: str) -> int | None:
+    """The 1-based line of the first runnable code line of ``note`` that names ``target``'s file (a
+    ``savefig("x.png")``), or None."""
+    name = target.strip().rsplit("/", 1)[-1]
+    for cell in note.cells if name else ():
+        for offset, line in enumerate(cell.code.split("\n")):
+            if name in line:
+                return cell.line + offset
+    return None
 
 
 def _permalink_place(note: Note) -> tuple[int, int]:

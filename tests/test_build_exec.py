@@ -94,3 +94,17 @@ def test_cells_run_once_then_come_from_cache_until_their_data_changes(tmp_path):
     assert page(tmp_path / "elsewhere").find(class_="cell-stdout") is None
     assert snapshot(vault) != before  # only because the test edited it
     assert not (vault / "left-behind.png").exists()
+
+
+def test_an_embed_of_a_file_the_code_saves_says_why_it_is_missing(tmp_path):
+    """The user's own heatmap method ends in ``plt.savefig(...)``: embedding that file below the
+    block finds nothing (what code writes is not kept), and the warning says so at the line."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"N.md": "---\nexec: true\n---\n```{python}\n"
+                                          "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n"
+                                          "plt.savefig('saved_fig.png')\n```\n\n"
+                                          "![[saved_fig.png]]\n\n![[other.png]]\n"})
+    saved, other = sorted(site.messages("link-unresolved"))
+    assert saved.startswith("N.md:10:1:") and "code at line 7 names this file" in saved
+    assert other.startswith("N.md:12:1:") and "create the note" in other
