@@ -185,14 +185,13 @@ def test_phone_drawer_closes_when_tab_leaves_and_escape_returns_focus(site, chro
 
 def test_focus_scrolled_into_view_clears_the_top_bar(site, chrome, shots):
     page = _open(chrome, site, "Long.md")
-    page.keyboard.press("End")
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.locator(".note-content .code-copy").last.focus()
     bar = page.eval_on_selector(".topbar", "el => el.getBoundingClientRect().bottom")
     checked = 0
     for _ in range(14):
         page.keyboard.press("Shift+Tab")
-        page.wait_for_timeout(50)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         box = page.evaluate("""() => { const e = document.activeElement;
             return e.closest('.note-content') ? e.getBoundingClientRect().top : null; }""")
         if box is not None:
@@ -254,7 +253,7 @@ def test_graph_page_lists_every_note_for_the_keyboard(site, chrome, shots):
     page.close()
     page = _open(chrome, site, "Links.md")
     hint = page.locator(".graph-panel .visually-hidden")
-    assert "whole graph" in hint.inner_text()
+    assert "lists every note" in hint.inner_text()
     assert hint.evaluate("el => el.getBoundingClientRect().width") <= 1
     page.close()
 
@@ -300,4 +299,32 @@ def test_scrolling_code_and_tables_are_focusable(site, chrome, shots):
     fits = page.eval_on_selector(".note-content table", "el => el.scrollWidth <= el.clientWidth + 1")
     if fits:
         assert page.eval_on_selector(".note-content table", "el => el.getAttribute('tabindex')") is None
+    page.close()
+
+
+# ---------- #11: one live region, there from the start, says how the search went; legible paths ----------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_status_is_one_persistent_live_region(site, chrome, scheme):
+    page = _open(chrome, site, "Links.md", scheme=scheme)
+    live = page.locator("[role=status]")
+    assert live.count() == 1 and live.get_attribute("id") == "vs:search-status"
+    live.evaluate("el => { el.dataset.seen = '1'; }")
+    box = page.locator("#vs\\:search-input")
+    box.click()
+    box.type("zzqx", delay=30)
+    said = "re => new RegExp(re).test(document.getElementById('vs:search-status').textContent)"
+    page.wait_for_function(said, arg="No notes match")
+    assert page.locator("#vs\\:search-results [role=status]").count() == 0
+    assert page.locator("#vs\\:search-results > :not([role=option])").evaluate_all(
+        "els => els.every(e => e.getAttribute('aria-hidden') === 'true')")
+    box.fill("")
+    box.type("note", delay=30)
+    page.wait_for_function(said, arg="\\d+ notes")
+    assert page.locator("[role=status]").get_attribute("data-seen") == "1", "the same element, not a new one"
+    page.keyboard.press("ArrowDown")
+    path = page.locator("#vs\\:search-results a[aria-selected=true] .r-path")
+    assert path.count() == 1
+    ratio = path.evaluate(CONTRAST)
+    assert ratio >= 4.5, f"the selected result's path: {ratio:.2f}"
     page.close()

@@ -91,7 +91,7 @@
     doc.addEventListener("click", function (e) {
       if (body.classList.contains("nav-open") && explorer && !explorer.contains(e.target)) setNav(false);
     });
-    /* Tab out of the open drawer closes it: focus never lands on what it covers */
+    /* Tab out of the open drawer closes it */
     if (explorer) explorer.addEventListener("focusout", function (e) {
       var to = e.relatedTarget;
       if (to && !explorer.contains(to) && to !== navToggle) setNav(false);
@@ -232,29 +232,20 @@
     });
   });
 
-  /* ---------- a box that scrolls (code, table, equation) can be scrolled from the keyboard ---------- */
-  var scrollTimer = 0;
+  /* ---------- wide code, tables, equations: in the tab order while they scroll ---------- */
+  var AUTO = /auto|scroll/, scrollT;
   function scrollers() {
-    var boxes = doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll)");
-    boxes.forEach(function (el) {
-      var s = getComputedStyle(el), scrolls = /auto|scroll/;
-      var over = (scrolls.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1) ||
-        (scrolls.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1);
-      if (over && !el.hasAttribute("tabindex")) {
+    doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll)").forEach(function (el) {
+      var s = getComputedStyle(el), pre = el.tagName === "PRE";
+      if (AUTO.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1 || AUTO.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1) {
         el.tabIndex = 0;
-        el.setAttribute("data-vs-scroll", "");
-        if (el.tagName !== "PRE") {
-          el.setAttribute("role", "region");
-          el.setAttribute("aria-label", el.matches(".math") ? "Equation" : "Table");
-        }
-      } else if (!over && el.hasAttribute("data-vs-scroll")) {
-        ["tabindex", "data-vs-scroll", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
-      }
+        if (!pre) { el.role = "region"; el.ariaLabel = el.matches(".math") ? "Equation" : "Table"; }
+      } else if (el.tabIndex === 0) ["tabindex", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
     });
   }
   scrollers();
   window.addEventListener("load", scrollers);
-  window.addEventListener("resize", function () { clearTimeout(scrollTimer); scrollTimer = setTimeout(scrollers, 150); });
+  window.addEventListener("resize", function () { clearTimeout(scrollT); scrollT = setTimeout(scrollers, 150); });
 
   /* ---------- search ---------- */
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
@@ -266,6 +257,10 @@
 
   var input = doc.getElementById("vs:search-input");
   var panel = doc.getElementById("vs:search-results");
+  /* the panel's status lines are for the eye; one live region, there from the start, speaks */
+  var live = doc.getElementById("vs:search-status");
+  function line(t, c) { return t ? '<div class="search-status' + (c || "") + '" aria-hidden="true">' + escapeHtml(t) + "</div>" : ""; }
+  function say(t) { if (live && live.textContent !== t) live.textContent = t; }
   var S = window.vsSearch = {
     rows: null, fields: null, shards: [], texts: [], normTexts: {}, hits: {}, wanted: {},
     meta: function (rows, lens) {
@@ -478,7 +473,7 @@
     if (!q) { closePanel(); lastQuery = q; return; }
     panel.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    if (!S.rows) { panel.innerHTML = '<div class="search-status">Loading the index…</div>'; return; }
+    if (!S.rows) { panel.innerHTML = line("Loading the index…"); return say("Loading the index…"); }
     var r = search(q), out = [];
     var loading = S.shards.filter(Boolean).length < manifest.search.shards.length;
     r.results.slice(0, LIMIT).forEach(function (hit, n) {
@@ -490,13 +485,13 @@
         (path ? '<span class="r-path">' + escapeHtml(path) + "</span>" : "") +
         (snip ? '<span class="r-snippet">' + snip + "</span>" : "") + "</a>");
     });
-    var status = r.results.length
-      ? (r.results.length > LIMIT ? r.results.length + " notes, showing the first " + LIMIT : "")
-      : "No notes match “" + escapeHtml(q) + "”";
-    var fix = r.fixed && r.results.length ? '<div class="search-status search-fixed">Showing “' +
-      escapeHtml(r.terms.join(" ")) + "”</div>" : "";
+    var n = r.results.length, status = n
+      ? (n > LIMIT ? n + " notes, showing the first " + LIMIT : "")
+      : "No notes match “" + q + "”";
+    var fixed = r.fixed && n ? "Showing “" + r.terms.join(" ") + "”" : "";
     if (loading) status += (status ? " · " : "") + "searching note text…";
-    panel.innerHTML = fix + out.join("") + (status ? '<div class="search-status" role="status">' + status + "</div>" : "");
+    panel.innerHTML = line(fixed, " search-fixed") + out.join("") + line(status);
+    say([fixed, n && n <= LIMIT ? n + (n === 1 ? " note" : " notes") : "", status].filter(Boolean).join(" · "));
     if (q !== lastQuery || selected >= r.results.length) selected = -1;
     if (selected >= 0) select(selected);
     lastQuery = q;
@@ -507,6 +502,7 @@
     selected = -1;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
+    say("");
   }
   var started = false;
   function startLoading() {
@@ -520,7 +516,7 @@
         if (k >= n) return;
         load("_search/index-" + k++ + ".js").then(function () { setTimeout(next, 0); }, next);
       })();
-    }, function () { panel.innerHTML = '<div class="search-status">The search index is missing.</div>'; });
+    }, function () { panel.innerHTML = line("The search index is missing."); say("The search index is missing."); });
   }
   if (input && panel) {
     input.addEventListener("focus", function () { startLoading(); if (input.value.trim()) runSearch(); });
