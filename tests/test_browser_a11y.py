@@ -328,3 +328,21 @@ def test_search_status_is_one_persistent_live_region(site, chrome, scheme):
     ratio = path.evaluate(CONTRAST)
     assert ratio >= 4.5, f"the selected result's path: {ratio:.2f}"
     page.close()
+
+
+# ---------- #12: a preview is for the eye: hidden from screen readers, out of the tab order ----------
+
+def test_preview_is_hidden_from_assistive_tech_and_out_of_the_tab_order(site, chrome):
+    page = _open(chrome, site, "Home.md")
+    link = page.locator(".note-content p a.internal-link").first
+    link.focus()
+    pop = page.locator(".popover")
+    pop.wait_for()
+    assert pop.get_attribute("role") is None
+    assert pop.get_attribute("aria-hidden") == "true"
+    assert pop.evaluate("""el => [...el.querySelectorAll('a, button, summary')].every(e => e.tabIndex < 0)
+        && el.querySelectorAll('a').length > 0""")
+    page.keyboard.press("Tab")
+    assert not page.evaluate("!!document.activeElement.closest('.popover')")
+    assert page.locator("[role=tooltip]").count() == 0
+    page.close()

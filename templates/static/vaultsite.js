@@ -616,7 +616,9 @@
     rebase(box, target.abs);
     pop = doc.createElement("div");
     pop.className = "popover";
-    pop.setAttribute("role", "tooltip");
+    /* for the eye: the link is what is read and focused (not inert: the mouse scrolls and clicks it) */
+    pop.setAttribute("aria-hidden", "true");
+    box.querySelectorAll("a, button, summary, audio, video, iframe, [tabindex]").forEach(function (e) { e.tabIndex = -1; });
     pop.appendChild(box);
     pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     pop.addEventListener("mouseleave", scheduleHide);
