@@ -346,3 +346,19 @@ def test_preview_is_hidden_from_assistive_tech_and_out_of_the_tab_order(site, ch
     assert not page.evaluate("!!document.activeElement.closest('.popover')")
     assert page.locator("[role=tooltip]").count() == 0
     page.close()
+
+
+# ---------- #15: no empty "Page tools" landmark, and no empty column for it ----------
+
+def test_pages_without_tools_have_no_aside_and_no_empty_column(site, chrome):
+    page = chrome.page(width=1280, height=800)
+    cols = "() => getComputedStyle(document.querySelector('.layout')).gridTemplateColumns.split(' ').length"
+    for url in ["index.html", "_tags.html", "_tags/topic.html", "Folder/index.html", "404.html",
+                "graph.html"]:
+        page.goto((site / url).as_uri())
+        assert page.locator("aside, [role=complementary]").count() == 0, url
+        assert page.evaluate(cols) == 2, url
+    page.goto(page_of(site, "Links.md").as_uri())
+    assert page.locator("aside.aside .toc, aside.aside .graph-panel").count() >= 1
+    assert page.evaluate(cols) == 3
+    page.close()
