@@ -91,10 +91,10 @@
     doc.addEventListener("click", function (e) {
       if (body.classList.contains("nav-open") && explorer && !explorer.contains(e.target)) setNav(false);
     });
-    /* Tab out of the open drawer closes it */
+    /* Tab out of the drawer closes it */
     if (explorer) explorer.addEventListener("focusout", function (e) {
-      var to = e.relatedTarget;
-      if (to && !explorer.contains(to) && to !== navToggle) setNav(false);
+      var t = e.relatedTarget;
+      if (t && !explorer.contains(t) && t !== navToggle) setNav(false);
     });
   }
   if (explorer) {
@@ -232,20 +232,20 @@
     });
   });
 
-  /* ---------- wide code, tables, equations: in the tab order while they scroll ---------- */
+  /* ---------- boxes that scroll are in the tab order ---------- */
   var AUTO = /auto|scroll/, scrollT;
   function scrollers() {
-    doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll)").forEach(function (el) {
-      var s = getComputedStyle(el), pre = el.tagName === "PRE";
-      if (AUTO.test(s.overflowX) && el.scrollWidth > el.clientWidth + 1 || AUTO.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1) {
-        el.tabIndex = 0;
-        if (!pre) { el.role = "region"; el.ariaLabel = el.matches(".math") ? "Equation" : "Table"; }
-      } else if (el.tabIndex === 0) ["tabindex", "role", "aria-label"].forEach(function (a) { el.removeAttribute(a); });
+    doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll)").forEach(function (e) {
+      var s = getComputedStyle(e);
+      if (AUTO.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 || AUTO.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1) {
+        e.tabIndex = 0;
+        if (e.tagName !== "PRE") { e.role = "region"; e.ariaLabel = e.matches(".math") ? "Equation" : "Table"; }
+      } else if (e.tabIndex === 0) ["tabindex", "role", "aria-label"].forEach(function (a) { e.removeAttribute(a); });
     });
   }
   scrollers();
-  window.addEventListener("load", scrollers);
-  window.addEventListener("resize", function () { clearTimeout(scrollT); scrollT = setTimeout(scrollers, 150); });
+  addEventListener("load", scrollers);
+  addEventListener("resize", function () { clearTimeout(scrollT); scrollT = setTimeout(scrollers, 150); });
 
   /* ---------- search ---------- */
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
@@ -257,10 +257,10 @@
 
   var input = doc.getElementById("vs:search-input");
   var panel = doc.getElementById("vs:search-results");
-  /* the panel's status lines are for the eye; one live region, there from the start, speaks */
+  /* one live region speaks; the panel's lines are for the eye */
   var live = doc.getElementById("vs:search-status");
   function line(t, c) { return t ? '<div class="search-status' + (c || "") + '" aria-hidden="true">' + escapeHtml(t) + "</div>" : ""; }
-  function say(t) { if (live && live.textContent !== t) live.textContent = t; }
+  function say(t, show) { if (show) panel.innerHTML = line(t); if (live && live.textContent !== t) live.textContent = t; }
   var S = window.vsSearch = {
     rows: null, fields: null, shards: [], texts: [], normTexts: {}, hits: {}, wanted: {},
     meta: function (rows, lens) {
@@ -473,7 +473,7 @@
     if (!q) { closePanel(); lastQuery = q; return; }
     panel.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    if (!S.rows) { panel.innerHTML = line("Loading the index…"); return say("Loading the index…"); }
+    if (!S.rows) return say("Loading the index…", 1);
     var r = search(q), out = [];
     var loading = S.shards.filter(Boolean).length < manifest.search.shards.length;
     r.results.slice(0, LIMIT).forEach(function (hit, n) {
@@ -516,7 +516,7 @@
         if (k >= n) return;
         load("_search/index-" + k++ + ".js").then(function () { setTimeout(next, 0); }, next);
       })();
-    }, function () { panel.innerHTML = line("The search index is missing."); say("The search index is missing."); });
+    }, function () { say("The search index is missing.", 1); });
   }
   if (input && panel) {
     input.addEventListener("focus", function () { startLoading(); if (input.value.trim()) runSearch(); });
@@ -616,7 +616,7 @@
     rebase(box, target.abs);
     pop = doc.createElement("div");
     pop.className = "popover";
-    /* for the eye: the link is what is read and focused (not inert: the mouse scrolls and clicks it) */
+    /* for the eye only (not inert: the mouse scrolls it) */
     pop.setAttribute("aria-hidden", "true");
     box.querySelectorAll("a, button, summary, audio, video, iframe, [tabindex]").forEach(function (e) { e.tabIndex = -1; });
     pop.appendChild(box);
