@@ -362,3 +362,51 @@ def test_pages_without_tools_have_no_aside_and_no_empty_column(site, chrome):
     assert page.locator("aside.aside .toc, aside.aside .graph-panel").count() >= 1
     assert page.evaluate(cols) == 3
     page.close()
+
+
+# ---------- #17: reduced motion, the / shortcut, Esc in the search box, the theme toggle's name ----------
+
+def test_reduced_motion_stops_every_transition(site, chrome):
+    ctx = chrome.browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Code.md").as_uri())
+    moving = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(e =>
+        [null, '::before', '::after'].map(p => [e, getComputedStyle(e, p)]))
+        .filter(([e, s]) => s.transitionDuration.split(',').some(d => parseFloat(d) > 0)
+                         || s.animationName !== 'none')
+        .map(([e]) => e.className || e.tagName)""")
+    assert moving == [], moving
+    ctx.close()
+
+
+def test_slash_shortcut_only_without_modifiers_and_escape_keeps_focus(site, chrome):
+    page = _open(chrome, site, "Links.md")
+    focused = "() => document.activeElement.id"
+    for combo in ["Control+/", "Alt+/", "Meta+/"]:
+        page.keyboard.press(combo)
+        assert page.evaluate(focused) != "vs:search-input", combo
+    page.keyboard.press("/")
+    assert page.evaluate(focused) == "vs:search-input"
+    page.keyboard.type("co")
+    page.keyboard.press("Escape")
+    assert page.evaluate(focused) == "vs:search-input"
+    assert page.locator("#vs\\:search-input").input_value() == ""
+    page.keyboard.press("Escape")
+    assert page.evaluate(focused) == "vs:search-input", "Esc in the empty box leaves focus there"
+    page.locator(".note-content a").first.focus()
+    page.keyboard.press("Control+k")
+    assert page.evaluate(focused) == "vs:search-input", "Ctrl+K still goes to the search"
+    page.close()
+
+
+def test_theme_toggle_name_agrees_with_its_pressed_state(site, chrome):
+    page = _open(chrome, site, "Links.md")
+    toggle = page.get_by_role("button", name="Dark theme", exact=True)
+    assert toggle.count() == 1
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    page.close()

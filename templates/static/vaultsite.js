@@ -528,7 +528,8 @@
         var items = panel.querySelectorAll("a"), a = items[selected >= 0 ? selected : 0];
         if (a) { e.preventDefault(); location.href = a.href; }
       } else if (e.key === "Escape") {
-        if (input.value) { input.value = ""; closePanel(); } else input.blur();
+        input.value = "";
+        closePanel();
       }
     });
     doc.addEventListener("click", function (e) {
@@ -537,7 +538,7 @@
     doc.addEventListener("keydown", function (e) {
       var t = e.target, typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
       if ((e.key === "k" || e.key === "K") && (e.ctrlKey || e.metaKey)) { e.preventDefault(); input.focus(); input.select(); }
-      else if (e.key === "/" && !typing) { e.preventDefault(); input.focus(); input.select(); }
+      else if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
       else if (e.key === "Escape") {
         if (explorer && explorer.contains(doc.activeElement) && navToggle) navToggle.focus();
         setNav(false); hidePopover();
