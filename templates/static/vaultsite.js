@@ -235,11 +235,12 @@
   /* ---------- boxes that scroll are in the tab order ---------- */
   var AUTO = /auto|scroll/, scrollT;
   function scrollers() {
+    var n = {};
     doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll)").forEach(function (e) {
-      var s = getComputedStyle(e);
+      var s = getComputedStyle(e), k = e.matches(".math") ? "Equation" : "Table";
       if (AUTO.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 || AUTO.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1) {
         e.tabIndex = 0;
-        if (e.tagName !== "PRE") { e.role = "region"; e.ariaLabel = e.matches(".math") ? "Equation" : "Table"; }
+        if (!/^(PRE|TABLE)$/.test(e.tagName)) { e.role = "region"; e.ariaLabel = k + " " + (n[k] = (n[k] || 0) + 1); }
       } else if (e.tabIndex === 0) ["tabindex", "role", "aria-label"].forEach(function (a) { e.removeAttribute(a); });
     });
   }
