@@ -229,3 +229,18 @@ def test_not_run_cells_name_the_line_where_the_interpreter_stopped(tmp_path):
     assert "Not run: the interpreter running this note stopped at line 1" in last
     line = int(re.search(r"stopped at line (\d+)", last).group(1))
     assert 14 <= line <= 19, last  # inside the third cell, not the first cell's line 5
+
+
+def test_the_empty_corner_of_a_dataframe_header_is_a_cell_not_a_header():
+    """axe's empty-table-header: pandas writes ``<th></th>`` (Styler: ``<th class="blank">&nbsp;``)
+    above the index; a header that names nothing is a plain cell."""
+    import pandas as pd
+
+    from generator.execute.outputs import safe_repr_html
+
+    df = pd.DataFrame({"a": [1, 2]})
+    for html in (safe_repr_html(df._repr_html_()),
+                 safe_repr_html(df.style.highlight_max()._repr_html_())):
+        head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+        assert "<th></th>" not in head and "&nbsp;</th>" not in head
+        assert head.count("<td") == 1 and ">a</th>" in head

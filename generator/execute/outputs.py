@@ -97,6 +97,7 @@ _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _ID_ATTR = re.compile(r'(<[a-zA-Z][^<>]*?\sid=")([^"]+)("[^<>]*?)(\s*/?>)')
 _STYLER_ID = re.compile(r'\sid="T_[0-9a-f]{5}[\w-]*"')
+_EMPTY_TH = re.compile(r"<th(\s[^<>]*)?>\s*(?:&nbsp;|&#160;|\u00a0)?\s*</th>")
 
 
 def safe_repr_html(html: str) -> str:
@@ -136,6 +137,9 @@ def safe_repr_html(html: str) -> str:
                     f"{m.group(4)}")
         html = _ID_ATTR.sub(inline, html)
     html = _STYLER_ID.sub("", sanitize_html(html)).strip()
+    # the empty corner of a DataFrame's header names no column: a cell, not a header (axe
+    # empty-table-header)
+    html = _EMPTY_TH.sub(lambda m: f"<td{m.group(1) or ''}></td>", html)
     return re.sub("\x02(\\d+)\x03", lambda m: kept[int(m.group(1))], html) if kept else html
 
 
