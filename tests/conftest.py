@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -94,3 +96,20 @@ def build_notes(tmp_path: Path, files: dict[str, str | bytes], **overrides) -> S
 @pytest.fixture(scope="module")
 def core_site(tmp_path_factory) -> Site:
     return build_vault(VAULTS / "core", tmp_path_factory.mktemp("core"))
+
+
+@contextmanager
+def time_limit(seconds: int = 60):
+    """A hang guard, not a speed test (speed is measured in benchmarks/): tests size their inputs so
+    that the quadratic code took minutes and the linear code takes a few seconds, so a bound of a
+    minute fails only on the quadratic code, however loaded the machine."""
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

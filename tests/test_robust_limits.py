@@ -4,27 +4,13 @@ headings or block ids, a huge formula, many notes sharing a name."""
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
 from pathlib import Path
+
+from conftest import time_limit
 
 from generator import emit
 from generator.config import load_config
 from generator.pipeline import build
-
-
-@contextmanager
-def time_limit(seconds: int):
-    """A generous limit (the old code took minutes or many seconds): fails instead of hanging."""
-    def stop(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def make_vault(root: Path, notes: dict[str, str | bytes]) -> Path:

@@ -3,10 +3,8 @@ square of its size (audit 7: findings 3, 4, 8 and 9)."""
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
-
 import pytest
+from conftest import time_limit
 
 from generator.markdown import make_markdown
 
@@ -17,21 +15,6 @@ def render(src: str) -> str:
     return make_markdown().render(src, {})
 
 
-@contextmanager
-def time_limit(seconds: int = 60):
-    """A hang guard, not a speed test (speed is measured in benchmarks/): the inputs are sized so
-    that the quadratic code took minutes and the linear code takes a few seconds, so a bound of a
-    minute fails only on the quadratic code, however loaded the machine."""
-    def expired(signum, frame):
-        raise TimeoutError(f"took more than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def contained(body: str) -> None:
