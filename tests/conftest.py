@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 from contextlib import contextmanager
@@ -113,3 +114,23 @@ def time_limit(seconds: int = 60):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    """One headless Chromium for a browser test module (tests/chromium.py): at its end no request
+    may have left the disk and no page may have logged an error."""
+    from chromium import chrome_session
+
+    yield from chrome_session(pytest.importorskip("playwright.sync_api"))
+
+
+@pytest.fixture(scope="module")
+def shots(request, tmp_path_factory) -> Path:
+    """Where a browser test module saves its screenshots: ``$VAULTSITE_SCREENSHOTS``, else a tmp
+    folder named after the module."""
+    env = os.environ.get("VAULTSITE_SCREENSHOTS")
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    path = Path(env) if env else tmp_path_factory.mktemp(f"{name}-shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

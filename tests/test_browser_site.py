@@ -6,7 +6,6 @@ hand-made site of ``test_site_fixture``.  Screenshots go to ``$VAULTSITE_SCREENS
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, chrome_session, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -58,17 +57,6 @@ def site(tmp_path_factory) -> Path:
 
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    env = os.environ.get("VAULTSITE_SCREENSHOTS")
-    path = Path(env) if env else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    yield from chrome_session(sync_api)
 
 
 def search(page, query: str) -> list[str]:

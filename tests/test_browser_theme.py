@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, chrome_session, page_of  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -72,10 +72,6 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-
-@pytest.fixture(scope="module")
-def chrome():
-    yield from chrome_session(sync_api)
 
 
 def _active(page) -> str:
