@@ -81,3 +81,22 @@ def host_site(page, site: Path, root: str) -> list[str]:
 
     page.route("**/*", host)
     return asked
+
+
+def carry_storage(page, key: str, holding: str) -> str:
+    """Wait until ``page`` has saved a localStorage ``key`` whose value contains ``holding``, and
+    give the pages of its context loaded from now on exactly that value; return it.
+
+    Carrying a value from page to page is Chromium's part, not the site's: in a fresh browser
+    context on a starved 2-core machine, a write of the first page sometimes never reached the
+    pages opened after it (the writer kept the value; a new page, even 5 s later, read nothing:
+    about 1 run in 60 under load). Tests that check what the site saves and what it restores
+    hand the saved string over themselves, so both halves stay the site's own code under test."""
+    import json
+
+    read = f"localStorage.getItem({json.dumps(key)})"
+    page.wait_for_function(f"() => ({read} || '').includes({json.dumps(holding)})")
+    saved = page.evaluate(read)
+    page.context.add_init_script(
+        f"try {{ localStorage.setItem({json.dumps(key)}, {json.dumps(saved)}); }} catch (e) {{}}")
+    return saved

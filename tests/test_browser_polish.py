@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, carry_storage, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -242,6 +242,12 @@ def _open_folders(page) -> set[str]:
         .filter(s => s.checkVisibility()).map(s => s.textContent.trim())"""))
 
 
+def _saved(page, entry: str) -> None:
+    """<details> fires "toggle" as a task of its own (on a loaded machine after 100 ms or more):
+    wait for the saved state to hold ``entry``, and let the next pages read it."""
+    carry_storage(page, "vaultsite-explorer", entry)
+
+
 def test_explorer_remembers_opened_folders(site, chrome):
     ctx = chrome.browser.new_context(viewport={"width": 1280, "height": 800})
     page = chrome.page(context=ctx)
@@ -250,21 +256,17 @@ def test_explorer_remembers_opened_folders(site, chrome):
     page.locator(".explorer summary", has_text="Data").click()
     page.locator(".explorer summary", has_text="Projects").click()
     page.locator(".explorer summary", has_text="Work").click()
-    # <details> fires "toggle" as a task of its own: on a loaded machine it can come after 100 ms
-    page.wait_for_function("() => (localStorage.getItem('vaultsite-explorer') || '')"
-                           ".includes('Work\":1')")
+    _saved(page, 'Work":1')
     with page.expect_navigation():
         page.locator(".explorer a", has_text="Long note").click()
     assert _open_folders(page) == {"Data", "Projects", "Work"}, "opened folders stay open"
     page.locator(".explorer summary", has_text="Projects").click()
-    page.wait_for_function("() => (localStorage.getItem('vaultsite-explorer') || '')"
-                           ".includes('Projects\":0')")
+    _saved(page, 'Projects":0')
     page.goto(page_of(site, "Notes/Futures and Promises.md").as_uri())
     assert _open_folders(page) == {"Data", "Notes"}, "a closed folder stays closed; the note's folder opens"
     # closing the current note's folder is remembered, yet a note inside it always shows its folder
     page.locator(".explorer summary", has_text="Notes").click()
-    page.wait_for_function("() => (localStorage.getItem('vaultsite-explorer') || '')"
-                           ".includes('Notes\":0')")
+    _saved(page, 'Notes":0')
     page.goto(page_of(site, "Notes/Decorators and Closures.md").as_uri())
     assert "Notes" in _open_folders(page)
     page.goto(page_of(site, "Code.md").as_uri())

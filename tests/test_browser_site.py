@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
+from chromium import CHROMIUM, carry_storage, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -159,16 +159,8 @@ def test_theme_toggle_persists(site, chrome, shots):
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark_bg != "rgb(255, 255, 255)"
-    assert page.evaluate("localStorage.getItem('vaultsite-theme')") == "dark"
-    # Chromium hands a localStorage write on to file:// pages in other renderer processes
-    # asynchronously; a reader is slower to click a link than a test on a loaded machine, so the
-    # next page is opened until it sees the stored theme (it must, within a few seconds).
-    note = page_of(site, "Notes/Python.md").as_uri()
-    for _ in range(10):
-        page.goto(note)
-        if page.evaluate("document.documentElement.dataset.theme") == "dark":
-            break
-        page.wait_for_timeout(500)
+    assert carry_storage(page, "vaultsite-theme", "dark") == "dark"
+    page.goto(page_of(site, "Notes/Python.md").as_uri())
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == dark_bg
     page.wait_for_timeout(600)
