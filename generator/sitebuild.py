@@ -571,7 +571,7 @@ class SiteBuilder:
                     rel = path.relative_to(static).as_posix()
                     data = path.read_bytes()
                     if rel.endswith(".css"):  # the theme's comments are for its readers, not pages'
-                        data = css_without_comments(data.decode("utf-8")).encode("utf-8")
+                        data = compact_css(data.decode("utf-8")).encode("utf-8")
                     self.files[f"_assets/{rel}"] = data
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
@@ -663,11 +663,17 @@ def css_classes(meta: dict) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if _CSS_CLASS.fullmatch(n)))
 
 
-def css_without_comments(css: str) -> str:
-    """``css`` without its ``/* comments */`` (those in strings kept) and without the indentation and
-    blank lines they leave: the theme's stylesheet explains itself at length, and every page loads it."""
+def compact_css(css: str) -> str:
+    """``css`` without its ``/* comments */`` and the white space nothing needs (strings kept as
+    written): the theme's stylesheet explains itself at length, and every page loads it.
+
+    Runs of white space become one space, dropped after ``{ } ; : , >`` and before ``{ } ; , >``.
+    None of those is ever next to a space that means something: a space before ``:`` (``a :hover``)
+    or around ``+``/``~``/``-`` (combinators, ``calc``) and ``and (`` in media queries stay. One
+    line per rule, so the file still reads."""
     out: list[str] = []
     i, n, quote = 0, len(css), ""
+    pending = False  # white space seen since the last character written
     while i < n:
         c = css[i]
         if quote:
@@ -677,15 +683,21 @@ def css_without_comments(css: str) -> str:
                 i += 1
             elif c == quote:
                 quote = ""
-        elif c in "\"'":
-            quote = c
-            out.append(c)
         elif css.startswith("/*", i):
             end = css.find("*/", i + 2)
             i = n if end < 0 else end + 2
+            pending = True
             continue
+        elif c.isspace():
+            pending = True
         else:
+            if pending and out and out[-1] not in "{};:,>\n" and c not in "{};,>":
+                out.append(" ")
+            pending = False
             out.append(c)
+            if c in "\"'":
+                quote = c
+            elif c == "}":
+                out.append("\n")
         i += 1
-    lines = (line.strip() for line in "".join(out).split("\n"))
-    return "\n".join(line for line in lines if line) + "\n"
+    return "".join(out).strip() + "\n"

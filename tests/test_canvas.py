@@ -120,7 +120,7 @@ def test_the_drawing_is_safe_to_place_twice_and_uses_theme_colours(tmp_path):
         assert tag.get("fill") is None and tag.get("stroke") is None
     sheet = content.find("link", rel="stylesheet")
     css_file, _ = site.follow(site.page("Home.md"), sheet["href"])
-    assert ".canvas-line { fill: none; stroke: currentColor;" in css_file.read_text(encoding="utf-8")
+    assert ".canvas-line{fill:none;stroke:currentColor;" in css_file.read_text(encoding="utf-8")
 
 
 def test_a_card_whose_file_is_missing_is_broken_and_reported_at_the_embed(tmp_path):
