@@ -106,7 +106,8 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
                      n.listing_summary))
     tags = [(t, len(index.tags[t.casefold()].notes) if t.casefold() in index.tags else 0)
             for t in note.tags]
-    cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", "")) for k, v in (cells or {}).items())
+    cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", ""), getattr(v, "fold", ""),
+                       getattr(v, "summary", "")) for k, v in (cells or {}).items())
     home = index.home.id if index.home is not None else None
     return signature_of(digest, index.urls.get(note.id), sorted(back), tags, cell_sig, home == note.id)
 

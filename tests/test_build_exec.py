@@ -108,3 +108,79 @@ def test_an_embed_of_a_file_the_code_saves_says_why_it_is_missing(tmp_path):
     saved, other = sorted(site.messages("link-unresolved"))
     assert saved.startswith("N.md:10:1:") and "code at line 7 names this file" in saved
     assert other.startswith("N.md:12:1:") and "create the note" in other
+
+
+FOLDS = """---
+execute:
+  code-summary: Show the code
+---
+# Folds
+
+```{python}
+#| code-fold: true
+print("folded")
+```
+
+```{python}
+#| code-fold: show
+#| code-summary: "How <b>x</b> is made"
+x = 2
+print("open", x)
+```
+
+```{python}
+print("plain")
+```
+
+```{python}
+#| code-fold: true
+#| echo: false
+print("no code at all")
+```
+
+```{python}
+#| code-fold: sometimes
+print("bad value")
+```
+"""
+
+
+def test_code_fold_puts_the_code_behind_a_disclosure_and_the_output_in_view(tmp_path):
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Folds.md").write_text(FOLDS, encoding="utf-8")
+    out = tmp_path / "site"
+    result = build(vault, out)
+    soup = BeautifulSoup((out / "Folds.html").read_text(encoding="utf-8"), "html.parser")
+    cells = soup.find_all(class_="code-cell")
+    assert len(cells) == 5
+
+    folded, shown, plain, hidden, bad = cells
+    details = folded.find("details", class_="code-fold")
+    assert details is not None and not details.has_attr("open")
+    assert details.summary.get_text() == "Show the code"  # the note's default
+    assert "print" in details.find("pre").get_text()
+    assert "folded" in folded.find(class_="cell-stdout").get_text()
+    assert folded.find(class_="cell-output").find_parent("details") is None, "output stays in view"
+
+    details = shown.find("details", class_="code-fold")
+    assert details.has_attr("open")
+    assert details.summary.get_text() == "How <b>x</b> is made"  # text, not markup
+    assert details.summary.find("b") is None
+
+    assert plain.find("details") is None and plain.find("pre") is not None
+    assert hidden.find("details") is None and "print" not in hidden.get_text()
+    assert bad.find("details") is None and "print" in bad.find("pre").get_text()
+    invalid = [d for d in result.diagnostics if d.code == "exec-option-invalid"]
+    assert [(d.span.path, d.span.line) for d in invalid] == [("Folds.md", 30)]
+    assert "expected true, false or show" in invalid[0].message
+    assert not [d for d in result.diagnostics if d.code == "exec-option-unsupported"]
+
+    # folding is presentation: changing it rebuilds the page from the cache, nothing re-runs
+    (vault / "Folds.md").write_text(FOLDS.replace("#| code-fold: true\nprint(\"folded\")",
+                                                  "#| code-fold: false\nprint(\"folded\")"),
+                                    encoding="utf-8")
+    again = build(vault, out)
+    assert again.stats.cells_ran == 0
+    soup = BeautifulSoup((out / "Folds.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.find_all(class_="code-cell")[0].find("details") is None

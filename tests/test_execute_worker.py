@@ -175,7 +175,8 @@ def test_fig_cap_list_is_indexed_per_cell(tmp_path):
 def test_warning_false_hides_warnings_and_ignored_options_are_reported(tmp_path):
     note = (fence("#| warning: false", "import warnings",
                   "warnings.warn('this warning should be hidden')", "print('ran')")
-            + fence("#| code-fold: true", "#| label: fig-two", "warnings.warn('shown here')"))
+            + fence("#| code-line-numbers: true", "#| label: fig-two",
+                    "warnings.warn('shown here')"))
     result = run_vault(tmp_path, {"o.md": note})["o.md"]
     hidden, shown = cells_html(result)
     assert "ran" in hidden and "should be hidden" not in hidden
@@ -183,7 +184,7 @@ def test_warning_false_hides_warnings_and_ignored_options_are_reported(tmp_path)
     infos = sorted((d.span.line, d.message) for d in result.diagnostics
                    if d.code == "exec-option-unsupported")
     assert [line for line, _ in infos] == [9, 10]  # the #| lines of the second cell
-    assert "option code-fold is not supported" in infos[0][1]
+    assert "option code-line-numbers is not supported" in infos[0][1]
     assert all(d.severity.value == "info" for d in result.diagnostics)
 
 

@@ -25,7 +25,7 @@ RUN_NAMES = frozenset({"run-python", "run-py", "run-python3"})
 # Quarto options we accept without acting on them: not an error in a note shared with Quarto, but
 # an info line each (at its ``#|`` line), so nobody wonders why ``code-fold`` did nothing.
 IGNORED_OPTIONS = frozenset({
-    "label", "code-fold", "code-summary", "code-line-numbers", "message", "classes",
+    "label", "code-line-numbers", "message", "classes",
     "lst-label", "lst-cap", "fig-align", "fig-pos", "tbl-cap",
 })
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
@@ -50,6 +50,8 @@ class CellOptions:
     fig_dpi: int = 150
     fig_format: str = "png"
     deps: tuple[str, ...] = ()  # extra files, relative to the note's folder ("/x" = vault root)
+    code_fold: bool | str = False  # Quarto's: true (folded), "show" (foldable, open) or false
+    code_summary: str = "Code"  # the folded code's label
 
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()}
@@ -57,10 +59,11 @@ class CellOptions:
     def run_key(self) -> dict[str, Any]:
         """The options that change what running the cell produces (part of the cache key).
 
-        ``echo``, ``output``, ``error``, ``fig-cap`` and ``fig-alt`` only change the HTML, which
-        is rebuilt from the cached outputs, so editing a caption never re-runs code.
+        ``echo``, ``output``, ``error``, ``fig-cap``, ``fig-alt``, ``code-fold`` and
+        ``code-summary`` only change the HTML, which is rebuilt from the cached outputs, so editing
+        a caption never re-runs code.
         """
-        shown = {"echo", "output", "error", "fig_cap", "fig_alt"}
+        shown = {"echo", "output", "error", "fig_cap", "fig_alt", "code_fold", "code_summary"}
         key = {k: v for k, v in self.to_dict().items() if k not in shown}
         if key["warning"]:  # the default: keys of cells cached before the option existed stay
             del key["warning"]
@@ -206,7 +209,7 @@ def _parse_option_lines(lines: list[str], first_line: int, diags: list[Diagnosti
 _BOOL = ("eval", "echo", "output", "error", "include", "warning")
 _POSITIVE = ("timeout", "fig-width", "fig-height", "fig-dpi")
 _TEXTS = ("fig-cap", "fig-alt", "deps")
-KNOWN_OPTIONS = frozenset(_BOOL + _POSITIVE + _TEXTS + ("fig-format",))
+KNOWN_OPTIONS = frozenset(_BOOL + _POSITIVE + _TEXTS + ("fig-format", "code-fold", "code-summary"))
 
 
 def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, line: int, where: str,
@@ -240,8 +243,6 @@ def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, li
 
 
 _IGNORED_HINTS = {
-    "code-fold": "the code is shown in full; `echo: false` hides it",
-    "code-summary": "the code is shown in full; `echo: false` hides it",
     "label": "figures are not numbered and @label references stay text",
     "message": "stderr is shown; `warning: false` hides warnings",
 }
@@ -258,6 +259,10 @@ def _check(key: str, value: Any) -> str | None:
                                       and all(isinstance(v, str) for v in value)):
             return None
         return f"expected text or a list of texts, got {value!r}"
+    if key == "code-fold":
+        return None if value in (True, False, "show") else f"expected true, false or show, got {value!r}"
+    if key == "code-summary":
+        return None if isinstance(value, str) else f"expected text, got {value!r}"
     if key == "fig-format":
         return None if value in ("png", "svg") else f"expected png or svg, got {value!r}"
     return "unknown"
@@ -276,5 +281,6 @@ def _build_options(merged: dict[str, Any]) -> CellOptions:
         fig_cap=texts("fig-cap"), fig_alt=texts("fig-alt"),
         fig_width=merged.get("fig-width"), fig_height=merged.get("fig-height"),
         fig_dpi=int(merged.get("fig-dpi", 150)), fig_format=merged.get("fig-format", "png"),
-        deps=texts("deps"),
+        deps=texts("deps"), code_fold=merged.get("code-fold", False),
+        code_summary=merged.get("code-summary", "Code"),
     )

@@ -36,6 +36,8 @@ class CellView:
     assets: dict[str, bytes] = field(default_factory=dict)  # "_exec/<sha>.png" -> bytes
     code: str = ""  # the code to show: the fence content without its "#|" option lines
     lang: str = "python"  # highlight as this language (a ```{python} fence is python)
+    fold: str = ""  # "" shows the code; "closed"/"open": inside a <details> (Quarto's code-fold)
+    summary: str = "Code"  # the <summary> of folded code
 
 
 @dataclass(frozen=True)
@@ -361,8 +363,10 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
                 if diag:
                     diags.append(diag)
         own = {name: assets[name] for name in asset_names(record) if name in assets}
+        fold = {True: "closed", "show": "open"}.get(cell.options.code_fold, "")
         view = CellView(show_code=cell.options.echo, html=html, assets=own,
-                        code=cell.display_code, lang=cell.lang)
+                        code=cell.display_code, lang=cell.lang, fold=fold,
+                        summary=cell.options.code_summary)
         views[cell.token_index] = view
         by_line[cell.fence_line] = view
     return NoteExecResult(rel=job.rel, views=views, views_by_line=by_line, ran=ran,

@@ -80,6 +80,10 @@ def render_fence(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         return code_block_html(token.content, lang, attrs=_id_attr(token))
     shown = getattr(cell, "code", "") or token.content  # without the cell's "#|" option lines
     code = code_block_html(shown, getattr(cell, "lang", "") or lang) if cell.show_code else ""
+    fold = getattr(cell, "fold", "")
+    if code and fold:  # Quarto's code-fold: the code behind a disclosure, its output in view
+        code = (f'<details class="code-fold"{" open" if fold == "open" else ""}><summary>'
+                f'{escapeHtml(getattr(cell, "summary", "") or "Code")}</summary>\n{code}</details>\n')
     return f'<div class="code-cell"{_id_attr(token)}>\n{code}{cell.html}</div>\n'
 
 
