@@ -123,7 +123,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
                              "as not published, although the YAML is not valid", rel, 2,
                              hint="fix the YAML"))
     description = meta.get("description")
-    description = str(description).strip() if description else None
+    # a %%comment%% is gone from every output file, the page's meta description included
+    description = re.sub(r"%%.*?%%", "", str(description)).strip() if description else None
     permalink = meta.get("permalink")
     permalink = str(permalink).strip() if permalink else None
     last_line = text.count("\n") + 1

@@ -236,7 +236,9 @@ class RenderContext:
             return self._embed_note(res.note, meta, token)
         if res.kind == "unpublished":
             return ""
-        return _broken_embed(target, (meta.get("raw") or target).removeprefix("![[").removesuffix("]]"))
+        written = (meta.get("raw") or target).removeprefix("![[").removesuffix("]]")
+        # what was embedded, without a size or alias (``pic.png|300x200`` reads ``pic.png``)
+        return _broken_embed(target, re.split(r"\\?\|", written, maxsplit=1)[0].strip() or written)
 
     def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = (),
                     in_text: bool = False, line: int = 0, col: int = 0) -> str:

@@ -411,3 +411,42 @@ def test_a_comment_opened_in_a_list_item_hides_the_items_up_to_its_end(tmp_path)
     for path in site.out.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".js", ".json", ".xml"}:
             assert "SECRET" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def test_comments_inside_links_and_descriptions_reach_no_file(tmp_path):
+    """``[[N#Part %%why%%]]``, ``[[N|text %%why%%]]`` and a front-matter description with a
+    comment: the comment is hidden there too, in the page, the previews, the search index and the
+    meta description; the links still land on their heading."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "Home.md").write_text(
+        "[[Note1#Heading two %%SECRETA%%]] and [[Note1|shown %%SECRETB%% text]] and "
+        "![[Note1#Heading two %%SECRETC%%]]\n", encoding="utf-8")
+    (vault / "Note1.md").write_text(
+        "---\ndescription: Said here %%SECRETD%% in short\n---\n# Note1\n\n"
+        "## Heading two %%SECRETE%%\n\nBody.\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    links = {a.get_text(): a["href"] for a in site.content("Home.md").find_all("a", href=True)}
+    assert links["Note1 > Heading two"].endswith("Note1.html#Heading-two")
+    assert links["shown  text"].endswith("Note1.html")
+    assert "Body." in site.content("Home.md").get_text()  # the section embed
+    meta = site.html("Note1.md").find("meta", attrs={"name": "description"})
+    assert meta["content"] == "Said here  in short"
+    for path in site.out.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".xml"}:
+            assert "SECRET" not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert not site.messages("link-unresolved") and not site.messages("anchor-unresolved")
+
+
+def test_a_missing_image_reads_as_its_name_without_its_size(tmp_path):
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "Home.md").write_text("![[pic #1.png|300x200]]\n\n| a |\n|---|\n| ![[gone.png\\|40]] |\n",
+                                   encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    shown = [e.get_text(" ", strip=True) for e in site.content("Home.md").find_all(class_="broken")]
+    assert shown == ["pic #1.png (not found)", "gone.png (not found)"]

@@ -36,6 +36,8 @@ ATTACHMENT_EXT = IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | frozenset({
 
 #: The first place where a link could end or a new one begins (links never span lines).
 _STOP = re.compile(r"\[\[|\]\]|\n")
+#: A comment inside the brackets (``[[Note#Part %%why%%]]``): hidden there too.
+_COMMENT = re.compile(r"%%.*?%%")
 
 
 def split_wikilink(inner: str) -> dict:
@@ -91,16 +93,19 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
         return False
     end = stop.start()
     inner = src[start:end]
+    raw = src[pos : end + 2]
+    if "%%" in inner:  # a comment is gone from the output, link text and target included
+        inner = _COMMENT.sub("", inner)
     if not inner.strip():
         return False
     if silent:
         state.pos = end + 2
         return True
     meta = split_wikilink(inner)
-    raw = src[pos : end + 2]
     token = state.push("embed" if embed else "wikilink", "", 0)
     # the column is where what comes before the alias is written (a table cell reads ``\\|`` as ``|``)
-    meta.update({"embed": embed, "raw": raw, "line": 0, "col": 0, POS: pos,
+    meta.update({"embed": embed, "raw": ("![[" if embed else "[[") + inner + "]]", "line": 0,
+                 "col": 0, POS: pos,
                  SNIP: raw.split("|", 1)[0]})
     token.meta = meta
     token.markup = "![[" if embed else "[["
