@@ -346,6 +346,11 @@ def _is_local(href: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+_WIKILINK_TEXT = re.compile(r"!?\[\[[^\[\]\n]+\]\]")
+_LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
+                           re.S | re.I)
+
+
 class _Walk:
     """One pass over the tokens collecting links, headings, block ids, tags and text."""
 
@@ -382,6 +387,8 @@ class _Walk:
                 in_para = True
             elif ttype == "paragraph_close":
                 in_para = False
+            elif ttype == "html_block" and "[[" in tok.content:
+                self._links_in_html(tok)
             elif ttype == "fence" or ttype == "code_block":
                 self.text.append(tok.content)
                 if ttype == "fence":
@@ -396,6 +403,22 @@ class _Walk:
                     self.shown_paragraphs.append(_with_code_spans(parts, code_spans)
                                                  or self.paragraphs[-1])
                     self.mathy.append(latex)
+
+    def _links_in_html(self, tok: Token) -> None:
+        """``<div>see [[Note]]</div>``: Obsidian renders no Markdown inside an HTML block, and
+        neither does the site, so the link shows as written; say so at each one."""
+        first = tok.map[0] if tok.map else 0
+        # not in an HTML comment or code, where a literal [[…]] is what was meant
+        content = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), tok.content)
+        for m in _WIKILINK_TEXT.finditer(content):
+            line = first + tok.content.count("\n", 0, m.start())
+            row = self.text_lines[line] if line < len(self.text_lines) else ""
+            col = max(row.find(m.group()), 0) + 1
+            self.diagnostics.append(warning(
+                "link-in-html", f"{m.group()} is inside an HTML block, where Obsidian renders no "
+                "Markdown: the page shows it as written", self.rel, line + 1, col,
+                hint="move the link out of the HTML element, leave a blank line after its opening "
+                     "tag, or write it as <a href=\"Note.md\">"))
 
     def _block(self, tok: Token) -> None:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to

@@ -450,3 +450,28 @@ def test_a_missing_image_reads_as_its_name_without_its_size(tmp_path):
     site = build_vault(vault, tmp_path, copy=False)
     shown = [e.get_text(" ", strip=True) for e in site.content("Home.md").find_all(class_="broken")]
     assert shown == ["pic #1.png (not found)", "gone.png (not found)"]
+
+
+def test_a_wikilink_inside_an_html_block_is_shown_as_written_and_reported(tmp_path):
+    """Obsidian renders no Markdown inside HTML: ``<td>[[T]]</td>`` stays text. The site does the
+    same, and says so at the link; not in an HTML comment or <pre>, where it is meant literally,
+    nor where a blank line ends the HTML block."""
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "Home.md").write_text(
+        "# T\n\n<details><summary>Sum</summary>inside [[Target]]</details>\n\n"
+        "> <table><tr><td>a ![[Target]]</td></tr>\n> </table>\n\n"
+        "<!-- [[Hidden]] -->\n\n<pre>\n[[Literal]]\n</pre>\n\n<div>\n\nblank [[Target]]\n\n</div>\n",
+        encoding="utf-8")
+    (vault / "Target.md").write_text("x\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    assert [m.split(" (")[0] for m in site.messages("link-in-html")] == [
+        "Home.md:3:39: warning[link-in-html]: [[Target]] is inside an HTML block, where Obsidian "
+        "renders no Markdown: the page shows it as written",
+        "Home.md:5:20: warning[link-in-html]: ![[Target]] is inside an HTML block, where Obsidian "
+        "renders no Markdown: the page shows it as written"]
+    content = site.content("Home.md")
+    assert "inside [[Target]]" in content.find("details").get_text()
+    assert [a.get_text() for a in content.find_all("a", href=True)] == ["Target"]
