@@ -180,20 +180,26 @@ def _printable_values(value: Any, seen: dict[int, Any] | None = None) -> Any:
     return done
 
 
-_HEADER_LINE = re.compile(r"^\s*(date|created|created on|written)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"^ {0,3}[A-Za-z][\w ]{0,20}:(?:\s|$)")  # ``Key: value``, a short key
+_DATE_LINE = re.compile(r"^\s*(date|created|created on|written)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_TITLE_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
 def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
                 first_line: int) -> tuple[dt.date | None, list[Diagnostic]]:
-    """The date of a ``DATE: 11-04-25`` line among the first lines of a note without front-matter."""
+    """The date of a ``DATE: 11-04-25`` line among the header lines a note without front-matter
+    begins with: ``Key: value`` lines, blank lines between them, perhaps under a ``# Title``.
+    The first other line ends them: a ``Date:`` further down (in prose, in a code block) is text."""
     seen = 0
     for offset, line in enumerate(body_lines):
         if not line.strip():
             continue
         seen += 1
-        if seen > 8:
+        if seen == 1 and _TITLE_LINE.match(line):
+            continue  # the note's title above its header lines
+        if seen > 8 or not _HEADER_LINE.match(line):
             break
-        m = _HEADER_LINE.match(line)
+        m = _DATE_LINE.match(line)
         if not m:
             continue
         value = m.group(2)

@@ -69,6 +69,27 @@ def test_a_date_that_cannot_be_read_is_reported_at_its_line(tmp_path: Path):
     assert len(msgs) == 1 and msgs[0].startswith("D.md:4:") and "'tomorrow'" in msgs[0], msgs
 
 
+def test_the_date_comes_only_from_the_header_lines_a_note_begins_with(tmp_path: Path):
+    """``DATE: 11-04-25`` dates a note when it is among the ``Key: value`` lines the note begins
+    with (under its ``# Title``, blank lines between them); after the first other line it is text:
+    in prose, in a code block, or a ``Created: by John`` line, it gives no date and no warning."""
+    site = build_notes(tmp_path, {
+        "Header.md": "# Header\n\n\nDATE:  11-04-25\n\n\nTags: [[Prose]]\n\n# References:\n",
+        "Second.md": "Source: a talk\nCreated: 02-03-24\n\nText.\n",
+        "Prose.md": "Some text\nDATE: 01-02-03\n",
+        "Fence.md": "```\ndate: 01-02-03\n```\n",
+        "Byline.md": "Intro line\nCreated: by John\n",
+        "Later.md": "# Title\n\nA paragraph.\n\nDate: 01-02-03\n",
+    })
+    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    assert dates == {"Header.md": "2025-04-11", "Second.md": "2024-03-02", "Prose.md": None,
+                     "Fence.md": None, "Byline.md": None, "Later.md": None}, dates
+    assert site.messages("date-format") == []
+    home = site.soup(site.out / "index.html")
+    recent = [a.get_text() for a in home.select("section.recent a.listing-title")]
+    assert sorted(recent) == ["Header", "Second"], recent
+
+
 def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Path):
     site = build_notes(tmp_path, {"A.md": "upper\n", "a.md": "lower\n"})
     msgs = site.messages("duplicate-path")
