@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NewType
@@ -93,6 +94,17 @@ class Note:
 
     @property
     def rel(self) -> VaultPath:
+        return self.source.rel
+
+    @property
+    def written_rel(self) -> str:
+        """The vault path as the file system spells it.  Names are matched in NFC; a name written
+        in NFD (as macOS writes ``é``) keeps those bytes here, for the page's ``source`` meta."""
+        parts = self.source.rel.split("/")
+        disk = self.source.abs.parts[-len(parts):]
+        if len(disk) == len(parts) and all(
+                d == p or unicodedata.normalize("NFC", d) == p for d, p in zip(disk, parts)):
+            return "/".join(disk)
         return self.source.rel
 
     @functools.cached_property

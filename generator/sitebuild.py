@@ -343,7 +343,7 @@ class SiteBuilder:
             return ({url: self._home_html(note, body, diags)}, copies, diags, preview, deps,
                     self._signatures(note, deps))
         ctx = tpl.PageContext(
-            kind="note", title=note.title, url=url, root=root_prefix(url), source=note.rel,
+            kind="note", title=note.title, url=url, root=root_prefix(url), source=note.written_rel,
             content_html=body, date=note.date, description=note.summary,
             tags=self._tag_items(note, url), aliases=note.aliases,
             toc=tuple(tpl.TocItem(h.level, h.text, "#" + relative_href(url, url, h.anchor)
@@ -456,7 +456,7 @@ class SiteBuilder:
         top = [f for f in self.folders if "/" not in f]
         ctx = self.tpl.PageContext(
             kind="index", title=note.title if note else self.cfg.title, url=url, root="",
-            source=note.rel if note else None, content_html=body,
+            source=note.written_rel if note else None, content_html=body,
             description=(note.summary if note else self.cfg.description),
             tags=self._tag_items(note, url) if note else (),
             backlinks=self._backlinks(note, url) if note else (),

@@ -475,3 +475,24 @@ def test_a_wikilink_inside_an_html_block_is_shown_as_written_and_reported(tmp_pa
     content = site.content("Home.md")
     assert "inside [[Target]]" in content.find("details").get_text()
     assert [a.get_text() for a in content.find_all("a", href=True)] == ["Target"]
+
+
+def test_the_source_meta_keeps_the_file_system_spelling(tmp_path):
+    """A name written in NFD (as macOS writes é) is matched in NFC, as Obsidian matches it, yet
+    the page's ``source`` meta names the file as it is spelled on disk."""
+    import unicodedata
+
+    from conftest import build_vault
+
+    vault = tmp_path / "v"
+    (vault / unicodedata.normalize("NFD", "Dossiers é")).mkdir(parents=True)
+    nfd = unicodedata.normalize("NFD", "Dossiers é/Café.md")
+    (vault / nfd).write_text("# Café\n", encoding="utf-8")
+    (vault / "Home.md").write_text("[[Café]]\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    pages = [p for p in site.out.rglob("*.html")
+             if 'name="source"' in p.read_text(encoding="utf-8")]
+    sources = {site.soup(p).find("meta", attrs={"name": "source"})["content"] for p in pages}
+    assert sources == {"Home.md", nfd}
+    href = site.content("Home.md").find("a", string="Café")["href"]
+    assert site.follow(site.page("Home.md"), href)[0].is_file()
