@@ -103,7 +103,7 @@ class Note:
         parts = self.source.rel.split("/")
         disk = self.source.abs.parts[-len(parts):]
         if len(disk) == len(parts) and all(
-                d == p or unicodedata.normalize("NFC", d) == p for d, p in zip(disk, parts)):
+                d == p or unicodedata.normalize("NFC", d) == p for d, p in zip(disk, parts, strict=True)):
             return "/".join(disk)
         return self.source.rel
 
