@@ -293,3 +293,12 @@ def test_a_math_warning_is_one_line_at_the_bad_command() -> None:
     (line, message, hint), (_, long_message, _) = ctx.warnings
     assert line == 4 and "\n" not in message and "\\badcmd" in message and hint
     assert "\n" not in long_message and len(long_message) < 120
+
+
+def test_tex_comments_are_not_in_the_text_alternative():
+    """``$x^2 %%why%%$``: % starts a TeX comment (nothing of it is drawn), so the alttext, which
+    tools read aloud and copy, drops it too; ``\\%`` is a percent sign and stays."""
+    html = make_markdown().render("A $x^2 %%SECRET%%$ and\n\n$$\n50\\% + y % SECRET\n+ z\n$$\n", {})
+    assert "SECRET" not in html
+    alts = [m["alttext"] for m in BeautifulSoup(html, "html.parser").find_all("math")]
+    assert alts == ["x^2", "50\\% + y + z"]

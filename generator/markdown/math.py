@@ -65,6 +65,7 @@ def latex_to_mathml(latex: str, display: bool) -> str:
                           "may have")
     _check_braces(latex)
     source = _SMALL_FIXES[0][0].sub("", latex)  # without \label{…}, which shows nothing
+    source = _TEX_COMMENT.sub("", source)  # nor its % comments (``%%note%%`` included)
     latex, operators = _operators(_small_fixes(latex))
     latex = _environments(latex)
     mathml = convert(_hide_text_markup(latex), display="block" if display else "inline")
@@ -73,6 +74,10 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     mathml = to_core(_clean(_MATRIX_FENCE.sub(_stretchy, mathml)), _tables(latex))
     # the LaTeX as the text alternative: read by tools that do not speak MathML, and copied
     return mathml.replace("<math", f'<math alttext="{_attr(" ".join(source.split()))}"', 1)
+
+
+#: A TeX comment: an unescaped ``%`` to the end of its line.
+_TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 
 def _attr(text: str) -> str:
