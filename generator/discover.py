@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.diagnostics import Diagnostic, warning
-from generator.model import SourceFile, VaultPath
+from generator.model import Note, SourceFile, VaultPath
 
 
 @dataclass
@@ -42,38 +42,74 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     ignore = (*cfg.ignore, cfg.templates_dir, f"{cfg.templates_dir}/*")
     excluded = {p.resolve() for p in exclude}
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
-    seen: dict[str, str] = {}
+    seen: dict[str, list[str]] = {}
     for prefix, root in roots:
         root = root.resolve()
         for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
             if rel == CONFIG_NAME or _ignored(rel, ignore):
                 continue
             key = rel.casefold()
-            first = seen.get(key)
-            if first is not None:
-                why = ("is the same path" if first == rel
-                       else "differs from it only in letter case or accents")
+            twins = seen.setdefault(key, [])
+            if rel in twins:
                 vault.diagnostics.append(warning(
-                    "duplicate-path", f"{rel!r} is skipped: {first!r} {why}, and is published",
-                    rel, hint="rename one of them: links, and Obsidian on macOS and Windows, "
-                              "cannot tell them apart" if first != rel
-                    else "a mount brings in a file the vault has; change `mounts` in "
-                         "vaultsite.toml"))
+                    "duplicate-path", f"{rel!r} is skipped: the vault already has a file at this "
+                    "path", rel, hint="a mount brings in a file the vault has; change `mounts` "
+                                      "in vaultsite.toml"))
                 continue
-            seen[key] = rel
+            is_note = rel.lower().endswith(".md")
+            if twins and not is_note:
+                vault.diagnostics.append(warning(
+                    "duplicate-path", f"{rel!r} is skipped: {twins[0]!r} differs from it only in "
+                    "letter case or accents, and is used instead", rel, hint=_TWIN_HINT))
+                continue
+            twins.append(rel)  # notes: which of them is published is known once they are read
             try:
                 st = entry.stat()
             except OSError as exc:
                 vault.diagnostics.append(warning("unreadable", f"cannot read file: {exc.strerror}",
                                                  rel, hint=UNREADABLE_HINT))
                 continue
-            kind = "note" if rel.lower().endswith(".md") else "attachment"
+            kind = "note" if is_note else "attachment"
             src = SourceFile(VaultPath(rel), Path(entry.path), kind, f"{st.st_size}:{st.st_mtime_ns}",
                              st.st_size)
             (vault.notes if kind == "note" else vault.attachments).append(src)
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)
     return vault
+
+
+def settle_twins(vault: Vault, notes: list[Note]) -> list[Note]:
+    """``notes`` with one note of each group whose paths differ only in letter case or accents
+    (``a.md``, ``A.md``): their pages would have the same address, and links cannot tell them
+    apart.  The first published one is kept; a twin that is not published has no page and collides
+    with nothing, so it goes silently, and each other published one is skipped with a warning.
+    Skipped notes leave ``vault.notes`` too (they are not unreadable)."""
+    groups: dict[str, list[Note]] = {}
+    for note in notes:
+        groups.setdefault(note.rel.casefold(), []).append(note)
+    if len(groups) == len(notes):
+        return notes
+    dropped: set[str] = set()
+    for twins in groups.values():
+        if len(twins) < 2:
+            continue
+        kept = next((n for n in twins if n.publish), twins[0])
+        for note in twins:
+            if note is kept:
+                continue
+            dropped.add(note.rel)
+            if not note.publish:  # a draft whose YAML is broken still says so (as if kept)
+                vault.diagnostics.extend(d for d in note.diagnostics if d.code == "frontmatter-yaml")
+            else:
+                vault.diagnostics.append(warning(
+                    "duplicate-path", f"{note.rel!r} is skipped: {kept.rel!r} differs from it only "
+                    "in letter case or accents, and is published", note.rel, hint=_TWIN_HINT))
+    vault.notes = [src for src in vault.notes if src.rel not in dropped]
+    return [n for n in notes if n.rel not in dropped]
+
+
+_TWIN_HINT = ("rename one of them: links, and Obsidian on macOS and Windows, cannot tell them "
+              "apart")
 
 
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):

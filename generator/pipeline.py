@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
-from generator.discover import UNREADABLE_HINT, Vault, discover_vault
+from generator.discover import UNREADABLE_HINT, Vault, discover_vault, settle_twins
 from generator.heap import build_heap
 from generator.incremental import (
     ParsedAside,
@@ -142,7 +142,7 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
                sources: dict[str, tuple[bytes | None, str]], progress: Progress | None = None,
                pool: LazyPool | None = None) -> list[Note]:
     """Parse every note (in ``pool``'s workers when given); reuse the previous parse of a note whose
-    bytes did not change."""
+    bytes did not change.  Of notes whose paths differ only in case, one is kept (``settle_twins``)."""
     parsed = state.parsed if state is not None else {}
     slots: list[tuple[SourceFile, str, Note | None]] = []
     todo: list[tuple[SourceFile, bytes]] = []
@@ -186,7 +186,7 @@ def read_notes(vault: Vault, cfg: SiteConfig, state: BuildState | None,
         progress("parse", len(todo), len(todo))
     if state is not None:
         state.parsed = fresh
-    return notes
+    return settle_twins(vault, notes)
 
 
 def parse_signature(cfg: SiteConfig) -> str:

@@ -99,6 +99,30 @@ def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Pat
     assert site.has("A.md") and not site.has("a.md")
 
 
+
+def test_twins_in_case_collide_only_when_both_are_published(tmp_path: Path):
+    """Of notes whose names differ only in case, the published one is kept, whichever sorts first;
+    a twin that is not published has no page, so nothing collides and nothing is said.  Only a
+    second published twin is skipped, with a warning naming the published one kept."""
+    site = build_notes(tmp_path, {
+        "P_false.md": '---\npublish: "false"\n---\nx\n', "P_False.md": "---\npublish: False\n---\ny\n",
+        "D.md": "---\ndraft: true\n---\nx\n", "d.md": "---\ndraft: true\n---\ny\n",
+        "B.md": "---\ndraft: true\n---\ndraft\n", "b.md": "published\n",
+        "CA.md": "---\ndraft: yes\n---\nx\n", "Ca.md": "first\n", "ca.md": "second\n",
+        "Links.md": "[[B]] [[ca]]\n",
+    })
+    assert site.messages("duplicate-path") == [
+        "ca.md: warning[duplicate-path]: 'ca.md' is skipped: 'Ca.md' differs from it only in "
+        "letter case or accents, and is published (rename one of them: links, and Obsidian on "
+        "macOS and Windows, cannot tell them apart)"]
+    assert [rel for rel in ("P_false.md", "P_False.md", "D.md", "d.md", "B.md", "b.md", "CA.md",
+                            "Ca.md", "ca.md") if site.has(rel)] == ["b.md", "Ca.md"]
+    assert "published" in site.content("b.md").get_text()
+    links = site.content("Links.md").find_all("a")
+    assert [site.follow(site.page("Links.md"), a["href"])[0] for a in links] == \
+        [site.page("b.md"), site.page("Ca.md")]
+    assert "unreadable" not in site.codes() and site.result.stats.notes == 5
+
 def _tree_errors(html: str) -> list[str]:
     """End tags that do not close the element open at that point (elements whose end tag HTML
     lets one leave out, such as ``p`` and ``li``, may end implicitly)."""
