@@ -174,12 +174,14 @@ class VaultIndex:
         reserved |= {u.casefold() for u in self.folder_urls.values()}
         self._reserved = reserved
         holders: dict[str, Note] = {}
-        for note in sorted(notes, key=lambda n: (n.permalink is None, n.rel)):  # permalinks first
+        asked = {n.id: _permalink_path(n.permalink) for n in notes if n.publish and n.permalink}
+        # permalinks first
+        for note in sorted(notes, key=lambda n: (asked.get(n.id) is None, n.rel)):
             if not note.publish:
                 continue
             base = None
-            if note.permalink:
-                base = slug_path(note.permalink.strip("/"))
+            if asked.get(note.id):
+                base = slug_path(asked[note.id])
                 if base.endswith(".html"):
                     base = base[:-5]
             if not base:
@@ -189,11 +191,17 @@ class VaultIndex:
                 n += 1
                 url = f"{base}-{n}.html"
             holder = holders.get(f"{base}.html".casefold())
-            if n > 1 and note.permalink:
+            if note.id in asked and asked[note.id] is None:
+                self.diagnostics.append(warning(
+                    "permalink-invalid", f"permalink {note.permalink!r} leads out of the site with "
+                    f"'..'; it is ignored and the page is at {url}", note.rel,
+                    *_permalink_place(note), hint="write the page's path from the site root, without "
+                    "'..' above it (permalink: notes/page gives notes/page.html)"))
+            elif n > 1 and note.permalink:
                 self.diagnostics.append(warning(
                     "url-collision", f"permalink {note.permalink!r} is taken; the page is at {url}",
                     note.rel, *_permalink_place(note), hint="choose another permalink"))
-            elif n > 1 and holder is not None and holder.permalink:
+            elif n > 1 and holder is not None and asked.get(holder.id):
                 # a page people may have linked to moves: say so where the move is decided
                 self.diagnostics.append(warning(
                     "url-collision", f"permalink {holder.permalink!r} takes the page of {note.rel}, "
@@ -675,6 +683,16 @@ def _line_naming(note: Note, target: str) -> int | None:
             if name in line:
                 return cell.line + offset
     return None
+
+
+def _permalink_path(permalink: str) -> str | None:
+    """The site path a front-matter ``permalink`` asks for, from the site root whether or not it
+    starts with ``/``; ``.`` and ``..`` inside it are followed (``a/../b`` is ``b``).  None when it
+    climbs above the site root (``../../escape``): there is no such page to give."""
+    path = posixpath.normpath(permalink.strip("/")) if permalink.strip("/") else ""
+    if path == ".." or path.startswith("../"):
+        return None
+    return "" if path == "." else path
 
 
 def _permalink_place(note: Note) -> tuple[int, int]:

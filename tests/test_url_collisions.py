@@ -135,3 +135,26 @@ def test_a_permalink_that_takes_another_note_page_says_so_at_its_line(tmp_path: 
                for m in messages), messages
     assert any(m.startswith("Two.md:4:12:") and "custom/page-2.html" in m for m in messages), messages
     assert len(messages) == 2
+
+
+def test_a_permalink_that_climbs_out_of_the_site_is_ignored_and_said_so(tmp_path: Path):
+    """``permalink: ../../escape`` names no page of the site: it was turned into
+    ``untitled/untitled/escape.html`` silently; now the note keeps its usual page and a warning
+    stands at the permalink.  A permalink from the root (``/x/y``) and ``..`` that stays inside
+    the site (``a/../b``) are followed as written."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "Escape.md").write_text("---\ntitle: E\npermalink: ../../escape\n---\nx\n",
+                                   encoding="utf-8")
+    (src / "Rooted.md").write_text("---\npermalink: /x/y\n---\nx\n", encoding="utf-8")
+    (src / "Inside.md").write_text("---\npermalink: a/../b/./c\n---\nx\n", encoding="utf-8")
+    site = build_vault(src, tmp_path, copy=False)
+    assert site.page("Escape.md") == site.out / "Escape.html"
+    assert site.page("Rooted.md") == site.out / "x" / "y.html"
+    assert site.page("Inside.md") == site.out / "b" / "c.html"
+    assert not (site.out / "untitled").exists()
+    assert site.messages("permalink-invalid") == [
+        "Escape.md:3:12: warning[permalink-invalid]: permalink '../../escape' leads out of the site "
+        "with '..'; it is ignored and the page is at Escape.html (write the page's path from the "
+        "site root, without '..' above it (permalink: notes/page gives notes/page.html))"]
+    assert "url-collision" not in site.codes()
