@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any
 from generator.markdown.wikilinks import IMAGE_EXT
 
 if TYPE_CHECKING:
-    from generator.model import SourceFile
+    from generator.diagnostics import Diagnostic
+    from generator.index import VaultIndex
+    from generator.model import Note, SiteUrl, SourceFile
     from generator.render import RenderContext
 
 MAX_NODES = 2000  # nodes drawn; a larger canvas is drawn in part, with a warning
@@ -530,13 +532,22 @@ def canvas_digest(att: SourceFile) -> str:
         return "unreadable"
 
 
-def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, col: int = 0) -> str:
-    """The HTML of ``![[Board.canvas]]``: the drawing and a link to the file, or an error box."""
+def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, col: int = 0,
+                 *, page: bool = False) -> str:
+    """The HTML of ``![[Board.canvas]]``: the drawing and a link to the canvas's page (else to the
+    file), or an error box.  ``page``: the drawing for the canvas's own page, with no such link."""
     name = posixpath.basename(att.rel)
     # the stylesheet is linked where a canvas is shown: pages without one do not load it
     sheet = f'<link rel="stylesheet" href="{_esc(ctx._href(STYLESHEET))}">'
-    link = (f'<a class="canvas-open" href="{_esc(src)}">{_esc(name)}</a>'
-            '<span class="canvas-open-note"> · open the canvas file</span>')
+    own = ctx.index.canvas_page_url(att)
+    if page:
+        link = ""
+    elif own is not None:
+        link = (f'<a class="canvas-open" href="{_esc(ctx._href(own))}">{_esc(name)}</a>'
+                '<span class="canvas-open-note"> · open the canvas</span>')
+    else:
+        link = (f'<a class="canvas-open" href="{_esc(src)}">{_esc(name)}</a>'
+                '<span class="canvas-open-note"> · open the canvas file</span>')
     try:
         canvas = read_canvas(att)
     except CanvasError as exc:
@@ -559,4 +570,57 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
         return (f'{sheet}<span class="canvas-embed canvas-empty"><span class="canvas-message">This canvas '
                 f"is empty.</span> {link}</span>")
     svg = _Drawing(ctx, att, canvas, line, col).svg()
-    return f'{sheet}<span class="canvas-embed">{svg}<span class="canvas-caption">{link}</span></span>'
+    caption = f'<span class="canvas-caption">{link}</span>' if link else ""
+    return f'{sheet}<span class="canvas-embed">{svg}{caption}</span>'
+
+
+# -- the canvas's own page -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CanvasPage:
+    """What the page of one canvas shows, and what making it found."""
+
+    url: SiteUrl
+    title: str  # the file's name without ``.canvas``
+    folder: str  # its vault folder
+    body: str  # the drawing (or the box that says why there is none)
+    attachments: tuple[str, ...]  # vault paths of the files its cards show (copied with the site)
+    diagnostics: tuple[Diagnostic, ...]  # at the canvas file; none when a note embeds it
+    linked_by: tuple[Note, ...]  # the notes that link to it or embed it, by title
+
+
+def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
+    """A page for each canvas of the vault: where ``[[Board.canvas]]`` leads, as Obsidian opens the
+    canvas.  ``notes``: the published notes.  A canvas's problems are reported where a note embeds
+    it (at that line); a canvas no note embeds reports them at its own file.  Used by the build
+    and by ``check`` alike."""
+    from generator.model import Note
+    from generator.render import RenderContext
+
+    pages = {rel: url for rel, att in sorted(index.attachments.items())
+             if (url := index.canvas_page_url(att)) is not None}
+    if not pages:
+        return []
+    linking: dict[str, dict[str, Note]] = {rel: {} for rel in pages}
+    embedded: set[str] = set()
+    for note in notes:
+        for link in note.links:
+            if link.target.lower().endswith(".canvas"):
+                res = index.resolve(link.target, note)
+                if res.attachment is not None and res.attachment.rel in pages:
+                    linking[res.attachment.rel][note.id] = note
+                    if link.embed:
+                        embedded.add(res.attachment.rel)
+    out = []
+    for rel, url in pages.items():
+        att = index.attachments[rel]
+        # the canvas stands in for a note: the names on its cards resolve from its folder, and
+        # its problems are reported at its file
+        stand_in = Note(source=att, id=rel, title=posixpath.basename(rel)[: -len(".canvas")],
+                        text="")
+        ctx = RenderContext(stand_in, index, url)
+        body = embed_canvas(ctx, att, "", page=True)
+        out.append(CanvasPage(
+            url, stand_in.title, stand_in.folder, body, tuple(sorted(ctx.deps.attachments)),
+            () if rel in embedded else tuple(ctx.diagnostics),
+            tuple(sorted(linking[rel].values(), key=lambda n: (n.title.casefold(), n.rel)))))
+    return out

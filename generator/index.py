@@ -160,6 +160,7 @@ class VaultIndex:
         self._collect_tags(notes)
         self.tag_urls: dict[str, SiteUrl] = self._tag_urls()
         self._attachment_urls: dict[str, SiteUrl] | None = None
+        self._canvas_urls: dict[str, SiteUrl] | None = None
 
     # -- URLs -------------------------------------------------------------------------------
     def _assign_urls(self, notes: list[Note]) -> None:
@@ -620,6 +621,22 @@ class VaultIndex:
                 stem, dot, ext = plain[rel], "", ""
             urls[rel] = SiteUrl(_step_aside(stem, dot + ext, taken))
         return urls
+
+    def canvas_page_url(self, att: SourceFile) -> SiteUrl | None:
+        """The page that shows a canvas (``Board.canvas`` -> ``Board.canvas.html``, beside where
+        the file itself would be copied): where ``[[Board.canvas]]`` takes the reader, as Obsidian
+        opens the canvas.  None for any other file, or when that URL is another file's."""
+        if self._canvas_urls is None:
+            taken = ({u.casefold() for u in self.urls.values()} | self._reserved
+                     | {self.attachment_url(a).casefold() for a in self.attachments.values()})
+            self._canvas_urls = {}
+            for rel in sorted(self.attachments):
+                if rel.lower().endswith(".canvas"):
+                    url = self.attachment_url(self.attachments[rel]) + ".html"
+                    if url.casefold() not in taken:
+                        taken.add(url.casefold())
+                        self._canvas_urls[rel] = SiteUrl(url)
+        return self._canvas_urls.get(att.rel)
 
     def tag_url(self, tag: str) -> SiteUrl:
         """The page of ``tag`` (any spelling).  Tag pages live in ``_tags/``, a folder no note,

@@ -290,7 +290,10 @@ def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list
         results = workers.render_finish()
     else:
         results = [checker.render_note(note) for note in notes]
-    return [d for diags in results for d in diags]
+    from generator.canvas import canvas_pages
+
+    canvases = [d for page in canvas_pages(index, notes) for d in page.diagnostics]
+    return [d for diags in results for d in diags] + canvases
 
 
 def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_mode: str = "auto",

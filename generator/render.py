@@ -176,6 +176,12 @@ class RenderContext:
             page = None
         return self._href(self.index.attachment_url(att), page)
 
+    def href_to_file(self, att: SourceFile, subpath: Sequence[str] = ()) -> str:
+        """A link's href to an attachment: a canvas's page (Obsidian opens the canvas), else the
+        file itself."""
+        page = self.index.canvas_page_url(att)
+        return self._href(page) if page is not None else self.href_to_attachment(att, subpath)
+
     def _href(self, url: str, fragment: str | None = None) -> str:
         if self.embedded:
             return f"{_MARK}{url}{_SEP}{fragment or ''}{_END}"
@@ -215,7 +221,7 @@ class RenderContext:
             return (f'<a class="internal-link" href="{esc(href)}" '
                     f'data-note="{esc(self.index.urls[res.note.id])}">{esc(text)}</a>')
         if res.kind == "attachment" and res.attachment is not None:
-            href = self.href_to_attachment(res.attachment, anchor)
+            href = self.href_to_file(res.attachment, anchor)
             return f'<a class="internal-link attachment-link" href="{esc(href)}">{esc(text)}</a>'
         if res.kind == "unpublished":
             return f'<span class="internal-link unpublished">{esc(text)}</span>'
@@ -465,6 +471,8 @@ class RenderContext:
         if res.kind == "note" and res.note is not None and not embed:
             return self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
         if res.kind == "attachment" and res.attachment is not None:
+            if not embed:
+                return self.href_to_file(res.attachment, [frag])
             return self.href_to_attachment(res.attachment, [frag])
         if res.kind == "unpublished" and not embed:
             return UNPUBLISHED  # plain text, like a wikilink to it

@@ -208,6 +208,7 @@ class SiteBuilder:
                     progress("render", i, len(todo))
         t1 = clock()
         self._listing_pages()
+        self._canvas_pages()
         self._assets()
         self._publish_files()
         self.timings["listings"] = clock() - t1
@@ -294,6 +295,24 @@ class SiteBuilder:
         self._simple_page("graph", "Graph", SiteUrl("graph.html"),
                           listing=self._sorted_listing(list(self.notes), "graph.html"))
         self._simple_page("404", "Page not found", SiteUrl("404.html"), site_roots=self._site_roots())
+
+    def _canvas_pages(self) -> None:
+        """A page for each canvas of the vault (``generator.canvas.canvas_pages``), drawn at every
+        build: few, and cheap next to notes."""
+        from generator.canvas import canvas_pages
+
+        for canvas in canvas_pages(self.index, self.notes):
+            url = canvas.url
+            for used in canvas.attachments:
+                shown = self.index.attachments[used]
+                self.copies[self.index.attachment_url(shown)] = shown.abs
+            self.diagnostics.extend(canvas.diagnostics)
+            crumbs = self._crumbs(canvas.folder if canvas.folder in self.folders else "", url)
+            page = self.tpl.PageContext(
+                kind="canvas", title=canvas.title, url=url, root=root_prefix(url),
+                content_html=canvas.body, breadcrumbs=crumbs, canonical=self._canonical(url),
+                backlinks=tuple(self._link_item(n, url) for n in canvas.linked_by))
+            self._emit_page(url, self._page_html(page, self.diagnostics))
 
     def _page(self, url: str, ctx: Any) -> None:
         """A tag, folder or other listing page: rendered unless the same context was rendered last

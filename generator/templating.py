@@ -72,7 +72,7 @@ from markupsafe import Markup, escape
 import generator
 from generator.site import date_text
 
-PageKind = Literal["note", "tag", "folder", "index", "graph", "404"]
+PageKind = Literal["note", "tag", "folder", "index", "graph", "404", "canvas"]
 
 # Above this many explorer entries, a page shows only the folders on its own path expanded.
 NAV_FULL_LIMIT = 400

@@ -99,11 +99,11 @@ def test_an_embedded_canvas_is_drawn_with_groups_cards_edges_and_colours(tmp_pat
     assert edges[0].find("text").get_text() == "leads to"
     assert edges[0].find("path")["d"].startswith("M260 100C")  # t1's right side, mid-height
     assert "canvas-c2" in _classes(edges[1]) and edges[2]["color"] == "#abc"
-    # below it, a link to the file itself
+    # below it, a link to the canvas's own page
     opener = site.content("Home.md").find("a", class_="canvas-open")
     target, _ = site.follow(site.page("Home.md"), opener["href"])
-    assert target.name == "Board.canvas" and json.loads(target.read_text())["nodes"]
-    assert "open the canvas file" in opener.parent.get_text()
+    assert target.name == "Board.canvas.html" and "open the canvas" in opener.parent.get_text()
+    assert len(Site.soup(target).find("svg", class_="canvas-svg").select("g.canvas-card")) == 5
 
 
 def test_the_drawing_is_safe_to_place_twice_and_uses_theme_colours(tmp_path):
@@ -149,7 +149,8 @@ def test_a_file_that_is_no_canvas_shows_an_error_box_and_a_warning(tmp_path, tex
     assert box is not None and "could not be drawn" in box.get_text()
     assert site.content("Home.md").find("svg", class_="canvas-svg") is None
     page, _ = site.follow(site.page("Home.md"), box.find("a", class_="canvas-open")["href"])
-    assert page.name == "Board.canvas"
+    assert page.name == "Board.canvas.html"  # which says the same
+    assert "could not be drawn" in Site.soup(page).find(class_="canvas-invalid").get_text()
     messages = site.messages("canvas-error")
     assert len(messages) == 1 and messages[0].startswith("Home.md:5:1: warning[canvas-error]: "
                                                          "canvas Maps/Board.canvas is not drawn")
@@ -259,3 +260,69 @@ def test_the_demo_vault_draws_its_project_map(tmp_path):
     # the draft note's card names it, without a link (as links to unpublished notes read)
     assert "Retrieval eval harness" in svg.select_one("g.unpublished").get_text()
     assert not site.messages("canvas-error")
+
+
+# ---------- a canvas's own page: where [[Board.canvas]] leads, as Obsidian opens the canvas ----------
+
+def test_links_to_a_canvas_lead_to_its_page_which_draws_it_and_lists_who_links_there(tmp_path):
+    files = _vault(embed="See [[Board.canvas]], [[Maps/Board.canvas|the board]] and "
+                         "[the same](Maps/Board.canvas).")
+    files["Deep/Er/Plan.md"] = "# Plan\n\n![[Maps/Board.canvas]]\n"
+    site = build_notes(tmp_path, files)
+    home = site.page("Home.md")
+    links = site.content("Home.md").find_all("a", href=True)
+    targets = {site.follow(home, a["href"])[0] for a in links}
+    assert [t.relative_to(site.out).as_posix() for t in targets] == ["Maps/Board.canvas.html"]
+    page = next(iter(targets))
+    soup = Site.soup(page)
+    assert soup.find("h1").get_text() == "Board" and soup.find("title").get_text().startswith("Board")
+    svg = soup.find("svg", class_="canvas-svg")
+    assert len(svg.select("g.canvas-card")) == 5 and soup.find("a", class_="canvas-open") is None
+    followed = {site.follow(page, a["href"])[0].relative_to(site.out).as_posix()
+                for a in svg.find_all("a") if not a["href"].startswith("https:")}
+    assert followed == {"Notes/Alpha.html", "pics/dot.png"}  # from the page's own folder
+    backlinks = [a.get_text() for a in soup.find(class_="backlinks").find_all("a")]
+    assert backlinks == ["Home", "Plan"]
+    for a in soup.find_all("a", href=True):  # breadcrumbs, explorer, backlinks: all land
+        if not a["href"].startswith(("https:", "#")):
+            site.follow(page, a["href"])
+    # only linked (the embed in Plan copies it): the raw file is not what a link opens
+    assert "Board.canvas" not in {a["href"].rsplit("/", 1)[-1] for a in links}
+
+
+def test_a_canvas_no_note_embeds_reports_its_problems_at_its_own_file(tmp_path):
+    site = build_notes(tmp_path, _vault(embed="Only a link: [[Board.canvas]]."))
+    messages = site.messages("link-unresolved")
+    assert len(messages) == 1 and messages[0].startswith(
+        "Maps/Board.canvas:1:1: warning[link-unresolved]: canvas Maps/Board.canvas: card f2")
+    assert not (site.out / "Maps" / "Board.canvas").exists()  # nothing shows the raw file
+    from generator.config import load_config
+    from generator.pipeline import check
+
+    checked = [d.format() for d in check(load_config(tmp_path / "src")).diagnostics
+               if d.code == "link-unresolved"]
+    assert checked == messages  # `vaultsite check` finds what the build finds
+
+
+def test_the_canvas_page_follows_an_edit_of_the_canvas(tmp_path):
+    from generator.config import load_config
+    from generator.pipeline import BuildState, build
+
+    vault, out = tmp_path / "v", tmp_path / "out"
+    for rel, data in _vault(embed="[[Board.canvas]]").items():
+        path = vault / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, encoding="utf-8")
+    state = BuildState()
+    build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+    board = json.loads(json.dumps(BOARD))
+    board["nodes"][1]["text"] = "# Changed plan"
+    (vault / "Maps" / "Board.canvas").write_text(json.dumps(board), encoding="utf-8")
+    build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+    assert "Changed plan" in (out / "Maps" / "Board.canvas.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    build(load_config(vault), fresh, exec_mode="no-exec", workers=1)
+    assert sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()) == \
+        sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    for p in fresh.rglob("*.html"):
+        assert p.read_bytes() == (out / p.relative_to(fresh)).read_bytes(), p
