@@ -78,9 +78,14 @@ class SiteBuilder:
         self.folders = self._folders()
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
         # its page, and a title edit then changes only the pages that show that title.
+        # Canvases are there too, by their file name (``Board.canvas``), as pages of their own.
+        canvases = [(posixpath.dirname(rel), posixpath.basename(rel), url)
+                    for rel, att in sorted(index.attachments.items())
+                    if rel[-7:].lower() == ".canvas"
+                    and (url := index.canvas_page_url(att)) is not None]
         self.nav = templating.build_nav(
-            ((n.folder, n.rel.rsplit("/", 1)[-1][:-3], index.urls[n.id])
-             for n in self.notes if n is not index.home),
+            [*((n.folder, n.rel.rsplit("/", 1)[-1][:-3], index.urls[n.id])
+               for n in self.notes if n is not index.home), *canvases],
             {f: index.folder_url(f) for f in self.folders})
         self.page_count = 0
         self.files: dict[str, bytes] = {}
