@@ -204,6 +204,8 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
             continue
         value = m.group(2)
         parsed = parse_date(value, formats)
+        if parsed is None and m.group(1).lower() != "date" and not any(c.isdigit() for c in value):
+            continue  # ``Created: by John``: a byline, not a date written wrong
         if parsed is None:
             return None, [warning(
                 "date-format", f"cannot read the date {value!r}", rel, first_line + offset,

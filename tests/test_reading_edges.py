@@ -80,14 +80,19 @@ def test_the_date_comes_only_from_the_header_lines_a_note_begins_with(tmp_path: 
         "Fence.md": "```\ndate: 01-02-03\n```\n",
         "Byline.md": "Intro line\nCreated: by John\n",
         "Later.md": "# Title\n\nA paragraph.\n\nDate: 01-02-03\n",
+        "Signed.md": "Created: by John\nDATE: 05-06-24\n\nText.\n",
+        "Wrong.md": "DATE: someday\n\nText.\n",
     })
     dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
     assert dates == {"Header.md": "2025-04-11", "Second.md": "2024-03-02", "Prose.md": None,
-                     "Fence.md": None, "Byline.md": None, "Later.md": None}, dates
-    assert site.messages("date-format") == []
+                     "Fence.md": None, "Byline.md": None, "Later.md": None,
+                     "Signed.md": "2024-06-05", "Wrong.md": None}, dates
+    # a header byline (``Created: by John``, no digit in it) is no date written wrong; DATE: is
+    assert [m.split(" (")[0] for m in site.messages("date-format")] == [
+        "Wrong.md:1: warning[date-format]: cannot read the date 'someday'"]
     home = site.soup(site.out / "index.html")
     recent = [a.get_text() for a in home.select("section.recent a.listing-title")]
-    assert sorted(recent) == ["Header", "Second"], recent
+    assert sorted(recent) == ["Header", "Second", "Signed"], recent
 
 
 def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Path):
