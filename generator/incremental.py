@@ -62,6 +62,8 @@ class RenderMemo:
 
     pages: dict[NoteId, PageRecord] = field(default_factory=dict)
     listings: dict[str, str] = field(default_factory=dict)  # tag/folder/other page URL -> signature
+    # the warnings rendering a listing page gave (a user template failing), told again when kept
+    listing_diagnostics: dict[str, list] = field(default_factory=dict)
     data: dict[str, tuple] = field(default_factory=dict)  # kind -> (signature, paths, manifest)
     suggestions: tuple[str, dict[str, str | None]] | None = None  # the index's did-you-mean memo
     digests: dict[str, str] = field(default_factory=dict)  # content digest of each note, by path
@@ -148,6 +150,8 @@ class DepsHasher:
                 found = (res.note.id if res.note is not None
                          else res.attachment.rel if res.attachment is not None else None)
                 hit = f"{res.kind}:{found}:{res.candidates}"
+                if res.kind == "missing":  # a warning written while rendering names the closest
+                    hit += f":{self.index.suggest(target.lstrip('/'))}"  # name: it may move
             self._names[key] = hit
         return hit
 

@@ -79,10 +79,11 @@ class SiteBuilder:
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
         # its page, and a title edit then changes only the pages that show that title.
         # Canvases are there too, by their file name (``Board.canvas``), as pages of their own.
+        self.canvas_urls = tuple((rel, url) for rel, att in sorted(index.attachments.items())
+                                 if rel[-7:].lower() == ".canvas"
+                                 and (url := index.canvas_page_url(att)) is not None)
         canvases = [(posixpath.dirname(rel), posixpath.basename(rel), url)
-                    for rel, att in sorted(index.attachments.items())
-                    if rel[-7:].lower() == ".canvas"
-                    and (url := index.canvas_page_url(att)) is not None]
+                    for rel, url in self.canvas_urls]
         self.nav = templating.build_nav(
             [*((n.folder, n.rel.rsplit("/", 1)[-1][:-3], index.urls[n.id])
                for n in self.notes if n is not index.home), *canvases],
@@ -127,8 +128,9 @@ class SiteBuilder:
         """The notes whose pages must be rendered; the others are reused from ``previous``."""
         # tags and attachments whose URL stepped aside for another's: the pages that link them
         # change when they do (rare), so they count as site-wide input
+        # so are the canvases' pages (a note named ``Board.canvas`` takes the URL of one)
         site_sig = site_signature(self.cfg, template_signature(self._template_dirs()),
-                                  (self.nav, self.index.stepped_aside()))
+                                  (self.nav, self.index.stepped_aside(), self.canvas_urls))
         self.site_sig = site_sig
         todo = []
         prev_pages = self.previous.pages if self.previous is not None else {}
@@ -291,6 +293,10 @@ class SiteBuilder:
         if (prev is not None and prev.listing_facts == facts and prev.listings
                 and all(url in self.existing for url in prev.listings)):
             self.memo.listings = dict(prev.listings)
+            told = getattr(prev, "listing_diagnostics", {})
+            self.memo.listing_diagnostics = dict(told)
+            for url in sorted(told):
+                self.diagnostics.extend(told[url])
             self.keep.update(prev.listings)
             self.page_count += len(prev.listings)
             return
@@ -326,10 +332,18 @@ class SiteBuilder:
         self.memo.listings[url] = sig
         prev = self.previous.listings.get(url) if self.previous is not None else None
         if prev == sig and url in self.existing:
+            told = getattr(self.previous, "listing_diagnostics", {}).get(url, [])
+            if told:
+                self.memo.listing_diagnostics[url] = told
+                self.diagnostics.extend(told)
             self.keep.add(url)
             self.page_count += 1
             return
-        self._emit_page(url, self._page_html(ctx, self.diagnostics))
+        diags: list[Diagnostic] = []
+        self._emit_page(url, self._page_html(ctx, diags))
+        if diags:
+            self.memo.listing_diagnostics[url] = diags
+            self.diagnostics.extend(diags)
 
     def _page_html(self, ctx: Any, diags: list[Diagnostic]) -> str:
         """The page, by the user's templates; where one of them fails, by the default theme, with a
@@ -358,6 +372,9 @@ class SiteBuilder:
         url = self.index.urls[note.id]
         body, deps, diags, preview_html = render_body(note, self.index, url, self.cells.get(note.id),
                                                       PREVIEW_LIMIT, self.embeds)
+        # every note it links to, front-matter links included (never rendered, yet backlinks):
+        # when it stops linking to one, that one's backlinks are looked at again (``_plan``)
+        deps.notes |= set(self.index.outlinks.get(note.id, ()))
         copies = {}
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]

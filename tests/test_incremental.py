@@ -531,3 +531,62 @@ def test_a_page_edited_by_hand_or_an_older_site_put_back_is_written_again(tmp_pa
     assert "Old title" not in (out / "N.html").read_text(encoding="utf-8")
     # and nothing changed: nothing written
     assert rebuild().stats.written == 0
+
+
+# --------------------------------------------------------------------------- found by fuzzing
+# Each: a vault, one edit, then the rebuild (with the cache on disk, and with serve's state in
+# memory) must equal a clean build of the edited vault, files and warnings.
+
+PNG_A = tiny_png(10)
+
+FUZZ_CASES = {
+    # a link in front-matter is a backlink too, and never rendered: dropping it went unnoticed
+    "front-matter link dropped": (
+        {"A.md": '---\nrelated: "[[B]]"\n---\nText of A.\n', "B.md": "Other.\n"},
+        {"A.md": "Text of A.\n"}),
+    # a note named like a canvas takes the URL of the canvas's page: links to the canvas change
+    "note takes a canvas's URL": (
+        {"Board.canvas": '{"nodes": [], "edges": []}', "A.md": "See [[Board.canvas]].\n",
+         "B.md": "b\n"},
+        {"Board.canvas.md": "Twin.\n"}),
+    # a user template that fails: its warning is told again when its pages are kept
+    "failing listing template": (
+        {"_templates/tag.html": '{% extends "listing.html" %}{% block sub_heading %}'
+                                "{{ nosuch.attr }}{% endblock %}",
+         "A.md": "# A\n\n## Part\n\n#t\n", "B.md": "[[A#Part]]\n"},
+        {"A.md": "# A\n\n## Renamed part\n\n#t\n"}),
+    # a canvas card's missing file: the "did you mean" of its warning follows new files
+    "canvas card suggestion": (
+        {"Board.canvas": '{"nodes": [{"id": "c", "type": "file", "x": 0, "y": 0, "width": 200, '
+                         '"height": 80, "file": "Roadmap.md"}], "edges": []}',
+         "A.md": "![[Board.canvas]]\n"},
+        {"Roadmap.png": PNG_A}),
+}
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+@pytest.mark.parametrize("case", sorted(FUZZ_CASES))
+def test_edits_found_by_fuzzing_rebuild_as_a_clean_build(tmp_path, case, in_memory):
+    from generator.pipeline import BuildState
+
+    before, edit = FUZZ_CASES[case]
+    vault = tmp_path / "v"
+
+    def write(files):
+        for rel, data in files.items():
+            path = vault / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, "utf-8")
+
+    write(before)
+    state = BuildState() if in_memory else None
+    out = tmp_path / "out"
+    _build_with(vault, out, state)
+    _age(vault)
+    if "A.md" in edit and "A.md" in before:
+        (vault / "A.md").unlink()
+    write(edit)
+    again = _build_with(vault, out, state)
+    clean = _build_with(vault, tmp_path / "clean", None)
+    assert_same_tree(out, tmp_path / "clean", [case])
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
