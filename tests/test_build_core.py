@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import Site
+from conftest import Site, build_notes
 
 
 def links_by_text(site: Site, source: str) -> dict[str, object]:
@@ -417,17 +417,11 @@ def test_comments_inside_links_and_descriptions_reach_no_file(tmp_path):
     """``[[N#Part %%why%%]]``, ``[[N|text %%why%%]]`` and a front-matter description with a
     comment: the comment is hidden there too, in the page, the previews, the search index and the
     meta description; the links still land on their heading."""
-    from conftest import build_vault
-
-    vault = tmp_path / "v"
-    vault.mkdir()
-    (vault / "Home.md").write_text(
-        "[[Note1#Heading two %%SECRETA%%]] and [[Note1|shown %%SECRETB%% text]] and "
-        "![[Note1#Heading two %%SECRETC%%]]\n", encoding="utf-8")
-    (vault / "Note1.md").write_text(
-        "---\ndescription: Said here %%SECRETD%% in short\n---\n# Note1\n\n"
-        "## Heading two %%SECRETE%%\n\nBody.\n", encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "Home.md": "[[Note1#Heading two %%SECRETA%%]] and [[Note1|shown %%SECRETB%% text]] and "
+                   "![[Note1#Heading two %%SECRETC%%]]\n",
+        "Note1.md": "---\ndescription: Said here %%SECRETD%% in short\n---\n# Note1\n\n"
+                    "## Heading two %%SECRETE%%\n\nBody.\n"})
     links = {a.get_text(): a["href"] for a in site.content("Home.md").find_all("a", href=True)}
     assert links["Note1 > Heading two"].endswith("Note1.html#Heading-two")
     assert links["shown  text"].endswith("Note1.html")
@@ -441,13 +435,8 @@ def test_comments_inside_links_and_descriptions_reach_no_file(tmp_path):
 
 
 def test_a_missing_image_reads_as_its_name_without_its_size(tmp_path):
-    from conftest import build_vault
-
-    vault = tmp_path / "v"
-    vault.mkdir()
-    (vault / "Home.md").write_text("![[pic #1.png|300x200]]\n\n| a |\n|---|\n| ![[gone.png\\|40]] |\n",
-                                   encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "Home.md": "![[pic #1.png|300x200]]\n\n| a |\n|---|\n| ![[gone.png\\|40]] |\n"})
     shown = [e.get_text(" ", strip=True) for e in site.content("Home.md").find_all(class_="broken")]
     assert shown == ["pic #1.png (not found)", "gone.png (not found)"]
 
@@ -456,17 +445,11 @@ def test_a_wikilink_inside_an_html_block_is_shown_as_written_and_reported(tmp_pa
     """Obsidian renders no Markdown inside HTML: ``<td>[[T]]</td>`` stays text. The site does the
     same, and says so at the link; not in an HTML comment or <pre>, where it is meant literally,
     nor where a blank line ends the HTML block."""
-    from conftest import build_vault
-
-    vault = tmp_path / "v"
-    vault.mkdir()
-    (vault / "Home.md").write_text(
-        "# T\n\n<details><summary>Sum</summary>inside [[Target]]</details>\n\n"
-        "> <table><tr><td>a ![[Target]]</td></tr>\n> </table>\n\n"
-        "<!-- [[Hidden]] -->\n\n<pre>\n[[Literal]]\n</pre>\n\n<div>\n\nblank [[Target]]\n\n</div>\n",
-        encoding="utf-8")
-    (vault / "Target.md").write_text("x\n", encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "Home.md": "# T\n\n<details><summary>Sum</summary>inside [[Target]]</details>\n\n"
+                   "> <table><tr><td>a ![[Target]]</td></tr>\n> </table>\n\n<!-- [[Hidden]] -->\n\n"
+                   "<pre>\n[[Literal]]\n</pre>\n\n<div>\n\nblank [[Target]]\n\n</div>\n",
+        "Target.md": "x\n"})
     assert [m.split(" (")[0] for m in site.messages("link-in-html")] == [
         "Home.md:3:39: warning[link-in-html]: [[Target]] is inside an HTML block, where Obsidian "
         "renders no Markdown: the page shows it as written",
@@ -482,14 +465,8 @@ def test_the_source_meta_keeps_the_file_system_spelling(tmp_path):
     the page's ``source`` meta names the file as it is spelled on disk."""
     import unicodedata
 
-    from conftest import build_vault
-
-    vault = tmp_path / "v"
-    (vault / unicodedata.normalize("NFD", "Dossiers é")).mkdir(parents=True)
     nfd = unicodedata.normalize("NFD", "Dossiers é/Café.md")
-    (vault / nfd).write_text("# Café\n", encoding="utf-8")
-    (vault / "Home.md").write_text("[[Café]]\n", encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {nfd: "# Café\n", "Home.md": "[[Café]]\n"})
     pages = [p for p in site.out.rglob("*.html")
              if 'name="source"' in p.read_text(encoding="utf-8")]
     sources = {site.soup(p).find("meta", attrs={"name": "source"})["content"] for p in pages}
