@@ -70,7 +70,10 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                                                  rel, hint=UNREADABLE_HINT))
                 continue
             kind = "note" if is_note else "attachment"
-            src = SourceFile(VaultPath(rel), Path(entry.path), kind, f"{st.st_size}:{st.st_mtime_ns}",
+            # size, inode, change and modification times (last, for read_sources): a file put in
+            # place with its old size and time (``cp -p``, ``touch -r``) still has a new ctime
+            src = SourceFile(VaultPath(rel), Path(entry.path), kind,
+                             f"{st.st_size}:{st.st_ino}:{st.st_ctime_ns}:{st.st_mtime_ns}",
                              st.st_size)
             (vault.notes if kind == "note" else vault.attachments).append(src)
     vault.notes.sort(key=lambda s: s.rel)

@@ -281,13 +281,13 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-_COPY_MEMO: dict[tuple[str, int, int], str] = {}
+_COPY_MEMO: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def _copy_digest(path: Path) -> str:
-    """Content digest of a copied file (memoised by size and mtime within one process)."""
+    """Content digest of a copied file (memoised by size, inode and times within one process)."""
     st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
+    key = (str(path), st.st_size, st.st_ino, st.st_ctime_ns, st.st_mtime_ns)
     if key not in _COPY_MEMO:
         _COPY_MEMO[key] = _digest(path.read_bytes())
     return _COPY_MEMO[key]

@@ -301,8 +301,8 @@ UNCHANGED_FILE = "last-build.json"
 
 
 def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict[str, str]) -> str:
-    """Everything a build reads: notes by content (``digests``), attachments by size and time,
-    config, templates."""
+    """Everything a build reads: notes by content (``digests``), attachments by size, inode and
+    times (``SourceFile.digest``), config, templates."""
     from generator.templating import default_template_dir
 
     h = hashlib.blake2b(digest_size=16)

@@ -590,3 +590,35 @@ def test_edits_found_by_fuzzing_rebuild_as_a_clean_build(tmp_path, case, in_memo
     clean = _build_with(vault, tmp_path / "clean", None)
     assert_same_tree(out, tmp_path / "clean", [case])
     assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+def test_a_file_put_back_with_its_old_size_and_time_is_still_seen(tmp_path, in_memory):
+    """``cp -p`` or ``touch -r`` can give new bytes the old size and modification time; the change
+    time still moves, so an image, a canvas and a note replaced that way are taken again."""
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("Gamma paragraph ![[pic.png]] ![[Board.canvas]]\n", "utf-8")
+    (vault / "pic.png").write_bytes(tiny_png(10))
+    board = '{"nodes": [{"id": "t", "type": "text", "x": 0, "y": 0, "width": 200, "height": 60, ' \
+            '"text": "to plan"}], "edges": []}'
+    (vault / "Board.canvas").write_text(board, "utf-8")
+    state = BuildState() if in_memory else None
+    out = tmp_path / "out"
+    _build_with(vault, out, state)
+    _age(vault)
+    for name, data in (("pic.png", tiny_png(200)), ("Board.canvas", board.replace("plan", "PLAN")),
+                       ("A.md", "GAMMA paragraph ![[pic.png]] ![[Board.canvas]]\n")):
+        path = vault / name
+        st = path.stat()
+        new = data if isinstance(data, bytes) else data.encode()
+        assert len(new) == st.st_size
+        path.write_bytes(new)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        _build_with(vault, out, state)
+        clean = tmp_path / f"clean-{name}"
+        _build_with(vault, clean, None)
+        assert_same_tree(out, clean, [f"{name} replaced, same size and time"])
+    assert "GAMMA" in (out / "A.html").read_text("utf-8")
