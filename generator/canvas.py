@@ -624,3 +624,19 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
             () if rel in embedded else tuple(ctx.diagnostics),
             tuple(sorted(linking[rel].values(), key=lambda n: (n.title.casefold(), n.rel)))))
     return out
+
+
+def canvas_text(att: SourceFile) -> str:
+    """A canvas's words, for the site's search: group and edge labels, text cards as plain text,
+    the names of the files on its cards and the addresses of its link cards."""
+    try:
+        canvas = read_canvas(att)
+    except CanvasError:
+        return ""
+    parts: list[str] = []
+    for node in canvas.nodes:
+        if node.text:
+            parts += [line for line, _kind in markdown_lines(node.text) if line]
+        parts += [node.label, posixpath.basename(node.file).removesuffix(".md"), node.url]
+    parts += [edge.label for edge in canvas.edges]
+    return " ".join(" ".join(p.split()) for p in parts if p.strip())

@@ -284,6 +284,9 @@ class SiteBuilder:
         h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
         h.update("\0".join(f"{n.rel}\0{self.digests.get(n.rel, '')}\0{self.index.urls[n.id]}"
                            for n in self.notes).encode("utf-8", "surrogatepass"))
+        # and the canvases, by their files' size and times (canvas_text reads nothing else)
+        h.update(repr([(rel, url, self.index.attachments[rel].digest)
+                       for rel, url in self.canvas_urls]).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
     def _listing_pages(self) -> None:
@@ -542,6 +545,16 @@ class SiteBuilder:
             out.append(hit)
         return out
 
+    def _site_canvases(self) -> list:
+        """The canvases' pages as the search sees them: title, folder and words."""
+        from generator.canvas import canvas_text
+        from generator.site import SiteNote
+
+        return [SiteNote(id="canvas:" + rel, title=posixpath.basename(rel)[: -len(".canvas")],
+                         url=url, folder=posixpath.dirname(rel),
+                         plain_text=canvas_text(self.index.attachments[rel]))
+                for rel, url in self.canvas_urls]
+
     def _reuse(self, kind: str, sig: str) -> tuple | None:
         prev = self.previous.data.get(kind) if self.previous is not None else None
         if prev is not None and prev[0] == sig and all(p in self.existing for p in prev[1]):
@@ -572,7 +585,9 @@ class SiteBuilder:
             self.memo.data["graph"] = (graph_sig, tuple(sorted(files)), None)
         if kept_search is None:
             search = self.data_state.setdefault("search", SearchIndex())
-            files, self.search_manifest = search.files(notes)
+            # canvases are found too (not in the graph: Obsidian's shows notes)
+            found = sorted([*notes, *self._site_canvases()], key=lambda n: n.url)
+            files, self.search_manifest = search.files(found)
             self.files.update(files)
             self.memo.data["search"] = (search_sig, tuple(sorted(files)), self.search_manifest)
 

@@ -330,3 +330,24 @@ def test_the_canvas_page_follows_an_edit_of_the_canvas(tmp_path):
         sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     for p in fresh.rglob("*.html"):
         assert p.read_bytes() == (out / p.relative_to(fresh)).read_bytes(), p
+
+
+@pytest.mark.browser
+def test_search_finds_a_canvas_by_its_cards_words(tmp_path, chrome):
+    """The site's search (in Chromium, from file://) finds a canvas by the words on its cards, and
+    its result opens the canvas's page."""
+    from chromium import CHROMIUM, page_of
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium")
+    site = build_notes(tmp_path, _vault(embed="Just a link: [[Board.canvas]]."))
+    page = chrome.page()
+    page.goto(page_of(site.out, "Home.md").as_uri())
+    page.locator("input[type=search]").fill("Ship the first")
+    page.wait_for_function("() => [...document.querySelectorAll('.search-results a .r-title')]"
+                           ".some(t => t.textContent === 'Board')")
+    page.locator(".search-results a", has_text="Board").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/Maps/Board.canvas.html")
+    assert page.locator("svg.canvas-svg").count() == 1
+    page.close()
