@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, page_of
 from conftest import REPO, Site, build_notes, build_vault
 
 PNG = bytes.fromhex(
@@ -333,13 +334,10 @@ def test_the_canvas_page_follows_an_edit_of_the_canvas(tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
 def test_search_finds_a_canvas_by_its_cards_words(tmp_path, chrome):
     """The site's search (in Chromium, from file://) finds a canvas by the words on its cards, and
     its result opens the canvas's page."""
-    from chromium import CHROMIUM, page_of
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no Chromium")
     site = build_notes(tmp_path, _vault(embed="Just a link: [[Board.canvas]]."))
     page = chrome.page()
     page.goto(page_of(site.out, "Home.md").as_uri())
