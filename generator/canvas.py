@@ -593,7 +593,7 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     canvas.  ``notes``: the published notes.  A canvas's problems are reported where a note embeds
     it (at that line); a canvas no note embeds reports them at its own file.  Used by the build
     and by ``check`` alike."""
-    from generator.model import Note
+    from generator.model import Note, NoteId
     from generator.render import RenderContext
 
     pages = {rel: url for rel, att in sorted(index.attachments.items())
@@ -615,8 +615,9 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
         att = index.attachments[rel]
         # the canvas stands in for a note: the names on its cards resolve from its folder, and
         # its problems are reported at its file
-        stand_in = Note(source=att, id=rel, title=posixpath.basename(rel)[: -len(".canvas")],
-                        text="")
+        # (an id no note has: a note named ``Board.canvas`` has the id ``Board.canvas``)
+        stand_in = Note(source=att, id=NoteId("canvas:" + rel),
+                        title=posixpath.basename(rel)[: -len(".canvas")], text="")
         ctx = RenderContext(stand_in, index, url)
         body = embed_canvas(ctx, att, "", page=True)
         out.append(CanvasPage(
