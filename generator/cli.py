@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -155,6 +156,10 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     from generator.emit import OutputError
     from generator.pipeline import build as run_build
 
+    if site_url and not re.match(r"https?://[^/\s]+", site_url):
+        raise click.BadParameter(f"the site's address starting with https:// (like "
+                                 f"https://me.github.io/notes), not {site_url!r}",
+                                 param_hint="--site-url")
     cfg = _load(vault, site_url=site_url.rstrip("/") if site_url else None)
     out = out if out is not None else Path("site")
     mode = "no-exec" if no_exec else "rerun" if rerun else "auto"

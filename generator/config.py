@@ -130,8 +130,16 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
         except OSError as exc:
             raise ConfigError(f"{CONFIG_NAME}: cannot be read ({exc.strerror}); check its "
                               "permissions") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{CONFIG_NAME}: {exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            # "Invalid value (at line 1, column 9)": said as every other diagnostic is
+            m = re.search(r"^(.*?) \(at line (\d+), column (\d+)\)$", str(exc))
+            where = f"{CONFIG_NAME}:{m.group(2)}:{m.group(3)}" if m else CONFIG_NAME
+            why = m.group(1) if m else str(exc)
+            raise ConfigError(f"{where}: not valid TOML: {why[:1].lower()}{why[1:]}; fix it there "
+                              "(each setting is `name = value`, text in quotes: toml.io)") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{CONFIG_NAME}: not UTF-8 text ({exc.reason}); save it as "
+                              "UTF-8") from exc
     cfg = _from_table(vault, raw, path if path.is_file() else None, text)
     if overrides:
         cfg = cfg.with_overrides(**overrides)

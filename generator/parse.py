@@ -6,6 +6,7 @@ content digest of the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -119,6 +120,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         date = name_date(note_id)
     publish = is_published(meta, broken_yaml)
     if not publish and broken_yaml is not None:
+        # the YAML's own warning says the note is published meanwhile: here it is not
+        diags = [dataclasses.replace(d, hint="fix the YAML")
+                 if d.code == "frontmatter-yaml" and d.hint and "published" in d.hint else d
+                 for d in diags]
         diags.append(warning("frontmatter-yaml", "the note is left out: its front-matter marks it "
                              "as not published, although the YAML is not valid", rel, 2,
                              hint="fix the YAML"))

@@ -428,7 +428,7 @@ class PipelineBuilder:
                 full = True
         start = time.perf_counter()
         if self.config_error is not None:
-            return BuildOutcome(False, f"vaultsite.toml: {self.config_error}", 0.0, full=full)
+            return BuildOutcome(False, str(self.config_error), 0.0, full=full)
         try:
             result = pipeline.build(self.cfg, self.out, state=None if full else self.state)
         except Exception as exc:  # noqa: BLE001 - shown in the browser; the old site stays

@@ -542,3 +542,17 @@ def test_site_url_on_the_command_line(tmp_path):
     page = Site.soup(tmp_path / "site" / "404.html")
     assert page.find("base")["href"] == "https://me.github.io/notes/"
     assert "https://me.github.io/notes/A.html" in (tmp_path / "site" / "sitemap.xml").read_text()
+    # checked as the key is: an address, or nothing is built
+    bad = run_cli("build", str(vault), "-o", str(tmp_path / "bad"), "--site-url", "notaurl")
+    assert bad.returncode == 2 and "--site-url" in bad.stderr and "https://" in bad.stderr
+    assert not (tmp_path / "bad").exists()
+
+
+def test_a_config_that_is_no_toml_is_reported_at_its_line_with_what_to_do(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("a\n", encoding="utf-8")
+    (vault / "vaultsite.toml").write_text('title = "x"\ntitle = "y"\n', encoding="utf-8")
+    done = run_cli("check", str(vault))
+    assert done.returncode == 1
+    assert "Error: vaultsite.toml:2:12: not valid TOML: cannot overwrite a value; fix it" in done.stderr

@@ -61,3 +61,6 @@ def test_drafts_never_reach_the_site(tmp_path: Path):
     msgs = site.messages("frontmatter-yaml")
     assert any(m.startswith("Broken publish.md:") and "left out" in m for m in msgs), msgs
     assert any(m.startswith("Broken draft.md:") and "left out" in m for m in msgs), msgs
+    # the YAML's own warning does not also say the note is published meanwhile
+    assert not any(m.startswith(("Broken publish.md:", "Broken draft.md:")) and "published" in m
+                   and "not published" not in m for m in msgs), msgs
