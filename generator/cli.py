@@ -52,12 +52,15 @@ def _print_diagnostics(diags: list[Diagnostic]) -> None:
 
 
 def _summary_counts(diags: list[Diagnostic]) -> str:
-    counts = count_by_code(d for d in diags if d.severity is not Severity.INFO)
-    if not counts:
-        return "no warnings"
-    total = sum(counts.values())
-    parts = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
-    return f"{total} warning{'s' if total != 1 else ''} ({parts})"
+    """``2 warnings (link-unresolved 2)``; errors (which exit 1) counted apart, first."""
+    out = []
+    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning")):
+        counts = count_by_code(d for d in diags if d.severity is severity)
+        if counts:
+            total = sum(counts.values())
+            parts = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+            out.append(f"{total} {word}{'s' if total != 1 else ''} ({parts})")
+    return "; ".join(out) or "no warnings"
 
 
 def _exit_for(result, strict: bool) -> None:

@@ -174,13 +174,13 @@ title = {title}
 # "Shared" = "../shared-notes"
 
 # Running the Python code blocks in notes.  Results are cached; a cell re-runs only when its code
-# (or a cell before it) changes.
+# (or a cell before it), the files it read or the Python packages change.
 # [execute]
 # enabled = true
 # run_plain_python = false  # also run plain ```python blocks, not only the ones marked to run
-# timeout = 30.0  # seconds per note
+# timeout = 30.0  # seconds a cell may run (#| timeout: overrides it per cell)
 # workers = 0  # worker processes; 0 = one per CPU core
-# cache_dir = ""  # "" = a folder beside the output folder
+# cache_dir = ""  # "" = OUT.vaultsite-cache beside the output folder; keep it out of the vault
 # defaults = {{}}  # default cell options
 """
 
