@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import json
 import re
@@ -62,6 +63,9 @@ class SiteConfig:
     def with_overrides(self, **changes: Any) -> SiteConfig:
         return dataclasses.replace(self, **changes)
 
+
+#: What ``date_display`` may hold (``templating.format_date`` writes each the same on every machine).
+DATE_DIRECTIVES = ("%Y", "%y", "%m", "%d", "%-m", "%-d", "%e", "%b", "%B", "%a", "%A", "%j", "%%")
 
 _TOP_KEYS = {
     "title", "description", "language", "site_url", "cname", "mounts", "ignore", "templates_dir",
@@ -187,6 +191,19 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         if key in raw:
             items = _expect(raw[key], list, at(key), key)
             kw[key] = tuple(_expect(i, str, at(key), key) for i in items)
+    for fmt in kw.get("header_date_formats", ()):
+        try:
+            dt.datetime.strptime("", fmt)
+        except ValueError as exc:
+            if "bad directive" in str(exc):
+                raise ConfigError(f"{at('header_date_formats')}: `header_date_formats`: {fmt!r} "
+                                  f"is no date format ({exc}); use strptime's directives, such "
+                                  "as \"%d-%m-%y\"") from None
+    bad = [d for d in re.findall(r"%-?[A-Za-z%]", kw.get("date_display", "")) if d not in DATE_DIRECTIVES]
+    if bad:
+        raise ConfigError(f"{at('date_display')}: `date_display`: {bad[0]} is not one of the "
+                          f"directives pages write dates with: {' '.join(DATE_DIRECTIVES)}"
+                          " (a date has no time of day)")
     if "site_url" in kw:
         kw["site_url"] = kw["site_url"].rstrip("/")
         if kw["site_url"] and not re.match(r"https?://[^/\s]+", kw["site_url"]):

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,27 @@ def test_config_errors_name_the_line_and_what_to_write(tmp_path, text, message):
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path)
     assert str(err.value).startswith(message)
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('date_display = "%H:%M %Y"', "vaultsite.toml:1: `date_display`: %H is not one of the directives"),
+    ('title = "x"\ndate_display = "%d %Q"', "vaultsite.toml:2: `date_display`: %Q is not"),
+    ('header_date_formats = ["%d-%m-%y", "%Q"]', "`header_date_formats`: '%Q' is no date format"),
+])
+def test_date_formats_with_directives_that_write_nothing_are_refused(tmp_path, toml, message):
+    """``%H`` in date_display was printed as written on every page; ``%Q`` in header_date_formats
+    made every header date unreadable: both are said at the key's line."""
+    write(tmp_path / "vaultsite.toml", toml + "\n")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(tmp_path)
+
+
+def test_the_date_directives_the_config_allows_are_those_pages_write(tmp_path):
+    import datetime as dt
+
+    from generator.config import DATE_DIRECTIVES
+    from generator.templating import _directives
+
+    assert set(_directives(dt.date(2025, 4, 11))) == set(DATE_DIRECTIVES)
+    write(tmp_path / "vaultsite.toml", 'date_display = "' + " ".join(DATE_DIRECTIVES) + '"\n')
+    assert load_config(tmp_path).date_display.startswith("%Y")
