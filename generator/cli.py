@@ -239,13 +239,16 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
                    "(default: vaultsite of this version from PyPI).")
 def init(vault: Path, force: bool, install: str | None) -> None:
     """Write a starter vaultsite.toml and a GitHub Pages workflow into VAULT."""
-    from generator.init import existing_files, init_vault
+    from generator.init import GITIGNORE_PATH, existing_files, init_vault
 
-    skipped = [] if force else existing_files(vault)
+    skipped = existing_files(vault)
     for path in init_vault(vault, force=force, install=install):
         click.echo(f"wrote {path}")
     for path in skipped:
-        click.echo(f"kept {path} (exists; --force overwrites it)")
+        if path.name == GITIGNORE_PATH:  # the user's own: never overwritten
+            click.echo(f"kept {path} (never overwritten, even with --force: it may hold your lines)")
+        elif not force:
+            click.echo(f"kept {path} (exists; --force overwrites it)")
 
 
 if __name__ == "__main__":

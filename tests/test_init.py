@@ -153,3 +153,16 @@ def test_every_config_key_is_in_the_starter_and_each_example_is_valid(tmp_path):
     assert cfg.site_url == "https://USER.github.io/REPO"
     assert cfg.execute.timeout == 30.0
     assert cfg.header_date_formats == config.DEFAULT_HEADER_DATE_FORMATS
+
+
+def test_init_says_what_it_kept_with_and_without_force(tmp_path):
+    def init(*args):
+        done = subprocess.run([sys.executable, "-m", "generator", "init", str(tmp_path), *args],
+                              capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).resolve().parents[1])
+        return sorted(line.split(" ", 1)[0] + " " + Path(line.split(" ")[1]).name
+                      for line in done.stdout.splitlines())
+
+    assert init() == ["wrote .gitignore", "wrote pages.yml", "wrote vaultsite.toml"]
+    assert init() == ["kept .gitignore", "kept pages.yml", "kept vaultsite.toml"]
+    assert init("--force") == ["kept .gitignore", "wrote pages.yml", "wrote vaultsite.toml"]
