@@ -596,8 +596,7 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     from generator.model import Note, NoteId
     from generator.render import RenderContext
 
-    pages = {rel: url for rel, att in sorted(index.attachments.items())
-             if (url := index.canvas_page_url(att)) is not None}
+    pages = index.canvas_pages()
     if not pages:
         return []
     linking: dict[str, dict[str, Note]] = {rel: {} for rel in pages}

@@ -626,6 +626,10 @@ class VaultIndex:
         """The page that shows a canvas (``Board.canvas`` -> ``Board.canvas.html``, beside where
         the file itself would be copied): where ``[[Board.canvas]]`` takes the reader, as Obsidian
         opens the canvas.  None for any other file, or when that URL is another file's."""
+        return self.canvas_pages().get(att.rel)
+
+    def canvas_pages(self) -> dict[str, SiteUrl]:
+        """Every canvas that has a page: vault path -> page URL, in path order."""
         if self._canvas_urls is None:
             taken = ({u.casefold() for u in self.urls.values()} | self._reserved
                      | {self.attachment_url(a).casefold() for a in self.attachments.values()})
@@ -636,7 +640,7 @@ class VaultIndex:
                     if url.casefold() not in taken:
                         taken.add(url.casefold())
                         self._canvas_urls[rel] = SiteUrl(url)
-        return self._canvas_urls.get(att.rel)
+        return self._canvas_urls
 
     def tag_url(self, tag: str) -> SiteUrl:
         """The page of ``tag`` (any spelling).  Tag pages live in ``_tags/``, a folder no note,

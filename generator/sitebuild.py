@@ -79,9 +79,7 @@ class SiteBuilder:
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
         # its page, and a title edit then changes only the pages that show that title.
         # Canvases are there too, by their file name (``Board.canvas``), as pages of their own.
-        self.canvas_urls = tuple((rel, url) for rel, att in sorted(index.attachments.items())
-                                 if rel[-7:].lower() == ".canvas"
-                                 and (url := index.canvas_page_url(att)) is not None)
+        self.canvas_urls = tuple(index.canvas_pages().items())
         canvases = [(posixpath.dirname(rel), posixpath.basename(rel), url)
                     for rel, url in self.canvas_urls]
         self.nav = templating.build_nav(
