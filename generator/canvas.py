@@ -588,6 +588,11 @@ class CanvasPage:
     linked_by: tuple[Note, ...]  # the notes that link to it or embed it, by title
 
 
+def canvas_title(rel: str) -> str:
+    """What a canvas is called on its page and in search: its file name without ``.canvas``."""
+    return posixpath.basename(rel)[: -len(".canvas")]
+
+
 def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     """A page for each canvas of the vault: where ``[[Board.canvas]]`` leads, as Obsidian opens the
     canvas.  ``notes``: the published notes.  A canvas's problems are reported where a note embeds
@@ -616,7 +621,7 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
         # its problems are reported at its file
         # (an id no note has: a note named ``Board.canvas`` has the id ``Board.canvas``)
         stand_in = Note(source=att, id=NoteId("canvas:" + rel),
-                        title=posixpath.basename(rel)[: -len(".canvas")], text="")
+                        title=canvas_title(rel), text="")
         ctx = RenderContext(stand_in, index, url)
         body = embed_canvas(ctx, att, "", page=True)
         out.append(CanvasPage(

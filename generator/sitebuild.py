@@ -545,10 +545,10 @@ class SiteBuilder:
 
     def _site_canvases(self) -> list:
         """The canvases' pages as the search sees them: title, folder and words."""
-        from generator.canvas import canvas_text
+        from generator.canvas import canvas_text, canvas_title
         from generator.site import SiteNote
 
-        return [SiteNote(id="canvas:" + rel, title=posixpath.basename(rel)[: -len(".canvas")],
+        return [SiteNote(id="canvas:" + rel, title=canvas_title(rel),
                          url=url, folder=posixpath.dirname(rel),
                          plain_text=canvas_text(self.index.attachments[rel]))
                 for rel, url in self.canvas_urls]
