@@ -341,20 +341,13 @@ def test_raw_html_links_and_images_into_the_vault_resolve(tmp_path):
     """<a href="Note.md"> and <img src="pic.png"> written as raw HTML point into the vault: they
     lead to the note's page and to the copied attachment, relative to the page, never to a .md file
     or an uncopied image; a local URL that finds nothing is dropped rather than left dead."""
-    from conftest import build_vault
-
-    vault = tmp_path / "v"
-    (vault / "sub").mkdir(parents=True)
-    (vault / "img").mkdir()
-    (vault / "img" / "pic one.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    (vault / "Target.md").write_text("# Target\n\n## Part\n", encoding="utf-8")
-    (vault / "Hidden.md").write_text("---\npublish: false\n---\nx\n", encoding="utf-8")
-    (vault / "sub" / "A.md").write_text(
-        '<a href="../Target.md#Part">to target</a> <a href="Hidden.md">hidden</a> '
-        '<a href="Nowhere.md">gone</a> <a href="https://example.com/x">web</a>\n\n'
-        '<img src="img/pic%20one.png" alt="p">\n\n<img src="missing.png" alt="m">\n',
-        encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "img/pic one.png": b"\x89PNG\r\n\x1a\n",
+        "Target.md": "# Target\n\n## Part\n",
+        "Hidden.md": "---\npublish: false\n---\nx\n",
+        "sub/A.md": '<a href="../Target.md#Part">to target</a> <a href="Hidden.md">hidden</a> '
+                    '<a href="Nowhere.md">gone</a> <a href="https://example.com/x">web</a>\n\n'
+                    '<img src="img/pic%20one.png" alt="p">\n\n<img src="missing.png" alt="m">\n'})
     content = site.content("sub/A.md")
     page = site.page("sub/A.md")
     links = {a.get_text(): a for a in content.find_all("a")}
@@ -372,18 +365,12 @@ def test_raw_html_urls_from_the_vault_root_resolve_as_markdown_links_do(tmp_path
     """``<a href="/Other%20Note.md">`` and ``<img src="/img/pic.png">`` are from the vault's root, as
     ``[x](/Other%20Note.md)`` is: never left as root-relative URLs, which are dead from file:// and
     under a project sub-path; ``//host`` stays a web address."""
-    from conftest import build_vault
-
-    vault = tmp_path / "v"
-    (vault / "sub").mkdir(parents=True)
-    (vault / "img").mkdir()
-    (vault / "img" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    (vault / "Other Note.md").write_text("other\n", encoding="utf-8")
-    (vault / "sub" / "H.md").write_text(
-        '<a href="/Other%20Note.md">raw</a> <img src="/img/pic.png" alt="p"> '
-        '<a href="/">home</a> <a href="/Nope.md">nope</a> <a href="//example.com/x">web</a>\n',
-        encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "img/pic.png": b"\x89PNG\r\n\x1a\n",
+        "Other Note.md": "other\n",
+        "sub/H.md": '<a href="/Other%20Note.md">raw</a> <img src="/img/pic.png" alt="p"> '
+                    '<a href="/">home</a> <a href="/Nope.md">nope</a> '
+                    '<a href="//example.com/x">web</a>\n'})
     content = site.content("sub/H.md")
     page = site.page("sub/H.md")
     links = {a.get_text(): a for a in content.find_all("a")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
-from conftest import Site, build_vault
+from conftest import Site, build_notes, build_vault
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
        b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
@@ -149,14 +149,11 @@ def test_every_embed_that_shows_nothing_says_so_the_same_way(tmp_path: Path):
 
 
 def test_pdf_embeds_show_the_pdf_in_a_frame_at_the_page_and_height(tmp_path: Path):
-    vault = tmp_path / "v"
-    (vault / "files").mkdir(parents=True)
-    (vault / "files" / "Report 2025.pdf").write_bytes(b"%PDF-1.4 report")
-    (vault / "P.md").write_text(
-        "![[Report 2025.pdf]]\n\n![[Report 2025.pdf#page=3]]\n\n![[Report 2025.pdf#height=400]]\n\n"
-        "![[Report 2025.pdf#page=2&height=250]]\n\nText ![[Report 2025.pdf]] in a line.\n",
-        encoding="utf-8")
-    site = build_vault(vault, tmp_path, copy=False)
+    site = build_notes(tmp_path, {
+        "files/Report 2025.pdf": b"%PDF-1.4 report",
+        "P.md": "![[Report 2025.pdf]]\n\n![[Report 2025.pdf#page=3]]\n\n"
+                "![[Report 2025.pdf#height=400]]\n\n![[Report 2025.pdf#page=2&height=250]]\n\n"
+                "Text ![[Report 2025.pdf]] in a line.\n"})
     content = site.content("P.md")
     page = site.page("P.md")
     frames = content.find_all("iframe", class_="pdf-frame")
