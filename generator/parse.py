@@ -30,6 +30,7 @@ from generator.frontmatter import (
     parse_yaml,
     printable,
 )
+from generator.markdown._util import plain_text
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.slugs import Anchors, anchor_id, block_anchor, unique_anchor
@@ -504,7 +505,7 @@ class _Walk:
                 self._md_link(child.attrGet("href"), False, child.meta, base_line)
             elif ctype == "image":
                 self._md_link(child.attrGet("src"), True, child.meta, base_line)
-                parts.append(child.content)
+                parts.append(plain_text(child.children))  # the alt as shown (not its source)
             elif ctype == "math_inline":
                 maths.append((len(parts), child.content))
                 parts.append(child.content)

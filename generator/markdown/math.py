@@ -405,7 +405,11 @@ def _with_position(rule):
         if not rule(state, silent):
             return False
         if not silent and len(state.tokens) > count:
-            state.tokens[-1].meta = {POS: start, SNIP: "$"}
+            tok = state.tokens[-1]
+            tok.meta = {POS: start, SNIP: "$"}
+            if "%" in tok.content:  # ``$x %%note%%$``: a TeX comment, which no reader sees; the
+                # search text and summaries read the token's content
+                tok.content = _TEX_COMMENT.sub("", tok.content)
         return True
 
     return math_inline
