@@ -31,6 +31,30 @@ def _timestamp(loader: Any, node: Any) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: str, first: Any, mark: Any):
+        super().__init__(None, None, f"the key {key!r} is written twice", mark)
+        self.key, self.first = key, first
+
+
+def _unique_keys(loader: Any, node: Any, deep: bool = False) -> Any:
+    """A mapping whose keys are all different, as Obsidian's properties must be (its YAML reader
+    rejects a key written twice; PyYAML would keep the last value silently).  The keys a merge
+    (``<<: *base``) brings in may be written again: that overrides them, as YAML says."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[tuple[str, str], Any] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            first = seen.setdefault((key_node.tag, key_node.value), key_node.start_mark)
+            if first is not key_node.start_mark:
+                raise _DuplicateKey(key_node.value, first, key_node.start_mark)
+    return _SafeLoader.construct_mapping(loader, node, deep)
+
+
+_Loader.construct_mapping = _unique_keys
+
+
 # control characters other than HTML's white space (tab, line feed, form feed)
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # and C1, which Latin-1 can give
 
@@ -98,6 +122,9 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 0
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, _DuplicateKey):  # Obsidian's reader rejects it: no property is read
+            problem = (f"the key {exc.key!r} is written twice (first on line "
+                       f"{first_line + exc.first.line}); Obsidian reads none of its properties")
         context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and cmark is not None and mark is not None and cmark.line != mark.line:
             problem += f" ({context} that starts on line {first_line + cmark.line})"
