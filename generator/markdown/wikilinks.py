@@ -189,7 +189,9 @@ def block_embeds_rule(state: StateCore) -> None:
     ``<p>`` early and leave an empty one behind).  A paragraph with note embeds is cut around them:
     its text runs stay paragraphs, its note embeds go in ``embeds_open``/``_close``, which write no
     tag (``Intro:`` on one line and ``![[Note]]`` on the next is one Markdown paragraph, and common).
-    Paragraphs in tight lists (no ``<p>``) and ones carrying a block id are left as they are.
+    Paragraphs in tight lists (no ``<p>``) are left as they are.  One carrying a block id (which
+    names the whole paragraph), or with a note embed inside inline markup (``*![[Note]]*``), is not
+    cut: it is written as a ``<div>``, which may hold the embed's.
 
     An attachment's embed stays in its paragraph (an ``<img>``, ``<audio>``, ``<video>`` or link
     card is inline).  One whose extension is not a known one (``See ![[a.xyz]] here.``) stays there
@@ -216,13 +218,29 @@ def block_embeds_rule(state: StateCore) -> None:
             for kid in kids:  # left in a paragraph: a note there is shown as a link
                 if embed_kind(kid) in (FILE, MAYBE) and not _embeds_a_note(kid, alone):
                     kid.meta["inline"] = True
-            if not tok.attrs and any(_embeds_a_note(k, alone) for k in kids):
-                out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2], alone))
+            if any(_embeds_a_note(k, alone) for k in kids):
+                if tok.attrs or _inside_markup(kids, alone):
+                    # not cut: a block id names the whole paragraph, and an embed inside
+                    # ``*…*`` or a link would leave each part's markup open; the paragraph
+                    # becomes a <div>, which may hold the embed's <div>
+                    out += [tok.copy(tag="div"), tokens[i + 1], tokens[i + 2].copy(tag="div")]
+                else:
+                    out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2], alone))
                 i += 3
                 continue
         out.append(tok)
         i += 1
     tokens[:] = out
+
+
+def _inside_markup(children: Sequence[Token], alone: bool) -> bool:
+    """Whether a note embed stands inside inline markup (``*![[Note]]*``, ``[![[Note]]](url)``)."""
+    depth = 0
+    for kid in children:
+        depth += kid.nesting
+        if depth > 0 and _embeds_a_note(kid, alone):
+            return True
+    return False
 
 
 def _blank(tok: Token) -> bool:

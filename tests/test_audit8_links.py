@@ -1,0 +1,50 @@
+"""Links, anchors and embeds: findings of the eighth audit (links area), each built as a vault."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from conftest import build_notes
+
+
+def _browser_dom(site, source):
+    """The note's content as a browser's HTML parser builds it (html5lib follows the HTML
+    standard: a ``<div>`` start tag closes an open ``<p>``, and formatting elements left open
+    are reopened in what follows)."""
+    soup = BeautifulSoup(site.page(source).read_text(encoding="utf-8"), "html5lib")
+    return soup.find(class_="note-content")
+
+
+def test_note_embed_in_a_paragraph_with_a_block_id_is_not_inside_a_p(tmp_path):
+    """``![[Other]] ^emb``: the block id names the paragraph that holds the embed; a ``<div>``
+    written inside ``<p id="^emb">`` is cut out of it by the browser, which leaves the id on an
+    empty paragraph and a stray ``<p></p>`` after the embed."""
+    site = build_notes(tmp_path, {
+        "Other.md": "o body\n\nsecond para\n",
+        "N.md": "![[Other]] ^emb\n\nIntro ![[Other]] ^e2\n\nSee [[#^emb]] [[#^e2]]\n",
+        "L.md": "![[N#^e2]]\n"})
+    dom = _browser_dom(site, "N.md")
+    for block in ("^emb", "^e2"):
+        el = dom.find(id=block)
+        assert el is not None and el.find(class_="embed-note") is not None, block
+        assert "o body" in el.get_text(" ")
+    assert "Intro" in dom.find(id="^e2").get_text(" ")
+    assert not [p for p in dom.find_all("p") if not p.get_text(strip=True)]  # no empty <p>
+    # embedding that block shows its text and the note it embeds
+    embed = _browser_dom(site, "L.md").find(class_="embed-note")
+    assert "Intro" in embed.get_text(" ") and "o body" in embed.get_text(" ")
+    assert site.codes() == []
+
+
+def test_note_embed_inside_emphasis_keeps_the_markup_balanced(tmp_path):
+    """``*![[Other]]*``: cutting the paragraph around the embed left ``<p><em></p>`` before it and
+    ``<p></em></p>`` after it, so the browser reopened the ``<em>`` in what followed."""
+    site = build_notes(tmp_path, {
+        "Other.md": "o body\n",
+        "N.md": "*![[Other]]*\n\n**see ![[Other]] here**\n\nafter\n"})
+    html = site.page("N.md").read_text(encoding="utf-8")
+    assert "<p><em></p>" not in html and "<p></em></p>" not in html
+    dom = _browser_dom(site, "N.md")
+    after = next(p for p in dom.find_all("p") if p.get_text(strip=True) == "after")
+    assert after.find_parent(["em", "strong"]) is None and after.find(["em", "strong"]) is None
+    assert len(dom.find_all(class_="embed-note")) == 2
+    assert not [p for p in dom.find_all("p") if not p.get_text(strip=True)]
