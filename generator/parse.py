@@ -103,16 +103,15 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     aliases = tuple(as_alias_list(meta.get("aliases")))
     diags += _deprecated_keys(meta, fm_text, rel)
     date = None
-    for key in ("date", "created", "Date"):
-        if key in meta and meta[key] is not None:
-            date = parse_date(meta[key], cfg.header_date_formats)
-            if date is None:
-                at = front_matter_place(fm_text.split("\n"), key)
-                line = 2 + at[0] if at else 1
-                diags.append(warning("date-format", f"cannot read the date {meta[key]!r}", rel, line,
-                                     hint="write it as YYYY-MM-DD, or as day first (11-04-25, "
-                                          "11/04/2025, 11 April 2025)"))
-            break
+    for key in _date_keys(meta):
+        date = parse_date(meta[key], cfg.header_date_formats)
+        if date is None:
+            at = front_matter_place(fm_text.split("\n"), key)
+            line = 2 + at[0] if at else 1
+            diags.append(warning("date-format", f"cannot read the date {_as_written(meta[key])}",
+                                 rel, line, hint="write it as YYYY-MM-DD, or as day first "
+                                                 "(11-04-25, 11/04/2025, 11 April 2025)"))
+        break
     if date is None and not meta:
         lines = text.split("\n")[body_start: body_start + 40]
         date, dd = header_date(lines, cfg.header_date_formats, rel, body_start + 1)
@@ -129,8 +128,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
                              "as not published, although the YAML is not valid", rel, 2,
                              hint="fix the YAML"))
     description = meta.get("description")
-    # a %%comment%% is gone from every output file, the page's meta description included
-    description = re.sub(r"%%.*?%%", "", str(description)).strip() if description else None
+    # text (a number reads as written; a list or a mapping is none, as for the title); a
+    # %%comment%% is gone from every output file, the page's meta description included
+    description = re.sub(r"%%.*?%%", "", str(description)).strip() or None \
+        if isinstance(description, (str, int, float)) and not isinstance(description, bool) else None
     permalink = meta.get("permalink")
     permalink = str(permalink).strip() if permalink else None
     last_line = text.count("\n") + 1
@@ -148,6 +149,35 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
     note.__dict__["_defs"] = _definitions_of(env)
     return note
+
+
+def _date_keys(meta: dict[str, Any]) -> list[str]:
+    """The front-matter keys that date a note, first the one to read: ``date`` before
+    ``created``, in any case (``DATE: 11-04-25`` is the header line the user's notes begin with);
+    a key with no value, or a blank one (a template's empty field), dates nothing."""
+    found: dict[str, str] = {}
+    for key, value in meta.items():
+        name = key.strip().casefold()
+        if name in ("date", "created") and name not in found and value is not None \
+                and not (isinstance(value, str) and not value.strip()):
+            found[name] = key
+    return [found[name] for name in ("date", "created") if name in found]
+
+
+def _as_written(value: Any) -> str:
+    """A front-matter value quoted in a message as the note writes it (``'someday'``,
+    ``[2025-04-11]``), not in Python's notation."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_written(v).strip("'") for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_as_written(v).strip(chr(39))}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _definitions_of(env: dict[str, Any]) -> tuple[dict[str, Any], tuple[tuple[int, int], ...]]:

@@ -34,3 +34,39 @@ def test_a_key_written_twice_is_invalid_front_matter_as_in_obsidian(tmp_path: Pa
     assert [(d.span.path, d.span.line) for d in site.diagnostics
             if d.code == "frontmatter-yaml" and "twice" in d.message] == \
         [("Draft.md", 4), ("Twice.md", 4)]
+
+
+def test_front_matter_date_keys_in_any_case_and_blank_dates(tmp_path: Path) -> None:
+    """A header line ``DATE: 11-04-25`` dates a note in any case of its key, but the same line in
+    front-matter did not (only ``date``, ``Date`` and ``created`` were read: ``DATE:`` and
+    ``Created:`` gave no date); a blank ``date: ""`` (a template's empty field, which Obsidian shows
+    as an empty date) was reported as a date that cannot be read, and stopped ``created`` being
+    read."""
+    site = build_notes(tmp_path, {
+        "Upper.md": "---\nDATE: 11-04-25\n---\nx\n",
+        "Created.md": "---\nCreated: 2024-01-02\n---\nx\n",
+        "Blank.md": "---\ndate: \"\"\ncreated: 2023-05-06\n---\nx\n",
+        "Spaces.md": "---\ndate: '  '\n---\nx\n",
+    })
+    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    assert dates == {"Upper.md": "2025-04-11", "Created.md": "2024-01-02",
+                     "Blank.md": "2023-05-06", "Spaces.md": None}, dates
+    assert site.messages("date-format") == []
+
+
+def test_values_are_shown_as_written_not_as_python_reprs(tmp_path: Path) -> None:
+    """``description: [a, b]`` became the page's meta description ``['a', 'b']``, and a date given
+    as a list was reported as ``[datetime.date(2025, 4, 11)]``: Python's notation, not what the
+    note says.  A description that is no text is left out (as a title that is no text is); a
+    message quotes the value as the note writes it."""
+    site = build_notes(tmp_path, {
+        "Desc.md": "---\ndescription: [a, b]\n---\nFirst paragraph.\n",
+        "Num.md": "---\ndescription: 42\n---\nFirst paragraph.\n",
+        "List.md": "---\ndate: [2025-04-11]\n---\nx\n",
+    })
+    meta = site.html("Desc.md").find("meta", attrs={"name": "description"})["content"]
+    assert meta == "First paragraph."
+    assert site.html("Num.md").find("meta", attrs={"name": "description"})["content"] == "42"
+    msgs = site.messages("date-format")
+    assert len(msgs) == 1 and msgs[0].startswith("List.md:2:"), msgs
+    assert "[2025-04-11]" in msgs[0] and "datetime" not in msgs[0], msgs
