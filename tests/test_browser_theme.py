@@ -67,6 +67,8 @@ def site(tmp_path_factory) -> Path:
                                     '<path d="M4 4h16v16H4z" fill="currentColor"/></svg>',
                                     encoding="utf-8")
     (vault / "Icons.md").write_text("# Icons\n\nPress ![[icon.svg]] to start.\n", encoding="utf-8")
+    (vault / "Diagram.md").write_text("# Diagram\n\n```mermaid\nflowchart LR\n  A[Write] --> B[Publish]\n"
+                                      "```\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("theme-site") / "site"
     build(load_config(vault), out, exec_mode="off")
     return out
@@ -200,4 +202,28 @@ def test_currentcolor_svg_icons_show_in_dark_mode_at_text_size(site, chrome, sch
         " parseFloat(getComputedStyle(i.parentElement).fontSize)]")
     assert abs(height - font) < 1
     assert (css_filter != "none") == (scheme == "dark")
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_mermaid_diagram_is_drawn_readable_in_both_schemes(site, chrome, scheme):
+    """The SVG is drawn in mermaid's light colours (dark text and arrows): it sits on a light card,
+    in the dark theme too, and its labels are laid out where they show."""
+    from generator.markdown import mermaid_available
+
+    if not mermaid_available():
+        pytest.skip("mmdr is not installed")
+    page = chrome.page(scheme=scheme)
+    page.goto(page_of(site, "Diagram.md").as_uri())
+    card = page.locator(".note-content figure.mermaid")
+    background = card.evaluate("f => getComputedStyle(f).backgroundColor")
+    channels = [int(c) for c in background[background.index("(") + 1:-1].split(",")[:3]]
+    assert min(channels) >= 240, background
+    labels = card.locator("svg text")
+    assert sorted(labels.all_text_contents()) == ["Publish", "Write"]
+    card_box = card.bounding_box()
+    for i in range(labels.count()):
+        box = labels.nth(i).bounding_box()
+        assert box["width"] > 10 and box["height"] > 5
+        assert card_box["x"] <= box["x"] and box["x"] + box["width"] <= card_box["x"] + card_box["width"]
     page.close()

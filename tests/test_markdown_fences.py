@@ -77,8 +77,11 @@ def test_pygments_css_has_light_and_dark() -> None:
     assert ".highlight .k" in css and "prefers-color-scheme: dark" in css
 
 
-@pytest.mark.skipif(mermaid_available(), reason="mermaid-rs renders diagrams here")
-def test_mermaid_fallback_is_readable_source_with_one_warning_each() -> None:
+def test_mermaid_fallback_is_readable_source_with_one_warning_each(monkeypatch) -> None:
+    """Without the renderer (a platform mmdr has no wheel for) the diagram stays readable."""
+    from generator.markdown import mermaid
+
+    monkeypatch.setattr(mermaid, "mmdr", None)
     ctx = Ctx()
     src = "x\n\n```mermaid\ngraph TD\n  A --> B\n```\n\n```mermaid\ngraph LR\n  C-->D\n```\n"
     html = make_markdown().render(src, {"ctx": ctx})
@@ -87,11 +90,83 @@ def test_mermaid_fallback_is_readable_source_with_one_warning_each() -> None:
     assert ctx.warnings == [("mermaid-unrendered", 2, 0), ("mermaid-unrendered", 7, 0)]
 
 
-@pytest.mark.skipif(not mermaid_available(), reason="mermaid-rs is not installed")
-def test_mermaid_renders_svg() -> None:
+needs_mmdr = pytest.mark.skipif(not mermaid_available(), reason="mmdr is not installed")
+
+
+def _svg_ids(html: str) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    return [el["id"] for el in BeautifulSoup(html, "html.parser").select("figure.mermaid [id]")]
+
+
+@needs_mmdr
+def test_mermaid_renders_svg_with_its_labels() -> None:
     ctx = Ctx()
-    html = make_markdown().render("```mermaid\ngraph TD\n  A --> B\n```\n", {"ctx": ctx})
-    assert '<figure class="mermaid"><svg' in html and not ctx.warnings
+    html = make_markdown().render("```mermaid\ngraph TD\n  A[Start here] --> B[Done]\n```\n",
+                                  {"ctx": ctx})
+    assert html.startswith('<figure class="mermaid"><svg') and not ctx.warnings
+    assert ">Start here<" in html and ">Done<" in html and "mermaid-source" not in html
+
+
+@needs_mmdr
+def test_mermaid_ids_are_unique_on_a_page_and_the_stylesheet_follows_them() -> None:
+    """Every diagram is drawn as ``id="merman"`` with ``#merman …`` rules: two on a page (the same
+    one twice, too) would share ids and each other's styles."""
+    import re
+
+    same = "```mermaid\ngraph TD\n  A --> B\n```\n\n"
+    other = "```mermaid\nsequenceDiagram\n  Alice->>Bob: Hi\n```\n"
+    html = make_markdown().render(same + same + other, {"ctx": Ctx()})
+    roots = re.findall(r'<svg id="([^"]+)"', html)
+    assert len(roots) == 3 and len(set(roots)) == 3
+    ids = _svg_ids(html)
+    assert len(ids) == len(set(ids)), "no id twice on the page"
+    for root, style in zip(roots, re.findall(r"<style>(.*?)</style>", html, re.S), strict=True):
+        selectors = set(re.findall(r"#([\w-]+)", re.sub(r"url\(#[^)]*\)", "", style)))
+        selectors -= {c for c in selectors if re.fullmatch(r"[0-9a-fA-F]{3,8}", c)}  # colours
+        assert selectors == {root}, "each stylesheet styles its own diagram only"
+    # markers and filters point at ids of the page (the renderer's stylesheets also name a
+    # ``#drop-shadow`` filter that no diagram defines: left as drawn, it points at nothing)
+    refs = set(re.findall(r"url\(#([^)]+)\)", html)) - {"drop-shadow"}
+    assert refs and refs <= set(ids)
+
+
+@needs_mmdr
+def test_mermaid_svg_is_sanitised() -> None:
+    """The diagram text is the note's: no script, handler, link or HTML island reaches the page."""
+    src = ("```mermaid\nflowchart LR\n"
+           "  A[\"<img src=x onerror=alert(1)>\"] --> B[\"<script>alert(2)</script>\"]\n"
+           "  C[\"<b>bold</b>\"] --> D[plain]\n"
+           '  click A "javascript:alert(3)"\n  click D href "https://example.com"\n'
+           "  classDef x fill:url(https://example.com/x.png)\n  class D x\n```\n")
+    html = make_markdown().render(src, {"ctx": Ctx()}).lower()
+    assert "<svg" in html
+    for bad in ("<script", "onerror", "javascript:", "<foreignobject", "<img", "href=",
+                "example.com", "@import"):
+        assert bad not in html, bad
+
+
+@needs_mmdr
+def test_a_mermaid_syntax_error_is_reported_at_its_fence_and_shown_as_source() -> None:
+    ctx = Ctx()
+    html = make_markdown().render("Text\n\n```mermaid\ngraph TD\n  A -->\n```\n", {"ctx": ctx})
+    assert 'class="highlight mermaid-source"' in html and "<svg" not in html
+    assert ctx.warnings == [("mermaid-error", 2, 0)]
+
+
+@needs_mmdr
+def test_a_diagram_shown_again_by_an_embed_keeps_page_ids_unique(tmp_path) -> None:
+    """A note with a diagram, embedded into a note that draws the same diagram itself."""
+    from conftest import build_notes
+
+    diagram = "```mermaid\nflowchart LR\n  A --> B\n```\n"
+    site = build_notes(tmp_path, {"Flow.md": f"# Flow\n\n{diagram}",
+                                  "Host.md": f"# Host\n\n{diagram}\n![[Flow]]\n"})
+    soup = site.html("Host.md")
+    assert len(soup.select("figure.mermaid svg")) == 2
+    ids = [el["id"] for el in soup.select("[id]")]
+    assert len(ids) == len(set(ids))
+    assert not [d for d in site.diagnostics if d.code.startswith("mermaid")]
 
 
 def test_an_obsidian_search_block_is_shown_as_a_search_and_reported(tmp_path):

@@ -1,8 +1,13 @@
-"""```` ```mermaid ```` fences: an inline SVG rendered offline when ``mermaid-rs`` is installed,
-otherwise a readable code block (``class="mermaid-source"``) and a ``mermaid-unrendered`` warning.
+"""```` ```mermaid ```` fences: an inline SVG drawn at build time, with no browser and no network,
+by ``mmdr`` (a compiled Rust renderer, the ``merman`` engine, which follows mermaid.js); where mmdr
+is not installed, a readable code block (``class="mermaid-source"``) and a ``mermaid-unrendered``
+warning.  A diagram mermaid cannot read is shown as source with a ``mermaid-error`` warning that
+says what is wrong.
 
-mermaid-rs is a Rust renderer with Python bindings: no browser, no network.  It ships wheels for
-CPython 3.12+ only, so on 3.11 the fallback is what you get.
+The SVG is the renderer's, but the diagram text is the note's, so the SVG goes through nh3 with the
+drawing elements and attributes of SVG only (no script, no ``foreignObject``, no event handlers, no
+links), and its stylesheet may not fetch anything.  Ids are made unique on the page: every diagram
+is ``id="merman"`` as drawn, and its stylesheet is scoped by that id.
 """
 
 from __future__ import annotations
@@ -12,40 +17,83 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .fences import _id_attr, code_block_html, fence_language
 
-try:  # optional: wheels exist for CPython >= 3.12 only
-    import mermaid_rs
-except ImportError:  # pragma: no cover - depends on the interpreter
-    mermaid_rs = None
+try:  # a compiled extension: wheels for CPython 3.9+ on Linux, macOS and Windows
+    import mmdr
+except ImportError:  # pragma: no cover - depends on the platform
+    mmdr = None
 
+_SVG_TAGS = {
+    "svg", "g", "defs", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "textPath", "marker", "symbol", "title", "desc", "style", "a", "switch",
+    "linearGradient", "radialGradient", "stop", "clipPath", "mask", "pattern", "filter",
+    "feDropShadow", "feGaussianBlur", "feOffset", "feFlood", "feComposite", "feMerge",
+    "feMergeNode", "feBlend", "feColorMatrix"}
+_SVG_ATTRS = {
+    "id", "class", "style", "role", "transform", "viewBox", "preserveAspectRatio", "width",
+    "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "d",
+    "points", "fill", "fill-opacity", "fill-rule", "clip-rule", "stroke", "stroke-width",
+    "stroke-opacity", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap",
+    "stroke-linejoin", "stroke-miterlimit", "opacity", "marker-start", "marker-mid",
+    "marker-end", "markerUnits", "markerWidth", "markerHeight", "refX", "refY", "orient",
+    "text-anchor", "dominant-baseline", "alignment-baseline", "font-family", "font-size",
+    "font-weight", "font-style", "letter-spacing", "textLength", "lengthAdjust", "offset",
+    "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "patternUnits",
+    "clipPathUnits", "filterUnits", "stdDeviation", "flood-color", "flood-opacity", "in",
+    "in2", "operator", "result", "mode", "values", "type", "visibility", "display", "xmlns"}
+_CLEANER = nh3.Cleaner(tags=_SVG_TAGS, attributes={"*": _SVG_ATTRS}, clean_content_tags=set(),
+                       generic_attribute_prefixes={"data-", "aria-"}, url_schemes=set(),
+                       link_rel=None, strip_comments=True)
 _ID = re.compile(r'\bid="([^"]+)"')
+_STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.S)
+_STYLE_ATTR = re.compile(r'(\sstyle=")([^"]*)(")')
+# in the stylesheet: what would fetch a file (an @import, a url() that is not one of its own ids)
+_FETCH = re.compile(r"@import[^;]*;?|url\(\s*(?![\"']?#)[^)]*\)", re.I)
 
 
 def mermaid_available() -> bool:
-    return mermaid_rs is not None
+    return mmdr is not None
 
 
 @lru_cache(maxsize=512)
-def render_mermaid_svg(source: str) -> str:
-    """SVG for a diagram, ids prefixed so several diagrams can share a page; raises ValueError."""
-    svg = mermaid_rs.render(source)
-    prefix = "m" + hashlib.sha1(source.encode()).hexdigest()[:8] + "-"
-    for old in set(_ID.findall(svg)):
-        new = prefix + old
-        svg = svg.replace(f'id="{old}"', f'id="{new}"').replace(f"url(#{old})", f"url(#{new})")
-        svg = svg.replace(f'href="#{old}"', f'href="#{new}"')
-    return svg
+def _drawn(source: str) -> tuple[str, tuple[str, ...]]:
+    """The diagram's clean SVG and its ids, longest first; raises ValueError for a diagram
+    mermaid cannot read."""
+    svg = _CLEANER.clean(mmdr.render(source).svg())
+    svg = _STYLE.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
+    svg = _STYLE_ATTR.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
+    if not svg.startswith("<svg"):
+        raise ValueError("the renderer drew no SVG")
+    return svg, tuple(sorted(set(_ID.findall(svg)), key=len, reverse=True))
 
 
-def _warn(env, code: str, message: str, token: Token) -> None:
+def render_mermaid_svg(source: str, copy: int = 0, doc: str = "") -> str:
+    """SVG for a diagram with its ids prefixed, so that several diagrams share a page: the same
+    diagram again is ``copy`` 1, 2…, and one inside an embed has the embed's ``doc`` id in its
+    prefix; raises ValueError."""
+    svg, ids = _drawn(source)
+    digest = hashlib.sha1(f"{doc}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    prefix = f"m{digest}-{copy}-" if copy else f"m{digest}-"
+    if not ids:
+        return svg
+    names = "|".join(re.escape(i) for i in ids)
+    # the ids where they are defined and where they are used: url(#x), href="#x", and selectors
+    # of the stylesheet (#merman .node …), never a longer name that merely starts the same way
+    svg = re.sub(rf'(\bid="|url\(#|href="#)({names})(?=["\)])', rf"\g<1>{prefix}\g<2>", svg)
+    return _STYLE.sub(lambda m: m[1] + re.sub(rf"#({names})(?![\w-])", rf"#{prefix}\g<1>", m[2])
+                      + m[3], svg)
+
+
+def _warn(env, code: str, message: str, token: Token, hint: str | None = None) -> None:
     ctx = env.get("ctx") if env else None
     if ctx is not None:
         line = token.map[0] if token.map else 0
-        ctx.warn(code, message, line, 0)
+        ctx.warn(code, message, line, 0, hint=hint)
 
 
 def _wrap(previous):
@@ -53,17 +101,20 @@ def _wrap(previous):
         token = tokens[idx]
         if fence_language(token.info) != "mermaid":
             return previous(tokens, idx, options, env)  # already bound to the renderer
-        if mermaid_rs is not None:
+        if mmdr is not None:
+            seen = env.setdefault("mermaid_copies", {}) if env is not None else {}
+            copy = seen.get(token.content, 0)
             try:
-                svg = render_mermaid_svg(token.content)
+                svg = render_mermaid_svg(token.content, copy, str(env.get("docId", "")) if env else "")
             except Exception as exc:  # a diagram syntax error
-                _warn(env, "mermaid-error", f"mermaid diagram not rendered: {exc}", token)
+                _warn(env, "mermaid-error", f"mermaid diagram not rendered: {exc}", token,
+                      hint="fix the diagram where the message points; until then it is shown as source")
             else:
+                seen[token.content] = copy + 1
                 return f'<figure class="mermaid"{_id_attr(token)}>{svg}</figure>\n'
         else:
-            _warn(env, "mermaid-unrendered",
-                  "mermaid diagram shown as source (install mermaid-rs on Python 3.12+ "
-                  "to render it)", token)
+            _warn(env, "mermaid-unrendered", "mermaid diagram shown as source (install mmdr "
+                  "to draw it: pip install mmdr)", token)
         return code_block_html(token.content, "mermaid", extra_class="mermaid-source",
                                attrs=_id_attr(token))
 
