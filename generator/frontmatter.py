@@ -63,6 +63,13 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # and C1, which Lati
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
+def _line_of(before: Any) -> int:
+    """Line ends in ``before`` (bytes or text), counted as the note's lines are: CRLF, LF or a
+    lone CR (classic Mac files) each end one."""
+    lf, cr = ("\n", "\r") if isinstance(before, str) else (b"\n", b"\r")
+    return before.count(lf) + before.count(cr) - before.count(cr + lf)
+
+
 def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     """Bytes of a note as text with ``\\n`` line ends; never fails."""
     diags: list[Diagnostic] = []
@@ -80,7 +87,7 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
+            line = _line_of(data[: exc.start]) + 1
             if _UTF8_SEQUENCE.search(data):
                 # UTF-8 with some bad bytes (an accented letter written as UTF-8 elsewhere): read
                 # as UTF-8, each bad byte shown as U+FFFD, rather than every letter garbled
@@ -100,7 +107,7 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
         first = text.index("\x00")
         diags.append(warning(
             "binary-content", "note contains NUL bytes and looks like binary data; they were dropped",
-            rel, text.count("\n", 0, first) + 1, hint="check that this file really is Markdown"))
+            rel, _line_of(text[:first]) + 1, hint="check that this file really is Markdown"))
         text = text.replace("\x00", "")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

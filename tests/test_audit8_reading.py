@@ -70,3 +70,15 @@ def test_values_are_shown_as_written_not_as_python_reprs(tmp_path: Path) -> None
     msgs = site.messages("date-format")
     assert len(msgs) == 1 and msgs[0].startswith("List.md:2:"), msgs
     assert "[2025-04-11]" in msgs[0] and "datetime" not in msgs[0], msgs
+
+
+def test_warnings_of_a_cr_only_note_are_at_their_line() -> None:
+    """A note with classic Mac line ends (CR only) is read line by line, but the ``encoding`` and
+    ``binary-content`` warnings counted only LF, so they always said line 1."""
+    from generator.frontmatter import decode
+
+    _text, diags = decode(b"title\rsecond\rbad \xff byte\r", "Cr.md")
+    assert [(d.code, d.span.line) for d in diags] == [("encoding", 3)]
+    text, diags = decode(b"one\rtwo\r\nthree\nfour \x00 nul\r", "Nul.md")
+    assert text == "one\ntwo\nthree\nfour  nul\n"
+    assert [(d.code, d.span.line) for d in diags] == [("binary-content", 4)]
