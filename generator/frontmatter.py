@@ -280,7 +280,14 @@ def parse_date(value: Any, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> dt.date 
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    return None
+    # the date and the time of day (``11-04-25 17:42``, as a template writes "{{date}} {{time}}"):
+    # the note's date is the day
+    day = _TIME_OF_DAY.sub("", text)
+    return parse_date(day, formats) if day != text and day else None
+
+
+#: A time after a date: ``17:42``, ``17:42:05``, ``5:42 PM``, ``T09:00``.
+_TIME_OF_DAY = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?$")
 
 
 def as_string_list(value: Any) -> list[str]:

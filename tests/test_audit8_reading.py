@@ -82,3 +82,18 @@ def test_warnings_of_a_cr_only_note_are_at_their_line() -> None:
     text, diags = decode(b"one\rtwo\r\nthree\nfour \x00 nul\r", "Nul.md")
     assert text == "one\ntwo\nthree\nfour  nul\n"
     assert [(d.code, d.span.line) for d in diags] == [("binary-content", 4)]
+
+
+def test_a_header_date_with_a_time_is_that_day(tmp_path: Path) -> None:
+    """``DATE: 11-04-25 17:42`` (a day-first date and the time, as Obsidian's Templates plugin
+    writes ``{{date}} {{time}}`` with a DD-MM-YY date format) was reported as a date that cannot be
+    read, and the note had no date; an ISO date with a time already read as its day."""
+    site = build_notes(tmp_path, {
+        "Time.md": "DATE: 11-04-25 17:42\nTags: #x\n\nBody\n",
+        "Seconds.md": "Date: 11/04/2025 17:42:05\n\nBody\n",
+        "Pm.md": "Date: 11.04.2025 5:42 PM\n\nBody\n",
+        "Fm.md": "---\ndate: 11-04-2025 09:00\n---\nBody\n",
+    })
+    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    assert dates == dict.fromkeys(("Time.md", "Seconds.md", "Pm.md", "Fm.md"), "2025-04-11"), dates
+    assert site.messages("date-format") == []
