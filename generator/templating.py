@@ -388,7 +388,8 @@ def split_title_heading(html: str, title: str) -> tuple[str, str | None]:
     if text.casefold() != title.strip().casefold():
         return html, None
     ident = _ID_ATTR.search(m.group("attrs"))
-    return html[m.end() :], (ident.group(1) or ident.group(2)) if ident else None
+    # the id as the attribute means it (``Q&amp;A`` is ``Q&A``): the template escapes it again
+    return html[m.end() :], unescape(ident.group(1) or ident.group(2)) if ident else None
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,20 @@ def test_note_embed_inside_emphasis_keeps_the_markup_balanced(tmp_path):
     assert after.find_parent(["em", "strong"]) is None and after.find(["em", "strong"]) is None
     assert len(dom.find_all(class_="embed-note")) == 2
     assert not [p for p in dom.find_all("p") if not p.get_text(strip=True)]
+
+
+def test_title_heading_with_an_ampersand_keeps_its_anchor(tmp_path):
+    """``# Q&A 100% (v2)`` opening the note of that name moves to the page's title with its id,
+    which was taken from the rendered HTML (``Q&amp;A…``) and escaped again (``Q&amp;amp;A…``): the
+    table of contents and ``[[Q&A 100% (v2)#Q&A 100% (v2)]]`` led to no element."""
+    site = build_notes(tmp_path, {
+        "Q&A 100% (v2).md": "# Q&A 100% (v2)\n\nintro\n\n## Tom & Jerry\nx\n",
+        "L.md": "[[Q&A 100% (v2)#Q&A 100% (v2)]] [[Q&A 100% (v2)#Tom & Jerry]]\n"})
+    page = site.page("Q&A 100% (v2).md")
+    links = site.content("L.md").find_all("a", class_="internal-link")
+    toc = site.html("Q&A 100% (v2).md").find(class_="toc").find_all("a")
+    assert len(links) == 2 and len(toc) == 2
+    for a in (*links, *toc):
+        target, fragment = site.follow(page if a in toc else site.page("L.md"), a["href"])
+        assert fragment and site.soup(target).find(id=fragment) is not None, a["href"]
+    assert site.html("Q&A 100% (v2).md").find("h1", class_="note-title")["id"] == "Q&A-100-(v2)"
