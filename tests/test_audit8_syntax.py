@@ -29,3 +29,14 @@ def test_tex_comment_in_inline_math_reaches_no_file(tmp_path):
     site = build_notes(tmp_path, {"N.md": "Inline $x %%SECRETMATH%%$ math.\n"})
     assert site.content("N.md").find("math")["alttext"] == "x"
     assert "SECRETMATH" not in _site_text(site.out)
+
+
+def test_raw_embed_element_drops_only_itself(tmp_path):
+    # <embed> is a void element (no content, no closing tag): it was dropped "with its content" up
+    # to a </embed> that never comes, so the rest of its paragraph or HTML block vanished
+    site = build_notes(tmp_path, {"N.md": 'Before <embed src="doc.pdf"> after.\n\n'
+                                          '<div>\n<embed src="x.pdf">\n<p>kept text</p>\n</div>\n'})
+    content = site.content("N.md")
+    text = content.get_text(" ", strip=True)
+    assert "after." in text and "kept text" in text
+    assert content.find("embed") is None

@@ -69,8 +69,9 @@ ALLOWED: dict[str, set[str]] = {
 }
 for _attrs in ALLOWED.values():
     _attrs |= _COMMON
-#: Elements whose content goes too (inside one raw HTML block).
-DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template",
+#: Elements whose content goes too (inside one raw HTML block).  Not ``embed``, a void element
+#: (no content, no closing tag): it goes alone, as any element not allowed does.
+DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "template",
                                "noscript", "textarea", "select", "svg", "math"})
 VOID = frozenset({"br", "hr", "img", "wbr", "col", "source", "area", "input", "meta", "link"})
 _PREFIX = "vs-"
