@@ -84,15 +84,35 @@ def template_signature(dirs: list[Path]) -> str:
     return h.hexdigest()
 
 
+#: The libraries whose output is part of a page, by distribution name: installing mmdr (diagrams
+#: drawn instead of shown as source) or upgrading one of them changes pages whose notes did not.
+RENDERERS = ("markdown-it-py", "mdit-py-plugins", "mmdr", "latex2mathml", "Pygments", "nh3",
+             "Jinja2")
+
+
+def renderer_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in RENDERERS:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=none")
+    return ",".join(found)
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """vaultsite's version and a digest of its own code, so that pages and state written by other
-    code (an upgrade, or a local edit of vaultsite itself) are never taken as up to date."""
+    """vaultsite's version, a digest of its own code and the versions of the libraries that render
+    pages, so that pages and state written by other code (an upgrade, a renderer installed, or a
+    local edit of vaultsite itself) are never taken as up to date."""
     root = Path(generator.__file__).parent
     h = hashlib.blake2b(digest_size=8)
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
+    h.update(renderer_versions().encode())
     return f"{generator.__version__}+{h.hexdigest()}"
 
 

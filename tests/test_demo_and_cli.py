@@ -360,6 +360,40 @@ def test_a_rebuild_with_nothing_changed_does_no_work_and_reports_the_same(tmp_pa
     assert "unchanged" not in other.stats.timings and other.stats.rendered == 2
 
 
+def test_installing_a_renderer_makes_kept_pages_out_of_date(tmp_path, monkeypatch):
+    """A diagram shown as source because mmdr was missing: once it is installed (or a renderer is
+    upgraded) the next build draws it, though no note changed."""
+    import importlib.metadata
+
+    from generator import incremental
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("```mermaid\ngraph TD\n  A --> B\n```\n", encoding="utf-8")
+    out = tmp_path / "out"
+    real = importlib.metadata.version
+
+    def without_mmdr(name):
+        if name == "mmdr":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    try:
+        monkeypatch.setattr(importlib.metadata, "version", without_mmdr)
+        incremental.code_version.cache_clear()
+        before = incremental.code_version()
+        build(load_config(vault), out)
+        monkeypatch.setattr(importlib.metadata, "version", real)
+        incremental.code_version.cache_clear()
+        assert incremental.code_version() != before
+        again = build(load_config(vault), out)
+        assert "unchanged" not in again.stats.timings and again.stats.rendered == 1
+    finally:
+        incremental.code_version.cache_clear()
+
+
 def test_check_reports_bad_cell_options_without_running_code(tmp_path):
     vault = tmp_path / "v"
     vault.mkdir()
