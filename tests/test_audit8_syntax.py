@@ -40,3 +40,30 @@ def test_raw_embed_element_drops_only_itself(tmp_path):
     text = content.get_text(" ", strip=True)
     assert "after." in text and "kept text" in text
     assert content.find("embed") is None
+
+
+def test_remote_images_in_any_spelling_are_links(tmp_path):
+    # remote_images = "link" (the default): pages make no request off the machine.  An upper-case
+    # scheme and a scheme-relative //host/ address (https: on a hosted site) were loaded
+    site = build_notes(tmp_path, {"N.md": "![up](HTTPS://evil.example/upper.png)\n\n"
+                                          "![pr](//evil.example/pr.png)\n\n"
+                                          '<img src="//evil.example/raw.png" alt="raw">\n'})
+    content = site.content("N.md")
+    assert [img.get("src") for img in content.find_all("img")] == []
+    links = {a.get_text(): a["href"] for a in content.select("a.remote-image")}
+    assert links == {"up": "HTTPS://evil.example/upper.png", "pr": "//evil.example/pr.png",
+                     "raw": "//evil.example/raw.png"}
+
+
+def test_raw_remote_video_and_audio_load_nothing_until_played(tmp_path):
+    # a browser fetches a <video>/<audio> source as the page loads (preload defaults to metadata)
+    site = build_notes(tmp_path, {"N.md": '<video src="https://evil.example/v.mp4" controls>'
+                                          "</video>\n\n"
+                                          '<audio src="//evil.example/a.mp3" controls></audio>\n\n'
+                                          "<video controls>\n"
+                                          '<source src="https://evil.example/s.mp4">\n</video>\n\n'
+                                          'In a line <video controls><source '
+                                          'src="https://evil.example/t.mp4"></video> too.\n'})
+    media = site.content("N.md").find_all(["video", "audio"])
+    assert len(media) == 4
+    assert all(m.get("preload") == "none" for m in media)

@@ -73,7 +73,8 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         if embedded is not None:
             return embedded
     attrs["alt"] = _size(alt, attrs)
-    web = _web_embed(src) if src.startswith(("http://", "https://")) else None
+    remote = is_remote(src)
+    web = _web_embed(src) if remote else None
     if web is not None:
         kind, video = web
         load = ctx is None or getattr(ctx, "load_remote_images", True)
@@ -84,8 +85,7 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         label = attrs["alt"] or src
         return (f'<a class="embed-link embed-web" href="{escapeHtml(src)}" rel="noopener">'
                 f'{escapeHtml(kind)}: {escapeHtml(label)}</a>')
-    if ctx is not None and src.startswith(("http://", "https://")) \
-            and not getattr(ctx, "load_remote_images", True):
+    if ctx is not None and remote and not getattr(ctx, "load_remote_images", True):
         # The site must browse offline without calling out: a remote image becomes a link to it.
         return remote_image_link(src, attrs["alt"])
     if ctx is not None:
@@ -95,6 +95,16 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
             attrs["src"] = new
     ordered = {"src": attrs.pop("src", ""), "alt": attrs.pop("alt"), **attrs}
     return self.renderToken([token.copy(attrs=ordered)], 0, options, env)
+
+
+#: A web address: ``http(s)://`` in any case, or scheme-relative ``//host/…`` (https: on a hosted
+#: site).
+_REMOTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+
+
+def is_remote(url: str) -> bool:
+    """Whether an image or media URL would be fetched from another machine."""
+    return _REMOTE.match(url) is not None
 
 
 def remote_image_link(src: str, alt: str) -> str:

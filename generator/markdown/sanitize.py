@@ -27,7 +27,7 @@ from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .links import remote_image_link
+from .links import is_remote, remote_image_link
 
 _COMMON = {"title", "lang", "dir", "class", "id", "style"}
 #: CSS properties kept in ``style`` (none that takes a URL: ``background``, ``list-style``,
@@ -229,7 +229,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 # A sanitised <img> whose src is a web address (nh3 writes attributes as name="value").
-_REMOTE_IMG = re.compile(r'<img\b[^>]*?\ssrc="(https?://[^"]*)"[^>]*>', re.IGNORECASE)
+_REMOTE_IMG = re.compile(r'<img\b[^>]*?\ssrc="((?:https?:)?//[^"]*)"[^>]*>', re.IGNORECASE)
 _ALT = re.compile(r'\salt="([^"]*)"')
 
 
@@ -243,12 +243,32 @@ def _remote_images_as_links(html: str) -> str:
     return _REMOTE_IMG.sub(sub, html)
 
 
+# A sanitised <video> or <audio> opening tag, and any src in the same piece of raw HTML.
+_MEDIA = re.compile(r"<(?:video|audio)\b")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _remote_media_on_demand(html: str) -> str:
+    """``<video src="https://…">`` (or with a ``<source>`` of a web address) written in raw HTML
+    stays a player, which fetches nothing until it is played: browsers load a video's or audio's
+    first bytes with the page otherwise.  A player whose sources are not in the same piece of
+    HTML (``<video controls><source src=…></video>`` inside a paragraph comes tag by tag) is
+    treated so too."""
+    sources = [unescapeAll(m.group(1)) for m in _SRC.finditer(html)]
+    if sources and not any(is_remote(src) for src in sources):
+        return html  # all in the vault
+    return _MEDIA.sub(lambda m: m.group() + ' preload="none"', html)
+
+
 def _with_ctx(html: str, env) -> str:
     ctx = env.get("ctx") if env else None
     if ctx is None or not hasattr(ctx, "render_md_src"):
         return html
-    if "<img" in html and not getattr(ctx, "load_remote_images", True):
-        html = _remote_images_as_links(html)
+    if not getattr(ctx, "load_remote_images", True):
+        if "<img" in html:
+            html = _remote_images_as_links(html)
+        if "<video" in html or "<audio" in html:
+            html = _remote_media_on_demand(html)
     return _localise(html, ctx)
 
 
