@@ -6,8 +6,9 @@ never reads the vault and never writes files.
 API
 ===
 
-``make_environment(template_dirs: list[Path]) -> jinja2.Environment``
-    ``template_dirs`` are searched first (a vault's ``_templates/`` override folder), then the
+``make_environment(template_dirs: list[Path], vault: Path | None) -> jinja2.Environment``
+    ``template_dirs`` are searched first (a vault's ``_templates/`` override folder; with ``vault``,
+    only its templates that are files of the vault, not links out of it), then the
     default theme (``templates/`` of a source checkout, or ``generator/templates`` in a wheel).
     Autoescape is on and undefined names raise (``StrictUndefined``).
 
@@ -63,7 +64,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 import jinja2
@@ -170,21 +171,42 @@ def default_template_dir() -> Path:
     return installed if installed.is_dir() else pkg.parent / "templates"
 
 
-def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+def make_environment(template_dirs: Sequence[Path] = (),
+                     vault: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for these template folders (user overrides first, then the theme).
 
+    With ``vault``, a user's template whose file is outside it (a symbolic link out of the vault,
+    which the vault walk reports as not published) is none: the theme's is used.
     One per set of folders and process: ``serve`` rebuilds reuse compiled templates, and Jinja
     recompiles a template whose file changed (it checks modification times).
     """
     search = [str(p) for p in template_dirs if Path(p).is_dir()]
     search.append(str(default_template_dir()))
-    return _environment(tuple(search))
+    return _environment(tuple(search), str(Path(vault).resolve()) if vault is not None else None)
+
+
+class _VaultTemplates(jinja2.FileSystemLoader):
+    """A user's template folder whose templates must be files of the vault."""
+
+    def __init__(self, folder: str, vault: str):
+        super().__init__(folder)
+        self.vault = Path(vault)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.vault):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(search: tuple[str, ...]) -> jinja2.Environment:
+def _environment(search: tuple[str, ...], vault: str | None = None) -> jinja2.Environment:
+    loader: jinja2.BaseLoader = jinja2.FileSystemLoader(list(search))
+    if vault is not None and len(search) > 1:
+        loader = jinja2.ChoiceLoader([*(_VaultTemplates(folder, vault) for folder in search[:-1]),
+                                      jinja2.FileSystemLoader(search[-1])])
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(search)),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -325,7 +347,7 @@ def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None
     without rendering a page)."""
     if not folder.is_dir():
         return []
-    env = make_environment([folder])
+    env = make_environment([folder], vault)
     found = []
     for path in sorted(folder.rglob("*.html")):
         if path.relative_to(folder).parts[0] == "static":  # theme files, copied as they are

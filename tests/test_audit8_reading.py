@@ -97,3 +97,28 @@ def test_a_header_date_with_a_time_is_that_day(tmp_path: Path) -> None:
     dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
     assert dates == dict.fromkeys(("Time.md", "Seconds.md", "Pm.md", "Fm.md"), "2025-04-11"), dates
     assert site.messages("date-format") == []
+
+
+def test_template_files_linked_from_outside_the_vault_are_not_published(tmp_path: Path) -> None:
+    """A symbolic link in ``_templates/`` to a file outside the vault was reported as "not
+    published", yet ``_templates/static/leak.css`` was copied into ``_assets/`` and a linked
+    ``note.html`` made every page: a file from outside the vault reached the site.  Now both are
+    left out (the theme's own template is used), as the warning says."""
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.css").write_text("SECRET-OUTSIDE\n")
+    (outside / "note.html").write_text("SECRET-OUTSIDE {{ page.title }}\n")
+    vault = tmp_path / "src"
+    (vault / "_templates" / "static").mkdir(parents=True)
+    os.symlink(outside / "secret.css", vault / "_templates" / "static" / "leak.css")
+    os.symlink(outside / "note.html", vault / "_templates" / "note.html")
+    (vault / "_templates" / "static" / "own.css").write_text("/* mine */\n")
+    site = build_notes(tmp_path, {"N.md": "text\n"})
+    assert [d.span.path for d in site.diagnostics if d.code == "symlink-outside"] == [
+        "_templates/note.html", "_templates/static/leak.css"]
+    assert not (site.out / "_assets" / "leak.css").exists()
+    assert (site.out / "_assets" / "own.css").is_file()
+    assert "text" in site.content("N.md").get_text()
+    assert not [p for p in site.out.rglob("*") if p.is_file() and b"SECRET-OUTSIDE" in p.read_bytes()]
