@@ -215,6 +215,10 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         mounts = []
         for name, folder in sorted(table.items()):
             _expect(folder, str, at("mounts"), f"mounts.{name}")
+            if any(part in (".", "..") for part in name.strip("/").split("/")):
+                raise ConfigError(f"{at('mounts')}: `mounts` name {name!r} is not a folder path in "
+                                  "the vault (no `.` or `..`); write where the folder appears, "
+                                  "e.g. Attachments")
             real = (vault / folder).resolve()
             if not real.is_dir():
                 raise ConfigError(f"{at('mounts')}: `mounts.{name}` points to {folder!r}, "

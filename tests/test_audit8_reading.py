@@ -122,3 +122,19 @@ def test_template_files_linked_from_outside_the_vault_are_not_published(tmp_path
     assert (site.out / "_assets" / "own.css").is_file()
     assert "text" in site.content("N.md").get_text()
     assert not [p for p in site.out.rglob("*") if p.is_file() and b"SECRET-OUTSIDE" in p.read_bytes()]
+
+
+def test_a_mount_name_that_climbs_out_of_the_vault_is_an_error(tmp_path: Path) -> None:
+    """``mounts = { "../up" = "att" }`` was accepted: its files had vault paths such as
+    ``../up/n.md`` (in the pages' ``source`` meta) outside the vault they are said to be in."""
+    import pytest
+
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "att").mkdir()
+    for name in ("../up", "a/../../b", "./x/.."):
+        (tmp_path / "vaultsite.toml").write_text(f'title = "T"\nmounts = {{ "{name}" = "att" }}\n')
+        with pytest.raises(ConfigError, match=r"vaultsite.toml:2: .*mounts"):
+            load_config(tmp_path)
+    (tmp_path / "vaultsite.toml").write_text('mounts = { "Media/att" = "att" }\n')
+    assert load_config(tmp_path).mounts[0][0] == "Media/att"
