@@ -106,6 +106,9 @@ def test_mermaid_renders_svg_with_its_labels() -> None:
                                   {"ctx": ctx})
     assert html.startswith('<figure class="mermaid"><svg') and not ctx.warnings
     assert ">Start here<" in html and ">Done<" in html and "mermaid-source" not in html
+    # a block id after the diagram lands on the figure (a link target, as in Obsidian)
+    html = make_markdown().render("```mermaid\ngraph TD\n  A --> B\n```\n^flow\n", {"ctx": ctx})
+    assert html.startswith('<figure class="mermaid" id="^flow"><svg') and "^flow<" not in html
 
 
 @needs_mmdr
