@@ -65,3 +65,28 @@ def test_title_heading_with_an_ampersand_keeps_its_anchor(tmp_path):
         target, fragment = site.follow(page if a in toc else site.page("L.md"), a["href"])
         assert fragment and site.soup(target).find(id=fragment) is not None, a["href"]
     assert site.html("Q&A 100% (v2).md").find("h1", class_="note-title")["id"] == "Q&A-100-(v2)"
+
+
+def test_a_name_ending_in_a_bracket_is_linked_whole(tmp_path):
+    """``[[Note [draft]]]``: a single ``]`` does not end a wikilink in Obsidian (``[[Sq]uare]]`` is
+    ``Sq]uare``), and ``[[wiki [link]]]`` links ``wiki [link]``: the link took its first ``]]``
+    and looked for ``Note [draft``.  A ``[`` left open inside the brackets takes the ``]`` before
+    the closing pair; brackets around a link (``[see [[Other]]]``) stay text."""
+    site = build_notes(tmp_path, {
+        "Note [draft].md": "## Part\nbody\n",
+        "Sub/Plan [v2] [x].md": "plan\n",
+        "Other.md": "o\n",
+        "L.md": "[[Note [draft]]] and [[Sub/Plan [v2] [x]]] and ![[Note [draft]]]\n\n"
+                "[see [[Other]]] and [[Note [draft]#Part]] and [[Sq]uare]]\n"})
+    content = site.content("L.md")
+    links = content.find_all("a", class_="internal-link")
+    texts = [a.get_text() for a in links]
+    assert "Note [draft]" in texts and "Sub/Plan [v2] [x]" in texts
+    for a in links:
+        if a.get_text() in ("Note [draft]", "Sub/Plan [v2] [x]", "Other", "Note [draft] > Part"):
+            site.follow(site.page("L.md"), a["href"])
+    assert content.find(class_="embed-note") is not None
+    assert "[see Other]" in " ".join(content.get_text().split())
+    assert [m for m in site.messages("link-unresolved")] == [
+        "L.md:3:47: warning[link-unresolved]: link target 'Sq]uare' does not exist in the vault "
+        "(create the note or fix the name)"]

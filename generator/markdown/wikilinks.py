@@ -92,6 +92,12 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
     if stop is None or stop.group() != "]]":
         return False
     end = stop.start()
+    # ``[[Note [draft]]]``: a ``[`` left open in the name takes a ``]`` before the closing pair
+    # (a single ``]`` never ends a link in Obsidian); ``[see [[Other]]]`` has none open
+    opened = src.count("[", start, end) - src.count("]", start, end)
+    while opened > 0 and end + 2 < state.posMax and src[end + 2] == "]":
+        end += 1
+        opened -= 1
     inner = src[start:end]
     raw = src[pos : end + 2]
     if "%%" in inner:  # a comment is gone from the output, link text and target included
