@@ -109,6 +109,8 @@ def key_line(text: str, key: str) -> int:
         start = head.end()
     m = re.compile(rf"^[ \t]*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')[ \t]*=",
                    re.MULTILINE).search(text, start)
+    if m is None:  # a table of that name: ``[site]``, ``[execute.extra]``
+        m = re.search(rf"^[ \t]*\[[ \t]*{re.escape(key)}[ \t]*[\].]", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 

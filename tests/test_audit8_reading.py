@@ -138,3 +138,17 @@ def test_a_mount_name_that_climbs_out_of_the_vault_is_an_error(tmp_path: Path) -
             load_config(tmp_path)
     (tmp_path / "vaultsite.toml").write_text('mounts = { "Media/att" = "att" }\n')
     assert load_config(tmp_path).mounts[0][0] == "Media/att"
+
+
+def test_an_unknown_table_is_reported_at_its_line(tmp_path: Path) -> None:
+    """An unknown key is an error naming it at its line, but an unknown *table* (``[site]``, or
+    ``[execute.extra]``) was reported without a line."""
+    import pytest
+
+    from generator.config import ConfigError, load_config
+
+    for text, where, key in (('title = "T"\n\n[site]\nx = 1\n', 3, "site"),
+                             ('[execute]\ntimeout = 5\n[execute.extra]\nx = 1\n', 3, "execute.extra")):
+        (tmp_path / "vaultsite.toml").write_text(text)
+        with pytest.raises(ConfigError, match=rf"^vaultsite.toml:{where}: unknown key `{key}`"):
+            load_config(tmp_path)
