@@ -67,3 +67,29 @@ def test_raw_remote_video_and_audio_load_nothing_until_played(tmp_path):
     media = site.content("N.md").find_all(["video", "audio"])
     assert len(media) == 4
     assert all(m.get("preload") == "none" for m in media)
+
+
+def test_comment_opened_in_a_paragraph_and_closed_in_a_list_quote_or_table(tmp_path):
+    # a comment left open at the end of a paragraph hides what follows up to its closing %%; when
+    # that %% stood in a list, quote, callout or table, the whole block went, with the text after
+    # the %% and the items and rows after it
+    site = build_notes(tmp_path, {
+        "L.md": "Intro text %%\n- hidden 1\n- hidden 2 %% tail2\n- visible 3\n\nAfter.\n",
+        "Q.md": "Intro %%hidden\n> quote hidden %% visible quote text\n\nAfter.\n",
+        "C.md": "Intro %%hidden\n\n> [!note] Title hidden\n> body hidden %% body shown\n"
+                "> more shown\n\nAfter.\n",
+        "T.md": "Text %%\n| a | b |\n|---|---|\n| h %% | v |\n| v2 | v3 |\n",
+    })
+    expect = {"L.md": (["tail2", "visible 3", "After."], ["hidden"]),
+              "Q.md": (["visible quote text", "After."], ["hidden"]),
+              "C.md": (["body shown", "more shown", "After."], ["hidden"]),
+              "T.md": (["v", "v2", "v3"], ["h", "a", "b"])}
+    for note, (shown, gone) in expect.items():
+        words = site.content(note).get_text(" ", strip=True).split()
+        text = " ".join(words)
+        for part in shown:
+            assert part in text, (note, part, text)
+        for part in gone:
+            assert part not in words, (note, part, text)
+    assert [li.get_text(strip=True) for li in site.content("L.md").find_all("li")][-2:] == [
+        "tail2", "visible 3"]

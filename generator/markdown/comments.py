@@ -91,9 +91,12 @@ class _Lines:
         return self.marks[at] if at < len(self.marks) else None
 
 
-def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines) -> tuple[int, int]:
+def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines,
+                         drop: set[int]) -> tuple[int, int]:
     """Hide what follows the top-level block at ``index`` up to the next ``%%`` line: returns the
-    range of tokens that goes."""
+    range of tokens that goes.  When that line is in a list, quote, callout or table, the block
+    stays, with the text of its items, paragraphs and cells up to the closing ``%%`` hidden (as a
+    comment left open inside such a block hides), and what follows the ``%%`` shows."""
     tokens = state.tokens
     close = index + 1
     while close < len(tokens) and tokens[close].level > 0:
@@ -108,6 +111,13 @@ def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines) -> tuple[i
             break
         keep_from += 1
     resumed = _resume_paragraph(state, close + 1, keep_from, closer)
+    if resumed is None and closer is not None:
+        for c in range(close + 1, keep_from):
+            tok = tokens[c]
+            if tok.level == 0 and tok.nesting == 1 and tok.type != "paragraph_open" \
+                    and tok.map and tok.map[0] <= closer < tok.map[1]:
+                _hide_to(state, c + 1, closer, lines.count, drop)
+                return close + 1, c
     return close + 1, resumed if resumed is not None else keep_from
 
 
@@ -141,13 +151,19 @@ def _hide_after_nested(state: StateCore, index: int, lines: _Lines, drop: set[in
     """The same for a comment left open in a list item, callout or quote (``- a %%start`` ...
     ``- c end%% d``): the text of every following block up to the closing ``%%`` line goes (the
     items and quotes stay, empty), and the text after the closing ``%%`` shows."""
-    tokens = state.tokens
-    own = tokens[index].map
+    own = state.tokens[index].map
     if not own:
         return
-    closer = lines.closer(own[1])
-    last = lines.count if closer is None else closer
-    for j in range(index + 1, len(tokens)):
+    _hide_to(state, index + 1, lines.closer(own[1]), lines.count, drop)
+
+
+def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
+             drop: set[int]) -> None:
+    """Hide the text of the blocks from token ``start`` up to the ``%%`` on line ``closer`` (to
+    the end of the note, ``count`` lines, when there is none); the text after it shows."""
+    tokens = state.tokens
+    last = count if closer is None else closer
+    for j in range(start, len(tokens)):
         tok = tokens[j]
         if tok.map and tok.map[0] > last:
             break
@@ -195,7 +211,7 @@ def comment_core_rule(state: StateCore) -> None:
                 if lines is None:
                     lines = _Lines(state.src)
                 if tok.level == 1:  # the inline of a top-level paragraph or heading
-                    skip_from, skip_to = _drop_after_unclosed(state, i, lines)
+                    skip_from, skip_to = _drop_after_unclosed(state, i, lines, drop)
                     drop.update(range(skip_from, skip_to))
                 else:
                     _hide_after_nested(state, i, lines, drop)
