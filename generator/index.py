@@ -137,6 +137,8 @@ class VaultIndex:
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self._names_by_stem: dict[str, list[str]] = {}
+        self._alias_suggested: dict[str, str | None] = {}
+        self._aliases_by_initial: dict[str, list[str]] | None = None
         self.names_sig = hashlib.blake2b(
             "\0".join([*sorted(self._by_path), "|",
                        *(f"{k}>{'>'.join(n.rel for n in v)}" for k, v in sorted(self._aliases.items()))]
@@ -432,6 +434,27 @@ class VaultIndex:
         self._suggested[key] = found
         return found
 
+    def suggest_alias(self, target: str) -> str | None:
+        """The published notes' alias closest to ``target`` (as its note spells it), for "did you
+        mean" when no file name is close: ``[[Alpha Alias]]`` resolves as a name does."""
+        key = _strip_md(name_key(target))
+        if not key or "/" in key or not self._aliases:
+            return None
+        memo = self._alias_suggested
+        if key not in memo:
+            if self._aliases_by_initial is None:
+                self._aliases_by_initial = defaultdict(list)
+                for alias, notes in self._aliases.items():
+                    if any(n.publish for n in notes):
+                        self._aliases_by_initial[alias[:1]].append(alias)
+            names = [a for a in self._aliases_by_initial.get(key[:1], ())
+                     if abs(len(a) - len(key)) <= max(3, len(key) // 3)]
+            best = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=70)
+            memo[key] = None if best is None else next(
+                alias for note in self._aliases[best[0]] if note.publish
+                for alias in note.aliases if name_key(alias) == best[0])
+        return memo[key]
+
     # -- whole-vault facts --------------------------------------------------------------------
     def _link_all(self, notes: list[Note], previous: VaultIndex | None) -> None:
         """Resolve and check every link; backlinks and outlinks.  With ``previous`` (the index of the
@@ -482,7 +505,7 @@ class VaultIndex:
                 hint=f"make {locked} readable by the user running vaultsite (check its "
                      "permissions and owner), then build again"))
         elif res.kind == "missing" and not res.candidates:
-            guess = self.suggest(ref.target)
+            guess = self.suggest(ref.target) or self.suggest_alias(ref.target)
             hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
             writer = _line_naming(note, ref.target) if _has_ext(ref.target) else None
             if writer is not None:  # plt.savefig("x.png") above ![[x.png]]

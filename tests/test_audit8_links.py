@@ -90,3 +90,19 @@ def test_a_name_ending_in_a_bracket_is_linked_whole(tmp_path):
     assert [m for m in site.messages("link-unresolved")] == [
         "L.md:3:47: warning[link-unresolved]: link target 'Sq]uare' does not exist in the vault "
         "(create the note or fix the name)"]
+
+
+def test_a_misspelt_alias_is_suggested(tmp_path):
+    """``[[Alpha Alais]]`` when a note has the alias ``Alpha Alias``: aliases resolve as names do,
+    so the closest existing name the warning suggests is that alias (it offered nothing)."""
+    site = build_notes(tmp_path, {
+        "Topics/Target Note.md": "---\naliases: [Alpha Alias, Café Alias]\n---\nt\n",
+        "Drafts/Hidden.md": "---\naliases: [Secret Alias]\npublish: false\n---\nh\n",
+        "L.md": "[[Alpha Alais]] [[cafe alias]] [[Secret Alais]]\n"})
+    assert site.messages("link-unresolved") == [
+        "L.md:1:1: warning[link-unresolved]: link target 'Alpha Alais' does not exist in the vault "
+        "(did you mean [[Alpha Alias]]?)",
+        "L.md:1:17: warning[link-unresolved]: link target 'cafe alias' does not exist in the vault "
+        "(did you mean [[Café Alias]]?)",
+        "L.md:1:32: warning[link-unresolved]: link target 'Secret Alais' does not exist in the "
+        "vault (create the note or fix the name)"]
