@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import build_notes
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
@@ -93,3 +94,32 @@ def test_comment_opened_in_a_paragraph_and_closed_in_a_list_quote_or_table(tmp_p
             assert part not in words, (note, part, text)
     assert [li.get_text(strip=True) for li in site.content("L.md").find_all("li")][-2:] == [
         "tail2", "visible 3"]
+
+
+@pytest.mark.browser
+def test_nested_tasks_are_indented_and_ordered_tasks_numbered(tmp_path, chrome):
+    # the task item itself was pulled left by the bullet's width at every level, so a subtask sat
+    # 0.2em right of its parent (a plain nested item sits 1.6em right), and an ordered task had
+    # no number; in Obsidian the box stands where the bullet was
+    from chromium import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium")
+    site = build_notes(tmp_path, {"N.md": "- [ ] task\n  - [ ] subtask\n    - [x] subsub\n\n"
+                                          "Text.\n\n- plain\n  - plain sub\n\n"
+                                          "1. [ ] first\n2. [x] second\n"})
+    page = chrome.page()
+    page.goto(site.page("N.md").as_uri())
+    left = page.evaluate("""() => [...document.querySelectorAll('.note-content li')].map(li => {
+        const box = li.querySelector(':scope > label > input, :scope > p > label > input');
+        return [li.firstChild.textContent.trim() || li.textContent.trim().split('\\n')[0],
+                Math.round((box || li).getBoundingClientRect().left),
+                getComputedStyle(li).listStyleType];
+    })""")
+    where = {text.strip(): (x, style) for text, x, style in left}
+    step = where["plain sub"][0] - where["plain"][0]
+    assert step > 15
+    assert abs((where["subtask"][0] - where["task"][0]) - step) <= 2
+    assert abs((where["subsub"][0] - where["subtask"][0]) - step) <= 2
+    assert where["first"][1] == "decimal" and where["task"][1] == "none"
+    page.close()
