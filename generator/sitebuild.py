@@ -423,7 +423,8 @@ class SiteBuilder:
 
     def _backlinks(self, note: Note, url: str) -> tuple:
         sources = [self.index.notes[i] for i in self.index.backlinks.get(note.id, [])]
-        return tuple(self._link_item(n, url) for n in sorted(sources, key=lambda n: n.title.casefold()))
+        return tuple(self._link_item(n, url)
+                     for n in sorted(sources, key=lambda n: (self.tpl.name_order(n.title), n.rel)))
 
     def _crumbs(self, folder: str, url: str) -> tuple:
         crumbs = [self.tpl.Crumb(self.cfg.title, relative_href("index.html", url))]
@@ -435,7 +436,7 @@ class SiteBuilder:
 
     # -- listings ------------------------------------------------------------------------------------------
     def _sorted_listing(self, notes: list[Note], url: str) -> tuple:
-        notes = sorted(notes, key=lambda n: (n.title.casefold(), n.rel))
+        notes = sorted(notes, key=lambda n: (self.tpl.name_order(n.title), n.rel))
         return tuple(self._link_item(n, url) for n in notes)
 
     def _tag_pages(self) -> None:
@@ -479,7 +480,8 @@ class SiteBuilder:
             children[posixpath.dirname(f)].append(f)
         for folder in self.folders:
             url = self.index.folder_url(folder)
-            subs = children.get(folder, [])
+            subs = sorted(children.get(folder, []),
+                          key=lambda f: self.tpl.name_order(f.rsplit("/", 1)[-1]))
             ctx = self.tpl.PageContext(
                 kind="folder", title=folder.rsplit("/", 1)[-1], url=url, root=root_prefix(url),
                 listing=self._sorted_listing(by_folder.get(folder, []), url),
@@ -495,7 +497,7 @@ class SiteBuilder:
         url = SiteUrl("index.html")
         dated = sorted((n for n in self.notes if n.date and (note is None or n.id != note.id)),
                        key=lambda n: (n.date, n.rel), reverse=True)[: self.cfg.recent_notes]
-        top = [f for f in self.folders if "/" not in f]
+        top = sorted((f for f in self.folders if "/" not in f), key=self.tpl.name_order)
         ctx = self.tpl.PageContext(
             kind="index", title=note.title if note else self.cfg.title, url=url, root="",
             source=note.written_rel if note else None, content_html=body,

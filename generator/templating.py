@@ -60,6 +60,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape
@@ -217,7 +218,31 @@ def _environment(search: tuple[str, ...], vault: str | None = None) -> jinja2.En
     env.filters["isodate"] = _isodate
     env.filters["humandate"] = _humandate
     env.filters["codespans"] = codespans
+    env.filters["truncate"] = _truncate
     return env
+
+
+_jinja_truncate = jinja2.filters.do_truncate
+
+
+@jinja2.pass_environment
+def _truncate(env: jinja2.Environment, s: Any, length: int = 255, killwords: bool = False,
+              end: str = "...", leeway: int | None = None) -> str:
+    """Jinja's ``truncate``, done once per plain string: listings cut the same summaries on many
+    pages.  (Anything else, Markup included, goes to Jinja's own filter as it is.)"""
+    if type(s) is str and type(end) is str:
+        if leeway is None:
+            leeway = env.policies["truncate.leeway"]
+        return _truncated(s, length, killwords, end, leeway)
+    return _jinja_truncate(env, s, length, killwords, end, leeway)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _truncated(s: str, length: int, killwords: bool, end: str, leeway: int) -> str:
+    return _jinja_truncate(_TRUNCATE_ENV, s, length, killwords, end, leeway)
+
+
+_TRUNCATE_ENV = jinja2.Environment()  # do_truncate reads only the policies, given explicitly here
 
 
 def site_href(root: str, url: str) -> str:
@@ -329,7 +354,19 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 
 def codespans(text: str) -> Markup:
     """Plain text (a note's summary) escaped, with its `` `code` `` spans as ``<code>``; a lone
-    backtick (a summary cut short) stays as it is."""
+    backtick (a summary cut short) stays as it is.  A listing shows the same summaries on many
+    pages (tag pages, backlinks): plain strings are done once each."""
+    if type(text) is str:  # Markup is left unescaped, so it must not share the plain text's entry
+        return Markup(_codespans_of(text))
+    return Markup(_codespans(text))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _codespans_of(text: str) -> str:
+    return _codespans(text)
+
+
+def _codespans(text: str) -> str:
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(str(escape(text[pos:m.start()])))
@@ -339,7 +376,7 @@ def codespans(text: str) -> Markup:
         out.append(f"<code>{escape(code)}</code>")
         pos = m.end()
     out.append(str(escape(text[pos:])))
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None, int, str]]:
@@ -542,8 +579,8 @@ def build_nav(
 ) -> tuple[NavNode, ...]:
     """Explorer tree from ``(vault folder, title, site url)`` triples.
 
-    Folders come first, then notes, each sorted case-insensitively by name.  ``folder_urls`` maps a
-    vault folder path (``"Notes/Python"``) to the site URL of its folder page.
+    Folders come first, then notes, each sorted by name as Obsidian sorts them (``name_order``).
+    ``folder_urls`` maps a vault folder path (``"Notes/Python"``) to the site URL of its folder page.
     """
     folder_urls = folder_urls or {}
     tree: dict = {"folders": {}, "notes": []}
@@ -555,12 +592,33 @@ def build_nav(
     return _freeze(tree, "", folder_urls)
 
 
+_SORT_RUN = re.compile(r"\d+|\D")
+
+
+@functools.lru_cache(maxsize=65536)
+def name_order(name: str) -> tuple:
+    """The sort key of a file or folder name in Obsidian's order ("File name (A to Z)", an
+    ``Intl.Collator`` with ``numeric`` and base sensitivity): case and accents ignored (``Ärger``
+    among the a's), numbers by value (``Note 2`` before ``Note 10``), spaces and punctuation
+    before digits before letters; the name itself breaks ties, so the order is always the same."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(c)).casefold()
+    key = []
+    for m in _SORT_RUN.finditer(base):
+        run = m.group()
+        if run[0].isdigit():
+            key.append((1, int(run), len(run)))  # 7 before 07 before 8
+        else:
+            key.append((2 if run.isalpha() else 0, run))
+    return (tuple(key), name)
+
+
 def _freeze(tree: dict, prefix: str, folder_urls: Mapping[str, str]) -> tuple[NavNode, ...]:
     out: list[NavNode] = []
-    for name in sorted(tree["folders"], key=lambda s: (s.casefold(), s)):
+    for name in sorted(tree["folders"], key=name_order):
         path = f"{prefix}{name}"
         kids = _freeze(tree["folders"][name], path + "/", folder_urls)
         out.append(NavNode(name, folder_urls.get(path), kids, True, path))
-    for title, url in sorted(tree["notes"], key=lambda t: (t[0].casefold(), t[1])):
+    for title, url in sorted(tree["notes"], key=lambda t: (name_order(t[0]), t[1])):
         out.append(NavNode(title, url))
     return tuple(out)

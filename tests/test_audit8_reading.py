@@ -152,3 +152,26 @@ def test_an_unknown_table_is_reported_at_its_line(tmp_path: Path) -> None:
         (tmp_path / "vaultsite.toml").write_text(text)
         with pytest.raises(ConfigError, match=rf"^vaultsite.toml:{where}: unknown key `{key}`"):
             load_config(tmp_path)
+
+
+def test_names_are_listed_in_obsidians_order(tmp_path: Path) -> None:
+    """Obsidian's file explorer sorts "File name (A to Z)" as ``Intl.Collator`` with ``numeric``
+    and base sensitivity does (folders first): ``Note 2`` before ``Note 10``, ``Ärger`` among the
+    a's, case ignored.  The explorer and the listings compared code points (``Note 10`` before
+    ``Note 2``, accented names after ``z``), and a folder page listed its subfolders with capitals
+    first (``Zeta`` before ``alpha``)."""
+    names = ["zebra", "Note 10", "Ärger", "Note 2", "apple", "éclair", "Banana"]
+    site = build_notes(tmp_path, {
+        **{f"F/{n}.md": "[[Target]]\n" for n in names},
+        "F/Zeta/z.md": "z\n", "F/alpha/a.md": "a\n", "F/Chapter 10/c.md": "c\n",
+        "F/Chapter 9/c.md": "c\n", "Target.md": "t\n",
+    })
+    want = ["apple", "Ärger", "Banana", "éclair", "Note 2", "Note 10", "zebra"]
+    folders = ["alpha", "Chapter 9", "Chapter 10", "Zeta"]
+    page = site.soup(site.out / "F" / "index.html")
+    titles = [a.get_text(strip=True) for a in page.find("main").select("a")]
+    assert [t for t in titles if t in {*names, *folders}] == folders + want, titles
+    nav = [a.get_text(strip=True) for a in page.select("nav summary, nav a")]
+    assert [t for t in nav if t in {*names, *folders}] == folders + want, nav
+    backlinks = site.html("Target.md").find(class_="backlinks").select("a")
+    assert [a.get_text(strip=True) for a in backlinks if a.get_text(strip=True) in names] == want
