@@ -106,3 +106,22 @@ def test_a_misspelt_alias_is_suggested(tmp_path):
         "(did you mean [[Café Alias]]?)",
         "L.md:1:32: warning[link-unresolved]: link target 'Secret Alais' does not exist in the "
         "vault (create the note or fix the name)"]
+
+
+def test_note_embed_in_a_footnote_keeps_one_back_reference(tmp_path):
+    """``[^a]: See ![[Src#^lb]] here.``: the footnote's back-reference arrow stands before its
+    paragraph's end, where cutting the paragraph around the embed took it for the ``</p>``: the
+    first part was left open and the arrow written twice."""
+    site = build_notes(tmp_path, {
+        "Src.md": "- li a\n- li b ^lb\n",
+        "K.md": "Footnote[^a] and[^b].\n\n[^a]: See ![[Src#^lb]] here.\n[^b]: ![[Src#^lb]] ^fb\n"})
+    html = site.page("K.md").read_text(encoding="utf-8")
+    dom = _browser_dom(site, "K.md")
+    notes = dom.find(class_="footnotes").find_all("li", class_="footnote-item")
+    assert len(notes) == 2
+    for item in notes:
+        assert len(item.find_all(class_="footnote-backref")) == 1
+        assert item.find(class_="embed-note") is not None
+    assert "See" in notes[0].get_text() and "here." in notes[0].get_text()
+    body = html[html.index('class="content note-content"'):html.index('<footer class="note-footer"')]
+    assert body.count("<p>") == body.count("</p>") and "<p " not in body

@@ -219,20 +219,26 @@ def block_embeds_rule(state: StateCore) -> None:
                     kid.meta["in_text"] = True
         if (tok.type == "paragraph_open" and not tok.hidden
                 and i + 2 < len(tokens) and "![" in tokens[i + 1].content):
+            # a footnote's last paragraph holds its back-references before its end
+            end = i + 2
+            while end < len(tokens) and tokens[end].type == "footnote_anchor":
+                end += 1
             kids = tokens[i + 1].children or ()
             alone = not tok.attrs and _only_embeds(kids)
             for kid in kids:  # left in a paragraph: a note there is shown as a link
                 if embed_kind(kid) in (FILE, MAYBE) and not _embeds_a_note(kid, alone):
                     kid.meta["inline"] = True
-            if any(_embeds_a_note(k, alone) for k in kids):
+            if end < len(tokens) and tokens[end].type == "paragraph_close" \
+                    and any(_embeds_a_note(k, alone) for k in kids):
                 if tok.attrs or _inside_markup(kids, alone):
                     # not cut: a block id names the whole paragraph, and an embed inside
                     # ``*…*`` or a link would leave each part's markup open; the paragraph
                     # becomes a <div>, which may hold the embed's <div>
-                    out += [tok.copy(tag="div"), tokens[i + 1], tokens[i + 2].copy(tag="div")]
+                    out += [tok.copy(tag="div"), *tokens[i + 1:end], tokens[end].copy(tag="div")]
                 else:
-                    out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[i + 2], alone))
-                i += 3
+                    out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[end], alone,
+                                              tokens[i + 2:end]))
+                i = end + 1
                 continue
         out.append(tok)
         i += 1
@@ -253,7 +259,10 @@ def _blank(tok: Token) -> bool:
     return tok.type in ("softbreak", "hardbreak") or (tok.type == "text" and not tok.content.strip())
 
 
-def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool) -> list[Token]:
+def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
+                   tail: Sequence[Token] = ()) -> list[Token]:
+    """The paragraph as text paragraphs and runs of note embeds; ``tail`` (a footnote's
+    back-references) ends the last paragraph, or one of its own after a last embed."""
     runs: list[tuple[bool, list[Token]]] = []  # (note embeds?, children)
     for kid in inline.children or ():
         is_embed = _embeds_a_note(kid, alone)
@@ -279,6 +288,11 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool) -> li
             out += [open_.copy(type="embeds_open"), part, close.copy(type="embeds_close")]
         else:
             out += [open_.copy(), part, close.copy()]
+    if tail:
+        if out and out[-1].type == "paragraph_close":
+            out[-1:-1] = tail
+        else:
+            out += [open_.copy(), *tail, close.copy()]
     return out
 
 
