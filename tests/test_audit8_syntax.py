@@ -123,3 +123,14 @@ def test_nested_tasks_are_indented_and_ordered_tasks_numbered(tmp_path, chrome):
     assert abs((where["subsub"][0] - where["subtask"][0]) - step) <= 2
     assert where["first"][1] == "decimal" and where["task"][1] == "none"
     page.close()
+
+
+def test_two_display_formulas_on_one_line(tmp_path):
+    # a line that starts and ends with $$ was one math block from its first $$ to its last, so
+    # '$$a$$ and $$b$$' typeset 'a$$ and $$b' as one formula; Obsidian shows two, and the text
+    site = build_notes(tmp_path, {"N.md": "$$a$$ and $$b$$\n\n$$x$$, $$y$$ ^eq\n\n$$\nc\n$$\n"})
+    content = site.content("N.md")
+    maths = [m["alttext"] for m in content.find_all("math")]
+    assert maths == ["a", "b", "x", "y", "c"]
+    assert "and" in content.get_text()
+    assert content.find("div", class_="math block").find("math")["alttext"] == "c"

@@ -17,6 +17,7 @@ import nh3
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -415,6 +416,34 @@ def _with_position(rule):
     return math_inline
 
 
+#: A ``$$`` that is not written ``\$$``.
+_DOUBLE_DOLLAR = re.compile(r"(?<!\\)\$\$")
+
+
+def _one_formula_per_block(rule):
+    """``$$a$$ and $$b$$``: a line that starts and ends with ``$$`` is not one math block when
+    another ``$$`` stands between (dollarmath took ``a$$ and $$b`` as the formula); it is a
+    paragraph with two formulas, as in Obsidian.  The same for a block whose closing line holds
+    an earlier ``$$`` (``$$a`` / ``b$$ c $$d$$``)."""
+    def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        first = state.src[state.bMarks[start_line] + state.tShift[start_line]:
+                          state.eMarks[start_line]].rstrip()
+        if len(first) > 4 and first.endswith("$$") \
+                and _DOUBLE_DOLLAR.search(first, 2, len(first) - 2):
+            return False
+        count = len(state.tokens)
+        if not rule(state, start_line, end_line, silent):
+            return False
+        if not silent and len(state.tokens) > count \
+                and _DOUBLE_DOLLAR.search(state.tokens[-1].content):
+            del state.tokens[count:]
+            state.line = start_line
+            return False
+        return True
+
+    return math_block
+
+
 def math_plugin(md: MarkdownIt) -> None:
     """Register ``dollarmath`` with MathML render rules."""
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True,
@@ -422,6 +451,8 @@ def math_plugin(md: MarkdownIt) -> None:
     ruler = md.inline.ruler
     original = next(r.fn for r in ruler.__rules__ if r.name == "math_inline")
     ruler.at("math_inline", _with_position(original))
+    block = next(r for r in md.block.ruler.__rules__ if r.name == "math_block")
+    md.block.ruler.at("math_block", _one_formula_per_block(block.fn), {"alt": list(block.alt)})
     md.add_render_rule("math_inline", render_math_inline)
     md.add_render_rule("math_inline_double", render_math_inline_double)
     md.add_render_rule("math_block", render_math_display)
