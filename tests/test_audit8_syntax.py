@@ -134,3 +134,15 @@ def test_two_display_formulas_on_one_line(tmp_path):
     assert maths == ["a", "b", "x", "y", "c"]
     assert "and" in content.get_text()
     assert content.find("div", class_="math block").find("math")["alttext"] == "c"
+
+
+def test_raw_html_align_attribute_is_kept(tmp_path):
+    # <div align="center"> / <p align="center"> around an image is a common way to centre it in
+    # Obsidian (its sanitiser keeps align); only img, table and cells kept it here
+    site = build_notes(tmp_path, {"N.md": '<div align="center">centred</div>\n\n'
+                                          '<p align="right">right</p>\n\n'
+                                          '<h2 align="center">Title</h2>\n'})
+    content = site.content("N.md")
+    assert content.find("div", string="centred")["align"] == "center"
+    assert content.find("p", string="right")["align"] == "right"
+    assert content.find("h2")["align"] == "center"

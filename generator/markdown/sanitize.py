@@ -29,7 +29,7 @@ from markdown_it.token import Token
 
 from .links import is_remote, remote_image_link
 
-_COMMON = {"title", "lang", "dir", "class", "id", "style"}
+_COMMON = {"title", "lang", "dir", "class", "id", "style", "align"}
 #: CSS properties kept in ``style`` (none that takes a URL: ``background``, ``list-style``,
 #: ``border-image``, ``cursor``, ``content`` could make a page load something from elsewhere).
 STYLE_PROPERTIES = frozenset((
