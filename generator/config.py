@@ -16,7 +16,7 @@ CONFIG_NAME = "vaultsite.toml"
 
 DEFAULT_HEADER_DATE_FORMATS = (
     "%d-%m-%y", "%d-%m-%Y", "%d/%m/%y", "%d/%m/%Y", "%d.%m.%y", "%d.%m.%Y", "%Y-%m-%d",
-    "%d %B %Y", "%d %b %Y", "%B %d, %Y",
+    "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%Y/%m/%d", "%Y.%m.%d",
 )
 
 

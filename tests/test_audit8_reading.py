@@ -175,3 +175,18 @@ def test_names_are_listed_in_obsidians_order(tmp_path: Path) -> None:
     assert [t for t in nav if t in {*names, *folders}] == folders + want, nav
     backlinks = site.html("Target.md").find(class_="backlinks").select("a")
     assert [a.get_text(strip=True) for a in backlinks if a.get_text(strip=True) in names] == want
+
+
+def test_dates_written_year_first_with_slashes_or_with_a_short_month_name(tmp_path: Path) -> None:
+    """``date: 2025/04/11`` and ``Date: Apr 11, 2025`` are dates Obsidian reads (its date
+    properties take what Moment.js reads), unambiguous whatever the day-first setting; they were
+    reported as dates that cannot be read."""
+    site = build_notes(tmp_path, {
+        "Slash.md": "---\ndate: 2025/04/11\n---\nx\n",
+        "Dots.md": "---\ndate: 2025.04.11\n---\nx\n",
+        "Short.md": "Date: Apr 11, 2025\n\nBody\n",
+        "Long.md": "---\ndate: April 11, 2025\n---\nx\n",
+    })
+    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    assert set(dates.values()) == {"2025-04-11"}, dates
+    assert site.messages("date-format") == []
