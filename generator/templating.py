@@ -218,31 +218,7 @@ def _environment(search: tuple[str, ...], vault: str | None = None) -> jinja2.En
     env.filters["isodate"] = _isodate
     env.filters["humandate"] = _humandate
     env.filters["codespans"] = codespans
-    env.filters["truncate"] = _truncate
     return env
-
-
-_jinja_truncate = jinja2.filters.do_truncate
-
-
-@jinja2.pass_environment
-def _truncate(env: jinja2.Environment, s: Any, length: int = 255, killwords: bool = False,
-              end: str = "...", leeway: int | None = None) -> str:
-    """Jinja's ``truncate``, done once per plain string: listings cut the same summaries on many
-    pages.  (Anything else, Markup included, goes to Jinja's own filter as it is.)"""
-    if type(s) is str and type(end) is str:
-        if leeway is None:
-            leeway = env.policies["truncate.leeway"]
-        return _truncated(s, length, killwords, end, leeway)
-    return _jinja_truncate(env, s, length, killwords, end, leeway)
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _truncated(s: str, length: int, killwords: bool, end: str, leeway: int) -> str:
-    return _jinja_truncate(_TRUNCATE_ENV, s, length, killwords, end, leeway)
-
-
-_TRUNCATE_ENV = jinja2.Environment()  # do_truncate reads only the policies, given explicitly here
 
 
 def site_href(root: str, url: str) -> str:
@@ -354,19 +330,7 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 
 def codespans(text: str) -> Markup:
     """Plain text (a note's summary) escaped, with its `` `code` `` spans as ``<code>``; a lone
-    backtick (a summary cut short) stays as it is.  A listing shows the same summaries on many
-    pages (tag pages, backlinks): plain strings are done once each."""
-    if type(text) is str:  # Markup is left unescaped, so it must not share the plain text's entry
-        return Markup(_codespans_of(text))
-    return Markup(_codespans(text))
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _codespans_of(text: str) -> str:
-    return _codespans(text)
-
-
-def _codespans(text: str) -> str:
+    backtick (a summary cut short) stays as it is."""
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(str(escape(text[pos:m.start()])))
@@ -376,7 +340,7 @@ def _codespans(text: str) -> str:
         out.append(f"<code>{escape(code)}</code>")
         pos = m.end()
     out.append(str(escape(text[pos:])))
-    return "".join(out)
+    return Markup("".join(out))
 
 
 def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None, int, str]]:
