@@ -26,9 +26,28 @@ UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its pe
 
 def _ignored(rel: str, patterns: tuple[str, ...]) -> bool:
     for pat in patterns:
-        if fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(rel, pat.rstrip("/") + "/*"):
-            return True
+        for form in _forms(pat):
+            if fnmatch.fnmatchcase(rel, form) or fnmatch.fnmatchcase(rel, form.rstrip("/") + "/*"):
+                return True
     return False
+
+
+def _forms(pattern: str) -> list[str]:
+    """An ``ignore`` glob as it is meant: from the vault root also when written ``/Private/**``
+    or ``./Private/**``, and with each ``**/`` matching no folder too (``**/Private/**`` is also
+    ``Private/**``, ``a/**/b`` also ``a/b``), as in .gitignore and other glob tools."""
+    pattern = pattern.strip()
+    while pattern.startswith(("./", "/")):
+        pattern = pattern[2:] if pattern.startswith("./") else pattern[1:]
+    forms = [pattern]
+    for i, form in enumerate(forms):
+        if i > 16:  # a pattern with many ``**/``: enough forms
+            break
+        if form.startswith("**/"):
+            forms.append(form[3:])
+        if "/**/" in form:
+            forms.append(form.replace("/**/", "/", 1))
+    return forms
 
 
 def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:

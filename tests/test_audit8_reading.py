@@ -190,3 +190,21 @@ def test_dates_written_year_first_with_slashes_or_with_a_short_month_name(tmp_pa
     dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
     assert set(dates.values()) == {"2025-04-11"}, dates
     assert site.messages("date-format") == []
+
+
+def test_ignore_globs_as_people_write_them(tmp_path: Path) -> None:
+    """``ignore = ["**/Private/**"]`` left out ``Notes/Private/`` but published ``Private/`` at
+    the vault root (``**/`` must also match no folder, as in .gitignore and every glob tool), and
+    ``"/Private/**"`` or ``"./Private/**"`` (a path from the vault root, written as one) matched
+    nothing: notes meant to stay private were put online without a word."""
+    files = {"Private/a.md": "SECRET1\n", "Notes/Private/b.md": "SECRET2\n",
+             "Notes/x/Private/c.md": "SECRET3\n", "p.md": "pub\n"}
+    for pattern, hidden in (("**/Private/**", {"Private/a.md", "Notes/Private/b.md",
+                                               "Notes/x/Private/c.md"}),
+                            ("/Private/**", {"Private/a.md"}),
+                            ("./Private/**", {"Private/a.md"}),
+                            ("Notes/**/Private/**", {"Notes/Private/b.md", "Notes/x/Private/c.md"})):
+        site = build_notes(tmp_path / pattern.replace("*", "s").replace("/", "_"),
+                           files, ignore=(pattern,))
+        published = {n.rel for n in site.result.index.notes.values()}
+        assert published == set(files) - hidden, (pattern, published)
