@@ -234,8 +234,10 @@ class RenderContext:
         target = meta.get("target", "")
         res = self._resolve(target)
         if res.kind == "attachment" and res.attachment is not None:
-            return self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or (),
-                                    bool(meta.get("in_text")), meta.get("line", 0), meta.get("col", 0))
+            shown = self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or (),
+                                     bool(meta.get("in_text")), meta.get("line", 0), meta.get("col", 0))
+            # cut out of its paragraph as a note's embed would be (``![[data.csv]]`` alone)
+            return f"<p>{shown}</p>" if meta.get("alone") else shown
         if res.kind == "note" and res.note is not None:
             if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
                 return self.render_wikilink(token)  # a <div> cannot stand in a <p>
@@ -445,8 +447,11 @@ class RenderContext:
             return self._embed_note(res.note, meta, token)
         if res.kind == "attachment" and res.attachment is not None:
             ext = res.attachment.rel.rsplit(".", 1)[-1].lower()
-            return None if ext in IMAGE_EXT else self._embed_file(
-                res.attachment, alt, [frag], line=token.meta.get("line", 0), col=token.meta.get("col", 0))
+            if ext in IMAGE_EXT:
+                return None
+            shown = self._embed_file(res.attachment, alt, [frag], line=token.meta.get("line", 0),
+                                     col=token.meta.get("col", 0))
+            return f"<p>{shown}</p>" if token.meta.get("alone") else shown
         if res.kind == "unpublished":
             return ""
         return _broken_embed(path, alt or path)

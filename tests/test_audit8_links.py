@@ -125,3 +125,28 @@ def test_note_embed_in_a_footnote_keeps_one_back_reference(tmp_path):
     assert "See" in notes[0].get_text() and "here." in notes[0].get_text()
     body = html[html.index('class="content note-content"'):html.index('<footer class="note-footer"')]
     assert body.count("<p>") == body.count("</p>") and "<p " not in body
+
+
+def test_notes_named_like_files_embed_as_notes(tmp_path):
+    """``![[Node.js]]`` is the note ``Node.js.md`` (no file ``Node.js`` exists), and Obsidian embeds
+    it; the extension ``.js`` (as ``.json``, ``.py``, ``.txt``…) was taken for an attachment's, so
+    the embed was written as a plain link.  A file of such a name alone in its paragraph is still
+    a link card in a paragraph."""
+    site = build_notes(tmp_path, {
+        "Node.js.md": "# Node.js\nEvent loop.\n\n## Streams\nstream body\n\n## Other\nnot this\n",
+        "package.json.md": "scripts and deps\n",
+        "data.csv": "a,b\n", "file.xyz": b"x", "pic.png": b"\x89PNG\r\n\x1a\n",
+        "L.md": "![[Node.js]]\n\n![[Node.js#Streams]]\n\n![[package.json]]\n\n"
+                "See ![[Node.js]] here.\n\n![[data.csv]]\n\n![[file.xyz]]\n\n![[pic.png]]\n"})
+    content = site.content("L.md")
+    shown = [d.get_text(" ") for d in content.find_all("div", class_="embed-content")]
+    assert len(shown) == 3
+    assert "Event loop." in shown[0] and "stream body" in shown[1] and "not this" not in shown[1]
+    assert "scripts and deps" in shown[2]
+    para = next(p for p in content.find_all("p") if p.get_text().startswith("See"))
+    assert para.find("a", class_="internal-link")["href"].endswith("Node.js.html")
+    for name in ("data.csv", "file.xyz"):
+        card = content.find("a", class_="embed-file", href=name)
+        assert card is not None and card.parent.name == "p", name
+    assert content.find("img", class_="embed-image").parent.name == "p"
+    assert site.codes() == []

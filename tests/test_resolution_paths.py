@@ -131,7 +131,7 @@ def test_note_embeds_with_dots_or_same_note_sections_are_cut_out_of_paragraphs(t
 
 
 def test_the_parser_knows_every_extension_the_renderer_embeds_as_a_file():
-    from generator.markdown.wikilinks import ATTACHMENT_EXT
+    from generator.markdown.wikilinks import INLINE_EXT
     from generator.render import AUDIO_EXT, IMAGE_EXT, VIDEO_EXT
 
-    assert IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | {"pdf"} <= ATTACHMENT_EXT
+    assert IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | {"pdf"} <= INLINE_EXT

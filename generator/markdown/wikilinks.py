@@ -23,16 +23,6 @@ IMAGE_EXT = frozenset({"png", "jpg", "jpeg", "gif", "bmp", "svg", "webp", "avif"
 AUDIO_EXT = frozenset({"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus", "aac"})
 VIDEO_EXT = frozenset({"mp4", "webm", "ogv", "mov", "mkv", "m4v"})
 
-#: Extensions of files that an embed shows inline (an ``<img>``, ``<audio>``, ``<video>`` or a link
-#: card): those kinds, PDF, and other common attachments.  Any other target is a note (``Dr. Who``,
-#: ``v1.2 release``), whose embed is a block.
-ATTACHMENT_EXT = IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | frozenset({
-    "heic", "heif", "wma", "aif", "aiff", "avi", "wmv",
-    # documents and other files
-    "pdf", "txt", "csv", "tsv", "json", "xml", "yaml", "yml", "html", "htm", "css", "js",
-    "zip", "gz", "tgz", "7z", "rar", "tar", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
-    "odt", "ods", "odp", "rtf", "epub", "canvas", "excalidraw", "base", "ipynb", "py", "r",
-})
 
 #: The first place where a link could end or a new one begins (links never span lines).
 _STOP = re.compile(r"\[\[|\]\]|\n")
@@ -145,12 +135,18 @@ _EXT = re.compile(r"[A-Za-z0-9]{0,9}[A-Za-z][A-Za-z0-9]{0,9}")
 
 NOTE, FILE, MAYBE = "note", "file", "maybe"
 
+#: Extensions whose embed is a picture, a player, a PDF viewer or a drawing, inline whatever the
+#: vault holds.  Another one (``.txt``, ``.json``, ``.js``) can be the end of a note's name as well
+#: as a file's (``Node.js.md``, ``package.json.md``, which ``![[Node.js]]`` embeds in Obsidian).
+INLINE_EXT = IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | frozenset({
+    "heic", "heif", "wma", "aif", "aiff", "avi", "wmv", "pdf", "canvas", "excalidraw"})
+
 
 def embed_kind(tok: Token) -> str | None:
     """What an embed token names, as far as its text tells: ``NOTE`` (no file extension, or
-    ``.md``: it renders as a block), ``FILE`` (an attachment whose extension is known: an image,
-    a player, a link card, all inline), ``MAYBE`` (some other extension, ``file.xyz``, ``a.drawio``:
-    an attachment, inline, unless the vault has a note of that name).  None for other tokens.  An
+    ``.md``: it renders as a block), ``FILE`` (an image, a player, a PDF or a canvas: inline),
+    ``MAYBE`` (some other extension, ``file.xyz``, ``data.csv``, ``Node.js``: an attachment's link
+    card, inline, unless the vault has a note of that name).  None for other tokens.  An
     empty target (``![[#Heading]]``, ``![[#^id]]``) is the embedding note itself.  A Markdown image
     (``![](Note.md)``) embeds a note the same way."""
     if tok.type == "embed":
@@ -170,7 +166,7 @@ def embed_kind(tok: Token) -> str | None:
     ext = name.rsplit(".", 1)[-1] if "." in name.strip(".") else ""
     if not ext or ext.lower() == "md" or not _EXT.fullmatch(ext):
         return NOTE
-    return FILE if ext.lower() in ATTACHMENT_EXT else MAYBE
+    return FILE if ext.lower() in INLINE_EXT else MAYBE
 
 
 def _embeds_a_note(tok: Token, alone: bool = False) -> bool:
@@ -266,6 +262,8 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
     runs: list[tuple[bool, list[Token]]] = []  # (note embeds?, children)
     for kid in inline.children or ():
         is_embed = _embeds_a_note(kid, alone)
+        if is_embed and embed_kind(kid) == MAYBE and not _embeds_a_base(kid):
+            kid.meta["alone"] = True  # a file's link card there stands in a paragraph of its own
         if runs and (runs[-1][0] == is_embed or (runs[-1][0] and _blank(kid))):
             runs[-1][1].append(kid)
         else:
