@@ -691,7 +691,8 @@ def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfi
     return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable)
 
 
-_PROPERTY_LINK = re.compile(r"\[\[([^\[\]]+)\]\]")
+# as in a note's text: a single ``]`` does not end the link, a ``[…]`` is part of the name
+_PROPERTY_LINK = re.compile(r"\[\[((?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+)\]\]")
 
 
 def property_links(note: Note) -> list[LinkRef]:

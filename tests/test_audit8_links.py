@@ -150,3 +150,17 @@ def test_notes_named_like_files_embed_as_notes(tmp_path):
         assert card is not None and card.parent.name == "p", name
     assert content.find("img", class_="embed-image").parent.name == "p"
     assert site.codes() == []
+
+
+def test_property_links_read_brackets_as_the_body_does(tmp_path):
+    """``up: "[[Note [draft]]]"`` in the front-matter is the same link as in the text (backlink and
+    check); it was not seen at all."""
+    site = build_notes(tmp_path, {
+        "Note [draft].md": "d\n", "Sq]uare.md": "s\n",
+        "P.md": '---\nup: "[[Note [draft]]]"\nrel: ["[[Sq]uare]]", "[[Gone [x]]]"]\n---\nbody\n'})
+    for source in ("Note [draft].md", "Sq]uare.md"):
+        back = site.html(source).find(class_="backlinks")
+        assert [a.get_text() for a in back.find_all("a")] == ["P"], source
+    assert site.messages("link-unresolved") == [
+        "P.md:3:23: warning[link-unresolved]: link target 'Gone [x]' does not exist in the vault "
+        "(create the note or fix the name)"]
