@@ -389,8 +389,11 @@ class VaultIndex:
         texts = [h.text for h in target.headings]
         if not texts:
             return "the note has no headings"
-        keys = [k for k, _source in self._heading_keys(target)[0]]
-        best = process.extractOne(heading_key(wanted), keys, scorer=fuzz.WRatio, score_cutoff=60)
+        # compared by their words: ``c and f part 1`` is ``C# & F# (part 1)``, not a heading that
+        # shares its "and"
+        keys = [" ".join(_WORDS.findall(k)) for k, _source in self._heading_keys(target)[0]]
+        best = process.extractOne(" ".join(_WORDS.findall(heading_key(wanted))), keys,
+                                  scorer=fuzz.WRatio, score_cutoff=60)
         if best is not None:
             # Obsidian's links to a heading leave out what cannot be in a link (``# | ^ : [ ]``…)
             text = link_safe(texts[best[2]])
@@ -691,6 +694,7 @@ def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfi
     return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable)
 
 
+_WORDS = re.compile(r"\w+")
 # as in a note's text: a single ``]`` does not end the link, a ``[…]`` is part of the name
 _PROPERTY_LINK = re.compile(r"\[\[((?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+)\]\]")
 

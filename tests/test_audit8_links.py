@@ -164,3 +164,14 @@ def test_property_links_read_brackets_as_the_body_does(tmp_path):
     assert site.messages("link-unresolved") == [
         "P.md:3:23: warning[link-unresolved]: link target 'Gone [x]' does not exist in the vault "
         "(create the note or fix the name)"]
+
+
+def test_heading_hint_compares_words_not_punctuation(tmp_path):
+    """``[[T#c and f part 1]]`` for ``## C# & F# (part 1)``: the hint proposed another heading
+    that merely shares the word "and"; compared by their words the right one is closest."""
+    site = build_notes(tmp_path, {
+        "T.md": "## See other and tagged bold heading\nx\n\n## C# & F# (part 1)\ny\n",
+        "L.md": "[[T#c and f part 1]]\n"})
+    assert site.messages("anchor-unresolved") == [
+        "L.md:1:1: warning[anchor-unresolved]: heading 'c and f part 1' not found in T.md "
+        "(did you mean [[T#C & F (part 1)]]?)"]
