@@ -146,3 +146,22 @@ def test_raw_html_align_attribute_is_kept(tmp_path):
     assert content.find("div", string="centred")["align"] == "center"
     assert content.find("p", string="right")["align"] == "right"
     assert content.find("h2")["align"] == "center"
+
+
+def test_raw_img_keeps_an_inline_raster_data_image(tmp_path):
+    # <img src="data:image/png;base64,…"> (HTML pasted with its pictures) shows in Obsidian, as
+    # the same Markdown image does here; the raw <img> lost its src.  data: stays refused
+    # everywhere else: links, SVG, and any spelling of the scheme
+    png = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4"
+           "z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
+    site = build_notes(tmp_path, {"N.md": f'<img src="{png}" alt="raw">\n\n'
+                                          '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="svg">\n\n'
+                                          '<a href="data:text/html,x">h</a> '
+                                          '<a href="da&#9;ta:text/html,x">t</a> '
+                                          f'<a href="{png}">l</a>\n\n'
+                                          '<video src="data:video/mp4;base64,AAAA"></video>\n'})
+    content = site.content("N.md")
+    assert content.find("img", alt="raw")["src"] == png
+    assert content.find("img", alt="svg").get("src") is None
+    assert [a.get("href") for a in content.find_all("a")] == [None, None, None]
+    assert content.find("video").get("src") is None

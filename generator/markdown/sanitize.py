@@ -82,10 +82,27 @@ TRUSTED = frozenset({
     'type="checkbox">',
 })
 
+#: The one ``data:`` URL kept: a raster picture as an image's source (Obsidian shows it, as the
+#: same Markdown image is shown; markdown-it allows the same four types).
+_DATA_IMAGE = re.compile(r"data:image/(?:gif|png|jpeg|webp)[;,]")
+_URL_NOISE = re.compile(r"[\x00-\x20]")  # dropped by browsers where a URL is read
+
+
+def _data_urls(tag: str, attr: str, value: str) -> str | None:
+    """nh3 lets ``data:`` through its scheme check; here every such URL goes but a raster image's
+    ``src`` (never ``data:text/html`` or an SVG, in any spelling: nh3 passes the decoded value)."""
+    if attr in ("src", "href") and _URL_NOISE.sub("", value).lower().startswith("data:"):
+        plain = _URL_NOISE.sub("", value).lower()
+        return value if tag == _PREFIX + "img" and attr == "src" and _DATA_IMAGE.match(plain) \
+            else None
+    return value
+
+
 _CLEANER = nh3.Cleaner(
     tags={_PREFIX + t for t in ALLOWED},
     attributes={_PREFIX + t: a for t, a in ALLOWED.items()},
-    url_schemes={"http", "https", "mailto", "tel"},
+    url_schemes={"http", "https", "mailto", "tel", "data"},
+    attribute_filter=_data_urls,
     link_rel=None,
     strip_comments=True,
     filter_style_properties=STYLE_PROPERTIES,
