@@ -31,6 +31,32 @@ def _timestamp(loader: Any, node: Any) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+# Obsidian reads properties as YAML 1.2 (its core schema): only true/false are booleans (``no``,
+# ``on``, ``Yes`` are text: an alias NO, a tag ``on``), ``12:30`` is text (YAML 1.1 made it the
+# number 750), ``017`` is 17 (not octal) and ``1e3`` a number.  PyYAML's resolvers are YAML 1.1's.
+_BOOL, _INT, _FLOAT = ("tag:yaml.org,2002:" + t for t in ("bool", "int", "float"))
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+_Loader.add_implicit_resolver(_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+                              list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT, re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+.0123456789"))
+
+
+def _int(loader: Any, node: Any) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith(("0x", "0o")):
+        return int(text[2:], 16 if text[1] == "x" else 8)
+    return int(text, 10)
+
+
+_Loader.add_constructor(_INT, _int)
+
+
 class _DuplicateKey(yaml.constructor.ConstructorError):
     def __init__(self, key: str, first: Any, mark: Any):
         super().__init__(None, None, f"the key {key!r} is written twice", mark)

@@ -208,3 +208,39 @@ def test_ignore_globs_as_people_write_them(tmp_path: Path) -> None:
                            files, ignore=(pattern,))
         published = {n.rel for n in site.result.index.notes.values()}
         assert published == set(files) - hidden, (pattern, published)
+
+
+def test_yaml_1_1_words_are_text_as_in_obsidian(tmp_path: Path) -> None:
+    """Obsidian reads properties as YAML 1.2, where only ``true``/``false`` are checkboxes and
+    ``12:30`` is text.  PyYAML's YAML 1.1 made ``No``, ``Yes``, ``on``, ``off`` booleans (an alias
+    ``NO``, Norway's code, or a tag ``on`` was dropped; ``title: Yes`` fell back to the file name)
+    and ``12:30`` the number 750.  ``publish: no`` and ``draft: yes`` still keep a note out."""
+    site = build_notes(tmp_path, {
+        "Norway.md": "---\naliases: [NO, Yes]\ntags: [on]\n---\nx\n",
+        "Answer.md": "---\ntitle: Yes\n---\nx\n",
+        "Clock.md": "---\ntitle: 12:30\n---\nx\n",
+        "Links.md": "[[NO]] [[Yes]]\n",
+        "Draft1.md": "---\npublish: no\n---\nx\n",
+        "Draft2.md": "---\ndraft: yes\n---\nx\n",
+        "Draft3.md": "---\nPublish: OFF\n---\nx\n",
+    })
+    assert site.html("Answer.md").find("h1").get_text(strip=True) == "Yes"
+    assert site.html("Clock.md").find("h1").get_text(strip=True) == "12:30"
+    assert "link-unresolved" not in site.codes()
+    assert (site.out / "_tags" / "on.html").is_file()
+    assert not any(site.has(f"Draft{i}.md") for i in (1, 2, 3))
+    meta, _ = parse_yaml("a: yes\nb: True\nc: FALSE\nd: 1:30\ne: 0x1F\nf: 2025-04-11\n", "Y.md", 2)
+    assert meta["a"] == "yes" and meta["b"] is True and meta["c"] is False and meta["d"] == "1:30"
+    assert meta["e"] == 31 and str(meta["f"]) == "2025-04-11"
+    # the words YAML 1.1 read as booleans keep their meaning where vaultsite's own options take them
+    cells = {n.rel: n.cells for n in site.result.index.notes.values()}
+    assert cells == {rel: () for rel in cells}  # (none of these notes has code)
+    from generator.config import load_config
+    from generator.model import SourceFile, VaultPath
+    from generator.parse import parse_note
+
+    note = tmp_path / "Run.md"
+    note.write_text("---\nexec: yes\nexecute:\n  echo: no\n---\n```python\nprint(1)\n```\n")
+    parsed = parse_note(SourceFile(VaultPath("Run.md"), note, "note", "", 0), load_config(tmp_path))
+    assert len(parsed.cells) == 1 and parsed.cells[0].options.echo is False
+    assert not parsed.cells[0].diagnostics and not parsed.diagnostics

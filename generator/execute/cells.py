@@ -98,7 +98,9 @@ def find_cells(note_meta: Mapping[str, Any] | None, fences: list[tuple[int, Any]
     which ``run_notes`` reports with the note's results.
     """
     meta = note_meta or {}
-    note_opt_in = meta.get("exec") is True or exec_cfg.run_plain_python
+    opt_in = meta.get("exec")  # front-matter is YAML 1.2, as Obsidian reads it: ``yes`` is text
+    note_opt_in = opt_in is True or (isinstance(opt_in, str) and _truthy(opt_in)) \
+        or exec_cfg.run_plain_python
     base, base_diags = _note_defaults(meta, exec_cfg, rel_path)
     cells: list[CodeCell] = []
     for token_index, token in fences:
@@ -207,6 +209,7 @@ def _parse_option_lines(lines: list[str], first_line: int, diags: list[Diagnosti
 
 
 _BOOL = ("eval", "echo", "output", "error", "include", "warning")
+_YAML11_BOOLS = {"yes": True, "on": True, "no": False, "off": False}
 _POSITIVE = ("timeout", "fig-width", "fig-height", "fig-dpi")
 _TEXTS = ("fig-cap", "fig-alt", "deps")
 KNOWN_OPTIONS = frozenset(_BOOL + _POSITIVE + _TEXTS + ("fig-format", "code-fold", "code-summary"))
@@ -217,6 +220,10 @@ def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, li
     out: dict[str, Any] = {}
     for key, value in raw.items():
         key = str(key).replace("_", "-").lower()
+        if key in _BOOL and isinstance(value, str) and value.strip().lower() in _YAML11_BOOLS:
+            # ``echo: no`` in front-matter (read as YAML 1.2, where it is text) means what it
+            # means in a ``#|`` line (YAML 1.1, where it is false)
+            value = _YAML11_BOOLS[value.strip().lower()]
         problem = _check(key, value)
         if problem == "unknown":
             if key in IGNORED_OPTIONS:
