@@ -328,9 +328,13 @@ def as_string_list(value: Any) -> list[str]:
         for item in value:
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 out.append(str(item).strip())  # a nested list or mapping is no name
+            elif isinstance(item, dt.date):  # 2025-04-11: text in Obsidian's YAML
+                out.append(item.isoformat())
         return [x for x in out if x]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return [str(value)]
+    if isinstance(value, dt.date):
+        return [value.isoformat()]
     return []
 
 

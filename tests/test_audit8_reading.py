@@ -244,3 +244,15 @@ def test_yaml_1_1_words_are_text_as_in_obsidian(tmp_path: Path) -> None:
     parsed = parse_note(SourceFile(VaultPath("Run.md"), note, "note", "", 0), load_config(tmp_path))
     assert len(parsed.cells) == 1 and parsed.cells[0].options.echo is False
     assert not parsed.cells[0].diagnostics and not parsed.diagnostics
+
+
+def test_a_date_among_aliases_or_tags_is_kept(tmp_path: Path) -> None:
+    """``aliases: [2025-04-11]`` (a daily note's other name) and ``tags: [2025-04-11]``: YAML
+    reads them as dates, and a list entry that was no string or number was dropped without a
+    word; Obsidian reads them as the text written."""
+    site = build_notes(tmp_path, {
+        "Daily.md": "---\naliases: [2025-04-11, 2025-04-11T10:30:00]\ntags: [2025-04-11]\n---\nx\n",
+        "L.md": "[[2025-04-11]]\n",
+    })
+    assert "link-unresolved" not in site.codes()
+    assert (site.out / "_tags" / "2025-04-11.html").is_file()
