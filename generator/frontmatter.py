@@ -191,6 +191,30 @@ def front_matter_place(lines: list[str], key: str, raw: str | None = None) -> tu
     return start, -1
 
 
+_LOOSE_OPEN = re.compile(r"-{3,}[ \t]*")
+_LOOSE_CLOSE = re.compile(r"[ \t]*(?:-{3,}|\.\.\.)[ \t]*")
+_YAML_KEY = re.compile(r"[ \t]*['\"]?[\w][\w \-]*['\"]?[ \t]*:(?:[ \t]|$)")
+
+
+def near_miss(text: str) -> tuple[int, str, str] | None:
+    """A block at the top of a note that was meant as front-matter but that Obsidian does not read
+    as one (its first line or its end line is not exactly ``---``): the 0-based line to fix, what
+    is wrong with it, and the block's text; None for a note with front-matter, or with none meant
+    (a note that starts with a ``---`` rule and then text)."""
+    lines = text.split("\n", 200)[:200]
+    if len(lines) < 3 or not _LOOSE_OPEN.fullmatch(lines[0]) or not _YAML_KEY.match(lines[1]):
+        return None
+    for i in range(1, len(lines)):
+        if lines[i] == "---" and lines[0] == "---":
+            return None  # front-matter as Obsidian reads it
+        if _LOOSE_CLOSE.fullmatch(lines[i]):
+            block = "\n".join(lines[1:i])
+            if lines[0] != "---":
+                return 0, f"its first line is {lines[0]!r}, not exactly '---'", block
+            return i, f"its end line is {lines[i]!r}, not exactly '---'", block
+    return None
+
+
 _FALSE = {"false", "no", "off", "0"}
 _TRUE = {"true", "yes", "on", "1"}
 _FLAG_LINE = re.compile(r"^\s*(publish|draft)\s*:\s*['\"]?([A-Za-z0-9]+)['\"]?\s*(?:#.*)?$",

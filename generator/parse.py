@@ -26,6 +26,7 @@ from generator.frontmatter import (
     header_date,
     is_published,
     name_date,
+    near_miss,
     parse_date,
     parse_yaml,
     printable,
@@ -88,6 +89,13 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         diags += dd
         broken_yaml = fm.content if dd else None
         body_start = fm.map[1] if fm.map else 0
+    elif (miss := near_miss(text)) is not None:
+        # ``--- `` or ``----``: Obsidian shows it as text and reads no property; so does the
+        # site, and says so (a ``publish: false`` line in it still keeps the note out)
+        at, problem, broken_yaml = miss
+        diags.append(warning("frontmatter-yaml", f"this is not front-matter for Obsidian: {problem}; "
+                             "it is shown as text and its properties are not read", rel, at + 1,
+                             hint="write the line as three dashes, ---, with nothing after them"))
     walk = _Walk(rel, tokens, text)
     walk.run()
     diags += walk.diagnostics
@@ -125,8 +133,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
                  if d.code == "frontmatter-yaml" and d.hint and "published" in d.hint else d
                  for d in diags]
         diags.append(warning("frontmatter-yaml", "the note is left out: its front-matter marks it "
-                             "as not published, although the YAML is not valid", rel, 2,
-                             hint="fix the YAML"))
+                             "as not published, although "
+                             + ("the YAML is not valid" if fm_text else "Obsidian does not read it"),
+                             rel, 2 if fm_text else 1,
+                             hint="fix the YAML" if fm_text else "write its lines as exactly ---"))
     description = meta.get("description")
     # text (a number reads as written; a list or a mapping is none, as for the title); a
     # %%comment%% is gone from every output file, the page's meta description included

@@ -256,3 +256,32 @@ def test_a_date_among_aliases_or_tags_is_kept(tmp_path: Path) -> None:
     })
     assert "link-unresolved" not in site.codes()
     assert (site.out / "_tags" / "2025-04-11.html").is_file()
+
+
+def test_front_matter_is_found_as_obsidian_finds_it(tmp_path: Path) -> None:
+    """Obsidian reads front-matter only when the note's first line is exactly ``---`` and up to
+    the next line that is exactly ``---`` (its getFrontMatterInfo).  The Markdown plugin read
+    ``--- `` (spaces after), ``----``, an indented or a ``...`` end line too, so the page showed
+    properties Obsidian does not have and hid text Obsidian shows.  Such a near miss is now text,
+    as in Obsidian, with a warning at the line to fix; a ``publish: false`` in it still keeps the
+    note out."""
+    site = build_notes(tmp_path, {
+        "Open.md": "--- \ntitle: T\ntags: [x]\n---\nBody\n",
+        "Four.md": "----\ntitle: T\n----\nBody\n",
+        "Close.md": "---\ntitle: T\n---  \nBody\n",
+        "Indent.md": "---\ntitle: T\n  ---\nBody\n",
+        "Dots.md": "---\ntitle: T\n...\nBody\n",
+        "Fine.md": "---\ntitle: Fine\n---\nBody\n",
+        "Rule.md": "---\n\nA note that starts with a rule.\n\n----\n",
+        "Secret.md": "--- \npublish: false\n---\nsecret\n",
+    })
+    for rel in ("Open.md", "Four.md", "Close.md", "Indent.md", "Dots.md"):
+        assert site.html(rel).find("h1").get_text(strip=True) == rel[:-3], rel
+        assert "title: T" in site.content(rel).get_text(), rel
+    assert site.html("Fine.md").find("h1").get_text(strip=True) == "Fine"
+    assert not (site.out / "_tags" / "x.html").exists()
+    assert not site.has("Secret.md")
+    places = sorted((d.span.path, d.span.line) for d in site.diagnostics
+                    if d.code == "frontmatter-yaml")
+    assert places == [("Close.md", 3), ("Dots.md", 3), ("Four.md", 1), ("Indent.md", 3),
+                      ("Open.md", 1), ("Secret.md", 1), ("Secret.md", 1)], places

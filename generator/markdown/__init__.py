@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ._util import plain_text, positions_plugin
 from .bases import bases_plugin
@@ -20,6 +19,7 @@ from .callouts import callout_icon, callouts_plugin
 from .comments import comments_plugin
 from .fences import fence_language, fences_plugin, highlight_code, pygments_css
 from .footnotes import footnotes_plugin
+from .frontmatter import front_matter_plugin
 from .headings import headings_plugin
 from .highlight import highlight_plugin
 from .links import links_plugin
