@@ -165,3 +165,24 @@ def test_raw_img_keeps_an_inline_raster_data_image(tmp_path):
     assert content.find("img", alt="svg").get("src") is None
     assert [a.get("href") for a in content.find_all("a")] == [None, None, None]
     assert content.find("video").get("src") is None
+
+
+@pytest.mark.browser
+def test_done_tasks_are_struck_through(tmp_path, chrome):
+    # Obsidian's default theme (and Publish) strike a done task through
+    # (--checklist-done-decoration: line-through), on its own line only: not its open subtasks
+    from chromium import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium")
+    site = build_notes(tmp_path, {"N.md": "- [x] done\n  - [ ] open sub\n- [ ] open\n- [-] dropped\n"})
+    page = chrome.page()
+    page.goto(site.page("N.md").as_uri())
+    lines = page.evaluate("""() => [...document.querySelectorAll('.note-content li')].map(li => {
+        const label = li.querySelector(':scope > label');
+        return [label.textContent.trim(),
+                getComputedStyle(label).textDecorationLine.includes('line-through')
+                || getComputedStyle(li).textDecorationLine.includes('line-through')];
+    })""")
+    assert dict(lines) == {"done": True, "open sub": False, "open": False, "dropped": True}
+    page.close()

@@ -48,7 +48,8 @@ def tasklists_rule(state: StateCore) -> None:
         box = Token("html_inline", "", 0)
         box.content = _CHECKED if checked else _BOX
         first = inline.children[0]
-        first.content = first.content[3:]
+        # the space after the box is the box's margin: a done task's strike starts at its text
+        first.content = first.content[3:].lstrip(" \t")
         inline.content = inline.content[3:]
         # the item's first line, box included, in a <label>: the box's accessible name is its text
         inline.children[:0] = [Token("task_label_open", "label", 1), box]
