@@ -186,3 +186,13 @@ def test_done_tasks_are_struck_through(tmp_path, chrome):
     })""")
     assert dict(lines) == {"done": True, "open sub": False, "open": False, "dropped": True}
     page.close()
+
+
+def test_empty_task_is_a_checkbox(tmp_path):
+    # Obsidian's own daily-note template ('Daily notes' in its help) ends with '- [ ]': a task to
+    # fill in.  It showed as a bullet with '[ ]' written out
+    site = build_notes(tmp_path, {"N.md": "## Tasks\n\n- [ ]\n- [x]\n- [ ]\n  - sub\n\n- [1] Ref 2020\n"})
+    items = site.content("N.md").find_all("li", class_="task-list-item")
+    assert [(li["data-task"], li.find("input").has_attr("checked")) for li in items] == [
+        ("", False), ("x", True), ("", False), ("1", True)]
+    assert "[ ]" not in site.content("N.md").get_text()

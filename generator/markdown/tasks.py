@@ -16,7 +16,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 _ANY_TASK = re.compile(r"^[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]+\[[^\[\]\n]\]", re.MULTILINE)
-_TODO = re.compile(r"\[([^\[\]\n])\][ \t\n\v\f\r]+")
+# ``[ ]`` then a space, or nothing: ``- [ ]`` alone is an empty task to fill in (Obsidian's own
+# daily-note template ends with one)
+_TODO = re.compile(r"\[([^\[\]\n])\](?:[ \t\n\v\f\r]+|$)")
 _BOX = '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">'
 _CHECKED = ('<input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
             'type="checkbox">')
