@@ -64,10 +64,12 @@ def slug_path(path: str) -> str:
     return slug
 
 
-_SAFE = re.compile(r"[A-Za-z0-9/\-._~()!,']*")
+# Not "'": written in an attribute it becomes &#x27;, which tools that read hrefs without decoding
+# HTML (link checkers) take for part of the path; %27 reads the same everywhere.
+_SAFE = re.compile(r"[A-Za-z0-9/\-._~()!,]*")
 
 
-def _quote(path: str, safe: str = "/-._~()!,'") -> str:
+def _quote(path: str, safe: str = "/-._~()!,") -> str:
     return path if _SAFE.fullmatch(path) else quote(path, safe=safe)
 
 
@@ -114,7 +116,7 @@ def relative_href(target: SiteUrl | str, from_url: SiteUrl | str, fragment: str 
 def _quote_fragment(fragment: str) -> str:
     # "=": a PDF's #page=3; not "^" (a block id, ``#^id``): no URL code point, so written %5E,
     # which browsers decode to find the element
-    return quote(fragment, safe="-._~()!,'=")
+    return quote(fragment, safe="-._~()!,=")
 
 
 def root_prefix(from_url: SiteUrl | str) -> str:
