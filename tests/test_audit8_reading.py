@@ -285,3 +285,21 @@ def test_front_matter_is_found_as_obsidian_finds_it(tmp_path: Path) -> None:
                     if d.code == "frontmatter-yaml")
     assert places == [("Close.md", 3), ("Dots.md", 3), ("Four.md", 1), ("Indent.md", 3),
                       ("Open.md", 1), ("Secret.md", 1), ("Secret.md", 1)], places
+
+
+def test_a_tag_right_inside_highlight_strike_or_underscore_emphasis(tmp_path: Path) -> None:
+    """Obsidian reads a tag that starts an inline chunk, which includes the inside of an
+    emphasis, strike or highlight (``==#idea==``, ``~~#old~~``, ``_#x_``, as ``**#bold**``
+    already was); they were left as text and missing from the tag pages.  A ``*``, ``_``, ``~`` or
+    ``=`` that opens nothing (``a_#b``, ``x*#y``) is part of the word, as in Obsidian."""
+    from generator.markdown import make_markdown
+    from generator.markdown._util import walk
+
+    def tags(src: str) -> list[str]:
+        return [t.meta["tag"] for t in walk(make_markdown().parse(src + "\n", {})) if t.type == "tag"]
+
+    assert tags("==#idea== ~~#old~~ _#under_ **#bold** *#em*") == ["idea", "old", "under", "bold",
+                                                                   "em"]
+    assert tags("a_#b x*#y c~~#d e==#f") == []
+    site = build_notes(tmp_path, {"N.md": "Keep ==#idea== in mind, ~~#old~~ gone.\n"})
+    assert (site.out / "_tags" / "idea.html").is_file() and (site.out / "_tags" / "old.html").is_file()

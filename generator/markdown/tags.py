@@ -77,20 +77,40 @@ def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
     return None, "has characters a tag cannot have (use letters, digits, _, - and /)", better
 
 
-#: A tag starts a line or follows whitespace, ``(`` or the ``*`` of emphasis.
-_BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(*")
+#: A tag starts a line or follows whitespace or ``(``; or it starts an emphasis, a strike or a
+#: highlight (``**#a**``, ``_#a_``, ``~~#a~~``, ``==#a==``), as Obsidian reads a tag at the start of
+#: an inline chunk.
+_BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(")
+_DELIMITERS = frozenset("*_~=")
+
+
+def _opens(state: StateInline, pos: int) -> bool:
+    """Whether the character before ``pos`` ends a delimiter run that opens an emphasis, strike or
+    highlight (``a_#b``: the ``_`` opens nothing, it is part of the word)."""
+    if state.pending or not state.delimiters or not state.tokens:
+        return False
+    last = state.delimiters[-1]
+    return (last.open and last.token == len(state.tokens) - 1
+            and chr(last.marker) == state.src[pos - 1])
 
 
 def tag_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if src[pos] != "#" or state.linkLevel > 0:  # no tag links inside link text
         return False
-    if pos > 0 and src[pos - 1] not in _BEFORE and not src[pos - 1].isspace():
+    if pos > 0 and src[pos - 1] not in _BEFORE and not src[pos - 1].isspace() \
+            and not (src[pos - 1] in _DELIMITERS and _opens(state, pos)):
         return False
     m = _tag_body().match(src, pos + 1, state.posMax)
     if m is None:
         return False
-    tag = m.group().rstrip("/")
+    tag = m.group()
+    if pos > 0 and src[pos - 1] == "_" and tag.endswith("_") and state.delimiters:
+        # ``_#idea_``: the closing ``_`` ends the emphasis, not the tag
+        run = state.delimiters[-1].length
+        closing = len(tag) - len(tag.rstrip("_"))
+        tag = tag[: -min(run, closing)]
+    tag = tag.rstrip("/")
     if not tag or tag.startswith("/") or _ALL_DIGITS.fullmatch(tag):
         return False
     tag, depth = cap_depth(tag)  # the deeper levels stay on the page as text after the tag
