@@ -598,7 +598,9 @@ def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
                         if tokens[j].level == t.level and tokens[j].nesting == -1), len(tokens) - 1)
             if t.type == "list_item_open":
                 return _in_own_list(tokens, i, end)
-            return tokens[i:end + 1]
+            # a footnote's paragraph: its back-reference arrows lead to references on the note's
+            # own page, not on the one that embeds it
+            return [tok for tok in tokens[i:end + 1] if tok.type != "footnote_anchor"]
     return []
 
 

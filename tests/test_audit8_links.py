@@ -197,3 +197,19 @@ def test_apostrophes_in_urls_are_percent_encoded(tmp_path):
         target, fragment = site.follow(page, el.get("href") or el["src"])
         if fragment:
             assert site.soup(target).find(id=fragment) is not None
+
+
+def test_block_embed_of_a_footnote_has_no_dead_back_reference(tmp_path):
+    """``![[N#^fid]]`` with ``[^1]: Footnote text ^fid``: the embedded paragraph kept the footnote's
+    back-reference arrow, whose ``#fnref…`` names a reference on N's page, not on the page that
+    embeds it."""
+    site = build_notes(tmp_path, {
+        "N.md": "Text[^1].\n\n[^1]: Footnote text ^fid\n",
+        "L.md": "[[N#^fid]]\n\n![[N#^fid]]\n"})
+    page = site.page("L.md")
+    embed = site.content("L.md").find(class_="embed-note")
+    assert "Footnote text" in embed.get_text()
+    for a in site.content("L.md").find_all("a", href=True):
+        target, fragment = site.follow(page, a["href"])
+        if fragment:
+            assert site.soup(target).find(id=fragment) is not None, a["href"]
