@@ -120,7 +120,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
                                  rel, line, hint="write it as YYYY-MM-DD, or as day first "
                                                  "(11-04-25, 11/04/2025, 11 April 2025)"))
         break
-    if date is None and not meta:
+    if date is None:  # header lines (``DATE: 11-04-25``), under any front-matter without a date
         lines = text.split("\n")[body_start: body_start + 40]
         date, dd = header_date(lines, cfg.header_date_formats, rel, body_start + 1)
         diags += dd

@@ -303,3 +303,16 @@ def test_a_tag_right_inside_highlight_strike_or_underscore_emphasis(tmp_path: Pa
     assert tags("a_#b x*#y c~~#d e==#f") == []
     site = build_notes(tmp_path, {"N.md": "Keep ==#idea== in mind, ~~#old~~ gone.\n"})
     assert (site.out / "_tags" / "idea.html").is_file() and (site.out / "_tags" / "old.html").is_file()
+
+
+def test_a_date_header_line_under_front_matter_without_a_date(tmp_path: Path) -> None:
+    """A note whose front-matter holds only its tags and that begins with the user's header lines
+    (``DATE: 11-04-25``) had no date: the header line was read only when there was no front-matter
+    at all.  It dates the note when the front-matter gives no date; a front-matter date wins."""
+    site = build_notes(tmp_path, {
+        "Tagged.md": "---\ntags: [python]\n---\nDATE: 11-04-25\nTags: [[Other]]\n\nBody\n",
+        "Both.md": "---\ndate: 2024-01-02\n---\nDATE: 11-04-25\n\nBody\n",
+        "Other.md": "x\n",
+    })
+    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    assert dates == {"Tagged.md": "2025-04-11", "Both.md": "2024-01-02", "Other.md": None}, dates
