@@ -213,3 +213,34 @@ def test_block_embed_of_a_footnote_has_no_dead_back_reference(tmp_path):
         target, fragment = site.follow(page, a["href"])
         if fragment:
             assert site.soup(target).find(id=fragment) is not None, a["href"]
+
+
+def _fragments_exist(site, source):
+    page = site.page(source)
+    dead = []
+    for a in site.html(source).find_all("a", href=True):
+        if a["href"].startswith(("http", "mailto:")):
+            continue
+        target, fragment = site.follow(page, a["href"])
+        if fragment and site.soup(target).find(id=fragment) is None:
+            dead.append(a["href"])
+    return dead
+
+
+def test_footnotes_of_a_dropped_definition_are_dropped_too(tmp_path):
+    """A footnote definition that nothing refers to is not shown, but the inline footnotes and the
+    references written inside it were still listed, with back-reference arrows to references that
+    are on no page; a section embed of any part of such a note (whose parse takes all the note's
+    definitions) showed them too."""
+    site = build_notes(tmp_path, {
+        "N.md": "Text[^a].\n\n## S\nsection text\n\n[^g]: unused ^[inl] and [^a]\n"
+                "[^a]: used ^[deep]\n",
+        "L.md": "![[N#S]]\n"})
+    assert _fragments_exist(site, "N.md") == [] and _fragments_exist(site, "L.md") == []
+    content = site.content("N.md")
+    refs = [a.get_text() for a in content.select("sup.footnote-ref a")]
+    items = content.select("li.footnote-item")
+    assert refs == ["[1]", "[2]"] and len(items) == 2  # "a" and "deep", numbered as listed
+    assert "used" in items[0].get_text() and "deep" in items[1].get_text()
+    assert "inl" not in content.get_text() and "unused" not in content.get_text()
+    assert site.content("L.md").select("li.footnote-item") == []

@@ -31,7 +31,68 @@ def footnote_lines_rule(state) -> None:
             lines.setdefault(tok.meta["label"], tuple(tok.map))
 
 
+def _refs(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(id, subId) of the footnote references written in ``tokens``."""
+    return [(kid.meta["id"], kid.meta.get("subId", 0)) for tok in tokens
+            if tok.type == "inline" and tok.children for kid in tok.children
+            if kid.type == "footnote_ref"]
+
+
+def footnote_prune_rule(state) -> None:
+    """Footnotes that no shown text refers to go, with the arrows back to such references.
+
+    ``footnote_tail`` drops a definition nothing refers to (``[^g]: … ^[inline] … [^a]``), but the
+    inline footnotes and references written inside it stay listed, with arrows back to references
+    that are on no page; a section embed, whose parse takes all the note's definitions, showed
+    them too.  What is left is numbered from 1 in its order, as the list shows it."""
+    tokens = state.tokens
+    if not state.env.get("footnotes", {}).get("list") or tokens[-1].type != "footnote_block_close":
+        return  # no footnotes (most notes); ``footnote_tail`` put the list at the end
+    end = len(tokens) - 1
+    start = next(i for i in range(end, -1, -1) if tokens[i].type == "footnote_block_open")
+    ranges: dict[int, tuple[int, int]] = {}
+    i = start + 1
+    while i < end:
+        if tokens[i].type == "footnote_open":
+            j = next(k for k in range(i, end) if tokens[k].type == "footnote_close")
+            ranges[tokens[i].meta["id"]] = (i, j)
+            i = j
+        i += 1
+    shown = set(_refs(tokens[:start]))
+    kept: set[int] = set()
+    todo = [fid for fid, _sub in shown]
+    while todo:
+        fid = todo.pop()
+        if fid in kept or fid not in ranges:
+            continue
+        kept.add(fid)
+        inner = _refs(tokens[ranges[fid][0]:ranges[fid][1]])
+        shown.update(inner)
+        todo.extend(ref for ref, _sub in inner)
+    anchors = [t for t in tokens[start:end] if t.type == "footnote_anchor"]
+    if kept == set(ranges) and all((t.meta["id"], t.meta["subId"]) in shown for t in anchors):
+        return  # every footnote is referred to (nearly always)
+    number = {old: new for new, old in enumerate(sorted(kept))}
+    block: list[Token] = []
+    for old in sorted(kept):
+        first, last = ranges[old]
+        for tok in tokens[first:last + 1]:
+            if tok.type == "footnote_anchor" and (old, tok.meta["subId"]) not in shown:
+                continue
+            if tok.type in ("footnote_open", "footnote_anchor"):
+                tok.meta["id"] = number[old]
+            block.append(tok)
+    kept_tokens = [*tokens[:start], *([tokens[start], *block, tokens[end]] if block else [])]
+    for tok in kept_tokens:
+        if tok.type == "inline" and tok.children:
+            for kid in tok.children:
+                if kid.type == "footnote_ref" and kid.meta["id"] in number:
+                    kid.meta["id"] = number[kid.meta["id"]]
+    state.tokens = kept_tokens
+
+
 def footnotes_plugin(md: MarkdownIt) -> None:
     md.use(footnote_plugin, inline=True)
     md.core.ruler.before("footnote_tail", "footnote_lines", footnote_lines_rule)
+    md.core.ruler.after("footnote_tail", "footnote_prune", footnote_prune_rule)
     md.add_render_rule("footnote_caption", footnote_caption)
