@@ -316,3 +316,16 @@ def test_a_date_header_line_under_front_matter_without_a_date(tmp_path: Path) ->
     })
     dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
     assert dates == {"Tagged.md": "2025-04-11", "Both.md": "2024-01-02", "Other.md": None}, dates
+
+
+def test_a_nested_tag_of_numbers_is_a_tag(tmp_path: Path) -> None:
+    """Obsidian: "Tags must contain at least one non-numerical character" (its help), and its
+    check is that the tag is not digits only; ``#2025/04`` has the ``/`` and is a tag there (a
+    nested tag by month), but was plain text here, and ``tags: [2025/04]`` a tag-invalid warning."""
+    site = build_notes(tmp_path, {
+        "Log.md": "Sprint #2025/04 done.\n",
+        "Fm.md": "---\ntags: [2024/12]\n---\nx\n",
+    })
+    assert (site.out / "_tags" / "2025" / "04.html").is_file()
+    assert (site.out / "_tags" / "2024" / "12.html").is_file()
+    assert "tag-invalid" not in site.codes()

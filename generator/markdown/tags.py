@@ -32,7 +32,9 @@ def _tag_body() -> re.Pattern[str]:
     return re.compile(r"[\w\-/" + "".join(ranges) + "]+")
 
 
-_ALL_DIGITS = re.compile(r"[\d/]+")
+#: Not a tag: digits only (``#1984``).  ``#2025/04`` is one, as in Obsidian ("at least one
+#: non-numerical character": the ``/``).
+_ALL_DIGITS = re.compile(r"\d+")
 
 #: Levels a nested tag may have.  Every level is a tag page with a breadcrumb of the levels above:
 #: ``#a/a/…`` 400 levels deep made 407 pages and 62 MB (10 s), 3,000 levels never finished.
@@ -66,7 +68,7 @@ def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
     tag = "/".join(p for p in text.split("/") if p)
     if tag and _tag_body().fullmatch(tag):
         if _ALL_DIGITS.fullmatch(tag):
-            return None, "has digits only, which is not a tag", f"y{tag}" if "/" not in tag else None
+            return None, "has digits only, which is not a tag", f"y{tag}"
         if "//" in text or text.startswith("/"):  # a trailing "/" is dropped, as after #a/
             return tag_name(tag), "has an empty level", tag
         return tag_name(tag), None, None
