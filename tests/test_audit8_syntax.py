@@ -196,3 +196,26 @@ def test_empty_task_is_a_checkbox(tmp_path):
     assert [(li["data-task"], li.find("input").has_attr("checked")) for li in items] == [
         ("", False), ("x", True), ("", False), ("1", True)]
     assert "[ ]" not in site.content("N.md").get_text()
+
+
+def test_comment_closed_at_the_start_of_a_later_line(tmp_path):
+    # 'text %%draft' … then a line that starts with the closing %%: that line was read as the
+    # opening of a block comment, which (never closed) hid the rest of the note
+    site = build_notes(tmp_path, {
+        "A.md": "Intro. %%draft\n\n%%\n\nMore text.\n\n## Heading\n\nEnd.\n",
+        "B.md": "Intro. %%\ndraft draft\n\n%% Final text.\n\nMore text.\n",
+        "C.md": "- item %%hidden\n\n%% after item\n\nMore.\n",
+        "D.md": "Use `%%` in code.\n\n%%\nblock comment\n\nstill hidden\n%%\n\nShown.\n",
+        "E.md": "A %%one\n\n%%\nB shown\n%%\n\nC hidden\n\n%%\n\nD shown\n",
+    })
+    expect = {"A.md": (["Intro.", "More text.", "Heading", "End."], ["draft"]),
+              "B.md": (["Intro.", "Final text.", "More text."], ["draft"]),
+              "C.md": (["item", "after item", "More."], ["hidden"]),
+              "D.md": (["Use", "Shown."], ["block", "still"]),
+              "E.md": (["A", "B shown", "D shown"], ["one", "C hidden"])}
+    for note, (shown, gone) in expect.items():
+        text = site.content(note).get_text(" ", strip=True)
+        for part in shown:
+            assert part in text, (note, part, text)
+        for part in gone:
+            assert part not in text, (note, part, text)

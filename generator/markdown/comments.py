@@ -12,6 +12,7 @@ No token survives: the marker token ``comment_unclosed`` is removed by the core 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from markdown_it import MarkdownIt
@@ -45,12 +46,36 @@ def _rest_of_line(state: StateBlock, line: int, start: int) -> int:
     return pos
 
 
+#: Code spans and inline math, whose ``%%`` is not a comment marker (their rules run first).
+_CODE_OR_MATH = re.compile(r"(`+)[\s\S]*?(?<!`)\1(?!`)|\$\$[\s\S]*?\$\$|\$(?=\S)[^$\n]*?(?<=\S)\$")
+_OPEN = "_comment_open"  # env: (block tokens looked at, whether a comment is open after them)
+
+
+def _open_before(state: StateBlock) -> bool:
+    """Whether a ``%%`` comment opened in the text before this line is still open (an odd number
+    of markers in the paragraphs, headings and cells so far).  Block comments are balanced, or run
+    to the end of the note, so they change nothing.  Counted once per token (a memo in ``env``)."""
+    seen, is_open = state.env.get(_OPEN, (0, False))
+    tokens = state.tokens
+    for tok in tokens[seen:]:
+        if tok.type == "inline" and "%%" in tok.content:
+            text = _CODE_OR_MATH.sub("", tok.content.replace("\\%", ""))
+            if text.count("%%") % 2:
+                is_open = not is_open
+    state.env[_OPEN] = (len(tokens), is_open)
+    return is_open
+
+
 def comment_block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
     src = state.src
     pos = state.bMarks[start_line] + state.tShift[start_line]
     if src[pos : pos + 2] != "%%":
+        return False
+    if _open_before(state):
+        # ``text %%draft`` … ``%% more``: this %% closes the comment a paragraph left open; the
+        # line is a paragraph, whose text after the %% shows (the core rule below)
         return False
     line, search_from = start_line, pos + 2
     while line < end_line:
