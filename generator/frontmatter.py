@@ -212,6 +212,11 @@ def near_miss(text: str) -> tuple[int, str, str] | None:
             if lines[0] != "---":
                 return 0, f"its first line is {lines[0]!r}, not exactly '---'", block
             return i, f"its end line is {lines[i]!r}, not exactly '---'", block
+    if lines[0] == "---":  # the end line forgotten: the YAML-looking lines under the first
+        end = 1
+        while end < len(lines) and (_YAML_KEY.match(lines[end]) or lines[end][:1] in (" ", "\t", "-")):
+            end += 1
+        return 0, "no line of exactly '---' ends it", "\n".join(lines[1:end])
     return None
 
 

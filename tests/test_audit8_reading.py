@@ -329,3 +329,18 @@ def test_a_nested_tag_of_numbers_is_a_tag(tmp_path: Path) -> None:
     assert (site.out / "_tags" / "2025" / "04.html").is_file()
     assert (site.out / "_tags" / "2024" / "12.html").is_file()
     assert "tag-invalid" not in site.codes()
+
+
+def test_front_matter_that_never_ends_is_reported(tmp_path: Path) -> None:
+    """``---`` and ``publish: false`` with the end line forgotten: Obsidian reads no front-matter
+    (there is no line of exactly ``---`` after it), so neither does the site, but the note was
+    published without a word, its ``publish: false`` as text on the page."""
+    site = build_notes(tmp_path, {
+        "Open.md": "---\ntitle: Open\ntags: [x]\n\nThe body.\n",
+        "Secret.md": "---\npublish: false\n\nSecret body.\n",
+    })
+    assert not site.has("Secret.md")
+    assert "title: Open" in site.content("Open.md").get_text()
+    places = sorted((d.span.path, d.span.line) for d in site.diagnostics
+                    if d.code == "frontmatter-yaml")
+    assert places == [("Open.md", 1), ("Secret.md", 1), ("Secret.md", 1)], places
