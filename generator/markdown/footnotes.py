@@ -49,12 +49,16 @@ def footnote_prune_rule(state) -> None:
     if not state.env.get("footnotes", {}).get("list") or tokens[-1].type != "footnote_block_close":
         return  # no footnotes (most notes); ``footnote_tail`` put the list at the end
     end = len(tokens) - 1
-    start = next(i for i in range(end, -1, -1) if tokens[i].type == "footnote_block_open")
+    start = next((i for i in range(end, -1, -1) if tokens[i].type == "footnote_block_open"), None)
+    if start is None:
+        return
     ranges: dict[int, tuple[int, int]] = {}
     i = start + 1
     while i < end:
         if tokens[i].type == "footnote_open":
-            j = next(k for k in range(i, end) if tokens[k].type == "footnote_close")
+            j = next((k for k in range(i, end) if tokens[k].type == "footnote_close"), None)
+            if j is None:
+                return
             ranges[tokens[i].meta["id"]] = (i, j)
             i = j
         i += 1
