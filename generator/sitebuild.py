@@ -68,7 +68,8 @@ class SiteBuilder:
         self.cells = cells
         self.tpl = templating
         override = cfg.vault / cfg.templates_dir
-        self.env = templating.make_environment([override] if override.is_dir() else [], cfg.vault)
+        self.env = templating.make_environment([override] if override.is_dir() else [],
+                                               templating.template_home(cfg.vault, override))
         self.site = templating.SiteInfo(
             title=cfg.title, lang=cfg.language, description=cfg.description,
             base_url=cfg.site_url or None,
@@ -631,10 +632,10 @@ class SiteBuilder:
                     self.files[f"_assets/{rel}"] = data
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
-            vault = self.cfg.vault.resolve()
+            home = self.tpl.template_home(self.cfg.vault, override.parent)
             for path in sorted(override.rglob("*")):
                 # a link out of the vault is not published (the vault walk reports it so)
-                if path.is_file() and path.resolve().is_relative_to(vault):
+                if path.is_file() and path.resolve().is_relative_to(home):
                     self.files[f"_assets/{path.relative_to(override).as_posix()}"] = \
                         path.read_bytes()
 

@@ -186,6 +186,14 @@ def make_environment(template_dirs: Sequence[Path] = (),
     return _environment(tuple(search), str(Path(vault).resolve()) if vault is not None else None)
 
 
+def template_home(vault: Path, folder: Path) -> Path:
+    """What a user's template files must be files of: the vault, or the template folder itself
+    when vaultsite.toml puts it outside the vault (``templates_dir = "../theme"``).  A symbolic
+    link out of it is not published (the vault walk reports it so)."""
+    vault, folder = Path(vault).resolve(), Path(folder).resolve()
+    return vault if folder.is_relative_to(vault) else folder
+
+
 class _VaultTemplates(jinja2.FileSystemLoader):
     """A user's template folder whose templates must be files of the vault."""
 
@@ -348,7 +356,7 @@ def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None
     without rendering a page)."""
     if not folder.is_dir():
         return []
-    env = make_environment([folder], vault)
+    env = make_environment([folder], template_home(vault, folder))
     found = []
     for path in sorted(folder.rglob("*.html")):
         if path.relative_to(folder).parts[0] == "static":  # theme files, copied as they are

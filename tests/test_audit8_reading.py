@@ -344,3 +344,16 @@ def test_front_matter_that_never_ends_is_reported(tmp_path: Path) -> None:
     places = sorted((d.span.path, d.span.line) for d in site.diagnostics
                     if d.code == "frontmatter-yaml")
     assert places == [("Open.md", 1), ("Secret.md", 1), ("Secret.md", 1)], places
+
+
+def test_a_template_folder_set_outside_the_vault_is_still_used(tmp_path: Path) -> None:
+    """Keeping template links inside the vault must not drop a template folder that
+    vaultsite.toml deliberately puts elsewhere (``templates_dir = "../theme"``)."""
+    theme = tmp_path / "theme"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static" / "extra.css").write_text("/* extra */\n")
+    (theme / "note.html").write_text('{% extends "base.html" %}{% block main %}THEME-NOTE'
+                                     '{% endblock %}\n')
+    site = build_notes(tmp_path, {"N.md": "text\n"}, templates_dir="../theme")
+    assert (site.out / "_assets" / "extra.css").is_file()
+    assert "THEME-NOTE" in (site.out / "N.html").read_text()
