@@ -392,7 +392,8 @@ def _is_local(href: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-_WIKILINK_TEXT = re.compile(r"!?\[\[[^\[\]\n]+\]\]")
+# as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
+_WIKILINK_TEXT = re.compile(r"!?\[\[(?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+\]\]")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
                            re.S | re.I)
 

@@ -244,3 +244,14 @@ def test_footnotes_of_a_dropped_definition_are_dropped_too(tmp_path):
     assert "used" in items[0].get_text() and "deep" in items[1].get_text()
     assert "inl" not in content.get_text() and "unused" not in content.get_text()
     assert site.content("L.md").select("li.footnote-item") == []
+
+
+def test_link_in_html_sees_names_with_brackets(tmp_path):
+    """``<div>see [[Note [draft]]]</div>``: the link is shown as written (no Markdown in an HTML
+    block), which is said at its place as for any other name; a ``[`` in the name hid it."""
+    site = build_notes(tmp_path, {
+        "Note [draft].md": "d\n",
+        "H.md": "<div>see [[Note [draft]]] and [[Sq]uare]]</div>\n"})
+    assert [m.split(" is inside")[0] for m in site.messages("link-in-html")] == [
+        "H.md:1:10: warning[link-in-html]: [[Note [draft]]]",
+        "H.md:1:31: warning[link-in-html]: [[Sq]uare]]"]
