@@ -11,9 +11,14 @@ from generator.markdown import make_markdown
 
 
 def _cost(md: MarkdownIt, text: str) -> float:
-    start = time.process_time()
-    md.render(text, {})
-    return time.process_time() - start
+    """CPU seconds to render ``text``, the least of three runs: a loaded machine only ever adds
+    time, and a quadratic rule costs many times the bound on every run."""
+    runs = []
+    for _ in range(3):
+        start = time.process_time()
+        md.render(text, {})
+        runs.append(time.process_time() - start)
+    return min(runs)
 
 
 @pytest.mark.parametrize("unit", ["[[a ", "![[x ", "==a ", "%% ", "#a ", "$a ", "^a ", "`a "])
@@ -33,7 +38,9 @@ def test_highlight_delimiters_stay_linear(unit: str) -> None:
     plain = MarkdownIt("commonmark")
     md = make_markdown()
     assert md.render(text, {}).startswith("<p><mark>a <code>b==c</code> d</mark>")
-    assert _cost(md, text) < 4 * _cost(plain, text) + 0.3, unit
+    # linear: 4.3 times plain markdown-it for ``==[[a`` at any length on an idle machine (two
+    # of our rules look at every unit); a quadratic scan costs seconds more at this length
+    assert _cost(md, text) < 8 * _cost(plain, text) + 0.3, unit
 
 
 def test_many_callouts_with_an_underlined_head_stay_linear() -> None:
