@@ -236,10 +236,12 @@ def is_published(meta: dict[str, Any], broken_yaml: str | None = None) -> bool:
         name = key.strip().casefold()
         if name in ("publish", "draft") and name not in flags:
             flags[name] = str(value).strip().casefold() if value is not None else ""
-    if broken_yaml is not None:
+    out = flags.get("publish") in _FALSE or flags.get("draft") in _TRUE
+    if broken_yaml is not None:  # any line that keeps the note out does (``publish`` written twice)
         for m in _FLAG_LINE.finditer(broken_yaml):
-            flags.setdefault(m.group(1).casefold(), m.group(2).casefold())
-    return not (flags.get("publish") in _FALSE or flags.get("draft") in _TRUE)
+            name, value = m.group(1).casefold(), m.group(2).casefold()
+            out = out or (name == "publish" and value in _FALSE) or (name == "draft" and value in _TRUE)
+    return not out
 
 
 def printable(text: str) -> str:

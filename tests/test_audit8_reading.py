@@ -357,3 +357,14 @@ def test_a_template_folder_set_outside_the_vault_is_still_used(tmp_path: Path) -
     site = build_notes(tmp_path, {"N.md": "text\n"}, templates_dir="../theme")
     assert (site.out / "_assets" / "extra.css").is_file()
     assert "THEME-NOTE" in (site.out / "N.html").read_text()
+
+
+def test_a_draft_flag_written_twice_keeps_the_note_out(tmp_path: Path) -> None:
+    """``publish: true`` then ``publish: false`` is front-matter Obsidian does not read (a key
+    written twice); of the lines that still count when the YAML is invalid, the first won, so the
+    note went online.  Any such line that keeps a note out now does."""
+    site = build_notes(tmp_path, {
+        "Twice.md": "---\npublish: true\npublish: false\n---\nsecret\n",
+        "Draft.md": "---\ndraft: false\ndraft: true\n---\nsecret\n",
+    })
+    assert not site.has("Twice.md") and not site.has("Draft.md")
