@@ -231,17 +231,15 @@ def is_published(meta: dict[str, Any], broken_yaml: str | None = None) -> bool:
     key or value and as a string too (``publish: "false"``, ``Draft: yes``).  When the front-matter
     is not valid YAML (``broken_yaml`` is its text) a plain ``publish: false`` or ``draft: true``
     line still counts: a draft with a YAML typo must not be put online."""
-    flags: dict[str, str] = {}
-    for key, value in meta.items():
-        name = key.strip().casefold()
-        if name in ("publish", "draft") and name not in flags:
-            flags[name] = str(value).strip().casefold() if value is not None else ""
-    out = flags.get("publish") in _FALSE or flags.get("draft") in _TRUE
-    if broken_yaml is not None:  # any line that keeps the note out does (``publish`` written twice)
-        for m in _FLAG_LINE.finditer(broken_yaml):
-            name, value = m.group(1).casefold(), m.group(2).casefold()
-            out = out or (name == "publish" and value in _FALSE) or (name == "draft" and value in _TRUE)
-    return not out
+    flags = [(key.strip().casefold(), str(value).strip().casefold() if value is not None else "")
+             for key, value in meta.items()]
+    if broken_yaml is not None:
+        flags += [(m.group(1).casefold(), m.group(2).casefold())
+                  for m in _FLAG_LINE.finditer(broken_yaml)]
+    # any of them that keeps the note out does: ``Publish: false`` beside ``publish: true``, or
+    # ``publish`` written twice in YAML that is then invalid
+    return not any((name == "publish" and value in _FALSE) or (name == "draft" and value in _TRUE)
+                   for name, value in flags)
 
 
 def printable(text: str) -> str:

@@ -368,3 +368,8 @@ def test_a_draft_flag_written_twice_keeps_the_note_out(tmp_path: Path) -> None:
         "Draft.md": "---\ndraft: false\ndraft: true\n---\nsecret\n",
     })
     assert not site.has("Twice.md") and not site.has("Draft.md")
+    from generator.frontmatter import is_published
+
+    assert not is_published({"publish": True, "Publish": False})
+    assert not is_published({"Draft": False, "draft": "yes"})
+    assert is_published({"publish": True, "draft": "no"})
