@@ -202,16 +202,28 @@ def near_miss(text: str) -> tuple[int, str, str] | None:
     is wrong with it, and the block's text; None for a note with front-matter, or with none meant
     (a note that starts with a ``---`` rule and then text)."""
     lines = text.split("\n", 200)[:200]
+    top = 0
+    while top < min(len(lines), 5) and not lines[top].strip():
+        top += 1  # blank lines above it: Obsidian reads front-matter only from the first line
+    if top == len(lines) or top == 5:
+        return None
+    if top:
+        lines = lines[top:]
     if len(lines) < 3 or not _LOOSE_OPEN.fullmatch(lines[0]) or not _YAML_KEY.match(lines[1]):
         return None
     for i in range(1, len(lines)):
-        if lines[i] == "---" and lines[0] == "---":
+        if lines[i] == "---" and lines[0] == "---" and not top:
             return None  # front-matter as Obsidian reads it
         if _LOOSE_CLOSE.fullmatch(lines[i]):
             block = "\n".join(lines[1:i])
+            if top:
+                return top, "a blank line is above it, and front-matter must start on the note's " \
+                            "first line", block
             if lines[0] != "---":
                 return 0, f"its first line is {lines[0]!r}, not exactly '---'", block
             return i, f"its end line is {lines[i]!r}, not exactly '---'", block
+    if top:
+        return None
     if lines[0] == "---":  # the end line forgotten: the YAML-looking lines under the first
         end = 1
         while end < len(lines) and (_YAML_KEY.match(lines[end]) or lines[end][:1] in (" ", "\t", "-")):

@@ -373,3 +373,20 @@ def test_a_draft_flag_written_twice_keeps_the_note_out(tmp_path: Path) -> None:
     assert not is_published({"publish": True, "Publish": False})
     assert not is_published({"Draft": False, "draft": "yes"})
     assert is_published({"publish": True, "draft": "no"})
+
+
+def test_front_matter_below_a_blank_first_line_is_reported(tmp_path: Path) -> None:
+    """A blank line above the ``---`` (a clipper or a template adds one) and Obsidian reads no
+    front-matter: the block shows as text, so the site shows it too; but nothing said so, and a
+    ``publish: false`` in it put the note online."""
+    site = build_notes(tmp_path, {
+        "Blank.md": "\n---\ntitle: T\n---\nBody\n",
+        "Secret.md": "\n\n---\npublish: false\n---\nsecret\n",
+        "Rule.md": "Intro\n\n---\n\nMore: text\n",
+    })
+    assert not site.has("Secret.md")
+    assert site.html("Blank.md").find("h1").get_text(strip=True) == "Blank"
+    places = sorted((d.span.path, d.span.line) for d in site.diagnostics
+                    if d.code == "frontmatter-yaml")
+    assert places == [("Blank.md", 2), ("Secret.md", 1), ("Secret.md", 3)], places
+    assert "first line" in next(d.message for d in site.diagnostics if d.span.path == "Blank.md")
