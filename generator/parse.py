@@ -277,7 +277,35 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
             hint = (f"write it as {better}" if better else "tags need a letter")
             hint += " (Obsidian's tags have no spaces and at least one non-digit)"
         diags.append(warning("tag-invalid", message, rel, 2 + at if fm_text else 1, hint=hint))
+    if "#" in fm_text:
+        diags += _commented_tags(fm_text, key, rel)
     return tags, diags
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_COMMENT_TAG = re.compile(r"(?:^|[ \t])(#[^\s#]+)")
+
+
+def _commented_tags(fm_text: str, key: str, rel: str) -> list[Diagnostic]:
+    """``tags: #a`` or ``- #a`` under ``tags:``: YAML reads a ``#`` after a space as a comment, so
+    the tag is not there (in Obsidian either); say so at its line."""
+    lines = fm_text.split("\n")
+    place = front_matter_place(lines, key)
+    if place is None:
+        return []
+    out = []
+    for i in range(place[0], len(lines)):
+        if i > place[0] and lines[i][:1] not in (" ", "\t", "-", ""):
+            break  # the next key
+        value = lines[i].split(":", 1)[1] if i == place[0] else lines[i]
+        m = _COMMENT_TAG.search(_QUOTED.sub(lambda q: "_" * len(q.group()), value))
+        if m:
+            tag = m.group(1)
+            out.append(warning(
+                "tag-invalid", f"{tag} in the {key} property is a YAML comment, not a tag: YAML "
+                "reads a # after a space as the start of a comment", rel, 2 + i,
+                hint=f"write it in quotes (\"{tag}\") or without the # ({tag[1:]})"))
+    return out
 
 
 def _dedupe(items: list[str]) -> list[str]:

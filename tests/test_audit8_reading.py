@@ -390,3 +390,22 @@ def test_front_matter_below_a_blank_first_line_is_reported(tmp_path: Path) -> No
                     if d.code == "frontmatter-yaml")
     assert places == [("Blank.md", 2), ("Secret.md", 1), ("Secret.md", 3)], places
     assert "first line" in next(d.message for d in site.diagnostics if d.span.path == "Blank.md")
+
+
+def test_a_hash_tag_written_bare_in_yaml_is_reported(tmp_path: Path) -> None:
+    """``tags:`` then ``- #python``: in YAML a ``#`` after a space starts a comment, so the item
+    is empty, and in Obsidian as here the note has no such tag; nothing said so, and the tag
+    vanished.  It is now a ``tag-invalid`` warning at its line that says to quote it."""
+    site = build_notes(tmp_path, {
+        "List.md": "---\ntags:\n  - #python\n  - ok\n---\nx\n",
+        "Inline.md": "---\ntitle: T\ntags: #async\n---\nx\n",
+        "Quoted.md": "---\ntags:\n  - \"#fine\"\n---\nx\n",
+    })
+    warned = sorted((d.span.path, d.span.line) for d in site.diagnostics if d.code == "tag-invalid")
+    assert warned == [("Inline.md", 3), ("List.md", 3)], warned
+    assert all("quote" in d.hint for d in site.diagnostics if d.code == "tag-invalid")
+    assert (site.out / "_tags" / "fine.html").is_file() and (site.out / "_tags" / "ok.html").is_file()
+    site = build_notes(tmp_path / "more", {"Tail.md": "---\ntags: work #urgent\n---\nx\n",
+                                           "Text.md": "---\ntags: [\"a #b\"]\nnote: see #c\n---\nx\n"})
+    assert sorted((d.span.path, d.span.line) for d in site.diagnostics if d.code == "tag-invalid"
+                  and "comment" in d.message) == [("Tail.md", 2)]
