@@ -409,3 +409,16 @@ def test_a_hash_tag_written_bare_in_yaml_is_reported(tmp_path: Path) -> None:
                                            "Text.md": "---\ntags: [\"a #b\"]\nnote: see #c\n---\nx\n"})
     assert sorted((d.span.path, d.span.line) for d in site.diagnostics if d.code == "tag-invalid"
                   and "comment" in d.message) == [("Tail.md", 2)]
+
+
+def test_a_tag_right_after_a_link_or_a_code_span(tmp_path: Path) -> None:
+    """Obsidian starts a new inline chunk after a link or a code span, and a ``#`` there is a tag
+    (``[x](y)#record``, ``` `code`#tag ```); here it was text."""
+    from generator.markdown import make_markdown
+    from generator.markdown._util import walk
+
+    def tags(src: str) -> list[str]:
+        return [t.meta["tag"] for t in walk(make_markdown().parse(src + "\n", {})) if t.type == "tag"]
+
+    assert tags("[x](https://e.org)#record and `code`#spec") == ["record", "spec"]
+    assert tags("word#no x)#no") == []
