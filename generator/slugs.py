@@ -16,9 +16,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def name_key(name: str) -> str:
-    """Key for note and attachment names and paths: NFC, case-folded, forward slashes."""
+    """Key for note and attachment names and paths: NFC, lower case, forward slashes.  Lower case
+    as JavaScript's ``toLowerCase`` writes it, which is how Obsidian compares names: ``[[Strasse]]``
+    is not ``Straße.md`` (``casefold`` would make them one)."""
     name = unicodedata.normalize("NFC", name.replace("\\", "/")).strip()
-    return name.casefold()
+    return name.lower()
 
 
 def link_safe(text: str) -> str:

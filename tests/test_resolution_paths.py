@@ -135,3 +135,17 @@ def test_the_parser_knows_every_extension_the_renderer_embeds_as_a_file():
     from generator.render import AUDIO_EXT, IMAGE_EXT, VIDEO_EXT
 
     assert IMAGE_EXT | AUDIO_EXT | VIDEO_EXT | {"pdf"} <= INLINE_EXT
+
+
+def test_names_match_in_lower_case_as_obsidian_compares_them(tmp_path):
+    """Obsidian lower-cases names (JavaScript's toLowerCase) to compare them: ``[[straße]]`` and
+    ``[x](STRAßE.md)`` find ``Straße.md``, ``[[STRASSE]]`` does not; case folding, which makes ß
+    "ss", found it for ``[[STRASSE]]`` too."""
+    site = build_notes(tmp_path, {
+        "Straße.md": "# Straße\n",
+        "L.md": "[[straße]] and [[STRASSE]] and [x](STRAßE.md)\n",
+    })
+    assert source_of(site, "L.md", by_text(site, "L.md", "straße")["href"]) == "Straße.md"
+    assert source_of(site, "L.md", by_text(site, "L.md", "x")["href"]) == "Straße.md"
+    assert "broken" in by_text(site, "L.md", "STRASSE")["class"]
+    assert [m.split(": ", 1)[0] for m in site.messages("link-unresolved")] == ["L.md:1:16"]
