@@ -422,3 +422,20 @@ def test_a_tag_right_after_a_link_or_a_code_span(tmp_path: Path) -> None:
 
     assert tags("[x](https://e.org)#record and `code`#spec") == ["record", "spec"]
     assert tags("word#no x)#no") == []
+
+
+def test_tag_characters_are_obsidians(tmp_path: Path) -> None:
+    """A tag runs, in Obsidian (its app.js, also used by Tag Wrangler and Dataview), to the first
+    white space, ASCII punctuation other than ``_ - /``, or character of the General or
+    Supplemental Punctuation blocks; anything else belongs to it.  Ours took letters, digits,
+    marks and So symbols only, so ``#€uro``, ``#±0`` and ``#日本「東京」`` were cut short."""
+    from generator.markdown import make_markdown
+    from generator.markdown._util import walk
+
+    def tags(src: str) -> list[str]:
+        return [t.meta["tag"] for t in walk(make_markdown().parse(src + "\n", {})) if t.type == "tag"]
+
+    assert tags("#€uro #a±b #日本「東京」 #niño¡") == ["€uro", "a±b", "日本「東京」", "niño¡"]
+    # what ends one: white space (also U+3000 and U+FEFF), ASCII punctuation, U+2000-206F, U+2E00-2E7F
+    assert tags("#a.b #c,d #e'f #g\u2019h #i\u2014j #k\u2e18l #m\u3000n #o|p #q\\r") == \
+        ["a", "c", "e", "g", "i", "k", "m", "o", "q"]

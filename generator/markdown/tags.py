@@ -12,24 +12,18 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ._util import POS, SNIP, unicode_marks
+from ._util import POS, SNIP
 
 
 @lru_cache(maxsize=1)
 def _tag_body() -> re.Pattern[str]:
-    """Letters, digits and marks of any script (``#café`` written with a combining accent, Hindi
-    vowel signs), emoji and other symbols (``#🚀``, which Obsidian's help lists as tag characters;
-    not those of the punctuation blocks U+2000-206F and U+2E00-2E7F), ``_``, ``-`` and ``/``."""
-    symbols = {chr(cp) for cp in range(0xA0, 0x30000)
-               if unicodedata.category(chr(cp)) == "So"
-               and not (0x2000 <= cp <= 0x206F or 0x2E00 <= cp <= 0x2E7F)}
-    points = sorted(ord(c) for c in unicode_marks() | symbols)
-    ranges, start = [], points[0]
-    for prev, cp in zip(points, points[1:] + [-1], strict=True):
-        if cp != prev + 1:
-            ranges.append(f"{chr(start)}-{chr(prev)}" if prev > start else chr(start))
-            start = cp
-    return re.compile(r"[\w\-/" + "".join(ranges) + "]+")
+    """The characters of a tag, as Obsidian's own pattern has them (in its app.js; Tag Wrangler and
+    Dataview use the same): anything but white space, the ASCII punctuation ``'!"#$%&()*+,.:;<=>?@^`
+    `{|}~[]\\`` and the General and Supplemental Punctuation blocks (U+2000-206F, U+2E00-2E7F).
+    So letters, digits and marks of any script (``#café`` with a combining accent, Hindi vowel
+    signs), ``_``, ``-``, ``/``, emoji and other symbols (``#🚀``, ``#€uro``), and the punctuation of
+    other scripts (``#日本「東京」``) are in a tag."""
+    return re.compile("[^\u2000-\u206f\u2e00-\u2e7f'!\"#$%&()*+,.:;<=>?@^`{|}~\\[\\]\\\\\\s\ufeff]+")
 
 
 #: Not a tag: digits only (``#1984``).  ``#2025/04`` is one, as in Obsidian ("at least one
