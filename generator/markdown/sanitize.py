@@ -80,6 +80,10 @@ TRUSTED = frozenset({
     '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
     '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
     'type="checkbox">',
+    '<input aria-label="Empty task" class="task-list-item-checkbox" disabled="disabled" '
+    'type="checkbox">',
+    '<input aria-label="Empty task" class="task-list-item-checkbox" checked="checked" '
+    'disabled="disabled" type="checkbox">',
 })
 
 #: The one ``data:`` URL kept: a raster picture as an image's source (Obsidian shows it, as the

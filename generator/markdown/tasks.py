@@ -5,6 +5,7 @@ themes draw differently) is checked -- Obsidian's help: "You can use any charact
 brackets to mark it as complete."  The item gets Obsidian's classes and ``data-task`` (the
 character, empty for an open task) so a theme can style each status; checkboxes are disabled, and
 a ``<label>`` around the item's first line gives each its text as name (screen readers read it).
+A box whose label holds no text (``- [ ]`` alone, to fill in) is named "Empty task" instead.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ _TODO = re.compile(r"\[([^\[\]\n])\](?:[ \t\n\v\f\r]+|$)")
 _BOX = '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">'
 _CHECKED = ('<input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
             'type="checkbox">')
+#: The boxes of tasks with no text: an empty <label> names nothing (axe 'label')
+_NAMED = {box: box.replace("<input ", '<input aria-label="Empty task" ') for box in (_BOX, _CHECKED)}
+#: What a label can hold and still give its box no name
+_BLANK = frozenset({"text", "softbreak", "hardbreak", "image"})
 
 
 def _parent(tokens: list[Token], index: int) -> int:
@@ -64,6 +69,25 @@ def tasklists_rule(state: StateCore) -> None:
             tokens[parent].attrSet("class", "contains-task-list")
 
 
+def _blank(token: Token) -> bool:
+    if token.type == "image":  # named by its alt text
+        return not "".join(child.content for child in token.children or ()).strip()
+    return token.type in _BLANK and not token.content.strip()
+
+
+def task_names_rule(state: StateCore) -> None:
+    """A task whose label is left with no text (``- [ ]``, or only a block id or a comment, which
+    other rules take out) gets a box named "Empty task"; run after every rule that cuts text."""
+    for inline in state.tokens:
+        children = inline.children
+        if inline.type != "inline" or not children or children[0].type != "task_label_open":
+            continue
+        end = next((j for j, t in enumerate(children) if t.type == "task_label_close"), len(children))
+        if children[1].content in _NAMED and all(_blank(t) for t in children[2:end]):
+            children[1].content = _NAMED[children[1].content]
+
+
 def tasklists_plugin(md: MarkdownIt) -> None:
     """Task list items with disabled checkboxes (skipped for notes without a task)."""
     md.core.ruler.after("inline", "github-tasklists", tasklists_rule)
+    md.core.ruler.push("task_names", task_names_rule)
