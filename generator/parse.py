@@ -104,7 +104,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     # a title is text (a number or a date reads as written); a list, a mapping or a blank is none
     title = str(title).strip() if isinstance(title, (str, int, float, dt.date)) \
         and not isinstance(title, bool) else ""
-    title = title or printable(note_id.rsplit("/", 1)[-1])
+    title = _link_texts(title) or printable(note_id.rsplit("/", 1)[-1])
     fm_tags, dd = _front_matter_tags(meta, fm_text, rel)
     diags += dd
     tags = _dedupe(fm_tags + walk.tags)
@@ -140,7 +140,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     description = meta.get("description")
     # text (a number reads as written; a list or a mapping is none, as for the title); a
     # %%comment%% is gone from every output file, the page's meta description included
-    description = re.sub(r"%%.*?%%", "", str(description)).strip() or None \
+    description = _link_texts(re.sub(r"%%.*?%%", "", str(description))).strip() or None \
         if isinstance(description, (str, int, float)) and not isinstance(description, bool) else None
     permalink = meta.get("permalink")
     permalink = str(permalink).strip() if permalink else None
@@ -159,6 +159,19 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
     note.__dict__["_defs"] = _definitions_of(env)
     return note
+
+
+_PROPERTY_LINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")
+
+
+def _link_texts(text: str) -> str:
+    """A text property as Obsidian shows it: each ``[[link]]`` in it as the link's text
+    (``[[B|the b note]]`` as "the b note", ``[[B#H]]`` as "B > H")."""
+    if "[[" not in text:
+        return text
+    from generator.markdown import display_text, split_wikilink
+
+    return _PROPERTY_LINK.sub(lambda m: display_text(split_wikilink(m.group(1))), text)
 
 
 def _date_keys(meta: dict[str, Any]) -> list[str]:

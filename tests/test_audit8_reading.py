@@ -439,3 +439,19 @@ def test_tag_characters_are_obsidians(tmp_path: Path) -> None:
     # what ends one: white space (also U+3000 and U+FEFF), ASCII punctuation, U+2000-206F, U+2E00-2E7F
     assert tags("#a.b #c,d #e'f #g\u2019h #i\u2014j #k\u2e18l #m\u3000n #o|p #q\\r") == \
         ["a", "c", "e", "g", "i", "k", "m", "o", "q"]
+
+
+def test_links_in_a_title_or_description_read_as_their_text(tmp_path: Path) -> None:
+    """A text property may hold ``[[links]]`` (Obsidian's help: "Text properties can contain URLs
+    and Internal links"), which Obsidian shows as the link's text.  The page title, listings and
+    meta description showed ``[[B|the b note]]`` as written: Markdown syntax in the page, and a
+    literal ``[[…]]`` that link checkers count as an unrendered link."""
+    site = build_notes(tmp_path, {
+        "N.md": "---\ntitle: \"[[Project]] notes\"\ndescription: \"see [[B|the b note]] and [[B#H]]\"\n"
+                "---\nbody\n",
+        "B.md": "# H\n", "Project.md": "p\n",
+    })
+    page = site.html("N.md")
+    assert page.find("h1").get_text(strip=True) == "Project notes"
+    assert page.find("meta", attrs={"name": "description"})["content"] == "see the b note and B > H"
+    assert "[[" not in (site.out / "index.html").read_text()
