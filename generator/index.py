@@ -139,8 +139,11 @@ class VaultIndex:
         self._names_by_stem: dict[str, list[str]] = {}
         self._alias_suggested: dict[str, str | None] = {}
         self._aliases_by_initial: dict[str, list[str]] | None = None
+        # each name with the files it stands for: a file added under a name a note already has
+        # (Node.js beside Node.js.md) changes what ![[Node.js]] finds, and adds no name
         self.names_sig = hashlib.blake2b(
-            "\0".join([*sorted(self._by_path), "|",
+            "\0".join([*(f"{k}>{'>'.join(sorted(x.rel for x in v))}"
+                          for k, v in sorted(self._by_path.items())), "|",
                        *(f"{k}>{'>'.join(n.rel for n in v)}" for k, v in sorted(self._aliases.items()))]
                       ).encode("utf-8", "surrogatepass")
             + bytes(n.publish for n in notes)

@@ -561,6 +561,11 @@ FUZZ_CASES = {
                          '"height": 80, "file": "Roadmap.md"}], "edges": []}',
          "A.md": "![[Board.canvas]]\n"},
         {"Roadmap.png": PNG_A}),
+    # a file under a name a note already has (Node.js beside Node.js.md): ![[Node.js]] now embeds
+    # the file, and no name was added or removed
+    "file beside a note of its name": (
+        {"A.md": "![[Node.js]]\n", "Node.js.md": "A note on Node.\n"},
+        {"Node.js": "console.log(1)\n"}),
 }
 
 
