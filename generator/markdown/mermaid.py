@@ -52,6 +52,7 @@ _CLEANER = nh3.Cleaner(tags=_SVG_TAGS, attributes={"*": _SVG_ATTRS}, clean_conte
 _ID = re.compile(r'\bid="([^"]+)"')
 _STYLE = re.compile(r"(<style>)(.*?)(</style>)", re.S)
 _STYLE_ATTR = re.compile(r'(\sstyle=")([^"]*)(")')
+_ARIA_REFS = re.compile(r'(\saria-(?:labelledby|describedby)=")([^"]*)(")')
 # in the stylesheet: what would fetch a file (an @import, a url() that is not one of its own ids)
 _FETCH = re.compile(r"@import[^;]*;?|url\(\s*(?![\"']?#)[^)]*\)", re.I)
 
@@ -85,6 +86,10 @@ def render_mermaid_svg(source: str, copy: int = 0, doc: str = "") -> str:
     # the ids where they are defined and where they are used: url(#x), href="#x", and selectors
     # of the stylesheet (#merman .node …), never a longer name that merely starts the same way
     svg = re.sub(rf'(\bid="|url\(#|href="#)({names})(?=["\)])', rf"\g<1>{prefix}\g<2>", svg)
+    # and the ids an aria-labelledby/-describedby lists (accTitle, accDescr: <title>, <desc>)
+    known = set(ids)
+    svg = _ARIA_REFS.sub(lambda m: m[1] + " ".join(prefix + i if i in known else i
+                                                   for i in m[2].split()) + m[3], svg)
     return _STYLE.sub(lambda m: m[1] + re.sub(rf"#({names})(?![\w-])", rf"#{prefix}\g<1>", m[2])
                       + m[3], svg)
 
