@@ -451,7 +451,8 @@ class SiteBuilder:
             notes = [self.index.notes[i] for i in info.notes]
             kids = tuple(self.tpl.LinkItem("#" + tags[k].name, relative_href(self.index.tag_url(k),
                                                                               url))
-                         for k in sorted(children.get(key, [])))
+                         for k in sorted(children.get(key, []),
+                                         key=lambda k: self.tpl.name_order(tags[k].name)))
             # Home › Tags › #ml for #ml/nlp: the levels above it, as a folder page has
             parents = ["/".join(key.split("/")[:i]) for i in range(1, key.count("/") + 1)]
             crumbs = (self.tpl.Crumb(self.cfg.title, relative_href("index.html", url)),
@@ -465,7 +466,8 @@ class SiteBuilder:
         url = TAGS_URL
         top = tuple(self.tpl.LinkItem("#" + info.name, relative_href(self.index.tag_url(key), url),
                                       description=f"{len(info.notes)} notes")
-                    for key, info in sorted(tags.items()) if "/" not in key)
+                    for key, info in sorted(tags.items(), key=lambda kv: self.tpl.name_order(kv[1].name))
+                    if "/" not in key)
         ctx = self.tpl.PageContext(kind="tag", title="Tags", url=url, root=root_prefix(url),
                                    folders=top)
         self._page(url, ctx)

@@ -455,3 +455,14 @@ def test_links_in_a_title_or_description_read_as_their_text(tmp_path: Path) -> N
     assert page.find("h1").get_text(strip=True) == "Project notes"
     assert page.find("meta", attrs={"name": "description"})["content"] == "see the b note and B > H"
     assert "[[" not in (site.out / "index.html").read_text()
+
+
+def test_tags_are_listed_in_obsidians_order(tmp_path: Path) -> None:
+    """The tags page and a tag's list of nested tags sorted by code point (``#v10`` before
+    ``#v2``, ``#Ärger`` after ``#zebra``) while the explorer and listings follow Obsidian's order."""
+    site = build_notes(tmp_path, {"N.md": "#v10 #v2 #zebra #Ärger #apple #p/s10 #p/s9\n"})
+    names = [a.get_text(strip=True) for a in site.soup(site.out / "_tags.html").select("main a")]
+    assert [n for n in names if n.startswith("#")] == ["#apple", "#Ärger", "#p", "#v2", "#v10",
+                                                      "#zebra"], names
+    kids = [a.get_text(strip=True) for a in site.soup(site.out / "_tags" / "p.html").select("main a")]
+    assert [n for n in kids if n.startswith("#p/")] == ["#p/s9", "#p/s10"], kids
