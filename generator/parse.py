@@ -102,8 +102,8 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
 
     title = meta.get("title")
     # a title is text (a number or a date reads as written); a list, a mapping or a blank is none
-    title = str(title).strip() if isinstance(title, (str, int, float, dt.date)) \
-        and not isinstance(title, bool) else ""
+    title = (title.isoformat() if isinstance(title, dt.date) else str(title)).strip() \
+        if isinstance(title, (str, int, float, dt.date)) and not isinstance(title, bool) else ""
     title = _link_texts(title) or printable(note_id.rsplit("/", 1)[-1])
     fm_tags, dd = _front_matter_tags(meta, fm_text, rel)
     diags += dd

@@ -466,3 +466,10 @@ def test_tags_are_listed_in_obsidians_order(tmp_path: Path) -> None:
                                                       "#zebra"], names
     kids = [a.get_text(strip=True) for a in site.soup(site.out / "_tags" / "p.html").select("main a")]
     assert [n for n in kids if n.startswith("#p/")] == ["#p/s9", "#p/s10"], kids
+
+
+def test_a_date_and_time_title_reads_as_written(tmp_path: Path) -> None:
+    """``title: 2025-04-11T10:30:00`` is text in Obsidian's YAML; the page said
+    ``2025-04-11 10:30:00`` (Python's way of printing a datetime)."""
+    site = build_notes(tmp_path, {"N.md": "---\ntitle: 2025-04-11T10:30:00\n---\nx\n"})
+    assert site.html("N.md").find("h1").get_text(strip=True) == "2025-04-11T10:30:00"
