@@ -335,6 +335,8 @@ class ChangeFilter:
                 break
         else:
             rel = Path(path.name)
+        if rel.parts == (".obsidian", "app.json"):
+            return True  # the vault's settings: strictLineBreaks is read from it
         if any(part.startswith(".") for part in rel.parts):
             return False  # .obsidian, .git, .trash, editor lock files
         name = path.name
@@ -391,6 +393,10 @@ class PipelineBuilder:
 
         return (Path(self.cfg.vault) / CONFIG_NAME).resolve()
 
+    def _obsidian_settings(self) -> Path:
+        """Obsidian's own settings, which the configuration reads (``strict_line_breaks``)."""
+        return (Path(self.cfg.vault) / ".obsidian" / "app.json").resolve()
+
     def watch_roots(self) -> list[Path]:
         roots = [Path(self.cfg.vault), self._templates()]
         roots += [real for _name, real in getattr(self.cfg, "mounts", ())]
@@ -421,7 +427,8 @@ class PipelineBuilder:
         if changed:
             changed = {Path(p).resolve() for p in changed}
             templates = self._templates()
-            if self._config_file() in changed or self.config_error is not None:
+            if self._config_file() in changed or self._obsidian_settings() in changed \
+                    or self.config_error is not None:
                 self._reload_config()
                 full = True
             if any(p == templates or _under(p, templates) is not None for p in changed):

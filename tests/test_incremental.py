@@ -627,3 +627,28 @@ def test_a_file_put_back_with_its_old_size_and_time_is_still_seen(tmp_path, in_m
         _build_with(vault, clean, None)
         assert_same_tree(out, clean, [f"{name} replaced, same size and time"])
     assert "GAMMA" in (out / "A.html").read_text("utf-8")
+
+
+def test_serve_rebuilds_with_the_vaults_obsidian_settings_as_saved(tmp_path):
+    """``serve`` reads the configuration again when Obsidian's ``.obsidian/app.json`` is saved (its
+    ``strictLineBreaks`` is the default of ``strict_line_breaks``): the watcher skipped the whole
+    ``.obsidian`` folder, and rebuilds kept the setting the server started with."""
+    from generator.config import load_config
+    from generator.serve import ChangeFilter, PipelineBuilder
+
+    vault = tmp_path / "v"
+    (vault / ".obsidian").mkdir(parents=True)
+    app = vault / ".obsidian" / "app.json"
+    app.write_text('{"strictLineBreaks": false}', "utf-8")
+    (vault / "A.md").write_text("line one\nline two\n", "utf-8")
+    out = tmp_path / "out"
+    builder = PipelineBuilder(load_config(vault, {}), out)
+    builder.rebuild(None)
+    watch = ChangeFilter(builder.watch_roots(), builder.ignored_paths())
+    assert not watch.relevant(vault / ".obsidian" / "workspace.json")
+    app.write_text('{"strictLineBreaks": true}', "utf-8")
+    (vault / "A.md").write_text("line one\nline two\nline three\n", "utf-8")
+    changed = {p for p in (app, vault / "A.md") if watch.relevant(p)}
+    assert builder.rebuild(changed).error is None
+    _build_with(vault, tmp_path / "clean", None)
+    assert_same_tree(out, tmp_path / "clean", ["strictLineBreaks turned on in Obsidian"])
