@@ -229,6 +229,19 @@ class RenderContext:
                 f'title="{esc("Not found: " + target)}">{esc(text)}</a>')
 
     # -- embeds ------------------------------------------------------------------------------------
+    def embeds_nothing(self, token: Token) -> bool:
+        """Whether a note embed (``![[Draft]]``, ``![](Draft.md)``) shows nothing here: its note is
+        not published.  Its paragraph's text then stays one paragraph around it."""
+        if token.type == "embed":
+            target = token.meta.get("target", "")
+        elif token.type == "image":
+            from urllib.parse import unquote, urlsplit
+
+            target = unquote(urlsplit(str(token.attrGet("src") or "")).path)
+        else:
+            return False
+        return bool(target) and self._resolve(target).kind == "unpublished"
+
     def render_embed(self, token: Token) -> str:
         meta = token.meta
         target = meta.get("target", "")
@@ -652,10 +665,16 @@ def _in_own_list(tokens: list[Token], item: int, end: int) -> list[Token]:
 
 
 def _top_level_blocks(tokens: list[Token]):
-    """The token list cut at the ends of top-level blocks; each piece renders on its own."""
+    """The token list cut at the ends of top-level blocks; each piece renders on its own.  A
+    paragraph cut around note embeds stays one piece: its text parts are joined again where the
+    embeds show nothing (``render_paragraph_close``)."""
+    from generator.markdown.wikilinks import joined_across
+
     start = 0
     for i, tok in enumerate(tokens):
         if tok.level == 0 and tok.nesting <= 0:
+            if joined_across(tokens, i) or (i >= 3 and joined_across(tokens, i - 3)):
+                continue  # the text part before a run of embeds, or the run before more text
             yield tokens[start:i + 1]
             start = i + 1
     if start < len(tokens):

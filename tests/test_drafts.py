@@ -64,3 +64,23 @@ def test_drafts_never_reach_the_site(tmp_path: Path):
     # the YAML's own warning does not also say the note is published meanwhile
     assert not any(m.startswith(("Broken publish.md:", "Broken draft.md:")) and "published" in m
                    and "not published" not in m for m in msgs), msgs
+
+
+def test_an_embed_of_a_draft_inside_a_paragraph_leaves_the_paragraph_whole(tmp_path: Path):
+    """``See ![[Draft]] here.``: a note embed is cut out of its paragraph (a <div> cannot sit in a
+    <p>); when the note is not published the embed shows nothing, and the text around it stays
+    one paragraph instead of two.  An embed of a published note is still cut out."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "Draft.md": "---\npublish: false\n---\nsecret\n",
+        "Pub.md": "# Pub\n\nshown\n",
+        "Host.md": "See ![[Draft]] here.\n\nA ![](Draft.md) B ![[Draft]] C\n\n"
+                   "Then ![[Pub]] more.\n\n![[Draft]] lead\n",
+    })
+    content = site.content("Host.md")
+    paragraphs = [" ".join(p.get_text().split()) for p in content.find_all("p", recursive=False)]
+    assert paragraphs[:2] == ["See here.", "A B C"]
+    assert "Then" in paragraphs and "more." in paragraphs, "a published note's embed cuts"
+    assert paragraphs[-1] == "lead" and "" not in paragraphs
+    assert content.select_one(".embed-note") is not None and "secret" not in str(content)

@@ -269,6 +269,9 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
         else:
             runs.append((is_embed, [kid]))
     out: list[Token] = []
+    # every part says which paragraph it was cut from (``CUT``): the renderer joins the text parts
+    # of one paragraph where the embeds between them show nothing
+    key = {CUT: tuple(open_.map) if open_.map else id(open_)}
     for embeds, kids in runs:
         while kids and _blank(kids[-1]):
             kids.pop()  # the line break or space before a note embed ends the text
@@ -283,9 +286,11 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
                 kids[-1] = kids[-1].copy(content=kids[-1].content.rstrip())
         part = inline.copy(children=kids)  # same content: positions are offsets into it
         if embeds:
-            out += [open_.copy(type="embeds_open"), part, close.copy(type="embeds_close")]
+            out += [open_.copy(type="embeds_open", meta={**open_.meta, **key}), part,
+                    close.copy(type="embeds_close", meta={**close.meta, **key})]
         else:
-            out += [open_.copy(), part, close.copy()]
+            out += [open_.copy(meta={**open_.meta, **key}), part,
+                    close.copy(meta={**close.meta, **key})]
     if tail:
         if out and out[-1].type == "paragraph_close":
             out[-1:-1] = tail
@@ -294,11 +299,54 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
     return out
 
 
+#: ``meta`` key of the paragraph tokens of a paragraph cut around note embeds (``_cut_paragraph``).
+CUT = "cut_around_embeds"
+
+
+def joined_across(tokens: Sequence[Token], close_idx: int) -> bool:
+    """Whether ``tokens[close_idx]`` ends a text part of a cut paragraph that goes on after the
+    run of note embeds next to it (both parts and the run were cut from one paragraph)."""
+    if close_idx + 4 >= len(tokens):
+        return False
+    close, run, after = tokens[close_idx], tokens[close_idx + 1], tokens[close_idx + 4]
+    key = close.meta.get(CUT)
+    return (key is not None and close.type == "paragraph_close" and run.type == "embeds_open"
+            and after.type == "paragraph_open" and run.meta.get(CUT) == key
+            and after.meta.get(CUT) == key)
+
+
+def _shows_nothing(tokens: Sequence[Token], close_idx: int, env) -> bool:
+    """Whether the note embeds between a cut paragraph's text parts show nothing on this page
+    (each embeds a note that is not published): the text is then one paragraph again."""
+    ctx = env.get("ctx") if env else None
+    if ctx is None or not joined_across(tokens, close_idx):
+        return False
+    kids = [k for k in tokens[close_idx + 2].children or () if not _blank(k)]
+    return bool(kids) and all(ctx.embeds_nothing(k) for k in kids)
+
+
+def render_paragraph_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """``See ![[Draft]] here.`` with Draft not published is the paragraph ``See here.``: the
+    text part before the embeds does not end."""
+    if _shows_nothing(tokens, idx, env):
+        return " "
+    return self.renderToken(tokens, idx, options, env)
+
+
+def render_paragraph_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """…and the part after them does not begin."""
+    if idx >= 4 and _shows_nothing(tokens, idx - 4, env):
+        return ""
+    return self.renderToken(tokens, idx, options, env)
+
+
 def wikilinks_plugin(md: MarkdownIt) -> None:
     """``[[...]]`` -> ``wikilink`` token, ``![[...]]`` -> ``embed`` token."""
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.core.ruler.after("inline", "block_embeds", block_embeds_rule)
     md.add_render_rule("embeds_open", lambda self, tokens, idx, options, env: "")
     md.add_render_rule("embeds_close", lambda self, tokens, idx, options, env: "\n")
+    md.add_render_rule("paragraph_open", render_paragraph_open)
+    md.add_render_rule("paragraph_close", render_paragraph_close)
     md.add_render_rule("wikilink", render_wikilink)
     md.add_render_rule("embed", render_embed)
