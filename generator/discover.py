@@ -24,12 +24,45 @@ UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its pe
                    "owner), or move it out of the vault")
 
 
-def _ignored(rel: str, patterns: tuple[str, ...]) -> bool:
+def _ignored(rel: str, patterns: tuple[str, ...], used: set[str]) -> bool:
+    """Whether a pattern leaves ``rel`` out; each pattern that does goes into ``used`` (a second
+    pattern for the same files is used too, though the first was enough)."""
+    out = False
     for pat in patterns:
-        for form in _forms(pat):
-            if fnmatch.fnmatchcase(rel, form) or fnmatch.fnmatchcase(rel, form.rstrip("/") + "/*"):
-                return True
-    return False
+        if out and pat in used:
+            continue
+        if any(fnmatch.fnmatchcase(rel, form) or fnmatch.fnmatchcase(rel, form.rstrip("/") + "/*")
+               for form in _forms(pat)):
+            used.add(pat)
+            out = True
+    return out
+
+
+def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
+    """An ``ignore`` pattern that left nothing out is most likely misspelt (``private/**`` for
+    ``Private/``), and the notes it was meant to keep private are published: say so, at its line.
+    Patterns for dot-folders are skipped: those are never published anyway."""
+    from generator.config import key_line
+
+    text = None
+    out = []
+    for pat in cfg.ignore:
+        root_form = _forms(pat)[0]  # without a leading / or ./
+        if pat in used or root_form.startswith(".") or "/." in root_form:
+            continue
+        if text is None:
+            try:
+                text = (cfg.vault / CONFIG_NAME).read_text(encoding="utf-8-sig")
+            except OSError:
+                text = ""
+        quoted = next((i for i, line in enumerate(text.splitlines(), 1)
+                       if f'"{pat}"' in line or f"'{pat}'" in line), 0)
+        out.append(warning(
+            "config-ignore", f"the ignore pattern {pat!r} matches no file of the vault, so it "
+            "leaves nothing out", CONFIG_NAME, quoted or key_line(text, "ignore"),
+            hint="check its spelling and letter case (patterns are case-sensitive; a folder's "
+                 "notes are 'Folder/**'), or remove it"))
+    return out
 
 
 def _forms(pattern: str) -> list[str]:
@@ -62,10 +95,11 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     excluded = {p.resolve() for p in exclude}
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
     seen: dict[str, list[str]] = {}
+    used: set[str] = set()  # the patterns that left something out
     for prefix, root in roots:
         root = root.resolve()
         for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
-            if rel == CONFIG_NAME or _ignored(rel, ignore):
+            if rel == CONFIG_NAME or _ignored(rel, ignore, used):
                 continue
             key = rel.casefold()
             twins = seen.setdefault(key, [])
@@ -97,6 +131,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             (vault.notes if kind == "note" else vault.attachments).append(src)
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)
+    vault.diagnostics.extend(_unmatched_ignores(cfg, used))
     return vault
 
 

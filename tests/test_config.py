@@ -135,3 +135,21 @@ def test_the_date_directives_the_config_allows_are_those_pages_write(tmp_path):
     assert set(_directives(dt.date(2025, 4, 11))) == set(DATE_DIRECTIVES)
     write(tmp_path / "vaultsite.toml", 'date_display = "' + " ".join(DATE_DIRECTIVES) + '"\n')
     assert load_config(tmp_path).date_display.startswith("%Y")
+
+
+def test_an_ignore_pattern_that_leaves_nothing_out_is_reported_at_its_line(tmp_path):
+    """``ignore = ["private/**"]`` for a folder ``Private/``: patterns are case-sensitive, so it
+    matched nothing and the private notes were published without a word.  A pattern that leaves
+    nothing out is a warning at its line; one that does (even after another pattern took the same
+    files) and one for a dot-folder (never published anyway) are not."""
+    from conftest import build_notes
+
+    toml = ('title = "T"\nignore = [\n  "Private/**",\n  "private/**",\n  "Private/a.md",\n'
+            '  ".obsidian/**",\n]\n')
+    site = build_notes(tmp_path, {"vaultsite.toml": toml, "Private/a.md": "secret\n",
+                                  "p.md": "pub\n"})
+    assert site.messages("config-ignore") == [
+        "vaultsite.toml:4: warning[config-ignore]: the ignore pattern 'private/**' matches no file "
+        "of the vault, so it leaves nothing out (check its spelling and letter case (patterns are "
+        "case-sensitive; a folder's notes are 'Folder/**'), or remove it)"]
+    assert not site.has("Private/a.md")
