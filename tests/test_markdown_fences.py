@@ -159,14 +159,15 @@ def test_a_mermaid_syntax_error_is_reported_at_its_fence_and_shown_as_source() -
 
 @needs_mmdr
 def test_a_diagram_shown_again_by_an_embed_keeps_page_ids_unique(tmp_path) -> None:
-    """A note with a diagram, embedded into a note that draws the same diagram itself."""
+    """A note with a diagram, embedded twice into a note that draws the same diagram itself
+    (each placement of an embed names its ids apart, as it does its footnotes)."""
     from conftest import build_notes
 
     diagram = "```mermaid\nflowchart LR\n  A --> B\n```\n"
     site = build_notes(tmp_path, {"Flow.md": f"# Flow\n\n{diagram}",
-                                  "Host.md": f"# Host\n\n{diagram}\n![[Flow]]\n"})
+                                  "Host.md": f"# Host\n\n{diagram}\n![[Flow]]\n\n![[Flow]]\n"})
     soup = site.html("Host.md")
-    assert len(soup.select("figure.mermaid svg")) == 2
+    assert len(soup.select("figure.mermaid svg")) == 3
     ids = [el["id"] for el in soup.select("[id]")]
     assert len(ids) == len(set(ids))
     assert not [d for d in site.diagnostics if d.code.startswith("mermaid")]

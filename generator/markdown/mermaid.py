@@ -76,10 +76,11 @@ def _drawn(source: str) -> tuple[str, tuple[str, ...]]:
 def render_mermaid_svg(source: str, copy: int = 0, doc: str = "") -> str:
     """SVG for a diagram with its ids prefixed, so that several diagrams share a page: the same
     diagram again is ``copy`` 1, 2…, and one inside an embed has the embed's ``doc`` id in its
-    prefix; raises ValueError."""
+    prefix (the renderer's marker, which each placement of the embed on a page names apart, as
+    its footnotes); raises ValueError."""
     svg, ids = _drawn(source)
-    digest = hashlib.sha1(f"{doc}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    prefix = f"m{digest}-{copy}-" if copy else f"m{digest}-"
+    digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    prefix = f"m{digest}-" + (f"{doc}-" if doc else "") + (f"{copy}-" if copy else "")
     if not ids:
         return svg
     names = "|".join(re.escape(i) for i in ids)
