@@ -64,6 +64,10 @@ class Site:
     def messages(self, code: str) -> list[str]:
         return [d.format() for d in self.diagnostics if d.code == code]
 
+    def dates(self) -> dict[str, str | None]:
+        """Each published note's date (ISO), or None, by vault path."""
+        return {n.rel: n.date and n.date.isoformat() for n in self.result.index.notes.values()}
+
 
 def build_vault(src: Path, tmp_path: Path, *, copy: bool = True, **overrides) -> Site:
     """Build ``src`` (copied into ``tmp_path`` unless ``copy`` is false) into ``tmp_path/site``."""

@@ -48,7 +48,7 @@ def test_front_matter_date_keys_in_any_case_and_blank_dates(tmp_path: Path) -> N
         "Blank.md": "---\ndate: \"\"\ncreated: 2023-05-06\n---\nx\n",
         "Spaces.md": "---\ndate: '  '\n---\nx\n",
     })
-    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    dates = site.dates()
     assert dates == {"Upper.md": "2025-04-11", "Created.md": "2024-01-02",
                      "Blank.md": "2023-05-06", "Spaces.md": None}, dates
     assert site.messages("date-format") == []
@@ -94,7 +94,7 @@ def test_a_header_date_with_a_time_is_that_day(tmp_path: Path) -> None:
         "Pm.md": "Date: 11.04.2025 5:42 PM\n\nBody\n",
         "Fm.md": "---\ndate: 11-04-2025 09:00\n---\nBody\n",
     })
-    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    dates = site.dates()
     assert dates == dict.fromkeys(("Time.md", "Seconds.md", "Pm.md", "Fm.md"), "2025-04-11"), dates
     assert site.messages("date-format") == []
 
@@ -187,7 +187,7 @@ def test_dates_written_year_first_with_slashes_or_with_a_short_month_name(tmp_pa
         "Short.md": "Date: Apr 11, 2025\n\nBody\n",
         "Long.md": "---\ndate: April 11, 2025\n---\nx\n",
     })
-    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    dates = site.dates()
     assert set(dates.values()) == {"2025-04-11"}, dates
     assert site.messages("date-format") == []
 
@@ -314,7 +314,7 @@ def test_a_date_header_line_under_front_matter_without_a_date(tmp_path: Path) ->
         "Both.md": "---\ndate: 2024-01-02\n---\nDATE: 11-04-25\n\nBody\n",
         "Other.md": "x\n",
     })
-    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    dates = site.dates()
     assert dates == {"Tagged.md": "2025-04-11", "Both.md": "2024-01-02", "Other.md": None}, dates
 
 

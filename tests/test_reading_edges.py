@@ -83,7 +83,7 @@ def test_the_date_comes_only_from_the_header_lines_a_note_begins_with(tmp_path: 
         "Signed.md": "Created: by John\nDATE: 05-06-24\n\nText.\n",
         "Wrong.md": "DATE: someday\n\nText.\n",
     })
-    dates = {n.rel: n.date and n.date.isoformat() for n in site.result.index.notes.values()}
+    dates = site.dates()
     assert dates == {"Header.md": "2025-04-11", "Second.md": "2024-03-02", "Prose.md": None,
                      "Fence.md": None, "Byline.md": None, "Later.md": None,
                      "Signed.md": "2024-06-05", "Wrong.md": None}, dates
