@@ -18,23 +18,26 @@ class Vault:
     notes: list[SourceFile] = field(default_factory=list)
     attachments: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # files an ``ignore`` pattern leaves out, by vault path, with that pattern: a link to one is
+    # told why it goes nowhere, not that the file "does not exist"
+    ignored: dict[str, str] = field(default_factory=dict)
 
 
 UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its permissions and "
                    "owner), or move it out of the vault")
 
 
-def _ignored(rel: str, patterns: tuple[str, ...], used: set[str]) -> bool:
-    """Whether a pattern leaves ``rel`` out; each pattern that does goes into ``used`` (a second
-    pattern for the same files is used too, though the first was enough)."""
-    out = False
+def _ignored(rel: str, patterns: tuple[str, ...], used: set[str]) -> str | None:
+    """The first pattern that leaves ``rel`` out, if any; each pattern that does goes into ``used``
+    (a second pattern for the same files is used too, though the first was enough)."""
+    out = None
     for pat in patterns:
-        if out and pat in used:
+        if out is not None and pat in used:
             continue
         if any(fnmatch.fnmatchcase(rel, form) or fnmatch.fnmatchcase(rel, form.rstrip("/") + "/*")
                for form in _forms(pat)):
             used.add(pat)
-            out = True
+            out = out or pat
     return out
 
 
@@ -99,7 +102,12 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     for prefix, root in roots:
         root = root.resolve()
         for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
-            if rel == CONFIG_NAME or _ignored(rel, ignore, used):
+            if rel == CONFIG_NAME:
+                continue
+            left_out = _ignored(rel, ignore, used)
+            if left_out is not None:
+                if left_out in cfg.ignore:  # not the template folder
+                    vault.ignored[rel] = left_out
                 continue
             key = rel.casefold()
             twins = seen.setdefault(key, [])

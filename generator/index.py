@@ -25,7 +25,7 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -109,12 +109,15 @@ def _has_ext(name: str) -> bool:
 class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                  suggestions: tuple[str, dict[str, str | None]] | None = None,
-                 previous: VaultIndex | None = None, unreadable: Iterable[str] = ()):
+                 previous: VaultIndex | None = None, unreadable: Iterable[str] = (),
+                 ignored: Mapping[str, str] | None = None):
         """``suggestions``: a previous index's ``suggestions`` memo, reused when the set of names
         (and what is published) is the same.  ``unreadable``: vault paths of notes that exist but
-        could not be read (a link to one is told so, not "does not exist")."""
+        could not be read (a link to one is told so, not "does not exist"); ``ignored``: files an
+        ``ignore`` pattern leaves out, with the pattern (a link to one is told that too)."""
         self.cfg = cfg
         self.unreadable: tuple[str, ...] = tuple(sorted(unreadable))
+        self.ignored: dict[str, str] = dict(sorted((ignored or {}).items()))
         self.notes: dict[NoteId, Note] = {n.id: n for n in notes}
         self.published: dict[NoteId, Note] = {n.id: n for n in notes if n.publish}
         self.attachments: dict[str, SourceFile] = {a.rel: a for a in attachments}
@@ -147,7 +150,8 @@ class VaultIndex:
                        *(f"{k}>{'>'.join(n.rel for n in v)}" for k, v in sorted(self._aliases.items()))]
                       ).encode("utf-8", "surrogatepass")
             + bytes(n.publish for n in notes)
-            + "\0".join(self.unreadable).encode("utf-8", "surrogatepass"),
+            + "\0".join(self.unreadable).encode("utf-8", "surrogatepass")
+            + "\0".join(f"{k}>{v}" for k, v in self.ignored.items()).encode("utf-8", "surrogatepass"),
             digest_size=16).hexdigest()
         if suggestions is not None and suggestions[0] == self.names_sig:
             self._suggested = dict(suggestions[1])
@@ -504,7 +508,17 @@ class VaultIndex:
         what = "embed" if ref.embed else "link"
         shown = ref.target or "#" + "#".join(ref.anchor)
         locked = self._unreadable_note(ref.target, note) if res.kind == "missing" else None
-        if locked is not None:
+        left_out = self._ignored_file(ref.target, note) if res.kind == "missing" else None
+        if left_out is not None:
+            rel, pattern = left_out
+            kind = "note" if rel.lower().endswith(".md") else "file"
+            out.append(warning(
+                "link-unresolved", f"{what} target {shown!r} is the {kind} {rel}, which the ignore "
+                f"pattern {pattern!r} of vaultsite.toml leaves out of the site", note.rel, ref.line,
+                ref.col, hint=f"remove the {what}, or take {rel} out of `ignore`"
+                + ("; to keep the note unpublished with links to it shown as plain text, give it "
+                   "`publish: false` instead" if kind == "note" else "")))
+        elif locked is not None:
             out.append(warning(
                 "link-unresolved", f"{what} target {shown!r} is the note {locked}, which exists but "
                 "cannot be read", note.rel, ref.line, ref.col,
@@ -566,6 +580,22 @@ class VaultIndex:
             full = _strip_md(name_key(rel))
             if full == key or full.endswith("/" + key):
                 return rel
+        return None
+
+    def _ignored_file(self, target: str, note: Note) -> tuple[str, str] | None:
+        """The file an ``ignore`` pattern left out that ``target`` names (by path, path suffix or
+        bare name; a note also without ``.md``), with that pattern, if any."""
+        if not self.ignored or not target:
+            return None
+        key = name_key(target)
+        if key.startswith(("./", "../")):
+            key = posixpath.normpath(posixpath.join(name_key(note.folder), key))
+        key = key.lstrip("/")
+        for rel, pattern in self.ignored.items():
+            full = name_key(rel)
+            for form in (full, _strip_md(full)) if full.endswith(".md") else (full,):
+                if form == key or form.endswith("/" + key):
+                    return rel, pattern
         return None
 
     def _name_with_hash(self, note: Note, ref: LinkRef, lines: _Lines) -> str | None:
@@ -693,8 +723,9 @@ class VaultIndex:
 
 def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                 suggestions: tuple[str, dict[str, str | None]] | None = None,
-                previous: VaultIndex | None = None, unreadable: Iterable[str] = ()) -> VaultIndex:
-    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable)
+                previous: VaultIndex | None = None, unreadable: Iterable[str] = (),
+                ignored: Mapping[str, str] | None = None) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable, ignored)
 
 
 _WORDS = re.compile(r"\w+")
