@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -439,6 +440,39 @@ _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\
                            re.S | re.I)
 
 
+class _HtmlText(HTMLParser):
+    """The text a reader sees in a raw HTML block (for the search index): its character data,
+    entities decoded, without comments and without what the sanitiser drops whole (scripts and
+    styles)."""
+
+    _HIDDEN = frozenset(("script", "style"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and not data.isspace():
+            self.parts.append(data.strip())
+
+
+def html_block_text(html: str) -> str:
+    """The visible text of a raw HTML block, its pieces joined by spaces."""
+    reader = _HtmlText()
+    reader.feed(html)
+    reader.close()
+    return " ".join(reader.parts)
+
+
 class _Walk:
     """One pass over the tokens collecting links, headings, block ids, tags and text."""
 
@@ -475,8 +509,13 @@ class _Walk:
                 in_para = True
             elif ttype == "paragraph_close":
                 in_para = False
-            elif ttype == "html_block" and "[[" in tok.content:
-                self._links_in_html(tok)
+            elif ttype == "html_block":
+                if "[[" in tok.content:
+                    self._links_in_html(tok)
+                if "<" in tok.content:  # its words are found by search, as Obsidian finds them
+                    text = html_block_text(tok.content)
+                    if text:
+                        self.text.append(text)
             elif ttype == "fence" or ttype == "code_block":
                 self.text.append(tok.content)
                 if ttype == "fence":
