@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.diagnostics import Diagnostic, warning
+from generator.emit import MARKER
 from generator.model import Note, SourceFile, VaultPath
 
 
@@ -177,6 +178,14 @@ _TWIN_HINT = ("rename one of them: links, and Obsidian on macOS and Windows, can
               "apart")
 
 
+def _made_by_vaultsite(folder: Path) -> bool:
+    """A site vaultsite wrote (its marker file) or a build's cache folder (``site.vaultsite-cache``
+    beside ``site/``): ``vaultsite build`` run in a vault folder puts both there.  Neither is vault
+    content, whatever the output folder of this run: read back, a page's copy of ``pic.png`` would
+    make every ``![[pic.png]]`` ambiguous."""
+    return folder.name.endswith(".vaultsite-cache") or (folder / MARKER).is_file()
+
+
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):
     stack = [(root, prefix)]
     # Each real folder is walked once, by its own path: folders reached through a symbolic link
@@ -234,7 +243,7 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
             if entry.is_dir():
                 path = Path(entry.path)
                 real = path.resolve()
-                if excluded and real in excluded:
+                if (excluded and real in excluded) or _made_by_vaultsite(path):
                     continue
                 if entry.is_symlink():
                     linked.append((path, rel, real))

@@ -86,6 +86,13 @@ def default_cache_dir(out: Path) -> Path:
     return out.parent / f"{out.name}.vaultsite-cache"
 
 
+def cache_dir_of(cfg: SiteConfig, out: Path) -> Path:
+    """The build's cache folder: ``[execute] cache_dir`` (from the vault when relative), else
+    beside the output folder."""
+    cache_dir = Path(cfg.execute.cache_dir) if cfg.execute.cache_dir else default_cache_dir(out)
+    return cache_dir if cache_dir.is_absolute() else cfg.vault / cache_dir
+
+
 # -- stages ------------------------------------------------------------------------------------------
 RACY_NS = 2_000_000_000  # file-system timestamps are at worst this coarse (FAT: 2 s)
 
@@ -237,8 +244,10 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
     worker processes, as in a build (each worker renders the notes whose tokens it holds)."""
     t0 = time.perf_counter()
     out = Path(out).absolute() if out else None
-    exclude = (out, default_cache_dir(out)) if out else ()
-    vault = discover_vault(cfg, exclude=exclude)
+    exclude = [out, default_cache_dir(out)] if out else []
+    if cfg.execute.cache_dir:  # a cache folder in the vault, named in vaultsite.toml, as a build
+        exclude.append(cache_dir_of(cfg, Path("site")))
+    vault = discover_vault(cfg, exclude=tuple(exclude))
     pool = LazyPool(workers or cpu_count())
     try:
         with build_heap():
@@ -315,9 +324,7 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
     check_output(out, cfg.vault)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    cache_dir = Path(cfg.execute.cache_dir) if cfg.execute.cache_dir else default_cache_dir(out)
-    if not cache_dir.is_absolute():
-        cache_dir = cfg.vault / cache_dir
+    cache_dir = cache_dir_of(cfg, out)
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
     persist = state is None

@@ -1,0 +1,57 @@
+"""Ninth audit, command line and configuration: what a new user meets first (the commands, their
+help, vaultsite.toml) and the diagnostics' wording."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def _vault(root: Path, files: dict[str, str | bytes]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    return root
+
+
+def test_a_site_built_inside_the_vault_is_not_read_back_as_attachments(tmp_path):
+    """``vaultsite build`` run in a vault folder writes ``site/`` (and its cache beside it) into the
+    vault.  ``check``, or a later build into another folder, must not take the site's copy of an
+    image for a second image of that name (a false ``link-ambiguous``), nor count its pages."""
+    from generator.config import load_config
+    from generator.pipeline import build, check
+
+    shutil.copy(next((REPO / "attachments").glob("*.png")), tmp_path / "x.png")
+    vault = _vault(
+        tmp_path / "v", {"a.md": "# A\n\n![[pic.png]]\n", "pic.png": (tmp_path / "x.png").read_bytes()}
+    )
+    cfg = load_config(vault)
+    first = build(cfg, vault / "site", exec_mode="no-exec")
+    assert (vault / "site" / "pic.png").is_file() and (vault / "site.vaultsite-cache").is_dir()
+    assert first.diagnostics == []
+    checked = check(cfg)
+    assert [d.format() for d in checked.diagnostics] == []
+    assert checked.stats.attachments == 1
+    again = build(cfg, tmp_path / "elsewhere", exec_mode="no-exec")
+    assert [d.format() for d in again.diagnostics] == []
+    assert again.stats.attachments == 1
+
+
+def test_check_leaves_out_a_cache_folder_named_in_the_config(tmp_path):
+    """``cache_dir = "cache"`` puts the build's cache in the vault: a build skips it, and so does
+    ``check`` (before, its files were counted, and read, as attachments)."""
+    from generator.config import load_config
+    from generator.pipeline import build, check
+
+    vault = _vault(tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": '[execute]\ncache_dir = "cache"\n'})
+    cfg = load_config(vault)
+    build(cfg, tmp_path / "out", exec_mode="no-exec")
+    assert any((vault / "cache").iterdir())
+    assert check(cfg).stats.attachments == 0
