@@ -255,12 +255,9 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
             index = build_index(notes, vault.attachments, cfg,
                                 unreadable=unreadable_notes(vault, notes), ignored=vault.ignored)
         diags = _reading_diagnostics(vault, notes, index)
-        from generator.templating import template_syntax_problems
+        from generator.templating import template_syntax_warnings
 
-        for where, line, message in template_syntax_problems(cfg.vault / cfg.templates_dir,
-                                                             cfg.vault):
-            diags.append(warning("template-error", f"template failed ({message})", where, line,
-                                 hint=f"fix the template in {cfg.templates_dir}/, or remove it"))
+        diags.extend(template_syntax_warnings(cfg.vault, cfg.templates_dir))
         for note in notes:  # a build reports these with the execution results
             if note.publish:
                 diags.extend(d for cell in note.cells for d in cell.diagnostics)
@@ -411,6 +408,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         state.memo = builder.memo
         files.update(exec_files)
         diags.extend(render_diags)
+        # a user template no page uses yet is still reported, as ``check`` reports it
+        diags.extend(builder.tpl.template_syntax_warnings(cfg.vault, cfg.templates_dir))
         timings["render"] = time.perf_counter() - t
         timings.update({f"render:{k}": v for k, v in builder.timings.items()})
         t = time.perf_counter()

@@ -352,12 +352,8 @@ class SiteBuilder:
         warning that names the template file and line."""
         problems: list[BaseException] = []
         html = self.tpl.render_page(self.env, ctx, self.site, self.nav, problems)
-        for exc in problems:
-            where, line, message = self.tpl.template_problem(exc, self.cfg.vault)
-            diags.append(warning(
-                "template-error", f"template failed ({message}); its pages are made with the "
-                "default theme instead", where, line,
-                hint=f"fix the template in {self.cfg.templates_dir}/, or remove it"))
+        diags.extend(self.tpl.template_warning(exc, self.cfg.vault, self.cfg.templates_dir)
+                     for exc in problems)
         return html
 
     def _emit_page(self, url: str, html: str) -> None:

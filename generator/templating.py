@@ -72,6 +72,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 import generator
+from generator.diagnostics import Diagnostic, warning
 from generator.site import date_text
 
 PageKind = Literal["note", "tag", "folder", "index", "graph", "404", "canvas"]
@@ -333,6 +334,22 @@ def template_problem(exc: BaseException, vault: Path) -> tuple[str | None, int, 
     return where, line, f"{type(exc).__name__}: {message}"
 
 
+def template_warning(exc: BaseException, vault: Path, templates_dir: str) -> Diagnostic:
+    """The ``template-error`` warning for a failed user template, worded alike by ``build`` (which
+    fell back to the theme) and ``check`` (which only compiles the templates)."""
+    where, line, message = template_problem(exc, vault)
+    return warning("template-error", f"template failed ({message}); its pages are made with the "
+                   "default theme instead", where, line,
+                   hint=f"fix the template in {templates_dir}/, or remove it")
+
+
+def template_syntax_warnings(vault: Path, templates_dir: str) -> list[Diagnostic]:
+    """The syntax errors of every user template, used by a page or not (``build`` and ``check``
+    report the same ones)."""
+    return [template_warning(exc, vault, templates_dir)
+            for exc in template_syntax_problems(vault / templates_dir, vault)]
+
+
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 
 
@@ -351,7 +368,7 @@ def codespans(text: str) -> Markup:
     return Markup("".join(out))
 
 
-def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None, int, str]]:
+def template_syntax_problems(folder: Path, vault: Path) -> list[jinja2.TemplateSyntaxError]:
     """The syntax errors of the user's templates in ``folder`` (``vaultsite check`` reports them
     without rendering a page)."""
     if not folder.is_dir():
@@ -364,7 +381,7 @@ def template_syntax_problems(folder: Path, vault: Path) -> list[tuple[str | None
         try:
             env.get_template(path.relative_to(folder).as_posix())
         except jinja2.TemplateSyntaxError as exc:
-            found.append(template_problem(exc, vault))
+            found.append(exc)
     return found
 
 

@@ -55,3 +55,31 @@ def test_check_leaves_out_a_cache_folder_named_in_the_config(tmp_path):
     build(cfg, tmp_path / "out", exec_mode="no-exec")
     assert any((vault / "cache").iterdir())
     assert check(cfg).stats.attachments == 0
+
+
+def test_check_and_build_say_the_same_about_broken_user_templates(tmp_path):
+    """A template with a syntax error is one warning with one wording in both commands, whether a
+    page uses it (``note.html``) or not yet (``draft.html``, which ``check`` always reported and
+    a build never did)."""
+    from generator.config import load_config
+    from generator.pipeline import build, check
+
+    vault = _vault(
+        tmp_path / "v",
+        {
+            "a.md": "# A\n",
+            "_templates/note.html": (
+                '{% extends "base.html" %}\n{% block main %}\n{% if x %}\n{% endblock %}\n'
+            ),
+            "_templates/draft.html": "<p>{{ 1 + }}</p>\n",
+        },
+    )
+    cfg = load_config(vault)
+    built = [d.format() for d in build(cfg, tmp_path / "out", exec_mode="no-exec").diagnostics]
+    checked = [d.format() for d in check(cfg).diagnostics]
+    assert [line.split(":", 2)[:2] for line in built] == [
+        ["_templates/draft.html", "1"],
+        ["_templates/note.html", "4"],
+    ]
+    assert all("[template-error]" in line and "default theme" in line for line in built)
+    assert checked == built
