@@ -8,6 +8,7 @@ import difflib
 import json
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,8 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> 
         raise ConfigError(f"{where}: `{key}` must be a number, not {value!r}")
     if not isinstance(value, kind):
         kinds = (kind,) if isinstance(kind, type) else kind
-        want = " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in kinds))
+        want = "a number" if float in kinds else \
+            " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in kinds))
         shown = f'"{value}"' if isinstance(value, str) else repr(value)
         raise ConfigError(f"{where}: `{key}` must be {want}, not {shown}")
     return value
@@ -152,6 +154,43 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
     return cfg
 
 
+def _domain(cname: str, where: str) -> str:
+    """The bare host of ``cname`` as DNS writes it (``https://Café.org/`` -> ``xn--caf-dma.org``),
+    which is what GitHub Pages reads from the site's CNAME file."""
+    host = cname.strip()
+    host = host.split("://", 1)[1] if "://" in host else host
+    host = host.split("/", 1)[0].rstrip(".")
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        ascii_host = ""
+    labels = ascii_host.split(".")
+    if len(labels) < 2 or not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label)
+                                  for label in labels):
+        raise ConfigError(f"{where}: `cname` must be a domain name such as \"notes.example.org\" "
+                          f"(the custom domain GitHub Pages serves the site at), not {cname!r}")
+    return ascii_host
+
+
+def _cell_defaults(table: dict[str, Any], at: Callable[[str], str], text: str) -> dict[str, Any]:
+    """``[execute] defaults``: cell options, by the names and rules of ``#|`` lines.  A Quarto option
+    vaultsite ignores is let through (the build says it is ignored)."""
+    from generator.execute.cells import IGNORED_OPTIONS, KNOWN_OPTIONS, option_problem
+
+    known = set(KNOWN_OPTIONS)
+    for key, value in table.items():
+        where = at(f"execute.defaults.{key}") if key_line(text, f"execute.defaults.{key}") \
+            else at("execute.defaults")
+        if key in IGNORED_OPTIONS:
+            continue
+        if key not in known:
+            raise _unknown(key, known, where, "execute.defaults.")
+        problem = option_problem(key, value)
+        if problem:
+            raise ConfigError(f"{where}: `execute.defaults.{key}`: {problem}")
+    return dict(table)
+
+
 def _obsidian_strict_line_breaks(vault: Path) -> bool:
     """The vault's own Obsidian setting (Settings → Editor → Strict line breaks, off unless turned
     on), from ``.obsidian/app.json``; off when there is none or it cannot be read."""
@@ -212,19 +251,23 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
             raise ConfigError(f"{at('site_url')}: `site_url` must be the site's address starting "
                               f"with https:// (like \"https://me.github.io/notes\"), not "
                               f"{kw['site_url']!r}")
+    if kw.get("cname"):
+        kw["cname"] = _domain(kw["cname"], at("cname"))
     if "mounts" in raw:
         table = _expect(raw["mounts"], dict, at("mounts"), "mounts")
         mounts = []
         for name, folder in sorted(table.items()):
-            _expect(folder, str, at("mounts"), f"mounts.{name}")
+            # ``[mounts]`` puts each on a line of its own; ``mounts = { … }`` all on one
+            where = at(f"mounts.{name}") if key_line(text, f"mounts.{name}") else at("mounts")
+            _expect(folder, str, where, f"mounts.{name}")
             if any(part in (".", "..") for part in name.strip("/").split("/")):
-                raise ConfigError(f"{at('mounts')}: `mounts` name {name!r} is not a folder path in "
+                raise ConfigError(f"{where}: `mounts` name {name!r} is not a folder path in "
                                   "the vault (no `.` or `..`); write where the folder appears, "
                                   "e.g. Attachments")
             real = (vault / folder).resolve()
             if not real.is_dir():
-                raise ConfigError(f"{at('mounts')}: `mounts.{name}` points to {folder!r}, "
-                                  "not a folder")
+                raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, "
+                                  "not a folder (the path is from the vault folder)")
             mounts.append((name.strip("/"), real))
         kw["mounts"] = tuple(mounts)
     if "execute" in raw:
@@ -249,7 +292,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
             ekw["cache_dir"] = _expect(table["cache_dir"], str, at("execute.cache_dir"),
                                        "execute.cache_dir")
         if "defaults" in table:
-            ekw["defaults"] = dict(_expect(table["defaults"], dict, at("execute.defaults"),
-                                           "execute.defaults"))
+            ekw["defaults"] = _cell_defaults(
+                _expect(table["defaults"], dict, at("execute.defaults"), "execute.defaults"), at, text)
         kw["execute"] = ExecSettings(**ekw)
     return SiteConfig(vault=vault.resolve(), config_file=path, **kw)

@@ -257,7 +257,7 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
         diags = _reading_diagnostics(vault, notes, index)
         from generator.templating import template_syntax_warnings
 
-        diags.extend(template_syntax_warnings(cfg.vault, cfg.templates_dir))
+        diags.extend(template_syntax_warnings(cfg))
         for note in notes:  # a build reports these with the execution results
             if note.publish:
                 diags.extend(d for cell in note.cells for d in cell.diagnostics)
@@ -409,7 +409,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         files.update(exec_files)
         diags.extend(render_diags)
         # a user template no page uses yet is still reported, as ``check`` reports it
-        diags.extend(builder.tpl.template_syntax_warnings(cfg.vault, cfg.templates_dir))
+        diags.extend(builder.tpl.template_syntax_warnings(cfg))
         timings["render"] = time.perf_counter() - t
         timings.update({f"render:{k}": v for k, v in builder.timings.items()})
         t = time.perf_counter()

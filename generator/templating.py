@@ -343,11 +343,23 @@ def template_warning(exc: BaseException, vault: Path, templates_dir: str) -> Dia
                    hint=f"fix the template in {templates_dir}/, or remove it")
 
 
-def template_syntax_warnings(vault: Path, templates_dir: str) -> list[Diagnostic]:
+def template_syntax_warnings(cfg: Any) -> list[Diagnostic]:
     """The syntax errors of every user template, used by a page or not (``build`` and ``check``
-    report the same ones)."""
-    return [template_warning(exc, vault, templates_dir)
-            for exc in template_syntax_problems(vault / templates_dir, vault)]
+    report the same ones), and a ``templates_dir`` of vaultsite.toml that is no folder."""
+    from generator.config import CONFIG_NAME, key_line
+
+    folder = cfg.vault / cfg.templates_dir
+    if cfg.templates_dir != "_templates" and not folder.is_dir() and cfg.config_file is not None:
+        try:
+            line = key_line(cfg.config_file.read_text(encoding="utf-8-sig"), "templates_dir")
+        except (OSError, UnicodeError):
+            line = 0
+        return [warning("template-error", f"templates_dir = {cfg.templates_dir!r} is not a folder "
+                        "of the vault; pages are made with the default theme", CONFIG_NAME, line,
+                        hint="create the folder, or fix the path (it is taken from the vault "
+                             "folder)")]
+    return [template_warning(exc, cfg.vault, cfg.templates_dir)
+            for exc in template_syntax_problems(folder, cfg.vault)]
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -83,3 +85,57 @@ def test_check_and_build_say_the_same_about_broken_user_templates(tmp_path):
     ]
     assert all("[template-error]" in line and "default theme" in line for line in built)
     assert checked == built
+
+
+@pytest.mark.parametrize(
+    "text, wanted",
+    [
+        ('cname = "my notes"\n', r"vaultsite.toml:1: `cname` must be a domain name"),
+        ('cname = "notes..org"\n', r"vaultsite.toml:1: `cname` must be a domain name"),
+        (
+            "[execute.defaults]\necho = false\nfig-dip = 1\n",
+            r"toml:3: unknown key `execute.defaults.fig-dip` .did you mean `execute.defaults.fig-dpi`",
+        ),
+        (
+            '[execute]\ndefaults = { fig-dpi = "x" }\n',
+            r"vaultsite.toml:2: `execute.defaults.fig-dpi`: expected a positive number",
+        ),
+        ("[mounts]\nA = 3\n", r"vaultsite.toml:2: `mounts.A` must be text in quotes, not 3"),
+        ('[execute]\ntimeout = "3"\n', r"vaultsite.toml:2: `execute.timeout` must be a number, not \"3\""),
+    ],
+)
+def test_config_mistakes_name_the_key_and_its_line(tmp_path, text, wanted):
+    """Every problem of vaultsite.toml stops with the file, the line and the key: a CNAME that is
+    no domain (it was written into the site as it stood), an unknown or wrong cell option in
+    ``[execute] defaults`` (before, a warning with no place at all, and only once a note had code),
+    a mount's value on its own line, and a number asked for in plain words."""
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "vaultsite.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=wanted):
+        load_config(tmp_path)
+
+
+def test_a_non_ascii_custom_domain_is_written_as_dns_has_it(tmp_path):
+    """``cname = "café.org"`` crashed the build (UnicodeEncodeError writing CNAME)."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = _vault(tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": 'cname = "https://Café.org/"\n'})
+    build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
+    assert (tmp_path / "out" / "CNAME").read_text() == "xn--caf-dma.org\n"
+
+
+def test_a_templates_folder_that_is_not_there_is_reported_at_its_key(tmp_path):
+    """``templates_dir = "theme"`` misspelt or not yet made: the overrides silently did nothing."""
+    from generator.config import load_config
+    from generator.pipeline import build, check
+
+    vault = _vault(
+        tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": 'title = "T"\ntemplates_dir = "theme"\n'}
+    )
+    cfg = load_config(vault)
+    built = [d.format() for d in build(cfg, tmp_path / "out", exec_mode="no-exec").diagnostics]
+    assert len(built) == 1 and built[0].startswith("vaultsite.toml:2: warning[template-error]: ")
+    assert "'theme'" in built[0] and "default theme" in built[0]
+    assert [d.format() for d in check(cfg).diagnostics] == built

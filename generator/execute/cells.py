@@ -255,6 +255,11 @@ _IGNORED_HINTS = {
 }
 
 
+def option_problem(key: str, value: Any) -> str | None:
+    """What is wrong with a cell option's value (``"unknown"`` for a name that is no option)."""
+    return _check(key, value)
+
+
 def _check(key: str, value: Any) -> str | None:
     if key in _BOOL:
         return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
