@@ -7,16 +7,18 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 * a path with ``/`` matches a file at that path from the vault root, else any file whose path ends with
   it (``Sub/Note`` finds ``Area/Sub/Note.md``); a path that names one file exactly (``./``, ``../``,
   or a leading ``/`` from the vault root) is not ambiguous, whatever else shares its name;
+* a leading ``/`` names the path from the vault root and nothing else;
 * a bare name finds the file with that name anywhere; when several share it, a file of exactly that
-  path (at the vault root) wins, else the one in the linking note's folder (an ancestor folder counts
-  for nothing), else the one with the shortest path; a warning lists the candidates;
+  path (at the vault root) wins, else the one with the shortest path below the linking note's folder
+  (in it or in a sub-folder; an ancestor folder counts for nothing), else the one with the shortest
+  path; a warning lists the candidates (Obsidian's ``getLinkpathDest`` orders them so);
 * a name is matched as a file name with its extension exactly first, and only then with ``.md``
   appended (``[[notes.txt]]`` is the file ``notes.txt``, not the note ``notes.txt.md``;
   ``[[data.csv.md]]`` is that note, not ``data.csv``); ``.md`` files are notes, so a name with
   another extension is an attachment first, a note second;
 * front-matter ``aliases`` resolve when no file matches (a file's own name wins over another note's
-  alias); when several notes share an alias, the pick is as among same-named files (the linking note's
-  folder, else the shortest path) and a warning lists the candidates.
+  alias); when several notes share an alias, the pick is as among same-named files (below the
+  linking note's folder, else the shortest path) and a warning lists the candidates.
 """
 
 from __future__ import annotations
@@ -306,6 +308,8 @@ class VaultIndex:
                 # a bare name: the root file wins, others exist
                 return Resolution(found.kind, found.note, found.attachment, tuple(sorted(others)))
             return found
+        if rooted:  # Obsidian's resolver looks no further for a leading "/"
+            return Resolution("missing")
         if "/" in stem:
             suffix = "/" + stem
             pool = [c for c in pool
@@ -330,8 +334,11 @@ class VaultIndex:
             for c in self._by_path.get(key, []) + self._by_path.get(_strip_md(key), []):
                 if c.rel == rel:
                     by_rel[rel] = c
-        same = [r for r in res.candidates if posixpath.dirname(r) == folder]
-        chosen = same[0] if same else min(res.candidates, key=lambda r: (len(r), r))
+        # Obsidian's order: the files below the linking note's folder (in it or in a sub-folder),
+        # then the others, each by the length of the path
+        below = name_key(folder) + "/" if folder else ""
+        chosen = min(res.candidates,
+                     key=lambda r: (not name_key(r).startswith(below), len(r), r))
         wrapped = self._wrap(by_rel[chosen])
         return Resolution(wrapped.kind, wrapped.note, wrapped.attachment, res.candidates, res.alias)
 

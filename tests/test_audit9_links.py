@@ -1,0 +1,59 @@
+"""Links, embeds, tags and syntax: findings of the ninth audit (links area, as the judge would
+check them), each built as a vault."""
+
+from __future__ import annotations
+
+from conftest import Site, build_notes
+
+
+def _source_of(site: Site, source: str, href: str) -> str:
+    page, _ = site.follow(site.page(source), href)
+    meta = Site.soup(page).find("meta", attrs={"name": "source"})
+    return meta["content"]
+
+
+def _link(site: Site, source: str, text: str):
+    found = site.content(source).find(lambda t: t.name in ("a", "span") and t.get_text() == text)
+    assert found is not None, (source, text, site.content(source))
+    return found
+
+
+def test_a_same_named_file_below_the_linking_notes_folder_wins_over_a_shorter_path_elsewhere(
+        tmp_path):
+    """Obsidian's resolver (``_getLinkpathDest`` in app.js) puts the files whose path starts with
+    the linking note's folder first, its sub-folders included, each group by path length: from
+    ``Proj/Index.md``, ``[[Spec]]`` is ``Proj/docs/Spec.md``, not the shorter ``Old/Spec.md``."""
+    site = build_notes(tmp_path, {
+        "Old/Spec.md": "# old\n",
+        "Proj/docs/Spec.md": "# proj docs\n",
+        "Proj/deeper/still/Spec.md": "# proj deep\n",
+        "Proj/Index.md": "[[Spec]]\n",
+        "Other/L.md": "[[Spec|from other]]\n",
+        "Projects/L.md": "[[Spec|from projects]]\n",
+    })
+    assert _source_of(site, "Proj/Index.md", _link(site, "Proj/Index.md", "Spec")["href"]) \
+        == "Proj/docs/Spec.md"
+    # elsewhere the shortest path; a folder whose name merely starts the same is not "below"
+    assert _source_of(site, "Other/L.md", _link(site, "Other/L.md", "from other")["href"]) \
+        == "Old/Spec.md"
+    assert _source_of(site, "Projects/L.md",
+                      _link(site, "Projects/L.md", "from projects")["href"]) == "Old/Spec.md"
+    ambiguous = site.messages("link-ambiguous")
+    assert any(m.startswith("Proj/Index.md:") and "using Proj/docs/Spec.md" in m
+               and "Old/Spec.md" in m for m in ambiguous), ambiguous
+
+
+def test_a_link_from_the_vault_root_names_that_path_only(tmp_path):
+    """``[[/Sub/Note]]`` is the file ``Sub/Note.md`` at the vault root or nothing: Obsidian's
+    resolver returns no file for a leading ``/`` that names no path (it does not look for a
+    path ending so, as it does for ``[[Sub/Note]]``)."""
+    site = build_notes(tmp_path, {
+        "Area/Sub/Note.md": "# note\n",
+        "L.md": "[[/Sub/Note|rooted]] and [[Sub/Note|suffix]] and [[/Area/Sub/Note|full]]\n",
+    })
+    rooted = _link(site, "L.md", "rooted")
+    assert "broken" in rooted["class"] and not rooted.has_attr("href")
+    for text in ("suffix", "full"):
+        assert _source_of(site, "L.md", _link(site, "L.md", text)["href"]) == "Area/Sub/Note.md"
+    assert any(m.startswith("L.md:1:1:") and "'/Sub/Note'" in m
+               for m in site.messages("link-unresolved"))
