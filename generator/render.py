@@ -436,6 +436,18 @@ class RenderContext:
         ``UNPUBLISHED`` when it is a note that is not published."""
         return self._md_target(href, embed=False)
 
+    def render_md_link(self, href: str, token: Token) -> tuple[str | None, dict[str, str]]:
+        """``render_md_href``'s href, and the attributes a wikilink to the same place has: the
+        ``internal-link`` class (``attachment-link`` too for a file) and a note's ``data-note``,
+        as Obsidian gives ``[x](Note.md)`` the classes of ``[[Note]]``."""
+        found: list = []
+        new = self._md_target(href, embed=False, found=found)
+        if not new or new == UNPUBLISHED or not found:
+            return new, {}
+        if isinstance(found[0], Note):
+            return new, {"class": "internal-link", "data-note": str(self.index.urls[found[0].id])}
+        return new, {"class": "internal-link attachment-link"}
+
     def render_md_src(self, src: str, token: Token) -> str | None:
         return self._md_target(src, embed=True)
 
@@ -469,15 +481,22 @@ class RenderContext:
             return ""
         return _broken_embed(path, alt or path)
 
-    def _md_target(self, href: str, embed: bool) -> str | None:
+    def _md_target(self, href: str, embed: bool, found: list | None = None) -> str | None:
+        """The href or src of a local Markdown link or image (see ``render_md_href``); the note
+        or file it leads to is appended to ``found`` when given."""
         from urllib.parse import unquote, urlsplit
 
+        if found is None:
+            found = []
         if href.startswith("#") and len(href) > 1 and not embed:
             # ``[x](#Heading%20name)``, Obsidian's markdown form of ``[[#Heading name]]``
-            found = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
+            anchor = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
             # a missing heading is unresolved, as [[#Missing]] is (its "#Missing" would name a
             # heading of whatever page shows it, inside an embed the host's)
-            return self.href_to_note(self.note, found) if found else ""
+            if not anchor:
+                return ""
+            found.append(self.note)
+            return self.href_to_note(self.note, anchor)
         parts = urlsplit(href)
         # "/x/y.md" is taken from the vault root, as "[[/x/y]]" is
         if parts.scheme or parts.netloc or not parts.path or href.startswith(("//", "#")):
@@ -487,9 +506,11 @@ class RenderContext:
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None and not embed:
+            found.append(res.note)
             return self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
         if res.kind == "attachment" and res.attachment is not None:
             if not embed:
+                found.append(res.attachment)
                 return self.href_to_file(res.attachment, [frag])
             return self.href_to_attachment(res.attachment, [frag])
         if res.kind == "unpublished" and not embed:

@@ -57,3 +57,24 @@ def test_a_link_from_the_vault_root_names_that_path_only(tmp_path):
         assert _source_of(site, "L.md", _link(site, "L.md", text)["href"]) == "Area/Sub/Note.md"
     assert any(m.startswith("L.md:1:1:") and "'/Sub/Note'" in m
                for m in site.messages("link-unresolved"))
+
+
+def test_markdown_links_to_notes_and_files_are_internal_links_as_wikilinks_are(tmp_path):
+    """Obsidian gives ``[x](Note.md)`` the ``internal-link`` class of ``[[Note]]`` (themes and CSS
+    snippets style internal links by it); a resolved Markdown link had no class and no
+    ``data-note``, so it looked and read like a link to the web."""
+    site = build_notes(tmp_path, {
+        "Folder/Note with spaces.md": "# N\n\n## Heading Two\n",
+        "doc.pdf": b"%PDF-1.4\n",
+        "L.md": "[sp](Folder/Note%20with%20spaces.md) [ang](<Folder/Note with spaces.md>) "
+                "[head](Folder/Note%20with%20spaces.md#Heading%20Two) [noext](Folder/Note%20with%20spaces) "
+                "[att](doc.pdf) [web](https://example.com) [[Folder/Note with spaces|wiki]]\n",
+    })
+    wiki = _link(site, "L.md", "wiki")
+    for text in ("sp", "ang", "head", "noext"):
+        a = _link(site, "L.md", text)
+        assert a["class"] == ["internal-link"], (text, a)
+        assert a["data-note"] == wiki["data-note"], (text, a)
+        assert _source_of(site, "L.md", a["href"]) == "Folder/Note with spaces.md"
+    assert _link(site, "L.md", "att")["class"] == ["internal-link", "attachment-link"]
+    assert not _link(site, "L.md", "web").has_attr("class")

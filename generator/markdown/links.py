@@ -27,7 +27,13 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
     ctx = env.get("ctx") if env else None
     if ctx is not None:
         href = token.attrGet("href")
-        new = ctx.render_md_href(str(href), token) if href is not None else None
+        extra: dict[str, str] = {}
+        if href is None:
+            new = None
+        elif hasattr(ctx, "render_md_link"):  # with the classes a wikilink to it has
+            new, extra = ctx.render_md_link(str(href), token)
+        else:
+            new = ctx.render_md_href(str(href), token)
         env.setdefault(_AS_SPAN, []).append(new == UNPUBLISHED)
         if new == UNPUBLISHED:
             return '<span class="internal-link unpublished">'
@@ -37,7 +43,7 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
             attrs["title"] = f"Not found: {href}"
             token = token.copy(attrs=attrs)
         elif new is not None:
-            token = token.copy(attrs={**token.attrs, "href": new})
+            token = token.copy(attrs={**token.attrs, "href": new, **extra})
     return self.renderToken([token], 0, options, env)
 
 
