@@ -24,7 +24,7 @@ from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown._util import walk
 from generator.markdown.links import UNPUBLISHED
-from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, VIDEO_EXT
+from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, IN_LINK, VIDEO_EXT
 from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile
 from generator.urls import relative_href, root_prefix
 
@@ -252,6 +252,8 @@ class RenderContext:
             # cut out of its paragraph as a note's embed would be (``![[data.csv]]`` alone)
             return f"<p>{shown}</p>" if meta.get("alone") else shown
         if res.kind == "note" and res.note is not None:
+            if meta.get(IN_LINK):  # in a link's text: its name, as words of that link
+                return f'<span class="embed-in-link">{esc(token.content)}</span>'
             if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
                 return self.render_wikilink(token)  # a <div> cannot stand in a <p>
             return self._embed_note(res.note, meta, token)
@@ -463,6 +465,8 @@ class RenderContext:
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None:
+            if token.meta.get(IN_LINK):  # in a link's text: its name, as for ![[...]]
+                return f'<span class="embed-in-link">{esc(alt or path)}</span>'
             if token.meta.get("inline"):  # in a paragraph's text: a link, as for ![[...]]
                 href = self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
                 return (f'<a class="internal-link" href="{esc(href)}" '

@@ -78,3 +78,30 @@ def test_markdown_links_to_notes_and_files_are_internal_links_as_wikilinks_are(t
         assert _source_of(site, "L.md", a["href"]) == "Folder/Note with spaces.md"
     assert _link(site, "L.md", "att")["class"] == ["internal-link", "attachment-link"]
     assert not _link(site, "L.md", "web").has_attr("class")
+
+
+def test_a_note_embed_inside_link_text_is_the_links_words_not_a_nested_link(tmp_path):
+    """``[see ![[Note]] here](url)``: the embedded note (a ``<div>`` with its title link) was
+    written inside the ``<a>``, and the paragraph turned into a ``<div>``.  A link cannot hold a
+    link: the browser ended the outer one at the inner one, so the rest of the text and the
+    embed's content fell out of it.  The note is now its name in the link's text; an image
+    embed there (a linked picture) stays an image."""
+    site = build_notes(tmp_path, {
+        "Alpha.md": "# A\n\nbody with [[Beta]]\n",
+        "Beta.md": "b\n",
+        "pic.png": b"\x89PNG\r\n\x1a\n",
+        "L.md": "[see ![[Alpha]] here](https://example.com)\n\n"
+                "[md ![](Alpha.md) form][ref]\n\n"
+                "[![[pic.png]]](https://example.com)\n\n"
+                "Outside ![[Alpha]] still embeds.\n\n"
+                "[ref]: https://example.org\n",
+    })
+    content = site.content("L.md")
+    for a in content.find_all("a"):
+        assert a.find_parent("a") is None, a.find_parent("a")
+    first = content.find("a", href="https://example.com")
+    assert first.get_text() == "see Alpha here" and first.parent.name == "p"
+    assert content.find("a", href="https://example.org").get_text() == "md Alpha.md form"
+    assert content.find_all("a", href="https://example.com")[1].find("img") is not None
+    assert len(content.find_all("div", class_="embed-note")) == 1
+    assert site.codes() == []

@@ -171,7 +171,10 @@ def embed_kind(tok: Token) -> str | None:
 
 def _embeds_a_note(tok: Token, alone: bool = False) -> bool:
     """Whether an embed is cut out of its paragraph as a block: a note's, and one whose name could
-    be a note's (``MAYBE``) when nothing but embeds stands in the paragraph."""
+    be a note's (``MAYBE``) when nothing but embeds stands in the paragraph; never one inside a
+    link's text (``IN_LINK``), which stays there as words."""
+    if tok.meta.get(IN_LINK):
+        return False
     kind = embed_kind(tok)
     return kind == NOTE or (alone and kind == MAYBE) or _embeds_a_base(tok)
 
@@ -205,6 +208,9 @@ def block_embeds_rule(state: StateCore) -> None:
     if "![" not in state.src:
         return
     tokens = state.tokens
+    for tok in tokens:
+        if tok.type == "inline" and "![" in tok.content:
+            _mark_in_link(tok.children or ())
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -241,8 +247,24 @@ def block_embeds_rule(state: StateCore) -> None:
     tokens[:] = out
 
 
+#: ``meta`` key of an embed written inside a link's text (``[see ![[Note]]](url)``).  A link cannot
+#: hold another link (the browser would end the outer one there), and an embedded note holds its
+#: title link and the note's own: the renderer writes a note there as its name, in the link's text.
+IN_LINK = "in_link"
+
+
+def _mark_in_link(children: Sequence[Token]) -> None:
+    depth = 0
+    for kid in children:
+        if kid.type in ("link_open", "link_close"):
+            depth += kid.nesting
+        elif depth > 0 and kid.type in ("embed", "image") and embed_kind(kid) in (NOTE, MAYBE):
+            kid.meta[IN_LINK] = True
+
+
 def _inside_markup(children: Sequence[Token], alone: bool) -> bool:
-    """Whether a note embed stands inside inline markup (``*![[Note]]*``, ``[![[Note]]](url)``)."""
+    """Whether a note embed stands inside inline markup (``*![[Note]]*``; inside a link's text it is
+    words, see ``IN_LINK``)."""
     depth = 0
     for kid in children:
         depth += kid.nesting
