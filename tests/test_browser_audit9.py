@@ -89,3 +89,41 @@ def test_an_edge_label_stays_inside_its_box(site, chrome):
     for text, drawn, box in labels:
         assert drawn <= box + 0.5, f"{text!r} is {drawn:.1f} px wide in a {box:.1f} px box"
     page.close()
+
+
+def measure_wide(page):
+    return page.evaluate("""() => {
+        const f = document.querySelector('figure.mermaid'), s = f.querySelector('svg');
+        return {scale: s.getBoundingClientRect().width / s.viewBox.baseVal.width,
+                scrolls: f.scrollWidth > f.clientWidth + 1, page: document.documentElement.scrollWidth,
+                tab: f.tabIndex, role: f.getAttribute('role'), name: f.getAttribute('aria-label')};
+    }""")
+
+
+def test_a_wide_diagram_scrolls_in_its_card_on_a_phone_with_readable_labels(site, chrome):
+    # it shrank to fit the phone: a 1,100 px flowchart at 0.3 of its size, labels 4 px tall,
+    # and nothing to scroll
+    page = chrome.page(width=390, height=844)
+    page.goto(page_of(site, "Wide.md").as_uri())
+    m = measure_wide(page)
+    assert m["scale"] >= 0.59, m
+    assert m["scrolls"] and m["page"] == 390, "the card scrolls, never the page"
+    # a box that scrolls is reached with the keyboard, and named
+    assert m["tab"] == 0 and m["role"] == "region" and m["name"] == "Diagram 1"
+    page.close()
+
+
+def test_a_wide_diagram_still_fits_a_desktop_column_and_a_printed_page(site, chrome):
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Wide.md").as_uri())
+    m = measure_wide(page)
+    assert not m["scrolls"] and m["tab"] == -1 and m["role"] is None, m
+    assert 0.5 <= m["scale"] < 1
+    page.close()
+    # paper does not scroll: on a phone-sized page the diagram shrinks to the width again
+    page = chrome.page(width=390, height=844)
+    page.goto(page_of(site, "Wide.md").as_uri())
+    page.emulate_media(media="print")
+    m = measure_wide(page)
+    assert not m["scrolls"], m
+    page.close()

@@ -55,6 +55,8 @@ _STYLE_ATTR = re.compile(r'(\sstyle=")([^"]*)(")')
 _ARIA_REFS = re.compile(r'(\saria-(?:labelledby|describedby)=")([^"]*)(")')
 # in the stylesheet: what would fetch a file (an @import, a url() that is not one of its own ids)
 _FETCH = re.compile(r"@import[^;]*;?|url\(\s*(?![\"']?#)[^)]*\)", re.I)
+# the drawing's own width, in the style of its root element
+_ROOT_WIDTH = re.compile(r'(<svg\b[^>]*?\sstyle="[^"]*?max-width:\s*([0-9.]+)px)')
 # a one-line edge label as mmdr draws it: its background box, sized by mmdr's own font metrics,
 # then the text (no second line, no markup inside)
 _EDGE_LABEL = re.compile(
@@ -94,6 +96,9 @@ def _drawn(source: str) -> tuple[str, tuple[str, ...]]:
     svg = _STYLE_ATTR.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
     if not svg.startswith("<svg"):
         raise ValueError("the renderer drew no SVG")
+    # its width again as --mermaid-w: the stylesheet keeps the diagram from shrinking below a share
+    # of it (its labels stay readable on a phone) and lets the figure scroll instead
+    svg = _ROOT_WIDTH.sub(lambda m: f"{m[1]};--mermaid-w:{m[2]}px", svg, count=1)
     return svg, tuple(sorted(set(_ID.findall(svg)), key=len, reverse=True))
 
 
