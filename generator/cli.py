@@ -155,7 +155,11 @@ def main() -> None:
                    "the GitHub Pages workflow of `vaultsite init` passes the Pages URL).")
 def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rerun: bool,
           quiet: bool, site_url: str | None) -> None:
-    """Build VAULT (default: the demo vault of this repository) into a site."""
+    """Build VAULT into a site in OUT.
+
+    VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
+    folder.  Exits 0 when the site was written, even with warnings; 1 with --strict and warnings,
+    or on an error."""
     from generator.emit import OutputError
     from generator.pipeline import build as run_build
 
@@ -195,7 +199,10 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
 @click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 def check(vault: Path | None, strict: bool) -> None:
-    """Read and resolve VAULT, print diagnostics, write nothing."""
+    """Read and resolve VAULT, print diagnostics, write nothing.
+
+    VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
+    folder.  Code blocks are not run."""
     from generator.pipeline import check as run_check
 
     cfg = _load(vault)
@@ -217,7 +224,10 @@ def check(vault: Path | None, strict: bool) -> None:
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -> None:
-    """Build, serve on 127.0.0.1, rebuild on save and reload the browser."""
+    """Build, serve on 127.0.0.1, rebuild on save and reload the browser.
+
+    VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
+    folder.  Stop with Ctrl+C."""
     from generator.emit import OutputError, check_output
     from generator.serve import serve as run_serve
 

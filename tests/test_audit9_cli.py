@@ -139,3 +139,18 @@ def test_a_templates_folder_that_is_not_there_is_reported_at_its_key(tmp_path):
     assert len(built) == 1 and built[0].startswith("vaultsite.toml:2: warning[template-error]: ")
     assert "'theme'" in built[0] and "default theme" in built[0]
     assert [d.format() for d in check(cfg).diagnostics] == built
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve"])
+def test_help_says_which_vault_is_read_without_one(command):
+    """Installed with pip and run outside this repository, VAULT defaults to the current folder,
+    not to the demo: ``check --help`` and ``serve --help`` said nothing about VAULT, and
+    ``build --help`` named only the demo."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "current folder" in text and "notes/" in text, text
