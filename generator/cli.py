@@ -104,7 +104,9 @@ class _Progress:
     MIN = 200
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        # CI services set CI=true (or 1); CI=false / CI=0 says "not CI"
+        ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+        self.enabled = sys.stderr.isatty() and not ci
         self.stage = ""
         self.bar = None
         self.last = 0

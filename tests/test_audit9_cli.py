@@ -154,3 +154,44 @@ def test_help_says_which_vault_is_read_without_one(command):
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "current folder" in text and "notes/" in text, text
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What the command writes to standard error when that is a terminal (a pseudo-terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main_fd, term_fd = pty.openpty()
+    run_env = {k: v for k, v in os.environ.items() if k != "CI"} | env | {"PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=term_fd,
+        stdin=subprocess.DEVNULL,
+        env=run_env,
+    )
+    os.close(term_fd)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main_fd, 65536)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(main_fd)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("ci, shown", [(None, True), ("true", False), ("1", False), ("false", True)])
+def test_progress_shows_on_a_terminal_unless_in_ci(tmp_path, ci, shown):
+    """A terminal gets a progress bar on a long build; CI (``CI`` set, as every CI service sets it)
+    gets none.  ``CI=false`` (or ``0``), which some shells and tools set to say "not CI", hid it."""
+    vault = _vault(tmp_path / "v", {f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]]\n" for i in range(220)})
+    env = {"CI": ci} if ci is not None else {}
+    err = _stderr_on_a_terminal(["build", str(vault), "-o", str(tmp_path / "out"), "--no-exec"], env)
+    assert ("parse" in err and "100%" in err) == shown, err
