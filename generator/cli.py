@@ -23,13 +23,17 @@ def repo_root() -> Path | None:
 
 
 def default_vault() -> Path:
-    root = repo_root()
-    if root is not None:
-        return root / "notes"
+    """The vault read when none is named: the demo in a clone of this repository, the current
+    folder when it is a vault (a note, ``.obsidian/`` or ``vaultsite.toml`` in it, as ``init``
+    leaves), else the demo of the checkout vaultsite runs from, else the current folder."""
     cwd = Path.cwd()
     if (cwd / "notes").is_dir() and (cwd / "pyproject.toml").is_file():
-        return cwd / "notes"  # an installed vaultsite run in a clone of this repository
-    return cwd
+        return cwd / "notes"  # a clone of this repository
+    if (cwd / "vaultsite.toml").is_file() or (cwd / ".obsidian").is_dir() \
+            or any(cwd.glob("*.md")):
+        return cwd
+    root = repo_root()
+    return root / "notes" if root is not None else cwd
 
 
 def _load(vault: Path | None, **overrides):

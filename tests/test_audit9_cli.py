@@ -195,3 +195,24 @@ def test_progress_shows_on_a_terminal_unless_in_ci(tmp_path, ci, shown):
     env = {"CI": ci} if ci is not None else {}
     err = _stderr_on_a_terminal(["build", str(vault), "-o", str(tmp_path / "out"), "--no-exec"], env)
     assert ("parse" in err and "100%" in err) == shown, err
+
+
+@pytest.mark.parametrize("marker", ["vaultsite.toml", ".obsidian/app.json", "Note.md"])
+def test_without_a_vault_argument_a_vault_folder_is_read_not_the_demo(tmp_path, monkeypatch, marker):
+    """With vaultsite run from its source (an editable install), ``vaultsite init`` then
+    ``vaultsite check`` in one's own vault checked this repository's demo vault instead (33 notes),
+    and ``vaultsite build`` built the demo into the vault's ``site/``.  A folder that is a vault (a
+    note, ``.obsidian/`` or ``vaultsite.toml`` in it) is the default; the demo stays the default
+    at the repository's root."""
+    from click.testing import CliRunner
+
+    from generator.cli import default_vault, main
+
+    vault = _vault(tmp_path / "mine", {marker: "{}\n" if marker.endswith(".json") else "\n"})
+    monkeypatch.chdir(vault)
+    assert default_vault() == vault
+    if marker == "Note.md":
+        done = CliRunner().invoke(main, ["check"])
+        assert done.output.startswith("Checked 1 notes (1 published, 0 attachments)"), done.output
+    monkeypatch.chdir(REPO)
+    assert default_vault() == REPO / "notes"
