@@ -6,6 +6,8 @@ import hashlib
 import re
 from html import escape
 
+import nh3
+
 from generator.diagnostics import Diagnostic, Severity, Span
 from generator.execute.cells import CodeCell
 
@@ -123,9 +125,10 @@ def safe_repr_html(html: str) -> str:
     kept: list[str] = []  # MathML (a LaTeX repr rendered by the site): the sanitizer drops it
 
     def keep_math(m: re.Match) -> str:
-        if not _safe_mathml(m.group(0)):
+        math = _clean_mathml(m.group(0))
+        if not math.startswith("<math"):
             return ""
-        kept.append(m.group(0))
+        kept.append(math)
         return f"\x02{len(kept) - 1}\x03"
     html = _MATH.sub(keep_math, html.replace("\x02", "").replace("\x03", ""))
     if rules:
@@ -155,15 +158,15 @@ _MATH_ATTRS = frozenset(
     "minsize maxsize class".split())
 
 
-def _safe_mathml(block: str) -> bool:
-    """Only MathML elements with presentational attributes (no handlers, links or styles)."""
-    for tag in re.finditer(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)([^<>]*)>", block):
-        if tag.group(2).lower() not in _MATH_TAGS:
-            return False
-        for name in re.findall(r"([^\s=/]+)\s*=", tag.group(3)):
-            if name.lower() not in _MATH_ATTRS:
-                return False
-    return "<" not in re.sub(r"<\s*/?\s*[a-zA-Z][\w:-]*[^<>]*>", "", block)
+#: nh3 parses the MathML as a browser would (a ``>`` inside a quoted value is no end of tag) and
+#: keeps these elements and attributes only: no handler, link or style survives.
+_MATH_CLEANER = nh3.Cleaner(tags=set(_MATH_TAGS), attributes={"*": set(_MATH_ATTRS)},
+                            url_schemes=set(), link_rel=None, strip_comments=True)
+
+
+def _clean_mathml(block: str) -> str:
+    """The MathML elements of ``block`` with their presentational attributes only."""
+    return _MATH_CLEANER.clean(block)
 
 
 _SGR = re.compile(r"\x1b\[([0-9;]*)m")

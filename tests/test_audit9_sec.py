@@ -1,0 +1,43 @@
+"""Audit 9 (security): what a note's author or a file name controls, escaped in every output."""
+
+from __future__ import annotations
+
+import html5lib
+
+from generator.execute.outputs import safe_repr_html
+from generator.markdown import latex_to_mathml
+
+
+def _attributes(html: str) -> list[tuple[str, str, str]]:
+    """Every (element, attribute, value) of ``html`` as a browser reads it."""
+    tree = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    return [
+        (el.tag.split("}")[-1], name.split("}")[-1], value)
+        for el in tree.iter()
+        if isinstance(el.tag, str)
+        for name, value in el.attrib.items()
+    ]
+
+
+def test_mathml_in_a_cells_html_output_keeps_no_handler() -> None:
+    """A cell's HTML output keeps MathML (a LaTeX repr drawn by the site) past the sanitizer,
+    after a check of its tags.  A ``>`` inside a quoted attribute value hid the next attribute
+    from that check: ``<mi class="a>b" onclick="…">`` reached the page with its handler."""
+    for payload in (
+        '<math><mi class="a>b" onclick="alert(1)">x</mi></math>',
+        "<math><mi alttext='>' onmouseover='alert(1)'>x</mi></math>",
+        '<div><math display="block"><mrow title="x>y" style="position:fixed"><mi>x</mi></mrow></math></div>',
+    ):
+        out = safe_repr_html(payload)
+        attrs = _attributes(out)
+        assert not [a for a in attrs if a[1].startswith("on") or a[1] == "style"], out
+        assert "x" in out  # the formula itself stays
+
+
+def test_site_drawn_latex_repr_still_kept_in_cell_output() -> None:
+    """The MathML the site makes of a ``_repr_latex_`` stays whole in the cell's output."""
+    for latex in (r"\begin{pmatrix}1&2\\3&4\end{pmatrix}", r"\frac{a}{b} > \text{x < y}"):
+        mathml = latex_to_mathml(latex, True)
+        out = safe_repr_html(f'<div class="math block">{mathml}</div>')
+        assert out.count("<math") == 1 and out.count("<mtd") == mathml.count("<mtd")
+        assert out.count("<mi") == mathml.count("<mi") and out.count("<mo") == mathml.count("<mo")
