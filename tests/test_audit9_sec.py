@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import html5lib
 
 from generator.execute.outputs import safe_repr_html
 from generator.markdown import latex_to_mathml
+from tests.conftest import build_notes
 
 
 def _attributes(html: str) -> list[tuple[str, str, str]]:
@@ -41,3 +44,34 @@ def test_site_drawn_latex_repr_still_kept_in_cell_output() -> None:
         out = safe_repr_html(f'<div class="math block">{mathml}</div>')
         assert out.count("<math") == 1 and out.count("<mtd") == mathml.count("<mtd")
         assert out.count("<mi") == mathml.count("<mi") and out.count("<mo") == mathml.count("<mo")
+
+
+def test_a_base_links_only_to_web_addresses(tmp_path: Path) -> None:
+    """A link value in a base (a property holding ``[[…]]``, or ``link()`` of any text) whose target
+    had ``://`` became an external link with that target as href: ``javascript://%0Aalert(1)``
+    (a comment, then a new line) ran when clicked.  Only http(s) addresses are links; another
+    scheme is shown as text."""
+    note = (
+        "---\n"
+        'site: "javascript://%0Aalert(1)"\n'
+        'other: "[[JavaScript://x%0Aalert(2)]]"\n'
+        'home: "https://example.org/a?b=1"\n'
+        "---\n"
+        "```base\n"
+        "formulas:\n"
+        "  l1: link(site)\n"
+        '  l2: link("data://text/html,x", "click")\n'
+        "  l3: link(home)\n"
+        "views:\n"
+        "  - type: table\n"
+        "    name: T\n"
+        "    order: [file.name, other, formula.l1, formula.l2, formula.l3]\n"
+        "```\n"
+    )
+    site = build_notes(tmp_path, {"A.md": note})
+    table = site.content("A.md").select_one(".base-view table")
+    hrefs = [a.get("href", "") for a in table.select("a")]
+    assert not [h for h in hrefs if not h.startswith(("https:", "A.html"))], hrefs
+    assert "https://example.org/a?b=1" in hrefs
+    text = table.get_text(" ")
+    assert "%0Aalert(1)" in text and "click" in text  # shown, not linked
