@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import html5lib
+import pytest
 
 from generator.execute.outputs import safe_repr_html
 from generator.markdown import latex_to_mathml
 from tests.conftest import build_notes
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/chromium.py
 
 
 def _attributes(html: str) -> list[tuple[str, str, str]]:
@@ -75,3 +79,34 @@ def test_a_base_links_only_to_web_addresses(tmp_path: Path) -> None:
     assert "https://example.org/a?b=1" in hrefs
     text = table.get_text(" ")
     assert "%0Aalert(1)" in text and "click" in text  # shown, not linked
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://example.org//evil.example/_assets/x.html",
+        "https://example.org/\\evil.example/Notes/x.html",
+        "https://example.org//Notes/Gone/x.html",
+    ],
+)
+def test_404_page_takes_its_root_from_its_own_host(tmp_path: Path, chrome, address: str) -> None:
+    """Built without ``site_url``, the 404 page finds the site root in its address and writes a
+    ``<base>`` for it.  An address whose path starts with ``//host/`` followed by one of the site's
+    folders made that base ``//host/``: the page then loaded ``_data/site.js`` and
+    ``_assets/vaultsite.js`` from that other host, so a crafted link ran anyone's script on the
+    site's origin.  The base is on the page's own host whatever the address; an empty segment
+    (``/notes//Notes/x``, which hosts serve as ``/notes/Notes/x``) is not a folder."""
+    from chromium import host_site
+
+    site = build_notes(tmp_path, {"Notes/A.md": "# A\n"})
+    page = chrome.browser.new_page()
+    asked = host_site(page, site.out, "https://example.org/")
+    page.goto(address)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.baseURI").startswith("https://example.org/")
+    assert [u for u in asked if not u.startswith("https://example.org/")] == []
+    if "evil" not in address:  # the site's own folder after an empty segment: the root is found
+        assert page.evaluate("document.baseURI") == "https://example.org/"
+        assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''")
+    page.close()
