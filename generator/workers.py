@@ -16,6 +16,7 @@ import pickle
 import re
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -37,9 +38,28 @@ def _leave() -> None:
     os._exit(0)
 
 
-def _worker_main(conn, counts: mmap.mmap, slot: int) -> None:  # runs in the child
+def _end_with_parent() -> None:
+    """End this worker as soon as the build that forked it is gone (``kill -9``, a closed terminal):
+    it would otherwise go on rendering, into a staging folder nobody will swap in."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = ()) -> None:
+    """Runs in the child.  ``inherited``: the parent's ends of this worker's pipe and of the pipes
+    of the workers forked before it, which the fork copied; while the worker holds them open it
+    never sees its own pipe close when the build dies, and waits on it forever."""
     from generator.parse import without_tokens
     from generator.pipeline import parse_safely
+
+    for end in inherited:
+        end.close()
+    _end_with_parent()
 
     tokens: dict[NoteId, list[Any]] = {}
     at = slice(8 * slot, 8 * slot + 8)
@@ -81,8 +101,13 @@ def _worker_main(conn, counts: mmap.mmap, slot: int) -> None:  # runs in the chi
                 conn.send(("ok", results))
             else:
                 _leave()
+        except BrokenPipeError:  # the build is gone
+            _leave()
         except BaseException:  # report, keep the worker usable
-            conn.send(("error", traceback.format_exc()))
+            try:
+                conn.send(("error", traceback.format_exc()))
+            except OSError:
+                _leave()
 
 
 # ``![[Name]]``, ``![[folder/Name|alias]]`` or ``![[Name#Section]]``: an embed of a note (group 2: the
@@ -218,7 +243,7 @@ class NotePool:
         self.counts = mmap.mmap(-1, max(8 * workers, mmap.PAGESIZE))
         for slot in range(workers):
             parent, child = multiprocessing.Pipe()
-            proc = forked(_worker_main, child, self.counts, slot)
+            proc = forked(_worker_main, child, self.counts, slot, [*self.conns, parent])
             child.close()
             self.conns.append(parent)
             self.procs.append(proc)
