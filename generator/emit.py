@@ -46,14 +46,32 @@ class EmitStats:
     # files that could not be written (site path, why): one page's OSError (a name too long for
     # the file system, a path past its limit) leaves that page out, never the rest of the site
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # of those, the files the previous build wrote: their previous version stays in the site
+    kept: list[str] = field(default_factory=list)
 
 
-# What ``Staging.write`` returns, instead of a digest, for a page it could not write.
+# What ``Staging.write`` returns, instead of a digest, for a page it could not write, and for a
+# page it could not write because the output's file system is full.
 FAILED = "!failed: "
+FULL = "!full: "
+
+# Errors of the output's whole file system rather than of one page (the disk or the quota is full):
+# the build stops and the previous site stays as it was, instead of a site with pages missing
+# taking its place (or the previous pages that could not be replaced being deleted).
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
+
+
+def _failure(exc: OSError) -> str:
+    return (FULL if exc.errno in _FULL_ERRNOS else FAILED) + _why(exc)
+
+
+def _full(rel: str, why: str) -> OutputError:
+    return OutputError(f"could not write {rel} into the output folder ({why}); the build stopped and "
+                       "the previous site, if any, is left as it was (free some space and build again)")
 
 
 def _digest(data: bytes) -> str:
@@ -80,7 +98,7 @@ def _digests(files: Mapping[str, bytes], write_to: Path | None = None,
             try:
                 (write_to / rel).write_bytes(data)
             except OSError as exc:
-                return FAILED + _why(exc)
+                return _failure(exc)
         hit = last.get(id(data))
         return hit[1] if hit is not None and hit[0] is data else _digest(data)
 
@@ -92,6 +110,8 @@ def _digests(files: Mapping[str, bytes], write_to: Path | None = None,
                      if rel.startswith("_")}
     digests = {}
     for rel, digest in zip(files.keys(), found, strict=True):
+        if digest.startswith(FULL):
+            raise _full(rel, digest[len(FULL):])
         if digest.startswith(FAILED):
             if failed is not None:
                 failed.append((rel, digest[len(FAILED):]))
@@ -274,7 +294,7 @@ class Staging:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         except OSError as exc:  # reported by ``emit_site``; the other pages go on
-            return FAILED + _why(exc)
+            return _failure(exc)
         return _digest(data)
 
     def discard(self) -> None:
@@ -371,10 +391,14 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)
             except OSError as exc:
+                if exc.errno in _FULL_ERRNOS:
+                    raise _full(rel, _why(exc)) from exc
                 failed.append((rel, _why(exc)))
                 continue
             manifest[rel] = _copy_digest(src)
         for rel, digest in staged.written.items():
+            if digest.startswith(FULL):
+                raise _full(rel, digest[len(FULL):])
             if digest.startswith(FAILED):
                 failed.append((rel, digest[len(FAILED):]))
             else:
@@ -455,17 +479,55 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
         raise OutputError(f"refusing to write {outside!r} through a symbolic link that leads out of "
                           f"the output folder {out}; remove the link")
     failed: list[tuple[str, str]] = []
-    for rel, data, digest in pending:
-        dest = inside.path(rel)
-        if previous.get(rel) == digest and (rel in intact if intact is not None
-                                            else _is_regular_file(dest)):
-            manifest[rel] = digest
-            unchanged += 1
-            continue
+    kept: list[str] = []
+    # Every changed file is first written beside its place, then all are renamed into place: a
+    # full disk stops the build while the previous site is still whole.
+    ready: list[tuple[Path, Path, str, str]] = []  # (written aside, its place, site path, digest)
+    made: list[Path] = []  # folders made for them
+    try:
+        for rel, data, digest in pending:
+            dest = inside.path(rel)
+            if previous.get(rel) == digest and (rel in intact if intact is not None
+                                                else _is_regular_file(dest)):
+                manifest[rel] = digest
+                unchanged += 1
+                continue
+            tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+            try:
+                _make_folder(dest.parent, made)
+                if isinstance(data, Path):
+                    shutil.copyfile(data, tmp)
+                else:
+                    tmp.write_bytes(data)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                if exc.errno in _FULL_ERRNOS:
+                    raise _full(rel, _why(exc)) from exc
+                failed.append((rel, _why(exc)))
+                if rel in previous:  # not replaced: what the previous build wrote stays, ours
+                    manifest[rel] = previous[rel]
+                    kept.append(rel)
+                continue
+            ready.append((tmp, dest, rel, digest))
+    except BaseException:
+        for tmp, *_ in ready:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for tmp, dest, rel, digest in ready:
         try:
-            _write_atomic(dest, data)
-        except OSError as exc:
+            os.replace(tmp, dest)
+        except OSError as exc:  # a folder in the file's place, say
+            with contextlib.suppress(OSError):
+                tmp.unlink()
             failed.append((rel, _why(exc)))
+            if rel in previous:
+                manifest[rel] = previous[rel]
+                kept.append(rel)
             continue
         manifest[rel] = digest
         written.append(rel)
@@ -481,7 +543,18 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
             deleted.append(rel)
             _prune_empty(path.parent, inside.top)
     _write_atomic(out / MARKER, _manifest_bytes(manifest))
-    return EmitStats(sorted(written), deleted, unchanged, failed)
+    return EmitStats(sorted(written), deleted, unchanged, failed, sorted(kept))
+
+
+def _make_folder(folder: Path, made: list[Path]) -> None:
+    """``folder`` and its missing parents; the ones made are added to ``made``, parents first."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
 
 
 def _prune_empty(folder: Path, top: Path) -> None:

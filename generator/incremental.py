@@ -231,9 +231,13 @@ def _load(path: Path) -> Any:
 
 def _dump(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    try:
+        with tmp.open("wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except BaseException:  # a full disk: no half-written file is left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class ParsedAside:

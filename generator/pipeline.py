@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -357,11 +358,14 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
     finally:
         pool.close()
     t = time.perf_counter()
-    if persist:
-        save_memo(cache_dir, cfg, state.parsed, state.memo or RenderMemo(),
-                  aside[0] if aside else None)
-    save_unchanged(cache_dir, fingerprint, out, result,
-                   any(note.cells for _, note in state.parsed.values()))
+    try:
+        if persist:
+            save_memo(cache_dir, cfg, state.parsed, state.memo or RenderMemo(),
+                      aside[0] if aside else None)
+        save_unchanged(cache_dir, fingerprint, out, result,
+                       any(note.cells for _, note in state.parsed.values()))
+    except OSError as exc:  # the site is written; only the next build's head start is lost
+        result.diagnostics = sort_diagnostics([*result.diagnostics, _state_unsaved(cache_dir, exc)])
     timings["save-state"] = time.perf_counter() - t
     result.stats.seconds = time.perf_counter() - t0  # the whole build, saving its state included
     return result
@@ -420,8 +424,11 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         if progress:
             progress("write", 0, len(files) + len(copies))
         emitted = emit_site(out, files, copies, builder.keep, staging, existing)
-        diags.extend(_write_failures(emitted.failed, index, copies, cfg))
-        save_stamps(cache_dir, out)
+        diags.extend(_write_failures(emitted.failed, index, copies, cfg, emitted.kept))
+        try:
+            save_stamps(cache_dir, out)
+        except OSError as exc:
+            diags.append(_state_unsaved(cache_dir, exc))
         if progress:
             progress("write", len(files) + len(copies), len(files) + len(copies))
     except BaseException:
@@ -438,10 +445,21 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     return BuildResult(sort_diagnostics(diags), stats, state, set(emitted.written), index)
 
 
+def _state_unsaved(cache_dir: Path, exc: OSError) -> Diagnostic:
+    """The build's state could not be saved (a full disk): what is left of it goes, so that the
+    next build starts afresh rather than from half a state."""
+    with contextlib.suppress(OSError):
+        discard_memo(cache_dir)
+    return warning("state-unsaved", f"could not save the build's state in {cache_dir.name}/ "
+                   f"({exc.strerror or exc}); the site is complete, the next build does all its work "
+                   "again", hint="free some space on the disk of the cache folder")
+
+
 def _write_failures(failed: list[tuple[str, str]], index: VaultIndex, copies: dict[str, Path],
-                    cfg: SiteConfig) -> list[Diagnostic]:
+                    cfg: SiteConfig, kept: Collection[str] = ()) -> list[Diagnostic]:
     """A warning for each site file that could not be written, at the vault file it comes from
-    (the note of a page, the attachment of a copy) when there is one."""
+    (the note of a page, the attachment of a copy) when there is one.  ``kept``: those whose
+    previous version stays in the site."""
     if not failed:
         return []
     pages = {url: index.notes[note_id].rel for note_id, url in index.urls.items()
@@ -454,8 +472,10 @@ def _write_failures(failed: list[tuple[str, str]], index: VaultIndex, copies: di
                 source = copies[rel].relative_to(cfg.vault).as_posix()
             except ValueError:
                 source = None
+        left = ("its previous version is left in the site" if rel in kept
+                else "the page is left out of the site")
         out.append(warning(
-            "write-failed", f"could not write {rel} ({why}); the page is left out of the site",
+            "write-failed", f"could not write {rel} ({why}); {left}",
             source, 1 if source else 0,
             hint="shorten the file, folder or tag name, or check the output folder's file system"))
     return out

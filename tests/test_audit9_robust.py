@@ -51,3 +51,84 @@ def test_build_workers_end_when_the_build_is_killed():
     for pid in left:  # not left behind by the test either
         os.kill(pid, signal.SIGKILL)
     assert not left, f"workers {left} outlived their killed build"
+
+
+def _vault(tmp_path: Path, version: str) -> Path:
+    vault = tmp_path / "vault"
+    vault.mkdir(exist_ok=True)
+    for name in ("A", "B", "C"):
+        (vault / f"{name}.md").write_text(f"# {name} {version}\n\n[[A]] [[B]] [[C]]\n", encoding="utf-8")
+    return vault
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _disk_full_on(monkeypatch, name: str) -> None:
+    """Writing a file whose name contains ``name`` fails as on a full disk."""
+    import errno
+
+    real = Path.write_bytes
+
+    def write_bytes(self, data):
+        if name in self.name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+
+
+def test_a_full_disk_leaves_the_previous_site_as_it_was(tmp_path, monkeypatch):
+    """A rebuild that met a full disk deleted every previous page it could not replace (the page was
+    left out of the new manifest, so the clean-up took it for a page the build no longer makes) and
+    left the site half old, half new."""
+    from generator.config import load_config
+    from generator.emit import OutputError
+    from generator.pipeline import build
+
+    out = tmp_path / "site"
+    build(load_config(_vault(tmp_path, "one")), out, exec_mode="no-exec", workers=1)
+    before = _files(out)
+    assert {"A.html", "B.html", "C.html"} <= before.keys()
+    _disk_full_on(monkeypatch, "B.html")
+    with pytest.raises(OutputError, match="No space left on device"):
+        build(load_config(_vault(tmp_path, "two")), out, exec_mode="no-exec", workers=1)
+    assert _files(out) == before
+
+
+def test_a_full_disk_puts_no_half_written_site_in_place(tmp_path, monkeypatch):
+    """A first build that met a full disk swapped in a site with the unwritten pages missing."""
+    from generator.config import load_config
+    from generator.emit import OutputError
+    from generator.pipeline import build
+
+    vault = _vault(tmp_path, "one")
+    _disk_full_on(monkeypatch, "B.html")
+    with pytest.raises(OutputError, match="No space left on device"):
+        build(load_config(vault), tmp_path / "site", exec_mode="no-exec", workers=1)
+    assert not (tmp_path / "site").exists()
+    assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+
+
+def test_a_full_disk_for_the_build_state_is_a_warning(tmp_path, monkeypatch):
+    """The build state saved after the site (``site.vaultsite-cache``) met a full disk: the build
+    ended in a traceback, though the site was complete."""
+    import errno
+
+    from generator import incremental
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(incremental, "_dump", full)
+    out = tmp_path / "site"
+    result = build(load_config(_vault(tmp_path, "one")), out, exec_mode="no-exec", workers=1)
+    assert [d.code for d in result.diagnostics] == ["state-unsaved"]
+    assert "No space left on device" in result.diagnostics[0].message
+    assert {"A.html", "B.html", "C.html"} <= _files(out).keys()
+    monkeypatch.undo()
+    again = build(load_config(_vault(tmp_path, "one")), out, exec_mode="no-exec", workers=1)
+    assert again.diagnostics == [] and _files(out).keys() >= {"A.html", "B.html", "C.html"}
