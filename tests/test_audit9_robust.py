@@ -132,3 +132,38 @@ def test_a_full_disk_for_the_build_state_is_a_warning(tmp_path, monkeypatch):
     monkeypatch.undo()
     again = build(load_config(_vault(tmp_path, "one")), out, exec_mode="no-exec", workers=1)
     assert again.diagnostics == [] and _files(out).keys() >= {"A.html", "B.html", "C.html"}
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    from chromium import chrome_session
+
+    yield from chrome_session(pytest.importorskip("playwright.sync_api"))
+
+
+@pytest.mark.parametrize(
+    "address, root",
+    [
+        ("http://127.0.0.1:8000/repo/404.html", "http://127.0.0.1:8000/repo/"),
+        ("http://127.0.0.1:8000/404.html", "http://127.0.0.1:8000/"),
+        ("https://me.github.io/repo/404.html", "https://me.github.io/repo/"),
+        ("https://me.github.io/repo/Gone/deeper/missing", "https://me.github.io/repo/"),
+    ],
+)
+def test_404_page_opened_at_its_own_address_under_a_sub_path(tmp_path, chrome, address, root):
+    """``python -m http.server`` in the folder above the site (the site at ``/repo/``, as on GitHub
+    Pages) and the 404 page opened at its own address: it took the host's root for the site's,
+    so its stylesheet and script came from ``/_assets/`` (404) and its home link led out of the site."""
+    from chromium import host_site
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"Home.md": "# Home\n", "Notes/A.md": "# A\n"}).out
+    page = chrome.browser.new_page()
+    asked = host_site(page, site, root)
+    page.goto(address)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.baseURI") == root
+    assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''")
+    assert page.locator(".not-found a", has_text="home page").evaluate("a => a.href") == root + "index.html"
+    assert all(u == address or u.startswith(root) for u in asked), asked
+    page.close()
