@@ -106,8 +106,10 @@ def key_line(text: str, key: str) -> int:
     start = 0
     if table:
         head = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
-        if head is None:
-            return 0
+        if head is None:  # a dotted key (``execute.timeout = 5``), else the inline table's line
+            parts = r"[ \t]*\.[ \t]*".join(map(re.escape, key.split(".")))
+            m = re.search(rf"^[ \t]*{parts}[ \t]*=", text, re.MULTILINE)
+            return text.count("\n", 0, m.start()) + 1 if m else key_line(text, table)
         start = head.end()
     m = re.compile(rf"^[ \t]*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')[ \t]*=",
                    re.MULTILINE).search(text, start)

@@ -100,6 +100,11 @@ def test_check_and_build_say_the_same_about_broken_user_templates(tmp_path):
             '[execute]\ndefaults = { fig-dpi = "x" }\n',
             r"vaultsite.toml:2: `execute.defaults.fig-dpi`: expected a positive number",
         ),
+        (
+            'title = "T"\nexecute.timeout = 2\nexecute.tmeout = 2\n',
+            r"vaultsite.toml:3: unknown key `execute.tmeout`",
+        ),
+        ('title = "T"\nexecute = { tmeout = 2 }\n', r"vaultsite.toml:2: unknown key `execute.tmeout`"),
         ("[mounts]\nA = 3\n", r"vaultsite.toml:2: `mounts.A` must be text in quotes, not 3"),
         ('[execute]\ntimeout = "3"\n', r"vaultsite.toml:2: `execute.timeout` must be a number, not \"3\""),
     ],
