@@ -129,7 +129,8 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
     """Read ``vaultsite.toml`` from the vault root if there is one and apply CLI overrides."""
     vault = Path(vault)
     if not vault.is_dir():
-        raise ConfigError(f"{vault}: the vault folder does not exist")
+        raise ConfigError(f"{vault}: the vault folder does not exist (check the path: VAULT is "
+                          "the folder that holds the notes)")
     path = vault / CONFIG_NAME
     raw: dict[str, Any] = {}
     text = ""

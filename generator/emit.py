@@ -184,7 +184,8 @@ def check_output(out: Path, vault: Path) -> None:
     if out in (home, Path(out.anchor)):
         raise OutputError(f"refusing to use {out} as the output folder; choose a new folder with -o")
     if out.exists() and not out.is_dir():
-        raise OutputError(f"output path {out} exists and is not a folder")
+        raise OutputError(f"output path {out} exists and is not a folder; choose a folder "
+                          "with -o")
     _check_writable(out)
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise OutputError(

@@ -221,3 +221,16 @@ def test_without_a_vault_argument_a_vault_folder_is_read_not_the_demo(tmp_path, 
         assert done.output.startswith("Checked 1 notes (1 published, 0 attachments)"), done.output
     monkeypatch.chdir(REPO)
     assert default_vault() == REPO / "notes"
+
+
+def test_a_wrong_vault_or_output_path_says_what_to_do(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    missing = CliRunner().invoke(main, ["check", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "does not exist (check the path" in missing.output
+    a_file = CliRunner().invoke(main, ["build", str(vault), "-o", str(tmp_path / "file.txt")])
+    assert a_file.exit_code == 1 and "is not a folder; choose a folder with -o" in a_file.output
