@@ -44,8 +44,18 @@ def _load(vault: Path | None, **overrides):
         raise click.ClickException(str(exc)) from exc
 
 
-def _print_diagnostics(diags: list[Diagnostic]) -> None:
-    limit = int(os.environ.get("VAULTSITE_MAX_DIAGNOSTICS", "200"))
+def _max_diagnostics() -> int:
+    """``VAULTSITE_MAX_DIAGNOSTICS``: how many diagnostics are printed (0: all); read before the
+    work starts, so that a bad value stops nothing half way."""
+    raw = os.environ.get("VAULTSITE_MAX_DIAGNOSTICS", "200")
+    try:
+        return int(raw)
+    except ValueError:
+        raise click.ClickException(f"VAULTSITE_MAX_DIAGNOSTICS must be a whole number (0 prints "
+                                   f"every diagnostic), not {raw!r}") from None
+
+
+def _print_diagnostics(diags: list[Diagnostic], limit: int) -> None:
     shown = diags if limit <= 0 else diags[:limit]
     for d in shown:
         color = "red" if d.severity is Severity.ERROR else "yellow"
@@ -173,6 +183,7 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
         raise click.BadParameter(f"the site's address starting with https:// (like "
                                  f"https://me.github.io/notes), not {site_url!r}",
                                  param_hint="--site-url")
+    limit = _max_diagnostics()
     cfg = _load(vault, site_url=site_url.rstrip("/") if site_url else None)
     out = out if out is not None else Path("site")
     mode = "no-exec" if no_exec else "rerun" if rerun else "auto"
@@ -188,7 +199,7 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
         raise click.ClickException(str(exc)) from exc
     progress.close()
     if not quiet:
-        _print_diagnostics(result.diagnostics)
+        _print_diagnostics(result.diagnostics, limit)
         for reason in result.stats.rerun_reasons:
             click.echo(f"re-ran: {reason}", err=True)
     s = result.stats
@@ -211,11 +222,12 @@ def check(vault: Path | None, strict: bool) -> None:
     folder.  Code blocks are not run."""
     from generator.pipeline import check as run_check
 
+    limit = _max_diagnostics()
     cfg = _load(vault)
     if _LEAVE_FAST:
         gc.disable()
     result = run_check(cfg)
-    _print_diagnostics(result.diagnostics)
+    _print_diagnostics(result.diagnostics, limit)
     s = result.stats
     click.echo(f"Checked {s.notes} notes ({s.published} published, {s.attachments} attachments) "
                f"in {s.seconds:.2f} s; {_summary_counts(result.diagnostics)}")

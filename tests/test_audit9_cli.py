@@ -234,3 +234,20 @@ def test_a_wrong_vault_or_output_path_says_what_to_do(tmp_path):
     assert missing.exit_code == 1 and "does not exist (check the path" in missing.output
     a_file = CliRunner().invoke(main, ["build", str(vault), "-o", str(tmp_path / "file.txt")])
     assert a_file.exit_code == 1 and "is not a folder; choose a folder with -o" in a_file.output
+
+
+def test_a_bad_diagnostics_limit_is_said_before_any_work(tmp_path, monkeypatch):
+    """``VAULTSITE_MAX_DIAGNOSTICS=all`` ended a finished build with a ValueError traceback."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    vault = _vault(tmp_path / "v", {"a.md": "[[Nope]]\n"})
+    monkeypatch.setenv("VAULTSITE_MAX_DIAGNOSTICS", "all")
+    for args in (["build", str(vault), "-o", str(tmp_path / "out")], ["check", str(vault)]):
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.exception
+        assert "VAULTSITE_MAX_DIAGNOSTICS must be a whole number" in done.output, done.output
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setenv("VAULTSITE_MAX_DIAGNOSTICS", "0")
+    assert "warning[link-unresolved]" in CliRunner().invoke(main, ["check", str(vault)]).output
