@@ -54,6 +54,19 @@ After.
 """
 
 
+RTL = """# Notes
+
+هذه فقرة باللغة العربية مع كلمة English في الوسط.
+
+An English paragraph.
+
+- עברית ראשונה
+- עוד אחד
+
+- [ ] مهمة مفتوحة
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from generator.config import load_config
@@ -66,6 +79,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "vaultsite.toml").write_text('title = "Audit 9"\n', encoding="utf-8")
     (vault / "Sync.md").write_text(SYNC, encoding="utf-8")
     (vault / "Wide.md").write_text(WIDE, encoding="utf-8")
+    (vault / "عربي.md").write_text(RTL, encoding="utf-8")
     out = tmp_path_factory.mktemp("audit9-site") / "site"
     build(load_config(vault), out, exec_mode="off")
     return out
@@ -126,4 +140,34 @@ def test_a_wide_diagram_still_fits_a_desktop_column_and_a_printed_page(site, chr
     page.emulate_media(media="print")
     m = measure_wide(page)
     assert not m["scrolls"], m
+    page.close()
+
+
+def test_right_to_left_text_reads_and_aligns_right_to_left(site, chrome):
+    # an Arabic or Hebrew paragraph was laid out left to right: flush left, its full stop at the
+    # wrong end, bullets on the left
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "عربي.md").as_uri())
+    m = page.evaluate("""() => {
+        const box = e => e.getBoundingClientRect(), col = box(document.querySelector('.note-content'));
+        const para = [...document.querySelectorAll('.note-content p')];
+        const range = document.createRange();
+        const ends = p => { range.selectNodeContents(p); const r = range.getBoundingClientRect();
+                            return [r.left - col.left, col.right - r.right]; };
+        const title = document.querySelector('.note-title'), t = document.createRange();
+        t.selectNodeContents(title);
+        return {arabic: ends(para[0]), english: ends(para[1]),
+                items: [...document.querySelectorAll('.note-content li')].map(li => [
+                    getComputedStyle(li).direction, box(li).right - col.right]),
+                box: box(document.querySelector('.note-content input')).left
+                     - box(document.querySelector('.note-content li.task-list-item')).left,
+                title: col.right - t.getBoundingClientRect().right};
+    }""")
+    assert m["arabic"][1] < 1 and m["arabic"][0] > 100, "flush right"
+    assert m["english"][0] < 1 and m["english"][1] > 100, "an English paragraph stays flush left"
+    # the items are indented from the right, with their bullets (and a task's box) on the right
+    for direction, right in m["items"]:
+        assert direction == "rtl" and right < -10, m["items"]
+    assert m["box"] > 0, "a task's box stands right of its text"
+    assert m["title"] < 1, "the note's Arabic title is flush right"
     page.close()

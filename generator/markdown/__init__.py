@@ -17,6 +17,7 @@ from .blockids import blockids_plugin
 from .callouts import ALIASES as CALLOUT_ALIASES
 from .callouts import callout_icon, callouts_plugin
 from .comments import comments_plugin
+from .direction import direction_plugin
 from .fences import fence_language, fences_plugin, highlight_code, pygments_css
 from .footnotes import footnotes_plugin
 from .frontmatter import front_matter_plugin
@@ -75,6 +76,7 @@ def build_markdown() -> MarkdownIt:
     md.use(query_plugin)
     md.use(sanitize_plugin)
     md.use(links_plugin)
+    md.use(direction_plugin)
     md.use(positions_plugin)
     return md
 
