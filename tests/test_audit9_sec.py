@@ -110,3 +110,18 @@ def test_404_page_takes_its_root_from_its_own_host(tmp_path: Path, chrome, addre
         assert page.evaluate("document.baseURI") == "https://example.org/"
         assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''")
     page.close()
+
+
+@pytest.mark.browser
+def test_a_heading_named_like_a_script_global_does_not_stop_the_graph(tmp_path: Path, chrome) -> None:
+    """A heading's id is its text, as in Obsidian (``# vsGraph`` -> ``id="vsGraph"``), and the
+    browser names every element with an id on ``window``.  The site's script took that element
+    for its own graph object (``window.vsGraph``), so the note's graph was never drawn."""
+    from chromium import page_of
+
+    site = build_notes(tmp_path, {"A.md": "# vsGraph\n\n## vsSite\n\n[[B]]\n", "B.md": "# B\n\n[[A]]\n"})
+    page = chrome.page()
+    page.goto(page_of(site.out, "A.md").as_uri())
+    page.locator(".graph-local").scroll_into_view_if_needed()
+    page.wait_for_selector(".graph-local canvas", timeout=10_000)
+    page.close()

@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var vs = window.vs;
-  if (!vs || window.vsGraph) return;
+  /* set by an earlier copy of this script; an element with id="vsGraph" (a heading) is not it */
+  if (!vs || Object.prototype.hasOwnProperty.call(window, "vsGraph")) return;
   var G = window.vsGraph = { d: null, waiting: [], data: function (d) {
     G.d = d;
     G.waiting.splice(0).forEach(function (f) { f(d); });

@@ -5,7 +5,10 @@
   var doc = document, body = doc.body, html = doc.documentElement;
   var root = body.getAttribute("data-root") || "";
   var rootUrl = new URL(root || "./", location.href);
-  var manifest = window.vsSite || null;
+  /* a global the site's scripts set; never an element of that id (the browser names each
+     element with an id on window: a heading "vsGraph" has one) */
+  function own(name) { return Object.prototype.hasOwnProperty.call(window, name) ? window[name] : undefined; }
+  var manifest = own("vsSite") || null;
 
   /* ---------- helpers shared with graph.js ---------- */
   var loaded = {};
@@ -549,7 +552,7 @@
 
   /* ---------- graph: graph.js loads when a graph comes near the screen ---------- */
   var graphs = doc.querySelectorAll(".graph");
-  if (graphs.length && !window.vsGraph && !doc.querySelector("script[src*=\"graph.js\"]")) {
+  if (graphs.length && !own("vsGraph") && !doc.querySelector("script[src*=\"graph.js\"]")) {
     var loadGraph = function () { load("_assets/graph.js").catch(function () {}); };
     if ("IntersectionObserver" in window) {
       var gio = new IntersectionObserver(function (entries) {
