@@ -125,3 +125,40 @@ def test_a_heading_named_like_a_script_global_does_not_stop_the_graph(tmp_path: 
     page.locator(".graph-local").scroll_into_view_if_needed()
     page.wait_for_selector(".graph-local canvas", timeout=10_000)
     page.close()
+
+
+def test_remote_images_spelled_as_browsers_read_them_are_links(tmp_path: Path) -> None:
+    r"""``remote_images = "link"`` (the default): a page loads nothing from another machine.  A
+    browser reads ``https:\\host\p``, ``https:host/p`` and ``https:/\host/p`` as
+    ``https://host/p`` (any slashes or backslashes after a web scheme, or none), and ignores
+    spaces around a URL; raw HTML images so spelled were loaded, and such a video or audio was
+    fetched with the page."""
+    spellings = [
+        "https:\\\\evil.example\\a.png",
+        "https:evil.example/b.png",
+        "https:/\\evil.example/c.png",
+        " https://evil.example/d.png",
+        "HTTP:\\\\evil.example/e.png",
+    ]
+    note = "".join(f'<img src="{s}" alt="p{i}">\n\n' for i, s in enumerate(spellings))
+    note += 'Inline <img src="https:\\\\evil.example\\f.png"> too.\n\n'
+    note += '<video src="https:\\\\evil.example\\v.mp4" controls></video>\n\n'
+    note += '<audio controls><source src="https:evil.example/a.mp3"></audio>\n'
+    site = build_notes(tmp_path, {"N.md": note, "pic.png": b"\x89PNG\r\n\x1a\n"})
+    content = site.content("N.md")
+    assert [img.get("src") for img in content.find_all("img") if img.get("src")] == []
+    links = content.select("a.remote-image")
+    assert [a.get_text() for a in links] == [f"p{i}" for i in range(len(spellings))] + ["f.png"]
+    media = content.find_all(["video", "audio"])
+    assert len(media) == 2 and all(m.get("preload") == "none" for m in media)
+
+
+def test_local_and_web_images_still_told_apart(tmp_path: Path) -> None:
+    """A vault image stays an image (whatever its name looks like); a web address, a link."""
+    files = {
+        "N.md": '<img src="pic.png">\n\n<img src="https:x.png">\n\n![a](pic.png) ![b](https://e.example/b.png)\n',
+        "pic.png": b"\x89PNG\r\n\x1a\n",
+    }
+    content = build_notes(tmp_path, files).content("N.md")
+    assert [img["src"] for img in content.find_all("img")] == ["pic.png", "pic.png"]
+    assert [a["href"] for a in content.select("a.remote-image")] == ["https:x.png", "https://e.example/b.png"]

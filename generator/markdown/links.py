@@ -103,20 +103,25 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     return self.renderToken([token.copy(attrs=ordered)], 0, options, env)
 
 
-#: A web address: ``http(s)://`` in any case, or scheme-relative ``//host/…`` (https: on a hosted
-#: site).
-_REMOTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+#: A web address as a browser reads it: ``http:``/``https:`` in any case, whatever follows (slashes,
+#: backslashes or none: ``https:\\host\x`` and ``https:host/x`` are ``https://host/x``), or a
+#: scheme-relative ``//host/…`` written with either slash (https: on a hosted site).
+_REMOTE = re.compile(r"https?:|[/\\]{2}", re.IGNORECASE)
+#: What a browser drops from a URL before reading it: C0 controls and spaces around it, tabs and
+#: line breaks anywhere.
+_URL_SPACE = "".join(map(chr, range(0x21)))
+_URL_BREAKS = re.compile(r"[\t\n\r]")
 
 
 def is_remote(url: str) -> bool:
     """Whether an image or media URL would be fetched from another machine."""
-    return _REMOTE.match(url) is not None
+    return _REMOTE.match(_URL_BREAKS.sub("", url).strip(_URL_SPACE)) is not None
 
 
 def remote_image_link(src: str, alt: str) -> str:
     """A link in place of an image with a web address (``remote_images = "link"``), named by its
     alt text or file name; for Markdown images and raw HTML ``<img>`` alike."""
-    label = alt or src.rsplit("/", 1)[-1]
+    label = alt or re.split(r"[/\\]", src)[-1]
     return (f'<a class="remote-image" href="{escapeHtml(src)}" '
             f'title="Remote image (not loaded, so the page works offline)">{escapeHtml(label)}</a>')
 

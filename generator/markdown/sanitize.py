@@ -249,19 +249,23 @@ def _localise(html: str, ctx) -> str:
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-# A sanitised <img> whose src is a web address (nh3 writes attributes as name="value").
-_REMOTE_IMG = re.compile(r'<img\b[^>]*?\ssrc="((?:https?:)?//[^"]*)"[^>]*>', re.IGNORECASE)
+# A sanitised <img> with a src (nh3 writes attributes as name="value").
+_IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"[^>]*>', re.IGNORECASE)
 _ALT = re.compile(r'\salt="([^"]*)"')
 
 
 def _remote_images_as_links(html: str) -> str:
     """``<img src="https://…">`` written in raw HTML, as a Markdown image with a web address is
-    (``remote_images = "link"``): a link to it, so that the page loads nothing from elsewhere."""
+    (``remote_images = "link"``): a link to it, so that the page loads nothing from elsewhere.
+    A web address is one as the browser reads it (``https:\\\\host/x`` too: ``is_remote``)."""
     def sub(m: re.Match) -> str:
+        src = unescapeAll(m.group(1))
+        if not is_remote(src):
+            return m.group()
         alt = _ALT.search(m.group())
-        return remote_image_link(unescapeAll(m.group(1)), unescapeAll(alt.group(1)) if alt else "")
+        return remote_image_link(src.strip(), unescapeAll(alt.group(1)) if alt else "")
 
-    return _REMOTE_IMG.sub(sub, html)
+    return _IMG_SRC.sub(sub, html)
 
 
 # A sanitised <video> or <audio> opening tag, and any src in the same piece of raw HTML.
