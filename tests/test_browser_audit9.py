@@ -171,3 +171,18 @@ def test_right_to_left_text_reads_and_aligns_right_to_left(site, chrome):
     assert m["box"] > 0, "a task's box stands right of its text"
     assert m["title"] < 1, "the note's Arabic title is flush right"
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_search_icon_is_centred_in_the_search_box(site, chrome, width):
+    # the magnifier, an inline SVG in a line box placed 0.4rem from the top, sat 3.4 px below the
+    # middle of the box its placeholder is centred in
+    page = chrome.page(width=width)
+    page.goto((site / "index.html").as_uri())
+    middles = page.evaluate("""() => ['.search-input', '.search-icon svg', '.search-key'].map(s => {
+        const r = document.querySelector(s).getBoundingClientRect();
+        return r.height ? r.top + r.height / 2 : null; })""")
+    box, icon, key = middles
+    assert abs(icon - box) <= 0.5, middles
+    assert key is None or abs(key - box) <= 0.5, middles
+    page.close()
