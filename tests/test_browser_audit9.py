@@ -80,6 +80,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "Sync.md").write_text(SYNC, encoding="utf-8")
     (vault / "Wide.md").write_text(WIDE, encoding="utf-8")
     (vault / "عربي.md").write_text(RTL, encoding="utf-8")
+    (vault / "Tasks.md").write_text("# Tasks\n\n- [x] Done\n- [ ] Open\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("audit9-site") / "site"
     build(load_config(vault), out, exec_mode="off")
     return out
@@ -185,4 +186,19 @@ def test_the_search_icon_is_centred_in_the_search_box(site, chrome, width):
     box, icon, key = middles
     assert abs(icon - box) <= 0.5, middles
     assert key is None or abs(key - box) <= 0.5, middles
+    page.close()
+
+
+def test_a_done_task_still_looks_done_on_paper(site, chrome):
+    # the box is filled with the accent and its tick drawn in the page colour (white): printing
+    # drops backgrounds, so on paper a done task's box was empty, like an open one
+    page = chrome.page(width=800, scheme="dark")
+    page.goto(page_of(site, "Tasks.md").as_uri())
+    page.emulate_media(media="print")
+    ticks = page.evaluate("""() => [...document.querySelectorAll('.note-content input')].map(b => {
+        const tick = getComputedStyle(b, '::before');
+        return [b.checked, tick.content === 'none' ? null : tick.borderRightColor];
+    })""")
+    # black on white paper, whatever the scheme on screen; the open box has no tick
+    assert ticks == [[True, "rgb(0, 0, 0)"], [False, None]]
     page.close()
