@@ -532,8 +532,14 @@ class VaultIndex:
                 hint=f"make {locked} readable by the user running vaultsite (check its "
                      "permissions and owner), then build again"))
         elif res.kind == "missing" and not res.candidates:
-            guess = self.suggest(ref.target) or self.suggest_alias(ref.target)
+            named = self.suggest(ref.target)
+            guess = named or self.suggest_alias(ref.target)
             hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+            if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
+                href = quote(named if _has_ext(named) else named + ".md")
+                hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "
+                        f"']' mean something there), so link to it with a markdown link: "
+                        f"{'!' if ref.embed else ''}[{named}]({href})")
             writer = _line_naming(note, ref.target) if _has_ext(ref.target) else None
             if writer is not None:  # plt.savefig("x.png") above ![[x.png]]
                 hint = (f"the code at line {writer} names this file, but what code writes is kept "

@@ -167,3 +167,24 @@ def test_404_page_opened_at_its_own_address_under_a_sub_path(tmp_path, chrome, a
     assert page.locator(".not-found a", has_text="home page").evaluate("a => a.href") == root + "index.html"
     assert all(u == address or u.startswith(root) for u in asked), asked
     page.close()
+
+
+def test_did_you_mean_never_suggests_a_wikilink_that_cannot_work(tmp_path):
+    """``[[C%23 basics]]`` (or a typo of the name) suggested ``[[C# basics]]``, which is note "C",
+    heading "basics": the suggestion for a name holding ``#``, ``|``, ``[`` or ``]`` is the markdown
+    link that reaches it."""
+    from conftest import build_notes
+
+    site = build_notes(
+        tmp_path,
+        {
+            "C# basics.md": "# C#\n",
+            "Pipe|name.md": "x\n",
+            "A.md": "[[C%23 basics]]\n\n![[C%23 basic]]\n\n[[Pipe%7Cname]]\n",
+        },
+    )
+    hints = [d.hint for d in site.diagnostics if d.code == "link-unresolved"]
+    assert len(hints) == 3, site.messages("link-unresolved")
+    assert "[C# basics](C%23%20basics.md)" in hints[0] and "[[C# basics]]" not in hints[0]
+    assert "![C# basics](C%23%20basics.md)" in hints[1]
+    assert "[Pipe|name](Pipe%7Cname.md)" in hints[2]
