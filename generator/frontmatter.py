@@ -96,6 +96,14 @@ def _line_of(before: Any) -> int:
     return before.count(lf) + before.count(cr) - before.count(cr + lf)
 
 
+def _col_of(before: Any) -> int:
+    """1-based column just after ``before`` (bytes of valid UTF-8, or text): the characters since
+    its last line end."""
+    if isinstance(before, bytes):
+        before = before.decode("utf-8")
+    return len(before) - max(before.rfind("\n"), before.rfind("\r"))
+
+
 def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     """Bytes of a note as text with ``\\n`` line ends; never fails."""
     diags: list[Diagnostic] = []
@@ -107,13 +115,14 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
             text = data.decode("utf-16", errors="replace")
             used = "UTF-16 (it starts with UTF-16's byte-order mark), its invalid bytes replaced"
         diags.append(warning(  # Obsidian reads every note as UTF-8: there it shows garbled
-            "encoding", f"file is not UTF-8; read as {used}", rel, 1,
+            "encoding", f"file is not UTF-8; read as {used}", rel, 1, 1,
             hint="re-save the note as UTF-8, the encoding Obsidian reads"))
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = _line_of(data[: exc.start]) + 1
+            before = exc.object[: exc.start]  # after the BOM, which utf-8-sig's positions leave out
+            line, col = _line_of(before) + 1, _col_of(before)
             if _UTF8_SEQUENCE.search(data):
                 # UTF-8 with some bad bytes (an accented letter written as UTF-8 elsewhere): read
                 # as UTF-8, each bad byte shown as U+FFFD, rather than every letter garbled
@@ -128,12 +137,13 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
                     used = "Latin-1"
             diags.append(warning(
                 "encoding", f"file is not valid UTF-8 (first bad byte on this line); read as {used}",
-                rel, line, hint="re-save the note as UTF-8 so every character shows as intended"))
+                rel, line, col, hint="re-save the note as UTF-8 so every character shows as intended"))
     if "\x00" in text:
         first = text.index("\x00")
         diags.append(warning(
             "binary-content", "note contains NUL bytes and looks like binary data; they were dropped",
-            rel, _line_of(text[:first]) + 1, hint="check that this file really is Markdown"))
+            rel, _line_of(text[:first]) + 1, _col_of(text[:first]),
+            hint="check that this file really is Markdown"))
         text = text.replace("\x00", "")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -188,3 +188,19 @@ def test_did_you_mean_never_suggests_a_wikilink_that_cannot_work(tmp_path):
     assert "[C# basics](C%23%20basics.md)" in hints[0] and "[[C# basics]]" not in hints[0]
     assert "![C# basics](C%23%20basics.md)" in hints[1]
     assert "[Pipe|name](Pipe%7Cname.md)" in hints[2]
+
+
+def test_encoding_warnings_say_the_column_too():
+    """``encoding`` and ``binary-content`` warnings said ``path:line:`` where every other warning
+    says ``path:line:col:``; the column is the first bad byte's (NUL's), in characters."""
+    from generator.frontmatter import decode
+
+    def where(data: bytes) -> list[str]:
+        return [d.format().split(" warning", 1)[0] for d in decode(data, "n.md")[1]]
+
+    assert where("# T\n\nCafé naïve\n".encode("latin-1")) == ["n.md:3:4:"]
+    assert where(b"\xef\xbb\xbfab\xe9\n") == ["n.md:1:3:"]  # the BOM is no character of the line
+    assert where(b"\xef\xbb\xbfa\nb\nc\xe9\n") == ["n.md:3:2:"]
+    assert where(b"x\r\n\xc3\x9cber \x93q\x94\n") == ["n.md:2:6:"]  # UTF-8 with a stray byte
+    assert where(b"a\nbc\x00d\n") == ["n.md:2:3:"]
+    assert where("\ufeffx\n".encode("utf-16-le")) == ["n.md:1:1:"]
