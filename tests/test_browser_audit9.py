@@ -202,3 +202,26 @@ def test_a_done_task_still_looks_done_on_paper(site, chrome):
     # black on white paper, whatever the scheme on screen; the open box has no tick
     assert ticks == [[True, "rgb(0, 0, 0)"], [False, None]]
     page.close()
+
+
+CONTRAST = """e => {
+    const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const s = getComputedStyle(e), a = lum(s.color), b = lum(s.backgroundColor);
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_skip_link_is_readable_in_both_schemes(site, chrome, scheme):
+    # white on the dark scheme's light accent (#a88bfa) measured 2.7:1, the first thing a
+    # keyboard user sees on every page
+    page = chrome.page(width=1280, scheme=scheme)
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    link = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert link.evaluate(CONTRAST) >= 4.5
+    page.close()
