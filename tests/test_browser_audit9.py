@@ -67,6 +67,16 @@ An English paragraph.
 """
 
 
+LONG_TITLES = """# Long titles
+
+> [!warning]- A very long foldable callout title that will certainly wrap onto two or three lines
+> Body text.
+
+> [!tip] Another long title, not foldable, that wraps onto more than one line on a narrow screen
+> Body
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from generator.config import load_config
@@ -80,6 +90,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "Sync.md").write_text(SYNC, encoding="utf-8")
     (vault / "Wide.md").write_text(WIDE, encoding="utf-8")
     (vault / "عربي.md").write_text(RTL, encoding="utf-8")
+    (vault / "Long titles.md").write_text(LONG_TITLES, encoding="utf-8")
     (vault / "Tasks.md").write_text("# Tasks\n\n- [x] Done\n- [ ] Open\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("audit9-site") / "site"
     build(load_config(vault), out, exec_mode="off")
@@ -224,4 +235,27 @@ def test_the_skip_link_is_readable_in_both_schemes(site, chrome, scheme):
     link = page.locator(".skip-link")
     assert page.evaluate("document.activeElement.className") == "skip-link"
     assert link.evaluate(CONTRAST) >= 4.5
+    page.close()
+
+
+def test_a_wrapped_callout_title_keeps_its_icon_and_chevron_on_its_first_line(site, chrome):
+    # the title row centred its icon and fold chevron on the whole block: on a phone, beside a
+    # three-line title they floated by its middle line
+    page = chrome.page(width=390, height=844)
+    page.goto(page_of(site, "Long titles.md").as_uri())
+    rows = page.evaluate("""() => [...document.querySelectorAll('.note-content :is(.callout-title, summary)')]
+        .map(t => {
+            const text = t.querySelector('.callout-title-inner');
+            const r = document.createRange(); r.selectNodeContents(text);
+            const first = r.getClientRects()[0], mid = b => b.top + b.height / 2;
+            const chevron = t.matches('summary') ? getComputedStyle(t, '::after') : null;
+            const icon = t.querySelector('.callout-icon svg').getBoundingClientRect();
+            return {lines: Math.round(text.getBoundingClientRect().height / first.height),
+                    first: mid(first), icon: mid(icon), chevronAlign: chevron && chevron.alignSelf};
+        })""")
+    assert len(rows) == 2
+    for row in rows:
+        assert row["lines"] >= 2, row
+        assert abs(row["icon"] - row["first"]) <= 2, row
+    assert rows[0]["chevronAlign"] == "flex-start"
     page.close()
