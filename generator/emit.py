@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 import shutil
 import stat
 import tempfile
@@ -197,6 +198,69 @@ def check_output(out: Path, vault: Path) -> None:
             raise _foreign_marker(out, problem)
 
 
+def _ended(pid: str) -> bool:
+    """Whether the process ``pid`` (as written in a name) has ended; False when unsure."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # someone else's process: alive
+        return False
+    return False
+
+
+def _staging_prefixes(out: Path) -> list[tuple[Path, str]]:
+    """Where a build of ``out`` stages a new site, as (folder, name prefix); the process id and a
+    random part follow the prefix."""
+    return [(out.parent, f".{out.name}.staging-"), (out, ".vaultsite-staging-")]
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove the staging folders that builds of ``out`` killed midway (``kill -9``, a closed
+    terminal, a power cut) left beside it, or inside it when it is an empty folder: each is named
+    with its build's process id, and only those whose process has ended are removed."""
+    out = Path(os.path.abspath(out))
+    for folder, prefix in _staging_prefixes(out):
+        try:
+            names = [n for n in os.listdir(folder) if n.startswith(prefix)]
+        except OSError:
+            continue
+        for name in names:
+            pid = name[len(prefix):].split("-", 1)[0]
+            path = folder / name
+            if _ended(pid) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+# A file written aside inside the site before it is renamed to its name (``_write_atomic``,
+# ``_update_in_place``): ``.name.tmp-<process id>``.
+_ASIDE = re.compile(r"\.(.+)\.tmp-(\d+)")
+
+
+def _aside_name(dest: Path) -> Path:
+    return dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+
+
+def _remove_stale_asides(inside: _Inside, names: Iterable[str]) -> None:
+    """Remove the files a killed build wrote aside for the site files ``names`` and never renamed."""
+    by_folder: dict[str, set[str]] = {}
+    for rel in names:
+        by_folder.setdefault(posixpath.dirname(rel), set()).add(posixpath.basename(rel))
+    for folder, bases in by_folder.items():
+        real = inside.folder(f"{folder}/x" if folder else "x")
+        try:
+            entries = os.listdir(real) if real is not None else []
+        except OSError:
+            continue
+        for entry in entries:
+            m = _ASIDE.fullmatch(entry)
+            if m and m.group(1) in bases and _ended(m.group(2)):
+                with contextlib.suppress(OSError):
+                    os.unlink(real / entry)
+
+
 def _check_writable(out: Path) -> None:
     """Can a folder be made where the site goes?  Tried for real (a permission test says nothing
     for root, or on /proc, or on a read-only mount): a folder is made and removed in ``out`` when
@@ -273,12 +337,12 @@ class Staging:
         out = Path(os.path.abspath(out))  # ``-o .``: beside the folder, not inside it
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            path = tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent)
+            path = tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent)
         except OSError:
             if not _is_empty_dir(out):
                 raise
             # An empty folder whose parent we may not write (a mount point): staged inside it.
-            path = tempfile.mkdtemp(prefix=".vaultsite-staging-", dir=out)
+            path = tempfile.mkdtemp(prefix=f".vaultsite-staging-{os.getpid()}-", dir=out)
         self.path = Path(path)
         # mkdtemp makes its folder 0700; the site's folder gets what mkdir gives under the umask.
         probe = self.path / ".mode"
@@ -422,7 +486,7 @@ def _fresh(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
 def _write_atomic(dest: Path, data: bytes | Path) -> None:
     """``data`` (bytes, or a file to copy) into ``dest`` through a temporary file and a rename."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    tmp = _aside_name(dest)
     try:
         if isinstance(data, Path):
             shutil.copyfile(data, tmp)
@@ -479,6 +543,7 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
     if outside is not None:  # checked before anything is written: the site stays as it was
         raise OutputError(f"refusing to write {outside!r} through a symbolic link that leads out of "
                           f"the output folder {out}; remove the link")
+    _remove_stale_asides(inside, [*previous, *(rel for rel, _, _ in pending), MARKER])
     failed: list[tuple[str, str]] = []
     kept: list[str] = []
     # Every changed file is first written beside its place, then all are renamed into place: a
@@ -493,7 +558,7 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
                 manifest[rel] = digest
                 unchanged += 1
                 continue
-            tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+            tmp = _aside_name(dest)
             try:
                 _make_folder(dest.parent, made)
                 if isinstance(data, Path):

@@ -317,8 +317,9 @@ def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_m
 
 def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_mode: str,
                     progress: Progress | None, workers: int) -> BuildResult:
-    from generator.emit import MARKER, check_output
+    from generator.emit import MARKER, check_output, remove_stale_staging
 
+    remove_stale_staging(out)  # what a build killed midway left (before: it is inside an empty out)
     check_output(out, cfg.vault)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}

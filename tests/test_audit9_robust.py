@@ -204,3 +204,53 @@ def test_encoding_warnings_say_the_column_too():
     assert where(b"x\r\n\xc3\x9cber \x93q\x94\n") == ["n.md:2:6:"]  # UTF-8 with a stray byte
     assert where(b"a\nbc\x00d\n") == ["n.md:2:3:"]
     assert where("\ufeffx\n".encode("utf-16-le")) == ["n.md:1:1:"]
+
+
+def _dead_pid() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    return int(done.stdout)
+
+
+def test_what_a_killed_build_left_is_cleared_by_the_next(tmp_path):
+    """``kill -9`` of a first build left its staging folder (``.site.staging-…``, a partial site of
+    any size) beside the output for ever, and of a rebuild, its files written aside inside the site
+    (``.page.html.tmp-…``, published with it).  The next build removes those of a build that has
+    ended, and nothing else."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    out = tmp_path / "site"
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from generator.emit import Staging\n"
+        "s = Staging(Path(sys.argv[1]))\n"
+        "(s.path / 'A.html').write_text('half a site')\n"
+        "print(s.path, flush=True)\n"
+        "if sys.argv[2] == 'wait': time.sleep(60)\n"
+    )
+    run = [sys.executable, "-c", script, str(out)]
+    killed = Path(subprocess.run([*run, "exit"], cwd=REPO, capture_output=True, text=True).stdout.strip())
+    running = subprocess.Popen([*run, "wait"], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        alive = Path(running.stdout.readline().strip())
+        mine = tmp_path / ".site.staging-notes"  # not vaultsite's
+        mine.mkdir()
+        assert killed.is_dir() and alive.is_dir() and killed.name.startswith(".site.staging-")
+        build(load_config(_vault(tmp_path, "one")), out, exec_mode="no-exec", workers=1)
+        assert not killed.exists()
+        assert alive.is_dir() and mine.is_dir()  # a build still at work; a folder of the user's
+    finally:
+        running.kill()
+        running.wait()
+    dead = _dead_pid()
+    asides = [out / f".A.html.tmp-{dead}", out / f"..vaultsite-site.tmp-{dead}"]
+    others = [out / ".A.html.tmp-1", out / f".notes.txt.tmp-{dead}", out / "A.html.tmp-1"]
+    for path in asides + others:
+        path.write_text("left")
+    build(load_config(_vault(tmp_path, "two")), out, exec_mode="no-exec", workers=1)
+    assert not any(p.exists() for p in asides)
+    assert [p.name for p in others if not p.exists()] == []
+    assert "two" in (out / "A.html").read_text(encoding="utf-8")
