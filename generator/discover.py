@@ -183,7 +183,10 @@ def _made_by_vaultsite(folder: Path) -> bool:
     beside ``site/``): ``vaultsite build`` run in a vault folder puts both there.  Neither is vault
     content, whatever the output folder of this run: read back, a page's copy of ``pic.png`` would
     make every ``![[pic.png]]`` ambiguous."""
-    return folder.name.endswith(".vaultsite-cache") or (folder / MARKER).is_file()
+    try:
+        return folder.name.endswith(".vaultsite-cache") or (folder / MARKER).is_file()
+    except OSError:  # a path past the system's limit: listing the folder fails, and says so
+        return False
 
 
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):
