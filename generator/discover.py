@@ -100,6 +100,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
     seen: dict[str, list[str]] = {}
     used: set[str] = set()  # the patterns that left something out
+    origin: dict[str, str] = {}  # vault path -> the mount (its prefix; "" the vault) it came from
     for prefix, root in roots:
         root = root.resolve()
         for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
@@ -113,11 +114,20 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             key = rel.casefold()
             twins = seen.setdefault(key, [])
             if rel in twins:
+                if origin[rel] == prefix:  # two names of one folder, the same once normalised
+                    kept = "NFC" if entry.name != rel.rsplit("/", 1)[-1] else "NFD"
+                    vault.diagnostics.append(warning(
+                        "duplicate-path", f"{rel!r} is skipped: another file of its folder has the "
+                        "same name, its accents written as separate marks (Unicode NFD, as macOS "
+                        "writes them) in one and as single letters (NFC) in the other; the "
+                        f"{kept} one is published", rel, hint=_TWIN_HINT))
+                    continue
                 vault.diagnostics.append(warning(
                     "duplicate-path", f"{rel!r} is skipped: the vault already has a file at this "
                     "path", rel, hint="a mount brings in a file the vault has; change `mounts` "
                                       "in vaultsite.toml"))
                 continue
+            origin.setdefault(rel, prefix)
             is_note = rel.lower().endswith(".md")
             if twins and not is_note:
                 vault.diagnostics.append(warning(

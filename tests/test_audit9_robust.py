@@ -276,3 +276,20 @@ def test_a_folder_past_the_path_length_limit_is_a_warning_not_a_crash(tmp_path):
     assert site.has("A.md") and site.has("B.md")
     assert [d.code for d in site.diagnostics] == ["unreadable"]
     assert site.diagnostics[0].span.path.startswith("d" * 200 + "/")
+
+
+def test_names_that_differ_only_in_unicode_normalisation_are_told_apart(tmp_path):
+    """``Café.md`` twice in one folder, once composed (NFC) and once decomposed (NFD, as macOS
+    writes names): the second was said to come from a mount ("change `mounts` in vaultsite.toml")
+    though the vault has none."""
+    import unicodedata
+
+    from conftest import build_notes
+
+    nfc, nfd = unicodedata.normalize("NFC", "Café"), unicodedata.normalize("NFD", "Café")
+    site = build_notes(
+        tmp_path, {f"{nfc}.md": "composed\n", f"{nfd}.md": "decomposed\n", "A.md": f"[[{nfc}]]\n"}
+    )
+    [msg] = site.messages("duplicate-path")
+    assert "mount" not in msg and "NFD" in msg and "the NFD one is published" in msg, msg
+    assert "decomposed" in site.content(f"{nfd}.md").get_text()
