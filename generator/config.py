@@ -118,10 +118,18 @@ def key_line(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
+def _misplaced(key: str, table: str) -> str:
+    """The hint for a top-level key written below a ``[table]`` line (TOML puts it in the table)."""
+    return (f"`{key}` is a top-level key: move it above the [{table}] line (in TOML, the keys "
+            "below a [table] line belong to that table)")
+
+
 def _unknown(key: str, known: set[str], where: str, table: str = "") -> ConfigError:
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
     hint = f"did you mean `{table}{close[0]}`?" if close else \
         f"known keys: {', '.join(table + k for k in sorted(known))}"
+    if table and key in _TOP_KEYS:
+        hint = _misplaced(key, table.rstrip("."))
     return ConfigError(f"{where}: unknown key `{table}{key}` ({hint})")
 
 
@@ -262,15 +270,20 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         for name, folder in sorted(table.items()):
             # ``[mounts]`` puts each on a line of its own; ``mounts = { … }`` all on one
             where = at(f"mounts.{name}") if key_line(text, f"mounts.{name}") else at("mounts")
-            _expect(folder, str, where, f"mounts.{name}")
+            try:
+                _expect(folder, str, where, f"mounts.{name}")
+                real = (vault / folder).resolve()
+                if not real.is_dir():
+                    raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, not a "
+                                      "folder (the path is from the vault folder)")
+            except ConfigError as exc:
+                if name in _TOP_KEYS:
+                    raise ConfigError(f"{exc} ({_misplaced(name, 'mounts')})") from None
+                raise
             if any(part in (".", "..") for part in name.strip("/").split("/")):
                 raise ConfigError(f"{where}: `mounts` name {name!r} is not a folder path in "
                                   "the vault (no `.` or `..`); write where the folder appears, "
                                   "e.g. Attachments")
-            real = (vault / folder).resolve()
-            if not real.is_dir():
-                raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, "
-                                  "not a folder (the path is from the vault folder)")
             mounts.append((name.strip("/"), real))
         kw["mounts"] = tuple(mounts)
     if "execute" in raw:

@@ -251,3 +251,32 @@ def test_a_bad_diagnostics_limit_is_said_before_any_work(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
     monkeypatch.setenv("VAULTSITE_MAX_DIAGNOSTICS", "0")
     assert "warning[link-unresolved]" in CliRunner().invoke(main, ["check", str(vault)]).output
+
+
+@pytest.mark.parametrize(
+    "text, wanted",
+    [
+        (
+            '[execute]\ntimeout = 5\ntitle = "T"\n',
+            r"toml:3: unknown key `execute.title` .`title` is a top-level key: move it above",
+        ),
+        (
+            '[mounts]\nAttachments = "att"\nignore = ["x/**"]\n',
+            r"toml:3: `mounts.ignore` must be text .*`ignore` is a top-level key: move it",
+        ),
+        (
+            '[mounts]\nAttachments = "att"\ntitle = "T"\n',
+            r"toml:3: `mounts.title` points to .*`title` is a top-level key: move it",
+        ),
+    ],
+)
+def test_a_top_level_key_written_below_a_table_is_told_where_it_belongs(tmp_path, text, wanted):
+    """In TOML every key below a ``[table]`` line belongs to that table: ``title`` written after
+    ``[execute]`` was an unknown ``execute.title`` with the list of [execute]'s keys, and after
+    ``[mounts]`` a mount named ``title`` that is not a folder, which left the user guessing."""
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "att").mkdir()
+    (tmp_path / "vaultsite.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=wanted):
+        load_config(tmp_path)
