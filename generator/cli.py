@@ -247,6 +247,7 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
     VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
     folder.  Stop with Ctrl+C."""
     from generator.emit import OutputError, check_output
+    from generator.serve import ServeError
     from generator.serve import serve as run_serve
 
     cfg = _load(vault)
@@ -255,7 +256,10 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
         check_output(out, cfg.vault)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from exc
-    run_serve(cfg, out, port=port, open_browser=open_browser)
+    try:
+        run_serve(cfg, out, port=port, open_browser=open_browser)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

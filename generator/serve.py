@@ -19,6 +19,7 @@ build is broken the last good site is still served, with the error shown on top 
 
 from __future__ import annotations
 
+import errno
 import html as _html
 import json
 import os
@@ -463,6 +464,10 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+class ServeError(OSError):
+    """The server cannot start (its port is taken); the message says what to do."""
+
+
 class DevServer:
     """Build once, then serve and rebuild on change until ``stop()``."""
 
@@ -495,7 +500,14 @@ class DevServer:
         def make_handler(*args: Any, **kwargs: Any) -> LiveHandler:
             return handler(*args, directory=str(self.out), **kwargs)
 
-        self._httpd = _Server((self.host, self.port), make_handler)
+        try:
+            self._httpd = _Server((self.host, self.port), make_handler)
+        except OSError as exc:
+            why = "another program uses it" if exc.errno == errno.EADDRINUSE else \
+                (exc.strerror or str(exc)).lower()
+            raise ServeError(f"cannot serve on http://{self.host}:{self.port}/ ({why}); stop that "
+                             "program or choose another port with -p (-p 0 picks a free one)") \
+                from exc
         # Watch first, so that a save made during the first build is not missed: the watcher
         # holds its changes until that build is done, then rebuilds.
         self._spawn("vaultsite-watch", self._watch_loop)

@@ -280,3 +280,39 @@ def test_a_top_level_key_written_below_a_table_is_told_where_it_belongs(tmp_path
     (tmp_path / "vaultsite.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=wanted):
         load_config(tmp_path)
+
+
+def test_serve_on_a_busy_port_is_one_line_that_says_what_to_do(tmp_path):
+    """Port 8000 taken by another program (a common case) ended ``serve`` with an OSError
+    traceback."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                str(vault),
+                "-o",
+                str(tmp_path / "out"),
+                "-p",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert f"127.0.0.1:{port}" in done.stderr and "-p 0" in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()  # nothing built for a server that cannot start
