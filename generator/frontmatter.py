@@ -302,7 +302,9 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
     begins with: ``Key: value`` lines, blank lines between them, perhaps under a ``# Title``.
     The first other line ends them: a ``Date:`` further down (in prose, in a code block) is text."""
     seen = 0
+    commented = False  # inside a ``%%`` comment begun on a line above
     for offset, line in enumerate(body_lines):
+        line, commented = _uncommented(line, commented)
         if not line.strip():
             continue
         seen += 1
@@ -313,7 +315,9 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
         m = _DATE_LINE.match(line)
         if not m:
             continue
-        value = m.group(2)
+        value = m.group(2).strip()
+        if not value:
+            continue  # ``DATE: `` (a template's field not filled in): no date, as ``date: ""``
         parsed = parse_date(value, formats)
         if parsed is None and m.group(1).lower() != "date" and not any(c.isdigit() for c in value):
             continue  # ``Created: by John``: a byline, not a date written wrong
@@ -323,6 +327,16 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
                 hint=f"write it as one of {', '.join(formats[:3])}… or set header_date_formats")]
         return parsed, []
     return None, []
+
+
+def _uncommented(line: str, commented: bool) -> tuple[str, bool]:
+    """``line`` without its ``%%comments%%`` (Obsidian shows none of them), and whether a comment
+    is still open at its end."""
+    if "%%" not in line and not commented:
+        return line, False
+    parts = line.split("%%")
+    kept = parts[1::2] if commented else parts[0::2]
+    return "".join(kept), commented != (len(parts) % 2 == 0)
 
 
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![\d])")

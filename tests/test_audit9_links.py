@@ -105,3 +105,20 @@ def test_a_note_embed_inside_link_text_is_the_links_words_not_a_nested_link(tmp_
     assert content.find_all("a", href="https://example.com")[1].find("img") is not None
     assert len(content.find_all("div", class_="embed-note")) == 1
     assert site.codes() == []
+
+
+def test_a_comment_in_the_header_lines_is_not_part_of_the_date(tmp_path):
+    """``DATE: 11-04-25 %%from the template%%`` dated nothing (``date-format``: the comment was
+    read as part of the date), and a ``DATE:`` line commented out still dated the note.  Comments
+    are gone from what Obsidian shows, so they are gone from what the date is read from too."""
+    site = build_notes(tmp_path, {
+        "A.md": "DATE: 11-04-25 %%SECRET note%%\nTags: [[B]]\n\nBody.\n",
+        "B.md": "%%DATE: 01-01-20%%\nDate: 12-04-25\n\nBody.\n",
+        "C.md": "%%\nDATE: 01-01-20\n%%\nDATE: 13-04-25\n\nBody.\n",
+        "D.md": "DATE: %%01-01-20%%\n\nBody.\n",
+    })
+    dates = site.dates()
+    assert (dates["A.md"], dates["B.md"], dates["C.md"]) == ("2025-04-11", "2025-04-12", "2025-04-13")
+    assert dates["D.md"] is None
+    assert site.codes() == []
+    assert "SECRET" not in site.page("A.md").read_text(encoding="utf-8")
