@@ -122,3 +122,17 @@ def test_a_comment_in_the_header_lines_is_not_part_of_the_date(tmp_path):
     assert dates["D.md"] is None
     assert site.codes() == []
     assert "SECRET" not in site.page("A.md").read_text(encoding="utf-8")
+
+
+def test_an_images_alt_text_keeps_the_tags_and_links_written_in_it(tmp_path):
+    """``![shot #wip of [[Alpha]]](pic.png)``: the alt text was ``shot  of `` (markdown-it's
+    ``renderInlineAsText`` knows only text tokens, so a tag or a wikilink there vanished from
+    what a screen reader says and what shows when the image is missing)."""
+    site = build_notes(tmp_path, {
+        "Alpha.md": "a\n",
+        "pic.png": b"\x89PNG\r\n\x1a\n",
+        "L.md": "![shot #wip of [[Alpha]] `v2`](pic.png)\n\n![two #x|120](pic.png)\n",
+    })
+    imgs = site.content("L.md").find_all("img")
+    assert imgs[0]["alt"] == "shot #wip of Alpha v2"
+    assert (imgs[1]["alt"], imgs[1]["width"]) == ("two #x", "120")

@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from generator.markdown._util import plain_text
+
 #: What ``ctx.render_md_href`` returns for a note that is not published (``publish: false``,
 #: ``draft: true``): the link is plain text, as a wikilink to it is, not a broken link.
 UNPUBLISHED = "\0unpublished"
@@ -71,7 +73,9 @@ def render_link_close(self, tokens: Sequence[Token], idx: int, options, env) -> 
 def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     token = tokens[idx]
     attrs = dict(token.attrs)
-    alt = self.renderInlineAsText(token.children or [], options, env)
+    # as a reader sees it: a tag or a link written there stays its words (``renderInlineAsText``
+    # keeps text tokens only)
+    alt = plain_text(token.children)
     ctx = env.get("ctx") if env else None
     src = str(token.attrGet("src") or "")
     if ctx is not None and hasattr(ctx, "render_md_embed"):
