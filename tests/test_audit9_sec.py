@@ -50,11 +50,12 @@ def test_site_drawn_latex_repr_still_kept_in_cell_output() -> None:
         assert out.count("<mi") == mathml.count("<mi") and out.count("<mo") == mathml.count("<mo")
 
 
-def test_a_base_links_only_to_web_addresses(tmp_path: Path) -> None:
+def test_a_base_links_to_what_a_note_may_link_to(tmp_path: Path) -> None:
     """A link value in a base (a property holding ``[[…]]``, or ``link()`` of any text) whose target
     had ``://`` became an external link with that target as href: ``javascript://%0Aalert(1)``
-    (a comment, then a new line) ran when clicked.  Only http(s) addresses are links; another
-    scheme is shown as text."""
+    (a comment, then a new line) ran when clicked.  An address is a link when a note's
+    ``[x](url)`` would be one (``zotero://`` too); ``javascript:``, ``data:`` and the like are
+    shown as text."""
     note = (
         "---\n"
         'site: "javascript://%0Aalert(1)"\n'
@@ -66,17 +67,18 @@ def test_a_base_links_only_to_web_addresses(tmp_path: Path) -> None:
         "  l1: link(site)\n"
         '  l2: link("data://text/html,x", "click")\n'
         "  l3: link(home)\n"
+        '  l4: link("zotero://select/items/X", "zot")\n'
         "views:\n"
         "  - type: table\n"
         "    name: T\n"
-        "    order: [file.name, other, formula.l1, formula.l2, formula.l3]\n"
+        "    order: [file.name, other, formula.l1, formula.l2, formula.l3, formula.l4]\n"
         "```\n"
     )
     site = build_notes(tmp_path, {"A.md": note})
     table = site.content("A.md").select_one(".base-view table")
     hrefs = [a.get("href", "") for a in table.select("a")]
-    assert not [h for h in hrefs if not h.startswith(("https:", "A.html"))], hrefs
-    assert "https://example.org/a?b=1" in hrefs
+    assert not [h for h in hrefs if not h.startswith(("https:", "zotero:", "A.html"))], hrefs
+    assert "https://example.org/a?b=1" in hrefs and "zotero://select/items/X" in hrefs
     text = table.get_text(" ")
     assert "%0Aalert(1)" in text and "click" in text  # shown, not linked
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.token import Token
 
 from generator.bases import BaseError, Problem, View, ViewResult, display_name, load_base, run_view
@@ -223,10 +223,6 @@ def _value(ctx: Any, value: Any) -> str:
     return esc(to_text(value))
 
 
-#: The addresses a link value may point to outside the site (as nh3 allows in a note's HTML).
-_WEB = re.compile(r"https?://", re.IGNORECASE)
-
-
 def _link(ctx: Any, link: Link) -> str:
     origin = link.origin or ctx.note
     text = link.display or link.target.rsplit("/", 1)[-1].split("#", 1)[0]
@@ -239,9 +235,12 @@ def _link(ctx: Any, link: Link) -> str:
     if res.kind == "attachment" and res.attachment is not None:
         href = ctx.href_to_attachment(res.attachment)
         return f'<a class="internal-link attachment-link" href="{esc(href)}">{esc(text)}</a>'
-    if _WEB.match(link.target):
-        return f'<a class="external-link" href="{esc(link.target)}" rel="noopener">{esc(text)}</a>'
-    if "://" in link.target:  # another scheme (``javascript://%0A…`` would run): text, not a link
+    if "://" in link.target:
+        # an address elsewhere, allowed as a note's [x](url) is (``javascript://%0A…`` would run:
+        # shown as text)
+        href = normalizeLink(link.target)
+        if validateLink(href):
+            return f'<a class="external-link" href="{esc(href)}" rel="noopener">{esc(text)}</a>'
         return f'<span class="external-link">{esc(text)}</span>'
     if res.kind == "unpublished":
         return f'<span class="internal-link unpublished">{esc(text)}</span>'
