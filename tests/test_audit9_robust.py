@@ -293,3 +293,39 @@ def test_names_that_differ_only_in_unicode_normalisation_are_told_apart(tmp_path
     [msg] = site.messages("duplicate-path")
     assert "mount" not in msg and "NFD" in msg and "the NFD one is published" in msg, msg
     assert "decomposed" in site.content(f"{nfd}.md").get_text()
+
+
+def test_pages_served_over_http_ask_for_no_favicon_the_site_lacks(tmp_path, chrome):
+    """Served under a sub-path (``python -m http.server`` above the site, as a project site of
+    GitHub Pages), every page made Chromium ask the host for ``/favicon.ico``: a 404, logged as an
+    error in the console.  The pages carry their own icon."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from conftest import build_notes
+
+    build_notes(tmp_path / "repo-parent", {"Home.md": "# Home\n"})
+    (tmp_path / "repo-parent" / "site").rename(tmp_path / "repo-parent" / "repo")
+    asked: list[str] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, fmt, *args):
+            asked.append(self.path)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(tmp_path / "repo-parent")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = chrome.browser.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"http://127.0.0.1:{server.server_port}/repo/index.html")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(500)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "/repo/index.html" in asked
+    assert not [p for p in asked if "favicon" in p], asked
+    assert errors == []
