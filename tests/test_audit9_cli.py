@@ -316,3 +316,39 @@ def test_serve_on_a_busy_port_is_one_line_that_says_what_to_do(tmp_path):
     assert "Traceback" not in done.stderr, done.stderr
     assert f"127.0.0.1:{port}" in done.stderr and "-p 0" in done.stderr, done.stderr
     assert not (tmp_path / "out").exists()  # nothing built for a server that cannot start
+
+
+def test_a_vault_write_while_notes_ran_side_by_side_names_every_suspect(tmp_path):
+    """Notes run in parallel: a subprocess of one note wrote into the vault, and the note running
+    next to it was told, as a fact, 'the code created made.txt in the vault'.  Which of them wrote
+    it cannot be told from the file, so each warning names the other notes that were running."""
+    from markdown_it import MarkdownIt
+
+    from generator.execute import ExecConfig, NoteJob, find_cells, run_notes
+    from generator.parallel import can_fork
+
+    if not can_fork():
+        pytest.skip("worker processes need fork")
+    vault = tmp_path / "vault"
+    target = vault / "made.txt"
+    notes = {
+        "Writer.md": "```{python}\nimport subprocess, time\ntime.sleep(0.4)\n"
+        f"subprocess.run(['sh', '-c', 'echo x > {target}'], check=True)\n```\n",
+        "Sleeper.md": "```{python}\nimport time\ntime.sleep(1.5)\n```\n",
+    }
+    cfg = ExecConfig(cache_dir=tmp_path / "cache", workers=2)
+    jobs = []
+    for rel, text in notes.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+        fences = [(i, t) for i, t in enumerate(MarkdownIt().parse(text)) if t.type == "fence"]
+        jobs.append(NoteJob(rel, vault / rel, vault, tuple(find_cells({}, fences, cfg, rel))))
+    results = run_notes(jobs, cfg)
+    told = {
+        rel: [d.message for d in r.diagnostics if d.code == "exec-wrote-vault"] for rel, r in results.items()
+    }
+    assert told["Writer.md"], told
+    # the sleeper, running while the file appeared, is never told it wrote it
+    assert all("made.txt" in m and "Writer.md" in m for m in told["Sleeper.md"]), told
+    if told["Sleeper.md"]:  # (it ran alongside, as it nearly always does) so the writer hears of it
+        assert all("Sleeper.md" in m for m in told["Writer.md"]), told

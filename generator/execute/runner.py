@@ -163,19 +163,29 @@ def _vault_writes(root: Path, before: dict[str, tuple[int, int]],
             continue
         mtime = after[rel][1] / 1e9
         what = "changed" if rel in before else "created"
-        for index, outcome in sorted(outcomes.items()):
-            if not outcome.began - SLACK <= mtime <= outcome.ended + SLACK:
-                continue
+        # notes run side by side: every note running then may have written it
+        suspects = [index for index, outcome in sorted(outcomes.items())
+                    if outcome.began - SLACK <= mtime <= outcome.ended + SLACK]
+        for index in suspects:
             job, live, _ = queued[index]
+            outcome = outcomes[index]
             line = live[-1].line
             for cell, end in zip(live, outcome.ends, strict=False):
                 if end is None or mtime <= end:  # the cell running then (its record came later)
                     line = cell.line
                     break
+            others = [queued[i][0].rel for i in suspects if i != index]
+            if others:
+                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more"
+                                                 if len(others) > 3 else "")
+                message = (f"{rel} was {what} in the vault (through a subprocess or a C "
+                           f"library) while this note's code ran, and that of {shown}: one of "
+                           "them wrote it; write to a path of its own instead")
+            else:
+                message = (f"the code {what} {rel} in the vault (through a subprocess or a C "
+                           "library); write to a path of its own instead")
             found.append((index, Diagnostic(
-                Severity.WARNING, "exec-wrote-vault",
-                f"the code {what} {rel} in the vault (through a subprocess or a C library); "
-                "write to a path of its own instead", Span(job.rel, line, 1),
+                Severity.WARNING, "exec-wrote-vault", message, Span(job.rel, line, 1),
                 "files the code writes through Python go to a temporary copy of the vault; "
                 "other routes can reach the vault itself")))
     return found
