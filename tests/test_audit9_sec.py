@@ -9,7 +9,7 @@ import html5lib
 import pytest
 
 from generator.execute.outputs import safe_repr_html
-from generator.markdown import latex_to_mathml
+from generator.markdown import latex_to_mathml, sanitize_html
 from tests.conftest import build_notes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/chromium.py
@@ -164,3 +164,14 @@ def test_local_and_web_images_still_told_apart(tmp_path: Path) -> None:
     content = build_notes(tmp_path, files).content("N.md")
     assert [img["src"] for img in content.find_all("img")] == ["pic.png", "pic.png"]
     assert [a["href"] for a in content.select("a.remote-image")] == ["https:x.png", "https://e.example/b.png"]
+
+
+def test_a_raw_link_opening_another_window_cannot_reach_back() -> None:
+    """``<a href="https://…" target="w">`` opens the address in a window named ``w`` that keeps
+    ``window.opener`` (browsers imply ``noopener`` for ``_blank`` only): that page could navigate
+    the site's own tab elsewhere (a phishing copy).  A raw link with a target gets
+    ``rel="noopener noreferrer"``; one without keeps no ``rel``."""
+    out = sanitize_html('<a href="https://e.example/" target="w" rel="opener">x</a>')
+    attrs = dict((a, v) for _, a, v in _attributes(out))
+    assert attrs["target"] == "w" and set(attrs["rel"].split()) == {"noopener", "noreferrer"}
+    assert "rel=" not in sanitize_html('<a href="https://e.example/">x</a>')

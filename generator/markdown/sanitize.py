@@ -151,6 +151,10 @@ def clean_open_tag(tag: str) -> str:
     if style is not None and (not style.group(1).strip()
                               or _STYLE_RISK.search(unescapeAll(style.group(1)))):
         rest = rest[:style.start()] + rest[style.end():]
+    if name == "a" and ' target="' in rest:
+        # a page opened in another window must not reach back to this one through
+        # window.opener (browsers cut it for target="_blank" only, not for a named window)
+        rest = rest[:-1] + ' rel="noopener noreferrer">'
     return f"<{name}{rest}"
 
 
