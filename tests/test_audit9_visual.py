@@ -63,3 +63,9 @@ def test_a_right_to_left_block_is_marked_right_to_left():
 def test_a_note_without_right_to_left_text_is_unchanged():
     html = make_markdown().render("# Title\n\nText, `code` and [[Link]].\n\n- a\n- b\n", {})
     assert "dir=" not in html
+
+
+def test_a_right_to_left_callout_title_is_marked_right_to_left():
+    html = make_markdown().render("> [!tip]- نصيحة\n> نص\n\n> [!note] English\n> text\n", {})
+    soup = BeautifulSoup(html, "html.parser")
+    assert [t.get("dir") for t in soup.select(".callout-title")] == ["rtl", None]

@@ -207,7 +207,7 @@ def render_callout_title_open(self, tokens: Sequence[Token], idx: int, options, 
             kind = tokens[j].meta["kind"]
             break
     icon = callout_icon(kind)
-    return (f'<{tok.tag} class="callout-title"><span class="callout-icon">{icon}</span>'
+    return (f'<{tok.tag} class="callout-title"{_attr_html(tok)}><span class="callout-icon">{icon}</span>'
             '<span class="callout-title-inner">')
 
 

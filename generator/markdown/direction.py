@@ -3,8 +3,8 @@ right-to-left script gets ``dir="rtl"``, as Obsidian sets each line's direction 
 1.6 ("Obsidian automatically detects the direction of the language in the editor and adds the dir
 attribute to each line").
 
-Paragraphs, headings and table cells get it; so does a list item whose first line is such text,
-and its list when that is the first item (the bullets and the indent move to the right; a later
+Paragraphs, headings, table cells and callout titles get it; so does a list item whose first line
+is such text, and its list when that is the first item (the bullets and the indent move to the right; a later
 left-to-right item of that list gets ``dir="ltr"``).  The direction is the first strong letter's,
 the rule of the Unicode bidi algorithm and of ``dir="auto"``; it is worked out here because a
 browser's ``dir="auto"`` on a list skips items that have a ``dir`` of their own.  A note with no
@@ -23,7 +23,7 @@ from markdown_it.token import Token
 # the right-to-left scripts' blocks: Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic and
 # their supplements, the presentation forms, and the supplementary planes' RTL blocks
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]")
-_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
+_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open", "callout_title_open"}
 _LISTS = {"bullet_list_open", "ordered_list_open"}
 
 
