@@ -69,3 +69,25 @@ def test_a_right_to_left_callout_title_is_marked_right_to_left():
     html = make_markdown().render("> [!tip]- نصيحة\n> نص\n\n> [!note] English\n> text\n", {})
     soup = BeautifulSoup(html, "html.parser")
     assert [t.get("dir") for t in soup.select(".callout-title")] == ["rtl", None]
+
+
+def test_a_linked_remote_image_leaves_one_link_to_the_links_target(tmp_path):
+    # a badge, [![build](https://…/badge.svg)](https://…): the remote image became a link of its
+    # own inside the outer one.  A browser closes the outer <a> there, so the page had an empty,
+    # nameless link and a chip that opened the picture instead of the link's target
+    from conftest import build_notes
+
+    site = build_notes(
+        tmp_path,
+        {
+            "N.md": "[![build](https://img.example/badge.svg)](https://ci.example/run)"
+            " and ![loose](https://img.example/loose.png)\n"
+        },
+    )
+    content = site.content("N.md")
+    assert content.select("a a") == []
+    outer = content.find("a", href="https://ci.example/run")
+    assert outer.get_text() == "build"
+    assert outer.find(class_="remote-image") is not None
+    # a remote image on its own is still a link to the picture
+    assert [a["href"] for a in content.select("a.remote-image")] == ["https://img.example/loose.png"]

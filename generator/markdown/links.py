@@ -96,7 +96,10 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         return (f'<a class="embed-link embed-web" href="{escapeHtml(src)}" rel="noopener">'
                 f'{escapeHtml(kind)}: {escapeHtml(label)}</a>')
     if ctx is not None and remote and not getattr(ctx, "load_remote_images", True):
-        # The site must browse offline without calling out: a remote image becomes a link to it.
+        # The site must browse offline without calling out: a remote image becomes a link to it,
+        # or, inside a link (a badge), a chip of that link: a link in a link is split by browsers
+        if _inside_link(tokens, idx):
+            return remote_image_link(src, attrs["alt"], tag="span")
         return remote_image_link(src, attrs["alt"])
     if ctx is not None:
         src = token.attrGet("src")
@@ -122,12 +125,25 @@ def is_remote(url: str) -> bool:
     return _REMOTE.match(_URL_BREAKS.sub("", url).strip(_URL_SPACE)) is not None
 
 
-def remote_image_link(src: str, alt: str) -> str:
+def remote_image_link(src: str, alt: str, tag: str = "a") -> str:
     """A link in place of an image with a web address (``remote_images = "link"``), named by its
-    alt text or file name; for Markdown images and raw HTML ``<img>`` alike."""
+    alt text or file name; for Markdown images and raw HTML ``<img>`` alike.  ``tag="span"``: the
+    same chip without a link of its own, for an image inside a link."""
     label = alt or re.split(r"[/\\]", src)[-1]
-    return (f'<a class="remote-image" href="{escapeHtml(src)}" '
-            f'title="Remote image (not loaded, so the page works offline)">{escapeHtml(label)}</a>')
+    href = f' href="{escapeHtml(src)}"' if tag == "a" else ""
+    return (f'<{tag} class="remote-image"{href} '
+            f'title="Remote image (not loaded, so the page works offline)">{escapeHtml(label)}</{tag}>')
+
+
+def _inside_link(tokens: Sequence[Token], idx: int) -> bool:
+    """Whether the inline token at ``idx`` stands between a ``link_open`` and its close."""
+    depth = 0
+    for token in tokens[:idx]:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+    return depth > 0
 
 
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{6,20}")
