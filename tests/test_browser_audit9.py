@@ -77,6 +77,13 @@ LONG_TITLES = """# Long titles
 """
 
 
+LINKS = """# Links
+
+To [[Long titles]], to [the docs](https://docs.python.org/3/), a bare https://example.org/x and
+[mail](mailto:me@example.org); a linked picture [![logo](https://example.org/logo.png)](https://example.org).
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from generator.config import load_config
@@ -91,6 +98,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "Wide.md").write_text(WIDE, encoding="utf-8")
     (vault / "عربي.md").write_text(RTL, encoding="utf-8")
     (vault / "Long titles.md").write_text(LONG_TITLES, encoding="utf-8")
+    (vault / "Links.md").write_text(LINKS, encoding="utf-8")
     (vault / "Tasks.md").write_text("# Tasks\n\n- [x] Done\n- [ ] Open\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("audit9-site") / "site"
     build(load_config(vault), out, exec_mode="off")
@@ -258,4 +266,23 @@ def test_a_wrapped_callout_title_keeps_its_icon_and_chevron_on_its_first_line(si
         assert row["lines"] >= 2, row
         assert abs(row["icon"] - row["first"]) <= 2, row
     assert rows[0]["chevronAlign"] == "flex-start"
+    page.close()
+
+
+def test_a_link_that_leaves_the_site_is_marked_as_one(site, chrome):
+    # external links looked exactly like links to other notes (the theme's arrow was for an
+    # "external" class no link had); Obsidian marks them with an arrow after the text
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Links.md").as_uri())
+    marks = page.evaluate("""() => [...document.querySelectorAll('.note-content p a')].map(a => {
+        const after = getComputedStyle(a, '::after');
+        return [a.getAttribute('href'), after.content !== 'none' && after.maskImage !== 'none'];
+    })""")
+    assert marks == [
+        ["Long-titles.html", False],
+        ["https://docs.python.org/3/", True],
+        ["https://example.org/x", True],
+        ["mailto:me@example.org", False],
+        ["https://example.org", False],
+    ]
     page.close()
