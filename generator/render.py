@@ -246,14 +246,16 @@ class RenderContext:
         meta = token.meta
         target = meta.get("target", "")
         res = self._resolve(target)
+        if meta.get(IN_LINK) and res.kind in ("attachment", "note") and not (
+                res.attachment is not None and _ext(res.attachment.rel) in IMAGE_EXT):
+            # in a link's text: its name, as words of that link (a picture stays one)
+            return f'<span class="embed-in-link">{esc(token.content)}</span>'
         if res.kind == "attachment" and res.attachment is not None:
             shown = self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or (),
                                      bool(meta.get("in_text")), meta.get("line", 0), meta.get("col", 0))
             # cut out of its paragraph as a note's embed would be (``![[data.csv]]`` alone)
             return f"<p>{shown}</p>" if meta.get("alone") else shown
         if res.kind == "note" and res.note is not None:
-            if meta.get(IN_LINK):  # in a link's text: its name, as words of that link
-                return f'<span class="embed-in-link">{esc(token.content)}</span>'
             if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
                 return self.render_wikilink(token)  # a <div> cannot stand in a <p>
             return self._embed_note(res.note, meta, token)
@@ -464,9 +466,10 @@ class RenderContext:
             return None
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
+        if token.meta.get(IN_LINK) and (res.note is not None or (
+                res.attachment is not None and _ext(res.attachment.rel) not in IMAGE_EXT)):
+            return f'<span class="embed-in-link">{esc(alt or path)}</span>'  # as for ![[...]]
         if res.kind == "note" and res.note is not None:
-            if token.meta.get(IN_LINK):  # in a link's text: its name, as for ![[...]]
-                return f'<span class="embed-in-link">{esc(alt or path)}</span>'
             if token.meta.get("inline"):  # in a paragraph's text: a link, as for ![[...]]
                 href = self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
                 return (f'<a class="internal-link" href="{esc(href)}" '
@@ -536,6 +539,12 @@ class RenderContext:
         if '="{{ROOT}}' in view.html:
             view = _with_html(view, view.html.replace('="{{ROOT}}', '="' + self.root))
         return view
+
+
+def _ext(rel: str) -> str:
+    """A file's extension, lower case ("" for none)."""
+    name = rel.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 _SVG_SNIFF_BYTES = 256 * 1024  # larger SVGs are drawings, not icons: not read

@@ -82,7 +82,8 @@ def test_markdown_links_to_notes_and_files_are_internal_links_as_wikilinks_are(t
 
 def test_a_note_embed_inside_link_text_is_the_links_words_not_a_nested_link(tmp_path):
     """``[see ![[Note]] here](url)``: the embedded note (a ``<div>`` with its title link) was
-    written inside the ``<a>``, and the paragraph turned into a ``<div>``.  A link cannot hold a
+    written inside the ``<a>``, and the paragraph turned into a ``<div>`` (a file's link card or a
+    PDF viewer there was an ``<a>`` or an ``<iframe>`` in the ``<a>``).  A link cannot hold a
     link: the browser ended the outer one at the inner one, so the rest of the text and the
     embed's content fell out of it.  The note is now its name in the link's text; an image
     embed there (a linked picture) stays an image."""
@@ -94,7 +95,9 @@ def test_a_note_embed_inside_link_text_is_the_links_words_not_a_nested_link(tmp_
                 "[md ![](Alpha.md) form][ref]\n\n"
                 "[![[pic.png]]](https://example.com)\n\n"
                 "Outside ![[Alpha]] still embeds.\n\n"
-                "[ref]: https://example.org\n",
+                "[ref]: https://example.org\n\n"
+                "[a ![[data.csv]] b ![[doc.pdf]] c ![](a.mp3)](https://example.net)\n",
+        "data.csv": "x\n", "doc.pdf": b"%PDF-1.4\n", "a.mp3": b"ID3",
     })
     content = site.content("L.md")
     for a in content.find_all("a"):
@@ -104,6 +107,10 @@ def test_a_note_embed_inside_link_text_is_the_links_words_not_a_nested_link(tmp_
     assert content.find("a", href="https://example.org").get_text() == "md Alpha.md form"
     assert content.find_all("a", href="https://example.com")[1].find("img") is not None
     assert len(content.find_all("div", class_="embed-note")) == 1
+    # a file's link card, a PDF viewer or a player is no link's text either: its name is
+    files = content.find("a", href="https://example.net")
+    assert files.get_text() == "a data.csv b doc.pdf c a.mp3"
+    assert files.find(["iframe", "audio"]) is None
     assert site.codes() == []
 
 

@@ -248,8 +248,9 @@ def block_embeds_rule(state: StateCore) -> None:
 
 
 #: ``meta`` key of an embed written inside a link's text (``[see ![[Note]]](url)``).  A link cannot
-#: hold another link (the browser would end the outer one there), and an embedded note holds its
-#: title link and the note's own: the renderer writes a note there as its name, in the link's text.
+#: hold another link or a player (the browser would end the outer one there), and an embedded note
+#: holds its title link and the note's own, a file its link card: the renderer writes what is not a
+#: picture there as its name, in the link's text (``[![[pic.png]]](url)`` stays a linked picture).
 IN_LINK = "in_link"
 
 
@@ -258,7 +259,7 @@ def _mark_in_link(children: Sequence[Token]) -> None:
     for kid in children:
         if kid.type in ("link_open", "link_close"):
             depth += kid.nesting
-        elif depth > 0 and kid.type in ("embed", "image") and embed_kind(kid) in (NOTE, MAYBE):
+        elif depth > 0 and kid.type in ("embed", "image"):
             kid.meta[IN_LINK] = True
 
 
