@@ -658,7 +658,7 @@ class _FactsAside:
 
     def __init__(self, builder: SiteBuilder):
         self.conn, send = multiprocessing.Pipe(duplex=False)
-        self.proc = forked(_facts_child, builder, send)
+        self.proc = forked(_facts_child, builder, send, self.conn)
         send.close()
 
     def join(self, builder: SiteBuilder) -> bool:
@@ -680,7 +680,10 @@ class _FactsAside:
         return True
 
 
-def _facts_child(builder: SiteBuilder, conn) -> None:  # in the forked process
+def _facts_child(builder: SiteBuilder, conn, theirs) -> None:  # in the forked process
+    # the parent's end of the pipe, which the fork copied: held here, a build killed before it
+    # reads the data would leave this process waiting for ever to write them
+    theirs.close()
     try:
         builder.files, builder.keep = {}, set()
         builder._facts_data()

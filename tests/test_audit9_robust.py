@@ -329,3 +329,36 @@ def test_pages_served_over_http_ask_for_no_favicon_the_site_lacks(tmp_path, chro
     assert "/repo/index.html" in asked
     assert not [p for p in asked if "favicon" in p], asked
     assert errors == []
+
+
+@pytest.mark.skipif(not can_fork() or not Path("/proc").is_dir(), reason="forked child, /proc")
+def test_search_data_child_ends_when_the_build_is_killed():
+    """The forked process that makes the search and graph data (``_FactsAside``) kept the read end
+    of its own pipe: when the build was killed before reading the data, it waited for ever to write
+    it, holding a copy of the whole build in memory."""
+    script = (
+        "import time, types\n"
+        "from generator.sitebuild import _FactsAside\n"
+        "class Builder:\n"
+        "    memo = types.SimpleNamespace(data={})\n"
+        "    search_manifest = None\n"
+        "    def _facts_data(self):\n"
+        "        self.files['_search/x.js'] = b'x' * 1_000_000  # more than a pipe holds\n"
+        "aside = _FactsAside(Builder())\n"
+        "print(aside.proc.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(proc.stdout.readline())
+        time.sleep(0.5)  # the child is writing by now
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    left = _alive(pid)
+    if left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "the search data child outlived its killed build"
