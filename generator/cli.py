@@ -238,7 +238,7 @@ def check(vault: Path | None, strict: bool) -> None:
 @click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: site/ in the current folder).")
-@click.option("--port", "-p", type=int, default=8000, show_default=True,
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -> None:

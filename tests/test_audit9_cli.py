@@ -352,3 +352,16 @@ def test_a_vault_write_while_notes_ran_side_by_side_names_every_suspect(tmp_path
     assert all("made.txt" in m and "Writer.md" in m for m in told["Sleeper.md"]), told
     if told["Sleeper.md"]:  # (it ran alongside, as it nearly always does) so the writer hears of it
         assert all("Sleeper.md" in m for m in told["Writer.md"]), told
+
+
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_serve_refuses_a_port_that_cannot_exist(tmp_path, port):
+    """``-p 70000`` ended in an OverflowError traceback from bind()."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    done = CliRunner().invoke(main, ["serve", str(vault), "-o", str(tmp_path / "out"), "-p", port])
+    assert done.exit_code == 2 and "0<=x<=65535" in done.output, done.output
+    assert not (tmp_path / "out").exists()
