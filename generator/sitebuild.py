@@ -74,7 +74,7 @@ class SiteBuilder:
             title=cfg.title, lang=cfg.language, description=cfg.description,
             base_url=cfg.site_url or None,
             graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags,
-            date_format=cfg.date_display)
+            date_format=cfg.date_display, extra_css=self._added_stylesheets(override / "static"))
         self.notes = sorted(index.published.values(), key=lambda n: n.rel)
         self.folders = self._folders()
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
@@ -105,6 +105,18 @@ class SiteBuilder:
         self.embeds: dict = {}  # renderings of embedded notes, shared by the pages (render.py)
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
         self.facts_aside = facts_aside
+
+    def _added_stylesheets(self, static: Path) -> tuple[str, ...]:
+        """The stylesheets the user's ``static/`` adds to the theme's (``custom.css``), linked from
+        every page after the theme's own; one that replaces a theme file is already linked."""
+        if not static.is_dir():
+            return ()
+        theme = self.tpl.default_template_dir() / "static"
+        home = self.tpl.template_home(self.cfg.vault, static.parent)
+        return tuple(f"_assets/{path.relative_to(static).as_posix()}"
+                     for path in sorted(static.rglob("*.css"))
+                     if path.is_file() and path.resolve().is_relative_to(home)  # as _assets copies
+                     and not (theme / path.relative_to(static)).exists())
 
     def _folders(self) -> list[str]:
         folders: set[str] = set()

@@ -365,3 +365,28 @@ def test_serve_refuses_a_port_that_cannot_exist(tmp_path, port):
     done = CliRunner().invoke(main, ["serve", str(vault), "-o", str(tmp_path / "out"), "-p", port])
     assert done.exit_code == 2 and "0<=x<=65535" in done.output, done.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_stylesheet_added_to_the_templates_static_folder_is_used(tmp_path):
+    """README: ``static/`` in the templates folder "adds or replaces theme files".  A replaced
+    ``style.css`` is used, but an added ``custom.css`` was copied to ``_assets/`` and linked from
+    no page, so it did nothing unless ``base.html`` was overridden too."""
+    from bs4 import BeautifulSoup
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = _vault(
+        tmp_path / "v",
+        {
+            "Sub/a.md": "# A\n",
+            "_templates/static/custom.css": "h1 { color: red }\n",
+            "_templates/static/x.png": b"\x89PNG",
+        },
+    )
+    build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
+    page = BeautifulSoup((tmp_path / "out" / "Sub" / "a.html").read_text(encoding="utf-8"), "html.parser")
+    sheets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
+    hrefs = " ".join(sheets) + " ".join(s.get_text() for s in page.find_all("script"))
+    assert "../_assets/custom.css" in hrefs and "x.png" not in hrefs, hrefs
+    assert (tmp_path / "out" / "_assets" / "custom.css").is_file()
