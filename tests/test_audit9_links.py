@@ -143,3 +143,20 @@ def test_an_images_alt_text_keeps_the_tags_and_links_written_in_it(tmp_path):
     imgs = site.content("L.md").find_all("img")
     assert imgs[0]["alt"] == "shot #wip of Alpha v2"
     assert (imgs[1]["alt"], imgs[1]["width"]) == ("two #x", "120")
+
+
+def test_a_comment_in_a_link_or_image_title_is_gone_from_the_site(tmp_path):
+    """``[x](Alpha.md "tip %%draft%%")``: the title is an attribute, which the comment rules never
+    read, so the comment reached the page and the hover previews."""
+    site = build_notes(tmp_path, {
+        "Alpha.md": "a\n",
+        "pic.png": b"\x89PNG\r\n\x1a\n",
+        "L.md": '[x](Alpha.md "tip %%SECRET1%%") [w](https://e.com "%%SECRET2%%") '
+                '![p](pic.png "shot %%SECRET3 open")\n',
+    })
+    for f in site.out.rglob("*"):
+        if f.is_file() and f.suffix in (".html", ".js", ".json", ".xml"):
+            assert "SECRET" not in f.read_text(encoding="utf-8"), f
+    content = site.content("L.md")
+    assert content.find("a", string="x")["title"] == "tip"
+    assert content.find("img")["title"] == "shot"

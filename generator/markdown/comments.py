@@ -230,6 +230,7 @@ def comment_core_rule(state: StateCore) -> None:
         tok = tokens[i]
         if tok.type == "inline" and tok.children and "%%" in tok.content:
             kids = tok.children
+            _drop_from_titles(kids)
             found = any(c.type == UNCLOSED for c in kids)
             if found:
                 tok.children = [c for c in kids if c.type != UNCLOSED]
@@ -243,6 +244,20 @@ def comment_core_rule(state: StateCore) -> None:
         i += 1
     if drop:
         state.tokens = [tok for j, tok in enumerate(tokens) if j not in drop]
+
+
+_PAIRED = re.compile(r"%%.*?(?:%%|$)", re.DOTALL)
+
+
+def _drop_from_titles(children) -> None:
+    """``[x](url "t %%note%%")``: a link's or image's title is an attribute, which the inline rule
+    never sees; a comment there is gone too (one left open runs to the title's end)."""
+    for kid in children:
+        title = kid.attrGet("title") if kid.type in ("link_open", "image") else None
+        if title and "%%" in str(title):
+            kid.attrSet("title", _PAIRED.sub("", str(title)).strip())
+        if kid.children:
+            _drop_from_titles(kid.children)
 
 
 def comments_plugin(md: MarkdownIt) -> None:
