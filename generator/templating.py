@@ -34,7 +34,7 @@ Template context
 ----------------
 Every template receives ``page`` (the PageContext), ``site`` (SiteInfo), ``explorer`` (the
 explorer tree as this page shows it, as markup: see :func:`explorer_html`), ``assets`` (dict
-of hrefs: ``css``, ``js``, ``graph_js``, ``site_js``, ``extra_css`` list), ``root`` (same as
+of hrefs: ``css``, ``icon``, ``js``, ``graph_js``, ``site_js``, ``extra_css`` list), ``root`` (same as
 ``page.root``), ``content`` (the body as markup, without a leading ``<h1>`` that repeats the
 title), ``title_id`` (the id of that dropped heading, carried by the page title), ``show_title``
 (false on a home page whose note opens with its own ``<h1>``: that heading is then ``heading``,
@@ -403,6 +403,7 @@ def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
     template = env.get_template(f"{ctx.kind}.html")
     assets = {
         "css": site_href(ctx.root, "_assets/style.css"),
+        "icon": site_href(ctx.root, "_assets/icon.svg"),
         "js": site_href(ctx.root, "_assets/vaultsite.js"),
         "graph_js": site_href(ctx.root, "_assets/graph.js"),
         "site_js": site_href(ctx.root, "_data/site.js"),
