@@ -152,7 +152,8 @@ def test_a_comment_in_a_link_or_image_title_is_gone_from_the_site(tmp_path):
         "Alpha.md": "a\n",
         "pic.png": b"\x89PNG\r\n\x1a\n",
         "L.md": '[x](Alpha.md "tip %%SECRET1%%") [w](https://e.com "%%SECRET2%%") '
-                '![p](pic.png "shot %%SECRET3 open")\n',
+                '![p](pic.png "shot %%SECRET3 open") [ref][r]\n\n'
+                '[r]: https://example.org "ref %%SECRET4%% title"\n',
     })
     for f in site.out.rglob("*"):
         if f.is_file() and f.suffix in (".html", ".js", ".json", ".xml"):
@@ -160,3 +161,4 @@ def test_a_comment_in_a_link_or_image_title_is_gone_from_the_site(tmp_path):
     content = site.content("L.md")
     assert content.find("a", string="x")["title"] == "tip"
     assert content.find("img")["title"] == "shot"
+    assert content.find("a", string="ref")["title"] == "ref  title"

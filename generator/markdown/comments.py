@@ -228,9 +228,10 @@ def comment_core_rule(state: StateCore) -> None:
             if i >= len(tokens):
                 break
         tok = tokens[i]
+        if tok.type == "inline" and tok.children:
+            _drop_from_titles(tok.children)  # a reference's title is not in the inline's text
         if tok.type == "inline" and tok.children and "%%" in tok.content:
             kids = tok.children
-            _drop_from_titles(kids)
             found = any(c.type == UNCLOSED for c in kids)
             if found:
                 tok.children = [c for c in kids if c.type != UNCLOSED]
