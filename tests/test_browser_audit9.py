@@ -84,6 +84,9 @@ To [[Long titles]], to [the docs](https://docs.python.org/3/), a bare https://ex
 """
 
 
+OUTLINE = "# Outline\n\n" + "".join(f"## Part {n}\n\n" + "Text. " * 200 + "\n\n" for n in range(1, 9))
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from generator.config import load_config
@@ -99,6 +102,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "عربي.md").write_text(RTL, encoding="utf-8")
     (vault / "Long titles.md").write_text(LONG_TITLES, encoding="utf-8")
     (vault / "Links.md").write_text(LINKS, encoding="utf-8")
+    (vault / "Outline.md").write_text(OUTLINE, encoding="utf-8")
     (vault / "Tasks.md").write_text("# Tasks\n\n- [x] Done\n- [ ] Open\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("audit9-site") / "site"
     build(load_config(vault), out, exec_mode="off")
@@ -285,4 +289,29 @@ def test_a_link_that_leaves_the_site_is_marked_as_one(site, chrome):
         ["mailto:me@example.org", False],
         ["https://example.org", False],
     ]
+    page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1000])
+def test_the_outline_is_at_the_top_of_a_note_where_the_side_panel_is_below_it(site, chrome, width):
+    # below 1180 px the side panel (outline and graph) moves under the note and its backlinks: on
+    # a phone or a tablet the outline of a long page was at its very end, out of reach
+    page = chrome.page(width=width, height=844)
+    page.goto(page_of(site, "Outline.md").as_uri())
+    inline = page.locator(".toc-inline")
+    assert inline.is_visible() and not page.locator(".aside .toc").is_visible()
+    assert inline.bounding_box()["y"] < page.locator(".note-content").bounding_box()["y"]
+    page.locator(".toc-inline > summary").click()
+    page.locator(".toc-inline a", has_text="Part 6").click()
+    page.wait_for_timeout(300)
+    top = page.evaluate("document.getElementById('Part-6').getBoundingClientRect().top")
+    bar = page.evaluate("document.querySelector('.topbar').getBoundingClientRect().bottom")
+    assert bar <= top <= bar + 40
+    page.close()
+
+
+def test_a_desktop_keeps_the_outline_in_its_side_panel(site, chrome):
+    page = chrome.page(width=1366)
+    page.goto(page_of(site, "Outline.md").as_uri())
+    assert page.locator(".aside .toc").is_visible() and not page.locator(".toc-inline").is_visible()
     page.close()
