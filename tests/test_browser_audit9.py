@@ -87,6 +87,17 @@ To [[Long titles]], to [the docs](https://docs.python.org/3/), a bare https://ex
 OUTLINE = "# Outline\n\n" + "".join(f"## Part {n}\n\n" + "Text. " * 200 + "\n\n" for n in range(1, 9))
 
 
+# the demo's Context managers table: a column of long code names, a column of prose
+TABLE = """# Table
+
+| Context manager | What for |
+| --- | --- |
+| `contextlib.suppress(FileNotFoundError)` | ignore one exception type, explicitly |
+| `tempfile.TemporaryDirectory()` | scratch space that cleans itself up |
+| https://docs.python.org/3/library/contextlib.html | the docs |
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from generator.config import load_config
@@ -103,6 +114,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "Long titles.md").write_text(LONG_TITLES, encoding="utf-8")
     (vault / "Links.md").write_text(LINKS, encoding="utf-8")
     (vault / "Outline.md").write_text(OUTLINE, encoding="utf-8")
+    (vault / "Table.md").write_text(TABLE, encoding="utf-8")
     (vault / "Tasks.md").write_text("# Tasks\n\n- [x] Done\n- [ ] Open\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("audit9-site") / "site"
     build(load_config(vault), out, exec_mode="off")
@@ -314,4 +326,16 @@ def test_a_desktop_keeps_the_outline_in_its_side_panel(site, chrome):
     page = chrome.page(width=1366)
     page.goto(page_of(site, "Outline.md").as_uri())
     assert page.locator(".aside .toc").is_visible() and not page.locator(".toc-inline").is_visible()
+    page.close()
+
+
+def test_a_table_of_long_code_names_fits_a_phone_with_readable_prose(site, chrome):
+    # a code name or address cannot break, so its column took the phone's whole width and the
+    # prose column was squeezed to one word a line, off to the right behind a scroll
+    page = chrome.page(width=390, height=844)
+    page.goto(page_of(site, "Table.md").as_uri())
+    m = page.evaluate("""() => { const t = document.querySelector('.note-content table');
+        const prose = [...t.querySelectorAll('td:last-child')].map(td => td.getBoundingClientRect().width);
+        return {scrolls: t.scrollWidth > t.clientWidth + 1, prose: Math.min(...prose)}; }""")
+    assert not m["scrolls"] and m["prose"] >= 120, m
     page.close()
