@@ -373,8 +373,9 @@ def _copy_digest(path: Path) -> str:
     """Content digest of a copied file (memoised by size, inode and times within one process)."""
     st = path.stat()
     key = (str(path), st.st_size, st.st_ino, st.st_ctime_ns, st.st_mtime_ns)
-    if key not in _COPY_MEMO:
-        _COPY_MEMO[key] = _digest(path.read_bytes())
+    if key not in _COPY_MEMO:  # read in pieces: an attachment may be a video of gigabytes
+        with path.open("rb") as fh:
+            _COPY_MEMO[key] = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
     return _COPY_MEMO[key]
 
 

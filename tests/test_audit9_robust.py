@@ -362,3 +362,24 @@ def test_search_data_child_ends_when_the_build_is_killed():
     if left:
         os.kill(pid, signal.SIGKILL)
     assert not left, "the search data child outlived its killed build"
+
+
+def test_a_large_attachment_is_hashed_without_reading_it_whole(tmp_path):
+    """The digest of each copied attachment read the whole file into memory: a 1.5 GB video in the
+    vault made the build take 1.6 GB, and a few GB of screen recordings ran a CI runner out of it."""
+    import tracemalloc
+
+    from generator.emit import _copy_digest, _digest
+
+    video = tmp_path / "movie.mp4"
+    with video.open("wb") as fh:
+        fh.truncate(64 * 1024 * 1024)
+        fh.write(b"end")
+    tracemalloc.start()
+    try:
+        digest = _copy_digest(video)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, peak
+    assert digest == _digest(video.read_bytes())  # the manifest's digests are as before
