@@ -21,6 +21,16 @@ DEFAULT_HEADER_DATE_FORMATS = (
 )
 
 
+def date_hint(formats: tuple[str, ...]) -> str:
+    """What a date-format warning suggests: 11 April 2025 as ``formats`` read it (the first three
+    that differ), so that the user copies a form that is read the way they mean it."""
+    day = dt.date(2025, 4, 11)
+    shown = list(dict.fromkeys(day.strftime(fmt) for fmt in formats))
+    more = "…" if len(shown) > 3 else ""
+    return (f"write it as YYYY-MM-DD, or as {', '.join(shown[:3])}{more} (11 April 2025, as "
+            "header_date_formats in vaultsite.toml reads dates)")
+
+
 class ConfigError(Exception):
     """A configuration problem the user must fix; the message names the file and key."""
 

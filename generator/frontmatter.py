@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from generator.config import date_hint
 from generator.diagnostics import Diagnostic, warning
 
 try:  # the C loader is several times faster on large vaults
@@ -324,7 +325,7 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
         if parsed is None:
             return None, [warning(
                 "date-format", f"cannot read the date {value!r}", rel, first_line + offset,
-                hint=f"write it as one of {', '.join(formats[:3])}… or set header_date_formats")]
+                hint=date_hint(formats))]
         return parsed, []
     return None, []
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.config import SiteConfig
+from generator.config import SiteConfig, date_hint
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import (
     as_alias_list,
@@ -118,8 +118,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
             at = front_matter_place(fm_text.split("\n"), key)
             line = 2 + at[0] if at else 1
             diags.append(warning("date-format", f"cannot read the date {_as_written(meta[key])}",
-                                 rel, line, hint="write it as YYYY-MM-DD, or as day first "
-                                                 "(11-04-25, 11/04/2025, 11 April 2025)"))
+                                 rel, line, hint=date_hint(cfg.header_date_formats)))
         break
     if date is None:  # header lines (``DATE: 11-04-25``), under any front-matter without a date
         lines = text.split("\n")[body_start: body_start + 40]

@@ -390,3 +390,26 @@ def test_a_stylesheet_added_to_the_templates_static_folder_is_used(tmp_path):
     hrefs = " ".join(sheets) + " ".join(s.get_text() for s in page.find_all("script"))
     assert "../_assets/custom.css" in hrefs and "x.png" not in hrefs, hrefs
     assert (tmp_path / "out" / "_assets" / "custom.css").is_file()
+
+
+def test_a_date_warning_shows_dates_the_way_the_vault_is_configured_to_read_them(tmp_path):
+    """With ``header_date_formats = ["%m/%d/%Y"]`` an unreadable front-matter date was told to be
+    written "day first (11-04-25, …)", which would then be read month first; an unreadable
+    ``DATE:`` line was shown strptime's codes (``%m/%d/%Y``).  Both now show examples made with
+    the configured formats."""
+    from generator.config import load_config
+    from generator.pipeline import check
+
+    vault = _vault(
+        tmp_path / "v",
+        {
+            "vaultsite.toml": 'header_date_formats = ["%m/%d/%Y", "%B %d, %Y"]\n',
+            "Front.md": "---\ndate: someday 12\n---\ntext\n",
+            "Header.md": "DATE: 31/12/2025\n\ntext\n",
+        },
+    )
+    hints = [d.hint for d in check(load_config(vault)).diagnostics if d.code == "date-format"]
+    assert len(hints) == 2, hints
+    for hint in hints:
+        assert "04/11/2025" in hint and "April 11, 2025" in hint and "11 April 2025" in hint, hint
+        assert "day first" not in hint and "%" not in hint, hint
