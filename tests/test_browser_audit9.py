@@ -339,3 +339,15 @@ def test_a_table_of_long_code_names_fits_a_phone_with_readable_prose(site, chrom
         return {scrolls: t.scrollWidth > t.clientWidth + 1, prose: Math.min(...prose)}; }""")
     assert not m["scrolls"] and m["prose"] >= 120, m
     page.close()
+
+
+def test_a_printed_page_gives_a_links_address_once(site, chrome):
+    # on paper a web link is followed by its address; a bare address was printed twice over
+    page = chrome.page(width=800)
+    page.goto(page_of(site, "Links.md").as_uri())
+    page.emulate_media(media="print")
+    after = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.note-content p a')]
+        .map(a => [a.textContent, getComputedStyle(a, '::after').content]))""")
+    assert "(https://docs.python.org/3/)" in after["the docs"]
+    assert after["https://example.org/x"] == "none"
+    page.close()

@@ -46,6 +46,9 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
             token = token.copy(attrs=attrs)
         elif new is not None:
             token = token.copy(attrs={**token.attrs, "href": new, **extra})
+        if token.markup in ("linkify", "autolink") and "class" not in token.attrs:
+            # a bare address, shown as itself (a printed page does not repeat it after it)
+            token = token.copy(attrs={**token.attrs, "class": "bare-url"})
     return self.renderToken([token], 0, options, env)
 
 
