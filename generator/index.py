@@ -245,13 +245,15 @@ class VaultIndex:
         return found if found is not None else SiteUrl(f"{slug_path(folder)}/index.html")
 
     def _find_home(self) -> Note | None:
-        wanted = [self.cfg.home] if self.cfg.home else ["index", "home", "readme"]
+        # a path from the vault root, written as links write one too (``/Notes/Start``)
+        home = self.cfg.home.strip().removeprefix("./").lstrip("/")
+        wanted = [home] if home else ["index", "home", "readme"]
         for name in wanted:
             for cand in self._by_path.get(_strip_md(name_key(name)), []):
                 if isinstance(cand, Note) and cand.publish:
                     return cand
         if self.cfg.home:  # asked for by name, and not there: say so
-            drafts = [c for c in self._by_path.get(_strip_md(name_key(self.cfg.home)), [])
+            drafts = [c for c in self._by_path.get(_strip_md(name_key(home)), [])
                       if isinstance(c, Note)]
             close = self.suggest(self.cfg.home)
             self.diagnostics.append(warning(

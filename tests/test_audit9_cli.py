@@ -413,3 +413,19 @@ def test_a_date_warning_shows_dates_the_way_the_vault_is_configured_to_read_them
     for hint in hints:
         assert "04/11/2025" in hint and "April 11, 2025" in hint and "11 April 2025" in hint, hint
         assert "day first" not in hint and "%" not in hint, hint
+
+
+@pytest.mark.parametrize("home", ["/Notes/Start", "./Notes/Start.md", "notes/start"])
+def test_home_takes_a_path_from_the_vault_root_as_links_write_it(tmp_path, home):
+    """``home = "/Notes/Start"`` (the root-path form links and ``ignore`` accept) was "not a note
+    of the vault"."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = _vault(
+        tmp_path / "v",
+        {"vaultsite.toml": f'home = "{home}"\n', "Notes/Start.md": "# Start page\n\nhi\n", "B.md": "b\n"},
+    )
+    result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
+    assert [d.format() for d in result.diagnostics] == []
+    assert "Start page" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
