@@ -183,6 +183,8 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
         raise click.BadParameter(f"the site's address starting with https:// (like "
                                  f"https://me.github.io/notes), not {site_url!r}",
                                  param_hint="--site-url")
+    if no_exec and rerun:
+        raise click.UsageError("--no-exec runs no code and --rerun runs all of it: give one")
     limit = _max_diagnostics()
     cfg = _load(vault, site_url=site_url.rstrip("/") if site_url else None)
     out = out if out is not None else Path("site")

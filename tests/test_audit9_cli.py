@@ -429,3 +429,17 @@ def test_home_takes_a_path_from_the_vault_root_as_links_write_it(tmp_path, home)
     result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
     assert [d.format() for d in result.diagnostics] == []
     assert "Start page" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_exec_and_rerun_together_are_refused(tmp_path):
+    """``--no-exec --rerun`` silently ran nothing."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    done = CliRunner().invoke(
+        main, ["build", str(vault), "-o", str(tmp_path / "out"), "--no-exec", "--rerun"]
+    )
+    assert done.exit_code == 2 and "--no-exec runs no code and --rerun runs all of it" in done.output
+    assert not (tmp_path / "out").exists()
