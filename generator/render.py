@@ -242,6 +242,14 @@ class RenderContext:
             return False
         return bool(target) and self._resolve(target).kind == "unpublished"
 
+    def embeds_inline(self, token: Token) -> bool:
+        """Whether a note embed is unresolved here (``![[Missing]]``): it shows an inline marker,
+        not a block, so its paragraph's text stays one paragraph around it."""
+        if token.type != "embed" or token.meta.get(IN_LINK):
+            return False
+        target = token.meta.get("target", "")
+        return bool(target) and self._resolve(target).kind in ("missing", "outside")
+
     def render_embed(self, token: Token) -> str:
         meta = token.meta
         target = meta.get("target", "")

@@ -162,3 +162,21 @@ def test_a_comment_in_a_link_or_image_title_is_gone_from_the_site(tmp_path):
     assert content.find("a", string="x")["title"] == "tip"
     assert content.find("img")["title"] == "shot"
     assert content.find("a", string="ref")["title"] == "ref  title"
+
+
+def test_an_unresolved_note_embed_inside_a_sentence_leaves_the_paragraph_whole(tmp_path):
+    """``See ![[Missing]] here.``: the paragraph was cut around the embed as if a note's blocks
+    came there, which left ``See`` and ``here.`` as two paragraphs with the unresolved marker, an
+    inline ``<span>``, between them and outside any paragraph.  Obsidian shows the unresolved
+    embed in its line; so does the page now (still ``broken``, with no ``href``)."""
+    site = build_notes(tmp_path, {
+        "L.md": "See ![[Missing]] here.\n\nIntro line\n![[Gone#Part]]\nmore text\n",
+    })
+    content = site.content("L.md")
+    paragraphs = content.find_all("p", recursive=False)
+    assert [p.get_text(" ", strip=True) for p in paragraphs] == [
+        "See Missing (not found) here.", "Intro line Gone#Part (not found) more text"]
+    for p in paragraphs:
+        broken = p.find(class_="broken")
+        assert broken is not None and not broken.has_attr("href")
+    assert len(site.messages("link-unresolved")) == 2

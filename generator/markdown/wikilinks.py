@@ -338,28 +338,40 @@ def joined_across(tokens: Sequence[Token], close_idx: int) -> bool:
             and after.meta.get(CUT) == key)
 
 
-def _shows_nothing(tokens: Sequence[Token], close_idx: int, env) -> bool:
-    """Whether the note embeds between a cut paragraph's text parts show nothing on this page
-    (each embeds a note that is not published): the text is then one paragraph again."""
+def _shows_no_block(tokens: Sequence[Token], close_idx: int, env) -> str | None:
+    """What the note embeds between a cut paragraph's text parts show on this page when none is a
+    block: "" when each embeds a note that is not published (nothing), "inline" when some are
+    unresolved (an inline marker, as Obsidian shows one in its line); the text is then one
+    paragraph again.  None when a note is embedded there (the cut stands)."""
     ctx = env.get("ctx") if env else None
     if ctx is None or not joined_across(tokens, close_idx):
-        return False
+        return None
     kids = [k for k in tokens[close_idx + 2].children or () if not _blank(k)]
-    return bool(kids) and all(ctx.embeds_nothing(k) for k in kids)
+    if not kids:
+        return None
+    inline = getattr(ctx, "embeds_inline", None)
+    shown = ""
+    for kid in kids:
+        if inline is not None and inline(kid):
+            shown = "inline"
+        elif not ctx.embeds_nothing(kid):
+            return None
+    return shown
 
 
 def render_paragraph_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     """``See ![[Draft]] here.`` with Draft not published is the paragraph ``See here.``: the
     text part before the embeds does not end."""
-    if _shows_nothing(tokens, idx, env):
+    if _shows_no_block(tokens, idx, env) is not None:
         return " "
     return self.renderToken(tokens, idx, options, env)
 
 
 def render_paragraph_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    """…and the part after them does not begin."""
-    if idx >= 4 and _shows_nothing(tokens, idx - 4, env):
-        return ""
+    """…and the part after them does not begin (after an inline marker, a space)."""
+    shown = _shows_no_block(tokens, idx - 4, env) if idx >= 4 else None
+    if shown is not None:
+        return " " if shown else ""
     return self.renderToken(tokens, idx, options, env)
 
 
