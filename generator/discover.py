@@ -103,6 +103,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     origin: dict[str, str] = {}  # vault path -> the mount (its prefix; "" the vault) it came from
     for prefix, root in roots:
         root = root.resolve()
+        if prefix and _published_already(cfg, prefix, root, ignore, vault.diagnostics):
+            continue
         for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
             if rel == CONFIG_NAME:
                 continue
@@ -152,6 +154,39 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     vault.attachments.sort(key=lambda s: s.rel)
     vault.diagnostics.extend(_unmatched_ignores(cfg, used))
     return vault
+
+
+def _published_already(cfg: SiteConfig, name: str, folder: Path, ignore: tuple[str, ...],
+                       diags: list[Diagnostic]) -> bool:
+    """Whether the mount ``name`` is a folder the vault walk publishes anyway (``"attachments"``,
+    ``"."``), or one that holds the vault (``".."``): mounted, each file would be published twice,
+    under two paths, and every link to one would be ambiguous.  Such a mount is skipped with a
+    warning.  A dot-folder or an ignored folder of the vault is not published by the walk, so it
+    may be mounted to publish it under another name."""
+    from generator.config import key_line
+
+    vault = cfg.vault.resolve()
+    if folder.is_relative_to(vault):
+        rel = folder.relative_to(vault).as_posix()
+        if rel != "." and (any(part.startswith(".") for part in rel.split("/"))
+                           or _ignored(f"{rel}/x", ignore, set())):
+            return False
+        why = "the vault itself" if rel == "." else f"{rel}/, a folder the vault publishes anyway"
+    elif vault.is_relative_to(folder):
+        why = f"{folder.name or folder}, a folder that holds the vault"
+    else:
+        return False
+    try:
+        text = (cfg.vault / CONFIG_NAME).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError):
+        text = ""
+    line = key_line(text, f"mounts.{name}") or key_line(text, "mounts")
+    diags.append(warning(
+        "duplicate-path", f"`mounts.{name}` is {why}: its files would be published twice, under "
+        "two paths; the mount is skipped", CONFIG_NAME, line,
+        hint="mounts are for folders outside the vault: remove this one (to publish a vault "
+             "folder under another name, also add it to `ignore`)"))
+    return True
 
 
 def settle_twins(vault: Vault, notes: list[Note]) -> list[Note]:

@@ -443,3 +443,46 @@ def test_no_exec_and_rerun_together_are_refused(tmp_path):
     )
     assert done.exit_code == 2 and "--no-exec runs no code and --rerun runs all of it" in done.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("folder", ["attachments", ".", ".."])
+def test_a_mount_of_a_folder_the_vault_already_publishes_is_skipped_with_a_warning(tmp_path, folder):
+    """``mounts = { Att = "attachments" }`` with ``attachments/`` in the vault (or ``"."``, or a
+    folder holding the vault) published every file twice, under two paths: each embed of one of
+    them became ``link-ambiguous`` and nothing said why."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = _vault(
+        tmp_path / "v",
+        {
+            "vaultsite.toml": f'title = "T"\nmounts = {{ Att = "{folder}" }}\n',
+            "a.md": "# A\n\n![[x.png]]\n",
+            "attachments/x.png": b"\x89PNG",
+        },
+    )
+    result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
+    lines = [d.format() for d in result.diagnostics]
+    assert len(lines) == 1 and lines[0].startswith("vaultsite.toml:2: warning[duplicate-path]: "), lines
+    assert "mounts.Att" in lines[0] and "skipped" in lines[0]
+    assert result.stats.notes == 1 and result.stats.attachments == 1
+
+
+def test_a_mount_of_a_hidden_or_ignored_folder_of_the_vault_still_publishes_it(tmp_path):
+    """A folder the vault walk leaves out (a dot-folder, an ignored one) may be mounted to publish
+    it under another name."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = _vault(
+        tmp_path / "v",
+        {
+            "vaultsite.toml": 'ignore = ["_att/**"]\nmounts = { Att = ".assets", Media = "_att" }\n',
+            "a.md": "# A\n\n![[x.png]] ![[y.png]]\n",
+            ".assets/x.png": b"\x89PNG",
+            "_att/y.png": b"\x89PNG",
+        },
+    )
+    result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
+    assert [d.format() for d in result.diagnostics] == []
+    assert result.stats.attachments == 2
