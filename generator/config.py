@@ -229,6 +229,11 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
 
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
+        table = raw[unknown[0]]
+        if isinstance(table, dict) and table and set(table) <= _TOP_KEYS:  # ``[site] title = …``
+            raise ConfigError(f"{at(unknown[0])}: unknown key `{unknown[0]}` ({CONFIG_NAME} has no "
+                              f"[{unknown[0]}] table: remove that line, so that its keys are "
+                              "top-level keys, above any other [table] line)")
         raise _unknown(unknown[0], _TOP_KEYS, at(unknown[0]))
     kw: dict[str, Any] = {}
     for key in ("title", "description", "language", "site_url", "cname", "templates_dir",

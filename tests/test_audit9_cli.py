@@ -486,3 +486,17 @@ def test_a_mount_of_a_hidden_or_ignored_folder_of_the_vault_still_publishes_it(t
     result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
     assert [d.format() for d in result.diagnostics] == []
     assert result.stats.attachments == 2
+
+
+def test_a_table_of_top_level_keys_is_told_to_drop_its_header(tmp_path):
+    """``[site]`` / ``title = "x"`` (the shape of other generators' configs) was "unknown key
+    `site` (did you mean `title`?)"."""
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "vaultsite.toml").write_text(
+        '# mine\n[site]\ntitle = "T"\nlanguage = "fr"\n', encoding="utf-8"
+    )
+    with pytest.raises(
+        ConfigError, match=r"vaultsite.toml:2: unknown key `site` \(vaultsite.toml has no \[site\] table"
+    ):
+        load_config(tmp_path)
