@@ -326,7 +326,9 @@ UNCHANGED_FILE = "last-build.json"
 
 def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict[str, str]) -> str:
     """Everything a build reads: notes by content (``digests``), attachments by size, inode and
-    times (``SourceFile.digest``), config, templates."""
+    times (``SourceFile.digest``), config, templates; and what discovery skipped and said (a file
+    an ``ignore`` pattern leaves out, a broken link): none of those is a note or an attachment,
+    yet each changes the warnings."""
     from generator.templating import default_template_dir
 
     h = hashlib.blake2b(digest_size=16)
@@ -336,6 +338,10 @@ def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict
         h.update(f"{src.rel}\0{digests.get(src.rel, 'unreadable')}\0".encode("utf-8", "surrogatepass"))
     for src in vault.attachments:
         h.update(f"{src.rel}\0{src.digest}\0".encode("utf-8", "surrogatepass"))
+    for rel, pattern in sorted(vault.ignored.items()):
+        h.update(f"{rel}\0{pattern}\0".encode("utf-8", "surrogatepass"))
+    for diag in vault.diagnostics:
+        h.update(f"{diag!r}\0".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

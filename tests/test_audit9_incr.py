@@ -1,0 +1,70 @@
+"""Audit 9: edits found by fuzzing today's features, after which a rebuild (from the cache, or in
+``serve``'s memory) must equal a clean build of the same vault, files and warnings alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_incremental import _age, _build_with, assert_same_tree
+
+CASES = {
+    # a file that an ignore pattern leaves out changes nothing the notes' fingerprint covered, but
+    # the pattern now matches a file: its "matches no file" warning must go
+    "file added under an ignore pattern that matched nothing": (
+        {"vaultsite.toml": 'title = "x"\nignore = ["Sub"]\n', "A.md": "a\n"},
+        {"Sub/Beta.md": "b\n"},
+    ),
+    # ... and the link to an ignored note is told why it goes nowhere until the note is deleted
+    "ignored note deleted": (
+        {
+            "vaultsite.toml": 'title = "x"\nignore = ["Private/**"]\n',
+            "A.md": "[[Plan]]\n",
+            "Private/Plan.md": "p\n",
+        },
+        {"Private/Plan.md": None},
+    ),
+}
+
+
+def _write(vault, files):
+    for rel, data in files.items():
+        path = vault / rel
+        if data is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, "utf-8")
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_edit_rebuilds_as_a_clean_build(tmp_path, case, in_memory):
+    from generator.pipeline import BuildState
+
+    before, *edits = CASES[case]
+    vault = tmp_path / "v"
+    _write(vault, before)
+    state = BuildState() if in_memory else None
+    out = tmp_path / "out"
+    _build_with(vault, out, state)
+    for edit in edits:
+        _age(vault)
+        _write(vault, edit)
+        again = _build_with(vault, out, state)
+    clean = _build_with(vault, tmp_path / "clean", None)
+    assert_same_tree(out, tmp_path / "clean", [case])
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+def test_a_broken_link_added_to_the_vault_is_warned_about_on_the_next_build(tmp_path, in_memory):
+    """The link is no note and no attachment: the build that finds it must still say so."""
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    _write(vault, {"A.md": "a\n"})
+    state = BuildState() if in_memory else None
+    _build_with(vault, tmp_path / "out", state)
+    (vault / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    again = _build_with(vault, tmp_path / "out", state)
+    assert [d.code for d in again.diagnostics] == ["symlink-broken"]
