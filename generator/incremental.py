@@ -326,13 +326,18 @@ UNCHANGED_FILE = "last-build.json"
 
 def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict[str, str]) -> str:
     """Everything a build reads: notes by content (``digests``), attachments by size, inode and
-    times (``SourceFile.digest``), config, templates; and what discovery skipped and said (a file
-    an ``ignore`` pattern leaves out, a broken link): none of those is a note or an attachment,
-    yet each changes the warnings."""
+    times (``SourceFile.digest``), config (and the text of ``vaultsite.toml``), templates; and
+    what discovery skipped and said (a file an ``ignore`` pattern leaves out, a broken link):
+    none of those is a note or an attachment, yet each changes the warnings."""
     from generator.templating import default_template_dir
 
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((code_version(), repr(cfg), exec_mode)).encode())
+    if cfg.config_file is not None:  # its text too: its warnings give the line of their key
+        try:
+            h.update(cfg.config_file.read_bytes())
+        except OSError:
+            h.update(b"\0unreadable")
     h.update(template_signature([cfg.vault / cfg.templates_dir, default_template_dir()]).encode())
     for src in vault.notes:
         h.update(f"{src.rel}\0{digests.get(src.rel, 'unreadable')}\0".encode("utf-8", "surrogatepass"))

@@ -23,6 +23,11 @@ CASES = {
         },
         {"Private/Plan.md": None},
     ),
+    # a line added above `home = "Gone"`: the values are the same, the warning's line is not
+    "vaultsite.toml edited around a key that is warned about": (
+        {"vaultsite.toml": 'title = "x"\nhome = "Gone"\n', "A.md": "a\n"},
+        {"vaultsite.toml": '# the site\ntitle = "x"\nhome = "Gone"\n'},
+    ),
 }
 
 
