@@ -209,9 +209,14 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     if s.cells_ran or s.cells_cached or s.cells_failed:
         cells = (f"; code blocks: {s.cells_ran} ran, {s.cells_cached} cached, "
                  f"{s.cells_failed} failed")
-    click.echo(f"Built {s.published} of {s.notes} notes into {s.pages} pages in {out} "
+    click.echo(f"Built {s.published} of {_count(s.notes, 'note')} into {_count(s.pages, 'page')} in {out} "
                f"({s.seconds:.2f} s); {_summary_counts(result.diagnostics)}{cells}")
     _leave(result, strict)
+
+
+def _count(n: int, word: str) -> str:
+    """``1 note``, ``2 notes``: the summary line reads as English."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @main.command()
@@ -231,7 +236,8 @@ def check(vault: Path | None, strict: bool) -> None:
     result = run_check(cfg)
     _print_diagnostics(result.diagnostics, limit)
     s = result.stats
-    click.echo(f"Checked {s.notes} notes ({s.published} published, {s.attachments} attachments) "
+    click.echo(f"Checked {_count(s.notes, 'note')} ({s.published} published, "
+               f"{_count(s.attachments, 'attachment')}) "
                f"in {s.seconds:.2f} s; {_summary_counts(result.diagnostics)}")
     _leave(result, strict)
 

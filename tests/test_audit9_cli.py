@@ -218,7 +218,7 @@ def test_without_a_vault_argument_a_vault_folder_is_read_not_the_demo(tmp_path, 
     assert default_vault() == vault
     if marker == "Note.md":
         done = CliRunner().invoke(main, ["check"])
-        assert done.output.startswith("Checked 1 notes (1 published, 0 attachments)"), done.output
+        assert done.output.startswith("Checked 1 note (1 published, 0 attachments)"), done.output
     monkeypatch.chdir(REPO)
     assert default_vault() == REPO / "notes"
 

@@ -82,13 +82,13 @@ def test_build_command_summary_strict_and_check(tmp_path):
     done = run_cli("build", str(vault), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "A.md:1:9: warning[link-unresolved]" in done.stderr
-    assert "Built 1 of 1 notes" in done.stdout and "link-unresolved 1" in done.stdout
+    assert "Built 1 of 1 note into" in done.stdout and "link-unresolved 1" in done.stdout
     assert (out / "A.html").is_file()
     strict = run_cli("build", str(vault), "-o", str(out), "--strict")
     assert strict.returncode == 1
     check = run_cli("check", str(vault))
     assert check.returncode == 0 and "link-unresolved" in check.stderr
-    assert "Checked 1 notes" in check.stdout
+    assert "Checked 1 note (1 published, 0 attachments)" in check.stdout
     assert run_cli("check", str(vault), "--strict").returncode == 1
 
 
