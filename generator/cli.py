@@ -25,7 +25,9 @@ def repo_root() -> Path | None:
 def default_vault() -> Path:
     """The vault read when none is named: the demo in a clone of this repository, the current
     folder when it is a vault (a note, ``.obsidian/`` or ``vaultsite.toml`` in it, as ``init``
-    leaves), else the demo of the checkout vaultsite runs from, else the current folder."""
+    leaves), else the demo of the checkout vaultsite runs from.  An installed vaultsite run
+    elsewhere (a home folder, ``/tmp``) stops with a usage error rather than read the whole tree
+    below it as a vault."""
     cwd = Path.cwd()
     if (cwd / "notes").is_dir() and (cwd / "pyproject.toml").is_file():
         return cwd / "notes"  # a clone of this repository
@@ -33,7 +35,14 @@ def default_vault() -> Path:
             or any(cwd.glob("*.md")):
         return cwd
     root = repo_root()
-    return root / "notes" if root is not None else cwd
+    if root is not None:
+        return root / "notes"
+    ctx = click.get_current_context(silent=True)
+    command = f"vaultsite {ctx.info_name}" if ctx is not None and ctx.info_name else "vaultsite build"
+    raise click.UsageError(
+        "no VAULT given, and the current folder is not a vault (it has no note, no .obsidian/ and "
+        f"no vaultsite.toml); name the vault's folder: {command} PATH/TO/VAULT, or '{command} .' "
+        "to read this folder anyway")
 
 
 def _load(vault: Path | None, **overrides):
@@ -174,8 +183,8 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     """Build VAULT into a site in OUT.
 
     VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
-    folder.  Exits 0 when the site was written, even with warnings; 1 with --strict and warnings,
-    or on an error."""
+    folder when it is a vault (a note, .obsidian/ or vaultsite.toml in it).  Exits 0 when the site
+    was written, even with warnings; 1 with --strict and warnings, or on an error."""
     from generator.emit import OutputError
     from generator.pipeline import build as run_build
 
@@ -226,7 +235,7 @@ def check(vault: Path | None, strict: bool) -> None:
     """Read and resolve VAULT, print diagnostics, write nothing.
 
     VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
-    folder.  Code blocks are not run."""
+    folder when it is a vault (a note, .obsidian/ or vaultsite.toml in it).  Code blocks are not run."""
     from generator.pipeline import check as run_check
 
     limit = _max_diagnostics()
@@ -253,7 +262,7 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
     """Build, serve on 127.0.0.1, rebuild on save and reload the browser.
 
     VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
-    folder.  Stop with Ctrl+C."""
+    folder when it is a vault (a note, .obsidian/ or vaultsite.toml in it).  Stop with Ctrl+C."""
     from generator.emit import OutputError, check_output
     from generator.serve import ServeError
     from generator.serve import serve as run_serve

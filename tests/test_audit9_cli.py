@@ -500,3 +500,26 @@ def test_a_table_of_top_level_keys_is_told_to_drop_its_header(tmp_path):
         ConfigError, match=r"vaultsite.toml:2: unknown key `site` \(vaultsite.toml has no \[site\] table"
     ):
         load_config(tmp_path)
+
+
+def test_an_installed_vaultsite_outside_a_vault_asks_for_one(tmp_path, monkeypatch):
+    """Installed (no demo beside the package) and run without VAULT in a folder that is no vault
+    (a home folder, /tmp), vaultsite read the whole tree below it: over 10 minutes in /tmp.  It
+    now stops at once with a usage error that says how to name the vault; ``.`` still reads the
+    folder when that is what is meant."""
+    from click.testing import CliRunner
+
+    import generator.cli as cli
+
+    home = tmp_path / "home"
+    _vault(home / "Documents" / "notes", {"Deep.md": "deep\n"})
+    monkeypatch.setattr(cli, "repo_root", lambda: None)
+    monkeypatch.chdir(home)
+    for command in ("check", "build"):
+        done = CliRunner().invoke(cli.main, [command])
+        assert done.exit_code == 2, done.output
+        assert "the current folder is not a vault" in done.output
+        assert f"vaultsite {command} PATH/TO/VAULT" in done.output
+    assert not (home / "site").exists()
+    done = CliRunner().invoke(cli.main, ["check", "."])
+    assert done.exit_code == 0 and done.output.startswith("Checked 1 note"), done.output
