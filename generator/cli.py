@@ -216,8 +216,11 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     s = result.stats
     cells = ""
     if s.cells_ran or s.cells_cached or s.cells_failed:
+        # a block that raises on purpose (`error: true`) is no failure of the build
         cells = (f"; code blocks: {s.cells_ran} ran, {s.cells_cached} cached, "
-                 f"{s.cells_failed} failed")
+                 f"{s.cells_failed - s.cells_expected} failed")
+        if s.cells_expected:
+            cells += f", {_count(s.cells_expected, 'expected error')}"
     click.echo(f"Built {s.published} of {_count(s.notes, 'note')} into {_count(s.pages, 'page')} in {out} "
                f"({s.seconds:.2f} s); {_summary_counts(result.diagnostics)}{cells}")
     _leave(result, strict)

@@ -23,7 +23,7 @@ def exec_config(cfg: SiteConfig, cache_dir: Path | None = None, mode: str = "aut
 
 def run_cells(notes: list[Note], cfg: SiteConfig, cache_dir: Path, mode: str,
               progress: Callable[[str, int, int], None] | None = None
-              ) -> tuple[dict[str, dict[int, Any]], dict[str, bytes], tuple[int, int, int],
+              ) -> tuple[dict[str, dict[int, Any]], dict[str, bytes], tuple[int, int, int, int],
                          list[str], list[Diagnostic]]:
     """Run (or take from the cache) the cells of ``notes``.
 
@@ -53,4 +53,5 @@ def run_cells(notes: list[Note], cfg: SiteConfig, cache_dir: Path, mode: str,
         diags.extend(result.diagnostics)
     summary = summarize(results)
     reasons = [f"{rel}: {why}" for rel, why in summary.reruns]
-    return views, files, (summary.ran, summary.cached, summary.failed), reasons, diags
+    counts = (summary.ran, summary.cached, summary.failed, summary.expected)
+    return views, files, counts, reasons, diags

@@ -45,7 +45,8 @@ class BuildStats:
     rendered: int = 0  # note pages rendered in this build (the rest were unchanged)
     cells_ran: int = 0
     cells_cached: int = 0
-    cells_failed: int = 0
+    cells_failed: int = 0  # expected errors (`error: true`) included
+    cells_expected: int = 0
     rerun_reasons: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -493,7 +494,7 @@ def _execute(notes: list[Note], index: VaultIndex, cfg: SiteConfig, cache_dir: P
 
     views, files, counts, reasons, exec_diags = run_cells(runnable, cfg, cache_dir, exec_mode,
                                                           progress)
-    stats.cells_ran, stats.cells_cached, stats.cells_failed = counts
+    stats.cells_ran, stats.cells_cached, stats.cells_failed, stats.cells_expected = counts
     stats.rerun_reasons = reasons
     diags.extend(exec_diags)
     return views, files

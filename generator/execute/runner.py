@@ -48,6 +48,7 @@ class NoteExecResult:
     ran: int = 0  # cells executed in this build
     cached: int = 0  # cells whose outputs came from the cache
     failed: int = 0  # cells that raised, timed out or killed their interpreter (ran or cached)
+    expected: int = 0  # of those, cells that raise on purpose (`error: true`)
     not_run: int = 0  # runnable cells without output (--no-exec and no cache, or after a crash)
     reason: str | None = None  # why the note ran ("no cache", "data/x.csv changed", "--rerun")
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -345,7 +346,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
     views: dict[int, CellView] = {}
     by_line: dict[int, CellView] = {}
     diags = [d for cell in job.cells for d in cell.diagnostics] + _deps_diagnostics(job)
-    ran = cached = failed = skipped = 0
+    ran = cached = failed = expected = skipped = 0
     live_index = 0
     crashed_at: int | None = None
     for cell in job.cells:
@@ -366,6 +367,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
                 ran += not from_cache
                 if record.get("error"):
                     failed += 1
+                    expected += cell.options.error is True
                     if record["error"]["kind"] in ("crash", "timeout"):
                         # the latest one: a timeout the note recovered from stopped nothing
                         crashed_at = record["error"]["line"]
@@ -380,7 +382,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
         views[cell.token_index] = view
         by_line[cell.fence_line] = view
     return NoteExecResult(rel=job.rel, views=views, views_by_line=by_line, ran=ran,
-                          cached=cached, failed=failed, not_run=skipped, reason=reason,
+                          cached=cached, failed=failed, expected=expected, not_run=skipped, reason=reason,
                           diagnostics=tuple(diags), seconds=seconds)
 
 
@@ -388,9 +390,10 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
 class ExecSummary:
     ran: int
     cached: int
-    failed: int
+    failed: int  # expected errors included
     not_run: int
     reruns: tuple[tuple[str, str], ...]  # (note, why it ran)
+    expected: int = 0  # failed cells marked `error: true`
 
     def format(self) -> str:
         head = (f"code cells: {self.ran} ran, {self.cached} from cache, {self.failed} failed"
@@ -404,4 +407,5 @@ def summarize(results: dict[str, NoteExecResult]) -> ExecSummary:
     return ExecSummary(
         ran=sum(r.ran for r in values), cached=sum(r.cached for r in values),
         failed=sum(r.failed for r in values), not_run=sum(r.not_run for r in values),
+        expected=sum(r.expected for r in values),
         reruns=tuple((r.rel, r.reason) for r in values if r.reason))
