@@ -341,7 +341,9 @@ class ChangeFilter:
         if any(part.startswith(".") for part in rel.parts):
             return False  # .obsidian, .git, .trash, editor lock files
         name = path.name
-        if name.endswith(_EDITOR_TEMP_SUFFIXES) or name == "4913" or name.startswith("#"):
+        # Emacs's auto-save file is #name#; a note may well be called "#1 Goals.md"
+        if name.endswith(_EDITOR_TEMP_SUFFIXES) or name == "4913" \
+                or (len(name) > 1 and name.startswith("#") and name.endswith("#")):
             return False
         return not name.endswith((".pyc", ".pyo"))
 

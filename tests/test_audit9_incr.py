@@ -73,3 +73,17 @@ def test_a_broken_link_added_to_the_vault_is_warned_about_on_the_next_build(tmp_
     (vault / "gone.md").symlink_to(tmp_path / "nowhere.md")
     again = _build_with(vault, tmp_path / "out", state)
     assert [d.code for d in again.diagnostics] == ["symlink-broken"]
+
+
+def test_serve_rebuilds_for_a_note_or_file_whose_name_starts_with_a_hash(tmp_path):
+    """``#1 Goals.md`` is a note the build publishes; only Emacs's ``#a.md#`` is an editor file."""
+    import watchfiles
+
+    from generator.serve import ChangeFilter
+
+    vault = tmp_path / "v"
+    watch = ChangeFilter([vault], [tmp_path / "out"])
+    add = watchfiles.Change.modified
+    assert watch(add, str(vault / "#1 Goals.md"))
+    assert watch(add, str(vault / "Inbox" / "#cover.png"))
+    assert not watch(add, str(vault / "#1 Goals.md#"))
