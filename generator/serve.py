@@ -326,10 +326,10 @@ class ChangeFilter:
     def relevant(self, path: Path) -> bool:
         for ign in self.ignored:
             rel = _under(path, ign.parent)
-            if rel is not None and rel.parts:
-                first = rel.parts[0]
-                if first == ign.name or first.startswith(ign.name + "."):
-                    return False  # the output, its cache, the pipeline's staging folders
+            # the output and its cache (each in the list); the staging folders are dot-folders.
+            # A note named like the output (docs.md beside docs/) is still a note.
+            if rel is not None and rel.parts and rel.parts[0] == ign.name:
+                return False
         for root in self.roots:
             rel = _under(path, root)
             if rel is not None:

@@ -87,3 +87,28 @@ def test_serve_rebuilds_for_a_note_or_file_whose_name_starts_with_a_hash(tmp_pat
     assert watch(add, str(vault / "#1 Goals.md"))
     assert watch(add, str(vault / "Inbox" / "#cover.png"))
     assert not watch(add, str(vault / "#1 Goals.md#"))
+
+
+def test_serve_rebuilds_for_a_note_named_like_its_output_folder(tmp_path):
+    """Serving into ``vault/docs``: the note ``docs.md`` beside it is a note, not the output."""
+    import watchfiles
+
+    from generator.serve import ChangeFilter, PipelineBuilder
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "docs.md").write_text("The docs.\n", "utf-8")
+    builder = PipelineBuilder(_config(vault), vault / "docs")
+    watch = ChangeFilter(builder.watch_roots(), builder.ignored_paths())
+    change = watchfiles.Change.modified
+    assert watch(change, str(vault / "docs.md"))
+    assert watch(change, str(vault / "docs.old" / "a.md"))
+    assert not watch(change, str(vault / "docs" / "docs.html"))
+    assert not watch(change, str(vault / "docs.vaultsite-cache" / "state.pickle"))
+    assert not watch(change, str(vault / ".docs.staging-12-ab" / "a.html"))
+
+
+def _config(vault):
+    from generator.config import load_config
+
+    return load_config(vault)
