@@ -83,18 +83,23 @@ def build_vault(src: Path, tmp_path: Path, *, copy: bool = True, **overrides) ->
     return Site(out, result)
 
 
-def build_notes(tmp_path: Path, files: dict[str, str | bytes], **overrides) -> Site:
-    """Write ``files`` (vault path -> text, or bytes) into a new vault under ``tmp_path`` and build
-    it into ``tmp_path/site``."""
-    src = tmp_path / "src"
-    src.mkdir(parents=True, exist_ok=True)
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (path below ``root`` -> text, or bytes) into ``root``; returns ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
-        path = src / rel
+        path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, bytes):
             path.write_bytes(data)
         else:
             path.write_text(data, encoding="utf-8")
+    return root
+
+
+def build_notes(tmp_path: Path, files: dict[str, str | bytes], **overrides) -> Site:
+    """Write ``files`` (vault path -> text, or bytes) into a new vault under ``tmp_path`` and build
+    it into ``tmp_path/site``."""
+    src = write_files(tmp_path / "src", files)
     return build_vault(src, tmp_path, copy=False, **overrides)
 
 

@@ -4,23 +4,9 @@ help, vaultsite.toml) and the diagnostics' wording."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
-
-from tests.conftest import REPO
-
-
-def _vault(root: Path, files: dict[str, str | bytes]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    return root
+from conftest import REPO, write_files
 
 
 def test_a_site_built_inside_the_vault_is_not_read_back_as_attachments(tmp_path):
@@ -31,7 +17,7 @@ def test_a_site_built_inside_the_vault_is_not_read_back_as_attachments(tmp_path)
     from generator.pipeline import build, check
 
     shutil.copy(next((REPO / "attachments").glob("*.png")), tmp_path / "x.png")
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v", {"a.md": "# A\n\n![[pic.png]]\n", "pic.png": (tmp_path / "x.png").read_bytes()}
     )
     cfg = load_config(vault)
@@ -52,7 +38,8 @@ def test_check_leaves_out_a_cache_folder_named_in_the_config(tmp_path):
     from generator.config import load_config
     from generator.pipeline import build, check
 
-    vault = _vault(tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": '[execute]\ncache_dir = "cache"\n'})
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n",
+                                         "vaultsite.toml": '[execute]\ncache_dir = "cache"\n'})
     cfg = load_config(vault)
     build(cfg, tmp_path / "out", exec_mode="no-exec")
     assert any((vault / "cache").iterdir())
@@ -66,7 +53,7 @@ def test_check_and_build_say_the_same_about_broken_user_templates(tmp_path):
     from generator.config import load_config
     from generator.pipeline import build, check
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v",
         {
             "a.md": "# A\n",
@@ -126,7 +113,7 @@ def test_a_non_ascii_custom_domain_is_written_as_dns_has_it(tmp_path):
     from generator.config import load_config
     from generator.pipeline import build
 
-    vault = _vault(tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": 'cname = "https://Café.org/"\n'})
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": 'cname = "https://Café.org/"\n'})
     build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
     assert (tmp_path / "out" / "CNAME").read_text() == "xn--caf-dma.org\n"
 
@@ -136,7 +123,7 @@ def test_a_templates_folder_that_is_not_there_is_reported_at_its_key(tmp_path):
     from generator.config import load_config
     from generator.pipeline import build, check
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v", {"a.md": "# A\n", "vaultsite.toml": 'title = "T"\ntemplates_dir = "theme"\n'}
     )
     cfg = load_config(vault)
@@ -196,7 +183,7 @@ def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
 def test_progress_shows_on_a_terminal_unless_in_ci(tmp_path, ci, shown):
     """A terminal gets a progress bar on a long build; CI (``CI`` set, as every CI service sets it)
     gets none.  ``CI=false`` (or ``0``), which some shells and tools set to say "not CI", hid it."""
-    vault = _vault(tmp_path / "v", {f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]]\n" for i in range(220)})
+    vault = write_files(tmp_path / "v", {f"n{i}.md": f"# N{i}\n\n[[n{i + 1}]]\n" for i in range(220)})
     env = {"CI": ci} if ci is not None else {}
     err = _stderr_on_a_terminal(["build", str(vault), "-o", str(tmp_path / "out"), "--no-exec"], env)
     assert ("parse" in err and "100%" in err) == shown, err
@@ -213,7 +200,7 @@ def test_without_a_vault_argument_a_vault_folder_is_read_not_the_demo(tmp_path, 
 
     from generator.cli import default_vault, main
 
-    vault = _vault(tmp_path / "mine", {marker: "{}\n" if marker.endswith(".json") else "\n"})
+    vault = write_files(tmp_path / "mine", {marker: "{}\n" if marker.endswith(".json") else "\n"})
     monkeypatch.chdir(vault)
     assert default_vault() == vault
     if marker == "Note.md":
@@ -229,7 +216,7 @@ def test_a_wrong_vault_or_output_path_says_what_to_do(tmp_path):
     from generator.cli import main
 
     (tmp_path / "file.txt").write_text("x", encoding="utf-8")
-    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n"})
     missing = CliRunner().invoke(main, ["check", str(tmp_path / "nope")])
     assert missing.exit_code == 1 and "does not exist (check the path" in missing.output
     a_file = CliRunner().invoke(main, ["build", str(vault), "-o", str(tmp_path / "file.txt")])
@@ -242,7 +229,7 @@ def test_a_bad_diagnostics_limit_is_said_before_any_work(tmp_path, monkeypatch):
 
     from generator.cli import main
 
-    vault = _vault(tmp_path / "v", {"a.md": "[[Nope]]\n"})
+    vault = write_files(tmp_path / "v", {"a.md": "[[Nope]]\n"})
     monkeypatch.setenv("VAULTSITE_MAX_DIAGNOSTICS", "all")
     for args in (["build", str(vault), "-o", str(tmp_path / "out")], ["check", str(vault)]):
         done = CliRunner().invoke(main, args)
@@ -290,7 +277,7 @@ def test_serve_on_a_busy_port_is_one_line_that_says_what_to_do(tmp_path):
     import subprocess
     import sys
 
-    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n"})
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -361,7 +348,7 @@ def test_serve_refuses_a_port_that_cannot_exist(tmp_path, port):
 
     from generator.cli import main
 
-    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n"})
     done = CliRunner().invoke(main, ["serve", str(vault), "-o", str(tmp_path / "out"), "-p", port])
     assert done.exit_code == 2 and "0<=x<=65535" in done.output, done.output
     assert not (tmp_path / "out").exists()
@@ -376,7 +363,7 @@ def test_a_stylesheet_added_to_the_templates_static_folder_is_used(tmp_path):
     from generator.config import load_config
     from generator.pipeline import build
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v",
         {
             "Sub/a.md": "# A\n",
@@ -400,7 +387,7 @@ def test_a_date_warning_shows_dates_the_way_the_vault_is_configured_to_read_them
     from generator.config import load_config
     from generator.pipeline import check
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v",
         {
             "vaultsite.toml": 'header_date_formats = ["%m/%d/%Y", "%B %d, %Y"]\n',
@@ -422,7 +409,7 @@ def test_home_takes_a_path_from_the_vault_root_as_links_write_it(tmp_path, home)
     from generator.config import load_config
     from generator.pipeline import build
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v",
         {"vaultsite.toml": f'home = "{home}"\n', "Notes/Start.md": "# Start page\n\nhi\n", "B.md": "b\n"},
     )
@@ -437,7 +424,7 @@ def test_no_exec_and_rerun_together_are_refused(tmp_path):
 
     from generator.cli import main
 
-    vault = _vault(tmp_path / "v", {"a.md": "# A\n"})
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n"})
     done = CliRunner().invoke(
         main, ["build", str(vault), "-o", str(tmp_path / "out"), "--no-exec", "--rerun"]
     )
@@ -453,7 +440,7 @@ def test_a_mount_of_a_folder_the_vault_already_publishes_is_skipped_with_a_warni
     from generator.config import load_config
     from generator.pipeline import build
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v",
         {
             "vaultsite.toml": f'title = "T"\nmounts = {{ Att = "{folder}" }}\n',
@@ -474,7 +461,7 @@ def test_a_mount_of_a_hidden_or_ignored_folder_of_the_vault_still_publishes_it(t
     from generator.config import load_config
     from generator.pipeline import build
 
-    vault = _vault(
+    vault = write_files(
         tmp_path / "v",
         {
             "vaultsite.toml": 'ignore = ["_att/**"]\nmounts = { Att = ".assets", Media = "_att" }\n',
@@ -512,7 +499,7 @@ def test_an_installed_vaultsite_outside_a_vault_asks_for_one(tmp_path, monkeypat
     import generator.cli as cli
 
     home = tmp_path / "home"
-    _vault(home / "Documents" / "notes", {"Deep.md": "deep\n"})
+    write_files(home / "Documents" / "notes", {"Deep.md": "deep\n"})
     monkeypatch.setattr(cli, "repo_root", lambda: None)
     monkeypatch.chdir(home)
     for command in ("check", "build"):
