@@ -585,6 +585,20 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+    # What this build no longer makes goes before the new files take their places: on a file
+    # system that does not tell letter case apart (macOS, Windows), the old Alpha.html of a note
+    # renamed alpha.md is the new alpha.html, and deleting it afterwards took the new page too.
+    deleted = []
+    for rel in sorted(set(previous) - set(manifest) - {rel for rel, _, _ in pending}):
+        path = inside.path(rel)  # None: the folder is a link out of the site, so not ours to touch
+        try:
+            mode = os.lstat(path).st_mode if path is not None else 0
+        except OSError:
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # a link goes itself, never what it points to
+            path.unlink()
+            deleted.append(rel)
+            _prune_empty(path.parent, inside.top)
     for tmp, dest, rel, digest in ready:
         try:
             os.replace(tmp, dest)
@@ -598,17 +612,6 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
             continue
         manifest[rel] = digest
         written.append(rel)
-    deleted = []
-    for rel in sorted(set(previous) - set(manifest)):
-        path = inside.path(rel)  # None: the folder is a link out of the site, so not ours to touch
-        try:
-            mode = os.lstat(path).st_mode if path is not None else 0
-        except OSError:
-            continue
-        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # a link goes itself, never what it points to
-            path.unlink()
-            deleted.append(rel)
-            _prune_empty(path.parent, inside.top)
     _write_atomic(out / MARKER, _manifest_bytes(manifest))
     return EmitStats(sorted(written), deleted, unchanged, failed, sorted(kept))
 

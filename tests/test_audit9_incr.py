@@ -112,3 +112,45 @@ def _config(vault):
     from generator.config import load_config
 
     return load_config(vault)
+
+
+def _fold_case_under(monkeypatch, top):
+    """Make the emitter see the folder ``top`` as macOS and Windows file systems are: a name
+    finds its file whatever its letter case, and a rename onto a name that another case of it
+    holds replaces that file (one entry, the new name)."""
+    import os
+    import pathlib
+
+    import generator.emit as emit
+
+    def variant(path):
+        path = pathlib.Path(path)
+        if path.exists() or not path.parent.is_dir() or not path.is_relative_to(top):
+            return path
+        return next((p for p in path.parent.iterdir() if p.name.casefold() == path.name.casefold()), path)
+
+    real_replace, real_lstat, real_unlink = os.replace, os.lstat, pathlib.Path.unlink
+
+    def replace(src, dst):
+        other = variant(dst)
+        if other != pathlib.Path(dst):
+            real_unlink(other)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(emit.os, "replace", replace)
+    monkeypatch.setattr(emit.os, "lstat", lambda p, *a, **k: real_lstat(variant(p), *a, **k))
+    monkeypatch.setattr(pathlib.Path, "unlink", lambda self, *a, **k: real_unlink(variant(self), *a, **k))
+
+
+def test_a_note_renamed_in_letter_case_keeps_its_page_on_a_case_blind_file_system(tmp_path, monkeypatch):
+    """Alpha.md renamed alpha.md: the new alpha.html replaces Alpha.html, which must not then be
+    deleted as the page the build no longer makes (it is the same file there)."""
+    vault = tmp_path / "v"
+    _write(vault, {"Alpha.md": "alpha\n", "B.md": "[[Alpha]]\n"})
+    out = tmp_path / "out"
+    _build_with(vault, out, None)
+    _fold_case_under(monkeypatch, out)
+    (vault / "Alpha.md").rename(vault / "alpha.md")
+    _build_with(vault, out, None)
+    assert "alpha" in (out / "alpha.html").read_text("utf-8")
+    assert not (out / "Alpha.html").exists() or (out / "Alpha.html").samefile(out / "alpha.html")
