@@ -17,6 +17,18 @@ ARGS = [
 ]
 
 
+def require_browser():
+    """Skip the calling test module, while it is imported, when Playwright or Chromium is missing;
+    returns ``playwright.sync_api``.  Each browser test module calls it at its top."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no {CHROMIUM}", allow_module_level=True)
+    pytest.importorskip("generator.markdown")
+    return sync_api
+
+
 class Browser:
     """One Chromium with helpers that record console errors and requests that leave the disk."""
 

@@ -7,22 +7,14 @@ off the disk is refused and console errors fail.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from chromium import page_of, require_browser
 
 pytestmark = pytest.mark.browser
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from chromium import CHROMIUM, page_of  # noqa: E402 - the tests folder is on the path just above
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
-pytest.importorskip("generator.markdown")
+sync_api = require_browser()
 
 # the Help vault's sync diagram: two labels side by side on each pair of arrows
 SYNC = """# Sync

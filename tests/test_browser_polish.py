@@ -7,22 +7,14 @@ the disk is refused and console errors fail.  Screenshots go to ``$VAULTSITE_SCR
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from chromium import carry_storage, host_site, page_of, require_browser
 
 pytestmark = pytest.mark.browser
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from chromium import CHROMIUM, carry_storage, host_site, page_of  # noqa: E402 - the tests folder is on the path just above
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
-pytest.importorskip("generator.markdown")
+sync_api = require_browser()
 
 PARA = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
         "labore et dolore magna aliqua. ")

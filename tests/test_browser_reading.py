@@ -6,23 +6,16 @@ off the disk is refused and console errors fail.  The search ranking tests build
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from chromium import page_of, require_browser
 
 pytestmark = pytest.mark.browser
-
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-from chromium import CHROMIUM, page_of  # noqa: E402 - the tests folder is on the path just above
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
-pytest.importorskip("generator.markdown")
+sync_api = require_browser()
 bs4 = pytest.importorskip("bs4")
 
 # Headings named like the theme's elements (and a search result row): Obsidian's anchors for them

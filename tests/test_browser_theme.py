@@ -6,22 +6,14 @@ pipeline and opened from file://; every request off the disk is refused and cons
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from chromium import page_of, require_browser
 
 pytestmark = pytest.mark.browser
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from chromium import CHROMIUM, page_of  # noqa: E402 - the tests folder is on the path just above
-
-sync_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():
-    pytest.skip("no /usr/bin/chromium", allow_module_level=True)
-pytest.importorskip("generator.markdown")
+sync_api = require_browser()
 
 CALLOUT_TYPES = ["note", "abstract", "info", "todo", "tip", "success", "question", "warning",
                  "failure", "danger", "bug", "example", "quote"]
