@@ -108,6 +108,24 @@ def _has_ext(name: str) -> bool:
     return "." in base.strip(".") and not base.endswith(".md")
 
 
+def _file_named(target: str, note: Note, rels: Iterable[str]) -> str | None:
+    """The first of ``rels`` (vault paths of files the index does not hold: unreadable or ignored)
+    that the link ``target`` from ``note`` names: by path (``./`` and ``../`` from the note's
+    folder), path suffix or bare name, a note also without ``.md``."""
+    if not target:
+        return None
+    key = name_key(target)
+    if key.startswith(("./", "../")):
+        key = posixpath.normpath(posixpath.join(name_key(note.folder), key))
+    key = key.lstrip("/")
+    for rel in rels:
+        full = name_key(rel)
+        for form in (full, _strip_md(full)) if full.endswith(".md") else (full,):
+            if form == key or form.endswith("/" + key):
+                return rel
+    return None
+
+
 class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                  suggestions: tuple[str, dict[str, str | None]] | None = None,
@@ -585,33 +603,13 @@ class VaultIndex:
 
     def _unreadable_note(self, target: str, note: Note) -> str | None:
         """The unreadable note that ``target`` names (by path, path suffix or bare name), if any."""
-        if not self.unreadable or not target:
-            return None
-        key = _strip_md(name_key(target))
-        if key.startswith(("./", "../")):
-            key = posixpath.normpath(posixpath.join(name_key(note.folder), key))
-        key = key.lstrip("/")
-        for rel in self.unreadable:
-            full = _strip_md(name_key(rel))
-            if full == key or full.endswith("/" + key):
-                return rel
-        return None
+        return _file_named(target, note, self.unreadable)
 
     def _ignored_file(self, target: str, note: Note) -> tuple[str, str] | None:
         """The file an ``ignore`` pattern left out that ``target`` names (by path, path suffix or
         bare name; a note also without ``.md``), with that pattern, if any."""
-        if not self.ignored or not target:
-            return None
-        key = name_key(target)
-        if key.startswith(("./", "../")):
-            key = posixpath.normpath(posixpath.join(name_key(note.folder), key))
-        key = key.lstrip("/")
-        for rel, pattern in self.ignored.items():
-            full = name_key(rel)
-            for form in (full, _strip_md(full)) if full.endswith(".md") else (full,):
-                if form == key or form.endswith("/" + key):
-                    return rel, pattern
-        return None
+        rel = _file_named(target, note, self.ignored)
+        return (rel, self.ignored[rel]) if rel is not None else None
 
     def _name_with_hash(self, note: Note, ref: LinkRef, lines: _Lines) -> str | None:
         """For an unresolved ``[[C# basics]]``: the name as written, when a file has it.
