@@ -29,6 +29,7 @@ from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parallel import cpu_count
 from generator.parse import parse_note
+from generator.sitebuild import SiteBuilder
 from generator.workers import LazyPool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -290,18 +291,60 @@ class BodyChecker:
 
 
 def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list[Diagnostic]:
+    """What rendering the pages finds.  With templates of the user's own, every page is rendered
+    through them as a build renders it (kept in memory): a template can fail on some pages only,
+    with a message of their own (an empty listing, a missing attribute).  Without, only the note
+    bodies are rendered: the theme's templates are not the user's to fix."""
+    from generator.templating import user_templates
+
     notes = sorted(index.published.values(), key=lambda n: n.rel)
-    checker = BodyChecker(index)
+    cfg = index.cfg
+    pages = PageChecker(cfg, index, {}) if user_templates(cfg.vault / cfg.templates_dir) else None
+    checker = pages if pages is not None else BodyChecker(index)
     workers = pool.get(len(notes)) if pool is not None else None
     if workers is not None:
         workers.render_start(checker, notes)
         results = workers.render_finish()
     else:
         results = [checker.render_note(note) for note in notes]
+    found = [d for diags in results for d in diags]
+    if pages is not None:
+        return found + pages.other_pages()
     from generator.canvas import canvas_pages
 
-    canvases = [d for page in canvas_pages(index, notes) for d in page.diagnostics]
-    return [d for diags in results for d in diags] + canvases
+    return found + [d for page in canvas_pages(index, notes) for d in page.diagnostics]
+
+
+class PageChecker(SiteBuilder):
+    """``check`` in a vault with templates of its own: every page rendered as ``SiteBuilder.build``
+    renders it, through the user's templates, and only the diagnostics kept (no data files, no
+    signatures, nothing written)."""
+
+    site_sig = ""  # no page is compared with an earlier build's
+
+    def render_note(self, note: Note) -> list[Diagnostic]:  # type: ignore[override]
+        return super().render_note(note)[2]
+
+    def _signatures(self, note: Note, deps: Any) -> tuple[str, str]:
+        return "", ""
+
+    def _page_html(self, ctx: Any, diags: list[Diagnostic]) -> str:
+        """The page's template problem, worded as a build words it; no page is made again by the
+        default theme, as a build does, since no page is kept."""
+        try:
+            self.tpl.render_page(self.env, ctx, self.site, self.nav)
+        except Exception as exc:  # noqa: BLE001 - any error raised by a template
+            diags.append(self.tpl.template_warning(exc, self.cfg.vault, self.cfg.templates_dir))
+        return ""
+
+    def other_pages(self) -> list[Diagnostic]:
+        """The diagnostics of the pages that are no note's: listings, canvases, a home page that
+        lists the notes."""
+        self._listing_pages()
+        self._canvas_pages()
+        if self.index.home is None:
+            self._home_page(None)
+        return self.diagnostics
 
 
 def build(cfg: SiteConfig, out: Path, *, state: BuildState | None = None, exec_mode: str = "auto",
@@ -379,7 +422,6 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
            timings: dict[str, float], keep_data: bool = True,
            aside: list | None = None) -> BuildResult:
     from generator.emit import emit_site, staging_for
-    from generator.sitebuild import SiteBuilder
 
     t = time.perf_counter()
     notes = read_notes(vault, cfg, state, sources, progress, pool)

@@ -380,16 +380,23 @@ def codespans(text: str) -> Markup:
     return Markup("".join(out))
 
 
+def user_templates(folder: Path) -> list[Path]:
+    """The user's own page templates in ``folder`` (``static/`` holds theme files, not templates)."""
+    if not folder.is_dir():
+        return []
+    return [path for path in sorted(folder.rglob("*.html"))
+            if path.relative_to(folder).parts[0] != "static"]
+
+
 def template_syntax_problems(folder: Path, vault: Path) -> list[jinja2.TemplateSyntaxError]:
     """The syntax errors of the user's templates in ``folder`` (``vaultsite check`` reports them
     without rendering a page)."""
-    if not folder.is_dir():
+    templates = user_templates(folder)
+    if not templates:
         return []
     env = make_environment([folder], template_home(vault, folder))
     found = []
-    for path in sorted(folder.rglob("*.html")):
-        if path.relative_to(folder).parts[0] == "static":  # theme files, copied as they are
-            continue
+    for path in templates:
         try:
             env.get_template(path.relative_to(folder).as_posix())
         except jinja2.TemplateSyntaxError as exc:
