@@ -57,8 +57,9 @@ def _open_before(state: StateBlock) -> bool:
     to the end of the note, so they change nothing.  Counted once per token (a memo in ``env``)."""
     seen, is_open = state.env.get(_OPEN, (0, False))
     tokens = state.tokens
-    for tok in tokens[seen:]:
-        if tok.type == "inline" and "%%" in tok.content:
+    for j in range(seen, len(tokens)):
+        tok = tokens[j]
+        if tok.type == "inline" and "%%" in tok.content and not _in_cell(tokens, j):
             text = _CODE_OR_MATH.sub("", tok.content.replace("\\%", ""))
             if text.count("%%") % 2:
                 is_open = not is_open
@@ -99,6 +100,52 @@ def comment_block_rule(state: StateBlock, start_line: int, end_line: int, silent
     if not silent:
         state.line = end_line
     return True
+
+
+def _in_cell(tokens, index: int) -> bool:
+    """Whether the inline token at ``index`` is a table cell's (a comment there ends with the
+    table, see ``_table_comments``)."""
+    return index > 0 and tokens[index - 1].type in ("th_open", "td_open")
+
+
+def _shown_text(text: str, is_open: bool) -> tuple[str, bool]:
+    """``text`` without what its ``%%`` markers hide, when a comment is open (``is_open``) or
+    closed at its start; and whether one is open at its end.  ``%%`` in code, math or after a
+    backslash is no marker."""
+    masked = _CODE_OR_MATH.sub(lambda m: "\0" * len(m.group()), text.replace("\\%", "\0\0"))
+    out: list[str] = []
+    pos = 0
+    while (at := masked.find("%%", pos)) >= 0:
+        if not is_open:
+            out.append(text[pos:at])
+        is_open, pos = not is_open, at + 2
+    if not is_open:
+        out.append(text[pos:])
+    return "".join(out), is_open
+
+
+def _table_comments(state: StateCore, start: int) -> int:
+    """A comment in a table runs through its cells in reading order (``| a %%x | b y%% c |``
+    hides ``x`` and ``b y``, as the editor shows it), and one left open ends with the table: a
+    cell is no place to hide the rest of the note from.  Returns the index of ``table_close``."""
+    tokens = state.tokens
+    end = start
+    while end < len(tokens) and tokens[end].type != "table_close":
+        end += 1
+    is_open = False
+    for j in range(start, end):
+        tok = tokens[j]
+        if tok.type != "inline" or not (is_open or "%%" in tok.content):
+            continue
+        if tok.children:
+            _drop_from_titles(tok.children)
+        shown, now_open = _shown_text(tok.content, is_open)
+        if is_open or any(c.type == UNCLOSED for c in tok.children or ()):
+            tok.content, tok.children = shown.strip(), []
+            if tok.content:
+                state.md.inline.parse(tok.content, state.md, state.env, tok.children)
+        is_open = now_open
+    return end
 
 
 class _Lines:
@@ -228,6 +275,9 @@ def comment_core_rule(state: StateCore) -> None:
             if i >= len(tokens):
                 break
         tok = tokens[i]
+        if tok.type == "table_open":
+            i = _table_comments(state, i) + 1
+            continue
         if tok.type == "inline" and tok.children:
             _drop_from_titles(tok.children)  # a reference's title is not in the inline's text
         if tok.type == "inline" and tok.children and "%%" in tok.content:
