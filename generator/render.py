@@ -215,6 +215,8 @@ class RenderContext:
             shown = target
             sub = (["^" + block] if block else anchor)
             text = " > ".join([shown, *sub]) if shown else " > ".join(sub)
+        if meta.get(IN_LINK):  # words of the link around it (a link in a link is split)
+            return f'<span class="internal-link in-link">{esc(text)}</span>'
         res = self._resolve(target)
         if res.kind == "note" and res.note is not None:
             href = self.href_to_note(res.note, self._fragment(res.note, meta))
@@ -440,6 +442,8 @@ class RenderContext:
     # -- tags and plain markdown links ---------------------------------------------------------------
     def render_tag(self, token: Token) -> str:
         tag = token.meta.get("tag", token.content)
+        if token.meta.get(IN_LINK):  # words of the link around it
+            return f'<span class="tag in-link">#{esc(tag)}</span>'
         href = self._href(self.index.tag_url(tag))
         return f'<a class="tag" href="{esc(href)}">#{esc(tag)}</a>'
 

@@ -16,6 +16,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from generator.markdown._util import plain_text
+from generator.markdown.wikilinks import IN_LINK
 
 #: What ``ctx.render_md_href`` returns for a note that is not published (``publish: false``,
 #: ``draft: true``): the link is plain text, as a wikilink to it is, not a broken link.
@@ -26,6 +27,9 @@ _AS_SPAN = "_vs_link_spans"
 
 def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     token = tokens[idx]
+    if token.meta.get(IN_LINK) and env is not None:  # inside a raw <a>: words of that link
+        env.setdefault(_AS_SPAN, []).append(True)
+        return '<span class="in-link">'
     ctx = env.get("ctx") if env else None
     if ctx is not None:
         href = token.attrGet("href")
@@ -67,7 +71,7 @@ def _size(alt: str, attrs: dict) -> str:
 
 
 def render_link_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    spans = env.get(_AS_SPAN) if env and env.get("ctx") is not None else None
+    spans = env.get(_AS_SPAN) if env else None
     if spans and spans.pop():
         return "</span>"
     return self.renderToken(tokens, idx, options, env)
@@ -101,7 +105,7 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     if ctx is not None and remote and not getattr(ctx, "load_remote_images", True):
         # The site must browse offline without calling out: a remote image becomes a link to it,
         # or, inside a link (a badge), a chip of that link: a link in a link is split by browsers
-        if _inside_link(tokens, idx):
+        if token.meta.get(IN_LINK) or _inside_link(tokens, idx):
             return remote_image_link(src, attrs["alt"], tag="span")
         return remote_image_link(src, attrs["alt"])
     if ctx is not None:

@@ -208,9 +208,6 @@ def block_embeds_rule(state: StateCore) -> None:
     if "![" not in state.src:
         return
     tokens = state.tokens
-    for tok in tokens:
-        if tok.type == "inline" and "![" in tok.content:
-            _mark_in_link(tok.children or ())
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -247,20 +244,50 @@ def block_embeds_rule(state: StateCore) -> None:
     tokens[:] = out
 
 
-#: ``meta`` key of an embed written inside a link's text (``[see ![[Note]]](url)``).  A link cannot
-#: hold another link or a player (the browser would end the outer one there), and an embedded note
-#: holds its title link and the note's own, a file its link card: the renderer writes what is not a
-#: picture there as its name, in the link's text (``[![[pic.png]]](url)`` stays a linked picture).
+#: ``meta`` key of a link, tag or embed written inside a link's text (``[see ![[Note]]](url)``,
+#: ``<a href="…">see [[Other]] #tag</a>``).  A link cannot hold another link or a player (the
+#: browser ends the outer one there, and the text after it falls out of both), and an embedded
+#: note holds its title link and the note's own, a file its link card: the renderer writes each
+#: as its words, in the outer link's text (``[![[pic.png]]](url)`` stays a linked picture, and a
+#: raw ``<a>`` inside goes, its text staying).
 IN_LINK = "in_link"
+
+#: A raw HTML ``<a …>`` or ``</a>`` tag (an ``html_inline`` token holds one tag).
+_RAW_A_OPEN = re.compile(r"<a(?=[\s/>])", re.IGNORECASE)
+_RAW_A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
+
+
+def in_link_rule(state: StateCore) -> None:
+    """Mark what stands inside a link's text, a Markdown one or a raw ``<a>`` (``IN_LINK``)."""
+    if "<" not in state.src and "![" not in state.src:
+        return
+    for tok in state.tokens:
+        if tok.type == "inline" and tok.children and ("<" in tok.content or "![" in tok.content):
+            _mark_in_link(tok.children)
 
 
 def _mark_in_link(children: Sequence[Token]) -> None:
-    depth = 0
+    links: list[bool] = []  # the links open here, innermost last: True for a raw <a>
     for kid in children:
-        if kid.type in ("link_open", "link_close"):
-            depth += kid.nesting
-        elif depth > 0 and kid.type in ("embed", "image"):
+        ktype = kid.type
+        raw = ktype == "html_inline"
+        if ktype == "link_close":
+            while links and links.pop():  # with a raw <a> left open in its text
+                pass
+            continue
+        if raw and _RAW_A_CLOSE.match(kid.content):
+            if links and links[-1]:
+                if len(links) > 1:
+                    kid.content = ""  # the inner <a>'s end goes with it
+                links.pop()
+            continue
+        opens = ktype == "link_open" or (raw and _RAW_A_OPEN.match(kid.content) is not None)
+        if links and (opens or ktype in ("embed", "image", "wikilink", "tag")):
             kid.meta[IN_LINK] = True
+            if raw:
+                kid.content = ""  # a raw <a> in a link: its text is the outer link's
+        if opens:
+            links.append(raw)
 
 
 def _inside_markup(children: Sequence[Token], alone: bool) -> bool:
@@ -378,7 +405,8 @@ def render_paragraph_open(self, tokens: Sequence[Token], idx: int, options, env)
 def wikilinks_plugin(md: MarkdownIt) -> None:
     """``[[...]]`` -> ``wikilink`` token, ``![[...]]`` -> ``embed`` token."""
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
-    md.core.ruler.after("inline", "block_embeds", block_embeds_rule)
+    md.core.ruler.after("inline", "in_link", in_link_rule)
+    md.core.ruler.after("in_link", "block_embeds", block_embeds_rule)
     md.add_render_rule("embeds_open", lambda self, tokens, idx, options, env: "")
     md.add_render_rule("embeds_close", lambda self, tokens, idx, options, env: "\n")
     md.add_render_rule("paragraph_open", render_paragraph_open)

@@ -1,0 +1,41 @@
+"""Links and syntax cases left over from earlier audits (tenth audit, links area), each built as a
+vault and read as a browser would read the page."""
+
+from __future__ import annotations
+
+import html5lib
+
+from conftest import Site, build_notes
+
+
+def _browser_links(site: Site, source: str) -> list[tuple[str | None, str]]:
+    """(href, text) of each ``<a>`` of the note's text as a browser's parser builds them."""
+    page = site.page(source).read_text(encoding="utf-8")
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    body = tree.find(".//div[@class='content note-content']")
+    return [(a.get("href"), "".join(a.itertext())) for a in body.iter("a")]
+
+
+def test_links_tags_and_images_inside_a_raw_html_link_are_its_words(tmp_path):
+    """``<a href="…">see [[Other]]</a>`` wrote an ``<a>`` inside an ``<a>``: a browser ends the
+    outer link at the inner one, so the text after it belongs to no link.  What stands inside a
+    raw ``<a>`` (a wikilink, a Markdown link, a bare address, a tag, a remote image, another raw
+    ``<a>``) is now that link's words, and a Markdown link's text holding a raw ``<a>`` too."""
+    site = build_notes(tmp_path, {
+        "Other.md": "# Other\n",
+        "A.md": ('L1 <a href="https://e.com">see [[Other]] here</a> then [[Other|after]]\n'
+                 'L2 <a href="https://e.com">x [md](Other.md) <https://x.org> #tag '
+                 '![img](https://e.com/a.png) <a href="https://in.org">in</a> y</a>\n'
+                 'L3 [see <a href="https://x.org">in</a> y](https://e.com)\n'
+                 'L4 <A HREF="https://e.com">up [[Other]]</A>\n'),
+    })
+    links = _browser_links(site, "A.md")
+    assert links == [
+        ("https://e.com", "see Other here"), ("Other.html", "after"),
+        ("https://e.com", "x md https://x.org #tag img in y"),
+        ("https://e.com", "see in y"),
+        ("https://e.com", "up Other"),
+    ], links
+    # the link inside still counts for backlinks
+    backlinks = site.html("Other.md").select(".backlinks a")
+    assert [a.get_text(strip=True) for a in backlinks] == ["A"]
