@@ -214,7 +214,7 @@ class RenderContext:
         if not text:
             shown = target
             sub = (["^" + block] if block else anchor)
-            text = " > ".join([shown, *sub]) if shown else " > ".join(sub)
+            text = (" > ".join([shown, *sub]) if shown else " > ".join(sub)) or token.content
         if meta.get(IN_LINK):  # words of the link around it (a link in a link is split)
             return f'<span class="internal-link in-link">{esc(text)}</span>'
         res = self._resolve(target)

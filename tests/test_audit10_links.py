@@ -39,3 +39,16 @@ def test_links_tags_and_images_inside_a_raw_html_link_are_its_words(tmp_path):
     # the link inside still counts for backlinks
     backlinks = site.html("Other.md").select(".backlinks a")
     assert [a.get_text(strip=True) for a in backlinks] == ["A"]
+
+
+def test_a_link_to_the_note_itself_with_nothing_to_show_shows_what_is_written(tmp_path):
+    """``[[#]]``, ``[[#^]]`` and ``[[#|]]`` were ``<a href="A.html"></a>``: a link with no text,
+    which a reader can neither see nor reach with the keyboard's link list.  They show what is
+    written before the ``|``; the search text has it too."""
+    site = build_notes(tmp_path, {
+        "A.md": "E1 [[#]] E2 [[#^]] E3 [[#|]] E4 [[|x]] E5 [[#Top]]\n\n## Top\n",
+    })
+    links = _browser_links(site, "A.md")
+    assert links == [("A.html", "#"), ("A.html", "#^"), ("A.html", "#"), ("A.html", "x"),
+                     ("#Top", "Top")], links
+    assert all(text.strip() for _, text in links)

@@ -105,7 +105,9 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
                  SNIP: raw.split("|", 1)[0]})
     token.meta = meta
     token.markup = "![[" if embed else "[["
-    token.content = display_text(meta)
+    # a link that names nothing but the note it is in (``[[#]]``, ``[[#^]]``, ``[[#|]]``) shows
+    # what is written before its ``|``: a link is never empty (a reader could not see or reach it)
+    token.content = display_text(meta) or re.split(r"\\?\|", inner, maxsplit=1)[0].strip()
     state.pos = end + 2
     return True
 
