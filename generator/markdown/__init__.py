@@ -12,6 +12,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 
 from ._util import plain_text, positions_plugin
+from .admonitions import admonitions_plugin
 from .bases import bases_plugin
 from .blockids import blockids_plugin
 from .callouts import ALIASES as CALLOUT_ALIASES
@@ -65,6 +66,7 @@ def build_markdown() -> MarkdownIt:
     md.use(tags_plugin)
     md.use(highlight_plugin)
     md.use(callouts_plugin)
+    md.use(admonitions_plugin)
     md.use(blockids_plugin)
     md.use(headings_plugin)
     md.use(footnotes_plugin)

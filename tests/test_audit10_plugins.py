@@ -1,0 +1,53 @@
+"""Syntax of popular community plugins that real vaults are full of (the tenth audit): Admonition
+blocks, Dataview inline fields and queries, Excalidraw drawings, Templater templates, Kanban
+boards, banner and cover properties.  Obsidian Publish runs no plugin either; a page must still
+read well."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_notes
+
+
+def test_admonition_blocks_are_callouts_of_their_type(tmp_path: Path) -> None:
+    """```` ```ad-warning ```` (the Admonition plugin) showed as a code block of its source.
+    It is the callout of that type: ``title:`` (Markdown), ``collapse: closed|open`` (a fold),
+    an empty ``title:`` (no title bar), ``color:``; the body is Markdown whose links resolve
+    and are reported at their line in the file; longer fences nest a further admonition."""
+    site = build_notes(tmp_path, {
+        "A.md": ("# A\n\n"
+                 "````ad-warning\n"          # line 3
+                 "title: Careful **now**\n"
+                 "collapse: Closed\n"
+                 "color: 200, 10, 10\n"
+                 "Body with [[B]] and [[Nowhere]].\n"  # line 7
+                 "\n"
+                 "```ad-tip\n"
+                 "nested\n"
+                 "```\n"
+                 "````\n\n"
+                 "```ad-quote\ntitle:\nquoted\n```\n\n"
+                 "```ad-definition\nplain\n```\n\n"
+                 "`ad-note` and\n\n```python\nx = 1\n```\n"),
+        "B.md": "# B\n",
+    })
+    content = site.content("A.md")
+    warn = content.find("details", attrs={"data-callout": "warning"})
+    assert warn is not None and "callout" in warn["class"] and not warn.has_attr("open")
+    assert warn["style"] == "--callout-color: 200, 10, 10"
+    title = warn.find("summary", class_="callout-title")
+    assert title.get_text().strip() == "Careful now" and title.find("strong")
+    link = warn.find("a", class_="internal-link")
+    assert link.get_text() == "B" and link["href"] == "B.html"
+    tip = warn.find("div", attrs={"data-callout": "tip"})
+    assert tip.find(class_="callout-title").get_text(strip=True) == "Tip"
+    assert tip.find("p").get_text() == "nested"
+    quote = content.find(attrs={"data-callout": "quote"})
+    assert quote.find(class_="callout-title") is None and quote.find("p").get_text() == "quoted"
+    custom = content.find(attrs={"data-callout": "definition"})
+    assert custom.find(class_="callout-title").get_text(strip=True) == "Definition"
+    assert not content.find("pre", attrs={"data-lang": lambda v: v and v.startswith("ad-")})
+    assert content.find("pre", attrs={"data-lang": "python"})
+    assert [(d.span.line, d.span.col) for d in site.diagnostics
+            if d.code == "link-unresolved"] == [(7, 21)]
