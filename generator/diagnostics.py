@@ -67,5 +67,32 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
 
 
+#: Infos a vault may hold hundreds of, each the same news: printed once, with their count.
+FOLDED_INFOS = {"dataview-unrendered": ("Dataview block", "Dataview blocks")}
+
+
+def fold_infos(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``diags`` with the infos of each ``FOLDED_INFOS`` code made one: the first of them (by
+    place), its message saying how many there are in how many files."""
+    out: list[Diagnostic] = []
+    folded: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        if d.severity is Severity.INFO and d.code in FOLDED_INFOS:
+            folded.setdefault(d.code, []).append(d)
+        else:
+            out.append(d)
+    for code, group in folded.items():
+        group.sort(key=Diagnostic.sort_key)
+        first = group[0]
+        if len(group) > 1:
+            one, many = FOLDED_INFOS[code]
+            files = len({d.span.path for d in group if d.span})
+            first = Diagnostic(first.severity, code, f"{len(group)} {many} in "
+                               f"{files} {'file' if files == 1 else 'files'} (this {one} the "
+                               f"first): {first.message}", first.span, first.hint)
+        out.append(first)
+    return out
+
+
 def count_by_code(diags: Iterable[Diagnostic]) -> Counter[str]:
     return Counter(d.code for d in diags)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import SiteConfig
-from generator.diagnostics import Diagnostic, Severity, sort_diagnostics, warning
+from generator.diagnostics import Diagnostic, Severity, fold_infos, sort_diagnostics, warning
 from generator.discover import UNREADABLE_HINT, Vault, discover_vault, settle_twins
 from generator.heap import build_heap
 from generator.incremental import (
@@ -271,7 +271,7 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
     stats = BuildStats(notes=len(notes), published=len(index.published),
                        attachments=len(vault.attachments))
     stats.seconds = time.perf_counter() - t0
-    return BuildResult(sort_diagnostics(diags), stats, BuildState(), index=index)
+    return BuildResult(sort_diagnostics(fold_infos(diags)), stats, BuildState(), index=index)
 
 
 class BodyChecker:
@@ -486,7 +486,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     stats.deleted = len(emitted.deleted)
     stats.seconds = time.perf_counter() - t0
     stats.timings = timings
-    return BuildResult(sort_diagnostics(diags), stats, state, set(emitted.written), index)
+    return BuildResult(sort_diagnostics(fold_infos(diags)), stats, state, set(emitted.written), index)
 
 
 def _state_unsaved(cache_dir: Path, exc: OSError) -> Diagnostic:

@@ -19,7 +19,7 @@ from typing import Any
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic, Severity, Span, warning
 from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown._util import walk
@@ -203,6 +203,13 @@ class RenderContext:
     def warn(self, code: str, message: str, line: int, col: int = 0,
              hint: str | None = None) -> None:
         self.diagnostics.append(warning(code, message, self.note.rel, line + 1, col + 1, hint))
+
+    def info(self, code: str, message: str, line: int, col: int = 0,
+             hint: str | None = None) -> None:
+        """What the page shows otherwise than Obsidian, with nothing for the author to fix (an
+        info: never counted by ``--strict``)."""
+        self.diagnostics.append(Diagnostic(Severity.INFO, code, message,
+                                           Span(self.note.rel, line + 1, col + 1), hint))
 
     # -- wikilinks ----------------------------------------------------------------------------
     def render_wikilink(self, token: Token) -> str:

@@ -51,3 +51,38 @@ def test_admonition_blocks_are_callouts_of_their_type(tmp_path: Path) -> None:
     assert content.find("pre", attrs={"data-lang": "python"})
     assert [(d.span.line, d.span.col) for d in site.diagnostics
             if d.code == "link-unresolved"] == [(7, 21)]
+
+
+def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_path: Path) -> None:
+    """```` ```dataview ```` showed as an anonymous code block and ```` ```dataviewjs ```` as a
+    wall of JavaScript.  A query is shown as the query it is (labelled, its results said to be
+    Obsidian's), a script folded under a label.  Each is an info (never a ``--strict``
+    failure: there is nothing to fix), and a vault's many are one line, at the first."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    files = {
+        "A.md": "# A\n\n```dataview\nLIST FROM #book\nSORT rating DESC\n```\n\n"
+                "```dataviewjs\ndv.list(dv.pages('#book').file.name)\n```\n",
+        "B.md": "x\n\n```dataview\nTABLE rating\n```\n",
+        "C.md": "Plain `dataview` text and\n\n```js\ndataview\n```\n",
+    }
+    site = build_notes(tmp_path, files)
+    content = site.content("A.md")
+    query = content.find("div", class_="dataview-query")
+    assert query.find(class_="query-title").get_text() == "Dataview query"
+    assert query.find("pre").get_text() == "LIST FROM #book\nSORT rating DESC"
+    script = content.find("details", class_="dataview-script")
+    assert script is not None and not script.has_attr("open")
+    assert "dv.list" in script.find("pre").get_text()
+    assert site.content("C.md").find("pre", attrs={"data-lang": "js"})
+    infos = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
+    assert len(infos) == 1 and infos[0].severity.value == "info"
+    assert (infos[0].span.path, infos[0].span.line) == ("A.md", 3)
+    assert infos[0].message.startswith("3 Dataview blocks in 2 files (this Dataview block the first)")
+    assert [d for d in site.diagnostics if d.severity.value != "info"] == []
+    run = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "-o", str(tmp_path / "s2"),
+                                    "--strict"])
+    assert run.exit_code == 0, run.output
+    assert run.output.count("dataview-unrendered") == 1

@@ -18,6 +18,7 @@ from .blockids import blockids_plugin
 from .callouts import ALIASES as CALLOUT_ALIASES
 from .callouts import callout_icon, callouts_plugin
 from .comments import comments_plugin
+from .dataview import dataview_plugin
 from .direction import direction_plugin
 from .fences import fence_language, fences_plugin, highlight_code, pygments_css
 from .footnotes import footnotes_plugin
@@ -76,6 +77,7 @@ def build_markdown() -> MarkdownIt:
     md.use(mermaid_plugin)
     md.use(bases_plugin)
     md.use(query_plugin)
+    md.use(dataview_plugin)
     md.use(sanitize_plugin)
     md.use(links_plugin)
     md.use(direction_plugin)
