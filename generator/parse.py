@@ -604,6 +604,9 @@ class _Walk:
                 parts.append(child.content)
             elif ctype in ("softbreak", "hardbreak"):
                 parts.append(" ")
+            elif ctype == "inline_field_open" and child.meta.get("wrapping") != "(":
+                # a Dataview field's key as shown: "Key: " for a line, "key " in a sentence
+                parts.append(child.meta["key"] + (" " if child.meta["wrapping"] else ": "))
             elif ctype in ("wikilink", "embed"):
                 m = child.meta
                 line = m.get("line", base_line - 1) + 1

@@ -86,3 +86,48 @@ def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_pat
                                     "--strict"])
     assert run.exit_code == 0, run.output
     assert run.output.count("dataview-unrendered") == 1
+
+
+def _fields(tag) -> list[tuple[str | None, str]]:
+    """(shown key or None, value text) of each Dataview field in ``tag``."""
+    out = []
+    for field in tag.find_all("span", class_="inline-field"):
+        key = field.find("span", class_="inline-field-key")
+        value = field.find("span", class_=["inline-field-value", "inline-field-standalone-value"])
+        out.append((key.get_text() if key else None, value.get_text()))
+    return out
+
+
+def test_dataview_inline_fields_show_as_keys_and_values(tmp_path: Path) -> None:
+    """``Status:: active``, ``[rating:: 5]`` and ``(hidden:: value)`` came out as raw text.  As in
+    Dataview's reading view, a bracketed field is its key and value, a parenthesised one its
+    value only; a ``Key:: value`` line is its own field (its key's markup dropped, as Dataview
+    names it).  A value's links resolve and count as links; code, and ``std::vector`` /
+    ``(std::string)`` with no space after ``::``, stay text."""
+    site = build_notes(tmp_path, {
+        "A.md": ("Status:: active\n**Owner**:: [[B]]\nplain line\n\n"
+                 "I rate it [rating:: 5] and (hidden:: shown *value*) and [see:: [[B|bee]]].\n\n"
+                 "- [ ] call [due:: 2024-01-02]\n\n"
+                 "Code `[k:: v]`, std::vector (std::string) and [x](https://e.org).\n\n"
+                 "```\n[k:: v]\n```\n"),
+        "B.md": "# B\n",
+    })
+    content = site.content("A.md")
+    paras = content.find_all("p")
+    assert _fields(paras[0]) == [("Status", "active"), ("Owner", "B")]
+    assert "plain line" in paras[0].get_text() and "::" not in paras[0].get_text()
+    assert _fields(paras[1]) == [("rating", "5"), (None, "shown value"), ("see", "bee")]
+    assert "hidden" not in paras[1].get_text()
+    assert paras[1].find("em").get_text() == "value"
+    assert _fields(content.find("li")) == [("due", "2024-01-02")]
+    assert _fields(paras[2]) == [] and "std::vector (std::string)" in paras[2].get_text()
+    assert paras[2].find("code").get_text() == "[k:: v]" and "[k:: v]" in content.find("pre").text
+    key = paras[0].find("span", class_="inline-field-key")
+    assert key["data-dv-key"] == "Status" and key["data-dv-norm-key"] == "status"
+    owner = paras[0].find_all("span", class_="inline-field")[1].find("a")
+    assert owner["href"] == "B.html"
+    backlinks = site.html("B.md").find(class_="backlinks")
+    assert backlinks.find("a", href="A.html")
+    # a line field reads "Key: value" (a header line: no summary), one in a sentence "key value"
+    assert site.html("A.md").find("meta", attrs={"name": "description"})["content"] \
+        .startswith("I rate it rating 5 and shown value and see bee.")

@@ -40,6 +40,9 @@ def plain_text(children: Sequence[Token] | None) -> str:
             out.append(tok.content)
         elif kind in ("softbreak", "hardbreak"):
             out.append(" ")
+        elif kind == "inline_field_open" and tok.meta.get("wrapping") != "(":
+            # a Dataview field's key as shown: "Key: " for a line, "key " in a sentence
+            out.append(tok.meta["key"] + (" " if tok.meta["wrapping"] else ": "))
         elif tok.children:
             out.append(plain_text(tok.children))
     return "".join(out)
