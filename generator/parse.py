@@ -623,6 +623,12 @@ class _Walk:
                     self._too_deep(child.meta["tag"], child.meta["depth"],
                                    child.meta.get("line", base_line - 1) + 1,
                                    child.meta.get("col", -1) + 1)
+                if child.meta.get("empty_level"):
+                    tag = child.meta["tag"]
+                    self.diagnostics.append(warning(
+                        "tag-invalid", f"tag {child.content} has an empty level; read as #{tag}",
+                        self.rel, child.meta.get("line", base_line - 1) + 1,
+                        child.meta.get("col", -1) + 1, hint=f"write it as #{tag}"))
                 parts.append("#" + child.meta.get("tag", child.content))
             elif ctype == "link_open":
                 self._md_link(child.attrGet("href"), False, child.meta, base_line)

@@ -4,7 +4,6 @@ vault and read as a browser would read the page."""
 from __future__ import annotations
 
 import html5lib
-
 from conftest import Site, build_notes
 
 
@@ -52,3 +51,24 @@ def test_a_link_to_the_note_itself_with_nothing_to_show_shows_what_is_written(tm
     assert links == [("A.html", "#"), ("A.html", "#^"), ("A.html", "#"), ("A.html", "x"),
                      ("#Top", "Top")], links
     assert all(text.strip() for _, text in links)
+
+
+def test_a_tag_with_an_empty_level_is_read_without_it_and_warned_about(tmp_path):
+    """``#x//y`` made the tag page ``_tags/x/untitled/y.html`` (with a level page titled ``#x/``)
+    and ``#/x`` was no tag at all, though Obsidian's tag pattern takes both (its forum: even
+    ``#///777/`` is a tag).  Both are read as the ``tags`` property reads them, without the empty
+    levels (``#x/y``, ``#x``), with a ``tag-invalid`` warning at the place."""
+    site = build_notes(tmp_path, {
+        "A.md": "T #x//y and #/x\n",
+        "B.md": "---\ntags: [\"x//y\"]\n---\nbody #x/y\n",
+    })
+    pages = sorted(p.relative_to(site.out / "_tags").as_posix()
+                   for p in (site.out / "_tags").rglob("*.html"))
+    assert pages == ["x.html", "x/y.html"], pages
+    tags = site.content("A.md").select("a.tag")
+    assert [(a.get_text(), a["href"]) for a in tags] == [
+        ("#x/y", "_tags/x/y.html"), ("#x", "_tags/x.html")]
+    members = Site.soup(site.out / "_tags" / "x" / "y.html").select("main a.listing-title")
+    assert sorted(a["href"] for a in members) == ["../../A.html", "../../B.html"], members
+    warned = sorted(m.split(": warning")[0] for m in site.messages("tag-invalid"))
+    assert warned == ["A.md:1:13", "A.md:1:3", "B.md:2"], warned

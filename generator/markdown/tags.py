@@ -108,18 +108,30 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
         run = state.delimiters[-1].length
         closing = len(tag) - len(tag.rstrip("_"))
         tag = tag[: -min(run, closing)]
-    tag = tag.rstrip("/")
-    if not tag or tag.startswith("/") or _ALL_DIGITS.fullmatch(tag):
+    written = tag.rstrip("/")
+    # ``#x//y`` and ``#/x`` are tags in Obsidian (its pattern takes any ``/``), with an empty
+    # level in its tag pane: read as ``#x/y`` and ``#x``, as the ``tags`` property reads them
+    # (``front_matter_tag``), with a ``tag-invalid`` warning; a trailing ``/`` stays text
+    tag = "/".join(p for p in written.split("/") if p) if "/" in written else written
+    if not tag or _ALL_DIGITS.fullmatch(tag):
         return False
     tag, depth = cap_depth(tag)  # the deeper levels stay on the page as text after the tag
-    end = pos + 1 + len(tag)
+    if tag != written:  # the written form of the levels kept
+        kept = len(tag.split("/"))
+        levels = written.split("/")
+        while len([p for p in levels if p]) > kept:
+            levels.pop()
+        written = "/".join(levels)
+    end = pos + 1 + len(written)
     if not silent:
         token = state.push("tag", "", 0)
-        token.content = "#" + tag
+        token.content = "#" + written
         token.markup = "#"
-        token.meta = {"tag": tag_name(tag), "line": 0, "col": 0, POS: pos, SNIP: "#" + tag}
+        token.meta = {"tag": tag_name(tag), "line": 0, "col": 0, POS: pos, SNIP: "#" + written}
         if depth > MAX_TAG_DEPTH:
             token.meta["depth"] = depth
+        if written != tag:
+            token.meta["empty_level"] = True
     state.pos = end
     return True
 
