@@ -151,9 +151,9 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         tags=tuple(tags), date=date, description=description, permalink=permalink,
         publish=publish, links=tuple(walk.links), headings=headings, blocks=tuple(walk.blocks),
         tokens=tokens, diagnostics=tuple(diags),
-        summary=description or _summary(walk.paragraphs, walk.mathy),
+        summary=description or _summary(walk.paragraphs, walk.mathy, walk.gaps),
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
-        else _summary(walk.shown_paragraphs, walk.mathy),
+        else _summary(walk.shown_paragraphs, walk.mathy, walk.gaps),
         plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS],
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
@@ -331,41 +331,63 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-def _summary(paragraphs: list[str], mathy: list[bool] | None = None) -> str:
+#: Blocks whose text a summary leaves out (besides code, raw HTML and headings): the paragraphs on
+#: either side of one are joined with an ellipsis, not run together as one sentence.
+_SKIPPED_BLOCKS = frozenset({"table_open", "math_block", "math_block_eqno", "hr", "embeds_open"})
+#: What joins two paragraphs of a summary that a left-out block stood between.
+_ELIDED = " … "
+
+
+def _summary(paragraphs: list[str], mathy: list[bool] | None = None,
+             gaps: list[bool] | None = None) -> str:
     """The first prose of a note, for listings, cards and the meta description.  Header lines at
     its top (``DATE: 11-04-25``, ``Tags: python``) and bare web addresses (a paragraph of them, or the
     ones a paragraph starts with: a list of references) are left out;
     a paragraph written around LaTeX (``with $Q \\in \\mathbb{R}^{n}$``) reads as markup in
     plain text, so it is left out too, and ends the summary once it has prose (which would
     otherwise jump over it).  Only when nothing else is left are such paragraphs shown, their
-    math as written between ``$``."""
+    math as written between ``$``.  Where a block left out (code, a table, a heading, a line of
+    web addresses: ``gaps``) stood between two paragraphs, they are joined with an ellipsis: "Run
+    it once: … The result is" rather than one sentence running into the next."""
     mathy = mathy or [False] * len(paragraphs)
-    kept: list[tuple[str, bool]] = []
-    for para, m in zip(paragraphs, mathy, strict=False):
+    gaps = gaps or [False] * len(paragraphs)
+    kept: list[tuple[str, bool, bool]] = []  # (text, mathy, after a gap)
+    gap = False
+    for para, m, g in zip(paragraphs, mathy, gaps, strict=False):
+        gap = gap or g
         if not kept and _HEADER_LINE.match(para) and len(para) < 80:
             continue  # "DATE: 11-04-25" at the top (later, "Note: ..." is prose)
         if "://" not in para:
-            kept.append((para, m))
+            kept.append((para, m, gap))
         elif _WORDS.search(_URL.sub("", para)):  # not a line of web addresses
-            kept.append((_LEADING_URLS.sub("", para), m))
+            kept.append((_LEADING_URLS.sub("", para), m, gap))
+        else:
+            gap = True
+            continue
+        gap = False
         if len(kept) == 6:
             break
+    out = _joined(kept, skip_mathy=True) or _joined(kept, skip_mathy=False)
+    if len(out) > SUMMARY_CHARS:
+        out = out[:SUMMARY_CHARS].rsplit(" ", 1)[0].removesuffix(_ELIDED.rstrip()) + "…"
+    return out
+
+
+def _joined(kept: list[tuple[str, bool, bool]], skip_mathy: bool) -> str:
+    """The paragraphs ``kept`` in a row, up to ``SUMMARY_CHARS``; with ``skip_mathy``, those
+    written around LaTeX are left out, and end it once it has text."""
     out = ""
-    for para, m in kept:
-        if m:
+    gap = False
+    for para, mathy, after_gap in kept:
+        gap = gap or after_gap
+        if mathy and skip_mathy:
             if out:
                 break
             continue
-        out = (out + " " + para).strip()
+        out = (out + (_ELIDED if gap else " ") + para).strip() if out else para.strip()
+        gap = False
         if len(out) >= SUMMARY_CHARS:
             break
-    if not out:
-        for para, _ in kept:
-            out = (out + " " + para).strip()
-            if len(out) >= SUMMARY_CHARS:
-                break
-    if len(out) > SUMMARY_CHARS:
-        out = out[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
     return out
 
 
@@ -488,6 +510,10 @@ class _Walk:
         self.paragraphs: list[str] = []
         self.shown_paragraphs: list[str] = []  # the same with code spans as `code`
         self.mathy: list[bool] = []  # whether each of them is written around LaTeX
+        #: whether a block a summary leaves out (code, a table, math, a heading, an embed…)
+        #: stands between each paragraph and the one before it
+        self.gaps: list[bool] = []
+        self._gap = False
         self.fences: list[tuple[int, Token]] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors = Anchors()
@@ -502,13 +528,17 @@ class _Walk:
                 self._block(tok)
             if ttype == "heading_open":
                 in_heading = tok
+                self._gap = True
             elif ttype == "heading_close":
                 in_heading = None
             elif ttype == "paragraph_open":
                 in_para = True
+            elif ttype in _SKIPPED_BLOCKS:
+                self._gap = True
             elif ttype == "paragraph_close":
                 in_para = False
             elif ttype == "html_block":
+                self._gap = True
                 if "[[" in tok.content:
                     self._links_in_html(tok)
                 if "<" in tok.content:  # its words are found by search, as Obsidian finds them
@@ -516,6 +546,7 @@ class _Walk:
                     if text:
                         self.text.append(text)
             elif ttype == "fence" or ttype == "code_block":
+                self._gap = True
                 self.text.append(tok.content)
                 if ttype == "fence":
                     self.fences.append((i, tok))
@@ -529,6 +560,8 @@ class _Walk:
                     self.shown_paragraphs.append(_with_code_spans(parts, code_spans)
                                                  or self.paragraphs[-1])
                     self.mathy.append(latex)
+                    self.gaps.append(self._gap)
+                    self._gap = False
 
     def _links_in_html(self, tok: Token) -> None:
         """``<div>see [[Note]]</div>``: Obsidian renders no Markdown inside an HTML block, and

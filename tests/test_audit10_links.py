@@ -72,3 +72,21 @@ def test_a_tag_with_an_empty_level_is_read_without_it_and_warned_about(tmp_path)
     assert sorted(a["href"] for a in members) == ["../../A.html", "../../B.html"], members
     warned = sorted(m.split(": warning")[0] for m in site.messages("tag-invalid"))
     assert warned == ["A.md:1:13", "A.md:1:3", "B.md:2"], warned
+
+
+def test_a_summary_does_not_run_a_sentence_into_the_text_after_a_left_out_block(tmp_path):
+    """Listings show the start of a note's text, which leaves out code, tables, headings and
+    math; the paragraphs on either side were joined as one sentence ("Run it once: The result
+    is…").  They are joined with an ellipsis; paragraphs in a row still read as one text."""
+    site = build_notes(tmp_path, {
+        "A.md": ("Run it once:\n\n```python\nx = 1\n```\n\nThe result is cached.\n\n"
+                 "| a |\n|---|\n| 1 |\n\nAfter the table.\n\n## Part\n\nIn a part.\n"
+                 "Same paragraph.\n\nNext paragraph.\n"),
+    })
+    expected = ("Run it once: … The result is cached. … After the table. … In a part. "
+                "Same paragraph. Next paragraph.")
+    listing = Site.soup(site.out / "index.html").find("a", class_="listing-title", string="A")
+    shown = listing.find_next("p", class_="listing-description").get_text()
+    assert shown == expected, shown
+    meta = site.html("A.md").find("meta", attrs={"name": "description"})
+    assert meta["content"] == expected, meta
