@@ -267,6 +267,9 @@ class RenderContext:
                 res.attachment is not None and _ext(res.attachment.rel) in IMAGE_EXT):
             # in a link's text: its name, as words of that link (a picture stays one)
             return f'<span class="embed-in-link">{esc(token.content)}</span>'
+        drawing = self._embed_drawing(res, target, meta)
+        if drawing is not None:
+            return drawing
         if res.kind == "attachment" and res.attachment is not None:
             shown = self._embed_file(res.attachment, meta.get("alias"), meta.get("anchor") or (),
                                      bool(meta.get("in_text")), meta.get("line", 0), meta.get("col", 0))
@@ -281,6 +284,22 @@ class RenderContext:
         written = (meta.get("raw") or target).removeprefix("![[").removesuffix("]]")
         # what was embedded, without a size or alias (``pic.png|300x200`` reads ``pic.png``)
         return _broken_embed(target, re.split(r"\\?\|", written, maxsplit=1)[0].strip() or written)
+
+    def _embed_drawing(self, res: Resolution, target: str, meta: dict[str, Any]) -> str | None:
+        """An Excalidraw drawing's exported picture (``generator.excalidraw``); None when the
+        embed names no drawing."""
+        from generator import excalidraw
+
+        if res.kind == "note" and res.note is not None and excalidraw.is_drawing_note(res.note):
+            shown = excalidraw.embed_drawing(self, res.note, None, target, meta)
+        elif res.kind == "attachment" and res.attachment is not None \
+                and res.attachment.rel.lower().endswith(".excalidraw"):
+            shown = excalidraw.embed_drawing(self, None, res.attachment, target, meta)
+        elif res.kind == "missing" and excalidraw.is_drawing_name(target):
+            shown = excalidraw.embed_drawing(self, None, None, target, meta)
+        else:
+            return None
+        return f"<p>{shown}</p>" if shown and not meta.get("inline") else shown
 
     def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = (),
                     in_text: bool = False, line: int = 0, col: int = 0) -> str:
@@ -757,7 +776,11 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
     preview = None
     try:
         parts: list[str] = []
-        size = 0
+        from generator.excalidraw import is_drawing_note, page_picture
+
+        if is_drawing_note(note):  # the drawing's picture above its text
+            parts.append(page_picture(ctx, note))
+        size = sum(map(len, parts))
         for block in _top_level_blocks(tokens_for(note)):
             html_part = md.renderer.render(block, ctx.md_options, env)
             if preview is None and size + len(html_part) > preview_chars:

@@ -131,3 +131,44 @@ def test_dataview_inline_fields_show_as_keys_and_values(tmp_path: Path) -> None:
     # a line field reads "Key: value" (a header line: no summary), one in a sentence "key value"
     assert site.html("A.md").find("meta", attrs={"name": "description"})["content"] \
         .startswith("I rate it rating 5 and shown value and see bee.")
+
+
+DRAWING = ("---\nexcalidraw-plugin: parsed\ntags: [excalidraw]\n---\n"
+           "==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==\n\n"
+           "# Text Elements\nHello world ^abc123\n\n%%\n# Drawing\n```compressed-json\n"
+           "N4KAkARALgngDgUwgLgAQQQDwMYEMA2AlgCYBOuA7hADTgQBuCpAzoQPYB2KqATLZMzYBXUtiRoIACyhQ4zZAHoFA\n"
+           "```\n%%\n")
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+def test_excalidraw_embeds_show_the_exported_picture(tmp_path: Path) -> None:
+    """``![[draw.excalidraw]]`` came out as a bare link to a page of the drawing's Markdown (its
+    "Switch to EXCALIDRAW VIEW" notice first).  The plugin's auto-export beside the drawing
+    (``draw.excalidraw.svg``; the old format's ``old.svg``/``.png``) is the picture embedded
+    (with its size), and the drawing's own page shows it above the drawing's text, without the
+    notice.  A drawing with no export is a link to its page saying so, and one
+    ``excalidraw-unexported`` warning at the embed; a missing drawing stays unresolved."""
+    site = build_notes(tmp_path, {
+        "A.md": ("# A\n\n![[draw.excalidraw]]\n\nInline ![[draw.excalidraw|300]] here.\n\n"
+                 "![[Bare.excalidraw]]\n\n![[old.excalidraw]]\n\n![[Gone.excalidraw]]\n"),
+        "sub/draw.excalidraw.md": DRAWING, "sub/draw.excalidraw.svg": SVG,
+        "Bare.excalidraw.md": DRAWING,
+        "old.excalidraw": '{"type": "excalidraw", "elements": []}', "old.png": b"\x89PNG\r\n",
+    })
+    content = site.content("A.md")
+    imgs = content.find_all("img", class_="excalidraw-embed")
+    assert [(i["src"], i["alt"], i.get("width")) for i in imgs] == [
+        ("sub/draw.excalidraw.svg", "draw", None), ("sub/draw.excalidraw.svg", "draw", "300"),
+        ("old.png", "old", None)]
+    for img in imgs:
+        site.follow(site.page("A.md"), img["src"])
+    bare = content.find("a", class_="excalidraw-unexported")
+    assert bare["href"] == "Bare.excalidraw.html" and "no exported picture" in bare.get_text()
+    assert content.find(class_="broken")["data-target"] == "Gone.excalidraw"
+    assert [(d.code, d.span.line) for d in site.diagnostics] == [
+        ("excalidraw-unexported", 7), ("link-unresolved", 11)]
+    page = site.content("sub/draw.excalidraw.md")
+    assert page.find("figure", class_="excalidraw-drawing").find("img")["src"] == "draw.excalidraw.svg"
+    assert "EXCALIDRAW VIEW" not in page.get_text() and "N4KAk" not in page.get_text()
+    assert "Hello world" in page.get_text()
+    assert site.content("Bare.excalidraw.md").find("p", class_="excalidraw-unexported")

@@ -20,6 +20,7 @@ from .callouts import callout_icon, callouts_plugin
 from .comments import comments_plugin
 from .dataview import dataview_plugin
 from .direction import direction_plugin
+from .excalidraw import excalidraw_plugin
 from .fences import fence_language, fences_plugin, highlight_code, pygments_css
 from .footnotes import footnotes_plugin
 from .frontmatter import front_matter_plugin
@@ -69,6 +70,7 @@ def build_markdown() -> MarkdownIt:
     md.use(highlight_plugin)
     md.use(callouts_plugin)
     md.use(admonitions_plugin)
+    md.use(excalidraw_plugin)
     md.use(blockids_plugin)
     md.use(headings_plugin)
     md.use(footnotes_plugin)
