@@ -67,6 +67,8 @@ class SiteConfig:
     feed_entries: int = 20
     remote_images: str = "link"  # "link": remote images become links (offline, no requests); "load"
     strict_line_breaks: bool = False  # False: a single newline is a line break, as in Obsidian
+    publish_templates: bool = False  # True: notes in Obsidian's template folders are published
+    obsidian_templates: tuple[str, ...] = ()  # those folders (Templates / Templater settings)
     strict: bool = False
     execute: ExecSettings = field(default_factory=ExecSettings)
     config_file: Path | None = None
@@ -81,7 +83,7 @@ DATE_DIRECTIVES = ("%Y", "%y", "%m", "%d", "%-m", "%-d", "%e", "%b", "%B", "%a",
 _TOP_KEYS = {
     "title", "description", "language", "site_url", "cname", "mounts", "ignore", "templates_dir",
     "header_date_formats", "date_display", "home", "recent_notes", "graph_depth", "graph_tags",
-    "feed_entries", "remote_images", "strict_line_breaks", "execute",
+    "feed_entries", "remote_images", "strict_line_breaks", "publish_templates", "execute",
 }
 _EXEC_KEYS = {f.name for f in dataclasses.fields(ExecSettings)}
 
@@ -222,6 +224,29 @@ def _obsidian_strict_line_breaks(vault: Path) -> bool:
     return isinstance(app, dict) and app.get("strictLineBreaks") is True
 
 
+#: Where Obsidian's core Templates plugin and the Templater plugin keep their template folder.
+_TEMPLATE_SETTINGS = ((("templates.json",), "folder"),
+                      (("plugins", "templater-obsidian", "data.json"), "templates_folder"))
+
+
+def _obsidian_template_folders(vault: Path) -> tuple[str, ...]:
+    """The vault's template folders (vault paths), as Obsidian's settings name them; none when
+    the settings are missing or unreadable.  A folder of ``/`` (the whole vault) is none."""
+    found: list[str] = []
+    for parts, key in _TEMPLATE_SETTINGS:
+        try:
+            data = json.loads((vault / ".obsidian").joinpath(*parts).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            continue
+        folder = data.get(key) if isinstance(data, dict) else None
+        if isinstance(folder, str):
+            folder = folder.strip().strip("/")
+            if folder and not any(p in (".", "..") for p in folder.split("/")) \
+                    and folder not in found:
+                found.append(folder)
+    return tuple(found)
+
+
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
     def at(key: str) -> str:
         line = key_line(text, key)
@@ -249,11 +274,12 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
             raise ConfigError(f"{at('remote_images')}: `remote_images` must be \"link\" or "
                               f"\"load\", not {value!r}")
         kw["remote_images"] = value
-    for key in ("graph_tags", "strict_line_breaks"):
+    for key in ("graph_tags", "strict_line_breaks", "publish_templates"):
         if key in raw:
             kw[key] = _expect(raw[key], bool, at(key), key)
     if "strict_line_breaks" not in raw:
         kw["strict_line_breaks"] = _obsidian_strict_line_breaks(vault)
+    kw["obsidian_templates"] = _obsidian_template_folders(vault)
     for key in ("ignore", "header_date_formats"):
         if key in raw:
             items = _expect(raw[key], list, at(key), key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import glob
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -87,6 +88,10 @@ def _forms(pattern: str) -> list[str]:
     return forms
 
 
+#: How ``Vault.ignored`` marks a file left out as one of Obsidian's templates (then its folder).
+TEMPLATES_LEFT_OUT = "\0templates:"
+
+
 def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     """Every note and attachment of the vault and its mounts, sorted by vault path.
 
@@ -95,7 +100,11 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     skipped with a warning: nothing outside the vault can reach the site.
     """
     vault = Vault()
-    ignore = (*cfg.ignore, cfg.templates_dir, f"{cfg.templates_dir}/*")
+    # Obsidian's template folders: pattern -> folder (its name as a pattern: ``[`` is no class)
+    templates = {} if cfg.publish_templates else {
+        pat: folder for folder in cfg.obsidian_templates
+        for pat in (glob.escape(folder), f"{glob.escape(folder)}/*")}
+    ignore = (*cfg.ignore, cfg.templates_dir, f"{cfg.templates_dir}/*", *templates)
     excluded = {p.resolve() for p in exclude}
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
     seen: dict[str, list[str]] = {}
@@ -112,6 +121,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             if left_out is not None:
                 if left_out in cfg.ignore:  # not the template folder
                     vault.ignored[rel] = left_out
+                elif left_out in templates:  # Obsidian's template folder: said as such
+                    vault.ignored[rel] = TEMPLATES_LEFT_OUT + templates[left_out]
                 continue
             key = rel.casefold()
             twins = seen.setdefault(key, [])

@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 
 from generator.config import SiteConfig, key_line
 from generator.diagnostics import Diagnostic, warning
+from generator.discover import TEMPLATES_LEFT_OUT
 from generator.frontmatter import front_matter_place, printable
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.slugs import heading_key, link_safe, name_key
@@ -536,7 +537,14 @@ class VaultIndex:
         shown = ref.target or "#" + "#".join(ref.anchor)
         locked = self._unreadable_note(ref.target, note) if res.kind == "missing" else None
         left_out = self._ignored_file(ref.target, note) if res.kind == "missing" else None
-        if left_out is not None:
+        if left_out is not None and left_out[1].startswith(TEMPLATES_LEFT_OUT):
+            rel, folder = left_out[0], left_out[1].removeprefix(TEMPLATES_LEFT_OUT)
+            out.append(warning(
+                "link-unresolved", f"{what} target {shown!r} is {rel}, in {folder}/, the vault's "
+                "template folder (Obsidian's Templates or Templater setting), which the site "
+                "leaves out", note.rel, ref.line, ref.col,
+                hint=f"remove the {what}, or set `publish_templates = true` in vaultsite.toml"))
+        elif left_out is not None:
             rel, pattern = left_out
             kind = "note" if rel.lower().endswith(".md") else "file"
             out.append(warning(

@@ -158,6 +158,8 @@ title = {title}
 # What is published.  Dot-folders (.obsidian, .git, .trash) are never published.
 # ignore = ["Private/*", "*.excalidraw.md"]  # glob patterns of vault paths to leave out
 # templates_dir = "_templates"  # Jinja2 templates here override the built-in ones; not published
+# publish_templates = false  # true: publish the notes in Obsidian's template folders (its Templates
+#                            # and Templater settings name them), left out by default
 # home = ""  # the note used as the home page; "" = index.md, Home.md or README.md if present
 
 # Dates: the formats tried for a "DATE:" header line, and how dates are shown.

@@ -172,3 +172,31 @@ def test_excalidraw_embeds_show_the_exported_picture(tmp_path: Path) -> None:
     assert "EXCALIDRAW VIEW" not in page.get_text() and "N4KAk" not in page.get_text()
     assert "Hello world" in page.get_text()
     assert site.content("Bare.excalidraw.md").find("p", class_="excalidraw-unexported")
+
+
+def test_obsidian_template_folders_are_left_out(tmp_path: Path) -> None:
+    """Templates (``<% tp.date.now() %>``, ``{{date}}``) were published as pages, listed in the
+    explorer and found by the search.  The folders Obsidian's Templates plugin
+    (``.obsidian/templates.json``) and Templater (its ``data.json``) name are left out, as an
+    Obsidian Publish user leaves them unselected; a link to a template says why, and
+    ``publish_templates = true`` publishes them."""
+    files = {
+        "A.md": "# A\n\nSee [[Daily]] and [[Meeting]].\n",
+        "Templates/Daily.md": '# <% tp.date.now("YYYY-MM-DD") %>\n',
+        "Meta/Tpl [x]/Meeting.md": "# {{title}}\n",
+        "Meta/Other.md": "kept\n",
+        ".obsidian/templates.json": '{"folder": "Templates"}',
+        ".obsidian/plugins/templater-obsidian/data.json":
+            '{"templates_folder": "Meta/Tpl [x]", "trigger_on_file_creation": false}',
+    }
+    site = build_notes(tmp_path, files)
+    assert site.has("A.md") and site.has("Meta/Other.md")
+    assert not site.has("Templates/Daily.md") and not site.has("Meta/Tpl [x]/Meeting.md")
+    assert not any("tp.date" in p.read_text() for p in site.out.rglob("*") if p.is_file()
+                   and p.suffix in (".html", ".js", ".json"))
+    msgs = site.messages("link-unresolved")
+    assert len(msgs) == 2 and all("template folder" in m and "publish_templates" in m for m in msgs)
+    assert "Templates/Daily.md, in Templates/" in msgs[0]
+    site = build_notes(tmp_path / "pub", files, publish_templates=True)
+    assert site.has("Templates/Daily.md") and site.has("Meta/Tpl [x]/Meeting.md")
+    assert site.messages("link-unresolved") == []
