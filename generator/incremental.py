@@ -69,6 +69,8 @@ class RenderMemo:
     digests: dict[str, str] = field(default_factory=dict)  # content digest of each note, by path
     urls: dict[NoteId, str] = field(default_factory=dict)  # the page URL of each note
     tag_counts: dict[str, int] = field(default_factory=dict)  # notes per tag
+    # the notes each canvas's file cards show (their backlinks list the canvas)
+    canvas_links: dict[str, tuple[NoteId, ...]] = field(default_factory=dict)
     listing_facts: str = ""  # signature of everything listing pages show (``SiteBuilder``)
 
 
@@ -131,7 +133,9 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
     cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", ""), getattr(v, "fold", ""),
                        getattr(v, "summary", "")) for k, v in (cells or {}).items())
     home = index.home.id if index.home is not None else None
-    return signature_of(digest, index.urls.get(note.id), sorted(back), tags, cell_sig, home == note.id)
+    canvases = [(rel, index.canvas_pages().get(rel)) for rel in index.canvas_backlinks(note.id)]
+    return signature_of(digest, index.urls.get(note.id), sorted(back), tags, cell_sig, home == note.id,
+                        canvases)
 
 
 def _link_facts(note: Note | None, index: VaultIndex) -> tuple:

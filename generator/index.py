@@ -191,6 +191,9 @@ class VaultIndex:
         self.tag_urls: dict[str, SiteUrl] = self._tag_urls()
         self._attachment_urls: dict[str, SiteUrl] | None = None
         self._canvas_urls: dict[str, SiteUrl] | None = None
+        self._canvas_links: dict[str, tuple[NoteId, ...]] | None = None
+        self._canvas_backlinks: dict[NoteId, tuple[str, ...]] | None = None
+        self._canvas_linkers: dict[str, tuple[NoteId, ...]] | None = None
 
     # -- URLs -------------------------------------------------------------------------------
     def _assign_urls(self, notes: list[Note]) -> None:
@@ -721,6 +724,56 @@ class VaultIndex:
                         taken.add(url.casefold())
                         self._canvas_urls[rel] = SiteUrl(url)
         return self._canvas_urls
+
+    def canvas_links(self) -> dict[str, tuple[NoteId, ...]]:
+        """Each canvas that has a page -> the published notes its file cards show, in card order,
+        once each.  Obsidian records a file card as a link from the canvas to its file: the
+        canvas is in that note's backlinks and joined to it in the graph view.  A link written in
+        a text card is no link of the canvas ("Text-only cards don't appear in Backlinks",
+        Obsidian's help on Canvas)."""
+        if self._canvas_links is None:
+            from generator.canvas import CanvasError, read_canvas
+
+            self._canvas_links = {}
+            for rel in self.canvas_pages():
+                try:
+                    canvas = read_canvas(self.attachments[rel])
+                except CanvasError:
+                    continue
+                shown: dict[NoteId, None] = {}
+                for node in canvas.nodes:
+                    if node.type == "file":
+                        res = self._resolve("/" + node.file.lstrip("/"), "")
+                        if res.kind == "note" and res.note is not None:
+                            shown[res.note.id] = None
+                if shown:
+                    self._canvas_links[rel] = tuple(shown)
+        return self._canvas_links
+
+    def canvas_backlinks(self, note_id: NoteId) -> tuple[str, ...]:
+        """The canvases (vault paths, in path order) whose file cards show the note."""
+        if self._canvas_backlinks is None:
+            found: dict[NoteId, list[str]] = defaultdict(list)
+            for rel, shown in self.canvas_links().items():
+                for target in shown:
+                    found[target].append(rel)
+            self._canvas_backlinks = {k: tuple(v) for k, v in found.items()}
+        return self._canvas_backlinks.get(note_id, ())
+
+    def canvas_linkers(self) -> dict[str, tuple[NoteId, ...]]:
+        """Each canvas that has a page -> the published notes that link to it or embed it, in
+        path order."""
+        if self._canvas_linkers is None:
+            pages = self.canvas_pages()
+            found: dict[str, dict[NoteId, None]] = defaultdict(dict)
+            for note in sorted(self.published.values(), key=lambda n: n.rel) if pages else ():
+                for link in note.links:
+                    if link.target.lower().endswith(".canvas"):
+                        res = self.resolve(link.target, note)
+                        if res.attachment is not None and res.attachment.rel in pages:
+                            found[res.attachment.rel][note.id] = None
+            self._canvas_linkers = {rel: tuple(v) for rel, v in found.items()}
+        return self._canvas_linkers
 
     def tag_url(self, tag: str) -> SiteUrl:
         """The page of ``tag`` (any spelling).  Tag pages live in ``_tags/``, a folder no note,

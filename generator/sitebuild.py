@@ -98,7 +98,8 @@ class SiteBuilder:
         self.keep: set[str] = set()  # pages left as the previous build wrote them
         self.memo = RenderMemo(suggestions=index.suggestions, digests=dict(self.digests),
                                urls=dict(index.urls),
-                               tag_counts={k: len(t.notes) for k, t in index.tags.items()})
+                               tag_counts={k: len(t.notes) for k, t in index.tags.items()},
+                               canvas_links=dict(index.canvas_links()))
         self.rendered = 0
         self.timings: dict[str, float] = {}
         self._own: dict[str, str] = {}  # own signatures the plan computed
@@ -156,7 +157,8 @@ class SiteBuilder:
                        if prev.digests.get(n.rel) != self.digests.get(n.rel)}
         # A note's own inputs are its bytes, URL, backlinkers, tag counts and cells: when none of
         # them can have changed, its previous own signature stands.
-        same_tags = same_names and prev.tag_counts == self.memo.tag_counts
+        same_tags = (same_names and prev.tag_counts == self.memo.tag_counts
+                     and getattr(prev, "canvas_links", None) == self.memo.canvas_links)
         # notes a changed note linked to last time (it may have stopped linking, a lost backlink)
         linked_before: set[str] = set()
         for note_id in changed:
@@ -318,8 +320,33 @@ class SiteBuilder:
         self._folder_pages()
         # every note as a list on the graph page: the canvas has no keyboard or screen-reader way in
         self._simple_page("graph", "Graph", SiteUrl("graph.html"),
-                          listing=self._sorted_listing(list(self.notes), "graph.html"))
+                          listing=self._graph_listing())
         self._simple_page("404", "Page not found", SiteUrl("404.html"), site_roots=self._site_roots())
+
+    def _graph_listing(self) -> tuple:
+        """The graph's nodes as a list (its keyboard and screen-reader way in): the notes and the
+        canvases, by title."""
+        url = "graph.html"
+        items = [(n.title, n.rel, self._link_item(n, url)) for n in self.notes]
+        items += [(c.title, c.id, self.tpl.LinkItem(c.title, relative_href(c.url, url), c.folder,
+                                                    description="Canvas"))
+                  for c in self._graph_canvases()]
+        return tuple(item for _title, _rel, item in
+                     sorted(items, key=lambda s: (self.tpl.name_order(s[0]), s[1])))
+
+    def _graph_canvases(self) -> list:
+        """The canvases as graph nodes: each joined to the notes its file cards show and to the
+        notes that link to it or embed it, as Obsidian's graph view shows canvases."""
+        from generator.canvas import canvas_title
+        from generator.site import SiteNote
+
+        urls, shown, linkers = self.index.urls, self.index.canvas_links(), self.index.canvas_linkers()
+        out = []
+        for rel, url in self.canvas_urls:
+            links = tuple(urls[i] for i in (*shown.get(rel, ()), *linkers.get(rel, ())) if i in urls)
+            out.append(SiteNote(id="canvas:" + rel, title=canvas_title(rel), url=url,
+                                folder=posixpath.dirname(rel), links=links))
+        return out
 
     def _canvas_pages(self) -> None:
         """A page for each canvas of the vault (``generator.canvas.canvas_pages``), drawn at every
@@ -431,9 +458,18 @@ class SiteBuilder:
                                  note.folder, note.date, note.listing_summary or note.summary)
 
     def _backlinks(self, note: Note, url: str) -> tuple:
-        sources = [self.index.notes[i] for i in self.index.backlinks.get(note.id, [])]
-        return tuple(self._link_item(n, url)
-                     for n in sorted(sources, key=lambda n: (self.tpl.name_order(n.title), n.rel)))
+        """The notes that link to ``note``, and the canvases whose file cards show it (Obsidian
+        lists both), by title."""
+        from generator.canvas import canvas_title
+
+        sources = [(n.title, n.rel, self._link_item(n, url))
+                   for n in (self.index.notes[i] for i in self.index.backlinks.get(note.id, []))]
+        pages = self.index.canvas_pages()
+        sources += [(canvas_title(rel), rel, self.tpl.LinkItem(
+            canvas_title(rel), relative_href(pages[rel], url), posixpath.dirname(rel),
+            description="Canvas")) for rel in self.index.canvas_backlinks(note.id)]
+        return tuple(item for _title, _rel, item in
+                     sorted(sources, key=lambda s: (self.tpl.name_order(s[0]), s[1])))
 
     def _crumbs(self, folder: str, url: str) -> tuple:
         crumbs = [self.tpl.Crumb(self.cfg.title, relative_href("index.html", url))]
@@ -581,7 +617,8 @@ class SiteBuilder:
         from generator.site.search import SearchIndex
 
         # the listing facts hold every note's URL; the graph adds who links to whom
-        graph_sig = signature_of(self.memo.listing_facts, self.index.outlinks)
+        graph_sig = signature_of(self.memo.listing_facts, self.index.outlinks,
+                                 self.index.canvas_links(), self.index.canvas_linkers())
         search_sig = self._text_signature()
         kept_graph = self._reuse("graph", graph_sig)
         kept_search = self._reuse("search", search_sig)
@@ -591,12 +628,13 @@ class SiteBuilder:
             return
         notes = sorted(self._site_notes(), key=lambda n: n.url)
         if kept_graph is None:
-            files = graph_files(notes, self.index.tag_url)
+            nodes = sorted([*notes, *self._graph_canvases()], key=lambda n: n.url)
+            files = graph_files(nodes, self.index.tag_url)
             self.files.update(files)
             self.memo.data["graph"] = (graph_sig, tuple(sorted(files)), None)
         if kept_search is None:
             search = self.data_state.setdefault("search", SearchIndex())
-            # canvases are found too (not in the graph: Obsidian's shows notes)
+            # canvases are found too
             found = sorted([*notes, *self._site_canvases()], key=lambda n: n.url)
             files, self.search_manifest = search.files(found)
             self.files.update(files)

@@ -7,7 +7,7 @@ Each test builds a real vault and reads the pages back (or compares the two comm
 from __future__ import annotations
 
 import pytest
-from conftest import build_notes
+from conftest import Site, build_notes
 
 
 def _checked(vault) -> list[str]:
@@ -92,3 +92,88 @@ def test_check_in_worker_processes_renders_the_pages_through_the_users_templates
     monkeypatch.setattr(LazyPool, "MIN_NOTES", 0)
     checked = [d.format() for d in check(load_config(tmp_path / "src"), workers=2).diagnostics]
     assert checked == [d.format() for d in site.diagnostics]
+
+
+# ---------- canvas file cards are links from the canvas, as Obsidian counts them ----------
+# Obsidian records a file card as a link from the canvas to that file (the canvas is listed in the
+# note's backlinks and joined to it in the graph view, where canvases are nodes); a link written
+# in a text card is not: "Text-only cards don't appear in Backlinks" (Obsidian Help, Canvas).
+
+def _board(*cards: dict) -> str:
+    import json
+
+    nodes = [{"id": f"n{i}", "x": i * 300, "y": 0, "width": 250, "height": 120, **card}
+             for i, card in enumerate(cards)]
+    return json.dumps({"nodes": nodes, "edges": []}, indent="\t")
+
+
+CANVAS_VAULT = {
+    "Home.md": "# Home\n\nThe map: [[Board.canvas]]\n",
+    "Notes/Alpha.md": "# Alpha\n\nAlpha text.\n",
+    "Notes/Beta.md": "# Beta\n\nBeta text.\n",
+    "Notes/Draft.md": "---\npublish: false\n---\nhidden\n",
+    "Maps/Board.canvas": _board({"type": "file", "file": "Notes/Alpha.md"},
+                                {"type": "file", "file": "Notes/Alpha.md", "subpath": "#Alpha"},
+                                {"type": "file", "file": "Notes/Draft.md"},
+                                {"type": "text", "text": "See [[Beta]]."}),
+}
+
+
+def _graph(site) -> dict:
+    import json
+
+    text = (site.out / "_data" / "graph.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def _backlink_titles(site, source: str) -> list[str]:
+    return [a.get_text() for a in site.html(source).find(class_="backlinks").find_all("a")]
+
+
+def test_a_note_on_a_canvas_card_lists_the_canvas_in_its_backlinks(tmp_path):
+    site = build_notes(tmp_path, CANVAS_VAULT)
+    assert _backlink_titles(site, "Notes/Alpha.md") == ["Board"]  # once, for its two cards
+    link = site.html("Notes/Alpha.md").find(class_="backlinks").find("a")
+    target, _ = site.follow(site.page("Notes/Alpha.md"), link["href"])
+    assert target.relative_to(site.out).as_posix() == "Maps/Board.canvas.html"
+    # a text card's link is no backlink (Obsidian's help says so)
+    assert _backlink_titles(site, "Notes/Beta.md") == []
+    assert not site.messages("link-unresolved")
+
+
+def test_the_graph_shows_a_canvas_joined_to_its_cards_notes_and_to_the_notes_linking_it(tmp_path):
+    site = build_notes(tmp_path, CANVAS_VAULT)
+    graph = _graph(site)
+    urls = [node[1] for node in graph["nodes"]]
+    assert ["Board", "Maps/Board.canvas.html", "Maps"] in graph["nodes"]
+    pairs = {frozenset((urls[a], urls[b]))
+             for a, b in zip(graph["edges"][::2], graph["edges"][1::2], strict=True)}
+    assert frozenset(("Maps/Board.canvas.html", "Notes/Alpha.html")) in pairs
+    assert frozenset(("Maps/Board.canvas.html", "index.html")) in pairs  # Home links the canvas
+    assert not any("Notes/Beta.html" in pair for pair in pairs)  # a text card's link
+    assert "Notes/Draft.html" not in urls
+    # the graph page's list (its keyboard way in) has the canvas too
+    listed = [a.get_text() for a in Site.soup(site.out / "graph.html").find("main").find_all("a")]
+    assert "Board" in listed
+
+
+def test_a_canvas_edit_updates_the_backlinks_of_the_notes_on_it(tmp_path):
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.pipeline import BuildState, build
+
+    vault, out, fresh = tmp_path / "v", tmp_path / "out", tmp_path / "fresh"
+    write_files(vault, CANVAS_VAULT)
+    state = BuildState()
+    build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+    (vault / "Maps" / "Board.canvas").write_text(
+        _board({"type": "file", "file": "Notes/Beta.md"}), encoding="utf-8")
+    build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+    build(load_config(vault), fresh, exec_mode="no-exec", workers=1)
+    for page in fresh.rglob("*"):
+        if page.is_file():
+            assert page.read_bytes() == (out / page.relative_to(fresh)).read_bytes(), page
+    beta = Site.soup(out / "Notes" / "Beta.html").find(class_="backlinks")
+    assert [a.get_text() for a in beta.find_all("a")] == ["Board"]
+    assert Site.soup(out / "Notes" / "Alpha.html").find(class_="backlinks").find("a") is None
