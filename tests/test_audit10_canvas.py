@@ -177,3 +177,56 @@ def test_a_canvas_edit_updates_the_backlinks_of_the_notes_on_it(tmp_path):
     beta = Site.soup(out / "Notes" / "Beta.html").find(class_="backlinks")
     assert [a.get_text() for a in beta.find_all("a")] == ["Board"]
     assert Site.soup(out / "Notes" / "Alpha.html").find(class_="backlinks").find("a") is None
+
+
+# ---------- mermaid nodes of class internal-link open the note their text names ----------
+# Obsidian's help (Advanced formatting syntax, "Linking files in a diagram"): a node given the
+# `internal-link` class links to the note named by its text; such links do not show in the graph
+# view (nor, being no links of the note's text, in backlinks).
+
+MERMAID = "```mermaid\ngraph TD\nA[Biology] --> B[Chemistry]\nB --> C[Nowhere note]\nC --> D[Plain]\n" \
+          "class A,B,C internal-link;\n```\n"
+
+
+def _mermaid_vault() -> dict[str, str]:
+    return {"Science.md": "# Science\n\n" + MERMAID,
+            "Topics/Biology.md": "# Biology\n\nLife.\n",
+            "Chemistry.md": "---\naliases: [Chem]\n---\n# Chemistry\n",
+            "Plain.md": "# Plain\n"}
+
+
+def test_a_mermaid_node_of_class_internal_link_opens_the_note_its_text_names(tmp_path):
+    pytest.importorskip("mmdr")
+    site = build_notes(tmp_path, _mermaid_vault())
+    figure = site.content("Science.md").find("figure", class_="mermaid")
+    links = [a for a in figure.find_all("a") if a.get("href")]
+    reached = {site.follow(site.page("Science.md"), a["href"])[0].relative_to(site.out).as_posix()
+               for a in links}
+    assert reached == {"Topics/Biology.html", "Chemistry.html"}
+    named = {a.get_text(" ", strip=True) for a in links if a.get_text(strip=True)}
+    assert named == {"Biology", "Chemistry"}
+    # the note that does not exist: no href, marked broken, and a warning at the class line
+    broken = figure.find_all("a", class_="broken")
+    assert broken and all(a.get("href") is None for a in broken)
+    assert "Nowhere note" in " ".join(a.get_text(" ", strip=True) for a in broken)
+    messages = site.messages("link-unresolved")
+    assert len(messages) == 1 and messages[0].startswith("Science.md:8:"), messages
+    assert "'Nowhere note'" in messages[0]
+    # a node without the class links nowhere
+    assert "Plain" not in " ".join(a.get_text(" ", strip=True) for a in figure.find_all("a"))
+    # no backlink and no graph edge, as in Obsidian
+    assert _backlink_titles(site, "Topics/Biology.md") == []
+    graph = _graph(site)
+    assert graph["edges"] == []
+    assert _checked(tmp_path / "src") == [d.format() for d in site.diagnostics]
+
+
+def test_a_mermaid_link_inside_an_embedded_note_is_placed_for_the_embedding_page(tmp_path):
+    pytest.importorskip("mmdr")
+    files = _mermaid_vault()
+    files["Deep/Er/Host.md"] = "# Host\n\n![[Science]]\n"
+    site = build_notes(tmp_path, files)
+    figure = site.content("Deep/Er/Host.md").find("figure", class_="mermaid")
+    reached = {site.follow(site.page("Deep/Er/Host.md"), a["href"])[0].relative_to(site.out)
+               .as_posix() for a in figure.find_all("a") if a.get("href")}
+    assert reached == {"Topics/Biology.html", "Chemistry.html"}

@@ -8,11 +8,20 @@ The SVG is the renderer's, but the diagram text is the note's, so the SVG goes t
 drawing elements and attributes of SVG only (no script, no ``foreignObject``, no event handlers, no
 links), and its stylesheet may not fetch anything.  Ids are made unique on the page: every diagram
 is ``id="merman"`` as drawn, and its stylesheet is scoped by that id.
+
+A node given the class ``internal-link`` (``class A,B internal-link;``) opens the note its text
+names, as in Obsidian (its help: "Linking files in a diagram"): the node and its label are wrapped
+in links made by the render context, after cleaning (links are what the cleaner takes out of the
+renderer's SVG); a name that resolves to nothing is a ``link-unresolved`` warning at the line that
+gives the class.  Obsidian counts these as no links of the note (not in its graph view), and so
+does vaultsite.  mmdr draws a node's label apart from its shape, in a group of its own at the end
+of the drawing (its ``foreignObject`` fallback); the label of a node is the one nearest its centre.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -124,6 +133,120 @@ def render_mermaid_svg(source: str, copy: int = 0, doc: str = "") -> str:
                       + m[3], svg)
 
 
+# the renderer's own markup, as the cleaner leaves it: an element's opening tag and its attributes
+_G_TAG = re.compile(r"<(/?)g\b([^>]*)>")
+_ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
+_TRANSLATE = re.compile(r"translate\(\s*(-?[0-9.e+-]+)[\s,]+(-?[0-9.e+-]+)\s*\)")
+_TEXT = re.compile(r"<text\b([^>]*)>(.*?)</text>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_NODE_ID = re.compile(r"-flowchart-(.+)-\d+$")
+
+
+def _groups(svg: str, wanted) -> list[tuple[int, int, dict[str, str]]]:
+    """The ``<g>`` elements whose attributes ``wanted`` accepts: (start, end, attributes), the end
+    just after their own ``</g>``."""
+    found, stack = [], []
+    for m in _G_TAG.finditer(svg):
+        if not m[1]:
+            attrs = dict(_ATTR.findall(m[2]))
+            stack.append((m.start(), attrs if wanted(attrs) else None))
+        elif stack:
+            start, attrs = stack.pop()
+            if attrs is not None:
+                found.append((start, m.end(), attrs))
+    return sorted(found, key=lambda g: g[0])
+
+
+def _classes(attrs: dict[str, str], key: str = "class") -> list[str]:
+    return attrs.get(key, "").split()
+
+
+def link_nodes(svg: str, source: str, token: Token, env) -> str:
+    """``svg`` with each node of class ``internal-link`` and its label made a link to the note the
+    label names (through the render context in ``env``; without one, as drawn)."""
+    ctx = env.get("ctx") if env else None
+    if ctx is None or "internal-link" not in source:
+        return svg
+    nodes = _groups(svg, lambda a: "node" in _classes(a) and "internal-link" in _classes(a))
+    labels = _groups(svg, lambda a: "merman-foreignobject-fallback" in _classes(a)
+                     and "internal-link" in _classes(a, "data-merman-source-classes"))
+    placed = []  # each label: its centre, its text
+    for start, end, _attrs in labels:
+        texts = _TEXT.findall(svg, start, end)
+        points = [dict(_ATTR.findall(attrs)) for attrs, _ in texts]
+        try:
+            xs = [float(p["x"]) for p in points]
+            ys = [float(p["y"]) for p in points]
+        except (KeyError, ValueError):
+            continue
+        if xs:
+            words = " ".join(html.unescape(_TAGS.sub("", "".join(t for _, t in texts))).split())
+            placed.append(((sum(xs) / len(xs), sum(ys) / len(ys)), words, start, end))
+    edits: list[tuple[int, int, str, str]] = []
+    for start, end, attrs in nodes:
+        m = _TRANSLATE.search(attrs.get("transform", ""))
+        if m is None or not placed:
+            continue
+        x, y = float(m[1]), float(m[2])
+        nearest = min(placed, key=lambda p: (p[0][0] - x) ** 2 + (p[0][1] - y) ** 2)
+        placed.remove(nearest)
+        _centre, name, label_start, label_end = nearest
+        if not name:
+            continue
+        node_id = _NODE_ID.search(attrs.get("id", ""))
+        opening = _link_open(ctx, name, token, source, node_id[1] if node_id else "")
+        if opening:
+            edits.append((start, end, opening[:-1] + ' tabindex="-1" aria-hidden="true">', "</a>"))
+            edits.append((label_start, label_end, opening, "</a>"))
+    for start, end, before, after in sorted(edits, reverse=True):
+        svg = svg[:start] + before + svg[start:end] + after + svg[end:]
+    return svg
+
+
+def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
+    """The ``<a>`` opening tag for a node naming ``name`` (a note, ``Note#Heading``,
+    ``Note#^block``), or "" for an unpublished note (shown as drawn, as its links read)."""
+    target, *parts = name.split("#")
+    meta: dict = {"anchor": [p for p in parts if p and not p.startswith("^")],
+                  "block": next((p[1:] for p in parts if p.startswith("^")), None)}
+    res = ctx._resolve(target.strip()) if target.strip() else None
+    if res is not None and res.kind == "note" and res.note is not None:
+        href = ctx.href_to_note(res.note, ctx._fragment(res.note, meta))
+        return (f'<a class="internal-link" href="{html.escape(href)}" '
+                f'data-note="{html.escape(ctx.index.urls[res.note.id])}">')
+    if res is not None and res.kind == "attachment" and res.attachment is not None:
+        return (f'<a class="internal-link attachment-link" '
+                f'href="{html.escape(ctx.href_to_attachment(res.attachment))}">')
+    if res is not None and res.kind == "unpublished":
+        return ""
+    line, col = _class_line(source, node_id)
+    guess = ctx.index.suggest(target) if target.strip() else None
+    ctx.warn("link-unresolved", f"mermaid node {name!r} (class internal-link) links to "
+             f"{target.strip()!r}, which does not exist in the vault",
+             (token.map[0] if token.map else 0) + 1 + line, col,
+             hint=(f"did you mean [[{guess}]]? " if guess else "")
+             + "a node of class internal-link opens the note its text names: create the note, "
+               "or change the node's text")
+    return (f'<a class="internal-link broken" data-target="{html.escape(name)}" '
+            f'title="{html.escape("Not found: " + target.strip())}">')
+
+
+def _class_line(source: str, node_id: str) -> tuple[int, int]:
+    """The 0-based line (in the diagram) and column where ``node_id`` is given the class
+    ``internal-link``; else the first line that names the class."""
+    lines = source.split("\n")
+    word = re.compile(rf"(?<![\w-]){re.escape(node_id)}(?![\w-])") if node_id else None
+    for i, line in enumerate(lines):
+        if "internal-link" in line and word is not None:
+            m = word.search(line)
+            if m is not None:
+                return i, m.start()
+    for i, line in enumerate(lines):
+        if "internal-link" in line:
+            return i, len(line) - len(line.lstrip())
+    return 0, 0
+
+
 def _warn(env, code: str, message: str, token: Token, hint: str | None = None) -> None:
     ctx = env.get("ctx") if env else None
     if ctx is not None:
@@ -146,6 +269,7 @@ def _wrap(previous):
                       hint="fix the diagram where the message points; until then it is shown as source")
             else:
                 seen[token.content] = copy + 1
+                svg = link_nodes(svg, token.content, token, env)
                 return f'<figure class="mermaid"{_id_attr(token)}>{svg}</figure>\n'
         else:
             _warn(env, "mermaid-unrendered", "mermaid diagram shown as source (install mmdr "
