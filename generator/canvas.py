@@ -90,6 +90,8 @@ class Canvas:
     edges: tuple[Edge, ...]
     total_nodes: int  # in the file (more than drawn when over MAX_NODES)
     skipped: tuple[str, ...]  # why nodes or edges were left out, one line each
+    # the links written in text cards: (the card's place in ``nodes``, target as written)
+    text_links: tuple[tuple[int, str], ...] = ()
 
 
 # -- reading -----------------------------------------------------------------------------------------
@@ -198,7 +200,31 @@ def _parse(data: bytes) -> Canvas:
         except CanvasError as exc:
             if len(raw_nodes) <= MAX_NODES:  # beyond the cap, edges to undrawn nodes go quietly
                 skipped.append(f"edge {i + 1} ({_label(raw)}) is left out: {exc}")
-    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped))
+    links = tuple((i, target) for i, n in enumerate(nodes)
+                  if n.type == "text" and ("](" in n.text or "[[" in n.text)
+                  for target in text_links(n.text))
+    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped), links)
+
+
+def text_links(text: str) -> list[str]:
+    """The notes and files a text card's Markdown links to or embeds, as written: wikilinks and
+    embeds, and Markdown links and images with a local path (percent-decoded); nothing in code,
+    no ``[[#Heading]]`` of the card itself, no web address."""
+    from urllib.parse import unquote, urlsplit
+
+    from generator.parse import markdown
+
+    found: list[str] = []
+    for tok in markdown().parse(text, {}):
+        for child in tok.children or ():
+            if child.type in ("wikilink", "embed"):
+                found.append(str((child.meta or {}).get("target", "")))
+            elif child.type in ("link_open", "image"):
+                href = str(child.attrGet("href") or child.attrGet("src") or "")
+                parts = urlsplit(href)
+                if not parts.scheme and not parts.netloc:
+                    found.append(unquote(parts.path))
+    return [t for t in found if t.strip()]
 
 
 def _label(raw: Any) -> str:
@@ -394,6 +420,9 @@ class _Drawing:
         self.ctx, self.att, self.canvas = ctx, att, canvas
         self.line, self.col = line, col
         self.box = _Box()
+        self.links: dict[int, list[str]] = {}  # by id() of the text card
+        for i, target in canvas.text_links:
+            self.links.setdefault(id(canvas.nodes[i]), []).append(target)
 
     def svg(self) -> str:
         canvas = self.canvas
@@ -438,12 +467,27 @@ class _Drawing:
         kind, inner = {"link": "canvas-weblink"}.get(node.type, "canvas-" + node.type), ""
         if node.type == "text":
             inner = _lines(markdown_lines(node.text), node.w, node.h)
+            self._check_links(node)
         elif node.type == "link":
             inner = self._link_card(node)
         else:
             kind, inner = self._file_card(node)
         return (f"<g {_colour_attrs(node.color, 'canvas-card ' + kind)}>{self._rect(node)}"
                 f"{self._clip(node, inner) if inner else ''}</g>")
+
+    def _check_links(self, node: Node) -> None:
+        """A text card's links to notes and files the vault does not have, reported as a file
+        card's missing file is (its drawing shows the card's text, not its links)."""
+        for target in self.links.get(id(node), ()):
+            res = self.ctx._resolve(target)
+            if res.kind != "missing" or res.candidates:
+                continue
+            guess = self.ctx.index.suggest(target)
+            self.ctx.warn("link-unresolved",
+                          f"canvas {self.att.rel}: text card {node.id or '(no id)'} links to "
+                          f"{target!r}, which does not exist in the vault", self.line, self.col,
+                          hint=(f"did you mean [[{guess}]]? " if guess else "")
+                          + "fix the link in the card in Obsidian, or create the note")
 
     def _link_card(self, node: Node) -> str:
         text = _lines([(node.url, "p")], node.w, node.h)

@@ -231,3 +231,31 @@ def test_a_mermaid_link_inside_an_embedded_note_is_placed_for_the_embedding_page
     reached = {site.follow(site.page("Deep/Er/Host.md"), a["href"])[0].relative_to(site.out)
                .as_posix() for a in figure.find_all("a") if a.get("href")}
     assert reached == {"Topics/Biology.html", "Chemistry.html"}
+
+
+# ---------- a text card's links to notes that do not exist are reported ----------
+# Obsidian draws a text card's Markdown with its links (not counted as backlinks); one to a note
+# the vault does not have is a dangling link like any other, reported with the canvas's name.
+
+def test_a_text_card_linking_to_a_missing_note_is_reported_at_the_canvas(tmp_path):
+    files = {
+        "Home.md": "# Home\n\nThe map: [[Board.canvas]]\n",
+        "Notes/Alpha.md": "# Alpha\n",
+        "Maps/Board.canvas": _board(
+            {"type": "text", "text": "# Plan\nSee [[Alpha]], [[Missing note|the missing one]] and "
+                                     "[another](Gone%20too.md), [web](https://example.org) and "
+                                     "`[[in code]]`."},
+            {"type": "text", "text": "![[Nowhere.png]]"}),
+    }
+    site = build_notes(tmp_path, files)
+    messages = site.messages("link-unresolved")
+    assert [m.split(": warning", 1)[0] for m in messages] == ["Maps/Board.canvas:1:1"] * 3, messages
+    assert all("canvas Maps/Board.canvas: text card" in m for m in messages)
+    named = sorted(m.split("links to ", 1)[1].split(",", 1)[0] for m in messages)
+    assert named == ["'Gone too.md'", "'Missing note'", "'Nowhere.png'"], messages
+    assert _checked(tmp_path / "src") == [d.format() for d in site.diagnostics]
+    # embedded, they are told at the embed, as the file cards' are
+    files["Home.md"] = "# Home\n\nThe map:\n\n![[Board.canvas]]\n"
+    site = build_notes(tmp_path / "embedded", files)
+    assert [m.split(": warning", 1)[0] for m in site.messages("link-unresolved")] == \
+        ["Home.md:5:1"] * 3
