@@ -227,7 +227,8 @@ class Evaluator:
         if name in ("links", "embeds"):
             want = name == "embeds"
             return list(dict.fromkeys(Link(ref.target, None, note) for ref in note.links
-                                      if ref.target and ref.embed == want))
+                                      if ref.target and ref.embed == want
+                                      and ref.kind != "obsidian"))
         if name == "backlinks":
             return [FileVal(self.index.notes[s]) for s in sorted(self.index.backlinks.get(note.id, ()))
                     if s in self.index.published]

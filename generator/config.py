@@ -61,6 +61,7 @@ class SiteConfig:
     header_date_formats: tuple[str, ...] = DEFAULT_HEADER_DATE_FORMATS
     date_display: str = ""  # how pages show dates, strftime-like; "" = "11 Apr 2025"
     home: str = ""  # note to use as the home page; "" = index.md / Home.md / README.md if present
+    vault_name: str = ""  # the name obsidian:// links give the vault; "" = the vault folder's name
     recent_notes: int = 10
     graph_depth: int = 1
     graph_tags: bool = False
@@ -84,6 +85,7 @@ _TOP_KEYS = {
     "title", "description", "language", "site_url", "cname", "mounts", "ignore", "templates_dir",
     "header_date_formats", "date_display", "home", "recent_notes", "graph_depth", "graph_tags",
     "feed_entries", "remote_images", "strict_line_breaks", "publish_templates", "execute",
+    "vault_name",
 }
 _EXEC_KEYS = {f.name for f in dataclasses.fields(ExecSettings)}
 
@@ -262,7 +264,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         raise _unknown(unknown[0], _TOP_KEYS, at(unknown[0]))
     kw: dict[str, Any] = {}
     for key in ("title", "description", "language", "site_url", "cname", "templates_dir",
-                "date_display", "home"):
+                "date_display", "home", "vault_name"):
         if key in raw:
             kw[key] = _expect(raw[key], str, at(key), key)
     for key in ("recent_notes", "graph_depth", "feed_entries"):

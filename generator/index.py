@@ -36,10 +36,12 @@ from urllib.parse import quote
 from rapidfuzz import fuzz, process
 
 from generator.config import SiteConfig, key_line
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic, Severity, Span, warning
 from generator.discover import TEMPLATES_LEFT_OUT
 from generator.frontmatter import front_matter_place, printable
+from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
+from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.slugs import heading_key, link_safe, name_key
 from generator.urls import fit_name, slug_path
 
@@ -523,6 +525,10 @@ class VaultIndex:
         targets: set[NoteId] = set()
         lines = _Lines(note.text)
         for ref in (*note.links, *property_links(note)):
+            if ref.kind == "obsidian" or is_obsidian_uri(ref.target):
+                ref = self.obsidian_link(note, ref, diags)
+                if ref is None:
+                    continue
             res = self.resolve(ref.target, note)
             self._check(note, ref, res, diags, lines)
             if res.note is not None:
@@ -531,6 +537,30 @@ class VaultIndex:
                 if res.note.id not in outs and note.publish:
                     outs.append(res.note.id)
         return diags, outs, frozenset(targets)
+
+    @property
+    def vault_name(self) -> str:
+        """The vault's name in ``obsidian://`` links: ``vault_name``, else its folder's name."""
+        return self.cfg.vault_name or self.cfg.vault.name
+
+    def obsidian_link(self, note: Note, ref: LinkRef, diags: list[Diagnostic]) -> LinkRef | None:
+        """An ``obsidian://`` link as the Markdown link to the note of this vault it opens, or
+        None (with a ``link-app-only`` info) when it opens something else: it stays as written."""
+        text = linked_note(ref.target, self.vault_name)
+        if text is None:
+            if note.publish:
+                diags.append(Diagnostic(
+                    Severity.INFO, "link-app-only", f"{ref.target[:80]} opens the Obsidian app, "
+                    "not a page of this site: it is kept as written", Span(note.rel, ref.line,
+                                                                            ref.col),
+                    f"such a link to a note of this vault leads to its page when it names the "
+                    f"vault {self.vault_name!r}; set `vault_name` in vaultsite.toml if Obsidian "
+                    "knows the vault by another name"))
+            return None
+        parts = split_wikilink(text)
+        return LinkRef(target=parts["target"], anchor=tuple(parts["anchor"]),
+                       block=parts["block"], alias=ref.alias, embed=ref.embed, line=ref.line,
+                       col=ref.col, kind="markdown")
 
     def _check(self, note: Note, ref: LinkRef, res: Resolution, out: list[Diagnostic],
                lines: _Lines | None = None) -> None:

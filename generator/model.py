@@ -41,7 +41,7 @@ class LinkRef:
     embed: bool = False
     line: int = 0
     col: int = 0
-    kind: Literal["wikilink", "markdown"] = "wikilink"
+    kind: Literal["wikilink", "markdown", "obsidian"] = "wikilink"  # obsidian: the URI as target
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from generator.frontmatter import (
 from generator.markdown._util import plain_text
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
+from generator.obsidian_uri import is_obsidian_uri
 from generator.slugs import Anchors, anchor_id, block_anchor, unique_anchor
 
 _md: MarkdownIt | None = None
@@ -680,10 +681,13 @@ class _Walk:
 
     def _md_link(self, href: Any, embed: bool, meta: dict, base_line: int) -> None:
         href = str(href or "")
-        if not _is_local(href):
-            return
         line = meta.get("line", base_line - 1) + 1
         col = meta.get("col", -1) + 1
+        if not embed and is_obsidian_uri(href):  # the index knows the vault's name
+            self.links.append(LinkRef(target=href, line=line, col=col, kind="obsidian"))
+            return
+        if not _is_local(href):
+            return
         parts = urlsplit(href)
         path = unquote(parts.path)
         frag = unquote(parts.fragment)

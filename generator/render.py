@@ -24,8 +24,9 @@ from generator.frontmatter import printable
 from generator.index import Resolution, VaultIndex
 from generator.markdown._util import walk
 from generator.markdown.links import UNPUBLISHED
-from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, IN_LINK, VIDEO_EXT
+from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, IN_LINK, VIDEO_EXT, split_wikilink
 from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile
+from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.urls import relative_href, root_prefix
 
 _PDF_PAGE = re.compile(r"page=\d+")
@@ -224,6 +225,13 @@ class RenderContext:
             text = (" > ".join([shown, *sub]) if shown else " > ".join(sub)) or token.content
         if meta.get(IN_LINK):  # words of the link around it (a link in a link is split)
             return f'<span class="internal-link in-link">{esc(text)}</span>'
+        if is_obsidian_uri(target):  # [[obsidian://open?vault=…&file=Note|x]]
+            uri = str(meta.get("raw", ""))[2:-2].split("|", 1)[0].rstrip("\\").strip()
+            opened = linked_note(uri, self.index.vault_name)
+            if opened is None:  # another vault's or action: an app link, as written
+                return f'<a href="{esc(uri)}">{esc(text)}</a>'
+            meta = {**meta, **split_wikilink(opened), "alias": meta.get("alias")}
+            target = meta["target"]
         res = self._resolve(target)
         if res.kind == "note" and res.note is not None:
             href = self.href_to_note(res.note, self._fragment(res.note, meta))
@@ -533,6 +541,8 @@ class RenderContext:
 
         if found is None:
             found = []
+        if not embed and is_obsidian_uri(href):
+            return self._obsidian_target(href, found)
         if href.startswith("#") and len(href) > 1 and not embed:
             # ``[x](#Heading%20name)``, Obsidian's markdown form of ``[[#Heading name]]``
             anchor = self._fragment(self.note, _fragment_meta(unquote(href[1:])))
@@ -563,6 +573,22 @@ class RenderContext:
         if res.kind in ("missing", "outside") and not embed:
             return ""  # rendered as an unresolved link without href
         return None
+
+    def _obsidian_target(self, href: str, found: list) -> str | None:
+        """``obsidian://open?vault=…&file=Note`` naming this vault: the href of Note's page, as
+        ``[[Note]]`` resolves (None for any other ``obsidian://`` link: it stays as written)."""
+        text = linked_note(href, self.index.vault_name)
+        if text is None:
+            return None
+        meta = split_wikilink(text)
+        res = self._resolve(meta["target"])
+        if res.kind == "note" and res.note is not None:
+            found.append(res.note)
+            return self.href_to_note(res.note, self._fragment(res.note, meta))
+        if res.kind == "attachment" and res.attachment is not None:
+            found.append(res.attachment)
+            return self.href_to_file(res.attachment, meta["anchor"])
+        return UNPUBLISHED if res.kind == "unpublished" else ""
 
     # -- code cells ---------------------------------------------------------------------------------
     def code_cell(self, token: Token) -> Any:

@@ -90,3 +90,50 @@ def test_a_summary_does_not_run_a_sentence_into_the_text_after_a_left_out_block(
     assert shown == expected, shown
     meta = site.html("A.md").find("meta", attrs={"name": "description"})
     assert meta["content"] == expected, meta
+
+
+def test_an_obsidian_uri_to_a_note_of_this_vault_is_a_link_to_its_page(tmp_path):
+    """``[o](obsidian://open?vault=V&file=Other)`` opened nothing on the web (it asks for the
+    Obsidian app).  Naming this vault (its folder's name, here ``src``, in any case) by ``file=``,
+    ``path=`` or a shorthand, in a Markdown link, an autolink or a wikilink, it leads to the
+    note's page as ``[[Other]]`` does, heading included, and counts as a backlink; a missing note
+    is unresolved with a warning; any other ``obsidian://`` link stays as written, with one
+    ``link-app-only`` info for the lot."""
+    site = build_notes(tmp_path, {
+        "Other.md": "# Other\n\n## Some Heading\n",
+        "sub/Deep Note.md": "deep\n",
+        "A.md": ("[f](obsidian://open?vault=src&file=Other) "
+                 "[md](obsidian://open?vault=SRC&file=sub%2FDeep%20Note.md) "
+                 "[h](obsidian://open?vault=src&file=Other%23Some%20Heading) "
+                 "[p](obsidian://open?path=%2Fhome%2Fme%2Fsrc%2Fsub%2FDeep%20Note.md) "
+                 "[s](obsidian://vault/src/Other) <obsidian://open?vault=src&file=Other> "
+                 "[[obsidian://open?vault=src&file=Other|wl]] "
+                 "[x](obsidian://open?vault=Elsewhere&file=Other) "
+                 "[q](obsidian://search?vault=src&query=x) "
+                 "[m](obsidian://open?vault=src&file=Missing)\n"),
+    })
+    links = _browser_links(site, "A.md")
+    assert links == [
+        ("Other.html", "f"), ("sub/Deep-Note.html", "md"), ("Other.html#Some-Heading", "h"),
+        ("sub/Deep-Note.html", "p"), ("Other.html", "s"),
+        ("Other.html", "obsidian://open?vault=src&file=Other"), ("Other.html", "wl"),
+        ("obsidian://open?vault=Elsewhere&file=Other", "x"),
+        ("obsidian://search?vault=src&query=x", "q"), (None, "m"),
+    ], links
+    assert [a.get_text() for a in site.html("Other.md").select(".backlinks a.listing-title, "
+                                                               ".backlinks li > a")][:1] == ["A"]
+    missing = site.messages("link-unresolved")
+    assert len(missing) == 1 and "'Missing'" in missing[0], missing
+    app = site.messages("link-app-only")
+    assert len(app) == 1 and app[0].startswith("A.md:1:") and "2 obsidian:// links" in app[0], app
+
+
+def test_the_vault_name_of_obsidian_uris_can_be_configured(tmp_path):
+    """Obsidian knows a vault by its folder's name; a site built from a copy in another folder
+    names it with ``vault_name``."""
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": 'vault_name = "My Vault"\n',
+        "Other.md": "# Other\n",
+        "A.md": "[o](obsidian://open?vault=My%20Vault&file=Other)\n",
+    })
+    assert _browser_links(site, "A.md") == [("Other.html", "o")]
