@@ -412,13 +412,14 @@ class SiteBuilder:
         # every note it links to, front-matter links included (never rendered, yet backlinks):
         # when it stops linking to one, that one's backlinks are looked at again (``_plan``)
         deps.notes |= set(self.index.outlinks.get(note.id, ()))
+        og_image = self._og_image(note, deps)
         copies = {}
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]
             copies[self.index.attachment_url(att)] = att.abs
         preview = (note.id, preview_entry(note.title, preview_html))
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
-            return ({url: self._home_html(note, body, diags)}, copies, diags, preview, deps,
+            return ({url: self._home_html(note, body, diags, og_image)}, copies, diags, preview, deps,
                     self._signatures(note, deps))
         ctx = tpl.PageContext(
             kind="note", title=note.title, url=url, root=root_prefix(url), source=note.written_rel,
@@ -427,7 +428,7 @@ class SiteBuilder:
             toc=tuple(tpl.TocItem(h.level, h.text, "#" + relative_href(url, url, h.anchor)
                                   .split("#", 1)[1]) for h in note.headings),
             backlinks=self._backlinks(note, url), breadcrumbs=self._crumbs(note.folder, url),
-            canonical=self._canonical(url), css_classes=css_classes(note.meta))
+            canonical=self._canonical(url), css_classes=css_classes(note.meta), og_image=og_image)
         html = self._page_html(ctx, diags)
         return {url: html.encode("utf-8")}, copies, diags, preview, deps, self._signatures(note, deps)
 
@@ -437,6 +438,39 @@ class SiteBuilder:
         own = self._own.get(note.id) or own_signature(
             note, self.digests.get(note.rel, ""), self.index, self.cells.get(note.id))
         return own, self.hasher.signature(deps)
+
+    def _og_image(self, note: Note, deps: Any) -> str | None:
+        """The picture a link to the page shows on social networks (``og:image``): the note's
+        ``image`` or ``cover`` property, as Obsidian Publish takes it (else a Banners plugin
+        ``banner``): a web address, or a picture of the vault by path, name or ``[[link]]``, whose
+        file is then copied.  A page has one only with ``site_url`` (it must be absolute)."""
+        if not self.cfg.site_url:
+            return None
+        from generator.markdown.wikilinks import IMAGE_EXT
+        from generator.publish import absolute_url
+
+        keys = {str(k).casefold(): k for k in note.meta}
+        for name in ("image", "cover", "banner"):
+            value = note.meta.get(keys.get(name, name))
+            if isinstance(value, list) and len(value) == 1:
+                value = value[0]
+            if not isinstance(value, str) or not value.strip():
+                continue
+            value = value.strip()
+            if re.match(r"https?://\S+$", value, re.IGNORECASE):
+                return value
+            target = value.removeprefix("!")
+            if target.startswith("[[") and target.endswith("]]"):
+                target = re.split(r"[|#]", target[2:-2], maxsplit=1)[0]
+            target = target.strip()
+            deps.names.add((target, note.id))
+            res = self.index.resolve(target, note)
+            att = res.attachment
+            if res.kind == "attachment" and att is not None \
+                    and att.rel.rsplit(".", 1)[-1].lower() in IMAGE_EXT:
+                deps.attachments.add(att.rel)
+                return absolute_url(self.cfg.site_url, self.index.attachment_url(att))
+        return None
 
     def _canonical(self, url: str) -> str | None:
         if not self.cfg.site_url:
@@ -540,7 +574,8 @@ class SiteBuilder:
     def _home_page(self, note: Note | None, body: str = "") -> None:
         self._emit_page("index.html", self._home_html(note, body, self.diagnostics).decode("utf-8"))
 
-    def _home_html(self, note: Note | None, body: str, diags: list[Diagnostic]) -> bytes:
+    def _home_html(self, note: Note | None, body: str, diags: list[Diagnostic],
+                   og_image: str | None = None) -> bytes:
         url = SiteUrl("index.html")
         dated = sorted((n for n in self.notes if n.date and (note is None or n.id != note.id)),
                        key=lambda n: (n.date, n.rel), reverse=True)[: self.cfg.recent_notes]
@@ -557,7 +592,7 @@ class SiteBuilder:
             folders=tuple(self.tpl.LinkItem(f, relative_href(self.index.folder_url(f), url)) for f in top),
             listing=() if note else self._sorted_listing(
                 [n for n in self.notes if not n.folder], url),
-            canonical=self._canonical(url),
+            canonical=self._canonical(url), og_image=og_image,
             css_classes=css_classes(note.meta) if note else ())
         return self._page_html(ctx, diags).encode("utf-8")
 

@@ -200,3 +200,33 @@ def test_obsidian_template_folders_are_left_out(tmp_path: Path) -> None:
     site = build_notes(tmp_path / "pub", files, publish_templates=True)
     assert site.has("Templates/Daily.md") and site.has("Meta/Tpl [x]/Meeting.md")
     assert site.messages("link-unresolved") == []
+
+
+def test_image_and_cover_properties_are_the_pages_og_image(tmp_path: Path) -> None:
+    """``image`` / ``cover`` (Obsidian Publish's social preview picture) were ignored: no page had
+    an ``og:image``.  With ``site_url`` a picture of the vault named by path, name or ``[[link]]``
+    is the page's absolute ``og:image`` and is copied; a web address is taken as it is; a
+    Banners plugin ``banner`` is the fallback.  Without ``site_url`` there is none (it must be
+    absolute)."""
+    png = b"\x89PNG\r\n\x1a\n"
+    files = {
+        "index.md": '---\ncover: "Attachments/Cover image.png"\n---\nhome\n',
+        "A.md": '---\nimage: "[[pic.png|alt]]"\n---\nA\n',
+        "B.md": "---\nImage: https://example.com/b.png\n---\nB\n",
+        "C.md": '---\nbanner: "![[pic.png]]"\n---\nC\n',
+        "D.md": "---\ncover: missing.png\n---\nD\n",
+        "Attachments/Cover image.png": png, "sub/pic.png": png,
+    }
+    site = build_notes(tmp_path, files, site_url="https://me.github.io/notes")
+
+    def og(source: str) -> str | None:
+        tag = site.html(source).find("meta", attrs={"property": "og:image"})
+        return tag["content"] if tag else None
+
+    assert og("index.md") == "https://me.github.io/notes/Attachments/Cover%20image.png"
+    assert og("A.md") == og("C.md") == "https://me.github.io/notes/sub/pic.png"
+    assert og("B.md") == "https://example.com/b.png" and og("D.md") is None
+    assert (site.out / "Attachments/Cover image.png").read_bytes() == png
+    assert (site.out / "sub/pic.png").is_file()
+    bare = build_notes(tmp_path / "bare", files)
+    assert bare.html("A.md").find("meta", attrs={"property": "og:image"}) is None
