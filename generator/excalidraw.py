@@ -110,6 +110,6 @@ def page_picture(ctx: RenderContext, note: Note) -> str:
     there is none."""
     export = find_export(ctx, note.rel, True)
     if export is not None:
-        return f'<figure class="excalidraw-drawing">{picture(ctx, export, _label(note.rel))}</figure>\n'
+        return f'<p class="excalidraw-drawing">{picture(ctx, export, _label(note.rel))}</p>\n'
     return ('<p class="excalidraw-unexported">An Excalidraw drawing: no picture of it was exported '
             "beside it, so only its text is shown here.</p>\n")

@@ -168,7 +168,7 @@ def test_excalidraw_embeds_show_the_exported_picture(tmp_path: Path) -> None:
     assert [(d.code, d.span.line) for d in site.diagnostics] == [
         ("excalidraw-unexported", 7), ("link-unresolved", 11)]
     page = site.content("sub/draw.excalidraw.md")
-    assert page.find("figure", class_="excalidraw-drawing").find("img")["src"] == "draw.excalidraw.svg"
+    assert page.find("p", class_="excalidraw-drawing").find("img")["src"] == "draw.excalidraw.svg"
     assert "EXCALIDRAW VIEW" not in page.get_text() and "N4KAk" not in page.get_text()
     assert "Hello world" in page.get_text()
     assert site.content("Bare.excalidraw.md").find("p", class_="excalidraw-unexported")

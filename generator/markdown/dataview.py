@@ -41,9 +41,9 @@ def _wrap(previous):
                     f'<pre class="query-source"><code>{escapeHtml(code)}</code></pre>'
                     '<p class="query-note">Dataview lists what this query finds in Obsidian; '
                     "the results are not part of the published page.</p></div>\n")
-        return (f'<details class="query-embed dataview-query dataview-script"{_id_attr(token)}>'
-                '<summary class="query-title">Dataview script (runs in Obsidian only)</summary>'
-                f'<pre class="query-source highlight" data-lang="javascript"><code '
+        return (f'<details class="dataview-query dataview-script"{_id_attr(token)}>'
+                "<summary>Dataview script (runs in Obsidian only)</summary>"
+                f'<pre class="highlight" data-lang="javascript"><code '
                 f'class="language-javascript">{highlight_code(code, "javascript")}</code></pre>'
                 "</details>\n")
 
