@@ -6,7 +6,10 @@ Each test builds a real vault and reads the pages back (or compares the two comm
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from chromium import CHROMIUM, page_of
 from conftest import Site, build_notes
 
 
@@ -259,3 +262,27 @@ def test_a_text_card_linking_to_a_missing_note_is_reported_at_the_canvas(tmp_pat
     site = build_notes(tmp_path / "embedded", files)
     assert [m.split(": warning", 1)[0] for m in site.messages("link-unresolved")] == \
         ["Home.md:5:1"] * 3
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
+def test_links_drawn_in_svg_show_the_hover_preview_and_open_their_note(tmp_path, chrome):
+    """Links inside a drawing (a mermaid node, a canvas's note card) are SVG <a> elements, whose
+    .href is no string: the hover preview read it and found no page to show."""
+    pytest.importorskip("mmdr")
+    files = _mermaid_vault()
+    files["Maps/Board.canvas"] = _board({"type": "file", "file": "Topics/Biology.md"})
+    files["Science.md"] += "\n![[Board.canvas]]\n"
+    site = build_notes(tmp_path, files)
+    page = chrome.page(width=1280, height=900)
+    for target in ("figure.mermaid a.internal-link:not([aria-hidden]) text",
+                   "svg.canvas-svg a.internal-link text"):
+        page.goto(page_of(site.out, "Science.md").as_uri())
+        link = page.locator(target).first
+        link.scroll_into_view_if_needed()
+        link.hover()
+        pop = page.locator(".popover")
+        pop.wait_for(timeout=5000)
+        assert "Life." in pop.inner_text(), target
+        link.click()
+        page.wait_for_url("**/Topics/Biology.html")

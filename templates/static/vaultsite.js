@@ -645,7 +645,9 @@
     if (!manifest || a.closest(".popover, .search-results, .explorer, .toc, .topbar, .breadcrumbs") || a.classList.contains("tag")) return null;
     var raw = a.getAttribute("href");
     if (!raw || raw.charAt(0) === "#" || /^[a-z]+:/i.test(raw)) return null;
-    var t = siteUrl(a.href);
+    /* not .href: an SVG <a> (diagram, canvas) has no string one */
+    var t;
+    try { t = siteUrl(new URL(raw, doc.baseURI).href); } catch (e) { return null; }
     if (!t || !/\.html$/.test(t.url)) return null;
     return t;
   }
