@@ -29,7 +29,9 @@ import generator
 from generator.canvas import canvas_digest
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
+from generator.imagesize import image_size
 from generator.index import VaultIndex
+from generator.markdown.wikilinks import IMAGE_EXT
 from generator.model import Note, NoteId
 from generator.parallel import forked
 from generator.render import PageDeps, svg_uses_current_color
@@ -72,6 +74,7 @@ class RenderMemo:
     # the notes each canvas's file cards show (their backlinks list the canvas)
     canvas_links: dict[str, tuple[NoteId, ...]] = field(default_factory=dict)
     listing_facts: str = ""  # signature of everything listing pages show (``SiteBuilder``)
+    images: dict[str, str] = field(default_factory=dict)  # image attachment path -> its file's digest
 
 
 def template_signature(dirs: list[Path]) -> str:
@@ -191,9 +194,11 @@ class DepsHasher:
             note = self.index.notes.get(note_id)
             h.update(str(self.digests.get(note.rel) if note is not None else None).encode())
         h.update(b"|")
-        for rel in sorted(deps.attachments):  # an SVG's currentColor gives its <img> a class
+        for rel in sorted(deps.attachments):
             att = self.index.attachments.get(rel)
-            if att is not None and rel.lower().endswith(".svg"):
+            if att is not None and rel.rsplit(".", 1)[-1].lower() in IMAGE_EXT:  # <img> has its size
+                h.update(f"{rel}:{image_size(att.abs)}".encode("utf-8", "surrogatepass"))
+            if att is not None and rel.lower().endswith(".svg"):  # currentColor gives it a class
                 h.update(f"{rel}:{svg_uses_current_color(att)}".encode("utf-8", "surrogatepass"))
             elif att is not None and rel.lower().endswith(".canvas"):  # drawn into the page
                 h.update(f"{rel}:{canvas_digest(att)}".encode("utf-8", "surrogatepass"))

@@ -21,6 +21,7 @@ from markdown_it.utils import OptionsDict
 
 from generator.diagnostics import Diagnostic, Severity, Span, warning
 from generator.frontmatter import printable
+from generator.imagesize import image_size, sized_attrs
 from generator.index import Resolution, VaultIndex
 from generator.markdown._util import walk
 from generator.markdown.links import UNPUBLISHED
@@ -324,14 +325,20 @@ class RenderContext:
         name = printable(posixpath.basename(att.rel))
         alt, width, height = _size_spec(spec)
         if ext in IMAGE_EXT:
-            dims = (f' width="{width}"' if width else "") + (f' height="{height}"' if height else "")
             # no alt text written: the file's name, read as words ("intent pipeline")
             label = alt or " ".join(name.rsplit(".", 1)[0].replace("_", " ").replace("-", " ").split())
             kind = "embed-image"
-            if ext == "svg" and svg_uses_current_color(att):
+            icon = ext == "svg" and svg_uses_current_color(att)
+            if icon:
                 # an icon drawn in the text colour: an <img> draws it black, which the theme
                 # lightens in dark mode (and sizes as text when it stands in a line of text)
                 kind += " svg-currentcolor" + (" in-text" if in_text else "")
+            # its own size (or the one asked for, in its shape), so the page keeps its place
+            attrs = ({} if icon and in_text and not width
+                     else sized_attrs(image_size(att.abs), width, height))
+            if "class" in attrs:
+                kind += " " + attrs.pop("class")
+            dims = "".join(f' {k}="{esc(v)}"' for k, v in attrs.items())
             return (f'<img class="{kind}" src="{esc(src)}" alt="{esc(label)}"{dims} '
                     f'loading="lazy">')
         if ext in AUDIO_EXT:
@@ -501,6 +508,15 @@ class RenderContext:
     def render_md_src(self, src: str, token: Token) -> str | None:
         return self._md_target(src, embed=True)
 
+    def render_md_image(self, src: str, width: str, height: str) -> tuple[str | None, dict[str, str]]:
+        """``render_md_src``'s src of ``![alt](pic.png)`` (``![alt|300](pic.png)``: ``width``), and
+        the size attributes of the picture it finds (``imagesize.sized_attrs``)."""
+        found: list = []
+        new = self._md_target(src, embed=True, found=found)
+        if not new or not found or _ext(found[0].rel) not in IMAGE_EXT:
+            return new, {}
+        return new, sized_attrs(image_size(found[0].abs), width, height)
+
     def render_md_embed(self, src: str, alt: str, token: Token) -> str | None:
         """``![alt](Note.md)``, ``![](Note.md#Heading)``, ``![](talk.mp3)``: Obsidian embeds what a
         Markdown image points at as it embeds ``![[...]]``.  The embed's HTML, or None for an image
@@ -564,8 +580,8 @@ class RenderContext:
             found.append(res.note)
             return self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
         if res.kind == "attachment" and res.attachment is not None:
+            found.append(res.attachment)
             if not embed:
-                found.append(res.attachment)
                 return self.href_to_file(res.attachment, [frag])
             return self.href_to_attachment(res.attachment, [frag])
         if res.kind == "unpublished" and not embed:

@@ -32,6 +32,7 @@ from generator.incremental import (
     template_signature,
 )
 from generator.index import VaultIndex
+from generator.markdown.wikilinks import IMAGE_EXT
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
@@ -99,7 +100,9 @@ class SiteBuilder:
         self.memo = RenderMemo(suggestions=index.suggestions, digests=dict(self.digests),
                                urls=dict(index.urls),
                                tag_counts={k: len(t.notes) for k, t in index.tags.items()},
-                               canvas_links=dict(index.canvas_links()))
+                               canvas_links=dict(index.canvas_links()),
+                               images={rel: att.digest for rel, att in index.attachments.items()
+                                       if rel.rsplit(".", 1)[-1].lower() in IMAGE_EXT})
         self.rendered = 0
         self.timings: dict[str, float] = {}
         self._own: dict[str, str] = {}  # own signatures the plan computed
@@ -159,6 +162,10 @@ class SiteBuilder:
         # them can have changed, its previous own signature stands.
         same_tags = (same_names and prev.tag_counts == self.memo.tag_counts
                      and getattr(prev, "canvas_links", None) == self.memo.canvas_links)
+        # pictures whose file changed: a page showing one has their size in its <img> tags
+        images = set() if prev is None else {
+            rel for rel, digest in self.memo.images.items()
+            if getattr(prev, "images", {}).get(rel) != digest}
         # notes a changed note linked to last time (it may have stopped linking, a lost backlink)
         linked_before: set[str] = set()
         for note_id in changed:
@@ -183,6 +190,7 @@ class SiteBuilder:
                     and note is not self.index.home
                     and ((same_names and changed.isdisjoint(rec.deps.notes)
                           and changed.isdisjoint(rec.deps.embeds) and not _svgs(rec.deps)
+                          and images.isdisjoint(rec.deps.attachments)
                           and not _bases(rec.deps))
                          or rec.deps_sig == self.hasher.signature(rec.deps))):
                 self.keep.add(rec.url)

@@ -110,7 +110,12 @@ def render_image(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         return remote_image_link(src, attrs["alt"])
     if ctx is not None:
         src = token.attrGet("src")
-        new = ctx.render_md_src(str(src), token) if src is not None else None
+        if src is not None and hasattr(ctx, "render_md_image"):
+            # and the picture's size, so the page keeps its place before it arrives
+            new, sized = ctx.render_md_image(str(src), attrs.get("width", ""), attrs.get("height", ""))
+            attrs.update(sized)
+        else:
+            new = ctx.render_md_src(str(src), token) if src is not None else None
         if new is not None:
             attrs["src"] = new
     ordered = {"src": attrs.pop("src", ""), "alt": attrs.pop("alt"), **attrs}
