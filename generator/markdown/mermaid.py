@@ -67,12 +67,28 @@ _ARIA_REFS = re.compile(r'(\saria-(?:labelledby|describedby)=")([^"]*)(")')
 _FETCH = re.compile(r"@import[^;]*;?|url\(\s*(?![\"']?#)[^)]*\)", re.I)
 # the drawing's own width, in the style of its root element
 _ROOT_WIDTH = re.compile(r'(<svg\b[^>]*?\sstyle="[^"]*?max-width:\s*([0-9.]+)px)')
-# a one-line edge label as mmdr draws it: its background box, sized by mmdr's own font metrics,
-# then the text (no second line, no markup inside)
+# an edge label as mmdr draws it: its background box, sized by mmdr's own font metrics to its
+# widest line, then its lines (a ``<br>`` in the label, or words wrapped at mmdr's width), each a
+# <text> with no markup inside
 _EDGE_LABEL = re.compile(
     r'(data-merman-source-classes="[^"]*\bedgeLabel\b[^"]*">\s*<rect\b[^>]*?\swidth="([0-9.]+)"'
-    r"[^>]*/>\s*<text\b)([^>]*>[^<]*</text>\s*</g>)"
+    r"[^>]*/>)((?:\s*<text\b[^>]*>[^<]*</text>)+)(\s*</g>)"
 )
+_LINE = re.compile(r"(<text\b)([^>]*>)([^<]*)(</text>)")
+# Arial's advance widths (thousandths of an em) of printable ASCII, from the space to "~": how wide
+# one line of a label is beside another (mmdr measures with metrics of the same proportions)
+_ARIAL = (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+          *(556,) * 10, 278, 278, 584, 584, 584, 556, 1015,
+          667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722,
+          667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333,
+          556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333,
+          500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)
+
+
+def _line_width(text: str) -> int:
+    """A line's width in Arial's proportions (a wide letter elsewhere in Unicode: 1 em)."""
+    return sum(_ARIAL[ord(c) - 32] if 32 <= ord(c) < 127 else 1000 if ord(c) >= 0x1100 else 556
+               for c in html.unescape(text.rstrip()))
 
 
 def mermaid_available() -> bool:
@@ -80,21 +96,35 @@ def mermaid_available() -> bool:
 
 
 def _fit_edge_labels(svg: str) -> str:
-    """Each one-line edge label drawn exactly as wide as its background box.
+    """Each line of an edge label drawn as wide as mmdr measured it, inside its background box.
 
     mmdr sizes the box (and leaves room between arrows) with metrics about 10-18% narrower than
     the fonts a browser has for the diagram's ``"Recursive Variable", arial`` (Arial, Liberation
     Sans, DejaVu Sans): the text ran past its box onto the arrows, and two labels side by side
     read as one ("UploadDownload").  ``textLength`` makes the browser fit the text to the box,
-    whatever font it uses."""
+    whatever font it uses: the widest line to the box's width, each other line to its share of
+    it (mmdr gives the widest line's width only; the others' are in proportion to it)."""
 
     def fit(m: re.Match) -> str:
-        width = float(m[2])
-        if width <= 0:
+        box = float(m[2])
+        if box <= 0:
             return m[0]
-        return f'{m[1]} textLength="{width:g}" lengthAdjust="spacingAndGlyphs"{m[3]}'
+        lines = _LINE.findall(m[3])
+        widths = [_line_width(text) for _, _, text, _ in lines]
+        widest = max(widths)
+        if not widest:
+            return m[0]
+        fitted = "".join(
+            f'{start} textLength="{_length(box, width, widest)}" lengthAdjust="spacingAndGlyphs"'
+            f"{rest}{text}{end}" if width else f"{start}{rest}{text}{end}"
+            for (start, rest, text, end), width in zip(lines, widths, strict=True))
+        return f"{m[1]}{fitted}{m[4]}"
 
     return _EDGE_LABEL.sub(fit, svg)
+
+
+def _length(box: float, width: int, widest: int) -> str:
+    return f"{box:g}" if width == widest else f"{box * width / widest:.2f}"
 
 
 @lru_cache(maxsize=512)
