@@ -137,3 +137,13 @@ def test_the_vault_name_of_obsidian_uris_can_be_configured(tmp_path):
         "A.md": "[o](obsidian://open?vault=My%20Vault&file=Other)\n",
     })
     assert _browser_links(site, "A.md") == [("Other.html", "o")]
+
+
+def test_a_footnote_reference_inside_a_raw_html_link_is_its_number_only(tmp_path):
+    """``<a href="…">y ^[note] z</a>``: the reference's own ``<a href="#fn1">`` split the outer
+    link; it is its number, and the footnote's arrow still returns to it."""
+    site = build_notes(tmp_path, {"A.md": '<a href="https://e.com">y ^[note] z</a>\n'})
+    links = _browser_links(site, "A.md")
+    assert links[0] == ("https://e.com", "y [1] z"), links
+    back = site.content("A.md").select_one("a.footnote-backref")["href"]
+    assert site.content("A.md").find(id=back[1:]) is not None

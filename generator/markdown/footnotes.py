@@ -12,10 +12,27 @@ from collections.abc import Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import render_footnote_ref
+
+from .wikilinks import IN_LINK
 
 
 def footnote_caption(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     return f"[{tokens[idx].meta['id'] + 1}]"
+
+
+def footnote_ref(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """A reference inside a link's text (``<a href="…">y ^[note] z</a>``): its number without a
+    link of its own, which would split the outer link (``IN_LINK``); the footnote's arrow still
+    returns to it (the same ``id`` as mdit-py-plugins gives a reference)."""
+    token = tokens[idx]
+    if not token.meta.get(IN_LINK):
+        return render_footnote_ref(self, tokens, idx, options, env)
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    caption = self.rules["footnote_caption"](tokens, idx, options, env)
+    sub = token.meta.get("subId", -1)
+    refid = f"{ident}:{sub}" if sub > 0 else ident
+    return f'<sup class="footnote-ref" id="fnref{refid}">{caption}</sup>'
 
 
 def footnote_lines_rule(state) -> None:
@@ -100,3 +117,4 @@ def footnotes_plugin(md: MarkdownIt) -> None:
     md.core.ruler.before("footnote_tail", "footnote_lines", footnote_lines_rule)
     md.core.ruler.after("footnote_tail", "footnote_prune", footnote_prune_rule)
     md.add_render_rule("footnote_caption", footnote_caption)
+    md.add_render_rule("footnote_ref", footnote_ref)

@@ -284,7 +284,7 @@ def _mark_in_link(children: Sequence[Token]) -> None:
                 links.pop()
             continue
         opens = ktype == "link_open" or (raw and _RAW_A_OPEN.match(kid.content) is not None)
-        if links and (opens or ktype in ("embed", "image", "wikilink", "tag")):
+        if links and (opens or ktype in ("embed", "image", "wikilink", "tag", "footnote_ref")):
             kid.meta[IN_LINK] = True
             if raw:
                 kid.content = ""  # a raw <a> in a link: its text is the outer link's
