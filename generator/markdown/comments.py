@@ -240,6 +240,7 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
         if tok.map and tok.map[0] > last:
             break
         if tok.type == "inline" and tok.map:
+            at = -1
             if closer is not None and tok.map[0] <= closer < tok.map[1]:
                 rows = tok.content.split("\n")
                 row = rows[closer - tok.map[0]] if closer - tok.map[0] < len(rows) else ""
@@ -255,8 +256,8 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
             if tokens[j - 1].type == "paragraph_open" and j + 1 < len(tokens) \
                     and tokens[j + 1].type == "paragraph_close":
                 drop.update((j - 1, j, j + 1))
-            if tok.map[0] <= last < tok.map[1]:
-                break
+            if tok.map[0] <= last < tok.map[1] and (at >= 0 or not _in_cell(tokens, j)):
+                break  # (a cell of the closing row without the %%: the next cell may hold it)
         elif tok.nesting == 0 and tok.type != "inline":
             drop.add(j)  # a code block, math block or raw HTML inside the comment
 
