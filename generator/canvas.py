@@ -509,8 +509,10 @@ class _Drawing:
             return "canvas-file canvas-note", (
                 f'<a class="canvas-link internal-link" href="{_esc(href)}">{title}</a>{body}')
         if res.kind == "attachment" and res.attachment is not None:
-            href = ctx.href_to_attachment(res.attachment)
             ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            # a canvas on a card opens its page, as a link to it does (not its JSON file)
+            href = (ctx.href_to_attachment(res.attachment) if ext in IMAGE_EXT
+                    else ctx.href_to_file(res.attachment))
             if ext in IMAGE_EXT:
                 return "canvas-file canvas-image", (
                     f'<a class="canvas-link" href="{_esc(href)}"><image href="{_esc(href)}" x="0" '

@@ -286,3 +286,22 @@ def test_links_drawn_in_svg_show_the_hover_preview_and_open_their_note(tmp_path,
         assert "Life." in pop.inner_text(), target
         link.click()
         page.wait_for_url("**/Topics/Biology.html")
+
+
+def test_a_card_or_a_diagram_node_naming_a_canvas_opens_its_page_not_its_json(tmp_path):
+    pytest.importorskip("mmdr")
+    files = {
+        "Home.md": "# Home\n\n![[Board.canvas]]\n\n```mermaid\ngraph TD\nA[Other.canvas]\n"
+                   "class A internal-link;\n```\n",
+        "Maps/Board.canvas": _board({"type": "file", "file": "Maps/Other.canvas"}),
+        "Maps/Other.canvas": _board({"type": "text", "text": "other"}),
+    }
+    site = build_notes(tmp_path, files)
+    home = site.page("Home.md")
+    for selector in ("svg.canvas-svg g.canvas-file a", "figure.mermaid a[href]"):
+        links = site.content("Home.md").select(selector)
+        assert links, selector
+        for a in links:
+            target, _ = site.follow(home, a["href"])
+            assert target.relative_to(site.out).as_posix() == "Maps/Other.canvas.html", selector
+    assert not (site.out / "Maps" / "Other.canvas").exists()

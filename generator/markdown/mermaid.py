@@ -250,7 +250,7 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
                 f'data-note="{html.escape(ctx.index.urls[res.note.id])}">')
     if res is not None and res.kind == "attachment" and res.attachment is not None:
         return (f'<a class="internal-link attachment-link" '
-                f'href="{html.escape(ctx.href_to_attachment(res.attachment))}">')
+                f'href="{html.escape(ctx.href_to_file(res.attachment))}">')
     if res is not None and res.kind == "unpublished":
         return ""
     line, col = _class_line(source, node_id)
