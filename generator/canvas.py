@@ -502,8 +502,7 @@ class _Drawing:
         if res.kind == "note" and res.note is not None:
             note = res.note
             ctx.deps.embeds.add(note.id)  # the card shows the note's summary
-            anchor = [p for p in node.subpath.split("#") if p]
-            href = ctx.href_to_note(note, ctx._fragment(note, {"anchor": anchor}) if anchor else None)
+            href = ctx.href_to_note(note, self._subpath(node, note))
             title, end = _text_block([(note.title, "h")], node.w, node.h)
             body = _text_block([(note.summary, "p")], node.w, node.h, top=end - PAD / 2)[0]
             return "canvas-file canvas-note", (
@@ -531,6 +530,24 @@ class _Drawing:
                  + "point the card at an existing file in Obsidian, or restore the file")
         return "canvas-file broken", _lines([(name, "p"), (f"(not found: {node.file})", "code")],
                                             node.w, node.h)
+
+    def _subpath(self, node: Node, note: Note) -> str | None:
+        """The fragment of a note card's ``subpath`` (``#Heading``, ``#A#B``, ``#^block``); one
+        the note does not have is an ``anchor-unresolved`` warning, as for a link, and the card
+        opens the note's top."""
+        parts = [p for p in node.subpath.split("#") if p.strip()]
+        if not parts:
+            return None
+        block = parts[-1][1:].strip() if parts[-1].startswith("^") else None
+        meta = {"block": block} if block else {"anchor": parts}
+        fragment = self.ctx._fragment(note, meta)
+        if fragment is None:
+            what = f"block ^{block}" if block else f"heading {'#'.join(parts)!r}"
+            self.ctx.warn("anchor-unresolved",
+                          f"canvas {self.att.rel}: card {node.id or '(no id)'} shows {what}, not "
+                          f"found in {note.rel}", self.line, self.col,
+                          hint="point the card at an existing heading or block in Obsidian")
+        return fragment
 
     def edge(self, edge: Edge, nodes: dict[str, Node]) -> str:
         p0, p1, p2, p3, na, nb = _edge_geometry(edge, nodes)

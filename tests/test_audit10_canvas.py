@@ -305,3 +305,37 @@ def test_a_card_or_a_diagram_node_naming_a_canvas_opens_its_page_not_its_json(tm
             target, _ = site.follow(home, a["href"])
             assert target.relative_to(site.out).as_posix() == "Maps/Other.canvas.html", selector
     assert not (site.out / "Maps" / "Other.canvas").exists()
+
+
+def test_a_card_showing_a_missing_heading_or_block_of_a_note_is_reported(tmp_path):
+    files = {
+        "Home.md": "# Home\n\n[[Board.canvas]]\n",
+        "Alpha.md": "# Alpha\n\n## Part\n\nA block. ^blk\n",
+        "Board.canvas": _board({"type": "file", "file": "Alpha.md", "subpath": "#Part"},
+                               {"type": "file", "file": "Alpha.md", "subpath": "#^blk"},
+                               {"type": "file", "file": "Alpha.md", "subpath": "#Nope"},
+                               {"type": "file", "file": "Alpha.md", "subpath": "#^gone"}),
+    }
+    site = build_notes(tmp_path, files)
+    page = site.out / "Board.canvas.html"
+    hrefs = [a["href"] for a in Site.soup(page).select("svg.canvas-svg a")]
+    fragments = [site.follow(page, href)[1] for href in hrefs]
+    assert fragments[:2] == ["Part", "^blk"], fragments
+    alpha = site.html("Alpha.md")
+    assert alpha.find(id="Part") is not None and alpha.find(id="^blk") is not None
+    messages = site.messages("anchor-unresolved")
+    assert len(messages) == 2 and all(m.startswith("Board.canvas:1:1:") for m in messages), messages
+    assert "'Nope'" in messages[0] + messages[1] and "^gone" in messages[0] + messages[1]
+    assert _checked(tmp_path / "src") == [d.format() for d in site.diagnostics]
+
+
+def test_a_mermaid_node_naming_a_missing_heading_is_reported(tmp_path):
+    pytest.importorskip("mmdr")
+    site = build_notes(tmp_path, {
+        "Home.md": "# Home\n\n```mermaid\ngraph TD\nA[Alpha#Part] --> B[Alpha#Nope]\n"
+                   "class A,B internal-link;\n```\n",
+        "Alpha.md": "# Alpha\n\n## Part\n\ntext\n"})
+    hrefs = [a["href"] for a in site.content("Home.md").select("figure.mermaid a[href]")]
+    assert {site.follow(site.page("Home.md"), h) for h in hrefs} == {
+        (site.page("Alpha.md"), "Part"), (site.page("Alpha.md"), "")}
+    assert [m.split(": warning", 1)[0] for m in site.messages("anchor-unresolved")] == ["Home.md:6:9"]

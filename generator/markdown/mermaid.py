@@ -245,7 +245,14 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
                   "block": next((p[1:] for p in parts if p.startswith("^")), None)}
     res = ctx._resolve(target.strip()) if target.strip() else None
     if res is not None and res.kind == "note" and res.note is not None:
-        href = ctx.href_to_note(res.note, ctx._fragment(res.note, meta))
+        fragment = ctx._fragment(res.note, meta) if parts else None
+        if parts and fragment is None:  # as for [[Note#Missing]]
+            line, col = _class_line(source, node_id)
+            ctx.warn("anchor-unresolved", f"mermaid node {name!r} (class internal-link): "
+                     f"{'#'.join(parts)!r} not found in {res.note.rel}",
+                     (token.map[0] if token.map else 0) + 1 + line, col,
+                     hint="change the node's text to an existing heading or block of the note")
+        href = ctx.href_to_note(res.note, fragment)
         return (f'<a class="internal-link" href="{html.escape(href)}" '
                 f'data-note="{html.escape(ctx.index.urls[res.note.id])}">')
     if res is not None and res.kind == "attachment" and res.attachment is not None:
