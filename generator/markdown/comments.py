@@ -144,6 +144,7 @@ def _table_comments(state: StateCore, start: int) -> int:
             tok.content, tok.children = shown.strip(), []
             if tok.content:
                 state.md.inline.parse(tok.content, state.md, state.env, tok.children)
+                tok.children = [c for c in tok.children if c.type != UNCLOSED]
         is_open = now_open
     return end
 
