@@ -45,12 +45,14 @@ def test_a_link_to_the_note_itself_with_nothing_to_show_shows_what_is_written(tm
     which a reader can neither see nor reach with the keyboard's link list.  They show what is
     written before the ``|``; the search text has it too."""
     site = build_notes(tmp_path, {
-        "A.md": "E1 [[#]] E2 [[#^]] E3 [[#|]] E4 [[|x]] E5 [[#Top]]\n\n## Top\n",
+        "A.md": "E1 [[#]] E2 [[#^]] E3 [[#|]] E4 [[|x]] E5 [[#Top]] E6 [[|]]\n\n## Top\n",
     })
     links = _browser_links(site, "A.md")
     assert links == [("A.html", "#"), ("A.html", "#^"), ("A.html", "#"), ("A.html", "x"),
                      ("#Top", "Top")], links
     assert all(text.strip() for _, text in links)
+    # nothing written but the bar: text, as [[ ]] is
+    assert "E6 [[|]]" in site.content("A.md").get_text()
 
 
 def test_a_tag_with_an_empty_level_is_read_without_it_and_warned_about(tmp_path):

@@ -94,10 +94,16 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
         inner = _COMMENT.sub("", inner)
     if not inner.strip():
         return False
+    meta = split_wikilink(inner)
+    # a link that names nothing but the note it is in (``[[#]]``, ``[[#^]]``, ``[[#|]]``) shows
+    # what is written before its ``|``: a link is never empty (a reader could not see or reach
+    # it), and one with nothing written but a ``|`` (``[[|]]``) is text, as ``[[ ]]`` is
+    text = display_text(meta) or re.split(r"\\?\|", inner, maxsplit=1)[0].strip()
+    if not text:
+        return False
     if silent:
         state.pos = end + 2
         return True
-    meta = split_wikilink(inner)
     token = state.push("embed" if embed else "wikilink", "", 0)
     # the column is where what comes before the alias is written (a table cell reads ``\\|`` as ``|``)
     meta.update({"embed": embed, "raw": ("![[" if embed else "[[") + inner + "]]", "line": 0,
@@ -105,9 +111,7 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
                  SNIP: raw.split("|", 1)[0]})
     token.meta = meta
     token.markup = "![[" if embed else "[["
-    # a link that names nothing but the note it is in (``[[#]]``, ``[[#^]]``, ``[[#|]]``) shows
-    # what is written before its ``|``: a link is never empty (a reader could not see or reach it)
-    token.content = display_text(meta) or re.split(r"\\?\|", inner, maxsplit=1)[0].strip()
+    token.content = text
     state.pos = end + 2
     return True
 
