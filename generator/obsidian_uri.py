@@ -3,9 +3,9 @@
 On the web an ``obsidian://`` address opens nothing (or the Obsidian app, on the author's own
 machine); one that opens a note of the vault being published is that note's link.  Formats, as
 'Obsidian URI' in Obsidian's Help has them: ``open?vault=V&file=F`` (``F`` a name or a path from
-the vault root, ``.md`` optional, ``%23`` for a heading or block), ``open?path=/abs/V/F`` (the
-part of the path after the vault's folder), and the shorthands ``obsidian://vault/V/F`` and
-``obsidian:///abs/V/F``.
+the vault root, ``.md`` optional, ``%23`` for a heading or block; with no ``vault``, the one
+open), ``open?path=/abs/V/F`` (the part of the path after the vault's folder), and the
+shorthands ``obsidian://vault/V/F`` and ``obsidian:///abs/V/F``.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def linked_note(href: str, vault: str) -> str | None:
         params = _params(parts.query)
         if params.get("path"):
             found = _after_vault(params["path"], vault)
-        elif params.get("vault", "").casefold() == vault.casefold():
-            found = params.get("file")
+        elif params.get("vault", vault).casefold() == vault.casefold():
+            found = params.get("file")  # without a vault, Obsidian's open one: the author's
         else:
             found = None
     elif action == "vault":  # obsidian://vault/my vault/my note

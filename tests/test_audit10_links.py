@@ -112,7 +112,8 @@ def test_an_obsidian_uri_to_a_note_of_this_vault_is_a_link_to_its_page(tmp_path)
                  "[[obsidian://open?vault=src&file=Other|wl]] "
                  "[x](obsidian://open?vault=Elsewhere&file=Other) "
                  "[q](obsidian://search?vault=src&query=x) "
-                 "[m](obsidian://open?vault=src&file=Missing)\n"),
+                 "[m](obsidian://open?vault=src&file=Missing) "
+                 "[n](obsidian://open?file=Other&paneType=tab)\n"),
     })
     links = _browser_links(site, "A.md")
     assert links == [
@@ -120,7 +121,7 @@ def test_an_obsidian_uri_to_a_note_of_this_vault_is_a_link_to_its_page(tmp_path)
         ("sub/Deep-Note.html", "p"), ("Other.html", "s"),
         ("Other.html", "obsidian://open?vault=src&file=Other"), ("Other.html", "wl"),
         ("obsidian://open?vault=Elsewhere&file=Other", "x"),
-        ("obsidian://search?vault=src&query=x", "q"), (None, "m"),
+        ("obsidian://search?vault=src&query=x", "q"), (None, "m"), ("Other.html", "n"),
     ], links
     assert [a.get_text() for a in site.html("Other.md").select(".backlinks a.listing-title, "
                                                                ".backlinks li > a")][:1] == ["A"]
