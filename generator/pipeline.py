@@ -29,7 +29,7 @@ from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parallel import cpu_count
 from generator.parse import parse_note
-from generator.sitebuild import SiteBuilder
+from generator.sitebuild import SiteBuilder, unreadable_copies
 from generator.workers import LazyPool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -287,7 +287,12 @@ class BodyChecker:
     def render_note(self, note: Note) -> list[Diagnostic]:
         from generator.render import render_body
 
-        return render_body(note, self.index, self.index.urls[note.id], None, 0, self.embeds)[2]
+        index = self.index
+        _body, deps, diags, _preview = render_body(note, index, index.urls[note.id], None, 0,
+                                                   self.embeds)
+        copies = {index.attachment_url(index.attachments[rel]): index.attachments[rel].abs
+                  for rel in deps.attachments}
+        return diags + [warned for _url, warned in unreadable_copies(copies, index.cfg.vault)]
 
 
 def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list[Diagnostic]:
@@ -312,7 +317,12 @@ def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list
         return found + pages.other_pages()
     from generator.canvas import canvas_pages
 
-    return found + [d for page in canvas_pages(index, notes) for d in page.diagnostics]
+    for page in canvas_pages(index, notes):
+        found += page.diagnostics
+        shown = [index.attachments[rel] for rel in page.attachments]
+        found += [warned for _url, warned in unreadable_copies(
+            {index.attachment_url(att): att.abs for att in shown}, cfg.vault)]
+    return found
 
 
 class PageChecker(SiteBuilder):
@@ -323,7 +333,8 @@ class PageChecker(SiteBuilder):
     site_sig = ""  # no page is compared with an earlier build's
 
     def render_note(self, note: Note) -> list[Diagnostic]:  # type: ignore[override]
-        return super().render_note(note)[2]
+        _files, copies, diags, *_rest = super().render_note(note)
+        return diags + [warned for _url, warned in unreadable_copies(copies, self.cfg.vault)]
 
     def _signatures(self, note: Note, deps: Any) -> tuple[str, str]:
         return "", ""
@@ -344,6 +355,7 @@ class PageChecker(SiteBuilder):
         self._canvas_pages()
         if self.index.home is None:
             self._home_page(None)
+        self._drop_unreadable_copies()  # the canvases' pages' (the notes' are told above)
         return self.diagnostics
 
 

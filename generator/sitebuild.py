@@ -277,19 +277,9 @@ class SiteBuilder:
     def _drop_unreadable_copies(self) -> None:
         """An attachment that cannot be read now (its permissions, or deleted since the vault was
         read) is reported and left out, instead of failing the build while the site is written."""
-        for url, src in sorted(self.copies.items()):
-            try:
-                with open(src, "rb"):
-                    pass
-            except OSError as exc:
-                del self.copies[url]
-                try:
-                    rel = src.relative_to(self.cfg.vault).as_posix()
-                except ValueError:  # a mounted folder: its file name is what can be told
-                    rel = src.name
-                self.diagnostics.append(warning(
-                    "unreadable", f"cannot read the attachment ({exc.strerror}); not copied", rel,
-                    hint=UNREADABLE_HINT))
+        for url, warned in unreadable_copies(self.copies, self.cfg.vault):
+            del self.copies[url]
+            self.diagnostics.append(warned)
 
     def _listing_signature(self) -> str:
         """Everything listing pages show of the notes (title, URL, folder, date, summary, tags)."""
@@ -740,6 +730,24 @@ class SiteBuilder:
             site_url=self.cfg.site_url or None, title=self.cfg.title, pages=pages,
             entries=entries, cname=self.cfg.cname or None, feed_limit=self.cfg.feed_entries,
             description=self.cfg.description))
+
+
+def unreadable_copies(copies: dict[str, Path], vault: Path) -> list[tuple[str, Diagnostic]]:
+    """The attachments of ``copies`` (site URL -> file) that cannot be read now, each with its
+    ``unreadable`` warning: what a build leaves out of the site, and ``check`` reports alike."""
+    found = []
+    for url, src in sorted(copies.items()):
+        try:
+            with open(src, "rb"):
+                pass
+        except OSError as exc:
+            try:
+                rel = src.relative_to(vault).as_posix()
+            except ValueError:  # a mounted folder: its file name is what can be told
+                rel = src.name
+            found.append((url, warning("unreadable", f"cannot read the attachment ({exc.strerror}); "
+                                       "not copied", rel, hint=UNREADABLE_HINT)))
+    return found
 
 
 class _FactsAside:

@@ -339,3 +339,32 @@ def test_a_mermaid_node_naming_a_missing_heading_is_reported(tmp_path):
     assert {site.follow(site.page("Home.md"), h) for h in hrefs} == {
         (site.page("Alpha.md"), "Part"), (site.page("Alpha.md"), "")}
     assert [m.split(": warning", 1)[0] for m in site.messages("anchor-unresolved")] == ["Home.md:6:9"]
+
+
+@pytest.mark.parametrize("templates", [False, True])
+def test_check_reports_an_attachment_the_build_cannot_copy(tmp_path, monkeypatch, templates):
+    """An attachment that exists but cannot be read (its permissions) is an ``unreadable`` warning
+    when the build copies it; ``check`` said nothing.  (Tests run as root here, where permissions
+    do not stop a read, so the read itself is made to fail.)"""
+    import builtins
+
+    from generator import sitebuild
+
+    real_open = builtins.open
+
+    def locked_open(file, *args, **kwargs):
+        if str(file).endswith("locked.png"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(sitebuild, "open", locked_open, raising=False)
+    files = {"A.md": "# A\n\n![[locked.png]] ![[Board.canvas]]\n", "B.md": "![[locked.png]]\n",
+             "pics/locked.png": b"\x89PNG", "pics/fine.png": b"\x89PNG",
+             "Board.canvas": _board({"type": "file", "file": "pics/locked.png"},
+                                    {"type": "file", "file": "pics/fine.png"})}
+    if templates:
+        files["_templates/note.html"] = "{% extends 'base.html' %}\n"
+    site = build_notes(tmp_path, files)
+    built = [d.format() for d in site.diagnostics]
+    assert [m.split(": warning", 1)[0] for m in site.messages("unreadable")] == ["pics/locked.png"]
+    assert _checked(tmp_path / "src") == built
