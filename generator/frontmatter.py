@@ -10,6 +10,7 @@ import yaml
 
 from generator.config import date_hint
 from generator.diagnostics import Diagnostic, warning
+from generator.encoding import CP1252_BYTES, legacy, utf16_without_bom
 
 try:  # the C loader is several times faster on large vaults
     _SafeLoader: type = yaml.CSafeLoader
@@ -105,40 +106,65 @@ def _col_of(before: Any) -> int:
     return len(before) - max(before.rfind("\n"), before.rfind("\r"))
 
 
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, rel: str) -> tuple[str, Diagnostic]:
+    """A note that is not valid UTF-8, read as ``generator.encoding`` finds best, and the warning
+    at its first byte that is not UTF-8, which names the encoding taken and what to do."""
+    if data.startswith(b"\xef\xbb\xbf"):  # UTF-8's own mark: UTF-8 with some stray bytes
+        text, codec = data.decode("utf-8-sig", CP1252_BYTES), "utf-8"
+    else:
+        text, codec, name = legacy(data)
+    before = exc.object[: exc.start]  # after the BOM, which utf-8-sig's positions leave out
+    line = _line_of(before) + 1
+    col = _col_of(before.decode(codec, "replace"))
+    bad = exc.object[exc.start]
+    hint = ("check that its letters read as written, then re-save the note as UTF-8, the only "
+            "encoding Obsidian reads (it shows these bytes as \ufffd)")
+    if codec != "utf-8":
+        return text, warning("encoding", f"the note is not UTF-8 (byte 0x{bad:02X} here is the "
+                             f"first that is not); read as {name}, the encoding its bytes fit best",
+                             rel, line, col, hint=hint)
+    shown = bytes([bad]).decode("cp1252", "replace")
+    if _UTF8_SEQUENCE.search(data):
+        what = ("the note is UTF-8 except for some bytes that are not (the first, "
+                f"0x{bad:02X}, here); each was read as Windows-1252 (0x{bad:02X} as {shown!r})")
+    else:
+        what = (f"the note is not UTF-8 (byte 0x{bad:02X} here is the first that is not); read "
+                f"as Windows-1252 (0x{bad:02X} as {shown!r})")
+    return text, warning("encoding", what, rel, line, col, hint=hint)
+
+
+# byte-order marks, UTF-32's first: UTF-16 LE's is the start of UTF-32 LE's
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_WIDE_NAMES = {"utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "utf-32-le": "UTF-32 LE",
+               "utf-32-be": "UTF-32 BE"}
+_RESAVE = "re-save the note as UTF-8, the only encoding Obsidian reads"
+
+
 def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
-    """Bytes of a note as text with ``\\n`` line ends; never fails."""
+    """Bytes of a note as text with ``\\n`` line ends; never fails.  Text that is not UTF-8 is
+    read as its bytes say (``generator.encoding``), with a warning at its first such byte."""
     diags: list[Diagnostic] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+    if wide:
+        used = f"{wide.upper()} (it starts with its byte-order mark)"
+    elif (wide := utf16_without_bom(data)) is not None:
+        used = f"{_WIDE_NAMES[wide]} (it has no byte-order mark; its NUL bytes say so)"
+    if wide:
         try:
-            text = data.decode("utf-16")
-            used = "UTF-16 (it starts with UTF-16's byte-order mark)"
+            text = data.decode(wide)
         except UnicodeDecodeError:
-            text = data.decode("utf-16", errors="replace")
-            used = "UTF-16 (it starts with UTF-16's byte-order mark), its invalid bytes replaced"
+            text = data.decode(wide, errors="replace")
+            used += ", its invalid bytes replaced by \ufffd"
+        text = text.removeprefix("\ufeff")
         diags.append(warning(  # Obsidian reads every note as UTF-8: there it shows garbled
-            "encoding", f"file is not UTF-8; read as {used}", rel, 1, 1,
-            hint="re-save the note as UTF-8, the encoding Obsidian reads"))
+            "encoding", f"the note is not UTF-8; read as {used}", rel, 1, 1, hint=_RESAVE))
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            before = exc.object[: exc.start]  # after the BOM, which utf-8-sig's positions leave out
-            line, col = _line_of(before) + 1, _col_of(before)
-            if _UTF8_SEQUENCE.search(data):
-                # UTF-8 with some bad bytes (an accented letter written as UTF-8 elsewhere): read
-                # as UTF-8, each bad byte shown as U+FFFD, rather than every letter garbled
-                text = data.decode("utf-8-sig", errors="replace")
-                used = "UTF-8, its invalid bytes replaced"
-            else:
-                try:
-                    text = data.decode("cp1252")
-                    used = "Windows-1252"
-                except UnicodeDecodeError:
-                    text = data.decode("latin-1")
-                    used = "Latin-1"
-            diags.append(warning(
-                "encoding", f"file is not valid UTF-8 (first bad byte on this line); read as {used}",
-                rel, line, col, hint="re-save the note as UTF-8 so every character shows as intended"))
+            text, diag = _not_utf8(data, exc, rel)
+            diags.append(diag)
     if "\x00" in text:
         first = text.index("\x00")
         diags.append(warning(
