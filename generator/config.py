@@ -132,6 +132,28 @@ def key_line(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
+def key_place(text: str, key: str, needle: str = "") -> tuple[int, int]:
+    """1-based line and column of ``key``'s value in the TOML text (of ``needle`` in that line,
+    when it stands there); (0, 0) when the key cannot be found."""
+    line = key_line(text, key)
+    return (line, line_col(text, line, needle)) if line else (0, 0)
+
+
+def line_col(text: str, line: int, needle: str = "") -> int:
+    """1-based column of ``needle`` in the TOML text's ``line``, else of the value after its
+    ``=``, else of its first character."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return 1
+    row = lines[line - 1]
+    if needle and needle in row:
+        return row.index(needle) + 1
+    head, eq, value = row.partition("=")
+    if eq and value.strip():
+        return len(head) + 1 + len(value) - len(value.lstrip()) + 1
+    return len(row) - len(row.lstrip()) + 1
+
+
 def _misplaced(key: str, table: str) -> str:
     """The hint for a top-level key written below a ``[table]`` line (TOML puts it in the table)."""
     return (f"`{key}` is a top-level key: move it above the [{table}] line (in TOML, the keys "

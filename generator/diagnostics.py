@@ -50,15 +50,23 @@ class Diagnostic:
         return (span.path, span.line, span.col, self.code, self.message)
 
 
+def _span(path: str | None, line: int, col: int) -> Span | None:
+    """A place; one with a line has a column too (1, its start, where no finer one is known), so
+    that every located message reads ``path:line:col:`` as a compiler's do."""
+    if path is None:
+        return None
+    return Span(path, line, col if col > 0 or line <= 0 else 1)
+
+
 def warning(code: str, message: str, path: str | None = None, line: int = 0, col: int = 0,
             hint: str | None = None) -> Diagnostic:
-    span = Span(path, line, col) if path is not None else None
+    span = _span(path, line, col)
     return Diagnostic(Severity.WARNING, code, message, span, hint)
 
 
 def error(code: str, message: str, path: str | None = None, line: int = 0, col: int = 0,
           hint: str | None = None) -> Diagnostic:
-    span = Span(path, line, col) if path is not None else None
+    span = _span(path, line, col)
     return Diagnostic(Severity.ERROR, code, message, span, hint)
 
 

@@ -47,7 +47,7 @@ def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
     """An ``ignore`` pattern that left nothing out is most likely misspelt (``private/**`` for
     ``Private/``), and the notes it was meant to keep private are published: say so, at its line.
     Patterns for dot-folders are skipped: those are never published anyway."""
-    from generator.config import key_line
+    from generator.config import key_line, line_col
 
     text = None
     out = []
@@ -62,9 +62,11 @@ def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
                 text = ""
         quoted = next((i for i, line in enumerate(text.splitlines(), 1)
                        if f'"{pat}"' in line or f"'{pat}'" in line), 0)
+        line = quoted or key_line(text, "ignore")
+        col = line_col(text, line, f'"{pat}"') if f'"{pat}"' in text else line_col(text, line, f"'{pat}'")
         out.append(warning(
             "config-ignore", f"the ignore pattern {pat!r} matches no file of the vault, so it "
-            "leaves nothing out", CONFIG_NAME, quoted or key_line(text, "ignore"),
+            "leaves nothing out", CONFIG_NAME, line, col,
             hint="check its spelling and letter case (patterns are case-sensitive; a folder's "
                  "notes are 'Folder/**'), or remove it"))
     return out
@@ -174,7 +176,7 @@ def _published_already(cfg: SiteConfig, name: str, folder: Path, ignore: tuple[s
     under two paths, and every link to one would be ambiguous.  Such a mount is skipped with a
     warning.  A dot-folder or an ignored folder of the vault is not published by the walk, so it
     may be mounted to publish it under another name."""
-    from generator.config import key_line
+    from generator.config import key_place
 
     vault = cfg.vault.resolve()
     if folder.is_relative_to(vault):
@@ -191,10 +193,12 @@ def _published_already(cfg: SiteConfig, name: str, folder: Path, ignore: tuple[s
         text = (cfg.vault / CONFIG_NAME).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeError):
         text = ""
-    line = key_line(text, f"mounts.{name}") or key_line(text, "mounts")
+    line, col = key_place(text, f"mounts.{name}", name)
+    if not line:
+        line, col = key_place(text, "mounts", name)
     diags.append(warning(
         "duplicate-path", f"`mounts.{name}` is {why}: its files would be published twice, under "
-        "two paths; the mount is skipped", CONFIG_NAME, line,
+        "two paths; the mount is skipped", CONFIG_NAME, line, col,
         hint="mounts are for folders outside the vault: remove this one (to publish a vault "
              "folder under another name, also add it to `ignore`)"))
     return True

@@ -185,7 +185,7 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         # the YAML parsed, its values did not: a date that does not exist (2025-02-30), an
         # anchor that contains itself
         return {}, [warning("frontmatter-yaml", f"front-matter cannot be read: {exc}", rel,
-                            first_line, hint="fix the YAML; the note is published without its "
+                            first_line, 1, hint="fix the YAML; the note is published without its "
                                              "front-matter meanwhile")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -205,17 +205,18 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         return {}, []
     if not isinstance(data, dict):
         return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to values",
-                            rel, first_line, hint="write it as `key: value` lines")]
+                            rel, first_line, 1, hint="write it as `key: value` lines")]
     seen: dict[int, Any] = {}
     return {printable(str(k)): _printable_values(v, seen) for k, v in data.items()}, []
 
 
 def front_matter_place(lines: list[str], key: str, raw: str | None = None) -> tuple[int, int] | None:
-    """Where ``key:`` is written among the front-matter's ``lines`` (0-based line, column -1), or,
-    with ``raw``, where that text stands in the key's value (its line or the indented lines under
-    it: 0-based line and column); None when the key is not found."""
-    pattern = re.compile(rf"^[ \t]*['\"]?{re.escape(key)}['\"]?[ \t]*:", re.IGNORECASE)
-    start = next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+    """Where ``key:`` is written among the front-matter's ``lines``, or, with ``raw``, where that
+    text stands in the key's value (its line or the indented lines under it): 0-based line and
+    column (the key's own when ``raw`` is not found); None when the key is not found."""
+    pattern = re.compile(rf"^([ \t]*)['\"]?{re.escape(key)}['\"]?[ \t]*:", re.IGNORECASE)
+    start, indent = next(((i, m.end(1)) for i, line in enumerate(lines)
+                          if (m := pattern.match(line))), (None, 0))
     if start is None:
         return None
     if raw:
@@ -225,7 +226,18 @@ def front_matter_place(lines: list[str], key: str, raw: str | None = None) -> tu
             col = lines[i].find(raw)
             if col >= 0:
                 return i, col
-    return start, -1
+    return start, indent
+
+
+def value_place(lines: list[str], key: str, value: Any, first_line: int) -> tuple[int, int]:
+    """1-based line and column of ``key``'s ``value`` as the front-matter ``lines`` (starting at
+    file line ``first_line``) write it, else of the key; line ``first_line``, column 1 when the key
+    is not found."""
+    raw = value.isoformat() if isinstance(value, dt.date) else value
+    place = front_matter_place(lines, key, raw if isinstance(raw, str) and raw else None)
+    if place is None:
+        return first_line, 1
+    return first_line + place[0], place[1] + 1
 
 
 _LOOSE_OPEN = re.compile(r"-{3,}[ \t]*")
@@ -351,7 +363,7 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
         if parsed is None:
             return None, [warning(
                 "date-format", f"cannot read the date {value!r}", rel, first_line + offset,
-                hint=date_hint(formats))]
+                m.start(2) + 1, hint=date_hint(formats))]
         return parsed, []
     return None, []
 

@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from rapidfuzz import fuzz, process
 
-from generator.config import SiteConfig, key_line
+from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, Severity, Span, warning
 from generator.discover import TEMPLATES_LEFT_OUT
 from generator.frontmatter import front_matter_place, printable
@@ -285,7 +285,7 @@ class VaultIndex:
                 f"home = {self.cfg.home!r} is "
                 + ("a note that is not published" if drafts else "not a note of the vault")
                 + "; the home page lists the notes instead",
-                "vaultsite.toml", _config_line(self.cfg.vault / "vaultsite.toml", "home"),
+                "vaultsite.toml", *_config_place(self.cfg.vault / "vaultsite.toml", "home"),
                 hint=(f"did you mean {close!r}? " if close else "")
                 + "give the note's path from the vault root, e.g. home = \"Notes/Start\""))
         return None
@@ -891,19 +891,20 @@ def _permalink_place(note: Note) -> tuple[int, int]:
 
 def _front_matter_place(lines: list[str], end: int, key: str, raw: str) -> tuple[int, int]:
     """1-based line and column of ``raw`` under ``key:`` in the front-matter (lines 1..end-1),
-    else the key's line (column 0), else line 1."""
+    else of the key, else 1:1."""
     place = front_matter_place(lines[1:end], key, raw)
     if place is None:
-        return 1, 0
+        return 1, 1
     return place[0] + 2, place[1] + 1
 
 
-def _config_line(path: Path, key: str) -> int:
-    """The line of ``key = …`` in a TOML file (1 when it cannot be told)."""
+def _config_place(path: Path, key: str) -> tuple[int, int]:
+    """The line and column of ``key``'s value in a TOML file (1:1 when it cannot be told)."""
     try:
-        return key_line(path.read_text(encoding="utf-8-sig"), key) or 1
+        line, col = key_place(path.read_text(encoding="utf-8-sig"), key)
     except (OSError, UnicodeDecodeError):
-        return 1
+        line = col = 0
+    return (line, col) if line else (1, 1)
 
 
 def plain_slug(key: str) -> tuple[str, str]:

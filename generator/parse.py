@@ -31,6 +31,7 @@ from generator.frontmatter import (
     parse_date,
     parse_yaml,
     printable,
+    value_place,
 )
 from generator.markdown._util import plain_text
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
@@ -72,7 +73,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         tokens = markdown().parse(text, env)
     except Exception as exc:  # a parser bug must not lose the note
         diags.append(warning("parse-failed", f"could not parse the note ({exc}); shown as text",
-                             rel, 1, hint="please report this note to vaultsite"))
+                             rel, 1, 1, hint="please report this note to vaultsite"))
         tok = Token("fence", "code", 0)
         tok.content, tok.info, tok.map = text, "", [0, text.count("\n") + 1]
         tokens = [tok]
@@ -96,7 +97,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         # site, and says so (a ``publish: false`` line in it still keeps the note out)
         at, problem, broken_yaml = miss
         diags.append(warning("frontmatter-yaml", f"this is not front-matter for Obsidian: {problem}; "
-                             "it is shown as text and its properties are not read", rel, at + 1,
+                             "it is shown as text and its properties are not read", rel, at + 1, 1,
                              hint="write the line as three dashes, ---, with nothing after them"))
     walk = _Walk(rel, tokens, text)
     walk.run()
@@ -116,10 +117,9 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     for key in _date_keys(meta):
         date = parse_date(meta[key], cfg.header_date_formats)
         if date is None:
-            at = front_matter_place(fm_text.split("\n"), key)
-            line = 2 + at[0] if at else 1
+            line, col = value_place(fm_text.split("\n"), key, meta[key], 2)
             diags.append(warning("date-format", f"cannot read the date {_as_written(meta[key])}",
-                                 rel, line, hint=date_hint(cfg.header_date_formats)))
+                                 rel, line, col, hint=date_hint(cfg.header_date_formats)))
         break
     if date is None:  # header lines (``DATE: 11-04-25``), under any front-matter without a date
         lines = text.split("\n")[body_start: body_start + 40]
@@ -136,7 +136,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         diags.append(warning("frontmatter-yaml", "the note is left out: its front-matter marks it "
                              "as not published, although "
                              + ("the YAML is not valid" if fm_text else "Obsidian does not read it"),
-                             rel, 2 if fm_text else 1,
+                             rel, 2 if fm_text else 1, 1,
                              hint="fix the YAML" if fm_text else "write its lines as exactly ---"))
     description = meta.get("description")
     # text (a number reads as written; a list or a mapping is none, as for the title); a
@@ -245,10 +245,10 @@ def _deprecated_keys(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagn
     diags: list[Diagnostic] = []
     for old, new in _DEPRECATED_KEYS.items():
         if old in meta:
-            place = front_matter_place(fm_text.split("\n"), old)
+            line, col = value_place(fm_text.split("\n"), old, None, 2)
             diags.append(warning(
                 "property-deprecated", f"'{old}' is a plain property since Obsidian 1.9, not its "
-                f"{new}: the note does not get them", rel, 2 + place[0] if place else 1,
+                f"{new}: the note does not get them", rel, line, col,
                 hint=f"rename the key to '{new}' (Obsidian's Format converter renames it in "
                      "every note)"))
     return diags
@@ -278,10 +278,9 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
             continue
         if lines is None:
             lines = fm_text.split("\n")
-        place = front_matter_place(lines, key, raw)
-        at = place[0] if place else 0
+        line, col = value_place(lines, key, raw, 2) if fm_text else (1, 1)
         if depth > MAX_TAG_DEPTH:
-            diags.append(tag_too_deep(tag, depth, rel, 2 + at if fm_text else 1))
+            diags.append(tag_too_deep(tag, depth, rel, line, col))
             if problem is None:
                 continue
         if tag:
@@ -290,7 +289,7 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
             message = f"{raw!r} in the {key} property is not a tag: it {problem}"
             hint = (f"write it as {better}" if better else "tags need a letter")
             hint += " (Obsidian's tags have no spaces and at least one non-digit)"
-        diags.append(warning("tag-invalid", message, rel, 2 + at if fm_text else 1, hint=hint))
+        diags.append(warning("tag-invalid", message, rel, line, col, hint=hint))
     if "#" in fm_text:
         diags += _commented_tags(fm_text, key, rel)
     return tags, diags
@@ -311,13 +310,13 @@ def _commented_tags(fm_text: str, key: str, rel: str) -> list[Diagnostic]:
     for i in range(place[0], len(lines)):
         if i > place[0] and lines[i][:1] not in (" ", "\t", "-", ""):
             break  # the next key
-        value = lines[i].split(":", 1)[1] if i == place[0] else lines[i]
-        m = _COMMENT_TAG.search(_QUOTED.sub(lambda q: "_" * len(q.group()), value))
+        start = lines[i].index(":") + 1 if i == place[0] else 0
+        m = _COMMENT_TAG.search(_QUOTED.sub(lambda q: "_" * len(q.group()), lines[i][start:]))
         if m:
             tag = m.group(1)
             out.append(warning(
                 "tag-invalid", f"{tag} in the {key} property is a YAML comment, not a tag: YAML "
-                "reads a # after a space as the start of a comment", rel, 2 + i,
+                "reads a # after a space as the start of a comment", rel, 2 + i, start + m.start(1) + 1,
                 hint=f"write it in quotes (\"{tag}\") or without the # ({tag[1:]})"))
     return out
 
@@ -595,17 +594,17 @@ class _Walk:
             del tok.attrs["id"]
         self.diagnostics.append(warning(
             "block-id-duplicate", f"block id ^{block_id} is already used on line "
-            f"{first.start_line}; links to it go there", self.rel, self._id_line(tok, block_id),
+            f"{first.start_line}; links to it go there", self.rel, *self._id_place(tok, block_id),
             hint=f"rename one of them (^{block_id}-2) and update the links that mean this one"))
 
-    def _id_line(self, tok: Token, block_id: str) -> int:
-        """The 1-based line where ``^id`` is written in the block opened by ``tok``."""
+    def _id_place(self, tok: Token, block_id: str) -> tuple[int, int]:
+        """The 1-based line and column where ``^id`` is written in the block opened by ``tok``."""
         first, end = tok.map
         # within the block (``text ^id``), else on a line of its own after it
         for k in [*range(end - 1, first - 1, -1), end, end + 1]:
             if 0 <= k < len(self.text_lines) and "^" + block_id in self.text_lines[k]:
-                return k + 1
-        return first + 1
+                return k + 1, self.text_lines[k].rindex("^" + block_id) + 1
+        return first + 1, 1
 
     def _heading(self, open_tok: Token, plain: str, source: str) -> None:
         if open_tok.level:

@@ -222,7 +222,8 @@ def parse_safely(src: SourceFile, cfg: SiteConfig, data: bytes) -> Note:
         return Note(source=src, id=note_id, title=note_id.rsplit("/", 1)[-1],
                     text=data.decode("utf-8", "replace"),
                     diagnostics=(warning("parse-failed", f"could not read the note: {exc}",
-                                         src.rel, 1),))
+                                         src.rel, 1, 1, hint="please report this note to "
+                                         "vaultsite"),))
 
 
 def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> list[Diagnostic]:
@@ -532,7 +533,7 @@ def _write_failures(failed: list[tuple[str, str]], index: VaultIndex, copies: di
                 else "the page is left out of the site")
         out.append(warning(
             "write-failed", f"could not write {rel} ({why}); {left}",
-            source, 1 if source else 0,
+            source, 1 if source else 0, 1 if source else 0,
             hint="shorten the file, folder or tag name, or check the output folder's file system"))
     return out
 

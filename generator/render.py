@@ -833,6 +833,6 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
     except Exception as exc:  # one bad note must not stop the site
         ctx.diagnostics.append(warning(
             "render-failed", f"could not render the note ({type(exc).__name__}: {exc}); "
-            "its text is shown as written", note.rel, 1, hint="please report this note"))
+            "its text is shown as written", note.rel, 1, 1, hint="please report this note"))
         body = f'<pre class="render-failed">{esc(note.text)}</pre>'
     return body, ctx.deps, ctx.diagnostics, body if preview is None else preview

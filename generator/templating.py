@@ -339,23 +339,23 @@ def template_warning(exc: BaseException, vault: Path, templates_dir: str) -> Dia
     fell back to the theme) and ``check`` (which only compiles the templates)."""
     where, line, message = template_problem(exc, vault)
     return warning("template-error", f"template failed ({message}); its pages are made with the "
-                   "default theme instead", where, line,
+                   "default theme instead", where, line, 1 if line else 0,
                    hint=f"fix the template in {templates_dir}/, or remove it")
 
 
 def template_syntax_warnings(cfg: Any) -> list[Diagnostic]:
     """The syntax errors of every user template, used by a page or not (``build`` and ``check``
     report the same ones), and a ``templates_dir`` of vaultsite.toml that is no folder."""
-    from generator.config import CONFIG_NAME, key_line
+    from generator.config import CONFIG_NAME, key_place
 
     folder = cfg.vault / cfg.templates_dir
     if cfg.templates_dir != "_templates" and not folder.is_dir() and cfg.config_file is not None:
         try:
-            line = key_line(cfg.config_file.read_text(encoding="utf-8-sig"), "templates_dir")
+            line, col = key_place(cfg.config_file.read_text(encoding="utf-8-sig"), "templates_dir")
         except (OSError, UnicodeError):
-            line = 0
+            line, col = 0, 0
         return [warning("template-error", f"templates_dir = {cfg.templates_dir!r} is not a folder "
-                        "of the vault; pages are made with the default theme", CONFIG_NAME, line,
+                        "of the vault; pages are made with the default theme", CONFIG_NAME, line, col,
                         hint="create the folder, or fix the path (it is taken from the vault "
                              "folder)")]
     return [template_warning(exc, cfg.vault, cfg.templates_dir)

@@ -127,3 +127,38 @@ def test_no_bytes_make_reading_fail():
         text, diags = decode(data, "x.md")
         assert "\r" not in text and "\x00" not in text
         assert all(d.span.line >= 1 and d.span.col >= 1 for d in diags), (data, diags)
+
+
+FILE_LEVEL = {"duplicate-path", "symlink-broken", "symlink-outside", "symlink-loop", "unreadable",
+              "file-name", "no-notes", "state-unsaved", "exec-stale", "exec-unsupported"}
+
+
+def test_every_located_warning_says_line_and_column(tmp_path: Path):
+    """``date-format``, ``tag-invalid``, ``property-deprecated``, ``frontmatter-yaml`` (not a
+    mapping, not front-matter), ``block-id-duplicate``, ``template-error``, ``config-ignore`` and
+    ``config-home`` said ``path:line:`` only: each now has the column of what to fix (the value,
+    the tag, the pattern), and every warning with a place says ``path:line:col:``."""
+    import re
+
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": 'title = "T"\nignore = ["Drafts/**", "nothing/**"]\nhome = "Nope"\n',
+        "A.md": "---\ntitle: A\ndate: 2025-13-45\ntag: x\ntags: [ok, \"bad tag\", \"123\"]\n---\n"
+                "# A\n\npara ^id1\n\nmore ^id1\n",
+        "B.md": "---\ntags:\n  - fine\n  - #comment\n---\nx\n",
+        "NotMap.md": "---\n- a\n- b\n---\nx\n",
+        "Near.md": "--- \ntitle: x\n---\nx\n",
+        "Header.md": "DATE: 45-45-45\n\nx\n",
+        "Drafts/d.md": "x\n",
+        "_templates/note.html": "{% if %}\n",
+    })
+    where = {d.code + " " + str(d.span): d for d in site.diagnostics if d.span}
+    for key in ("date-format A.md:3:7", "property-deprecated A.md:4:1", "tag-invalid A.md:5:13",
+                "tag-invalid A.md:5:24", "block-id-duplicate A.md:11:6", "tag-invalid B.md:4:5",
+                "frontmatter-yaml NotMap.md:2:1", "frontmatter-yaml Near.md:1:1",
+                "date-format Header.md:1:7", "template-error _templates/note.html:1:1",
+                "config-ignore vaultsite.toml:2:24", "config-home vaultsite.toml:3:8"):
+        assert key in where, (key, sorted(where))
+    for d in site.diagnostics:
+        if d.code not in FILE_LEVEL:
+            assert re.match(r"[^:]+:\d+:\d+: warning\[", d.format()), d.format()
+        assert d.hint, d.format()  # and each says what to do

@@ -128,7 +128,7 @@ def test_a_templates_folder_that_is_not_there_is_reported_at_its_key(tmp_path):
     )
     cfg = load_config(vault)
     built = [d.format() for d in build(cfg, tmp_path / "out", exec_mode="no-exec").diagnostics]
-    assert len(built) == 1 and built[0].startswith("vaultsite.toml:2: warning[template-error]: ")
+    assert len(built) == 1 and built[0].startswith("vaultsite.toml:2:17: warning[template-error]: ")
     assert "'theme'" in built[0] and "default theme" in built[0]
     assert [d.format() for d in check(cfg).diagnostics] == built
 
@@ -450,7 +450,7 @@ def test_a_mount_of_a_folder_the_vault_already_publishes_is_skipped_with_a_warni
     )
     result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
     lines = [d.format() for d in result.diagnostics]
-    assert len(lines) == 1 and lines[0].startswith("vaultsite.toml:2: warning[duplicate-path]: "), lines
+    assert len(lines) == 1 and lines[0].startswith("vaultsite.toml:2:12: warning[duplicate-path]: "), lines
     assert "mounts.Att" in lines[0] and "skipped" in lines[0]
     assert result.stats.notes == 1 and result.stats.attachments == 1
 

@@ -149,7 +149,7 @@ def test_an_ignore_pattern_that_leaves_nothing_out_is_reported_at_its_line(tmp_p
     site = build_notes(tmp_path, {"vaultsite.toml": toml, "Private/a.md": "secret\n",
                                   "p.md": "pub\n"})
     assert site.messages("config-ignore") == [
-        "vaultsite.toml:4: warning[config-ignore]: the ignore pattern 'private/**' matches no file "
+        "vaultsite.toml:4:3: warning[config-ignore]: the ignore pattern 'private/**' matches no file "
         "of the vault, so it leaves nothing out (check its spelling and letter case (patterns are "
         "case-sensitive; a folder's notes are 'Folder/**'), or remove it)"]
     assert not site.has("Private/a.md")

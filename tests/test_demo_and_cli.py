@@ -207,8 +207,8 @@ def test_a_broken_user_template_is_reported_and_the_theme_takes_over(tmp_path):
     done = run_cli("build", str(vault), "-o", str(tmp_path / "site"))
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert "_templates/note.html:3: warning[template-error]" in done.stderr, done.stderr
-    assert "_templates/tag.html:2: warning[template-error]" in done.stderr, done.stderr
+    assert "_templates/note.html:3:1: warning[template-error]" in done.stderr, done.stderr
+    assert "_templates/tag.html:2:1: warning[template-error]" in done.stderr, done.stderr
     page = Site.soup(tmp_path / "site" / "A.html")
     assert "Hello" in page.find(class_="note-content").get_text()
     assert (tmp_path / "site" / "_tags" / "topic.html").is_file()

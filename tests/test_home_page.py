@@ -71,7 +71,7 @@ def test_cssclasses_reach_the_note_page(tmp_path: Path):
     site = build_notes(tmp_path, notes)
     assert site.html("A.md").find("article")["class"] == ["note", "wide", "list-cards"]
     assert site.html("B.md").find("article")["class"] == ["note"]  # Obsidian 1.9 dropped cssclass
-    assert [m.split(" warning[")[0] for m in site.messages("property-deprecated")] == ["B.md:2:"]
+    assert [m.split(" warning[")[0] for m in site.messages("property-deprecated")] == ["B.md:2:1:"]
     notes["Home.md"] = "---\ncssclasses: big\n---\nWelcome.\n"
     site = build_notes(tmp_path / "again", notes)
     assert site.soup(site.out / "index.html").find("article")["class"] == ["note", "home", "big"]

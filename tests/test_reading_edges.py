@@ -90,7 +90,7 @@ def test_the_date_comes_only_from_the_header_lines_a_note_begins_with(tmp_path: 
                      "Signed.md": "2024-06-05", "Wrong.md": None}, dates
     # a header byline (``Created: by John``, no digit in it) is no date written wrong; DATE: is
     assert [m.split(" (")[0] for m in site.messages("date-format")] == [
-        "Wrong.md:1: warning[date-format]: cannot read the date 'someday'"]
+        "Wrong.md:1:7: warning[date-format]: cannot read the date 'someday'"]
     home = site.soup(site.out / "index.html")
     recent = [a.get_text() for a in home.select("section.recent a.listing-title")]
     assert sorted(recent) == ["Header", "Second", "Signed"], recent
@@ -281,5 +281,5 @@ def test_the_keys_obsidian_dropped_in_1_9_are_plain_properties_and_reported(tmp_
     assert not (site.out / "_tags" / "singular.html").exists()
     assert site.content("Uses.md").find("a", class_="broken") is not None
     warned = site.messages("property-deprecated")
-    assert [m.split(" warning[")[0] for m in warned] == ["Old.md:3:", "Old.md:4:"], warned
+    assert [m.split(" warning[")[0] for m in warned] == ["Old.md:3:1:", "Old.md:4:1:"], warned
     assert "'tags'" in warned[0] and "'aliases'" in warned[1]
