@@ -45,7 +45,7 @@ def test_check_reports_templates_that_fail_when_rendered_as_build_does(tmp_path)
     failed = [line for line in built if "[template-error]" in line]
     # one per template file and message, each at its file and line
     assert {line.split(": warning", 1)[0] for line in failed} == {
-        "_templates/note.html:2", "_templates/tag.html:2", "_templates/folder.html:3"}, failed
+        "_templates/note.html:2:1", "_templates/tag.html:2:1", "_templates/folder.html:3:1"}, failed
     assert len(failed) == 4, failed
     vault = tmp_path / "src"
     before = sorted(p for p in tmp_path.rglob("*"))

@@ -73,7 +73,7 @@ def test_a_tag_with_an_empty_level_is_read_without_it_and_warned_about(tmp_path)
     members = Site.soup(site.out / "_tags" / "x" / "y.html").select("main a.listing-title")
     assert sorted(a["href"] for a in members) == ["../../A.html", "../../B.html"], members
     warned = sorted(m.split(": warning")[0] for m in site.messages("tag-invalid"))
-    assert warned == ["A.md:1:13", "A.md:1:3", "B.md:2"], warned
+    assert warned == ["A.md:1:13", "A.md:1:3", "B.md:2:9"], warned
 
 
 def test_a_summary_does_not_run_a_sentence_into_the_text_after_a_left_out_block(tmp_path):

@@ -109,7 +109,7 @@ def test_a_write_failure_becomes_a_warning_naming_the_note(tmp_path, monkeypatch
     result = build(load_config(vault), out, exec_mode="no-exec", workers=1)
     assert (out / "B.html").is_file()
     found = [d for d in result.diagnostics if d.code == "write-failed"]
-    assert len(found) == 1 and str(found[0].span) == "A.md:1"
+    assert len(found) == 1 and str(found[0].span) == "A.md:1:1"
     assert "A.html" in found[0].message and found[0].hint
 
 
@@ -128,7 +128,7 @@ def test_a_tag_nested_thousands_of_levels_is_cut_with_a_warning(tmp_path):
     assert sorted(result.index.tags) == sorted(
         ["/".join([c] * n) for c in "ab" for n in range(1, 17)])
     deep = sorted((str(d.span), d.message) for d in result.diagnostics if d.code == "tag-too-deep")
-    assert [span for span, _ in deep] == ["A.md:3:1", "B.md:3"]
+    assert [span for span, _ in deep] == ["A.md:3:1", "B.md:3:5"]
     assert "3001 levels" in deep[0][1] and "16" in deep[0][1]
     page = (out / "A.html").read_text(encoding="utf-8")
     assert 'href="_tags/' + "a/" * 15 + 'a.html"' in page
