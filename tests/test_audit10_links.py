@@ -150,3 +150,21 @@ def test_a_footnote_reference_inside_a_raw_html_link_is_its_number_only(tmp_path
     assert links[0] == ("https://e.com", "y [1] z"), links
     back = site.content("A.md").select_one("a.footnote-backref")["href"]
     assert site.content("A.md").find(id=back[1:]) is not None
+
+
+def test_a_raw_html_badge_of_a_web_image_inside_a_link_stays_one_link(tmp_path):
+    """``<a href="…"><img src="https://…"></a>``, the badge pasted from a README: the image of a
+    web address becomes a chip linking to it (the site loads nothing from elsewhere), which put
+    a link inside the outer one.  Inside a link, inline or in an HTML block, the chip is that
+    link's words; an image outside any link still links to its address."""
+    site = build_notes(tmp_path, {"A.md": (
+        'I <a href="https://e.com"><img src="https://e.com/b.png" alt="badge"></a> '
+        '<img src="https://e.com/x.png">\n\n'
+        '<p><a href="https://e.com"><img src="https://e.com/d.png"></a> '
+        '<img src="https://e.com/y.png"></p>\n\n'
+        '[<img src="https://e.com/f.png">](https://e.com)\n')})
+    links = _browser_links(site, "A.md")
+    assert links == [("https://e.com", "badge"), ("https://e.com/x.png", "x.png"),
+                     ("https://e.com", "d.png"), ("https://e.com/y.png", "y.png"),
+                     ("https://e.com", "f.png")], links
+    assert not site.content("A.md").find("img")

@@ -28,6 +28,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from .links import is_remote, remote_image_link
+from .wikilinks import IN_LINK
 
 _COMMON = {"title", "lang", "dir", "class", "id", "style", "align"}
 #: CSS properties kept in ``style`` (none that takes a URL: ``background``, ``list-style``,
@@ -256,20 +257,32 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # A sanitised <img> with a src (nh3 writes attributes as name="value").
 _IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"[^>]*>', re.IGNORECASE)
 _ALT = re.compile(r'\salt="([^"]*)"')
+#: The same, or a sanitised ``<a …>`` / ``</a>`` (group ``a``).
+_IMG_OR_A = re.compile(_IMG_SRC.pattern + r'|(?P<a></?a\b[^>]*>)', re.IGNORECASE)
 
 
-def _remote_images_as_links(html: str) -> str:
+def _remote_images_as_links(html: str, in_link: bool = False) -> str:
     """``<img src="https://…">`` written in raw HTML, as a Markdown image with a web address is
     (``remote_images = "link"``): a link to it, so that the page loads nothing from elsewhere.
-    A web address is one as the browser reads it (``https:\\\\host/x`` too: ``is_remote``)."""
+    A web address is one as the browser reads it (``https:\\\\host/x`` too: ``is_remote``).
+    Inside a link (``in_link``: the piece stands in one; or an ``<a>`` of the piece is open, a
+    badge ``<a href=…><img src=…></a>``) it is the same chip without a link of its own, which
+    would split the outer one."""
+    depth = 0
+
     def sub(m: re.Match) -> str:
+        nonlocal depth
+        if m.group("a"):
+            depth += 1 if m.group("a")[1] != "/" else -1 if depth else 0
+            return m.group()
         src = unescapeAll(m.group(1))
         if not is_remote(src):
             return m.group()
         alt = _ALT.search(m.group())
-        return remote_image_link(src.strip(), unescapeAll(alt.group(1)) if alt else "")
+        return remote_image_link(src.strip(), unescapeAll(alt.group(1)) if alt else "",
+                                 tag="span" if in_link or depth else "a")
 
-    return _IMG_SRC.sub(sub, html)
+    return _IMG_OR_A.sub(sub, html)
 
 
 # A sanitised <video> or <audio> opening tag, and any src in the same piece of raw HTML.
@@ -289,13 +302,13 @@ def _remote_media_on_demand(html: str) -> str:
     return _MEDIA.sub(lambda m: m.group() + ' preload="none"', html)
 
 
-def _with_ctx(html: str, env) -> str:
+def _with_ctx(html: str, env, in_link: bool = False) -> str:
     ctx = env.get("ctx") if env else None
     if ctx is None or not hasattr(ctx, "render_md_src"):
         return html
     if not getattr(ctx, "load_remote_images", True):
         if "<img" in html:
-            html = _remote_images_as_links(html)
+            html = _remote_images_as_links(html, in_link)
         if "<video" in html or "<audio" in html:
             html = _remote_media_on_demand(html)
     return _localise(html, ctx)
@@ -309,7 +322,9 @@ def render_html_block(self, tokens: Sequence[Token], idx: int, options, env) -> 
 
 def render_html_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     content = tokens[idx].content
-    return content if content in TRUSTED else _with_ctx(sanitize_html(content), env)
+    if content in TRUSTED:
+        return content
+    return _with_ctx(sanitize_html(content), env, bool(tokens[idx].meta.get(IN_LINK)))
 
 
 def drop_inline_content(state: StateCore) -> None:

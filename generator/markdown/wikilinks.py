@@ -272,6 +272,10 @@ def in_link_rule(state: StateCore) -> None:
             _mark_in_link(tok.children)
 
 
+#: What renders a link of its own, or a player or card holding one.
+_LINKING = frozenset({"embed", "image", "wikilink", "tag", "footnote_ref"})
+
+
 def _mark_in_link(children: Sequence[Token]) -> None:
     links: list[bool] = []  # the links open here, innermost last: True for a raw <a>
     for kid in children:
@@ -288,9 +292,9 @@ def _mark_in_link(children: Sequence[Token]) -> None:
                 links.pop()
             continue
         opens = ktype == "link_open" or (raw and _RAW_A_OPEN.match(kid.content) is not None)
-        if links and (opens or ktype in ("embed", "image", "wikilink", "tag", "footnote_ref")):
-            kid.meta[IN_LINK] = True
-            if raw:
+        if links and (opens or raw or ktype in _LINKING):
+            kid.meta[IN_LINK] = True  # (a raw <img> of a web address: no link of its own)
+            if raw and opens:
                 kid.content = ""  # a raw <a> in a link: its text is the outer link's
         if opens:
             links.append(raw)
