@@ -83,11 +83,14 @@ class Note:
     summary: str = ""  # first paragraph(s) as plain text, for descriptions and previews
     listing_summary: str = ""  # the summary with code spans as `code`, when it has any
     plain_text: str = ""  # the body as plain text, for the search index
+    #: Dataview inline fields (``Key:: value``, ``[key:: value]``), in order: (key, value text),
+    #: the text None when the value is more than text (a link, emphasis)
+    fields: tuple[tuple[str, str | None], ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         """Tokens and caches never cross a process boundary: they are made again there."""
         state = self.__dict__.copy()
-        for cache in ("_sections", "_site_note", "_listing_key"):
+        for cache in ("_sections", "_site_note", "_listing_key", "_dv_keys"):
             state.pop(cache, None)
         state["tokens"] = []
         return state

@@ -155,7 +155,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         summary=description or _summary(walk.paragraphs, walk.mathy, walk.gaps),
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
         else _summary(walk.shown_paragraphs, walk.mathy, walk.gaps),
-        plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS],
+        plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS], fields=tuple(walk.fields),
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
     note.__dict__["_defs"] = _definitions_of(env)
@@ -515,6 +515,7 @@ class _Walk:
         self.gaps: list[bool] = []
         self._gap = False
         self.fences: list[tuple[int, Token]] = []
+        self.fields: list[tuple[str, str | None]] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors = Anchors()
 
@@ -628,6 +629,8 @@ class _Walk:
         parts: list[str] = []
         code_spans: list[tuple[int, str]] = []
         maths: list[tuple[int, str]] = []
+        if "::" in inline.content:
+            self._fields(inline.children or [])
         for child in inline.children or ():
             ctype = child.type
             if ctype == "code_inline":
@@ -674,6 +677,21 @@ class _Walk:
         plain = "".join(parts)
         self.text.append(plain)
         return plain, parts, code_spans, maths
+
+    def _fields(self, children: list[Token]) -> None:
+        """The Dataview inline fields among ``children``: (key, value text or None)."""
+        for i, child in enumerate(children):
+            if child.type != "inline_field_open":
+                continue
+            depth, j = 1, i + 1
+            while j < len(children) and depth:
+                depth += children[j].type == "inline_field_open"
+                depth -= children[j].type == "inline_field_close"
+                j += 1
+            value = children[i + 1:j - 1]
+            text = "".join(t.content for t in value) \
+                if all(t.type == "text" for t in value) else None
+            self.fields.append((child.meta["key"], text))
 
     def _too_deep(self, tag: str, depth: int, line: int, col: int) -> None:
         self.diagnostics.append(tag_too_deep(tag, depth, self.rel, line, col))

@@ -55,24 +55,24 @@ def test_admonition_blocks_are_callouts_of_their_type(tmp_path: Path) -> None:
 
 def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_path: Path) -> None:
     """```` ```dataview ```` showed as an anonymous code block and ```` ```dataviewjs ```` as a
-    wall of JavaScript.  A query is shown as the query it is (labelled, its results said to be
-    Obsidian's), a script folded under a label.  Each is an info (never a ``--strict``
+    wall of JavaScript.  A query vaultsite does not compute is shown as the query it is
+    (labelled, its results said to be Obsidian's), a script folded under a label.  Each is an info (never a ``--strict``
     failure: there is nothing to fix), and a vault's many are one line, at the first."""
     from click.testing import CliRunner
 
     from generator.cli import main
 
     files = {
-        "A.md": "# A\n\n```dataview\nLIST FROM #book\nSORT rating DESC\n```\n\n"
+        "A.md": "# A\n\n```dataview\nTASK FROM #book\nWHERE !completed\n```\n\n"
                 "```dataviewjs\ndv.list(dv.pages('#book').file.name)\n```\n",
-        "B.md": "x\n\n```dataview\nTABLE rating\n```\n",
+        "B.md": "x\n\n```dataview\nCALENDAR file.day\n```\n",
         "C.md": "Plain `dataview` text and\n\n```js\ndataview\n```\n",
     }
     site = build_notes(tmp_path, files)
     content = site.content("A.md")
     query = content.find("div", class_="dataview-query")
     assert query.find(class_="query-title").get_text() == "Dataview query"
-    assert query.find("pre").get_text() == "LIST FROM #book\nSORT rating DESC"
+    assert query.find("pre").get_text() == "TASK FROM #book\nWHERE !completed"
     script = content.find("details", class_="dataview-script")
     assert script is not None and not script.has_attr("open")
     assert "dv.list" in script.find("pre").get_text()
@@ -230,3 +230,85 @@ def test_image_and_cover_properties_are_the_pages_og_image(tmp_path: Path) -> No
     assert (site.out / "sub/pic.png").is_file()
     bare = build_notes(tmp_path / "bare", files)
     assert bare.html("A.md").find("meta", attrs={"property": "og:image"}) is None
+
+
+BOOKS = {
+    "Books/Dune.md": ("---\ntags: [book, scifi]\nrating: 9\nauthor: \"[[Herbert]]\"\n"
+                      "finished: 2024-01-02\n---\nStatus:: read\n"),
+    "Books/Emma.md": "---\ntags: [book]\nrating: 7\n---\nStatus:: reading\n",
+    "Books/Zen.md": "---\ntags: [book/essay]\n---\nno rating\n",
+    "Books/Draft.md": "---\ntags: [book]\nrating: 10\npublish: false\n---\nx\n",
+    "Herbert.md": "# Herbert\n",
+}
+
+
+def _results(site, source: str) -> list[list[str]]:
+    """Each computed query of the page: its rows' cell texts (a list: its items)."""
+    out = []
+    for view in site.content(source).find_all(class_="dataview-result"):
+        table = view.find("table")
+        if table is None:
+            out.append([li.get_text() for li in view.find_all("li")])
+        else:
+            out.append([[c.get_text() for c in tr.find_all(["th", "td"])]
+                        for tr in table.find_all("tr")])
+    return out
+
+
+def test_dataview_queries_of_the_subset_are_computed_from_the_vault(tmp_path: Path) -> None:
+    """LIST and TABLE queries with FROM (#tag with its subtags, "folder", [[note]]: the notes
+    linking to it), WHERE, SORT and LIMIT are computed at build time, as Dataview computes them:
+    fields from front-matter and inline fields, null below every value (``rating > 5`` leaves
+    out a note with no rating; ``SORT rating`` puts it first), dates as Dataview writes them,
+    links as links, the File column counting the rows; unpublished notes are no rows."""
+    site = build_notes(tmp_path, {**BOOKS, "Index.md": (
+        "```dataview\nTABLE rating AS \"Rating\", Status, finished, author\nFROM #book\n"
+        "WHERE rating > 5\nSORT rating DESC\n```\n\n"
+        "```dataview\nlist from \"Books\" sort file.name desc limit 2\n```\n\n"
+        "```dataview\nTABLE WITHOUT ID file.link AS \"Book\", rating FROM #book SORT rating\n```\n\n"
+        "```dataview\nLIST FROM [[Herbert]] AND -#essay\n```\n\n"
+        "```dataview\nLIST WHERE contains(tags, \"scifi\") OR status = \"reading\"\n```\n")})
+    tables = _results(site, "Index.md")
+    assert tables == [
+        [["File (2)", "Rating", "Status", "finished", "author"],
+         ["Dune", "9", "read", "January 02, 2024", "Herbert"], ["Emma", "7", "reading", "-", "-"]],
+        ["Zen", "Emma"],
+        [["Book", "rating"], ["Zen", "-"], ["Emma", "7"], ["Dune", "9"]],
+        ["Dune"],
+        ["Dune", "Emma"],
+    ]
+    author = site.content("Index.md").find("a", string="Herbert")
+    assert author["href"] == "Herbert.html"
+    assert not site.content("Index.md").find(class_="dataview-query")
+    assert [d for d in site.diagnostics if d.code == "dataview-unrendered"] == []
+
+
+def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path) -> None:
+    """A query vaultsite cannot compute exactly never shows a table that may be wrong: other
+    query types, functions, a field compared with a value of another type, a field written twice
+    or where no field is read (a table cell), text Dataview would render as Markdown, strings
+    whose collation is not plain ASCII.  It is the labelled query, and the info says why."""
+    queries = [
+        "TASK FROM #book",
+        "TABLE length(file.outlinks) FROM #book",
+        "LIST WHERE rating > \"5\"",
+        "LIST WHERE dup = 1",
+        "LIST WHERE cell = 1",
+        "TABLE note FROM \"Misc\"",
+        "LIST FROM \"Misc\" SORT title",
+        "LIST FROM #book GROUP BY rating",
+    ]
+    site = build_notes(tmp_path, {
+        **BOOKS,
+        "Misc/Dup.md": "---\ndup: 1\ntitle: Épée\n---\ndup:: 2\n",
+        "Misc/Cell.md": "---\ntitle: apple\n---\n| cell:: 1 |\n|---|\n",
+        "Misc/Md.md": "---\nnote: \"**bold**\"\n---\n",
+        "Index.md": "".join(f"```dataview\n{q}\n```\n\n" for q in queries),
+    })
+    content = site.content("Index.md")
+    assert _results(site, "Index.md") == []
+    shown = [q.find("pre").get_text() for q in content.find_all(class_="dataview-query")]
+    assert shown == queries
+    info = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
+    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} Dataview blocks")
+    assert "TASK" in info[0].message

@@ -12,6 +12,7 @@ vault's many of them into one line (``diagnostics.fold_infos``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -29,12 +30,16 @@ def _wrap(previous):
         if lang not in DATAVIEW_LANGS:
             return previous(tokens, idx, options, env)  # already bound to the renderer
         ctx = env.get("ctx") if env else None
+        code = token.content.strip("\n")
+        why = "Dataview runs it live in Obsidian"
+        if ctx is not None and lang == "dataview":
+            shown, why = computed_query(ctx, code)
+            if shown is not None:
+                return shown
         what = "query" if lang == "dataview" else "script"
         if ctx is not None:
             ctx.info("dataview-unrendered", f"a Dataview {what} (```{lang}) is shown as written, "
-                     "not its results: Dataview runs it live in Obsidian",
-                     token.map[0] if token.map else 0, 0)
-        code = token.content.strip("\n")
+                     f"not its results: {why}", token.map[0] if token.map else 0, 0)
         if lang == "dataview":
             return (f'<div class="query-embed dataview-query" role="note"{_id_attr(token)}>'
                     '<p class="query-title">Dataview query</p>'
@@ -48,6 +53,74 @@ def _wrap(previous):
                 "</details>\n")
 
     return render_fence
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def computed_query(ctx: Any, code: str) -> tuple[str | None, str]:
+    """The query's results as HTML, computed from the index (``generator.dataview``); or None and
+    why it is shown as written instead."""
+    from generator.dataview import Unsupported, parse_query, run_query
+
+    ctx.deps.bases = True  # the results depend on every note's facts, as a base's do
+    try:
+        query = parse_query(code)
+        result = run_query(query, ctx.index, ctx.note)
+    except Unsupported as exc:
+        return None, f"vaultsite computes a subset of Dataview queries (here: {exc}; see README, Dataview)"
+    except RecursionError:
+        return None, "it nests too deep"
+    ctx.deps.names |= result.names
+    from .bases import _note_link, _stylesheet, esc
+
+    n = len(result.rows)
+    parts = [_stylesheet(ctx), f'<div class="base-view base-view-{query.kind} dataview-result">',
+             f'<div class="base-bar"><span class="base-view-name">Dataview</span>'
+             f'<span class="base-count">{n} result{"" if n == 1 else "s"}</span></div>']
+    if not result.rows:
+        parts.append('<p class="base-empty">No results.</p>')
+    elif query.kind == "list":
+        parts.append('<ul class="base-list">')
+        parts += [f"<li>{_note_link(ctx, note)}</li>" for note, _ in result.rows]
+        parts.append("</ul>")
+    else:
+        heads = ([] if query.without_id else [f"File ({n})"]) + result.columns
+        parts.append('<div class="base-scroll"><table class="base-table"><thead><tr>'
+                     + "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+                     + "</tr></thead><tbody>")
+        for note, values in result.rows:
+            cells = ([] if query.without_id else [_note_link(ctx, note)]) \
+                + [_dv_value(ctx, v) for v in values]
+            parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        parts.append("</tbody></table></div>")
+    parts.append("</div>\n")
+    return "".join(parts), ""
+
+
+def _dv_value(ctx: Any, value: Any) -> str:
+    """A value as Dataview shows it: null as a dash, dates as ``January 02, 2024``, lists as
+    lists, links as links."""
+    import datetime as dt
+
+    from generator.basesexpr import Link
+
+    from .bases import _link, esc
+
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return f"<time>{_MONTHS[value.month - 1]} {value.day:02d}, {value.year}</time>"
+    if isinstance(value, Link):
+        return _link(ctx, value)
+    if isinstance(value, list):
+        return "<ul>" + "".join(f"<li>{_dv_value(ctx, v)}</li>" for v in value) + "</ul>"
+    return esc(str(value))
 
 
 def dataview_plugin(md: MarkdownIt) -> None:
