@@ -56,8 +56,9 @@ def test_admonition_blocks_are_callouts_of_their_type(tmp_path: Path) -> None:
 def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_path: Path) -> None:
     """```` ```dataview ```` showed as an anonymous code block and ```` ```dataviewjs ```` as a
     wall of JavaScript.  A query vaultsite does not compute is shown as the query it is
-    (labelled, its results said to be Obsidian's), a script folded under a label.  Each is an info (never a ``--strict``
-    failure: there is nothing to fix), and a vault's many are one line, at the first."""
+    (labelled, its results said to be Obsidian's), a script folded under a label.  Each is an
+    info (never a ``--strict`` failure: there is nothing to fix), and a vault's many are one
+    line, at the first."""
     from click.testing import CliRunner
 
     from generator.cli import main
