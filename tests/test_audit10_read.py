@@ -162,3 +162,25 @@ def test_every_located_warning_says_line_and_column(tmp_path: Path):
         if d.code not in FILE_LEVEL:
             assert re.match(r"[^:]+:\d+:\d+: warning\[", d.format()), d.format()
         assert d.hint, d.format()  # and each says what to do
+
+
+def test_failed_cells_and_bad_options_say_what_to_do(tmp_path: Path, monkeypatch):
+    """A failed cell's hint was only "the traceback is shown in the page", a bad option value had
+    no hint, and mermaid-unrendered put its advice in the message: each now says what to do."""
+    from generator.execute.cells import CodeCell
+    from generator.execute.outputs import cell_diagnostic
+    from generator.markdown import mermaid
+
+    cell = CodeCell(index=0, token_index=0, fence_line=0, line=2, code="x", display_code="x")
+    hints = {kind: cell_diagnostic(cell, {"error": {"kind": kind, "ename": "E", "evalue": "v"}},
+                                   "N.md").hint for kind in ("exception", "timeout", "exit", "crash")}
+    assert "error: true" in hints["exception"] and "timeout:" in hints["timeout"], hints
+    assert "sys.exit" in hints["exit"] and "memory" in hints["crash"], hints
+    monkeypatch.setattr(mermaid, "mmdr", None)
+    site = build_notes(tmp_path, {
+        "C.md": "---\nexec: true\n---\n```python\n#| echo: maybe\nx = 1\n```\n\n"
+                "```mermaid\ngraph TD\n  A-->B\n```\n"})
+    (invalid,) = [d for d in site.diagnostics if d.code == "exec-option-invalid"]
+    assert where(invalid) == "C.md:5:1:" and "`echo`" in invalid.hint
+    (unrendered,) = [d for d in site.diagnostics if d.code == "mermaid-unrendered"]
+    assert "pip install mmdr" in unrendered.hint and "pip" not in unrendered.message

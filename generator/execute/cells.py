@@ -241,7 +241,8 @@ def _validated(raw: dict[str, Any], diags: list[Diagnostic], rel: str | None, li
                                  hint))
         elif problem:
             diags.append(warning("exec-option-invalid", f"{where} `{key}`: {problem}; using the "
-                                 "default", rel, line, 1))
+                                 "default", rel, line, 1, hint=f"give `{key}` a value of that "
+                                 "kind, or remove it to keep the default"))
         elif key == "include":
             out["echo"] = out["output"] = bool(value)
         else:

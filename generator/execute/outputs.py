@@ -15,6 +15,16 @@ ROOT = "{{ROOT}}"  # in src="/href=" values only: the renderer puts the path to 
 ASSET_DIR = "_exec"
 _CODES = {"exception": "exec-error", "timeout": "exec-timeout", "crash": "exec-crash",
           "exit": "exec-exit"}
+# what to do about each kind of failure, in the warning's hint
+_FIXES = {
+    "exception": "fix the code where the traceback in the page points, or add `#| error: true` "
+                 "if it raises on purpose",
+    "timeout": "make the cell faster, or give it more time with `#| timeout: 120` (the "
+               "traceback in the page shows where it was)",
+    "crash": "see the traceback in the page; the cell may use too much memory or crash Python",
+    "exit": "remove the sys.exit() call, or add `#| error: true` if it exits on purpose (the "
+            "traceback in the page shows where)",
+}
 
 
 def externalize(record: dict | None) -> tuple[dict | None, dict[str, bytes]]:
@@ -274,7 +284,7 @@ def cell_diagnostic(cell: CodeCell, record: dict | None, rel: str,
     severity = Severity.ERROR if cell.options.error is False else Severity.WARNING
     evalue = str(error.get("evalue") or "").strip().splitlines()
     message = f'{error["ename"]}: {evalue[0][:200]}' if evalue else error["ename"]
-    hint = "the traceback is shown in the page"
+    hint = _FIXES.get(error["kind"], _FIXES["exception"])
     if cached:
         hint += ("; this is the result of an earlier run, kept in the execution cache: build "
                  "with --rerun to run the code again")

@@ -323,12 +323,14 @@ def _without_running(job: NoteJob, look: Lookup, cached: tuple | None) -> NoteEx
     if not CAN_RUN:
         result = _assemble(job, {}, None, None, not_run="code runs only on Linux and macOS")
         note = Diagnostic(Severity.WARNING, "exec-unsupported", "code cells were not run: the "
-                          "executor needs fork() (Linux or macOS)", Span(job.rel, 0, 0))
+                          "executor needs fork() (Linux or macOS)", Span(job.rel, 0, 0),
+                          "build on Linux or macOS (or WSL) to run them")
         return _with(result, diagnostics=result.diagnostics + (note,))
     if cached is not None:
         result = _assemble(job, cached[0], None, cached[1], from_cache=True)
         note = Diagnostic(Severity.INFO, "exec-stale", f"showing outputs of an earlier run "
-                          f"although {look.reason} (built with --no-exec)", Span(job.rel, 0, 0))
+                          f"although {look.reason} (built with --no-exec)", Span(job.rel, 0, 0),
+                          "build without --no-exec to run the code again")
         return _with(result, diagnostics=result.diagnostics + (note,))
     return _assemble(job, {}, None, None, not_run="built with --no-exec")
 

@@ -312,8 +312,8 @@ def _wrap(previous):
                 svg = link_nodes(svg, token.content, token, env)
                 return f'<figure class="mermaid"{_id_attr(token)}>{svg}</figure>\n'
         else:
-            _warn(env, "mermaid-unrendered", "mermaid diagram shown as source (install mmdr "
-                  "to draw it: pip install mmdr)", token)
+            _warn(env, "mermaid-unrendered", "mermaid diagram shown as source: mmdr, which draws "
+                  "it, is not installed", token, hint="install it (pip install mmdr) and build again")
         return code_block_html(token.content, "mermaid", extra_class="mermaid-source",
                                attrs=_id_attr(token))
 
