@@ -19,6 +19,7 @@ card by ``deps.embeds``; an edit of any of them renders the pages that show the 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -28,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from generator.diagnostics import Span
 from generator.markdown.wikilinks import IMAGE_EXT
 
 if TYPE_CHECKING:
@@ -92,6 +94,8 @@ class Canvas:
     skipped: tuple[str, ...]  # why nodes or edges were left out, one line each
     # the links written in text cards: (the card's place in ``nodes``, target as written)
     text_links: tuple[tuple[int, str], ...] = ()
+    # how its bytes were read when they are not UTF-8 (``encoding`` warnings, with no path)
+    read_as: tuple[Diagnostic, ...] = ()
 
 
 # -- reading -----------------------------------------------------------------------------------------
@@ -169,12 +173,16 @@ def parse_canvas(data: bytes) -> Canvas:
 
 
 def _parse(data: bytes) -> Canvas:
+    from generator.frontmatter import decode
+
+    # not UTF-8 (saved by hand from an editor in another encoding): read as a note would be
+    text, read_as = decode(data, "")
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise CanvasError(f"it is not UTF-8 text (byte {exc.start})") from None
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CanvasError(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+        read = [d.message.split("; ", 1)[-1] for d in read_as if d.code == "encoding"]
+        raise CanvasError((f"it is not UTF-8 ({read[0]}), and " if read else "it is ")
+                          + f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
                           f"{exc.msg})") from None
     except RecursionError:
         raise CanvasError("it is JSON nested too deep") from None
@@ -203,7 +211,7 @@ def _parse(data: bytes) -> Canvas:
     links = tuple((i, target) for i, n in enumerate(nodes)
                   if n.type == "text" and ("](" in n.text or "[[" in n.text)
                   for target in text_links(n.text))
-    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped), links)
+    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped), links, tuple(read_as))
 
 
 def text_links(text: str) -> list[str]:
@@ -619,6 +627,8 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
                       "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
         return (f'{sheet}<span class="canvas-embed canvas-invalid" role="note"><span class="canvas-message">'
                 f"This canvas could not be drawn: {_esc(str(exc))}.</span> {link}</span>")
+    ctx.diagnostics.extend(dataclasses.replace(d, span=Span(att.rel, d.span.line, d.span.col))
+                           for d in canvas.read_as if d.span)
     if canvas.total_nodes > MAX_NODES:
         ctx.warn("canvas-large", f"canvas {att.rel} has {canvas.total_nodes} nodes; the first "
                  f"{MAX_NODES} are drawn", line, col,

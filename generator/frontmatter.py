@@ -117,18 +117,18 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, rel: str) -> tuple[str, Diag
     line = _line_of(before) + 1
     col = _col_of(before.decode(codec, "replace"))
     bad = exc.object[exc.start]
-    hint = ("check that its letters read as written, then re-save the note as UTF-8, the only "
+    hint = ("check that its letters read as written, then re-save the file as UTF-8, the only "
             "encoding Obsidian reads (it shows these bytes as \ufffd)")
     if codec != "utf-8":
-        return text, warning("encoding", f"the note is not UTF-8 (byte 0x{bad:02X} here is the "
+        return text, warning("encoding", f"the file is not UTF-8 (byte 0x{bad:02X} here is the "
                              f"first that is not); read as {name}, the encoding its bytes fit best",
                              rel, line, col, hint=hint)
     shown = bytes([bad]).decode("cp1252", "replace")
     if _UTF8_SEQUENCE.search(data):
-        what = ("the note is UTF-8 except for some bytes that are not (the first, "
+        what = ("the file is UTF-8 except for some bytes that are not (the first, "
                 f"0x{bad:02X}, here); each was read as Windows-1252 (0x{bad:02X} as {shown!r})")
     else:
-        what = (f"the note is not UTF-8 (byte 0x{bad:02X} here is the first that is not); read "
+        what = (f"the file is not UTF-8 (byte 0x{bad:02X} here is the first that is not); read "
                 f"as Windows-1252 (0x{bad:02X} as {shown!r})")
     return text, warning("encoding", what, rel, line, col, hint=hint)
 
@@ -138,7 +138,7 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _WIDE_NAMES = {"utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "utf-32-le": "UTF-32 LE",
                "utf-32-be": "UTF-32 BE"}
-_RESAVE = "re-save the note as UTF-8, the only encoding Obsidian reads"
+_RESAVE = "re-save the file as UTF-8, the only encoding Obsidian reads"
 
 
 def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
@@ -158,7 +158,7 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
             used += ", its invalid bytes replaced by \ufffd"
         text = text.removeprefix("\ufeff")
         diags.append(warning(  # Obsidian reads every note as UTF-8: there it shows garbled
-            "encoding", f"the note is not UTF-8; read as {used}", rel, 1, 1, hint=_RESAVE))
+            "encoding", f"the file is not UTF-8; read as {used}", rel, 1, 1, hint=_RESAVE))
     else:
         try:
             text = data.decode("utf-8-sig")

@@ -184,3 +184,27 @@ def test_failed_cells_and_bad_options_say_what_to_do(tmp_path: Path, monkeypatch
     assert where(invalid) == "C.md:5:1:" and "`echo`" in invalid.hint
     (unrendered,) = [d for d in site.diagnostics if d.code == "mermaid-unrendered"]
     assert "pip install mmdr" in unrendered.hint and "pip" not in unrendered.message
+
+
+def test_canvas_and_base_files_in_another_encoding_are_read_too(tmp_path: Path):
+    """A canvas saved by hand as Windows-1252 or UTF-16 was not drawn at all ("not UTF-8 text"),
+    and a base in Windows-1252 showed U+FFFD with no word: both are read as a note is, with an
+    ``encoding`` warning at the file's first byte that is not UTF-8."""
+    import json
+
+    card = {"id": "1", "type": "text", "text": "Café “quoted”", "x": 0, "y": 0, "width": 200,
+            "height": 60}
+    canvas = json.dumps({"nodes": [card], "edges": []}, ensure_ascii=False)
+    base = "views:\n  - type: table\n    name: Café\n"
+    site = build_notes(tmp_path, {
+        "A.md": "![[C1.canvas]]\n\n![[C2.canvas]]\n\n![[B1.base]]\n",
+        "C1.canvas": canvas.encode("cp1252"), "C2.canvas": canvas.encode("utf-16"),
+        "B1.base": base.encode("cp1252"),
+    })
+    content = site.content("A.md")
+    assert len(content.select("svg.canvas-svg")) == 2 and not content.select(".canvas-invalid")
+    assert content.get_text().count("Café “quoted”") == 2, content.get_text()
+    assert "Café" in content.get_text() and "\ufffd" not in content.get_text()
+    assert sorted(where(d) for d in site.diagnostics if d.code == "encoding") == [
+        "B1.base:3:14:", "C1.canvas:1:52:", "C2.canvas:1:1:"]
+    assert site.codes() == ["encoding"] * 3

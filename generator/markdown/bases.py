@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from generator.bases import BaseError, Problem, View, ViewResult, display_name, load_base, run_view
 from generator.basesexpr import FileVal, Link, Tag, to_text
+from generator.frontmatter import decode
 
 from .fences import fence_language
 
@@ -61,11 +62,13 @@ def render_base_file(ctx: Any, att: Any, subpath: Sequence[str], line: int = 0, 
     ctx.deps.bases = True
     where = f"{ctx.note.rel}:{line + 1}"
     try:
-        text = att.abs.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+        data = att.abs.read_bytes()
     except OSError as exc:
         ctx.warn("base-error", f"cannot read {att.rel} ({exc.strerror})", line, col,
                  hint="check the file's permissions")
         return _error_box(ctx, f"{att.rel} cannot be read.")
+    text, read_as = decode(data, att.rel)  # not UTF-8: read as a note would be, and said so
+    ctx.diagnostics.extend(read_as)
     title = posixpath.basename(att.rel).rsplit(".", 1)[0]
     want = "#".join(p for p in subpath if p) or None
     return _render(ctx, text, _Place(ctx, att.rel, 0, where), title, want, (line, col))
