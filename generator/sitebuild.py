@@ -710,6 +710,8 @@ class SiteBuilder:
                     data = path.read_bytes()
                     if rel.endswith(".css"):  # the theme's comments are for its readers, not pages'
                         data = compact_css(data.decode("utf-8")).encode("utf-8")
+                    elif rel.endswith(".js"):
+                        data = compact_js(data.decode("utf-8")).encode("utf-8")
                     self.files[f"_assets/{rel}"] = data
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
@@ -822,6 +824,27 @@ def css_classes(meta: dict) -> tuple[str, ...]:
     ``_templates/static`` can style it.  A name that is not a plain CSS class name is left out."""
     names = as_string_list(meta.get("cssclasses"))
     return tuple(dict.fromkeys(n for n in names if _CSS_CLASS.fullmatch(n)))
+
+
+def compact_js(js: str) -> str:
+    """The theme's ``js`` without its comment blocks: a ``/* … */`` that stands on lines of its own
+    (nothing but indentation before it, nothing after it).  The theme's scripts write no template
+    literal, so no such line is inside a string; a comment with code on its lines stays."""
+    out: list[str] = []
+    block: list[str] = []  # the lines of a comment block being read
+    for line in js.split("\n"):
+        text = line.strip()
+        if not block and not text.startswith("/*"):
+            out.append(line)
+            continue
+        block.append(line)
+        close = text.find("*/", 2 if len(block) == 1 else 0)
+        if close < 0:
+            continue
+        if close != len(text) - 2:  # code after it
+            out.extend(block)
+        block = []
+    return "\n".join(out + block)
 
 
 def compact_css(css: str) -> str:
