@@ -64,6 +64,13 @@ def site(tmp_path_factory) -> Path:
     vault = tmp_path_factory.mktemp("audit10-vault")
     (vault / "Pictures.md").write_text(PICTURES, encoding="utf-8")
     (vault / "Labels.md").write_text(LABELS, encoding="utf-8")
+    # a web of notes for the graph: each links the next few, as a knowledge base does
+    names = [f"Note {n}" for n in range(30)]
+    (vault / "Hub.md").write_text("# Hub\n\n" + "Long text. " * 400 + "\n\n"
+                                  + " ".join(f"[[{n}]]" for n in names[:8]) + "\n", encoding="utf-8")
+    for i, name in enumerate(names):
+        links = " ".join(f"[[{names[(i * 7 + j) % 30]}]]" for j in (1, 2, 5))
+        (vault / f"{name}.md").write_text(f"# {name}\n\n{links}\n", encoding="utf-8")
     (vault / "wide.png").write_bytes(_png(1200, 600))
     (vault / "tall.png").write_bytes(_png(100, 400))
     (vault / "shape.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50">'
@@ -133,3 +140,59 @@ def test_every_line_of_an_edge_label_stays_inside_its_box(site, chrome):
     # a short line keeps about its own width: it is not stretched to the box
     assert short["first part"] < 0.6 * short["second longer part"]
     page.close()
+
+
+def _phone(chrome):
+    ctx = chrome.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                     has_touch=True, device_scale_factor=2)
+    return ctx, chrome.page(context=ctx)
+
+
+def _swipe(page, ctx, x0, y0, x1, y1):
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]})
+    for i in range(1, 11):
+        point = {"x": x0 + (x1 - x0) * i / 10, "y": y0 + (y1 - y0) * i / 10}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_timeout(400)
+
+
+SETTLED = "window.vsGraph && vsGraph.views.length && vsGraph.views[0].stats && vsGraph.views[0].stats.settled"
+PAN = "[vsGraph.views[0].tx, vsGraph.views[0].ty]"
+
+
+def test_a_swipe_over_a_notes_graph_on_a_phone_scrolls_the_page(site, chrome):
+    # the local graph sits across the page below the note on a phone, and took every touch
+    # (touch-action: none): a reader scrolling with a finger on it was stuck
+    ctx, page = _phone(chrome)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    graph = page.locator(".aside .graph")
+    graph.scroll_into_view_if_needed()
+    page.wait_for_function(SETTLED)
+    page.evaluate("window.scrollBy(0, -150)")
+    box = graph.bounding_box()
+    x, y = box["x"] + 30, box["y"] + box["height"] / 2
+    before, pan = page.evaluate("scrollY"), page.evaluate(PAN)
+    _swipe(page, ctx, x, y, x, y - 150)
+    assert page.evaluate("scrollY") - before > 100, "the page scrolls"
+    assert page.evaluate(PAN) == pan, "and the graph stays where it was"
+    # a sideways drag still pans the graph, and the page stays
+    box = graph.bounding_box()
+    y, before = box["y"] + box["height"] / 2, page.evaluate("scrollY")
+    _swipe(page, ctx, box["x"] + 30, y, box["x"] + 190, y)
+    assert page.evaluate(PAN)[0] - pan[0] > 100 and page.evaluate("scrollY") == before
+    ctx.close()
+
+
+def test_the_global_graph_on_a_phone_fills_its_tall_view(site, chrome):
+    # the layout was round whatever the view's shape: on a phone (a view about 355 x 590 px)
+    # the notes took a band across its middle (60% of its height here, 37% for the demo's)
+    ctx, page = _phone(chrome)
+    page.goto((site / "graph.html").as_uri())
+    page.wait_for_function(SETTLED)
+    spread = page.evaluate("""() => { const v = vsGraph.views[0], ys = v.sim.nodes.map(n => n.y * v.k + v.ty);
+        return (Math.max(...ys) - Math.min(...ys)) / v.h; }""")
+    assert spread > 0.8, f"the notes span {spread:.0%} of the view's height"
+    ctx.close()

@@ -159,7 +159,7 @@
     var g = sim.gravity * alpha;
     for (i = 0; i < nodes.length; i++) {
       n = nodes[i];
-      n.vx -= n.x * g; n.vy -= n.y * g;
+      n.vx -= n.x * g * sim.gx; n.vy -= n.y * g * sim.gy;
       if (n.center) { n.vx -= n.x * 0.08; n.vy -= n.y * 0.08; }
       if (n.fixed) { n.vx = n.vy = 0; continue; }
       n.vx *= 0.6; n.vy *= 0.6;
@@ -206,15 +206,25 @@
     var dpr = window.devicePixelRatio || 1, w = this.el.clientWidth || 300, h = this.el.clientHeight || 200;
     this.w = w; this.h = h; this.dpr = dpr;
     this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
+    this.shape();
     this.draw();
   };
   Graph.prototype.setData = function (sub) {
     var big = sub.nodes.length > 1500;
     this.sim = { nodes: sub.nodes, links: sub.links, alpha: 1, alphaTarget: 0, alphaMin: big ? 0.02 : 0.005,
-      charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06 };
+      charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06, gx: 1, gy: 1 };
+    this.shape();
     this.userMoved = false;
     this.stats = { nodes: sub.nodes.length, links: sub.links.length, ticks: 0, tickMs: 0, tickSum: 0, drawMs: 0, settled: false };
     this.start();
+  };
+  /* the layout takes the view's shape: a tall phone's view is filled top to bottom, not only in
+     a band across its middle.  A cloud spreads as 1/sqrt(gravity) along each axis, so the pull
+     along the longer side is weakened by the square of the view's proportions (at most 2:1). */
+  Graph.prototype.shape = function () {
+    if (!this.sim) return;
+    var a = Math.pow(Math.min(2, Math.max(0.5, this.w / this.h)), 2);
+    this.sim.gx = Math.min(1, 1 / a); this.sim.gy = Math.min(1, a);
   };
   Graph.prototype.start = function () {
     if (this.running) return;
@@ -392,6 +402,8 @@
       cv.classList.remove("dragging");
       if (!drag) return;
       var node = drag.node;
+      /* the browser took the gesture over (a swipe that scrolls the page): undo its first moves */
+      if (e.type === "pointercancel" && !node) { self.tx = drag.tx; self.ty = drag.ty; self.draw(); }
       drag = null;
       if (node) { node.fixed = false; self.sim.alphaTarget = 0; }
       if (moved > 3 || e.type !== "pointerup") return;
