@@ -360,7 +360,7 @@ def field_value(f: Field, note: Any, index: Any) -> Any:
     found = [_from_yaml(v, note) for k, v in note.meta.items()
              if isinstance(k, str) and (k == want or canonical(k) == want)]
     inline = [text for k, text in note.fields if k == want or canonical(k) == want]
-    if not inline and canonical(want) in _written_keys(note):
+    if not inline and canonical(want) in written_keys(note):
         # ``key::`` written where no field was read (a table, a heading, no space after ``::``)
         raise Unsupported(f"the field {want!r} as {note.rel} writes it")
     found += [_from_inline(text) for text in inline]
@@ -372,7 +372,7 @@ def field_value(f: Field, note: Any, index: Any) -> Any:
 _WRITTEN_KEY = re.compile(r"([^\W\d_][\w \t/-]*?)[*_~`]*[ \t]*::")
 
 
-def _written_keys(note: Any) -> set[str]:
+def written_keys(note: Any) -> set[str]:
     """Every name written before a ``::`` in the note, sanitised (a superset of its fields)."""
     keys = note.__dict__.get("_dv_keys")
     if keys is None:

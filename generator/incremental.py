@@ -212,11 +212,14 @@ class DepsHasher:
     def _bases_facts(self) -> str:
         """What a base can show or filter on, of every note: path, publish state, URL, title,
         front-matter, tags, links and size (``generator.baseseval``), and Dataview inline fields
-        (``generator.dataview``)."""
+        and the names written before a ``::`` (``generator.dataview``)."""
         if self._bases is None:
+            from generator.dataview import written_keys
+
             self._bases = signature_of(sorted(
                 (n.rel, n.publish, self.index.urls.get(n.id), n.title, repr(n.meta), n.tags,
-                 tuple((ref.target, ref.embed) for ref in n.links), n.source.size, n.fields)
+                 tuple((ref.target, ref.embed) for ref in n.links), n.source.size, n.fields,
+                 tuple(sorted(written_keys(n))))
                 for n in self.index.notes.values()))
         return self._bases
 

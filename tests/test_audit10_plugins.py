@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from conftest import build_notes
 
 
@@ -313,3 +314,30 @@ def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path
     info = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
     assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} Dataview blocks")
     assert "TASK" in info[0].message
+
+
+def test_a_query_page_is_built_again_when_another_notes_inline_field_changes(tmp_path: Path) -> None:
+    """A computed query depends on every note's fields: an incremental build (``serve``) after
+    editing another note's inline field, or writing a ``key::`` where no field is read, gives
+    the page a full build gives."""
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.pipeline import BuildState, build
+
+    vault = write_files(tmp_path / "v", {
+        "Q.md": "```dataview\nLIST WHERE status = \"open\"\n```\n",
+        "A.md": "status:: open\n", "B.md": "status:: closed\n"})
+    state, out = BuildState(), tmp_path / "out"
+
+    def page() -> list[str]:
+        build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+        soup = BeautifulSoup((out / "Q.html").read_text(encoding="utf-8"), "html.parser")
+        result = soup.find(class_="dataview-result")
+        return [li.get_text() for li in result.find_all("li")] if result else ["(as written)"]
+
+    assert page() == ["A"]
+    (vault / "B.md").write_text("status:: open\n", encoding="utf-8")
+    assert page() == ["A", "B"]
+    (vault / "B.md").write_text("| status:: open |\n|---|\n", encoding="utf-8")
+    assert page() == ["(as written)"]
