@@ -82,7 +82,7 @@ def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_pat
     infos = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
     assert len(infos) == 1 and infos[0].severity.value == "info"
     assert (infos[0].span.path, infos[0].span.line) == ("A.md", 3)
-    assert infos[0].message.startswith("3 Dataview blocks in 2 files (this Dataview block the first)")
+    assert infos[0].message.startswith("3 Dataview queries in 2 files (this Dataview query the first)")
     assert [d for d in site.diagnostics if d.severity.value != "info"] == []
     run = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "-o", str(tmp_path / "s2"),
                                     "--strict"])
@@ -312,7 +312,7 @@ def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path
     shown = [q.find("pre").get_text() for q in content.find_all(class_="dataview-query")]
     assert shown == queries
     info = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
-    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} Dataview blocks")
+    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} Dataview queries")
     assert "TASK" in info[0].message
 
 
@@ -341,3 +341,23 @@ def test_a_query_page_is_built_again_when_another_notes_inline_field_changes(tmp
     assert page() == ["A", "B"]
     (vault / "B.md").write_text("| status:: open |\n|---|\n", encoding="utf-8")
     assert page() == ["(as written)"]
+
+
+def test_inline_dataview_queries_of_a_field_are_computed(tmp_path: Path) -> None:
+    """```` `= this.rating` ```` (a Dataview inline query) showed as code.  A field of this note
+    or of another (``[[B]].field``) and ``this.file.name`` are shown as their value; any other
+    inline query stays code, with the vault's one ``dataview-unrendered`` info; a code span that
+    is no query (``= 5``) is untouched."""
+    site = build_notes(tmp_path, {
+        "A.md": ("---\nrating: 4\n---\nstatus:: open\n\n"
+                 "Rated `= this.rating`, `= this.status`, `= this.file.name`, B is "
+                 "`= [[B]].due`.\n\nNot: `= date(today)`, `$= dv.current().x`, `= 5`.\n"),
+        "B.md": "---\ndue: 2024-03-05\n---\n",
+    })
+    paras = site.content("A.md").find_all("p")
+    values = [s.get_text() for s in paras[1].find_all("span", class_="dataview-inline-query")]
+    assert values == ["4", "open", "A", "March 05, 2024"]
+    assert [c.get_text() for c in paras[2].find_all("code")] == [
+        "= date(today)", "$= dv.current().x", "= 5"]
+    info = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
+    assert len(info) == 1 and info[0].span.line == 8 and "2 Dataview queries" in info[0].message

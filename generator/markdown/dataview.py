@@ -11,6 +11,7 @@ vault's many of them into one line (``diagnostics.fold_infos``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -123,6 +124,65 @@ def _dv_value(ctx: Any, value: Any) -> str:
     return esc(str(value))
 
 
+_INLINE_DQL = re.compile(r"=\s*(this|\[\[([^\]|#]+)(?:\|[^\]]*)?\]\])\.([^\W\d][\w-]*(?:\.[a-z]+)?)\s*")
+#: What a code span that is a Dataview inline query starts with (``= this.x``, ``$= dv.x``).
+_LOOKS_INLINE = re.compile(r"=\s*(this\b|\[\[|date\(|dur\(|file\.|[a-z]+\()|\$=")
+
+
+def _inline_query(previous):
+    def render_code_inline(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+        token = tokens[idx]
+        ctx = env.get("ctx") if env else None
+        code = token.content
+        if ctx is None or not code.startswith(("=", "$=")):
+            return previous(tokens, idx, options, env)
+        m = _INLINE_DQL.fullmatch(code)
+        why = "vaultsite computes only `= this.field` and `= [[Note]].field`"
+        if m:
+            shown, why = _inline_value(ctx, m)
+            if shown is not None:
+                return f'<span class="dataview dataview-inline-query">{shown}</span>'
+        if _LOOKS_INLINE.match(code):
+            # a code span carries no position: the line where this one is first written
+            at = ctx.note.text.find(code)
+            line = ctx.note.text.count("\n", 0, at) if at >= 0 else 0
+            ctx.info("dataview-unrendered", f"an inline Dataview query (`{code[:40]}`) is shown "
+                     f"as written: {why}", line, 0)
+        return previous(tokens, idx, options, env)
+
+    return render_code_inline
+
+
+def _inline_value(ctx: Any, m: re.Match) -> tuple[str | None, str]:
+    """``= this.field`` / ``= [[Note]].field``: the value, as a table cell shows it."""
+    from generator.dataview import Field, Unsupported, field_value
+
+    path = m.group(3)
+    if "." in path and not path.startswith("file."):
+        return None, f"the field {path}"
+    note = ctx.note
+    if m.group(2) is not None:
+        ctx.deps.bases = True  # another note's fields
+        target = m.group(2).strip()
+        ctx.deps.names.add((target, ctx.note.id))
+        res = ctx.index.resolve(target, ctx.note)
+        if res.kind != "note" or res.note is None:
+            return None, f"[[{target}]] is no published note"
+        note = res.note
+    from generator.dataview import _FILE_FIELDS, _displayable
+
+    if path.startswith("file.") and path not in _FILE_FIELDS:
+        return None, f"the field {path}"
+    try:
+        value = field_value(Field(path), note, ctx.index)
+        _displayable(value)
+    except Unsupported as exc:
+        return None, str(exc)
+    return _dv_value(ctx, value), ""
+
+
 def dataview_plugin(md: MarkdownIt) -> None:
-    """Wrap the current ``fence`` render rule: Dataview fences first, the rest fall through."""
+    """Wrap the current ``fence`` render rule: Dataview fences first, the rest fall through; and
+    the ``code_inline`` one: inline queries (```` `= this.field` ````)."""
     md.add_render_rule("fence", _wrap(md.renderer.rules["fence"]))
+    md.add_render_rule("code_inline", _inline_query(md.renderer.rules["code_inline"]))
