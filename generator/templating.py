@@ -195,7 +195,29 @@ def template_home(vault: Path, folder: Path) -> Path:
     return vault if folder.is_relative_to(vault) else folder
 
 
-class _VaultTemplates(jinja2.FileSystemLoader):
+class _Templates(jinja2.FileSystemLoader):
+    """Template folders whose files need not be UTF-8: one saved in another encoding is read as a
+    note is (``template_syntax_warnings`` says so), where Jinja's own loader raised
+    UnicodeDecodeError and the build stopped."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            pass
+        from generator.frontmatter import decode
+
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            if path.is_file():
+                mtime = path.stat().st_mtime
+                return decode(path.read_bytes(), "")[0], str(path), \
+                    lambda path=path, mtime=mtime: path.is_file() and path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
+class _VaultTemplates(_Templates):
     """A user's template folder whose templates must be files of the vault."""
 
     def __init__(self, folder: str, vault: str):
@@ -211,7 +233,7 @@ class _VaultTemplates(jinja2.FileSystemLoader):
 
 @functools.lru_cache(maxsize=8)
 def _environment(search: tuple[str, ...], vault: str | None = None) -> jinja2.Environment:
-    loader: jinja2.BaseLoader = jinja2.FileSystemLoader(list(search))
+    loader: jinja2.BaseLoader = _Templates(list(search))
     if vault is not None and len(search) > 1:
         loader = jinja2.ChoiceLoader([*(_VaultTemplates(folder, vault) for folder in search[:-1]),
                                       jinja2.FileSystemLoader(search[-1])])
@@ -358,8 +380,35 @@ def template_syntax_warnings(cfg: Any) -> list[Diagnostic]:
                         "of the vault; pages are made with the default theme", CONFIG_NAME, line, col,
                         hint="create the folder, or fix the path (it is taken from the vault "
                              "folder)")]
-    return [template_warning(exc, cfg.vault, cfg.templates_dir)
-            for exc in template_syntax_problems(folder, cfg.vault)]
+    return [*_encoding_warnings(folder, cfg.vault),
+            *(template_warning(exc, cfg.vault, cfg.templates_dir)
+              for exc in template_syntax_problems(folder, cfg.vault))]
+
+
+def _encoding_warnings(folder: Path, vault: Path) -> list[Diagnostic]:
+    """An ``encoding`` warning for each user template that is not UTF-8 (it is read all the same,
+    as a note would be)."""
+    import dataclasses
+
+    from generator.frontmatter import decode
+
+    out = []
+    for path in user_templates(folder):
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+            continue
+        except OSError:
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            rel = path.resolve().relative_to(Path(vault).resolve()).as_posix()
+        except ValueError:
+            rel = path.name
+        out += [dataclasses.replace(d, span=dataclasses.replace(d.span, path=rel))
+                for d in decode(data, "")[1] if d.span]
+    return out
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)

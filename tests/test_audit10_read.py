@@ -208,3 +208,18 @@ def test_canvas_and_base_files_in_another_encoding_are_read_too(tmp_path: Path):
     assert sorted(where(d) for d in site.diagnostics if d.code == "encoding") == [
         "B1.base:3:14:", "C1.canvas:1:52:", "C2.canvas:1:1:"]
     assert site.codes() == ["encoding"] * 3
+
+
+def test_a_user_template_in_another_encoding_is_used_not_a_crash(tmp_path: Path):
+    """``_templates/note.html`` saved as Windows-1252 stopped the build with a UnicodeDecodeError
+    traceback (build and check): it is read as a note would be, and an ``encoding`` warning says
+    so at its first byte that is not UTF-8."""
+    from generator.config import load_config
+    from generator.pipeline import check
+
+    template = '{% extends "base.html" %}{% block main %}Café {{ content }}{% endblock %}\n'
+    site = build_notes(tmp_path, {"A.md": "x\n", "_templates/note.html": template.encode("cp1252")})
+    assert "Café" in site.html("A.md").find("main").get_text()
+    assert [(d.code, where(d)) for d in site.diagnostics] == [
+        ("encoding", "_templates/note.html:1:45:")]
+    assert [d.code for d in check(load_config(tmp_path / "src")).diagnostics] == ["encoding"]
