@@ -336,6 +336,10 @@ def _dedupe(items: list[str]) -> list[str]:
 _SKIPPED_BLOCKS = frozenset({"table_open", "math_block", "math_block_eqno", "hr", "embeds_open"})
 #: What joins two paragraphs of a summary that a left-out block stood between.
 _ELIDED = " … "
+#: What joins a paragraph (or list item) that ends without punctuation to the next one, which
+#: would otherwise read as the same sentence ("runs sequentially foo() has to complete").
+_JOIN = " · "
+_RUNS_ON = re.compile(r"[^\W_][)\]\"'`”’]*$|[)\]\"'`”’]$")
 
 
 def _summary(paragraphs: list[str], mathy: list[bool] | None = None,
@@ -384,7 +388,10 @@ def _joined(kept: list[tuple[str, bool, bool]], skip_mathy: bool) -> str:
             if out:
                 break
             continue
-        out = (out + (_ELIDED if gap else " ") + para).strip() if out else para.strip()
+        if out:
+            out = (out + (_ELIDED if gap else _JOIN if _RUNS_ON.search(out) else " ") + para).strip()
+        else:
+            out = para.strip()
         gap = False
         if len(out) >= SUMMARY_CHARS:
             break

@@ -168,3 +168,17 @@ def test_a_raw_html_badge_of_a_web_image_inside_a_link_stays_one_link(tmp_path):
                      ("https://e.com", "d.png"), ("https://e.com/y.png", "y.png"),
                      ("https://e.com", "f.png")], links
     assert not site.content("A.md").find("img")
+
+
+def test_a_summary_keeps_list_items_without_punctuation_apart(tmp_path):
+    """The user's notes list points without a full stop ("- Everything is happening
+    sequentially"); a summary ran them into one sentence ("sequentially foo() has to…").  Items
+    or paragraphs that end without punctuation are joined with a middle dot."""
+    site = build_notes(tmp_path, {
+        "A.md": ("**Synchronous** -\n- Everything is happening sequentially\n"
+                 "- `foo()` has to complete before `print('tim')`\n- The next one waits.\n"
+                 "- Done\n"),
+    })
+    meta = site.html("A.md").find("meta", attrs={"name": "description"})["content"]
+    assert meta == ("Synchronous - Everything is happening sequentially · foo() has to complete "
+                    "before print('tim') · The next one waits. Done"), meta
