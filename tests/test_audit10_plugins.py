@@ -79,15 +79,15 @@ def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_pat
     assert script is not None and not script.has_attr("open")
     assert "dv.list" in script.find("pre").get_text()
     assert site.content("C.md").find("pre", attrs={"data-lang": "js"})
-    infos = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
+    infos = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
     assert len(infos) == 1 and infos[0].severity.value == "info"
     assert (infos[0].span.path, infos[0].span.line) == ("A.md", 3)
-    assert infos[0].message.startswith("3 Dataview queries in 2 files (this Dataview query the first)")
+    assert infos[0].message.startswith("3 plugin queries in 2 files (this plugin query the first)")
     assert [d for d in site.diagnostics if d.severity.value != "info"] == []
     run = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "-o", str(tmp_path / "s2"),
                                     "--strict"])
     assert run.exit_code == 0, run.output
-    assert run.output.count("dataview-unrendered") == 1
+    assert run.output.count("plugin-unrendered") == 1
 
 
 def _fields(tag) -> list[tuple[str | None, str]]:
@@ -282,7 +282,7 @@ def test_dataview_queries_of_the_subset_are_computed_from_the_vault(tmp_path: Pa
     author = site.content("Index.md").find("a", string="Herbert")
     assert author["href"] == "Herbert.html"
     assert not site.content("Index.md").find(class_="dataview-query")
-    assert [d for d in site.diagnostics if d.code == "dataview-unrendered"] == []
+    assert [d for d in site.diagnostics if d.code == "plugin-unrendered"] == []
 
 
 def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path) -> None:
@@ -311,8 +311,8 @@ def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path
     assert _results(site, "Index.md") == []
     shown = [q.find("pre").get_text() for q in content.find_all(class_="dataview-query")]
     assert shown == queries
-    info = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
-    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} Dataview queries")
+    info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
+    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} plugin queries")
     assert "TASK" in info[0].message
 
 
@@ -346,7 +346,7 @@ def test_a_query_page_is_built_again_when_another_notes_inline_field_changes(tmp
 def test_inline_dataview_queries_of_a_field_are_computed(tmp_path: Path) -> None:
     """```` `= this.rating` ```` (a Dataview inline query) showed as code.  A field of this note
     or of another (``[[B]].field``) and ``this.file.name`` are shown as their value; any other
-    inline query stays code, with the vault's one ``dataview-unrendered`` info; a code span that
+    inline query stays code, with the vault's one ``plugin-unrendered`` info; a code span that
     is no query (``= 5``) is untouched."""
     site = build_notes(tmp_path, {
         "A.md": ("---\nrating: 4\n---\nstatus:: open\n\n"
@@ -359,5 +359,19 @@ def test_inline_dataview_queries_of_a_field_are_computed(tmp_path: Path) -> None
     assert values == ["4", "open", "A", "March 05, 2024"]
     assert [c.get_text() for c in paras[2].find_all("code")] == [
         "= date(today)", "$= dv.current().x", "= 5"]
-    info = [d for d in site.diagnostics if d.code == "dataview-unrendered"]
-    assert len(info) == 1 and info[0].span.line == 8 and "2 Dataview queries" in info[0].message
+    info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
+    assert len(info) == 1 and info[0].span.line == 8 and "2 plugin queries" in info[0].message
+
+
+def test_tasks_plugin_queries_are_labelled_queries(tmp_path: Path) -> None:
+    """A ```` ```tasks ```` block (the Tasks plugin's query: ``not done``, ``due before
+    tomorrow``) showed as anonymous code.  It is shown as the labelled query it is, with the
+    vault's one ``plugin-unrendered`` info, together with unrendered Dataview queries."""
+    site = build_notes(tmp_path, {
+        "A.md": "# A\n\n```tasks\nnot done\ndue before tomorrow\n```\n\n```dataviewjs\nx\n```\n"})
+    box = site.content("A.md").find("div", class_="tasks-query")
+    assert box.find(class_="query-title").get_text() == "Tasks query"
+    assert box.find("pre").get_text() == "not done\ndue before tomorrow"
+    info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
+    assert len(info) == 1 and info[0].message.startswith("2 plugin queries in 1 file")
+    assert "Tasks query" in info[0].message and info[0].span.line == 3

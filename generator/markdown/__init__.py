@@ -35,6 +35,7 @@ from .query import query_plugin
 from .sanitize import sanitize_html, sanitize_plugin
 from .tags import tags_plugin
 from .tasks import tasklists_plugin
+from .tasksquery import tasks_query_plugin
 from .wikilinks import display_text, split_wikilink, wikilinks_plugin
 
 __all__ = [
@@ -82,6 +83,7 @@ def build_markdown() -> MarkdownIt:
     md.use(bases_plugin)
     md.use(query_plugin)
     md.use(dataview_plugin)
+    md.use(tasks_query_plugin)
     md.use(sanitize_plugin)
     md.use(links_plugin)
     md.use(direction_plugin)

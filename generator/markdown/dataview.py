@@ -4,7 +4,7 @@ not a code listing.
 Dataview runs the query live over the vault in Obsidian; a published page cannot (nor does
 Obsidian Publish, which shows the code).  A DQL query is shown as what it is, the query as
 written, which says what the list would hold; a script (``dataviewjs``) is folded away under a
-label.  Each is a ``dataview-unrendered`` *info*: the page reads fine and the author can do nothing
+label.  Each is a ``plugin-unrendered`` *info*: the page reads fine and the author can do nothing
 about it short of dropping Dataview, so it never fails ``--strict``, and the pipeline folds a
 vault's many of them into one line (``diagnostics.fold_infos``).
 """
@@ -39,7 +39,7 @@ def _wrap(previous):
                 return shown
         what = "query" if lang == "dataview" else "script"
         if ctx is not None:
-            ctx.info("dataview-unrendered", f"a Dataview {what} (```{lang}) is shown as written, "
+            ctx.info("plugin-unrendered", f"a Dataview {what} (```{lang}) is shown as written, "
                      f"not its results: {why}", token.map[0] if token.map else 0, 0)
         if lang == "dataview":
             return (f'<div class="query-embed dataview-query" role="note"{_id_attr(token)}>'
@@ -146,7 +146,7 @@ def _inline_query(previous):
             # a code span carries no position: the line where this one is first written
             at = ctx.note.text.find(code)
             line = ctx.note.text.count("\n", 0, at) if at >= 0 else 0
-            ctx.info("dataview-unrendered", f"an inline Dataview query (`{code[:40]}`) is shown "
+            ctx.info("plugin-unrendered", f"an inline Dataview query (`{code[:40]}`) is shown "
                      f"as written: {why}", line, 0)
         return previous(tokens, idx, options, env)
 
