@@ -28,10 +28,10 @@
   function hrefFor(url) {
     return root + url.split("/").map(encodeURIComponent).join("/");
   }
-  /* site-relative URL ("Notes/Python.html") and fragment of an absolute URL inside the site */
+  /* site-relative URL ("Notes/Python.html") and fragment of a URL inside the site */
   function siteUrl(abs) {
     var u;
-    try { u = new URL(abs, location.href); } catch (e) { return null; }
+    try { u = new URL(abs, doc.baseURI); } catch (e) { return null; }
     if (u.origin !== rootUrl.origin || u.pathname.indexOf(rootUrl.pathname) !== 0) return null;
     var path;
     try { path = decodeURIComponent(u.pathname.slice(rootUrl.pathname.length)); } catch (e) { return null; }
@@ -645,9 +645,7 @@
     if (!manifest || a.closest(".popover, .search-results, .explorer, .toc, .topbar, .breadcrumbs") || a.classList.contains("tag")) return null;
     var raw = a.getAttribute("href");
     if (!raw || raw.charAt(0) === "#" || /^[a-z]+:/i.test(raw)) return null;
-    /* not .href: an SVG <a> (diagram, canvas) has no string one */
-    var t;
-    try { t = siteUrl(new URL(raw, doc.baseURI).href); } catch (e) { return null; }
+    var t = siteUrl(raw);
     if (!t || !/\.html$/.test(t.url)) return null;
     return t;
   }
