@@ -193,8 +193,12 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
             raise ConfigError(f"{where}: not valid TOML: {why[:1].lower()}{why[1:]}; fix it there "
                               "(each setting is `name = value`, text in quotes: toml.io)") from exc
         except UnicodeDecodeError as exc:
-            raise ConfigError(f"{CONFIG_NAME}: not UTF-8 text ({exc.reason}); save it as "
-                              "UTF-8") from exc
+            before = exc.object[: exc.start]  # the line and column of the first bad byte
+            line = before.count(b"\n") + 1
+            col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+            raise ConfigError(f"{CONFIG_NAME}:{line}:{col}: not UTF-8 text (byte "
+                              f"0x{exc.object[exc.start]:02X}: {exc.reason}); save it as UTF-8 "
+                              "(in your editor's Save As or encoding menu)") from exc
     cfg = _from_table(vault, raw, path if path.is_file() else None, text)
     if overrides:
         cfg = cfg.with_overrides(**overrides)

@@ -223,3 +223,13 @@ def test_a_user_template_in_another_encoding_is_used_not_a_crash(tmp_path: Path)
     assert [(d.code, where(d)) for d in site.diagnostics] == [
         ("encoding", "_templates/note.html:1:45:")]
     assert [d.code for d in check(load_config(tmp_path / "src")).diagnostics] == ["encoding"]
+
+
+def test_a_config_file_that_is_not_utf8_is_an_error_at_its_byte(tmp_path: Path):
+    """``vaultsite.toml`` saved as Windows-1252 was "vaultsite.toml: not UTF-8 text (invalid
+    continuation byte)", with no place: the error now says the line and column of the byte."""
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "vaultsite.toml").write_bytes('title = "T"\nignore = ["Café/**"]\n'.encode("cp1252"))
+    with pytest.raises(ConfigError, match=r"^vaultsite.toml:2:15: not UTF-8 text \(byte 0xE9"):
+        load_config(tmp_path)
