@@ -168,10 +168,12 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     if "\x00" in text:
         first = text.index("\x00")
         diags.append(warning(
-            "binary-content", "note contains NUL bytes and looks like binary data; they were dropped",
-            rel, _line_of(text[:first]) + 1, _col_of(text[:first]),
-            hint="check that this file really is Markdown"))
-        text = text.replace("\x00", "")
+            "binary-content", "note contains NUL bytes and looks like binary data; each is shown "
+            "as \ufffd", rel, _line_of(text[:first]) + 1, _col_of(text[:first]),
+            hint="check that this file really is Markdown, and delete those bytes"))
+        # as CommonMark says (its "insecure characters"), and so the columns of later warnings
+        # on the line stay those of the file
+        text = text.replace("\x00", "\ufffd")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return printable(text), diags  # controls: not allowed in HTML; the renderer uses some as markers

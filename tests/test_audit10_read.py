@@ -233,3 +233,11 @@ def test_a_config_file_that_is_not_utf8_is_an_error_at_its_byte(tmp_path: Path):
     (tmp_path / "vaultsite.toml").write_bytes('title = "T"\nignore = ["Café/**"]\n'.encode("cp1252"))
     with pytest.raises(ConfigError, match=r"^vaultsite.toml:2:15: not UTF-8 text \(byte 0xE9"):
         load_config(tmp_path)
+
+
+def test_a_nul_byte_keeps_the_columns_after_it(tmp_path: Path):
+    """A NUL byte was dropped, so every warning after it on its line was a column short of the
+    file's; it is U+FFFD, as CommonMark says of U+0000, and the columns stay the file's."""
+    site = build_notes(tmp_path, {"Nul.md": b"ab\x00c [[Nope]]\n"})
+    assert [where(d) for d in site.diagnostics] == ["Nul.md:1:3:", "Nul.md:1:6:"]
+    assert site.content("Nul.md").get_text().strip() == "ab\ufffdc Nope"

@@ -80,7 +80,7 @@ def test_warnings_of_a_cr_only_note_are_at_their_line() -> None:
     _text, diags = decode(b"title\rsecond\rbad \xff byte\r", "Cr.md")
     assert [(d.code, d.span.line) for d in diags] == [("encoding", 3)]
     text, diags = decode(b"one\rtwo\r\nthree\nfour \x00 nul\r", "Nul.md")
-    assert text == "one\ntwo\nthree\nfour  nul\n"
+    assert text == "one\ntwo\nthree\nfour \ufffd nul\n"  # U+FFFD, as CommonMark says
     assert [(d.code, d.span.line) for d in diags] == [("binary-content", 4)]
 
 
