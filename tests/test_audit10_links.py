@@ -182,3 +182,11 @@ def test_a_summary_keeps_list_items_without_punctuation_apart(tmp_path):
     meta = site.html("A.md").find("meta", attrs={"name": "description"})["content"]
     assert meta == ("Synchronous - Everything is happening sequentially · foo() has to complete "
                     "before print('tim') · The next one waits. Done"), meta
+
+
+def test_a_footnote_reference_inside_a_markdown_links_text_is_its_number_only(tmp_path):
+    """``[^[note]](https://e.com)``, a link whose text is an inline footnote: the same as inside
+    a raw ``<a>``."""
+    site = build_notes(tmp_path, {"A.md": "x [^[note]](https://e.com) y\n"})
+    links = _browser_links(site, "A.md")
+    assert links[0] == ("https://e.com", "[1]"), links

@@ -265,11 +265,17 @@ _RAW_A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 
 def in_link_rule(state: StateCore) -> None:
     """Mark what stands inside a link's text, a Markdown one or a raw ``<a>`` (``IN_LINK``)."""
-    if "<" not in state.src and "![" not in state.src:
+    if not _MAYBE_IN_LINK.search(state.src):
         return
     for tok in state.tokens:
-        if tok.type == "inline" and tok.children and ("<" in tok.content or "![" in tok.content):
+        if tok.type == "inline" and tok.children and _MAYBE_IN_LINK.search(tok.content):
             _mark_in_link(tok.children)
+
+
+#: What may write a link or player inside a link's text (a Markdown link holds no wikilink or
+#: tag: its label parse stops at ``[[``, and tags are not read there): raw HTML, an embed or
+#: image, a footnote reference.
+_MAYBE_IN_LINK = re.compile(r"<|!\[|\[\^|\^\[")
 
 
 #: What renders a link of its own, or a player or card holding one.
