@@ -677,16 +677,8 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     pages = index.canvas_pages()
     if not pages:
         return []
-    linking: dict[str, dict[str, Note]] = {rel: {} for rel in pages}
-    embedded: set[str] = set()
-    for note in notes:
-        for link in note.links:
-            if link.target.lower().endswith(".canvas"):
-                res = index.resolve(link.target, note)
-                if res.attachment is not None and res.attachment.rel in pages:
-                    linking[res.attachment.rel][note.id] = note
-                    if link.embed:
-                        embedded.add(res.attachment.rel)
+    listed = {n.id for n in notes}
+    linkers = index.canvas_linkers()
     out = []
     for rel, url in pages.items():
         att = index.attachments[rel]
@@ -697,10 +689,12 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
                         title=canvas_title(rel), text="")
         ctx = RenderContext(stand_in, index, url)
         body = embed_canvas(ctx, att, "", page=True)
+        linking = {i: embeds for i, embeds in linkers.get(rel, {}).items() if i in listed}
         out.append(CanvasPage(
             url, stand_in.title, stand_in.folder, body, tuple(sorted(ctx.deps.attachments)),
-            () if rel in embedded else tuple(ctx.diagnostics),
-            tuple(sorted(linking[rel].values(), key=lambda n: (n.title.casefold(), n.rel)))))
+            () if any(linking.values()) else tuple(ctx.diagnostics),
+            tuple(sorted((index.notes[i] for i in linking),
+                         key=lambda n: (n.title.casefold(), n.rel)))))
     return out
 
 

@@ -195,7 +195,7 @@ class VaultIndex:
         self._canvas_urls: dict[str, SiteUrl] | None = None
         self._canvas_links: dict[str, tuple[NoteId, ...]] | None = None
         self._canvas_backlinks: dict[NoteId, tuple[str, ...]] | None = None
-        self._canvas_linkers: dict[str, tuple[NoteId, ...]] | None = None
+        self._canvas_linkers: dict[str, dict[NoteId, bool]] | None = None
 
     # -- URLs -------------------------------------------------------------------------------
     def _assign_urls(self, notes: list[Note]) -> None:
@@ -790,19 +790,20 @@ class VaultIndex:
             self._canvas_backlinks = {k: tuple(v) for k, v in found.items()}
         return self._canvas_backlinks.get(note_id, ())
 
-    def canvas_linkers(self) -> dict[str, tuple[NoteId, ...]]:
+    def canvas_linkers(self) -> dict[str, dict[NoteId, bool]]:
         """Each canvas that has a page -> the published notes that link to it or embed it, in
-        path order."""
+        path order, each with whether it embeds it."""
         if self._canvas_linkers is None:
             pages = self.canvas_pages()
-            found: dict[str, dict[NoteId, None]] = defaultdict(dict)
+            found: dict[str, dict[NoteId, bool]] = defaultdict(dict)
             for note in sorted(self.published.values(), key=lambda n: n.rel) if pages else ():
                 for link in note.links:
                     if link.target.lower().endswith(".canvas"):
                         res = self.resolve(link.target, note)
                         if res.attachment is not None and res.attachment.rel in pages:
-                            found[res.attachment.rel][note.id] = None
-            self._canvas_linkers = {rel: tuple(v) for rel, v in found.items()}
+                            seen = found[res.attachment.rel]
+                            seen[note.id] = seen.get(note.id, False) or link.embed
+            self._canvas_linkers = dict(found)
         return self._canvas_linkers
 
     def tag_url(self, tag: str) -> SiteUrl:
