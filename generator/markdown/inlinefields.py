@@ -26,7 +26,6 @@ from markdown_it.token import Token
 
 from ._util import plain_text
 
-_CLOSE = {"[": "]", "(": ")"}
 #: a full-line key: letters, digits, ``_ - /`` and spaces, after any leading markup (``**``)
 _LINE_KEY = re.compile(r"[^\w]*([\w][\w\s/-]*?)[_*~`=]*\s*$")
 _FORMAT = {"strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close",
@@ -85,91 +84,109 @@ def _line_field(children: list[Token], start: int) -> list[Token] | None:
     return None
 
 
-def _find_close(children: list[Token], k: int, pos: int, open_ch: str) -> tuple[int, int] | None:
-    """Where the bracket opened before ``children[k].content[pos]`` closes: (child, offset)."""
-    close_ch = _CLOSE[open_ch]
-    nesting, depth, escaped = 0, 0, False
-    for j in range(k, len(children)):
-        tok = children[j]
+#: The longest key looked for before a ``::`` (keys are words; a longer run is no key).
+_MAX_KEY = 200
+_BRACKETS = re.compile(r"[\\\[\]()]")
+
+
+def _matches(children: list[Token]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each bracket of the text ``children`` -> its matching bracket of the same kind, as
+    Dataview's ``findClosing`` pairs them (nested pairs and ``\\`` escapes counted) on one line;
+    only where the pair is inside the same markup (a field cannot end outside an emphasis it
+    starts in).  One pass: a note of one long line costs no more than its length."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    stacks: dict[str, list[list]] = {"[": [], "(": []}
+    depth = 0
+    for j, tok in enumerate(children):
         if tok.type in ("softbreak", "hardbreak"):
-            return None
+            stacks = {"[": [], "(": []}
+            continue
         if tok.type != "text":
             depth += tok.nesting
-            if depth < 0:
-                return None  # the field would end outside markup it starts in
+            if tok.nesting < 0:  # what was opened inside the markup just closed cannot close now
+                for stack in stacks.values():
+                    for entry in reversed(stack):
+                        if entry[2] <= depth:
+                            break
+                        entry[3] = False
             continue
-        text = tok.content
-        for p in range(pos if j == k else 0, len(text)):
-            ch = text[p]
+        escaped_at = -1
+        for m in _BRACKETS.finditer(tok.content):
+            p, ch = m.start(), m.group()
+            if p == escaped_at:
+                continue  # an escaped character (an escaped backslash escapes nothing)
             if ch == "\\":
-                escaped = not escaped
-                continue
-            if escaped:
-                escaped = False
-                continue
-            if ch == open_ch:
-                nesting += 1
-            elif ch == close_ch:
-                nesting -= 1
-                if nesting < 0:
-                    return (j, p) if depth == 0 else None
-    return None
+                escaped_at = p + 1
+            elif ch in "[(":
+                stacks[ch].append([j, p, depth, True])
+            else:
+                stack = stacks["[" if ch == "]" else "("]
+                if stack:
+                    oj, op, od, ok = stack.pop()
+                    if ok and od == depth:
+                        out[(oj, op)] = (j, p)
+    return out
+
+
+def _emit(children: list[Token], start: tuple[int, int], end: tuple[int, int],
+          out: list[Token]) -> None:
+    """The children from ``start`` (child, offset) up to ``end`` (excluded), text cut there."""
+    (j0, p0), (j1, p1) = start, end
+    for k in range(j0, min(j1, len(children) - 1) + 1):
+        tok = children[k]
+        lo = p0 if k == j0 else 0
+        hi = p1 if k == j1 else None
+        if k == j1 and tok.type != "text":
+            break
+        if tok.type != "text" or (lo == 0 and hi is None):
+            out.append(tok)
+        elif tok.content[lo:hi]:
+            out.append(_text(tok.content[lo:hi], tok))
 
 
 def _bracketed(children: list[Token]) -> list[Token]:
     """``children`` with each ``[key:: value]`` / ``(key:: value)`` made a field."""
+    if not any(t.type == "text" and "::" in t.content for t in children):
+        return children
+    matches = _matches(children)
+    fields = []
+    after = (-1, -1)
+    for (j, p), close in sorted(matches.items()):
+        if (j, p) < after:
+            continue  # inside the value of a field found already
+        text = children[j].content
+        sep = text.find("::", p + 1, p + 1 + _MAX_KEY)
+        if sep < 0:
+            continue
+        key = text[p + 1:sep].strip()
+        if not key or any(c in key for c in "[]()") or not _value_starts(text, sep):
+            continue
+        fields.append((j, p, sep, key, close))
+        after = close
+    if not fields:
+        return children
     out: list[Token] = []
-    i = 0
-    while i < len(children):
-        tok = children[i]
-        if tok.type != "text" or "::" not in tok.content:
-            out.append(tok)
-            i += 1
-            continue
-        text = tok.content
-        found = None
-        for p, ch in enumerate(text):
-            if ch not in _CLOSE:
-                continue
-            sep = text.find("::", p + 1)
-            if sep < 0:
-                break
-            key = text[p + 1:sep].strip()
-            if not key or any(c in key for c in "[]()") or not _value_starts(text, sep):
-                continue
-            close = _find_close(children, i, sep + 2, ch)
-            if close is not None:
-                found = (p, sep, key, ch, close)
-                break
-        if found is None:
-            out.append(tok)
-            i += 1
-            continue
-        p, sep, key, ch, (j, q) = found
-        if p:
-            out.append(_text(text[:p], tok))
-        opener, closer = _field_tokens(key, ch, tok.level)
+    cur = (0, 0)
+    for j, p, sep, key, (cj, q) in fields:
+        tok = children[j]
+        _emit(children, cur, (j, p), out)
+        opener, closer = _field_tokens(key, tok.content[p], tok.level)
         out.append(opener)
-        if j == i:
-            value = text[sep + 2:q].strip()
+        if cj == j:
+            value = tok.content[sep + 2:q].strip()
             if value:
                 out.append(_text(value, tok))
         else:
-            head = text[sep + 2:].lstrip()
+            head = tok.content[sep + 2:].lstrip()
             if head:
                 out.append(_text(head, tok))
-            out.extend(children[i + 1:j])
-            tail = children[j].content[:q].rstrip()
+            _emit(children, (j + 1, 0), (cj, 0), out)
+            tail = children[cj].content[:q].rstrip()
             if tail:
-                out.append(_text(tail, children[j]))
+                out.append(_text(tail, children[cj]))
         out.append(closer)
-        rest = children[j].content[q + 1:]
-        # what follows the field is looked at again (a second field on the line)
-        children = [*children[:j], _text(rest, children[j]), *children[j + 1:]] if rest else \
-            children
-        i = j if rest else j + 1
-        if rest:
-            continue
+        cur = (cj, q + 1)
+    _emit(children, cur, (len(children), 0), out)
     return out
 
 
