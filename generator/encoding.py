@@ -8,11 +8,10 @@ bytes say so clearly:
 - UTF-8 with a few bytes that are not (a ``caf\\xe9`` or a ``\\x96`` dash pasted from a Windows
   program): those bytes alone are read as Windows-1252, the rest stays UTF-8;
 - a whole file in a legacy code page: each candidate below that decodes the bytes is scored by
-  how unlike text its result is (symbols inside words, words mixing alphabets, Cyrillic without
-  vowels, Japanese without kana, ...), and the lowest score wins, ties going to the one listed
-  first.  Windows-1252 (the UTF-8 reading above) comes first: a page among the Latin-alphabet
-  ones that decodes the same bytes into other letters (Hungarian's ő as õ in Windows-1252) is
-  taken only when Windows-1252 gives no text.
+  how unlike text its result is (symbols inside words, words mixing alphabets, accented letters
+  no one language has together, Cyrillic without vowels, Japanese without kana, ...), and the
+  lowest score wins, ties going to the one listed first, Windows-1252 (the UTF-8 reading above).
+  A line or two can be a tie: Turkish ı alone is Czech ý in Windows-1252, Polish ę alone is ê.
 
 charset-normalizer was tried for the last step and left: on short notes it took French for
 Windows-1250 (``crčme``), KOI8-R for Shift-JIS half-width kana and Hebrew for a DOS Cyrillic page.
@@ -42,14 +41,20 @@ _CANDIDATES = (
 )
 _CJK_CODECS = frozenset(("cp932", "euc_jp", "cp949", "gb18030", "cp950"))
 _SAMPLE = 32 * 1024  # bytes scored: enough to tell, and a large file is not scored whole
-_COMMON_PUNCT = frozenset("\u00a0«»‘’‚“”„–—…•·€£°§©®™×¿¡‹›\u200b\u200c\u200d\u200e\u200f")
+_COMMON_PUNCT = frozenset("\u00a0«»‘’‚“”„–—…•·€£°§©®™×¿¡‹›´\u200b\u200c\u200d")
 _VOWELS = {"cyrillic": frozenset("аеёиоуыэюяіїєў"), "greek": frozenset("αεηιουωάέήίόύώϊϋΐΰ")}
-# letters a page gives only where its text is more likely another page's: Turkish ı ş ğ read as
-# Windows-1252 are Icelandic ý þ ð (but Icelandic has á é í ó ú æ, Turkish none)
-_ODD_LETTERS = {"cp1254": frozenset("áéíóúæãõåøÁÉÍÓÚÆ"), "cp1250": frozenset("ŢţĐđ")}
-_ICELANDIC = frozenset("áéíóúæÁÉÍÓÚÆ")
+# the accented letters of the languages written in Latin-alphabet code pages: the pages give one
+# text the same letters in other places (Czech č is è in Windows-1252, Turkish ı is ý), and the
+# reading whose letters one language has is the one meant
+_ALPHABETS = tuple(frozenset(letters) for letters in (
+    "àâæçéèêëîïôœùûüÿ", "äöüßé", "áéíñóúü", "àáâãçéêíóôõú", "àèéìíîòóù", "àçèéíïòóúü", "áéëïóöü",
+    "åäöé", "æøåé", "äöåšž", "áéíóú", "êëéèîïôöûü", "áčďéěíňóřšťúůýž",
+    "áäčďéíĺľňóôŕšťúýž", "ąćęłńóśźż", "áéíóöőúüű", "čšž", "čćđšž", "ăâîșțşţ", "çğıöşüâîû",
+    "äöõüšž"))
+# Icelandic's ð þ ý are Turkish ğ ş ı in Windows-1254: they are Icelandic beside its vowels
+_ICELANDIC, _ICELANDIC_VOWELS = frozenset("áðéíóúýþæö"), frozenset("áéíóúæ")
 # a symbol between two letters (``Za¿ó³æ``: Polish read as Windows-1252)
-_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\ufffd'’\-–·.,;:!?()\[\]{}\"/\\*#=+&%@$<>|`~^]{1,2}(?=[^\W\d_])")
+_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\ufffd'’´\-–—·.,;:!?()\[\]{}\"/\\*#=+&%@$<>|`~^]{1,2}(?=[^\W\d_])")
 
 
 def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
@@ -173,15 +178,18 @@ def _char_cost(ch: str, prev: str) -> float:
 
 def _unlike_text(text: str, codec: str) -> float:
     """How unlike written text ``text`` is: 0 for plausible text, more for each oddity."""
-    odd = _ODD_LETTERS.get(codec, frozenset())
-    if codec == "utf-8" and not any(ch in _ICELANDIC for ch in text):
-        odd = frozenset("ÝýÞþÐð")
     score = 0.0
     prev = ""
+    latin: set[str] = set()
     for ch in text:
         if ord(ch) >= 0x80:
-            score += _char_cost(ch, prev) + (0.5 if ch in odd else 0)
+            score += _char_cost(ch, prev)
+            if 0xC0 <= ord(ch) < 0x250 and ch.isalpha():
+                latin.add(ch.lower())
         prev = ch
+    if latin:  # letters no one language has together
+        alphabets = (*_ALPHABETS, _ICELANDIC) if latin & _ICELANDIC_VOWELS else _ALPHABETS
+        score += min(len(latin - alphabet) for alphabet in alphabets)
     by_script: dict[str, list[str]] = {"cyrillic": [], "greek": []}
     for match in re.finditer(r"[^\W\d_]+", text):
         word = match.group()
