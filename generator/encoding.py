@@ -39,6 +39,7 @@ _CANDIDATES = (
     ("gb18030", "GB18030 (Chinese)"),
     ("cp950", "Big5 (Chinese)"),
 )
+_HAN_BY_HANGUL = re.compile("[\u4e00-\u9fff](?=[\uac00-\ud7a3])|(?<=[\uac00-\ud7a3])[\u4e00-\u9fff]")
 _CJK_CODECS = frozenset(("cp932", "euc_jp", "cp949", "gb18030", "cp950"))
 _SAMPLE = 32 * 1024  # bytes scored: enough to tell, and a large file is not scored whole
 _COMMON_PUNCT = frozenset("\u00a0«»‘’‚“”„–—…•·€£°§©®™×¿¡‹›´\u200b\u200c\u200d")
@@ -226,4 +227,6 @@ def _unlike_text(text: str, codec: str) -> float:
         score += len(cjk)  # Korean is written in Hangul
     elif codec in ("gb18030", "cp950"):
         score += kana + hangul
+    if hangul and len(cjk) > hangul:  # Korean writes Chinese characters apart from its Hangul
+        score += len(_HAN_BY_HANGUL.findall(text))
     return score + len(_IN_WORD.findall(text))
