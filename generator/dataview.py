@@ -360,7 +360,7 @@ def field_value(f: Field, note: Any, index: Any) -> Any:
     found = [_from_yaml(v, note) for k, v in note.meta.items()
              if isinstance(k, str) and (k == want or canonical(k) == want)]
     inline = [text for k, text in note.fields if k == want or canonical(k) == want]
-    if not inline and canonical(want) in written_keys(note):
+    if written_keys(note).get(canonical(want), 0) > len(inline):
         # ``key::`` written where no field was read (a table, a heading, no space after ``::``)
         raise Unsupported(f"the field {want!r} as {note.rel} writes it")
     found += [_from_inline(text) for text in inline]
@@ -369,15 +369,29 @@ def field_value(f: Field, note: Any, index: Any) -> Any:
     return found[0] if found else None
 
 
-_WRITTEN_KEY = re.compile(r"([^\W\d_][\w \t/-]*?)[*_~`]*[ \t]*::")
-
-
-def written_keys(note: Any) -> set[str]:
-    """Every name written before a ``::`` in the note, sanitised (a superset of its fields)."""
+def written_keys(note: Any) -> dict[str, int]:
+    """How often each name is written before a ``::`` in the note, sanitised: at least as often
+    as Dataview reads it as a field (also in a table, a heading, code, ``key::value``).  One
+    look back from each ``::``, at most 200 characters: linear in the note's length."""
     keys = note.__dict__.get("_dv_keys")
     if keys is None:
-        keys = {canonical(m.group(1)) for m in _WRITTEN_KEY.finditer(note.text)} \
-            if "::" in note.text else set()
+        keys = {}
+        text = note.text
+        pos, line_start, seen = text.find("::"), 0, 0
+        while pos >= 0:
+            newline = text.rfind("\n", seen, pos)  # only what lies since the last ``::``
+            line_start, seen = (newline + 1 if newline >= 0 else line_start), pos
+            seg = text[max(line_start, pos - 200):pos]
+            seg = seg.rstrip(" \t").rstrip("*_~`")
+            i = len(seg)
+            while i and (seg[i - 1].isalnum() or seg[i - 1] in " \t/-_"):
+                i -= 1
+            run = seg[i:]
+            first = next((k for k, c in enumerate(run) if c.isalpha()), None)
+            if first is not None:
+                key = canonical(run[first:])
+                keys[key] = keys.get(key, 0) + 1
+            pos = text.find("::", pos + 2)
         note.__dict__["_dv_keys"] = keys
     return keys
 

@@ -219,7 +219,7 @@ class DepsHasher:
             self._bases = signature_of(sorted(
                 (n.rel, n.publish, self.index.urls.get(n.id), n.title, repr(n.meta), n.tags,
                  tuple((ref.target, ref.embed) for ref in n.links), n.source.size, n.fields,
-                 tuple(sorted(written_keys(n))))
+                 tuple(sorted(written_keys(n).items())))
                 for n in self.index.notes.values()))
         return self._bases
 
