@@ -161,6 +161,8 @@ title = {title}
 # publish_templates = false  # true: publish the notes in Obsidian's template folders (its Templates
 #                            # and Templater settings name them), left out by default
 # home = ""  # the note used as the home page; "" = index.md, Home.md or README.md if present
+# vault_name = ""  # the vault's name in obsidian://open?vault=… links ("" = this folder's name):
+#                  # such a link to a note of this vault leads to that note's page
 
 # Dates: the formats tried for a "DATE:" header line, and how dates are shown.
 # header_date_formats = [{date_formats}]
