@@ -486,13 +486,25 @@ def _sources(node: Any, notes: list, index: Any, this: Any, names: set) -> set:
     if kind == "not":
         return {n.id for n in notes} - _sources(node[1], notes, index, this, names)
     if kind == "tag":
-        want = node[1].casefold()
-        return {n.id for n in notes
-                if any(t.casefold() == want or t.casefold().startswith(want + "/") for t in n.tags)}
+        want = node[1]
+        found = set()
+        for n in notes:
+            if any(t == want or t.startswith(want + "/") for t in n.tags):
+                found.add(n.id)
+            elif any(t.casefold() == want.casefold() or t.casefold().startswith(want.casefold() + "/")
+                     for t in n.tags):
+                raise Unsupported(f"#{want} where {n.rel} writes the tag in another case")
+        return found
     if kind == "folder":
+        # as Dataview: the folder's notes when there is such a folder, else that one file
         folder = node[1]
-        return {n.id for n in notes if not folder or n.rel.startswith(folder + "/")
-                or n.rel == folder + ".md" or n.rel == folder}
+        if not folder:
+            return {n.id for n in notes}
+        inside = folder + "/"
+        rels = [n.rel for n in index.notes.values()] + list(index.attachments)
+        if any(rel.startswith(inside) for rel in rels):
+            return {n.id for n in notes if n.rel.startswith(inside)}
+        return {n.id for n in notes if n.rel in (folder, folder + ".md")}
     target = node[1].split("#", 1)[0].strip()
     if not target:
         linked = this
@@ -501,8 +513,12 @@ def _sources(node: Any, notes: list, index: Any, this: Any, names: set) -> set:
         res = index.resolve(target, this)
         linked = res.note if res.kind in ("note", "unpublished") else None
     if linked is None:
-        return set()
-    return {s for s in index.backlinks.get(linked.id, ())}
+        raise Unsupported(f"[[{target}]], which names no note (Dataview lists the notes linking "
+                          "to that name)")
+    found = set(index.backlinks.get(linked.id, ()))
+    if any(index.resolve(ref.target, linked).note is linked for ref in linked.links if ref.target):
+        found.add(linked.id)  # a note linking to itself is among its own incoming links
+    return found
 
 
 def _test(node: Any, note: Any, index: Any) -> bool:

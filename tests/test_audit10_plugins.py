@@ -398,3 +398,22 @@ def test_inline_fields_stay_linear(unit: str) -> None:
 
     text = "x " + unit * 5000
     assert cost(make_markdown(), text) < 4 * cost(MarkdownIt("commonmark"), text) + 0.3, unit
+
+
+def test_dataview_sources_as_dataview_resolves_them(tmp_path: Path) -> None:
+    """As Dataview's ``matchingSourcePaths``: ``"X"`` is the folder X when there is one (its
+    unpublished notes included in that test), else the note ``X.md``; ``[[Note]]`` includes a
+    note linking to itself; a tag matches as written (another case: shown as written, since
+    Dataview's tag index is by the written tag); ``[[Missing]]`` (Dataview lists the notes
+    linking to that name) is shown as written."""
+    site = build_notes(tmp_path, {
+        "Books.md": "---\ntags: [Book]\n---\nsee [[Books]]\n",
+        "Books/Hidden.md": "---\npublish: false\n---\n",
+        "Solo.md": "# Solo\n", "Other/X.md": "[[Solo]]\n",
+        "Q.md": ("```dataview\nLIST FROM \"Books\"\n```\n\n```dataview\nLIST FROM \"Solo\"\n```\n\n"
+                 "```dataview\nLIST FROM [[Books]]\n```\n\n```dataview\nLIST FROM #book\n```\n\n"
+                 "```dataview\nLIST FROM [[Missing]]\n```\n"),
+    })
+    assert _results(site, "Q.md") == [[], ["Solo"], ["Books"]]
+    shown = [q.find("pre").get_text() for q in site.content("Q.md").find_all(class_="dataview-query")]
+    assert shown == ["LIST FROM #book", "LIST FROM [[Missing]]"]
