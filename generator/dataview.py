@@ -240,7 +240,11 @@ def _cond_and(r: _Reader) -> Any:
 def _cond_not(r: _Reader) -> Any:
     if r.peek("!"):
         r.take("!")
-        return ("not", _cond_not(r))
+        grouped = r.peek("(")
+        node = _cond_not(r)
+        if node[0] == "cmp" and not grouped:  # Dataview reads ``!a = b`` as ``(!a) = b``
+            raise Unsupported("a comparison with a negated field (write !(a = b))")
+        return ("not", node)
     if r.peek("("):
         r.take("(")
         node = _cond_or(r)

@@ -300,6 +300,7 @@ def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path
         "TABLE note FROM \"Misc\"",
         "LIST FROM \"Misc\" SORT title",
         "LIST FROM #book GROUP BY rating",
+        "LIST WHERE !rating = 7",
     ]
     site = build_notes(tmp_path, {
         **BOOKS,
