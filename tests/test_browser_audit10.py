@@ -64,6 +64,7 @@ def site(tmp_path_factory) -> Path:
     vault = tmp_path_factory.mktemp("audit10-vault")
     (vault / "Pictures.md").write_text(PICTURES, encoding="utf-8")
     (vault / "Labels.md").write_text(LABELS, encoding="utf-8")
+    (vault / "Links.md").write_text("# Links\n\nSee [[Pictures]].\n", encoding="utf-8")
     # a web of notes for the graph: each links the next few, as a knowledge base does
     names = [f"Note {n}" for n in range(30)]
     (vault / "Hub.md").write_text("# Hub\n\n" + "Long text. " * 400 + "\n\n"
@@ -110,6 +111,26 @@ def test_pictures_keep_their_place_while_they_load(site, chrome, width):
     widths = [w for w, _ in after[:-1]]
     # as drawn: 1200 px wide shrunk to the column; |300; the 200x100 box; the SVG fills the column
     assert widths == [min(1200, column), 300, 200, min(1200, column), column]
+    page.close()
+
+
+def test_a_picture_in_a_hover_preview_keeps_its_shape(site, chrome):
+    # a preview caps pictures at 10rem high: with their width attribute now written, the cap
+    # squeezed them (1200x600 drawn 370x160) unless drawn whole in their box
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Links.md").as_uri())
+    page.locator(".content a.internal-link").first.hover()
+    page.wait_for_selector(".popover img")
+    page.wait_for_function("[...document.querySelectorAll('.popover img')].every(i => i.complete)")
+    drawn = page.evaluate("""[...document.querySelectorAll('.popover img')].map(i => {
+        const r = i.getBoundingClientRect();
+        return [getComputedStyle(i).objectFit, r.width / r.height, i.naturalWidth / i.naturalHeight,
+                r.height]; })""")
+    assert drawn
+    for fit, box, natural, height in drawn:
+        # the box keeps the picture's shape, or the picture is drawn whole inside it
+        assert fit == "contain" or box == pytest.approx(natural, rel=0.02), (fit, box, natural)
+        assert height <= 161  # 10rem
     page.close()
 
 
