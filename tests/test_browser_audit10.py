@@ -8,6 +8,7 @@ off the disk is refused and console errors fail.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,11 @@ def site(tmp_path_factory) -> Path:
     (vault / "Pictures.md").write_text(PICTURES, encoding="utf-8")
     (vault / "Labels.md").write_text(LABELS, encoding="utf-8")
     (vault / "Links.md").write_text("# Links\n\nSee [[Pictures]].\n", encoding="utf-8")
+    # a board about 1,100 px wide, as the demo's project map
+    cards = [{"id": f"c{i}", "type": "text", "text": f"## Card {i}\n\nSome words on card {i}.",
+              "x": i * 280, "y": 0, "width": 240, "height": 160} for i in range(4)]
+    (vault / "Board.canvas").write_text(json.dumps({"nodes": cards, "edges": []}), encoding="utf-8")
+    (vault / "Plan.md").write_text("# Plan\n\n![[Board.canvas]]\n\nAfter.\n", encoding="utf-8")
     # a web of notes for the graph: each links the next few, as a knowledge base does
     names = [f"Note {n}" for n in range(30)]
     (vault / "Hub.md").write_text("# Hub\n\n" + "Long text. " * 400 + "\n\n"
@@ -217,3 +223,27 @@ def test_the_global_graph_on_a_phone_fills_its_tall_view(site, chrome):
         return (Math.max(...ys) - Math.min(...ys)) / v.h; }""")
     assert spread > 0.8, f"the notes span {spread:.0%} of the view's height"
     ctx.close()
+
+
+CANVAS = """() => { const e = document.querySelector('.canvas-embed'), s = e.querySelector('svg');
+    return {scale: s.getBoundingClientRect().width / s.viewBox.baseVal.width,
+            scrolls: e.scrollWidth > e.clientWidth + 1, page: document.documentElement.scrollWidth,
+            view: innerWidth, role: e.getAttribute('role'), label: e.getAttribute('aria-label')}; }"""
+
+
+def test_a_wide_canvas_scrolls_in_its_place_on_a_phone_with_readable_text(site, chrome):
+    # a board shrank to its column whatever its size: the demo's 1,100 px project map was drawn at
+    # 0.32 on a phone, its 16 px text at 5 px
+    ctx, page = _phone(chrome)
+    page.goto(page_of(site, "Plan.md").as_uri())
+    got = page.evaluate(CANVAS)
+    assert got["scale"] >= 0.59 and got["scrolls"] and got["page"] == got["view"], got
+    assert (got["role"], got["label"]) == ("region", "Canvas 1")  # in the tab order, named
+    ctx.close()
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Plan.md").as_uri())
+    got = page.evaluate(CANVAS)
+    assert not got["scrolls"] and got["page"] == got["view"], got  # a desktop column holds it
+    page.emulate_media(media="print")
+    assert not page.evaluate(CANVAS)["scrolls"]  # and paper, shrunk to the page
+    page.close()

@@ -239,8 +239,8 @@
   var AUTO = /auto|scroll/, scrollT;
   function scrollers() {
     var n = {};
-    doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll, figure.mermaid)").forEach(function (e) {
-      var s = getComputedStyle(e), k = e.matches(".math") ? "Equation" : e.matches(".mermaid") ? "Diagram" : "Table";
+    doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll, figure.mermaid, .canvas-embed)").forEach(function (e) {
+      var s = getComputedStyle(e), k = e.matches(".math") ? "Equation" : e.matches(".mermaid") ? "Diagram" : e.matches(".canvas-embed") ? "Canvas" : "Table";
       if (AUTO.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 || AUTO.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1) {
         e.tabIndex = 0;
         if (!/^(PRE|TABLE)$/.test(e.tagName)) { e.role = "region"; e.ariaLabel = k + " " + (n[k] = (n[k] || 0) + 1); }
