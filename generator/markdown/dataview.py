@@ -73,6 +73,8 @@ def computed_query(ctx: Any, code: str) -> tuple[str | None, str]:
         return None, f"vaultsite computes a subset of Dataview queries (here: {exc}; see README, Dataview)"
     except RecursionError:
         return None, "it nests too deep"
+    except Exception as exc:  # noqa: BLE001 - a fault here must not cost the note its page
+        return None, f"computing it failed ({type(exc).__name__}: {exc}; please report this query)"
     ctx.deps.names |= result.names
     from .bases import _note_link, _stylesheet, esc
 
