@@ -117,20 +117,23 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, rel: str) -> tuple[str, Diag
     line = _line_of(before) + 1
     col = _col_of(before.decode(codec, "replace"))
     bad = exc.object[exc.start]
-    hint = ("check that its letters read as written, then re-save the file as UTF-8, the only "
-            "encoding Obsidian reads (it shows these bytes as \ufffd)")
-    if codec != "utf-8":
-        return text, warning("encoding", f"the file is not UTF-8 (byte 0x{bad:02X} here is the "
-                             f"first that is not); read as {name}, the encoding its bytes fit best",
-                             rel, line, col, hint=hint)
-    shown = bytes([bad]).decode("cp1252", "replace")
-    if _UTF8_SEQUENCE.search(data):
-        what = ("the file is UTF-8 except for some bytes that are not (the first, "
-                f"0x{bad:02X}, here); each was read as Windows-1252 (0x{bad:02X} as {shown!r})")
+    if codec == "utf-8" and _UTF8_SEQUENCE.search(data):
+        # pasted from a program that wrote Windows-1252: re-saving as UTF-8 would keep the bytes
+        shown = bytes([bad]).decode("cp1252", "replace")
+        return text, warning(
+            "encoding", "the file is UTF-8 except for some bytes that are not (the first, "
+            f"0x{bad:02X}, here); each was read as Windows-1252 (0x{bad:02X} as {shown!r})",
+            rel, line, col, hint="retype those characters in Obsidian or another UTF-8 editor "
+            "(Obsidian shows these bytes as \ufffd; the page shows what was read)")
+    if codec == "utf-8":
+        shown = bytes([bad]).decode("cp1252", "replace")
+        name, what = "Windows-1252", (f"read as Windows-1252 (0x{bad:02X} as {shown!r})")
     else:
-        what = (f"the file is not UTF-8 (byte 0x{bad:02X} here is the first that is not); read "
-                f"as Windows-1252 (0x{bad:02X} as {shown!r})")
-    return text, warning("encoding", what, rel, line, col, hint=hint)
+        what = f"read as {name}, the encoding its bytes fit best"
+    return text, warning(
+        "encoding", f"the file is not UTF-8 (byte 0x{bad:02X} here is the first that is not); "
+        + what, rel, line, col, hint=f"open it as {name.split(' (')[0]} in a text editor and save "
+        "it as UTF-8, the only encoding Obsidian reads (it shows these bytes as \ufffd)")
 
 
 # byte-order marks, UTF-32's first: UTF-16 LE's is the start of UTF-32 LE's
