@@ -70,6 +70,8 @@ class SiteConfig:
     strict_line_breaks: bool = False  # False: a single newline is a line break, as in Obsidian
     publish_templates: bool = False  # True: notes in Obsidian's template folders are published
     obsidian_templates: tuple[str, ...] = ()  # those folders (Templates / Templater settings)
+    #: the Dataview plugin's display settings that computed queries follow (``DATAVIEW_SETTINGS``)
+    dataview: tuple[tuple[str, Any], ...] = ()
     strict: bool = False
     execute: ExecSettings = field(default_factory=ExecSettings)
     config_file: Path | None = None
@@ -275,6 +277,27 @@ def _obsidian_template_folders(vault: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
+#: The Dataview settings a computed query follows, with Dataview's defaults.
+DATAVIEW_SETTINGS: dict[str, Any] = {
+    "defaultDateFormat": "MMMM dd, yyyy", "renderNullAs": "\\-", "tableIdColumnName": "File",
+    "showResultCount": True, "inlineQueryPrefix": "=", "enableInlineDataview": True,
+}
+
+
+def _dataview_settings(vault: Path) -> tuple[tuple[str, Any], ...]:
+    """The vault's Dataview display settings (``.obsidian/plugins/dataview/data.json``) that
+    differ from Dataview's defaults; none when there are none or the file cannot be read."""
+    try:
+        data = json.loads((vault / ".obsidian" / "plugins" / "dataview" / "data.json")
+                          .read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return ()
+    if not isinstance(data, dict):
+        return ()
+    return tuple((k, data[k]) for k, default in DATAVIEW_SETTINGS.items()
+                 if k in data and type(data[k]) is type(default) and data[k] != default)
+
+
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
     def at(key: str) -> str:
         line = key_line(text, key)
@@ -308,6 +331,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
     if "strict_line_breaks" not in raw:
         kw["strict_line_breaks"] = _obsidian_strict_line_breaks(vault)
     kw["obsidian_templates"] = _obsidian_template_folders(vault)
+    kw["dataview"] = _dataview_settings(vault)
     for key in ("ignore", "header_date_formats"):
         if key in raw:
             items = _expect(raw[key], list, at(key), key)

@@ -418,3 +418,29 @@ def test_dataview_sources_as_dataview_resolves_them(tmp_path: Path) -> None:
     assert _results(site, "Q.md") == [[], ["Solo"], ["Books"]]
     shown = [q.find("pre").get_text() for q in site.content("Q.md").find_all(class_="dataview-query")]
     assert shown == ["LIST FROM #book", "LIST FROM [[Missing]]"]
+
+
+def test_computed_queries_follow_the_vaults_dataview_settings(tmp_path: Path) -> None:
+    """What a query shows follows the vault's Dataview settings (its ``data.json``), as Obsidian
+    shows it: the date format (a Luxon one; one with a token not written here shows the query as
+    written), what null reads as, the first column's name and count, the inline query prefix."""
+    settings = ('{"defaultDateFormat": "yyyy-MM-dd (EEE)", "renderNullAs": "none", '
+                '"tableIdColumnName": "Note", "showResultCount": false, "inlineQueryPrefix": "dv:"}')
+    site = build_notes(tmp_path, {
+        ".obsidian/plugins/dataview/data.json": settings,
+        "A.md": "---\ndue: 2024-03-05\n---\nDue `dv: this.due`, not `= this.due`.\n",
+        "B.md": "---\nx: 1\n---\n",
+        "Q.md": "```dataview\nTABLE due FROM \"\" SORT file.name\n```\n",
+    })
+    assert _results(site, "Q.md") == [[["Note", "due"], ["A", "2024-03-05 (Tue)"], ["B", "none"],
+                                       ["Q", "none"]]]
+    para = site.content("A.md").find("p")
+    assert para.find(class_="dataview-inline-query").get_text() == "2024-03-05 (Tue)"
+    assert para.find("code").get_text() == "= this.due"
+    (tmp_path / "src/.obsidian/plugins/dataview/data.json").write_text(
+        '{"defaultDateFormat": "DDD"}', encoding="utf-8")
+    from conftest import build_vault
+
+    again = build_vault(tmp_path / "src", tmp_path / "again")
+    assert _results(again, "Q.md") == []
+    assert "DDD" in again.messages("plugin-unrendered")[0]

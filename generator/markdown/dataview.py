@@ -58,6 +58,47 @@ def _wrap(previous):
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_LUXON = re.compile(r"'[^']*'|yyyy|yy|MMMM|MMM|MM|M|dd|d|EEEE|EEE|[A-Za-z]|[^A-Za-z']+")
+
+
+def settings(ctx: Any) -> dict[str, Any]:
+    """Dataview's display settings: the vault's (``SiteConfig.dataview``) over the defaults."""
+    from generator.config import DATAVIEW_SETTINGS
+
+    return {**DATAVIEW_SETTINGS, **dict(getattr(ctx.index.cfg, "dataview", ()))}
+
+
+def luxon_date(fmt: str, d: Any) -> str:
+    """``d`` in a Luxon format (Dataview's ``defaultDateFormat``), English names; a token other
+    than the year, month, day and weekday ones is not written here."""
+    from generator.dataview import Unsupported
+
+    out = []
+    for tok in _LUXON.findall(fmt):
+        if tok.startswith("'"):
+            out.append(tok[1:-1])
+        elif tok[0].isalpha():
+            values = {"yyyy": f"{d.year:04d}", "yy": f"{d.year % 100:02d}",
+                      "MMMM": _MONTHS[d.month - 1], "MMM": _MONTHS[d.month - 1][:3],
+                      "MM": f"{d.month:02d}", "M": str(d.month), "dd": f"{d.day:02d}",
+                      "d": str(d.day), "EEEE": _DAYS[d.weekday()], "EEE": _DAYS[d.weekday()][:3]}
+            if tok not in values:
+                raise Unsupported(f"the date format {fmt!r} (its {tok!r})")
+            out.append(values[tok])
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+def _null_text(markdown: str) -> str:
+    """``renderNullAs`` (Markdown; ``\\-`` by default) as the text it shows."""
+    from generator.dataview import Unsupported
+
+    text = re.sub(r"\\([^\w\s])", r"\1", markdown)
+    if any(c in re.sub(r"\\[^\w\s]", "", markdown) for c in "*_[]`=~$<#|"):
+        raise Unsupported(f"renderNullAs {markdown!r} (Markdown)")
+    return text
 
 
 def computed_query(ctx: Any, code: str) -> tuple[str | None, str]:
@@ -69,6 +110,7 @@ def computed_query(ctx: Any, code: str) -> tuple[str | None, str]:
     try:
         query = parse_query(code)
         result = run_query(query, ctx.index, ctx.note)
+        shown = _result_html(ctx, query, result)
     except Unsupported as exc:
         return None, f"vaultsite computes a subset of Dataview queries (here: {exc}; see README, Dataview)"
     except RecursionError:
@@ -76,8 +118,13 @@ def computed_query(ctx: Any, code: str) -> tuple[str | None, str]:
     except Exception as exc:  # noqa: BLE001 - a fault here must not cost the note its page
         return None, f"computing it failed ({type(exc).__name__}: {exc}; please report this query)"
     ctx.deps.names |= result.names
+    return shown, ""
+
+
+def _result_html(ctx: Any, query: Any, result: Any) -> str:
     from .bases import _note_link, _stylesheet, esc
 
+    opts = settings(ctx)
     n = len(result.rows)
     parts = [_stylesheet(ctx), f'<div class="base-view base-view-{query.kind} dataview-result">',
              f'<div class="base-bar"><span class="base-view-name">Dataview</span>'
@@ -89,22 +136,23 @@ def computed_query(ctx: Any, code: str) -> tuple[str | None, str]:
         parts += [f"<li>{_note_link(ctx, note)}</li>" for note, _ in result.rows]
         parts.append("</ul>")
     else:
-        heads = ([] if query.without_id else [f"File ({n})"]) + result.columns
+        id_head = opts["tableIdColumnName"] + (f" ({n})" if opts["showResultCount"] else "")
+        heads = ([] if query.without_id else [id_head]) + result.columns
         parts.append('<div class="base-scroll"><table class="base-table"><thead><tr>'
                      + "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
                      + "</tr></thead><tbody>")
         for note, values in result.rows:
             cells = ([] if query.without_id else [_note_link(ctx, note)]) \
-                + [_dv_value(ctx, v) for v in values]
+                + [_dv_value(ctx, v, opts) for v in values]
             parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         parts.append("</tbody></table></div>")
     parts.append("</div>\n")
-    return "".join(parts), ""
+    return "".join(parts)
 
 
-def _dv_value(ctx: Any, value: Any) -> str:
-    """A value as Dataview shows it: null as a dash, dates as ``January 02, 2024``, lists as
-    lists, links as links."""
+def _dv_value(ctx: Any, value: Any, opts: dict[str, Any]) -> str:
+    """A value as Dataview shows it: null as ``renderNullAs`` (a dash), dates in
+    ``defaultDateFormat`` (``January 02, 2024``), lists as lists, links as links."""
     import datetime as dt
 
     from generator.basesexpr import Link
@@ -112,17 +160,17 @@ def _dv_value(ctx: Any, value: Any) -> str:
     from .bases import _link, esc
 
     if value is None:
-        return "-"
+        return esc(_null_text(opts["renderNullAs"]))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.date):
-        return f"<time>{_MONTHS[value.month - 1]} {value.day:02d}, {value.year}</time>"
+        return f"<time>{esc(luxon_date(opts['defaultDateFormat'], value))}</time>"
     if isinstance(value, Link):
         return _link(ctx, value)
     if isinstance(value, list):
-        return "<ul>" + "".join(f"<li>{_dv_value(ctx, v)}</li>" for v in value) + "</ul>"
+        return "<ul>" + "".join(f"<li>{_dv_value(ctx, v, opts)}</li>" for v in value) + "</ul>"
     return esc(str(value))
 
 
@@ -136,15 +184,20 @@ def _inline_query(previous):
         token = tokens[idx]
         ctx = env.get("ctx") if env else None
         code = token.content
-        if ctx is None or not code.startswith(("=", "$=")):
+        if ctx is None or not code:
             return previous(tokens, idx, options, env)
-        m = _INLINE_DQL.fullmatch(code)
+        opts = settings(ctx)
+        prefix = opts["inlineQueryPrefix"] or "="
+        if not opts["enableInlineDataview"] or not code.startswith((prefix, "$=")):
+            return previous(tokens, idx, options, env)  # (disabled: Obsidian shows code too)
+        body = "=" + code[len(prefix):] if code.startswith(prefix) else code
+        m = _INLINE_DQL.fullmatch(body)
         why = "vaultsite computes only `= this.field` and `= [[Note]].field`"
         if m:
             shown, why = _inline_value(ctx, m)
             if shown is not None:
                 return f'<span class="dataview dataview-inline-query">{shown}</span>'
-        if _LOOKS_INLINE.match(code):
+        if _LOOKS_INLINE.match(body):
             # a code span carries no position: the line where this one is first written
             at = ctx.note.text.find(code)
             line = ctx.note.text.count("\n", 0, at) if at >= 0 else 0
@@ -180,7 +233,10 @@ def _inline_value(ctx: Any, m: re.Match) -> tuple[str | None, str]:
         _displayable(value)
     except Unsupported as exc:
         return None, str(exc)
-    return _dv_value(ctx, value), ""
+    try:
+        return _dv_value(ctx, value, settings(ctx)), ""
+    except Unsupported as exc:
+        return None, str(exc)
 
 
 def dataview_plugin(md: MarkdownIt) -> None:
