@@ -254,6 +254,11 @@ def _obsidian_strict_line_breaks(vault: Path) -> bool:
     return isinstance(app, dict) and app.get("strictLineBreaks") is True
 
 
+#: Obsidian's settings files (in ``.obsidian/``) the configuration reads: ``serve`` reloads the
+#: configuration when one is saved.
+OBSIDIAN_SETTINGS = (("app.json",), ("templates.json",),
+                     ("plugins", "templater-obsidian", "data.json"), ("plugins", "dataview", "data.json"))
+
 #: Where Obsidian's core Templates plugin and the Templater plugin keep their template folder.
 _TEMPLATE_SETTINGS = ((("templates.json",), "folder"),
                       (("plugins", "templater-obsidian", "data.json"), "templates_folder"))

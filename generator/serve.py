@@ -39,6 +39,8 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
+from generator.config import OBSIDIAN_SETTINGS
+
 EVENTS_PATH = "/__vaultsite/events"
 STATUS_PATH = "/__vaultsite/status"
 DEBOUNCE_MS = 100  # longest a batch of changes is held (watchfiles `debounce`)
@@ -336,8 +338,8 @@ class ChangeFilter:
                 break
         else:
             rel = Path(path.name)
-        if rel.parts == (".obsidian", "app.json"):
-            return True  # the vault's settings: strictLineBreaks is read from it
+        if rel.parts[:1] == (".obsidian",) and rel.parts[1:] in OBSIDIAN_SETTINGS:
+            return True  # the vault's settings the configuration reads (strictLineBreaks, …)
         if any(part.startswith(".") for part in rel.parts):
             return False  # .obsidian, .git, .trash, editor lock files
         name = path.name
@@ -396,9 +398,11 @@ class PipelineBuilder:
 
         return (Path(self.cfg.vault) / CONFIG_NAME).resolve()
 
-    def _obsidian_settings(self) -> Path:
-        """Obsidian's own settings, which the configuration reads (``strict_line_breaks``)."""
-        return (Path(self.cfg.vault) / ".obsidian" / "app.json").resolve()
+    def _obsidian_settings(self) -> set[Path]:
+        """Obsidian's own settings files, which the configuration reads (``strict_line_breaks``,
+        the template folders, Dataview's display settings)."""
+        root = Path(self.cfg.vault) / ".obsidian"
+        return {root.joinpath(*parts).resolve() for parts in OBSIDIAN_SETTINGS}
 
     def watch_roots(self) -> list[Path]:
         roots = [Path(self.cfg.vault), self._templates()]
@@ -430,7 +434,7 @@ class PipelineBuilder:
         if changed:
             changed = {Path(p).resolve() for p in changed}
             templates = self._templates()
-            if self._config_file() in changed or self._obsidian_settings() in changed \
+            if self._config_file() in changed or not self._obsidian_settings().isdisjoint(changed) \
                     or self.config_error is not None:
                 self._reload_config()
                 full = True

@@ -444,3 +444,28 @@ def test_computed_queries_follow_the_vaults_dataview_settings(tmp_path: Path) ->
     again = build_vault(tmp_path / "src", tmp_path / "again")
     assert _results(again, "Q.md") == []
     assert "DDD" in again.messages("plugin-unrendered")[0]
+
+
+def test_serve_reloads_the_plugin_settings_it_reads(tmp_path: Path) -> None:
+    """``serve`` watched only ``.obsidian/app.json``: a template folder set in Obsidian, or a
+    Dataview setting changed, while it runs was not seen until a restart."""
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.serve import ChangeFilter, PipelineBuilder
+
+    vault = write_files(tmp_path / "v", {"Templates/T.md": "# <% tp.file.title %>\n",
+                                         "A.md": "a\n"})
+    out = tmp_path / "out"
+    builder = PipelineBuilder(load_config(vault, {}), out)
+    builder.rebuild(None)
+    assert (out / "Templates" / "T.html").is_file()
+    watch = ChangeFilter(builder.watch_roots(), builder.ignored_paths())
+    setting = vault / ".obsidian" / "templates.json"
+    setting.parent.mkdir()
+    setting.write_text('{"folder": "Templates"}', encoding="utf-8")
+    dataview = vault / ".obsidian" / "plugins" / "dataview" / "data.json"
+    assert watch.relevant(setting) and watch.relevant(dataview)
+    assert not watch.relevant(vault / ".obsidian" / "plugins" / "dataview" / "main.js")
+    assert builder.rebuild({setting}).error is None
+    assert not (out / "Templates" / "T.html").exists()
