@@ -256,17 +256,19 @@ def _obsidian_strict_line_breaks(vault: Path) -> bool:
 
 #: Obsidian's settings files (in ``.obsidian/``) the configuration reads: ``serve`` reloads the
 #: configuration when one is saved.
-OBSIDIAN_SETTINGS = (("app.json",), ("templates.json",),
+OBSIDIAN_SETTINGS = (("app.json",), ("templates.json",), ("daily-notes.json",),
                      ("plugins", "templater-obsidian", "data.json"), ("plugins", "dataview", "data.json"))
 
 #: Where Obsidian's core Templates plugin and the Templater plugin keep their template folder.
 _TEMPLATE_SETTINGS = ((("templates.json",), "folder"),
-                      (("plugins", "templater-obsidian", "data.json"), "templates_folder"))
+                      (("plugins", "templater-obsidian", "data.json"), "templates_folder"),
+                      (("daily-notes.json",), "template"))  # a note, not a folder
 
 
 def _obsidian_template_folders(vault: Path) -> tuple[str, ...]:
-    """The vault's template folders (vault paths), as Obsidian's settings name them; none when
-    the settings are missing or unreadable.  A folder of ``/`` (the whole vault) is none."""
+    """The vault's template folders (vault paths), as Obsidian's settings name them, and the
+    daily notes' template (``Meta/Daily.md``); none when the settings are missing or
+    unreadable.  A folder of ``/`` (the whole vault) is none."""
     found: list[str] = []
     for parts, key in _TEMPLATE_SETTINGS:
         try:
@@ -276,6 +278,8 @@ def _obsidian_template_folders(vault: Path) -> tuple[str, ...]:
         folder = data.get(key) if isinstance(data, dict) else None
         if isinstance(folder, str):
             folder = folder.strip().strip("/")
+            if key == "template" and folder and not folder.lower().endswith(".md"):
+                folder += ".md"
             if folder and not any(p in (".", "..") for p in folder.split("/")) \
                     and folder not in found:
                 found.append(folder)

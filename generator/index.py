@@ -573,9 +573,9 @@ class VaultIndex:
         if left_out is not None and left_out[1].startswith(TEMPLATES_LEFT_OUT):
             rel, folder = left_out[0], left_out[1].removeprefix(TEMPLATES_LEFT_OUT)
             out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is {rel}, in {folder}/, the vault's "
-                "template folder (Obsidian's Templates or Templater setting), which the site "
-                "leaves out", note.rel, ref.line, ref.col,
+                "link-unresolved", f"{what} target {shown!r} is {rel}, a template of the vault "
+                f"({folder}, as Obsidian's Templates, Templater or Daily notes settings name it), "
+                "which the site leaves out", note.rel, ref.line, ref.col,
                 hint=f"remove the {what}, or set `publish_templates = true` in vaultsite.toml"))
         elif left_out is not None:
             rel, pattern = left_out

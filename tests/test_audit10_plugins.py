@@ -198,8 +198,9 @@ def test_obsidian_template_folders_are_left_out(tmp_path: Path) -> None:
     assert not any("tp.date" in p.read_text() for p in site.out.rglob("*") if p.is_file()
                    and p.suffix in (".html", ".js", ".json"))
     msgs = site.messages("link-unresolved")
-    assert len(msgs) == 2 and all("template folder" in m and "publish_templates" in m for m in msgs)
-    assert "Templates/Daily.md, in Templates/" in msgs[0]
+    assert len(msgs) == 2 and all("a template of the vault" in m and "publish_templates" in m
+                                  for m in msgs)
+    assert "Templates/Daily.md, a template of the vault (Templates, as" in msgs[0]
     site = build_notes(tmp_path / "pub", files, publish_templates=True)
     assert site.has("Templates/Daily.md") and site.has("Meta/Tpl [x]/Meeting.md")
     assert site.messages("link-unresolved") == []
@@ -469,3 +470,15 @@ def test_serve_reloads_the_plugin_settings_it_reads(tmp_path: Path) -> None:
     assert not watch.relevant(vault / ".obsidian" / "plugins" / "dataview" / "main.js")
     assert builder.rebuild({setting}).error is None
     assert not (out / "Templates" / "T.html").exists()
+
+
+def test_the_daily_notes_template_is_left_out(tmp_path: Path) -> None:
+    """The Daily notes plugin's template (``.obsidian/daily-notes.json`` ``template``, a note
+    named without ``.md``, often outside any templates folder) was published with its
+    ``{{date}}`` placeholders."""
+    site = build_notes(tmp_path, {
+        ".obsidian/daily-notes.json": '{"folder": "Journal", "template": "Meta/Daily template"}',
+        "Meta/Daily template.md": "# {{date}}\n", "Meta/Other.md": "kept\n",
+        "Journal/2025-01-01.md": "day\n"})
+    assert not site.has("Meta/Daily template.md")
+    assert site.has("Meta/Other.md") and site.has("Journal/2025-01-01.md")
