@@ -8,7 +8,7 @@ time): the query is then shown as written, never as a table that may differ from
 
 The subset, clauses in this order, each at most once (keywords in any case):
 
-    LIST | TABLE [WITHOUT ID] field [AS "Label"], ...
+    LIST [WITHOUT ID] [field] | TABLE [WITHOUT ID] field [AS "Label"], ...
     FROM #tag | "folder" | [[note]]   (joined by and / or, negated by - or !, in parentheses)
     WHERE field | !field | field (= != < > <= >=) literal | contains(field, literal)
           (joined by and / or, negated by !, in parentheses)
@@ -18,7 +18,8 @@ The subset, clauses in this order, each at most once (keywords in any case):
 A field is a property (front-matter, or a Dataview inline field of the note; as written, or as
 Dataview sanitises its name: ``Due Date`` is ``due-date``), or ``file.name``, ``file.path``,
 ``file.folder``, ``file.link``.  A literal is a "string", a number, ``true``, ``false``, ``null`` or
-``date(2024-01-31)``.  Only published notes are rows; with no SORT they come in path order.
+``date(2024-01-31)`` or ``this.field`` (of the note showing the query).  Only published notes are
+rows; with no SORT they come in path order.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ class Unsupported(Exception):
 @dataclass(frozen=True)
 class Field:
     path: str  # "status", "file.name"
+
+
+@dataclass(frozen=True)
+class This:
+    """A field of the note showing the query, as a value (``this.file.name``)."""
+
+    field: Field
 
 
 @dataclass
@@ -112,6 +120,13 @@ def parse_query(text: str) -> Query:
     if r.peek("list"):
         r.take("list")
         q = Query("list")
+        if r.peek("without"):
+            r.take("without")
+            r.take("id")
+            q.without_id = True
+        if not r.done() and not r.peek(*_KEYWORDS):  # ``LIST author``: "Note: its author"
+            col = _field(r)
+            q.columns.append((col, col.path))
     elif r.peek("table"):
         r.take("table")
         q = Query("table")
@@ -140,6 +155,8 @@ def parse_query(text: str) -> Query:
         raise Unsupported("only LIST and TABLE queries are computed (not TASK or CALENDAR)")
     if q.kind == "list" and not r.done() and not r.peek(*_KEYWORDS):
         raise Unsupported("LIST with an expression")
+    if q.kind == "list" and q.without_id and not q.columns:
+        raise Unsupported("LIST WITHOUT ID with nothing to list")
     if r.peek("from"):
         r.take("from")
         q.source = _source_or(r)
@@ -277,6 +294,10 @@ def _literal(r: _Reader) -> Any:
         return word.lower() == "true"
     if kind == "name" and word.lower() == "null":
         return None
+    if kind == "name" and word.startswith("this.") and len(word) > 5:
+        r.i -= 1
+        r.toks[r.i] = ("name", word[5:])
+        return This(_field(r))  # the note showing the query: ``file.path != this.file.path``
     raise Unsupported(f"{word!r} where a literal value was expected (a field compared to a "
                       "field, or an expression)")
 
@@ -549,6 +570,15 @@ def _test(node: Any, note: Any, index: Any) -> bool:
     return {"=": c == 0, "!=": c != 0, "<": c < 0, ">": c > 0, "<=": c <= 0, ">=": c >= 0}[op]
 
 
+def _bind_this(node: Any, this: Any, index: Any) -> Any:
+    """The condition with each ``this.field`` replaced by its value in the note showing it."""
+    if isinstance(node, This):
+        return field_value(node.field, this, index)
+    if isinstance(node, tuple):
+        return tuple(_bind_this(part, this, index) for part in node)
+    return node
+
+
 def run_query(q: Query, index: Any, this: Any) -> Result:
     notes = sorted(index.published.values(), key=lambda n: n.rel)
     names: set = set()
@@ -556,7 +586,8 @@ def run_query(q: Query, index: Any, this: Any) -> Result:
         keep = _sources(q.source, notes, index, this, names)
         notes = [n for n in notes if n.id in keep]
     if q.where is not None:
-        notes = [n for n in notes if _test(q.where, n, index)]
+        where = _bind_this(q.where, this, index)
+        notes = [n for n in notes if _test(where, n, index)]
     for key, desc in reversed(q.sort):  # stable sorts, last key first
         values = {n.id: field_value(key, n, index) for n in notes}
         keyed = _sort_keys([values[n.id] for n in notes])

@@ -482,3 +482,15 @@ def test_the_daily_notes_template_is_left_out(tmp_path: Path) -> None:
         "Journal/2025-01-01.md": "day\n"})
     assert not site.has("Meta/Daily template.md")
     assert site.has("Meta/Other.md") and site.has("Journal/2025-01-01.md")
+
+
+def test_dataview_list_with_a_field_and_this_in_conditions(tmp_path: Path) -> None:
+    """``LIST author`` lists "Note: author" (``WITHOUT ID``: the author alone), and a condition
+    may compare with a field of the note showing the query (``file.name != this.file.name``,
+    ``rating >= this.bar``), two of the commonest Dataview forms."""
+    site = build_notes(tmp_path, {**BOOKS, "Books/Index.md": (
+        "---\nbar: 8\nrating: 1\ntags: [book]\n---\n"
+        "```dataview\nLIST rating FROM #book WHERE file.name != this.file.name SORT file.name\n```\n\n"
+        "```dataview\nLIST WITHOUT ID author FROM #book WHERE rating >= this.bar\n```\n")})
+    assert _results(site, "Books/Index.md") == [
+        ["Dune: 9", "Emma: 7", "Zen: -"], ["Herbert"]]

@@ -131,9 +131,12 @@ def _result_html(ctx: Any, query: Any, result: Any) -> str:
              f'<span class="base-count">{n} result{"" if n == 1 else "s"}</span></div>']
     if not result.rows:
         parts.append('<p class="base-empty">No results.</p>')
-    elif query.kind == "list":
+    elif query.kind == "list":  # "Note", "Note: value", or the value alone (WITHOUT ID)
         parts.append('<ul class="base-list">')
-        parts += [f"<li>{_note_link(ctx, note)}</li>" for note, _ in result.rows]
+        for note, values in result.rows:
+            shown = [] if query.without_id else [_note_link(ctx, note)]
+            shown += [_dv_value(ctx, v, opts) for v in values]
+            parts.append(f"<li>{': '.join(shown)}</li>")
         parts.append("</ul>")
     else:
         id_head = opts["tableIdColumnName"] + (f" ({n})" if opts["showResultCount"] else "")
