@@ -247,3 +247,20 @@ def test_a_wide_canvas_scrolls_in_its_place_on_a_phone_with_readable_text(site, 
     page.emulate_media(media="print")
     assert not page.evaluate(CANVAS)["scrolls"]  # and paper, shrunk to the page
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_a_tables_white_card_is_dimmed_in_the_dark_as_a_figure_is(site, chrome, scheme):
+    # a DataFrame's HTML stays on a white card in the dark theme (a Styler's colours assume
+    # white), but unlike a figure's white plot it was not dimmed: a glaring panel on a dark page
+    page = chrome.page(width=1280, scheme=scheme)
+    page.goto(page_of(site, "Plan.md").as_uri())
+    filters = page.evaluate("""() => {
+        const c = document.querySelector('.note-content');
+        c.insertAdjacentHTML('beforeend', '<div class="code-cell"><div class="cell-output">'
+            + '<div class="cell-result table-wrap"><table class="dataframe"><tr><td>1</td></tr></table></div>'
+            + '<figure class="cell-figure"><img alt="x"></figure></div></div>');
+        return [...c.querySelectorAll('.table-wrap, .cell-figure img')]
+            .map(e => getComputedStyle(e).filter); }""")
+    assert filters == (["brightness(0.86)"] * 2 if scheme == "dark" else ["none", "none"])
+    page.close()
