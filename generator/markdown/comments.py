@@ -313,8 +313,37 @@ def _drop_from_titles(children) -> None:
             _drop_from_titles(kid.children)
 
 
+_URL_WINDOW = 4096
+
+
+def _url_ends_at_comment(linkify):
+    """A bare web address ends where a ``%%`` comment starts (``https://x.org/a%%draft%%``):
+    linkify-it takes ``%`` into a URL, which would carry the comment into the page.  A real URL
+    never holds ``%%`` (a ``%`` is followed by two hex digits)."""
+    def rule(state: StateInline, silent: bool) -> bool:
+        if not state.src.startswith("://", state.pos):
+            return False  # as linkify itself answers there, at once
+        # (a window, not the rest of the paragraph: a line of many "://" stays linear)
+        cut = state.src.find("%%", state.pos, min(state.posMax, state.pos + _URL_WINDOW))
+        if cut < 0:
+            return linkify(state, silent)
+        if cut < state.pos + 4:  # "://" and nothing before the comment: no address
+            return False
+        src = state.src
+        state.src = src[:cut]
+        try:
+            return linkify(state, silent)
+        finally:
+            state.src = src
+
+    return rule
+
+
 def comments_plugin(md: MarkdownIt) -> None:
     """Register the inline, block and core rules for ``%%`` comments."""
     md.inline.ruler.before("link", "comment", comment_inline_rule)
+    linkify = next((r.fn for r in md.inline.ruler.__rules__ if r.name == "linkify"), None)
+    if linkify is not None:
+        md.inline.ruler.at("linkify", _url_ends_at_comment(linkify))
     md.block.ruler.before("fence", "comment_block", comment_block_rule)
     md.core.ruler.after("inline", "comment_tail", comment_core_rule)
