@@ -515,7 +515,8 @@ class RenderContext:
         new = self._md_target(src, embed=True, found=found)
         if not new or not found or _ext(found[0].rel) not in IMAGE_EXT:
             return new, {}
-        return new, sized_attrs(image_size(found[0].abs), width, height)
+        # loaded when scrolled near, as an embedded picture is: its size keeps its place meanwhile
+        return new, {**sized_attrs(image_size(found[0].abs), width, height), "loading": "lazy"}
 
     def render_md_embed(self, src: str, alt: str, token: Token) -> str | None:
         """``![alt](Note.md)``, ``![](Note.md#Heading)``, ``![](talk.mp3)``: Obsidian embeds what a

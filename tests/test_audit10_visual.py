@@ -113,6 +113,8 @@ def test_an_embedded_image_has_its_size_so_the_page_does_not_shift(tmp_path):
         {"class": ["embed-image", "svg-currentcolor", "in-text"]},
         {"class": ["embed-image", "svg-currentcolor", "in-text"], "width": "32", "height": "32"},
     ]
+    # and each waits until it is scrolled near, a Markdown image as an embedded one
+    assert {img.get("loading") for img in site.content("Home.md").find_all("img")} == {"lazy"}
 
 
 @pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
