@@ -71,6 +71,9 @@ def site(tmp_path_factory) -> Path:
               "x": i * 280, "y": 0, "width": 240, "height": 160} for i in range(4)]
     (vault / "Board.canvas").write_text(json.dumps({"nodes": cards, "edges": []}), encoding="utf-8")
     (vault / "Plan.md").write_text("# Plan\n\n![[Board.canvas]]\n\nAfter.\n", encoding="utf-8")
+    (vault / "Garden.md").write_text("# Garden\n\nTomatoes grow in the garden behind the house.\n",
+                                     encoding="utf-8")
+    (vault / "Compost.md").write_text("Compost feeds the garden.\n", encoding="utf-8")
     # a web of notes for the graph: each links the next few, as a knowledge base does
     names = [f"Note {n}" for n in range(30)]
     (vault / "Hub.md").write_text("# Hub\n\n" + "Long text. " * 400 + "\n\n"
@@ -263,4 +266,29 @@ def test_a_tables_white_card_is_dimmed_in_the_dark_as_a_figure_is(site, chrome, 
         return [...c.querySelectorAll('.table-wrap, .cell-figure img')]
             .map(e => getComputedStyle(e).filter); }""")
     assert filters == (["brightness(0.86)"] * 2 if scheme == "dark" else ["none", "none"])
+    page.close()
+
+
+def _snippets(page, query: str) -> dict[str, str]:
+    box = page.locator("input[type=search]")
+    box.fill("")
+    box.focus()
+    box.type(query, delay=20)
+    page.locator(".search-results a .r-snippet mark").first.wait_for()
+    rows = page.locator(".search-results a")
+    return {rows.nth(i).locator(".r-title").inner_text(): rows.nth(i).locator(".r-snippet").inner_text()
+            for i in range(rows.count())}
+
+
+def test_a_search_snippet_does_not_repeat_the_notes_title(site, chrome):
+    # a note that opens with "# Garden" had every snippet start "Garden Tomatoes grow…", the
+    # title the result shows just above it, run into the first sentence
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Plan.md").as_uri())
+    got = _snippets(page, "tomatoes")
+    assert got["Garden"] == "Tomatoes grow in the garden behind the house."
+    got = _snippets(page, "garden")  # a title word: the snippet shows it in the text
+    assert got["Garden"] == "Tomatoes grow in the garden behind the house."
+    # a note without that heading keeps its first words, even the title's
+    assert got["Compost"] == "Compost feeds the garden."
     page.close()

@@ -441,14 +441,18 @@
     }
     var text = texts[i % manifest.search.textChunk] || "";
     var nm = S.normTexts[i] || (S.normTexts[i] = normWithMap(text));
+    /* a note that opens with a heading of its title: the result names it already, the text goes on after it */
+    var row = S.rows[i], h = row && row[6] && row[6][0];
+    var skip = h && h[0] === row[0] && text.indexOf(row[0] + " ") === 0 ? row[0].length + 1 : 0, from = 0;
+    while (from < nm.s.length && nm.map[from] < skip) from++;
     var first = -1;
     terms.forEach(function (t) {
-      var at = findWordStart(nm.s, t, 0);
+      var at = findWordStart(nm.s, t, from);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     });
-    var start = first < 0 ? 0 : Math.max(0, nm.map[first] - 60), end = Math.min(text.length, start + 200);
-    if (start > 0) { var sp = text.indexOf(" ", start); if (sp > 0 && sp < start + 20) start = sp + 1; }
-    return (start > 0 ? "… " : "") + highlight(text.slice(start, end), terms) + (end < text.length ? " …" : "");
+    var start = first < 0 ? skip : Math.max(skip, nm.map[first] - 60), end = Math.min(text.length, start + 200);
+    if (start > skip) { var sp = text.indexOf(" ", start); if (sp > 0 && sp < start + 20) start = sp + 1; }
+    return (start > skip ? "… " : "") + highlight(text.slice(start, end), terms) + (end < text.length ? " …" : "");
   }
 
   /* the heading that holds every term, when the title does not: the result then links to it */
