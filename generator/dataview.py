@@ -25,6 +25,7 @@ rows; with no SORT they come in path order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -309,6 +310,7 @@ _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(key: str) -> str:
     """Dataview's sanitised field name: ``Due Date`` -> ``due-date``, markup dropped."""
     return re.sub(r"[^\w-]", "", re.sub(r"\s+", "-", key.strip())).lower()
@@ -382,9 +384,9 @@ def field_value(f: Field, note: Any, index: Any) -> Any:
             return note.folder
         return Link(note.rel, note.stem, note)  # file.link
     want = path
-    found = [_from_yaml(v, note) for k, v in note.meta.items()
-             if isinstance(k, str) and (k == want or canonical(k) == want)]
-    inline = [text for k, text in note.fields if k == want or canonical(k) == want]
+    meta, fields = _named(note)
+    found = [_from_yaml(v, note) for v in meta.get(want, ())]
+    inline = fields.get(want, [])
     if written_keys(note).get(canonical(want), 0) > len(inline):
         # ``key::`` written where no field was read (a table, a heading, no space after ``::``)
         raise Unsupported(f"the field {want!r} as {note.rel} writes it")
@@ -392,6 +394,24 @@ def field_value(f: Field, note: Any, index: Any) -> Any:
     if len(found) > 1:
         raise Unsupported(f"the field {want!r} given more than once in {note.rel}")
     return found[0] if found else None
+
+
+def _named(note: Any) -> tuple[dict[str, list], dict[str, list]]:
+    """The note's front-matter values and inline field texts by every name a query may give
+    them (as written, and sanitised), made once per note: a query looks at every note."""
+    named = note.__dict__.get("_dv_named")
+    if named is None:
+        meta: dict[str, list] = {}
+        for k, v in note.meta.items():
+            if isinstance(k, str):
+                for name in dict.fromkeys((k, canonical(k))):
+                    meta.setdefault(name, []).append(v)
+        fields: dict[str, list] = {}
+        for k, text in note.fields:
+            for name in dict.fromkeys((k, canonical(k))):
+                fields.setdefault(name, []).append(text)
+        named = note.__dict__["_dv_named"] = (meta, fields)
+    return named
 
 
 def written_keys(note: Any) -> dict[str, int]:
@@ -445,13 +465,14 @@ def _string_key(s: str) -> tuple:
     return (primary, tertiary)
 
 
+_KINDS = {type(None): "null", bool: "boolean", int: "number", float: "number", str: "string",
+          dt.date: "date", list: "list"}
+
+
 def _kind(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int | float):
-        return "number"
+    kind = _KINDS.get(type(v))
+    if kind is not None:
+        return kind
     if isinstance(v, str):
         return "string"
     if isinstance(v, dt.date):
@@ -605,8 +626,13 @@ def run_query(q: Query, index: Any, this: Any) -> Result:
 
 def _sort_keys(values: list[Any]) -> list[Any]:
     """Sort keys giving the order ``compare`` gives (it raises where that order is unknown)."""
-    import functools
-
+    kinds = {_kind(v) for v in values} - {"null"}
+    if len(kinds) > 1:
+        raise Unsupported(f"values of different types ({', '.join(sorted(kinds))}) sorted")
+    kind = next(iter(kinds), "null")
+    if kind in ("null", "number", "boolean", "date", "string"):  # one key each, null first
+        plain = _string_key if kind == "string" else (lambda v: v)
+        return [(0,) if v is None else (1, plain(v)) for v in values]
     order = sorted(range(len(values)), key=functools.cmp_to_key(
         lambda i, j: compare(values[i], values[j], True)))
     rank, keys = 0, [0] * len(values)
