@@ -63,10 +63,15 @@ _LUXON = re.compile(r"'[^']*'|yyyy|yy|MMMM|MMM|MM|M|dd|d|EEEE|EEE|[A-Za-z]|[^A-Z
 
 
 def settings(ctx: Any) -> dict[str, Any]:
-    """Dataview's display settings: the vault's (``SiteConfig.dataview``) over the defaults."""
-    from generator.config import DATAVIEW_SETTINGS
+    """Dataview's display settings: the vault's (``SiteConfig.dataview``) over the defaults
+    (made once per page: every code span asks)."""
+    found = ctx.__dict__.get("_dv_settings")
+    if found is None:
+        from generator.config import DATAVIEW_SETTINGS
 
-    return {**DATAVIEW_SETTINGS, **dict(getattr(ctx.index.cfg, "dataview", ()))}
+        found = {**DATAVIEW_SETTINGS, **dict(getattr(ctx.index.cfg, "dataview", ()))}
+        ctx.__dict__["_dv_settings"] = found
+    return found
 
 
 def luxon_date(fmt: str, d: Any) -> str:
