@@ -643,7 +643,7 @@ class _Walk:
             if ctype == "code_inline":
                 code_spans.append((len(parts), child.content))
                 parts.append(child.content)
-            elif ctype == "text":
+            elif ctype in ("text", "kanban_date"):
                 parts.append(child.content)
             elif ctype in ("softbreak", "hardbreak"):
                 parts.append(" ")

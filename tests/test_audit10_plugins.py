@@ -494,3 +494,21 @@ def test_dataview_list_with_a_field_and_this_in_conditions(tmp_path: Path) -> No
         "```dataview\nLIST WITHOUT ID author FROM #book WHERE rating >= this.bar\n```\n")})
     assert _results(site, "Books/Index.md") == [
         ["Dune: 9", "Emma: 7", "Zen: -"], ["Herbert"]]
+
+
+def test_kanban_boards_read_as_lanes_with_dates(tmp_path: Path) -> None:
+    """A Kanban board reads as written (lanes as headings, cards as tasks whose links resolve,
+    the board's settings hidden); a card's ``@{2024-01-02}`` / ``@@{10:00}`` showed the plugin's
+    markup, and is now the date (a ``<time>``).  Outside a board, ``@{…}`` is text."""
+    site = build_notes(tmp_path, {
+        "Board.md": ("---\nkanban-plugin: basic\n---\n\n## Todo\n\n- [ ] Write [[B]] @{2024-01-02}"
+                     " @@{10:00}\n\n## Done\n\n- [x] Shipped\n\n%% kanban:settings\n```\n"
+                     '{"kanban-plugin":"basic"}\n```\n%%\n'),
+        "B.md": "Mail @{2024-01-02}\n"})
+    board = site.content("Board.md")
+    assert [h.get_text() for h in board.find_all("h2")] == ["Todo", "Done"]
+    card = board.find("li")
+    assert card.find("a")["href"] == "B.html"
+    assert [t.get_text() for t in card.find_all("time")] == ["2024-01-02", "10:00"]
+    assert "@{" not in board.get_text() and "kanban:settings" not in board.get_text()
+    assert "@{2024-01-02}" in site.content("B.md").get_text()

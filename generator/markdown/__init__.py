@@ -27,6 +27,7 @@ from .frontmatter import front_matter_plugin
 from .headings import headings_plugin
 from .highlight import highlight_plugin
 from .inlinefields import inline_fields_plugin
+from .kanban import kanban_plugin
 from .links import links_plugin
 from .math import latex_to_mathml, math_plugin
 from .mermaid import mermaid_available, mermaid_plugin
@@ -77,6 +78,7 @@ def build_markdown() -> MarkdownIt:
     md.use(footnotes_plugin)
     md.use(tasklists_plugin)
     md.use(inline_fields_plugin)
+    md.use(kanban_plugin)
     md.use(math_plugin)
     md.use(fences_plugin)
     md.use(mermaid_plugin)

@@ -36,7 +36,7 @@ def plain_text(children: Sequence[Token] | None) -> str:
     out: list[str] = []
     for tok in children:
         kind = tok.type
-        if kind in ("text", "code_inline", "wikilink", "embed", "tag", "math_inline"):
+        if kind in ("text", "code_inline", "wikilink", "embed", "tag", "math_inline", "kanban_date"):
             out.append(tok.content)
         elif kind in ("softbreak", "hardbreak"):
             out.append(" ")
