@@ -179,9 +179,14 @@ class RenderContext:
         return self._href(self.index.attachment_url(att), page)
 
     def href_to_file(self, att: SourceFile, subpath: Sequence[str] = ()) -> str:
-        """A link's href to an attachment: a canvas's page (Obsidian opens the canvas), else the
-        file itself."""
+        """A link's href to an attachment: a canvas's page (Obsidian opens the canvas), an
+        old-format Excalidraw drawing's exported picture, else the file itself."""
         page = self.index.canvas_page_url(att)
+        if page is None and att.rel.lower().endswith(".excalidraw"):
+            from generator.excalidraw import find_export
+
+            # an old-format drawing is JSON: its exported picture is what a reader can open
+            att = find_export(self, att.rel, True) or att
         return self._href(page) if page is not None else self.href_to_attachment(att, subpath)
 
     def _href(self, url: str, fragment: str | None = None) -> str:

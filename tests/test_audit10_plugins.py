@@ -512,3 +512,13 @@ def test_kanban_boards_read_as_lanes_with_dates(tmp_path: Path) -> None:
     assert [t.get_text() for t in card.find_all("time")] == ["2024-01-02", "10:00"]
     assert "@{" not in board.get_text() and "kanban:settings" not in board.get_text()
     assert "@{2024-01-02}" in site.content("B.md").get_text()
+
+
+def test_a_link_to_an_old_format_drawing_opens_its_picture(tmp_path: Path) -> None:
+    """``[[old.excalidraw]]`` (the plugin's old JSON format) linked the JSON file, which a
+    reader's browser shows as a wall of text or downloads; it opens the exported picture."""
+    site = build_notes(tmp_path, {"A.md": "See [[old.excalidraw]].\n",
+                                  "old.excalidraw": '{"type": "excalidraw"}', "old.svg": SVG})
+    link = site.content("A.md").find("a", class_="internal-link")
+    assert link["href"] == "old.svg" and link.get_text() == "old.excalidraw"
+    site.follow(site.page("A.md"), link["href"])
