@@ -197,6 +197,8 @@ def inline_field_rule(state: StateCore) -> None:
     for idx, tok in enumerate(tokens):
         if tok.type != "inline" or not tok.children or "::" not in tok.content:
             continue
+        if idx and tokens[idx - 1].type == "heading_open":
+            continue  # a heading keeps its text: its anchor and [[Note#Heading]] are made from it
         children = _bracketed(tok.children)
         if idx and tokens[idx - 1].type == "paragraph_open":
             lines: list[Token] = []
