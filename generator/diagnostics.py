@@ -76,7 +76,7 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 #: Infos a vault may hold hundreds of, each the same news: printed once, with their count.
-FOLDED_INFOS = {"plugin-unrendered": ("plugin query", "plugin queries"),
+FOLDED_INFOS = {"plugin-unrendered": ("plugin block or query", "plugin blocks and queries"),
                 "link-app-only": ("obsidian:// link", "obsidian:// links")}
 
 

@@ -83,7 +83,7 @@ def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_pat
     infos = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
     assert len(infos) == 1 and infos[0].severity.value == "info"
     assert (infos[0].span.path, infos[0].span.line) == ("A.md", 3)
-    assert infos[0].message.startswith("3 plugin queries in 2 files (this plugin query the first)")
+    assert infos[0].message.startswith("3 plugin blocks and queries in 2 files (this plugin block or query the first)")
     assert [d for d in site.diagnostics if d.severity.value != "info"] == []
     run = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "-o", str(tmp_path / "s2"),
                                     "--strict"])
@@ -315,7 +315,7 @@ def test_dataview_queries_outside_the_subset_are_shown_as_written(tmp_path: Path
     shown = [q.find("pre").get_text() for q in content.find_all(class_="dataview-query")]
     assert shown == queries
     info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
-    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} plugin queries")
+    assert len(info) == 1 and info[0].message.startswith(f"{len(queries)} plugin blocks and queries")
     assert "TASK" in info[0].message
 
 
@@ -363,7 +363,7 @@ def test_inline_dataview_queries_of_a_field_are_computed(tmp_path: Path) -> None
     assert [c.get_text() for c in paras[2].find_all("code")] == [
         "= date(today)", "$= dv.current().x", "= 5"]
     info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
-    assert len(info) == 1 and info[0].span.line == 8 and "2 plugin queries" in info[0].message
+    assert len(info) == 1 and info[0].span.line == 8 and "2 plugin blocks and queries" in info[0].message
 
 
 def test_tasks_plugin_queries_are_labelled_queries(tmp_path: Path) -> None:
@@ -376,7 +376,7 @@ def test_tasks_plugin_queries_are_labelled_queries(tmp_path: Path) -> None:
     assert box.find(class_="query-title").get_text() == "Tasks query"
     assert box.find("pre").get_text() == "not done\ndue before tomorrow"
     info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
-    assert len(info) == 1 and info[0].message.startswith("2 plugin queries in 1 file")
+    assert len(info) == 1 and info[0].message.startswith("2 plugin blocks and queries in 1 file")
     assert "Tasks query" in info[0].message and info[0].span.line == 3
 
 
@@ -522,3 +522,20 @@ def test_a_link_to_an_old_format_drawing_opens_its_picture(tmp_path: Path) -> No
     link = site.content("A.md").find("a", class_="internal-link")
     assert link["href"] == "old.svg" and link.get_text() == "old.excalidraw"
     site.follow(site.page("A.md"), link["href"])
+
+
+def test_other_plugins_blocks_are_folded_under_their_name(tmp_path: Path) -> None:
+    """```` ```chart ```` (Obsidian Charts), ```` ```leaflet ````, ```` ```meta-bind ```` … showed
+    their settings as a code listing that means nothing to a reader.  They are folded under a
+    label naming what the plugin draws, with the vault's one ``plugin-unrendered`` info."""
+    site = build_notes(tmp_path, {"A.md": ("```chart\ntype: bar\nlabels: [a, b]\n```\n\n"
+                                           "```leaflet\nid: map\n```\n\n```yaml\nk: v\n```\n")})
+    content = site.content("A.md")
+    blocks = content.find_all("details", class_="plugin-block")
+    assert [b.find("summary").get_text() for b in blocks] == [
+        "Chart (Obsidian Charts plugin, shown in Obsidian only)",
+        "Map (Obsidian Leaflet plugin, shown in Obsidian only)"]
+    assert not blocks[0].has_attr("open") and "type: bar" in blocks[0].find("pre").get_text()
+    assert content.find("pre", attrs={"data-lang": "yaml"})
+    info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
+    assert len(info) == 1 and info[0].message.startswith("2 plugin blocks and queries in 1 file")

@@ -32,11 +32,11 @@ from .links import links_plugin
 from .math import latex_to_mathml, math_plugin
 from .mermaid import mermaid_available, mermaid_plugin
 from .nesting import nesting_plugin
+from .pluginblocks import plugin_blocks_plugin
 from .query import query_plugin
 from .sanitize import sanitize_html, sanitize_plugin
 from .tags import tags_plugin
 from .tasks import tasklists_plugin
-from .tasksquery import tasks_query_plugin
 from .wikilinks import display_text, split_wikilink, wikilinks_plugin
 
 __all__ = [
@@ -85,7 +85,7 @@ def build_markdown() -> MarkdownIt:
     md.use(bases_plugin)
     md.use(query_plugin)
     md.use(dataview_plugin)
-    md.use(tasks_query_plugin)
+    md.use(plugin_blocks_plugin)
     md.use(sanitize_plugin)
     md.use(links_plugin)
     md.use(direction_plugin)
