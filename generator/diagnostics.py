@@ -76,8 +76,7 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 #: Infos a vault may hold hundreds of, each the same news: printed once, with their count.
-FOLDED_INFOS = {"plugin-unrendered": ("plugin block or query", "plugin blocks and queries"),
-                "link-app-only": ("obsidian:// link", "obsidian:// links")}
+FOLDED_INFOS = {"plugin-unrendered": "plugin blocks and queries", "link-app-only": "obsidian:// links"}
 
 
 def fold_infos(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -94,11 +93,11 @@ def fold_infos(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
         group.sort(key=Diagnostic.sort_key)
         first = group[0]
         if len(group) > 1:
-            one, many = FOLDED_INFOS[code]
+            many = FOLDED_INFOS[code]
             files = len({d.span.path for d in group if d.span})
-            first = Diagnostic(first.severity, code, f"{len(group)} {many} in "
-                               f"{files} {'file' if files == 1 else 'files'} (this {one} the "
-                               f"first): {first.message}", first.span, first.hint)
+            first = Diagnostic(first.severity, code, f"{first.message} (the first of "
+                               f"{len(group)} {many} in {files} {'file' if files == 1 else 'files'})",
+                               first.span, first.hint)
         out.append(first)
     return out
 

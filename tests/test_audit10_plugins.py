@@ -83,7 +83,7 @@ def test_dataview_blocks_are_labelled_queries_and_one_info_for_the_vault(tmp_pat
     infos = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
     assert len(infos) == 1 and infos[0].severity.value == "info"
     assert (infos[0].span.path, infos[0].span.line) == ("A.md", 3)
-    assert infos[0].message.startswith("3 plugin blocks and queries in 2 files (this plugin block or query the first)")
+    assert infos[0].message.endswith(" (the first of 3 plugin blocks and queries in 2 files)")
     assert [d for d in site.diagnostics if d.severity.value != "info"] == []
     run = CliRunner().invoke(main, ["build", str(tmp_path / "src"), "-o", str(tmp_path / "s2"),
                                     "--strict"])
@@ -376,7 +376,7 @@ def test_tasks_plugin_queries_are_labelled_queries(tmp_path: Path) -> None:
     assert box.find(class_="query-title").get_text() == "Tasks query"
     assert box.find("pre").get_text() == "not done\ndue before tomorrow"
     info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
-    assert len(info) == 1 and info[0].message.startswith("2 plugin blocks and queries in 1 file")
+    assert len(info) == 1 and info[0].message.endswith("(the first of 2 plugin blocks and queries in 1 file)")
     assert "Tasks query" in info[0].message and info[0].span.line == 3
 
 
@@ -399,7 +399,9 @@ def test_inline_fields_stay_linear(unit: str) -> None:
         return min(runs)
 
     text = "x " + unit * 5000
-    assert cost(make_markdown(), text) < 4 * cost(MarkdownIt("commonmark"), text) + 0.3, unit
+    # linear: up to 4.3 times plain markdown-it on an idle machine at any length (the ``[``
+    # units are links plain markdown-it looks for too); a quadratic scan costs thousands of times
+    assert cost(make_markdown(), text) < 8 * cost(MarkdownIt("commonmark"), text) + 0.3, unit
 
 
 def test_dataview_sources_as_dataview_resolves_them(tmp_path: Path) -> None:
@@ -538,4 +540,4 @@ def test_other_plugins_blocks_are_folded_under_their_name(tmp_path: Path) -> Non
     assert not blocks[0].has_attr("open") and "type: bar" in blocks[0].find("pre").get_text()
     assert content.find("pre", attrs={"data-lang": "yaml"})
     info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
-    assert len(info) == 1 and info[0].message.startswith("2 plugin blocks and queries in 1 file")
+    assert len(info) == 1 and info[0].message.endswith("(the first of 2 plugin blocks and queries in 1 file)")
