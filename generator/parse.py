@@ -33,7 +33,7 @@ from generator.frontmatter import (
     printable,
     value_place,
 )
-from generator.markdown._util import plain_text
+from generator.markdown._util import field_key_text, plain_text
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.obsidian_uri import is_obsidian_uri
@@ -647,9 +647,9 @@ class _Walk:
                 parts.append(child.content)
             elif ctype in ("softbreak", "hardbreak"):
                 parts.append(" ")
-            elif ctype == "inline_field_open" and child.meta.get("wrapping") != "(":
-                # a Dataview field's key as shown: "Key: " for a line, "key " in a sentence
-                parts.append(child.meta["key"] + (" " if child.meta["wrapping"] else ": "))
+            elif ctype == "inline_field_open":
+                if child.meta.get("wrapping") != "(":
+                    parts.append(field_key_text(child.meta))
             elif ctype in ("wikilink", "embed"):
                 m = child.meta
                 line = m.get("line", base_line - 1) + 1

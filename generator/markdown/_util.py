@@ -29,6 +29,15 @@ def walk(tokens: Sequence[Token]) -> Iterator[Token]:
             yield from walk(tok.children)
 
 
+def field_key_text(meta: dict) -> str:
+    """A Dataview inline field's key as its reading view shows it, in plain text: "Key: " for a
+    whole line, "key " in a sentence (``[key:: value]``), nothing for ``(key:: value)``."""
+    wrapping = meta.get("wrapping")
+    if wrapping == "(":
+        return ""
+    return meta["key"] + (" " if wrapping else ": ")
+
+
 def plain_text(children: Sequence[Token] | None) -> str:
     """The text a reader sees in an inline token list, without any markup."""
     if not children:
@@ -40,9 +49,8 @@ def plain_text(children: Sequence[Token] | None) -> str:
             out.append(tok.content)
         elif kind in ("softbreak", "hardbreak"):
             out.append(" ")
-        elif kind == "inline_field_open" and tok.meta.get("wrapping") != "(":
-            # a Dataview field's key as shown: "Key: " for a line, "key " in a sentence
-            out.append(tok.meta["key"] + (" " if tok.meta["wrapping"] else ": "))
+        elif kind == "inline_field_open":
+            out.append(field_key_text(tok.meta))
         elif tok.children:
             out.append(plain_text(tok.children))
     return "".join(out)
