@@ -56,15 +56,6 @@ def find_export(ctx: RenderContext, written: str, rooted: bool) -> SourceFile | 
     return None
 
 
-def _size(spec: str | None) -> str:
-    """``|400`` / ``|400x300`` / ``|alias|400`` -> `` width="400"``."""
-    for part in (spec or "").split("|"):
-        w, _, h = part.strip().partition("x")
-        if w.isdigit() and (not h or h.isdigit()):
-            return f' width="{w}"' + (f' height="{h}"' if h else "")
-    return ""
-
-
 def _label(rel: str) -> str:
     name = posixpath.basename(rel)
     for ending in (".excalidraw.md", ".excalidraw", ".md"):
@@ -74,11 +65,13 @@ def _label(rel: str) -> str:
 
 
 def picture(ctx: RenderContext, export: SourceFile, label: str, spec: str | None = None) -> str:
-    from generator.render import esc
+    from generator.render import _size_spec, esc
 
     src = ctx.href_to_attachment(export)
+    _alt, width, height = _size_spec(spec)  # ``|400`` / ``|400x300`` / ``|alias|400``
+    size = (f' width="{width}"' + (f' height="{height}"' if height else "")) if width else ""
     return (f'<img class="embed-image excalidraw-embed" src="{esc(src)}" alt="{esc(label)}"'
-            f'{_size(spec)} loading="lazy">')
+            f'{size} loading="lazy">')
 
 
 def embed_drawing(ctx: RenderContext, note: Note | None, att: SourceFile | None, target: str,
