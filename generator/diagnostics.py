@@ -89,8 +89,9 @@ def fold_infos(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
             folded.setdefault(d.code, []).append(d)
         else:
             out.append(d)
-    for code, group in folded.items():
-        group.sort(key=Diagnostic.sort_key)
+    for code, found in folded.items():
+        # once each: a block shown on several pages (an embedded note's) is reported by each
+        group = sorted(set(found), key=Diagnostic.sort_key)
         first = group[0]
         if len(group) > 1:
             many = FOLDED_INFOS[code]
