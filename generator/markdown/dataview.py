@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .fences import _id_attr, fence_language, highlight_code
+from .query import query_box
 
 DATAVIEW_LANGS = ("dataview", "dataviewjs")
 
@@ -42,11 +42,9 @@ def _wrap(previous):
             ctx.info("plugin-unrendered", f"a Dataview {what} (```{lang}) is shown as written, "
                      f"not its results: {why}", token.map[0] if token.map else 0, 0)
         if lang == "dataview":
-            return (f'<div class="query-embed dataview-query" role="note"{_id_attr(token)}>'
-                    '<p class="query-title">Dataview query</p>'
-                    f'<pre class="query-source"><code>{escapeHtml(code)}</code></pre>'
-                    '<p class="query-note">Dataview lists what this query finds in Obsidian; '
-                    "the results are not part of the published page.</p></div>\n")
+            return query_box(token, "dataview-query", "Dataview query", code,
+                             "Dataview lists what this query finds in Obsidian; the results are "
+                             "not part of the published page.")
         return (f'<details class="dataview-query dataview-script"{_id_attr(token)}>'
                 "<summary>Dataview script (runs in Obsidian only)</summary>"
                 f'<pre class="highlight" data-lang="javascript"><code '

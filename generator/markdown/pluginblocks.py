@@ -20,6 +20,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .fences import _id_attr, fence_language
+from .query import query_box
 
 #: fence language -> (what it is, the plugin that draws it)
 FOLDED = {
@@ -39,11 +40,9 @@ def _wrap(previous):
         source = escapeHtml(token.content.strip("\n"))
         if lang == "tasks":
             what, plugin = "Tasks query", "the Tasks plugin finds them live in Obsidian"
-            html = (f'<div class="query-embed tasks-query" role="note"{_id_attr(token)}>'
-                    '<p class="query-title">Tasks query</p>'
-                    f'<pre class="query-source"><code>{source}</code></pre><p class="query-note">'
-                    "The Tasks plugin lists the tasks this query finds in Obsidian; they are not "
-                    "part of the published page.</p></div>\n")
+            html = query_box(token, "tasks-query", "Tasks query", token.content.strip("\n"),
+                             "The Tasks plugin lists the tasks this query finds in Obsidian; they "
+                             "are not part of the published page.")
         else:
             name, owner = FOLDED[lang]
             what, plugin = f"{owner} block", f"the {owner} plugin draws it in Obsidian"

@@ -27,14 +27,21 @@ def _wrap(previous):
                      "on the site: Obsidian finds them live in the vault", token.map[0]
                      if token.map else 0, 0,
                      hint="link the notes it should list, or keep it: the search is shown as written")
-        query = token.content.strip("\n")
-        return (f'<div class="query-embed" role="note"{_id_attr(token)}>'
-                f'<p class="query-title">Search in Obsidian</p>'
-                f'<pre class="query-source"><code>{escapeHtml(query)}</code></pre>'
-                '<p class="query-note">Obsidian lists the notes this search finds; '
-                "they are not part of the published page.</p></div>\n")
+        return query_box(token, "", "Search in Obsidian", token.content.strip("\n"),
+                         "Obsidian lists the notes this search finds; they are not part of the "
+                         "published page.")
 
     return render_fence
+
+
+def query_box(token: Token, kind: str, title: str, source: str, note: str) -> str:
+    """A live query shown as what it is (a search, a Dataview or Tasks query): its ``title``, its
+    ``source`` as written, and a ``note`` saying that its results are not on the page.
+    ``kind``: an extra class of the box (``dataview-query``), or ""."""
+    return (f'<div class="query-embed{" " + kind if kind else ""}" role="note"{_id_attr(token)}>'
+            f'<p class="query-title">{title}</p>'
+            f'<pre class="query-source"><code>{escapeHtml(source)}</code></pre>'
+            f'<p class="query-note">{note}</p></div>\n')
 
 
 def query_plugin(md: MarkdownIt) -> None:
