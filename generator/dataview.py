@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.markdown.inlinefields import norm_key
+
 
 class Unsupported(Exception):
     """The query, or a value it meets, is outside what is computed exactly."""
@@ -312,8 +314,9 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 @functools.lru_cache(maxsize=4096)
 def canonical(key: str) -> str:
-    """Dataview's sanitised field name: ``Due Date`` -> ``due-date``, markup dropped."""
-    return re.sub(r"[^\w-]", "", re.sub(r"\s+", "-", key.strip())).lower()
+    """Dataview's sanitised field name: ``Due Date`` -> ``due-date``, markup dropped (the name a
+    field's page markup carries too: ``inlinefields.norm_key``)."""
+    return norm_key(key)
 
 
 def _from_yaml(value: Any, note: Any) -> Any:
