@@ -108,6 +108,19 @@ def core_site(tmp_path_factory) -> Site:
     return build_vault(VAULTS / "core", tmp_path_factory.mktemp("core"))
 
 
+def render_cost(md, text: str) -> float:
+    """CPU seconds for ``md`` to render ``text``, the least of three runs: a loaded machine only
+    ever adds time, and a quadratic rule costs many times the bound on every run."""
+    import time
+
+    runs = []
+    for _ in range(3):
+        start = time.process_time()
+        md.render(text, {})
+        runs.append(time.process_time() - start)
+    return min(runs)
+
+
 @contextmanager
 def time_limit(seconds: int = 60):
     """A hang guard, not a speed test (speed is measured in benchmarks/): tests size their inputs so

@@ -385,19 +385,10 @@ def test_tasks_plugin_queries_are_labelled_queries(tmp_path: Path) -> None:
 def test_inline_fields_stay_linear(unit: str) -> None:
     """Brackets are paired in one pass over a line (a first version looked for each bracket's
     close from scratch: a long line of unclosed ``(a:: `` cost its length squared)."""
-    import time
-
+    from conftest import render_cost as cost
     from markdown_it import MarkdownIt
 
     from generator.markdown import make_markdown
-
-    def cost(md, text: str) -> float:
-        runs = []
-        for _ in range(3):
-            start = time.process_time()
-            md.render(text, {})
-            runs.append(time.process_time() - start)
-        return min(runs)
 
     text = "x " + unit * 5000
     # linear: up to 4.3 times plain markdown-it on an idle machine at any length (the ``[``

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from conftest import render_cost
 from markdown_it import MarkdownIt
 
 from generator.markdown import make_markdown
-
-
-def _cost(md: MarkdownIt, text: str) -> float:
-    """CPU seconds to render ``text``, the least of three runs: a loaded machine only ever adds
-    time, and a quadratic rule costs many times the bound on every run."""
-    runs = []
-    for _ in range(3):
-        start = time.process_time()
-        md.render(text, {})
-        runs.append(time.process_time() - start)
-    return min(runs)
 
 
 @pytest.mark.parametrize("unit", ["[[a ", "![[x ", "==a ", "%% ", "#a ", "$a ", "^a ", "`a "])
 def test_no_quadratic_rules(unit: str) -> None:
     text = unit * 5000
     plain = MarkdownIt("commonmark")
-    ours = _cost(make_markdown(), text)
-    assert ours < 4 * _cost(plain, text) + 0.3, unit
+    ours = render_cost(make_markdown(), text)
+    assert ours < 4 * render_cost(plain, text) + 0.3, unit
 
 
 @pytest.mark.parametrize("unit", ["==a `", "``==a `", "==`a ", "==a\\` ", "==a [b ", "[==a ",
@@ -40,7 +28,7 @@ def test_highlight_delimiters_stay_linear(unit: str) -> None:
     assert md.render(text, {}).startswith("<p><mark>a <code>b==c</code> d</mark>")
     # linear: 4.3 times plain markdown-it for ``==[[a`` at any length on an idle machine (two
     # of our rules look at every unit); a quadratic scan costs seconds more at this length
-    assert _cost(md, text) < 8 * _cost(plain, text) + 0.3, unit
+    assert render_cost(md, text) < 8 * render_cost(plain, text) + 0.3, unit
 
 
 def test_many_callouts_with_an_underlined_head_stay_linear() -> None:
@@ -48,4 +36,4 @@ def test_many_callouts_with_an_underlined_head_stay_linear() -> None:
     again: 16,000 of them took 12 s."""
     text = "> [!note]\n> ---\n\n" * 8000
     plain = MarkdownIt("commonmark")
-    assert _cost(make_markdown(), text) < 6 * _cost(plain, text) + 0.5
+    assert render_cost(make_markdown(), text) < 6 * render_cost(plain, text) + 0.5
