@@ -19,6 +19,7 @@ card by ``deps.embeds``; an edit of any of them renders the pages that show the 
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import json
@@ -55,7 +56,12 @@ RADIUS = 8.0
 
 
 class CanvasError(ValueError):
-    """The file is no canvas that can be drawn (the message says why)."""
+    """The file is no canvas that can be drawn (the message says why); ``where``: the 0-based
+    line and column in the file of what is wrong, when known."""
+
+    def __init__(self, message: str, where: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,14 @@ class Node:
     subpath: str = ""  # file card's "#Heading"
     url: str = ""  # link card's URL
     label: str = ""  # group's label
+    # where it is written in the file: 0-based (line, column) of the object ("") and of the
+    # values of its "file", "subpath" and "text" keys, when found
+    at: tuple[tuple[str, int, int], ...] = ()
+
+    def place(self, key: str = "") -> tuple[int, int] | None:
+        """The 0-based line and column of ``key``'s value in the file, else of the node itself."""
+        found = dict((k, (line, col)) for k, line, col in self.at)
+        return found.get(key) or found.get("")
 
 
 @dataclass(frozen=True)
@@ -91,9 +105,12 @@ class Canvas:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     total_nodes: int  # in the file (more than drawn when over MAX_NODES)
-    skipped: tuple[str, ...]  # why nodes or edges were left out, one line each
-    # the links written in text cards: (the card's place in ``nodes``, target as written)
-    text_links: tuple[tuple[int, str], ...] = ()
+    # why nodes or edges were left out, one line each, with where the entry is (0-based line and
+    # column in the file, when found)
+    skipped: tuple[tuple[str, tuple[int, int] | None], ...]
+    # the links written in text cards: (the card's place in ``nodes``, target as written, and
+    # where the link is written in the file: 0-based line and column, when found)
+    text_links: tuple[tuple[int, str, tuple[int, int] | None], ...] = ()
     # how its bytes were read when they are not UTF-8 (``encoding`` warnings, with no path)
     read_as: tuple[Diagnostic, ...] = ()
 
@@ -168,7 +185,7 @@ def parse_canvas(data: bytes) -> Canvas:
             _PARSED[key] = exc
     found = _PARSED[key]
     if isinstance(found, CanvasError):
-        raise CanvasError(str(found))
+        raise CanvasError(str(found), found.where)
     return found
 
 
@@ -183,7 +200,7 @@ def _parse(data: bytes) -> Canvas:
         read = [d.message.split("; ", 1)[-1] for d in read_as if d.code == "encoding"]
         raise CanvasError((f"it is not UTF-8 ({read[0]}), and " if read else "it is ")
                           + f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                          f"{exc.msg})") from None
+                          f"{exc.msg})", (exc.lineno - 1, exc.colno - 1)) from None
     except RecursionError:
         raise CanvasError("it is JSON nested too deep") from None
     if not isinstance(doc, dict):
@@ -193,46 +210,161 @@ def _parse(data: bytes) -> Canvas:
     raw_nodes, raw_edges = doc.get("nodes", []), doc.get("edges", [])
     if not isinstance(raw_nodes, list) or not isinstance(raw_edges, list):
         raise CanvasError("its 'nodes' or 'edges' is not a list")
+    places = _Places(text)
     nodes: list[Node] = []
-    skipped: list[str] = []
+    skipped: list[tuple[str, tuple[int, int] | None]] = []
+    node_at = places.entries("nodes")
+    quotes: list[int | None] = []  # where each drawn node's "text" value is written
     for i, raw in enumerate(raw_nodes[:MAX_NODES]):
+        at = node_at[i] if i < len(node_at) else {}
         try:
-            nodes.append(_node(raw))
+            node = _node(raw)
         except CanvasError as exc:
-            skipped.append(f"node {i + 1} ({_label(raw)}) is left out: {exc}")
+            skipped.append((f"node {i + 1} ({_label(raw)}) is left out: {exc}",
+                            places.line_col(at.get("", -1))))
+            continue
+        quotes.append(at.get("text"))
+        nodes.append(dataclasses.replace(node, at=tuple(
+            (key, *places.line_col(at[key])) for key in ("", "file", "subpath", "text")
+            if key in at)))
     drawn = {n.id for n in nodes if n.id}
     edges: list[Edge] = []
+    edge_at = places.entries("edges")
     for i, raw in enumerate(raw_edges[:MAX_EDGES]):
         try:
             edges.append(_edge(raw, drawn))
         except CanvasError as exc:
             if len(raw_nodes) <= MAX_NODES:  # beyond the cap, edges to undrawn nodes go quietly
-                skipped.append(f"edge {i + 1} ({_label(raw)}) is left out: {exc}")
-    links = tuple((i, target) for i, n in enumerate(nodes)
-                  if n.type == "text" and ("](" in n.text or "[[" in n.text)
-                  for target in text_links(n.text))
-    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped), links, tuple(read_as))
+                at = edge_at[i] if i < len(edge_at) else {}
+                skipped.append((f"edge {i + 1} ({_label(raw)}) is left out: {exc}",
+                                places.line_col(at.get("", -1))))
+    links = []
+    for i, n in enumerate(nodes):
+        if n.type == "text" and ("](" in n.text or "[[" in n.text):
+            quote = quotes[i]
+            for target, line, col in _text_links(n.text):
+                where = None
+                if quote is not None:
+                    offset = sum(len(part) + 1 for part in n.text.split("\n")[:line]) + col
+                    where = places.line_col(_in_string(text, quote, offset))
+                links.append((i, target, where))
+    return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped), tuple(links),
+                  tuple(read_as))
 
 
-def text_links(text: str) -> list[str]:
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _Places:
+    """Where the entries of a canvas's top-level lists are written in its JSON text: offsets of
+    each object (key "") and of each of its values, found by walking the text as ``json`` reads it
+    (a minified one-line file as well as an indented one)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, list[dict[str, int]]] = {}
+        self._starts: list[int] | None = None
+        try:
+            self._walk()
+        except (ValueError, IndexError):  # the file was read by json.loads: not expected
+            self.found = {}
+
+    def _ws(self, i: int) -> int:
+        match = _WS.match(self.text, i)
+        return match.end() if match else i
+
+    def _walk(self) -> None:
+        text, decoder = self.text, json.JSONDecoder()
+        i = self._ws(0)
+        if not text.startswith("{", i):
+            return
+        i = self._ws(i + 1)
+        while text.startswith('"', i):
+            key, i = json.decoder.scanstring(text, i + 1)
+            i = self._ws(self._ws(i) + 1)  # past the colon
+            if key in ("nodes", "edges") and text.startswith("[", i):
+                self.found[key], i = self._list(i, decoder)  # the last of a repeated key, as json
+            else:
+                i = decoder.raw_decode(text, i)[1]
+            i = self._ws(i)
+            if text.startswith(",", i):
+                i = self._ws(i + 1)
+
+    def _list(self, i: int, decoder: json.JSONDecoder) -> tuple[list[dict[str, int]], int]:
+        text, out = self.text, []
+        i = self._ws(i + 1)
+        while not text.startswith("]", i):
+            entry = {"": i}
+            if text.startswith("{", i):
+                i = self._ws(i + 1)
+                while text.startswith('"', i):
+                    key, i = json.decoder.scanstring(text, i + 1)
+                    i = self._ws(self._ws(i) + 1)
+                    entry[key] = i
+                    i = self._ws(decoder.raw_decode(text, i)[1])
+                    if text.startswith(",", i):
+                        i = self._ws(i + 1)
+                i += 1  # the closing brace
+            else:
+                i = decoder.raw_decode(text, i)[1]
+            out.append(entry)
+            i = self._ws(i)
+            if text.startswith(",", i):
+                i = self._ws(i + 1)
+        return out, i + 1
+
+    def entries(self, key: str) -> list[dict[str, int]]:
+        return self.found.get(key, [])
+
+    def line_col(self, offset: int) -> tuple[int, int] | None:
+        """The 0-based line and column (in characters) of ``offset``; None for -1 (not found)."""
+        if offset < 0:
+            return None
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line, offset - self._starts[line]
+
+
+def _in_string(text: str, quote: int, want: int) -> int:
+    """The offset in ``text`` of the ``want``-th character of the JSON string whose opening quote
+    is at ``quote`` (escapes such as ``\\n`` are one character, as the string reads)."""
+    i, seen = quote + 1, 0
+    while seen < want and i < len(text) and text[i] != '"':
+        if text[i] == "\\":
+            if text.startswith("u", i + 1):
+                high = 0xD800 <= int(text[i + 2:i + 6], 16) < 0xDC00
+                i += 12 if high and text.startswith("\\u", i + 6) else 6
+            else:
+                i += 2
+        else:
+            i += 1
+        seen += 1
+    return i
+
+
+def _text_links(text: str) -> list[tuple[str, int, int]]:
     """The notes and files a text card's Markdown links to or embeds, as written: wikilinks and
     embeds, and Markdown links and images with a local path (percent-decoded); nothing in code,
-    no ``[[#Heading]]`` of the card itself, no web address."""
+    no ``[[#Heading]]`` of the card itself, no web address.  Each with the 0-based line and column
+    in ``text`` where it is written."""
     from urllib.parse import unquote, urlsplit
 
     from generator.parse import markdown
 
-    found: list[str] = []
+    found: list[tuple[str, int, int]] = []
     for tok in markdown().parse(text, {}):
         for child in tok.children or ():
+            meta = child.meta or {}
+            where = int(meta.get("line") or 0), int(meta.get("col") or 0)
             if child.type in ("wikilink", "embed"):
-                found.append(str((child.meta or {}).get("target", "")))
+                found.append((str(meta.get("target", "")), *where))
             elif child.type in ("link_open", "image"):
                 href = str(child.attrGet("href") or child.attrGet("src") or "")
                 parts = urlsplit(href)
                 if not parts.scheme and not parts.netloc:
-                    found.append(unquote(parts.path))
-    return [t for t in found if t.strip()]
+                    found.append((unquote(parts.path), *where))
+    return [link for link in found if link[0].strip()]
 
 
 def _label(raw: Any) -> str:
@@ -424,13 +556,18 @@ def _lines(lines: list[tuple[str, str]], width: float, height: float) -> str:
 class _Drawing:
     """One canvas drawn for one page (hrefs through the render context)."""
 
-    def __init__(self, ctx: RenderContext, att: SourceFile, canvas: Canvas, line: int, col: int):
+    def __init__(self, ctx: RenderContext, att: SourceFile, canvas: Canvas, line: int, col: int,
+                 own: bool):
         self.ctx, self.att, self.canvas = ctx, att, canvas
-        self.line, self.col = line, col
+        self.line, self.col, self.own = line, col, own
         self.box = _Box()
-        self.links: dict[int, list[str]] = {}  # by id() of the text card
-        for i, target in canvas.text_links:
-            self.links.setdefault(id(canvas.nodes[i]), []).append(target)
+        # by id() of the text card: what its links name, and where each is written
+        self.links: dict[int, list[tuple[str, tuple[int, int] | None]]] = {}
+        for i, target, where in canvas.text_links:
+            self.links.setdefault(id(canvas.nodes[i]), []).append((target, where))
+
+    def warn(self, code: str, message: str, where: tuple[int, int] | None, hint: str) -> None:
+        _warn(self.ctx, self.att, code, message, where, self.line, self.col, self.own, hint)
 
     def svg(self) -> str:
         canvas = self.canvas
@@ -487,16 +624,16 @@ class _Drawing:
     def _check_links(self, node: Node) -> None:
         """A text card's links to notes and files the vault does not have, reported as a file
         card's missing file is (its drawing shows the card's text, not its links)."""
-        for target in self.links.get(id(node), ()):
+        for target, where in self.links.get(id(node), ()):
             res = self.ctx._resolve(target)
             if res.kind != "missing" or res.candidates:
                 continue
             guess = self.ctx.index.suggest(target)
-            self.ctx.warn("link-unresolved",
-                          f"canvas {self.att.rel}: text card {node.id or '(no id)'} links to "
-                          f"{target!r}, which does not exist in the vault", self.line, self.col,
-                          hint=(f"did you mean [[{guess}]]? " if guess else "")
-                          + "fix the link in the card in Obsidian, or create the note")
+            self.warn("link-unresolved",
+                      f": text card {node.id or '(no id)'} links to {target!r}, which does not "
+                      "exist in the vault", where or node.place("text"),
+                      hint=(f"did you mean [[{guess}]]? " if guess else "")
+                      + "fix the link in the card in Obsidian, or create the note")
 
     def _link_card(self, node: Node) -> str:
         text = _lines([(node.url, "p")], node.w, node.h)
@@ -532,11 +669,11 @@ class _Drawing:
             return "canvas-file unpublished", _lines([(name.removesuffix(".md"), "p")],
                                                      node.w, node.h)
         guess = ctx.index.suggest(node.file) if res.kind == "missing" else None
-        ctx.warn("link-unresolved",
-                 f"canvas {self.att.rel}: card {node.id or '(no id)'} shows the file {node.file!r}, "
-                 "which does not exist in the vault", self.line, self.col,
-                 hint=(f"did you mean [[{guess}]]? " if guess else "")
-                 + "point the card at an existing file in Obsidian, or restore the file")
+        self.warn("link-unresolved",
+                  f": card {node.id or '(no id)'} shows the file {node.file!r}, which does not "
+                  "exist in the vault", node.place("file"),
+                  hint=(f"did you mean [[{guess}]]? " if guess else "")
+                  + "point the card at an existing file in Obsidian, or restore the file")
         return "canvas-file broken", _lines([(name, "p"), (f"(not found: {node.file})", "code")],
                                             node.w, node.h)
 
@@ -552,10 +689,10 @@ class _Drawing:
         fragment = self.ctx._fragment(note, meta)
         if fragment is None:
             what = f"block ^{block}" if block else f"heading {'#'.join(parts)!r}"
-            self.ctx.warn("anchor-unresolved",
-                          f"canvas {self.att.rel}: card {node.id or '(no id)'} shows {what}, not "
-                          f"found in {note.rel}", self.line, self.col,
-                          hint="point the card at an existing heading or block in Obsidian")
+            self.warn("anchor-unresolved",
+                      f": card {node.id or '(no id)'} shows {what}, not found in {note.rel}",
+                      node.place("subpath"),
+                      hint="point the card at an existing heading or block in Obsidian")
         return fragment
 
     def edge(self, edge: Edge, nodes: dict[str, Node]) -> str:
@@ -584,6 +721,18 @@ class _Drawing:
 
 
 # -- the embed -------------------------------------------------------------------------------------------
+def _warn(ctx: RenderContext, att: SourceFile, code: str, message: str,
+          where: tuple[int, int] | None, line: int, col: int, own: bool, hint: str) -> None:
+    """A problem of the canvas ``att`` (``message`` follows its name), at ``where`` in the file
+    (0-based line and column) on the canvas's ``own`` page; on a note that embeds it, at the embed
+    (``line``, ``col``), the message naming the place in the canvas file."""
+    if own:
+        ctx.warn(code, f"canvas {att.rel}{message}", *(where or (0, 0)), hint=hint)
+    else:
+        place = f":{where[0] + 1}:{where[1] + 1}" if where else ""
+        ctx.warn(code, f"canvas {att.rel}{place}{message}", line, col, hint=hint)
+
+
 def read_canvas(att: SourceFile) -> Canvas:
     try:
         size = att.abs.stat().st_size
@@ -623,9 +772,11 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
     try:
         canvas = read_canvas(att)
     except CanvasError as exc:
-        ctx.warn("canvas-error", f"canvas {att.rel} is not drawn: {exc}", line, col,
-                 hint="open it in Obsidian and save it again, or fix the file: a canvas is a JSON "
-                      "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
+        # on the canvas's own page, at the place in the file (the message names it otherwise)
+        where = exc.where if page else None
+        _warn(ctx, att, "canvas-error", f" is not drawn: {exc}", where, line, col, page,
+              hint="open it in Obsidian and save it again, or fix the file: a canvas is a JSON "
+                   "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
         return (f'{sheet}<span class="canvas-embed canvas-invalid" role="note"><span class="canvas-message">'
                 f"This canvas could not be drawn: {_esc(str(exc))}.</span> {link}</span>")
     ctx.diagnostics.extend(dataclasses.replace(d, span=Span(att.rel, d.span.line, d.span.col))
@@ -634,16 +785,16 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
         ctx.warn("canvas-large", f"canvas {att.rel} has {canvas.total_nodes} nodes; the first "
                  f"{MAX_NODES} are drawn", line, col,
                  hint="split the canvas, or link to it with [[...]] instead of embedding it")
-    for reason in canvas.skipped[:5]:
-        ctx.warn("canvas-error", f"canvas {att.rel}: {reason}", line, col,
-                 hint="open the canvas in Obsidian and save it again, or fix that entry")
+    for reason, where in canvas.skipped[:5]:
+        _warn(ctx, att, "canvas-error", f": {reason}", where, line, col, page,
+              hint="open the canvas in Obsidian and save it again, or fix that entry")
     if len(canvas.skipped) > 5:
         ctx.warn("canvas-error", f"canvas {att.rel}: {len(canvas.skipped) - 5} more nodes or edges "
                  "are left out", line, col, hint="open the canvas in Obsidian and save it again")
     if not canvas.nodes:
         return (f'{sheet}<span class="canvas-embed canvas-empty"><span class="canvas-message">This canvas '
                 f"is empty.</span> {link}</span>")
-    svg = _Drawing(ctx, att, canvas, line, col).svg()
+    svg = _Drawing(ctx, att, canvas, line, col, page).svg()
     caption = f'<span class="canvas-caption">{link}</span>' if link else ""
     return f'{sheet}<span class="canvas-embed">{svg}{caption}</span>'
 

@@ -13,6 +13,12 @@ from chromium import CHROMIUM, page_of
 from conftest import Site, build_notes
 
 
+def _line_col(text: str, needle: str) -> str:
+    """Where ``needle`` first starts in ``text``, as ``line:col`` (1-based)."""
+    offset = text.index(needle)
+    return f"{text.count(chr(10), 0, offset) + 1}:{offset - text.rfind(chr(10), 0, offset)}"
+
+
 def _checked(vault) -> list[str]:
     from generator.config import load_config
     from generator.pipeline import check
@@ -252,7 +258,11 @@ def test_a_text_card_linking_to_a_missing_note_is_reported_at_the_canvas(tmp_pat
     }
     site = build_notes(tmp_path, files)
     messages = site.messages("link-unresolved")
-    assert [m.split(": warning", 1)[0] for m in messages] == ["Maps/Board.canvas:1:1"] * 3, messages
+    # at each link's place in the JSON text (the file and line to fix)
+    board = files["Maps/Board.canvas"]
+    assert [m.split(": warning", 1)[0] for m in messages] == [
+        f"Maps/Board.canvas:{_line_col(board, link)}"
+        for link in ("[[Missing note", "[another]", "![[Nowhere")], messages
     assert all("canvas Maps/Board.canvas: text card" in m for m in messages)
     named = sorted(m.split("links to ", 1)[1].split(",", 1)[0] for m in messages)
     assert named == ["'Gone too.md'", "'Missing note'", "'Nowhere.png'"], messages
@@ -324,7 +334,9 @@ def test_a_card_showing_a_missing_heading_or_block_of_a_note_is_reported(tmp_pat
     alpha = site.html("Alpha.md")
     assert alpha.find(id="Part") is not None and alpha.find(id="^blk") is not None
     messages = site.messages("anchor-unresolved")
-    assert len(messages) == 2 and all(m.startswith("Board.canvas:1:1:") for m in messages), messages
+    board = files["Board.canvas"]  # at each card's "subpath" value
+    assert [m.split(": warning", 1)[0] for m in messages] == [
+        f"Board.canvas:{_line_col(board, sub)}" for sub in ('"#Nope"', '"#^gone"')], messages
     assert "'Nope'" in messages[0] + messages[1] and "^gone" in messages[0] + messages[1]
     assert _checked(tmp_path / "src") == [d.format() for d in site.diagnostics]
 

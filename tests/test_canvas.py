@@ -295,11 +295,20 @@ def test_links_to_a_canvas_lead_to_its_page_which_draws_it_and_lists_who_links_t
     assert "Board.canvas" not in {a["href"].rsplit("/", 1)[-1] for a in links}
 
 
+def _line_col(text: str, needle: str) -> str:
+    """Where ``needle`` first starts in ``text``, as ``line:col`` (1-based)."""
+    offset = text.index(needle)
+    return f"{text.count(chr(10), 0, offset) + 1}:{offset - text.rfind(chr(10), 0, offset)}"
+
+
 def test_a_canvas_no_note_embeds_reports_its_problems_at_its_own_file(tmp_path):
-    site = build_notes(tmp_path, _vault(embed="Only a link: [[Board.canvas]]."))
+    """At the card's "file" value in the JSON (not 1:1: the reader is told where to fix it)."""
+    files = _vault(embed="Only a link: [[Board.canvas]].")
+    site = build_notes(tmp_path, files)
     messages = site.messages("link-unresolved")
-    assert len(messages) == 1 and messages[0].startswith(
-        "Maps/Board.canvas:1:1: warning[link-unresolved]: canvas Maps/Board.canvas: card f2")
+    at = _line_col(files["Maps/Board.canvas"], '"Notes/Gone.md"')
+    assert at != "1:1" and len(messages) == 1 and messages[0].startswith(
+        f"Maps/Board.canvas:{at}: warning[link-unresolved]: canvas Maps/Board.canvas: card f2")
     assert not (site.out / "Maps" / "Board.canvas").exists()  # nothing shows the raw file
     from generator.config import load_config
     from generator.pipeline import check

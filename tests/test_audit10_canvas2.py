@@ -1,0 +1,100 @@
+"""Audit 10 (canvas, second pass): a canvas's problems are reported at their place in the JSON
+file, and links written in a text card are drawn as links, as Obsidian renders the card's Markdown.
+
+Each test builds a real vault and reads the pages and the warnings back.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import Site, build_notes
+
+
+def _line_col(text: str, needle: str, start: int = 0) -> str:
+    """Where ``needle`` first starts in ``text`` (from ``start``), as ``line:col`` (1-based)."""
+    offset = text.index(needle, start)
+    return f"{text.count(chr(10), 0, offset) + 1}:{offset - text.rfind(chr(10), 0, offset)}"
+
+
+def _where(messages: list[str]) -> list[str]:
+    return [m.split(": warning", 1)[0] for m in messages]
+
+
+# every kind of problem a canvas can have in one card or entry, with the same file named twice
+# (the report must point at the second card's own value, not the first match of the text)
+NODES = [
+    {"id": "t1", "type": "text", "x": 0, "y": 0, "width": 300, "height": 200,
+     "text": "# Plan\nSee [[Alpha]], \"quoted\" [[Missing note|m]] and é [[Nope]]"},
+    {"id": "ok", "type": "file", "file": "Notes/Gone.md", "x": 0, "y": 900, "width": 9,
+     "height": 9, "color": "not a colour"},
+    {"id": "f2", "type": "file", "file": "Notes/Gone.md", "x": 400, "y": 0, "width": 200,
+     "height": 100},
+    {"id": "f3", "type": "file", "file": "Notes/Alpha.md", "subpath": "#Nope", "x": 400, "y": 200,
+     "width": 200, "height": 100},
+    {"id": "bad", "type": "shape", "x": 0, "y": 0, "width": 1, "height": 1},
+]
+EDGES = [{"id": "e1", "fromNode": "t1", "toNode": "zzz"}]
+
+
+def _files(board: str, home: str = "# Home\n\nOnly a link: [[Board.canvas]]\n") -> dict[str, str]:
+    return {"Home.md": home, "Notes/Alpha.md": "# Alpha\n\nAlpha text.\n", "Maps/Board.canvas": board}
+
+
+def _expected(board: str) -> dict[str, list[str]]:
+    second = board.index('"id":"f2"') if '"id":"f2"' in board else board.index('"id": "f2"')
+    return {
+        "link-unresolved": sorted([
+            _line_col(board, "[[Missing note"), _line_col(board, "[[Nope"),
+            _line_col(board, '"Notes/Gone.md"'), _line_col(board, '"Notes/Gone.md"', second)],
+            key=lambda at: tuple(map(int, at.split(":")))),
+        "anchor-unresolved": [_line_col(board, '"#Nope"')],
+        "canvas-error": [_line_col(board, '{"id":"bad"' if '"id":"bad"' in board else '{\n\t\t\t"id": "bad"'),
+                         _line_col(board, '{"id":"e1"' if '"id":"e1"' in board else '{\n\t\t\t"id": "e1"')],
+    }
+
+
+def test_a_canvas_no_note_embeds_reports_each_problem_at_its_place_in_the_json(tmp_path):
+    """Indented as Obsidian saves it, and minified on one line: each warning names the line and
+    column of the value to fix (a card's "file" or "subpath", the link in a text card's "text", the
+    left-out entry), not 1:1 of the file."""
+    indented = json.dumps({"nodes": NODES, "edges": EDGES}, indent="\t", ensure_ascii=False)
+    minified = json.dumps({"nodes": NODES, "edges": EDGES}, separators=(",", ":"),
+                          ensure_ascii=False)
+    for name, board in (("indented", indented), ("minified", minified)):
+        site = build_notes(tmp_path / name, _files(board))
+        for code, places in _expected(board).items():
+            found = _where(site.messages(code))
+            assert found == [f"Maps/Board.canvas:{at}" for at in places], (name, code, found)
+        assert not any(at.endswith(":1:1") for at in _where(site.messages("link-unresolved")))
+
+
+def test_a_link_after_escapes_in_the_text_is_placed_in_the_raw_json(tmp_path):
+    """A text card's string holds ``\\n``, ``\\"`` and ``\\u00e9`` escapes: the column is counted
+    in the file's characters, not in the text the string decodes to."""
+    board = ('{"nodes":[{"id":"t","type":"text","x":0,"y":0,"width":200,"height":100,'
+             '"text":"a\\n\\"b\\" caf\\u00e9 \\ud83d\\ude00 [[Gone]]"}],"edges":[]}')
+    site = build_notes(tmp_path, _files(board))
+    assert _where(site.messages("link-unresolved")) == [
+        f"Maps/Board.canvas:{_line_col(board, '[[Gone]]')}"]
+
+
+def test_an_embedded_canvas_reports_at_the_embed_and_names_the_place_in_the_canvas(tmp_path):
+    board = json.dumps({"nodes": NODES, "edges": EDGES}, indent="\t", ensure_ascii=False)
+    site = build_notes(tmp_path, _files(board, "# Home\n\n![[Board.canvas]]\n"))
+    gone = [m for m in site.messages("link-unresolved") if "card f2" in m]
+    assert len(gone) == 1 and gone[0].startswith(
+        f"Home.md:3:1: warning[link-unresolved]: canvas Maps/Board.canvas:"
+        f"{_line_col(board, chr(34) + 'Notes/Gone.md', board.index('f2'))}: card f2 shows")
+
+
+def test_malformed_json_is_reported_at_its_line_and_column_and_the_build_goes_on(tmp_path):
+    files = _files('{"nodes": [\n  {"id": "a", "type": "text",}\n]}')
+    files["Other.md"] = "# Other\n\nStill built.\n"
+    site = build_notes(tmp_path, files)
+    messages = site.messages("canvas-error")
+    assert _where(messages) == ["Maps/Board.canvas:2:30"], messages  # at the "}" after a comma
+    assert "line 2, column 30" in messages[0]
+    assert site.content("Other.md").get_text().strip().endswith("Still built.")
+    page = Site.soup(site.out / "Maps" / "Board.canvas.html")
+    assert "could not be drawn" in page.find(class_="canvas-invalid").get_text()
