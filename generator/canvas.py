@@ -410,9 +410,21 @@ def wrap(text: str, width_em: float) -> list[str]:
 def markdown_lines(text: str) -> list[tuple[str, str]]:
     """A text card's Markdown as plain lines, each with its kind ("h" heading, "p" text, "code",
     "" a gap between blocks)."""
+    return [("".join(run for run, _link in runs), kind) for runs, kind in markdown_runs(text)]
+
+
+# a piece of a line of text and the link it is part of: None, or how the link was written:
+# ("wiki", the wikilink's meta) for ``[[...]]`` and ``![[...]]``, ("md", href) for ``[x](...)``
+# and ``![x](...)``
+Run = tuple[str, Any]
+
+
+def markdown_runs(text: str) -> list[tuple[list[Run], str]]:
+    """A text card's Markdown as lines of runs (plain text, and the words of each link with how
+    the link was written), each line with its kind as ``markdown_lines`` gives it."""
     from generator.parse import markdown
 
-    out: list[tuple[str, str]] = []
+    out: list[tuple[list[Run], str]] = []
     kind, prefix = "p", ""
     for tok in markdown().parse(text[:MAX_TEXT], {}):
         if tok.type == "heading_open":
@@ -420,37 +432,78 @@ def markdown_lines(text: str) -> list[tuple[str, str]]:
         elif tok.type == "list_item_open":
             prefix = "• " if tok.markup in "-*+" else f"{tok.info}{tok.markup} "
         elif tok.type in ("fence", "code_block"):
-            out += [(line, "code") for line in tok.content.rstrip("\n").split("\n")]
-            out.append(("", ""))
+            out += [([(line, None)], "code") for line in tok.content.rstrip("\n").split("\n")]
+            out.append(([], ""))
         elif tok.type == "inline":
-            for line in _plain(tok.children or ()).split("\n"):
-                out.append((prefix + line, kind))
-                prefix = ""
+            line: list[Run] = [(prefix, None)] if prefix else []
+            for run in _runs(tok.children or ()):
+                pieces = run[0].split("\n")
+                for i, piece in enumerate(pieces):
+                    if i:
+                        out.append((line, kind))
+                        line = []
+                    if piece:
+                        line.append((piece, run[1]))
+            out.append((line, kind))
+            prefix = ""
         elif tok.type in ("paragraph_close", "heading_close") and not tok.hidden:
-            out.append(("", ""))
+            out.append(([], ""))
             kind = "p"
     while out and out[-1][1] == "":
         out.pop()
     return out
 
 
-def _plain(children) -> str:
-    parts: list[str] = []
+def _runs(children, link: Any = None) -> list[Run]:
+    parts: list[Run] = []
     for tok in children:
         meta = tok.meta or {}
         if tok.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
+            parts.append(("\n", None))
         elif tok.type in ("wikilink", "embed"):
-            parts.append(meta.get("alias") or tok.content or meta.get("target", ""))
+            shown = meta.get("alias") or tok.content or meta.get("target", "")
+            parts.append((shown, link or ("wiki", meta)))
+        elif tok.type == "link_open":
+            link = ("md", str(tok.attrGet("href") or ""))
+        elif tok.type == "link_close":
+            link = None
+        elif tok.type == "image":
+            shown = tok.content or _plain(tok.children or ()) or str(tok.attrGet("src") or "")
+            parts.append((shown, link or ("md", str(tok.attrGet("src") or ""))))
         elif tok.type == "tag":
-            parts.append("#" + str(meta.get("tag", tok.content)))
+            parts.append(("#" + str(meta.get("tag", tok.content)), link))
         elif tok.type in ("html_inline", "footnote_ref"):
             continue
         elif tok.children:
-            parts.append(_plain(tok.children))
+            parts += _runs(tok.children, link)
         else:
-            parts.append(tok.content)
-    return "".join(parts)
+            parts.append((tok.content, link))
+    return parts
+
+
+def _plain(children) -> str:
+    return "".join(run for run, _link in _runs(children))
+
+
+def wrap_runs(runs: list[Run], width_em: float) -> list[list[Run]]:
+    """One line of runs cut as ``wrap`` cuts its text, each piece keeping its run's link."""
+    text = "".join(run for run, _link in runs)
+    owner = [link for run, link in runs for _char in run]
+    out: list[list[Run]] = []
+    pos = 0
+    for line in wrap(text, width_em):
+        while not text.startswith(line, pos) and text.startswith(" ", pos):
+            pos += 1  # the space a line was cut at
+        pieces: list[Run] = []
+        for i, char in enumerate(line, pos):
+            link = owner[i] if i < len(owner) else None
+            if pieces and pieces[-1][1] == link:
+                pieces[-1] = (pieces[-1][0] + char, link)
+            else:
+                pieces.append((char, link))
+        out.append(pieces)
+        pos += len(line)
+    return out
 
 
 # -- drawing -----------------------------------------------------------------------------------------
@@ -528,10 +581,11 @@ def _arrow(tip: tuple[float, float], normal: tuple[float, float]) -> str:
             f'{num(by + py)}L{num(bx - px)} {num(by - py)}Z"/>')
 
 
-def _text_block(lines: list[tuple[str, str]], width: float, height: float,
+def _text_block(lines: list[tuple[str | list[Run], str]], width: float, height: float,
                 top: float = 0.0) -> tuple[str, float]:
-    """Lines of text laid out inside a card of ``width`` x ``height`` from ``top`` (the caller clips
-    them at the card's edges), and where they end."""
+    """Lines of text (a string, or runs whose links are already made: None, or the link's href
+    (None for an unresolved one) and class) laid out inside a card of ``width`` x ``height`` from
+    ``top`` (the caller clips them at the card's edges), and where they end."""
     out: list[str] = []
     y = top + PAD
     for text, kind in lines:
@@ -539,14 +593,26 @@ def _text_block(lines: list[tuple[str, str]], width: float, height: float,
         if kind == "":
             y += LINE * 0.4
             continue
-        for piece in wrap(text, (width - 2 * PAD) / size) if text else [""]:
+        runs = [(text, None)] if isinstance(text, str) else text
+        filled = any(run for run, _link in runs)
+        for piece in wrap_runs(runs, (width - 2 * PAD) / size) if filled else [[]]:
             if y + size * 1.375 > height - 4:  # only whole lines: the next would be cut
                 return "".join(out), y
             y += size * 1.375
             cls = {"h": "canvas-h", "code": "canvas-code"}.get(kind, "")
             attr = f' class="{cls}"' if cls else ""
-            out.append(f'<text x="{num(PAD)}" y="{num(y - size * 0.3)}"{attr}>{_esc(piece)}</text>')
+            out.append(f'<text x="{num(PAD)}" y="{num(y - size * 0.3)}"{attr}>'
+                       f"{''.join(map(_run_svg, piece))}</text>")
     return "".join(out), y
+
+
+def _run_svg(run: Run) -> str:
+    text, link = run
+    if link is None:
+        return _esc(text)
+    href, cls = link
+    return (f'<a class="{cls}"' + (f' href="{_esc(href)}"' if href is not None else "")
+            + f">{_esc(text)}</a>")
 
 
 def _lines(lines: list[tuple[str, str]], width: float, height: float) -> str:
@@ -612,7 +678,10 @@ class _Drawing:
     def card(self, node: Node) -> str:
         kind, inner = {"link": "canvas-weblink"}.get(node.type, "canvas-" + node.type), ""
         if node.type == "text":
-            inner = _lines(markdown_lines(node.text), node.w, node.h)
+            lines: list[tuple[str | list[Run], str]] = [
+                ([(run, self._link(link)) for run, link in runs], kind)
+                for runs, kind in markdown_runs(node.text)]
+            inner = _lines(lines, node.w, node.h)
             self._check_links(node)
         elif node.type == "link":
             inner = self._link_card(node)
@@ -623,7 +692,7 @@ class _Drawing:
 
     def _check_links(self, node: Node) -> None:
         """A text card's links to notes and files the vault does not have, reported as a file
-        card's missing file is (its drawing shows the card's text, not its links)."""
+        card's missing file is."""
         for target, where in self.links.get(id(node), ()):
             res = self.ctx._resolve(target)
             if res.kind != "missing" or res.candidates:
@@ -634,6 +703,47 @@ class _Drawing:
                       "exist in the vault", where or node.place("text"),
                       hint=(f"did you mean [[{guess}]]? " if guess else "")
                       + "fix the link in the card in Obsidian, or create the note")
+
+    def _link(self, link: Any) -> tuple[str | None, str] | None:
+        """The href and class of a link written in a text card, as the same link in a note has
+        them (an unresolved one: ``broken``, no href; one to an unpublished note, or to a heading
+        of the card itself: plain text).  Links in a text card are no backlinks (Obsidian's help:
+        "Text-only cards don't appear in Backlinks"): they are drawn, not counted."""
+        from urllib.parse import urlsplit
+
+        from generator.markdown.links import UNPUBLISHED
+        from generator.model import Note
+        from generator.obsidian_uri import is_obsidian_uri
+
+        if link is None:
+            return None
+        ctx, (how, written) = self.ctx, link
+        if how == "md":
+            parts = urlsplit(written)
+            if parts.scheme.lower() in ("http", "https", "mailto") and _URL.match(written):
+                return written, "external-link"
+            if parts.scheme or parts.netloc or written.startswith(("#", "//")) or not parts.path:
+                return None
+            found: list = []
+            href = ctx._md_target(written, embed=False, found=found)
+            if href is None or href == UNPUBLISHED:
+                return None
+            if not href:
+                return None, "internal-link broken"
+            file = bool(found) and not isinstance(found[0], Note)
+            return href, "internal-link" + (" attachment-link" if file else "")
+        target = str(written.get("target", ""))
+        if not target.strip() or is_obsidian_uri(target):
+            return None
+        res = ctx._resolve(target)
+        if res.kind == "note" and res.note is not None:
+            return ctx.href_to_note(res.note, ctx._fragment(res.note, written)), "internal-link"
+        if res.kind == "attachment" and res.attachment is not None:
+            return (ctx.href_to_file(res.attachment, written.get("anchor") or ()),
+                    "internal-link attachment-link")
+        if res.kind == "unpublished":
+            return None
+        return None, "internal-link broken"
 
     def _link_card(self, node: Node) -> str:
         text = _lines([(node.url, "p")], node.w, node.h)

@@ -98,3 +98,75 @@ def test_malformed_json_is_reported_at_its_line_and_column_and_the_build_goes_on
     assert site.content("Other.md").get_text().strip().endswith("Still built.")
     page = Site.soup(site.out / "Maps" / "Board.canvas.html")
     assert "could not be drawn" in page.find(class_="canvas-invalid").get_text()
+
+
+# ---------- links in a text card are links (Obsidian renders the card's Markdown) ----------
+
+def _text_card_vault() -> dict[str, str | bytes]:
+    card = ("# Plan [[Alpha]]\nSee [[Alpha#Part|the part]], [beta](Notes/Beta.md), "
+            "[[Draft]], [[Missing note|missing]], [[data.csv]], [[Other.canvas]], "
+            "[web](https://example.org/x) and `[[in code]]`.")
+    board = {"nodes": [{"id": "t", "type": "text", "x": 0, "y": 0, "width": 900, "height": 300,
+                        "text": card}], "edges": []}
+    return {
+        "Home.md": "# Home\n\n![[Board.canvas]]\n",
+        "Deep/Er/Plan.md": "# Plan\n\n![[Maps/Board.canvas]]\n",
+        "Notes/Alpha.md": "# Alpha\n\n## Part\n\nAlpha text.\n",
+        "Notes/Beta.md": "# Beta\n\nBeta text.\n",
+        "Notes/Draft.md": "---\npublish: false\n---\nhidden\n",
+        "Maps/Board.canvas": json.dumps(board, indent="\t"),
+        "Maps/Other.canvas": json.dumps({"nodes": [], "edges": []}),
+        "data.csv": "a,b\n1,2\n",
+    }
+
+
+def test_links_in_a_text_card_are_drawn_as_links_that_land(tmp_path):
+    site = build_notes(tmp_path, _text_card_vault())
+    for source in ("Home.md", "Deep/Er/Plan.md", None):
+        if source is None:
+            page = site.out / "Maps" / "Board.canvas.html"
+            card = Site.soup(page).select_one("svg.canvas-svg g.canvas-text")
+        else:
+            page = site.page(source)
+            card = site.content(source).select_one("svg.canvas-svg g.canvas-text")
+        links = {a.get_text(): a for a in card.find_all("a")}
+        assert set(links) == {"Alpha", "the part", "beta", "missing", "data.csv", "Other.canvas",
+                              "web"}, (source, sorted(links))
+        landed = {text: site.follow(page, a["href"]) for text, a in links.items()
+                  if a.get("href") and text != "web"}
+        out = site.out
+        assert landed["Alpha"] == (out / "Notes" / "Alpha.html", "")
+        assert landed["the part"] == (out / "Notes" / "Alpha.html", "Part")
+        assert landed["beta"] == (out / "Notes" / "Beta.html", "")
+        assert landed["data.csv"][0] == out / "data.csv"
+        assert landed["Other.canvas"][0] == out / "Maps" / "Other.canvas.html"
+        assert links["web"]["href"] == "https://example.org/x"
+        assert "external-link" in links["web"]["class"]
+        assert "internal-link" in links["Alpha"]["class"]
+        # unresolved: marked broken, no href, as a [[link]] in a note is
+        assert "broken" in links["missing"]["class"] and not links["missing"].get("href")
+        # an unpublished note's name is plain text; code is not a link
+        text = card.get_text(" ")
+        assert "Draft" in text and "[[in code]]" in text
+        # the link is a run of its line: the words around it are in the same <text>
+        line = links["beta"].find_parent("text")
+        assert line.get_text().startswith("See the part, beta, Draft, missing")
+        assert line.find_parent("svg").name == "svg"
+        # a heading's link keeps the heading's line
+        assert "canvas-h" in links["Alpha"].find_parent("text")["class"]
+
+
+def test_links_in_a_text_card_stay_out_of_backlinks_and_the_graph(tmp_path):
+    """Obsidian's help, Canvas: "Text-only cards don't appear in Backlinks." Drawn as links, they
+    are still not counted."""
+    site = build_notes(tmp_path, _text_card_vault())
+    for note in ("Notes/Alpha.md", "Notes/Beta.md"):
+        assert site.html(note).find(class_="backlinks").find("a") is None, note
+    text = (site.out / "_data" / "graph.js").read_text(encoding="utf-8")
+    graph = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    urls = [node[1] for node in graph["nodes"]]
+    joined = {frozenset((urls[a], urls[b]))
+              for a, b in zip(graph["edges"][::2], graph["edges"][1::2], strict=True)}
+    assert frozenset(("Maps/Board.canvas.html", "index.html")) in joined  # Home embeds it
+    assert not any("Notes/Alpha.html" in pair or "Notes/Beta.html" in pair for pair in joined)
+    assert [m for m in site.messages("link-unresolved") if "Missing note" in m]
