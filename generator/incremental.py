@@ -31,7 +31,7 @@ from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.imagesize import image_size
 from generator.index import VaultIndex
-from generator.markdown.wikilinks import IMAGE_EXT
+from generator.markdown.wikilinks import is_image
 from generator.model import Note, NoteId
 from generator.parallel import forked
 from generator.render import PageDeps, svg_uses_current_color
@@ -196,7 +196,7 @@ class DepsHasher:
         h.update(b"|")
         for rel in sorted(deps.attachments):
             att = self.index.attachments.get(rel)
-            if att is not None and rel.rsplit(".", 1)[-1].lower() in IMAGE_EXT:  # <img> has its size
+            if att is not None and is_image(rel):  # <img> has its size
                 h.update(f"{rel}:{image_size(att.abs)}".encode("utf-8", "surrogatepass"))
             if att is not None and rel.lower().endswith(".svg"):  # currentColor gives it a class
                 h.update(f"{rel}:{svg_uses_current_color(att)}".encode("utf-8", "surrogatepass"))

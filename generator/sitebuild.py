@@ -32,7 +32,7 @@ from generator.incremental import (
     template_signature,
 )
 from generator.index import VaultIndex
-from generator.markdown.wikilinks import IMAGE_EXT
+from generator.markdown.wikilinks import is_image
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
@@ -102,7 +102,7 @@ class SiteBuilder:
                                tag_counts={k: len(t.notes) for k, t in index.tags.items()},
                                canvas_links=dict(index.canvas_links()),
                                images={rel: att.digest for rel, att in index.attachments.items()
-                                       if rel.rsplit(".", 1)[-1].lower() in IMAGE_EXT})
+                                       if is_image(rel)})
         self.rendered = 0
         self.timings: dict[str, float] = {}
         self._own: dict[str, str] = {}  # own signatures the plan computed
@@ -444,7 +444,6 @@ class SiteBuilder:
         file is then copied.  A page has one only with ``site_url`` (it must be absolute)."""
         if not self.cfg.site_url:
             return None
-        from generator.markdown.wikilinks import IMAGE_EXT
         from generator.publish import absolute_url
 
         keys = {str(k).casefold(): k for k in note.meta}
@@ -464,8 +463,7 @@ class SiteBuilder:
             deps.names.add((target, note.id))
             res = self.index.resolve(target, note)
             att = res.attachment
-            if res.kind == "attachment" and att is not None \
-                    and att.rel.rsplit(".", 1)[-1].lower() in IMAGE_EXT:
+            if res.kind == "attachment" and att is not None and is_image(att.rel):
                 deps.attachments.add(att.rel)
                 return absolute_url(self.cfg.site_url, self.index.attachment_url(att))
         return None

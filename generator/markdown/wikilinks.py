@@ -24,6 +24,12 @@ AUDIO_EXT = frozenset({"mp3", "wav", "m4a", "ogg", "3gp", "flac", "oga", "opus",
 VIDEO_EXT = frozenset({"mp4", "webm", "ogv", "mov", "mkv", "m4v"})
 
 
+def is_image(rel: str) -> bool:
+    """Whether the file at vault path ``rel`` is a picture, by its extension."""
+    name = rel.rsplit("/", 1)[-1]
+    return "." in name and name.rsplit(".", 1)[-1].lower() in IMAGE_EXT
+
+
 #: The first place where a link could end or a new one begins (links never span lines).
 _STOP = re.compile(r"\[\[|\]\]|\n")
 #: A comment inside the brackets (``[[Note#Part %%why%%]]``): hidden there too.
