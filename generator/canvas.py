@@ -655,7 +655,8 @@ class _Drawing:
                    f"connection{'s' * (len(canvas.edges) != 1)}")
         return (f'<svg class="canvas-svg" xmlns="http://www.w3.org/2000/svg" '
                 f'viewBox="{num(x0)} {num(y0)} {num(w)} {num(h)}" width="{num(w)}" '
-                f'height="{num(h)}" style="--canvas-w:{num(w)}px" role="group" '
+                f'height="{num(h)}" style="--canvas-w:{num(w)}px;--canvas-h:{num(h)}px" '
+                f'role="group" '
                 f'aria-label="{_esc(summary)}">'
                 f"<title>{_esc(summary)}</title>{''.join(parts)}</svg>")
 

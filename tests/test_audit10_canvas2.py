@@ -7,7 +7,11 @@ Each test builds a real vault and reads the pages and the warnings back.
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
+import pytest
+from chromium import CHROMIUM, page_of
 from conftest import Site, build_notes
 
 
@@ -170,3 +174,44 @@ def test_links_in_a_text_card_stay_out_of_backlinks_and_the_graph(tmp_path):
     assert frozenset(("Maps/Board.canvas.html", "index.html")) in joined  # Home embeds it
     assert not any("Notes/Alpha.html" in pair or "Notes/Beta.html" in pair for pair in joined)
     assert [m for m in site.messages("link-unresolved") if "Missing note" in m]
+
+
+# ---------- a huge canvas stays usable: drawn at half its size at least, in both directions ----------
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_huge_canvas_is_drawn_where_its_box_is_not_in_a_thin_strip(tmp_path, chrome, width):
+    """1,000 cards on a board 12,000 by 5,000: the drawing kept a floor of half its width but was
+    cut to 80vh in height, so it was drawn 1,700 px wide in the middle of a 6,000 px box, and the
+    page showed an empty area (its cards 2,000 px to the right, their text 2 px high)."""
+    nodes = [{"id": f"n{i}", "type": "text", "x": (i % 40) * 300, "y": (i // 40) * 200,
+              "width": 250, "height": 150, "text": f"Card {i} [[Alpha]]"} for i in range(1000)]
+    edges = [{"id": f"e{i}", "fromNode": f"n{i}", "toNode": f"n{i + 1}"} for i in range(999)]
+    start = time.perf_counter()
+    site = build_notes(tmp_path, {"Home.md": "# Home\n\n![[Big.canvas]]\n",
+                                  "Alpha.md": "# Alpha\n\nAlpha text.\n",
+                                  "Big.canvas": json.dumps({"nodes": nodes, "edges": edges})})
+    assert time.perf_counter() - start < 30
+    assert not site.messages("canvas-large") and not site.messages("canvas-error")
+    for page_of_it in (page_of(site.out, "Home.md"), site.out / "Big.canvas.html"):
+        page = chrome.page(width=width, height=900)
+        page.goto(page_of_it.as_uri())
+        box = page.evaluate("""() => {
+            const svg = document.querySelector('svg.canvas-svg');
+            const r = svg.getBoundingClientRect(), v = svg.viewBox.baseVal;
+            const card = svg.querySelector('g.canvas-card rect').getBoundingClientRect();
+            const embed = svg.parentNode.getBoundingClientRect();
+            return {w: r.width, h: r.height, vw: v.width, vh: v.height, cardX: card.x,
+                    cardW: card.width, left: embed.x, right: embed.right};
+        }""")
+        # the drawing fills its box (the same shape as the board), at half its size or more
+        assert abs(box["w"] / box["h"] - box["vw"] / box["vh"]) < 0.01, box
+        assert box["w"] >= box["vw"] * 0.5 - 1 and box["cardW"] >= 250 * 0.5 - 1, box
+        # and its first card is where the box starts, in view, not thousands of pixels aside
+        assert box["left"] <= box["cardX"] < box["right"], box
+        link = page.locator("svg.canvas-svg g.canvas-text a[href]").first
+        spot = link.bounding_box()
+        page.mouse.click(spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2)
+        page.wait_for_url("**/Alpha.html")
+        page.close()
