@@ -70,6 +70,13 @@ def error(code: str, message: str, path: str | None = None, line: int = 0, col: 
     return Diagnostic(Severity.ERROR, code, message, span, hint)
 
 
+def info(code: str, message: str, path: str | None = None, line: int = 0, col: int = 0,
+         hint: str | None = None) -> Diagnostic:
+    """What a page shows otherwise than Obsidian, with nothing for the author to fix: never
+    counted by ``--strict``."""
+    return Diagnostic(Severity.INFO, code, message, _span(path, line, col), hint)
+
+
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sorted and de-duplicated: the same problem reported twice is printed once."""
     return sorted(set(diags), key=Diagnostic.sort_key)

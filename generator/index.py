@@ -36,7 +36,7 @@ from urllib.parse import quote
 from rapidfuzz import fuzz, process
 
 from generator.config import SiteConfig, key_place
-from generator.diagnostics import Diagnostic, Severity, Span, warning
+from generator.diagnostics import Diagnostic, info, warning
 from generator.discover import TEMPLATES_LEFT_OUT
 from generator.frontmatter import front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
@@ -549,10 +549,9 @@ class VaultIndex:
         text = linked_note(ref.target, self.vault_name)
         if text is None:
             if note.publish:
-                diags.append(Diagnostic(
-                    Severity.INFO, "link-app-only", f"{ref.target[:80]} opens the Obsidian app, "
-                    "not a page of this site: it is kept as written", Span(note.rel, ref.line,
-                                                                            ref.col),
+                diags.append(info(
+                    "link-app-only", f"{ref.target[:80]} opens the Obsidian app, not a page of "
+                    "this site: it is kept as written", note.rel, ref.line, ref.col,
                     f"such a link to a note of this vault leads to its page when it names the "
                     f"vault {self.vault_name!r}; set `vault_name` in vaultsite.toml if Obsidian "
                     "knows the vault by another name"))

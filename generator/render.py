@@ -19,7 +19,7 @@ from typing import Any
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from generator.diagnostics import Diagnostic, Severity, Span, warning
+from generator.diagnostics import Diagnostic, info, warning
 from generator.frontmatter import printable
 from generator.imagesize import image_size, sized_attrs
 from generator.index import Resolution, VaultIndex
@@ -215,8 +215,7 @@ class RenderContext:
              hint: str | None = None) -> None:
         """What the page shows otherwise than Obsidian, with nothing for the author to fix (an
         info: never counted by ``--strict``)."""
-        self.diagnostics.append(Diagnostic(Severity.INFO, code, message,
-                                           Span(self.note.rel, line + 1, col + 1), hint))
+        self.diagnostics.append(info(code, message, self.note.rel, line + 1, col + 1, hint))
 
     # -- wikilinks ----------------------------------------------------------------------------
     def render_wikilink(self, token: Token) -> str:
