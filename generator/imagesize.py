@@ -30,16 +30,19 @@ class ImageSize:
 
 
 def image_size(path: Path) -> ImageSize | None:
-    """The size of the image at ``path`` (None when unknown); read again when the file changes."""
+    """The size of the image at ``path`` (None when unknown); read again when the file changes.
+    A file put in place of another (a sync tool, ``cp -p``) may keep its byte size and time: its
+    inode and change time are new, so ``serve`` does not show the old picture's size."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return _read_size(str(path), st.st_mtime_ns, st.st_size)
+    return _read_size(str(path), st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
 @lru_cache(maxsize=8192)
-def _read_size(path: str, mtime_ns: int, size: int) -> ImageSize | None:
+def _read_size(path: str, mtime_ns: int, size: int, ino: int, ctime_ns: int
+               ) -> ImageSize | None:
     try:
         with open(path, "rb") as f:
             head = f.read(64)

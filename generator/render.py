@@ -643,11 +643,14 @@ def svg_uses_current_color(att: SourceFile) -> bool:
         return False
     if st.st_size > _SVG_SNIFF_BYTES:
         return False
-    return _svg_text_uses_current_color(str(att.abs), st.st_mtime_ns, st.st_size)
+    # its inode and change time too: a file put in its place may keep its size and time
+    return _svg_text_uses_current_color(str(att.abs), st.st_mtime_ns, st.st_size, st.st_ino,
+                                        st.st_ctime_ns)
 
 
 @lru_cache(maxsize=4096)
-def _svg_text_uses_current_color(path: str, mtime_ns: int, size: int) -> bool:
+def _svg_text_uses_current_color(path: str, mtime_ns: int, size: int, ino: int,
+                                 ctime_ns: int) -> bool:
     try:
         with open(path, "rb") as f:
             data = f.read(_SVG_SNIFF_BYTES + 1)
