@@ -29,6 +29,7 @@ import generator
 from generator.canvas import canvas_digest
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
+from generator.excalidraw import is_drawing_note
 from generator.imagesize import image_size
 from generator.index import VaultIndex
 from generator.markdown.wikilinks import is_image
@@ -142,11 +143,14 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
 
 
 def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
+    """What a page that links a note shows of it.  Whether it is an Excalidraw drawing too:
+    ``![[Draw]]`` shows its exported picture (and records no embed of its bytes) until the note
+    drops ``excalidraw-plugin:``, when the note itself is embedded."""
     if note is None:
         return ("gone",)
     return (index.urls.get(note.id), note.title, note.publish,
             tuple((h.level, h.text, h.anchor, h.source) for h in note.headings),
-            tuple(b.id for b in note.blocks))
+            tuple(b.id for b in note.blocks), is_drawing_note(note))
 
 
 class DepsHasher:

@@ -8,9 +8,10 @@ import os
 import struct
 import zlib
 
+import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_incremental import _build_with
+from tests.test_incremental import _age, _build_with, assert_same_tree
 
 
 def _png(width: int, height: int) -> bytes:
@@ -51,3 +52,50 @@ def test_serve_reads_the_size_of_a_picture_replaced_by_one_of_the_same_byte_size
     os.replace(vault / "pic.new", vault / "pic.png")
     _build_with(vault, tmp_path / "out", state)
     assert _img_size(tmp_path / "out" / "A.html") == ("1", "13")
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+CASES = {
+    # ![[Draw]] shows Draw.svg while Draw.md says `excalidraw-plugin:`; without it, Draw.md is a
+    # note like any other, embedded as one: its headings, title and URL are the same, but the
+    # embed is not
+    "a note stops being an Excalidraw drawing (export beside it)": (
+        {"A.md": "![[Draw]]\n", "Draw.svg": SVG,
+         "Draw.md": "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\nHello\n"},
+        {"Draw.md": "---\ntags: [x]\n---\n# Text Elements\nHello\n"},
+    ),
+    "a note stops being an Excalidraw drawing (no export)": (
+        {"A.md": "![[Draw]]\n", "Draw.md": "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\nHello\n"},
+        {"Draw.md": "---\ntags: [x]\n---\n# Text Elements\nHello\n"},
+    ),
+}
+
+
+def _write(vault, files):
+    for rel, data in files.items():
+        path = vault / rel
+        if data is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, "utf-8")
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_an_edit_rebuilds_as_a_clean_build(tmp_path, case, in_memory):
+    from generator.pipeline import BuildState
+
+    before, *edits = CASES[case]
+    vault = tmp_path / "v"
+    _write(vault, before)
+    state = BuildState() if in_memory else None
+    out = tmp_path / "out"
+    _build_with(vault, out, state)
+    for edit in edits:
+        _age(vault)
+        _write(vault, edit)
+        again = _build_with(vault, out, state)
+    clean = _build_with(vault, tmp_path / "clean", None)
+    assert_same_tree(out, tmp_path / "clean", [case])
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
