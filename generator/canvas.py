@@ -194,6 +194,8 @@ def _parse(data: bytes) -> Canvas:
 
     # not UTF-8 (saved by hand from an editor in another encoding): read as a note would be
     text, read_as = decode(data, "")
+    if not text.strip():  # a file with nothing in it: Obsidian opens it as an empty canvas
+        return Canvas((), (), 0, (), (), tuple(read_as))
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

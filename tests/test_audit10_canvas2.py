@@ -215,3 +215,12 @@ def test_a_huge_canvas_is_drawn_where_its_box_is_not_in_a_thin_strip(tmp_path, c
         page.mouse.click(spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2)
         page.wait_for_url("**/Alpha.html")
         page.close()
+
+
+def test_a_canvas_file_with_nothing_in_it_is_an_empty_canvas(tmp_path):
+    """A canvas made outside Obsidian (``touch Board.canvas``), or saved empty: Obsidian opens it as
+    an empty canvas, with nothing to fix."""
+    for name, data in (("zero", ""), ("blank", "\n  \n")):
+        site = build_notes(tmp_path / name, _files(data, "# Home\n\n![[Board.canvas]]\n"))
+        assert "empty" in site.content("Home.md").find(class_="canvas-empty").get_text()
+        assert not site.messages("canvas-error"), name
