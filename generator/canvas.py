@@ -78,8 +78,10 @@ class Node:
     subpath: str = ""  # file card's "#Heading"
     url: str = ""  # link card's URL
     label: str = ""  # group's label
+    background: str = ""  # group's background image, a vault path
+    background_style: str = ""  # how it fills the group: "cover", "ratio" or "repeat"
     # where it is written in the file: 0-based (line, column) of the object ("") and of the
-    # values of its "file", "subpath" and "text" keys, when found
+    # values of its "file", "subpath", "text" and "background" keys, when found
     at: tuple[tuple[str, int, int], ...] = ()
 
     def place(self, key: str = "") -> tuple[int, int] | None:
@@ -145,7 +147,9 @@ def _node(raw: Any) -> Node:
         raise CanvasError("it is a file card without a file")
     return Node(_text(raw.get("id")), kind, x, y, w, h, _color(raw.get("color")),
                 _text(raw.get("text")), _text(raw.get("file")).strip(), _text(raw.get("subpath")),
-                _text(raw.get("url")).strip(), _text(raw.get("label")))
+                _text(raw.get("url")).strip(), _text(raw.get("label")),
+                _text(raw.get("background")).strip() if kind == "group" else "",
+                _text(raw.get("backgroundStyle")).strip())
 
 
 def _edge(raw: Any, drawn: set[str]) -> Edge:
@@ -227,7 +231,7 @@ def _parse(data: bytes) -> Canvas:
             continue
         quotes.append(at.get("text"))
         nodes.append(dataclasses.replace(node, at=tuple(
-            (key, *places.line_col(at[key])) for key in ("", "file", "subpath", "text")
+            (key, *places.line_col(at[key])) for key in ("", "file", "subpath", "text", "background")
             if key in at)))
     drawn = {n.id for n in nodes if n.id}
     edges: list[Edge] = []
@@ -665,8 +669,44 @@ class _Drawing:
     def group(self, node: Node) -> str:
         label = (f'<text class="canvas-group-label" x="{num(node.x + 4)}" y="{num(node.y - 10)}">'
                  f"{_esc(node.label[:200])}</text>" if node.label else "")
+        back = self._background(node) if node.background else ""
+        # a background is framed again over it: the group's border stays seen
+        frame = self._rect(node, 14).replace('class="canvas-box"', 'class="canvas-box canvas-frame"')
         return (f"<g {_colour_attrs(node.color, 'canvas-group')}>{self._rect(node, 14)}"
-                f"{label}</g>")
+                f"{back + frame if back else ''}{label}</g>")
+
+    def _background(self, node: Node) -> str:
+        """A group's background image (JSON Canvas ``background``), cut at the group's edges:
+        ``backgroundStyle`` "cover" (the default) fills the group, "ratio" shows the whole image,
+        "repeat" tiles it at its own size."""
+        from generator.imagesize import image_size
+
+        res = self.ctx._resolve("/" + node.background.lstrip("/"))
+        att = res.attachment
+        if res.kind != "attachment" or att is None:
+            if res.kind in ("missing", "outside"):
+                self.warn("link-unresolved",
+                          f": group {node.id or '(no id)'} has the background "
+                          f"{node.background!r}, which does not exist in the vault",
+                          node.place("background"),
+                          hint="point the group's background at an existing image in Obsidian")
+            return ""
+        if posixpath.splitext(att.rel)[1].lower().lstrip(".") not in IMAGE_EXT:
+            return ""
+        href = _esc(self.ctx.href_to_attachment(att))
+        size = image_size(att.abs) if node.background_style == "repeat" else None
+        tiles = ((math.ceil(node.w / size.width), math.ceil(node.h / size.height))
+                 if size and size.width and size.height else (0, 0))
+        if 0 < tiles[0] * tiles[1] <= 400 and size is not None:
+            inner = "".join(
+                f'<image href="{href}" x="{num(i * size.width)}" y="{num(j * size.height)}" '
+                f'width="{num(size.width)}" height="{num(size.height)}"/>'
+                for j in range(tiles[1]) for i in range(tiles[0]))
+        else:
+            fit = "meet" if node.background_style == "ratio" else "slice"
+            inner = (f'<image href="{href}" x="0" y="0" width="{num(node.w)}" '
+                     f'height="{num(node.h)}" preserveAspectRatio="xMidYMid {fit}"/>')
+        return f'<g class="canvas-background">{self._clip(node, inner)}</g>'
 
     @staticmethod
     def _rect(node: Node, radius: float = RADIUS) -> str:

@@ -224,3 +224,44 @@ def test_a_canvas_file_with_nothing_in_it_is_an_empty_canvas(tmp_path):
         site = build_notes(tmp_path / name, _files(data, "# Home\n\n![[Board.canvas]]\n"))
         assert "empty" in site.content("Home.md").find(class_="canvas-empty").get_text()
         assert not site.messages("canvas-error"), name
+
+
+# ---------- a group's background image (JSON Canvas 1.0: "background", "backgroundStyle") ----------
+
+PNG_4x2 = bytes.fromhex(  # a 4 x 2 PNG
+    "89504e470d0a1a0a0000000d49484452000000040000000208060000007f"
+    "a87d630000000d49444154789c63600000000200016be5270a0000000049454e44ae426082")
+
+
+def test_a_group_shows_its_background_image_as_its_style_asks(tmp_path):
+    groups = [{"id": f"g{i}", "type": "group", "x": i * 500, "y": 0, "width": 400, "height": 300,
+               "label": style or "default", "background": "pics/back.png",
+               **({"backgroundStyle": style} if style else {})}
+              for i, style in enumerate(["", "cover", "ratio", "repeat"])]
+    # tiles of the image's own size (4 x 2): 3 x 3 here; above, 15,000 would be too many, and
+    # the image covers the group instead
+    groups.append({"id": "small", "type": "group", "x": 2000, "y": 0, "width": 12, "height": 6,
+                   "background": "pics/back.png", "backgroundStyle": "repeat"})
+    groups.append({"id": "gone", "type": "group", "x": 0, "y": 400, "width": 100, "height": 100,
+                   "background": "pics/nowhere.png"})
+    board = json.dumps({"nodes": groups, "edges": []}, indent="\t")
+    site = build_notes(tmp_path, {"Home.md": "# Home\n\n[[Board.canvas]]\n", "Board.canvas": board,
+                                  "pics/back.png": PNG_4x2})
+    page = site.out / "Board.canvas.html"
+    drawn = Site.soup(page).select("svg.canvas-svg g.canvas-group")
+    assert len(drawn) == 6
+    fits = []
+    for group in drawn[:5]:
+        images = group.select("g.canvas-background image")
+        assert images, group
+        for image in images:
+            target, _ = site.follow(page, image["href"])
+            assert target.read_bytes() == PNG_4x2  # copied with the site
+        fits.append(images[0].get("preserveaspectratio") if len(images) == 1 else len(images))
+        # over the image, the group's frame; under it, the group's fill
+        assert "canvas-frame" in group.find_all("rect")[-1]["class"]
+    assert fits == ["xMidYMid slice", "xMidYMid slice", "xMidYMid meet", "xMidYMid slice", 9]
+    assert not drawn[5].select("image")
+    messages = site.messages("link-unresolved")
+    assert _where(messages) == [f"Board.canvas:{_line_col(board, chr(34) + 'pics/nowhere.png')}"]
+    assert "group gone has the background 'pics/nowhere.png'" in messages[0]
