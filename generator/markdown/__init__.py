@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from ._util import plain_text, positions_plugin
 from .admonitions import admonitions_plugin
+from .bareurls import bare_urls_plugin
 from .bases import bases_plugin
 from .blockids import blockids_plugin
 from .callouts import ALIASES as CALLOUT_ALIASES
@@ -64,6 +65,7 @@ def build_markdown() -> MarkdownIt:
     # and link bare domains and e-mail addresses that Obsidian leaves as text.
     md.enable(["table", "strikethrough"])
     md.inline.ruler.enable("linkify")
+    md.use(bare_urls_plugin)  # linkify's rule, linear on a line of many "://"
     md.use(nesting_plugin)
     md.use(front_matter_plugin)
     md.use(comments_plugin)

@@ -1,0 +1,41 @@
+"""Pathological notes: no line or block makes the build slow out of proportion to its size.
+
+Bounds compare CPU time with plain markdown-it on the same text (least of three runs), with a
+wide margin: a loaded machine only ever adds time, a quadratic rule costs many times more.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from markdown_it import MarkdownIt
+
+from generator.markdown import make_markdown
+
+
+def _cost(md: MarkdownIt, text: str) -> float:
+    runs = []
+    for _ in range(3):
+        start = time.process_time()
+        md.render(text, {})
+        runs.append(time.process_time() - start)
+    return min(runs)
+
+
+@pytest.mark.parametrize("unit", ["a:// ", "http:// ", "x://y ", "://", "a://b.c "])
+def test_many_schemes_on_a_line_stay_linear(unit: str) -> None:
+    """markdown-it's linkify rule searched all the pending text for each ``://``: 20,000 on a
+    line took about 30 s.  Here plain markdown-it has no linkify, which reads no ``://``."""
+    text = unit * 8000
+    plain = MarkdownIt("commonmark")
+    assert _cost(make_markdown(), text) < 6 * _cost(plain, text) + 0.5, unit
+
+
+def test_bare_urls_are_linked_as_before() -> None:
+    md = make_markdown()
+    html = md.render("see https://example.com/a_b.(c)?x=1#f. and http://a.b/" + "x" * 5000
+                     + " end")
+    assert '<a href="https://example.com/a_b.(c)?x=1#f"' in html
+    assert 'href="http://a.b/' + "x" * 5000 + '"' in html
+    assert "xhttp://a.b" in md.render("xhttp://a.b") and "<a" not in md.render("xhttp://a.b")
