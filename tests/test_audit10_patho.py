@@ -39,3 +39,14 @@ def test_bare_urls_are_linked_as_before() -> None:
     assert '<a href="https://example.com/a_b.(c)?x=1#f"' in html
     assert 'href="http://a.b/' + "x" * 5000 + '"' in html
     assert "xhttp://a.b" in md.render("xhttp://a.b") and "<a" not in md.render("xhttp://a.b")
+
+
+def test_unclosed_admonition_fences_stay_linear() -> None:
+    """Each unclosed ```` ```ad-note ```` is the body of the one before, parsed again at each
+    level: 8,000 lines took 23 s.  Ten levels deep are read, a deeper fence stays code."""
+    text = "```ad-note\n" * 8000
+    plain = MarkdownIt("commonmark")
+    assert _cost(make_markdown(), text) < 20 * _cost(plain, text) + 1.0
+    html = make_markdown().render("```ad-note\n" * 12 + "x\n")
+    assert html.count('data-callout="note"') == 10
+    assert "<code" in html and "ad-note" in html.split("<code", 1)[1]
