@@ -29,21 +29,18 @@ _NAMED = {box: box.replace("<input ", '<input aria-label="Empty task" ') for box
 _BLANK = frozenset({"text", "softbreak", "hardbreak", "image"})
 
 
-def _parent(tokens: list[Token], index: int) -> int:
-    level = tokens[index].level - 1
-    for j in range(index - 1, -1, -1):
-        if tokens[j].level == level:
-            return j
-    return -1
-
-
 def tasklists_rule(state: StateCore) -> None:
     if not _ANY_TASK.search(state.src):
         return
     tokens = state.tokens
-    for i in range(2, len(tokens) - 1):
+    # the last token seen at each level: an item's list is the last one a level up (looked up
+    # so, not searched back for each task, which made a list of 8,000 tasks quadratic)
+    last: dict[int, int] = {}
+    for i in range(len(tokens) - 1):
         inline = tokens[i]
-        if inline.type != "inline" or tokens[i - 1].type != "paragraph_open" \
+        if i >= 2:
+            last[tokens[i - 2].level] = i - 2
+        if i < 2 or inline.type != "inline" or tokens[i - 1].type != "paragraph_open" \
                 or tokens[i - 2].type != "list_item_open" or not inline.children \
                 or inline.children[0].type != "text":
             continue
@@ -64,7 +61,7 @@ def tasklists_rule(state: StateCore) -> None:
         item = tokens[i - 2]
         item.attrSet("class", "task-list-item is-checked" if checked else "task-list-item")
         item.attrSet("data-task", "" if char == " " else char)
-        parent = _parent(tokens, i - 2)
+        parent = last.get(item.level - 1, -1)
         if parent >= 0:
             tokens[parent].attrSet("class", "contains-task-list")
 
