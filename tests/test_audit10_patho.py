@@ -60,3 +60,18 @@ def test_a_long_task_list_stays_linear() -> None:
     assert _cost(make_markdown(), text) < 8 * _cost(plain, text) + 0.5
     html = make_markdown().render("- a\n  - [ ] b\n- [x] c\n")
     assert html.count('class="contains-task-list"') == 2
+
+
+@pytest.mark.parametrize("unit", ["<!--\n", "<!-- --->\n", "x <!-- a\n"])
+def test_unclosed_html_comments_stay_linear(unit: str) -> None:
+    """The sanitiser looked for the end of each ``<!--`` to the end of the block: a block of
+    16,000 unclosed ones took about 15 s."""
+    text = unit * 16000
+    plain = MarkdownIt("commonmark", {"html": True})
+    assert _cost(make_markdown(), text) < 10 * _cost(plain, text) + 0.5, unit
+
+
+def test_html_comments_end_at_the_first_close() -> None:
+    from generator.markdown import sanitize_html
+    assert sanitize_html("<div>a<!-- b --->c<!-->d<!-- e -->f</div>") == "<div>acdf</div>"
+    assert "&lt;!--" in sanitize_html("<div>a<!-- b</div>")

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-from markdown_it.common.html_re import close_tag, comment, open_tag
+from markdown_it.common.html_re import close_tag, open_tag
 from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -123,7 +123,27 @@ PAGE_IDS = frozenset({"vs:content", "vs:explorer", "vs:search-input", "vs:search
 # every id of the theme's namespace (``vs:``, the script's result rows ``vs:sr-N`` too) and the
 # scripts' globals (``vsGraph``)
 _SCRIPT_GLOBAL = re.compile(r"vs(?:[A-Z]|:)")
-_PIECES = re.compile(f"(?P<comment>{comment})|(?P<open>{open_tag})|(?P<close>{close_tag})")
+# A comment ends at the first ``-->`` after ``<!--``, as the browser ends it (``<!-->`` and
+# ``<!--->`` are empty ones).  Searched only up to the last ``-->`` of the piece: an unclosed
+# ``<!--`` would be read to the end of the piece for each one, and a block of 4,000 of them took
+# seconds (quadratic).
+_PIECES = re.compile(f"(?P<comment><!--(?:-?>|(?s:.*?)-->))|(?P<open>{open_tag})"
+                     f"|(?P<close>{close_tag})")
+_TAGS = re.compile(f"(?P<comment>(?!))|(?P<open>{open_tag})|(?P<close>{close_tag})")
+
+
+def _pieces(html: str, pos: int = 0):
+    """The comments and tags of ``html`` from ``pos`` on, as ``_PIECES.finditer`` finds them, in
+    linear time: past the last ``-->`` no comment can end, so none is looked for there."""
+    last = html.rfind("-->") + 3
+    while True:
+        m = _PIECES.search(html, pos, last) if pos < last else None
+        if m is None:
+            m = _TAGS.search(html, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
 _NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -196,8 +216,11 @@ def _sanitize_cached(html: str) -> str:
 def _sanitize(html: str) -> str:
     out: list[str] = []
     pos, length = 0, len(html)
+    pieces = _pieces(html)
     while pos < length:
-        m = _PIECES.search(html, pos)
+        m = next(pieces, None)
+        while m is not None and m.start() < pos:  # inside an element dropped with its content
+            m = next(pieces, None)
         if m is None:
             out.append(escapeHtml(html[pos:]).replace("&amp;", "&"))
             break
@@ -432,7 +455,7 @@ def _balance_piece(html: str, scope: _Balance, outer: _Balance | None = None) ->
     out: list[str] = []
     later: list[str] = []
     pos = 0
-    for m in _PIECES.finditer(html):
+    for m in _pieces(html):
         if m.start() < pos:  # inside an element dropped with its content
             continue
         if m.group("open"):
