@@ -168,6 +168,12 @@ class RenderContext:
             return "#" + relative_href(url, url, fragment).split("#", 1)[1]
         return self._href(url, fragment)
 
+    def note_link_open(self, note: Note, fragment: str | None = None) -> str:
+        """The ``<a>`` opening tag of a link to ``note`` (at ``fragment``), as every link to a
+        note has it: the ``internal-link`` class and the ``data-note`` hover previews read."""
+        return (f'<a class="internal-link" href="{esc(self.href_to_note(note, fragment))}" '
+                f'data-note="{esc(self.index.urls[note.id])}">')
+
     def href_to_attachment(self, att: SourceFile, subpath: Sequence[str] = ()) -> str:
         """The attachment's href; a PDF keeps ``#page=N`` (``[[doc.pdf#page=3]]``), which
         browsers' PDF viewers open at."""
@@ -239,9 +245,7 @@ class RenderContext:
             target = meta["target"]
         res = self._resolve(target)
         if res.kind == "note" and res.note is not None:
-            href = self.href_to_note(res.note, self._fragment(res.note, meta))
-            return (f'<a class="internal-link" href="{esc(href)}" '
-                    f'data-note="{esc(self.index.urls[res.note.id])}">{esc(text)}</a>')
+            return f"{self.note_link_open(res.note, self._fragment(res.note, meta))}{esc(text)}</a>"
         if res.kind == "attachment" and res.attachment is not None:
             href = self.href_to_file(res.attachment, anchor)
             return f'<a class="internal-link attachment-link" href="{esc(href)}">{esc(text)}</a>'
@@ -538,9 +542,8 @@ class RenderContext:
             return f'<span class="embed-in-link">{esc(alt or path)}</span>'  # as for ![[...]]
         if res.kind == "note" and res.note is not None:
             if token.meta.get("inline"):  # in a paragraph's text: a link, as for ![[...]]
-                href = self.href_to_note(res.note, self._fragment(res.note, _fragment_meta(frag)))
-                return (f'<a class="internal-link" href="{esc(href)}" '
-                        f'data-note="{esc(self.index.urls[res.note.id])}">{esc(alt or path)}</a>')
+                fragment = self._fragment(res.note, _fragment_meta(frag))
+                return f"{self.note_link_open(res.note, fragment)}{esc(alt or path)}</a>"
             meta = {"target": path, "raw": f"![{alt}]({src})", **_fragment_meta(frag),
                     "line": token.meta.get("line", 0), "col": token.meta.get("col", 0)}
             return self._embed_note(res.note, meta, token)

@@ -192,9 +192,7 @@ def _list(ctx: Any, result: ViewResult, rows: list) -> str:
 
 
 def _note_link(ctx: Any, note: Any) -> str:
-    href = ctx.href_to_note(note)
-    return (f'<a class="internal-link" href="{esc(href)}" '
-            f'data-note="{esc(ctx.index.urls[note.id])}">{esc(note.stem)}</a>')
+    return f"{ctx.note_link_open(note)}{esc(note.stem)}</a>"
 
 
 def _cell(ctx: Any, prop: str, row: Any) -> str:
@@ -233,8 +231,7 @@ def _link(ctx: Any, link: Link) -> str:
     res = ctx.index.resolve(link.target.split("#", 1)[0], origin)
     if res.kind == "note" and res.note is not None:
         ctx.deps.notes.add(res.note.id)
-        return (f'<a class="internal-link" href="{esc(ctx.href_to_note(res.note))}" '
-                f'data-note="{esc(ctx.index.urls[res.note.id])}">{esc(text)}</a>')
+        return f"{ctx.note_link_open(res.note)}{esc(text)}</a>"
     if res.kind == "attachment" and res.attachment is not None:
         href = ctx.href_to_attachment(res.attachment)
         return f'<a class="internal-link attachment-link" href="{esc(href)}">{esc(text)}</a>'

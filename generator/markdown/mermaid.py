@@ -252,9 +252,7 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
                      f"{'#'.join(parts)!r} not found in {res.note.rel}",
                      (token.map[0] if token.map else 0) + 1 + line, col,
                      hint="change the node's text to an existing heading or block of the note")
-        href = ctx.href_to_note(res.note, fragment)
-        return (f'<a class="internal-link" href="{html.escape(href)}" '
-                f'data-note="{html.escape(ctx.index.urls[res.note.id])}">')
+        return ctx.note_link_open(res.note, fragment)
     if res is not None and res.kind == "attachment" and res.attachment is not None:
         return (f'<a class="internal-link attachment-link" '
                 f'href="{html.escape(ctx.href_to_file(res.attachment))}">')
