@@ -148,9 +148,11 @@ def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
     drops ``excalidraw-plugin:``, when the note itself is embedded."""
     if note is None:
         return ("gone",)
+    # a link to a block on a heading's line (``## H ^id``) leads to the heading's anchor
+    on_heading = {h.line: h.anchor for h in note.headings}
     return (index.urls.get(note.id), note.title, note.publish,
             tuple((h.level, h.text, h.anchor, h.source) for h in note.headings),
-            tuple(b.id for b in note.blocks), is_drawing_note(note))
+            tuple((b.id, on_heading.get(b.start_line)) for b in note.blocks), is_drawing_note(note))
 
 
 class DepsHasher:

@@ -68,6 +68,15 @@ CASES = {
         {"A.md": "![[Draw]]\n", "Draw.md": "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\nHello\n"},
         {"Draw.md": "---\ntags: [x]\n---\n# Text Elements\nHello\n"},
     ),
+    # [[Beta#^x]] leads to the heading that carries the block (its own anchor), else to the block
+    "a block id moved onto a heading": (
+        {"C.md": "[[Beta#^x]]\n", "Beta.md": "## H\n\npara ^x\n"},
+        {"Beta.md": "## H ^x\n\npara\n"},
+    ),
+    "a block id moved off a heading": (
+        {"C.md": "[[Beta#^x]]\n", "Beta.md": "## H ^x\n\npara\n"},
+        {"Beta.md": "## H\n\npara ^x\n"},
+    ),
 }
 
 
