@@ -35,7 +35,7 @@ from generator.markdown.wikilinks import IMAGE_EXT
 
 if TYPE_CHECKING:
     from generator.diagnostics import Diagnostic
-    from generator.index import VaultIndex
+    from generator.index import Resolution, VaultIndex
     from generator.model import Note, SiteUrl, SourceFile
     from generator.render import RenderContext
 
@@ -632,11 +632,22 @@ class _Drawing:
                  own: bool):
         self.ctx, self.att, self.canvas = ctx, att, canvas
         self.line, self.col, self.own = line, col, own
+        self.source = ctx.note if own else stand_in(att)
         self.box = _Box()
         # by id() of the text card: what its links name, and where each is written
         self.links: dict[int, list[tuple[str, tuple[int, int] | None]]] = {}
         for i, target, where in canvas.text_links:
             self.links.setdefault(id(canvas.nodes[i]), []).append((target, where))
+
+    def resolve(self, target: str) -> Resolution:
+        """A name written in a text card, resolved as Obsidian resolves it: from the canvas's
+        folder, wherever the canvas is shown (recorded as the context's names are)."""
+        ctx, source = self.ctx, self.source
+        ctx.deps.names.add((target, source.id))
+        res = ctx.index.resolve(target, source)
+        if res.note is not None:
+            ctx.deps.notes.add(res.note.id)
+        return res
 
     def warn(self, code: str, message: str, where: tuple[int, int] | None, hint: str) -> None:
         _warn(self.ctx, self.att, code, message, where, self.line, self.col, self.own, hint)
@@ -737,7 +748,7 @@ class _Drawing:
         """A text card's links to notes and files the vault does not have, reported as a file
         card's missing file is."""
         for target, where in self.links.get(id(node), ()):
-            res = self.ctx._resolve(target)
+            res = self.resolve(target)
             if res.kind != "missing" or res.candidates:
                 continue
             guess = self.ctx.index.suggest(target)
@@ -752,11 +763,10 @@ class _Drawing:
         them (an unresolved one: ``broken``, no href; one to an unpublished note, or to a heading
         of the card itself: plain text).  Links in a text card are no backlinks (Obsidian's help:
         "Text-only cards don't appear in Backlinks"): they are drawn, not counted."""
-        from urllib.parse import urlsplit
+        from urllib.parse import unquote, urlsplit
 
-        from generator.markdown.links import UNPUBLISHED
-        from generator.model import Note
         from generator.obsidian_uri import is_obsidian_uri
+        from generator.render import _fragment_meta
 
         if link is None:
             return None
@@ -767,18 +777,11 @@ class _Drawing:
                 return written, "external-link"
             if parts.scheme or parts.netloc or written.startswith(("#", "//")) or not parts.path:
                 return None
-            found: list = []
-            href = ctx._md_target(written, embed=False, found=found)
-            if href is None or href == UNPUBLISHED:
-                return None
-            if not href:
-                return None, "internal-link broken"
-            file = bool(found) and not isinstance(found[0], Note)
-            return href, "internal-link" + (" attachment-link" if file else "")
+            written = {"target": unquote(parts.path), **_fragment_meta(unquote(parts.fragment))}
         target = str(written.get("target", ""))
         if not target.strip() or is_obsidian_uri(target):
             return None
-        res = ctx._resolve(target)
+        res = self.resolve(target)
         if res.kind == "note" and res.note is not None:
             return ctx.href_to_note(res.note, ctx._fragment(res.note, written)), "internal-link"
         if res.kind == "attachment" and res.attachment is not None:
@@ -966,6 +969,18 @@ class CanvasPage:
     linked_by: tuple[Note, ...]  # the notes that link to it or embed it, by title
 
 
+def stand_in(att: SourceFile) -> Note:
+    """The note a canvas stands in for where names are resolved: the names on its cards resolve
+    from its folder, and its problems are reported at its file.  Its id is no note's (a note named
+    ``Board.canvas`` has the id ``Board.canvas``); ``incremental`` knows it by its prefix."""
+    from generator.model import Note, NoteId
+
+    return Note(source=att, id=NoteId(STAND_IN + att.rel), title=canvas_title(att.rel), text="")
+
+
+STAND_IN = "canvas:"
+
+
 def canvas_title(rel: str) -> str:
     """What a canvas is called on its page and in search: its file name without ``.canvas``."""
     return posixpath.basename(rel)[: -len(".canvas")]
@@ -976,7 +991,6 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     canvas.  ``notes``: the published notes.  A canvas's problems are reported where a note embeds
     it (at that line); a canvas no note embeds reports them at its own file.  Used by the build
     and by ``check`` alike."""
-    from generator.model import Note, NoteId
     from generator.render import RenderContext
 
     pages = index.canvas_pages()
@@ -987,16 +1001,12 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     out = []
     for rel, url in pages.items():
         att = index.attachments[rel]
-        # the canvas stands in for a note: the names on its cards resolve from its folder, and
-        # its problems are reported at its file
-        # (an id no note has: a note named ``Board.canvas`` has the id ``Board.canvas``)
-        stand_in = Note(source=att, id=NoteId("canvas:" + rel),
-                        title=canvas_title(rel), text="")
-        ctx = RenderContext(stand_in, index, url)
+        page_note = stand_in(att)
+        ctx = RenderContext(page_note, index, url)
         body = embed_canvas(ctx, att, "", page=True)
         linking = {i: embeds for i, embeds in linkers.get(rel, {}).items() if i in listed}
         out.append(CanvasPage(
-            url, stand_in.title, stand_in.folder, body, tuple(sorted(ctx.deps.attachments)),
+            url, page_note.title, page_note.folder, body, tuple(sorted(ctx.deps.attachments)),
             () if any(linking.values()) else tuple(ctx.diagnostics),
             tuple(sorted((index.notes[i] for i in linking),
                          key=lambda n: (n.title.casefold(), n.rel)))))

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator.canvas import canvas_digest
+from generator.canvas import STAND_IN, canvas_digest, stand_in
 from generator.config import SiteConfig
 from generator.diagnostics import Diagnostic
 from generator.excalidraw import is_drawing_note
@@ -176,6 +176,9 @@ class DepsHasher:
         hit = self._names.get(key)
         if hit is None:
             origin = self.index.notes.get(from_id)
+            if origin is None and from_id.startswith(STAND_IN):  # a name in a canvas's text card
+                att = self.index.attachments.get(from_id[len(STAND_IN):])
+                origin = stand_in(att) if att is not None else None
             if origin is None:
                 hit = "gone"
             else:

@@ -265,3 +265,57 @@ def test_a_group_shows_its_background_image_as_its_style_asks(tmp_path):
     messages = site.messages("link-unresolved")
     assert _where(messages) == [f"Board.canvas:{_line_col(board, chr(34) + 'pics/nowhere.png')}"]
     assert "group gone has the background 'pics/nowhere.png'" in messages[0]
+
+
+# ---------- a text card's names resolve from the canvas's folder, wherever it is shown ----------
+
+def _folder_vault() -> dict[str, str]:
+    card = "See [[Note]] and [the same](./Note.md)."
+    return {
+        "Other/Home.md": "# Home\n\n![[Board.canvas]]\n",
+        "Other/Note.md": "# Other note\n",
+        "Maps/Note.md": "# Maps note\n",
+        "Maps/Board.canvas": json.dumps({"nodes": [
+            {"id": "t", "type": "text", "x": 0, "y": 0, "width": 400, "height": 100, "text": card}],
+            "edges": []}),
+    }
+
+
+def test_a_text_card_names_a_note_from_the_canvas_folder_as_obsidian_does(tmp_path):
+    """Obsidian resolves a canvas's links from the canvas file; embedded in Other/Home.md, the
+    card's [[Note]] was resolved from Other/ and led elsewhere than on the canvas's own page."""
+    site = build_notes(tmp_path, _folder_vault())
+    for page, card in ((site.page("Other/Home.md"),
+                        site.content("Other/Home.md").select_one("g.canvas-text")),
+                       (site.out / "Maps" / "Board.canvas.html",
+                        Site.soup(site.out / "Maps" / "Board.canvas.html").select_one("g.canvas-text"))):
+        landed = [site.follow(page, a["href"])[0] for a in card.find_all("a")]
+        assert landed == [site.page("Maps/Note.md")] * 2, (page, landed)
+
+
+def test_a_name_a_text_card_now_resolves_renders_the_embedding_page_again(tmp_path):
+    """An incremental build: a note of the canvas's folder takes the card's name as an alias; the
+    page that embeds the canvas is drawn again, as a fresh build draws it."""
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.pipeline import BuildState, build
+
+    def card_hrefs(page):
+        card = Site.soup(page).select_one("svg.canvas-svg g.canvas-text")
+        return [a.get("href") for a in card.find_all("a")]
+
+    vault, out, fresh = tmp_path / "v", tmp_path / "out", tmp_path / "fresh"
+    files = _folder_vault()
+    files["Maps/Board.canvas"] = files["Maps/Board.canvas"].replace("[[Note]]", "[[Thing]]")
+    write_files(vault, files)
+    state = BuildState()
+    build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+    assert card_hrefs(out / "Other" / "Home.html")[0] is None  # unresolved
+    (vault / "Maps" / "Note.md").write_text("---\naliases: [Thing]\n---\n# Maps note\n",
+                                            encoding="utf-8")
+    build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
+    build(load_config(vault), fresh, exec_mode="no-exec", workers=1)
+    assert card_hrefs(out / "Other" / "Home.html")[0] == "../Maps/Note.html"
+    for page in fresh.rglob("*.html"):
+        assert page.read_bytes() == (out / page.relative_to(fresh)).read_bytes(), page
