@@ -221,11 +221,14 @@ class DepsHasher:
     def _bases_facts(self) -> str:
         """What a base can show or filter on, of every note: path, publish state, URL, title,
         front-matter, tags, links and size (``generator.baseseval``), and Dataview inline fields
-        and the names written before a ``::`` (``generator.dataview``)."""
+        and the names written before a ``::`` (``generator.dataview``).  And what the links find
+        (the names' signature): a file added under a note's name (``Node.js`` beside
+        ``Node.js.md``) takes ``[[Node.js]]`` from the note, which no note's facts tell, and
+        ``FROM [[Node.js.md]]`` or ``file.backlinks`` list who links what."""
         if self._bases is None:
             from generator.dataview import written_keys
 
-            self._bases = signature_of(sorted(
+            self._bases = signature_of(self.index.names_sig, sorted(
                 (n.rel, n.publish, self.index.urls.get(n.id), n.title, repr(n.meta), n.tags,
                  tuple((ref.target, ref.embed) for ref in n.links), n.source.size, n.fields,
                  tuple(sorted(written_keys(n).items())))

@@ -77,6 +77,13 @@ CASES = {
         {"C.md": "[[Beta#^x]]\n", "Beta.md": "## H ^x\n\npara\n"},
         {"Beta.md": "## H\n\npara ^x\n"},
     ),
+    # B's [[Node.js]] now finds the file Node.js, not the note Node.js.md: B no longer links the
+    # note, and the query's list of the notes that do loses it (no note's bytes changed)
+    "a file added that takes a name from a note, for a Dataview query's FROM [[note]]": (
+        {"Node.js.md": "n\n", "B.md": "[[Node.js]]\n",
+         "Q.md": "```dataview\nLIST FROM [[Node.js.md]]\n```\n"},
+        {"Node.js": "console.log(1)\n"},
+    ),
 }
 
 
