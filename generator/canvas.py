@@ -441,6 +441,12 @@ def markdown_runs(text: str) -> list[tuple[list[Run], str]]:
             out += [([(line, None)], "code") for line in tok.content.rstrip("\n").split("\n")]
             out.append(([], ""))
         elif tok.type == "inline":
+            kids = [k for k in tok.children or () if k.type != "text" or k.content.strip()]
+            if not prefix and len(kids) == 1 and kids[0].type in ("embed", "image"):
+                # an embed alone in its paragraph: "img", which the drawing shows as the picture
+                # when it is one (else as its link)
+                out.append((_runs(kids), "img"))
+                continue
             line: list[Run] = [(prefix, None)] if prefix else []
             for run in _runs(tok.children or ()):
                 pieces = run[0].split("\n")
@@ -587,17 +593,29 @@ def _arrow(tip: tuple[float, float], normal: tuple[float, float]) -> str:
             f'{num(by + py)}L{num(bx - px)} {num(by - py)}Z"/>')
 
 
-def _text_block(lines: list[tuple[str | list[Run], str]], width: float, height: float,
+def _text_block(lines: list[tuple[Any, str]], width: float, height: float,
                 top: float = 0.0) -> tuple[str, float]:
-    """Lines of text (a string, or runs whose links are already made: None, or the link's href
-    (None for an unresolved one) and class) laid out inside a card of ``width`` x ``height`` from
-    ``top`` (the caller clips them at the card's edges), and where they end."""
+    """Lines laid out inside a card of ``width`` x ``height`` from ``top`` (the caller clips them
+    at the card's edges), and where they end.  A line is a string, or runs whose links are made
+    already (None, or the link's href, None when unresolved, and class); a line of kind "img" is
+    a picture's href and size."""
     out: list[str] = []
     y = top + PAD
     for text, kind in lines:
         size = FONT * 1.25 if kind == "h" else FONT * 0.875 if kind == "code" else FONT
         if kind == "":
             y += LINE * 0.4
+            continue
+        if kind == "img":  # (href, width, height): as wide as the card or its own width
+            href, pw, ph = text
+            shown_w = min(width - 2 * PAD, pw)
+            shown_h = min(ph * shown_w / pw, height - 4 - y)
+            if shown_w <= 0 or shown_h <= 0:
+                return "".join(out), y
+            out.append(f'<image href="{_esc(href)}" x="{num(PAD)}" y="{num(y)}" '
+                       f'width="{num(shown_w)}" height="{num(shown_h)}" '
+                       'preserveAspectRatio="xMinYMin meet"/>')
+            y += shown_h + LINE * 0.2
             continue
         runs = [(text, None)] if isinstance(text, str) else text
         filled = any(run for run, _link in runs)
@@ -621,7 +639,7 @@ def _run_svg(run: Run) -> str:
             + f">{_esc(text)}</a>")
 
 
-def _lines(lines: list[tuple[str, str]], width: float, height: float) -> str:
+def _lines(lines: list[tuple[Any, str]], width: float, height: float) -> str:
     return _text_block(lines, width, height)[0]
 
 
@@ -732,9 +750,14 @@ class _Drawing:
     def card(self, node: Node) -> str:
         kind, inner = {"link": "canvas-weblink"}.get(node.type, "canvas-" + node.type), ""
         if node.type == "text":
-            lines: list[tuple[str | list[Run], str]] = [
-                ([(run, self._link(link)) for run, link in runs], kind)
-                for runs, kind in markdown_runs(node.text)]
+            lines: list[tuple[Any, str]] = []
+            for runs, shape in markdown_runs(node.text):
+                picture = self._picture(runs[0][1]) if shape == "img" else None
+                if picture is not None:
+                    lines.append((picture, "img"))
+                    continue
+                lines.append(([(run, self._link(link)) for run, link in runs],
+                              "p" if shape == "img" else shape))
             inner = _lines(lines, node.w, node.h)
             self._check_links(node)
         elif node.type == "link":
@@ -757,6 +780,28 @@ class _Drawing:
                       "exist in the vault", where or node.place("text"),
                       hint=(f"did you mean [[{guess}]]? " if guess else "")
                       + "fix the link in the card in Obsidian, or create the note")
+
+    def _picture(self, link: Any) -> tuple[str, float, float] | None:
+        """The href and size of the picture an embed in a text card shows (``![[pic.png]]``,
+        ``![](pic.png)``), as Obsidian shows it in the card; None when it names no picture."""
+        from urllib.parse import unquote, urlsplit
+
+        from generator.imagesize import image_size
+
+        how, written = link
+        target = (unquote(urlsplit(written).path) if how == "md" and not urlsplit(written).scheme
+                  else str(written.get("target", "")) if how == "wiki" else "")
+        if not target.strip():
+            return None
+        res = self.resolve(target)
+        att = res.attachment
+        if res.kind != "attachment" or att is None \
+                or posixpath.splitext(att.rel)[1].lower().lstrip(".") not in IMAGE_EXT:
+            return None
+        size = image_size(att.abs)
+        width, height = (size.width, size.height) if size and size.width and size.height \
+            else (16.0, 9.0)
+        return self.ctx.href_to_attachment(att), float(width), float(height)
 
     def _link(self, link: Any) -> tuple[str | None, str] | None:
         """The href and class of a link written in a text card, as the same link in a note has

@@ -319,3 +319,27 @@ def test_a_name_a_text_card_now_resolves_renders_the_embedding_page_again(tmp_pa
     assert card_hrefs(out / "Other" / "Home.html")[0] == "../Maps/Note.html"
     for page in fresh.rglob("*.html"):
         assert page.read_bytes() == (out / page.relative_to(fresh)).read_bytes(), page
+
+
+def test_a_picture_embedded_in_a_text_card_is_shown_in_it(tmp_path):
+    """Obsidian shows a text card's ``![[pic.png]]`` as the picture, as in a note: drawn at the
+    card's width in proportion (a 4 x 2 PNG: half as high), between the card's lines; an embed of
+    what is no picture stays a link, a missing one broken."""
+    card = "Above\n\n![[back.png]]\n\n![](pics/back.png)\n\nBelow ![[back.png]] inline\n\n![[Gone.png]]"
+    board = {"nodes": [{"id": "t", "type": "text", "x": 0, "y": 0, "width": 224, "height": 600,
+                        "text": card}], "edges": []}
+    site = build_notes(tmp_path, {"Home.md": "# Home\n\n![[Board.canvas]]\n",
+                                  "Board.canvas": json.dumps(board), "pics/back.png": PNG_4x2})
+    card_svg = site.content("Home.md").select_one("g.canvas-text")
+    images = card_svg.select("image")
+    assert len(images) == 2
+    for image in images:
+        target, _ = site.follow(site.page("Home.md"), image["href"])
+        assert target.read_bytes() == PNG_4x2
+        assert (float(image["width"]), float(image["height"])) == (4.0, 2.0)  # its own size
+    lines = [t.get_text() for t in card_svg.find_all("text")]
+    assert lines[0] == "Above" and "Below back.png inline" in lines
+    assert float(card_svg.find("text")["y"]) < float(images[0]["y"])
+    inline = card_svg.find("a", string="back.png")
+    assert site.follow(site.page("Home.md"), inline["href"])[0].read_bytes() == PNG_4x2
+    assert "broken" in card_svg.find("a", string="Gone.png")["class"]
