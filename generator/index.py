@@ -546,7 +546,10 @@ class VaultIndex:
     def obsidian_link(self, note: Note, ref: LinkRef, diags: list[Diagnostic]) -> LinkRef | None:
         """An ``obsidian://`` link as the Markdown link to the note of this vault it opens, or
         None (with a ``link-app-only`` info) when it opens something else: it stays as written."""
-        text = linked_note(ref.target, self.vault_name)
+        uri = ref.target
+        if ref.kind != "obsidian":  # [[obsidian://…&file=B#Heading|x]]: the "#" is the address's
+            uri += "".join("#" + part for part in ref.anchor) + (f"#^{ref.block}" if ref.block else "")
+        text = linked_note(uri, self.vault_name)
         if text is None:
             if note.publish:
                 diags.append(info(
