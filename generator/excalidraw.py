@@ -65,13 +65,16 @@ def _label(rel: str) -> str:
 
 
 def picture(ctx: RenderContext, export: SourceFile, label: str, spec: str | None = None) -> str:
+    from generator.imagesize import image_size, sized_attrs
     from generator.render import _size_spec, esc
 
     src = ctx.href_to_attachment(export)
     _alt, width, height = _size_spec(spec)  # ``|400`` / ``|400x300`` / ``|alias|400``
-    size = (f' width="{width}"' + (f' height="{height}"' if height else "")) if width else ""
-    return (f'<img class="embed-image excalidraw-embed" src="{esc(src)}" alt="{esc(label)}"'
-            f'{size} loading="lazy">')
+    # its own size (or the one asked for, in its shape), as every embedded picture has it
+    attrs = sized_attrs(image_size(export.abs), width, height)
+    kind = "embed-image excalidraw-embed" + (" " + attrs.pop("class") if "class" in attrs else "")
+    dims = "".join(f' {k}="{esc(v)}"' for k, v in attrs.items())
+    return f'<img class="{kind}" src="{esc(src)}" alt="{esc(label)}"{dims} loading="lazy">'
 
 
 def embed_drawing(ctx: RenderContext, note: Note | None, att: SourceFile | None, target: str,

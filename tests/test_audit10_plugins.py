@@ -160,9 +160,11 @@ def test_excalidraw_embeds_show_the_exported_picture(tmp_path: Path) -> None:
     })
     content = site.content("A.md")
     imgs = content.find_all("img", class_="excalidraw-embed")
-    assert [(i["src"], i["alt"], i.get("width")) for i in imgs] == [
-        ("sub/draw.excalidraw.svg", "draw", None), ("sub/draw.excalidraw.svg", "draw", "300"),
-        ("old.png", "old", None)]
+    # each with the size its picture gives (the 10x10 SVG; |300 in its shape; a PNG too short
+    # to hold a size: none), as every embedded picture has it
+    assert [(i["src"], i["alt"], i.get("width"), i.get("height")) for i in imgs] == [
+        ("sub/draw.excalidraw.svg", "draw", "10", "10"), ("sub/draw.excalidraw.svg", "draw", "300", "300"),
+        ("old.png", "old", None, None)]
     for img in imgs:
         site.follow(site.page("A.md"), img["src"])
     bare = content.find("a", class_="excalidraw-unexported")
