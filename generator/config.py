@@ -249,7 +249,7 @@ def _obsidian_strict_line_breaks(vault: Path) -> bool:
     on), from ``.obsidian/app.json``; off when there is none or it cannot be read."""
     try:
         app = json.loads((vault / ".obsidian" / "app.json").read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
         return False
     return isinstance(app, dict) and app.get("strictLineBreaks") is True
 
@@ -273,7 +273,7 @@ def _obsidian_template_folders(vault: Path) -> tuple[str, ...]:
     for parts, key in _TEMPLATE_SETTINGS:
         try:
             data = json.loads((vault / ".obsidian").joinpath(*parts).read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
             continue
         folder = data.get(key) if isinstance(data, dict) else None
         if isinstance(folder, str):
@@ -299,7 +299,7 @@ def _dataview_settings(vault: Path) -> tuple[tuple[str, Any], ...]:
     try:
         data = json.loads((vault / ".obsidian" / "plugins" / "dataview" / "data.json")
                           .read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
         return ()
     if not isinstance(data, dict):
         return ()

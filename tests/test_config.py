@@ -153,3 +153,16 @@ def test_an_ignore_pattern_that_leaves_nothing_out_is_reported_at_its_line(tmp_p
         "of the vault, so it leaves nothing out (check its spelling and letter case (patterns are "
         "case-sensitive; a folder's notes are 'Folder/**'), or remove it)"]
     assert not site.has("Private/a.md")
+
+
+def test_obsidian_settings_nested_too_deep_are_unreadable_not_fatal(tmp_path) -> None:
+    """json.loads raises RecursionError (not ValueError) on a settings file nested thousands deep;
+    each of Obsidian's settings files read is then as unreadable as broken JSON."""
+    deep = "[" * 100_000 + "]" * 100_000
+    for parts in (("app.json",), ("templates.json",), ("daily-notes.json",),
+                  ("plugins", "templater-obsidian", "data.json"), ("plugins", "dataview", "data.json")):
+        path = tmp_path.joinpath(".obsidian", *parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(deep)
+    cfg = load_config(tmp_path)
+    assert (cfg.strict_line_breaks, cfg.obsidian_templates, cfg.dataview) == (False, (), ())
