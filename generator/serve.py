@@ -338,7 +338,7 @@ class ChangeFilter:
                 break
         else:
             rel = Path(path.name)
-        if rel.parts[:1] == (".obsidian",) and rel.parts[1:] in OBSIDIAN_SETTINGS:
+        if rel.parts[:1] == (".obsidian",) and _holds_settings(rel.parts[1:]):
             return True  # the vault's settings the configuration reads (strictLineBreaks, …)
         if any(part.startswith(".") for part in rel.parts):
             return False  # .obsidian, .git, .trash, editor lock files
@@ -348,6 +348,13 @@ class ChangeFilter:
                 or (len(name) > 1 and name.startswith("#") and name.endswith("#")):
             return False
         return not name.endswith((".pyc", ".pyo"))
+
+
+def _holds_settings(parts: tuple[str, ...]) -> bool:
+    """Whether ``.obsidian/<parts>`` is a settings file the configuration reads, or a folder
+    holding one: a folder moved or removed whole (``.obsidian`` itself, a plugin's folder) is
+    reported alone, without the files in it."""
+    return any(parts == settings[:len(parts)] for settings in OBSIDIAN_SETTINGS)
 
 
 def _outermost(paths: Iterable[Path]) -> list[Path]:
@@ -434,8 +441,12 @@ class PipelineBuilder:
         if changed:
             changed = {Path(p).resolve() for p in changed}
             templates = self._templates()
-            if self._config_file() in changed or not self._obsidian_settings().isdisjoint(changed) \
-                    or self.config_error is not None:
+            # a settings file, or a folder of .obsidian holding one (moved or removed whole)
+            settings = self._obsidian_settings()
+            folders = {d for s in settings for d in s.parents if d.name == ".obsidian"
+                       or ".obsidian" in d.parts[:-1]}
+            if self._config_file() in changed or self.config_error is not None \
+                    or not (settings | folders).isdisjoint(changed):
                 self._reload_config()
                 full = True
             if any(p == templates or _under(p, templates) is not None for p in changed):

@@ -115,3 +115,33 @@ def test_an_edit_rebuilds_as_a_clean_build(tmp_path, case, in_memory):
     clean = _build_with(vault, tmp_path / "clean", None)
     assert_same_tree(out, tmp_path / "clean", [case])
     assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
+
+
+def test_serve_reads_the_settings_again_when_a_folder_holding_them_is_moved(tmp_path):
+    """``mv .obsidian .obsidian.off`` (or a plugin's folder removed whole): the watcher reports
+    the folder alone, not the settings files in it.  The template folder it named is then
+    published, as a clean build of the vault does."""
+    import json
+
+    from generator.config import load_config
+    from generator.serve import ChangeFilter, PipelineBuilder
+
+    vault = tmp_path / "v"
+    (vault / ".obsidian").mkdir(parents=True)
+    (vault / ".obsidian" / "templates.json").write_text(json.dumps({"folder": "Templates"}))
+    (vault / "Templates").mkdir()
+    (vault / "Templates" / "T.md").write_text("# {{title}}\n", "utf-8")
+    (vault / "A.md").write_text("a\n", "utf-8")
+    out = tmp_path / "out"
+    builder = PipelineBuilder(load_config(vault), out)
+    assert builder.rebuild(None).swapped
+    assert not (out / "Templates" / "T.html").exists()
+    watch = ChangeFilter(builder.watch_roots(), builder.ignored_paths())
+    for moved in (".obsidian", ".obsidian/plugins", ".obsidian/plugins/dataview"):
+        assert watch.relevant(vault / moved), moved
+    assert not watch.relevant(vault / ".obsidian" / "workspace.json")
+    assert not watch.relevant(vault / ".obsidian" / "plugins" / "calendar")
+    (vault / ".obsidian").rename(vault / ".obsidian.off")
+    changed = {p for p in (vault / ".obsidian", vault / ".obsidian.off") if watch.relevant(p)}
+    assert builder.rebuild(changed).swapped
+    assert (out / "Templates" / "T.html").is_file()
