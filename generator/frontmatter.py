@@ -234,12 +234,75 @@ def front_matter_place(lines: list[str], key: str, raw: str | None = None) -> tu
     return start, indent
 
 
-def value_place(lines: list[str], key: str, value: Any, first_line: int) -> tuple[int, int]:
+_KEY_HEAD = re.compile(r"([ \t]*)([^:\n]*?)[ \t]*:")
+_ITEM_TEXT = re.compile(r"[ \t]*(?:-[ \t]+)?(.*?)[ \t]*$")
+_LINK_TEXT = re.compile(r"\[\[[^\n]*?\]\]")
+
+
+class PlaceFinder:
+    """``front_matter_place`` for many keys and values of one front-matter, each line read once
+    rather than once per look-up: a front-matter of 8,000 keys with a link each, or a list of
+    8,000 values with a warning each, was quadratic (tens of seconds).  A value is found where a
+    line holds it whole (a list item, a key's value, a ``[[link]]``), else as
+    ``front_matter_place`` finds it."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._keys: dict[str, tuple[int, int]] | None = None
+        self._values: dict[int, dict[str, tuple[int, int]]] = {}
+
+    def _key(self, key: str) -> tuple[int, int] | None:
+        if self._keys is None:
+            self._keys = {}
+            for i, line in enumerate(self.lines):
+                m = _KEY_HEAD.match(line)
+                if m is None:
+                    continue
+                text = m.group(2)
+                for name in {text, text[1:] if text[:1] in "'\"" else text,
+                             text[:-1] if text[-1:] in "'\"" else text,
+                             text[1:-1] if text[:1] in "'\"" and text[-1:] in "'\"" else text}:
+                    self._keys.setdefault(name.lower(), (i, m.end(1)))
+        # (a key holding a colon is not cut out of its line as written: looked for as it is)
+        hit = self._keys.get(key.lower()) if ":" not in key else None
+        return hit if hit is not None else front_matter_place(self.lines, key)
+
+    def _block(self, start: int) -> dict[str, tuple[int, int]]:
+        values = self._values.get(start)
+        if values is None:
+            values = self._values[start] = {}
+            lines = self.lines
+            for i in range(start, len(lines)):
+                line = lines[i]
+                if i > start and line[:1] not in (" ", "\t", "-", ""):
+                    break  # the next key
+                text = line[line.index(":") + 1:] if i == start and ":" in line else line
+                item = _ITEM_TEXT.fullmatch(text).group(1)
+                names = [item, item[1:-1] if len(item) > 1 and item[0] == item[-1]
+                         and item[0] in "'\"" else item]
+                names += [m.group() for m in _LINK_TEXT.finditer(text)]
+                for name in names:
+                    if name and name not in values:
+                        values[name] = (i, line.find(name))
+        return values
+
+    def place(self, key: str, raw: str | None = None) -> tuple[int, int] | None:
+        """As ``front_matter_place(lines, key, raw)``."""
+        where = self._key(key)
+        if where is None or not raw:
+            return where
+        hit = self._block(where[0]).get(raw)
+        return hit if hit is not None else front_matter_place(self.lines, key, raw)
+
+
+def value_place(lines: list[str] | PlaceFinder, key: str, value: Any,
+                first_line: int) -> tuple[int, int]:
     """1-based line and column of ``key``'s ``value`` as the front-matter ``lines`` (starting at
     file line ``first_line``) write it, else of the key; line ``first_line``, column 1 when the key
-    is not found."""
+    is not found.  A ``PlaceFinder`` of the lines serves many look-ups."""
     raw = value.isoformat() if isinstance(value, dt.date) else value
-    place = front_matter_place(lines, key, raw if isinstance(raw, str) and raw else None)
+    finder = lines if isinstance(lines, PlaceFinder) else PlaceFinder(lines)
+    place = finder.place(key, raw if isinstance(raw, str) and raw else None)
     if place is None:
         return first_line, 1
     return first_line + place[0], place[1] + 1

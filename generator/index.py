@@ -38,7 +38,7 @@ from rapidfuzz import fuzz, process
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
 from generator.discover import TEMPLATES_LEFT_OUT
-from generator.frontmatter import front_matter_place, printable
+from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
@@ -851,6 +851,7 @@ def property_links(note: Note) -> list[LinkRef]:
     lines = note.text.split("\n")
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
     refs: list[LinkRef] = []
+    finder = PlaceFinder(lines[1:end])  # one look at the lines for all the links
     for key, value in values:
         for m in _PROPERTY_LINK.finditer(value):
             inner = m.group(1)
@@ -858,7 +859,8 @@ def property_links(note: Note) -> list[LinkRef]:
             target, *parts = path.split("#")
             block = parts[-1][1:].strip() if parts and parts[-1].startswith("^") else None
             anchor = () if block else tuple(p.strip() for p in parts if p.strip())
-            line, col = _front_matter_place(lines, end, key, m.group(0))
+            place = finder.place(key, m.group(0))
+            line, col = (place[0] + 2, place[1] + 1) if place is not None else (1, 1)
             refs.append(LinkRef(target.strip(), anchor, block, alias.strip() or None,
                                 line=line, col=col))
     return refs

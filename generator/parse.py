@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from generator.config import SiteConfig, date_hint
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import (
+    PlaceFinder,
     as_alias_list,
     as_string_list,
     decode,
@@ -267,7 +268,7 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
     key = "tags"
     tags: list[str] = []
     diags: list[Diagnostic] = []
-    lines: list[str] | None = None  # looked at only for a warning
+    lines: PlaceFinder | None = None  # looked at only for a warning
     for raw in as_string_list(meta.get(key)):
         tag, problem, better = front_matter_tag(raw)
         depth = 0
@@ -277,7 +278,7 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
         if problem is None and depth <= MAX_TAG_DEPTH:
             continue
         if lines is None:
-            lines = fm_text.split("\n")
+            lines = PlaceFinder(fm_text.split("\n"))
         line, col = value_place(lines, key, raw, 2) if fm_text else (1, 1)
         if depth > MAX_TAG_DEPTH:
             diags.append(tag_too_deep(tag, depth, rel, line, col))

@@ -75,3 +75,45 @@ def test_html_comments_end_at_the_first_close() -> None:
     from generator.markdown import sanitize_html
     assert sanitize_html("<div>a<!-- b --->c<!-->d<!-- e -->f</div>") == "<div>acdf</div>"
     assert "&lt;!--" in sanitize_html("<div>a<!-- b</div>")
+
+
+def _index_cost(tmp_path, body: str) -> float:
+    """CPU seconds to parse one note and index it (the least of two runs)."""
+    from generator.config import load_config
+    from generator.index import build_index
+    from generator.model import SourceFile, VaultPath
+    from generator.parse import parse_note
+    cfg = load_config(tmp_path)
+    data = body.encode()
+    runs = []
+    for _ in range(2):
+        start = time.process_time()
+        src = SourceFile(VaultPath("big.md"), tmp_path / "big.md", "note", "0:0", len(data))
+        note = parse_note(src, cfg, data)
+        index = build_index([note], [], cfg)
+        runs.append(time.process_time() - start)
+    assert len(note.diagnostics) + len(index.diagnostics) >= 2000  # each one placed
+    return min(runs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: "---\n" + "".join(f"k{i}: '[[n{i}]]'\n" for i in range(n)) + "---\nx\n",
+    lambda n: "---\nup:\n" + "".join(f"  - '[[n{i}]]'\n" for i in range(n)) + "---\nx\n",
+    lambda n: "---\ntags:\n" + "".join(f"  - 'a b{i}'\n" for i in range(n)) + "---\nx\n",
+], ids=["keys", "list", "bad-tags"])
+def test_front_matter_places_stay_linear(tmp_path, make) -> None:
+    """Each property link and each bad tag looked its key up from the top of the front-matter,
+    then its value through the key's lines: 32,000 of them took about a minute."""
+    small, large = _index_cost(tmp_path, make(2000)), _index_cost(tmp_path, make(8000))
+    assert large < 8 * small + 1.0  # linear: about 4x; quadratic: 16x, tens of seconds
+
+
+def test_front_matter_places_are_where_written() -> None:
+    from generator.frontmatter import PlaceFinder, front_matter_place
+    lines = ["title: x", "up: '[[a]]'", "rel:", '  - "[[b]]"', "  - see [[c|x]] and [[d#h]]",
+             "'Quoted': y", "Tags:", "  - ok", "  - 'bad tag'", "later: [[b]]", "a:b: z"]
+    finder = PlaceFinder(lines)
+    for key, raw in [("up", "[[a]]"), ("rel", "[[b]]"), ("rel", "[[c|x]]"), ("rel", "[[d#h]]"),
+                     ("quoted", None), ("tags", "bad tag"), ("tags", "ok"), ("later", "[[b]]"),
+                     ("a:b", None), ("missing", None), ("rel", "nowhere")]:
+        assert finder.place(key, raw) == front_matter_place(lines, key, raw), (key, raw)
