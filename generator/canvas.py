@@ -110,9 +110,10 @@ class Canvas:
     # why nodes or edges were left out, one line each, with where the entry is (0-based line and
     # column in the file, when found)
     skipped: tuple[tuple[str, tuple[int, int] | None], ...]
-    # the links written in text cards: (the card's place in ``nodes``, target as written, and
-    # where the link is written in the file: 0-based line and column, when found)
-    text_links: tuple[tuple[int, str, tuple[int, int] | None], ...] = ()
+    # the links written in text cards: (the card's place in ``nodes``, target as written, where
+    # the link is written in the file: 0-based line and column, when found, and its heading or
+    # block as a wikilink's meta has them: ``anchor``, ``block``)
+    text_links: tuple[tuple[int, str, tuple[int, int] | None, dict[str, Any]], ...] = ()
     # how its bytes were read when they are not UTF-8 (``encoding`` warnings, with no path)
     read_as: tuple[Diagnostic, ...] = ()
 
@@ -248,12 +249,12 @@ def _parse(data: bytes) -> Canvas:
     for i, n in enumerate(nodes):
         if n.type == "text" and ("](" in n.text or "[[" in n.text):
             quote = quotes[i]
-            for target, line, col in _text_links(n.text):
+            for target, line, col, fragment in _text_links(n.text):
                 where = None
                 if quote is not None:
                     offset = sum(len(part) + 1 for part in n.text.split("\n")[:line]) + col
                     where = places.line_col(_in_string(text, quote, offset))
-                links.append((i, target, where))
+                links.append((i, target, where, fragment))
     return Canvas(tuple(nodes), tuple(edges), len(raw_nodes), tuple(skipped), tuple(links),
                   tuple(read_as))
 
@@ -349,27 +350,30 @@ def _in_string(text: str, quote: int, want: int) -> int:
     return i
 
 
-def _text_links(text: str) -> list[tuple[str, int, int]]:
+def _text_links(text: str) -> list[tuple[str, int, int, dict[str, Any]]]:
     """The notes and files a text card's Markdown links to or embeds, as written: wikilinks and
     embeds, and Markdown links and images with a local path (percent-decoded); nothing in code,
     no ``[[#Heading]]`` of the card itself, no web address.  Each with the 0-based line and column
-    in ``text`` where it is written."""
+    in ``text`` where it is written, and its heading or block (``anchor``, ``block``)."""
     from urllib.parse import unquote, urlsplit
 
     from generator.parse import markdown
+    from generator.render import _fragment_meta
 
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, dict[str, Any]]] = []
     for tok in markdown().parse(text, {}):
         for child in tok.children or ():
             meta = child.meta or {}
             where = int(meta.get("line") or 0), int(meta.get("col") or 0)
             if child.type in ("wikilink", "embed"):
-                found.append((str(meta.get("target", "")), *where))
+                fragment = {"anchor": list(meta.get("anchor") or ()), "block": meta.get("block")}
+                found.append((str(meta.get("target", "")), *where, fragment))
             elif child.type in ("link_open", "image"):
                 href = str(child.attrGet("href") or child.attrGet("src") or "")
                 parts = urlsplit(href)
                 if not parts.scheme and not parts.netloc:
-                    found.append((unquote(parts.path), *where))
+                    found.append((unquote(parts.path), *where,
+                                  _fragment_meta(unquote(parts.fragment))))
     return [link for link in found if link[0].strip()]
 
 
@@ -653,9 +657,9 @@ class _Drawing:
         self.source = ctx.note if own else stand_in(att)
         self.box = _Box()
         # by id() of the text card: what its links name, and where each is written
-        self.links: dict[int, list[tuple[str, tuple[int, int] | None]]] = {}
-        for i, target, where in canvas.text_links:
-            self.links.setdefault(id(canvas.nodes[i]), []).append((target, where))
+        self.links: dict[int, list[tuple[str, tuple[int, int] | None, dict[str, Any]]]] = {}
+        for i, target, where, fragment in canvas.text_links:
+            self.links.setdefault(id(canvas.nodes[i]), []).append((target, where, fragment))
 
     def resolve(self, target: str) -> Resolution:
         """A name written in a text card, resolved as Obsidian resolves it: from the canvas's
@@ -770,8 +774,18 @@ class _Drawing:
     def _check_links(self, node: Node) -> None:
         """A text card's links to notes and files the vault does not have, reported as a file
         card's missing file is."""
-        for target, where in self.links.get(id(node), ()):
+        for target, where, fragment in self.links.get(id(node), ()):
             res = self.resolve(target)
+            if res.kind == "note" and res.note is not None and (
+                    fragment.get("anchor") or fragment.get("block")) \
+                    and self.ctx._fragment(res.note, fragment) is None:
+                block = fragment.get("block")
+                what = f"block ^{block}" if block else \
+                    f"heading {'#'.join(fragment.get('anchor') or ())!r}"
+                self.warn("anchor-unresolved",
+                          f": text card {node.id or '(no id)'} links to {what}, not found in "
+                          f"{res.note.rel}", where or node.place("text"),
+                          hint="fix the link in the card in Obsidian, or add the heading")
             if res.kind != "missing" or res.candidates:
                 continue
             guess = self.ctx.index.suggest(target)

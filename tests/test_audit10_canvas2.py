@@ -343,3 +343,18 @@ def test_a_picture_embedded_in_a_text_card_is_shown_in_it(tmp_path):
     inline = card_svg.find("a", string="back.png")
     assert site.follow(site.page("Home.md"), inline["href"])[0].read_bytes() == PNG_4x2
     assert "broken" in card_svg.find("a", string="Gone.png")["class"]
+
+
+def test_a_text_card_link_to_a_missing_heading_or_block_is_reported_at_the_link(tmp_path):
+    """As ``[[Alpha#Nope]]`` in a note is: anchor-unresolved, at the link's place in the JSON."""
+    card = "[[Alpha#Part]] [[Alpha#Nope]] [[Alpha#^gone]] [x](Alpha.md#Nowhere) [[Alpha#^blk]]"
+    board = json.dumps({"nodes": [{"id": "t", "type": "text", "x": 0, "y": 0, "width": 600,
+                                   "height": 100, "text": card}], "edges": []}, indent="\t")
+    site = build_notes(tmp_path, {"Home.md": "# Home\n\n[[Board.canvas]]\n",
+                                  "Alpha.md": "# Alpha\n\n## Part\n\nA block. ^blk\n",
+                                  "Board.canvas": board})
+    messages = site.messages("anchor-unresolved")
+    assert _where(messages) == [f"Board.canvas:{_line_col(board, link)}" for link in
+                                ("[[Alpha#Nope", "[[Alpha#^gone", "[x](Alpha.md#Nowhere")], messages
+    assert "heading 'Nope', not found in Alpha.md" in messages[0] and "block ^gone" in messages[1]
+    assert not site.messages("link-unresolved")
