@@ -201,8 +201,12 @@ class _Templates(jinja2.FileSystemLoader):
     UnicodeDecodeError and the build stopped."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        # up to date while the file is the same one (inode, change time, size and time): a
+        # template put in place of another with the same time (``cp -p``) is read again by
+        # ``serve``, whose environment outlives a build; Jinja's own check is the time alone
         try:
-            return super().get_source(environment, template)
+            source, filename, _ = super().get_source(environment, template)
+            return source, filename, _unchanged(Path(filename))
         except UnicodeDecodeError:
             pass
         from generator.frontmatter import decode
@@ -211,10 +215,23 @@ class _Templates(jinja2.FileSystemLoader):
         for folder in self.searchpath:
             path = Path(folder, *pieces)
             if path.is_file():
-                mtime = path.stat().st_mtime
-                return decode(path.read_bytes(), "")[0], str(path), \
-                    lambda path=path, mtime=mtime: path.is_file() and path.stat().st_mtime == mtime
+                check = _unchanged(path)
+                return decode(path.read_bytes(), "")[0], str(path), check
         raise jinja2.TemplateNotFound(template)
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_ctime_ns, st.st_mtime_ns, st.st_size
+
+
+def _unchanged(path: Path) -> Any:
+    """Jinja's ``uptodate`` for the template file at ``path`` as it is now."""
+    stamp = _stamp(path)
+    return lambda: stamp is not None and _stamp(path) == stamp
 
 
 class _VaultTemplates(_Templates):

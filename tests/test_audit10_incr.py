@@ -145,3 +145,26 @@ def test_serve_reads_the_settings_again_when_a_folder_holding_them_is_moved(tmp_
     changed = {p for p in (vault / ".obsidian", vault / ".obsidian.off") if watch.relevant(p)}
     assert builder.rebuild(changed).swapped
     assert (out / "Templates" / "T.html").is_file()
+
+
+def test_serve_renders_with_a_template_replaced_by_one_of_the_same_time(tmp_path):
+    """A user template put in place of another with the same modification time (``cp -p``, a
+    sync tool): serve, whose template environment outlives a build, must not keep the old
+    compiled template."""
+    from generator.pipeline import BuildState
+
+    vault = tmp_path / "v"
+    (vault / "_templates").mkdir(parents=True)
+    (vault / "A.md").write_text("a\n", "utf-8")
+    page = '{% extends "base.html" %}{% block title %}WORD{% endblock %}\n'
+    (vault / "_templates" / "note.html").write_text(page.replace("WORD", "first"), "utf-8")
+    stamp = os.stat(vault / "_templates" / "note.html").st_mtime_ns
+    state = BuildState()
+    _build_with(vault, tmp_path / "out", state)
+    assert "first" in (tmp_path / "out" / "A.html").read_text("utf-8")
+    new = vault / "_templates" / "new.tmp"
+    new.write_text(page.replace("WORD", "again"), "utf-8")
+    os.utime(new, ns=(stamp, stamp))
+    os.replace(new, vault / "_templates" / "note.html")
+    _build_with(vault, tmp_path / "out", state)
+    assert "again" in (tmp_path / "out" / "A.html").read_text("utf-8")
