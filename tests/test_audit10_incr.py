@@ -11,7 +11,7 @@ import zlib
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.test_incremental import _age, _build_with, assert_same_tree
+from tests.test_incremental import _build_with, assert_edits_rebuild_as_clean
 
 
 def _png(width: int, height: int) -> bytes:
@@ -87,34 +87,11 @@ CASES = {
 }
 
 
-def _write(vault, files):
-    for rel, data in files.items():
-        path = vault / rel
-        if data is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, "utf-8")
-
-
 @pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_an_edit_rebuilds_as_a_clean_build(tmp_path, case, in_memory):
-    from generator.pipeline import BuildState
-
     before, *edits = CASES[case]
-    vault = tmp_path / "v"
-    _write(vault, before)
-    state = BuildState() if in_memory else None
-    out = tmp_path / "out"
-    _build_with(vault, out, state)
-    for edit in edits:
-        _age(vault)
-        _write(vault, edit)
-        again = _build_with(vault, out, state)
-    clean = _build_with(vault, tmp_path / "clean", None)
-    assert_same_tree(out, tmp_path / "clean", [case])
-    assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
+    assert_edits_rebuild_as_clean(tmp_path, case, before, edits, in_memory)
 
 
 def test_serve_reads_the_settings_again_when_a_folder_holding_them_is_moved(tmp_path):

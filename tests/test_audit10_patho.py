@@ -9,18 +9,12 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import render_cost
 from markdown_it import MarkdownIt
 
 from generator.markdown import make_markdown
 
-
-def _cost(md: MarkdownIt, text: str) -> float:
-    runs = []
-    for _ in range(3):
-        start = time.process_time()
-        md.render(text, {})
-        runs.append(time.process_time() - start)
-    return min(runs)
+_cost = render_cost
 
 
 @pytest.mark.parametrize("unit", ["a:// ", "http:// ", "x://y ", "://", "a://b.c "])

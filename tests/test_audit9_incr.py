@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import write_files
 
-from tests.test_incremental import _age, _build_with, assert_same_tree
+from tests.test_incremental import _build_with, assert_edits_rebuild_as_clean
 
 CASES = {
     # a file that an ignore pattern leaves out changes nothing the notes' fingerprint covered, but
@@ -31,34 +32,11 @@ CASES = {
 }
 
 
-def _write(vault, files):
-    for rel, data in files.items():
-        path = vault / rel
-        if data is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, "utf-8")
-
-
 @pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_an_edit_rebuilds_as_a_clean_build(tmp_path, case, in_memory):
-    from generator.pipeline import BuildState
-
     before, *edits = CASES[case]
-    vault = tmp_path / "v"
-    _write(vault, before)
-    state = BuildState() if in_memory else None
-    out = tmp_path / "out"
-    _build_with(vault, out, state)
-    for edit in edits:
-        _age(vault)
-        _write(vault, edit)
-        again = _build_with(vault, out, state)
-    clean = _build_with(vault, tmp_path / "clean", None)
-    assert_same_tree(out, tmp_path / "clean", [case])
-    assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
+    assert_edits_rebuild_as_clean(tmp_path, case, before, edits, in_memory)
 
 
 @pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
@@ -67,7 +45,7 @@ def test_a_broken_link_added_to_the_vault_is_warned_about_on_the_next_build(tmp_
     from generator.pipeline import BuildState
 
     vault = tmp_path / "v"
-    _write(vault, {"A.md": "a\n"})
+    write_files(vault, {"A.md": "a\n"})
     state = BuildState() if in_memory else None
     _build_with(vault, tmp_path / "out", state)
     (vault / "gone.md").symlink_to(tmp_path / "nowhere.md")
@@ -146,7 +124,7 @@ def test_a_note_renamed_in_letter_case_keeps_its_page_on_a_case_blind_file_syste
     """Alpha.md renamed alpha.md: the new alpha.html replaces Alpha.html, which must not then be
     deleted as the page the build no longer makes (it is the same file there)."""
     vault = tmp_path / "v"
-    _write(vault, {"Alpha.md": "alpha\n", "B.md": "[[Alpha]]\n"})
+    write_files(vault, {"Alpha.md": "alpha\n", "B.md": "[[Alpha]]\n"})
     out = tmp_path / "out"
     _build_with(vault, out, None)
     _fold_case_under(monkeypatch, out)

@@ -397,6 +397,36 @@ def _build_with(vault: Path, out: Path, state):
     return build(load_config(vault), out, state=state, exec_mode="no-exec", workers=1)
 
 
+def assert_edits_rebuild_as_clean(tmp_path: Path, name: str, before: dict, edits: list[dict],
+                                  in_memory: bool) -> None:
+    """Build ``before``, then after each edit (path -> text or bytes, None to delete) rebuild from
+    the cache (or, ``in_memory``, from ``serve``'s state): the last rebuild must equal a clean
+    build of the same vault, files and warnings alike."""
+    from generator.pipeline import BuildState
+
+    def write(files: dict) -> None:
+        for rel, data in files.items():
+            path = vault / rel
+            if data is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data, "utf-8")
+
+    vault = tmp_path / "v"
+    write(before)
+    state = BuildState() if in_memory else None
+    out = tmp_path / "out"
+    _build_with(vault, out, state)
+    for edit in edits:
+        _age(vault)
+        write(edit)
+        again = _build_with(vault, out, state)
+    clean = _build_with(vault, tmp_path / "clean", None)
+    assert_same_tree(out, tmp_path / "clean", [name])
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in clean.diagnostics]
+
+
 def test_a_rebuild_reads_only_the_notes_whose_file_changed(tmp_path, monkeypatch):
     from generator.pipeline import BuildState
 
