@@ -206,20 +206,21 @@ def _field(r: _Reader) -> Field:
     return Field(word)
 
 
-def _source_or(r: _Reader) -> Any:
-    node = _source_and(r)
-    while r.peek("or"):
-        r.take("or")
-        node = ("or", node, _source_and(r))
+def _chain(r: _Reader, op: str, operand: Any) -> Any:
+    """``operand (op operand)*`` as a left-leaning tree of ``(op, left, right)``."""
+    node = operand(r)
+    while r.peek(op):
+        r.take(op)
+        node = (op, node, operand(r))
     return node
+
+
+def _source_or(r: _Reader) -> Any:
+    return _chain(r, "or", _source_and)
 
 
 def _source_and(r: _Reader) -> Any:
-    node = _source_atom(r)
-    while r.peek("and"):
-        r.take("and")
-        node = ("and", node, _source_atom(r))
-    return node
+    return _chain(r, "and", _source_atom)
 
 
 def _source_atom(r: _Reader) -> Any:
@@ -242,19 +243,11 @@ def _source_atom(r: _Reader) -> Any:
 
 
 def _cond_or(r: _Reader) -> Any:
-    node = _cond_and(r)
-    while r.peek("or"):
-        r.take("or")
-        node = ("or", node, _cond_and(r))
-    return node
+    return _chain(r, "or", _cond_and)
 
 
 def _cond_and(r: _Reader) -> Any:
-    node = _cond_not(r)
-    while r.peek("and"):
-        r.take("and")
-        node = ("and", node, _cond_not(r))
-    return node
+    return _chain(r, "and", _cond_not)
 
 
 def _cond_not(r: _Reader) -> Any:
