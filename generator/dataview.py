@@ -118,25 +118,28 @@ class _Reader:
         return self.i >= len(self.toks)
 
 
+def _without_id(r: _Reader) -> bool:
+    """``WITHOUT ID`` after ``LIST`` or ``TABLE`` (taken when there)."""
+    if not r.peek("without"):
+        return False
+    r.take("without")
+    r.take("id")
+    return True
+
+
 def parse_query(text: str) -> Query:
     r = _Reader(text)
     if r.peek("list"):
         r.take("list")
         q = Query("list")
-        if r.peek("without"):
-            r.take("without")
-            r.take("id")
-            q.without_id = True
+        q.without_id = _without_id(r)
         if not r.done() and not r.peek(*_KEYWORDS):  # ``LIST author``: "Note: its author"
             col = _field(r)
             q.columns.append((col, col.path))
     elif r.peek("table"):
         r.take("table")
         q = Query("table")
-        if r.peek("without"):
-            r.take("without")
-            r.take("id")
-            q.without_id = True
+        q.without_id = _without_id(r)
         if not r.done() and not r.peek(*_KEYWORDS):
             while True:
                 col = _field(r)

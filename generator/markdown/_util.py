@@ -160,6 +160,15 @@ def _link_with_position(rule):
     return link
 
 
+def add_core_rule_before_text_join(md: MarkdownIt, name: str, rule) -> None:
+    """Add a core rule that reads the inline children before text tokens are joined (an escaped
+    ``\\[`` is then still its own token); last when there is no ``text_join``."""
+    if any(r.name == "text_join" for r in md.core.ruler.__rules__):
+        md.core.ruler.before("text_join", name, rule)
+    else:
+        md.core.ruler.push(name, rule)
+
+
 def positions_plugin(md: MarkdownIt) -> None:
     """Register the rule that fixes inline token positions (after every inline rule has run).
 

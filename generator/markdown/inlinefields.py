@@ -24,7 +24,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from ._util import plain_text
+from ._util import add_core_rule_before_text_join, plain_text
 
 #: a full-line key: letters, digits, ``_ - /`` and spaces, after any leading markup (``**``)
 _LINE_KEY = re.compile(r"[^\w]*([\w][\w\s/-]*?)[_*~`=]*\s*$")
@@ -241,10 +241,6 @@ def render_inline_field_close(self, tokens: Sequence[Token], idx: int, options, 
 def inline_fields_plugin(md: MarkdownIt) -> None:
     """Register the rule after inline parsing (before text tokens are joined, so that an escaped
     ``\\[`` stays no bracket)."""
-    names = [r.name for r in md.core.ruler.__rules__]
-    if "text_join" in names:
-        md.core.ruler.before("text_join", "inline_fields", inline_field_rule)
-    else:
-        md.core.ruler.push("inline_fields", inline_field_rule)
+    add_core_rule_before_text_join(md, "inline_fields", inline_field_rule)
     md.add_render_rule("inline_field_open", render_inline_field_open)
     md.add_render_rule("inline_field_close", render_inline_field_close)

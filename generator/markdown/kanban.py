@@ -16,6 +16,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ._util import add_core_rule_before_text_join
+
 _DATE = re.compile(r"@@?\{([^{}\n]{1,40})\}")
 
 
@@ -63,9 +65,5 @@ def render_kanban_date(self, tokens: Sequence[Token], idx: int, options, env) ->
 
 def kanban_plugin(md: MarkdownIt) -> None:
     """Register the rule after inline parsing (before text tokens are joined) and its renderer."""
-    names = [r.name for r in md.core.ruler.__rules__]
-    if "text_join" in names:
-        md.core.ruler.before("text_join", "kanban_dates", kanban_dates_rule)
-    else:
-        md.core.ruler.push("kanban_dates", kanban_dates_rule)
+    add_core_rule_before_text_join(md, "kanban_dates", kanban_dates_rule)
     md.add_render_rule("kanban_date", render_kanban_date)
