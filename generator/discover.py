@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.diagnostics import Diagnostic, warning
 from generator.emit import MARKER
-from generator.model import Note, SourceFile, VaultPath
+from generator.model import Note, SourceFile, VaultPath, file_stamp
 
 
 @dataclass
@@ -157,11 +157,9 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                                                  rel, hint=UNREADABLE_HINT))
                 continue
             kind = "note" if is_note else "attachment"
-            # size, inode, change and modification times (last, for read_sources): a file put in
-            # place with its old size and time (``cp -p``, ``touch -r``) still has a new ctime
+            # its file_stamp, the modification time last (for read_sources)
             src = SourceFile(VaultPath(rel), Path(entry.path), kind,
-                             f"{st.st_size}:{st.st_ino}:{st.st_ctime_ns}:{st.st_mtime_ns}",
-                             st.st_size)
+                             ":".join(map(str, file_stamp(st))), st.st_size)
             (vault.notes if kind == "note" else vault.attachments).append(src)
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)

@@ -32,6 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.model import file_stamp
+
 MARKER = ".vaultsite-site"
 
 
@@ -372,7 +374,7 @@ _COPY_MEMO: dict[tuple[str, int, int, int, int], str] = {}
 def _copy_digest(path: Path) -> str:
     """Content digest of a copied file (memoised by size, inode and times within one process)."""
     st = path.stat()
-    key = (str(path), st.st_size, st.st_ino, st.st_ctime_ns, st.st_mtime_ns)
+    key = (str(path), *file_stamp(st))
     if key not in _COPY_MEMO:  # read in pieces: an attachment may be a video of gigabytes
         with path.open("rb") as fh:
             _COPY_MEMO[key] = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()

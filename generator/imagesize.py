@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+from generator.model import file_stamp
+
 
 @dataclass(frozen=True)
 class ImageSize:
@@ -37,12 +39,11 @@ def image_size(path: Path) -> ImageSize | None:
         st = path.stat()
     except OSError:
         return None
-    return _read_size(str(path), st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+    return _read_size(str(path), file_stamp(st))
 
 
 @lru_cache(maxsize=8192)
-def _read_size(path: str, mtime_ns: int, size: int, ino: int, ctime_ns: int
-               ) -> ImageSize | None:
+def _read_size(path: str, stamp: tuple[int, ...]) -> ImageSize | None:
     try:
         with open(path, "rb") as f:
             head = f.read(64)

@@ -21,6 +21,13 @@ NoteId = NewType("NoteId", str)  # vault path of a note, without ".md"
 SiteUrl = NewType("SiteUrl", str)  # path relative to the site root, e.g. "Notes/Python.html"
 
 
+def file_stamp(st: Any) -> tuple[int, int, int, int]:
+    """What tells one version of a file from another, from its ``os.stat`` result: size, inode,
+    change and modification times.  A file put in place of another with the old size and time
+    (``cp -p``, ``touch -r``, a sync tool) still has a new inode or change time."""
+    return st.st_size, st.st_ino, st.st_ctime_ns, st.st_mtime_ns
+
+
 @dataclass(frozen=True)
 class SourceFile:
     rel: VaultPath

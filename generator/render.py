@@ -26,7 +26,7 @@ from generator.index import Resolution, VaultIndex
 from generator.markdown._util import walk
 from generator.markdown.links import UNPUBLISHED
 from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, IN_LINK, VIDEO_EXT, split_wikilink
-from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile
+from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile, file_stamp
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.urls import relative_href, root_prefix
 
@@ -646,14 +646,11 @@ def svg_uses_current_color(att: SourceFile) -> bool:
         return False
     if st.st_size > _SVG_SNIFF_BYTES:
         return False
-    # its inode and change time too: a file put in its place may keep its size and time
-    return _svg_text_uses_current_color(str(att.abs), st.st_mtime_ns, st.st_size, st.st_ino,
-                                        st.st_ctime_ns)
+    return _svg_text_uses_current_color(str(att.abs), file_stamp(st))
 
 
 @lru_cache(maxsize=4096)
-def _svg_text_uses_current_color(path: str, mtime_ns: int, size: int, ino: int,
-                                 ctime_ns: int) -> bool:
+def _svg_text_uses_current_color(path: str, stamp: tuple[int, ...]) -> bool:
     try:
         with open(path, "rb") as f:
             data = f.read(_SVG_SNIFF_BYTES + 1)

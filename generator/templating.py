@@ -73,6 +73,7 @@ from markupsafe import Markup, escape
 
 import generator
 from generator.diagnostics import Diagnostic, warning
+from generator.model import file_stamp
 from generator.site import date_text
 
 PageKind = Literal["note", "tag", "folder", "index", "graph", "404", "canvas"]
@@ -225,7 +226,7 @@ def _stamp(path: Path) -> tuple[int, ...] | None:
         st = path.stat()
     except OSError:
         return None
-    return st.st_ino, st.st_ctime_ns, st.st_mtime_ns, st.st_size
+    return file_stamp(st)
 
 
 def _unchanged(path: Path) -> Any:
