@@ -184,6 +184,13 @@ class RenderContext:
             page = None
         return self._href(self.index.attachment_url(att), page)
 
+    def image_src(self, att: SourceFile, subpath: Sequence[str] = ()) -> str:
+        """An embedded picture's src: ``![[pic.png#interface]]`` keeps its anchor, as Obsidian
+        keeps it on the embed's src for CSS (themes select ``img[src$="#interface"]``, and the
+        help's ``#icon`` and ``#outline``); the browser loads the file all the same."""
+        self.deps.attachments.add(att.rel)
+        return self._href(self.index.attachment_url(att), "#".join(p for p in subpath if p) or None)
+
     def href_to_file(self, att: SourceFile, subpath: Sequence[str] = ()) -> str:
         """A link's href to an attachment: a canvas's page (Obsidian opens the canvas), an
         old-format Excalidraw drawing's exported picture, else the file itself."""
@@ -347,7 +354,7 @@ class RenderContext:
             if "class" in attrs:
                 kind += " " + attrs.pop("class")
             dims = "".join(f' {k}="{esc(v)}"' for k, v in attrs.items())
-            return (f'<img class="{kind}" src="{esc(src)}" alt="{esc(label)}"{dims} '
+            return (f'<img class="{kind}" src="{esc(self.image_src(att, subpath))}" alt="{esc(label)}"{dims} '
                     f'loading="lazy">')
         if ext in AUDIO_EXT:
             return (f'<audio class="embed-audio" controls preload="metadata" src="{esc(src)}">'
@@ -591,6 +598,8 @@ class RenderContext:
             found.append(res.attachment)
             if not embed:
                 return self.href_to_file(res.attachment, [frag])
+            if _ext(res.attachment.rel) in IMAGE_EXT:
+                return self.image_src(res.attachment, [frag])
             return self.href_to_attachment(res.attachment, [frag])
         if res.kind == "unpublished" and not embed:
             return UNPUBLISHED  # plain text, like a wikilink to it

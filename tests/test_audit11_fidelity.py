@@ -1,0 +1,39 @@
+"""Audit 11: claims of Obsidian's own help vault (shared/corpus/obsidian-help-en), each checked on a
+small vault built here.  Each test names the help note the claim comes from."""
+
+from __future__ import annotations
+
+from conftest import build_notes
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'
+       '<path d="M4 12h16" stroke="currentColor"/></svg>')
+
+
+# ---------- image anchors: ![[pic.png#interface]] ----------
+# "Contributing to Obsidian/Style guide" (Image anchor tags): `![[Vault picker.png#interface]]`,
+# `![[Backlinks.png#outline]]`, `![[lucide-menu.svg#icon]]` -- the anchor is there for CSS, which
+# Obsidian's themes and the help's own stylesheet select as `img[src$="#interface"]`: Obsidian keeps
+# the anchor on the embed's src.  An image embed that dropped it left every such rule idle.
+
+def test_an_image_embed_keeps_its_anchor_on_the_src_for_css(tmp_path):
+    site = build_notes(tmp_path, {
+        "Attachments/Vault picker.png": PNG,
+        "Attachments/icons/lucide-menu.svg": SVG,
+        "Note.md": "# Note\n\n![[Vault picker.png#interface]]\n\n![[Vault picker.png#outline|100]]\n\n"
+                   "Select **Menu** ![[lucide-menu.svg#icon]] here.\n\n![[Vault picker.png]]\n\n"
+                   "![](Attachments/Vault%20picker.png#interface)\n",
+        "Deep/Host.md": "# Host\n\n![[Note]]\n"})
+    for source in ("Note.md", "Deep/Host.md"):
+        page = site.page(source)
+        imgs = site.content(source).find_all("img")
+        srcs = [img["src"] for img in imgs]
+        assert [s.rsplit("#", 1)[-1] if "#" in s else None for s in srcs] == \
+            ["interface", "outline", "icon", None, "interface"], srcs
+        for src in srcs:  # the file itself is found, from the page and from the embedding page
+            target, _ = site.follow(page, src)
+            assert target.suffix in (".png", ".svg")
+    assert not site.diagnostics, [d.format() for d in site.diagnostics]
+    # the size spec still applies; the alt text is the file's name, not the anchor
+    outline = site.content("Note.md").find_all("img")[1]
+    assert outline["width"] == "100" and "outline" not in outline["alt"]
