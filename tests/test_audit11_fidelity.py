@@ -37,3 +37,23 @@ def test_an_image_embed_keeps_its_anchor_on_the_src_for_css(tmp_path):
     # the size spec still applies; the alt text is the file's name, not the anchor
     outline = site.content("Note.md").find_all("img")[1]
     assert outline["width"] == "100" and "outline" not in outline["alt"]
+
+
+# ---------- math: MathJax's \require{package} ----------
+# "Editing and formatting/Advanced formatting syntax" (Math): math is MathJax, with the packages
+# of "The TeX/LaTeX Extension List"; a note loads one with `\require{cancel}`, which typesets
+# nothing.  vaultsite took it for an undefined command and showed the whole formula as source.
+
+def test_mathjax_require_loads_a_package_and_typesets_nothing(tmp_path):
+    site = build_notes(tmp_path, {"Note.md": "# Note\n\nStruck $\\require{cancel}\\bcancel{x} + 1$ out.\n\n"
+                                             "$$\n\\require{ams}\n\\require {color} a = b\n$$\n"})
+    content = site.content("Note.md")
+    assert not content.select(".math-error") and not site.diagnostics, \
+        [d.format() for d in site.diagnostics]
+    inline, block = content.find_all("math")
+    # the strike \bcancel draws (MathML Core has no <menclose>: a gradient across the box)
+    assert "linear-gradient(to bottom right" in inline.find("mrow", style=True)["style"]
+    for math in (inline, block):
+        assert "require" not in "".join(math.stripped_strings)
+    assert [mi.get_text() for mi in block.find_all("mi")] == ["a", "b"]
+    assert "\\require{cancel}" in inline["alttext"]  # the source as written, for copying

@@ -88,8 +88,10 @@ def _attr(text: str) -> str:
 
 # MathJax accepts \label (it numbers nothing here) and writes \not= as one sign; latex2mathml showed
 # "\label" and drew a slash that Chromium placed beside the sign.  \mathrm{d} must stay upright
-# (latex2mathml lost the variant of a one-letter argument).
+# (latex2mathml lost the variant of a one-letter argument).  \require{cancel} is MathJax's loader
+# of a package: it typesets nothing, and what latex2mathml knows of the package works without it.
 _SMALL_FIXES = ((re.compile(r"\\label\s*\{[^{}]*\}"), ""),
+                (re.compile(r"\\require\s*\{[^{}]*\}"), ""),
                 (re.compile(r"\\not\s*="), r"\\neq "), (re.compile(r"\\not\s*<"), r"\\nless "),
                 (re.compile(r"\\not\s*>"), r"\\ngtr "),
                 (re.compile(r"\\math(?:rm|up)\s*\{\s*([A-Za-z])\s*\}"), r"{\\rm \1}"))
