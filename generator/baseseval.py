@@ -27,6 +27,7 @@ from generator.basesexpr import (
     truthy,
     type_name,
 )
+from generator.obsidian_uri import is_obsidian_uri
 
 
 class _Fail(Exception):
@@ -226,9 +227,8 @@ class Evaluator:
             return [Tag(t) for t in note.tags]
         if name in ("links", "embeds"):
             want = name == "embeds"
-            return list(dict.fromkeys(Link(ref.target, None, note) for ref in note.links
-                                      if ref.target and ref.embed == want
-                                      and ref.kind != "obsidian"))
+            return list(dict.fromkeys(Link(ref.target, None, note) for ref in self._links(note)
+                                      if ref.target and ref.embed == want))
         if name == "backlinks":
             return [FileVal(self.index.notes[s]) for s in sorted(self.index.backlinks.get(note.id, ()))
                     if s in self.index.published]
@@ -239,6 +239,18 @@ class Evaluator:
         if name in ("mtime", "ctime"):
             return None
         raise _Fail(name)
+
+    def _links(self, note: Any) -> list:
+        """The links ``note`` writes, an ``obsidian://open`` link to a note of this vault as the
+        link to that note (the index counts it as a backlink, Obsidian as a link); one that opens
+        something else links nothing here."""
+        refs = []
+        for ref in note.links:
+            if ref.kind == "obsidian" or is_obsidian_uri(ref.target):
+                ref = self.index.obsidian_link(note, ref, [])
+            if ref is not None:
+                refs.append(ref)
+        return refs
 
     def _formula(self, name: str, note: Any, stack: tuple) -> Any:
         tree = self.formulas.get(name)
