@@ -425,7 +425,7 @@ def markdown_lines(text: str) -> list[tuple[str, str]]:
 
 # a piece of a line of text and the link it is part of: None, or how the link was written:
 # ("wiki", the wikilink's meta) for ``[[...]]`` and ``![[...]]``, ("md", href) for ``[x](...)``
-# and ``![x](...)``
+# and ``![x](...)``, ("tag", the tag as written, no "#") for ``#tag``
 Run = tuple[str, Any]
 
 
@@ -487,7 +487,8 @@ def _runs(children, link: Any = None) -> list[Run]:
             shown = tok.content or _plain(tok.children or ()) or str(tok.attrGet("src") or "")
             parts.append((shown, link or ("md", str(tok.attrGet("src") or ""))))
         elif tok.type == "tag":
-            parts.append(("#" + str(meta.get("tag", tok.content)), link))
+            tag = str(meta.get("tag", tok.content))
+            parts.append(("#" + tag, link or ("tag", tag)))
         elif tok.type in ("html_inline", "footnote_ref"):
             continue
         elif tok.children:
@@ -786,6 +787,8 @@ class _Drawing:
                           f": text card {node.id or '(no id)'} links to {what}, not found in "
                           f"{res.note.rel}", where or node.place("text"),
                           hint="fix the link in the card in Obsidian, or add the heading")
+            if res.candidates and res.kind != "missing":
+                self._ambiguous(node, target, res, where)
             if res.kind != "missing" or res.candidates:
                 continue
             guess = self.ctx.index.suggest(target)
@@ -794,6 +797,20 @@ class _Drawing:
                       "exist in the vault", where or node.place("text"),
                       hint=(f"did you mean [[{guess}]]? " if guess else "")
                       + "fix the link in the card in Obsidian, or create the note")
+
+    def _ambiguous(self, node: Node, target: str, res: Resolution,
+                   where: tuple[int, int] | None) -> None:
+        """A text card's link whose name several files share (or an alias of several notes), as
+        the same link in a note is reported: which one it leads to, and the others."""
+        chosen = res.note.rel if res.note is not None else res.attachment.rel  # type: ignore[union-attr]
+        others = ", ".join(c for c in res.candidates if c != chosen)
+        what = "is an alias of several notes" if res.alias else "matches several files"
+        self.warn("link-ambiguous",
+                  f": text card {node.id or '(no id)'} links to {target!r}, which {what}; "
+                  f"using {chosen}", where or node.place("text"),
+                  hint=f"other candidates: {others}; "
+                  + ("link to the note by its file name to choose one" if res.alias
+                     else "write the folder to choose one") + ", in the card in Obsidian")
 
     def _picture(self, link: Any) -> tuple[str, float, float] | None:
         """The href and size of the picture an embed in a text card shows (``![[pic.png]]``,
@@ -830,6 +847,13 @@ class _Drawing:
         if link is None:
             return None
         ctx, (how, written) = self.ctx, link
+        if how == "tag":
+            # a link to the tag's page, as in a note; the card's tags are not the canvas's (Obsidian
+            # indexes no canvas's cards), so a tag no note has has no page: it stays text
+            key = written.casefold()
+            ctx.deps.tags.add(key)
+            url = ctx.index.tag_urls.get(key)
+            return (ctx._href(url), "tag") if url is not None else None
         if how == "md":
             parts = urlsplit(written)
             if parts.scheme.lower() in ("http", "https", "mailto") and _URL.match(written):

@@ -211,6 +211,9 @@ class DepsHasher:
                 h.update(f"{rel}:{svg_uses_current_color(att)}".encode("utf-8", "surrogatepass"))
             elif att is not None and rel.lower().endswith(".canvas"):  # drawn into the page
                 h.update(f"{rel}:{canvas_digest(att)}".encode("utf-8", "surrogatepass"))
+        h.update(b"|")
+        for key in sorted(deps.tags):  # a canvas card's tag: a link while some note has the tag
+            h.update(f"{key}:{self.index.tag_urls.get(key)}".encode("utf-8", "surrogatepass"))
         if deps.bases:  # a base's view: every note's facts, and the .base files shown
             h.update(b"|" + self._bases_facts().encode())
             for rel in sorted(r for r in deps.attachments if r.lower().endswith(".base")):

@@ -60,6 +60,7 @@ class PageDeps:
     embeds: set[NoteId] = field(default_factory=set)  # the content of these notes
     names: set[tuple[str, NoteId]] = field(default_factory=set)  # (link target, note that wrote it)
     attachments: set[str] = field(default_factory=set)  # vault paths of attachments referenced
+    tags: set[str] = field(default_factory=set)  # tags (case-folded) linked only if they have a page
     cells: bool = False
     bases: bool = False  # shows a base: the facts of every note (``incremental.DepsHasher``)
 
@@ -68,6 +69,7 @@ class PageDeps:
         self.embeds |= other.embeds
         self.names |= other.names
         self.attachments |= other.attachments
+        self.tags |= other.tags
         self.cells = self.cells or other.cells
         self.bases = self.bases or other.bases
 
