@@ -129,3 +129,28 @@ def test_an_ambiguous_link_in_a_text_card_warns_as_in_a_note(tmp_path):
     # the link still leads where the note's [[Dup]] would
     links = _card_links(embedded, "Home.md")
     assert links["Dup"][1] == "A/Dup.html", links
+
+
+# -- raw HTML <img> sizes ------------------------------------------------------------------------
+def _png(width: int, height: int) -> bytes:
+    """The first bytes of a PNG of that size (all the size reader looks at)."""
+    import struct
+
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", width, height)
+
+
+def test_a_raw_html_img_of_a_vault_picture_gets_its_size_when_it_has_none(tmp_path):
+    """``<img src="pic.png">`` written in a note gets the picture's ``width`` and ``height``, as
+    ``![[pic.png]]`` does (no layout shift); one written with a width or a height keeps what it
+    was written with, and a picture the vault does not have, or a web address, gets nothing."""
+    site = build_notes(tmp_path, {
+        "Home.md": ('# Home\n\n<img src="pic.png" alt="a">\n\n<p><img src="att/pic.png"></p>\n\n'
+                    'Inline <img alt="x" src="pic.png"> here and <img src="pic.png" width="10">, '
+                    '<img height="7" src="pic.png">, <img src="gone.png">.\n\n'
+                    '<img src="https://example.com/a.png">\n'),
+        "pic.png": _png(40, 20), "att/pic.png": _png(300, 100)}, remote_images="load")
+    imgs = site.content("Home.md").find_all("img")
+    got = [(img.get("src"), img.get("width"), img.get("height")) for img in imgs]
+    assert got == [("pic.png", "40", "20"), ("att/pic.png", "300", "100"),
+                   ("pic.png", "40", "20"), ("pic.png", "10", None), ("pic.png", None, "7"),
+                   (None, None, None), ("https://example.com/a.png", None, None)], got

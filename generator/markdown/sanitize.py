@@ -259,8 +259,17 @@ def _localise(html: str, ctx) -> str:
         url = unescapeAll(m.group(3))
         if not url or url.startswith(("#", "//")) or _SCHEME.match(url):
             return m.group()  # (``/x.md`` is from the vault's root, as in a Markdown link)
+        size = ""
         if m.group(2) == "href":
             new = ctx.render_md_href(url, None)
+        elif m.group(1).startswith("<img") and hasattr(ctx, "render_md_image"):
+            new, attrs = ctx.render_md_image(url, "", "")
+            # the picture's size, as an embed's, when the author wrote neither (nh3 writes each
+            # attribute as ` name="`, and a ``>`` inside a value as ``&gt;``)
+            tag = m.group(1) + html[m.end():html.find(">", m.end())]
+            if "width" in attrs and "class" not in attrs \
+                    and not re.search(r'\s(?:width|height)="', tag):
+                size = f' width="{attrs["width"]}" height="{attrs["height"]}"'
         else:
             new = ctx.render_md_src(url, None)
         if new is None and m.group(2) == "src":
@@ -269,7 +278,7 @@ def _localise(html: str, ctx) -> str:
             return m.group()
         if not new or new.startswith("\0"):
             return m.group(1).rstrip()
-        return f'{m.group(1)}{m.group(2)}="{escapeHtml(new)}"'
+        return f'{m.group(1)}{m.group(2)}="{escapeHtml(new)}"{size}'
 
     return _LOCAL_URL.sub(sub, html)
 
