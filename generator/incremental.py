@@ -163,6 +163,7 @@ class DepsHasher:
         self.digests = digests
         self._facts: dict[NoteId, str] = {}
         self._names: dict[tuple[str, NoteId], str] = {}
+        self._candidates: dict[int, tuple[tuple[str, ...], str]] = {}
         self._bases: str | None = None
 
     def _note(self, note_id: NoteId) -> str:
@@ -185,11 +186,21 @@ class DepsHasher:
                 res = self.index.resolve(target, origin)
                 found = (res.note.id if res.note is not None
                          else res.attachment.rel if res.attachment is not None else None)
-                hit = f"{res.kind}:{found}:{res.candidates}"
+                hit = f"{res.kind}:{found}:{self._candidates_sig(res.candidates)}"
                 if res.kind == "missing":  # a warning written while rendering names the closest
                     hit += f":{self.index.suggest(target.lstrip('/'))}"  # name: it may move
             self._names[key] = hit
         return hit
+
+    def _candidates_sig(self, candidates: tuple[str, ...]) -> str:
+        """A digest of an ambiguous name's candidates, made once per name: the index gives every
+        resolution of a name the same tuple, which thousands of pages may look up."""
+        if not candidates:
+            return ""
+        hit = self._candidates.get(id(candidates))
+        if hit is None or hit[0] is not candidates:
+            hit = self._candidates[id(candidates)] = (candidates, signature_of(candidates))
+        return hit[1]
 
     def signature(self, deps: PageDeps) -> str:
         h = hashlib.blake2b(digest_size=16)

@@ -23,6 +23,7 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import posixpath
 import re
@@ -157,7 +158,14 @@ class VaultIndex:
             key = name_key(att.rel)
             self._by_path[key].append(att)
             self._by_name[key.rsplit("/", 1)[-1]].append(att)
+        # resolutions by (target, folder for ./ and ../ or ""), before a pick among candidates;
+        # picks by (that key, folder); same-named files by name; a name's files by path suffix;
+        # the best candidate below each folder, by that key
         self._memo: dict[tuple[str, str], Resolution] = {}
+        self._picked: dict[tuple[tuple[str, str], str], Resolution] = {}
+        self._pools: dict[str, list] = {}
+        self._suffixes: dict[str, dict[str, list]] = {}
+        self._pick_tables: dict[tuple[str, str], tuple[dict[str, str], str, dict[str, object]]] = {}
         self._headings: dict[tuple[NoteId, tuple[str, ...]], Heading | None] = {}
         self._hkeys: dict[NoteId, tuple[list[tuple[str, str | None]], dict[str, int]]] = {}
         self._suggested: dict[str, str | None] = {}
@@ -296,15 +304,15 @@ class VaultIndex:
             return Resolution("note" if from_note.publish else "unpublished", note=from_note)
         folder = from_note.folder
         relative = target.startswith(("./", "../"))
-        memo_key = (target, folder if relative else "") if relative else (target, "")
-        hit = self._memo.get(memo_key)
-        if hit is not None and not hit.candidates:
-            return hit
-        res = self._resolve(target, folder)
-        if res.candidates:
-            res = self._pick(res, folder)
-        else:
-            self._memo[memo_key] = res
+        memo_key = (target, folder) if relative else (target, "")
+        res = self._memo.get(memo_key)
+        if res is None:
+            res = self._memo[memo_key] = self._resolve(target, folder)
+        if res.candidates and res.note is None and res.attachment is None:
+            picked = self._picked.get((memo_key, folder))
+            if picked is None:
+                picked = self._picked[(memo_key, folder)] = self._pick(memo_key, res, folder)
+            res = picked
         return res
 
     def _exact(self, key: str) -> list[object]:
@@ -326,20 +334,17 @@ class VaultIndex:
         exact = self._exact(key)
         stem = _strip_md(key)
         name = key.rsplit("/", 1)[-1]
-        pool = _exact_first(self._by_name, name)
         if exact:
             found = self._wrap(exact[0])
-            others = {c.rel for c in pool} | {exact[0].rel}
-            if "/" not in key and not rooted and len(others) > 1:
-                # a bare name: the root file wins, others exist
-                return Resolution(found.kind, found.note, found.attachment, tuple(sorted(others)))
+            if "/" not in key and not rooted:
+                others = {c.rel for c in self._pool(name)} | {exact[0].rel}
+                if len(others) > 1:  # a bare name: the root file wins, others exist
+                    return Resolution(found.kind, found.note, found.attachment,
+                                      tuple(sorted(others)))
             return found
         if rooted:  # Obsidian's resolver looks no further for a leading "/"
             return Resolution("missing")
-        if "/" in stem:
-            suffix = "/" + stem
-            pool = [c for c in pool
-                    if _strip_md(name_key(c.rel)).endswith(suffix) or name_key(c.rel).endswith(suffix)]
+        pool = self._pool_ending(name, "/" + stem) if "/" in stem else self._pool(name)
         if len(pool) == 1:
             return self._wrap(pool[0])
         if len(pool) > 1:
@@ -351,20 +356,56 @@ class VaultIndex:
             return Resolution("missing", candidates=tuple(sorted(aliased)), alias=True)
         return Resolution("missing")
 
-    def _pick(self, res: Resolution, folder: str) -> Resolution:
-        if res.note is not None or res.attachment is not None:  # chosen by its exact path
-            return res
-        by_rel = {}
-        for rel in res.candidates:
-            key = name_key(rel)
-            for c in self._by_path.get(key, []) + self._by_path.get(_strip_md(key), []):
-                if c.rel == rel:
-                    by_rel[rel] = c
-        # Obsidian's order: the files below the linking note's folder (in it or in a sub-folder),
-        # then the others, each by the length of the path
-        below = name_key(folder) + "/" if folder else ""
-        chosen = min(res.candidates,
-                     key=lambda r: (not name_key(r).startswith(below), len(r), r))
+    def _pool(self, name: str) -> list:
+        """The files named ``name`` (a name key, a note's without ``.md``) anywhere in the vault,
+        the file of exactly that name first (see ``_exact_first``)."""
+        pool = self._pools.get(name)
+        if pool is None:
+            pool = self._pools[name] = _exact_first(self._by_name, name)
+        return pool
+
+    def _pool_ending(self, name: str, suffix: str) -> list:
+        """The files of ``_pool(name)`` whose path (a note's with or without ``.md``) ends with
+        ``suffix`` (``/Sub/Note``).  The pool is indexed by every such ending once, so that
+        thousands of same-named files linked by as many partial paths are not each searched."""
+        by_suffix = self._suffixes.get(name)
+        if by_suffix is None:
+            by_suffix = self._suffixes[name] = defaultdict(list)
+            for c in self._pool(name):
+                full = name_key(c.rel)
+                endings = {form[i:] for form in {full, _strip_md(full)}
+                           for i, ch in enumerate(form) if ch == "/"}
+                for ending in endings:
+                    by_suffix[ending].append(c)
+        return by_suffix.get(suffix, [])
+
+    def _pick(self, memo_key: tuple[str, str], res: Resolution, folder: str) -> Resolution:
+        """The candidate Obsidian takes from ``folder``: the files below it (in it or in a
+        sub-folder) first, then the others, each by the length of the path.
+
+        The best candidate below every folder that holds one is found once per name (a table of
+        each candidate's ancestor folders), so that a link from each of thousands of folders to
+        a name that all of them have costs no more than the candidates' paths."""
+        table = self._pick_tables.get(memo_key)
+        if table is None:
+            by_rel: dict[str, object] = {}
+            for rel in res.candidates:
+                key = name_key(rel)
+                for c in self._by_path.get(key, []) + self._by_path.get(_strip_md(key), []):
+                    if c.rel == rel:
+                        by_rel[rel] = c
+            best: dict[str, str] = {}  # "folder/" (a name key) -> the candidate below it
+            rank = lambda r: (len(r), r)  # noqa: E731
+            for rel in res.candidates:
+                key = name_key(rel)
+                for i, ch in enumerate(key):
+                    if ch == "/":
+                        held = best.get(key[:i + 1])
+                        if held is None or rank(rel) < rank(held):
+                            best[key[:i + 1]] = rel
+            table = self._pick_tables[memo_key] = (best, min(res.candidates, key=rank), by_rel)
+        best, first, by_rel = table
+        chosen = best.get(name_key(folder) + "/", first) if folder else first
         wrapped = self._wrap(by_rel[chosen])
         return Resolution(wrapped.kind, wrapped.note, wrapped.attachment, res.candidates, res.alias)
 
@@ -623,7 +664,7 @@ class VaultIndex:
                 note.rel, ref.line, ref.col, hint="link to a file inside the vault"))
         elif res.candidates:
             chosen = res.note.rel if res.note else res.attachment.rel  # type: ignore[union-attr]
-            others = ", ".join(c for c in res.candidates if c != chosen)
+            others = _listed(res.candidates, chosen)
             if res.alias:
                 message = f"{what} target {shown!r} is an alias of several notes; using {chosen}"
                 hint = f"other candidates: {others}; link to the note by its file name to choose one"
@@ -820,6 +861,8 @@ class VaultIndex:
         state["_links"] = {}  # only for the next index in this process
         state["_headings"] = {}  # cheaper to find again than to send
         state["_hkeys"] = {}
+        for memo in ("_picked", "_pools", "_suffixes", "_pick_tables"):
+            state[memo] = {}
         return state
 
     @property
@@ -864,6 +907,25 @@ def property_links(note: Note) -> list[LinkRef]:
             refs.append(LinkRef(target.strip(), anchor, block, alias.strip() or None,
                                 line=line, col=col))
     return refs
+
+
+SHOWN_CANDIDATES = 20  # an ambiguity warning names this many other candidates, then counts
+
+
+def _listed(candidates: tuple[str, ...], chosen: str) -> str:
+    """The ``candidates`` (in path order) other than ``chosen``, the first ``SHOWN_CANDIDATES``
+    of them, then how many more: a name shared by thousands of files would otherwise write
+    thousands of paths into each of thousands of warnings."""
+    shown: list[str] = []
+    for rel in candidates:
+        if len(shown) == SHOWN_CANDIDATES:
+            break
+        if rel != chosen:
+            shown.append(rel)
+    # the candidates are sorted: whether ``chosen`` is one of them is a bisection
+    at = bisect.bisect_left(candidates, chosen)
+    more = len(candidates) - (at < len(candidates) and candidates[at] == chosen) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
 def _line_naming(note: Note, target: str) -> int | None:
