@@ -168,6 +168,7 @@ class VaultIndex:
         self._pick_tables: dict[tuple[str, str], tuple[dict[str, str], str, dict[str, object]]] = {}
         self._headings: dict[tuple[NoteId, tuple[str, ...]], Heading | None] = {}
         self._hkeys: dict[NoteId, tuple[list[tuple[str, str | None]], dict[str, int]]] = {}
+        self._block_ids: dict[NoteId, dict[str, BlockRef]] = {}
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self._names_by_stem: dict[str, list[str]] = {}
@@ -482,10 +483,16 @@ class VaultIndex:
                 return f"did you mean [[{written}#{text}]]?"
         return "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
 
-    @staticmethod
-    def find_block(note: Note, block: str) -> BlockRef | None:
-        want = block.casefold()
-        return next((b for b in note.blocks if b.id.casefold() == want), None)
+    def find_block(self, note: Note, block: str) -> BlockRef | None:
+        """The first block of ``note`` with the id ``block`` (any case).  The note's ids are
+        keyed once: looked up one by one, each of thousands of links to a note with thousands
+        of blocks read them all."""
+        ids = self._block_ids.get(note.id)
+        if ids is None:
+            ids = self._block_ids[note.id] = {}
+            for b in note.blocks:
+                ids.setdefault(b.id.casefold(), b)
+        return ids.get(block.casefold())
 
     def suggest(self, target: str) -> str | None:
         """The closest published name to ``target``, for "did you mean"; memoised per name."""
@@ -861,7 +868,7 @@ class VaultIndex:
         state["_links"] = {}  # only for the next index in this process
         state["_headings"] = {}  # cheaper to find again than to send
         state["_hkeys"] = {}
-        for memo in ("_picked", "_pools", "_suffixes", "_pick_tables"):
+        for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids"):
             state[memo] = {}
         return state
 
