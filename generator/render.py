@@ -34,6 +34,11 @@ _PDF_PAGE = re.compile(r"page=\d+")
 _PDF_HEIGHT = re.compile(r"height=(\d+)")
 
 MAX_EMBED_DEPTH = 6
+# What one page shows of other notes: note embeds placed (nested ones counted) and characters of
+# embedded HTML.  A few levels of notes that each embed the next many times ask for an exponential
+# page; past either limit an embed is a link to its note (``_Budget``, one ``embed-budget`` warning).
+MAX_PAGE_EMBEDS = 5_000
+MAX_PAGE_EMBED_CHARS = 32_000_000
 
 # Inside an embed, links are written as ``\x02url\x1ffragment\x03`` (markers that no note can
 # contain: reading replaces control characters) and made relative to the page only when the embed is
@@ -91,14 +96,16 @@ class _Trace:
 
 @dataclass(frozen=True)
 class _Embedded:
-    """One rendering of an embed (links as markers), what it looked up and warned, and the trace
-    that says on which pages the same rendering is right."""
+    """One rendering of an embed (links as markers), what it looked up and warned, the trace
+    that says on which pages the same rendering is right, and how many note embeds it places
+    (nested ones counted: ``_Budget.holds``)."""
 
     html: str
     deps: PageDeps
     diagnostics: tuple[Diagnostic, ...]
     frames: frozenset[tuple[NoteId, str]]
     depth: int
+    placed: int = 0
 
     def fits(self, stack: tuple[tuple[NoteId, str], ...]) -> bool:
         """Would rendering it again under ``stack`` give the same HTML?  Yes unless one of its embeds
@@ -106,6 +113,49 @@ class _Embedded:
         if self.depth and len(stack) + self.depth >= MAX_EMBED_DEPTH:
             return False
         return not any(_loops(frame, stack) for frame in self.frames)
+
+
+@dataclass
+class _Budget:
+    """The note embeds a page has placed (nested ones counted, and those a loop or the depth limit
+    stopped, each of which costs a warning) and the characters of HTML they brought, against
+    ``MAX_PAGE_EMBEDS`` and ``MAX_PAGE_EMBED_CHARS``; one per page, shared by the contexts of all
+    its embeds.  An embed is placed while both are under their limit (the last one placed may pass
+    the characters' limit by its own size, not by more embeds); the ones after are links in a note
+    box (``skipped``; ``first``: the first one's note, line, col and target).
+
+    The page is what rendering every embed afresh, in order, gives: an embed counts once it is
+    placed, and its characters (its whole HTML, nested embeds included) once its rendering is done.
+    A rendering of an earlier page (``RenderContext.embeds``) is reused only where it ``holds``."""
+
+    placed: int = 0
+    size: int = 0
+    skipped: int = 0
+    first: tuple[str, int, int, str] | None = None
+
+    def admits(self) -> bool:
+        return self.placed < MAX_PAGE_EMBEDS and self.size < MAX_PAGE_EMBED_CHARS
+
+    def holds(self, done: _Embedded) -> bool:
+        """Would rendering ``done`` afresh, its own placement just counted, place every embed in
+        it?  Yes when its embeds stay under the count and its whole HTML under the characters
+        (every embed in it is placed before its characters are all counted)."""
+        return not done.placed or (self.placed + done.placed <= MAX_PAGE_EMBEDS
+                                   and self.size + len(done.html) < MAX_PAGE_EMBED_CHARS)
+
+    def warning(self, page: Note) -> Diagnostic | None:
+        """The page's one ``embed-budget`` warning (at the first embed not shown), if any."""
+        if self.first is None:
+            return None
+        rel, line, col, target = self.first
+        after = f", nor the {self.skipped - 1:,} after it" if self.skipped > 1 else ""
+        return warning(
+            "embed-budget", f"embed of {target} not shown on the page of {page.rel}{after} (a link "
+            f"to the note stands in each place): the page already shows {self.placed:,} note "
+            f"embeds, {self.size:,} characters of HTML, and a page shows at most "
+            f"{MAX_PAGE_EMBEDS:,} embeds or {MAX_PAGE_EMBED_CHARS:,} characters", rel, line + 1, col + 1,
+            hint="embed fewer notes, or only a section of each with ![[Note#Heading]], or link "
+                 "to them with [[...]]")
 
 
 def _frame_name(frame: tuple[NoteId, str]) -> str:
@@ -140,7 +190,7 @@ class RenderContext:
     def __init__(self, note: Note, index: VaultIndex, page_url: SiteUrl,
                  cells: dict[int, Any] | None = None, *, stack: tuple[tuple[NoteId, str], ...] = (),
                  deps: PageDeps | None = None, diagnostics: list[Diagnostic] | None = None,
-                 embeds: dict[tuple, _Embedded] | None = None):
+                 embeds: dict[tuple, _Embedded] | None = None, budget: _Budget | None = None):
         self.note = note
         self.index = index
         self.page_url = page_url
@@ -153,6 +203,7 @@ class RenderContext:
         self.md_options = render_options(index.cfg.strict_line_breaks)
         self.embedded = len(self.stack) > 1  # inside an embed: links are written as markers
         self.embeds = embeds  # renderings of embeds, shared by the pages a process renders
+        self.budget = budget if budget is not None else _Budget()  # the page's, shared by its embeds
         self.trace = _Trace()
         self.doc_ids: set[str] = set()  # the footnote id names of the embeds placed here
 
@@ -382,6 +433,10 @@ class RenderContext:
         label = target.title
         part = "^" + meta["block"] if meta.get("block") else "#".join(meta.get("anchor") or ())
         frame = (target.id, part.casefold())
+        budget = self.budget
+        if not budget.admits():  # the page shows enough embeds already: a link, in a note box
+            return self._over_budget(target, meta, line, col)
+        budget.placed += 1  # counted even when stopped below (a loop, too deep): each is a warning
         looping = _loops(frame, self.stack)
         if looping:
             self.trace.stopped = True
@@ -402,20 +457,11 @@ class RenderContext:
                     f'(more than {levels} levels).</div>')
         self.deps.embeds.add(target.id)
         self.trace.add({frame}, 1, False)  # even when the part turns out empty: it was looked at
-        fragment = None
-        found = None  # the block or heading embedded
-        if meta.get("block"):
-            found = self.index.find_block(target, meta["block"])
-            fragment = f"^{found.id}" if found else None
-            heading = _heading_of(target, found) if found else None
-            if heading:  # a heading's block id: the heading, and its section as ![[N#H]] shows
-                found, fragment, label = heading, heading.anchor, f"{target.title} › {heading.text}"
-        elif meta.get("anchor"):
-            found = self.index.find_heading(target, tuple(meta["anchor"]))
-            fragment = found.anchor if found else None
-            if found:
-                label = f"{target.title} › {found.text}"
+        found, fragment, label = self._embedded_part(target, meta)
+        start = budget.size
         done = self._embedded_body(target, meta, found, frame)
+        if done is not None:  # its characters, nested embeds' included (counted once, here)
+            budget.size = start + len(done.html)
         if done is None:  # the heading or block is not there, or the part is empty
             missing = bool(meta.get("block") or meta.get("anchor")) and found is None
             shown = (meta.get("target") or target.title) + (f"#{part}" if part else "")
@@ -431,6 +477,34 @@ class RenderContext:
                 f'<div class="embed-title"><a class="internal-link" href="{esc(href)}">'
                 f'{esc(label)}</a></div><div class="embed-content">{body}</div></div>')
 
+    def _embedded_part(self, target: Note, meta: dict[str, Any]) -> tuple[Any, str | None, str]:
+        """The heading or block an embed shows of ``target`` (None: the whole note, or a part
+        that is not there), its fragment in links, and the embed's label."""
+        if meta.get("block"):
+            found = self.index.find_block(target, meta["block"])
+            heading = _heading_of(target, found) if found else None
+            if heading:  # a heading's block id: the heading, and its section as ![[N#H]] shows
+                return heading, heading.anchor, f"{target.title} › {heading.text}"
+            return found, f"^{found.id}" if found else None, target.title
+        if meta.get("anchor"):
+            found = self.index.find_heading(target, tuple(meta["anchor"]))
+            if found:
+                return found, found.anchor, f"{target.title} › {found.text}"
+        return None, None, target.title
+
+    def _over_budget(self, target: Note, meta: dict[str, Any], line: int, col: int) -> str:
+        """An embed past the page's budget (``_Budget``): a link to what it embeds, in a note box;
+        the page's one warning names the first of them."""
+        self.trace.stopped = True
+        budget = self.budget
+        budget.skipped += 1
+        if budget.first is None:
+            budget.first = (self.note.rel, line, col, target.rel)
+        _found, fragment, label = self._embedded_part(target, meta)
+        return (f'<div class="embed-note embed-budget" role="note">Embed of '
+                f'{self.note_link_open(target, fragment)}{esc(label)}</a> not shown here: this '
+                f'page shows too much of other notes already.</div>')
+
     def _embedded_body(self, target: Note, meta: dict[str, Any], found: Any,
                        frame: tuple[NoteId, str]) -> _Embedded | None:
         """The embedded part of ``target`` rendered with link markers: from ``self.embeds`` when an
@@ -442,7 +516,8 @@ class RenderContext:
                tuple(meta.get("anchor") or ()))
         if self.embeds is not None and not cells:
             done = self.embeds.get(key)
-            if done is not None and done.fits(self.stack):
+            if done is not None and done.fits(self.stack) and self.budget.holds(done):
+                self.budget.placed += done.placed  # as rendering it afresh would have counted
                 return done
         from generator.parse import markdown, section_tokens, tokens_for
 
@@ -458,7 +533,8 @@ class RenderContext:
         if not tokens:
             return None
         inner = RenderContext(target, self.index, self.page_url, cells, stack=(*self.stack, frame),
-                              embeds=self.embeds)
+                              embeds=self.embeds, budget=self.budget)
+        placed = self.budget.placed
         md = markdown()
         # An id belongs to the page of its note: inside an embed, headings and blocks have none
         # (the page may show the same note twice, or hold the same ids itself), and footnotes are
@@ -467,7 +543,7 @@ class RenderContext:
         env = {"ctx": inner, "docId": f"{_MARK}{_DOC}e{doc_id.hexdigest()}{_END}"}
         body = md.renderer.render(_without_ids(tokens), self.md_options, env)
         done = _Embedded(body, inner.deps, tuple(inner.diagnostics), frozenset(inner.trace.frames),
-                         inner.trace.depth)
+                         inner.trace.depth, self.budget.placed - placed)
         if self.embeds is not None and not cells and not inner.trace.stopped:
             self.embeds[key] = done
         if inner.trace.stopped:
@@ -849,6 +925,9 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
             parts.append(html_part)
             size += len(html_part)
         body = "".join(parts)
+        over = ctx.budget.warning(note)
+        if over is not None:
+            ctx.diagnostics.append(over)
     except Exception as exc:  # one bad note must not stop the site
         ctx.diagnostics.append(warning(
             "render-failed", f"could not render the note ({type(exc).__name__}: {exc}); "
