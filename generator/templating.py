@@ -432,9 +432,11 @@ def _encoding_warnings(folder: Path, vault: Path) -> list[Diagnostic]:
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 
 
+@functools.lru_cache(maxsize=65536, typed=True)  # typed: Markup("<b>") == "<b>" escapes apart
 def codespans(text: str) -> Markup:
     """Plain text (a note's summary) escaped, with its `` `code` `` spans as ``<code>``; a lone
-    backtick (a summary cut short) stays as it is."""
+    backtick (a summary cut short) stays as it is.  Cached: a note's summary is shown in the
+    backlinks of every note it links and in its folder's and tags' listings."""
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
         out.append(str(escape(text[pos:m.start()])))

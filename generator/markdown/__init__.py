@@ -35,6 +35,7 @@ from .mermaid import mermaid_available, mermaid_plugin
 from .nesting import nesting_plugin
 from .pluginblocks import plugin_blocks_plugin
 from .query import query_plugin
+from .renderer import Renderer
 from .sanitize import sanitize_html, sanitize_plugin
 from .tags import tags_plugin
 from .tasks import tasklists_plugin
@@ -59,7 +60,8 @@ __all__ = [
 
 def build_markdown() -> MarkdownIt:
     """A new parser with every plugin registered, in a fixed order."""
-    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "typographer": False},
+                    renderer_cls=Renderer)
     # Bare web addresses (``https://…``) are links, as in Obsidian: the inline rule, which looks
     # only where ``://`` follows a scheme; not the core rule, which would test every paragraph
     # and link bare domains and e-mail addresses that Obsidian leaves as text.

@@ -50,7 +50,7 @@ def _item_inline(tokens: list[Token], item: int) -> Token | None:
 
 
 def direction_rule(state: StateCore) -> None:
-    if not _RTL.search(state.src):
+    if state.src.isascii() or not _RTL.search(state.src):  # isascii: at memory speed
         return
     tokens = state.tokens
     rtl_lists: list[int] = []
