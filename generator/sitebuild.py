@@ -267,12 +267,24 @@ class SiteBuilder:
             progress("render", len(todo), len(todo))
         if self.index.home is None:
             self._home_page(None)
+        self._redirects()
         self.timings["records"] = clock() - t1
         t1 = clock()
         self._preview_data()
         self._drop_unreadable_copies()
         self.timings["data"] = clock() - t1
         return self.files, self.copies, self.diagnostics
+
+    def _redirects(self) -> None:
+        """Pages at the notes' old addresses that send readers on, as Obsidian Publish does for a
+        permalink and an alias written as a path (``generator.site.redirects``)."""
+        from generator.site.redirects import redirect_pages
+
+        index = self.index
+        taken = [*index.urls.values(), *index.folder_urls.values(), *index._reserved,
+                 *(index.attachment_url(att) for att in index.attachments.values()),
+                 *index.canvas_pages().values(), *self.files, *self.keep]
+        self.files.update(redirect_pages(self.notes, index.urls, taken, self.cfg.language))
 
     def _drop_unreadable_copies(self) -> None:
         """An attachment that cannot be read now (its permissions, or deleted since the vault was

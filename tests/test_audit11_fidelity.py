@@ -57,3 +57,41 @@ def test_mathjax_require_loads_a_package_and_typesets_nothing(tmp_path):
         assert "require" not in "".join(math.stripped_strings)
     assert [mi.get_text() for mi in block.find_all("mi")] == ["a", "b"]
     assert "\\require{cancel}" in inline["alttext"]  # the source as written, for copying
+
+
+# ---------- Publish's redirects: a permalink, an alias written as a path ----------
+# "Obsidian Publish/Permalinks": "If someone visits a note using the original URL, they'll be
+# automatically redirected to the permalink", and ("Redirect old notes") an alias that is the full
+# path of an old note, `alias: Guides/Making friends`, redirects that note's address.  vaultsite
+# wrote nothing at those addresses: every old link was the 404 page.
+
+def _refresh_target(site, path):
+    soup = site.soup(site.out / path)
+    refresh = soup.find("meta", attrs={"http-equiv": "refresh"})["content"]
+    href = refresh.split("url=", 1)[1]
+    assert soup.find("link", rel="canonical")["href"] == href
+    assert [a["href"] for a in soup.find_all("a")] == [href]  # for readers who are not sent on
+    assert soup.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    return site.follow(site.out / path, href)[0].relative_to(site.out).as_posix()
+
+
+def test_a_permalink_and_a_path_alias_redirect_the_old_addresses(tmp_path):
+    site = build_notes(tmp_path, {
+        "Company/About us.md": "---\npermalink: about\n---\n# About us\n",
+        "Tutorials/How to make friends.md": "---\naliases:\n  - Guides/Making friends\n  - /Old/Friends.md\n"
+                                            "  - Developing friendships\n---\n# Friends\n",
+        "Taken.md": "---\naliases: [Real/Page]\n---\n# Taken\n",
+        "Real/Page.md": "# A real page\n",
+        "Home.md": "# Home\n\n[[Guides/Making friends]] [[Developing friendships]]\n"})
+    assert site.page("Company/About us.md") == site.out / "about.html"
+    assert _refresh_target(site, "Company/About-us.html") == "about.html"
+    assert _refresh_target(site, "Guides/Making-friends.html") == "Tutorials/How-to-make-friends.html"
+    assert _refresh_target(site, "Old/Friends.html") == "Tutorials/How-to-make-friends.html"
+    # an alias that names no path leaves no page; one that is a page's address leaves the page
+    assert not (site.out / "Developing-friendships.html").exists()
+    assert site.page("Real/Page.md") == site.out / "Real" / "Page.html"
+    assert site.html("Real/Page.md").find("meta", attrs={"http-equiv": "refresh"}) is None
+    # redirects are no pages of the site: not in its sitemap, search or listings
+    assert not site.diagnostics, [d.format() for d in site.diagnostics]
+    search = "".join(p.read_text(encoding="utf-8") for p in (site.out / "_search").glob("*.js"))
+    assert "About-us.html" not in search and "Making-friends.html" not in search

@@ -1,0 +1,57 @@
+"""Redirect pages at a note's old addresses, as Obsidian Publish leaves them.
+
+Obsidian's help ("Obsidian Publish/Permalinks"): a note with a ``permalink`` is still reached at the
+URL of its own path ("If someone visits a note using the original URL, they'll be automatically
+redirected to the permalink"), and an alias written as a path (``aliases: [Guides/Making friends]``)
+redirects that path's URL to the note ("Redirect old notes").  Each is a small page with a
+``<meta http-equiv="refresh">`` (a static host has no server-side redirect) and a link for readers
+and tools that do not follow it.  A redirect never takes the place of a page or file of the site:
+the first note (in path order) to ask for an address gets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from generator.model import Note, SiteUrl
+from generator.urls import relative_href, slug_path
+
+
+def old_paths(note: Note) -> list[str]:
+    """The vault paths that lead to ``note`` besides its page: its own path when a permalink moved
+    it, and each alias that names a path (``Guides/Making friends``)."""
+    paths = [note.id] if note.permalink else []
+    for alias in note.aliases:
+        path = alias.strip().strip("/")
+        if "/" in path:
+            paths.append(path.removesuffix(".md"))
+    return paths
+
+
+def redirect_pages(notes: Sequence[Note], urls: dict, taken: Iterable[str],
+                   language: str) -> dict[str, bytes]:
+    """Site URL -> redirect page, for the old addresses of ``notes`` (published, in path order) that
+    no page or file of the site has (``taken``: site URLs, compared case-insensitively)."""
+    used = {url.casefold() for url in taken}
+    pages: dict[str, bytes] = {}
+    for note in notes:
+        target = urls[note.id]
+        for path in old_paths(note):
+            slug = slug_path(path)
+            url = SiteUrl(f"{slug}.html") if slug else None
+            if url is None or url == target or url.casefold() in used:
+                continue
+            used.add(url.casefold())
+            pages[url] = _page(note.title, relative_href(target, url), language)
+    return pages
+
+
+def _page(title: str, href: str, language: str) -> bytes:
+    title, href = escape(title), escape(href)
+    return (f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<title>{title}</title>\n<meta name="robots" content="noindex">\n'
+            f'<link rel="canonical" href="{href}">\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
+            f'<p>This page has moved to <a href="{href}">{title}</a>.</p>\n</body>\n</html>\n'
+            ).encode()
