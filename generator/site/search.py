@@ -140,7 +140,10 @@ class SearchIndex:
 
     def _row_files(self, notes: Sequence[SiteNote]) -> dict[str, bytes]:
         seen = self.row_notes
-        if len(seen) != len(notes) or any(a is not b for a, b in zip(seen, notes, strict=True)):
+        # ``rows is None``: the first files, even of no notes (a vault whose last note was deleted
+        # has them as a fresh build of it does)
+        if self.rows is None or len(seen) != len(notes) \
+                or any(a is not b for a, b in zip(seen, notes, strict=True)):
             rows = ([meta_row(n) for n in notes],
                     [[[text, anchor] for text, anchor in n.headings] for n in notes],
                     list(self.lengths))
