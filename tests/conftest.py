@@ -142,8 +142,10 @@ def time_limit(seconds: int = 60):
 def chrome():
     """One headless Chromium for a browser test module (tests/chromium.py): at its end no request
     may have left the disk and no page may have logged an error."""
-    from chromium import chrome_session
+    from chromium import CHROMIUM, chrome_session
 
+    if not Path(CHROMIUM).exists():  # skip, as the modules that call require_browser() do
+        pytest.skip(f"no {CHROMIUM}")
     yield from chrome_session(pytest.importorskip("playwright.sync_api"))
 
 

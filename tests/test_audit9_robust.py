@@ -134,13 +134,6 @@ def test_a_full_disk_for_the_build_state_is_a_warning(tmp_path, monkeypatch):
     assert again.diagnostics == [] and _files(out).keys() >= {"A.html", "B.html", "C.html"}
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    from chromium import chrome_session
-
-    yield from chrome_session(pytest.importorskip("playwright.sync_api"))
-
-
 @pytest.mark.parametrize(
     "address, root",
     [

@@ -7,7 +7,7 @@ files that exist), edges and colours, and the warnings with the embedding note's
 from __future__ import annotations
 
 import json
-import time
+import resource
 from pathlib import Path
 
 import pytest
@@ -182,13 +182,20 @@ def test_an_empty_canvas_says_so(tmp_path):
     assert not site.messages("canvas-error")
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the build's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def test_a_huge_canvas_is_drawn_in_part_quickly_with_a_warning(tmp_path):
     nodes = [{"id": f"n{i}", "type": "text", "x": (i % 50) * 300, "y": (i // 50) * 200,
               "width": 250, "height": 150, "text": "word " * 400} for i in range(2500)]
     edges = [{"id": f"e{i}", "fromNode": f"n{i}", "toNode": f"n{i + 1}"} for i in range(2499)]
-    start = time.perf_counter()
+    start = _cpu_seconds()  # CPU, not wall time: a loaded machine only stretches the wall time
     site = build_notes(tmp_path, _vault({"nodes": nodes, "edges": edges}))
-    assert time.perf_counter() - start < 60
+    assert _cpu_seconds() - start < 60
     svg = _svg(site)
     assert len(svg.select("g.canvas-card")) == 2000
     assert len(svg.select("g.canvas-edge")) == 1999
