@@ -29,7 +29,7 @@ from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parallel import cpu_count
 from generator.parse import parse_note
-from generator.sitebuild import SiteBuilder, unreadable_copies
+from generator.sitebuild import SiteBuilder, copy_warnings
 from generator.workers import LazyPool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -293,7 +293,7 @@ class BodyChecker:
                                                    self.embeds)
         copies = {index.attachment_url(index.attachments[rel]): index.attachments[rel].abs
                   for rel in deps.attachments}
-        return diags + [warned for _url, warned in unreadable_copies(copies, index.cfg.vault)]
+        return diags + copy_warnings(copies, index.cfg.vault)
 
 
 def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list[Diagnostic]:
@@ -321,8 +321,7 @@ def _render_diagnostics(index: VaultIndex, pool: LazyPool | None = None) -> list
     for page in canvas_pages(index, notes):
         found += page.diagnostics
         shown = [index.attachments[rel] for rel in page.attachments]
-        found += [warned for _url, warned in unreadable_copies(
-            {index.attachment_url(att): att.abs for att in shown}, cfg.vault)]
+        found += copy_warnings({index.attachment_url(att): att.abs for att in shown}, cfg.vault)
     return found
 
 
@@ -335,7 +334,7 @@ class PageChecker(SiteBuilder):
 
     def render_note(self, note: Note) -> list[Diagnostic]:  # type: ignore[override]
         _files, copies, diags, *_rest = super().render_note(note)
-        return diags + [warned for _url, warned in unreadable_copies(copies, self.cfg.vault)]
+        return diags + copy_warnings(copies, self.cfg.vault)
 
     def _signatures(self, note: Note, deps: Any) -> tuple[str, str]:
         return "", ""

@@ -36,6 +36,7 @@ from generator.markdown.wikilinks import is_image
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
+from generator.safefiles import clean_copies
 from generator.urls import relative_href, root_prefix
 
 Progress = Callable[[str, int, int], None]
@@ -292,6 +293,10 @@ class SiteBuilder:
         for url, warned in unreadable_copies(self.copies, self.cfg.vault):
             del self.copies[url]
             self.diagnostics.append(warned)
+        # SVG and HTML files a reader could open by their link: published without what runs
+        cleaned, warned_files = clean_copies(self.copies, self.cfg.vault)
+        self.files.update(cleaned)
+        self.diagnostics.extend(warned_files)
 
     def _listing_signature(self) -> str:
         """Everything listing pages show of the notes (title, URL, folder, date, summary, tags)."""
@@ -742,6 +747,16 @@ class SiteBuilder:
             site_url=self.cfg.site_url or None, title=self.cfg.title, pages=pages,
             entries=entries, cname=self.cfg.cname or None, feed_limit=self.cfg.feed_entries,
             description=self.cfg.description))
+
+
+def copy_warnings(copies: dict[str, Path], vault: Path) -> list[Diagnostic]:
+    """What a build says of these copies (for ``check``): the unreadable ones, and those published
+    sanitised or left out (``safefiles``)."""
+    found = unreadable_copies(copies, vault)
+    left = dict(copies)
+    for url, _warned in found:
+        del left[url]
+    return [warned for _url, warned in found] + clean_copies(left, vault)[1]
 
 
 def unreadable_copies(copies: dict[str, Path], vault: Path) -> list[tuple[str, Diagnostic]]:
