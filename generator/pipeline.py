@@ -466,7 +466,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     try:
         files, copies, render_diags = builder.build(progress, pool, staging)
         state.memo = builder.memo
-        files.update(exec_files)
+        files.update(_safe_exec_files(exec_files))
         diags.extend(render_diags)
         # a user template no page uses yet is still reported, as ``check`` reports it
         diags.extend(builder.tpl.template_syntax_warnings(cfg))
@@ -499,6 +499,22 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     stats.seconds = time.perf_counter() - t0
     stats.timings = timings
     return BuildResult(sort_diagnostics(fold_infos(diags)), stats, state, set(emitted.written), index)
+
+
+def _safe_exec_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Code outputs' files, an SVG a cell returned (``_repr_svg_``) without what could run when a
+    reader opens it by its link, as cells' HTML output is sanitised (``safefiles``)."""
+    from generator.safefiles import clean_file, needs_cleaning
+
+    out = {}
+    for url, data in files.items():
+        if needs_cleaning(url):
+            cleaned = clean_file(url, data)
+            if not cleaned.keep:
+                continue
+            data = cleaned.data if cleaned.data is not None else data
+        out[url] = data
+    return out
 
 
 def _state_unsaved(cache_dir: Path, exc: OSError) -> Diagnostic:

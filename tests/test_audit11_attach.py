@@ -325,3 +325,19 @@ def test_compressed_svg_is_sanitised_and_compressed_again(tmp_path: Path) -> Non
     out = gzip.decompress((site.out / "e.svgz").read_bytes())
     assert _what_runs(_etree_elements(ET.fromstring(out))) == [] and b"PWN" not in out
     assert [m.split(":")[0] for m in site.messages("attachment-sanitised")] == ["e.svgz"]
+
+
+def test_an_svg_a_code_cell_returns_is_sanitised(tmp_path: Path) -> None:
+    """A cell's ``_repr_svg_`` is written as a file under ``_exec/`` and shown as a picture; opened by
+    its link it ran its script, where the same cell's HTML output is sanitised."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    code = f"class S:\n    def _repr_svg_(self):\n        return {EVIL_SVG!r}\nS()"
+    vault = write_files(tmp_path / "v", {"N.md": f"# N\n\n```{{python}}\n{code}\n```\n"})
+    build(load_config(vault), tmp_path / "site", exec_mode="auto")
+    svgs = sorted((tmp_path / "site" / "_exec").rglob("*.svg"))
+    assert svgs
+    for path in svgs:
+        data = path.read_bytes()
+        assert _what_runs(_etree_elements(ET.fromstring(data))) == [] and b"PWN" not in data
