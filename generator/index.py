@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from rapidfuzz import fuzz, process
 
+from generator.closest import ClosestNames
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
 from generator.discover import TEMPLATES_LEFT_OUT
@@ -174,6 +175,7 @@ class VaultIndex:
         self._names_by_stem: dict[str, list[str]] = {}
         self._alias_suggested: dict[str, str | None] = {}
         self._aliases_by_initial: dict[str, list[str]] | None = None
+        self._closest: dict[tuple[str, ...], ClosestNames] = {}  # per initial (and extension)
         # each name with the files it stands for: a file added under a name a note already has
         # (Node.js beside Node.js.md) changes what ![[Node.js]] finds, and adds no name
         self.names_sig = hashlib.blake2b(
@@ -511,11 +513,15 @@ class VaultIndex:
         # the same name with another extension (``pic.jpg`` for ``pic.png``, ``Board`` for
         # ``Board.canvas``), else the closest name with this extension
         close = [n for n in self._names_by_stem.get(_stem(key), ()) if n != key]
-        names = [n for n in self._names_by_initial.get(key[:1], ())
-                 if abs(len(n) - len(key)) <= max(3, len(key) // 3)
-                 and (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))]
-        close += [m[0] for m in process.extract(key, names, scorer=fuzz.ratio, limit=3,
-                                                score_cutoff=70)]
+        # the names of this initial and extension (or none), each group searched as a trie
+        group = (key[:1], ext) if ext else (key[:1],)
+        names = self._closest.get(group)
+        if names is None:
+            names = self._closest[group] = ClosestNames(
+                [n for n in self._names_by_initial.get(key[:1], ())
+                 if (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))])
+        spread = max(3, len(key) // 3)
+        close += names.closest(key, 3, 70, len(key) - spread, len(key) + spread)
         published = [c for name in close for c in self._by_name[name]
                      if not isinstance(c, Note) or c.publish]
         found = None
@@ -538,12 +544,17 @@ class VaultIndex:
                 for alias, notes in self._aliases.items():
                     if any(n.publish for n in notes):
                         self._aliases_by_initial[alias[:1]].append(alias)
-            names = [a for a in self._aliases_by_initial.get(key[:1], ())
-                     if abs(len(a) - len(key)) <= max(3, len(key) // 3)]
-            best = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=70)
+            group = ("alias", key[:1])
+            names = self._closest.get(group)
+            if names is None:
+                names = self._closest[group] = ClosestNames(
+                    self._aliases_by_initial.get(key[:1], []))
+            spread = max(3, len(key) // 3)
+            found = names.closest(key, 1, 70, len(key) - spread, len(key) + spread)
+            best = found[0] if found else None
             memo[key] = None if best is None else next(
-                alias for note in self._aliases[best[0]] if note.publish
-                for alias in note.aliases if name_key(alias) == best[0])
+                alias for note in self._aliases[best] if note.publish
+                for alias in note.aliases if name_key(alias) == best)
         return memo[key]
 
     # -- whole-vault facts --------------------------------------------------------------------
@@ -868,7 +879,7 @@ class VaultIndex:
         state["_links"] = {}  # only for the next index in this process
         state["_headings"] = {}  # cheaper to find again than to send
         state["_hkeys"] = {}
-        for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids"):
+        for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids", "_closest"):
             state[memo] = {}
         return state
 
