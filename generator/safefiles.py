@@ -99,8 +99,25 @@ def _clean_gzipped(data: bytes) -> Cleaned:
 
 
 # -- XML -------------------------------------------------------------------------------------------
-def _local(name: str) -> str:
-    return name.rsplit(":", 1)[-1].lower()
+class _Names(dict):
+    """A memo of a function of names (a drawing repeats a few names; bounded all the same)."""
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, name: str):
+        if len(self) > 4096:
+            self.clear()
+        value = self[name] = self.fn(name)
+        return value
+
+
+_LOCAL = _Names(lambda name: name.rsplit(":", 1)[-1].lower())
+_local = _LOCAL.__getitem__  # ``name``'s local part, lower-cased
+#: Whether the checks look at an attribute of this name.
+_LOOKED_AT = _Names(lambda key: (_local(key).startswith("on") or _local(key) in URL_ATTRS
+                                 or _local(key) in ("srcdoc", "style")))
 
 
 def _bad_url(element: str, attr: str, value: str) -> str | None:
@@ -138,8 +155,15 @@ def _escape_attr(text: str) -> str:
             .replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
+class _MustClean(Exception):
+    """Raised by the first pass at the first thing to drop: the file is written again."""
+
+
+
+
 class _XmlCleaner:
-    def __init__(self) -> None:
+    def __init__(self, write: bool) -> None:
+        self.write = write  # False: only find whether anything must go (stops at the first)
         self.out: list[str] = []
         self.dropped: dict[str, None] = {}
         self.where: tuple[int, int] | None = None
@@ -154,13 +178,16 @@ class _XmlCleaner:
         p.StartDoctypeDeclHandler = self._doctype
         p.EntityDeclHandler = self._entity
         p.ExternalEntityRefHandler = self._external
-        p.StartElementHandler = self._start
-        p.EndElementHandler = self._end
-        p.CharacterDataHandler = self._text
-        p.CommentHandler = self._comment
+        p.StartElementHandler = self._start if write else self._check
         p.ProcessingInstructionHandler = self._pi
+        if write:
+            p.EndElementHandler = self._end
+            p.CharacterDataHandler = self._text
+            p.CommentHandler = self._comment
 
     def _drop(self, what: str) -> None:
+        if not self.write:
+            raise _MustClean
         self.rewrite = True
         self.dropped.setdefault(what)
         if self.where is None:
@@ -180,6 +207,13 @@ class _XmlCleaner:
     def _external(self, context, base, system_id, public_id) -> int:
         self._drop("an external entity")
         return 1  # never read: it expands to nothing
+
+    def _check(self, name: str, attr_list: list[str]) -> None:
+        """The first pass: an element with nothing the checks look at is passed over quickly."""
+        local = _local(name)
+        if (local in DROP_ELEMENTS or local in ANIMATIONS
+                or any(map(_LOOKED_AT.__getitem__, attr_list[::2]))):
+            self._start(name, attr_list)
 
     def _start(self, name: str, attr_list: list[str]) -> None:
         if self.skip:
@@ -201,7 +235,8 @@ class _XmlCleaner:
                 self._drop(f"{key}= ({why})" if not attr.startswith("on") else f"{key}=")
                 continue
             parts.append(f' {key}="{_escape_attr(value)}"')
-        self.out.append("".join(parts) + ">")
+        if self.write:
+            self.out.append("".join(parts) + ">")
 
     def _end(self, name: str) -> None:
         if self.skip:
@@ -229,7 +264,14 @@ class _XmlCleaner:
 def clean_xml(data: bytes) -> Cleaned:
     """An XML document (an SVG) without what can run or load: ``data`` None when it has nothing
     to drop (copied as it is)."""
-    cleaner = _XmlCleaner()
+    try:  # a first pass that writes nothing: most files have nothing to drop
+        _XmlCleaner(write=False).parser.Parse(data, True)
+        return Cleaned(None, True)
+    except _MustClean:
+        pass
+    except (expat.ExpatError, RecursionError):
+        pass  # told by the second pass, at its place
+    cleaner = _XmlCleaner(write=True)
     try:
         cleaner.parser.Parse(data, True)
     except expat.ExpatError as exc:
