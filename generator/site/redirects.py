@@ -5,8 +5,9 @@ URL of its own path ("If someone visits a note using the original URL, they'll b
 redirected to the permalink"), and an alias written as a path (``aliases: [Guides/Making friends]``)
 redirects that path's URL to the note ("Redirect old notes").  Each is a small page with a
 ``<meta http-equiv="refresh">`` (a static host has no server-side redirect) and a link for readers
-and tools that do not follow it.  A redirect never takes the place of a page or file of the site:
-the first note (in path order) to ask for an address gets it.
+and tools that do not follow it.  A redirect never takes the place of a page or file of the site,
+nor turns one into a folder (``pic.png/x.html``): the first note (in path order) to ask for an
+address gets it.
 """
 
 from __future__ import annotations
@@ -24,25 +25,38 @@ def old_paths(note: Note) -> list[str]:
     paths = [note.id] if note.permalink else []
     for alias in note.aliases:
         path = alias.strip().strip("/")
-        if "/" in path:
+        # ``../x`` and ``./x`` name no path of the vault (slugged, they would be ``untitled/x``)
+        if "/" in path and not {".", ".."} & {part.strip() for part in path.split("/")}:
             paths.append(path.removesuffix(".md"))
     return paths
+
+
+def _folders(url: str) -> list[str]:
+    """The folders a site URL is in: ``a/b/c.html`` -> ``a``, ``a/b``."""
+    parts = url.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def redirect_pages(notes: Sequence[Note], urls: dict, taken: Iterable[str],
                    language: str) -> dict[str, bytes]:
     """Site URL -> redirect page, for the old addresses of ``notes`` (published, in path order) that
-    no page or file of the site has (``taken``: site URLs, compared case-insensitively)."""
+    no page or file of the site has (``taken``: site URLs, compared case-insensitively), and whose
+    folders are no file of the site, nor the address a folder of it."""
     used = {url.casefold() for url in taken}
+    folders = {folder for url in used for folder in _folders(url)}
     pages: dict[str, bytes] = {}
     for note in notes:
         target = urls[note.id]
         for path in old_paths(note):
             slug = slug_path(path)
             url = SiteUrl(f"{slug}.html") if slug else None
-            if url is None or url == target or url.casefold() in used:
+            if url is None or url == target:
                 continue
-            used.add(url.casefold())
+            key = url.casefold()
+            if key in used or key in folders or not used.isdisjoint(_folders(key)):
+                continue
+            used.add(key)
+            folders.update(_folders(key))
             pages[url] = _page(note.title, relative_href(target, url), language)
     return pages
 
