@@ -802,8 +802,10 @@ class _Drawing:
                    where: tuple[int, int] | None) -> None:
         """A text card's link whose name several files share (or an alias of several notes), as
         the same link in a note is reported: which one it leads to, and the others."""
+        from generator.index import other_candidates
+
         chosen = res.note.rel if res.note is not None else res.attachment.rel  # type: ignore[union-attr]
-        others = ", ".join(c for c in res.candidates if c != chosen)
+        others = other_candidates(res.candidates, chosen)  # as the note's link names them
         what = "is an alias of several notes" if res.alias else "matches several files"
         self.warn("link-ambiguous",
                   f": text card {node.id or '(no id)'} links to {target!r}, which {what}; "

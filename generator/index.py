@@ -682,7 +682,7 @@ class VaultIndex:
                 note.rel, ref.line, ref.col, hint="link to a file inside the vault"))
         elif res.candidates:
             chosen = res.note.rel if res.note else res.attachment.rel  # type: ignore[union-attr]
-            others = _listed(res.candidates, chosen)
+            others = other_candidates(res.candidates, chosen)
             if res.alias:
                 message = f"{what} target {shown!r} is an alias of several notes; using {chosen}"
                 hint = f"other candidates: {others}; link to the note by its file name to choose one"
@@ -930,7 +930,7 @@ def property_links(note: Note) -> list[LinkRef]:
 SHOWN_CANDIDATES = 20  # an ambiguity warning names this many other candidates, then counts
 
 
-def _listed(candidates: tuple[str, ...], chosen: str) -> str:
+def other_candidates(candidates: tuple[str, ...], chosen: str) -> str:
     """The ``candidates`` (in path order) other than ``chosen``, the first ``SHOWN_CANDIDATES``
     of them, then how many more: a name shared by thousands of files would otherwise write
     thousands of paths into each of thousands of warnings."""

@@ -3,6 +3,7 @@ of a real vault."""
 
 from __future__ import annotations
 
+import json
 import struct
 
 from conftest import build_notes
@@ -35,3 +36,24 @@ def test_a_redirect_never_turns_a_file_of_the_site_into_a_folder(tmp_path):
     # no redirect is a page of the sitemap
     sitemap = (site.out / "sitemap.xml").read_text(encoding="utf-8")
     assert "A.html" in sitemap and "Old-name" not in sitemap
+
+
+# -- a canvas card's ambiguous link names as many candidates as a note's ---------------------------
+def test_an_ambiguous_link_in_a_canvas_card_names_at_most_as_many_candidates_as_in_a_note(tmp_path):
+    """A card's ``[[same]]`` among 30 same-named notes listed all 29 others in its warning, where
+    the same link in a note names ``SHOWN_CANDIDATES`` and counts the rest (its text grew with
+    the number of files, in one warning per link)."""
+    from generator.index import SHOWN_CANDIDATES
+
+    card = {"id": "t1", "type": "text", "x": 0, "y": 0, "width": 400, "height": 200,
+            "text": "See [[same]]"}
+    files = {f"f{i:02}/same.md": f"# Same {i}\n" for i in range(30)}
+    files["Board.canvas"] = json.dumps({"nodes": [card], "edges": []}, indent="\t")
+    files["Home.md"] = "# Home\n\n[[same]]\n\n[[Board.canvas]]\n"
+    site = build_notes(tmp_path, files)
+    found = site.messages("link-ambiguous")
+    assert [m.split(":", 1)[0] for m in found] == ["Board.canvas", "Home.md"], found
+    card_hint, note_hint = (m.split("other candidates: ", 1)[1] for m in found)
+    more = f" and {30 - 1 - SHOWN_CANDIDATES} more; write the folder"
+    for hint in (card_hint, note_hint):
+        assert hint.count("/same.md") == SHOWN_CANDIDATES and more in hint, hint
