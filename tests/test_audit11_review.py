@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import struct
 
-from conftest import build_notes
+import pytest
+from conftest import SHARED, build_notes
+
+from generator.markdown import build_markdown
+from generator.markdown.renderer import Renderer
 
 
 def _png(width: int, height: int) -> bytes:
@@ -57,3 +61,64 @@ def test_an_ambiguous_link_in_a_canvas_card_names_at_most_as_many_candidates_as_
     more = f" and {30 - 1 - SHOWN_CANDIDATES} more; write the folder"
     for hint in (card_hint, note_hint):
         assert hint.count("/same.md") == SHOWN_CANDIDATES and more in hint, hint
+
+
+# -- the renderer subclass writes markdown-it-py's HTML for any token stream --------------------------
+def _plain_render(md, tokens, options) -> str:
+    from markdown_it.renderer import RendererHTML
+
+    md.renderer.__class__ = RendererHTML  # markdown-it-py's own, with the same rules
+    try:
+        return md.renderer.render(tokens, options, {})
+    finally:
+        md.renderer.__class__ = Renderer
+
+
+def test_the_renderer_writes_markdown_its_html_for_random_token_streams():
+    """Token streams no Markdown gives as easily: attributes in any order with quotes, ampersands
+    and angle brackets in keys and values, non-string values, hidden tokens of every nesting,
+    blocks that close at once, inline and block tokens mixed, an inline token without children,
+    with and without ``xhtmlOut``."""
+    import random
+
+    from markdown_it.token import Token
+    from markdown_it.utils import OptionsDict
+
+    md = build_markdown()
+    rng = random.Random(11)
+    values = ["", "x", 'a"b', "a&amp;b", "<i>", 3, "é ü", "'q'"]
+    for _ in range(400):
+        tokens = []
+        for _ in range(rng.randint(1, 12)):
+            nesting = rng.choice((-1, 0, 1))
+            tag = rng.choice(("p", "li", "ul", "div", "hr", "span", "td"))
+            kind = rng.choice((f"x_{tag}_{nesting}", "inline", "paragraph_open", "list_item_open"))
+            tok = Token(kind, tag, nesting)
+            tok.block = rng.random() < 0.7
+            tok.hidden = rng.random() < 0.2
+            for _ in range(rng.choice((0, 0, 1, 3))):
+                tok.attrs[rng.choice(("id", "class", "data-a", 'q"k', "a&b"))] = rng.choice(values)
+            if kind == "inline":
+                tok.children = [] if rng.random() < 0.3 else [Token("text", "", 0, content="t<")]
+            tokens.append(tok)
+        for xhtml in (False, True):
+            options = OptionsDict({**md.options, "xhtmlOut": xhtml})
+            assert md.renderer.render(tokens, options, {}) == _plain_render(md, tokens, options)
+
+
+def test_the_renderer_writes_markdown_its_html_for_the_help_vault():
+    """Every note of Obsidian's help vault, rendered by the subclass and by markdown-it-py's own
+    renderer (the plugins' rules the same), with both line-break settings."""
+    from generator.render import render_options
+
+    corpus = SHARED / "corpus" / "obsidian-help-en"
+    if not corpus.is_dir():
+        pytest.skip(f"no {corpus}")
+    md = build_markdown()
+    notes = sorted(corpus.rglob("*.md"))
+    assert len(notes) > 100
+    for strict in (False, True):
+        options = render_options(strict)
+        for path in notes:
+            tokens = md.parse(path.read_text(encoding="utf-8"), {})
+            assert md.renderer.render(tokens, options, {}) == _plain_render(md, tokens, options), path
