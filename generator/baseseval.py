@@ -27,7 +27,6 @@ from generator.basesexpr import (
     truthy,
     type_name,
 )
-from generator.obsidian_uri import is_obsidian_uri
 
 
 class _Fail(Exception):
@@ -244,13 +243,8 @@ class Evaluator:
         """The links ``note`` writes, an ``obsidian://open`` link to a note of this vault as the
         link to that note (the index counts it as a backlink, Obsidian as a link); one that opens
         something else links nothing here."""
-        refs = []
-        for ref in note.links:
-            if ref.kind == "obsidian" or is_obsidian_uri(ref.target):
-                ref = self.index.obsidian_link(note, ref, [])
-            if ref is not None:
-                refs.append(ref)
-        return refs
+        refs = (self.index.vault_link(note, ref, []) for ref in note.links)
+        return [ref for ref in refs if ref is not None]
 
     def _formula(self, name: str, note: Any, stack: tuple) -> Any:
         tree = self.formulas.get(name)

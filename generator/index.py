@@ -584,10 +584,9 @@ class VaultIndex:
         targets: set[NoteId] = set()
         lines = _Lines(note.text)
         for ref in (*note.links, *property_links(note)):
-            if ref.kind == "obsidian" or is_obsidian_uri(ref.target):
-                ref = self.obsidian_link(note, ref, diags)
-                if ref is None:
-                    continue
+            ref = self.vault_link(note, ref, diags)
+            if ref is None:
+                continue
             res = self.resolve(ref.target, note)
             self._check(note, ref, res, diags, lines)
             if res.note is not None:
@@ -601,6 +600,13 @@ class VaultIndex:
     def vault_name(self) -> str:
         """The vault's name in ``obsidian://`` links: ``vault_name``, else its folder's name."""
         return self.cfg.vault_name or self.cfg.vault.name
+
+    def vault_link(self, note: Note, ref: LinkRef, diags: list[Diagnostic]) -> LinkRef | None:
+        """``ref`` as a link within the vault: an ``obsidian://`` link as the link to the note it
+        opens, or None when it opens something else (``obsidian_link``); any other as it is."""
+        if ref.kind == "obsidian" or is_obsidian_uri(ref.target):
+            return self.obsidian_link(note, ref, diags)
+        return ref
 
     def obsidian_link(self, note: Note, ref: LinkRef, diags: list[Diagnostic]) -> LinkRef | None:
         """An ``obsidian://`` link as the Markdown link to the note of this vault it opens, or
