@@ -69,6 +69,22 @@ class Site:
         return {n.rel: n.date and n.date.isoformat() for n in self.result.index.notes.values()}
 
 
+def parse_notes(root: Path, files: dict[str, str]) -> list:
+    """``files`` (vault path -> text) parsed as the notes of the vault at ``root``, without
+    reading them from disk: for tests that index a vault in memory (``index.build_index``)."""
+    from generator.config import load_config
+    from generator.model import SourceFile, VaultPath
+    from generator.parse import parse_note
+
+    cfg = load_config(root)
+    notes = []
+    for rel, body in files.items():
+        data = body.encode()
+        src = SourceFile(VaultPath(rel), root / rel, "note", "0:0", len(data))
+        notes.append(parse_note(src, cfg, data))
+    return notes
+
+
 def build_vault(src: Path, tmp_path: Path, *, copy: bool = True, **overrides) -> Site:
     """Build ``src`` (copied into ``tmp_path`` unless ``copy`` is false) into ``tmp_path/site``."""
     from generator.config import load_config

@@ -11,30 +11,18 @@ import random
 import time
 from pathlib import Path
 
-from conftest import build_notes
+from conftest import build_notes, parse_notes
 
 from generator.config import load_config
 from generator.index import SHOWN_CANDIDATES, build_index
-from generator.model import SourceFile, VaultPath
-from generator.parse import parse_note
 from generator.slugs import name_key
-
-
-def _notes(root: Path, files: dict[str, str]) -> list:
-    cfg = load_config(root)
-    notes = []
-    for rel, body in files.items():
-        data = body.encode()
-        src = SourceFile(VaultPath(rel), root / rel, "note", "0:0", len(data))
-        notes.append(parse_note(src, cfg, data))
-    return notes
 
 
 def _index_cost(root: Path, files: dict[str, str]):
     """CPU seconds to index ``files`` and resolve each note's links (the least of two runs), and
     the index."""
     cfg = load_config(root)
-    notes = _notes(root, files)
+    notes = parse_notes(root, files)
     runs = []
     for _ in range(2):
         start = time.process_time()
@@ -133,7 +121,7 @@ def test_the_pick_among_same_named_files_is_obsidians(tmp_path) -> None:
                         files[rel] = "[[same]] [[other]]\n"
         root = tmp_path / str(round_)
         root.mkdir()
-        notes = _notes(root, files)
+        notes = parse_notes(root, files)
         index = build_index(notes, [], load_config(root))
         for note in notes:
             for target in ("same", "other"):

@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from conftest import parse_notes
 from rapidfuzz import fuzz, process
 
 import generator.closest as closest
@@ -20,16 +21,11 @@ from generator.closest import ClosestNames
 from generator.config import load_config
 from generator.index import build_index
 from generator.model import Note, SourceFile, VaultPath
-from generator.parse import parse_note
 
 
 def _index(root: Path, files: dict[str, str], attachments: tuple[str, ...] = ()):
     cfg = load_config(root)
-    notes = []
-    for rel, body in files.items():
-        data = body.encode()
-        src = SourceFile(VaultPath(rel), root / rel, "note", "0:0", len(data))
-        notes.append(parse_note(src, cfg, data))
+    notes = parse_notes(root, files)
     files_ = [SourceFile(VaultPath(rel), root / rel, "attachment", "0:0", 10) for rel in attachments]
     return lambda: build_index(notes, files_, cfg)
 
