@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-SMALL = 64  # fewer names than this: one pass is cheaper than a trie
+SMALL = 1024  # fewer names than this: one pass in C is cheaper than a trie searched in Python
 LONGEST = 200  # longer keys: one pass (scores then differ by more than the bound's margin)
 BUDGET = 4000  # trie nodes a search may visit before it falls back to the pass
 
