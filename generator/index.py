@@ -11,7 +11,8 @@ Resolution rules (Obsidian's, as its link resolver behaves):
 * a bare name finds the file with that name anywhere; when several share it, a file of exactly that
   path (at the vault root) wins, else the one with the shortest path below the linking note's folder
   (in it or in a sub-folder; an ancestor folder counts for nothing), else the one with the shortest
-  path; a warning lists the candidates (Obsidian's ``getLinkpathDest`` orders them so);
+  path; a warning lists the candidates (Obsidian's ``getLinkpathDest`` orders them so, except that it
+  compares folder names as raw text prefixes: README.md, "Names", says where we differ on purpose);
 * a name is matched as a file name with its extension exactly first, and only then with ``.md``
   appended (``[[notes.txt]]`` is the file ``notes.txt``, not the note ``notes.txt.md``;
   ``[[data.csv.md]]`` is that note, not ``data.csv``); ``.md`` files are notes, so a name with
