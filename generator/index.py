@@ -170,6 +170,11 @@ class VaultIndex:
         self._pick_tables: dict[tuple[str, str], tuple[dict[str, str], str, dict[str, object]]] = {}
         self._headings: dict[tuple[NoteId, tuple[str, ...]], Heading | None] = {}
         self._hkeys: dict[NoteId, tuple[list[tuple[str, str | None]], dict[str, int]]] = {}
+        # "did you mean" for a missing heading: each note's headings as words, the closest heading
+        # to each wanted one, and the comparisons the linking note has spent (HINT_BUDGET)
+        self._hint_words: dict[NoteId, list[str]] = {}
+        self._hinted: dict[tuple[NoteId, str], int | None] = {}
+        self._hint_spent = 0
         self._block_ids: dict[NoteId, dict[str, BlockRef]] = {}
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
@@ -467,6 +472,11 @@ class VaultIndex:
             start, level = found + 1, headings[found].level
         return headings[start - 1]
 
+    #: Headings one note's links to missing headings may compare for "did you mean" (about half a
+    #: second): past it, a hint lists the first headings.  Counted per linking note, so a note's
+    #: warnings never depend on the others or on the order they are checked in.
+    HINT_BUDGET = 1_000_000
+
     def _heading_hint(self, wanted: str, target: Note, written: str) -> str:
         """"did you mean [[Note#X]]?" with the heading closest to ``wanted``, written as a link
         that finds it (``written`` is the note's name as the link wrote it), else the first
@@ -476,15 +486,31 @@ class VaultIndex:
             return "the note has no headings"
         # compared by their words: ``c and f part 1`` is ``C# & F# (part 1)``, not a heading that
         # shares its "and"
-        keys = [" ".join(_WORDS.findall(k)) for k, _source in self._heading_keys(target)[0]]
-        best = process.extractOne(" ".join(_WORDS.findall(heading_key(wanted))), keys,
-                                  scorer=fuzz.WRatio, score_cutoff=60)
-        if best is not None:
+        query = " ".join(_WORDS.findall(heading_key(wanted)))
+        memo_key = (target.id, query)
+        # charged whether or not another note asked first: a note's hints are its own
+        searched = self._hint_spent + len(texts) <= self.HINT_BUDGET
+        found = None
+        if searched:
+            self._hint_spent += len(texts)
+            if memo_key not in self._hinted:
+                keys = self._hint_words.get(target.id)
+                if keys is None:
+                    keys = self._hint_words[target.id] = [
+                        " ".join(_WORDS.findall(k)) for k, _source in self._heading_keys(target)[0]]
+                best = process.extractOne(query, keys, scorer=fuzz.WRatio, score_cutoff=60)
+                self._hinted[memo_key] = None if best is None else best[2]
+            found = self._hinted[memo_key]
+        if found is not None:
             # Obsidian's links to a heading leave out what cannot be in a link (``# | ^ : [ ]``…)
-            text = link_safe(texts[best[2]])
-            if text and self.find_heading(target, (text,)) is target.headings[best[2]]:
+            text = link_safe(texts[found])
+            if text and self.find_heading(target, (text,)) is target.headings[found]:
                 return f"did you mean [[{written}#{text}]]?"
-        return "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
+        listed = "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
+        if not searched:
+            listed += ("; the closest was not searched for: this note links to too many missing "
+                       "headings")
+        return listed
 
     def find_block(self, note: Note, block: str) -> BlockRef | None:
         """The first block of ``note`` with the id ``block`` (any case).  The note's ids are
@@ -584,6 +610,7 @@ class VaultIndex:
         outs: list[NoteId] = []
         targets: set[NoteId] = set()
         lines = _Lines(note.text)
+        self._hint_spent = 0
         for ref in (*note.links, *property_links(note)):
             ref = self.vault_link(note, ref, diags)
             if ref is None:
@@ -886,6 +913,8 @@ class VaultIndex:
         state["_links"] = {}  # only for the next index in this process
         state["_headings"] = {}  # cheaper to find again than to send
         state["_hkeys"] = {}
+        state["_hint_words"] = {}
+        state["_hinted"] = {}
         for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids", "_closest"):
             state[memo] = {}
         return state

@@ -1,0 +1,92 @@
+"""Leftovers fixed in session 12.
+
+"did you mean" for a missing heading: a note with thousands of links to missing headings of a note
+with thousands of headings compared every link with every heading, rebuilding the headings' words
+for each link (2,000 of each: 4.2 s; 4,000: about 17 s).  Now the words are kept per note and one
+note's links spend at most ``VaultIndex.HINT_BUDGET`` heading comparisons: past it, a hint lists
+the first headings and says why.
+
+Timing checks compare the CPU time of one size with that of a size four times larger (least of two
+runs) against a wide linear bound: a loaded machine only ever adds time, a quadratic step costs
+sixteen times more.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from conftest import build_notes, parse_notes
+
+from generator.config import load_config
+from generator.index import VaultIndex, build_index
+
+WORDS = ["alpha", "beta", "gamma", "delta", "omega", "theta", "kappa", "sigma"]
+
+
+def _heading_files(n: int) -> dict[str, str]:
+    heads = "\n\n".join(f"## {WORDS[i % 8]} {WORDS[i // 8 % 8]} {i}" for i in range(n))
+    links = "\n".join(f"- [[Big#{WORDS[i % 8]} {WORDS[i // 8 % 8]} x{i}]]" for i in range(n))
+    return {"Big.md": heads + "\n", "Links.md": links + "\n"}
+
+
+def _anchor_warnings(root: Path, files: dict[str, str]) -> tuple[float, list[str]]:
+    cfg = load_config(root)
+    notes = parse_notes(root, files)
+    runs = []
+    for _ in range(2):
+        start = time.process_time()
+        index = build_index(notes, [], cfg)
+        runs.append(time.process_time() - start)
+    return min(runs), [d.format() for d in index.diagnostics if d.code == "anchor-unresolved"]
+
+
+def test_links_to_missing_headings_of_a_big_note_cost_linear_time(tmp_path) -> None:
+    costs = []
+    for n in (500, 2000):
+        root = tmp_path / str(n)
+        root.mkdir()
+        cost, warnings = _anchor_warnings(root, _heading_files(n))
+        costs.append(cost)
+        assert len(warnings) == n
+        # the closest heading is still found while the budget lasts (n * n <= HINT_BUDGET at 500)
+        assert "heading 'alpha alpha x0' not found in Big.md (did you mean [[Big#alpha alpha " \
+               in warnings[0]
+    assert costs[1] < 8 * costs[0] + 0.3, costs  # linear: about 4x; quadratic: 16x
+
+
+def test_past_the_budget_a_hint_lists_the_headings_and_says_why(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(VaultIndex, "HINT_BUDGET", 25)  # two links' worth of 10 headings
+    files = {"Big.md": "".join(f"## Part {i}\n\n" for i in range(10)),
+             "A.md": "[[Big#Part 1x]]\n[[Big#Part 2x]]\n[[Big#Part 3x]]\n",
+             "B.md": "[[Big#Part 3x]]\n"}
+    _, warnings = _anchor_warnings(tmp_path, files)
+    by_line = {w.split(": warning")[0]: w for w in warnings}
+    assert "did you mean [[Big#Part 1]]?" in by_line["A.md:1:1"]
+    assert "did you mean [[Big#Part 2]]?" in by_line["A.md:2:1"]
+    third = by_line["A.md:3:1"]
+    assert "its headings: Part 0, Part 1, Part 2, Part 3, Part 4, Part 5, Part 6, Part 7, …" in third
+    assert "the closest was not searched for: this note links to too many missing headings" in third
+    # another note's budget is its own (and the memo of A's search gives it nothing A lacked)
+    assert "did you mean [[Big#Part 3]]?" in by_line["B.md:1:1"]
+
+
+def test_hints_are_the_same_in_a_cold_and_an_incremental_build(tmp_path, monkeypatch) -> None:
+    """A note's hints depend on that note only: rebuilding after an edit of another note gives the
+    warnings a cold build gives."""
+    from generator.pipeline import BuildState, build
+
+    monkeypatch.setattr(VaultIndex, "HINT_BUDGET", 25)
+    files = {"Big.md": "".join(f"## Part {i}\n\n" for i in range(10)),
+             "A.md": "[[Big#Part 3x]]\n[[Big#Part 4x]]\n[[Big#Part 5x]]\n",
+             "B.md": "[[Big#Part 5x]]\n[[Big#Part 3x]]\n[[Big#Part 4x]]\n"}
+    site = build_notes(tmp_path / "cold", files)
+    cold = sorted(d.format() for d in site.diagnostics)
+    vault = tmp_path / "cold" / "src"
+    state = BuildState()
+    build(load_config(vault), tmp_path / "warm", state=state, exec_mode="no-exec")
+    # B is checked again, alone: its hints must not depend on A's search (a budget shared by the
+    # notes, or a memo hit that costs nothing, gave B other hints than the cold build)
+    (vault / "B.md").write_text(files["B.md"] + "\n", encoding="utf-8")
+    again = build(load_config(vault), tmp_path / "warm", state=state, exec_mode="no-exec")
+    assert sorted(d.format() for d in again.diagnostics) == cold
