@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.diagnostics import Span
+from generator.diagnostics import Span, warning
 from generator.markdown.wikilinks import IMAGE_EXT
 
 if TYPE_CHECKING:
@@ -965,10 +965,14 @@ class _Drawing:
 def _warn(ctx: RenderContext, att: SourceFile, code: str, message: str,
           where: tuple[int, int] | None, line: int, col: int, own: bool, hint: str) -> None:
     """A problem of the canvas ``att`` (``message`` follows its name), at ``where`` in the file
-    (0-based line and column) on the canvas's ``own`` page; on a note that embeds it, at the embed
-    (``line``, ``col``), the message naming the place in the canvas file."""
-    if own:
-        ctx.warn(code, f"canvas {att.rel}{message}", *(where or (0, 0)), hint=hint)
+    (0-based line and column): on its ``own`` page, and on a note that embeds it when the canvas
+    has a page (the same warning from each, printed once: ``sort_diagnostics``).  A canvas with no
+    page of its own (its address is another file's) reports at each embed (``line``, ``col``), the
+    message naming the place in the canvas file."""
+    if own or ctx.index.canvas_page_url(att) is not None:
+        line0, col0 = where or (0, 0)
+        ctx.diagnostics.append(warning(code, f"canvas {att.rel}{message}", att.rel, line0 + 1,
+                                       col0 + 1, hint))
     else:
         place = f":{where[0] + 1}:{where[1] + 1}" if where else ""
         ctx.warn(code, f"canvas {att.rel}{place}{message}", line, col, hint=hint)
@@ -1013,8 +1017,8 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
     try:
         canvas = read_canvas(att)
     except CanvasError as exc:
-        # on the canvas's own page, at the place in the file (the message names it otherwise)
-        where = exc.where if page else None
+        # at the place in the file (at an embed of a canvas with no page, the message names it)
+        where = exc.where
         _warn(ctx, att, "canvas-error", f" is not drawn: {exc}", where, line, col, page,
               hint="open it in Obsidian and save it again, or fix the file: a canvas is a JSON "
                    "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
@@ -1023,9 +1027,8 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
     ctx.diagnostics.extend(dataclasses.replace(d, span=Span(att.rel, d.span.line, d.span.col))
                            for d in canvas.read_as if d.span)
     if canvas.total_nodes > MAX_NODES:
-        ctx.warn("canvas-large", f"canvas {att.rel} has {canvas.total_nodes} nodes; the first "
-                 f"{MAX_NODES} are drawn", line, col,
-                 hint="split the canvas, or link to it with [[...]] instead of embedding it")
+        _warn(ctx, att, "canvas-large", f" has {canvas.total_nodes} nodes; the first {MAX_NODES} "
+              "are drawn", None, line, col, page, hint="split the canvas into several")
     for reason, where in canvas.skipped[:5]:
         _warn(ctx, att, "canvas-error", f": {reason}", where, line, col, page,
               hint="open the canvas in Obsidian and save it again, or fix that entry")
@@ -1050,7 +1053,7 @@ class CanvasPage:
     folder: str  # its vault folder
     body: str  # the drawing (or the box that says why there is none)
     attachments: tuple[str, ...]  # vault paths of the files its cards show (copied with the site)
-    diagnostics: tuple[Diagnostic, ...]  # at the canvas file; none when a note embeds it
+    diagnostics: tuple[Diagnostic, ...]  # at the canvas file
     linked_by: tuple[Note, ...]  # the notes that link to it or embed it, by title
 
 
@@ -1073,9 +1076,8 @@ def canvas_title(rel: str) -> str:
 
 def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
     """A page for each canvas of the vault: where ``[[Board.canvas]]`` leads, as Obsidian opens the
-    canvas.  ``notes``: the published notes.  A canvas's problems are reported where a note embeds
-    it (at that line); a canvas no note embeds reports them at its own file.  Used by the build
-    and by ``check`` alike."""
+    canvas.  ``notes``: the published notes.  A canvas's problems are reported at its own file,
+    once however many notes embed it.  Used by the build and by ``check`` alike."""
     from generator.render import RenderContext
 
     pages = index.canvas_pages()
@@ -1092,7 +1094,7 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
         linking = {i: embeds for i, embeds in linkers.get(rel, {}).items() if i in listed}
         out.append(CanvasPage(
             url, page_note.title, page_note.folder, body, tuple(sorted(ctx.deps.attachments)),
-            () if any(linking.values()) else tuple(ctx.diagnostics),
+            tuple(ctx.diagnostics),
             tuple(sorted((index.notes[i] for i in linking),
                          key=lambda n: (n.title.casefold(), n.rel)))))
     return out

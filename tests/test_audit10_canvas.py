@@ -267,11 +267,14 @@ def test_a_text_card_linking_to_a_missing_note_is_reported_at_the_canvas(tmp_pat
     named = sorted(m.split("links to ", 1)[1].split(",", 1)[0] for m in messages)
     assert named == ["'Gone too.md'", "'Missing note'", "'Nowhere.png'"], messages
     assert _checked(tmp_path / "src") == [d.format() for d in site.diagnostics]
-    # embedded, they are told at the embed, as the file cards' are
+    # embedded (twice), they are still told once each, at the canvas file (session 12: they were
+    # told at each embed)
     files["Home.md"] = "# Home\n\nThe map:\n\n![[Board.canvas]]\n"
+    files["Other.md"] = "# Other\n\n![[Board.canvas]]\n"
     site = build_notes(tmp_path / "embedded", files)
-    assert [m.split(": warning", 1)[0] for m in site.messages("link-unresolved")] == \
-        ["Home.md:5:1"] * 3
+    assert [m.split(": warning", 1)[0] for m in site.messages("link-unresolved")] == [
+        f"Maps/Board.canvas:{_line_col(board, link)}"
+        for link in ("[[Missing note", "[another]", "![[Nowhere")]
 
 
 @pytest.mark.browser

@@ -83,13 +83,19 @@ def test_a_link_after_escapes_in_the_text_is_placed_in_the_raw_json(tmp_path):
         f"Maps/Board.canvas:{_line_col(board, '[[Gone]]')}"]
 
 
-def test_an_embedded_canvas_reports_at_the_embed_and_names_the_place_in_the_canvas(tmp_path):
+def test_an_embedded_canvas_reports_once_at_the_place_in_the_canvas(tmp_path):
+    """Once, at the file to fix, however many notes embed the canvas (session 12: each embedding
+    note repeated each of the canvas's warnings at its embed)."""
     board = json.dumps({"nodes": NODES, "edges": EDGES}, indent="\t", ensure_ascii=False)
-    site = build_notes(tmp_path, _files(board, "# Home\n\n![[Board.canvas]]\n"))
+    files = _files(board, "# Home\n\n![[Board.canvas]]\n")
+    files.update({f"Notes/Embeds {i}.md": "# E\n\n![[Board.canvas]]\n" for i in range(3)})
+    site = build_notes(tmp_path, files)
     gone = [m for m in site.messages("link-unresolved") if "card f2" in m]
     assert len(gone) == 1 and gone[0].startswith(
-        f"Home.md:3:1: warning[link-unresolved]: canvas Maps/Board.canvas:"
-        f"{_line_col(board, chr(34) + 'Notes/Gone.md', board.index('f2'))}: card f2 shows")
+        f"Maps/Board.canvas:{_line_col(board, chr(34) + 'Notes/Gone.md', board.index('f2'))}: "
+        f"warning[link-unresolved]: canvas Maps/Board.canvas: card f2 shows"), gone
+    assert not [d for d in site.diagnostics if d.span and d.span.path != "Maps/Board.canvas"
+                and "Board.canvas" in d.message]
 
 
 def test_malformed_json_is_reported_at_its_line_and_column_and_the_build_goes_on(tmp_path):

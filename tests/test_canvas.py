@@ -124,14 +124,16 @@ def test_the_drawing_is_safe_to_place_twice_and_uses_theme_colours(tmp_path):
     assert ".canvas-line{fill:none;stroke:currentColor;" in css_file.read_text(encoding="utf-8")
 
 
-def test_a_card_whose_file_is_missing_is_broken_and_reported_at_the_embed(tmp_path):
+def test_a_card_whose_file_is_missing_is_broken_and_reported_at_the_canvas(tmp_path):
     site = build_notes(tmp_path, _vault())
     broken = _svg(site).select("g.canvas-card.broken")
     assert len(broken) == 1 and "Gone.md" in broken[0].get_text()
     assert broken[0].find("a") is None
     messages = site.messages("link-unresolved")
     assert len(messages) == 1, messages
-    assert messages[0].startswith("Home.md:5:1: warning[link-unresolved]: canvas Maps/Board.canvas")
+    # at the card's place in the canvas file, not at the embed (session 12)
+    assert messages[0].startswith("Maps/Board.canvas:")
+    assert ": warning[link-unresolved]: canvas Maps/Board.canvas: card " in messages[0]
     assert "'Notes/Gone.md'" in messages[0]
 
 
@@ -153,8 +155,8 @@ def test_a_file_that_is_no_canvas_shows_an_error_box_and_a_warning(tmp_path, tex
     assert page.name == "Board.canvas.html"  # which says the same
     assert "could not be drawn" in Site.soup(page).find(class_="canvas-invalid").get_text()
     messages = site.messages("canvas-error")
-    assert len(messages) == 1 and messages[0].startswith("Home.md:5:1: warning[canvas-error]: "
-                                                         "canvas Maps/Board.canvas is not drawn")
+    assert len(messages) == 1 and messages[0].startswith("Maps/Board.canvas:1:")
+    assert ": warning[canvas-error]: canvas Maps/Board.canvas is not drawn" in messages[0]
     assert why in messages[0] and "jsoncanvas.org" in messages[0]
 
 
@@ -169,7 +171,7 @@ def test_bad_entries_are_left_out_with_a_warning_and_the_rest_is_drawn(tmp_path)
     assert len(svg.select("g.canvas-card")) == 1 and "kept" in svg.get_text()
     assert not svg.select("g.canvas-edge")
     messages = site.messages("canvas-error")
-    assert len(messages) == 3 and all(m.startswith("Home.md:5:1:") for m in messages)
+    assert len(messages) == 3 and all(m.startswith("Maps/Board.canvas:") for m in messages)
     text = "\n".join(messages)
     assert "node 2 (id 'b') is left out: its 'x' is not a number" in text
     assert "node 3 (id 'c') is left out: its type 'shape' is none of" in text
@@ -201,7 +203,7 @@ def test_a_huge_canvas_is_drawn_in_part_quickly_with_a_warning(tmp_path):
     assert len(svg.select("g.canvas-edge")) == 1999
     messages = site.messages("canvas-large")
     assert len(messages) == 1 and "2500 nodes; the first 2000 are drawn" in messages[0]
-    assert messages[0].startswith("Home.md:5:1:") and not site.messages("canvas-error")
+    assert messages[0].startswith("Maps/Board.canvas:1:1:") and not site.messages("canvas-error")
 
 
 def test_links_from_a_page_in_a_subfolder_and_from_an_embedded_note(tmp_path):
@@ -218,7 +220,7 @@ def test_links_from_a_page_in_a_subfolder_and_from_an_embedded_note(tmp_path):
         for href in hrefs:
             site.follow(site.page(source), href)
     # the broken card is reported once per note that embeds the canvas, at that note's line
-    assert any(m.startswith("Deep/Er/Plan.md:3:1:") for m in site.messages("link-unresolved"))
+    assert any(m.startswith("Maps/Board.canvas:") for m in site.messages("link-unresolved"))
 
 
 def test_a_markdown_embed_of_a_canvas_is_drawn_too(tmp_path):
