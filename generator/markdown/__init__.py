@@ -33,6 +33,7 @@ from .links import links_plugin
 from .math import latex_to_mathml, math_plugin
 from .mermaid import mermaid_available, mermaid_plugin
 from .nesting import nesting_plugin
+from .normalize import normalize_plugin
 from .pluginblocks import plugin_blocks_plugin
 from .query import query_plugin
 from .renderer import Renderer
@@ -67,6 +68,7 @@ def build_markdown() -> MarkdownIt:
     # and link bare domains and e-mail addresses that Obsidian leaves as text.
     md.enable(["table", "strikethrough"])
     md.inline.ruler.enable("linkify")
+    md.use(normalize_plugin)  # no rewrite of a note without \r or NUL
     md.use(bare_urls_plugin)  # linkify's rule, linear on a line of many "://"
     md.use(nesting_plugin)
     md.use(front_matter_plugin)

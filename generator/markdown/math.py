@@ -428,8 +428,10 @@ def _one_formula_per_block(rule):
     paragraph with two formulas, as in Obsidian.  The same for a block whose closing line holds
     an earlier ``$$`` (``$$a`` / ``b$$ c $$d$$``)."""
     def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-        first = state.src[state.bMarks[start_line] + state.tShift[start_line]:
-                          state.eMarks[start_line]].rstrip()
+        start = state.bMarks[start_line] + state.tShift[start_line]
+        if not state.src.startswith("$$", start):  # as dollarmath answers, without a copy of the line
+            return False
+        first = state.src[start:state.eMarks[start_line]].rstrip()
         if len(first) > 4 and first.endswith("$$") \
                 and _DOUBLE_DOLLAR.search(first, 2, len(first) - 2):
             return False
