@@ -169,3 +169,148 @@ def test_dollarmath_answers_no_where_a_line_does_not_start_with_two_dollars():
             found += hit
             assert not hit or state.src.startswith("$$", start), (text, line)
     assert checked > 500 and found > 10
+
+
+# ---- core rules of ours that now visit only the tokens that can matter; each is pinned against
+# the rule as it was (a copy, below), on generated notes rich in what the rule looks at
+
+from markdown_it.token import Token  # noqa: E402
+
+from generator.markdown import tasks as tasks_mod  # noqa: E402
+from generator.markdown import wikilinks as wl  # noqa: E402
+
+
+def old_block_embeds_rule(state) -> None:
+    """``wikilinks.block_embeds_rule`` before session 12: every token visited, the list rebuilt."""
+    if "![" not in state.src:
+        return
+    tokens = state.tokens
+    out = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "inline" and "![" in tok.content and not wl._only_embeds(tok.children or ()):
+            for kid in tok.children or ():
+                if kid.type == "embed" and wl.embed_kind(kid) in (wl.FILE, wl.MAYBE):
+                    kid.meta["in_text"] = True
+        if (tok.type == "paragraph_open" and not tok.hidden
+                and i + 2 < len(tokens) and "![" in tokens[i + 1].content):
+            end = i + 2
+            while end < len(tokens) and tokens[end].type == "footnote_anchor":
+                end += 1
+            kids = tokens[i + 1].children or ()
+            alone = not tok.attrs and wl._only_embeds(kids)
+            for kid in kids:
+                if wl.embed_kind(kid) in (wl.FILE, wl.MAYBE) and not wl._embeds_a_note(kid, alone):
+                    kid.meta["inline"] = True
+            if end < len(tokens) and tokens[end].type == "paragraph_close" \
+                    and any(wl._embeds_a_note(k, alone) for k in kids):
+                if tok.attrs or wl._inside_markup(kids, alone):
+                    out += [tok.copy(tag="div"), *tokens[i + 1:end], tokens[end].copy(tag="div")]
+                else:
+                    out.extend(wl._cut_paragraph(tok, tokens[i + 1], tokens[end], alone,
+                                                 tokens[i + 2:end]))
+                i = end + 1
+                continue
+        out.append(tok)
+        i += 1
+    tokens[:] = out
+
+
+def old_tasklists_rule(state) -> None:
+    """``tasks.tasklists_rule`` before session 12: every token visited."""
+    if not tasks_mod._ANY_TASK.search(state.src):
+        return
+    tokens = state.tokens
+    last: dict[int, int] = {}
+    for i in range(len(tokens) - 1):
+        inline = tokens[i]
+        if i >= 2:
+            last[tokens[i - 2].level] = i - 2
+        if i < 2 or inline.type != "inline" or tokens[i - 1].type != "paragraph_open" \
+                or tokens[i - 2].type != "list_item_open" or not inline.children \
+                or inline.children[0].type != "text":
+            continue
+        m = tasks_mod._TODO.match(inline.content)
+        if m is None or not inline.children[0].content.startswith(m.group()[:3]):
+            continue
+        char = m.group(1)
+        checked = char != " "
+        box = Token("html_inline", "", 0)
+        box.content = tasks_mod._CHECKED if checked else tasks_mod._BOX
+        first = inline.children[0]
+        first.content = first.content[3:].lstrip(" \t")
+        inline.content = inline.content[3:]
+        inline.children[:0] = [Token("task_label_open", "label", 1), box]
+        inline.children.append(Token("task_label_close", "label", -1))
+        item = tokens[i - 2]
+        item.attrSet("class", "task-list-item is-checked" if checked else "task-list-item")
+        item.attrSet("data-task", "" if char == " " else char)
+        parent = last.get(item.level - 1, -1)
+        if parent >= 0:
+            tokens[parent].attrSet("class", "contains-task-list")
+
+
+BLOCK_PIECES = [
+    "![[Note]]", "![[pic.png]]", "![[data.csv]]", "![[X.base]]", "![[Note#H]]", "![[a.xyz]]",
+    "text", " ", "\n", "\n\n", "- ", "  - ", "    - ", "1. ", "> ", "> - ", "- [ ] ", "- [x] ",
+    "- [/] ", "[ ] ", "* [?]", "- [[Link]]", "[^1]", "[^1]: ![[Note]]\n", " ^id", "^id\n", "*",
+    "_", "[see ![[Note]]](u)", "<a href='x'>", "</a>", "| ![[Note]] | b |\n|---|---|\n", "\t",
+    "```\n![[Note]]\n```\n", "%%c%%", "==h==", "#tag", "[!note]", "> [!note] T\n> ![[Note]]\n",
+]
+
+
+def generated_blocks(count: int, seed: int = 7) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(BLOCK_PIECES) for _ in range(rnd.randint(1, 40))) for _ in range(count)]
+
+
+def _with_core_rule(name: str, fn):
+    md = build_markdown()
+    md.core.ruler.at(name, fn)
+    return md
+
+
+def test_block_embeds_same_tokens_as_before():
+    assert_same(make_markdown(), _with_core_rule("block_embeds", old_block_embeds_rule),
+                generated_blocks(600) + generated(200))
+
+
+def test_tasklists_same_tokens_as_before():
+    assert_same(make_markdown(), _with_core_rule("github-tasklists", old_tasklists_rule),
+                generated_blocks(600) + generated(200))
+
+
+def test_in_link_substring_tests_agree_with_the_search():
+    import re
+
+    search = re.compile(r"<|!\[|\[\^|\^\[").search
+    for text in generated(400) + generated_blocks(200) + ["<", "![", "[^", "^[", "!", "^", "[]^"]:
+        assert wl._maybe_in_link(text) == bool(search(text)), repr(text)
+
+
+def test_has_task_agrees_with_the_search():
+    texts = generated(1500) + generated_blocks(1500) + [
+        "- [x]", "x\n- [x]", " >- [x]", "-[x]", "- [[x]]", "- [x] [y]\n1) [ ]", "a [x]\n  * [y]",
+        "\n- [\n]", "- [x", "1234567890. [x]", "123456789. [x]", "> > -\t[?] a", "[x]\n- [x]"]
+    found = 0
+    for text in texts:
+        assert tasks_mod.has_task(text) == bool(tasks_mod._ANY_TASK.search(text)), repr(text)
+        found += tasks_mod.has_task(text)
+    assert 100 < found < len(texts) - 100
+
+
+def test_has_task_tries_each_line_once():
+    """A line of many boxes after a long indent is tried once, not once per box."""
+    import time
+
+    def cost(n: int) -> float:
+        text = " " * n + "[x]" * n + "\n"
+        runs = []
+        for _ in range(3):
+            start = time.process_time()
+            assert not tasks_mod.has_task(text)
+            runs.append(time.process_time() - start)
+        return min(runs)
+
+    assert cost(80_000) < 8 * 8 * cost(10_000) + 0.3

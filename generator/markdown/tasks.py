@@ -29,8 +29,26 @@ _NAMED = {box: box.replace("<input ", '<input aria-label="Empty task" ') for box
 _BLANK = frozenset({"text", "softbreak", "hardbreak", "image"})
 
 
+#: A task's box anywhere (a search for it jumps from ``[`` to ``[``, where ``_ANY_TASK``, which
+#: starts with ``^``, is tried at every position of the note: 1 % of the parse of a vault)
+_ANY_BOX = re.compile(r"\[[^\[\]\n]\]")
+
+
+def has_task(src: str) -> bool:
+    """``_ANY_TASK.search(src)``: is there a line that starts a task?  Each line holding a box is
+    tried once (boxes never overlap, so each one is found)."""
+    tried = -1
+    for box in _ANY_BOX.finditer(src):
+        line = src.rfind("\n", 0, box.start()) + 1
+        if line != tried:
+            if _ANY_TASK.match(src, line):
+                return True
+            tried = line
+    return False
+
+
 def tasklists_rule(state: StateCore) -> None:
-    if not _ANY_TASK.search(state.src):
+    if not has_task(state.src):
         return
     tokens = state.tokens
     # the last token seen at each level: an item's list is the last one a level up (looked up

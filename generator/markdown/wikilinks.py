@@ -220,21 +220,23 @@ def block_embeds_rule(state: StateCore) -> None:
     if "![" not in state.src:
         return
     tokens = state.tokens
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.type == "inline" and "![" in tok.content and not _only_embeds(tok.children or ()):
-            for kid in tok.children or ():  # in a line of text (an icon is sized as text)
-                if kid.type == "embed" and embed_kind(kid) in (FILE, MAYBE):
-                    kid.meta["in_text"] = True
-        if (tok.type == "paragraph_open" and not tok.hidden
-                and i + 2 < len(tokens) and "![" in tokens[i + 1].content):
+    # only a token holding "![" (a paragraph's inline) can hold an embed: the others are
+    # not visited, and the list is changed only where a paragraph is cut
+    hits = [i for i, tok in enumerate(tokens) if "![" in tok.content]
+    cuts: list[tuple[int, int, list[Token]]] = []  # (first, last, replacement)
+    done = 0  # tokens before this index are in a cut already
+    for i in hits:
+        if i < done:
+            continue
+        p = i - 1
+        if p >= done and tokens[p].type == "paragraph_open" and not tokens[p].hidden \
+                and p + 2 < len(tokens):
+            tok = tokens[p]
             # a footnote's last paragraph holds its back-references before its end
-            end = i + 2
+            end = p + 2
             while end < len(tokens) and tokens[end].type == "footnote_anchor":
                 end += 1
-            kids = tokens[i + 1].children or ()
+            kids = tokens[i].children or ()
             alone = not tok.attrs and _only_embeds(kids)
             for kid in kids:  # left in a paragraph: a note there is shown as a link
                 if embed_kind(kid) in (FILE, MAYBE) and not _embeds_a_note(kid, alone):
@@ -245,15 +247,19 @@ def block_embeds_rule(state: StateCore) -> None:
                     # not cut: a block id names the whole paragraph, and an embed inside
                     # ``*…*`` or a link would leave each part's markup open; the paragraph
                     # becomes a <div>, which may hold the embed's <div>
-                    out += [tok.copy(tag="div"), *tokens[i + 1:end], tokens[end].copy(tag="div")]
+                    part = [tok.copy(tag="div"), *tokens[i:end], tokens[end].copy(tag="div")]
                 else:
-                    out.extend(_cut_paragraph(tok, tokens[i + 1], tokens[end], alone,
-                                              tokens[i + 2:end]))
-                i = end + 1
+                    part = _cut_paragraph(tok, tokens[i], tokens[end], alone, tokens[p + 2:end])
+                cuts.append((p, end, part))
+                done = end + 1
                 continue
-        out.append(tok)
-        i += 1
-    tokens[:] = out
+        tok = tokens[i]
+        if tok.type == "inline" and not _only_embeds(tok.children or ()):
+            for kid in tok.children or ():  # in a line of text (an icon is sized as text)
+                if kid.type == "embed" and embed_kind(kid) in (FILE, MAYBE):
+                    kid.meta["in_text"] = True
+    for first, last, part in reversed(cuts):
+        tokens[first:last + 1] = part
 
 
 #: ``meta`` key of a link, tag or embed written inside a link's text (``[see ![[Note]]](url)``,
@@ -271,17 +277,19 @@ _RAW_A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
 
 def in_link_rule(state: StateCore) -> None:
     """Mark what stands inside a link's text, a Markdown one or a raw ``<a>`` (``IN_LINK``)."""
-    if not _MAYBE_IN_LINK.search(state.src):
+    if not _maybe_in_link(state.src):
         return
     for tok in state.tokens:
-        if tok.type == "inline" and tok.children and _MAYBE_IN_LINK.search(tok.content):
+        if tok.type == "inline" and tok.children and _maybe_in_link(tok.content):
             _mark_in_link(tok.children)
 
 
-#: What may write a link or player inside a link's text (a Markdown link holds no wikilink or
-#: tag: its label parse stops at ``[[``, and tags are not read there): raw HTML, an embed or
-#: image, a footnote reference.
-_MAYBE_IN_LINK = re.compile(r"<|!\[|\[\^|\^\[")
+def _maybe_in_link(text: str) -> bool:
+    """Whether ``text`` holds what may write a link or player inside a link's text (a Markdown link
+    holds no wikilink or tag: its label parse stops at ``[[``, and tags are not read there): raw
+    HTML, an embed or image, a footnote reference.  (Four substring tests: a search for the four
+    alternatives as one regular expression tried each position of the note.)"""
+    return "<" in text or "![" in text or "[^" in text or "^[" in text
 
 
 #: What renders a link of its own, or a player or card holding one.
