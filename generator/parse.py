@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 from html.parser import HTMLParser
@@ -508,7 +509,7 @@ class _Walk:
     def __init__(self, rel: str, tokens: list[Token], text: str = ""):
         self.rel = rel
         self.tokens = tokens
-        self.text_lines = text.split("\n") if text else []
+        self._text = text
         self.links: list[LinkRef] = []
         self.headings: list[Heading] = []
         self.blocks: list[BlockRef] = []
@@ -526,6 +527,11 @@ class _Walk:
         self.fields: list[tuple[str, str | None]] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors = Anchors()
+
+    @functools.cached_property
+    def text_lines(self) -> list[str]:
+        """The note's lines, split when a warning needs one (rarely: not for every note)."""
+        return self._text.split("\n") if self._text else []
 
     def run(self) -> None:
         tokens = self.tokens

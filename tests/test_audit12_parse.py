@@ -314,3 +314,64 @@ def test_has_task_tries_each_line_once():
         return min(runs)
 
     assert cost(80_000) < 8 * 8 * cost(10_000) + 0.3
+
+
+# ---- inline math: a position that is not "$" is answered before dollarmath is called
+
+def test_dollarmath_inline_answers_no_where_there_is_no_dollar():
+    """The assumption of the fast path, pinned against mdit-py-plugins' rule at every position
+    of every generated note."""
+    from markdown_it.rules_inline import StateInline
+    from mdit_py_plugins.dollarmath.index import math_inline_dollar
+
+    md = make_markdown()
+    original = math_inline_dollar(allow_space=False, allow_digits=False, allow_double=True)
+    found = 0
+    for text in generated(300):
+        for pos in range(len(text)):
+            state = StateInline(text, md, {}, [])
+            state.pos = pos
+            hit = original(state, True)
+            found += hit
+            assert not hit or text[pos] == "$", (text, pos)
+    assert found > 10
+
+
+def test_math_inline_does_not_call_dollarmath_off_a_dollar():
+    from markdown_it.rules_inline import StateInline
+
+    from generator.markdown.math import _with_position
+
+    calls = []
+    rule = _with_position(lambda state, silent: calls.append(state.pos) or False)
+    state = StateInline("a [b] $c$", make_markdown(), {}, [])
+    for pos in range(len(state.src)):
+        state.pos = pos
+        assert rule(state, False) is False
+    assert calls == [6, 8]
+
+
+# ---- the facts walk splits the note into lines only for a warning that needs them
+
+def test_walk_does_not_split_a_note_it_has_no_warning_for():
+    from generator.parse import _Walk
+
+    class Text(str):
+        splits = 0
+
+        def split(self, *args, **kwargs):
+            Text.splits += 1
+            return str.split(self, *args, **kwargs)
+
+    text = Text("# Head\n\nSee [[Note]] and #tag, ^[inline] ![[pic.png]].\n\n- [ ] task ^id\n")
+    tokens = make_markdown().parse(text, {})
+    Text.splits = 0  # (the parse may split it)
+    _Walk("a.md", tokens, text).run()
+    assert Text.splits == 0
+    html = Text("<div>\nsee [[Note]]\n</div>\n")
+    walk = _Walk("a.md", make_markdown().parse(html, {}), html)
+    Text.splits = 0
+    walk.run()
+    assert Text.splits == 1
+    assert [d.code for d in walk.diagnostics] == ["link-in-html"]
+    assert str(walk.diagnostics[0].span).endswith(":2:5"), walk.diagnostics[0].span

@@ -404,6 +404,8 @@ def render_math_display(self, tokens: Sequence[Token], idx: int, options, env) -
 
 def _with_position(rule):
     def math_inline(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != "$":  # as dollarmath answers first, one call sooner
+            return False
         start, count = state.pos, len(state.tokens)
         if not rule(state, silent):
             return False
