@@ -353,8 +353,13 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
     # of one paragraph where the embeds between them show nothing
     key = {CUT: tuple(open_.map) if open_.map else id(open_)}
     for embeds, kids in runs:
+        brk: dict[str, str] = {}
         while kids and _blank(kids[-1]):
-            kids.pop()  # the line break or space before a note embed ends the text
+            # the line break or space before a note embed ends the text; a line break is kept in
+            # mind for when the embeds show no block and the text is one paragraph again
+            kind = kids.pop().type
+            if kind in ("softbreak", "hardbreak") and not brk:
+                brk = {BREAK: kind}
         while kids and _blank(kids[0]):
             kids.pop(0)
         if not kids:
@@ -367,10 +372,10 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
         part = inline.copy(children=kids)  # same content: positions are offsets into it
         if embeds:
             out += [open_.copy(type="embeds_open", meta={**open_.meta, **key}), part,
-                    close.copy(type="embeds_close", meta={**close.meta, **key})]
+                    close.copy(type="embeds_close", meta={**close.meta, **key, **brk})]
         else:
             out += [open_.copy(meta={**open_.meta, **key}), part,
-                    close.copy(meta={**close.meta, **key})]
+                    close.copy(meta={**close.meta, **key, **brk})]
     if tail:
         if out and out[-1].type == "paragraph_close":
             out[-1:-1] = tail
@@ -381,6 +386,15 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
 
 #: ``meta`` key of the paragraph tokens of a paragraph cut around note embeds (``_cut_paragraph``).
 CUT = "cut_around_embeds"
+#: ``meta`` key of the closing token of a part of a cut paragraph that ended in a line break (its
+#: token type), given back when the paragraph is one again (``render_paragraph_close``).
+BREAK = "cut_at_break"
+
+
+def _line_break(self, close: Token, options, env) -> str | None:
+    """The line break a cut part ended in (``close.meta[BREAK]``), rendered; None when none."""
+    kind = close.meta.get(BREAK)
+    return None if kind is None else self.renderInline([Token(kind, "br", 0)], options, env)
 
 
 def joined_across(tokens: Sequence[Token], close_idx: int) -> bool:
@@ -420,15 +434,20 @@ def render_paragraph_close(self, tokens: Sequence[Token], idx: int, options, env
     """``See ![[Draft]] here.`` with Draft not published is the paragraph ``See here.``: the
     text part before the embeds does not end."""
     if _shows_no_block(tokens, idx, env) is not None:
-        return " "
+        return _line_break(self, tokens[idx], options, env) or " "
     return self.renderToken(tokens, idx, options, env)
 
 
 def render_paragraph_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    """…and the part after them does not begin (after an inline marker, a space)."""
+    """…and the part after them does not begin (after an inline marker, a space, or the line break
+    that followed it: ``before\n![[Missing]]\nafter`` keeps its three lines, as a missing picture
+    does; ``before\n![[Draft]]\nafter`` keeps one line break where nothing is shown)."""
     shown = _shows_no_block(tokens, idx - 4, env) if idx >= 4 else None
     if shown is not None:
-        return " " if shown else ""
+        after = _line_break(self, tokens[idx - 1], options, env)
+        if shown:
+            return after or " "
+        return "" if tokens[idx - 4].meta.get(BREAK) else after or ""
     return self.renderToken(tokens, idx, options, env)
 
 

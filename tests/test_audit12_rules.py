@@ -1,0 +1,45 @@
+"""Audit 12 (rules): an owner's fresh vault checked rule by rule against the HTML; each test here
+fails on the code before its fix."""
+
+from __future__ import annotations
+
+from tests.conftest import build_notes
+
+
+def _lines(tag) -> list[str]:
+    """The lines a reader sees in ``tag``: its text split at each ``<br>``."""
+    for br in tag.find_all("br"):
+        br.replace_with("\x00")
+    return [" ".join(line.split()) for line in tag.get_text().split("\x00") if line.strip()]
+
+
+def test_unresolved_note_embed_keeps_its_line_breaks(tmp_path):
+    """``![[Missing]]`` on a line of its own inside a paragraph is an inline marker in its line, as a
+    missing picture is: the lines before and after it stay lines (a single newline is a line break,
+    as Obsidian shows it), not one line joined by spaces."""
+    site = build_notes(tmp_path, {
+        "A.md": "before\n![[Missing]]\nafter\n\nx ![[Missing]]\ny\n\nfirst\n![[Gone]] tail\n",
+        "Pic.md": "before\n![[missing.png]]\nafter\n",
+    })
+    paras = site.content("A.md").find_all("p")
+    assert [_lines(p) for p in paras] == [
+        ["before", "Missing (not found)", "after"],
+        ["x Missing (not found)", "y"],
+        ["first", "Gone (not found) tail"],
+    ]
+    for p in paras:
+        assert p.find(class_="broken") is not None
+    # the same as a missing picture's marker
+    assert _lines(site.content("Pic.md").find("p")) == ["before", "missing.png (not found)", "after"]
+
+
+def test_unpublished_note_embed_keeps_one_line_break(tmp_path):
+    """``![[Draft]]`` of a note that is not published shows nothing; the text around it keeps the
+    line break that was there (one, not two: the embed's own line is gone)."""
+    site = build_notes(tmp_path, {
+        "Draft.md": "---\ndraft: true\n---\nsecret\n",
+        "A.md": "before\n![[Draft]]\nafter\n\nsee ![[Draft]] here\n",
+    })
+    paras = site.content("A.md").find_all("p")
+    assert [_lines(p) for p in paras] == [["before", "after"], ["see here"]]
+    assert "secret" not in site.page("A.md").read_text(encoding="utf-8")
