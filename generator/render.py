@@ -165,8 +165,10 @@ def _frame_name(frame: tuple[NoteId, str]) -> str:
 
 
 def _loops(frame: tuple[NoteId, str], stack: tuple[tuple[NoteId, str], ...]) -> bool:
-    """A loop is the same part of the same note again (a note may embed its own sections)."""
-    return any(frame == f or (f[0] == frame[0] and f[1] == "") for f in stack)
+    """A loop is the same part of the same note again.  A note may embed its own sections, on its
+    page and wherever it is embedded: a whole note being embedded does not stop its ``![[#Sec]]``
+    (the section leads back to the whole note only through an embed of it, which this stops)."""
+    return frame in stack
 
 
 def place_links(html_text: str, page_url: SiteUrl) -> str:

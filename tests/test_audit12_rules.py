@@ -43,3 +43,23 @@ def test_unpublished_note_embed_keeps_one_line_break(tmp_path):
     paras = site.content("A.md").find_all("p")
     assert [_lines(p) for p in paras] == [["before", "after"], ["see here"]]
     assert "secret" not in site.page("A.md").read_text(encoding="utf-8")
+
+
+def test_embedded_note_shows_its_own_section_embeds(tmp_path):
+    """A note that embeds one of its own sections (``![[#Sec]]``, as the Obsidian Help vault does)
+    looks the same embedded in another note as on its own page: the section is shown, since
+    showing it leads back to nothing.  Only an embed that would repeat is stopped."""
+    site = build_notes(tmp_path, {
+        "B.md": "# B\n\n## Intro\n\n![[#Sec]]\n\n## Sec\n\nsec text\n",
+        "A.md": "# A\n\n![[B]]\n",
+        "Loop.md": "# Loop\n\n## Part\n\n![[Loop]]\n",
+        "C.md": "![[Loop]]\n",
+    })
+    assert not [m for m in site.messages("embed-cycle") if m.startswith(("A.md", "B.md"))]
+    for source in ("A.md", "B.md"):
+        content = site.content(source)
+        assert content.find(class_="embed-cycle") is None, source
+        assert "sec text" in [p.get_text() for p in content.select(".embed-note p")], source
+    # a real loop still stops, with its warning: Loop embeds itself whole
+    assert site.content("C.md").find(class_="embed-cycle") is not None
+    assert "embed-cycle" in site.codes()
