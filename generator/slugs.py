@@ -55,14 +55,22 @@ class Anchors(set):
         self.next: dict[str, int] = {}
 
 
+#: The ids a page gives its footnotes and the references to them (``fn1``, ``fnref1``): a heading
+#: written ``## fn1`` takes ``fn1-1``, so that ``[1]`` still leads to its footnote.
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?[0-9]+", re.IGNORECASE)
+
+
 def unique_anchor(base: str, used: set[str]) -> str:
-    """``base``, or ``base-1``, ``base-2``… for a repeated heading; records the choice in ``used``.
+    """``base``, or ``base-1``, ``base-2``… for a repeated heading (or one whose text is a
+    footnote's id); records the choice in ``used``.
 
     With ``Anchors`` the search starts where the last one for the same base stopped: those before
     were taken then and still are (anchors are only ever added), so the choice is the same."""
     counters = used.next if isinstance(used, Anchors) else None
     key = base.casefold()
     n = counters.get(key, 0) if counters is not None else 0
+    if not n and _FOOTNOTE_ID.fullmatch(base):
+        n = 1
     candidate = f"{base}-{n}" if n else base
     while candidate.casefold() in used:
         n += 1

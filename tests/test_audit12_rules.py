@@ -63,3 +63,24 @@ def test_embedded_note_shows_its_own_section_embeds(tmp_path):
     # a real loop still stops, with its warning: Loop embeds itself whole
     assert site.content("C.md").find(class_="embed-cycle") is not None
     assert "embed-cycle" in site.codes()
+
+
+def test_heading_named_like_a_footnote_id_leaves_the_footnote_its_id(tmp_path):
+    """A heading ``## fn1`` took the id ``fn1`` that the page's first footnote has, so the
+    reference ``[1]`` led to the heading and the page had two elements of one id; the heading
+    takes ``fn1-1`` (links to it follow), the footnote keeps ``fn1``."""
+    site = build_notes(tmp_path, {
+        "A.md": "# A\n\n## fn1\n\n## FNREF1\n\ntext[^1] and [[#fn1]]\n\n[^1]: the note\n",
+        "B.md": "[[A#fn1]] [[A#fnref1]]\n",
+    })
+    soup = site.html("A.md")
+    ids = [t["id"] for t in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    assert soup.find(id="fn1").name == "li"
+    assert soup.find(id="fnref1").name == "a"
+    assert [h["id"] for h in site.content("A.md").find_all("h2")] == ["fn1-1", "FNREF1-1"]
+    links = [a["href"] for a in site.content("A.md").select("a.internal-link")]
+    assert links == ["#fn1-1"]
+    assert [a["href"] for a in site.content("B.md").select("a.internal-link")] == [
+        "A.html#fn1-1", "A.html#FNREF1-1"]
+    assert "anchor-unresolved" not in site.codes()
