@@ -30,9 +30,9 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import quote
 
 from rapidfuzz import fuzz, process
@@ -58,6 +58,16 @@ class Resolution:
     attachment: SourceFile | None = None
     candidates: tuple[str, ...] = ()  # vault paths, when the name was ambiguous
     alias: bool = False  # the candidates are notes sharing an alias
+
+
+class _Linked(NamedTuple):
+    """One note's links checked: its warnings, the notes it links to (published, in order), every
+    note it names, and the warnings of links to missing headings that still want their hint
+    (position in ``diags``, the wanted heading, its note, the name as written)."""
+    diags: list[Diagnostic]
+    outs: list[NoteId]
+    targets: frozenset[NoteId]
+    hints: tuple[tuple[int, str, Note, str], ...]
 
 
 @dataclass
@@ -171,9 +181,11 @@ class VaultIndex:
         self._headings: dict[tuple[NoteId, tuple[str, ...]], Heading | None] = {}
         self._hkeys: dict[NoteId, tuple[list[tuple[str, str | None]], dict[str, int]]] = {}
         # "did you mean" for a missing heading: each note's headings as words, the closest heading
-        # to each wanted one, and the comparisons the linking note has spent (HINT_BUDGET)
+        # to each wanted one (kept from the last build for a note that did not change), the
+        # wanted ones asked for in this build, and the comparisons they spent (HINT_BUDGET)
         self._hint_words: dict[NoteId, list[str]] = {}
         self._hinted: dict[tuple[NoteId, str], int | None] = {}
+        self._hint_asked: set[tuple[NoteId, str]] = set()
         self._hint_spent = 0
         self._block_ids: dict[NoteId, dict[str, BlockRef]] = {}
         self._suggested: dict[str, str | None] = {}
@@ -204,7 +216,7 @@ class VaultIndex:
         self.backlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.outlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.tags: dict[str, TagInfo] = {}
-        self._links: dict[NoteId, tuple[list[Diagnostic], list[NoteId], frozenset[NoteId]]] = {}
+        self._links: dict[NoteId, _Linked] = {}
         self._link_all(notes, previous)
         self._collect_tags(notes)
         self.tag_urls: dict[str, SiteUrl] = self._tag_urls()
@@ -472,27 +484,32 @@ class VaultIndex:
             start, level = found + 1, headings[found].level
         return headings[start - 1]
 
-    #: Headings one note's links to missing headings may compare for "did you mean" (about half a
-    #: second): past it, a hint lists the first headings.  Counted per linking note, so a note's
-    #: warnings never depend on the others or on the order they are checked in.
-    HINT_BUDGET = 1_000_000
+    #: Heading comparisons the whole vault's links to missing headings may spend on "did you
+    #: mean" (about half a second): past it, a hint lists the first headings and says that
+    #: the closest was not searched for.  Spent in the order of the notes (by path) and of their
+    #: links, and again in every build, so the hints are a function of the vault: the same in a
+    #: cold and an incremental build, whatever was checked first.
+    HINT_BUDGET = 2_000_000
 
     def _heading_hint(self, wanted: str, target: Note, written: str) -> str:
         """"did you mean [[Note#X]]?" with the heading closest to ``wanted``, written as a link
         that finds it (``written`` is the note's name as the link wrote it), else the first
-        headings."""
-        texts = [h.text for h in target.headings]
-        if not texts:
+        headings.  A wanted heading is compared with the note's headings once (one pass of
+        RapidFuzz in C), charged once per build."""
+        headings = target.headings
+        if not headings:
             return "the note has no headings"
         # compared by their words: ``c and f part 1`` is ``C# & F# (part 1)``, not a heading that
         # shares its "and"
         query = " ".join(_WORDS.findall(heading_key(wanted)))
         memo_key = (target.id, query)
-        # charged whether or not another note asked first: a note's hints are its own
-        searched = self._hint_spent + len(texts) <= self.HINT_BUDGET
+        searched = memo_key in self._hint_asked
+        if not searched and self._hint_spent + len(headings) <= self.HINT_BUDGET:
+            self._hint_spent += len(headings)
+            self._hint_asked.add(memo_key)
+            searched = True
         found = None
         if searched:
-            self._hint_spent += len(texts)
             if memo_key not in self._hinted:
                 keys = self._hint_words.get(target.id)
                 if keys is None:
@@ -503,13 +520,14 @@ class VaultIndex:
             found = self._hinted[memo_key]
         if found is not None:
             # Obsidian's links to a heading leave out what cannot be in a link (``# | ^ : [ ]``…)
-            text = link_safe(texts[found])
-            if text and self.find_heading(target, (text,)) is target.headings[found]:
+            text = link_safe(headings[found].text)
+            if text and self.find_heading(target, (text,)) is headings[found]:
                 return f"did you mean [[{written}#{text}]]?"
-        listed = "its headings: " + ", ".join(texts[:8]) + (", …" if len(texts) > 8 else "")
+        listed = ("its headings: " + ", ".join(h.text for h in headings[:8])
+                  + (", …" if len(headings) > 8 else ""))
         if not searched:
-            listed += ("; the closest was not searched for: this note links to too many missing "
-                       "headings")
+            listed += ("; the closest was not searched for: the vault links to too many missing "
+                       "headings of notes with many headings")
         return listed
 
     def find_block(self, note: Note, block: str) -> BlockRef | None:
@@ -588,41 +606,52 @@ class VaultIndex:
     def _link_all(self, notes: list[Note], previous: VaultIndex | None) -> None:
         """Resolve and check every link; backlinks and outlinks.  With ``previous`` (the index of the
         last build in this process), a note whose object, names and URLs are all as before keeps its
-        results unless a note it links to changed."""
+        results unless a note it links to changed.  The hints of links to missing headings are
+        written last, for all notes in order, within one budget (``HINT_BUDGET``)."""
         reuse = (previous is not None and previous.names_sig == self.names_sig
                  and previous.urls == self.urls)
         changed: set[NoteId] = set()
         if reuse:
             changed = {n.id for n in notes if previous.notes.get(n.id) is not n}
+            # a closest heading found in the last build holds while its note is the same
+            self._hint_words = {k: v for k, v in previous._hint_words.items() if k not in changed}
+            self._hinted = {k: v for k, v in previous._hinted.items() if k[0] not in changed}
+        linked = []
         for note in notes:
             hit = previous._links.get(note.id) if reuse and note.id not in changed else None
-            if hit is None or not hit[2].isdisjoint(changed):
+            if hit is None or not hit.targets.isdisjoint(changed):
                 hit = self._link_note(note)
             self._links[note.id] = hit
-            diags, outs, _ = hit
-            self.diagnostics.extend(diags)
-            for target in outs:
+            linked.append(hit)
+            for target in hit.outs:
                 self.outlinks[note.id].append(target)
                 self.backlinks[target].append(note.id)
+        for hit in linked:
+            diags = hit.diags
+            if hit.hints:
+                diags = list(diags)
+                for i, wanted, target, written in hit.hints:
+                    diags[i] = replace(diags[i], hint=self._heading_hint(wanted, target, written))
+            self.diagnostics.extend(diags)
 
-    def _link_note(self, note: Note) -> tuple[list[Diagnostic], list[NoteId], frozenset[NoteId]]:
+    def _link_note(self, note: Note) -> _Linked:
         diags: list[Diagnostic] = []
         outs: list[NoteId] = []
         targets: set[NoteId] = set()
+        hints: list[tuple[int, str, Note, str]] = []
         lines = _Lines(note.text)
-        self._hint_spent = 0
         for ref in (*note.links, *property_links(note)):
             ref = self.vault_link(note, ref, diags)
             if ref is None:
                 continue
             res = self.resolve(ref.target, note)
-            self._check(note, ref, res, diags, lines)
+            self._check(note, ref, res, diags, lines, hints)
             if res.note is not None:
                 targets.add(res.note.id)
             if res.kind == "note" and res.note is not None and res.note.id != note.id:
                 if res.note.id not in outs and note.publish:
                     outs.append(res.note.id)
-        return diags, outs, frozenset(targets)
+        return _Linked(diags, outs, frozenset(targets), tuple(hints))
 
     @property
     def vault_name(self) -> str:
@@ -658,7 +687,7 @@ class VaultIndex:
                        col=ref.col, kind="markdown")
 
     def _check(self, note: Note, ref: LinkRef, res: Resolution, out: list[Diagnostic],
-               lines: _Lines | None = None) -> None:
+               lines: _Lines | None, hints: list[tuple[int, str, Note, str]]) -> None:
         if not note.publish:
             return
         what = "embed" if ref.embed else "link"
@@ -734,8 +763,9 @@ class VaultIndex:
                 out.append(warning(
                     "anchor-unresolved",
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
-                    note.rel, ref.line, ref.col,
-                    hint=self._heading_hint(ref.anchor[-1], target, ref.target)))
+                    note.rel, ref.line, ref.col))
+                # the hint is written once every note is checked (_link_all)
+                hints.append((len(out) - 1, ref.anchor[-1], target, ref.target))
 
     def _unreadable_note(self, target: str, note: Note) -> str | None:
         """The unreadable note that ``target`` names (by path, path suffix or bare name), if any."""
