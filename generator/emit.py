@@ -237,16 +237,29 @@ def remove_stale_staging(out: Path) -> None:
 
 
 # A file written aside inside the site before it is renamed to its name (``_write_atomic``,
-# ``_update_in_place``): ``.name.tmp-<process id>``.
-_ASIDE = re.compile(r"\.(.+)\.tmp-(\d+)")
+# ``_update_in_place``): ``.name.vaultsite-tmp-<process id>``, a name that says whose it is.  Until
+# session 12 it was ``.name.tmp-<process id>``: such a leftover is removed only beside a name the
+# site has, since a file of the user's may be named so.
+_ASIDE = re.compile(r"\..+\.vaultsite-tmp-(\d+)")
+_OLD_ASIDE = re.compile(r"\.(.+)\.tmp-(\d+)")
 
 
 def _aside_name(dest: Path) -> Path:
-    return dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+    return dest.with_name(f".{dest.name}.vaultsite-tmp-{os.getpid()}")
 
 
 def _remove_stale_asides(inside: _Inside, names: Iterable[str]) -> None:
-    """Remove the files a killed build wrote aside for the site files ``names`` and never renamed."""
+    """Remove the files a killed build wrote aside and never renamed: anywhere in the site (also
+    beside a page no build writes any more: its note was deleted), each one whose process has
+    ended; never anything else (not what a link in the site leads to, not a folder).  Old-style
+    leftovers only beside the site files ``names``."""
+    for folder, _dirs, entries in os.walk(inside.top):  # links to folders are not followed
+        for entry in entries:
+            m = _ASIDE.fullmatch(entry)
+            path = Path(folder) / entry
+            if m and _ended(m.group(1)) and _is_regular_file(path):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
     by_folder: dict[str, set[str]] = {}
     for rel in names:
         by_folder.setdefault(posixpath.dirname(rel), set()).add(posixpath.basename(rel))
@@ -257,7 +270,7 @@ def _remove_stale_asides(inside: _Inside, names: Iterable[str]) -> None:
         except OSError:
             continue
         for entry in entries:
-            m = _ASIDE.fullmatch(entry)
+            m = _OLD_ASIDE.fullmatch(entry)
             if m and m.group(1) in bases and _ended(m.group(2)):
                 with contextlib.suppress(OSError):
                     os.unlink(real / entry)
