@@ -401,6 +401,18 @@ def _printable_values(value: Any, seen: dict[int, Any] | None = None) -> Any:
 _HEADER_LINE = re.compile(r"^ {0,3}[A-Za-z][\w ]{0,20}:(?:\s|$)")  # ``Key: value``, a short key
 _DATE_LINE = re.compile(r"^\s*(date|created|created on|written)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 _TITLE_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+# ``**DATE:** 11-04-25`` / ``**Date**: …`` / ``_Created:_ …``: a key in bold or italics
+_EMPHASISED_KEY = re.compile(r"^( {0,3})(\*\*|__|\*|_)([A-Za-z][\w ]{0,20}?\s*:?)\2(?=\s*:?(?:\s|$))")
+
+
+def _plain_key(line: str) -> str:
+    """``line`` with the emphasis marks around its key made spaces (columns stay those of the
+    file): a header line written ``**DATE:** 11-04-25`` is the ``DATE: 11-04-25`` line."""
+    m = _EMPHASISED_KEY.match(line)
+    if m is None or not (m.group(3).endswith(":") or line[m.end():].lstrip().startswith(":")):
+        return line  # ``**bold** text: x`` is no header line
+    marks = " " * len(m.group(2))
+    return m.group(1) + marks + m.group(3) + marks + line[m.end():]
 
 
 def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
@@ -414,6 +426,7 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
         line, commented = _uncommented(line, commented)
         if not line.strip():
             continue
+        line = _plain_key(line)
         seen += 1
         if seen == 1 and _TITLE_LINE.match(line):
             continue  # the note's title above its header lines

@@ -6,6 +6,7 @@ Pure with respect to the output folder: it returns ``files`` (site path -> bytes
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import multiprocessing
 import os
@@ -595,6 +596,7 @@ class SiteBuilder:
         top = sorted((f for f in self.folders if "/" not in f), key=self.tpl.name_order)
         ctx = self.tpl.PageContext(
             kind="index", title=note.title if note else self.cfg.title, url=url, root="",
+            titled=note is not None and _titled(note),
             source=note.written_rel if note else None, content_html=body,
             description=(note.summary if note else self.cfg.description),
             tags=self._tag_items(note, url) if note else (),
@@ -910,3 +912,10 @@ def compact_css(css: str) -> str:
                 out.append("\n")
         i += 1
     return "".join(out).strip() + "\n"
+
+
+def _titled(note: Note) -> bool:
+    """Whether ``note`` has a title of its front-matter (``parse_note`` reads it, else the name)."""
+    title = note.meta.get("title")
+    return not isinstance(title, bool) and isinstance(title, (str, int, float, _dt.date)) \
+        and bool(str(title).strip())

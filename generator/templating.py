@@ -37,7 +37,8 @@ explorer tree as this page shows it, as markup: see :func:`explorer_html`), ``as
 of hrefs: ``css``, ``icon``, ``js``, ``graph_js``, ``site_js``, ``extra_css`` list), ``root`` (same as
 ``page.root``), ``content`` (the body as markup, without a leading ``<h1>`` that repeats the
 title), ``title_id`` (the id of that dropped heading, carried by the page title), ``show_title``
-(false on a home page whose note opens with its own ``<h1>``: that heading is then ``heading``,
+(false on a home page whose note opens with its own ``<h1>`` and has no front-matter ``title``:
+that heading is then ``heading``,
 markup for the page header, and not in ``content``), ``body_tags`` (the hrefs of the tag links
 the body shows, so a header can leave those out) and ``graph_depth``.
 
@@ -161,6 +162,7 @@ class PageContext:
     edit_url: str | None = None
     graph_depth: int | None = None  # overrides SiteInfo.graph_depth for this page
     css_classes: tuple[str, ...] = ()  # the note's ``cssclasses``, on its <article> as in Obsidian
+    titled: bool = False  # home page: its note has a front-matter ``title``, shown over its heading
     site_roots: tuple[str, ...] = ()  # 404 page: the site's top-level folders (finding the root)
     extra: Mapping[str, object] = field(default_factory=dict)  # free slot for user templates
 
@@ -486,9 +488,10 @@ def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
         "extra_css": [site_href(ctx.root, u) for u in site.extra_css],
     }
     body, title_id = split_title_heading(ctx.content_html, ctx.title)
-    # the home page keeps its note's own first heading rather than the note's name; it goes in the
-    # page header, above the note's meta, as a note page's title does
-    lead = _LEADING_H1.match(body) if ctx.kind == "index" else None
+    # the home page keeps its note's own first heading rather than the note's name (``index``); it
+    # goes in the page header, above the note's meta, as a note page's title does.  A title the
+    # note's front-matter gives is shown as a note page shows it, the heading staying in the body.
+    lead = _LEADING_H1.match(body) if ctx.kind == "index" and not ctx.titled else None
     heading, body = ("", body) if not lead else (
         f'<h1 class="note-title"{lead["attrs"]}>{lead["inner"]}</h1>', body[lead.end():])
     return template.render(

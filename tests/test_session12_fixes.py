@@ -91,3 +91,40 @@ def test_hints_are_the_same_in_a_cold_and_an_incremental_build(tmp_path, monkeyp
     (vault / "B.md").write_text(files["B.md"] + "\n", encoding="utf-8")
     again = build(load_config(vault), tmp_path / "warm", state=state, exec_mode="no-exec")
     assert sorted(d.format() for d in again.diagnostics) == cold
+
+
+def test_a_header_date_line_with_its_key_in_bold_or_italics_dates_the_note(tmp_path) -> None:
+    """``**DATE:** 15-04-25`` is the ``DATE: 15-04-25`` header line written in bold (the audit's
+    owner-style vault had one: the note got no date).  Bold text that is no key stays text."""
+    site = build_notes(tmp_path, {
+        "Bold.md": "**DATE:** 15-04-25\n**Tags:** [[Plain]]\n\n# Bold\n\ntext\n",
+        "After.md": "**Date**: 16-04-25\n\nbody\n",
+        "Italic.md": "_Created:_ 2024-01-02\n\nbody\n",
+        "Plain.md": "**bold** words: 11-04-25 are not a header\n\nbody\n",
+        "Wrong.md": "**DATE:** 99-99-25\n\nbody\n",
+    })
+    dates = site.dates()
+    assert dates["Bold.md"] == "2025-04-15" and dates["After.md"] == "2025-04-16"
+    assert dates["Italic.md"] == "2024-01-02"
+    assert dates["Plain.md"] is None
+    # a date that cannot be read is reported at its own column in the file
+    wrong = site.messages("date-format")
+    assert len(wrong) == 1 and wrong[0].startswith(
+        "Wrong.md:1:11: warning[date-format]: cannot read the date '99-99-25' (write it as "), wrong
+    time_tag = site.content("Bold.md").find_parent("article").find("time")
+    assert time_tag["datetime"] == "2025-04-15"
+
+
+def test_a_home_note_with_a_front_matter_title_shows_that_title_above_its_heading(tmp_path):
+    """The home page shows its note's own first heading in place of the note's name (``index``);
+    a title the front-matter gives is shown instead, as a note page shows it, the heading staying
+    in the body (it took the title's place)."""
+    site = build_notes(tmp_path, {
+        "index.md": "---\ntitle: My Garden\n---\n# Welcome\n\nHello.\n",
+        "Other/index.md": "# Plain home\n",
+    })
+    home = site.soup(site.out / "index.html")
+    assert [h.get_text() for h in home.find_all("h1")] == ["My Garden", "Welcome"]
+    untitled = build_notes(tmp_path / "untitled", {"index.md": "# Welcome\n\nHello.\n"})
+    page = untitled.soup(untitled.out / "index.html")
+    assert [h.get_text() for h in page.find_all("h1")] == ["Welcome"]
