@@ -109,6 +109,7 @@ class SiteBuilder:
         self.timings: dict[str, float] = {}
         self._own: dict[str, str] = {}  # own signatures the plan computed
         self.embeds: dict = {}  # renderings of embedded notes, shared by the pages (render.py)
+        self._link_items: dict[tuple[str, str], Any] = {}  # (note, folder of page) -> LinkItem
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
         self.facts_aside = facts_aside
 
@@ -502,8 +503,16 @@ class SiteBuilder:
         return tuple(out)
 
     def _link_item(self, note: Note, from_url: str):
-        return self.tpl.LinkItem(note.title, relative_href(self.index.urls[note.id], from_url),
-                                 note.folder, note.date, note.listing_summary or note.summary)
+        """``note`` as an item of a listing on the page at ``from_url``: made once per folder of
+        pages (its href is the same from every page of a folder), as a note is listed in the
+        backlinks of every note it links, and on its folder's and tags' pages."""
+        key = (note.id, from_url.rpartition("/")[0])
+        item = self._link_items.get(key)
+        if item is None:
+            item = self._link_items[key] = self.tpl.LinkItem(
+                note.title, relative_href(self.index.urls[note.id], from_url), note.folder,
+                note.date, note.listing_summary or note.summary)
+        return item
 
     def _backlinks(self, note: Note, url: str) -> tuple:
         """The notes that link to ``note``, and the canvases whose file cards show it (Obsidian
