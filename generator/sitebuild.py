@@ -110,6 +110,8 @@ class SiteBuilder:
         self._own: dict[str, str] = {}  # own signatures the plan computed
         self.embeds: dict = {}  # renderings of embedded notes, shared by the pages (render.py)
         self._link_items: dict[tuple[str, str], Any] = {}  # (note, folder of page) -> LinkItem
+        self._ranks: dict[str, int] | None = None  # note -> place in listings (``_rank``)
+        self._item_reprs: dict[int, tuple[Any, bytes]] = {}  # ``_listing_page_signature``
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
         self.facts_aside = facts_aside
 
@@ -386,7 +388,7 @@ class SiteBuilder:
     def _page(self, url: str, ctx: Any) -> None:
         """A tag, folder or other listing page: rendered unless the same context was rendered last
         time with the same site-wide inputs (then the file is kept)."""
-        sig = signature_of(self.site_sig, ctx)
+        sig = self._listing_page_signature(ctx)
         self.memo.listings[url] = sig
         prev = self.previous.listings.get(url) if self.previous is not None else None
         if prev == sig and url in self.existing:
@@ -402,6 +404,23 @@ class SiteBuilder:
         if diags:
             self.memo.listing_diagnostics[url] = diags
             self.diagnostics.extend(diags)
+
+    def _listing_page_signature(self, ctx: Any) -> str:
+        """A signature of the site's and ``ctx`` (what ``signature_of`` makes of their ``repr``),
+        with the ``repr`` of each listed item made once per item (the builder makes one item per
+        note and folder of pages): a note is listed on its folder's page and on each of its tags'
+        pages, and the ``repr`` of a dataclass is slow (10,000 notes: about a second)."""
+        import dataclasses
+
+        h = hashlib.blake2b(repr((self.site_sig, dataclasses.replace(ctx, listing=())))
+                            .encode("utf-8", "surrogatepass"), digest_size=16)
+        reprs = self._item_reprs
+        for item in ctx.listing:
+            hit = reprs.get(id(item))
+            if hit is None or hit[0] is not item:
+                hit = reprs[id(item)] = (item, repr(item).encode("utf-8", "surrogatepass"))
+            h.update(hit[1])
+        return h.hexdigest()
 
     def _page_html(self, ctx: Any, diags: list[Diagnostic]) -> str:
         """The page, by the user's templates; where one of them fails, by the default theme, with a
@@ -519,12 +538,17 @@ class SiteBuilder:
         lists both), by title."""
         from generator.canvas import canvas_title
 
+        canvases = self.index.canvas_backlinks(note.id)
+        if not canvases:
+            rank = self._rank()
+            return tuple(self._link_item(self.index.notes[i], url) for i in
+                         sorted(self.index.backlinks.get(note.id, ()), key=rank.__getitem__))
         sources = [(n.title, n.rel, self._link_item(n, url))
                    for n in (self.index.notes[i] for i in self.index.backlinks.get(note.id, []))]
         pages = self.index.canvas_pages()
         sources += [(canvas_title(rel), rel, self.tpl.LinkItem(
             canvas_title(rel), relative_href(pages[rel], url), posixpath.dirname(rel),
-            description="Canvas")) for rel in self.index.canvas_backlinks(note.id)]
+            description="Canvas")) for rel in canvases]
         return tuple(item for _title, _rel, item in
                      sorted(sources, key=lambda s: (self.tpl.name_order(s[0]), s[1])))
 
@@ -538,8 +562,19 @@ class SiteBuilder:
 
     # -- listings ------------------------------------------------------------------------------------------
     def _sorted_listing(self, notes: list[Note], url: str) -> tuple:
-        notes = sorted(notes, key=lambda n: (self.tpl.name_order(n.title), n.rel))
+        rank = self._rank()
+        notes = sorted(notes, key=lambda n: rank[n.id])
         return tuple(self._link_item(n, url) for n in notes)
+
+    def _rank(self) -> dict[str, int]:
+        """Each note's place among all notes by title as listings order them (``name_order``,
+        then path), found once: comparing the order keys again in every tag's and folder's
+        listing cost more than writing them (10,000 notes)."""
+        if self._ranks is None:
+            order = self.tpl.name_order
+            self._ranks = {n.id: i for i, n in enumerate(sorted(
+                self.index.notes.values(), key=lambda n: (order(n.title), n.rel)))}
+        return self._ranks
 
     def _tag_pages(self) -> None:
         tags = self.index.tags

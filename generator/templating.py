@@ -467,9 +467,11 @@ _LISTING_LOOP = (
     "</li>\n"
     "{% endfor %}\n")
 
-# One entry's HTML by (item, date format): a note is listed in the backlinks of every note it
-# links and in its folder's and tags' pages, by the same href from every page of a folder.
-_ITEM_HTML: dict[tuple[LinkItem, str], str] = {}
+# One entry's HTML by item (the same object: the site builder makes one item per note and folder of
+# pages) and date format: a note is listed in the backlinks of every note it links and in its
+# folder's and tags' pages, by the same href from every page of a folder.  Each entry holds its
+# item, so that an id is never reused while it is here.
+_ITEM_HTML: dict[int, tuple[LinkItem, str, str]] = {}
 _ITEM_HTML_LIMIT = 1 << 18
 
 
@@ -491,11 +493,10 @@ def listing_items(env: jinja2.Environment, items: Iterable[Any]) -> Markup:
         cache.clear()
     out = []
     for item in items:
-        key = (item, fmt)
-        html = cache.get(key)
-        if html is None:
-            html = cache[key] = _listing_item(env, item, fmt)
-        out.append(html)
+        hit = cache.get(id(item))
+        if hit is None or hit[0] is not item or hit[1] != fmt:
+            hit = cache[id(item)] = (item, fmt, _listing_item(env, item, fmt))
+        out.append(hit[2])
     return Markup("".join(out))
 
 

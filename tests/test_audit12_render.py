@@ -92,3 +92,58 @@ def test_a_users_own_listing_macro_is_used(tmp_path):
     tag = Site.soup(site.out / "_tags" / "t.html").find("ol", class_="own")
     assert [li.get_text() for li in tag.find_all("li")] == ["A"]
 
+
+
+def _vault_of_listings(root: Path) -> Path:
+    files = {"vaultsite.toml": 'date_display = "%A %-d %B"\n'}
+    rng = random.Random(5)
+    names = ["Alpha", "beta", "Ärger", "Note 2", "Note 10", "Q&A <x>", "café", "zeta"]
+    for i in range(40):
+        folder = rng.choice(["", "A/", "A/B/", "C d/"])
+        tags = " ".join(rng.sample(["#t", "#t/u", "#v", "#w/x/y"], rng.randint(0, 3)))
+        links = " ".join(f"[[{rng.choice(names)} {j}]]" for j in rng.sample(range(40), 4))
+        date = f"date: 2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\n" if i % 3 else ""
+        files[f"{folder}{names[i % len(names)]} {i}.md"] = (
+            f"---\n{date}---\nSummary with `code` & <b> {i}. {tags}\n\n{links}\n")
+    files["Board.canvas"] = ('{"nodes":[{"id":"a","type":"file","file":"A/Alpha 8.md",'
+                             '"x":0,"y":0,"width":10,"height":10}],"edges":[]}')
+    return write_files(root, files)
+
+
+def test_pages_with_listings_are_what_the_template_loop_writes(tmp_path):
+    """Backlinks, tag, folder, graph and home pages built by the theme are, byte for byte, those
+    built with a macros.html whose listing is the loop the theme had (``_LISTING_LOOP``)."""
+    from generator.templating import _LISTING_LOOP
+
+    vault = _vault_of_listings(tmp_path / "v")
+    theme = (Path(__file__).parent.parent / "templates" / "macros.html").read_text(encoding="utf-8")
+    ours = build_vault(vault, tmp_path / "ours")
+    loop = ('{% macro listing(items, cls="listing") -%}\n<ul class="{{ cls }}">\n' + _LISTING_LOOP
+            + "</ul>\n{%- endmacro %}")
+    start = theme.index("{% macro listing(")
+    end = theme.index("{%- endmacro %}", start) + len("{%- endmacro %}")
+    write_files(vault, {"_templates/macros.html": theme[:start] + loop + theme[end:]})
+    theirs = build_vault(vault, tmp_path / "theirs")
+    pages = sorted(p.relative_to(ours.out) for p in ours.out.rglob("*.html"))
+    assert len(pages) > 50
+    assert pages == sorted(p.relative_to(theirs.out) for p in theirs.out.rglob("*.html"))
+    for page in pages:
+        assert (ours.out / page).read_bytes() == (theirs.out / page).read_bytes(), page
+    assert ours.html("A/Alpha 8.md").find(class_="backlinks").find_all("li")
+
+
+def test_listing_pages_write_each_items_repr_once(tmp_path, monkeypatch):
+    """A note listed on its folder's page and on each of its tags' pages is signed (its ``repr``)
+    once, not once per page: the signatures of 10,000 notes' listing pages cost a second."""
+    from generator.templating import LinkItem
+
+    files = {f"N{i}.md": "#a #b #c #d #e\n" for i in range(30)}
+    vault = write_files(tmp_path / "v", files)
+    calls = []
+    plain = LinkItem.__repr__
+    monkeypatch.setattr(LinkItem, "__repr__", lambda self: calls.append(1) or plain(self))
+    site = build_vault(vault, tmp_path, copy=False)
+    tag = Site.soup(site.out / "_tags" / "a.html").find("ul", class_="listing")
+    assert len(tag.find_all("li")) == 30
+    # 30 notes from the tags' folder, 30 on the graph page (and the folder of the home page, none)
+    assert len(calls) <= 70, len(calls)
