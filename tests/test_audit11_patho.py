@@ -8,10 +8,9 @@ costs sixteen times more and tens of seconds.
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
-from conftest import build_notes, parse_notes
+from conftest import build_notes, index_cost, parse_notes
 
 from generator.config import load_config
 from generator.index import SHOWN_CANDIDATES, build_index
@@ -19,19 +18,8 @@ from generator.slugs import name_key
 
 
 def _index_cost(root: Path, files: dict[str, str]):
-    """CPU seconds to index ``files`` and resolve each note's links (the least of two runs), and
-    the index."""
-    cfg = load_config(root)
-    notes = parse_notes(root, files)
-    runs = []
-    for _ in range(2):
-        start = time.process_time()
-        index = build_index(notes, [], cfg)
-        for note in notes:  # as the pages do when they render
-            for ref in note.links:
-                index.resolve(ref.target, note)
-        runs.append(time.process_time() - start)
-    return min(runs), index
+    """CPU seconds to index ``files`` and resolve each note's links, and the index."""
+    return index_cost(root, files, resolve=True)
 
 
 def _linear(tmp_path: Path, make, check, small: int = 250) -> None:

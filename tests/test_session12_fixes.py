@@ -14,13 +14,12 @@ sixteen times more.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from conftest import build_notes, parse_notes
+from conftest import build_notes, index_cost
 
 from generator.config import load_config
-from generator.index import VaultIndex, build_index
+from generator.index import VaultIndex
 
 WORDS = ["alpha", "beta", "gamma", "delta", "omega", "theta", "kappa", "sigma"]
 
@@ -32,14 +31,8 @@ def _heading_files(n: int) -> dict[str, str]:
 
 
 def _anchor_warnings(root: Path, files: dict[str, str]) -> tuple[float, list[str]]:
-    cfg = load_config(root)
-    notes = parse_notes(root, files)
-    runs = []
-    for _ in range(2):
-        start = time.process_time()
-        index = build_index(notes, [], cfg)
-        runs.append(time.process_time() - start)
-    return min(runs), [d.format() for d in index.diagnostics if d.code == "anchor-unresolved"]
+    cost, index = index_cost(root, files)
+    return cost, [d.format() for d in index.diagnostics if d.code == "anchor-unresolved"]
 
 
 def test_links_to_missing_headings_of_a_big_note_cost_linear_time(tmp_path) -> None:
