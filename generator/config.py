@@ -236,7 +236,7 @@ def _cell_defaults(table: dict[str, Any], at: Callable[[str], str], text: str) -
             else at("execute.defaults")
         if key in IGNORED_OPTIONS:
             continue
-        if key not in known:
+        if key not in known:  # reported with the other unknown keys, before this runs
             raise _unknown(key, known, where, "execute.defaults.")
         problem = option_problem(key, value)
         if problem:
@@ -307,19 +307,47 @@ def _dataview_settings(vault: Path) -> tuple[tuple[str, Any], ...]:
                  if k in data and type(data[k]) is type(default) and data[k] != default)
 
 
+def _unknown_keys(raw: dict[str, Any], text: str,
+                  at: Callable[[str], str]) -> list[ConfigError]:
+    """Every unknown key of the file (top level, ``[execute]``, ``[execute.defaults]``), in the
+    order of their lines."""
+    from generator.execute.cells import IGNORED_OPTIONS, KNOWN_OPTIONS
+
+    found: list[tuple[int, str, ConfigError]] = []
+
+    def add(dotted: str, exc: ConfigError) -> None:
+        found.append((key_line(text, dotted) or 0, dotted, exc))
+
+    for key in set(raw) - _TOP_KEYS:
+        table = raw[key]
+        if isinstance(table, dict) and table and set(table) <= _TOP_KEYS:  # ``[site] title = …``
+            add(key, ConfigError(f"{at(key)}: unknown key `{key}` ({CONFIG_NAME} has no "
+                                 f"[{key}] table: remove that line, so that its keys are "
+                                 "top-level keys, above any other [table] line)"))
+        else:
+            add(key, _unknown(key, _TOP_KEYS, at(key)))
+    execute = raw.get("execute")
+    if isinstance(execute, dict):
+        for key in set(execute) - _EXEC_KEYS:
+            add(f"execute.{key}", _unknown(key, _EXEC_KEYS, at(f"execute.{key}"), "execute."))
+        defaults = execute.get("defaults")
+        if isinstance(defaults, dict):
+            known = set(KNOWN_OPTIONS)
+            for key in set(defaults) - known - set(IGNORED_OPTIONS):
+                dotted = f"execute.defaults.{key}"
+                where = at(dotted) if key_line(text, dotted) else at("execute.defaults")
+                add(dotted, _unknown(key, known, where, "execute.defaults."))
+    return [exc for _, _, exc in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
     def at(key: str) -> str:
         line = key_line(text, key)
         return f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
 
-    unknown = sorted(set(raw) - _TOP_KEYS)
-    if unknown:
-        table = raw[unknown[0]]
-        if isinstance(table, dict) and table and set(table) <= _TOP_KEYS:  # ``[site] title = …``
-            raise ConfigError(f"{at(unknown[0])}: unknown key `{unknown[0]}` ({CONFIG_NAME} has no "
-                              f"[{unknown[0]}] table: remove that line, so that its keys are "
-                              "top-level keys, above any other [table] line)")
-        raise _unknown(unknown[0], _TOP_KEYS, at(unknown[0]))
+    unknown = _unknown_keys(raw, text, at)
+    if unknown:  # every one of them, so that one run shows all there is to fix
+        raise ConfigError("\n".join(str(exc) for exc in unknown))
     kw: dict[str, Any] = {}
     for key in ("title", "description", "language", "site_url", "cname", "templates_dir",
                 "date_display", "home", "vault_name"):
@@ -390,9 +418,6 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         kw["mounts"] = tuple(mounts)
     if "execute" in raw:
         table = _expect(raw["execute"], dict, at("execute"), "execute")
-        bad = sorted(set(table) - _EXEC_KEYS)
-        if bad:
-            raise _unknown(bad[0], _EXEC_KEYS, at(f"execute.{bad[0]}"), "execute.")
         ekw: dict[str, Any] = {}
         for key in ("enabled", "run_plain_python"):
             if key in table:

@@ -210,9 +210,10 @@ class VaultIndex:
         self.urls: dict[NoteId, SiteUrl] = {}
         self.diagnostics: list[Diagnostic] = []
         self._assign_urls(notes)
-        self.home: Note | None = self._find_home()
+        self.home: Note | None = self._find_home(notes)
         if self.home is not None:
             self.urls[self.home.id] = SiteUrl("index.html")
+        self._warn_home_permalinks(notes)
         self.backlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.outlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.tags: dict[str, TagInfo] = {}
@@ -239,7 +240,9 @@ class VaultIndex:
         reserved |= {u.casefold() for u in self.folder_urls.values()}
         self._reserved = reserved
         holders: dict[str, Note] = {}
-        asked = {n.id: _permalink_path(n.permalink) for n in notes if n.publish and n.permalink}
+        # ``permalink: /`` (or ``index``) asks for the home page: ``_find_home`` decides
+        asked = {n.id: _permalink_path(n.permalink) for n in notes
+                 if n.publish and n.permalink and not _asks_home(n.permalink)}
         # permalinks first
         for note in sorted(notes, key=lambda n: (asked.get(n.id) is None, n.rel)):
             if not note.publish:
@@ -297,9 +300,14 @@ class VaultIndex:
         found = self.folder_urls.get(folder)
         return found if found is not None else SiteUrl(f"{slug_path(folder)}/index.html")
 
-    def _find_home(self) -> Note | None:
+    def _find_home(self, notes: list[Note]) -> Note | None:
         # a path from the vault root, written as links write one too (``/Notes/Start``)
         home = self.cfg.home.strip().removeprefix("./").lstrip("/")
+        if not home:  # a note whose ``permalink: /`` asks for the site's root, before the names
+            asking = sorted((n for n in notes if n.publish and n.permalink
+                             and _asks_home(n.permalink)), key=lambda n: n.rel)
+            if asking:
+                return asking[0]
         wanted = [home] if home else ["index", "home", "readme"]
         for name in wanted:
             for cand in self._by_path.get(_strip_md(name_key(name)), []):
@@ -318,6 +326,26 @@ class VaultIndex:
                 hint=(f"did you mean {close!r}? " if close else "")
                 + "give the note's path from the vault root, e.g. home = \"Notes/Start\""))
         return None
+
+    def _warn_home_permalinks(self, notes: list[Note]) -> None:
+        """A ``permalink: /`` that does not make its note the home page: ``home`` in
+        vaultsite.toml names another note, or another note asked first (in path order)."""
+        for note in sorted(notes, key=lambda n: n.rel):
+            if not (note.publish and note.permalink and _asks_home(note.permalink)) \
+                    or note is self.home:
+                continue
+            if self.cfg.home and self.home is not None:
+                why = f"`home` in vaultsite.toml makes {self.home.rel} the home page"
+                hint = ("remove this permalink, or the `home` line of vaultsite.toml to make this "
+                        "note the home page")
+            else:
+                holder = self.home.rel if self.home is not None else "another note"
+                why = f"{holder} asks for it too (the first note in path order gets it)"
+                hint = "only one note can be the home page: remove this permalink or the other one"
+            self.diagnostics.append(warning(
+                "url-collision", f"permalink {note.permalink!r} asks for the home page (index.html), "
+                f"but {why}; this page is at {self.urls[note.id]}", note.rel,
+                *_permalink_place(note), hint=hint))
 
     # -- resolution --------------------------------------------------------------------------
     def resolve(self, target: str, from_note: Note) -> Resolution:
@@ -1031,6 +1059,13 @@ def _permalink_path(permalink: str) -> str | None:
     if path == ".." or path.startswith("../"):
         return None
     return "" if path == "." else path
+
+
+def _asks_home(permalink: str) -> bool:
+    """Whether a front-matter ``permalink`` names the site's home page: ``/``, ``index`` or
+    ``index.html`` (from the site root, in any case)."""
+    path = _permalink_path(permalink)
+    return path is not None and path.casefold() in ("", "index", "index.html")
 
 
 def _permalink_place(note: Note) -> tuple[int, int]:
