@@ -34,11 +34,12 @@ def contained(body: str) -> None:
 
 def test_many_unclosed_comments_in_list_items_are_linear() -> None:
     # 560 KB: the whole note was split into lines once per unclosed comment (old code: 448 KB
-    # took 79 s; now about 4 s); each item's comment runs to the next %%
+    # took 79 s; now about 4 s); each item's comment runs to the next %%, which hides the whole
+    # text of every second item: those items go
     src = "- a %%\n" * 80_000
     with time_limit():
         html = render(src)
-    assert html.count("<li>") == 80_000 and "a" in html
+    assert html.count("<li>") == 40_000 and "a" in html
 
 
 def test_many_unclosed_comments_in_paragraphs_are_linear() -> None:

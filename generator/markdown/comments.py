@@ -165,7 +165,7 @@ class _Lines:
 
 
 def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines,
-                         drop: set[int]) -> tuple[int, int]:
+                         drop: set[int], emptied: set[int]) -> tuple[int, int]:
     """Hide what follows the top-level block at ``index`` up to the next ``%%`` line: returns the
     range of tokens that goes.  When that line is in a list, quote, callout or table, the block
     stays, with the text of its items, paragraphs and cells up to the closing ``%%`` hidden (as a
@@ -189,7 +189,7 @@ def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines,
             tok = tokens[c]
             if tok.level == 0 and tok.nesting == 1 and tok.type != "paragraph_open" \
                     and tok.map and tok.map[0] <= closer < tok.map[1]:
-                _hide_to(state, c + 1, closer, lines.count, drop)
+                _hide_to(state, c + 1, closer, lines.count, drop, emptied)
                 return close + 1, c
     return close + 1, resumed if resumed is not None else keep_from
 
@@ -220,20 +220,24 @@ def _resume_paragraph(state: StateCore, start: int, stop: int, closer: int | Non
     return None
 
 
-def _hide_after_nested(state: StateCore, index: int, lines: _Lines, drop: set[int]) -> None:
+def _hide_after_nested(state: StateCore, index: int, lines: _Lines, drop: set[int],
+                       emptied: set[int]) -> None:
     """The same for a comment left open in a list item, callout or quote (``- a %%start`` ...
-    ``- c end%% d``): the text of every following block up to the closing ``%%`` line goes (the
-    items and quotes stay, empty), and the text after the closing ``%%`` shows."""
+    ``- c end%% d``): the text of every following block up to the closing ``%%`` line goes (a
+    list item left with no text goes too, see ``_drop_hidden_items``), and the text after the
+    closing ``%%`` shows."""
     own = state.tokens[index].map
     if not own:
         return
-    _hide_to(state, index + 1, lines.closer(own[1]), lines.count, drop)
+    _hide_to(state, index + 1, lines.closer(own[1]), lines.count, drop, emptied)
 
 
 def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
-             drop: set[int]) -> None:
+             drop: set[int], emptied: set[int]) -> None:
     """Hide the text of the blocks from token ``start`` up to the ``%%`` on line ``closer`` (to
-    the end of the note, ``count`` lines, when there is none); the text after it shows."""
+    the end of the note, ``count`` lines, when there is none); the text after it shows.  The
+    inline tokens whose text all went, and the empty list items inside the comment, are added
+    to ``emptied``."""
     tokens = state.tokens
     last = count if closer is None else closer
     for j in range(start, len(tokens)):
@@ -254,6 +258,8 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
                     break
             else:
                 tok.content, tok.children = "", []
+            if not tok.content:
+                emptied.add(j)
             if tokens[j - 1].type == "paragraph_open" and j + 1 < len(tokens) \
                     and tokens[j + 1].type == "paragraph_close":
                 drop.update((j - 1, j, j + 1))
@@ -261,6 +267,9 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
                 break  # (a cell of the closing row without the %%: the next cell may hold it)
         elif tok.nesting == 0 and tok.type != "inline":
             drop.add(j)  # a code block, math block or raw HTML inside the comment
+        elif tok.type == "list_item_open" and tokens[j + 1].type == "list_item_close" \
+                and tok.map and tok.map[0] < last:
+            emptied.add(j)  # ``-`` with no text, inside the comment: an item of the comment's
 
 
 def comment_core_rule(state: StateCore) -> None:
@@ -269,6 +278,7 @@ def comment_core_rule(state: StateCore) -> None:
     tokens = state.tokens
     lines: _Lines | None = None
     drop: set[int] = set()
+    emptied: set[int] = set()  # inline tokens whose text a comment took
     skip_from, skip_to = -1, -1  # the tokens the last unclosed paragraph hides: not looked at
     i = 0
     while i < len(tokens):
@@ -290,13 +300,52 @@ def comment_core_rule(state: StateCore) -> None:
                 if lines is None:
                     lines = _Lines(state.src)
                 if tok.level == 1:  # the inline of a top-level paragraph or heading
-                    skip_from, skip_to = _drop_after_unclosed(state, i, lines, drop)
+                    skip_from, skip_to = _drop_after_unclosed(state, i, lines, drop, emptied)
                     drop.update(range(skip_from, skip_to))
                 else:
-                    _hide_after_nested(state, i, lines, drop)
+                    _hide_after_nested(state, i, lines, drop, emptied)
         i += 1
+    if emptied:
+        _drop_hidden_items(tokens, emptied, drop)
     if drop:
         state.tokens = [tok for j, tok in enumerate(tokens) if j not in drop]
+
+
+_ITEM_CLOSE = {"list_item_open": "list_item_close", "blockquote_open": "blockquote_close",
+               "callout_open": "callout_close", "bullet_list_open": "bullet_list_close",
+               "ordered_list_open": "ordered_list_close"}
+_BOXES = ("list_item_open", "blockquote_open", "callout_open")
+
+
+def _drop_hidden_items(tokens, emptied: set[int], drop: set[int]) -> None:
+    """A list item, quote or callout whose whole text a comment hides goes with it (``- a
+    %%start`` / ``- b`` / ``end%%``: no empty bullet for ``b``), and a list left with no item goes
+    too.  An item the note leaves empty (``-`` alone) stays: only text a comment took counts."""
+    def close_of(k: int) -> int:
+        want, level = _ITEM_CLOSE[tokens[k].type], tokens[k].level
+        end = k + 1
+        while not (tokens[end].type == want and tokens[end].level == level):
+            end += 1
+        return end
+
+    first, last = min(emptied), max(emptied)
+    for k in range(len(tokens)):  # items first: the lists below look at what the items left
+        if tokens[k].type not in _BOXES or k > last or k in drop:
+            continue
+        end = close_of(k)
+        if end < first:
+            continue
+        inner = range(k + 1, end)
+        if (k in emptied or any(j in emptied for j in inner)) and all(
+                j in drop or j in emptied or tokens[j].nesting != 0 or
+                (tokens[j].type == "inline" and not tokens[j].content) for j in inner):
+            drop.update(range(k, end + 1))
+    for k in range(len(tokens)):
+        if tokens[k].type in ("bullet_list_open", "ordered_list_open") and k not in drop:
+            end = close_of(k)
+            if any(j in emptied for j in range(k + 1, end)) and \
+                    all(j in drop for j in range(k + 1, end)):
+                drop.update((k, end))
 
 
 _PAIRED = re.compile(r"%%.*?(?:%%|$)", re.DOTALL)
