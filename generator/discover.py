@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.diagnostics import Diagnostic, warning
 from generator.emit import MARKER
+from generator.encoding import legacy
 from generator.model import Note, SourceFile, VaultPath, file_stamp
 
 
@@ -247,6 +248,34 @@ def _made_by_vaultsite(folder: Path) -> bool:
         return False
 
 
+def _legacy_name(raw: str, rel_folder: str, diags: list[Diagnostic],
+                 is_dir: bool = False) -> str | None:
+    """The name of a file whose name is not UTF-8 (``Caf\\xe9.md``, written by an older system in
+    its code page), read as the legacy encoding its bytes fit best, as a note's text is: the
+    file (or folder) is published under that name, which links can name, and a warning says to
+    rename it.  None (the file is skipped) when no reading gives a usable name."""
+    what = "folder" if is_dir else "file"
+    data = os.fsencode(raw)
+    text, codec, codec_name = legacy(data)
+    name = unicodedata.normalize("NFC", text)
+    if codec == "utf-8":
+        codec_name = "Windows-1252"  # UTF-8 but for a few bytes, read as Windows-1252
+    shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    where = f"{rel_folder}/{shown}" if rel_folder else shown
+    if "\ufffd" in name or "/" in name or "\0" in name or name in (".", ".."):
+        diags.append(warning(
+            "file-name", f"{what} name is not valid UTF-8, nor text in any encoding vaultsite "
+            "knows; skipped", where, hint="rename it; such names usually come from an older "
+            "system"))
+        return None
+    diags.append(warning(
+        "file-name", f"{what} name is not valid UTF-8; read as {codec_name}, {name!r}, and "
+        "published under that name", where,
+        hint=f"rename the {what} to {name!r}: Obsidian shows its name with \ufffd, and no link "
+        "written in Obsidian can reach it"))
+    return name
+
+
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):
     stack = [(root, prefix)]
     # Each real folder is walked once, by its own path: folders reached through a symbolic link
@@ -277,16 +306,13 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
             name = unicodedata.normalize("NFC", entry.name)
             if name.startswith("."):
                 continue
-            rel = f"{rel_folder}/{name}" if rel_folder else name
             try:
                 name.encode("utf-8")
             except UnicodeEncodeError:  # bytes that are no text in the file system's encoding
-                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                where = f"{rel_folder}/{shown}" if rel_folder else shown
-                diags.append(warning(
-                    "file-name", "file name is not valid UTF-8; skipped", where,
-                    hint="rename it; such names usually come from an older system"))
-                continue
+                name = _legacy_name(entry.name, rel_folder, diags, entry.is_dir())
+                if name is None or name.startswith("."):
+                    continue
+            rel = f"{rel_folder}/{name}" if rel_folder else name
             if entry.is_symlink():
                 try:
                     target = Path(entry.path).resolve(strict=True)

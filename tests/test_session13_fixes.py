@@ -83,3 +83,34 @@ def test_home_in_the_config_wins_over_permalink_slash(tmp_path) -> None:
     assert site.page("A.md") == site.out / "A.html"
     [msg] = site.messages("url-collision")
     assert "`home` in vaultsite.toml makes Hub.md the home page; this page is at A.html" in msg
+
+
+def _legacy(name: bytes) -> str:
+    """A file name of an older system's code page, as Python spells it on a UTF-8 system."""
+    return name.decode("utf-8", "surrogateescape")
+
+
+def test_a_file_name_in_a_legacy_code_page_is_read_and_published(tmp_path) -> None:
+    """A name that is not UTF-8 was skipped (the note lost from the site); it is read in the code
+    page its bytes fit best, as a note's text is, and published under that name."""
+    site = build_notes(tmp_path, {
+        _legacy(b"Caf\xe9 notes.md"): "# Caf\u00e9\n![[\u0141\u00f3d\u017a.png]]\n",
+        _legacy("Привет".encode("cp1251")) + "/" + _legacy("Заметка.md".encode("cp1251")):
+            "# Заметка\ntext\n",
+        _legacy("Łódź".encode("cp1250")) + ".png": bytes.fromhex(
+            "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+            "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+        "A.md": "[[Café notes]] and [[Привет/Заметка]]\n"})
+    links = site.html("A.md").select("a.internal-link")
+    assert [site.follow(site.page("A.md"), a["href"])[0] for a in links] == [
+        site.page("Café notes.md"), site.page("Привет/Заметка.md")]
+    assert site.page("Привет/Заметка.md").relative_to(site.out).as_posix() == "Привет/Заметка.html"
+    img = site.content("Café notes.md").find("img")
+    assert site.follow(site.page("Café notes.md"), img["src"])[0].name == "Łódź.png"
+    msgs = sorted(site.messages("file-name"))
+    assert len(msgs) == 4, msgs  # the folder's name, and the names of the three files
+    assert msgs[0].startswith("Caf\ufffd notes.md: warning[file-name]: file name is not valid "
+                              "UTF-8; read as Windows-1252, 'Café notes.md', and published"), msgs
+    assert any("folder name is not valid UTF-8; read as Windows-1251 (Cyrillic), 'Привет'" in m
+               and "rename the folder to 'Привет'" in m for m in msgs), msgs
+    assert "link-unresolved" not in site.codes()
