@@ -67,7 +67,7 @@ class _Linked(NamedTuple):
     diags: list[Diagnostic]
     outs: list[NoteId]
     targets: frozenset[NoteId]
-    hints: tuple[tuple[int, str, Note, str], ...]
+    hints: tuple[tuple[int, tuple[str, ...], Note, str], ...]
 
 
 @dataclass
@@ -184,6 +184,7 @@ class VaultIndex:
         # to each wanted one (kept from the last build for a note that did not change), the
         # wanted ones asked for in this build, and the comparisons they spent (HINT_BUDGET)
         self._hint_words: dict[NoteId, list[str]] = {}
+        self._hint_sets: dict[NoteId, set[str]] = {}  # the same, as a set (for [[N#A#B]])
         self._hinted: dict[tuple[NoteId, str], int | None] = {}
         self._hint_asked: set[tuple[NoteId, str]] = set()
         self._hint_spent = 0
@@ -519,17 +520,26 @@ class VaultIndex:
     #: cold and an incremental build, whatever was checked first.
     HINT_BUDGET = 2_000_000
 
-    def _heading_hint(self, wanted: str, target: Note, written: str) -> str:
-        """"did you mean [[Note#X]]?" with the heading closest to ``wanted``, written as a link
-        that finds it (``written`` is the note's name as the link wrote it), else the first
-        headings.  A wanted heading is compared with the note's headings once (one pass of
+    def _heading_hint(self, parts: tuple[str, ...], target: Note, written: str) -> str:
+        """"did you mean [[Note#X]]?" with the heading closest to the link's heading ``parts``,
+        written as a link that finds it (``written`` is the note's name as the link wrote it),
+        else the first headings.  ``[[N#A#B]]`` is compared by its words (``Ideas #draft`` is a
+        heading whose ``#`` cut the link in two) when they match a heading word for word, else by
+        its last part.  A wanted heading is compared with the note's headings once (one pass of
         RapidFuzz in C), charged once per build."""
         headings = target.headings
         if not headings:
             return "the note has no headings"
         # compared by their words: ``c and f part 1`` is ``C# & F# (part 1)``, not a heading that
         # shares its "and"
-        query = " ".join(_WORDS.findall(heading_key(wanted)))
+        query = " ".join(_WORDS.findall(heading_key(parts[-1])))
+        if len(parts) > 1:
+            whole = " ".join(_WORDS.findall(heading_key(" ".join(parts))))
+            found_words = self._hint_sets.get(target.id)
+            if found_words is None:
+                found_words = self._hint_sets[target.id] = set(self._heading_words(target))
+            if whole in found_words:
+                query = whole
         memo_key = (target.id, query)
         searched = memo_key in self._hint_asked
         if not searched and self._hint_spent + len(headings) <= self.HINT_BUDGET:
@@ -539,12 +549,13 @@ class VaultIndex:
         found = None
         if searched:
             if memo_key not in self._hinted:
-                keys = self._hint_words.get(target.id)
-                if keys is None:
-                    keys = self._hint_words[target.id] = [
-                        " ".join(_WORDS.findall(k)) for k, _source in self._heading_keys(target)[0]]
-                best = process.extractOne(query, keys, scorer=fuzz.WRatio, score_cutoff=60)
-                self._hinted[memo_key] = None if best is None else best[2]
+                keys = self._heading_words(target)
+                # WRatio scores a part found inside the other high ("t" in "draft"): a heading
+                # is only offered when the two also share most of their letters
+                self._hinted[memo_key] = next(
+                    (i for _key, _score, i in process.extract(
+                        query, keys, scorer=fuzz.WRatio, score_cutoff=60, limit=5)
+                     if fuzz.token_set_ratio(query, keys[i]) >= 50), None)
             found = self._hinted[memo_key]
         if found is not None:
             # Obsidian's links to a heading leave out what cannot be in a link (``# | ^ : [ ]``…)
@@ -557,6 +568,14 @@ class VaultIndex:
             listed += ("; the closest was not searched for: the vault links to too many missing "
                        "headings of notes with many headings")
         return listed
+
+    def _heading_words(self, target: Note) -> list[str]:
+        """Each heading of ``target`` as its words (``c and f part 1``), kept per note."""
+        keys = self._hint_words.get(target.id)
+        if keys is None:
+            keys = self._hint_words[target.id] = [
+                " ".join(_WORDS.findall(k)) for k, _source in self._heading_keys(target)[0]]
+        return keys
 
     def find_block(self, note: Note, block: str) -> BlockRef | None:
         """The first block of ``note`` with the id ``block`` (any case).  The note's ids are
@@ -666,7 +685,7 @@ class VaultIndex:
         diags: list[Diagnostic] = []
         outs: list[NoteId] = []
         targets: set[NoteId] = set()
-        hints: list[tuple[int, str, Note, str]] = []
+        hints: list[tuple[int, tuple[str, ...], Note, str]] = []
         lines = _Lines(note.text)
         for ref in (*note.links, *property_links(note)):
             ref = self.vault_link(note, ref, diags)
@@ -715,7 +734,7 @@ class VaultIndex:
                        col=ref.col, kind="markdown")
 
     def _check(self, note: Note, ref: LinkRef, res: Resolution, out: list[Diagnostic],
-               lines: _Lines | None, hints: list[tuple[int, str, Note, str]]) -> None:
+               lines: _Lines | None, hints: list[tuple[int, tuple[str, ...], Note, str]]) -> None:
         if not note.publish:
             return
         what = "embed" if ref.embed else "link"
@@ -793,7 +812,7 @@ class VaultIndex:
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
                     note.rel, ref.line, ref.col))
                 # the hint is written once every note is checked (_link_all)
-                hints.append((len(out) - 1, ref.anchor[-1], target, ref.target))
+                hints.append((len(out) - 1, ref.anchor, target, ref.target))
 
     def _unreadable_note(self, target: str, note: Note) -> str | None:
         """The unreadable note that ``target`` names (by path, path suffix or bare name), if any."""
@@ -972,6 +991,7 @@ class VaultIndex:
         state["_headings"] = {}  # cheaper to find again than to send
         state["_hkeys"] = {}
         state["_hint_words"] = {}
+        state["_hint_sets"] = {}
         state["_hinted"] = {}
         for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids", "_closest"):
             state[memo] = {}

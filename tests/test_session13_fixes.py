@@ -114,3 +114,18 @@ def test_a_file_name_in_a_legacy_code_page_is_read_and_published(tmp_path) -> No
     assert any("folder name is not valid UTF-8; read as Windows-1251 (Cyrillic), 'Привет'" in m
                and "rename the folder to 'Привет'" in m for m in msgs), msgs
     assert "link-unresolved" not in site.codes()
+
+
+def test_missing_heading_hints_read_a_cut_heading_whole_and_offer_no_one_letter_match(tmp_path):
+    """``[[N#Ideas #draft]]``: the heading's ``#`` cut the link in two; the hint offered ``[[N#T]]``
+    (WRatio scores "t" inside "draft" 90).  The link's words are compared whole when a heading
+    has them, and a heading sharing few letters with the wanted one is no suggestion."""
+    site = build_notes(tmp_path, {
+        "N.md": "# T\n## Ideas #draft\n## Setup\n",
+        "A.md": "[[N#Ideas #draft]]\n[[N#Drafting]]\n[[N#Setpu]]\n[[N#Setup#Stepup]]\n"})
+    hints = {m.split(": warning")[0]: m for m in site.messages("anchor-unresolved")}
+    assert hints["A.md:1:1"].endswith("(did you mean [[N#Ideas draft]]?)"), hints
+    assert "did you mean" not in hints["A.md:2:1"] and "its headings: T, Ideas #draft, Setup" \
+        in hints["A.md:2:1"], hints
+    assert hints["A.md:3:1"].endswith("(did you mean [[N#Setup]]?)"), hints
+    assert hints["A.md:4:1"].endswith("(did you mean [[N#Setup]]?)"), hints  # by the last part
