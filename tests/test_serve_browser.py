@@ -95,7 +95,7 @@ def test_broken_build_shows_the_overlay_over_the_last_good_page(browser, tmp_pat
         assert "failed" in overlay.inner_text()
         page.reload()  # a fresh load of the page still shows the last good page + the overlay
         assert old in page.inner_text("body")
-        page.locator("#__vaultsite-overlay").wait_for(state="visible", timeout=5_000)
+        page.locator("#__vaultsite-overlay").wait_for(state="visible", timeout=20_000)
         page.close()
     finally:
         server.stop()
