@@ -555,17 +555,22 @@ class RenderContext:
     def _own_ids(self, html_text: str) -> str:
         """An embed's HTML with footnote id names that no earlier embed placed here has used: the
         second placement of the same rendering (the same note embedded twice, or inside two
-        embeds) gets ``name-2`` (its references land on its own footnotes)."""
+        embeds) gets ``name-2`` (its references land on its own footnotes).  A new name is also
+        none of the names in ``html_text`` itself: an embed that placed the same rendering twice
+        already holds ``name`` and ``name-2``, and renaming its ``name`` to ``name-2`` would merge
+        the two."""
         if _DOC not in html_text:  # no footnotes: nothing to name (most embeds)
             return html_text
+        found = dict.fromkeys(_DOC_MARK.findall(html_text))
+        taken = set(self.doc_ids)
         names: dict[str, str] = {}
-        for name in _DOC_MARK.findall(html_text):
-            if name not in names:
-                new, k = name, 1
-                while new in self.doc_ids:
-                    k += 1
-                    new = f"{name}-{k}"
-                names[name] = new
+        for name in found:
+            new, k = name, 1
+            while new in taken or (new != name and new in found):
+                k += 1
+                new = f"{name}-{k}"
+            names[name] = new
+            taken.add(new)
         self.doc_ids.update(names.values())
         if all(old == new for old, new in names.items()):
             return html_text

@@ -1,0 +1,35 @@
+"""Session 13, probe: an adversarial acceptance audit of the core rules (embeds, links, tags, odd
+names) with small vaults, each aimed at one rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from conftest import build_notes
+
+
+def _duplicate_ids(soup) -> list[str]:
+    return sorted(k for k, n in Counter(t["id"] for t in soup.find_all(id=True)).items() if n > 1)
+
+
+def test_footnotes_of_a_note_embedded_directly_and_twice_inside_another_embed_keep_apart(tmp_path):
+    """P embeds X, then Y, which embeds X twice: X's footnotes are on the page three times, each
+    with ids of its own, and each reference leads to the footnote shown below it (the second
+    embed's renaming of its own copies used to give the page's third copy the name already taken
+    by its second)."""
+    site = build_notes(tmp_path, {
+        "X.md": "x text[^1]\n\n[^1]: x foot\n",
+        "Y.md": "![[X]]\n\n![[X]]\n",
+        "P.md": "![[X]]\n\n![[Y]]\n",
+    })
+    soup = site.html("P.md")
+    assert _duplicate_ids(soup) == []
+    refs = soup.select(".note-content sup.footnote-ref a")
+    assert len(refs) == 3
+    for ref in refs:
+        target = soup.find(id=ref["href"][1:])
+        assert target is not None and "x foot" in target.get_text()
+        # the footnote listed in the same embed as its reference
+        assert target.find_parent(class_="embed-content") is ref.find_parent(class_="embed-content")
+        back = target.select_one("a.footnote-backref")
+        assert back["href"] == f"#{ref['id']}"
