@@ -777,12 +777,15 @@ class VaultIndex:
                 hint = (f"the code at line {writer} names this file, but what code writes is kept "
                         "neither in the vault nor in the site; its figures already show after "
                         "its block, so the embed can go")
-            whole = self._name_with_hash(note, ref, lines or _Lines(note.text))
-            if whole:
+            found = self._name_with_hash(note, ref, lines or _Lines(note.text))
+            if found:
                 # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
+                whole, subpath = found
                 href = quote(whole if _has_ext(whole) else whole + ".md")
+                if subpath:  # [[C# basics#Pointers]]: the heading goes in the link's fragment
+                    href += "#" + quote(subpath)
                 hint = (f"did you mean '{whole}'? '#' starts a heading in a wikilink, so link to "
-                        f"it with a markdown link: [{whole}]({href})")
+                        f"it with a markdown link: {'!' if ref.embed else ''}[{whole}]({href})")
             out.append(warning(
                 "link-unresolved", f"{what} target {shown!r} does not exist in the vault",
                 note.rel, ref.line, ref.col, hint=hint))
@@ -824,8 +827,11 @@ class VaultIndex:
         rel = _file_named(target, note, self.ignored)
         return (rel, self.ignored[rel]) if rel is not None else None
 
-    def _name_with_hash(self, note: Note, ref: LinkRef, lines: _Lines) -> str | None:
-        """For an unresolved ``[[C# basics]]``: the name as written, when a file has it.
+    def _name_with_hash(self, note: Note, ref: LinkRef,
+                        lines: _Lines) -> tuple[str, str] | None:
+        """For an unresolved ``[[C# basics]]``: the name as written, when a file has it, and ""; for
+        ``[[C# basics#Pointers]]``, the longest part before a ``#`` that a file has as its name,
+        and the heading (or ``^block``) after it.
 
         ``lines`` is the note's text split once for all its links: split per link, a note with
         50,000 unresolved links took minutes (the time grew with the square of their number)."""
@@ -837,9 +843,15 @@ class VaultIndex:
         if start < 0 or end < 0:
             return None
         name = line[start + 2:end].split("|", 1)[0].rstrip("\\").strip()
-        if "#" not in name or self.resolve(name, note).kind not in ("note", "attachment"):
+        if "#" not in name:
             return None
-        return name
+        cut = len(name)
+        while cut > 0:  # the whole name, then the part before each later "#", longest first
+            part = name[:cut].strip()
+            if "#" in part and self.resolve(part, note).kind in ("note", "attachment"):
+                return part, name[cut + 1:].strip()
+            cut = name.rfind("#", 0, cut)
+        return None
 
     def _collect_tags(self, notes: list[Note]) -> None:
         for note in notes:

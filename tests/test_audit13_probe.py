@@ -33,3 +33,27 @@ def test_footnotes_of_a_note_embedded_directly_and_twice_inside_another_embed_ke
         assert target.find_parent(class_="embed-content") is ref.find_parent(class_="embed-content")
         back = target.select_one("a.footnote-backref")
         assert back["href"] == f"#{ref['id']}"
+
+
+def test_a_hash_named_note_linked_with_a_heading_gets_a_markdown_link_that_works(tmp_path):
+    """``[[C# basics#Pointers & refs]]`` is note "C" (as in Obsidian); the warning names the note
+    the writer meant and a markdown link to its heading, and that link, written in, reaches the
+    heading.  An embed's hint is an embed (``![…](…)``)."""
+    files = {
+        "C# basics.md": "# C# basics\n\n## Pointers & refs\n\ntext\n",
+        "img#1.png": b"\x89PNG\r\n\x1a\n",
+        "A.md": "[[C# basics#Pointers & refs]]\n\n![[img#1.png]]\n",
+    }
+    site = build_notes(tmp_path / "one", files)
+    hints = site.messages("link-unresolved")
+    assert len(hints) == 2, hints
+    suggested = "[C# basics](C%23%20basics.md#Pointers%20%26%20refs)"
+    assert "did you mean 'C# basics'?" in hints[0] and suggested in hints[0], hints[0]
+    assert "![img#1.png](img%231.png)" in hints[1], hints[1]
+
+    site = build_notes(tmp_path / "two", {**files, "A.md": suggested + "\n"})
+    assert site.codes() == []
+    link = site.content("A.md").select_one("a.internal-link")
+    target, fragment = site.follow(site.page("A.md"), link["href"])
+    assert target == site.page("C# basics.md")
+    assert site.html("C# basics.md").find(id=fragment).get_text() == "Pointers & refs"
