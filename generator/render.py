@@ -532,8 +532,8 @@ class RenderContext:
             tokens = []
         else:
             tokens = tokens_for(target)
-        if not tokens:
-            return None
+        if all(tok.type == "front_matter" for tok in tokens):  # nothing, or properties only:
+            return None  # a note of properties alone shows nothing, and says so as an empty one
         inner = RenderContext(target, self.index, self.page_url, cells, stack=(*self.stack, frame),
                               embeds=self.embeds, budget=self.budget)
         placed = self.budget.placed

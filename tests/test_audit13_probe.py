@@ -57,3 +57,19 @@ def test_a_hash_named_note_linked_with_a_heading_gets_a_markdown_link_that_works
     target, fragment = site.follow(site.page("A.md"), link["href"])
     assert target == site.page("C# basics.md")
     assert site.html("C# basics.md").find(id=fragment).get_text() == "Pointers & refs"
+
+
+def test_an_embed_of_a_note_with_properties_only_says_it_is_empty_as_an_empty_note_does(tmp_path):
+    """A note with front matter and no text shows nothing when embedded: it is marked as an empty
+    note's embed is (``Empty (empty)``), not an empty box with only a title."""
+    site = build_notes(tmp_path, {
+        "Empty.md": "",
+        "Props.md": "---\ntitle: Only properties\ntags: [person]\n---\n",
+        "Props2.md": "---\nstatus: done\n---\n\n\n",
+        "L.md": "![[Empty]]\n\n![[Props]]\n\n![[Props2]]\n",
+    })
+    content = site.content("L.md")
+    assert content.select(".embed-note") == []
+    texts = [b.get_text(" ", strip=True) for b in content.select(".embed.broken")]
+    assert texts == ["Empty (empty)", "Props (empty)", "Props2 (empty)"], texts
+    assert site.codes() == []
