@@ -36,6 +36,7 @@ from generator.frontmatter import (
     value_place,
 )
 from generator.markdown._util import field_key_text, plain_text
+from generator.markdown._util import walk as walk_tokens
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.obsidian_uri import is_obsidian_uri
@@ -769,17 +770,45 @@ def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
     if key not in cache:
         references, footnotes = definitions(note)
         all_lines = note.text.split("\n")
-        lines = [""] * len(all_lines)
-        lines[start_line - 1:end_line] = all_lines[start_line - 1:end_line]
-        for first, end in footnotes:
-            if end <= start_line - 1 or first >= end_line:  # not already in the section
-                lines[first:end] = all_lines[first:end]
-        last = max([end_line, *(end for _, end in footnotes)])
-        text = "\n".join(lines[:last]) + "\n"
+        spans = [(start_line - 1, end_line)]
+        spans += [(first, end) for first, end in footnotes
+                  if end <= start_line - 1 or first >= end_line]  # not already in the section
+        # only those lines, a blank line between two apart (the lines between would be blank,
+        # and blank lines padding the section out to its place made each embed of a late
+        # section cost the whole note): positions are moved back to the file's after the parse
+        lines: list[str] = []
+        where: list[int] = []  # the file line of each line parsed
+        for first, end in sorted(spans):
+            if where and first > where[-1] + 1:
+                lines.append("")
+                where.append(where[-1] + 1)
+            lines += all_lines[first:end]
+            where += range(first, end)
+        text = "\n".join(lines) + "\n"
         try:
             tokens = markdown().parse(text, {"references": dict(references)})
         except Exception:
             tokens = []
+        _to_file_lines(tokens, where)
         _Walk(note.rel, tokens).run()
         cache[key] = tokens
     return cache[key]
+
+
+def _to_file_lines(tokens: list[Token], where: list[int]) -> None:
+    """Turn the line positions of tokens parsed from some lines of a note (``where``: the file
+    line of each) into the note's own: block maps and the ``line`` of positioned tokens."""
+    end = (where[-1] + 1) if where else 0
+
+    def moved(line: int) -> int:
+        return where[line] if 0 <= line < len(where) else end
+
+    seen: set[int] = set()
+    for tok in walk_tokens(tokens):
+        if id(tok) in seen:  # a token in two places (an inline footnote's body) moves once
+            continue
+        seen.add(id(tok))
+        if tok.map:
+            tok.map = [moved(tok.map[0]), moved(tok.map[1])]
+        if tok.meta and "line" in tok.meta:
+            tok.meta["line"] = moved(tok.meta["line"])

@@ -5,6 +5,8 @@
   typos took three runs to fix.
 - ``permalink: /`` (or ``index``) was dropped without a word; it now makes its note the home page
   (as ``home`` in vaultsite.toml does), and says so when it cannot.
+- An embedded section was parsed after one blank line for every line of the note before it (to
+  keep file positions): embedding every section of a long note cost the square of its length.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_notes, write_files
+from conftest import build_notes, parse_notes, write_files
 
 from generator.config import ConfigError, load_config
 
@@ -129,3 +131,38 @@ def test_missing_heading_hints_read_a_cut_heading_whole_and_offer_no_one_letter_
         in hints["A.md:2:1"], hints
     assert hints["A.md:3:1"].endswith("(did you mean [[N#Setup]]?)"), hints
     assert hints["A.md:4:1"].endswith("(did you mean [[N#Setup]]?)"), hints  # by the last part
+
+
+def _sections_note(sections: int) -> str:
+    body = "".join(f"## Part {i}\n\ntext {i}[^n] and [[Missing{i}]]\n\n" + "filler line\n" * 20
+                   for i in range(sections))
+    return "# Long\n\n" + body + "\n[^n]: the note's one footnote\n"
+
+
+def test_embedding_every_section_of_a_long_note_costs_linear_time(tmp_path) -> None:
+    import time
+
+    from generator.parse import section_tokens
+
+    costs = []
+    for n in (100, 400):
+        runs = []
+        for _ in range(2):
+            [note] = parse_notes(tmp_path, {"Long.md": _sections_note(n)})
+            start = time.process_time()
+            for heading in note.headings[1:]:
+                section_tokens(note, heading.line, heading.end_line)
+            runs.append(time.process_time() - start)
+        costs.append(min(runs))
+    assert costs[1] < 8 * costs[0] + 0.3, costs  # linear: about 4x; padded: about 16x
+
+
+def test_a_late_section_keeps_its_file_lines_and_the_note_s_footnote(tmp_path) -> None:
+    site = build_notes(tmp_path, {"Long.md": _sections_note(30), "A.md": "![[Long#Part 29]]\n"})
+    box = site.content("A.md")
+    assert "text 29" in box.get_text() and "the note's one footnote" in box.get_text()
+    assert "text 28" not in box.get_text()
+    # the broken link in the embedded section is reported at its own line of Long.md
+    line = _sections_note(30).split("\n").index("text 29[^n] and [[Missing29]]") + 1
+    assert any(m.startswith(f"Long.md:{line}:") for m in site.messages("link-unresolved"))
+    assert box.find(class_="broken") is not None
