@@ -27,6 +27,7 @@ from generator.basesexpr import (
     truthy,
     type_name,
 )
+from generator.slugs import tag_key
 
 
 class _Fail(Exception):
@@ -320,8 +321,8 @@ class Evaluator:
         if subject is None:
             return None
         if name == "hasTag":
-            wanted = [to_text(a).lstrip("#").casefold() for a in args]
-            have = [t.casefold() for t in subject.tags]
+            wanted = [tag_key(to_text(a).lstrip("#")) for a in args]
+            have = [tag_key(t) for t in subject.tags]
             return any(t == w or t.startswith(w + "/") for w in wanted for t in have)
         if name == "inFolder":
             folder = to_text(args[0]).strip("/")

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.markdown.inlinefields import norm_key
+from generator.slugs import tag_key
 
 
 class Unsupported(Exception):
@@ -536,7 +537,7 @@ def _sources(node: Any, notes: list, index: Any, this: Any, names: set) -> set:
         for n in notes:
             if any(t == want or t.startswith(want + "/") for t in n.tags):
                 found.add(n.id)
-            elif any(t.casefold() == want.casefold() or t.casefold().startswith(want.casefold() + "/")
+            elif any(tag_key(t) == tag_key(want) or tag_key(t).startswith(tag_key(want) + "/")
                      for t in n.tags):
                 raise Unsupported(f"#{want} where {n.rel} writes the tag in another case")
         return found

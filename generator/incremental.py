@@ -36,6 +36,7 @@ from generator.markdown.wikilinks import is_image
 from generator.model import Note, NoteId
 from generator.parallel import forked
 from generator.render import PageDeps, svg_uses_current_color
+from generator.slugs import tag_key
 
 STATE_FILE = "build-state.pickle"  # the render memo, and the token of the parsed notes it goes with
 PARSED_FILE = "parsed-notes.pickle"  # the parsed notes (without tokens), written aside
@@ -132,7 +133,7 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
         n = index.notes[src]
         back.append((n.title, index.urls.get(n.id), n.folder, str(n.date), n.summary,
                      n.listing_summary))
-    tags = [(t, len(index.tags[t.casefold()].notes) if t.casefold() in index.tags else 0)
+    tags = [(t, len(index.tags[tag_key(t)].notes) if tag_key(t) in index.tags else 0)
             for t in note.tags]
     cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", ""), getattr(v, "fold", ""),
                        getattr(v, "summary", "")) for k, v in (cells or {}).items())

@@ -45,7 +45,7 @@ from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
-from generator.slugs import heading_key, link_safe, name_key
+from generator.slugs import heading_key, link_safe, name_key, tag_key
 from generator.urls import fit_name, slug_path
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
@@ -861,7 +861,7 @@ class VaultIndex:
                 parts = tag.strip("/").split("/")
                 for i in range(1, len(parts) + 1):
                     name = "/".join(parts[:i])
-                    key = name.casefold()
+                    key = tag_key(name)
                     info = self.tags.get(key)
                     if info is None:
                         info = self.tags[key] = TagInfo(key, name)
@@ -994,8 +994,8 @@ class VaultIndex:
         """The page of ``tag`` (any spelling).  Tag pages live in ``_tags/``, a folder no note,
         vault folder or attachment can take (their URLs never start with ``_``), so ``#index`` or
         a vault folder ``Tags/`` collide with nothing."""
-        found = self.tag_urls.get(tag.casefold())
-        return found if found is not None else SiteUrl(f"_tags/{slug_path(tag.casefold())}.html")
+        found = self.tag_urls.get(tag_key(tag))
+        return found if found is not None else SiteUrl(f"_tags/{slug_path(tag_key(tag))}.html")
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

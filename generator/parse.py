@@ -40,7 +40,7 @@ from generator.markdown._util import walk as walk_tokens
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.obsidian_uri import is_obsidian_uri
-from generator.slugs import Anchors, anchor_id, block_anchor, unique_anchor
+from generator.slugs import Anchors, anchor_id, block_anchor, tag_key, unique_anchor
 
 _md: MarkdownIt | None = None
 SUMMARY_CHARS = 280
@@ -327,7 +327,7 @@ def _commented_tags(fm_text: str, key: str, rel: str) -> list[Diagnostic]:
 def _dedupe(items: list[str]) -> list[str]:
     seen, out = set(), []
     for item in items:
-        key = item.casefold()
+        key = tag_key(item)  # one spelling of each tag (or alias), as Obsidian lowers them
         if item and key not in seen:
             seen.add(key)
             out.append(item)

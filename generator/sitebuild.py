@@ -38,6 +38,7 @@ from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
 from generator.safefiles import clean_copies
+from generator.slugs import tag_key
 from generator.urls import relative_href, root_prefix
 
 Progress = Callable[[str, int, int], None]
@@ -516,7 +517,7 @@ class SiteBuilder:
     def _tag_items(self, note: Note, url: str) -> tuple:
         out = []
         for tag in note.tags:
-            info = self.index.tags.get(tag.casefold())
+            info = self.index.tags.get(tag_key(tag))
             out.append(self.tpl.TagItem(tag, relative_href(self.index.tag_url(tag), url),
                                         len(info.notes) if info else 0))
         return tuple(out)

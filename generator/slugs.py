@@ -23,6 +23,13 @@ def name_key(name: str) -> str:
     return name.lower()
 
 
+def tag_key(tag: str) -> str:
+    """Key that the spellings of one tag share: ``#Python`` is ``#python``.  Lower case as
+    JavaScript's ``toLowerCase`` writes it, as Obsidian compares tags (``#Straße`` and ``#strasse``
+    are two tags; ``casefold`` would make them one)."""
+    return tag.lower()
+
+
 def link_safe(text: str) -> str:
     """A heading's text as a link to it writes it: without the characters that cannot be in a
     link, which Obsidian leaves out (they count as spaces when headings are compared)."""

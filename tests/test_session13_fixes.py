@@ -166,3 +166,23 @@ def test_a_late_section_keeps_its_file_lines_and_the_note_s_footnote(tmp_path) -
     line = _sections_note(30).split("\n").index("text 29[^n] and [[Missing29]]") + 1
     assert any(m.startswith(f"Long.md:{line}:") for m in site.messages("link-unresolved"))
     assert box.find(class_="broken") is not None
+
+
+def test_tags_fold_case_as_obsidian_lowers_them(tmp_path) -> None:
+    """``#Python`` and ``#python`` are one tag; ``#Straße`` and ``#strasse`` are two, as in
+    Obsidian (which lower-cases; ``casefold`` made them one, ß being ss)."""
+    site = build_notes(tmp_path, {"A.md": "#Straße #Python\n", "B.md": "#strasse #python\n"})
+    tags = {a.get_text(): site.follow(site.page("A.md"), a["href"])[0]
+            for a in site.html("A.md").select("a.tag")}
+    tags.update({a.get_text(): site.follow(site.page("B.md"), a["href"])[0]
+                 for a in site.html("B.md").select("a.tag")})
+    assert tags["#Python"] == tags["#python"]
+    assert tags["#Straße"] != tags["#strasse"]
+    def listed(page):
+        main = site.soup(page).find("main")
+        found = {site.follow(page, a["href"])[0] for a in main.find_all("a", href=True)
+                 if not a["href"].startswith("#")}
+        return {src for src in ("A.md", "B.md") if site.page(src) in found}
+
+    assert listed(tags["#Straße"]) == {"A.md"} and listed(tags["#strasse"]) == {"B.md"}
+    assert listed(tags["#python"]) == {"A.md", "B.md"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from generator.site import SiteNote, js_call
+from generator.slugs import tag_key
 
 
 def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None = None) -> dict:
@@ -30,7 +31,7 @@ def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None 
     tag_pairs: set[tuple[int, int]] = set()
     for i, note in enumerate(notes):
         for tag in note.tags:
-            key = tag.casefold()
+            key = tag_key(tag)
             if key not in tag_index:
                 tag_index[key] = len(tag_names)
                 tag_names.append(tag)
