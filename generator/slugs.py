@@ -38,7 +38,7 @@ def link_safe(text: str) -> str:
 
 def heading_key(text: str) -> str:
     """Key that a heading and a ``[[Note#Heading]]`` reference to it share."""
-    return link_safe(unicodedata.normalize("NFC", text)).casefold()
+    return link_safe(unicodedata.normalize("NFC", text)).lower()  # as Obsidian lowers (no ß = ss)
 
 
 def anchor_id(text: str) -> str:
