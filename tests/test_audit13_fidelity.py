@@ -1,0 +1,75 @@
+"""The thirteenth audit, fidelity: how a vault written by others (the Obsidian Help vault) looks
+next to Obsidian's own reading view.  Small vaults written here are built with the real pipeline;
+the layout checks open them in headless Chromium from file://."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from chromium import page_of, require_browser
+
+sync_api = require_browser()
+
+CODE_LAST = """# Code last
+
+> [!note]
+> ```md
+> > [!note]
+> > Lorem ipsum dolor sit amet
+> ```
+
+> [!tip] Words last
+> Some words.
+
+![[Snippet#Part]]
+
+After.
+"""
+
+SNIPPET = """# Snippet
+
+## Part
+
+```python
+print("hi")
+```
+
+## Other
+
+Not embedded.
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = tmp_path_factory.mktemp("audit13-fidelity-vault")
+    (vault / "Code last.md").write_text(CODE_LAST, encoding="utf-8")
+    (vault / "Snippet.md").write_text(SNIPPET, encoding="utf-8")
+    out = tmp_path_factory.mktemp("audit13-fidelity-site") / "site"
+    build(load_config(vault), out, exec_mode="off")
+    return out
+
+
+GAPS = """() => [...document.querySelectorAll('.content .callout, .content .embed-note')].map(box => {
+    const last = box.querySelector(':scope > .callout-content, :scope > .embed-content') || box;
+    const inner = last.lastElementChild.getBoundingClientRect().bottom;
+    const css = getComputedStyle(box);
+    const pad = parseFloat(css.paddingBottom) + parseFloat(css.borderBottomWidth);
+    return [box.className, Math.round(box.getBoundingClientRect().bottom - pad - inner)]; })"""
+
+
+@pytest.mark.browser
+def test_a_callout_or_embed_that_ends_in_code_has_no_gap_below_it(site, chrome):
+    # the Copy button's wrapper kept the <pre>'s bottom margin inside the box: a callout ending in
+    # a code block (Callouts.md, "Supported types") had 16 px more below it than one ending in words
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Code last.md").as_uri())
+    page.wait_for_selector(".code-wrap")
+    gaps = page.evaluate(GAPS)
+    assert len(gaps) == 3, gaps
+    assert all(abs(gap) <= 1 for _, gap in gaps), gaps
+    page.context.close()
