@@ -41,6 +41,15 @@ Not embedded.
 """
 
 
+TITLE_ONLY = """# Title only
+
+> [!info] More details on using `<iframe>` can be found in [[Code last]].
+
+> [!tip]- Folded title only
+
+After.
+"""
+
 TABLE = """# Operators
 
 | Operator | Description |
@@ -59,6 +68,7 @@ def site(tmp_path_factory) -> Path:
     (vault / "Code last.md").write_text(CODE_LAST, encoding="utf-8")
     (vault / "Snippet.md").write_text(SNIPPET, encoding="utf-8")
     (vault / "Operators.md").write_text(TABLE, encoding="utf-8")
+    (vault / "Title only.md").write_text(TITLE_ONLY, encoding="utf-8")
     out = tmp_path_factory.mktemp("audit13-fidelity-site") / "site"
     build(load_config(vault), out, exec_mode="off")
     return out
@@ -100,4 +110,22 @@ def test_a_table_cell_ending_in_a_paragraph_has_no_margin_under_it(site, chrome)
     cells = page.evaluate(CELLS)
     assert len(cells) == 1, cells
     assert abs(cells[0]) <= 1, cells
+    page.context.close()
+
+
+TITLE_GAPS = """() => [...document.querySelectorAll('.content .callout')].map(box => {
+    const title = box.querySelector('.callout-title').getBoundingClientRect();
+    const outer = box.getBoundingClientRect();
+    return [Math.round(title.top - outer.top), Math.round(outer.bottom - title.bottom)]; })"""
+
+
+@pytest.mark.browser
+def test_a_title_only_callout_is_as_tall_below_its_title_as_above(site, chrome):
+    # HTML content.md: `> [!info] More details on using <iframe> …` had 8 px more under its title
+    # (the empty body's top margin) than above it
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Title only.md").as_uri())
+    gaps = page.evaluate(TITLE_GAPS)
+    assert len(gaps) == 2, gaps
+    assert all(abs(top - bottom) <= 1 for top, bottom in gaps), gaps
     page.context.close()
