@@ -228,16 +228,13 @@ def _domain(cname: str, where: str) -> str:
 def _cell_defaults(table: dict[str, Any], at: Callable[[str], str], text: str) -> dict[str, Any]:
     """``[execute] defaults``: cell options, by the names and rules of ``#|`` lines.  A Quarto option
     vaultsite ignores is let through (the build says it is ignored)."""
-    from generator.execute.cells import IGNORED_OPTIONS, KNOWN_OPTIONS, option_problem
+    from generator.execute.cells import IGNORED_OPTIONS, option_problem
 
-    known = set(KNOWN_OPTIONS)
-    for key, value in table.items():
+    for key, value in table.items():  # (unknown names: ``_unknown_keys``, before this runs)
         where = at(f"execute.defaults.{key}") if key_line(text, f"execute.defaults.{key}") \
             else at("execute.defaults")
         if key in IGNORED_OPTIONS:
             continue
-        if key not in known:  # reported with the other unknown keys, before this runs
-            raise _unknown(key, known, where, "execute.defaults.")
         problem = option_problem(key, value)
         if problem:
             raise ConfigError(f"{where}: `execute.defaults.{key}`: {problem}")
