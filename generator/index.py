@@ -211,10 +211,13 @@ class VaultIndex:
         self.urls: dict[NoteId, SiteUrl] = {}
         self.diagnostics: list[Diagnostic] = []
         self._assign_urls(notes)
-        self.home: Note | None = self._find_home(notes)
+        # notes whose ``permalink: /`` (or ``index``) asks for the home page, in path order
+        home_askers = sorted((n for n in notes if n.publish and n.permalink
+                              and _asks_home(n.permalink)), key=lambda n: n.rel)
+        self.home: Note | None = self._find_home(home_askers)
         if self.home is not None:
             self.urls[self.home.id] = SiteUrl("index.html")
-        self._warn_home_permalinks(notes)
+        self._warn_home_permalinks(home_askers)
         self.backlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.outlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.tags: dict[str, TagInfo] = {}
@@ -301,14 +304,11 @@ class VaultIndex:
         found = self.folder_urls.get(folder)
         return found if found is not None else SiteUrl(f"{slug_path(folder)}/index.html")
 
-    def _find_home(self, notes: list[Note]) -> Note | None:
+    def _find_home(self, home_askers: list[Note]) -> Note | None:
         # a path from the vault root, written as links write one too (``/Notes/Start``)
         home = self.cfg.home.strip().removeprefix("./").lstrip("/")
-        if not home:  # a note whose ``permalink: /`` asks for the site's root, before the names
-            asking = sorted((n for n in notes if n.publish and n.permalink
-                             and _asks_home(n.permalink)), key=lambda n: n.rel)
-            if asking:
-                return asking[0]
+        if not home and home_askers:  # ``permalink: /`` asks for the site's root, before the names
+            return home_askers[0]
         wanted = [home] if home else ["index", "home", "readme"]
         for name in wanted:
             for cand in self._by_path.get(_strip_md(name_key(name)), []):
@@ -328,12 +328,11 @@ class VaultIndex:
                 + "give the note's path from the vault root, e.g. home = \"Notes/Start\""))
         return None
 
-    def _warn_home_permalinks(self, notes: list[Note]) -> None:
+    def _warn_home_permalinks(self, home_askers: list[Note]) -> None:
         """A ``permalink: /`` that does not make its note the home page: ``home`` in
         vaultsite.toml names another note, or another note asked first (in path order)."""
-        for note in sorted(notes, key=lambda n: n.rel):
-            if not (note.publish and note.permalink and _asks_home(note.permalink)) \
-                    or note is self.home:
+        for note in home_askers:
+            if note is self.home:
                 continue
             if self.cfg.home and self.home is not None:
                 why = f"`home` in vaultsite.toml makes {self.home.rel} the home page"
