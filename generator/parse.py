@@ -37,6 +37,7 @@ from generator.frontmatter import (
 )
 from generator.markdown._util import field_key_text, plain_text
 from generator.markdown._util import walk as walk_tokens
+from generator.markdown.sanitize import TRUSTED, dropped_parts
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.obsidian_uri import is_obsidian_uri
@@ -558,6 +559,7 @@ class _Walk:
                 if "[[" in tok.content:
                     self._links_in_html(tok)
                 if "<" in tok.content:  # its words are found by search, as Obsidian finds them
+                    self._html_dropped(tok.content, tok.map[0] if tok.map else 0)
                     text = html_block_text(tok.content)
                     if text:
                         self.text.append(text)
@@ -594,6 +596,34 @@ class _Walk:
                 "Markdown: the page shows it as written", self.rel, line + 1, col,
                 hint="move the link out of the HTML element, leave a blank line after its opening "
                      "tag, or write it as <a href=\"Note.md\">"))
+
+    def _html_dropped(self, html: str, first: int, last: int | None = None) -> None:
+        """What the sanitiser leaves out of a raw HTML piece starting on 0-based line ``first``
+        (an inline piece is looked for up to line ``last``): one ``html-sanitised`` warning,
+        at the first thing left out, naming each."""
+        lost = dropped_parts(html)
+        if not lost:
+            return
+        offset = lost[0][0]
+        lines = self.text_lines
+        if last is None:  # a block: its lines are the note's, from ``first``
+            line = first + html.count("\n", 0, offset)
+            start = html.rfind("\n", 0, offset) + 1
+            row = lines[line] if line < len(lines) else ""
+            col = max(row.find(html[start:offset + 1]), 0) + 1
+        else:  # an inline tag: the first line of its paragraph (or cell) that holds it
+            line, col = first, 1
+            for k in range(first, min(last, len(lines))):
+                found = lines[k].find(html)
+                if found >= 0:
+                    line, col = k, found + 1
+                    break
+        what = list(dict.fromkeys(desc for _, desc in lost))
+        self.diagnostics.append(warning(
+            "html-sanitised", "raw HTML left out of the page: " + ", ".join(what)
+            + "; pages keep only HTML that cannot run code, load anything or restyle the site",
+            self.rel, line + 1, col,
+            hint="remove it; to show it as written, put it in `code` or write \\< for <"))
 
     def _block(self, tok: Token) -> None:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to
@@ -689,6 +719,10 @@ class _Walk:
             elif ctype == "math_inline":
                 maths.append((len(parts), child.content))
                 parts.append(child.content)
+            elif ctype == "html_inline" and child.content not in TRUSTED:
+                first = inline.map[0] if inline.map else 0
+                self._html_dropped(child.content, first,
+                                   inline.map[1] if inline.map else first + 1)
         plain = "".join(parts)
         self.text.append(plain)
         return plain, parts, code_spans, maths

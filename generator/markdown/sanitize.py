@@ -242,6 +242,72 @@ def _sanitize(html: str) -> str:
     return "".join(out)
 
 
+_ATTR_NAMES = re.compile(r"""\s([a-zA-Z_:][a-zA-Z0-9:._-]*)"""
+                         r"""(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?""")
+#: Attributes nh3 takes out that a reader would miss, named in the warning (``rel`` is ours to
+#: set; an unknown ``data-*`` or presentational attribute goes without a word).
+_RISKY_ATTRS = frozenset({"href", "src", "style"})
+
+
+def _lost_attributes(tag: str, kept: str) -> list[str]:
+    """What of an allowed element's opening ``tag`` its cleaned form ``kept`` lost that could
+    run or load something: ``on*=`` handlers, a ``javascript:``/``data:`` URL, a risky style."""
+    before = {m.group(1).lower(): m.group() for m in _ATTR_NAMES.finditer(tag[1:])}
+    after = {m.group(1).lower() for m in _ATTR_NAMES.finditer(kept[1:])}
+    lost = []
+    for name in sorted(before.keys() - after):
+        if name.startswith("on") or name in _RISKY_ATTRS:
+            url = _SCHEME.match(_URL_NOISE.sub("", unescapeAll(
+                before[name].split("=", 1)[-1].strip().strip("\"'"))))
+            lost.append(f'{name}="{url.group()}…"' if url and name != "style" else f"{name}=")
+    return lost
+
+
+def dropped_parts(html: str) -> list[tuple[int, str]]:
+    """What ``sanitize_html`` leaves out of one raw HTML piece that a reader would see or that
+    the author meant to work, as (offset in ``html``, description), for the ``html-sanitised``
+    warning: an element taken out with its content (``<script>``, ``<style>``, ``<svg>``…), an
+    element not kept (its tags go, its text stays: ``<button>``, or ``<filename>`` meant as
+    text), and the handlers, URLs and styles taken off a kept element.  Comments go silently,
+    as in Obsidian; an ``<iframe>`` of a web page becomes a link, which loses nothing."""
+    if "<" not in html:
+        return []
+    return list(_dropped_cached(html)) if len(html) <= 512 else _dropped(html)
+
+
+@lru_cache(maxsize=1024)
+def _dropped_cached(html: str) -> tuple[tuple[int, str], ...]:
+    return tuple(_dropped(html))
+
+
+def _dropped(html: str) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    pos = 0
+    for m in _pieces(html):
+        if m.start() < pos or not m.group("open"):
+            continue
+        tag = m.group()
+        name = _NAME.match(tag).group(1).lower()
+        pos = m.end()
+        if name in DROP_WITH_CONTENT:
+            if _has_content(tag):
+                closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
+                pos = closing.end() if closing else len(html)
+            if name != "iframe" or not _iframe_link(tag):
+                found.append((m.start(), f"<{name}> and what it holds"))
+        elif name not in ALLOWED:
+            void = name in VOID or not _has_content(tag)
+            found.append((m.start(), f"<{name}>" if void else f"the tags of <{name}> (its text stays)"))
+        else:
+            kept = clean_open_tag(tag)
+            if not kept:
+                found.append((m.start(), f"<{name}>"))
+            else:
+                found.extend((m.start(), f"{attr} on <{name}>")
+                             for attr in _lost_attributes(tag, kept))
+    return found
+
+
 # In sanitised HTML (nh3 writes every attribute as name="value", and text is escaped) the
 # URL-carrying attributes of the elements that may point into the vault.
 _LOCAL_URL = re.compile(r'(<(?:a|img|video|audio|source)\b[^>]*?\s)(href|src)="([^"]*)"')
