@@ -610,11 +610,13 @@ class _Walk:
             line = first + html.count("\n", 0, offset)
             start = html.rfind("\n", 0, offset) + 1
             row = lines[line] if line < len(lines) else ""
-            col = max(row.find(html[start:offset + 1]), 0) + 1
+            found = row.find(html[start:offset + 1])
+            col = found + (offset - start) + 1 if found >= 0 else 1
         else:  # an inline tag: the first line of its paragraph (or cell) that holds it
             line, col = first, 1
+            tag = html[offset:html.find(">", offset) + 1 or len(html)].split("\n", 1)[0]
             for k in range(first, min(last, len(lines))):
-                found = lines[k].find(html)
+                found = lines[k].find(tag)
                 if found >= 0:
                     line, col = k, found + 1
                     break

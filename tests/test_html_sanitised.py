@@ -139,3 +139,108 @@ def test_demo_showcase_reports_its_three_unsafe_examples(tmp_path):
     kinds = " ".join(found)
     assert re.search(r"<script> and what it holds", kinds)
     assert "onclick= on <span>" in kinds and 'href="javascript:…" on <a>' in kinds
+
+
+# -- inline SVG: kept, cleaned, as Obsidian shows it -------------------------------------------
+
+DRAWING = """\
+# Drawing
+
+An icon <svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24" \
+fill="none" stroke="currentColor" stroke-width="2" class="icon-x"><line x1="18" y1="6" x2="6" \
+y2="18"></line><line x1="6" y1="6" x2="18" y2="18"></line></svg> in a sentence.
+
+<svg width="200" height="100" viewBox="0 0 200 100" xmlns="http://www.w3.org/2000/svg">
+  <defs>
+    <linearGradient id="grad" x1="0" y1="0" x2="1" y2="0">
+      <stop offset="0" stop-color="#7c3aed"/>
+      <stop offset="1" stop-color="#06b6d4"/>
+    </linearGradient>
+  </defs>
+  <rect x="5" y="5" width="190" height="90" rx="12" fill="url(#grad)"/>
+  <text x="100" y="58" text-anchor="middle" font-size="24" fill="white">Hello a &lt; b</text>
+  <circle cx="20" cy="20" r="8" fill="orange" onclick="alert(1)"/>
+</svg>
+
+Over two lines: <svg width="30" height="30"><circle cx="15" cy="15" r="10"
+fill="green"/><script>alert(2)</script></svg> done.
+"""
+
+
+@pytest.fixture(scope="module")
+def drawing(tmp_path_factory):
+    return build_notes(tmp_path_factory.mktemp("svg"), {"Drawing.md": DRAWING})
+
+
+def test_inline_svg_is_kept_with_its_shapes(drawing):
+    body = drawing.content("Drawing.md")
+    icon = body.find("p").find("svg")
+    assert icon is not None and icon["viewbox"] == "0 0 24 24" and icon["stroke"] == "currentColor"
+    assert len(icon.find_all("line")) == 2 and "in a sentence" in body.find("p").text
+    block = body.find("svg", attrs={"width": "200"})
+    assert block.find("lineargradient")["id"] == "grad"
+    assert block.find("rect")["fill"] == "url(#grad)"  # a reference inside the drawing stays
+    assert block.find("text").text == "Hello a < b"
+    raw = drawing.page("Drawing.md").read_text(encoding="utf-8")
+    assert 'viewBox="0 0 200 100"' in raw and "<linearGradient" in raw  # SVG's own spelling
+    two = body.find_all("p")[-1]
+    assert two.find("circle")["fill"] == "green" and two.text.strip().endswith("done.")
+
+
+def test_what_runs_in_an_svg_goes_and_is_reported(drawing):
+    body = str(drawing.content("Drawing.md"))
+    assert "onclick" not in body and "alert(" not in body and "<script" not in body
+    lines = DRAWING.split("\n")
+    found = {(d.span.line, d.span.col): d.message for d in drawing.diagnostics
+             if d.code == "html-sanitised"}
+    onclick = next(i for i, row in enumerate(lines, 1) if "onclick" in row)
+    script = next(i for i, row in enumerate(lines, 1) if "<script>" in row)
+    at_circle = (onclick, lines[onclick - 1].index("<circle") + 1)
+    at_script = (script, lines[script - 1].index("<script>") + 1)
+    assert set(found) == {at_circle, at_script}, found
+    assert "onclick= in <svg>" in found[at_circle]
+    assert "<script> in <svg>" in found[at_script]
+
+
+ATTACKS = [
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<svg><animate attributeName="href" to="javascript:alert(1)"/></svg>',
+    '<svg><set attributeName="onload" to="alert(1)"/></svg>',
+    '<svg><foreignObject><iframe src="javascript:alert(1)"></iframe><img src=x '
+    'onerror=alert(1)></foreignObject></svg>',
+    '<svg><use href="data:image/svg+xml,x#x"/><use xlink:href="https://evil.example/s.svg#a"/></svg>',
+    '<svg><style>@import url(//evil.example/x.css)</style></svg>',
+    '<svg onload=alert(1)><circle r="1"/></svg>',
+    '<svg><title><script>alert(1)</script></title></svg>',
+    '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
+    '<svg><math><mi><style><img src=x onerror=alert(1)></style></mi></math></svg>',
+    '<svg><image href="https://evil.example/x.png"/></svg>',
+    '<svg><rect style="fill:url(https://evil.example/#a)" fill="u&#x72;l(https://evil.example)"/></svg>',
+    '<SVG><Script>alert(1)</Script></SVG>',
+    '<svg><text><tspan id="vs:content">x</tspan></text></svg>',
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+@pytest.mark.parametrize("where", ["block", "inline"])
+def test_nothing_that_runs_or_loads_survives_in_an_svg(tmp_path, attack, where):
+    text = f"{attack}\n" if where == "block" else f"Before {attack} after.\n"
+    site = build_notes(tmp_path, {"A.md": text})
+    body = str(site.content("A.md"))
+    for bad in ("alert", "javascript", "evil.example", "<script", "<style", "<img", "<iframe",
+                "<foreignobject", "<image", "<math", "onload", "onerror", 'id="vs:content"',
+                "data:image"):
+        assert bad not in body.lower(), (bad, body)
+    assert site.messages("html-sanitised"), "what went must be reported"
+
+
+def test_an_svg_shows_at_its_size_in_the_browser(drawing, chrome):
+    page = chrome.page()
+    page.goto(drawing.page("Drawing.md").as_uri())
+    sizes = page.eval_on_selector_all(
+        ".note-content svg", "els => els.map(e => [e.getBoundingClientRect().width, "
+        "e.getBoundingClientRect().height])")
+    assert sizes == [[24, 24], [200, 100], [30, 30]]
+    fill = page.eval_on_selector(".note-content svg[width='200'] rect",
+                                 "e => getComputedStyle(e).fill")
+    assert fill.startswith("url(") and fill.endswith('#grad")')  # the gradient paints the card

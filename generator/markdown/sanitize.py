@@ -9,9 +9,11 @@ and URL schemes are nh3's (ammonia's), from the allow-lists below.
 
 Kept: common formatting, ``details``/``summary``, ``kbd``, ``sub``/``sup``, tables, ``img`` and
 ``a`` with http(s)/mailto/relative URLs, ``style`` attributes with the CSS properties that cannot
-fetch anything (``STYLE_PROPERTIES``).  Dropped: ``script``/``style`` elements (with their
-content), forms, ``on*`` attributes, ``javascript:`` and ``data:`` URLs; an ``iframe`` becomes a link
-to the page it showed.
+fetch anything (``STYLE_PROPERTIES``), inline ``<svg>`` drawings (cleaned as a whole by
+``clean_svg``: shapes, text, gradients, no script, link or reference to another document).
+Dropped: ``script``/``style`` elements (with their content), forms, ``on*`` attributes,
+``javascript:`` and ``data:`` URLs; an ``iframe`` becomes a link to the page it showed.  What goes
+is found by ``dropped_parts``, for the ``html-sanitised`` warning.
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ ALLOWED: dict[str, set[str]] = {
 for _attrs in ALLOWED.values():
     _attrs |= _COMMON
 #: Elements whose content goes too (inside one raw HTML block).  Not ``embed``, a void element
-#: (no content, no closing tag): it goes alone, as any element not allowed does.
+#: (no content, no closing tag): it goes alone, as any element not allowed does.  An ``<svg>`` is
+#: kept as a whole, cleaned by ``clean_svg``: its content is read here with it.
 DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "template",
                                "noscript", "textarea", "select", "svg", "math"})
 VOID = frozenset({"br", "hr", "img", "wbr", "col", "source", "area", "input", "meta", "link"})
@@ -112,6 +115,93 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
     filter_style_properties=STYLE_PROPERTIES,
 )
+
+#: Inline ``<svg>`` (an icon, a small drawing pasted into a note), shown as Obsidian shows it: its
+#: shapes, text, gradients, clips and markers, with presentation attributes.  Not kept: what runs
+#: or loads (``script``, ``foreignObject``, ``image``, animations that can set a link, ``style``
+#: elements, which would restyle the page), ``<a>``; a ``<use>`` only of the drawing's own parts
+#: (``href="#id"``), and ``url(…)`` values only as ``url(#id)``.
+_SVG_SHAPE = ("class id style transform fill fill-opacity fill-rule stroke stroke-width stroke-opacity "
+              "stroke-linecap stroke-linejoin stroke-dasharray stroke-dashoffset stroke-miterlimit "
+              "opacity clip-path clip-rule mask marker-start marker-mid marker-end color display "
+              "visibility vector-effect shape-rendering paint-order").split()
+_SVG_TEXT = ("x y dx dy rotate text-anchor dominant-baseline alignment-baseline font-family font-size "
+             "font-weight font-style letter-spacing word-spacing textLength lengthAdjust "
+             "text-decoration writing-mode").split()
+SVG_ALLOWED: dict[str, set[str]] = {
+    "svg": {"viewBox", "width", "height", "preserveAspectRatio", "x", "y", "xmlns", "version",
+            "role", "aria-label", "aria-hidden", "focusable"},
+    "g": set(), "defs": set(), "title": set(), "desc": set(),
+    "path": {"d", "pathLength"},
+    "circle": {"cx", "cy", "r"},
+    "ellipse": {"cx", "cy", "rx", "ry"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "polyline": {"points"}, "polygon": {"points"},
+    "rect": {"x", "y", "width", "height", "rx", "ry"},
+    "text": set(_SVG_TEXT), "tspan": set(_SVG_TEXT),
+    "linearGradient": {"x1", "y1", "x2", "y2", "gradientUnits", "gradientTransform",
+                       "spreadMethod", "href"},
+    "radialGradient": {"cx", "cy", "r", "fx", "fy", "fr", "gradientUnits", "gradientTransform",
+                       "spreadMethod", "href"},
+    "stop": {"offset", "stop-color", "stop-opacity"},
+    "clipPath": {"clipPathUnits"},
+    "mask": {"x", "y", "width", "height", "maskUnits", "maskContentUnits"},
+    "pattern": {"x", "y", "width", "height", "patternUnits", "patternContentUnits",
+                "patternTransform", "viewBox"},
+    "symbol": {"viewBox", "preserveAspectRatio", "width", "height", "x", "y"},
+    "marker": {"viewBox", "refX", "refY", "markerWidth", "markerHeight", "markerUnits", "orient",
+               "preserveAspectRatio"},
+    "use": {"href", "x", "y", "width", "height"},
+}
+for _attrs in SVG_ALLOWED.values():
+    _attrs |= {*_SVG_SHAPE, *_SVG_TEXT} - {"x", "y", "dx", "dy", "rotate"} | {"lang"}
+#: The same names in lower case, as they are written or as a tag scan finds them.
+_SVG_NAMES = {name.lower(): name for name in SVG_ALLOWED}
+_LOCAL_REF = re.compile(r"url\(\s*(['\"]?)#[^()'\"\\]*\1\s*\)", re.IGNORECASE)
+
+
+def _svg_values(tag: str, attr: str, value: str) -> str | None:
+    """What an SVG attribute may hold: references only to the drawing's own parts, no id the
+    page uses, no style that could fetch anything."""
+    if attr == "href":
+        return value if value.startswith("#") and not _URL_NOISE.search(value) else None
+    if "url" in value.lower() and "url(" in _LOCAL_REF.sub("", _URL_NOISE.sub("", value)).lower():
+        return None  # a paint, clip or marker from another document
+    if attr == "style" and _STYLE_RISK.search(value):
+        return None
+    if attr == "id" and (value in PAGE_IDS or _SCRIPT_GLOBAL.match(value)):
+        return None
+    return value
+
+
+_SVG_CLEANER = nh3.Cleaner(
+    tags=set(SVG_ALLOWED),
+    attributes=SVG_ALLOWED,
+    url_schemes=set(),
+    attribute_filter=_svg_values,
+    link_rel=None,
+    strip_comments=True,
+    filter_style_properties=STYLE_PROPERTIES | set(_SVG_SHAPE) | set(_SVG_TEXT) | {
+        "stop-color", "stop-opacity"},
+)
+
+
+@lru_cache(maxsize=256)
+def clean_svg(fragment: str) -> str:
+    """One ``<svg>…</svg>`` fragment of raw HTML, cleaned; ``""`` if nothing of it is left."""
+    cleaned = _SVG_CLEANER.clean(fragment)
+    return cleaned if cleaned.startswith("<svg") and cleaned.endswith("</svg>") else ""
+
+
+def _svg_end(html: str, pos: int) -> int:
+    """Where the ``<svg>`` element whose opening tag ends at ``pos`` ends (its first ``</svg>``,
+    as for the elements dropped with their content; the end of the piece if it is not closed)."""
+    closing = _SVG_CLOSE.search(html, pos)
+    return closing.end() if closing else len(html)
+
+
+_SVG_CLOSE = re.compile(r"</svg\s*>", re.IGNORECASE)
+
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 #: Ids the page itself uses: the theme's elements, and the site scripts' globals (``vsGraph``…),
@@ -229,6 +319,11 @@ def _sanitize(html: str) -> str:
         pos = m.end()
         if m.group("open"):
             name = _NAME.match(m.group()).group(1).lower()
+            if name == "svg" and _has_content(m.group()):
+                end = _svg_end(html, pos)
+                out.append(clean_svg(html[m.start():end]))
+                pos = end
+                continue
             if name in DROP_WITH_CONTENT:
                 if _has_content(m.group()):
                     closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
@@ -280,6 +375,36 @@ def _dropped_cached(html: str) -> tuple[tuple[int, str], ...]:
     return tuple(_dropped(html))
 
 
+def _svg_losses(fragment: str) -> list[tuple[int, str]]:
+    """What ``clean_svg`` takes out of an ``<svg>…</svg>`` fragment: elements not kept (with what
+    they hold), handlers, links and references to other documents."""
+    found: list[tuple[int, str]] = []
+    pos = 0
+    for m in _pieces(fragment):
+        if m.start() < pos or not m.group("open"):
+            continue
+        tag = m.group()
+        name = _NAME.match(tag).group(1).lower()
+        pos = m.end()
+        if name not in _SVG_NAMES:
+            if _has_content(tag):
+                closing = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(fragment, pos)
+                pos = closing.end() if closing else len(fragment)
+            found.append((m.start(), f"<{name}> in <svg>"))
+            continue
+        for attr in _ATTR_NAMES.finditer(tag[1:]):
+            key = attr.group(1).lower()
+            value = unescapeAll(attr.group().split("=", 1)[-1].strip().strip("\"'")) \
+                if "=" in attr.group() else ""
+            if key.startswith("on"):
+                found.append((m.start(), f"{key}= in <svg>"))
+            elif key.split(":")[-1] == "href" and _svg_values(name, "href", value) is None:
+                found.append((m.start(), f"{key}= to another document in <svg>"))
+            elif _svg_values(name, key, value) is None:
+                found.append((m.start(), f"{key}=\"{value[:24]}\" in <svg>"))
+    return found
+
+
 def _dropped(html: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     pos = 0
@@ -289,6 +414,10 @@ def _dropped(html: str) -> list[tuple[int, str]]:
         tag = m.group()
         name = _NAME.match(tag).group(1).lower()
         pos = m.end()
+        if name == "svg" and _has_content(tag):
+            pos = _svg_end(html, pos)
+            found.extend((m.start() + at, what) for at, what in _svg_losses(html[m.start():pos]))
+            continue
         if name in DROP_WITH_CONTENT:
             if _has_content(tag):
                 closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
@@ -425,6 +554,15 @@ def render_html_inline(self, tokens: Sequence[Token], idx: int, options, env) ->
     return _with_ctx(sanitize_html(content), env, bool(tokens[idx].meta.get(IN_LINK)))
 
 
+#: How each token of an inline ``<svg>`` is written back as raw HTML (its text escaped again).
+_SVG_PIECE = {
+    "html_inline": lambda t: t.content,
+    "text": lambda t: escapeHtml(t.content),
+    "softbreak": lambda t: "\n",
+    "hardbreak": lambda t: "\n",
+}
+
+
 def drop_inline_content(state: StateCore) -> None:
     """``a <script>x()</script> b`` in a paragraph arrives as separate inline tokens: what lies
     between the opening and closing tag of a dropped element goes with them, as it does in a
@@ -436,17 +574,28 @@ def drop_inline_content(state: StateCore) -> None:
             continue
         kept: list[Token] = []
         closing: re.Pattern | None = None
+        svg: list[str] | None = None  # the pieces of an inline <svg> being gathered
         for child in tok.children:
             if closing is not None:
                 if child.type == "html_inline" and closing.match(child.content):
                     closing = None
+                    if svg is not None:
+                        kept[-1].content = "".join(svg) + child.content
+                        svg = None
+                elif svg is not None:  # (Markdown met inside, ``*`` or a code span: as text)
+                    piece = _SVG_PIECE.get(child.type)
+                    svg.append(piece(child) if piece else escapeHtml(child.content or child.markup))
                 continue
             if child.type == "html_inline":
                 m = _NAME.match(child.content)
                 name = m.group(1).lower() if m and not child.content.startswith("</") else ""
                 if name in DROP_WITH_CONTENT and _has_content(child.content):
                     closing = re.compile(rf"</{name}\s*>", re.IGNORECASE)
+                    if name == "svg":  # gathered into its opening tag's token, as one piece
+                        svg = [child.content]
             kept.append(child)
+        if svg is not None:  # never closed: the drawing runs to the end of its paragraph
+            kept[-1].content = "".join(svg)
         tok.children = kept
 
 
