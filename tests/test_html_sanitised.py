@@ -244,3 +244,15 @@ def test_an_svg_shows_at_its_size_in_the_browser(drawing, chrome):
     fill = page.eval_on_selector(".note-content svg[width='200'] rect",
                                  "e => getComputedStyle(e).fill")
     assert fill.startswith("url(") and fill.endswith('#grad")')  # the gradient paints the card
+
+
+def test_progress_bars_and_meters_are_kept(tmp_path):
+    site = build_notes(tmp_path, {"Goals.md": (
+        "Books this year: <progress value=\"7\" max=\"12\"></progress> 7 of 12\n\n"
+        "<meter value=\"0.6\" min=\"0\" max=\"1\" low=\"0.3\" high=\"0.8\">60%</meter>\n")})
+    body = site.content("Goals.md")
+    bar = body.find("progress")
+    assert bar is not None and bar["value"] == "7" and bar["max"] == "12"
+    meter = body.find("meter")
+    assert meter is not None and meter["high"] == "0.8" and meter.text == "60%"
+    assert site.messages("html-sanitised") == []

@@ -7,10 +7,11 @@ custom element, so that table cells and list items survive outside their parents
 of allowed elements stay; comments go; text is escaped.  The decisions about tags, attributes
 and URL schemes are nh3's (ammonia's), from the allow-lists below.
 
-Kept: common formatting, ``details``/``summary``, ``kbd``, ``sub``/``sup``, tables, ``img`` and
-``a`` with http(s)/mailto/relative URLs, ``style`` attributes with the CSS properties that cannot
-fetch anything (``STYLE_PROPERTIES``), inline ``<svg>`` drawings (cleaned as a whole by
-``clean_svg``: shapes, text, gradients, no script, link or reference to another document).
+Kept: common formatting, ``details``/``summary``, ``kbd``, ``sub``/``sup``, tables,
+``progress``/``meter``, ``img`` and ``a`` with http(s)/mailto/relative URLs, ``style`` attributes
+with the CSS properties that cannot fetch anything (``STYLE_PROPERTIES``), inline ``<svg>``
+drawings (cleaned as a whole by ``clean_svg``: shapes, text, gradients, no script, link or
+reference to another document).
 Dropped: ``script``/``style`` elements (with their content), forms, ``on*`` attributes,
 ``javascript:`` and ``data:`` URLs; an ``iframe`` becomes a link to the page it showed.  What goes
 is found by ``dropped_parts``, for the ``html-sanitised`` warning.
@@ -64,6 +65,8 @@ ALLOWED: dict[str, set[str]] = {
     "col": {"span"},
     "colgroup": {"span"},
     "time": {"datetime"},
+    "progress": {"value", "max"},  # a reading goal's bar, often written in Obsidian notes
+    "meter": {"value", "min", "max", "low", "high", "optimum"},
     "font": {"color"},
     # no "poster": nh3 checks URL schemes in src and href only, so a poster URL would pass unchecked
     "video": {"src", "controls", "width", "height", "loop", "muted"},
