@@ -290,12 +290,7 @@ class RenderContext:
         meta = token.meta
         target = meta.get("target", "")
         anchor = list(meta.get("anchor") or ())
-        block = meta.get("block")
-        text = meta.get("alias")
-        if not text:
-            shown = target
-            sub = (["^" + block] if block else anchor)
-            text = (" > ".join([shown, *sub]) if shown else " > ".join(sub)) or token.content
+        text = _link_text(meta, token.content)
         if meta.get(IN_LINK):  # words of the link around it (a link in a link is split)
             return f'<span class="internal-link in-link">{esc(text)}</span>'
         if is_obsidian_uri(target):  # [[obsidian://open?vault=…&file=Note|x]]
@@ -317,9 +312,13 @@ class RenderContext:
                 f'title="{esc("Not found: " + target)}">{esc(text)}</a>')
 
     # -- embeds ------------------------------------------------------------------------------------
-    def embeds_nothing(self, token: Token) -> bool:
-        """Whether a note embed (``![[Draft]]``, ``![](Draft.md)``) shows nothing here: its note is
-        not published.  Its paragraph's text then stays one paragraph around it."""
+    def embeds_inline(self, token: Token) -> bool:
+        """Whether a note embed shows an inline marker here, not a block: it is unresolved
+        (``![[Missing]]``, ``![](Missing.md)``), or its note is not published (``![[Draft]]``,
+        ``![](Draft.md)``: its name as plain text).  Its paragraph's text then stays one
+        paragraph around it."""
+        if token.meta.get(IN_LINK):
+            return False
         if token.type == "embed":
             target = token.meta.get("target", "")
         elif token.type == "image":
@@ -328,15 +327,7 @@ class RenderContext:
             target = unquote(urlsplit(str(token.attrGet("src") or "")).path)
         else:
             return False
-        return bool(target) and self._resolve(target).kind == "unpublished"
-
-    def embeds_inline(self, token: Token) -> bool:
-        """Whether a note embed is unresolved here (``![[Missing]]``): it shows an inline marker,
-        not a block, so its paragraph's text stays one paragraph around it."""
-        if token.type != "embed" or token.meta.get(IN_LINK):
-            return False
-        target = token.meta.get("target", "")
-        return bool(target) and self._resolve(target).kind in ("missing", "outside")
+        return bool(target) and self._resolve(target).kind in ("missing", "outside", "unpublished")
 
     def render_embed(self, token: Token) -> str:
         meta = token.meta
@@ -358,8 +349,8 @@ class RenderContext:
             if meta.get("inline"):  # in a paragraph's text (``Intro ![[notes.txt]] outro.``):
                 return self.render_wikilink(token)  # a <div> cannot stand in a <p>
             return self._embed_note(res.note, meta, token)
-        if res.kind == "unpublished":
-            return ""
+        if res.kind == "unpublished":  # its name, as a link to it reads; never its text
+            return _unpublished_embed(_link_text(meta, token.content))
         written = (meta.get("raw") or target).removeprefix("![[").removesuffix("]]")
         # what was embedded, without a size or alias (``pic.png|300x200`` reads ``pic.png``)
         return _broken_embed(target, re.split(r"\\?\|", written, maxsplit=1)[0].strip() or written)
@@ -646,8 +637,9 @@ class RenderContext:
             shown = self._embed_file(res.attachment, alt, [frag], line=token.meta.get("line", 0),
                                      col=token.meta.get("col", 0))
             return f"<p>{shown}</p>" if token.meta.get("alone") else shown
-        if res.kind == "unpublished":
-            return ""
+        if res.kind == "unpublished":  # as ``![[Draft#Part]]`` reads
+            name = path[:-3] if path.lower().endswith(".md") else path
+            return _unpublished_embed(alt or _link_text({"target": name, **_fragment_meta(frag)}, name))
         return _broken_embed(path, alt or path)
 
     def _md_target(self, href: str, embed: bool, found: list | None = None) -> str | None:
@@ -751,6 +743,24 @@ def _svg_text_uses_current_color(path: str, stamp: tuple[int, ...]) -> bool:
     except OSError:
         return False
     return b"currentcolor" in data.lower()
+
+
+def _link_text(meta: dict[str, Any], content: str) -> str:
+    """The words a wikilink (or an embed that shows no note) reads as: its alias, else what it
+    names (``Note > Heading``, ``Note > ^block``)."""
+    text = meta.get("alias")
+    if text:
+        return text
+    target = meta.get("target", "")
+    block = meta.get("block")
+    sub = ["^" + block] if block else list(meta.get("anchor") or ())
+    return (" > ".join([target, *sub]) if target else " > ".join(sub)) or content
+
+
+def _unpublished_embed(shown: str) -> str:
+    """An embed of a note that is not published: what it names, as plain text (as a link to that
+    note reads), never the note's own text; its class says why nothing is shown."""
+    return f'<span class="embed unpublished" title="Not published">{esc(shown)}</span>'
 
 
 def _broken_embed(target: str, shown: str, status: str = "not found", title: str = "") -> str:
@@ -882,15 +892,15 @@ def _in_own_list(tokens: list[Token], item: int, end: int) -> list[Token]:
 
 def _top_level_blocks(tokens: list[Token]):
     """The token list cut at the ends of top-level blocks; each piece renders on its own.  A
-    paragraph cut around note embeds stays one piece: its text parts are joined again where the
-    embeds show nothing (``render_paragraph_close``)."""
-    from generator.markdown.wikilinks import joined_across
+    paragraph cut around note embeds stays one piece: it is one paragraph again where its embeds
+    show no block (``wikilinks.render_paragraph_close``)."""
+    from generator.markdown.wikilinks import cut_goes_on
 
     start = 0
     for i, tok in enumerate(tokens):
         if tok.level == 0 and tok.nesting <= 0:
-            if joined_across(tokens, i) or (i >= 3 and joined_across(tokens, i - 3)):
-                continue  # the text part before a run of embeds, or the run before more text
+            if cut_goes_on(tokens, i):
+                continue  # a part of a cut paragraph that more of it follows
             yield tokens[start:i + 1]
             start = i + 1
     if start < len(tokens):

@@ -34,14 +34,14 @@ def test_unresolved_note_embed_keeps_its_line_breaks(tmp_path):
 
 
 def test_unpublished_note_embed_keeps_one_line_break(tmp_path):
-    """``![[Draft]]`` of a note that is not published shows nothing; the text around it keeps the
-    line break that was there (one, not two: the embed's own line is gone)."""
+    """``![[Draft]]`` of a note that is not published is its name as plain text, in its line (as
+    an unresolved embed's marker is); the text around it keeps its line breaks."""
     site = build_notes(tmp_path, {
         "Draft.md": "---\ndraft: true\n---\nsecret\n",
         "A.md": "before\n![[Draft]]\nafter\n\nsee ![[Draft]] here\n",
     })
     paras = site.content("A.md").find_all("p")
-    assert [_lines(p) for p in paras] == [["before", "after"], ["see here"]]
+    assert [_lines(p) for p in paras] == [["before", "Draft", "after"], ["see Draft here"]]
     assert "secret" not in site.page("A.md").read_text(encoding="utf-8")
 
 

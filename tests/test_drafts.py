@@ -68,8 +68,9 @@ def test_drafts_never_reach_the_site(tmp_path: Path):
 
 def test_an_embed_of_a_draft_inside_a_paragraph_leaves_the_paragraph_whole(tmp_path: Path):
     """``See ![[Draft]] here.``: a note embed is cut out of its paragraph (a <div> cannot sit in a
-    <p>); when the note is not published the embed shows nothing, and the text around it stays
-    one paragraph instead of two.  An embed of a published note is still cut out."""
+    <p>); when the note is not published the embed is its name as plain text (never the note's
+    text), and the text around it stays one paragraph instead of two.  An embed of a published
+    note is still cut out."""
     from conftest import build_notes
 
     site = build_notes(tmp_path, {
@@ -80,7 +81,7 @@ def test_an_embed_of_a_draft_inside_a_paragraph_leaves_the_paragraph_whole(tmp_p
     })
     content = site.content("Host.md")
     paragraphs = [" ".join(p.get_text().split()) for p in content.find_all("p", recursive=False)]
-    assert paragraphs[:2] == ["See here.", "A B C"]
+    assert paragraphs[:2] == ["See Draft here.", "A Draft B Draft C"]
     assert "Then" in paragraphs and "more." in paragraphs, "a published note's embed cuts"
-    assert paragraphs[-1] == "lead" and "" not in paragraphs
+    assert paragraphs[-1] == "Draft lead" and "" not in paragraphs
     assert content.select_one(".embed-note") is not None and "secret" not in str(content)

@@ -17,9 +17,6 @@ class Ctx:
         self.calls.append(("embed", token.meta["target"]))
         return "<figure>E</figure>"
 
-    def embeds_nothing(self, token):  # every note embedded here is published
-        return False
-
     def render_tag(self, token):
         self.calls.append(("tag", token.meta["tag"]))
         return '<a class="tag">T</a>'

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -353,28 +354,39 @@ def _cut_paragraph(open_: Token, inline: Token, close: Token, alone: bool,
     # of one paragraph where the embeds between them show nothing
     key = {CUT: tuple(open_.map) if open_.map else id(open_)}
     for embeds, kids in runs:
-        brk: dict[str, str] = {}
+        brk: dict[str, Any] = {}
+        lead: dict[str, Any] = {}
         while kids and _blank(kids[-1]):
-            # the line break or space before a note embed ends the text; a line break is kept in
-            # mind for when the embeds show no block and the text is one paragraph again
+            # the line break or space before a note embed ends the text; a line break (or a
+            # space) is kept in mind for when the embeds show no block and the text is one
+            # paragraph again
             kind = kids.pop().type
-            if kind in ("softbreak", "hardbreak") and not brk:
+            if kind in ("softbreak", "hardbreak") and not brk.get(BREAK):
                 brk = {BREAK: kind}
+            elif not brk:
+                brk = {SPACED: True}
         while kids and _blank(kids[0]):
             kids.pop(0)
+            lead = {SPACED: True}
         if not kids:
             continue
         if not embeds:  # no space left hanging where an embed was cut out
             if kids[0].type == "text":
-                kids[0] = kids[0].copy(content=kids[0].content.lstrip())
+                text = kids[0].content.lstrip()
+                if text != kids[0].content:
+                    lead = {SPACED: True}
+                kids[0] = kids[0].copy(content=text)
             if kids[-1].type == "text":
-                kids[-1] = kids[-1].copy(content=kids[-1].content.rstrip())
+                text = kids[-1].content.rstrip()
+                if text != kids[-1].content and not brk:
+                    brk = {SPACED: True}
+                kids[-1] = kids[-1].copy(content=text)
         part = inline.copy(children=kids)  # same content: positions are offsets into it
         if embeds:
             out += [open_.copy(type="embeds_open", meta={**open_.meta, **key}), part,
                     close.copy(type="embeds_close", meta={**close.meta, **key, **brk})]
         else:
-            out += [open_.copy(meta={**open_.meta, **key}), part,
+            out += [open_.copy(meta={**open_.meta, **key, **lead}), part,
                     close.copy(meta={**close.meta, **key, **brk})]
     if tail:
         if out and out[-1].type == "paragraph_close":
@@ -389,6 +401,10 @@ CUT = "cut_around_embeds"
 #: ``meta`` key of the closing token of a part of a cut paragraph that ended in a line break (its
 #: token type), given back when the paragraph is one again (``render_paragraph_close``).
 BREAK = "cut_at_break"
+#: ``meta`` key of the closing token of a part that ended in white space, and of the opening token
+#: of a text part that began with it: the space given back when the paragraph is one again
+#: (``See ![[Missing]] here`` keeps its spaces, ``(![[Missing]])`` has none).
+SPACED = "cut_at_space"
 
 
 def _line_break(self, close: Token, options, env) -> str | None:
@@ -397,58 +413,75 @@ def _line_break(self, close: Token, options, env) -> str | None:
     return None if kind is None else self.renderInline([Token(kind, "br", 0)], options, env)
 
 
-def joined_across(tokens: Sequence[Token], close_idx: int) -> bool:
-    """Whether ``tokens[close_idx]`` ends a text part of a cut paragraph that goes on after the
-    run of note embeds next to it (both parts and the run were cut from one paragraph)."""
-    if close_idx + 4 >= len(tokens):
+def _gap(self, edge: Token, options, env) -> str:
+    """What stood between a text part and the embeds next to it (``edge``: the token that meta
+    says it on): a line break, a space, or nothing."""
+    return _line_break(self, edge, options, env) or (" " if edge.meta.get(SPACED) else "")
+
+
+def cut_goes_on(tokens: Sequence[Token], close_idx: int) -> bool:
+    """Whether ``tokens[close_idx]`` ends a part of a cut paragraph (a text part or a run of note
+    embeds) that the next part of the same paragraph follows: the parts render together, since
+    where the embeds show no block they are one paragraph again."""
+    if close_idx + 1 >= len(tokens):
         return False
-    close, run, after = tokens[close_idx], tokens[close_idx + 1], tokens[close_idx + 4]
+    close, after = tokens[close_idx], tokens[close_idx + 1]
     key = close.meta.get(CUT)
-    return (key is not None and close.type == "paragraph_close" and run.type == "embeds_open"
-            and after.type == "paragraph_open" and run.meta.get(CUT) == key
-            and after.meta.get(CUT) == key)
+    return (key is not None and close.type in ("paragraph_close", "embeds_close")
+            and after.type in ("paragraph_open", "embeds_open") and after.meta.get(CUT) == key)
 
 
-def _shows_no_block(tokens: Sequence[Token], close_idx: int, env) -> str | None:
-    """What the note embeds between a cut paragraph's text parts show on this page when none is a
-    block: "" when each embeds a note that is not published (nothing), "inline" when some are
-    unresolved (an inline marker, as Obsidian shows one in its line); the text is then one
-    paragraph again.  None when a note is embedded there (the cut stands)."""
+def _inline_run(tokens: Sequence[Token], open_idx: int, env) -> bool:
+    """Whether the run of note embeds opened at ``tokens[open_idx]`` (``embeds_open``) shows no
+    block on this page, only inline markers: each embed is unresolved, or of a note that is not
+    published (its name as plain text), as Obsidian shows a missing embed in its line.  Its
+    paragraph is then one paragraph again, the markers in it."""
     ctx = env.get("ctx") if env else None
-    if ctx is None or not joined_across(tokens, close_idx):
-        return None
-    kids = [k for k in tokens[close_idx + 2].children or () if not _blank(k)]
-    if not kids:
-        return None
     inline = getattr(ctx, "embeds_inline", None)
-    shown = ""
-    for kid in kids:
-        if inline is not None and inline(kid):
-            shown = "inline"
-        elif not ctx.embeds_nothing(kid):
-            return None
-    return shown
+    if inline is None or open_idx + 2 >= len(tokens) or tokens[open_idx].type != "embeds_open":
+        return False
+    kids = [k for k in tokens[open_idx + 1].children or () if not _blank(k)]
+    return bool(kids) and all(inline(kid) for kid in kids)
+
+
+def _cut_from_same(tokens: Sequence[Token], idx: int, open_idx: int, kind: str) -> bool:
+    """Whether ``tokens[idx]`` is a text part's ``kind`` token cut from the paragraph the run of
+    embeds opened at ``open_idx`` was cut from."""
+    key = tokens[open_idx].meta.get(CUT)
+    return (0 <= idx < len(tokens) and key is not None and tokens[idx].type == kind
+            and tokens[idx].meta.get(CUT) == key)
 
 
 def render_paragraph_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    """``See ![[Draft]] here.`` with Draft not published is the paragraph ``See here.``: the
-    text part before the embeds does not end."""
-    if _shows_no_block(tokens, idx, env) is not None:
-        return _line_break(self, tokens[idx], options, env) or " "
+    """``See ![[Missing]] here.`` is one paragraph with the embed's marker in it: the text part
+    before the embeds does not end (what stood between them stays: a space, a line break)."""
+    if _inline_run(tokens, idx + 1, env) and _cut_from_same(tokens, idx, idx + 1, "paragraph_close"):
+        return _gap(self, tokens[idx], options, env)
     return self.renderToken(tokens, idx, options, env)
 
 
 def render_paragraph_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
-    """…and the part after them does not begin (after an inline marker, a space, or the line break
-    that followed it: ``before\n![[Missing]]\nafter`` keeps its three lines, as a missing picture
-    does; ``before\n![[Draft]]\nafter`` keeps one line break where nothing is shown)."""
-    shown = _shows_no_block(tokens, idx - 4, env) if idx >= 4 else None
-    if shown is not None:
-        after = _line_break(self, tokens[idx - 1], options, env)
-        if shown:
-            return after or " "
-        return "" if tokens[idx - 4].meta.get(BREAK) else after or ""
+    """…and the part after them does not begin (``before\n![[Missing]]\nafter`` keeps its three
+    lines, as a missing picture does)."""
+    if idx >= 3 and _inline_run(tokens, idx - 3, env) \
+            and _cut_from_same(tokens, idx, idx - 3, "paragraph_open"):
+        return _gap(self, tokens[idx - 1], options, env) + _gap(self, tokens[idx], options, env)
     return self.renderToken(tokens, idx, options, env)
+
+
+def render_embeds_open(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """A run of note embeds writes no tag, unless it shows only inline markers with no text of its
+    paragraph before it (``![[Missing]] lead``): it opens that paragraph."""
+    if _inline_run(tokens, idx, env) and not _cut_from_same(tokens, idx - 1, idx, "paragraph_close"):
+        return "<p" + self.renderAttrs(tokens[idx]) + ">"
+    return ""
+
+
+def render_embeds_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """…and closes it when no text of the paragraph follows (``lead ![[Missing]]``)."""
+    if idx >= 2 and _inline_run(tokens, idx - 2, env):
+        return "" if _cut_from_same(tokens, idx + 1, idx - 2, "paragraph_open") else "</p>\n"
+    return "\n"
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
@@ -456,8 +489,8 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.core.ruler.after("inline", "in_link", in_link_rule)
     md.core.ruler.after("in_link", "block_embeds", block_embeds_rule)
-    md.add_render_rule("embeds_open", lambda self, tokens, idx, options, env: "")
-    md.add_render_rule("embeds_close", lambda self, tokens, idx, options, env: "\n")
+    md.add_render_rule("embeds_open", render_embeds_open)
+    md.add_render_rule("embeds_close", render_embeds_close)
     md.add_render_rule("paragraph_open", render_paragraph_open)
     md.add_render_rule("paragraph_close", render_paragraph_close)
     md.add_render_rule("wikilink", render_wikilink)
