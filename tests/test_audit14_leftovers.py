@@ -3,6 +3,8 @@ code before its fix."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import build_notes
 
 _DRAFT = "---\n{key}\naliases: [Secret plan]\n---\n# {name}\n\nqwxzyl intro\n\n## H\n\nqwxzyl section\n\n" \
@@ -60,3 +62,77 @@ def test_an_inline_embed_marker_stays_in_its_paragraph_as_written(tmp_path):
         "Missing.md (not found)"]
     # nothing outside a paragraph: every marker is in one
     assert all(s.find_parent("p") is not None for s in content.select("span.embed"))
+
+
+_CODE_TABLE = """# Table
+
+| Context manager | What for |
+| --- | --- |
+| `contextlib.suppress(FileNotFoundError)` | ignore one exception type, explicitly |
+| `concurrent.futures.ThreadPoolExecutor(max_workers=4)` | a pool of threads that joins on exit |
+
+| Option | Default | Meaning |
+| --- | --- | --- |
+| `execute.run_plain_python` | `false` | run every plain python block, as if each note had exec true |
+| `header_date_formats` | day-first | formats tried for a DATE header line in notes without front-matter |
+"""
+
+#: Each code span of the page's table cells: its text and the offsets where a line of it begins
+#: (the first character whose box sits lower than the one before it).
+_CODE_LINES = """() => [...document.querySelectorAll('.note-content td code')].map(code => {
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    const starts = []; let offset = 0, top = null, node;
+    while ((node = walker.nextNode())) {
+        for (let i = 0; i < node.data.length; i++, offset++) {
+            const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+            const box = r.getBoundingClientRect();
+            if (top !== null && box.top > top + 2) starts.push(offset);
+            top = box.top;
+        }
+    }
+    return {text: code.textContent, starts};
+})"""
+
+
+def test_code_in_a_table_cell_carries_break_opportunities_and_its_text(tmp_path):
+    """The HTML half of the test below (which needs Chromium): a code span in a table cell holds a
+    ``<wbr>`` at each place it may break and reads as written; one outside a table holds none."""
+    site = build_notes(tmp_path, {"Table.md": _CODE_TABLE + "\nText `contextlib.suppress(x)` here.\n"})
+    content = site.content("Table.md")
+    cell = content.select_one("td code")
+    assert str(cell) == ("<code>contextlib<wbr/>.suppress<wbr/>(File<wbr/>Not<wbr/>Found<wbr/>"
+                         "Error)</code>")
+    assert cell.get_text() == "contextlib.suppress(FileNotFoundError)"
+    assert str(content.select_one("p code")) == "<code>contextlib.suppress(x)</code>"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1200])
+def test_code_in_a_narrow_table_cell_breaks_only_where_a_name_reads_apart(tmp_path, chrome, width):
+    """On a phone (375 px) a code name in a table cell broke anywhere (CSS ``overflow-wrap:
+    anywhere``): ``contextlib.suppress(F`` / ``ileNotFoundError)``.  It breaks now only before a
+    dot, bracket or underscore, after ``=``…, or between camelCase words (``<wbr>``), never inside
+    a word, at 375 and 1200 px; the prose column stays readable and the table does not scroll.
+    The ``<wbr>`` copies as nothing: the code's text is as written."""
+    from chromium import page_of
+
+    from generator.markdown.tablecode import break_points
+
+    site = build_notes(tmp_path, {"Table.md": _CODE_TABLE})
+    page = chrome.page(width=width, height=900)
+    page.goto(page_of(site.out, "Table.md").as_uri())
+    codes = page.evaluate(_CODE_LINES)
+    assert [c["text"] for c in codes] == ["contextlib.suppress(FileNotFoundError)",
+                                          "concurrent.futures.ThreadPoolExecutor(max_workers=4)",
+                                          "execute.run_plain_python", "false", "header_date_formats"]
+    for code in codes:
+        assert set(code["starts"]) <= set(break_points(code["text"])), code
+    if width == 375:  # the long names do break, at their parts
+        assert any(code["starts"] for code in codes)
+    m = page.evaluate("""() => [...document.querySelectorAll('.note-content table')].map(t => ({
+        scrolls: t.scrollWidth > t.clientWidth + 1,
+        prose: Math.min(...[...t.querySelectorAll('td:last-child')].map(
+            td => td.getBoundingClientRect().width))}))""")
+    assert all(not t["scrolls"] and t["prose"] >= 120 for t in m), m
+    page.close()
+

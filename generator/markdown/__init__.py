@@ -38,6 +38,7 @@ from .pluginblocks import plugin_blocks_plugin
 from .query import query_plugin
 from .renderer import Renderer
 from .sanitize import sanitize_html, sanitize_plugin
+from .tablecode import table_code_plugin
 from .tags import tags_plugin
 from .tasks import tasklists_plugin
 from .wikilinks import display_text, split_wikilink, wikilinks_plugin
@@ -90,6 +91,7 @@ def build_markdown() -> MarkdownIt:
     md.use(mermaid_plugin)
     md.use(bases_plugin)
     md.use(query_plugin)
+    md.use(table_code_plugin)  # before dataview's, which wraps its code_inline rule
     md.use(dataview_plugin)
     md.use(plugin_blocks_plugin)
     md.use(sanitize_plugin)
