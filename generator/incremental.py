@@ -72,7 +72,7 @@ class RenderMemo:
     suggestions: tuple[str, dict[str, str | None]] | None = None  # the index's did-you-mean memo
     digests: dict[str, str] = field(default_factory=dict)  # content digest of each note, by path
     urls: dict[NoteId, str] = field(default_factory=dict)  # the page URL of each note
-    tag_counts: dict[str, int] = field(default_factory=dict)  # notes per tag
+    tag_counts: dict[str, tuple[int, str]] = field(default_factory=dict)  # notes per tag, its spelling
     # the notes each canvas's file cards show (their backlinks list the canvas)
     canvas_links: dict[str, tuple[NoteId, ...]] = field(default_factory=dict)
     listing_facts: str = ""  # signature of everything listing pages show (``SiteBuilder``)
@@ -133,8 +133,9 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
         n = index.notes[src]
         back.append((n.title, index.urls.get(n.id), n.folder, str(n.date), n.summary,
                      n.listing_summary))
-    tags = [(t, len(index.tags[tag_key(t)].notes) if tag_key(t) in index.tags else 0)
-            for t in note.tags]
+    infos = [index.tags.get(tag_key(t)) for t in note.tags]
+    tags = [(t, len(info.notes), info.name) if info else (t, 0, t)
+            for t, info in zip(note.tags, infos, strict=True)]
     cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", ""), getattr(v, "fold", ""),
                        getattr(v, "summary", "")) for k, v in (cells or {}).items())
     home = index.home.id if index.home is not None else None

@@ -73,7 +73,7 @@ class _Linked(NamedTuple):
 @dataclass
 class TagInfo:
     key: str  # case-folded full tag, "area/sub"
-    name: str  # display spelling (the first seen)
+    name: str  # display spelling: each level as most notes spell it (``_name_tags``)
     notes: list[NoteId] = field(default_factory=list)  # notes tagged with this tag or a child
 
 
@@ -866,6 +866,39 @@ class VaultIndex:
                         info = self.tags[key] = TagInfo(key, name)
                     if not info.notes or info.notes[-1] != note.id:
                         info.notes.append(note.id)
+        self._name_tags(notes)
+
+    def _name_tags(self, notes: list[Note]) -> None:
+        """Each tag's display spelling (tags are case-insensitive: ``#Project/Alpha`` and
+        ``#project/alpha`` are one tag): level by level, the spelling of that level most notes
+        use, ties to the first in path order (and in the note, to its first tag), under its
+        parent's spelling, so that ``#project/Beta`` reads ``#Project/Beta`` when most notes write
+        ``#Project``.  It depends on the notes' tags alone, not on the order notes are read in."""
+        votes: dict[str, dict[str, list]] = {}  # key -> spelling of its last level -> [-notes, first]
+        for n, note in enumerate(sorted((n for n in notes if n.publish), key=lambda n: n.rel)):
+            seen: set[tuple[str, str]] = set()
+            for t, tag in enumerate(note.tags):
+                parts = tag.strip("/").split("/")
+                for i in range(1, len(parts) + 1):
+                    key = tag_key("/".join(parts[:i]))
+                    if key not in self.tags or (key, parts[i - 1]) in seen:
+                        continue
+                    seen.add((key, parts[i - 1]))
+                    vote = votes.setdefault(key, {}).setdefault(parts[i - 1], [0, (n, t)])
+                    vote[0] -= 1
+        for key in sorted(self.tags, key=lambda k: k.count("/")):  # parents first
+            spellings = votes.get(key)
+            if not spellings:
+                continue
+            level = min(spellings, key=lambda s: (spellings[s][0], spellings[s][1]))
+            parent = key.rpartition("/")[0]
+            self.tags[key].name = (self.tags[parent].name + "/" + level
+                                   if parent in self.tags else level)
+
+    def tag_name(self, tag: str) -> str:
+        """The display spelling of ``tag`` (any spelling, no ``#``): its tag page's."""
+        info = self.tags.get(tag_key(tag))
+        return info.name if info is not None else tag
 
 
     def _tag_urls(self) -> dict[str, SiteUrl]:

@@ -102,7 +102,7 @@ class SiteBuilder:
         self.keep: set[str] = set()  # pages left as the previous build wrote them
         self.memo = RenderMemo(suggestions=index.suggestions, digests=dict(self.digests),
                                urls=dict(index.urls),
-                               tag_counts={k: len(t.notes) for k, t in index.tags.items()},
+                               tag_counts={k: (len(t.notes), t.name) for k, t in index.tags.items()},
                                canvas_links=dict(index.canvas_links()),
                                images={rel: att.digest for rel, att in index.attachments.items()
                                        if is_image(rel)})
@@ -518,7 +518,9 @@ class SiteBuilder:
         out = []
         for tag in note.tags:
             info = self.index.tags.get(tag_key(tag))
-            out.append(self.tpl.TagItem(tag, relative_href(self.index.tag_url(tag), url),
+            # as its tag page names it (``#project`` in a note where most write ``#Project``)
+            out.append(self.tpl.TagItem(info.name if info else tag,
+                                        relative_href(self.index.tag_url(tag), url),
                                         len(info.notes) if info else 0))
         return tuple(out)
 
@@ -724,7 +726,7 @@ class SiteBuilder:
         notes = sorted(self._site_notes(), key=lambda n: n.url)
         if kept_graph is None:
             nodes = sorted([*notes, *self._graph_canvases()], key=lambda n: n.url)
-            files = graph_files(nodes, self.index.tag_url)
+            files = graph_files(nodes, self.index.tag_url, self.index.tag_name)
             self.files.update(files)
             self.memo.data["graph"] = (graph_sig, tuple(sorted(files)), None)
         if kept_search is None:

@@ -175,3 +175,72 @@ def test_a_mermaid_node_naming_a_missing_note_is_marked_broken_and_warned_as_unr
     assert sorted(m.split(": warning")[0] for m in site.messages("link-unresolved")) == [
         "Deep/Er/Dia2.md:7:13", "Dia.md:7:13"]
     assert "mermaid-link-unresolved" not in site.codes()
+
+
+_TAGGED = {
+    "A.md": "# A\n\n#Project/Alpha\n",
+    "B.md": "# B\n\n#project/alpha\n",
+    "C.md": "---\ntags: [project/Beta]\n---\n# C\n\n#PROJECT\n",
+    "Sub/D.md": "# D\n\n#project/beta #project/alpha\n",
+}
+
+
+def _tree(root) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".vaultsite-site"}
+
+
+def test_a_nested_tag_is_spelled_alike_everywhere_as_most_notes_spell_each_level(tmp_path, monkeypatch):
+    """``#Project/Alpha`` in one note, ``#project/alpha`` in another: one tag, whose page was titled
+    as the first note read spelled it (its child ``#project/Beta`` under a page ``#Project``), and
+    whose chip on each note page was that note's own spelling.  Each level now reads as most notes
+    spell it (ties: the first note in path order), under its parent's spelling, on the tag pages
+    (titles, breadcrumbs, the tags index), the notes' tag chips and the graph; the text of a
+    note keeps its ``#tag`` as written.  Built with one worker and with two, byte for byte."""
+    import json
+
+    from generator.config import load_config
+    from generator.pipeline import build
+    from generator.workers import LazyPool
+    from tests.conftest import Site, write_files
+
+    monkeypatch.setattr(LazyPool, "MIN_NOTES", 0)
+    vault = write_files(tmp_path / "vault", _TAGGED)
+    sites = {}
+    for workers in (1, 2):
+        out = tmp_path / f"site{workers}"
+        sites[workers] = Site(out, build(load_config(vault), out, exec_mode="no-exec", workers=workers))
+    assert _tree(sites[1].out) == _tree(sites[2].out)
+    site = sites[2]
+    # "project": 3 notes write it so (B, C, Sub/D), 1 "Project", 1 "PROJECT"; "alpha": A "Alpha",
+    # B and Sub/D "alpha"; "Beta": C, "beta": Sub/D, a tie the first path (C.md) wins
+    titles = {p.relative_to(site.out / "_tags").as_posix(): Site.soup(p).find("h1").get_text(strip=True)
+              for p in (site.out / "_tags").rglob("*.html")}
+    assert titles == {"project.html": "#project", "project/alpha.html": "#project/alpha",
+                      "project/beta.html": "#project/Beta"}
+    crumbs = [a.get_text(strip=True) for a in
+              Site.soup(site.out / "_tags/project/beta.html").select(".breadcrumbs a")]
+    assert crumbs[-1] == "#project", crumbs
+    index = [a.get_text(strip=True) for a in Site.soup(site.out / "_tags.html").select("main a")]
+    assert "#project" in index and "#Project" not in index and "#PROJECT" not in index
+    chips = {src: [a.get_text(strip=True) for a in site.html(src).select(".note-tags a, .tags a")]
+             for src in _TAGGED}
+    assert chips == {"A.md": ["#project/alpha"], "B.md": ["#project/alpha"],
+                     "C.md": ["#project/Beta", "#project"], "Sub/D.md": ["#project/Beta", "#project/alpha"]}
+    # the note's own text keeps its spelling
+    assert [a.get_text() for a in site.content("A.md").select("a.tag")] == ["#Project/Alpha"]
+    graph = (site.out / "_data/graph.js").read_text(encoding="utf-8")
+    names = sorted(t[0] for t in json.loads(graph[graph.index("(") + 1:graph.rindex(")")])["tags"])
+    assert names == ["project", "project/Beta", "project/alpha"]
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+def test_a_tag_spelling_another_note_changes_rebuilds_as_a_clean_build(tmp_path, in_memory):
+    """Which spelling a tag's pages and chips show depends on every note that has it: an edit of
+    one note that tips the count re-renders the other notes' chips and the tag pages."""
+    from tests.test_incremental import assert_edits_rebuild_as_clean
+
+    assert_edits_rebuild_as_clean(tmp_path, "tag spelling", _TAGGED, [
+        {"A.md": "# A\n\n#PROJECT/Alpha #x\n", "E.md": "#Project/ALPHA\n", "F.md": "#Project\n"},
+        {"B.md": "# B\n\n#PROJECT/alpha\n"},
+    ], in_memory)

@@ -16,7 +16,10 @@ from generator.site import SiteNote, js_call
 from generator.slugs import tag_key
 
 
-def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None = None) -> dict:
+def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None = None,
+               tag_names: Callable[[str], str] | None = None) -> dict:
+    """The graph (see the module's docstring); a tag node is named by ``tag_names`` (its tag
+    page's spelling), else as the first note that has it writes it."""
     index = {n.url: i for i, n in enumerate(notes)}
     pairs: set[tuple[int, int]] = set()
     for i, note in enumerate(notes):
@@ -26,6 +29,7 @@ def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None 
                 pairs.add((min(i, j), max(i, j)))
     edges = [x for pair in sorted(pairs) for x in pair]
 
+    name_of = tag_names
     tag_index: dict[str, int] = {}
     tag_names: list[str] = []
     tag_pairs: set[tuple[int, int]] = set()
@@ -34,7 +38,7 @@ def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None 
             key = tag_key(tag)
             if key not in tag_index:
                 tag_index[key] = len(tag_names)
-                tag_names.append(tag)
+                tag_names.append(name_of(tag) if name_of else tag)
             tag_pairs.add((i, tag_index[key]))
     tags = [[name, tag_urls(name) if tag_urls else ""] for name in tag_names]
     tag_edges = [x for pair in sorted(tag_pairs) for x in pair]
@@ -46,5 +50,6 @@ def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None 
     }
 
 
-def graph_files(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None = None) -> dict[str, bytes]:
-    return {"_data/graph.js": js_call("vsGraph.data", graph_data(notes, tag_urls))}
+def graph_files(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None = None,
+                tag_names: Callable[[str], str] | None = None) -> dict[str, bytes]:
+    return {"_data/graph.js": js_call("vsGraph.data", graph_data(notes, tag_urls, tag_names))}
