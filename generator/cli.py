@@ -267,13 +267,14 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
     VAULT defaults to notes/ (the demo vault) in a clone of this repository, else the current
     folder when it is a vault (a note, .obsidian/ or vaultsite.toml in it).  Stop with Ctrl+C."""
     from generator.emit import OutputError, check_output
+    from generator.pipeline import cache_dir_of
     from generator.serve import ServeError
     from generator.serve import serve as run_serve
 
     cfg = _load(vault)
     out = (out if out is not None else Path("site")).absolute()
     try:  # a folder that cannot be used is said once, not shown as a failed build in a browser
-        check_output(out, cfg.vault)
+        check_output(out, cfg.vault, cache_dir_of(cfg, out))
     except OutputError as exc:
         raise click.ClickException(str(exc)) from exc
     try:

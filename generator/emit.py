@@ -178,12 +178,21 @@ def _foreign_marker(out: Path, problem: str) -> OutputError:
         "refusing to touch it (choose an empty or new folder with -o, or empty it yourself)")
 
 
-def check_output(out: Path, vault: Path) -> None:
+def check_output(out: Path, vault: Path, cache: Path | None = None) -> None:
+    """Refuse an output folder that cannot be used safely, saying why and what to do.  ``cache``:
+    the build's cache folder, which must not be inside the site (it holds the text of every note,
+    drafts and ignored notes included, and the machine's paths: deployed with the site, it would
+    publish them)."""
     out = out.resolve()
     vault = vault.resolve()
     home = Path.home().resolve()
     if out == vault or vault.is_relative_to(out):
         raise OutputError(f"output folder {out} contains the vault; choose another folder with -o")
+    if cache is not None and cache.resolve().is_relative_to(out):
+        raise OutputError(
+            f"the cache folder {cache.resolve()} is inside the output folder {out}, so the site would "
+            "publish it (it holds the text of every note, drafts included); set [execute] cache_dir "
+            "in vaultsite.toml to a folder outside the output folder, or leave it unset")
     if out in (home, Path(out.anchor)):
         raise OutputError(f"refusing to use {out} as the output folder; choose a new folder with -o")
     if out.exists() and not out.is_dir():

@@ -376,10 +376,10 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
     from generator.emit import MARKER, check_output, remove_stale_staging
 
     remove_stale_staging(out)  # what a build killed midway left (before: it is inside an empty out)
-    check_output(out, cfg.vault)
+    cache_dir = cache_dir_of(cfg, out)
+    check_output(out, cfg.vault, cache_dir)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
-    cache_dir = cache_dir_of(cfg, out)
     vault = discover_vault(cfg, exclude=(out, cache_dir))
     timings["discover"] = time.perf_counter() - t0
     persist = state is None

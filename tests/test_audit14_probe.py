@@ -1,0 +1,58 @@
+"""Session 14, probe: an adversarial audit of the site contract (nothing lost, nothing leaks,
+determinism, browsing) and of the command line, with small hostile vaults."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_files
+
+from generator.cli import main
+from generator.config import load_config
+from generator.emit import OutputError
+from generator.pipeline import build
+
+
+@pytest.mark.parametrize("inside", [".", "cache", "deep/cache"])
+def test_a_cache_folder_inside_the_output_folder_is_refused_before_anything_is_written(tmp_path,
+                                                                                      inside):
+    """``[execute] cache_dir`` inside (or equal to) the output folder put the build's cache into
+    the site: ``parsed-notes.pickle`` with the text of a ``publish: false`` note, and the state
+    with the machine's paths, published with the pages.  The build now refuses, says why and what
+    to do, and writes nothing."""
+    out = tmp_path / "site"
+    cache = (out / inside).resolve()
+    vault = write_files(tmp_path / "v", {
+        "a.md": "# A\n",
+        "draft.md": "---\npublish: false\n---\nTOP SECRET DRAFT\n",
+        "vaultsite.toml": f'[execute]\ncache_dir = "{cache.as_posix()}"\n',
+    })
+    with pytest.raises(OutputError) as err:
+        build(load_config(vault), out, exec_mode="no-exec")
+    message = str(err.value)
+    assert "cache_dir" in message and "outside the output folder" in message
+    assert not out.exists()
+    # the command line says so in one line and exits non-zero; so does serve, before serving
+    for args in (["build", str(vault), "-o", str(out), "-q"],
+                 ["serve", str(vault), "-o", str(out), "-p", "0"]):
+        run = CliRunner().invoke(main, args)
+        assert run.exit_code == 1, run.output
+        assert "cache_dir" in run.output
+    assert not out.exists()
+
+
+def test_a_cache_folder_beside_or_above_the_output_folder_still_builds(tmp_path):
+    """The refusal is only for a cache inside the site: the default (``site.vaultsite-cache``
+    beside it) and a cache folder that holds the output folder are fine, and the site then
+    holds no file of the cache."""
+    vault = write_files(tmp_path / "v", {
+        "a.md": "# A\n",
+        "draft.md": "---\npublish: false\n---\nTOP SECRET DRAFT\n",
+        "vaultsite.toml": f'[execute]\ncache_dir = "{(tmp_path / "c").as_posix()}"\n',
+    })
+    out = tmp_path / "c" / "site"
+    build(load_config(vault), out, exec_mode="no-exec")
+    assert (out / "a.html").is_file()
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"TOP SECRET" not in path.read_bytes(), path
