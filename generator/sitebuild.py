@@ -663,10 +663,13 @@ class SiteBuilder:
         self._page(url, ctx)
 
     def _site_roots(self) -> tuple[str, ...]:
-        """The site's top-level folders: those of the pages, and its own data folders (a note's URL
-        never starts with ``_``, so these are apart).  A 404 page served at some depth finds the
-        site root in the missing URL as the path before the first of them."""
-        roots = {url.split("/", 1)[0] for url in self.index.urls.values() if "/" in url}
+        """The site's top-level folders: those of the note and folder pages (a folder whose notes
+        all have permalinks elsewhere has its folder page, and the redirects at the notes' own
+        addresses), and its own data folders (a note's URL never starts with ``_``, so these are
+        apart).  A 404 page served at some depth finds the site root in the missing URL as the
+        path before the first of them."""
+        urls = [*self.index.urls.values(), *self.index.folder_urls.values()]
+        roots = {url.split("/", 1)[0] for url in urls if "/" in url}
         return tuple(sorted(roots | DATA_FOLDERS))
 
     # -- data, assets, publishing ----------------------------------------------------------------------

@@ -56,3 +56,34 @@ def test_a_cache_folder_beside_or_above_the_output_folder_still_builds(tmp_path)
     for path in out.rglob("*"):
         if path.is_file():
             assert b"TOP SECRET" not in path.read_bytes(), path
+
+
+def _roots_of_404(site_dir) -> list[str]:
+    """The site's top-level folders as the 404 page's script lists them."""
+    import json
+    import re
+
+    script = (site_dir / "404.html").read_text(encoding="utf-8")
+    found = re.search(r'\}\)\(location,(\[[^\]]*\])\)</script>', script)
+    assert found, "the 404 page's root-finding script"
+    return json.loads(found.group(1))
+
+
+def test_the_404_page_knows_folders_that_hold_only_folder_pages_and_redirects(tmp_path):
+    """A vault folder whose notes all have permalinks elsewhere (as in the Obsidian Help vault,
+    whose ``Plugins/`` notes are pages of ``plugins/``) is still a folder of the site: its
+    folder page and the redirects at the notes' own addresses are there.  A missing page in it
+    (``/proj/Plugins/Gone.html`` on a host that serves 404.html) must find the site root at
+    ``/proj/``; the 404 page did not know the folder and took the host's root, so its stylesheet,
+    script and links all pointed out of the site."""
+    vault = write_files(tmp_path / "v", {
+        "Home.md": "[[Backlinks]]\n",
+        "Plugins/Backlinks.md": "---\npermalink: guide/backlinks\n---\n# Backlinks\n",
+        "Deep/Er/Note.md": "# Deep\n",
+    })
+    out = tmp_path / "site"
+    build(load_config(vault), out, exec_mode="no-exec")
+    assert (out / "Plugins" / "index.html").is_file()  # the folder page
+    assert (out / "Plugins" / "Backlinks.html").is_file()  # the redirect to the permalink
+    roots = _roots_of_404(out)
+    assert {"Plugins", "guide", "Deep", "_assets"} <= set(roots)
