@@ -9,7 +9,8 @@ Safety rules:
   always be renamed, and it keeps its permissions; nothing there is overwritten, and the marker comes
   last, so an interrupted fill is never taken for a site;
 * later builds into a folder we made write only files whose bytes changed (atomically, one by one) and
-  delete only files that the previous build wrote and this one did not;
+  delete only files that the previous build wrote and this one did not; a file there that the
+  previous build did not write (put in by hand) is never replaced: the build stops first;
 * a marker that lists a path vaultsite never writes (absolute, with a ``..`` segment or a NUL) was not
   written by vaultsite: the folder is foreign and refused.  Entries with a backslash are never deleted
   nor trusted, and nothing is deleted or written through a symbolic link that leads out of the folder.
@@ -568,6 +569,17 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
     if outside is not None:  # checked before anything is written: the site stays as it was
         raise OutputError(f"refusing to write {outside!r} through a symbolic link that leads out of "
                           f"the output folder {out}; remove the link")
+    # A file put into the site by hand is never replaced (one named as a file of the previous
+    # build but for letter case is that file on macOS and Windows: ours, deleted below).
+    ours = {rel.casefold() for rel in previous}
+    for rel, _, digest in pending:
+        if "\\" in rel:  # never trusted nor listed (``_load_marker``): written as before
+            continue
+        if rel.casefold() not in ours and _foreign_file(inside.path(rel), digest):
+            raise OutputError(
+                f"output folder {out} holds {rel!r}, which vaultsite did not write and this build "
+                "would replace; refusing to overwrite it (move the file out of the folder, or rename "
+                "the note or file of the vault that makes it)")
     _remove_stale_asides(inside, [*previous, *(rel for rel, _, _ in pending), MARKER])
     failed: list[tuple[str, str]] = []
     kept: list[str] = []
@@ -609,6 +621,11 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+    # New files are listed in the marker before they take their places, so that a build killed
+    # while renaming leaves no file of the site that the next build would take for the user's.
+    added = {rel: digest for _, _, rel, digest in ready if rel not in previous}
+    if added:
+        _write_atomic(out / MARKER, _manifest_bytes({**previous, **added}))
     # What this build no longer makes goes before the new files take their places: on a file
     # system that does not tell letter case apart (macOS, Windows), the old Alpha.html of a note
     # renamed alpha.md is the new alpha.html, and deleting it afterwards took the new page too.
@@ -638,6 +655,25 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
         written.append(rel)
     _write_atomic(out / MARKER, _manifest_bytes(manifest))
     return EmitStats(sorted(written), deleted, unchanged, failed, sorted(kept))
+
+
+def _foreign_file(path: Path, digest: str) -> bool:
+    """Whether ``path`` holds something other than a site file of ``digest``: a file or link the
+    user put there (a folder fails its write on its own, and is reported)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if stat.S_ISDIR(st.st_mode):
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return True
+    try:
+        with path.open("rb") as fh:
+            found = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    except OSError:
+        return True
+    return found != digest
 
 
 def _make_folder(folder: Path, made: list[Path]) -> None:

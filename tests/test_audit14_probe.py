@@ -3,6 +3,8 @@ determinism, browsing) and of the command line, with small hostile vaults."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from conftest import write_files
@@ -87,3 +89,76 @@ def test_the_404_page_knows_folders_that_hold_only_folder_pages_and_redirects(tm
     assert (out / "Plugins" / "Backlinks.html").is_file()  # the redirect to the permalink
     roots = _roots_of_404(out)
     assert {"Plugins", "guide", "Deep", "_assets"} <= set(roots)
+
+
+def test_a_file_put_into_the_site_by_hand_is_never_overwritten(tmp_path):
+    """The build never replaces what it did not write: a page put into the site folder by hand
+    (``about.html``) was silently overwritten by a later build once the vault got a note of that
+    name.  The build now stops before writing anything and names the file; once it is moved
+    away, the build goes on."""
+    vault = write_files(tmp_path / "v", {"A.md": "# A\n"})
+    out = tmp_path / "site"
+    cfg = load_config(vault)
+    build(cfg, out, exec_mode="no-exec")
+    (out / "about.html").write_text("<p>my own page</p>\n", encoding="utf-8")
+    (out / "notes.txt").symlink_to(tmp_path / "elsewhere.txt")
+    write_files(vault, {"about.md": "# About\n", "B.md": "[[notes.txt]]\n", "notes.txt": "x\n"})
+    a_before = (out / "A.html").read_bytes()
+    with pytest.raises(OutputError) as err:
+        build(cfg, out, exec_mode="no-exec")
+    assert "'about.html'" in str(err.value) and "did not write" in str(err.value)
+    assert (out / "about.html").read_text(encoding="utf-8") == "<p>my own page</p>\n"
+    assert not (out / "B.html").exists() and (out / "A.html").read_bytes() == a_before
+    (out / "about.html").unlink()
+    with pytest.raises(OutputError) as err:  # a link the user made is the user's too
+        build(cfg, out, exec_mode="no-exec")
+    assert "'notes.txt'" in str(err.value)
+    assert (out / "notes.txt").is_symlink()
+    (out / "notes.txt").unlink()
+    build(cfg, out, exec_mode="no-exec")
+    assert "About" in (out / "about.html").read_text(encoding="utf-8")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "x\n"
+
+
+def test_a_build_killed_while_renaming_leaves_files_the_next_build_takes_as_its_own(tmp_path,
+                                                                                   monkeypatch):
+    """New files of an update are listed in the marker before they take their places: a build
+    killed between its renames and its final marker (here: interrupted right after it renamed a
+    new page into place) leaves pages that the marker names, which the next build, of a changed
+    vault, replaces as its own instead of refusing them as the user's; and the site then equals
+    a clean build's."""
+    import json
+    import os
+
+    vault = write_files(tmp_path / "v", {"A.md": "# A\n"})
+    out = tmp_path / "site"
+    cfg = load_config(vault)
+    build(cfg, out, exec_mode="no-exec")
+    new_pages = {"B.html", "C.html", "D.html"}
+    write_files(vault, {"B.md": "# B\n", "C.md": "# C\n", "D.md": "# D\n"})
+    real = os.replace
+    renamed = []
+
+    def interrupted(src, dest, *args, **kwargs):
+        if renamed:
+            raise KeyboardInterrupt  # as a kill would stop it, without cleaning up
+        done = real(src, dest, *args, **kwargs)
+        if ".vaultsite-tmp-" in str(src) and Path(dest).name in new_pages:
+            renamed.append(Path(dest).name)
+        return done
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(cfg, out, exec_mode="no-exec")
+    monkeypatch.setattr(os, "replace", real)
+    [page] = renamed
+    assert (out / page).is_file()
+    assert page in json.loads((out / ".vaultsite-site").read_text(encoding="utf-8"))["files"]
+    write_files(vault, {"B.md": "# B changed\n", "C.md": "# C changed\n", "D.md": "# D changed\n"})
+    build(cfg, out, exec_mode="no-exec")
+    clean = tmp_path / "clean"
+    build(cfg, clean, exec_mode="no-exec")
+    for path in clean.rglob("*"):
+        if path.is_file() and path.name != ".vaultsite-site":
+            rel = path.relative_to(clean)
+            assert (out / rel).read_bytes() == path.read_bytes(), rel
