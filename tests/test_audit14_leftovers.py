@@ -136,47 +136,6 @@ def test_code_in_a_narrow_table_cell_breaks_only_where_a_name_reads_apart(tmp_pa
     assert all(not t["scrolls"] and t["prose"] >= 120 for t in m), m
     page.close()
 
-
-_DIAGRAM = """# {title}
-
-```mermaid
-graph TD
-    A[Target note] --> B[Missing note]
-    B --> C[Draft]
-    class A,B,C internal-link;
-```
-"""
-
-
-def test_a_mermaid_node_naming_a_missing_note_is_marked_broken_and_warned_as_unresolved(tmp_path):
-    """A node of class ``internal-link`` naming no note was drawn like any node, with a warning of
-    its own code (``mermaid-link-unresolved``) that a search for unresolved links missed.  It is
-    now marked as an unresolved link is (class ``broken`` on the node and its label, no link) and
-    warned about as ``link-unresolved`` at the file, line and column of the node in the line that
-    gives the class; a node naming an existing note links to it from every folder depth, one
-    naming an unpublished note is plain (neither linked nor broken)."""
-    pytest.importorskip("mmdr")
-    site = build_notes(tmp_path, {
-        "Dia.md": _DIAGRAM.format(title="Dia"),
-        "Deep/Er/Dia2.md": _DIAGRAM.format(title="Dia2"),
-        "Mid/Target note.md": "# Target note\n",
-        "Draft.md": "---\npublish: false\n---\nx\n",
-    })
-    for source in ("Dia.md", "Deep/Er/Dia2.md"):
-        figure = site.content(source).find("figure", class_="mermaid")
-        links = [a for a in figure.find_all("a") if a.get("href")]
-        assert {site.follow(site.page(source), a["href"])[0].relative_to(site.out).as_posix()
-                for a in links} == {"Mid/Target-note.html"}, source
-        broken = figure.select("g.broken")
-        assert [g.get_text(" ", strip=True) for g in broken] == ["", "Missing note"], source
-        assert all(g.find_parent("a") is None and g.find("a") is None for g in broken)
-        assert "Draft" in figure.get_text(" ") and "Draft" not in " ".join(
-            a.get_text(" ", strip=True) for a in links)
-    assert sorted(m.split(": warning")[0] for m in site.messages("link-unresolved")) == [
-        "Deep/Er/Dia2.md:7:13", "Dia.md:7:13"]
-    assert "mermaid-link-unresolved" not in site.codes()
-
-
 _TAGGED = {
     "A.md": "# A\n\n#Project/Alpha\n",
     "B.md": "# B\n\n#project/alpha\n",

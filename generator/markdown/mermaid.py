@@ -12,11 +12,11 @@ is ``id="merman"`` as drawn, and its stylesheet is scoped by that id.
 A node given the class ``internal-link`` (``class A,B internal-link;``) opens the note its text
 names, as in Obsidian (its help: "Linking files in a diagram"): the node and its label are wrapped
 in links made by the render context, after cleaning (links are what the cleaner takes out of the
-renderer's SVG); a name that resolves to nothing stays unlinked, its node and label of class
-``broken``, with a ``link-unresolved`` warning at the line that gives the class.  Obsidian counts
-these as no links of the note (not in its graph view), and so does vaultsite.  mmdr draws a
-node's label apart from its shape, in a group of its own at the end of the drawing (its
-``foreignObject`` fallback); the label of a node is the one nearest its centre.
+renderer's SVG); a name that resolves to nothing stays unlinked, with a ``mermaid-link-unresolved``
+warning at the line that gives the class.  Obsidian counts these as no links of the note (not in
+its graph view), and so does vaultsite.  mmdr draws a node's label apart from its shape, in a
+group of its own at the end of the drawing (its ``foreignObject`` fallback); the label of a node
+is the one nearest its centre.
 """
 
 from __future__ import annotations
@@ -229,25 +229,17 @@ def link_nodes(svg: str, source: str, token: Token, env) -> str:
         if opening:
             edits.append((start, end, opening[:-1] + ' tabindex="-1" aria-hidden="true">', "</a>"))
             edits.append((label_start, label_end, opening, "</a>"))
-        elif opening is None:  # unresolved: marked as an unresolved link is (class broken)
-            edits += [_marked_broken(svg, start), _marked_broken(svg, label_start)]
     for start, end, before, after in sorted(edits, reverse=True):
         svg = svg[:start] + before + svg[start:end] + after + svg[end:]
     return svg
 
 
-def _marked_broken(svg: str, start: int) -> tuple[int, int, str, str]:
-    """The edit that adds the class ``broken`` to the ``<g>`` tag at ``start`` (its ``class``
-    attribute's value ends at the first ``"`` after ``class="``)."""
-    at = svg.index('"', svg.index(' class="', start) + 8)
-    return at, at, " broken", ""
-
-
-def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str | None:
+def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
     """The ``<a>`` opening tag for a node naming ``name`` (a note, ``Note#Heading``,
-    ``Note#^block``); "" for an unpublished note (as its links read, plain); None for a name that
-    is no file, warned about as any unresolved link is (``link-unresolved``): Obsidian makes such
-    a node a link that would create the note; a site has nothing to open."""
+    ``Note#^block``), or "": an unpublished note (as its links read, plain), or a name that is no
+    file, warned about.  That one stays a drawn node, not a broken link: Obsidian makes such a node
+    a link that would create the note, and does not list it among unresolved links (the Help
+    vault's own example names two notes it does not have)."""
     target, *parts = name.split("#")
     meta: dict = {"anchor": [p for p in parts if p and not p.startswith("^")],
                   "block": next((p[1:] for p in parts if p.startswith("^")), None)}
@@ -268,13 +260,13 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str |
         return ""
     line, col = _class_line(source, node_id)
     guess = ctx.index.suggest(target) if target.strip() else None
-    ctx.warn("link-unresolved", f"mermaid node {name!r} (class internal-link): link target "
-             f"{target.strip()!r} does not exist in the vault; the node is drawn unlinked, marked "
-             f"broken", (token.map[0] if token.map else 0) + 1 + line, col,
+    ctx.warn("mermaid-link-unresolved", f"mermaid node {name!r} (class internal-link) names "
+             f"{target.strip()!r}, which does not exist in the vault; it is drawn unlinked",
+             (token.map[0] if token.map else 0) + 1 + line, col,
              hint=(f"did you mean [[{guess}]]? " if guess else "")
              + "a node of class internal-link opens the note its text names: create the note, "
                "or change the node's text")
-    return None
+    return ""
 
 
 def _class_line(source: str, node_id: str) -> tuple[int, int]:
