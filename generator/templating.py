@@ -40,7 +40,9 @@ title), ``title_id`` (the id of that dropped heading, carried by the page title)
 (false on a home page whose note opens with its own ``<h1>`` and has no front-matter ``title``:
 that heading is then ``heading``,
 markup for the page header, and not in ``content``), ``body_tags`` (the hrefs of the tag links
-the body shows, so a header can leave those out) and ``graph_depth``.
+the body shows, so a header can leave those out) and ``graph_depth``.  Globals: ``listing_items``
+(a listing's entries, see below) and ``memoize`` (a macro made once per arguments: the theme's
+icons, the same on every page).
 
 Which fields each template uses:
 
@@ -270,7 +272,35 @@ def _environment(search: tuple[str, ...], vault: str | None = None) -> jinja2.En
     env.filters["humandate"] = _humandate
     env.filters["codespans"] = codespans
     env.globals["listing_items"] = listing_items
+    env.globals["memoize"] = memoize
     return env
+
+
+# Above this many argument lists, a memoized macro is called as it is, its calls no longer kept.
+_MEMO_LIMIT = 256
+
+
+def memoize(macro: Any) -> Any:
+    """``macro`` made once per distinct arguments (``{% set icon = memoize(_icon) %}``), for a macro
+    whose markup depends on its arguments alone: every page shows the theme's same six icons, and
+    a macro call costs about 10 µs.  Arguments other than plain strings (markup, which a macro
+    writes unescaped where it would escape the same text; a ``caller``) call it as it is."""
+    made: dict[tuple, Any] = {}
+
+    @jinja2.pass_eval_context  # as a macro is: a template passes it, Python code may not
+    def call(*args: Any, **kwargs: Any) -> Any:
+        given = args[1:] if args and isinstance(args[0], jinja2.nodes.EvalContext) else args
+        if not all(type(a) is str for a in (*given, *kwargs.values())):
+            return macro(*args, **kwargs)
+        key = (args[0].autoescape if given is not args else None, given, tuple(kwargs.items()))
+        hit = made.get(key)
+        if hit is None:
+            hit = macro(*args, **kwargs)
+            if len(made) < _MEMO_LIMIT:
+                made[key] = hit
+        return hit
+
+    return call
 
 
 def site_href(root: str, url: str) -> str:

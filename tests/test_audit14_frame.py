@@ -1,0 +1,149 @@
+"""Session 14, frame: page templates made cheaper, with the same bytes.
+
+What is made once rather than on every page (the theme's icons, the part of a listing entry that
+does not depend on the page) is compared with what the templates write; a user's own templates
+(``_templates/``) keep working, whatever they call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPO, Site, build_vault, write_files
+from markupsafe import Markup
+
+THEME = REPO / "templates"
+ICONS = ("menu", "search", "graph", "sun", "moon", "home", "folder", "link", "tag", "nope")
+
+
+def _theme(name: str) -> str:
+    return (THEME / name).read_text(encoding="utf-8")
+
+
+def test_the_memoized_icons_are_what_the_icon_macro_writes():
+    """``m.icon`` (made once per arguments) writes what the theme's icon macro writes, for every
+    icon and class, again and again."""
+    from generator.templating import make_environment
+
+    env = make_environment()
+    module = env.get_template("macros.html").module
+    macro = env.from_string(_unmemoized(_theme("macros.html"))).module.icon
+    for name in ICONS:
+        for args in ((name,), (name, "icon-x"), (name, "a&b")):
+            made = str(macro(*args))
+            assert "<svg" in made
+            assert str(module.icon(*args)) == made
+            assert str(module.icon(*args)) == made  # from the memo
+    page = env.from_string('{% import "macros.html" as m %}{{ m.icon("sun", "icon-sun") }}'
+                           '{{ m.icon(name="moon", cls="icon-moon") }}').render()
+    assert page == str(macro("sun", "icon-sun")) + str(macro("moon", "icon-moon"))
+
+
+def test_memoize_keeps_markup_arguments_apart_from_text():
+    """A memoized macro is given markup and the same text as plain text: it escapes the one and
+    not the other, so a call with markup is never answered from a call with text."""
+    from generator.templating import make_environment
+
+    env = make_environment()
+    t = env.from_string('{% macro _k(x) %}<b>{{ x }}</b>{% endmacro %}{% set k = memoize(_k) %}'
+                        '{{ k(a) }}|{{ k(b) }}|{{ k(a) }}|{{ k(b) }}|{{ k(n) }}|{{ k(x=a) }}')
+    for _ in range(2):
+        assert t.render(a="<i>", b=Markup("<i>"), n=3) == (
+            "<b>&lt;i&gt;</b>|<b><i></b>|<b>&lt;i&gt;</b>|<b><i></b>|<b>3</b>|<b>&lt;i&gt;</b>")
+
+
+def test_a_users_own_icon_macro_is_what_the_theme_shows(tmp_path):
+    """A user's macros.html with an ``icon`` macro of its own: every icon of the theme's pages is
+    that macro's, with the arguments the theme passes."""
+    theme = _theme("macros.html")
+    start = theme.index("{% macro _icon(")
+    end = theme.index("{% set icon = memoize(_icon) %}") + len("{% set icon = memoize(_icon) %}")
+    own = ('{% macro icon(name, cls="") -%}<i class="own {{ cls }}" data-icon="{{ name }}"></i>'
+           '{%- endmacro %}')
+    site = _build(tmp_path, {"_templates/macros.html": theme[:start] + own + theme[end:]})
+    assert site.codes() == []
+    for source in ("A.md", "F/B.md"):
+        page = site.html(source)
+        assert [(i["data-icon"], i["class"]) for i in page.find_all("i", class_="own")] == [
+            ("menu", ["own"]), ("search", ["own"]), ("graph", ["own"]),
+            ("sun", ["own", "icon-sun"]), ("moon", ["own", "icon-moon"]), ("home", ["own"])]
+        assert not page.find("svg")
+
+
+def test_a_users_old_macros_with_the_icon_macro_itself_keep_working(tmp_path):
+    """A copy of macros.html made before icons were memoized (``icon`` a macro) gives the pages,
+    byte for byte, that the theme gives."""
+    old = _unmemoized(_theme("macros.html"))
+    ours = _build(tmp_path / "ours", {})
+    theirs = _build(tmp_path / "theirs", {"_templates/macros.html": old})
+    assert theirs.codes() == []
+    _same_pages(ours, theirs)
+
+
+def test_a_users_base_calls_icons_and_reads_the_context(tmp_path):
+    """A user's base.html calling icons the theme does not show, imported with or without the
+    page's context, and reading ``page``, ``site``, ``root``, ``explorer`` and ``assets``."""
+    base = _theme("base.html").replace(
+        "<footer", '<p id="mine" data-root="{{ root }}" data-site="{{ site.title }}" '
+        'data-url="{{ page.url }}" data-css="{{ assets.css }}">{{ m.icon("tag") }}'
+        '{{ n.icon("folder", "x") }}{{ explorer|length > 0 }}</p>\n<footer', 1).replace(
+        '{% import "macros.html" as m %}',
+        '{% import "macros.html" as m %}{% import "macros.html" as n with context %}', 1)
+    site = _build(tmp_path, {"_templates/base.html": base})
+    assert site.codes() == []
+    mine = site.html("F/B.md").find(id="mine")
+    assert (mine["data-root"], mine["data-site"], mine["data-url"], mine["data-css"]) == (
+        "../", "Frame", "F/B.html", "../_assets/style.css")
+    assert [s["class"] for s in mine.find_all("svg")] == [["icon"], ["icon", "x"]]
+    assert mine.get_text() == "True"
+
+
+def test_an_edited_icon_macro_shows_on_the_next_build(tmp_path):
+    """The memo lives with the compiled macros.html: a user's icon edited between two builds of
+    one process (``serve``) shows on the second."""
+    import os
+
+    theme = _theme("macros.html")
+    vault = tmp_path / "v"
+    _vault(vault, {"_templates/macros.html": theme})
+    first = build_vault(vault, tmp_path / "one", copy=False)
+    assert 'd="M4 6h16M4 12h16M4 18h16"' in first.page("A.md").read_text(encoding="utf-8")
+    path = vault / "_templates" / "macros.html"
+    path.write_text(theme.replace("M4 6h16M4 12h16M4 18h16", "M1 1h1"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    second = build_vault(vault, tmp_path / "two", copy=False)
+    html = second.page("A.md").read_text(encoding="utf-8")
+    assert 'd="M1 1h1"' in html and "M4 6h16" not in html
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+def _unmemoized(macros: str) -> str:
+    """The theme's macros.html as it was before its icons were memoized."""
+    old = macros.replace("{% macro _icon(", "{% macro icon(").replace(
+        "{% set icon = memoize(_icon) %}\n", "")
+    assert "memoize(" not in old and "{% macro icon(" in old
+    return old
+
+
+def _vault(root: Path, extra: dict[str, str]) -> Path:
+    files = {
+        "vaultsite.toml": 'title = "Frame"\n',
+        "A.md": "---\ndate: 2025-04-05\ntags: [t]\n---\n# A\n\n## One\n\nSee [[B]] and [[C]] #u\n",
+        "F/B.md": "## Two\n\nBack to [[A]], on to [[C]].\n",
+        "F/G/C.md": "c [[A]]\n",
+    }
+    return write_files(root, {**files, **extra})
+
+
+def _build(root: Path, extra: dict[str, str]) -> Site:
+    vault = _vault(root / "v", extra)
+    return build_vault(vault, root, copy=False)
+
+
+def _same_pages(ours: Site, theirs: Site) -> None:
+    pages = sorted(p.relative_to(ours.out) for p in ours.out.rglob("*.html"))
+    assert len(pages) > 5
+    assert pages == sorted(p.relative_to(theirs.out) for p in theirs.out.rglob("*.html"))
+    for page in pages:
+        assert (ours.out / page).read_bytes() == (theirs.out / page).read_bytes(), page
