@@ -530,9 +530,31 @@ def listing_items(env: jinja2.Environment, items: Iterable[Any]) -> Markup:
     return Markup("".join(out))
 
 
+# The part of an entry after its href, by what it shows and the date format: a note's items differ
+# by their href alone (one item per folder of pages that list it), and the rest (its title, date,
+# folder and summary cut short, escaped) cost most of an entry.  Only for text that is ``str``
+# itself: markup of the same text is written unescaped.
+_ITEM_TAIL: dict[tuple, str] = {}
+_PLAIN_DATES = (type(None), str, _dt.date, _dt.datetime)
+
+
 def _listing_item(env: jinja2.Environment, item: LinkItem, fmt: str) -> str:
-    parts = ['<li>\n  <a class="listing-title" href="', escape(item.href), '">', escape(item.title),
-             "</a>\n"]
+    head = f'<li>\n  <a class="listing-title" href="{escape(item.href)}">'
+    title, folder, date, description = item.title, item.folder, item.date, item.description
+    if not (type(title) is str and type(folder) is str and type(description) is str
+            and type(date) in _PLAIN_DATES):
+        return head + _listing_tail(env, item, fmt)
+    key = (title, folder, type(date), date, description, fmt)
+    tail = _ITEM_TAIL.get(key)
+    if tail is None:
+        if len(_ITEM_TAIL) > _ITEM_HTML_LIMIT:
+            _ITEM_TAIL.clear()
+        tail = _ITEM_TAIL[key] = _listing_tail(env, item, fmt)
+    return head + tail
+
+
+def _listing_tail(env: jinja2.Environment, item: LinkItem, fmt: str) -> str:
+    parts = [escape(item.title), "</a>\n"]
     if item.date:
         parts += ['<time datetime="', escape(_isodate(item.date)), '">',
                   escape(format_date(item.date, fmt)), "</time>"]

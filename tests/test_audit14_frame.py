@@ -6,6 +6,7 @@ does not depend on the page) is compared with what the templates write; a user's
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from conftest import REPO, Site, build_vault, write_files
@@ -114,6 +115,35 @@ def test_an_edited_icon_macro_shows_on_the_next_build(tmp_path):
     second = build_vault(vault, tmp_path / "two", copy=False)
     html = second.page("A.md").read_text(encoding="utf-8")
     assert 'd="M1 1h1"' in html and "M4 6h16" not in html
+
+
+def test_a_notes_listing_entries_share_what_does_not_depend_on_the_page():
+    """One note listed from pages of several folders: each entry has its own href, and the rest
+    is the note's, as the template loop writes it; markup given as a title or date is written as
+    the loop writes markup, not as the same text."""
+    from generator import templating as tpl
+
+    LinkItem, listing_items = tpl.LinkItem, tpl.listing_items
+
+    env = tpl.make_environment()
+    env.globals[tpl._DATE_FORMAT] = ""
+    loop = env.from_string(tpl._LISTING_LOOP)
+    date = dt.date(2025, 4, 5)
+    items = [LinkItem("Q&A <1>", href, "F & G", date, "Summary with `code` & <b>.")
+             for href in ("A.html", "../A.html", "../../x/A.html", 'q"&.html')]
+    items += [LinkItem(Markup("Q&A <1>"), "A.html", "F & G", date, "Summary with `code` & <b>."),
+              LinkItem("Q&A <1>", "A.html", Markup("F & G"), date, "Summary"),
+              LinkItem("Q&A <1>", "A.html", "F & G", dt.datetime(2025, 4, 5, 1, 2), "Summary"),
+              LinkItem("Q&A <1>", "A.html", "F & G", "2025-04-05", "Summary"),
+              LinkItem("Q&A <1>", "A.html", "F & G", Markup("<b>2025</b>"), "Summary"),
+              LinkItem("Q&A <1>", "A.html", "F & G", "<b>2025</b>", "Summary")]
+    for _ in range(2):
+        for item in items:  # each alone, then all in one listing (from the caches)
+            assert str(listing_items(env, [item])) == loop.render(items=[item])
+        assert str(listing_items(env, items)) == loop.render(items=items)
+    env.globals[tpl._DATE_FORMAT] = "%d/%m/%Y"
+    assert str(listing_items(env, items)) == loop.render(items=items)
+    assert "05/04/2025" in str(listing_items(env, items))
 
 
 # -- helpers -------------------------------------------------------------------------------------
