@@ -339,11 +339,13 @@ def emit_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path],
     for rel in list(files) + list(copies):
         _check_write(rel)
     if (out / MARKER).is_file():
-        if staged is not None:
-            raise OutputError("internal error: pages written aside for a site that exists")
+        if staged is not None:  # another build (or ``serve``) made the site meanwhile
+            raise OutputError(f"output folder {out} was written by another build while this one ran; "
+                              "this build changed nothing in it (build again, one build at a time)")
         return _update_in_place(out, files, copies, keep, intact)
-    if keep:
-        raise OutputError("internal error: pages to keep but no previous site")
+    if keep:  # the site this build would update was removed meanwhile
+        raise OutputError(f"output folder {out} was removed or emptied while this build ran; this "
+                          "build wrote nothing (build again)")
     return _fresh(out, files, copies, staged)
 
 

@@ -162,3 +162,28 @@ def test_a_build_killed_while_renaming_leaves_files_the_next_build_takes_as_its_
         if path.is_file() and path.name != ".vaultsite-site":
             rel = path.relative_to(clean)
             assert (out / rel).read_bytes() == path.read_bytes(), rel
+
+
+def test_two_builds_into_one_new_folder_at_once_end_with_a_message_that_says_what_happened(
+        tmp_path):
+    """Two builds started together into one new output folder (two terminals, or ``serve`` and
+    ``build``): the first swaps its site in; the second, which wrote its pages aside for a new site,
+    found a site there and stopped with "internal error: pages written aside for a site that
+    exists".  It now says what happened and what to do, and leaves the first build's site and no
+    staging folder."""
+    from generator.emit import emit_site, staging_for
+
+    out = tmp_path / "site"
+    late = staging_for(out)  # the second build: no site yet when it started
+    late.write("a.html", b"late\n")
+    emit_site(out, {"a.html": b"first\n"}, {})  # the first build's site
+    with pytest.raises(OutputError) as err:
+        try:
+            emit_site(out, {}, {}, staged=late)
+        finally:
+            late.discard()  # as the pipeline does with a failed build's staging folder
+    message = str(err.value)
+    assert "internal error" not in message
+    assert "another build" in message and "build again" in message
+    assert (out / "a.html").read_bytes() == b"first\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
