@@ -184,6 +184,9 @@ def check_output(out: Path, vault: Path, cache: Path | None = None) -> None:
     the build's cache folder, which must not be inside the site (it holds the text of every note,
     drafts and ignored notes included, and the machine's paths: deployed with the site, it would
     publish them)."""
+    if os.path.islink(out) and not os.path.exists(out):
+        raise OutputError(f"output path {out} is a symbolic link to {os.readlink(out)}, which does "
+                          "not exist; make that folder, or choose another with -o")
     out = out.resolve()
     vault = vault.resolve()
     home = Path.home().resolve()

@@ -187,3 +187,21 @@ def test_two_builds_into_one_new_folder_at_once_end_with_a_message_that_says_wha
     assert "another build" in message and "build again" in message
     assert (out / "a.html").read_bytes() == b"first\n"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_an_output_path_that_is_a_link_to_a_missing_folder_is_named_as_such(tmp_path):
+    """``-o site`` where ``site`` is a symbolic link to a folder that does not exist (yet): the build
+    said "exists and is not a folder" after rendering everything; it now says, before any work,
+    that the link leads nowhere and what to do.  Once the folder exists, the site is built there."""
+    vault = write_files(tmp_path / "v", {"a.md": "# A\n"})
+    out = tmp_path / "site"
+    out.symlink_to(tmp_path / "real")
+    run = CliRunner().invoke(main, ["build", str(vault), "-o", str(out), "-q"])
+    assert run.exit_code == 1
+    assert "symbolic link" in run.output and "does not exist" in run.output
+    assert "is not a folder" not in run.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "v"]
+    (tmp_path / "real").mkdir()
+    run = CliRunner().invoke(main, ["build", str(vault), "-o", str(out), "-q"])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "real" / "a.html").is_file() and out.is_symlink()
