@@ -576,10 +576,12 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
                           f"the output folder {out}; remove the link")
     # A file put into the site by hand is never replaced (one named as a file of the previous
     # build but for letter case is that file on macOS and Windows: ours, deleted below).
-    ours = {rel.casefold() for rel in previous}
+    ours: set[str] | None = None  # made only when the site gets a new file
     for rel, _, digest in pending:
-        if "\\" in rel:  # never trusted nor listed (``_load_marker``): written as before
+        if rel in previous or "\\" in rel:  # a backslash: never trusted nor listed, written as before
             continue
+        if ours is None:
+            ours = {old.casefold() for old in previous}
         if rel.casefold() not in ours and _foreign_file(inside.path(rel), digest):
             raise OutputError(
                 f"output folder {out} holds {rel!r}, which vaultsite did not write and this build "
