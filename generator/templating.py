@@ -657,6 +657,9 @@ class _NavIndex:
     # id of a list of entries -> (the list, position of each entry by id, positions by url)
     lists: dict[int, tuple[Sequence[NavNode], dict[int, int], dict[str, list[int]]]] = field(
         default_factory=dict)
+    # (root prefix, whole tree shown) -> id of a list -> the HTML of the entries it shows first,
+    # each as neither current nor open
+    plain: dict[tuple[str, bool], dict[int, list[str]]] = field(default_factory=dict)
 
 
 _NAV_CACHE: dict[int, tuple[Sequence[NavNode], _NavIndex]] = {}
@@ -701,9 +704,14 @@ def explorer_html(nav: Sequence[NavNode], current: str, root: str) -> Markup:
     return Markup(_ExplorerWriter(index, current, root, full, open_ids).list(nav, top=True)[0])
 
 
+_NO_PAGE = object()  # the current page of no explorer entry (a folder without a page has None)
+
+
 class _ExplorerWriter:
-    def __init__(self, index: _NavIndex, current: str, root: str, full: bool, open_ids: set[int]):
+    def __init__(self, index: _NavIndex, current: Any, root: str, full: bool, open_ids: set[int]):
+        self.index = index
         self.cache = index.items.setdefault((root, full), {})
+        self.plain = index.plain.setdefault((root, full), {})
         self.lists = index.lists
         self.current, self.root, self.full, self.open_ids = current, root, full, open_ids
 
@@ -719,38 +727,60 @@ class _ExplorerWriter:
 
     def list(self, nodes: Sequence[NavNode], top: bool = False) -> tuple[str, int]:
         """The ``<ul>`` of ``nodes`` as shown, and how many entries it leaves out (listed as a
-        closing "more" entry at the top level; a folder says it after its list)."""
-        keep: Sequence[NavNode] = nodes
-        more = 0
-        if not self.full and len(nodes) > NAV_FOLDER_LIMIT:
-            # the current and open entries past the limit, looked up: scanning every entry of a
-            # long list on every page was O(pages x entries) (3,200 folders: 6,405 pages, 4.8 s)
-            ids, urls = self._positions(nodes)
-            picks = {ids[i] for i in self.open_ids if i in ids} | set(urls.get(self.current, ()))
-            extra = [nodes[p] for p in sorted(picks) if p >= NAV_FOLDER_LIMIT]
-            keep = [*nodes[:NAV_FOLDER_LIMIT], *extra]
-            more = len(nodes) - len(keep)
+        closing "more" entry at the top level; a folder says it after its list).
+
+        The entries shown first (all, or the first ``NAV_FOLDER_LIMIT`` of a long list in a large
+        tree) are the same on every page at the same depth but for the current and open ones,
+        looked up by position (scanning every entry of a long list on every page was
+        O(pages x entries): 3,200 folders, 6,405 pages, 4.8 s), which replace theirs; the current
+        and open entries past the limit follow."""
+        ids, urls = self._positions(nodes)
+        picks = sorted({ids[i] for i in self.open_ids if i in ids}
+                       | set(urls.get(self.current, ())))
+        shown = len(nodes) if self.full or len(nodes) <= NAV_FOLDER_LIMIT else NAV_FOLDER_LIMIT
+        first = self.plain.get(id(nodes))
+        if first is None:  # as on a page that is none of them, nor in any of them
+            plain = _ExplorerWriter(self.index, _NO_PAGE, self.root, self.full, set())
+            first = self.plain[id(nodes)] = [plain._plain_item(n) for n in nodes[:shown]]
         parts = ['<ul class="tree">\n']
-        parts.extend(self.item(n) for n in keep)
+        if picks:
+            first = first.copy()
+            for p in picks:
+                if p < shown:
+                    first[p] = self.item(nodes[p])
+            extra = [self.item(nodes[p]) for p in picks if p >= shown]
+            parts += first
+            parts += extra
+            more = len(nodes) - shown - len(extra)
+        else:
+            parts += first
+            more = len(nodes) - shown
         if more and top:
             parts.append(f'<li class="tree-note"><span class="tree-more">{more} more… '
                          '<small>(search finds them)</small></span></li>\n')
         parts.append("</ul>")
         return "".join(parts), more
 
+    def _plain_item(self, node: NavNode) -> str:
+        """The entry of ``node`` as neither current nor open (``item`` on a page it is neither)."""
+        hit = self.cache.get(id(node))
+        if hit is None:
+            hit = self.cache[id(node)] = self._item(node, False, False)
+        return hit
+
     def item(self, node: NavNode) -> str:
-        special = node.url == self.current or id(node) in self.open_ids
-        if not special:
-            hit = self.cache.get(id(node))
-            if hit is not None:
-                return hit
+        current = node.url == self.current
+        if not current and id(node) not in self.open_ids:
+            return self._plain_item(node)
+        return self._item(node, current, True)
+
+    def _item(self, node: NavNode, current: bool, is_open: bool) -> str:
         href = site_href(self.root, node.url) if node.url else None
         if not node.is_folder:
-            mark = ' class="current" aria-current="page"' if node.url == self.current else ""
+            mark = ' class="current" aria-current="page"' if current else ""
             html = (f'<li class="tree-note"><a href="{_attr(href or "")}"{mark}>'
                     f"{escape(node.name)}</a></li>\n")
         else:
-            is_open = id(node) in self.open_ids or node.url == self.current
             inner, more = "", 0
             if (self.full or is_open) and node.children:
                 inner, more = self.list(node.children)
@@ -762,8 +792,6 @@ class _ExplorerWriter:
                         else f'<span class="tree-more">{more} more…</span>')
             html = (f'<li class="tree-folder"><details{" open" if is_open else ""}>'
                     f"<summary>{escape(node.name)}</summary>\n{inner}{tail}</details></li>\n")
-        if not special:
-            self.cache[id(node)] = html
         return html
 
 

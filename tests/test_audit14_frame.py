@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from conftest import REPO, Site, build_vault, write_files
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 THEME = REPO / "templates"
 ICONS = ("menu", "search", "graph", "sun", "moon", "home", "folder", "link", "tag", "nope")
@@ -144,6 +145,86 @@ def test_a_notes_listing_entries_share_what_does_not_depend_on_the_page():
     env.globals[tpl._DATE_FORMAT] = "%d/%m/%Y"
     assert str(listing_items(env, items)) == loop.render(items=items)
     assert "05/04/2025" in str(listing_items(env, items))
+
+
+def _explorer_reference(nav, current, root):
+    """The explorer as the writer made it entry by entry, with no entry kept from another page."""
+    from generator import templating as tpl
+
+    ancestors, size = {}, 0
+
+    def walk(nodes, above):
+        nonlocal size
+        for node in nodes:
+            size += 1
+            if node.url is not None:
+                ancestors.setdefault(node.url, above)
+            if node.is_folder:
+                walk(node.children, above + (id(node),))
+
+    walk(nav, ())
+    opened, full = set(ancestors.get(current, ())), size <= tpl.NAV_FULL_LIMIT
+
+    def listed(nodes, top=False):
+        keep, more = list(nodes), 0
+        if not full and len(nodes) > tpl.NAV_FOLDER_LIMIT:
+            keep = [*nodes[:tpl.NAV_FOLDER_LIMIT],
+                    *(n for n in nodes[tpl.NAV_FOLDER_LIMIT:]
+                      if id(n) in opened or n.url == current)]
+            more = len(nodes) - len(keep)
+        html = '<ul class="tree">\n' + "".join(entry(n) for n in keep)
+        if more and top:
+            html += (f'<li class="tree-note"><span class="tree-more">{more} more… '
+                     '<small>(search finds them)</small></span></li>\n')
+        return html + "</ul>", more
+
+    def entry(node):
+        href = tpl.site_href(root, node.url) if node.url else None
+        if not node.is_folder:
+            mark = ' class="current" aria-current="page"' if node.url == current else ""
+            return (f'<li class="tree-note"><a href="{escape(href or "")}"{mark}>'
+                    f"{escape(node.name)}</a></li>\n")
+        is_open = id(node) in opened or node.url == current
+        inner, more = "", 0
+        if (full or is_open) and node.children:
+            inner, more = listed(node.children)
+        elif not (full or is_open):
+            more = len(node.children)
+        tail = ""
+        if more:
+            tail = (f'<a class="tree-more" href="{escape(href)}">{more} more…</a>' if href
+                    else f'<span class="tree-more">{more} more…</span>')
+        return (f'<li class="tree-folder"><details{" open" if is_open else ""}>'
+                f"<summary>{escape(node.name)}</summary>\n{inner}{tail}</details></li>\n")
+
+    return listed(nav, top=True)[0]
+
+
+@pytest.mark.parametrize("notes", [12, 60, 700])
+def test_the_explorer_of_every_page_is_what_writing_each_entry_makes(notes):
+    """The explorer writes each list once per depth, as no page shows it, and puts the current and
+    open entries of a page in their place: every page's explorer, in any order of pages, is what
+    writing each of its entries for that page makes (small trees in full, large ones pruned;
+    folders with and without pages, a folder page's URL also a note's, names to escape)."""
+    import random
+
+    from generator import templating as tpl
+
+    rng = random.Random(notes)
+    folders = ["", "A", "A/B", "A/B/C", "D & <e>", "F", "F/G"] + [f"H{i}" for i in range(30)]
+    entries = [(f, f"Note {i} <{f}>", f"{f}/n{i}.html".lstrip("/"))
+               for i, f in enumerate(rng.choice(folders) for _ in range(notes))]
+    entries.append(("F", "F", "F.html"))  # a note whose URL is also its folder's page
+    folder_urls = {f: f"{f}.html" for f in folders if f and rng.random() < 0.6}
+    folder_urls["F"] = "F.html"
+    nav = tpl.build_nav(entries, folder_urls)
+    pages = [url for _f, _t, url in entries] + list(folder_urls.values()) + ["index.html"]
+    for _order in range(3):
+        tpl._NAV_CACHE.clear()
+        rng.shuffle(pages)
+        for url in pages:
+            root = "../" * url.count("/")
+            assert str(tpl.explorer_html(nav, url, root)) == _explorer_reference(nav, url, root), url
 
 
 # -- helpers -------------------------------------------------------------------------------------
