@@ -308,9 +308,16 @@ def site_href(root: str, url: str) -> str:
     return root + quote(url, safe="/#")
 
 
+# The hrefs of the theme's links and assets, the same from every page at one folder depth.
+_page_href = functools.lru_cache(maxsize=4096)(site_href)
+
+
 @jinja2.pass_context
 def _href_filter(context: jinja2.runtime.Context, url: str) -> str:
-    return site_href(context["root"], url)
+    root = context["root"]
+    if type(url) is str and type(root) is str:
+        return _page_href(root, url)
+    return site_href(root, url)
 
 
 _isodate = date_text  # one definition of how a date is written in data and pages
@@ -595,12 +602,13 @@ def _render_page(env: jinja2.Environment, ctx: PageContext, site: SiteInfo,
                  nav: Sequence[NavNode]) -> str:
     env.globals[_DATE_FORMAT] = site.date_format  # one build at a time per process
     template = env.get_template(f"{ctx.kind}.html")
+    href = _page_href if type(ctx.root) is str else site_href
     assets = {
-        "css": site_href(ctx.root, "_assets/style.css"),
-        "icon": site_href(ctx.root, "_assets/icon.svg"),
-        "js": site_href(ctx.root, "_assets/vaultsite.js"),
-        "graph_js": site_href(ctx.root, "_assets/graph.js"),
-        "site_js": site_href(ctx.root, "_data/site.js"),
+        "css": href(ctx.root, "_assets/style.css"),
+        "icon": href(ctx.root, "_assets/icon.svg"),
+        "js": href(ctx.root, "_assets/vaultsite.js"),
+        "graph_js": href(ctx.root, "_assets/graph.js"),
+        "site_js": href(ctx.root, "_data/site.js"),
         "extra_css": [site_href(ctx.root, u) for u in site.extra_css],
     }
     body, title_id = split_title_heading(ctx.content_html, ctx.title)

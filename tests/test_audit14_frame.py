@@ -227,6 +227,28 @@ def test_the_explorer_of_every_page_is_what_writing_each_entry_makes(notes):
             assert str(tpl.explorer_html(nav, url, root)) == _explorer_reference(nav, url, root), url
 
 
+def test_hrefs_of_links_and_assets_follow_each_pages_depth(tmp_path):
+    """The theme's links and assets (made once per folder depth) lead to the site's files from
+    pages at every depth, and a user's template gets the ``href`` of any value it passes."""
+    base = _theme("base.html").replace(
+        "<footer", '<p id="mine" data-a="{{ \'Q & A/x y.html\'|href }}" '
+        'data-b="{{ page.url|href }}"></p>\n<footer', 1)
+    site = _build(tmp_path, {"_templates/base.html": base})
+    assert site.codes() == []
+    for source, root in (("A.md", ""), ("F/B.md", "../"), ("F/G/C.md", "../../")):
+        page = site.html(source)
+        mine = page.find(id="mine")
+        url = {"A.md": "A.html", "F/B.md": "F/B.html", "F/G/C.md": "F/G/C.html"}[source]
+        assert (mine["data-a"], mine["data-b"]) == (root + "Q%20%26%20A/x%20y.html", root + url)
+        hrefs = [page.find("link", rel="stylesheet")["href"], page.find("link", rel="icon")["href"],
+                 page.find("a", class_="site-title")["href"],
+                 page.find("a", class_="graph-link")["href"]]
+        hrefs += [s["src"] for s in page.find_all("script", src=True)]
+        assert hrefs[0] == root + "_assets/style.css"
+        for href in hrefs:
+            site.follow(site.page(source), href)
+
+
 # -- helpers -------------------------------------------------------------------------------------
 
 def _unmemoized(macros: str) -> str:
