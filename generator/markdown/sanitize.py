@@ -196,14 +196,17 @@ def clean_svg(fragment: str) -> str:
     return cleaned if cleaned.startswith("<svg") and cleaned.endswith("</svg>") else ""
 
 
-def _svg_end(html: str, pos: int) -> int:
-    """Where the ``<svg>`` element whose opening tag ends at ``pos`` ends (its first ``</svg>``,
-    as for the elements dropped with their content; the end of the piece if it is not closed)."""
-    closing = _SVG_CLOSE.search(html, pos)
+def _content_end(html: str, name: str, pos: int) -> int:
+    """Where the element ``name`` whose opening tag ends at ``pos`` ends: after its first closing
+    tag (an element dropped with its content, or an ``<svg>`` kept whole), else at the end of the
+    piece."""
+    closing = _closing_tag(name).search(html, pos)
     return closing.end() if closing else len(html)
 
 
-_SVG_CLOSE = re.compile(r"</svg\s*>", re.IGNORECASE)
+@lru_cache(maxsize=64)
+def _closing_tag(name: str) -> re.Pattern:
+    return re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE)
 
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
@@ -323,14 +326,13 @@ def _sanitize(html: str) -> str:
         if m.group("open"):
             name = _NAME.match(m.group()).group(1).lower()
             if name == "svg" and _has_content(m.group()):
-                end = _svg_end(html, pos)
+                end = _content_end(html, "svg", pos)
                 out.append(clean_svg(html[m.start():end]))
                 pos = end
                 continue
             if name in DROP_WITH_CONTENT:
                 if _has_content(m.group()):
-                    closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
-                    pos = closing.end() if closing else length
+                    pos = _content_end(html, name, pos)
                 if name == "iframe":
                     out.append(_iframe_link(m.group()))
                 continue
@@ -347,16 +349,21 @@ _ATTR_NAMES = re.compile(r"""\s([a-zA-Z_:][a-zA-Z0-9:._-]*)"""
 _RISKY_ATTRS = frozenset({"href", "src", "style"})
 
 
+def _attributes(tag: str) -> dict[str, str]:
+    """The attributes written in an opening ``tag``: lower-case name -> value as the browser
+    reads it (entities decoded; ``""`` for a bare name)."""
+    return {m.group(1).lower(): unescapeAll(m.group().split("=", 1)[1].strip().strip("\"'"))
+            if "=" in m.group() else "" for m in _ATTR_NAMES.finditer(tag[1:])}
+
+
 def _lost_attributes(tag: str, kept: str) -> list[str]:
     """What of an allowed element's opening ``tag`` its cleaned form ``kept`` lost that could
     run or load something: ``on*=`` handlers, a ``javascript:``/``data:`` URL, a risky style."""
-    before = {m.group(1).lower(): m.group() for m in _ATTR_NAMES.finditer(tag[1:])}
-    after = {m.group(1).lower() for m in _ATTR_NAMES.finditer(kept[1:])}
+    before = _attributes(tag)
     lost = []
-    for name in sorted(before.keys() - after):
+    for name in sorted(before.keys() - _attributes(kept).keys()):
         if name.startswith("on") or name in _RISKY_ATTRS:
-            url = _SCHEME.match(_URL_NOISE.sub("", unescapeAll(
-                before[name].split("=", 1)[-1].strip().strip("\"'"))))
+            url = _SCHEME.match(_URL_NOISE.sub("", before[name]))
             lost.append(f'{name}="{url.group()}…"' if url and name != "style" else f"{name}=")
     return lost
 
@@ -391,14 +398,10 @@ def _svg_losses(fragment: str) -> list[tuple[int, str]]:
         pos = m.end()
         if name not in _SVG_NAMES:
             if _has_content(tag):
-                closing = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE).search(fragment, pos)
-                pos = closing.end() if closing else len(fragment)
+                pos = _content_end(fragment, name, pos)
             found.append((m.start(), f"<{name}> in <svg>"))
             continue
-        for attr in _ATTR_NAMES.finditer(tag[1:]):
-            key = attr.group(1).lower()
-            value = unescapeAll(attr.group().split("=", 1)[-1].strip().strip("\"'")) \
-                if "=" in attr.group() else ""
+        for key, value in _attributes(tag).items():
             if key.startswith("on"):
                 found.append((m.start(), f"{key}= in <svg>"))
             elif key.split(":")[-1] == "href" and _svg_values(name, "href", value) is None:
@@ -418,13 +421,12 @@ def _dropped(html: str) -> list[tuple[int, str]]:
         name = _NAME.match(tag).group(1).lower()
         pos = m.end()
         if name == "svg" and _has_content(tag):
-            pos = _svg_end(html, pos)
+            pos = _content_end(html, "svg", pos)
             found.extend((m.start() + at, what) for at, what in _svg_losses(html[m.start():pos]))
             continue
         if name in DROP_WITH_CONTENT:
             if _has_content(tag):
-                closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, pos)
-                pos = closing.end() if closing else len(html)
+                pos = _content_end(html, name, pos)
             if name != "iframe" or not _iframe_link(tag):
                 found.append((m.start(), f"<{name}> and what it holds"))
         elif name not in ALLOWED:
@@ -593,7 +595,7 @@ def drop_inline_content(state: StateCore) -> None:
                 m = _NAME.match(child.content)
                 name = m.group(1).lower() if m and not child.content.startswith("</") else ""
                 if name in DROP_WITH_CONTENT and _has_content(child.content):
-                    closing = re.compile(rf"</{name}\s*>", re.IGNORECASE)
+                    closing = _closing_tag(name)
                     if name == "svg":  # gathered into its opening tag's token, as one piece
                         svg = [child.content]
             kept.append(child)
@@ -688,9 +690,9 @@ def _balance_piece(html: str, scope: _Balance, outer: _Balance | None = None) ->
         if m.group("open"):
             name = _NAME.match(m.group()).group(1).lower()
             if name in DROP_WITH_CONTENT and _has_content(m.group()):
-                closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, m.end())
-                out.append(html[pos:closing.end() if closing else len(html)])
-                pos = closing.end() if closing else len(html)
+                end = _content_end(html, name, m.end())
+                out.append(html[pos:end])
+                pos = end
                 continue
             if name in ALLOWED and name not in VOID:
                 scope.opened(name)
