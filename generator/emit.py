@@ -403,10 +403,15 @@ def _copy_digest(path: Path) -> str:
     """Content digest of a copied file (memoised by size, inode and times within one process)."""
     st = path.stat()
     key = (str(path), *file_stamp(st))
-    if key not in _COPY_MEMO:  # read in pieces: an attachment may be a video of gigabytes
-        with path.open("rb") as fh:
-            _COPY_MEMO[key] = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    if key not in _COPY_MEMO:
+        _COPY_MEMO[key] = _file_digest(path)
     return _COPY_MEMO[key]
+
+
+def _file_digest(path: Path) -> str:
+    """``_digest`` of a file's bytes, read in pieces (an attachment may be a video of gigabytes)."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
 def _is_empty_dir(path: Path) -> bool:
@@ -676,11 +681,9 @@ def _foreign_file(path: Path, digest: str) -> bool:
     if not stat.S_ISREG(st.st_mode):
         return True
     try:
-        with path.open("rb") as fh:
-            found = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        return _file_digest(path) != digest
     except OSError:
         return True
-    return found != digest
 
 
 def _make_folder(folder: Path, made: list[Path]) -> None:
