@@ -29,18 +29,17 @@ def graph_data(notes: Sequence[SiteNote], tag_urls: Callable[[str], str] | None 
                 pairs.add((min(i, j), max(i, j)))
     edges = [x for pair in sorted(pairs) for x in pair]
 
-    name_of = tag_names
     tag_index: dict[str, int] = {}
-    tag_names: list[str] = []
+    names: list[str] = []
     tag_pairs: set[tuple[int, int]] = set()
     for i, note in enumerate(notes):
         for tag in note.tags:
             key = tag_key(tag)
             if key not in tag_index:
-                tag_index[key] = len(tag_names)
-                tag_names.append(name_of(tag) if name_of else tag)
+                tag_index[key] = len(names)
+                names.append(tag_names(tag) if tag_names else tag)
             tag_pairs.add((i, tag_index[key]))
-    tags = [[name, tag_urls(name) if tag_urls else ""] for name in tag_names]
+    tags = [[name, tag_urls(name) if tag_urls else ""] for name in names]
     tag_edges = [x for pair in sorted(tag_pairs) for x in pair]
     return {
         "nodes": [[n.title, n.url, n.folder] for n in notes],
