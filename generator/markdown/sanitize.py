@@ -158,8 +158,8 @@ SVG_ALLOWED: dict[str, set[str]] = {
 }
 for _attrs in SVG_ALLOWED.values():
     _attrs |= {*_SVG_SHAPE, *_SVG_TEXT} - {"x", "y", "dx", "dy", "rotate"} | {"lang"}
-#: The same names in lower case, as they are written or as a tag scan finds them.
-_SVG_NAMES = {name.lower(): name for name in SVG_ALLOWED}
+#: The same names in lower case, as a tag scan finds them.
+_SVG_NAMES = frozenset(name.lower() for name in SVG_ALLOWED)
 _LOCAL_REF = re.compile(r"url\(\s*(['\"]?)#[^()'\"\\]*\1\s*\)", re.IGNORECASE)
 
 
