@@ -25,7 +25,14 @@ from generator.imagesize import image_size, sized_attrs
 from generator.index import Resolution, VaultIndex
 from generator.markdown._util import walk
 from generator.markdown.links import UNPUBLISHED
-from generator.markdown.wikilinks import AUDIO_EXT, IMAGE_EXT, IN_LINK, VIDEO_EXT, split_wikilink
+from generator.markdown.wikilinks import (
+    AUDIO_EXT,
+    IMAGE_EXT,
+    IN_LINK,
+    VIDEO_EXT,
+    display_text,
+    split_wikilink,
+)
 from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile, file_stamp
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.urls import relative_href, root_prefix
@@ -746,15 +753,10 @@ def _svg_text_uses_current_color(path: str, stamp: tuple[int, ...]) -> bool:
 
 
 def _link_text(meta: dict[str, Any], content: str) -> str:
-    """The words a wikilink (or an embed that shows no note) reads as: its alias, else what it
-    names (``Note > Heading``, ``Note > ^block``)."""
-    text = meta.get("alias")
-    if text:
-        return text
-    target = meta.get("target", "")
-    block = meta.get("block")
-    sub = ["^" + block] if block else list(meta.get("anchor") or ())
-    return (" > ".join([target, *sub]) if target else " > ".join(sub)) or content
+    """The words a wikilink (or an embed that shows no note) reads as: what ``display_text`` says
+    for it (its alias, else ``Note > Heading > ^block``), else ``content``; ``meta`` may be a
+    markdown link's fragment, which names no target."""
+    return display_text({"target": "", "anchor": (), "block": None, **meta}) or content
 
 
 def _unpublished_embed(shown: str) -> str:

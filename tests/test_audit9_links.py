@@ -180,3 +180,21 @@ def test_an_unresolved_note_embed_inside_a_sentence_leaves_the_paragraph_whole(t
         broken = p.find(class_="broken")
         assert broken is not None and not broken.has_attr("href")
     assert len(site.messages("link-unresolved")) == 2
+
+
+def test_a_link_to_a_block_under_a_heading_reads_with_every_part_it_names(tmp_path):
+    """``[[Note#H#^b]]`` reads ``Note > H > ^b`` everywhere, as Obsidian shows it: the page's link,
+    the name of an unpublished note's embed and a link in the description read alike (the page's link once
+    dropped the heading: ``Note > ^b``)."""
+    site = build_notes(tmp_path, {
+        "Note.md": "# Note\n\n## H\n\ntext ^b\n",
+        "Draft.md": "---\npublish: false\n---\n## H\n\nsecret ^b\n",
+        "Host.md": "---\ndescription: 'About [[Note#H#^b]]'\n---\nSee [[Note#H#^b]] and ![[Draft#H#^b]].\n",
+    })
+    content = site.content("Host.md")
+    link = content.select_one("a.internal-link")
+    assert link.get_text() == "Note > H > ^b"
+    assert link["href"].endswith("Note.html#%5Eb")
+    assert content.select_one("span.embed.unpublished").get_text() == "Draft > H > ^b"
+    description = site.html("Host.md").find("meta", attrs={"name": "description"})
+    assert description["content"] == "About Note > H > ^b"
