@@ -117,7 +117,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
         root = root.resolve()
         if prefix and _published_already(cfg, prefix, root, ignore, vault.diagnostics):
             continue
-        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix):
+        hidden = _HiddenTargets(cfg, ignore, templates, used)
+        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix, hidden):
             if rel == CONFIG_NAME:
                 continue
             left_out = _ignored(rel, ignore, used)
@@ -276,7 +277,57 @@ def _legacy_name(raw: str, rel_folder: str, diags: list[Diagnostic],
     return name
 
 
-def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str):
+class _HiddenTargets:
+    """Why a symbolic link's target is not published, from the target's vault path: a dot-folder
+    or dot-file (never published, as Obsidian never shows them), or a path an ``ignore`` pattern,
+    the site's templates folder or one of Obsidian's template folders leaves out.  The link's own
+    path is not enough: ``Public/note.md -> ../Private/note.md`` would publish an ignored note."""
+
+    def __init__(self, cfg: SiteConfig, ignore: tuple[str, ...], templates: dict[str, str],
+                 used: set[str]):
+        self.cfg, self.ignore, self.templates = cfg, ignore, templates
+        self.used = used  # the patterns that left something out (a link's own path counts)
+
+    def left_out(self, rel: str, is_dir: bool, used: set[str] | None = None) -> str | None:
+        """The pattern that leaves the file (or the whole folder) at vault path ``rel`` out."""
+        used = set() if used is None else used
+        return _ignored(rel, self.ignore, used) or (
+            _ignored(f"{rel}/x", self.ignore, used) if is_dir else None)
+
+    def why(self, target: str, is_dir: bool) -> tuple[str, str] | None:
+        """(message, hint) for a link to vault path ``target``; None when it may be published."""
+        parts = target.split("/")
+        dotted = next((i for i, part in enumerate(parts) if part.startswith(".")), None)
+        if dotted is not None:
+            if dotted == len(parts) - 1 and not is_dir:
+                where = "a dot-file: files whose name starts with '.' are never published"
+                hint = "delete the link; to publish the file, rename it without the leading '.'"
+            else:
+                folder = "/".join(parts[:dotted + 1])
+                where = "a dot-folder" if dotted == len(parts) - 1 else f"inside {folder}/"
+                where += ": dot-folders (.obsidian, .trash…) are never published"
+                hint = (f"delete the link; to publish what it points to, move that out of "
+                        f"{folder}/, where Obsidian does not show it either")
+            return f"symbolic link to {target}, {where}; skipped", hint
+        pattern = self.left_out(target, is_dir)
+        if pattern is None:
+            return None
+        if pattern in self.templates:
+            return (f"symbolic link to {target}, a template of the vault ({self.templates[pattern]}, "
+                    "as Obsidian's Templates, Templater or Daily notes settings name it), which the "
+                    "site leaves out; skipped",
+                    "delete the link, or set `publish_templates = true` in vaultsite.toml")
+        if pattern not in self.cfg.ignore:  # the site's own templates folder
+            return (f"symbolic link to {target}, in the site's templates folder "
+                    f"({self.cfg.templates_dir}/), which is never published; skipped",
+                    "delete the link")
+        return (f"symbolic link to {target}, which the ignore pattern {pattern!r} of "
+                "vaultsite.toml leaves out; skipped",
+                f"delete the link; to publish {target}, take it out of `ignore`")
+
+
+def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
+          hidden: _HiddenTargets | None = None):
     stack = [(root, prefix)]
     # Each real folder is walked once, by its own path: folders reached through a symbolic link
     # wait until the vault's own folders are walked, and one already walked (a link to a parent
@@ -327,6 +378,16 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str)
                         "symlink-outside", "symbolic link points outside the vault; not published",
                         rel, hint="copy the file into the vault if it belongs in the site"))
                     continue
+                # a target in a dot-folder or an ignored path is no part of the vault either
+                inside = target.relative_to(root).as_posix() if target != root else ""
+                is_dir = target.is_dir()
+                if hidden is not None and is_dir and hidden.left_out(rel, True, hidden.used):
+                    continue  # a link to a folder, itself ignored: nothing to walk or to say
+                if inside and hidden is not None and not hidden.left_out(rel, is_dir):
+                    why = hidden.why(f"{prefix}/{inside}" if prefix else inside, is_dir)
+                    if why is not None:
+                        diags.append(warning("symlink-hidden", why[0], rel, hint=why[1]))
+                        continue
             if entry.is_dir():
                 path = Path(entry.path)
                 real = path.resolve()
