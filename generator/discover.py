@@ -44,6 +44,11 @@ def _ignored(rel: str, patterns: tuple[str, ...], used: set[str]) -> str | None:
     return out
 
 
+def left_out_by(rel: str, patterns: tuple[str, ...]) -> str | None:
+    """The first of the ``ignore`` ``patterns`` that leaves the vault path ``rel`` out, if any."""
+    return _ignored(rel, patterns, set())
+
+
 def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
     """An ``ignore`` pattern that left nothing out is most likely misspelt (``private/**`` for
     ``Private/``), and the notes it was meant to keep private are published: say so, at its line.

@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from generator.closest import ClosestNames
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
-from generator.discover import TEMPLATES_LEFT_OUT
+from generator.discover import TEMPLATES_LEFT_OUT, left_out_by
 from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
@@ -762,6 +762,10 @@ class VaultIndex:
                 "cannot be read", note.rel, ref.line, ref.col,
                 hint=f"make {locked} readable by the user running vaultsite (check its "
                      "permissions and owner), then build again"))
+        elif res.kind == "missing" and not res.candidates and \
+                (kept := self._kept_back(ref.target, note, what)) is not None:
+            out.append(warning("link-unresolved", f"{what} target {shown!r} {kept[0]}", note.rel,
+                               ref.line, ref.col, hint=kept[1]))
         elif res.kind == "missing" and not res.candidates:
             named = self.suggest(ref.target)
             guess = named or self.suggest_alias(ref.target)
@@ -815,6 +819,38 @@ class VaultIndex:
                     note.rel, ref.line, ref.col))
                 # the hint is written once every note is checked (_link_all)
                 hints.append((len(out) - 1, ref.anchor, target, ref.target))
+
+    def _kept_back(self, target: str, note: Note, what: str) -> tuple[str, str] | None:
+        """For a ``target`` the vault has no file for: (the rest of the message, the hint) when
+        creating the note would not help, the path being one the site never publishes: in a
+        dot-folder or a dot-file (``[[.trash/Old]]``: the note may well exist there), or one an
+        ``ignore`` pattern leaves out."""
+        key = target.strip()
+        if key.startswith(("./", "../")):
+            key = posixpath.normpath(posixpath.join(note.folder, key))
+        key = key.lstrip("/")
+        parts = key.split("/")
+        dotted = next((i for i, part in enumerate(parts)
+                       if part.startswith(".") and part.strip(".")), None)  # not [[...]]
+        kind = "file" if _has_ext(key) else "note"
+        if dotted is not None and dotted < len(parts) - 1:
+            folder = "/".join(parts[:dotted + 1])
+            return (f"is in {folder}/, a dot-folder: the site never publishes one (nor does "
+                    f"Obsidian show it), so the {kind} is not in the site even if it is there",
+                    f"move the {kind} out of {folder}/ to publish it, or remove the {what}")
+        if dotted is not None:
+            return (f"names a dot-file ({parts[-1]}): the site never publishes one (nor does "
+                    f"Obsidian show it), so the {kind} is not in the site even if it is there",
+                    f"rename the file without the leading '.' and fix the {what}, or remove it")
+        forms = (key,) if key.lower().endswith(".md") or _has_ext(key) else (key + ".md", key)
+        pattern = next((p for p in (left_out_by(f, self.cfg.ignore) for f in forms) if p), None)
+        if pattern is None:
+            return None
+        guess = self.suggest(target)
+        return (f"does not exist in the vault, and a file at {forms[0]} would have no page either: "
+                f"the ignore pattern {pattern!r} of vaultsite.toml leaves it out",
+                f"did you mean [[{guess}]]?" if guess else
+                f"remove the {what}, or take {forms[0]} out of `ignore` and create it")
 
     def _unreadable_note(self, target: str, note: Note) -> str | None:
         """The unreadable note that ``target`` names (by path, path suffix or bare name), if any."""

@@ -84,3 +84,30 @@ def test_a_folder_link_to_an_ignored_folder_says_it_is_ignored(tmp_path: Path):
     assert "'Private/**'" in by_path["Alias"].message
     assert by_path["Again"].code == "symlink-loop"
     assert "config-ignore" not in site.codes()  # 'Quiet/**' leaves the link out
+
+
+def test_links_into_dot_folders_and_ignored_paths_do_not_say_create_the_note(tmp_path: Path):
+    """``[[.hidden/Note]]`` was "does not exist (create the note or fix the name)": the note may
+    well be there, but a dot-folder is never published, so the warning says that; a link to a
+    missing note under an ignored path says the pattern would leave a new note out too.  Other
+    missing notes keep their hint."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": 'ignore = ["Private/**"]\n',
+        ".hidden/Note.md": "HIDDEN-SECRET\n",
+        "A.md": "[[.hidden/Note]] ![[.trash/pic.png]] [[.dotnote]] [[Private/Missing]] "
+                "[[Nowhere]] [[...]]\n",
+    })
+    by_col = {d.span.col: d for d in site.diagnostics if d.code == "link-unresolved"}
+    hidden, pic, dotnote, private, nowhere = (by_col[c] for c in (1, 18, 38, 51, 71))
+    for d in (hidden, pic, dotnote, private):
+        assert "create the note" not in d.format(), d.format()
+    assert ".hidden/" in hidden.message and "dot-folder" in hidden.message
+    assert "move the note out of .hidden/" in hidden.hint
+    assert "file" in pic.message and ".trash/" in pic.hint
+    assert "dot-file" in dotnote.message
+    assert "'Private/**'" in private.message and "Private/Missing.md" in private.hint
+    assert nowhere.hint == "create the note or fix the name"
+    assert 83 not in by_col or "dot" not in by_col[83].message  # [[...]] names no dot-file
+    assert b"HIDDEN-SECRET" not in _published_bytes(site)
