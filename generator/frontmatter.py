@@ -482,6 +482,10 @@ def parse_date(value: Any, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> dt.date 
     if not isinstance(value, str):
         return None
     text = value.strip()
+    day_note = _DAY_LINK.fullmatch(text)
+    if day_note:  # ``[[2025-04-11]]``: a link to the daily note of that day is that date
+        text = day_note.group(1).rsplit("/", 1)[-1].strip()
+        text = text[:-3] if text.lower().endswith(".md") else text
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
@@ -496,6 +500,10 @@ def parse_date(value: Any, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> dt.date 
     day = _TIME_OF_DAY.sub("", text)
     return parse_date(day, formats) if day != text and day else None
 
+
+#: A wikilink as a whole value, ``[[2025-04-11]]``, ``[[Journal/2025-04-11|Friday]]``, ``[[11-04-25#Log]]``:
+#: its target's name (the daily note's, as Obsidian names them by their date).
+_DAY_LINK = re.compile(r"\[\[([^\[\]|#^]+)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 
 #: A time after a date: ``17:42``, ``17:42:05``, ``5:42 PM``, ``T09:00``.
 _TIME_OF_DAY = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?$")
