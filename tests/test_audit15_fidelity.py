@@ -34,3 +34,22 @@ def test_a_date_written_as_a_link_to_a_daily_note_is_that_date(tmp_path):
     assert link is not None and "internal-link" in link["class"]
     time = site.html("DayFirst.md").find("time")
     assert time is not None and time["datetime"] == "2025-04-11"
+
+
+def test_a_tag_right_after_an_inline_html_tag_is_a_tag(tmp_path):
+    """Obsidian reads a tag at the start of an inline chunk, and an inline HTML tag ends one: a tag
+    coloured with ``<font color="red">#urgent</font>`` or ``<span style=…>#Idea</span>`` is a tag in
+    its reading view and its tag search (as after a link or a code span here already).  It was
+    text, on no tag page.  Text before the ``#`` still keeps it from being one (``z#no``)."""
+    site = build_notes(tmp_path, {
+        "Note.md": '# Note\n\n<font color="red">#urgent</font> and <span style="color:blue">#Idea'
+                   '</span>\n\nline<br>#afterbreak and <b>x</b>z#no\n',
+    })
+    content = site.content("Note.md")
+    tags = [a.get_text() for a in content.select("a.tag")]
+    assert tags == ["#urgent", "#Idea", "#afterbreak"]
+    assert content.find("font").find("a", class_="tag") is not None  # the colour stays around it
+    listed = [a.get_text() for a in site.html("Note.md").select("ul.tags a.tag")]
+    assert listed == ["#urgent", "#Idea", "#afterbreak"]
+    page = site.out / "_tags" / "urgent.html"
+    assert "Note" in [a.get_text() for a in site.soup(page).select("a")]

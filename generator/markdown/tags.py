@@ -74,10 +74,12 @@ def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
 
 
 #: A tag starts a line or follows whitespace or ``(``; or it starts an emphasis, a strike or a
-#: highlight (``**#a**``, ``_#a_``, ``~~#a~~``, ``==#a==``), or follows a link or a code span, as
-#: Obsidian reads a tag at the start of an inline chunk.
+#: highlight (``**#a**``, ``_#a_``, ``~~#a~~``, ``==#a==``), or follows a link, a code span or an
+#: inline HTML tag (``<font color="red">#a</font>``), as Obsidian reads a tag at the start of an
+#: inline chunk.
 _BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(")
 _DELIMITERS = frozenset("*_~=")
+_CHUNK_ENDS = frozenset({"link_close", "code_inline", "html_inline"})
 
 
 def _opens(state: StateInline, pos: int) -> bool:
@@ -97,7 +99,7 @@ def tag_rule(state: StateInline, silent: bool) -> bool:
     if pos > 0 and src[pos - 1] not in _BEFORE and not src[pos - 1].isspace() \
             and not (src[pos - 1] in _DELIMITERS and _opens(state, pos)) \
             and not (not state.pending and state.tokens
-                     and state.tokens[-1].type in ("link_close", "code_inline")):
+                     and state.tokens[-1].type in _CHUNK_ENDS):
         return False
     m = _tag_body().match(src, pos + 1, state.posMax)
     if m is None:
