@@ -697,6 +697,11 @@ class VaultIndex:
             if res.kind == "note" and res.note is not None and res.note.id != note.id:
                 if res.note.id not in outs and note.publish:
                     outs.append(res.note.id)
+        for ref in note.html_refs:  # checked as links, but no links of the note
+            res = self.resolve(ref.target, note)
+            self._check(note, ref, res, diags, lines, hints)
+            if res.note is not None:  # its headings checked: checked again when it changes
+                targets.add(res.note.id)
         return _Linked(diags, outs, frozenset(targets), tuple(hints))
 
     @property

@@ -93,6 +93,10 @@ class Note:
     #: Dataview inline fields (``Key:: value``, ``[key:: value]``), in order: (key, value text),
     #: the text None when the value is more than text (a link, emphasis)
     fields: tuple[tuple[str, str | None], ...] = ()
+    #: Local addresses written in raw HTML (``<img src="pic.png">``, ``<a href="Other.md">``,
+    #: ``<video>``, ``<audio>``, ``<source>``): pages resolve them as Markdown links, and the index
+    #: checks them as it checks links, but they are no links of the note (backlinks, graph)
+    html_refs: tuple[LinkRef, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         """Tokens and caches never cross a process boundary: they are made again there."""

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
 from generator.config import SiteConfig, date_hint
@@ -160,6 +161,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
         else _summary(walk.shown_paragraphs, walk.mathy, walk.gaps),
         plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS], fields=tuple(walk.fields),
+        html_refs=tuple(walk.html_refs),
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
     note.__dict__["_defs"] = _definitions_of(env)
@@ -472,6 +474,12 @@ _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\
                            re.S | re.I)
 
 
+# A local address in raw HTML, where pages resolve one (``sanitize._localise``): the ``href`` or
+# ``src`` of an ``<a>``, ``<img>``, ``<video>``, ``<audio>`` or ``<source>``.
+_HTML_URL = re.compile(r"""<(a|img|video|audio|source)\b[^>]*?\s(href|src)\s*=\s*"""
+                       r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+
+
 class _HtmlText(HTMLParser):
     """The text a reader sees in a raw HTML block (for the search index): its character data,
     entities decoded, without comments and without what the sanitiser drops whole (scripts and
@@ -527,6 +535,7 @@ class _Walk:
         self._gap = False
         self.fences: list[tuple[int, Token]] = []
         self.fields: list[tuple[str, str | None]] = []
+        self.html_refs: list[LinkRef] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors = Anchors()
 
@@ -560,6 +569,7 @@ class _Walk:
                     self._links_in_html(tok)
                 if "<" in tok.content:  # its words are found by search, as Obsidian finds them
                     self._html_dropped(tok.content, tok.map[0] if tok.map else 0)
+                    self._html_urls(tok.content, tok.map[0] if tok.map else 0)
                     text = html_block_text(tok.content)
                     if text:
                         self.text.append(text)
@@ -626,6 +636,39 @@ class _Walk:
             + "; pages keep only HTML that cannot run code, load anything or restyle the site",
             self.rel, line + 1, col,
             hint="remove it; to show it as written, put it in `code` or write \\< for <"))
+
+    def _html_urls(self, html: str, first: int, last: int | None = None) -> None:
+        """The local addresses of a raw HTML piece starting on 0-based line ``first`` (an inline
+        piece is looked for up to line ``last``), as ``html_refs``: not in an HTML comment or code,
+        not a web address or a ``#fragment`` of the page."""
+        if "=" not in html:
+            return
+        html = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), html)
+        lines = self.text_lines
+        for m in _HTML_URL.finditer(html):
+            raw = next(g for g in m.group(3, 4, 5) if g is not None)
+            url = unescapeAll(raw).strip()
+            if not url or url.startswith("#") or is_obsidian_uri(url) or not _is_local(url):
+                continue
+            if last is None:  # a block: its lines are the note's, from ``first``
+                line = first + html.count("\n", 0, m.start(3) if m.group(3) is not None else
+                                          m.start(4) if m.group(4) is not None else m.start(5))
+                row = lines[line] if line < len(lines) else ""
+                col = row.find(raw) if raw else -1
+            else:  # an inline tag: the first line of its paragraph (or cell) that holds it
+                line, col = first, -1
+                for k in range(first, min(last, len(lines))):
+                    col = lines[k].find(raw)
+                    if col >= 0:
+                        line = k
+                        break
+            parts = urlsplit(url)
+            frag = unquote(parts.fragment)
+            block = frag[1:] if frag.startswith("^") else None
+            anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
+            self.html_refs.append(LinkRef(
+                target=unquote(parts.path), anchor=anchor, block=block, embed=m.group(2) == "src",
+                line=line + 1, col=max(col, 0) + 1, kind="markdown"))
 
     def _block(self, tok: Token) -> None:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to
@@ -725,6 +768,7 @@ class _Walk:
                 first = inline.map[0] if inline.map else 0
                 self._html_dropped(child.content, first,
                                    inline.map[1] if inline.map else first + 1)
+                self._html_urls(child.content, first, inline.map[1] if inline.map else first + 1)
         plain = "".join(parts)
         self.text.append(plain)
         return plain, parts, code_spans, maths

@@ -53,3 +53,42 @@ def test_a_tag_right_after_an_inline_html_tag_is_a_tag(tmp_path):
     assert listed == ["#urgent", "#Idea", "#afterbreak"]
     page = site.out / "_tags" / "urgent.html"
     assert "Note" in [a.get_text() for a in site.soup(page).select("a")]
+
+
+def test_a_local_address_in_raw_html_that_finds_nothing_is_a_warning(tmp_path):
+    """Raw HTML addresses into the vault (``<img src="pic.png">``, ``<a href="Other.md">``, a
+    ``<video>``'s or ``<source>``'s) are resolved as Markdown links are, and one that found nothing
+    lost its attribute without a word: a picture missing from the page and no warning.  Each is now
+    ``link-unresolved`` (``link-outside``, ``anchor-unresolved``) at its line and column, in a
+    paragraph or an HTML block, as the same Markdown link is; one in an HTML comment or in code is
+    none, a web address or a ``#fragment`` is not looked for, and none of them becomes a link of
+    the note (no backlink)."""
+    site = build_notes(tmp_path, {
+        "pic.png": b"\x89PNG\r\n\x1a\n",
+        "Other.md": "# Other\n\n## H\n",
+        "Host.md": "# Host\n\n"
+                   'Inline <img src="gone.png"> and <a href="Nope.md">nope</a> and '
+                   '<img src="pic.png">\n\n'
+                   "<div>\n"
+                   '<video controls><source src="talk.mp4"></video>\n'
+                   '<a href="Other.md#Missing">other</a> <a href="https://e.org/x.png">web</a> '
+                   '<a href="#H">here</a>\n'
+                   "</div>\n\n"
+                   '<!-- <img src="commented.png"> -->\n\n'
+                   'In code: `<img src="code.png">`\n\n'
+                   '<img src="../../outside.png">\n',
+    })
+    found = sorted((d.code, d.span.line, d.span.col, d.message.split("'")[1])
+                   for d in site.diagnostics if d.span and d.span.path == "Host.md")
+    assert found == [
+        ("anchor-unresolved", 7, 10, "Missing"),
+        ("link-outside", 14, 11, "../../outside.png"),
+        ("link-unresolved", 3, 18, "gone.png"),
+        ("link-unresolved", 3, 42, "Nope.md"),
+        ("link-unresolved", 6, 30, "talk.mp4"),
+    ], found
+    # the page is as before: the missing picture has no src, the link no href
+    content = site.content("Host.md")
+    assert [img.get("src") for img in content.find_all("img")] == [None, "pic.png", None]
+    backlinks = site.html("Other.md").select(".backlinks a")
+    assert not [a for a in backlinks if a.get_text() == "Host"]
