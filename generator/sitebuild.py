@@ -189,7 +189,7 @@ class SiteBuilder:
                 own = rec.own_sig
             else:
                 own = own_signature(note, self.digests.get(note.rel, ""), self.index,
-                                    self.cells.get(note.id))
+                                    self.cells.get(note.id), self.hasher)
             self._own[note.id] = own
             if (rec.site_sig == site_sig and rec.own_sig == own
                     and rec.url in self.existing and rec.url == self.index.urls[note.id]
@@ -473,7 +473,7 @@ class SiteBuilder:
         """The page's own and looked-up inputs, signed here (in the worker, with the index at hand)
         rather than by the parent for every page afterwards."""
         own = self._own.get(note.id) or own_signature(
-            note, self.digests.get(note.rel, ""), self.index, self.cells.get(note.id))
+            note, self.digests.get(note.rel, ""), self.index, self.cells.get(note.id), self.hasher)
         return own, self.hasher.signature(deps)
 
     def _og_image(self, note: Note, deps: Any) -> str | None:
