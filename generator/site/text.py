@@ -36,8 +36,16 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(words(text))
 
 
+# Every ASCII character but a letter or digit made a space: in an ASCII text, ``str.split`` then
+# finds the words ``_WORD`` finds, in half the time (most notes are ASCII once normalised).
+_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text))
+    text = normalize(text)
+    if text.isascii():
+        return text.translate(_ASCII_GAPS).split()
+    return _WORD.findall(text)
 
 
 def js_sort_key(word: str) -> bytes:
