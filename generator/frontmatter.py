@@ -430,9 +430,9 @@ def header_date(body_lines: list[str], formats: tuple[str, ...], rel: str,
         seen += 1
         if seen == 1 and _TITLE_LINE.match(line):
             continue  # the note's title above its header lines
-        if seen > 8 or not _HEADER_LINE.match(line):
+        m = _DATE_LINE.match(line)  # a date key needs no space after its colon: ``DATE:11-04-25``
+        if seen > 8 or not (m or _HEADER_LINE.match(line)):
             break
-        m = _DATE_LINE.match(line)
         if not m:
             continue
         value = m.group(2).strip()

@@ -73,7 +73,8 @@ def test_a_date_that_cannot_be_read_is_reported_at_its_line(tmp_path: Path):
 def test_the_date_comes_only_from_the_header_lines_a_note_begins_with(tmp_path: Path):
     """``DATE: 11-04-25`` dates a note when it is among the ``Key: value`` lines the note begins
     with (under its ``# Title``, blank lines between them); after the first other line it is text:
-    in prose, in a code block, or a ``Created: by John`` line, it gives no date and no warning."""
+    in prose, in a code block, or a ``Created: by John`` line, it gives no date and no warning.
+    A date key needs no space after its colon (``DATE:11-04-25``, as quickly typed)."""
     site = build_notes(tmp_path, {
         "Header.md": "# Header\n\n\nDATE:  11-04-25\n\n\nTags: [[Prose]]\n\n# References:\n",
         "Second.md": "Source: a talk\nCreated: 02-03-24\n\nText.\n",
@@ -83,17 +84,21 @@ def test_the_date_comes_only_from_the_header_lines_a_note_begins_with(tmp_path: 
         "Later.md": "# Title\n\nA paragraph.\n\nDate: 01-02-03\n",
         "Signed.md": "Created: by John\nDATE: 05-06-24\n\nText.\n",
         "Wrong.md": "DATE: someday\n\nText.\n",
+        "Tight.md": "DATE:11-04-25\nTags:[[Prose]]\n\nText.\n",
+        "TightWrong.md": "Date:soon\n\nText.\n",
     })
     dates = site.dates()
     assert dates == {"Header.md": "2025-04-11", "Second.md": "2024-03-02", "Prose.md": None,
                      "Fence.md": None, "Byline.md": None, "Later.md": None,
-                     "Signed.md": "2024-06-05", "Wrong.md": None}, dates
+                     "Signed.md": "2024-06-05", "Wrong.md": None, "Tight.md": "2025-04-11",
+                     "TightWrong.md": None}, dates
     # a header byline (``Created: by John``, no digit in it) is no date written wrong; DATE: is
     assert [m.split(" (")[0] for m in site.messages("date-format")] == [
+        "TightWrong.md:1:6: warning[date-format]: cannot read the date 'soon'",
         "Wrong.md:1:7: warning[date-format]: cannot read the date 'someday'"]
     home = site.soup(site.out / "index.html")
     recent = [a.get_text() for a in home.select("section.recent a.listing-title")]
-    assert sorted(recent) == ["Header", "Second", "Signed"], recent
+    assert sorted(recent) == ["Header", "Second", "Signed", "Tight"], recent
 
 
 def test_files_that_differ_only_in_case_say_which_one_is_published(tmp_path: Path):
