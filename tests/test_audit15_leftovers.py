@@ -111,3 +111,32 @@ def test_links_into_dot_folders_and_ignored_paths_do_not_say_create_the_note(tmp
     assert nowhere.hint == "create the note or fix the name"
     assert 83 not in by_col or "dot" not in by_col[83].message  # [[...]] names no dot-file
     assert b"HIDDEN-SECRET" not in _published_bytes(site)
+
+
+def test_a_stray_bracket_around_a_wikilink_is_text(tmp_path: Path):
+    """``[[[Note]]]`` linked a note named ``[Note]`` and ``[[[Note]]`` one named ``[Note``.
+    Obsidian's help only says ``[[ ]]`` may not work in a link; read as the link to ``Note`` with
+    the stray brackets shown as text.  A name that closes its own bracket keeps it
+    (``[[[draft] Note]]``, ``[[Note [draft]]]``)."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "Note.md": "n\n", "[Note].md": "odd\n", "[draft] Note.md": "d\n", "Note [draft].md": "e\n",
+        "A.md": "- one [[[Note]]] end\n- two [[Note]]] end\n- three [[[Note]] end\n"
+                "- four ![[[Note]]] end\n- five [[[Note|alias]]] end\n"
+                "- six [[[draft] Note]] end\n- seven [[Note [draft]]] end\n",
+    })
+    page = site.page("A.md")
+    items = site.content("A.md").find_all("li")
+    texts = [li.get_text() for li in items]
+    assert texts == ["one [Note] end", "two Note] end", "three [Note end", "four ![Note] end",
+                     "five [alias] end", "six [draft] Note end", "seven Note [draft] end"]
+    targets = []
+    for li in items:
+        (a,) = li.find_all("a")
+        targets.append(site.follow(page, a["href"])[0].name)
+    assert targets[:5] == ["Note.html"] * 5, targets
+    metas = [site.soup(site.follow(page, li.find("a")["href"])[0]).find("meta", attrs={"name": "source"})
+             for li in items[5:]]
+    assert [m["content"] for m in metas] == ["[draft] Note.md", "Note [draft].md"]
+    assert "link-unresolved" not in site.codes()

@@ -89,6 +89,11 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
     if stop is None or stop.group() != "]]":
         return False
     end = stop.start()
+    # ``[[[Note]]]``, ``[[[Note]]``: a ``[`` just inside the ``[[`` that the name does not close is
+    # a stray bracket, shown as text before the link to ``Note`` (which starts at the next
+    # ``[``); ``[[[draft] Note]]`` closes it, and links the note ``[draft] Note``
+    if src[start] == "[" and not _closed(src, start, end):
+        return False
     # ``[[Note [draft]]]``: a ``[`` left open in the name takes a ``]`` before the closing pair
     # (a single ``]`` never ends a link in Obsidian); ``[see [[Other]]]`` has none open
     opened = src.count("[", start, end) - src.count("]", start, end)
@@ -121,6 +126,20 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
     token.content = text
     state.pos = end + 2
     return True
+
+
+def _closed(src: str, start: int, end: int) -> bool:
+    """Whether the ``[`` at ``start`` is closed by a ``]`` before ``end``."""
+    depth = 0
+    for i in range(start, end):
+        ch = src[i]
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
 
 
 def render_wikilink(self, tokens: Sequence[Token], idx: int, options, env) -> str:
