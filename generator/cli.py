@@ -14,6 +14,7 @@ import click
 
 from generator.config import ConfigError, load_config
 from generator.diagnostics import Diagnostic, Severity, count_by_code
+from generator.progress import Eta, format_eta
 
 
 def repo_root() -> Path | None:
@@ -122,9 +123,11 @@ class _Progress:
 
     Stages report as they go (``parse`` and ``render`` from the build workers, ten times a second,
     from a thread; ``code`` per note run); a stage of fewer than ``MIN`` items is not shown, except
-    ``code`` (one note of code may run for minutes)."""
+    ``code`` (one note of code may run for minutes).  The time left is ``progress.Eta``'s, not
+    click's (see there why), shown where click shows its own and renewed once a second."""
 
     MIN = 200
+    RENEW = 1.0  # seconds between two estimates shown
 
     def __init__(self) -> None:
         # CI services set CI=true (or 1); CI=false / CI=0 says "not CI"
@@ -133,6 +136,8 @@ class _Progress:
         self.stage = ""
         self.bar = None
         self.last = 0
+        self.eta: Eta | None = None
+        self.shown_at = 0.0  # when the estimate shown was made
         self.lock = threading.Lock()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -142,10 +147,18 @@ class _Progress:
             if stage != self.stage:
                 self._close()
                 self.stage = stage
-                self.bar = click.progressbar(length=total, label=f"{stage:8}", file=sys.stderr)
+                self.bar = click.progressbar(length=total, label=f"{stage:8}", file=sys.stderr,
+                                             show_eta=False, item_show_func=lambda text: text)
                 self.bar.__enter__()
                 self.last = 0
-            if self.bar is not None and done > self.last:
+                self.eta = Eta(total)
+                self.shown_at = self.eta.clock()
+            if self.bar is not None and self.eta is not None and done > self.last:
+                self.eta.update(done)
+                now = self.eta.clock()
+                if now - self.shown_at >= self.RENEW:
+                    self.shown_at = now
+                    self.bar.current_item = format_eta(self.eta.seconds_left())
                 self.bar.update(done - self.last)
                 self.last = done
 
@@ -155,9 +168,11 @@ class _Progress:
 
     def _close(self) -> None:
         if self.bar is not None:
+            self.bar.current_item = None
             self.bar.update(self.bar.length - self.last)
             self.bar.__exit__(None, None, None)
             self.bar = None
+        self.eta = None
         self.stage = ""
 
 

@@ -140,3 +140,89 @@ def test_a_stray_bracket_around_a_wikilink_is_text(tmp_path: Path):
              for li in items[5:]]
     assert [m["content"] for m in metas] == ["[draft] Note.md", "Note [draft].md"]
     assert "link-unresolved" not in site.codes()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_eta_leaves_out_the_wait_before_the_first_item_and_follows_the_pace():
+    """The estimate counts from the first item done (a stage's start-up is no work per item),
+    says nothing before ``SETTLE`` seconds of progress, grows while nothing is done, and follows
+    a change of pace within ``WINDOW`` seconds."""
+    from generator.progress import Eta, format_eta
+
+    clock = _Clock()
+    eta = Eta(10_000, clock)
+    clock.now += 4.0  # workers starting: no item yet
+    eta.update(0)
+    assert eta.seconds_left() is None
+    done = 0
+    for step in range(1, 301):  # 200 items a second, counted ten times a second
+        clock.now += 0.1
+        done += 20
+        eta.update(done)
+        left = eta.seconds_left()
+        truth = (10_000 - done) / 200
+        if (step - 1) * 0.1 < Eta.SETTLE - 1e-9:  # seconds since the first item
+            assert left is None, step
+        else:
+            assert left is not None and abs(left - truth) <= 0.05 * truth + 0.5, (step, left, truth)
+    stalled = eta.seconds_left()
+    clock.now += 10.0  # a long note: nothing done for ten seconds
+    assert eta.seconds_left() > stalled * 1.5
+    for _ in range(int(Eta.WINDOW * 10) + 10):  # then twice the pace
+        clock.now += 0.1
+        done = min(done + 40, 10_000)
+        eta.update(done)
+    assert abs(eta.seconds_left() - (10_000 - done) / 400) <= 0.05 * (10_000 - done) / 400 + 0.5
+    assert format_eta(65) == "00:01:05" and format_eta(90061) == "1d 01:01:01"
+    assert format_eta(None) is None
+
+
+def test_the_progress_bar_shows_no_silly_estimate_after_a_slow_start(monkeypatch):
+    """click's estimate divides the time since the bar appeared by the items done: a render stage
+    whose workers take four seconds before their first page opened at hours ("05:32:04" on 5,000
+    notes, for a stage of half a minute) and stayed far off for a third of the stage.  The bar
+    now shows ``progress.Eta``'s estimate: never more than half again the time really left."""
+    import io
+    import re
+    import sys
+    import time
+
+    from generator import cli
+
+    clock = _Clock()
+    monkeypatch.setattr(time, "time", clock)
+    monkeypatch.setattr(time, "monotonic", clock)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    progress = cli._Progress()
+    progress.enabled = True
+    total = 5000
+    progress("render", 0, total)
+    clock.now += 4.0
+    done, shown, read = 0, [], 0
+    while done < total:
+        clock.now += 0.1
+        done = min(total, done + 15)  # 150 pages a second
+        progress("render", done, total)
+        frames = term.getvalue()[read:]
+        read = len(term.getvalue())
+        etas = re.findall(r"(\d\d):(\d\d):(\d\d)\s*$", frames.split("\r")[-1])
+        if etas and done < total:
+            h, m, s = map(int, etas[-1])
+            shown.append((h * 3600 + m * 60 + s, (total - done) / 150))
+    progress.close()
+    assert len(shown) > 100
+    silly = [(est, truth) for est, truth in shown if est > 1.5 * truth + 2]
+    assert silly == [], silly[:5]
