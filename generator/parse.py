@@ -160,12 +160,67 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         summary=description or _summary(walk.paragraphs, walk.mathy, walk.gaps),
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
         else _summary(walk.shown_paragraphs, walk.mathy, walk.gaps),
-        plain_text=" ".join(walk.text)[:PLAIN_TEXT_CHARS], fields=tuple(walk.fields),
+        plain_text=_cut(" ".join(walk.text), PLAIN_TEXT_CHARS), fields=tuple(walk.fields),
         html_refs=tuple(walk.html_refs),
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
     note.__dict__["_defs"] = _definitions_of(env)
     return note
+
+
+#: An embed whose words on the page depend on the vault, in a note's ``plain_text`` (between two
+#: ``EMBED_MARK``, its fields split by ``_FIELD``: what it names, its heading or block, and the
+#: words shown when that is missing or is a note not published); ``search_text`` replaces it.
+#: Reading a note replaces control characters, so no note's text holds either.
+EMBED_MARK, _FIELD = "\x1a", "\x1f"
+
+
+def _embed_mark(target: str, part: str, missing: str, unpublished: str) -> str:
+    return EMBED_MARK + _FIELD.join((target, part, missing, unpublished)) + EMBED_MARK
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters of its own, the embed marks among them kept whole."""
+    if EMBED_MARK not in text:
+        return text[:limit]
+    pieces = text.split(EMBED_MARK)  # text, mark, text, mark, …
+    out, left = [], limit
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(EMBED_MARK + piece + EMBED_MARK)
+            continue
+        out.append(piece[:left])
+        left -= len(out[-1])
+        if left <= 0:
+            break
+    return "".join(out)
+
+
+def search_text(note: Note, shown) -> str:
+    """The note's ``plain_text`` as its page reads: each embed mark replaced by ``shown(target,
+    part, missing, unpublished)``, the words its page shows for that embed ("" for a picture or
+    a note shown whole), the name of a missing note's embed or the alias of an unpublished one's,
+    as the page shows them, and never a word of an unpublished note itself."""
+    text = note.plain_text
+    if EMBED_MARK not in text:
+        return text
+    pieces = text.split(EMBED_MARK)
+    for i in range(1, len(pieces), 2):
+        pieces[i] = shown(*pieces[i].split(_FIELD))
+    return "".join(pieces)[:PLAIN_TEXT_CHARS]
+
+
+def _with_marks(parts: list[str], marks: list[tuple[int, str]]) -> str:
+    """``parts`` joined, each mark before the part at its index."""
+    out: list[str] = []
+    k = 0
+    for i, part in enumerate(parts):
+        while k < len(marks) and marks[k][0] == i:
+            out.append(marks[k][1])
+            k += 1
+        out.append(part)
+    out.extend(mark for _, mark in marks[k:])
+    return "".join(out)
 
 
 _PROPERTY_LINK = re.compile(r"!?\[\[([^\[\]\n]+)\]\]")
@@ -719,6 +774,7 @@ class _Walk:
         parts: list[str] = []
         code_spans: list[tuple[int, str]] = []
         maths: list[tuple[int, str]] = []
+        marks: list[tuple[int, str]] = []  # (index in parts, embed mark): words for the search
         if "::" in inline.content:
             self._fields(inline.children or [])
         for child in inline.children or ():
@@ -743,6 +799,15 @@ class _Walk:
                     line=line, col=col))
                 if ctype == "wikilink":  # what the page shows: "Note > Heading", "Heading"
                     parts.append(child.content)
+                elif not is_obsidian_uri(m.get("target", "")):
+                    # as the page shows it when it embeds nothing: what was embedded, without a
+                    # size or alias (``render_embed``), or for a note not published, the link text
+                    written = str(m.get("raw") or "").removeprefix("![[").removesuffix("]]")
+                    block = m.get("block")
+                    marks.append((len(parts), _embed_mark(
+                        m.get("target", ""), "^" + block if block else "#".join(m.get("anchor") or ()),
+                        re.split(r"\\?\|", written, maxsplit=1)[0].strip() or written,
+                        child.content)))
             elif ctype == "tag":
                 self.tags.append(child.meta.get("tag", child.content))
                 if "depth" in child.meta:
@@ -759,8 +824,17 @@ class _Walk:
             elif ctype == "link_open":
                 self._md_link(child.attrGet("href"), False, child.meta, base_line)
             elif ctype == "image":
-                self._md_link(child.attrGet("src"), True, child.meta, base_line)
-                parts.append(plain_text(child.children))  # the alt as shown (not its source)
+                src = str(child.attrGet("src") or "")
+                self._md_link(src, True, child.meta, base_line)
+                alt = plain_text(child.children)  # the alt as shown (not its source)
+                url = urlsplit(src)
+                if not alt and url.path and _is_local(src) and not src.startswith(("//", "#")):
+                    # ``![](Missing.md)`` shows its path, ``![](Draft.md)`` the note's name
+                    path, frag = unquote(url.path), unquote(url.fragment)
+                    name = path[:-3] if path.lower().endswith(".md") else path
+                    shown = " > ".join([name, *(p for p in frag.split("#") if p)])
+                    marks.append((len(parts), _embed_mark(path, frag, path, shown)))
+                parts.append(alt)
             elif ctype == "math_inline":
                 maths.append((len(parts), child.content))
                 parts.append(child.content)
@@ -770,7 +844,7 @@ class _Walk:
                                    inline.map[1] if inline.map else first + 1)
                 self._html_urls(child.content, first, inline.map[1] if inline.map else first + 1)
         plain = "".join(parts)
-        self.text.append(plain)
+        self.text.append(_with_marks(parts, marks) if marks else plain)
         return plain, parts, code_spans, maths
 
     def _fields(self, children: list[Token]) -> None:

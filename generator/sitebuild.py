@@ -313,10 +313,12 @@ class SiteBuilder:
     def _text_signature(self) -> str:
         """Everything the search data holds of the notes.  It all comes from a note's path and bytes
         (parsing looks at no other note), so the content digest stands for it; only the URL is the
-        index's choice."""
+        index's choice, and so are the words of the embeds that show no note (``_search_texts``)."""
         h = hashlib.blake2b(self.site_sig.encode(), digest_size=16)
         h.update("\0".join(f"{n.rel}\0{self.digests.get(n.rel, '')}\0{self.index.urls[n.id]}"
                            for n in self.notes).encode("utf-8", "surrogatepass"))
+        h.update("\0".join(f"{rel}\0{text}" for rel, text in sorted(self._search_texts().items()))
+                 .encode("utf-8", "surrogatepass"))
         # and the canvases, by their files' size and times (canvas_text reads nothing else)
         h.update(repr([(rel, url, self.index.attachments[rel].digest)
                        for rel, url in self.canvas_urls]).encode("utf-8", "surrogatepass"))
@@ -673,6 +675,38 @@ class SiteBuilder:
         return tuple(sorted(roots | DATA_FOLDERS))
 
     # -- data, assets, publishing ----------------------------------------------------------------------
+    def _search_texts(self) -> dict[str, str]:
+        """The search text of each note with embeds whose words depend on the vault (``parse.
+        EMBED_MARK``), by path: what its page shows for them (made once per build)."""
+        texts = self.__dict__.get("_searched")
+        if texts is None:
+            from generator.parse import EMBED_MARK, search_text
+
+            texts = self.__dict__["_searched"] = {
+                n.rel: search_text(n, self._embed_words(n)) for n in self.notes
+                if EMBED_MARK in n.plain_text}
+        return texts
+
+    def _embed_words(self, note: Note) -> Callable[[str, str, str, str], str]:
+        """What ``note``'s page shows for an embed (``parse.search_text``), as ``render_embed``
+        writes it: the name of what is missing (a heading or block of a note too), the link text
+        of a note not published (never its own words), nothing for what is shown."""
+        index = self.index
+
+        def shown(target: str, part: str, missing: str, unpublished: str) -> str:
+            res = index.resolve(target, note)
+            if res.kind in ("missing", "outside"):
+                return missing
+            if res.kind == "unpublished":
+                return unpublished
+            if res.kind == "note" and res.note is not None and part:
+                found = (index.find_block(res.note, part[1:]) if part.startswith("^") else
+                         index.find_heading(res.note, tuple(p for p in part.split("#") if p)))
+                if found is None:
+                    return f"{target or res.note.title}#{part}"
+            return ""
+        return shown
+
     def _site_notes(self) -> list:
         """The published notes' facts for the search and graph data (made once per parsed note
         while its URL and links stay the same)."""
@@ -680,15 +714,18 @@ class SiteBuilder:
 
         out = []
         urls = self.index.urls
+        searched = self._search_texts()
         for n in self.notes:
             url = urls[n.id]
             links = tuple(urls[t] for t in self.index.outlinks.get(n.id, ()) if t in urls)
+            text = searched.get(n.rel, n.plain_text)
             hit = n.__dict__.get("_site_note")
-            if hit is None or hit.url != url or hit.links != links:
+            if hit is None or hit.url != url or hit.links != links or (
+                    hit.plain_text is not text and hit.plain_text != text):
                 hit = n.__dict__["_site_note"] = SiteNote(
                     id=n.id, title=n.title, url=url, folder=n.folder, aliases=n.aliases,
                     headings=tuple((h.text, h.anchor) for h in n.headings), tags=n.tags,
-                    date=n.date, summary=n.summary, plain_text=n.plain_text, links=links)
+                    date=n.date, summary=n.summary, plain_text=text, links=links)
             out.append(hit)
         return out
 

@@ -226,3 +226,74 @@ def test_the_progress_bar_shows_no_silly_estimate_after_a_slow_start(monkeypatch
     assert len(shown) > 100
     silly = [(est, truth) for est, truth in shown if est > 1.5 * truth + 2]
     assert silly == [], silly[:5]
+
+
+def _search_text(site, title: str) -> str:
+    from test_site_data import call_args
+
+    rows = call_args((site.out / "_search/meta.js").read_bytes(), "vsSearch.meta")[0]
+    k = [row[0] for row in rows].index(title)
+    return call_args((site.out / "_search/text-0.js").read_bytes(), "vsSearch.text")[1][k]
+
+
+def _search_words(site) -> set[str]:
+    from test_site_data import call_args
+
+    words: set[str] = set()
+    for path in sorted((site.out / "_search").glob("index-*.js")):
+        words |= set(call_args(path.read_bytes(), "vsSearch.index")[1])
+    return words
+
+
+EMBEDS = {
+    "A.md": "# A\n\nIntro ![[Zebrafish]] and ![[Draft|Gazelle]] then ![[Draft]] x ![[B#Nohead]] "
+            "y ![[B#Real]] z ![](Quokka.md) w ![](Draft.md) end\n\n![[Wombat#Sec|300]]\n\n"
+            "![[pic.png]]\n",
+    "Draft.md": "---\npublish: false\n---\n# Secret\n\nSECRETWORD in the draft\n",
+    "B.md": "# Real\n\nbwords\n",
+    "pic.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 16,
+}
+
+
+def test_search_finds_the_names_that_embed_markers_show(tmp_path: Path):
+    """An embed of a missing note shows its name as an unresolved marker, and one of an
+    unpublished note its name (or alias) as muted text: the page shows them, so the search text
+    holds them too, where the page has them, and never a word of the unpublished note itself."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, EMBEDS)
+    content = site.content("A.md")
+    shown = [span.contents[0].strip() if span.contents else "" for span in
+             content.select("span.embed.broken, span.embed.unpublished")]
+    assert shown == ["Zebrafish", "Gazelle", "Draft", "B#Nohead", "Quokka.md", "Draft", "Wombat#Sec"]
+    text = _search_text(site, "A")
+    assert text.startswith("A Intro Zebrafish and Gazelle then Draft x B#Nohead y  z Quokka.md w "
+                           "Draft end Wombat#Sec"), text
+    assert "\x1a" not in text and "\x1f" not in text
+    assert "SECRETWORD" not in text and "Secret" not in text
+    words = _search_words(site)
+    assert {"zebrafish", "gazelle", "draft", "nohead", "quokka", "wombat"} <= words
+    assert "secretword" not in words and "pic" not in words
+    data = b"".join(p.read_bytes() for p in sorted((site.out / "_search").glob("*.js")))
+    assert b"SECRETWORD" not in data and b"\\u001a" not in data.lower()
+
+
+def test_embed_marker_words_follow_their_targets_in_a_rebuild(tmp_path: Path):
+    """Whether an embed shows a marker depends on other notes: once ``Zebrafish`` is written and
+    ``Draft`` published, their names leave the search text of the page embedding them (it shows
+    their text); once the unpublished ``Draft`` is deleted, ``![[Draft|Gazelle]]`` reads
+    ``Draft`` (not found), though no published note changed.  A rebuild writes what a clean
+    build does."""
+    from conftest import build_vault
+    from test_incremental import assert_edits_rebuild_as_clean
+
+    for case, edits, present, absent in (
+            ("written", [{"Zebrafish.md": "zebra body\n"}, {"Draft.md": "# Secret\n\nnow public\n"}],
+             ["Wombat#Sec"], ["Zebrafish", "Gazelle"]),
+            ("deleted", [{"Draft.md": None}], ["Intro Zebrafish and Draft then Draft"], ["Gazelle"])):
+        for in_memory in (False, True):
+            assert_edits_rebuild_as_clean(tmp_path / case / str(in_memory), case, EMBEDS, edits,
+                                          in_memory)
+        text = _search_text(build_vault(tmp_path / case / "True" / "v", tmp_path / case / "after"),
+                            "A")
+        assert all(word in text for word in present) and not any(w in text for w in absent), text
