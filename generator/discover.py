@@ -254,6 +254,17 @@ def _made_by_vaultsite(folder: Path) -> bool:
         return False
 
 
+def _site_folder_of(target: Path, root: Path, excluded: set[Path]) -> Path | None:
+    """The folder of the vault holding ``target`` (or being it) that is this build's output or
+    cache, or a site or cache an earlier build wrote: what the walk itself never enters."""
+    for folder in (target, *target.parents):
+        if folder == root or not folder.is_relative_to(root):
+            return None
+        if folder in excluded or (folder.is_dir() and _made_by_vaultsite(folder)):
+            return folder
+    return None
+
+
 def _legacy_name(raw: str, rel_folder: str, diags: list[Diagnostic],
                  is_dir: bool = False) -> str | None:
     """The name of a file whose name is not UTF-8 (``Caf\\xe9.md``, written by an older system in
@@ -385,6 +396,14 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
                     continue
                 # a target in a dot-folder or an ignored path is no part of the vault either
                 inside = target.relative_to(root).as_posix() if target != root else ""
+                made = _site_folder_of(target, root, excluded)
+                if made is not None:  # not even a folder link: the walk would read pages back
+                    folder = made.relative_to(root).as_posix()
+                    diags.append(warning(
+                        "symlink-hidden", f"symbolic link to {inside}, in {folder}/, a site or "
+                        "cache folder vaultsite writes, which is never published; skipped",
+                        rel, hint="delete the link"))
+                    continue
                 is_dir = target.is_dir()
                 if hidden is not None and is_dir and hidden.left_out(rel, True, hidden.used):
                     continue  # a link to a folder, itself ignored: nothing to walk or to say

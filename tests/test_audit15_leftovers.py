@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_vault, write_files
+from conftest import Site, build_vault, write_files
 
 
 def _published_bytes(site) -> bytes:
@@ -297,3 +297,34 @@ def test_embed_marker_words_follow_their_targets_in_a_rebuild(tmp_path: Path):
         text = _search_text(build_vault(tmp_path / case / "True" / "v", tmp_path / case / "after"),
                             "A")
         assert all(word in text for word in present) and not any(w in text for w in absent), text
+
+
+def test_symlinks_into_a_site_or_cache_folder_in_the_vault_publish_nothing(tmp_path: Path):
+    """``vaultsite build`` run in a vault puts ``site/`` and ``site.vaultsite-cache/`` there; the walk
+    never enters them, but a link to a page, a subfolder or a cache file in them published its
+    target (a page of the last build read back as an attachment), as did one into another build's
+    site.  Each is skipped with a warning naming the link."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = write_files(tmp_path / "v", {"A.md": "# A\n\nsee [[Sub/B]]\n", "Sub/B.md": "# B\n"})
+    cfg = load_config(vault)
+    build(cfg, vault / "old", exec_mode="no-exec")  # an earlier build's site, in the vault
+    first = build(cfg, vault / "site", exec_mode="no-exec")
+    assert first.diagnostics == [] or all(not d.code.startswith("symlink") for d in first.diagnostics)
+    cached = next(p for p in sorted((vault / "site.vaultsite-cache").rglob("*")) if p.is_file())
+    links = {"Copy.html": "site/A.html", "SiteSub": "site/Sub", "Cache.bin": str(cached),
+             "Old.html": "old/A.html", "OldSite": "old", "Whole": "site"}
+    for rel, target in links.items():
+        (vault / rel).symlink_to(target)
+    result = build(load_config(vault), vault / "site", exec_mode="no-exec")
+    hidden = sorted(d.span.path for d in result.diagnostics if d.code == "symlink-hidden")
+    assert hidden == sorted(links)
+    assert all("never published" in d.message and d.hint
+               for d in result.diagnostics if d.code == "symlink-hidden")
+    published = sorted(p.relative_to(vault / "site").as_posix() for p in (vault / "site").rglob("*")
+                       if p.is_file())
+    for name in ("Copy.html", "Cache.bin", "Old.html"):
+        assert name not in published
+    assert not any(p.startswith(("SiteSub/", "OldSite/", "Whole/")) for p in published)
+    assert sorted(Site(vault / "site", result)._by_source) == ["A.md", "Sub/B.md"]
