@@ -561,8 +561,9 @@ class VaultIndex:
             text = link_safe(headings[found].text)
             if text and self.find_heading(target, (text,)) is headings[found]:
                 return f"did you mean [[{written}#{text}]]?"
-        listed = ("its headings: " + ", ".join(h.text for h in headings[:8])
-                  + (", …" if len(headings) > 8 else ""))
+        named = [h.text for h in headings if h.text.strip()]  # ``##`` alone names nothing
+        listed = ("its headings: " + ", ".join(named[:8]) + (", …" if len(named) > 8 else "")
+                  if named else "its headings have no text")
         if not searched:
             listed += ("; the closest was not searched for: the vault links to too many missing "
                        "headings of notes with many headings")

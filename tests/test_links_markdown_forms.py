@@ -83,13 +83,17 @@ def test_pdf_links_and_embeds_keep_the_page(tmp_path: Path):
 def test_a_missing_heading_suggests_the_closest_one(tmp_path: Path):
     src = tmp_path / "src"
     src.mkdir()
-    (src / "F.md").write_text("# Functions\n\n## `hasTag()`\n\n## Other one\n", encoding="utf-8")
-    (src / "L.md").write_text("[[F#hasTag|x]] [[F#Completely unrelated words]]\n",
+    (src / "F.md").write_text("# Functions\n\n## `hasTag()`\n\n##\n\n### \n\n## Other one\n",
+                              encoding="utf-8")
+    (src / "E.md").write_text("##\n\ntext\n", encoding="utf-8")
+    (src / "L.md").write_text("[[F#hasTag|x]] [[F#Completely unrelated words]] [[E#Intro]]\n",
                               encoding="utf-8")
     site = build_vault(src, tmp_path, copy=False)
     msgs = site.messages("anchor-unresolved")
     assert any("did you mean [[F#hasTag()]]?" in m for m in msgs), msgs
-    assert any("its headings: Functions, hasTag(), Other one" in m for m in msgs), msgs
+    # empty headings (``##`` alone) are not listed as blanks
+    assert any("its headings: Functions, hasTag(), Other one)" in m for m in msgs), msgs
+    assert any("'Intro' not found in E.md (its headings have no text)" in m for m in msgs), msgs
 
 
 def test_youtube_and_x_embeds(tmp_path: Path):
