@@ -791,6 +791,11 @@ class _Drawing:
                 self._ambiguous(node, target, res, where)
             if res.kind != "missing" or res.candidates:
                 continue
+            kept = self.ctx.index.kept_back(target, self.source, "link")
+            if kept is not None:  # in a dot-folder or an ignored path: creating it would not help
+                self.warn("link-unresolved", f": text card {node.id or '(no id)'} links to "
+                          f"{target!r}, which {kept[0]}", where or node.place("text"), hint=kept[1])
+                continue
             guess = self.ctx.index.suggest(target)
             self.warn("link-unresolved",
                       f": text card {node.id or '(no id)'} links to {target!r}, which does not "

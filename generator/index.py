@@ -769,7 +769,7 @@ class VaultIndex:
                 hint=f"make {locked} readable by the user running vaultsite (check its "
                      "permissions and owner), then build again"))
         elif res.kind == "missing" and not res.candidates and \
-                (kept := self._kept_back(ref.target, note, what)) is not None:
+                (kept := self.kept_back(ref.target, note, what)) is not None:
             out.append(warning("link-unresolved", f"{what} target {shown!r} {kept[0]}", note.rel,
                                ref.line, ref.col, hint=kept[1]))
         elif res.kind == "missing" and not res.candidates:
@@ -826,11 +826,12 @@ class VaultIndex:
                 # the hint is written once every note is checked (_link_all)
                 hints.append((len(out) - 1, ref.anchor, target, ref.target))
 
-    def _kept_back(self, target: str, note: Note, what: str) -> tuple[str, str] | None:
-        """For a ``target`` the vault has no file for: (the rest of the message, the hint) when
-        creating the note would not help, the path being one the site never publishes: in a
-        dot-folder or a dot-file (``[[.trash/Old]]``: the note may well exist there), or one an
-        ``ignore`` pattern leaves out."""
+    def kept_back(self, target: str, note: Note, what: str) -> tuple[str, str] | None:
+        """For a ``target`` the vault has no file for, written in ``note`` (or a canvas, by its
+        stand-in): (the rest of the message, after "which", and the hint) when creating the note
+        would not help, the path being one the site never publishes: in a dot-folder or a
+        dot-file (``[[.trash/Old]]``: the note may well exist there), or one an ``ignore``
+        pattern leaves out.  ``what`` is what to remove: "link", "embed", "node"."""
         key = target.strip()
         if key.startswith(("./", "../")):
             key = posixpath.normpath(posixpath.join(note.folder, key))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Site, build_vault, write_files
 
 
@@ -328,3 +329,29 @@ def test_symlinks_into_a_site_or_cache_folder_in_the_vault_publish_nothing(tmp_p
         assert name not in published
     assert not any(p.startswith(("SiteSub/", "OldSite/", "Whole/")) for p in published)
     assert sorted(Site(vault / "site", result)._by_source) == ["A.md", "Sub/B.md"]
+
+
+def test_canvas_and_diagram_links_into_dot_folders_do_not_say_create_the_note(tmp_path: Path):
+    """A canvas text card's ``[[.trash/Old]]`` and a mermaid internal-link node naming
+    ``.archive/Plan`` said "create the note": the note may be there, and is never published.
+    They say why, as the same link in a note does."""
+    import json
+
+    pytest.importorskip("mmdr")
+    board = {"nodes": [{"id": "n0", "x": 0, "y": 0, "width": 250, "height": 120, "type": "text",
+                        "text": "See [[.trash/Old]] and [[Gone]]"}], "edges": []}
+    vault = write_files(tmp_path / "v", {
+        "Home.md": "# Home\n\n![[Board.canvas]]\n\n```mermaid\ngraph TD\nA[.archive/Plan]\n"
+                   "class A internal-link;\n```\n",
+        "Board.canvas": json.dumps(board),
+        ".trash/Old.md": "old\n", ".archive/Plan.md": "plan\n", "Gon.md": "g\n",
+    })
+    site = build_vault(vault, tmp_path, copy=False)
+    card = {m.split("links to ", 1)[1].split(",")[0]: m for m in site.messages("link-unresolved")}
+    assert sorted(card) == ["'.trash/Old'", "'Gone'"], card
+    assert "dot-folder" in card["'.trash/Old'"] and "create the note" not in card["'.trash/Old'"]
+    assert "move the note out of .trash/" in card["'.trash/Old'"]
+    assert "create the note" in card["'Gone'"]  # a plain missing note still is one to create
+    (node,) = site.messages("mermaid-link-unresolved")
+    assert "'.archive/Plan', which is in .archive/, a dot-folder" in node, node
+    assert "create the note" not in node and "remove the node" in node

@@ -259,11 +259,12 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
     if res is not None and res.kind == "unpublished":
         return ""
     line, col = _class_line(source, node_id)
-    guess = ctx.index.suggest(target) if target.strip() else None
+    kept = ctx.index.kept_back(target, ctx.note, "node") if target.strip() else None
+    guess = ctx.index.suggest(target) if target.strip() and kept is None else None
     ctx.warn("mermaid-link-unresolved", f"mermaid node {name!r} (class internal-link) names "
-             f"{target.strip()!r}, which does not exist in the vault; it is drawn unlinked",
-             (token.map[0] if token.map else 0) + 1 + line, col,
-             hint=(f"did you mean [[{guess}]]? " if guess else "")
+             f"{target.strip()!r}, which {kept[0] if kept else 'does not exist in the vault'}; "
+             "it is drawn unlinked", (token.map[0] if token.map else 0) + 1 + line, col,
+             hint=kept[1] if kept else (f"did you mean [[{guess}]]? " if guess else "")
              + "a node of class internal-link opens the note its text names: create the note, "
                "or change the node's text")
     return ""
