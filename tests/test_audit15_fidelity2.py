@@ -1,0 +1,34 @@
+"""Audit 15 (fidelity, second round): the doubts the first round left, settled where public
+evidence says what Obsidian does; each test here fails on the code before its fix and quotes its
+evidence."""
+
+from __future__ import annotations
+
+from tests.conftest import build_notes
+
+
+def test_a_tag_right_after_a_wikilink_or_an_embed_is_a_tag(tmp_path):
+    """``[[N]]#a`` and ``![[p.png]]#b``: a tag, as after a Markdown link, a code span or an inline
+    HTML tag here already; it was text, on no tag page.
+
+    Evidence: obsidian-mcp-server's tag reader, whose rules are "pinned against Obsidian 1.13.7
+    readback" of Obsidian's metadata cache (issue #138,
+    https://github.com/cyanheads/obsidian-mcp-server/issues/138), says in
+    ``src/services/obsidian/frontmatter-ops.ts``: "Obsidian reads a tag glued to either:
+    ``[[x]]#t``, `` `c`#t ``, ``**#t**``, ``<br>#t`` … are tags", while text before the ``#``
+    (``x)#no``) blocks one.  After inline math or a footnote reference it stays text: nothing
+    says what Obsidian does there."""
+    site = build_notes(tmp_path, {
+        "N.md": "# N\n",
+        "p.png": b"\x89PNG\r\n\x1a\n",
+        "Host.md": "# Host\n\nSee [[N]]#linked and [[N|alias]]#aliased, ![[p.png]]#pictured;"
+                   " x)#no and $x$#math\n",
+    })
+    content = site.content("Host.md")
+    assert [a.get_text() for a in content.select("a.tag")] == ["#linked", "#aliased", "#pictured"]
+    assert "x)#no" in content.get_text() and "#math" in content.get_text()
+    listed = [a.get_text() for a in site.html("Host.md").select("ul.tags a.tag")]
+    assert listed == ["#linked", "#aliased", "#pictured"]
+    page = site.out / "_tags" / "linked.html"
+    assert "Host" in [a.get_text() for a in site.soup(page).select("a")]
+
