@@ -32,3 +32,32 @@ def test_a_tag_right_after_a_wikilink_or_an_embed_is_a_tag(tmp_path):
     page = site.out / "_tags" / "linked.html"
     assert "Host" in [a.get_text() for a in site.soup(page).select("a")]
 
+
+def test_a_footnote_label_is_found_in_any_case(tmp_path):
+    """``[^testkey]`` refers to ``[^testKey]: …``: Obsidian finds a footnote's label in any case.
+    Here (mdit-py-plugins matches labels as written) the reference stayed text, ``[^testkey]``,
+    and the definition was dropped as unused.
+
+    Evidence: obsidian-linter issue #1398
+    (https://github.com/platers/obsidian-linter/issues/1398), "Footnotes in Obsidian are
+    case-insensitive … Since Obsidian v1.8, this results in proper footnote referencing", with the
+    steps ``[^testKey]: testing`` / ``hello [^testkey]`` and "Verify footnote is properly
+    referenced by viewing note in reading mode"; it cites the forum thread
+    forum.obsidian.md/t/case-sensitivity-in-popup-preview-of-footnotes/90656.  The same holds in
+    a section embed, which parses the note's definitions with the section."""
+    site = build_notes(tmp_path, {
+        "Note.md": "# Note\n\nhello[^testkey] and again[^TESTKEY], other[^B].\n\n"
+                   "## Part\n\nin a part[^TestKey]\n\n"
+                   "[^testKey]: testing\n[^b]: bee\n",
+        "Host.md": "# Host\n\n![[Note#Part]]\n",
+    })
+    content = site.content("Note.md")
+    assert "[^" not in content.get_text()
+    refs = content.select("sup.footnote-ref")
+    assert [r.get_text() for r in refs] == ["[1]", "[1]", "[2]", "[1]"]
+    items = [li.get_text(" ", strip=True) for li in content.select("li.footnote-item")]
+    assert len(items) == 2 and items[0].startswith("testing") and items[1].startswith("bee")
+    embed = site.content("Host.md")
+    assert "[^" not in embed.get_text()
+    assert [li.get_text(" ", strip=True).split()[0] for li in embed.select("li.footnote-item")] \
+        == ["testing"]

@@ -1,5 +1,6 @@
 """Footnotes ``[^1]`` and inline footnotes ``^[...]`` (mdit-py-plugins' rules), shown as Obsidian
-shows them: every reference to the same footnote reads ``[1]``.
+shows them: every reference to the same footnote reads ``[1]``, and a label is found in any case
+(``[^Note]`` is the footnote ``[^note]:``), as in Obsidian since 1.8.
 
 mdit-py-plugins numbers a repeated reference ``[1:1]``, ``[1:2]``, … (its ids stay apart, so each
 back-reference arrow still returns to its own place); only the caption changes here.
@@ -33,6 +34,53 @@ def footnote_ref(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     sub = token.meta.get("subId", -1)
     refid = f"{ident}:{sub}" if sub > 0 else ident
     return f'<sup class="footnote-ref" id="fnref{refid}">{caption}</sup>'
+
+
+def fold_label(label: str) -> str:
+    """A footnote label as it is looked up: Obsidian finds ``[^testKey]:`` from ``[^testkey]``."""
+    return label.lower()
+
+
+class _FoldedRefs(dict):
+    """mdit-py-plugins' ``refs`` (``":label"`` -> footnote id), looked up in any case."""
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(fold_label(key) if isinstance(key, str) else key)
+
+    def __getitem__(self, key: str) -> int:
+        return super().__getitem__(fold_label(key))
+
+    def __setitem__(self, key: str, value: int) -> None:
+        super().__setitem__(fold_label(key), value)
+
+    def get(self, key: str, default=None):
+        return super().get(fold_label(key), default)
+
+
+def footnote_fold_rule(state) -> None:
+    """After the block parse (the definitions are read), before the references are: the labels of
+    the definitions folded, so that ``[^A]`` finds ``[^a]:`` as in Obsidian (mdit-py-plugins
+    matches them as written)."""
+    data = state.env.get("footnotes")
+    if not data or not data.get("refs") or isinstance(data["refs"], _FoldedRefs):
+        return
+    refs = _FoldedRefs()
+    for key, value in data["refs"].items():
+        refs.setdefault(fold_label(key), value)
+    data["refs"] = refs
+    for tok in state.tokens:
+        if tok.type == "footnote_reference_open":
+            tok.meta["label"] = fold_label(tok.meta["label"])
+
+
+def footnote_fold_list_rule(state) -> None:
+    """The footnotes referred to carry their label as the reference wrote it (``[^A]``):
+    folded, so that ``footnote_tail`` finds the definition's body under the folded label."""
+    data = state.env.get("footnotes")
+    if data and isinstance(data.get("refs"), _FoldedRefs):
+        for entry in data.get("list", {}).values():
+            if "label" in entry:
+                entry["label"] = fold_label(entry["label"])
 
 
 def footnote_lines_rule(state) -> None:
@@ -114,6 +162,8 @@ def footnote_prune_rule(state) -> None:
 
 def footnotes_plugin(md: MarkdownIt) -> None:
     md.use(footnote_plugin, inline=True)
+    md.core.ruler.after("block", "footnote_fold", footnote_fold_rule)
+    md.core.ruler.before("footnote_tail", "footnote_fold_list", footnote_fold_list_rule)
     md.core.ruler.before("footnote_tail", "footnote_lines", footnote_lines_rule)
     md.core.ruler.after("footnote_tail", "footnote_prune", footnote_prune_rule)
     md.add_render_rule("footnote_caption", footnote_caption)
