@@ -61,3 +61,24 @@ def test_a_footnote_label_is_found_in_any_case(tmp_path):
     assert "[^" not in embed.get_text()
     assert [li.get_text(" ", strip=True).split()[0] for li in embed.select("li.footnote-item")] \
         == ["testing"]
+
+
+def test_tags_written_end_to_end_are_each_a_tag(tmp_path):
+    """``#tl#tm``: two tags, as in Obsidian (a tag ends at the next ``#``, and a ``#`` right after
+    a tag starts another); here the second was text.  After a ``#1984`` (digits only, no tag) or
+    after a word the ``#`` is still text.
+
+    Evidence: obsidian-mcp-server issue #140
+    (https://github.com/cyanheads/obsidian-mcp-server/issues/140), a table "read back from
+    Obsidian's metadata cache (Obsidian 1.13.7)": ``#tl#tm`` gives "both tags"; and the forum
+    thread https://forum.obsidian.md/t/what-is-the-formal-syntax-surrounding-tags/12949, whose
+    author found "This is recognized as both tags #Bob and #Alice" and "It seems like a tag can be
+    prefixed by a tag"."""
+    site = build_notes(tmp_path, {
+        "Note.md": "# Note\n\nSee #tl#tm and #one#two#three, #1984#x, word#a#b.\n",
+    })
+    content = site.content("Note.md")
+    assert [a.get_text() for a in content.select("a.tag")] \
+        == ["#tl", "#tm", "#one", "#two", "#three"]
+    assert "#1984#x" in content.get_text() and "word#a#b" in content.get_text()
+    assert (site.out / "_tags" / "tm.html").exists()

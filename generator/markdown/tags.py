@@ -76,10 +76,11 @@ def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
 #: A tag starts a line or follows whitespace or ``(``; or it starts an emphasis, a strike or a
 #: highlight (``**#a**``, ``_#a_``, ``~~#a~~``, ``==#a==``), or follows a link, a wikilink or an
 #: embed (``[[N]]#a``, ``![[p.png]]#a``), a code span or an inline HTML tag
-#: (``<font color="red">#a</font>``), as Obsidian reads a tag at the start of an inline chunk.
+#: (``<font color="red">#a</font>``), as Obsidian reads a tag at the start of an inline chunk; or
+#: follows a tag (``#a#b`` is two tags, as in Obsidian: a tag ends at the next ``#``).
 _BEFORE = frozenset(" \t\n\r\f\v\u00a0\u3000(")
 _DELIMITERS = frozenset("*_~=")
-_CHUNK_ENDS = frozenset({"link_close", "code_inline", "html_inline", "wikilink", "embed"})
+_CHUNK_ENDS = frozenset({"link_close", "code_inline", "html_inline", "wikilink", "embed", "tag"})
 
 
 def _opens(state: StateInline, pos: int) -> bool:
