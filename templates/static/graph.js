@@ -329,14 +329,37 @@
     }
     var rank = function (n) { return (n.center ? 0 : n === hv ? 1 : near && near.has(n) ? 2 : 3) * 1e6 - n.deg; };
     order.sort(function (p, q) { return rank(p) - rank(q); });
-    for (i = 0; i < order.length && boxes.length < 250; i++) {
+    /* a label goes below its dot, else above it; never over another label or, in a view of a few
+       hundred dots, over another note's dot (it hid the dot, and read as that note's name) */
+    var dots = [];
+    if (visible <= 400) {
+      for (i = 0; i < nodes.length; i++) {
+        n = nodes[i];
+        var dx = n.x * k + tx, dy = n.y * k + ty, dr = n.r * scale + 1;
+        if (dx > -10 && dy > -10 && dx < this.w + 10 && dy < this.h + 10) dots.push([dx - dr, dy - dr, dx + dr, dy + dr, n]);
+      }
+    }
+    /* nor under the depth menu in the view's corner */
+    var menu = this.el.querySelector(".graph-depth");
+    if (menu && menu.offsetWidth) {
+      var mr = menu.getBoundingClientRect(), cr = this.canvas.getBoundingClientRect();
+      boxes.push([mr.left - cr.left, mr.top - cr.top, mr.right - cr.left, mr.bottom - cr.top]);
+    }
+    var hits = function (box, o) { return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]; };
+    for (i = 0; i < order.length && boxes.length < 251; i++) {
       n = order[i];
-      var label = labelOf(ctx, n), half = label.w / 2, lx = n.x * k + tx, ly = n.y * k + ty + n.r * scale + 2;
-      if (lx < -half || ly < -12 || lx > this.w + half || ly > this.h) continue;
-      lx = Math.min(Math.max(lx, half + 2), this.w - half - 2);
-      ly = Math.min(Math.max(ly, 1), this.h - 13);
-      var box = [lx - half - 2, ly - 1, lx + half + 2, ly + 13];
-      if (boxes.some(function (o) { return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]; })) continue;
+      var label = labelOf(ctx, n), half = label.w / 2, lx = n.x * k + tx, gap = n.r * scale + 2;
+      var box = null, ly;
+      for (var side = 0; side < 2 && !box; side++) {
+        ly = n.y * k + ty + (side ? -gap - 12 : gap);
+        if (lx < -half || ly < -12 || lx > this.w + half || ly > this.h) continue;
+        var x = Math.min(Math.max(lx, half + 2), this.w - half - 2), y = Math.min(Math.max(ly, 1), this.h - 13);
+        var b = [x - half - 2, y - 1, x + half + 2, y + 13], own = n;
+        if (boxes.some(function (o) { return hits(b, o); })) continue;
+        if (dots.some(function (o) { return o[4] !== own && hits(b, o); })) continue;
+        box = b; lx = x; ly = y;
+      }
+      if (!box) continue;
       boxes.push(box);
       ctx.fillStyle = n === hv || n.center ? c.accent : c.text;
       ctx.fillText(label.text, lx, ly);
