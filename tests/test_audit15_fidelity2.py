@@ -82,3 +82,21 @@ def test_tags_written_end_to_end_are_each_a_tag(tmp_path):
         == ["#tl", "#tm", "#one", "#two", "#three"]
     assert "#1984#x" in content.get_text() and "word#a#b" in content.get_text()
     assert (site.out / "_tags" / "tm.html").exists()
+
+
+def test_a_section_embed_shows_the_footnote_its_page_shows_when_a_label_repeats(tmp_path):
+    """Two definitions of one label (``[^a]:`` then ``[^A]:``, now the same footnote, or the same
+    spelling twice): the page shows the last, and an embed of a section that refers to it showed
+    the first, since only the first definition's lines were parsed with the section."""
+    site = build_notes(tmp_path, {
+        "N.md": "# N\n\n## S\n\nin section[^A] and[^a]\n\n## T\n\n[^a]: one\n\n[^A]: two\n",
+        "D.md": "# D\n\n## S\n\nsee[^x]\n\n[^x]: first\n\n[^x]: second\n",
+        "H.md": "# H\n\n![[N#S]]\n\n![[D#S]]\n",
+    })
+
+    def notes(content) -> list[str]:
+        return [li.get_text(" ", strip=True).split()[0] for li in content.select("li.footnote-item")]
+
+    assert notes(site.content("N.md")) == ["two"]
+    assert notes(site.content("D.md")) == ["second"]
+    assert notes(site.content("H.md")) == ["two", "second"]

@@ -84,16 +84,17 @@ def footnote_fold_list_rule(state) -> None:
 
 
 def footnote_lines_rule(state) -> None:
-    """Record where each top-level footnote definition is (``env["footnote_lines"]``: label ->
-    (first line, end line), 0-based, end exclusive) before ``footnote_tail`` drops its tokens: an
-    embedded section, parsed alone, takes the lines of the definitions it refers to
-    (``parse.section_tokens``)."""
+    """Record where each top-level footnote definition is (``env["footnote_lines"]``: (label,
+    first line) -> (first line, end line), 0-based, end exclusive) before ``footnote_tail`` drops
+    its tokens: an embedded section, parsed alone, takes the lines of the definitions it refers to
+    (``parse.section_tokens``).  Every definition, a repeated label's too (``[^a]:`` and ``[^A]:``),
+    so that the section shows the one the page shows (the last)."""
     lines = None
     for tok in state.tokens:
         if tok.type == "footnote_reference_open" and tok.level == 0 and tok.map:
             if lines is None:
                 lines = state.env.setdefault("footnote_lines", {})
-            lines.setdefault(tok.meta["label"], tuple(tok.map))
+            lines.setdefault((tok.meta["label"], tok.map[0]), tuple(tok.map))
 
 
 def _refs(tokens: Sequence[Token]) -> list[tuple[int, int]]:
