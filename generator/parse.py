@@ -563,8 +563,13 @@ class _HtmlText(HTMLParser):
 def html_block_text(html: str) -> str:
     """The visible text of a raw HTML block, its pieces joined by spaces."""
     reader = _HtmlText()
-    reader.feed(html)
-    reader.close()
+    # ``<![`` opens no marked section on the page (the sanitizer shows it as text), and Python's
+    # parser raises on an unknown one (``<![C x`` in a ``<div>`` block lost the whole note)
+    try:
+        reader.feed(html.replace("<![", "&lt;!["))
+        reader.close()
+    except Exception:  # noqa: BLE001 - any other malformed markup: the text read so far
+        pass
     return " ".join(reader.parts)
 
 

@@ -3,7 +3,9 @@ that breaks never stops the build, never loses itself or another note, and costs
 
 from __future__ import annotations
 
-from conftest import render_cost
+from pathlib import Path
+
+from conftest import build_notes, render_cost
 from markdown_it import MarkdownIt
 
 from generator.markdown import make_markdown
@@ -28,3 +30,20 @@ def test_the_levels_past_the_tag_depth_cap_stay_as_text():
     html = md.render("#" + "/".join(levels) + " end", {})
     tag = "/".join(["a", "b"] + ["c"] * 14)
     assert html == f'<p><a class="tag" data-tag="{tag}">#{tag}</a>/d/e end</p>\n'
+
+
+def test_an_unknown_marked_section_in_an_html_block_does_not_lose_the_note(tmp_path: Path):
+    """``<![C`` inside a raw HTML block: Python's HTML parser raised AssertionError ("unknown
+    status keyword") while the search text was read, and the note was shown as its source with
+    a parse-failed warning, its links and tags lost."""
+    site = build_notes(tmp_path, {
+        "A.md": "# A\n\n<div>\n<![C x\n</div>\n\nSee [[B]] and #topic\n",
+        "B.md": "# B\n\nbody\n",
+    })
+    assert "parse-failed" not in site.codes()
+    content = site.content("A.md")
+    link = content.find("a", string="B")
+    assert link is not None
+    site.follow(site.page("A.md"), link["href"])
+    assert content.find("a", class_="tag") is not None
+    assert "<![C x" in content.get_text()
