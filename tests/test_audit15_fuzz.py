@@ -3,6 +3,7 @@ that breaks never stops the build, never loses itself or another note, and costs
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import build_notes, render_cost
@@ -47,3 +48,28 @@ def test_an_unknown_marked_section_in_an_html_block_does_not_lose_the_note(tmp_p
     site.follow(site.page("A.md"), link["href"])
     assert content.find("a", class_="tag") is not None
     assert "<![C x" in content.get_text()
+
+
+def test_a_footnote_defined_inside_another_keeps_both_texts(tmp_path: Path):
+    """``[^n]:`` in a list of the ``[^1]:`` definition: mdit-py-plugins keeps one definition open
+    at a time, so the inner one's end ended the outer one; both texts were lost and the rest of
+    the list went into the page as bare ``</li></ul>`` (with raw HTML in the note, the parse
+    failed: the note was shown as source, its links lost)."""
+    site = build_notes(tmp_path, {
+        "A.md": "# A\n\nOne[^1] two[^n] <b>bold</b> [[B]]\n\n[^1]: outer text\n"
+                "    * [^n]: inner text\n    * item after\n\nlast paragraph\n",
+        "B.md": "# B\n",
+    })
+    assert "parse-failed" not in site.codes()
+    content = site.content("A.md")
+    notes = content.find(class_="footnotes")
+    assert notes is not None
+    items = notes.find_all("li", class_="footnote-item")
+    assert [("outer text" in li.get_text(), "inner text" in li.get_text()) for li in items] \
+        == [(True, False), (False, True)]
+    assert "item after" in items[0].get_text()
+    assert "last paragraph" in content.get_text()
+    assert content.find("a", string="B") is not None
+    page = site.page("A.md").read_text(encoding="utf-8")
+    for name in ("ul", "li"):
+        assert len(re.findall(f"<{name}[ >]", page)) == page.count(f"</{name}>"), name

@@ -97,6 +97,40 @@ def footnote_lines_rule(state) -> None:
             lines.setdefault((tok.meta["label"], tok.map[0]), tuple(tok.map))
 
 
+def footnote_nested_rule(state) -> None:
+    """A footnote definition written inside another one (``[^1]: x`` then ``    - [^n]: y``) is
+    moved to just after it, as a definition of its own.  ``footnote_tail`` keeps one definition
+    open at a time: the inner one's end ended the outer one, so the rest of the outer list went
+    into the page as bare closing tokens (``</li></ul>``), the text of both definitions was lost
+    and, with raw HTML in the note, the parse failed."""
+    tokens = state.tokens
+    depth = nested = 0
+    for tok in tokens:
+        if tok.type == "footnote_reference_open":
+            depth += 1
+            nested = nested or depth > 1
+        elif tok.type == "footnote_reference_close":
+            depth -= 1
+    if not nested:
+        return
+    out: list[Token] = []
+    stack: list[tuple[list[Token], list[Token]]] = []  # (an open definition, those it held)
+    for tok in tokens:
+        if tok.type == "footnote_reference_open":
+            stack.append(([tok], []))
+            continue
+        if not stack:
+            out.append(tok)
+            continue
+        stack[-1][0].append(tok)
+        if tok.type == "footnote_reference_close":
+            own, held = stack.pop()
+            (stack[-1][1] if stack else out).extend(own + held)
+    for own, held in stack:  # never left open by the block rule; kept in place if it were
+        out.extend(own + held)
+    state.tokens = out
+
+
 def _refs(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     """(id, subId) of the footnote references written in ``tokens``."""
     return [(kid.meta["id"], kid.meta.get("subId", 0)) for tok in tokens
@@ -165,6 +199,7 @@ def footnotes_plugin(md: MarkdownIt) -> None:
     md.use(footnote_plugin, inline=True)
     md.core.ruler.after("block", "footnote_fold", footnote_fold_rule)
     md.core.ruler.before("footnote_tail", "footnote_fold_list", footnote_fold_list_rule)
+    md.core.ruler.before("footnote_tail", "footnote_nested", footnote_nested_rule)
     md.core.ruler.before("footnote_tail", "footnote_lines", footnote_lines_rule)
     md.core.ruler.after("footnote_tail", "footnote_prune", footnote_prune_rule)
     md.add_render_rule("footnote_caption", footnote_caption)
