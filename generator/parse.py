@@ -722,13 +722,7 @@ class _Walk:
                     if col >= 0:
                         line = k
                         break
-            parts = urlsplit(url)
-            frag = unquote(parts.fragment)
-            block = frag[1:] if frag.startswith("^") else None
-            anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
-            self.html_refs.append(LinkRef(
-                target=unquote(parts.path), anchor=anchor, block=block, embed=m.group(2) == "src",
-                line=line + 1, col=max(col, 0) + 1, kind="markdown"))
+            self.html_refs.append(_local_ref(url, m.group(2) == "src", line + 1, max(col, 0) + 1))
 
     def _block(self, tok: Token) -> None:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to
@@ -879,13 +873,18 @@ class _Walk:
             return
         if not _is_local(href):
             return
-        parts = urlsplit(href)
-        path = unquote(parts.path)
-        frag = unquote(parts.fragment)
-        block = frag[1:] if frag.startswith("^") else None
-        anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
-        self.links.append(LinkRef(target=path, anchor=anchor, block=block, embed=embed,
-                                  line=line, col=col, kind="markdown"))
+        self.links.append(_local_ref(href, embed, line, col))
+
+
+def _local_ref(href: str, embed: bool, line: int, col: int) -> LinkRef:
+    """The link a local address makes (``Other%20Note.md#Part``, ``pic.png``), written in Markdown
+    or in raw HTML: its path, and its fragment as a heading path or a ``^block``."""
+    parts = urlsplit(href)
+    frag = unquote(parts.fragment)
+    block = frag[1:] if frag.startswith("^") else None
+    anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
+    return LinkRef(target=unquote(parts.path), anchor=anchor, block=block, embed=embed,
+                   line=line, col=col, kind="markdown")
 
 
 def tokens_for(note: Note) -> list[Token]:
