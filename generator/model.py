@@ -97,6 +97,9 @@ class Note:
     #: ``<video>``, ``<audio>``, ``<source>``): pages resolve them as Markdown links, and the index
     #: checks them as it checks links, but they are no links of the note (backlinks, graph)
     html_refs: tuple[LinkRef, ...] = ()
+    #: The body shows nothing (``parse.shows_nothing``: no tokens but its properties, or only a
+    #: comment): an embed of the whole note reads "Note (empty)" on the page
+    blank: bool = False
 
     def __getstate__(self) -> dict[str, Any]:
         """Tokens and caches never cross a process boundary: they are made again there."""

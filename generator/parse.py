@@ -40,6 +40,7 @@ from generator.markdown._util import field_key_text, plain_text
 from generator.markdown._util import walk as walk_tokens
 from generator.markdown.sanitize import TRUSTED, dropped_parts
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
+from generator.markdown.wikilinks import IN_LINK
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.obsidian_uri import is_obsidian_uri
 from generator.slugs import Anchors, anchor_id, block_anchor, tag_key, unique_anchor
@@ -161,22 +162,36 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
         else _summary(walk.shown_paragraphs, walk.mathy, walk.gaps),
         plain_text=_cut(" ".join(walk.text), PLAIN_TEXT_CHARS), fields=tuple(walk.fields),
-        html_refs=tuple(walk.html_refs),
+        html_refs=tuple(walk.html_refs), blank=shows_nothing(tokens),
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
     note.__dict__["_defs"] = _definitions_of(env)
     return note
 
 
+def shows_nothing(tokens: list[Token]) -> bool:
+    """Whether tokens of a note (or of its part) show nothing on a page: none, or its properties
+    alone (a comment leaves no token).  An embed of them reads "Note (empty)"."""
+    return all(tok.type == "front_matter" for tok in tokens)
+
+
 #: An embed whose words on the page depend on the vault, in a note's ``plain_text`` (between two
-#: ``EMBED_MARK``, its fields split by ``_FIELD``: what it names, its heading or block, and the
-#: words shown when that is missing or is a note not published); ``search_text`` replaces it.
+#: ``EMBED_MARK``, its fields split by ``_FIELD``: what it names, its heading or block, the words
+#: shown when that is missing or is a note not published, and where it stands (``IN_LINK_TEXT``,
+#: ``IN_TEXT`` or "") with the words it shows there); ``search_text`` replaces it.
 #: Reading a note replaces control characters, so no note's text holds either.
 EMBED_MARK, _FIELD = "\x1a", "\x1f"
+#: Where an embed stands, when not alone: in a link's text (``[![[Note]]](url)``: a note or a
+#: file there is the link's words), or in a paragraph's text (``See ![[notes.txt]] here``: a
+#: note there is a link)
+IN_LINK_TEXT, IN_TEXT = "link", "text"
 
 
-def _embed_mark(target: str, part: str, missing: str, unpublished: str) -> str:
-    return EMBED_MARK + _FIELD.join((target, part, missing, unpublished)) + EMBED_MARK
+def _embed_mark(target: str, part: str, missing: str, unpublished: str, meta: dict[str, Any],
+                placed: str) -> str:
+    place = IN_LINK_TEXT if meta.get(IN_LINK) else IN_TEXT if meta.get("inline") else ""
+    fields = (target, part, missing, unpublished, place, placed if place else "")
+    return EMBED_MARK + _FIELD.join(fields) + EMBED_MARK
 
 
 def _cut(text: str, limit: int) -> str:
@@ -198,7 +213,7 @@ def _cut(text: str, limit: int) -> str:
 
 def search_text(note: Note, shown) -> str:
     """The note's ``plain_text`` as its page reads: each embed mark replaced by ``shown(target,
-    part, missing, unpublished)``, the words its page shows for that embed ("" for a picture or
+    part, missing, unpublished, place, placed)``, the words its page shows for that embed ("" for a picture or
     a note shown whole), the name of a missing note's embed or the alias of an unpublished one's,
     as the page shows them, and never a word of an unpublished note itself."""
     text = note.plain_text
@@ -806,7 +821,7 @@ class _Walk:
                     marks.append((len(parts), _embed_mark(
                         m.get("target", ""), "^" + block if block else "#".join(m.get("anchor") or ()),
                         re.split(r"\\?\|", written, maxsplit=1)[0].strip() or written,
-                        child.content)))
+                        child.content, m, child.content)))
             elif ctype == "tag":
                 self.tags.append(child.meta.get("tag", child.content))
                 if "depth" in child.meta:
@@ -832,7 +847,7 @@ class _Walk:
                     path, frag = unquote(url.path), unquote(url.fragment)
                     name = path[:-3] if path.lower().endswith(".md") else path
                     shown = " > ".join([name, *(p for p in frag.split("#") if p)])
-                    marks.append((len(parts), _embed_mark(path, frag, path, shown)))
+                    marks.append((len(parts), _embed_mark(path, frag, path, shown, child.meta, path)))
                 parts.append(alt)
             elif ctype == "math_inline":
                 maths.append((len(parts), child.content))

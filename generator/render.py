@@ -519,7 +519,7 @@ class RenderContext:
             if done is not None and done.fits(self.stack) and self.budget.holds(done):
                 self.budget.placed += done.placed  # as rendering it afresh would have counted
                 return done
-        from generator.parse import markdown, section_tokens, tokens_for
+        from generator.parse import markdown, section_tokens, shows_nothing, tokens_for
 
         if isinstance(found, Heading):
             tokens = section_tokens(target, found.line, found.end_line)
@@ -530,7 +530,7 @@ class RenderContext:
             tokens = []
         else:
             tokens = tokens_for(target)
-        if all(tok.type == "front_matter" for tok in tokens):  # nothing, or properties only:
+        if shows_nothing(tokens):  # nothing, or properties only:
             return None  # a note of properties alone shows nothing, and says so as an empty one
         inner = RenderContext(target, self.index, self.page_url, cells, stack=(*self.stack, frame),
                               embeds=self.embeds, budget=self.budget)

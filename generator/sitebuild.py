@@ -687,23 +687,39 @@ class SiteBuilder:
                 if EMBED_MARK in n.plain_text}
         return texts
 
-    def _embed_words(self, note: Note) -> Callable[[str, str, str, str], str]:
+    def _embed_words(self, note: Note) -> Callable[..., str]:
         """What ``note``'s page shows for an embed (``parse.search_text``), as ``render_embed``
-        writes it: the name of what is missing (a heading or block of a note too), the link text
-        of a note not published (never its own words), nothing for what is shown."""
+        writes it: the name of what is missing (a heading or block of a note too) or of a note
+        that shows nothing ("Note (empty)"), the link text of a note not published (never its
+        own words), the words of a note or file standing in a link's text and of a note
+        standing in a paragraph's, nothing for what is shown."""
+        from generator.excalidraw import is_drawing_note
+        from generator.parse import IN_LINK_TEXT, IN_TEXT
+        from generator.render import IMAGE_EXT, _ext
+
         index = self.index
 
-        def shown(target: str, part: str, missing: str, unpublished: str) -> str:
+        def shown(target: str, part: str, missing: str, unpublished: str, place: str,
+                  placed: str) -> str:
             res = index.resolve(target, note)
+            if place == IN_LINK_TEXT and (res.note is not None or (
+                    res.attachment is not None and _ext(res.attachment.rel) not in IMAGE_EXT)):
+                return placed
             if res.kind in ("missing", "outside"):
                 return missing
             if res.kind == "unpublished":
                 return unpublished
-            if res.kind == "note" and res.note is not None and part:
+            if res.kind != "note" or res.note is None or is_drawing_note(res.note):
+                return ""
+            if place == IN_TEXT:
+                return placed
+            if part:
                 found = (index.find_block(res.note, part[1:]) if part.startswith("^") else
                          index.find_heading(res.note, tuple(p for p in part.split("#") if p)))
                 if found is None:
                     return f"{target or res.note.title}#{part}"
+            elif res.note.blank:  # a part found is never empty: it holds its heading or its text
+                return target or res.note.title
             return ""
         return shown
 
