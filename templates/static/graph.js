@@ -137,11 +137,13 @@
       b.vx -= fx * strength * alpha; b.vy -= fy * strength * alpha;
     }
   }
+  /* the forces act on the layout as if it were not stretched (Graph.fit): y / sy */
   function tick(sim) {
-    var nodes = sim.nodes, links = sim.links, alpha = sim.alpha, i, n;
+    var nodes = sim.nodes, links = sim.links, alpha = sim.alpha, sy = sim.sy, i, n;
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (i = 0; i < nodes.length; i++) {
       n = nodes[i];
+      n.y /= sy; n.vy /= sy;
       if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
     }
     qAlloc(nodes.length);
@@ -159,16 +161,20 @@
     var g = sim.gravity * alpha;
     for (i = 0; i < nodes.length; i++) {
       n = nodes[i];
-      n.vx -= n.x * g * sim.gx; n.vy -= n.y * g * sim.gy;
+      n.vx -= n.x * g; n.vy -= n.y * g;
       if (n.center) { n.vx -= n.x * 0.08; n.vy -= n.y * 0.08; }
-      if (n.fixed) { n.vx = n.vy = 0; continue; }
+      if (n.fixed) n.vx = n.vy = 0;
       n.vx *= 0.6; n.vy *= 0.6;
       n.x += n.vx; n.y += n.vy;
+      n.y *= sy; n.vy *= sy;
     }
     sim.alpha += (sim.alphaTarget - sim.alpha) * 0.0228;
   }
 
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  /* how far a layout is stretched to its view's shape, at most (Graph.fit) */
+  var STRETCH = 3;
 
   /* a node's label as drawn, and its width */
   function labelOf(ctx, n) {
@@ -206,25 +212,16 @@
     var dpr = window.devicePixelRatio || 1, w = this.el.clientWidth || 300, h = this.el.clientHeight || 200;
     this.w = w; this.h = h; this.dpr = dpr;
     this.canvas.width = Math.round(w * dpr); this.canvas.height = Math.round(h * dpr);
-    this.shape();
+    if (this.sim && !this.userMoved) this.fit();
     this.draw();
   };
   Graph.prototype.setData = function (sub) {
     var big = sub.nodes.length > 1500;
     this.sim = { nodes: sub.nodes, links: sub.links, alpha: 1, alphaTarget: 0, alphaMin: big ? 0.02 : 0.005,
-      charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06, gx: 1, gy: 1 };
-    this.shape();
+      charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06, sy: 1 };
     this.userMoved = false;
     this.stats = { nodes: sub.nodes.length, links: sub.links.length, ticks: 0, tickMs: 0, tickSum: 0, drawMs: 0, settled: false };
     this.start();
-  };
-  /* the layout takes the view's shape: a tall phone's view is filled top to bottom, not only in
-     a band across its middle.  A cloud spreads as 1/sqrt(gravity) along each axis, so the pull
-     along the longer side is weakened by the square of the view's proportions (at most 2:1). */
-  Graph.prototype.shape = function () {
-    if (!this.sim) return;
-    var a = Math.pow(Math.min(2, Math.max(0.5, this.w / this.h)), 2);
-    this.sim.gx = Math.min(1, 1 / a); this.sim.gy = Math.min(1, a);
   };
   Graph.prototype.start = function () {
     if (this.running) return;
@@ -245,13 +242,13 @@
     });
   };
   Graph.prototype.fit = function () {
-    var nodes = this.sim.nodes;
+    var nodes = this.sim.nodes, sim = this.sim;
     if (!nodes.length) return;
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     nodes.forEach(function (n) {
       if (n.x < minX) minX = n.x; if (n.y < minY) minY = n.y; if (n.x > maxX) maxX = n.x; if (n.y > maxY) maxY = n.y;
     });
-    var pad = 24, k = Math.min((this.w - pad * 2) / Math.max(maxX - minX, 1), (this.h - pad * 2) / Math.max(maxY - minY, 1));
+    var pad = 24, top = this.opts.global ? 3 : 1.6, k = Math.min(top, (this.w - pad * 2) / Math.max(maxX - minX, 1));
     /* room for labels at the sides, up to a third of the half view */
     if (nodes.length <= 60) {
       var ctx = this.ctx, mid = (minX + maxX) / 2, room = this.w / 2 - 4;
@@ -261,7 +258,18 @@
         if (dx > 1) k = Math.min(k, free / dx);
       });
     }
-    this.k = Math.min(Math.max(k, 0.02), this.opts.global ? 3 : 1.6);
+    /* the layout takes the view's shape: a force layout is about round, and a phone's tall view
+       showed it in a band across its middle.  Its height is stretched (or squeezed, in a wide
+       view) until it fills the view as its width does, by at most STRETCH either way; the
+       forces act on the layout unstretched (tick), and dots and labels keep their size */
+    var high = (maxY - minY) / sim.sy, room = this.h - pad * 2;
+    if (high > 1) {
+      var sy = Math.min(STRETCH, Math.max(1 / STRETCH, room / (high * k))), by = sy / sim.sy;
+      nodes.forEach(function (n) { n.y *= by; n.vy *= by; });
+      minY *= by; maxY *= by; sim.sy = sy;
+    }
+    k = Math.min(k, room / Math.max(maxY - minY, 1));
+    this.k = Math.max(k, 0.02);
     this.tx = this.w / 2 - (minX + maxX) / 2 * this.k;
     this.ty = this.h / 2 - (minY + maxY) / 2 * this.k;
   };

@@ -235,16 +235,32 @@
     });
   });
 
-  /* ---------- boxes that scroll are in the tab order ---------- */
+  /* ---------- boxes that scroll are in the tab order, and fade where there is more ---------- */
   var AUTO = /auto|scroll/, scrollT;
+  /* which of a sideways-scrolling box's sides hide more of it: data-scroll="left", "right" or
+     "both" (style.css fades that edge: a phone shows no scroll bar until the box is touched) */
+  function edges(e) {
+    var x = Math.abs(e.scrollLeft), before = x > 1, after = x + e.clientWidth < e.scrollWidth - 1;
+    if (getComputedStyle(e).direction === "rtl") { var t = before; before = after; after = t; }
+    var side = before && after ? "both" : before ? "left" : after ? "right" : "";
+    if (side !== (e.getAttribute("data-scroll") || "")) {
+      if (side) e.setAttribute("data-scroll", side); else e.removeAttribute("data-scroll");
+    }
+  }
   function scrollers() {
     var n = {};
     doc.querySelectorAll(".note-content :is(pre, table, .math.block, .table-wrap, .base-scroll, figure.mermaid, .canvas-embed)").forEach(function (e) {
       var s = getComputedStyle(e), k = e.matches(".math") ? "Equation" : e.matches(".mermaid") ? "Diagram" : e.matches(".canvas-embed") ? "Canvas" : "Table";
-      if (AUTO.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1 || AUTO.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1) {
+      var wide = AUTO.test(s.overflowX) && e.scrollWidth > e.clientWidth + 1;
+      if (wide || AUTO.test(s.overflowY) && e.scrollHeight > e.clientHeight + 1) {
         e.tabIndex = 0;
         if (!/^(PRE|TABLE)$/.test(e.tagName)) { e.role = "region"; e.ariaLabel = k + " " + (n[k] = (n[k] || 0) + 1); }
       } else if (e.tabIndex === 0) ["tabindex", "role", "aria-label"].forEach(function (a) { e.removeAttribute(a); });
+      if (wide && !e.vsEdges) {
+        e.vsEdges = true;
+        e.addEventListener("scroll", function () { edges(e); }, { passive: true });
+      }
+      if (wide || e.hasAttribute("data-scroll")) edges(e);
     });
   }
   scrollers();
