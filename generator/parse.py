@@ -36,7 +36,7 @@ from generator.frontmatter import (
     printable,
     value_place,
 )
-from generator.markdown._util import field_key_text, plain_text
+from generator.markdown._util import alt_size, field_key_text, plain_text
 from generator.markdown._util import walk as walk_tokens
 from generator.markdown.sanitize import TRUSTED, dropped_parts
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
@@ -840,7 +840,7 @@ class _Walk:
             elif ctype == "image":
                 src = str(child.attrGet("src") or "")
                 self._md_link(src, True, child.meta, base_line)
-                alt = plain_text(child.children)  # the alt as shown (not its source)
+                alt = alt_size(plain_text(child.children))[0]  # the alt as shown (no size)
                 url = urlsplit(src)
                 if not alt and url.path and _is_local(src) and not src.startswith(("//", "#")):
                     # ``![](Missing.md)`` shows its path, ``![](Draft.md)`` the note's name

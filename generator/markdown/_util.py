@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -38,6 +39,19 @@ def field_key_text(meta: dict) -> str:
     return meta["key"] + (" " if wrapping else ": ")
 
 
+#: A size written in a Markdown picture's alt text, as Obsidian reads it: ``alt|300``, ``300x200``.
+_ALT_SIZE = re.compile(r"(.*?)\|?\s*(\d+)(?:x(\d+))?\s*")
+
+
+def alt_size(alt: str) -> tuple[str, str | None, str | None]:
+    """A Markdown picture's alt text (``![alt|300](x.png)``, ``![300x200](x.png)``) as a reader
+    sees it, without the size, and that width and height (None when not written)."""
+    m = _ALT_SIZE.fullmatch(alt)
+    if m is None or (m.group(1) and "|" not in alt):
+        return alt, None, None
+    return m.group(1).strip(), m.group(2), m.group(3)
+
+
 def plain_text(children: Sequence[Token] | None) -> str:
     """The text a reader sees in an inline token list, without any markup."""
     if not children:
@@ -49,6 +63,8 @@ def plain_text(children: Sequence[Token] | None) -> str:
             out.append(tok.content)
         elif kind in ("softbreak", "hardbreak"):
             out.append(" ")
+        elif kind == "image":  # its alt text, without the size Obsidian reads there
+            out.append(alt_size(plain_text(tok.children))[0])
         elif kind == "inline_field_open":
             out.append(field_key_text(tok.meta))
         elif tok.children:

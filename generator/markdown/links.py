@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from generator.markdown._util import plain_text
+from generator.markdown._util import alt_size, plain_text
 from generator.markdown.wikilinks import IN_LINK
 
 #: What ``ctx.render_md_href`` returns for a note that is not published (``publish: false``,
@@ -56,18 +56,16 @@ def render_link_open(self, tokens: Sequence[Token], idx: int, options, env) -> s
     return self.renderToken([token], 0, options, env)
 
 
-_SIZE = re.compile(r"(.*?)\|?\s*(\d+)(?:x(\d+))?\s*")
 
 
 def _size(alt: str, attrs: dict) -> str:
     """Obsidian's ``![alt|300](x.png)`` / ``![300x200](x.png)``: the size goes to width/height."""
-    m = _SIZE.fullmatch(alt)
-    if m is None or (m.group(1) and "|" not in alt):
-        return alt
-    attrs["width"] = m.group(2)
-    if m.group(3):
-        attrs["height"] = m.group(3)
-    return m.group(1).strip()
+    shown, width, height = alt_size(alt)
+    if width:
+        attrs["width"] = width
+    if height:
+        attrs["height"] = height
+    return shown
 
 
 def render_link_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:

@@ -1,0 +1,39 @@
+"""Audit 16 (judge): a fresh hostile vault built from the issue's rules and Obsidian's help; each
+test here fails on the code before its fix."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import build_notes
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x90\x00\x00\x00\xc8\x08\x02\x00\x00\x00"
+       b"\x00\x00\x00\x00")
+
+
+def _search_texts(site) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in (site.out / "_search").glob("text-*.js"))
+
+
+def test_a_pictures_size_is_no_word_of_its_alt_text(tmp_path):
+    """``![alt|77](pic.png)`` shows a picture 77 wide with the alt ``alt`` (Obsidian's help,
+    *Embed files*: "change the image dimensions by adding |640x480"); the size is no text a reader
+    sees. The page's ``<img>`` read it so, but the page's description, its search text and a
+    heading's text kept ``alt|77`` (and ``300x200`` for a size alone)."""
+    site = build_notes(tmp_path, {
+        "pic.png": PNG,
+        "N.md": "# N\n\nBefore ![shown alt|77](pic.png) and ![300x200](pic.png) after.\n\n"
+                "## Logo ![mark|20](pic.png)\n\nText.\n",
+        "L.md": "# L\n\n[[N#Logo mark]]\n",
+    })
+    img = site.content("N.md").find("img")
+    assert img["alt"] == "shown alt" and img["width"] == "77"
+    description = site.html("N.md").find("meta", attrs={"name": "description"})["content"]
+    assert "shown alt" in description and "|77" not in description and "300x200" not in description
+    texts = _search_texts(site)
+    assert "shown alt" in texts and "|77" not in texts and "300x200" not in texts
+    assert "|20" not in json.dumps([h.text for h in site.result.index.notes["N"].headings])
+    assert site.content("N.md").find("h2")["id"] == "Logo-mark"
+    assert site.content("L.md").find("a")["href"] == "N.html#Logo-mark"
+    assert not re.search(r"anchor-unresolved", " ".join(site.codes()))
