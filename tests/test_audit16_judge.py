@@ -37,3 +37,25 @@ def test_a_pictures_size_is_no_word_of_its_alt_text(tmp_path):
     assert site.content("N.md").find("h2")["id"] == "Logo-mark"
     assert site.content("L.md").find("a")["href"] == "N.html#Logo-mark"
     assert not re.search(r"anchor-unresolved", " ".join(site.codes()))
+
+
+def test_a_comment_in_an_html_block_is_gone_from_every_file(tmp_path):
+    """``<div>a %%private%% b</div>``: Obsidian's help (*Basic formatting syntax*, Comments):
+    "Comments are only visible in Editing view", and the issue: comments are "gone from every
+    output file". In an HTML block the comment was kept: on the page, in the search text and in
+    the previews. Comments in a paragraph's inline HTML were gone already; a lone ``%%`` (no
+    comment) stays as written."""
+    site = build_notes(tmp_path, {
+        "N.md": "# N\n\n<div>shown %%SECRETONE%% kept</div>\n\n"
+                "<table><tr><td>cell %%SECRETTWO\nstill%% end</td></tr></table>\n\n"
+                "> <p>quoted %%SECRETTHREE%% text</p>\n\n"
+                "<p>100%% of it</p>\n",
+    })
+    content = site.content("N.md")
+    text = content.get_text(" ")
+    assert "shown" in text and "kept" in text and "cell" in text and "end" in text
+    assert "quoted" in text and "100%% of it" in text
+    for path in site.out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"SECRET" not in data and b"still" not in data, path

@@ -4,7 +4,8 @@
 * block rule: a line starting with ``%%`` opens a block comment that runs to the line holding the
   closing ``%%`` (text after it on that line stays), or to the end of the note when unclosed;
 * core rule: a paragraph whose comment is not closed inside it keeps hiding the following blocks
-  up to the next ``%%`` line, or to the end of the note, as Obsidian does.
+  up to the next ``%%`` line, or to the end of the note, as Obsidian does; and a comment inside
+  one HTML block goes from its text (Markdown is not read there, but no comment is shown).
 
 Code spans and fenced code are parsed by their own rules first, so ``%%`` in code stays literal.
 No token survives: the marker token ``comment_unclosed`` is removed by the core rule.
@@ -272,6 +273,12 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
             emptied.add(j)  # ``-`` with no text, inside the comment: an item of the comment's
 
 
+#: A comment inside one HTML block (``<div>a %%private%% b</div>``): Markdown is not read there,
+#: but Obsidian shows no comment outside its editor ("Comments are only visible in Editing view").
+#: A ``%%`` left without its pair in the block stays as written.
+_HTML_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+
+
 def comment_core_rule(state: StateCore) -> None:
     if "%%" not in state.src:
         return
@@ -290,6 +297,8 @@ def comment_core_rule(state: StateCore) -> None:
         if tok.type == "table_open":
             i = _table_comments(state, i) + 1
             continue
+        if tok.type == "html_block" and "%%" in tok.content:
+            tok.content = _HTML_COMMENT.sub("", tok.content)
         if tok.type == "inline" and tok.children:
             _drop_from_titles(tok.children)  # a reference's title is not in the inline's text
         if tok.type == "inline" and tok.children and "%%" in tok.content:
