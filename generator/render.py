@@ -23,7 +23,7 @@ from generator.diagnostics import Diagnostic, info, warning
 from generator.frontmatter import printable
 from generator.imagesize import image_size, sized_attrs
 from generator.index import Resolution, VaultIndex
-from generator.markdown._util import walk
+from generator.markdown._util import alt_size, walk
 from generator.markdown.links import UNPUBLISHED
 from generator.markdown.wikilinks import (
     AUDIO_EXT,
@@ -627,6 +627,7 @@ class RenderContext:
             return None
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
+        written, alt = alt, alt_size(alt)[0]  # the words shown: without a size (``a|300``)
         if token.meta.get(IN_LINK) and (res.note is not None or (
                 res.attachment is not None and _ext(res.attachment.rel) not in IMAGE_EXT)):
             return f'<span class="embed-in-link">{esc(alt or path)}</span>'  # as for ![[...]]
@@ -634,14 +635,14 @@ class RenderContext:
             if token.meta.get("inline"):  # in a paragraph's text: a link, as for ![[...]]
                 fragment = self._fragment(res.note, _fragment_meta(frag))
                 return f"{self.note_link_open(res.note, fragment)}{esc(alt or path)}</a>"
-            meta = {"target": path, "raw": f"![{alt}]({src})", **_fragment_meta(frag),
+            meta = {"target": path, "raw": f"![{written}]({src})", **_fragment_meta(frag),
                     "line": token.meta.get("line", 0), "col": token.meta.get("col", 0)}
             return self._embed_note(res.note, meta, token)
         if res.kind == "attachment" and res.attachment is not None:
             ext = res.attachment.rel.rsplit(".", 1)[-1].lower()
             if ext in IMAGE_EXT:
                 return None
-            shown = self._embed_file(res.attachment, alt, [frag], line=token.meta.get("line", 0),
+            shown = self._embed_file(res.attachment, written, [frag], line=token.meta.get("line", 0),
                                      col=token.meta.get("col", 0))
             return f"<p>{shown}</p>" if token.meta.get("alone") else shown
         if res.kind == "unpublished":  # as ``![[Draft#Part]]`` reads

@@ -59,3 +59,20 @@ def test_a_comment_in_an_html_block_is_gone_from_every_file(tmp_path):
         if path.is_file():
             data = path.read_bytes()
             assert b"SECRET" not in data and b"still" not in data, path
+
+
+def test_a_missing_or_unpublished_markdown_embed_shows_its_alt_without_the_size(tmp_path):
+    """``![a|20](gone.png)`` (no such file) and ``![d|300](Draft.md)`` (a note left out) show their
+    alt text as the marker's words, as the ``<img>`` of a found picture reads it: ``a``, not
+    ``a|20``; so does one in a link's text (``[![n|40](N.md)](https://e.org)``)."""
+    site = build_notes(tmp_path, {
+        "N.md": "# N\n\nText.\n",
+        "Draft.md": "---\npublish: false\n---\n# Draft\n",
+        "P.md": "# P\n\nSee ![a|20](gone.png) and ![d|300](Draft.md) and [![n|40](N.md)](https://e.org)\n",
+    })
+    content = site.content("P.md")
+    broken = content.select_one(".embed.broken")
+    assert broken is not None and broken.get_text(" ").split()[0] == "a", broken
+    assert content.select_one(".embed.unpublished").get_text() == "d"
+    assert content.select_one(".embed-in-link").get_text() == "n"
+    assert "|" not in content.get_text()
