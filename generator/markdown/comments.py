@@ -275,8 +275,38 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
 
 #: A comment inside one HTML block (``<div>a %%private%% b</div>``): Markdown is not read there,
 #: but Obsidian shows no comment outside its editor ("Comments are only visible in Editing view").
-#: A ``%%`` left without its pair in the block stays as written.
+#: A ``%%`` left without its pair in the block stays as written, and so does one in the block's
+#: code (``<pre>printf("%%d %%s")</pre>``), as in a code span.
 _HTML_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+_HTML_CODE = re.compile(r"<(pre|code|kbd|samp|textarea)\b", re.IGNORECASE)
+_HTML_CODE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
+                  for name in ("pre", "code", "kbd", "samp", "textarea")}
+
+
+def _html_code_masked(html: str) -> str:
+    """``html`` with its code elements (to their end tag, or to the end of the block when it has
+    none) made NULs of the same length; one pass (no backtracking over unclosed ``<code>``s)."""
+    parts: list[str] = []
+    pos = 0
+    while (m := _HTML_CODE.search(html, pos)) is not None:
+        end = _HTML_CODE_END[m.group(1).lower()].search(html, m.end())
+        stop = end.end() if end is not None else len(html)
+        parts += [html[pos:m.start()], "\0" * (stop - m.start())]
+        pos = stop
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+def _html_shown(html: str) -> str:
+    """An HTML block's text without its ``%%…%%`` comments (``_HTML_COMMENT``)."""
+    masked = _html_code_masked(html)
+    out: list[str] = []
+    pos = 0
+    for m in _HTML_COMMENT.finditer(masked):
+        out.append(html[pos:m.start()])
+        pos = m.end()
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def comment_core_rule(state: StateCore) -> None:
@@ -298,7 +328,7 @@ def comment_core_rule(state: StateCore) -> None:
             i = _table_comments(state, i) + 1
             continue
         if tok.type == "html_block" and "%%" in tok.content:
-            tok.content = _HTML_COMMENT.sub("", tok.content)
+            tok.content = _html_shown(tok.content)
         if tok.type == "inline" and tok.children:
             _drop_from_titles(tok.children)  # a reference's title is not in the inline's text
         if tok.type == "inline" and tok.children and "%%" in tok.content:
