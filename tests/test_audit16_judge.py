@@ -90,3 +90,13 @@ def test_code_in_an_html_block_with_a_comment_costs_linear_time():
     md = make_markdown()
     assert "%%x%%" in md.render(text, {})  # inside the (unclosed) code: no comment
     assert render_cost(md, text) < 8 * render_cost(MarkdownIt("commonmark"), text) + 0.3
+
+
+def test_a_long_run_of_digits_in_a_pictures_alt_costs_linear_time():
+    """``![111…1a](p.png)``: the size at the end of an alt text is read in one pass; the lazy match
+    from the start tried every split of the digits (20,000 of them: about 6 CPU-s)."""
+    text = "![" + "1" * 20000 + "a](p.png) and ![x|" + "2" * 20000 + "](p.png)\n"
+    md = make_markdown()
+    html = md.render(text, {})
+    assert 'alt="' + "1" * 20000 + 'a"' in html and 'width="' + "2" * 20000 + '"' in html
+    assert render_cost(md, text) < 8 * render_cost(MarkdownIt("commonmark"), text) + 0.3

@@ -39,17 +39,24 @@ def field_key_text(meta: dict) -> str:
     return meta["key"] + (" " if wrapping else ": ")
 
 
-#: A size written in a Markdown picture's alt text, as Obsidian reads it: ``alt|300``, ``300x200``.
-_ALT_SIZE = re.compile(r"(.*?)\|?\s*(\d+)(?:x(\d+))?\s*")
+#: A size written at the end of a Markdown picture's alt text, as Obsidian reads it (``alt|300``,
+#: ``300x200``), matched on the reversed text from its end: one anchored pass (a lazy match from
+#: the start tried every split, quadratic in a long run of digits).
+_ALT_SIZE_REVERSED = re.compile(r"\s*(?:(\d+)x)?(\d+)\s*\|?")
 
 
 def alt_size(alt: str) -> tuple[str, str | None, str | None]:
     """A Markdown picture's alt text (``![alt|300](x.png)``, ``![300x200](x.png)``) as a reader
-    sees it, without the size, and that width and height (None when not written)."""
-    m = _ALT_SIZE.fullmatch(alt)
-    if m is None or (m.group(1) and "|" not in alt):
+    sees it, without the size, and that width and height (None when not written).  Text before
+    a size needs a ``|`` (``alt 300`` is all alt text)."""
+    end = alt.rstrip()
+    if not end or not end[-1].isdecimal():
         return alt, None, None
-    return m.group(1).strip(), m.group(2), m.group(3)
+    m = _ALT_SIZE_REVERSED.match(alt[::-1])
+    shown = alt[:len(alt) - m.end()]
+    if shown and "|" not in alt:
+        return alt, None, None
+    return shown.strip(), m.group(2)[::-1], m.group(1)[::-1] if m.group(1) else None
 
 
 def plain_text(children: Sequence[Token] | None) -> str:
