@@ -20,7 +20,7 @@ is found by ``dropped_parts``, for the ``html-sanitised`` warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import nh3
@@ -385,23 +385,33 @@ def _dropped_cached(html: str) -> tuple[tuple[int, str], ...]:
     return tuple(_dropped(html))
 
 
-def _svg_losses(fragment: str) -> list[tuple[int, str]]:
-    """What ``clean_svg`` takes out of an ``<svg>…</svg>`` fragment: elements not kept (with what
-    they hold), handlers, links and references to other documents."""
-    found: list[tuple[int, str]] = []
+def _open_tags(html: str, swallows) -> Iterator[tuple[re.Match, str, int]]:
+    """Each opening tag of ``html`` outside the elements that go with their content, as (match,
+    lower-case name, end): an element for which ``swallows(name)`` holds goes with what it holds,
+    and ``end`` is then where its content ends (``_content_end``; 0 for one with no content,
+    ``<svg/>``); the walk goes on from there."""
     pos = 0
-    for m in _pieces(fragment):
+    for m in _pieces(html):
         if m.start() < pos or not m.group("open"):
             continue
         tag = m.group()
         name = _NAME.match(tag).group(1).lower()
         pos = m.end()
+        end = 0
+        if swallows(name) and _has_content(tag):
+            pos = end = _content_end(html, name, pos)
+        yield m, name, end
+
+
+def _svg_losses(fragment: str) -> list[tuple[int, str]]:
+    """What ``clean_svg`` takes out of an ``<svg>…</svg>`` fragment: elements not kept (with what
+    they hold), handlers, links and references to other documents."""
+    found: list[tuple[int, str]] = []
+    for m, name, _end in _open_tags(fragment, lambda name: name not in _SVG_NAMES):
         if name not in _SVG_NAMES:
-            if _has_content(tag):
-                pos = _content_end(fragment, name, pos)
             found.append((m.start(), f"<{name}> in <svg>"))
             continue
-        for key, value in _attributes(tag).items():
+        for key, value in _attributes(m.group()).items():
             if key.startswith("on"):
                 found.append((m.start(), f"{key}= in <svg>"))
             elif key.split(":")[-1] == "href" and _svg_values(name, "href", value) is None:
@@ -413,20 +423,11 @@ def _svg_losses(fragment: str) -> list[tuple[int, str]]:
 
 def _dropped(html: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    pos = 0
-    for m in _pieces(html):
-        if m.start() < pos or not m.group("open"):
-            continue
+    for m, name, end in _open_tags(html, lambda name: name == "svg" or name in DROP_WITH_CONTENT):
         tag = m.group()
-        name = _NAME.match(tag).group(1).lower()
-        pos = m.end()
-        if name == "svg" and _has_content(tag):
-            pos = _content_end(html, "svg", pos)
-            found.extend((m.start() + at, what) for at, what in _svg_losses(html[m.start():pos]))
-            continue
-        if name in DROP_WITH_CONTENT:
-            if _has_content(tag):
-                pos = _content_end(html, name, pos)
+        if name == "svg" and end:  # kept, cleaned: what the cleaning takes out of it
+            found.extend((m.start() + at, what) for at, what in _svg_losses(html[m.start():end]))
+        elif name in DROP_WITH_CONTENT:
             if name != "iframe" or not _iframe_link(tag):
                 found.append((m.start(), f"<{name}> and what it holds"))
         elif name not in ALLOWED:
