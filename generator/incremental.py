@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -266,7 +267,7 @@ class DepsHasher:
 
 def load_memo(cache_dir: Path, cfg: SiteConfig) -> tuple[dict, RenderMemo] | None:
     """The state a previous ``vaultsite build`` left in ``cache_dir``, if it is for this vault."""
-    data, parsed = _load(cache_dir / STATE_FILE), _load(cache_dir / PARSED_FILE)
+    data, parsed = _load(cache_dir / STATE_FILE), _load_parsed(cache_dir / PARSED_FILE)
     if not isinstance(data, dict) or data.get("version") != (STATE_VERSION, code_version()) \
             or data.get("vault") != str(cfg.vault) or not isinstance(parsed, dict) \
             or parsed.get("token") != data.get("token"):
@@ -279,6 +280,25 @@ def _load(path: Path) -> Any:
         with path.open("rb") as fh:
             return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def _load_parsed(path: Path) -> Any:
+    """The parsed notes ``save_memo`` or ``ParsedAside`` wrote: a mapping, then (``"parts"``: the
+    vault paths of the notes in each) the workers' answers as they pickled them, each a pickle of
+    its own, whose notes take their places in ``"parsed"``."""
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+            if isinstance(data, dict) and isinstance(data.get("parsed"), dict):
+                parsed = data["parsed"]
+                for rels in data.get("parts", ()):
+                    _status, notes = pickle.load(fh)
+                    for rel, note in zip(rels, notes, strict=True):
+                        parsed[rel] = (parsed[rel][0], note)
+            return data
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+            KeyError, TypeError):
         return None
 
 
@@ -295,16 +315,20 @@ def _dump(path: Path, data: Any) -> None:
 
 class ParsedAside:
     """The parsed notes written into the state folder by a forked process as soon as parsing is
-    done: the build process then builds the index alone, and the core it leaves free pickles
-    100 MB of notes (10,000 notes) that the end of the build used to.  They wait beside the saved
+    done: the build process then builds the index alone, and the core it leaves free writes
+    100 MB of notes (10,000 notes) that the end of the build used to.  The notes the workers parsed
+    are written as the workers pickled them to send them here, not pickled again.  They wait beside the saved
     state (``.new``) until ``save_memo`` puts them in its place; a build that fails ``discard``s
     them, leaving the last build's state as it was."""
 
-    def __init__(self, cache_dir: Path, parsed: dict):
+    def __init__(self, cache_dir: Path, parsed: dict,
+                 blobs: Sequence[tuple[list[str], bytes]] = ()):
+        """``blobs``: the workers' answers with the notes they parsed, as they pickled them
+        (``workers.NotePool.parsed_blobs``); written as they are rather than pickled again."""
         self.path = cache_dir / (PARSED_FILE + ".new")
         self.made_dir = not cache_dir.is_dir()
         self.token = os.urandom(8).hex()
-        self.proc = forked(_write_parsed, self.path, parsed, self.token)
+        self.proc = forked(_write_parsed, self.path, parsed, self.token, blobs)
 
     def join(self) -> bool:
         if self.proc is None:  # no fork here: ``save_memo`` writes the notes itself
@@ -322,11 +346,30 @@ class ParsedAside:
                 pass
 
 
-def _write_parsed(path: Path, parsed: dict, token: str) -> None:  # in the forked process
+def _write_parsed(path: Path, parsed: dict, token: str,
+                  blobs: Sequence[tuple[list[str], bytes]] = ()) -> None:  # in the forked process
+    from generator.parse import without_tokens
+
     code = 1
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _dump(path, {"token": token, "parsed": _without_tokens(parsed)})
+        # the notes of the workers' answers are read back from them (``_load_parsed``): here
+        # they hold a place, and the answers follow the mapping in the file
+        parts = [(rels, blob) for rels, blob in blobs if all(rel in parsed for rel in rels)]
+        inside = {rel for rels, _blob in parts for rel in rels}
+        notes = {rel: (digest, None if rel in inside else without_tokens(note))
+                 for rel, (digest, note) in parsed.items()}
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            with tmp.open("wb") as fh:
+                pickle.dump({"token": token, "parsed": notes, "parts": [rels for rels, _ in parts]},
+                            fh, protocol=pickle.HIGHEST_PROTOCOL)
+                for _rels, blob in parts:
+                    fh.write(blob)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         code = 0
     finally:
         os._exit(code)  # the parent owns the build: nothing here to free or flush

@@ -438,7 +438,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     t = time.perf_counter()
     notes = read_notes(vault, cfg, state, sources, progress, pool)
     if aside is not None and len(notes) >= LazyPool.MIN_NOTES:  # written while the index is built
-        aside.append(ParsedAside(cache_dir, state.parsed))
+        aside.append(ParsedAside(cache_dir, state.parsed, pool.take_parsed_blobs()))
     timings["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     if progress:

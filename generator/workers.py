@@ -237,6 +237,9 @@ class NotePool:
         self.conns = []
         self.procs = []
         self.owner: dict[NoteId, int] = {}
+        # the last parse's answers as the workers pickled them, with the vault paths of the notes
+        # in each: the build saves them for the next one as they are (``incremental.ParsedAside``)
+        self.parsed_blobs: list[tuple[list[str], bytes]] = []
         self.progress = progress
         self._watch: _Watch | None = None
         # one 8-byte counter per worker, shared with the forked workers
@@ -254,12 +257,14 @@ class NotePool:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _gather(self) -> list[Any]:
+    def _gather(self, raw: list[bytes] | None = None) -> list[Any]:
         """Every worker's answer; a failure is raised once all have answered, so that no worker is
-        still at work (writing pages, say) when the caller cleans up."""
+        still at work (writing pages, say) when the caller cleans up.  ``raw``: filled with each
+        worker's answer as it came, pickled (``parsed_blobs``)."""
         from multiprocessing.connection import wait
 
         results: list[Any] = [None] * len(self.conns)
+        blobs: list[bytes] = [b""] * len(self.conns)
         failure = None
         waiting = list(self.conns)
         while waiting:
@@ -268,15 +273,19 @@ class NotePool:
             for conn in wait(waiting):
                 waiting.remove(conn)
                 try:
-                    status, payload = conn.recv()
+                    blob = conn.recv_bytes()
                 except EOFError:
                     failure = failure or WorkerError("a build worker died (out of memory?)")
                     continue
+                status, payload = pickle.loads(blob)  # what ``conn.recv()`` does
                 if status != "ok":
                     failure = failure or WorkerError(f"a build worker failed:\n{payload}")
                 results[self.conns.index(conn)] = payload
+                blobs[self.conns.index(conn)] = blob
         if failure is not None:
             raise failure
+        if raw is not None:
+            raw[:] = blobs
         return results
 
     def parse(self, cfg: SiteConfig, jobs: Sequence[tuple[SourceFile, bytes]]) -> list[Note]:
@@ -285,12 +294,15 @@ class NotePool:
         for i, k in enumerate(share_out(jobs, n)):
             shares[k].append(i)
         watch = _Watch(self.counts, n, self.progress, "parse", len(jobs))
+        blobs: list[bytes] = []
         try:
             for conn, share in zip(self.conns, shares, strict=True):
                 conn.send(("parse", cfg, [jobs[i] for i in share]))
-            parts = self._gather()
+            parts = self._gather(blobs)
         finally:
             watch.close()
+        self.parsed_blobs = [([jobs[i][0].rel for i in share], blob)
+                             for share, blob in zip(shares, blobs, strict=True)]
         out: list[Note] = [None] * len(jobs)  # type: ignore[list-item]
         for k, (share, part) in enumerate(zip(shares, parts, strict=True)):
             for i, note in zip(share, part, strict=True):
@@ -367,6 +379,14 @@ class LazyPool:
         if self.pool is None:
             self.pool = NotePool(self.workers, self.progress)
         return self.pool
+
+    def take_parsed_blobs(self) -> list[tuple[list[str], bytes]]:
+        """The notes the workers parsed last, as they pickled them (``NotePool.parsed_blobs``);
+        handed over once."""
+        if self.pool is None:
+            return []
+        blobs, self.pool.parsed_blobs = self.pool.parsed_blobs, []
+        return blobs
 
     def close(self) -> None:
         if self.pool is not None:

@@ -1,0 +1,76 @@
+"""Session 16, full-build CPU: work done once instead of twice, with the same results.
+
+The changes are speed-ups that keep every output byte; these tests pin what the faster paths must
+still give (and the new shape of what they save), not a timing.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from generator.parallel import can_fork
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="build workers are forked processes")
+
+
+def _vault(root, n: int, edited: set[int] = frozenset()):
+    for i in range(n):
+        folder = root / f"area{i % 5}"
+        folder.mkdir(parents=True, exist_ok=True)
+        extra = "Edited text.\n\n" if i in edited else ""
+        (folder / f"Note {i}.md").write_text(
+            f"---\ntags: [t{i % 3}]\n---\n# Note {i}\n\n{extra}## Part\n\nText {i} links "
+            f"[[Note {(i * 7) % n}]] and [[Note {(i + 1) % n}#Part]].[^f]\n\n"
+            f"![[Note {(i * 3 + 1) % n}#Part]]\n\n[^f]: A footnote of {i}.\n", encoding="utf-8")
+
+
+def _tree(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@needs_fork
+def test_the_parsed_notes_are_saved_as_the_workers_sent_them(tmp_path):
+    """A cold build with workers saves the parsed notes for the next build by writing the workers'
+    answers as they came (no second pickling of every note in a forked process); they load back
+    as the notes a parse in this process gives, and a rebuild from them equals a clean build,
+    also when most notes were reused from the cache and the rest parsed again by the workers."""
+    from generator.config import load_config
+    from generator.discover import discover_vault
+    from generator.incremental import PARSED_FILE, load_memo
+    from generator.parse import parse_note
+    from generator.pipeline import build, default_cache_dir
+
+    n = 240
+    vault = tmp_path / "v"
+    _vault(vault, n)
+    out = tmp_path / "out"
+    build(load_config(vault), out, exec_mode="no-exec", workers=2)
+    cache = default_cache_dir(out)
+    with (cache / PARSED_FILE).open("rb") as fh:
+        head = pickle.load(fh)
+    assert sorted(rel for part in head["parts"] for rel in part) == sorted(head["parsed"])
+    assert len(head["parsed"]) == n and len(head["parts"]) == 2
+
+    cfg = load_config(vault)
+    parsed, _memo = load_memo(cache, cfg)
+    sources = {src.rel: src for src in discover_vault(cfg).notes}
+    assert sorted(parsed) == sorted(sources)
+    for rel, (_digest, note) in parsed.items():
+        fresh = parse_note(sources[rel], cfg)
+        fresh.tokens = []
+        assert note.__getstate__() == fresh.__getstate__(), rel
+
+    # 210 notes edited (parsed again by the workers), 30 reused from the saved parse: the new save
+    # holds both, and the build after it equals a clean one
+    _vault(vault, n, edited=set(range(210)))
+    build(load_config(vault), out, exec_mode="no-exec", workers=2)
+    with (cache / PARSED_FILE).open("rb") as fh:
+        head = pickle.load(fh)
+    reused = [rel for rel, (_d, note) in head["parsed"].items() if note is not None]
+    assert len(reused) == n - 210
+    _vault(vault, n, edited=set(range(0, n, 2)))
+    build(load_config(vault), out, exec_mode="no-exec", workers=2)
+    build(load_config(vault), tmp_path / "clean", exec_mode="no-exec", workers=1)
+    assert _tree(out) == _tree(tmp_path / "clean")
