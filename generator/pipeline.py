@@ -27,9 +27,9 @@ from generator.incremental import (
 )
 from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
-from generator.parallel import cpu_count
+from generator.parallel import can_fork, cpu_count
 from generator.parse import parse_note
-from generator.sitebuild import SiteBuilder, copy_warnings
+from generator.sitebuild import SiteBuilder, compile_templates, copy_warnings
 from generator.workers import LazyPool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -436,6 +436,8 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     from generator.emit import emit_site, staging_for
 
     t = time.perf_counter()
+    if pool.workers > 1 and can_fork():  # compiled once, here, rather than in every worker
+        compile_templates(cfg)
     notes = read_notes(vault, cfg, state, sources, progress, pool)
     if aside is not None and len(notes) >= LazyPool.MIN_NOTES:  # written while the index is built
         aside.append(ParsedAside(cache_dir, state.parsed, pool.take_parsed_blobs()))

@@ -44,6 +44,30 @@ from generator.urls import relative_href, root_prefix
 Progress = Callable[[str, int, int], None]
 
 
+def page_environment(cfg: SiteConfig) -> Any:
+    """The Jinja environment of the site's pages: the user's template folder, then the theme."""
+    from generator import templating
+
+    override = cfg.vault / cfg.templates_dir
+    return templating.make_environment([override] if override.is_dir() else [],
+                                       templating.template_home(cfg.vault, override))
+
+
+def compile_templates(cfg: SiteConfig) -> None:
+    """Compile the page templates (the theme's, or the user's of the same names) in this process,
+    before it forks the build workers: each worker then finds them compiled in the environment it
+    inherits (``make_environment`` keeps one per process) instead of compiling them again.  A
+    template that fails is left to the page that uses it, which reports it."""
+    from generator import templating
+
+    env = page_environment(cfg)
+    for path in sorted(templating.default_template_dir().glob("*.html")):
+        try:
+            env.get_template(path.name)
+        except Exception:  # noqa: BLE001, S112 - a template error is reported where it is used
+            continue
+
+
 def _listing_key(note: Note) -> str:
     """A note's facts as listings show them, computed once per parsed note (``serve`` keeps the
     notes that did not change, and with them this key)."""
@@ -72,8 +96,7 @@ class SiteBuilder:
         self.cells = cells
         self.tpl = templating
         override = cfg.vault / cfg.templates_dir
-        self.env = templating.make_environment([override] if override.is_dir() else [],
-                                               templating.template_home(cfg.vault, override))
+        self.env = page_environment(cfg)
         self.site = templating.SiteInfo(
             title=cfg.title, lang=cfg.language, description=cfg.description,
             base_url=cfg.site_url or None,

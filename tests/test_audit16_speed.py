@@ -74,3 +74,79 @@ def test_the_parsed_notes_are_saved_as_the_workers_sent_them(tmp_path):
     build(load_config(vault), out, exec_mode="no-exec", workers=2)
     build(load_config(vault), tmp_path / "clean", exec_mode="no-exec", workers=1)
     assert _tree(out) == _tree(tmp_path / "clean")
+
+
+@needs_fork
+def test_the_page_templates_are_compiled_once_before_the_workers_fork(tmp_path, monkeypatch):
+    """The build process compiles the page templates before it forks the workers, which inherit
+    them compiled: no worker compiles a template of its own (each did, a few hundredths of a
+    second each), and the pages are those of a build in one process."""
+    import os
+
+    import jinja2
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    log = tmp_path / "compiled.txt"
+    real = jinja2.Environment.compile
+
+    def compile_(self, *args, **kwargs):
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    vault = tmp_path / "v"
+    _vault(vault, 220)
+    (vault / "_templates").mkdir()
+    (vault / "_templates" / "note.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p class="mine">{{ page.title }}</p>'
+        "{{ content }}{% endblock %}\n", encoding="utf-8")
+    build(load_config(vault), tmp_path / "out2", exec_mode="no-exec", workers=2)
+    assert set(log.read_text(encoding="utf-8").split()) == {str(os.getpid())}
+    build(load_config(vault), tmp_path / "out1", exec_mode="no-exec", workers=1)
+    pages = _tree(tmp_path / "out2")
+    assert pages == _tree(tmp_path / "out1")
+    assert b'<p class="mine">Note 7</p>' in pages["area2/Note-7.html"]
+
+
+def test_postings_are_encoded_as_digit_by_digit():
+    """``encode_postings`` looks the base-32 numbers of small gaps up in a table; it must give the
+    digits the browser decodes, worked out one by one, for every value around the table's end
+    and for random lists, with and without buckets."""
+    import random
+
+    from generator.site.search import (
+        _CONTINUE,
+        _TERMINAL,
+        decode_postings_with_buckets,
+        encode_postings,
+    )
+
+    def digit_by_digit(ids, buckets=None):
+        out = []
+        prev = -1
+        for k, n in enumerate(ids):
+            value = (n - prev - 1) * 8 + (buckets[k] if buckets is not None else 0)
+            prev = n
+            digits = [_TERMINAL[value & 31]]
+            value >>= 5
+            while value:
+                digits.append(_CONTINUE[value & 31])
+                value >>= 5
+            out.extend(reversed(digits))
+        return "".join(out)
+
+    for value in range(0, 40 * 1024):
+        n, bucket = divmod(value, 8)
+        assert encode_postings([n], [bucket]) == digit_by_digit([n], [bucket]), value
+    rnd = random.Random(16)
+    for _ in range(3000):
+        top = rnd.choice([10, 200, 3000, 10**6])
+        ids = sorted(rnd.sample(range(top), min(rnd.randrange(40), top)))
+        buckets = [rnd.randrange(8) for _ in ids]
+        assert encode_postings(ids, buckets) == digit_by_digit(ids, buckets)
+        assert encode_postings(ids) == digit_by_digit(ids)
+        pairs = list(zip(ids, buckets, strict=True))
+        assert decode_postings_with_buckets(encode_postings(ids, buckets)) == pairs

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Sequence
+from itertools import repeat
 
 from generator.site import SiteNote, date_text, js_call
 from generator.site.text import js_sort_key, words
@@ -44,20 +45,31 @@ def tf_bucket(count: int) -> int:
     return bisect.bisect_left(TF_BOUNDS, count)
 
 
+def _number(value: int) -> str:
+    """``value`` in the base 32 of the postings: the last digit lower-case, the others not."""
+    digits = [_TERMINAL[value & 31]]
+    value >>= 5
+    while value:
+        digits.append(_CONTINUE[value & 31])
+        value >>= 5
+    return "".join(reversed(digits))
+
+
+# ``_number`` of every value of up to two digits (a gap of up to 127 notes), looked up rather than
+# worked out for each of the hundreds of thousands of postings of a large vault
+_NUMBERS = tuple(_number(value) for value in range(32 ** 2))
+
+
 def encode_postings(ids: Sequence[int], buckets: Sequence[int] | None = None) -> str:
     """Ascending note numbers as gaps, each ``gap * 8 + bucket`` (the note's :func:`tf_bucket` of
     the word, 0 when ``buckets`` is not given) a base-32 number whose last digit is lower-case."""
+    numbers, last = _NUMBERS, len(_NUMBERS)
     out: list[str] = []
     prev = -1
-    for k, n in enumerate(ids):
-        gap = (n - prev - 1) * 8 + (buckets[k] if buckets is not None else 0)
+    for n, bucket in zip(ids, buckets if buckets is not None else repeat(0, len(ids)), strict=True):
+        value = (n - prev) * 8 - 8 + bucket
         prev = n
-        digits = [_TERMINAL[gap & 31]]
-        gap >>= 5
-        while gap:
-            digits.append(_CONTINUE[gap & 31])
-            gap >>= 5
-        out.extend(reversed(digits))
+        out.append(numbers[value] if value < last else _number(value))
     return "".join(out)
 
 
