@@ -613,6 +613,7 @@ class _Walk:
         self.html_refs: list[LinkRef] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors = Anchors()
+        self._html_after: dict[int, int] = {}  # ``_html_place``: by line, where to look next
 
     @functools.cached_property
     def text_lines(self) -> list[str]:
@@ -721,23 +722,40 @@ class _Walk:
         html = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), html)
         lines = self.text_lines
         for m in _HTML_URL.finditer(html):
-            raw = next(g for g in m.group(3, 4, 5) if g is not None)
+            group = next(g for g in (3, 4, 5) if m.group(g) is not None)
+            raw, start = m.group(group), m.start(group)
             url = unescapeAll(raw).strip()
             if not url or url.startswith("#") or is_obsidian_uri(url) or not _is_local(url):
                 continue
+            # looked for on the note's line: the tag up to its address (from the line's start
+            # when the tag began on an earlier one), not the address alone, which an earlier
+            # Markdown link or an equal tag before it on the line may hold too
+            piece = max(m.start(), html.rfind("\n", 0, start) + 1)
+            needle = html[piece:start + len(raw)]
             if last is None:  # a block: its lines are the note's, from ``first``
-                line = first + html.count("\n", 0, m.start(3) if m.group(3) is not None else
-                                          m.start(4) if m.group(4) is not None else m.start(5))
-                row = lines[line] if line < len(lines) else ""
-                col = row.find(raw) if raw else -1
+                line = first + html.count("\n", 0, start)
+                col = self._html_place(line, needle)
             else:  # an inline tag: the first line of its paragraph (or cell) that holds it
                 line, col = first, -1
                 for k in range(first, min(last, len(lines))):
-                    col = lines[k].find(raw)
+                    col = self._html_place(k, needle)
                     if col >= 0:
                         line = k
                         break
-            self.html_refs.append(_local_ref(url, m.group(2) == "src", line + 1, max(col, 0) + 1))
+            col = col + start - piece if col >= 0 else 0
+            self.html_refs.append(_local_ref(url, m.group(2) == "src", line + 1, col + 1))
+
+    def _html_place(self, line: int, needle: str) -> int:
+        """The 0-based column of ``needle`` on the note's 0-based ``line``, after the raw HTML
+        addresses already found there (two equal tags on a line are two places); -1 if absent."""
+        row = self.text_lines[line] if line < len(self.text_lines) else ""
+        after = self._html_after.get(line, 0)
+        col = row.find(needle, after)
+        if col < 0:
+            col = row.find(needle)
+        if col >= 0:
+            self._html_after[line] = col + 1
+        return col
 
     def _block(self, tok: Token) -> None:
         """A block id.  The same id again (in any case, as links match it) is not one: links go to
