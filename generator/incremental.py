@@ -81,14 +81,18 @@ class RenderMemo:
 
 
 def template_signature(dirs: list[Path]) -> str:
+    from generator.templating import files_below
+
     h = hashlib.blake2b(digest_size=16)
     for folder in dirs:
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode())
+        for path in files_below(folder):
+            h.update(path.relative_to(folder).as_posix().encode())
+            try:
                 h.update(path.read_bytes())
+            except OSError as exc:  # gone meanwhile, or unreadable: the build says so where it reads it
+                h.update(f"!{exc.errno}".encode())
     return h.hexdigest()
 
 

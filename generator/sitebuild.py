@@ -147,8 +147,8 @@ class SiteBuilder:
         theme = self.tpl.default_template_dir() / "static"
         home = self.tpl.template_home(self.cfg.vault, static.parent)
         return tuple(f"_assets/{path.relative_to(static).as_posix()}"
-                     for path in sorted(static.rglob("*.css"))
-                     if path.is_file() and path.resolve().is_relative_to(home)  # as _assets copies
+                     for path in self.tpl.files_below(static, ".css")
+                     if path.resolve().is_relative_to(home)  # as _assets copies
                      and not (theme / path.relative_to(static)).exists())
 
     def _folders(self) -> list[str]:
@@ -859,9 +859,9 @@ class SiteBuilder:
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
             home = self.tpl.template_home(self.cfg.vault, override.parent)
-            for path in sorted(override.rglob("*")):
+            for path in self.tpl.files_below(override):
                 # a link out of the vault is not published (the vault walk reports it so)
-                if path.is_file() and path.resolve().is_relative_to(home):
+                if path.resolve().is_relative_to(home):
                     self.files[f"_assets/{path.relative_to(override).as_posix()}"] = \
                         path.read_bytes()
 

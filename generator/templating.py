@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -574,11 +575,31 @@ def _listing_tail(env: jinja2.Environment, item: LinkItem, fmt: str) -> str:
     return "".join(parts)
 
 
+def files_below(folder: Path, suffix: str = "") -> list[Path]:
+    """The files below ``folder`` whose names end in ``suffix``, sorted as paths, as ``rglob``
+    finds them (links to folders are not followed), but only files, and without stopping at a
+    folder that cannot be listed (one past the path length limit, or removed meanwhile: the vault
+    walk reports what it cannot read)."""
+    found = []
+    for top, _dirs, names in os.walk(folder):  # errors are passed over
+        base = Path(top)
+        found.extend(base / name for name in names if name.endswith(suffix) and _is_file(base / name))
+    return sorted(found)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name past the path length limit
+        return False
+
+
 def user_templates(folder: Path) -> list[Path]:
-    """The user's own page templates in ``folder`` (``static/`` holds theme files, not templates)."""
+    """The user's own page templates in ``folder`` (``static/`` holds theme files, not templates;
+    a folder named ``x.html`` is none)."""
     if not folder.is_dir():
         return []
-    return [path for path in sorted(folder.rglob("*.html"))
+    return [path for path in files_below(folder, ".html")
             if path.relative_to(folder).parts[0] != "static"]
 
 

@@ -3,9 +3,11 @@ point at the right place, a build that never stops on a bad file)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from conftest import build_notes
+import pytest
+from conftest import build_notes, write_files
 
 
 def _places(site, code: str) -> list[tuple[str, int, int]]:
@@ -40,3 +42,45 @@ def test_a_raw_html_address_is_reported_where_it_is_written(tmp_path: Path):
             want.append(("N.md", number, row.find("<a href=") + len('<a href="') + 1))
     md = [("N.md", 1, 5), ("N.md", 7, 3)]  # the Markdown links, at their '['
     assert html == sorted(want + md)
+
+
+def _deep_folder(root: Path) -> None:
+    """Folders below ``root`` nesting past PATH_MAX (4096 bytes on Linux), with a file at the end."""
+    here = os.getcwd()
+    try:
+        os.chdir(root)
+        for _ in range(22):  # 22 x 201 bytes: past 4096 whatever tmp_path is
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+        Path("deep.html").write_text("deep\n", encoding="utf-8")
+    finally:
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_odd_entries_in_the_templates_folder_stop_no_build(tmp_path: Path, command: str):
+    """The templates folder was listed with ``rglob``: a folder named ``x.html`` was taken for a
+    template (``TemplateNotFound``), and a folder past the path length limit (``File name too
+    long``) ended ``build`` and ``check`` with a traceback.  The vault walk already reports the
+    second as unreadable; the user's templates still apply."""
+    from generator.config import load_config
+    from generator.pipeline import build, check
+
+    vault = write_files(tmp_path / "v", {
+        "A.md": "# A\n\nalpha\n",
+        "_templates/odd.html/readme.txt": "a folder, not a template\n",
+        "_templates/static/custom.css": "body { color: red }\n",
+        "_templates/static/deeper/x.css": "p { color: blue }\n",
+    })
+    _deep_folder(vault / "_templates")
+    _deep_folder(vault / "_templates" / "static")
+    cfg = load_config(vault)
+    if command == "check":
+        result = check(cfg)
+    else:
+        out = tmp_path / "site"
+        result = build(cfg, out, exec_mode="no-exec")
+        page = (out / "A.html").read_text(encoding="utf-8")
+        assert "alpha" in page and "_assets/custom.css" in page
+        assert (out / "_assets" / "deeper" / "x.css").is_file()
+    assert sorted(d.code for d in result.diagnostics) == ["unreadable", "unreadable"]
