@@ -212,7 +212,47 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to values",
                             rel, first_line, 1, hint="write it as `key: value` lines")]
     seen: dict[int, Any] = {}
-    return {printable(str(k)): _printable_values(v, seen) for k, v in data.items()}, []
+    meta = {printable(str(k)): _printable_values(v, seen) for k, v in data.items()}
+    return _without_expanded_anchors(meta, source, rel, first_line)
+
+
+#: Fewer items than this in one front-matter value are always kept, however written.
+_MAX_EXPANDED = 100_000
+
+
+def _without_expanded_anchors(meta: dict[str, Any], source: str, rel: str,
+                              first_line: int) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """``meta`` without the values that YAML anchors repeat into more items than the YAML has
+    characters (and more than ``_MAX_EXPANDED``): ``&a [*b, *b, …]`` nested ten levels is a few
+    hundred bytes and billions of items, which any reader of the value (a page's properties, a
+    query, a message quoting it) would write out for hours.  Written out, no value has more items
+    than characters, so nothing a note really holds is left out."""
+    sizes: dict[int, int] = {}
+
+    def size(value: Any) -> int:  # items once expanded; each shared list or mapping counted once
+        if not isinstance(value, (list, dict)):
+            return 1
+        known = sizes.get(id(value))
+        if known is None:
+            sizes[id(value)] = 1  # a list that holds itself (``&a [*a]``) is not expanded forever
+            items = value.values() if isinstance(value, dict) else value
+            known = sizes[id(value)] = 1 + sum(size(v) for v in items)
+        return known
+
+    limit = max(_MAX_EXPANDED, len(source))
+    dropped = [key for key, value in meta.items() if size(value) > limit]
+    if not dropped:
+        return meta, []
+    lines = source.split("\n")
+    line, col = value_place(lines, dropped[0], None, first_line)
+    one = len(dropped) == 1
+    names = ", ".join(f"`{key}`" for key in dropped)
+    return {k: v for k, v in meta.items() if k not in dropped}, [warning(
+        "frontmatter-yaml", f"the {'value' if one else 'values'} of {names} {'is' if one else 'are'}"
+        f" left out: YAML anchors (&name, *name) repeat {'it' if one else 'them'} into more than "
+        f"{limit:,} items", rel, line, col,
+        hint="write the items out, or use each anchor less often; the note is published without "
+             f"{'it' if one else 'them'} meanwhile")]
 
 
 def front_matter_place(lines: list[str], key: str, raw: str | None = None) -> tuple[int, int] | None:

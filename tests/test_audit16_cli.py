@@ -84,3 +84,31 @@ def test_odd_entries_in_the_templates_folder_stop_no_build(tmp_path: Path, comma
         assert "alpha" in page and "_assets/custom.css" in page
         assert (out / "_assets" / "deeper" / "x.css").is_file()
     assert sorted(d.code for d in result.diagnostics) == ["unreadable", "unreadable"]
+
+
+def test_front_matter_anchors_that_expand_to_millions_of_items_are_left_out(tmp_path: Path):
+    """``&a [*b, *b, …]`` nested ten levels is 700 bytes of YAML and 3.4 billion items: the values
+    were shared when read, but deciding whether the note is published wrote each value out
+    (``str``), and so did a date warning quoting it and the permalink; the build ran for hours
+    and took gigabytes.  Such a value is left out with a warning at its key; the note and its
+    other properties are published.  (Six levels here, half a million items, so that the old code
+    finishes quickly and fails.)  A long list written out in full is kept."""
+    bomb = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    bomb += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 6)]
+    long = "[" + ", ".join(["x"] * 120_000) + "]"
+    site = build_notes(tmp_path, {
+        "Bomb.md": "---\ntags: [kept]\n" + "\n".join(bomb) + "\ndate: *a5\npublish: *a5\n"
+                   "permalink: *a5\n---\nbody of the bomb\n",
+        "Long.md": f"---\nitems: {long}\n---\nlong body\n",
+        "Other.md": "[[Bomb]] and [[Long]]\n",
+    })
+    assert "body of the bomb" in site.content("Bomb.md").get_text()
+    assert "long body" in site.content("Long.md").get_text()
+    notes = {n.rel: n for n in site.result.index.notes.values()}
+    bomb_meta = notes["Bomb.md"].meta
+    assert notes["Bomb.md"].tags == ("kept",)
+    assert not {"a5", "date", "publish", "permalink"} & set(bomb_meta)
+    assert bomb_meta["a4"] and len(notes["Long.md"].meta["items"]) == 120_000
+    [message] = site.messages("frontmatter-yaml")
+    assert message.startswith("Bomb.md:8:1: warning[frontmatter-yaml]: the values of `a5`, `date`, "
+                              "`publish`, `permalink` are left out"), message

@@ -39,8 +39,11 @@ def test_yaml_anchors_are_shared_not_copied():
     lines = ["a0: &a0 [x, x, x]"] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]"
                                      for i in range(1, 9)]
     meta, diags = parse_yaml("\n".join(lines) + "\n", "L.md", 2)
-    assert diags == []
-    assert meta["a8"][0] is meta["a8"][1] is meta["a7"]
+    assert meta["a4"][0] is meta["a4"][1] is meta["a3"]
+    # what is more than 100,000 items once written out is left out (every reader that writes a
+    # value out, from a page's properties to a message, would take as long): tests/test_audit16_cli.py
+    assert "a5" not in meta and "a8" not in meta
+    assert [d.code for d in diags] == ["frontmatter-yaml"]
 
 
 def test_values_that_are_no_names():
