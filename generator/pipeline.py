@@ -402,7 +402,7 @@ def _build_or_reuse(cfg: SiteConfig, out: Path, state: BuildState | None, exec_m
             loaded = load_memo(cache_dir, cfg)
             if loaded is not None:
                 state.parsed, state.memo = loaded
-    pool = LazyPool(workers or cpu_count(), progress)
+    pool = LazyPool(workers or cpu_count(), progress, keep_parsed=persist)
     aside: list[ParsedAside] = []  # the parsed notes, saved by a forked process (ParsedAside)
     try:
         # a caller's state (``serve``) keeps the search index to update it next time

@@ -233,8 +233,11 @@ class _Watch:
 
 
 class NotePool:
-    def __init__(self, workers: int, progress: Progress | None = None):
+    def __init__(self, workers: int, progress: Progress | None = None, keep_parsed: bool = False):
+        """``keep_parsed``: keep the workers' answers to a parse as they came (``parsed_blobs``),
+        for a build that saves the parsed notes."""
         self.conns = []
+        self.keep_parsed = keep_parsed
         self.procs = []
         self.owner: dict[NoteId, int] = {}
         # the last parse's answers as the workers pickled them, with the vault paths of the notes
@@ -301,8 +304,9 @@ class NotePool:
             parts = self._gather(blobs)
         finally:
             watch.close()
-        self.parsed_blobs = [([jobs[i][0].rel for i in share], blob)
-                             for share, blob in zip(shares, blobs, strict=True)]
+        if self.keep_parsed:
+            self.parsed_blobs = [([jobs[i][0].rel for i in share], blob)
+                                 for share, blob in zip(shares, blobs, strict=True)]
         out: list[Note] = [None] * len(jobs)  # type: ignore[list-item]
         for k, (share, part) in enumerate(zip(shares, parts, strict=True)):
             for i, note in zip(share, part, strict=True):
@@ -368,16 +372,17 @@ class LazyPool:
 
     MIN_NOTES = 200
 
-    def __init__(self, workers: int, progress: Progress | None = None):
+    def __init__(self, workers: int, progress: Progress | None = None, keep_parsed: bool = False):
         self.workers = workers
         self.progress = progress
+        self.keep_parsed = keep_parsed  # (``NotePool``)
         self.pool: NotePool | None = None
 
     def get(self, n_items: int) -> NotePool | None:
         if self.pool is None and (self.workers <= 1 or n_items < self.MIN_NOTES or not can_fork()):
             return None
         if self.pool is None:
-            self.pool = NotePool(self.workers, self.progress)
+            self.pool = NotePool(self.workers, self.progress, self.keep_parsed)
         return self.pool
 
     def take_parsed_blobs(self) -> list[tuple[list[str], bytes]]:

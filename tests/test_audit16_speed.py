@@ -150,3 +150,29 @@ def test_postings_are_encoded_as_digit_by_digit():
         assert encode_postings(ids) == digit_by_digit(ids)
         pairs = list(zip(ids, buckets, strict=True))
         assert decode_postings_with_buckets(encode_postings(ids, buckets)) == pairs
+
+
+@needs_fork
+def test_a_build_that_saves_no_state_keeps_no_copy_of_the_workers_answers(tmp_path, monkeypatch):
+    """Only a build that saves the parsed notes (``vaultsite build``) keeps the workers' pickled
+    answers, until the forked writer has them; one whose state stays in memory (``serve``) and
+    ``check`` keep no second copy of every note while they render."""
+    from generator import workers
+    from generator.config import load_config
+    from generator.pipeline import BuildState, build, check
+
+    pools = []
+    real = workers.NotePool.parse
+
+    def parse(self, *args, **kwargs):
+        pools.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(workers.NotePool, "parse", parse)
+    vault = tmp_path / "v"
+    _vault(vault, 220)
+    build(load_config(vault), tmp_path / "serve", state=BuildState(), exec_mode="no-exec", workers=2)
+    check(load_config(vault), workers=2)
+    assert len(pools) == 2 and all(pool.parsed_blobs == [] for pool in pools)
+    build(load_config(vault), tmp_path / "out", exec_mode="no-exec", workers=2)
+    assert len(pools) == 3 and pools[2].keep_parsed and pools[2].parsed_blobs == []  # handed over
