@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import html as html_lib
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -538,6 +539,14 @@ def _is_local(href: str) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def _as_browser_reads(raw: str) -> str:
+    """An attribute's address as a browser reads it: every character reference decoded (one that
+    names no character, such as ``&#14;``, is dropped), and, as its URL parser does, controls and
+    spaces at the ends and tabs and line ends anywhere left out.  ``&#14;javascript:…`` is a
+    script, not a note named ``&`` (the sanitiser has removed it from the page)."""
+    return re.sub(r"[\t\n\r]", "", html_lib.unescape(raw)).strip("".join(map(chr, range(33))))
+
+
 # as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
 _WIKILINK_TEXT = re.compile(r"!?\[\[(?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+\]\]")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
@@ -725,7 +734,8 @@ class _Walk:
             group = next(g for g in (3, 4, 5) if m.group(g) is not None)
             raw, start = m.group(group), m.start(group)
             url = unescapeAll(raw).strip()
-            if not url or url.startswith("#") or is_obsidian_uri(url) or not _is_local(url):
+            if not url or url.startswith("#") or is_obsidian_uri(url) or not _is_local(url) \
+                    or not _is_local(_as_browser_reads(raw)):
                 continue
             # looked for on the note's line: the tag up to its address (from the line's start
             # when the tag began on an earlier one), not the address alone, which an earlier

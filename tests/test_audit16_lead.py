@@ -1,0 +1,23 @@
+"""Audit 16 (lead): findings of the session's helpers that the lead fixed; each test fails on the
+code before its fix."""
+
+from __future__ import annotations
+
+from tests.conftest import build_notes
+
+
+def test_a_script_address_hidden_behind_a_character_reference_is_no_missing_note(tmp_path):
+    """``<a href="&#14;javascript:…">``: a browser drops the reference that names no character
+    and reads a script, which the sanitiser removes from the page.  The check of raw HTML
+    addresses read it as a local address with the fragment ``#14;javascript:…`` and warned that a
+    note named ``&`` does not exist; an address a browser reads with a scheme is not local."""
+    site = build_notes(tmp_path, {
+        "N.md": 'A <a href="&#14;javascript:alert(1)">x</a> B <a href="java&#x09;script:alert(2)">y'
+                '</a> C <a href="&#x0A; Gone.md">z</a>\n',
+    })
+    unresolved = [d for d in site.diagnostics if d.code == "link-unresolved"]
+    # the last address is a real local one (a browser strips the line end and the space)
+    assert [d.message.split("'")[1] for d in unresolved] == ["Gone.md"]
+    links = site.content("N.md").find_all("a")
+    assert not any("javascript" in (a.get("href") or "").lower() for a in links)
+    assert [d.code for d in site.diagnostics].count("html-sanitised") == 2
