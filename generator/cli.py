@@ -298,7 +298,7 @@ def serve(vault: Path | None, out: Path | None, port: int, open_browser: bool) -
         raise click.ClickException(str(exc)) from exc
 
 
-@main.command()
+@main.command(short_help="Write a starter vaultsite.toml and a Pages workflow.")
 @click.argument("vault", required=False, type=click.Path(path_type=Path, file_okay=False),
                 default=Path("."))
 @click.option("--force", is_flag=True, help="Overwrite existing files.")

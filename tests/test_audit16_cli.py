@@ -112,3 +112,17 @@ def test_front_matter_anchors_that_expand_to_millions_of_items_are_left_out(tmp_
     [message] = site.messages("frontmatter-yaml")
     assert message.startswith("Bomb.md:8:1: warning[frontmatter-yaml]: the values of `a5`, `date`, "
                               "`publish`, `permalink` are left out"), message
+
+
+def test_the_command_list_says_each_command_in_full():
+    """``vaultsite --help`` cut the summary of ``init`` mid-sentence ("… workflow into..."): each
+    command's line is a whole sentence."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    out = CliRunner().invoke(main, ["--help"]).output
+    commands = out.split("Commands:", 1)[1].strip().splitlines()
+    assert {line.split()[0] for line in commands} == {"build", "check", "init", "serve"}
+    assert all(line.rstrip().endswith(".") and not line.rstrip().endswith("..")
+               for line in commands), commands
