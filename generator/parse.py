@@ -364,7 +364,8 @@ def _front_matter_tags(meta: dict[str, Any], fm_text: str,
             message, hint = f"tag {raw!r} {problem}; read as #{tag}", f"write it as {better}"
         else:
             message = f"{raw!r} in the {key} property is not a tag: it {problem}"
-            hint = (f"write it as {better}" if better else "tags need a letter")
+            hint = (f"write it as {better}" if better else "add a letter, as in v5 or 5-stars"
+                    if raw.strip().lstrip("#").isdigit() else "tags need a letter")
             hint += " (Obsidian's tags have no spaces and at least one non-digit)"
         diags.append(warning("tag-invalid", message, rel, line, col, hint=hint))
     if "#" in fm_text:

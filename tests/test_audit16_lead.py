@@ -21,3 +21,12 @@ def test_a_script_address_hidden_behind_a_character_reference_is_no_missing_note
     links = site.content("N.md").find_all("a")
     assert not any("javascript" in (a.get("href") or "").lower() for a in links)
     assert [d.code for d in site.diagnostics].count("html-sanitised") == 2
+
+
+def test_a_number_in_the_tags_property_gets_a_hint_that_reads(tmp_path):
+    """``tags: [5, 2025]``: neither is a tag (Obsidian's tags need a non-digit).  A year is offered
+    as ``y2025``; for any other number the hint read 'write it as y5', which means nothing."""
+    site = build_notes(tmp_path, {"T.md": "---\ntags: [5, 2025]\n---\n# T\n"})
+    hints = {d.message.split("'")[1]: d.hint for d in site.diagnostics if d.code == "tag-invalid"}
+    assert hints["2025"].startswith("write it as y2025")
+    assert "y5" not in hints["5"] and hints["5"].startswith("add a letter")

@@ -62,7 +62,9 @@ def front_matter_tag(raw: str) -> tuple[str | None, str | None, str | None]:
     tag = "/".join(p for p in text.split("/") if p)
     if tag and _tag_body().fullmatch(tag):
         if _ALL_DIGITS.fullmatch(tag):
-            return None, "has digits only, which is not a tag", f"y{tag}"
+            # a year is the common case (``tags: 2025``); for other numbers no word is guessed
+            return None, "has digits only, which is not a tag", \
+                f"y{tag}" if len(tag) == 4 else None
         if "//" in text or text.startswith("/"):  # a trailing "/" is dropped, as after #a/
             return tag_name(tag), "has an empty level", tag
         return tag_name(tag), None, None
