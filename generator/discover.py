@@ -98,6 +98,8 @@ def _forms(pattern: str) -> list[str]:
 
 #: How ``Vault.ignored`` marks a file left out as one of Obsidian's templates (then its folder).
 TEMPLATES_LEFT_OUT = "\0templates:"
+#: How ``Vault.ignored`` marks a symbolic link the walk skipped (then why, in a few words).
+SYMLINK_LEFT_OUT = "\0symlink:"
 
 
 def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
@@ -123,7 +125,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
         if prefix and _published_already(cfg, prefix, root, ignore, vault.diagnostics):
             continue
         hidden = _HiddenTargets(cfg, ignore, templates, used)
-        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix, hidden):
+        skipped: dict[str, str] = {}
+        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix, hidden, skipped):
             if rel == CONFIG_NAME:
                 continue
             left_out = _ignored(rel, ignore, used)
@@ -168,6 +171,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             src = SourceFile(VaultPath(rel), Path(entry.path), kind,
                              ":".join(map(str, file_stamp(st))), st.st_size)
             (vault.notes if kind == "note" else vault.attachments).append(src)
+        for rel, why in skipped.items():  # a link to one is told why it finds nothing
+            vault.ignored.setdefault(rel, SYMLINK_LEFT_OUT + why)
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)
     vault.diagnostics.extend(_unmatched_ignores(cfg, used))
@@ -343,7 +348,10 @@ class _HiddenTargets:
 
 
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
-          hidden: _HiddenTargets | None = None):
+          hidden: _HiddenTargets | None = None, skipped: dict[str, str] | None = None):
+    """The vault's files, as (vault path, directory entry), in a fixed order.  ``skipped`` gets
+    each symbolic link left out with a warning, and why in a few words."""
+    skipped = {} if skipped is None else skipped
     stack = [(root, prefix)]
     # Each real folder is walked once, by its own path: folders reached through a symbolic link
     # wait until the vault's own folders are walked, and one already walked (a link to a parent
@@ -384,12 +392,14 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
                 try:
                     target = Path(entry.path).resolve(strict=True)
                 except (OSError, RuntimeError):
+                    skipped[rel] = "a broken symbolic link"
                     diags.append(warning(
                         "symlink-broken", "broken symbolic link skipped", rel,
                         hint="point the link at a file that exists (it may lead back to itself "
                              "through other links), or delete it"))
                     continue
                 if not target.is_relative_to(root):
+                    skipped[rel] = "a symbolic link that points outside the vault"
                     diags.append(warning(
                         "symlink-outside", "symbolic link points outside the vault; not published",
                         rel, hint="copy the file into the vault if it belongs in the site"))
@@ -399,6 +409,7 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
                 made = _site_folder_of(target, root, excluded)
                 if made is not None:  # not even a folder link: the walk would read pages back
                     folder = made.relative_to(root).as_posix()
+                    skipped[rel] = f"a symbolic link into {folder}/, a folder vaultsite writes"
                     diags.append(warning(
                         "symlink-hidden", f"symbolic link to {inside}, in {folder}/, a site or "
                         "cache folder vaultsite writes, which is never published; skipped",
@@ -410,6 +421,7 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
                 if inside and hidden is not None and not hidden.left_out(rel, is_dir):
                     why = hidden.why(f"{prefix}/{inside}" if prefix else inside, is_dir)
                     if why is not None:
+                        skipped[rel] = "a symbolic link to a file the site keeps back"
                         diags.append(warning("symlink-hidden", why[0], rel, hint=why[1]))
                         continue
             if entry.is_dir():

@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from generator.closest import ClosestNames
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
-from generator.discover import TEMPLATES_LEFT_OUT, left_out_by
+from generator.discover import SYMLINK_LEFT_OUT, TEMPLATES_LEFT_OUT, left_out_by
 from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
@@ -753,6 +753,12 @@ class VaultIndex:
                 f"({folder}, as Obsidian's Templates, Templater or Daily notes settings name it), "
                 "which the site leaves out", note.rel, ref.line, ref.col,
                 hint=f"remove the {what}, or set `publish_templates = true` in vaultsite.toml"))
+        elif left_out is not None and left_out[1].startswith(SYMLINK_LEFT_OUT):
+            rel, why = left_out[0], left_out[1].removeprefix(SYMLINK_LEFT_OUT)
+            out.append(warning(
+                "link-unresolved", f"{what} target {shown!r} is {rel}, {why}, which the site "
+                "does not publish", note.rel, ref.line, ref.col,
+                hint=f"put the file itself at {rel} to publish it, or remove the {what}"))
         elif left_out is not None:
             rel, pattern = left_out
             kind = "note" if rel.lower().endswith(".md") else "file"

@@ -3,7 +3,11 @@ code before its fix."""
 
 from __future__ import annotations
 
-from tests.conftest import build_notes
+import os
+
+import pytest
+
+from tests.conftest import build_notes, build_vault
 
 
 def test_a_script_address_hidden_behind_a_character_reference_is_no_missing_note(tmp_path):
@@ -30,3 +34,27 @@ def test_a_number_in_the_tags_property_gets_a_hint_that_reads(tmp_path):
     hints = {d.message.split("'")[1]: d.hint for d in site.diagnostics if d.code == "tag-invalid"}
     assert hints["2025"].startswith("write it as y2025")
     assert "y5" not in hints["5"] and hints["5"].startswith("add a letter")
+
+
+def test_a_link_to_a_skipped_symbolic_link_says_what_the_file_is(tmp_path):
+    """``host.png -> /outside/file`` is skipped with its own ``symlink-outside`` warning; a link
+    to it said 'does not exist in the vault (create the note or fix the name)', though the file is
+    right there.  It now names the link and why the site leaves it out (the cli audit saw it)."""
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"x")
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    try:
+        os.symlink(outside, vault / "host.png")
+        os.symlink(tmp_path / "nothing-here", vault / "Gone.md")
+    except OSError:
+        pytest.skip("no symbolic links here")
+    (vault / "A.md").write_text("![[host.png]] and [[Gone]] and [[Missing]]\n", encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    messages = {d.message.split("'")[1]: d for d in site.diagnostics
+                if d.code == "link-unresolved"}
+    assert "symbolic link that points outside the vault" in messages["host.png"].message
+    assert "broken symbolic link" in messages["Gone"].message
+    assert "create the note" not in messages["host.png"].hint
+    assert "does not exist" in messages["Missing"].message  # a plain missing note as before
+    assert not (site.out / "host.png").exists()
