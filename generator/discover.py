@@ -436,3 +436,9 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
                     stack.append((path, rel))
             elif entry.is_file():
                 yield rel, entry
+            elif hidden is None or not hidden.left_out(rel, False, hidden.used):
+                # not read: a named pipe would wait for a writer for ever
+                diags.append(warning(
+                    "unreadable", "not a regular file (a named pipe, a socket or a device); "
+                    "skipped", rel, hint="the site publishes files and folders only: move it out "
+                    "of the vault, or add it to `ignore` in vaultsite.toml"))

@@ -58,3 +58,23 @@ def test_a_link_to_a_skipped_symbolic_link_says_what_the_file_is(tmp_path):
     assert "create the note" not in messages["host.png"].hint
     assert "does not exist" in messages["Missing"].message  # a plain missing note as before
     assert not (site.out / "host.png").exists()
+
+
+def test_a_named_pipe_in_the_vault_is_skipped_with_a_warning(tmp_path):
+    """A named pipe called ``Inbox.md`` (left by a sync or capture tool) was skipped without a
+    word, so the user could not tell why that note had no page; reading it would wait for ever.
+    One that an ``ignore`` pattern leaves out stays silent."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    try:
+        os.mkfifo(vault / "Inbox.md")
+        os.mkfifo(vault / "quiet.md")
+    except (OSError, AttributeError):
+        pytest.skip("no named pipes here")
+    (vault / "A.md").write_text("[[Inbox]]\n", encoding="utf-8")
+    (vault / "vaultsite.toml").write_text('ignore = ["quiet.md"]\n', encoding="utf-8")
+    site = build_vault(vault, tmp_path, copy=False)
+    pipes = [d for d in site.diagnostics if d.code == "unreadable"]
+    assert [d.span.path for d in pipes] == ["Inbox.md"]
+    assert "named pipe" in pipes[0].message
+    assert site.has("A.md")
