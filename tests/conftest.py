@@ -122,6 +122,20 @@ def build_vault(src: Path, tmp_path: Path, *, copy: bool = True, **overrides) ->
     return Site(out, result)
 
 
+def deep_folder(root: Path, file_name: str) -> None:
+    """Folders below ``root`` nesting past PATH_MAX (4096 bytes on Linux), with the file
+    ``file_name`` at the end (made by walking down, as no path to it can be written whole)."""
+    here = os.getcwd()
+    try:
+        os.chdir(root)
+        for _ in range(22):  # 22 x 201 bytes: past 4096 whatever tmp_path is
+            os.mkdir("d" * 200)
+            os.chdir("d" * 200)
+        Path(file_name).write_text("deep\n", encoding="utf-8")
+    finally:
+        os.chdir(here)
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``files`` (path below ``root`` -> text, or bytes) into ``root``; returns ``root``."""
     root.mkdir(parents=True, exist_ok=True)

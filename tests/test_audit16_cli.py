@@ -3,11 +3,10 @@ point at the right place, a build that never stops on a bad file)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from conftest import build_notes, write_files
+from conftest import build_notes, deep_folder, write_files
 
 
 def _places(site, code: str) -> list[tuple[str, int, int]]:
@@ -44,19 +43,6 @@ def test_a_raw_html_address_is_reported_where_it_is_written(tmp_path: Path):
     assert html == sorted(want + md)
 
 
-def _deep_folder(root: Path) -> None:
-    """Folders below ``root`` nesting past PATH_MAX (4096 bytes on Linux), with a file at the end."""
-    here = os.getcwd()
-    try:
-        os.chdir(root)
-        for _ in range(22):  # 22 x 201 bytes: past 4096 whatever tmp_path is
-            os.mkdir("d" * 200)
-            os.chdir("d" * 200)
-        Path("deep.html").write_text("deep\n", encoding="utf-8")
-    finally:
-        os.chdir(here)
-
-
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_odd_entries_in_the_templates_folder_stop_no_build(tmp_path: Path, command: str):
     """The templates folder was listed with ``rglob``: a folder named ``x.html`` was taken for a
@@ -72,8 +58,8 @@ def test_odd_entries_in_the_templates_folder_stop_no_build(tmp_path: Path, comma
         "_templates/static/custom.css": "body { color: red }\n",
         "_templates/static/deeper/x.css": "p { color: blue }\n",
     })
-    _deep_folder(vault / "_templates")
-    _deep_folder(vault / "_templates" / "static")
+    deep_folder(vault / "_templates", "deep.html")
+    deep_folder(vault / "_templates" / "static", "deep.html")
     cfg = load_config(vault)
     if command == "check":
         result = check(cfg)

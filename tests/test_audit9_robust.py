@@ -252,19 +252,11 @@ def test_what_a_killed_build_left_is_cleared_by_the_next(tmp_path):
 def test_a_folder_past_the_path_length_limit_is_a_warning_not_a_crash(tmp_path):
     """A vault whose folders nest past PATH_MAX (4096 bytes on Linux) stopped the build with a
     traceback (``OSError: File name too long``) while the vault was walked: no note was published."""
-    from conftest import build_notes
+    from conftest import build_notes, deep_folder
 
     vault = tmp_path / "src"
     vault.mkdir()
-    here = os.getcwd()
-    try:
-        os.chdir(vault)
-        for _ in range(22):  # 22 x 201 bytes: past 4096 whatever tmp_path is
-            os.mkdir("d" * 200)
-            os.chdir("d" * 200)
-        Path("Deep.md").write_text("deep\n", encoding="utf-8")
-    finally:
-        os.chdir(here)
+    deep_folder(vault, "Deep.md")
     site = build_notes(tmp_path, {"A.md": "[[B]]\n", "B.md": "b\n"})
     assert site.has("A.md") and site.has("B.md")
     assert [d.code for d in site.diagnostics] == ["unreadable"]
