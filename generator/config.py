@@ -378,6 +378,10 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
                 raise ConfigError(f"{at('header_date_formats')}: `header_date_formats`: {fmt!r} "
                                   f"is no date format ({exc}); use strptime's directives, such "
                                   "as \"%d-%m-%y\"") from None
+        if not re.search(r"%-?[yYG]", fmt.replace("%%", "")):
+            raise ConfigError(f"{at('header_date_formats')}: `header_date_formats`: {fmt!r} "
+                              "has no year (%Y or %y), so every date read with it would be in "
+                              "1900; write the year too, such as \"%d-%m-%y\"")
     bad = [d for d in re.findall(r"%-?[A-Za-z%]", kw.get("date_display", "")) if d not in DATE_DIRECTIVES]
     if bad:
         raise ConfigError(f"{at('date_display')}: `date_display`: {bad[0]} is not one of the "

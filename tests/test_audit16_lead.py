@@ -78,3 +78,19 @@ def test_a_named_pipe_in_the_vault_is_skipped_with_a_warning(tmp_path):
     assert [d.span.path for d in pipes] == ["Inbox.md"]
     assert "named pipe" in pipes[0].message
     assert site.has("A.md")
+
+
+def test_a_header_date_format_without_a_year_is_an_error_at_its_key(tmp_path):
+    """``header_date_formats = ["%d-%m"]`` was accepted, and ``DATE: 11-04`` then dated the note
+    11 April 1900 (Python's default year); it is now an error at the key's line, as a format
+    strptime cannot read is.  A literal ``%%Y`` is no year."""
+    from generator.config import ConfigError, load_config
+
+    for fmt in ("%d-%m", "%d %B", "%d-%m-%%Y"):
+        (tmp_path / "vaultsite.toml").write_text(f'title = "T"\nheader_date_formats = ["{fmt}"]\n',
+                                                 encoding="utf-8")
+        with pytest.raises(ConfigError, match=r":2.*header_date_formats.*has no year"):
+            load_config(tmp_path)
+    (tmp_path / "vaultsite.toml").write_text('header_date_formats = ["%d-%m-%y", "%B %Y"]\n',
+                                             encoding="utf-8")
+    assert load_config(tmp_path).header_date_formats == ("%d-%m-%y", "%B %Y")
