@@ -156,6 +156,19 @@ def line_col(text: str, line: int, needle: str = "") -> int:
     return len(row) - len(row.lstrip()) + 1
 
 
+def _mount_path_hint(folder: str) -> str:
+    """What to tell of a mount path that names no folder: a relative one is read from the vault
+    folder; an absolute one (allowed) names a folder of this machine only; ``~`` is not a home."""
+    if folder.startswith("~"):
+        return ("`~` is not your home folder here: write the folder's path from the vault folder, "
+                "like \"../attachments\", or in full")
+    if Path(folder).is_absolute():
+        return ("no such folder on this machine; an absolute path names a folder of one machine "
+                "only, while a path from the vault folder, like \"../attachments\", keeps "
+                "working wherever the vault is copied with that folder")
+    return "the path is from the vault folder"
+
+
 def _misplaced(key: str, table: str) -> str:
     """The hint for a top-level key written below a ``[table]`` line (TOML puts it in the table)."""
     return (f"`{key}` is a top-level key: move it above the [{table}] line (in TOML, the keys "
@@ -406,7 +419,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
                 real = (vault / folder).resolve()
                 if not real.is_dir():
                     raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, not a "
-                                      "folder (the path is from the vault folder)")
+                                      f"folder ({_mount_path_hint(folder)})")
             except ConfigError as exc:
                 if name in _TOP_KEYS:
                     raise ConfigError(f"{exc} ({_misplaced(name, 'mounts')})") from None

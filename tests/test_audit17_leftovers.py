@@ -1,0 +1,75 @@
+"""Session 17 `leftovers`: the gaps and doubts closing16.md left ("Left")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# -- an absolute `mounts` folder -------------------------------------------------------------------
+
+MOUNTED = {
+    "ext/Ext note.md": "# Ext note\n\nback to [[Home]]\n",
+    "ext/pic.png": b"\x89PNG\r\n\x1a\n",
+    "vault/Home.md": "See [[Ext note]], [[pic.png]] and ![[pic.png]]\n",
+}
+
+
+def _site_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_an_absolute_mount_publishes_what_the_same_relative_mount_does(tmp_path: Path):
+    """README said a mount's folder is relative to the vault, and an absolute one was accepted
+    all the same.  It is allowed (and now documented): a relative path reaches any folder too
+    (``../../..``), the mount is the vault owner's explicit choice, and the checks that keep what
+    the vault publishes anyway (or a folder holding the vault) from being mounted apply alike.
+    The site is byte for byte the one the relative spelling makes, and names no machine path."""
+    from conftest import build_vault, write_files
+
+    write_files(tmp_path, MOUNTED)
+    vault = tmp_path / "vault"
+    sites = {}
+    for spelling in ("../ext", str(tmp_path / "ext")):
+        (vault / "vaultsite.toml").write_text(f'mounts = {{ Ext = "{spelling}" }}\n')
+        here = tmp_path / ("abs" if spelling.startswith("/") else "rel")
+        site = build_vault(vault, here, copy=False)
+        assert site.diagnostics == [], [d.format() for d in site.diagnostics]
+        assert site.has("Ext/Ext note.md")
+        sites[spelling] = _site_files(here / "site")
+    relative, absolute = sites.values()
+    assert "Ext/pic.png" in absolute and absolute == relative
+    assert not any(str(tmp_path).encode() in data for data in absolute.values())
+
+
+def test_an_absolute_mount_that_holds_the_vault_is_skipped(tmp_path: Path):
+    """Absolute or not, a mount of a folder that holds the vault would publish the vault twice:
+    it is skipped with a ``duplicate-path`` warning at its line."""
+    from conftest import build_vault, write_files
+
+    write_files(tmp_path, MOUNTED)
+    vault = tmp_path / "vault"
+    (vault / "vaultsite.toml").write_text(f'title = "T"\nmounts = {{ Up = "{tmp_path}" }}\n')
+    site = build_vault(vault, tmp_path, copy=False)
+    [warning] = site.messages("duplicate-path")
+    assert warning.startswith("vaultsite.toml:2:") and "holds the vault" in warning
+    assert not site.has("Up/ext/Ext note.md")
+
+
+@pytest.mark.parametrize("folder, said", [
+    ("/nowhere/att", "absolute path names a folder of one machine only"),
+    ("~/att", "`~` is not your home folder here"),
+    ("../nope", "the path is from the vault folder"),
+])
+def test_a_mount_that_names_no_folder_says_how_its_path_is_read(tmp_path: Path, folder, said):
+    """A missing absolute mount was told "(the path is from the vault folder)", which it is not;
+    ``~/att`` was told the same, though the user meant a home folder.  Each now hears how its
+    path is read, at the mount's line."""
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "vaultsite.toml").write_text(f'title = "T"\n[mounts]\nAtt = "{folder}"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path)
+    message = str(err.value)
+    assert message.startswith("vaultsite.toml:3: `mounts.Att`") and said in message, message
