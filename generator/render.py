@@ -628,9 +628,10 @@ class RenderContext:
         path, frag = unquote(parts.path), unquote(parts.fragment)
         res = self._resolve(path)
         written, alt = alt, alt_size(alt)[0]  # the words shown: without a size (``a|300``)
-        if token.meta.get(IN_LINK) and (res.note is not None or (
-                res.attachment is not None and _ext(res.attachment.rel) not in IMAGE_EXT)):
-            return f'<span class="embed-in-link">{esc(alt or path)}</span>'  # as for ![[...]]
+        if token.meta.get(IN_LINK) and res.kind in ("note", "attachment") and not (
+                res.attachment is not None and _ext(res.attachment.rel) in IMAGE_EXT):
+            # as for ![[...]]: a note left out reads as it does outside a link (below)
+            return f'<span class="embed-in-link">{esc(alt or path)}</span>'
         if res.kind == "note" and res.note is not None:
             if token.meta.get("inline"):  # in a paragraph's text: a link, as for ![[...]]
                 fragment = self._fragment(res.note, _fragment_meta(frag))

@@ -725,8 +725,8 @@ class SiteBuilder:
         def shown(target: str, part: str, missing: str, unpublished: str, place: str,
                   placed: str) -> str:
             res = index.resolve(target, note)
-            if place == IN_LINK_TEXT and (res.note is not None or (
-                    res.attachment is not None and _ext(res.attachment.rel) not in IMAGE_EXT)):
+            if place == IN_LINK_TEXT and res.kind in ("note", "attachment") and not (
+                    res.attachment is not None and _ext(res.attachment.rel) in IMAGE_EXT):
                 return placed
             if res.kind in ("missing", "outside"):
                 return missing

@@ -73,3 +73,33 @@ def test_a_mount_that_names_no_folder_says_how_its_path_is_read(tmp_path: Path, 
         load_config(tmp_path)
     message = str(err.value)
     assert message.startswith("vaultsite.toml:3: `mounts.Att`") and said in message, message
+
+
+# -- an unpublished note's embed inside a link's text -----------------------------------------------
+
+def test_an_unpublished_note_s_embed_reads_the_same_in_a_link_s_text_in_both_spellings(tmp_path: Path):
+    """Outside a link's text, ``![[Draft]]`` and ``![](Draft.md)`` of a note left out both read as
+    the muted "Draft" span (its link text, never its words).  Inside a link's text the wikilink
+    spelling kept that reading, while the Markdown one read ``Draft.md`` as the link's words, as
+    if the note were published.  Both now read as they do outside (the span, in the outer link),
+    on the page and in the search text; a published note's embed keeps its name as the words."""
+    from conftest import build_notes
+    from test_audit15_leftovers import _search_text
+
+    site = build_notes(tmp_path, {
+        "Draft.md": "---\npublish: false\n---\nSECRETWORD\n",
+        "Other.md": "OTHERBODY\n",
+        "Host.md": "Out ![[Draft]] ![](Draft.md) ![d](Draft.md) ![](Draft.md#H) ![[Draft#H]].\n\n"
+                   "In [![[Draft]]](https://e.org) [![](Draft.md)](https://e.org) "
+                   "[![d](Draft.md)](https://e.org) [![](Draft.md#H)](https://e.org) "
+                   "[![[Draft#H]]](https://e.org) [![](Other.md)](https://e.org).\n",
+    })
+    out_p, in_p = site.content("Host.md").find_all("p")
+    outside = [s.get_text() for s in out_p.select("span.embed.unpublished")]
+    assert outside == ["Draft", "Draft", "d", "Draft > H", "Draft > H"]
+    inside = [s.get_text() for s in in_p.select("a > span.embed.unpublished")]
+    assert inside == outside
+    assert [s.get_text() for s in in_p.select("a > span.embed-in-link")] == ["Other.md"]
+    text = _search_text(site, "Host")
+    assert "In Draft Draft d Draft > H Draft > H Other.md." in text, text
+    assert "SECRETWORD" not in text and "OTHERBODY" not in text and "Draft.md" not in text
