@@ -1,0 +1,47 @@
+"""Session 17 judge audit: findings of a vault shaped like two years of one person's daily use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# a person's real names, each longer than a phone's line: a folder path, a nested project tag in
+# snake_case (no hyphen to break at), an alias and a callout title that is a web address
+_FOLDER = "Areas/Health and fitness/Physiotherapy-after-knee-surgery-2024"
+_TAG = "projects/client_acme_corporation/website_redesign_2024_phase_one"
+_URL = "https://docs.python.org/3/library/asyncio_eventloop_reference_and_subprocess_transports.html"
+
+
+@pytest.fixture(scope="module")
+def long_names(tmp_path_factory) -> Path:
+    from conftest import build_notes
+
+    note = (f"---\naliases: [Physiotherapy-exercises-after-knee-surgery-and-recovery]\ntags: [{_TAG}]\n---\n"
+            f"# Exercises\n\nStatus #{_TAG} today.\n\n> [!info] {_URL}\n> body\n")
+    return build_notes(tmp_path_factory.mktemp("audit17-judge-long"),
+                       {f"{_FOLDER}/Exercises.md": note, "Home.md": "# Home\n\n[[Exercises]]\n"}).out
+
+
+@pytest.mark.browser
+def test_long_names_do_not_make_a_phone_page_scroll_sideways(long_names, chrome, shots):
+    # a listing's folder was one unbreakable line (white-space: nowrap), and a tag, an alias or a
+    # callout title is a flex or inline-block item whose smallest width was its longest word: on a
+    # 390 px phone the tag and folder pages were 411 px wide and the whole page slid sideways
+    from chromium import page_of
+
+    page = chrome.page(width=390, height=844)
+    pages = {"note": page_of(long_names, f"{_FOLDER}/Exercises.md"),
+             "tag page": long_names / "_tags" / "projects.html",
+             "all tags": long_names / "_tags.html",
+             "folder page": long_names / _FOLDER.replace(" ", "-") / "index.html"}
+    wide = {}
+    for name, path in pages.items():
+        assert path.is_file(), path
+        page.goto(path.as_uri())
+        page.wait_for_timeout(100)
+        page.screenshot(path=str(shots / f"long-{name.replace(' ', '-')}.png"), full_page=True)
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if width[0] > width[1]:
+            wide[name] = width
+    assert wide == {}, wide
