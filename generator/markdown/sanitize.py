@@ -356,15 +356,23 @@ def _attributes(tag: str) -> dict[str, str]:
             if "=" in m.group() else "" for m in _ATTR_NAMES.finditer(tag[1:])}
 
 
+#: A script's, a data or a local file's address in an attribute not kept (``poster``,
+#: ``background``, each candidate of a ``srcset``), with the noise browsers drop taken out.
+_SCRIPT_URL = re.compile(r"(?:^|,)((?:javascript|vbscript|data|file):)", re.IGNORECASE)
+
+
 def _lost_attributes(tag: str, kept: str) -> list[str]:
     """What of an allowed element's opening ``tag`` its cleaned form ``kept`` lost that could
-    run or load something: ``on*=`` handlers, a ``javascript:``/``data:`` URL, a risky style."""
+    run or load something: ``on*=`` handlers, a ``javascript:``/``data:`` URL (in any
+    attribute), a risky style."""
     before = _attributes(tag)
     lost = []
     for name in sorted(before.keys() - _attributes(kept).keys()):
         if name.startswith("on") or name in _RISKY_ATTRS:
             url = _SCHEME.match(_URL_NOISE.sub("", before[name]))
             lost.append(f'{name}="{url.group()}…"' if url and name != "style" else f"{name}=")
+        elif url := _SCRIPT_URL.search(_URL_NOISE.sub("", before[name])):
+            lost.append(f'{name}="{url.group(1)}…"')
     return lost
 
 
