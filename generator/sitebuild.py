@@ -83,12 +83,14 @@ class SiteBuilder:
     def __init__(self, cfg: SiteConfig, index: VaultIndex, cells: dict[str, dict[int, Any]],
                  previous: RenderMemo | None = None, digests: dict[str, str] | None = None,
                  existing: set[str] | None = None,
-                 data_state: dict[str, Any] | None = None, facts_aside: bool = False):
+                 data_state: dict[str, Any] | None = None, facts_aside: bool = False,
+                 nav: tuple | None = None):
         """``previous`` is the last build's render memo, ``digests`` the notes' content digests by
         vault path, ``existing`` the pages the output folder holds from that build, ``data_state``
         what the data files were made from last time (kept in memory by ``serve``; updated).
         ``facts_aside``: when workers render, make the search and graph data in a forked process
-        (only when nothing keeps ``data_state`` for the next build)."""
+        (only when nothing keeps ``data_state`` for the next build).  ``nav``: the explorer tree
+        of this index, when already made (a worker gets the build process's)."""
         from generator import templating
 
         self.cfg = cfg
@@ -110,7 +112,7 @@ class SiteBuilder:
         self.canvas_urls = tuple(index.canvas_pages().items())
         canvases = [(posixpath.dirname(rel), posixpath.basename(rel), url)
                     for rel, url in self.canvas_urls]
-        self.nav = templating.build_nav(
+        self.nav = nav if nav is not None else templating.build_nav(
             [*((n.folder, n.rel.rsplit("/", 1)[-1][:-3], index.urls[n.id])
                for n in self.notes if n is not index.home), *canvases],
             {f: index.folder_url(f) for f in self.folders})
@@ -162,8 +164,12 @@ class SiteBuilder:
 
     # -- the whole site -----------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
-        """What a worker needs to render notes; templates are set up again on arrival."""
-        return {"cfg": self.cfg, "index": self.index, "cells": self.cells, "digests": self.digests}
+        """What a worker needs to render notes; templates are set up again on arrival.  The
+        explorer tree and the notes' listing order go along (this process needs both anyway):
+        unpickling them costs a fraction of making them again in each worker, whose name-order
+        memo is still empty (``templating.name_order``)."""
+        return {"cfg": self.cfg, "index": self.index, "cells": self.cells, "digests": self.digests,
+                "nav": self.nav, "ranks": self._rank()}
 
     def _template_dirs(self) -> list[Path]:
         return [self.cfg.vault / self.cfg.templates_dir, self.tpl.default_template_dir()]
@@ -232,7 +238,9 @@ class SiteBuilder:
         return todo
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["cfg"], state["index"], state["cells"], digests=state["digests"])
+        self.__init__(state["cfg"], state["index"], state["cells"], digests=state["digests"],
+                      nav=state["nav"])
+        self._ranks = state["ranks"]
         self.hasher = DepsHasher(self.index, self.digests)
 
     def build(self, progress: Progress | None = None, pool: Any = None, staging: Any = None):
