@@ -55,14 +55,19 @@ _OPEN = "_comment_open"  # env: (block tokens looked at, whether a comment is op
 def _open_before(state: StateBlock) -> bool:
     """Whether a ``%%`` comment opened in the text before this line is still open (an odd number
     of markers in the paragraphs, headings and cells so far).  Block comments are balanced, or run
-    to the end of the note, so they change nothing.  Counted once per token (a memo in ``env``)."""
+    to the end of the note, so they change nothing.  A table's cells close a comment open before
+    the table (the core rule hides up to that cell's ``%%``), and one opened in a cell ends with
+    the table (``_table_comments``).  Counted once per token (a memo in ``env``)."""
     seen, is_open = state.env.get(_OPEN, (0, False))
     tokens = state.tokens
     for j in range(seen, len(tokens)):
         tok = tokens[j]
-        if tok.type == "inline" and "%%" in tok.content and not _in_cell(tokens, j):
+        if tok.type == "inline" and "%%" in tok.content:
             text = _CODE_OR_MATH.sub("", tok.content.replace("\\%", ""))
-            if text.count("%%") % 2:
+            if _in_cell(tokens, j):
+                if is_open and "%%" in text:
+                    is_open = False
+            elif text.count("%%") % 2:
                 is_open = not is_open
     state.env[_OPEN] = (len(tokens), is_open)
     return is_open
@@ -352,14 +357,15 @@ def comment_core_rule(state: StateCore) -> None:
 
 _ITEM_CLOSE = {"list_item_open": "list_item_close", "blockquote_open": "blockquote_close",
                "callout_open": "callout_close", "bullet_list_open": "bullet_list_close",
-               "ordered_list_open": "ordered_list_close"}
-_BOXES = ("list_item_open", "blockquote_open", "callout_open")
+               "ordered_list_open": "ordered_list_close", "table_open": "table_close"}
+_BOXES = ("list_item_open", "blockquote_open", "callout_open", "table_open")
 
 
 def _drop_hidden_items(tokens, emptied: set[int], drop: set[int]) -> None:
-    """A list item, quote or callout whose whole text a comment hides goes with it (``- a
-    %%start`` / ``- b`` / ``end%%``: no empty bullet for ``b``), and a list left with no item goes
-    too.  An item the note leaves empty (``-`` alone) stays: only text a comment took counts."""
+    """A list item, quote, callout or table whose whole text a comment hides goes with it (``- a
+    %%start`` / ``- b`` / ``end%%``: no empty bullet for ``b``; no empty grid for a table inside
+    the comment), and a list left with no item goes too.  An item the note leaves empty (``-``
+    alone) stays: only text a comment took counts."""
     def close_of(k: int) -> int:
         want, level = _ITEM_CLOSE[tokens[k].type], tokens[k].level
         end = k + 1
