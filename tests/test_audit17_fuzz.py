@@ -4,7 +4,13 @@ code before its fix."""
 
 from __future__ import annotations
 
-from tests.conftest import build_notes
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import REPO, build_notes, write_files
 
 
 def test_a_comment_closed_in_a_table_cell_does_not_hide_what_follows(tmp_path):
@@ -47,3 +53,25 @@ def test_a_table_wholly_inside_a_comment_leaves_no_empty_grid(tmp_path):
     kept = site.content("K.md")
     assert kept.find("table") is not None and "kept" in kept.find("table").get_text()
     assert site.content("E.md").find("table") is not None
+
+
+def test_a_sequence_diagram_with_an_empty_comment_line_does_not_hang_the_build(tmp_path):
+    """A ``%%`` line with nothing after it in a sequence diagram (a mermaid comment) made mmdr
+    loop for ever inside its compiled code, where no alarm reaches: the build never ended (the
+    mutation fuzzer found it in the demo's *Syntax showcase*).  Mermaid ignores comment lines;
+    the diagram is drawn without them.  Built in a child process, which the timeout can kill."""
+    vault = write_files(tmp_path / "v", {
+        "N.md": "# N\n\n```mermaid\nsequenceDiagram\n    A->>B: ask\n%%\n    B-->>A: answer\n%%\n```\n\n"
+                "After the diagram\n",
+    })
+    out = tmp_path / "site"
+    try:
+        subprocess.run([sys.executable, "-m", "generator", "build", str(vault), "-o", str(out),
+                        "--no-exec", "-q"], cwd=REPO, timeout=120, check=True, capture_output=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the build hung on the diagram")
+    page = BeautifulSoup((out / "N.html").read_text(encoding="utf-8"), "html.parser")
+    figure = page.find("figure", class_="mermaid")
+    assert figure is not None and figure.find("svg") is not None
+    assert "ask" in figure.get_text() and "answer" in figure.get_text()
+    assert "After the diagram" in page.get_text()

@@ -127,11 +127,22 @@ def _length(box: float, width: int, widest: int) -> str:
     return f"{box:g}" if width == widest else f"{box * width / widest:.2f}"
 
 
+def _without_comments(source: str) -> str:
+    """``source`` with mermaid's comment lines (``%%`` first on the line, not a ``%%{…}%%``
+    directive) made empty: mermaid ignores them, and mmdr loops for ever on a sequence diagram's
+    ``%%`` line with nothing after it (the build hung).  Lines stay where they were, for the
+    places mmdr's messages give; the drawing is the same."""
+    if "%%" not in source:
+        return source
+    return "\n".join("" if line.lstrip().startswith("%%") and not line.lstrip().startswith("%%{")
+                     else line for line in source.split("\n"))
+
+
 @lru_cache(maxsize=512)
 def _drawn(source: str) -> tuple[str, tuple[str, ...]]:
     """The diagram's clean SVG and its ids, longest first; raises ValueError for a diagram
     mermaid cannot read."""
-    svg = _CLEANER.clean(_fit_edge_labels(mmdr.render(source).svg()))
+    svg = _CLEANER.clean(_fit_edge_labels(mmdr.render(_without_comments(source)).svg()))
     svg = _STYLE.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
     svg = _STYLE_ATTR.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
     if not svg.startswith("<svg"):
