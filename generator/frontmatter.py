@@ -182,6 +182,28 @@ def decode(data: bytes, rel: str) -> tuple[str, list[Diagnostic]]:
     return printable(text), diags  # controls: not allowed in HTML; the renderer uses some as markers
 
 
+#: A ``#`` right after a flow list's ``[`` or ``,``: YAML (and Obsidian's reader) takes it for a
+#: comment, not a tag, and what follows on the line is lost.
+_FLOW_HASH = re.compile(r"[\[,][ \t]*(#[^\s,\]]*)")
+
+
+def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
+    """The first ``[#tag`` or ``, #tag`` on lines ``0..upto`` of the YAML ``source`` (the first on
+    its line, inside an open list and outside quotes), as (0-based line, 0-based column of the
+    ``#``, the tag as written); None if there is none."""
+    for k, text in enumerate(source.split("\n")[:upto + 1]):
+        if "#" not in text or "[" not in text:
+            continue
+        m = _FLOW_HASH.search(text)  # the first only: each line is read once
+        if m is None:
+            continue
+        before = text[:m.start()]
+        inside = text.rfind("[", 0, m.start() + 1) > before.rfind("]")  # an open list
+        if inside and before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
+            return k, m.start(1), m.group(1)
+    return None
+
+
 def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Front-matter YAML; ``first_line`` is the 1-based file line of the YAML's first line."""
     try:
@@ -203,9 +225,17 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and cmark is not None and mark is not None and cmark.line != mark.line:
             problem += f" ({context} that starts on line {first_line + cmark.line})"
+        hint = "fix the YAML; the note is published without its front-matter meanwhile"
+        hashed = _flow_comment(source, mark.line if mark else source.count("\n"))
+        if hashed is not None:  # ``tags: [#journal, work]``: the rest of the line is a comment
+            k, at, tag = hashed
+            line, col = first_line + k, at + 1
+            problem = (f"the # of {tag} starts a YAML comment, which hides the rest of the line "
+                       "and leaves the list unclosed")
+            hint = (f'write the tag in quotes ("{tag}") or without the # ({tag[1:]}); the note is '
+                    "published without its front-matter meanwhile")
         return {}, [warning("frontmatter-yaml", f"front-matter is not valid YAML: {problem}", rel,
-                            line, col, hint="fix the YAML; the note is published without its "
-                                            "front-matter meanwhile")]
+                            line, col, hint=hint)]
     if data is None:
         return {}, []
     if not isinstance(data, dict):

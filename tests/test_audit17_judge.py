@@ -67,3 +67,22 @@ def test_a_script_address_in_any_attribute_taken_off_is_reported(tmp_path: Path)
     assert 'background="JaVaScRiPt:…" on <table>' in found[(5, 1)]
     body = str(site.content("Raw.md")).lower()
     assert "javascript" not in body and "alert" not in body
+
+
+def test_a_hash_tag_in_a_flow_list_is_named_at_its_line(tmp_path: Path):
+    # tags: [#journal, work] is a common way to write tags by hand, and YAML reads the # as a
+    # comment's start: the list is never closed. The warning pointed at the closing --- (where
+    # PyYAML noticed the end of the text) and said "did not find expected node content"
+    from conftest import build_notes
+
+    note = "---\ntitle: Day\ntags: [#journal, work]\naliases: [a]\n---\nText\n"
+    site = build_notes(tmp_path, {"A.md": note, "B.md": "---\ntitle: [unclosed\n---\nB\n"})
+    messages = site.messages("frontmatter-yaml")
+    assert len(messages) == 2, messages
+    first = next(m for m in messages if m.startswith("A.md"))
+    assert first.startswith("A.md:3:8: warning[frontmatter-yaml]"), first
+    assert "#journal" in first and '"#journal"' in first and "(journal)" in first, first
+    # another YAML error is reported as before
+    other = next(m for m in messages if m.startswith("B.md"))
+    assert "#" not in other.split("warning[")[1].split("(")[0], other
+    assert site.has("A.md") and "Text" in site.content("A.md").get_text()
