@@ -32,11 +32,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .fences import _id_attr, code_block_html, fence_language
-
-try:  # a compiled extension: wheels for CPython 3.9+ on Linux, macOS and Windows
-    import mmdr
-except ImportError:  # pragma: no cover - depends on the platform
-    mmdr = None
+from .mmdr_child import DrawCrash, DrawTimeout, draw, mmdr
 
 _SVG_TAGS = {
     "svg", "g", "defs", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
@@ -142,7 +138,7 @@ def _without_comments(source: str) -> str:
 def _drawn(source: str) -> tuple[str, tuple[str, ...]]:
     """The diagram's clean SVG and its ids, longest first; raises ValueError for a diagram
     mermaid cannot read."""
-    svg = _CLEANER.clean(_fit_edge_labels(mmdr.render(_without_comments(source)).svg()))
+    svg = _CLEANER.clean(_fit_edge_labels(draw(_without_comments(source))))
     svg = _STYLE.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
     svg = _STYLE_ATTR.sub(lambda m: m[1] + _FETCH.sub("none", m[2]) + m[3], svg)
     if not svg.startswith("<svg"):
@@ -314,6 +310,10 @@ def _wrap(previous):
             copy = seen.get(token.content, 0)
             try:
                 svg = render_mermaid_svg(token.content, copy, str(env.get("docId", "")) if env else "")
+            except (DrawTimeout, DrawCrash) as exc:  # mmdr loops or dies on it
+                _warn(env, "mermaid-error", f"mermaid diagram not rendered: {exc}", token,
+                      hint="simplify the diagram, or split it, until the renderer draws it; until "
+                           "then it is shown as source")
             except Exception as exc:  # a diagram syntax error
                 _warn(env, "mermaid-error", f"mermaid diagram not rendered: {exc}", token,
                       hint="fix the diagram where the message points; until then it is shown as source")
