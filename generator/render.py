@@ -168,7 +168,7 @@ class _Budget:
 def _frame_name(frame: tuple[NoteId, str]) -> str:
     """A frame of an embed chain as a reader names it: ``Folder/Note``, ``Note#Heading``."""
     note, part = frame
-    return note if part in ("", "<page>") else f"{note}#{part}"
+    return note if not part else f"{note}#{part}"
 
 
 def _loops(frame: tuple[NoteId, str], stack: tuple[tuple[NoteId, str], ...]) -> bool:
@@ -204,7 +204,8 @@ class RenderContext:
         self.index = index
         self.page_url = page_url
         self.cells = cells or {}
-        self.stack: tuple[tuple[NoteId, str], ...] = stack or ((note.id, "<page>"),)
+        # the page shows its note whole: an embed of the whole note leads back to it (a loop)
+        self.stack: tuple[tuple[NoteId, str], ...] = stack or ((note.id, ""),)
         self.deps = deps if deps is not None else PageDeps()
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.root = root_prefix(page_url)

@@ -103,3 +103,37 @@ def test_an_unpublished_note_s_embed_reads_the_same_in_a_link_s_text_in_both_spe
     text = _search_text(site, "Host")
     assert "In Draft Draft d Draft > H Draft > H Other.md." in text, text
     assert "SECRETWORD" not in text and "OTHERBODY" not in text and "Draft.md" not in text
+
+
+# -- an embed loop on a page of the loop --------------------------------------------------------------
+
+def _words(site, source: str) -> list[str]:
+    return site.content(source).get_text(" ", strip=True).split()
+
+
+def test_an_embed_loop_stops_at_the_page_s_own_note_as_at_any_other(tmp_path: Path):
+    """A loop stops where it leads back to a note already shown.  On another page (C embeds A,
+    A embeds B, B embeds A) A's text is shown once; on A's own page it was shown twice (the page's
+    note counted apart from an embed of it), and a note embedding itself whole showed its text
+    twice on its own page and once elsewhere.  The page shows its note whole, so an embed of the
+    whole note stops there as anywhere: each note's text once, on every page of the loop; the
+    note's own sections (``![[#Sec]]``) still show."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "A.md": "ATEXT\n\n![[B]]\n",
+        "B.md": "BTEXT\n\n![[A]]\n",
+        "Self.md": "STEXT\n\n![[Self]]\n\n![[#Sec]]\n\n## Sec\n\nSECTEXT\n",
+        "C.md": "CTEXT\n\n![[A]]\n\n![[Self]]\n",
+    })
+    for source, own in (("A.md", "ATEXT"), ("B.md", "BTEXT"), ("Self.md", "STEXT")):
+        words = _words(site, source)
+        assert words.count(own) == 1, (source, words)
+        assert site.content(source).find(class_="embed-cycle") is not None, source
+    assert _words(site, "A.md").count("BTEXT") == 1 and _words(site, "B.md").count("ATEXT") == 1
+    c = _words(site, "C.md")
+    assert [c.count(w) for w in ("ATEXT", "BTEXT", "STEXT")] == [1, 1, 1], c
+    assert _words(site, "Self.md").count("SECTEXT") == 2  # the section, and its embed
+    # each loop's closing embed is told once, wherever the pages stop it
+    assert sorted(m.split(": ", 1)[0] for m in site.messages("embed-cycle")) == [
+        "A.md:3:1", "B.md:3:1", "Self.md:3:1"]
