@@ -328,14 +328,29 @@ class RenderContext:
         if token.meta.get(IN_LINK):
             return False
         if token.type == "embed":
-            target = token.meta.get("target", "")
+            target, meta = token.meta.get("target", ""), token.meta
         elif token.type == "image":
             from urllib.parse import unquote, urlsplit
 
-            target = unquote(urlsplit(str(token.attrGet("src") or "")).path)
+            parts = urlsplit(str(token.attrGet("src") or ""))
+            if parts.scheme or parts.netloc:
+                return False
+            target, meta = unquote(parts.path), _fragment_meta(unquote(parts.fragment))
         else:
             return False
-        return bool(target) and self._resolve(target).kind in ("missing", "outside", "unpublished")
+        if not target:
+            return False
+        res = self._resolve(target)
+        if res.kind in ("missing", "outside", "unpublished"):
+            return True
+        # a note's missing heading or block, or a note showing nothing: the same marker
+        if res.kind != "note" or res.note is None or token.meta.get("inline"):
+            return False
+        from generator.excalidraw import is_drawing_note
+
+        if token.type == "embed" and is_drawing_note(res.note):  # its picture (render_embed)
+            return False
+        return self._shows_none(res.note, meta) is not None
 
     def render_embed(self, token: Token) -> str:
         meta = token.meta
@@ -434,6 +449,11 @@ class RenderContext:
         label = target.title
         part = "^" + meta["block"] if meta.get("block") else "#".join(meta.get("anchor") or ())
         frame = (target.id, part.casefold())
+        broken = self._shows_none(target, meta)
+        if broken is not None:  # the page shows it once the part is there (or the note has text)
+            self.deps.embeds.add(target.id)
+            shown = (meta.get("target") or target.title) + (f"#{part}" if part else "")
+            return _broken_embed(meta.get("target") or target.title, shown, broken, title=shown)
         budget = self.budget
         if not budget.admits():  # the page shows enough embeds already: a link, in a note box
             return self._over_budget(target, meta, line, col)
@@ -457,17 +477,14 @@ class RenderContext:
                     f'<strong>{esc(label)}</strong> not shown here: embeds nest too deep '
                     f'(more than {levels} levels).</div>')
         self.deps.embeds.add(target.id)
-        self.trace.add({frame}, 1, False)  # even when the part turns out empty: it was looked at
+        self.trace.add({frame}, 1, False)
         found, fragment, label = self._embedded_part(target, meta)
         start = budget.size
         done = self._embedded_body(target, meta, found, frame)
-        if done is not None:  # its characters, nested embeds' included (counted once, here)
-            budget.size = start + len(done.html)
-        if done is None:  # the heading or block is not there, or the part is empty
-            missing = bool(meta.get("block") or meta.get("anchor")) and found is None
-            shown = (meta.get("target") or target.title) + (f"#{part}" if part else "")
-            return _broken_embed(meta.get("target") or target.title, shown,
-                                 "not found" if missing else "empty", title=shown)
+        if done is None:  # not met (``_shows_none`` tells these apart above): a part found holds
+            shown = (meta.get("target") or target.title) + (f"#{part}" if part else "")  # its text
+            return _broken_embed(meta.get("target") or target.title, shown, "empty", title=shown)
+        budget.size = start + len(done.html)  # its characters, nested embeds' included (once, here)
         self.deps.add(done.deps)
         self.diagnostics.extend(done.diagnostics)
         self.trace.add(done.frames, done.depth + 1, False)
@@ -477,6 +494,16 @@ class RenderContext:
         return (f'<div class="embed-note" data-note="{esc(self.index.urls[target.id])}">'
                 f'<div class="embed-title"><a class="internal-link" href="{esc(href)}">'
                 f'{esc(label)}</a></div><div class="embed-content">{body}</div></div>')
+
+    def _shows_none(self, target: Note, meta: dict[str, Any]) -> str | None:
+        """Why an embed of ``target`` shows none of it ("not found": its heading or block is not
+        there; "empty": the whole note shows nothing, being empty or only properties or a comment),
+        or None when it shows a part.  This depends on the index alone, as a missing note's does:
+        such an embed is the same marker in its line wherever it stands (``embeds_inline``),
+        before the page's budget, a loop or the depth limit could stop it."""
+        if meta.get("block") or meta.get("anchor"):
+            return None if self._embedded_part(target, meta)[0] is not None else "not found"
+        return "empty" if target.blank else None
 
     def _embedded_part(self, target: Note, meta: dict[str, Any]) -> tuple[Any, str | None, str]:
         """The heading or block an embed shows of ``target`` (None: the whole note, or a part

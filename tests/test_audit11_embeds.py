@@ -146,7 +146,7 @@ def _dag_vault(root: Path, seed: int) -> None:
 
 
 @pytest.mark.parametrize(("kind", "seed"), [("dag", s) for s in range(1, 7)]
-                         + [("loops", 2), ("loops", 5)])
+                         + [("loops", 4), ("loops", 5)])
 def test_shared_renderings_give_the_pages_rendering_afresh_gives_under_a_budget(
         tmp_path, monkeypatch, kind, seed):
     """A rendering of an earlier page is reused only where rendering it afresh would give it (no

@@ -137,3 +137,54 @@ def test_an_embed_loop_stops_at_the_page_s_own_note_as_at_any_other(tmp_path: Pa
     # each loop's closing embed is told once, wherever the pages stop it
     assert sorted(m.split(": ", 1)[0] for m in site.messages("embed-cycle")) == [
         "A.md:3:1", "B.md:3:1", "Self.md:3:1"]
+
+
+# -- an embed that shows none of its note stays in its line ----------------------------------------------
+
+MISSING_PARTS = {
+    "T.md": "# T\n\n## Real\n\nreal text ^blk\n",
+    "Blank.md": "---\ntags: [x]\n---\n",
+    "H.md": "Heading: before ![[T#Nope]] after.\n\n"
+            "Note: before ![[Nobody]] after.\n\n"
+            "Empty: before ![[Blank]] after.\n\n"
+            "Block: before ![[T#^nob]] after.\n\n"
+            "Md: before ![](T.md#Nope) after.\n\n"
+            "Lines: before\n![[T#Nope]]\nafter.\n\n"
+            "Found: before ![[T#Real]] after.\n",
+}
+
+
+def test_an_embed_of_a_missing_heading_or_block_or_of_an_empty_note_stays_in_its_line(tmp_path: Path):
+    """``![[Missing]]`` shows a marker in its line; ``![[T#Nope]]``, ``![[T#^nob]]``,
+    ``![](T.md#Nope)`` and ``![[Blank]]`` (a note showing nothing) show the same kind of marker
+    (``T#Nope (not found)``, ``Blank (empty)``), but it was cut out of its paragraph and stood
+    between two, a ``<span>`` on a line of its own.  Each now stays in its line, as the missing
+    note's does (line breaks kept); a section that is there is still a block of its own."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, MISSING_PARTS)
+    content = site.content("H.md")
+    paras = content.find_all("p", recursive=False)
+    texts = [" ".join(p.get_text(" ", strip=True).split()) for p in paras]
+    assert texts[:6] == [
+        "Heading: before T#Nope (not found) after.", "Note: before Nobody (not found) after.",
+        "Empty: before Blank (empty) after.", "Block: before T#^nob (not found) after.",
+        "Md: before T.md#Nope (not found) after.", "Lines: before T#Nope (not found) after."]
+    assert len(paras[5].find_all("br")) == 2  # its three lines
+    assert not content.find_all("span", class_="embed", recursive=False)  # none between paragraphs
+    assert texts[6:] == ["Found: before", "after."]  # the section found: a block between them
+    assert content.find(class_="embed-note").get_text(" ", strip=True).startswith("T › Real")
+
+
+def test_a_missing_heading_s_embed_follows_the_note_in_a_rebuild(tmp_path: Path):
+    """The marker is decided by the embedded note's headings: once T has the heading, the page
+    shows its section as a block (and once it loses it, the marker again); a rebuild writes what
+    a clean build does."""
+    from test_incremental import assert_edits_rebuild_as_clean
+
+    files = {"H.md": "before ![[T#Nope]] after\n", "T.md": "# T\n"}
+    edits = [{"T.md": "# T\n\n## Nope\n\nnope text\n"}, {"T.md": "# T\n\nno heading\n"}]
+    for n in (1, 2):  # the heading added; then taken away again
+        for in_memory in (False, True):
+            assert_edits_rebuild_as_clean(tmp_path / f"{n}{in_memory}", "heading", files,
+                                          edits[:n], in_memory)
