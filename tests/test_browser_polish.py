@@ -58,21 +58,51 @@ def site(tmp_path_factory) -> Path:
 
 # ---------- 1. a hover preview scrolls, and stays open while the pointer is in it ----------
 
+#: the preview, once the wheel has scrolled it past ``y`` (or it is gone: the assertions then say so)
+_POP_SCROLLED = "y => { const p = document.querySelector('.popover'); return !p || p.scrollTop > y; }"
+#: the preview scrolled to its end (or gone)
+_POP_AT_END = """() => { const p = document.querySelector('.popover');
+    return !p || p.scrollTop + p.clientHeight >= p.scrollHeight - 1; }"""
+
+
+def _until(page, condition: str, arg=None, seconds: float = 30) -> None:
+    """Wait (in real time) until ``condition`` holds in the page.  Polled from here: with the
+    page's clock paused, ``wait_for_function``'s own polling, which runs on the page's timers,
+    would never look again."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(condition, arg):
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_hover_preview_scrolls_inside_and_stays_open(site, chrome, shots, scheme):
+    # The page's timers run on a clock the test moves (Playwright's page.clock): the preview's
+    # show delay (300 ms) and hide delay (250 ms) pass when the test says so.  With the real clock,
+    # a loaded machine took longer than the hide delay between two steps of the pointer's move
+    # across the gap into the preview, and slower than the 400 ms the test gave the wheel's
+    # scrolling: the test failed once at load 10.  What the page does is unchanged: moving into
+    # the preview cancels its hide, and leaving it starts the hide again.
     page = chrome.page(width=1280, height=800, scheme=scheme)
+    page.clock.install(time=1_000_000)
+    page.clock.pause_at(1_001_000)  # from here on the page's time moves only when run_for says
     page.goto(page_of(site, "Hub.md").as_uri())
     link = page.locator(".note-content a", has_text="Long note").first
     link.scroll_into_view_if_needed()
     link.hover()
+    page.clock.run_for(300)  # the show delay
     pop = page.locator(".popover")
     pop.wait_for()
     box = pop.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20, steps=4)
-    page.wait_for_timeout(400)
+    page.clock.run_for(400)  # past the hide delay the pointer's leaving the link started
+    assert pop.count() == 1, "the preview stays open while the pointer is in it"
     page_y = page.evaluate("scrollY")
     page.mouse.wheel(0, 400)
-    page.wait_for_timeout(400)
+    _until(page, _POP_SCROLLED, 100)
+    page.clock.run_for(400)
     assert pop.count() == 1, "the preview stays open while the pointer is in it"
     state = page.evaluate("""() => { const p = document.querySelector('.popover'), s = getComputedStyle(p);
         return {top: p.scrollTop, over: s.overflowY, contain: s.overscrollBehaviorY,
@@ -84,12 +114,15 @@ def test_hover_preview_scrolls_inside_and_stays_open(site, chrome, shots, scheme
     page.screenshot(path=str(shots / f"popover-scrolled-{scheme}.png"))
     # scrolled to its end, the wheel still does not move the page
     page.mouse.wheel(0, 5000)
-    page.wait_for_timeout(400)
-    assert page.evaluate("scrollY") == page_y
-    # leaving the preview closes it
+    _until(page, _POP_AT_END)
+    page.wait_for_timeout(400)  # (a wheel the preview passed on to the page would scroll it now)
+    assert pop.count() == 1 and page.evaluate("scrollY") == page_y
+    # leaving the preview closes it, once the hide delay has passed
     page.mouse.move(5, 5)
-    page.wait_for_timeout(600)
-    assert pop.count() == 0
+    page.clock.run_for(100)
+    assert pop.count() == 1, "not before the hide delay"
+    page.clock.run_for(200)
+    pop.wait_for(state="detached", timeout=30_000)
     page.close()
 
 
