@@ -46,20 +46,21 @@ def test_a_comment_in_an_html_block_is_gone_from_every_file(tmp_path):
     """``<div>a %%private%% b</div>``: Obsidian's help (*Basic formatting syntax*, Comments):
     "Comments are only visible in Editing view", and the issue: comments are "gone from every
     output file". In an HTML block the comment was kept: on the page, in the search text and in
-    the previews. Comments in a paragraph's inline HTML were gone already; a lone ``%%`` (no
-    comment) stays as written."""
+    the previews. Comments in a paragraph's inline HTML were gone already.  A lone ``%%`` left
+    open hides the rest of the block and the note, as in a paragraph (session 17: it stayed as
+    written); one in the block's code is no marker."""
     site = build_notes(tmp_path, {
         "N.md": "# N\n\n<div>shown %%SECRETONE%% kept</div>\n\n"
                 "<table><tr><td>cell %%SECRETTWO\nstill%% end</td></tr></table>\n\n"
                 "> <p>quoted %%SECRETTHREE%% text</p>\n\n"
-                "<p>100%% of it</p>\n\n"
                 "<pre>printf(\"%%d %%s\")</pre>\n\n"
-                "<div>a <code>x</code> %%SECRETFOUR <code>%%y%%</code> SECRETFIVE%% b</div>\n",
+                "<div>a <code>x</code> %%SECRETFOUR <code>%%y%%</code> SECRETFIVE%% b</div>\n\n"
+                "<p>100%% SECRETSIX</p>\n\nSECRETSEVEN\n",
     })
     content = site.content("N.md")
     text = content.get_text(" ")
     assert "shown" in text and "kept" in text and "cell" in text and "end" in text
-    assert "quoted" in text and "100%% of it" in text and 'printf("%%d %%s")' in text
+    assert "quoted" in text and "100" in text and 'printf("%%d %%s")' in text
     for path in site.out.rglob("*"):
         if path.is_file():
             data = path.read_bytes()

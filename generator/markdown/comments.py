@@ -54,10 +54,10 @@ _OPEN = "_comment_open"  # env: (block tokens looked at, whether a comment is op
 
 def _open_before(state: StateBlock) -> bool:
     """Whether a ``%%`` comment opened in the text before this line is still open (an odd number
-    of markers in the paragraphs, headings and cells so far).  Block comments are balanced, or run
-    to the end of the note, so they change nothing.  A table's cells close a comment open before
-    the table (the core rule hides up to that cell's ``%%``), and one opened in a cell ends with
-    the table (``_table_comments``).  Counted once per token (a memo in ``env``)."""
+    of markers in the paragraphs, headings, cells and HTML blocks so far).  Block comments are
+    balanced, or run to the end of the note, so they change nothing.  A table's cells close a
+    comment open before the table (the core rule hides up to that cell's ``%%``), and one opened in
+    a cell ends with the table (``_table_comments``).  Counted once per token (a memo in ``env``)."""
     seen, is_open = state.env.get(_OPEN, (0, False))
     tokens = state.tokens
     for j in range(seen, len(tokens)):
@@ -68,6 +68,9 @@ def _open_before(state: StateBlock) -> bool:
                 if is_open and "%%" in text:
                     is_open = False
             elif text.count("%%") % 2:
+                is_open = not is_open
+        elif tok.type == "html_block" and "%%" in tok.content:  # (its code holds no marker)
+            if _html_code_masked(tok.content).count("%%") % 2:
                 is_open = not is_open
     state.env[_OPEN] = (len(tokens), is_open)
     return is_open
@@ -172,14 +175,17 @@ class _Lines:
 
 def _drop_after_unclosed(state: StateCore, index: int, lines: _Lines,
                          drop: set[int], emptied: set[int]) -> tuple[int, int]:
-    """Hide what follows the top-level block at ``index`` up to the next ``%%`` line: returns the
+    """Hide what follows the top-level block at ``index`` (a paragraph's or heading's inline, or
+    an HTML block) up to the next ``%%`` line: returns the
     range of tokens that goes.  When that line is in a list, quote, callout or table, the block
     stays, with the text of its items, paragraphs and cells up to the closing ``%%`` hidden (as a
     comment left open inside such a block hides), and what follows the ``%%`` shows."""
     tokens = state.tokens
-    close = index + 1
-    while close < len(tokens) and tokens[close].level > 0:
+    close = index  # an HTML block is its own end; a paragraph's or heading's inline is not
+    if tokens[index].type == "inline":
         close += 1
+        while close < len(tokens) and tokens[close].level > 0:
+            close += 1
     start_line = tokens[index].map[1] if tokens[index].map else 0
     closer = lines.closer(start_line)
     keep_from = close + 1
@@ -280,8 +286,9 @@ def _hide_to(state: StateCore, start: int, closer: int | None, count: int,
 
 #: A comment inside one HTML block (``<div>a %%private%% b</div>``): Markdown is not read there,
 #: but Obsidian shows no comment outside its editor ("Comments are only visible in Editing view").
-#: A ``%%`` left without its pair in the block stays as written, and so does one in the block's
-#: code (``<pre>printf("%%d %%s")</pre>``), as in a code span.
+#: A ``%%`` left without its pair in the block hides the rest of it and what follows, as one left
+#: open in a paragraph does; one in the block's code (``<pre>printf("%%d %%s")</pre>``) stays as
+#: written, as in a code span.
 _HTML_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _HTML_CODE = re.compile(r"<(pre|code|kbd|samp|textarea)\b", re.IGNORECASE)
 _HTML_CODE_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
@@ -302,16 +309,23 @@ def _html_code_masked(html: str) -> str:
     return "".join(parts)
 
 
-def _html_shown(html: str) -> str:
-    """An HTML block's text without its ``%%…%%`` comments (``_HTML_COMMENT``)."""
+def _html_shown(html: str) -> tuple[str, bool]:
+    """An HTML block's text without its ``%%…%%`` comments (``_HTML_COMMENT``), cut at a ``%%``
+    left open after them; and whether one was."""
     masked = _html_code_masked(html)
     out: list[str] = []
     pos = 0
     for m in _HTML_COMMENT.finditer(masked):
         out.append(html[pos:m.start()])
         pos = m.end()
-    out.append(html[pos:])
-    return "".join(out)
+    unclosed = masked.find("%%", pos)
+    if unclosed < 0:
+        out.append(html[pos:])
+        return "".join(out), False
+    from .sanitize import closed_piece  # (its end tags are in the comment)
+
+    out.append(html[pos:unclosed])
+    return closed_piece("".join(out)) + "\n", True
 
 
 def comment_core_rule(state: StateCore) -> None:
@@ -333,7 +347,15 @@ def comment_core_rule(state: StateCore) -> None:
             i = _table_comments(state, i) + 1
             continue
         if tok.type == "html_block" and "%%" in tok.content:
-            tok.content = _html_shown(tok.content)
+            tok.content, unclosed = _html_shown(tok.content)
+            if unclosed:  # hides what follows as a paragraph's open comment does
+                if lines is None:
+                    lines = _Lines(state.src)
+                if tok.level == 0:
+                    skip_from, skip_to = _drop_after_unclosed(state, i, lines, drop, emptied)
+                    drop.update(range(skip_from, skip_to))
+                else:
+                    _hide_after_nested(state, i, lines, drop, emptied)
         if tok.type == "inline" and tok.children:
             _drop_from_titles(tok.children)  # a reference's title is not in the inline's text
         if tok.type == "inline" and tok.children and "%%" in tok.content:

@@ -722,6 +722,15 @@ def _balance_piece(html: str, scope: _Balance, outer: _Balance | None = None) ->
     return "".join(out), "".join(later)
 
 
+def closed_piece(html: str) -> str:
+    """``html`` (one raw HTML block) with the elements it leaves open closed at its end: a block
+    that a ``%%`` comment cut short (``comments._html_shown``), whose end tags the comment hid,
+    ends where its text does rather than around the blocks after it."""
+    scope = _Balance()
+    html = _balance_piece(html, scope)[0]
+    return html + scope.close_all()
+
+
 def balance_html(state: StateCore) -> None:
     """Raw HTML cannot reach outside the note, or outside the Markdown block it stands in.
     Obsidian renders every block apart, so a stray ``</div>`` or ``</article>`` closes nothing and
