@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -320,17 +319,25 @@ def test_python_or_package_change_is_the_reason(cache_vault):
 
 
 def test_notes_run_in_parallel_workers(tmp_path):
+    """Two workers run two notes at once: each cell logs its process and when it slept, and two
+    notes' sleeps overlap.  (Comparing the wall time with one worker's failed once at load 17.)"""
     vault = tmp_path / "vault"
     vault.mkdir()
+    log = tmp_path / "log"
+    log.mkdir()
     for name in ("A", "B", "C", "D"):
-        (vault / f"{name}.md").write_text("```{python}\nimport time\ntime.sleep(0.6)\n```\n")
+        (vault / f"{name}.md").write_text(
+            "```{python}\nimport os, time\nstart = time.time()\ntime.sleep(0.6)\n"
+            f"open({str(log / name)!r}, 'w').write(f'{{os.getpid()}} {{start}} {{time.time()}}')\n```\n")
     cfg = ExecConfig(cache_dir=tmp_path / "cache", workers=2, rerun=True)
     run_notes(jobs_for(vault, cfg)[:1], cfg)  # the worker template is warm from here on
-    start = time.perf_counter()
     results = run_notes(jobs_for(vault, cfg), cfg)
-    elapsed = time.perf_counter() - start
     assert all(r.ran == 1 for r in results.values())
-    assert elapsed < 2.2  # 4 x 0.6 s on 2 workers: about 1.2 s, one worker would need 2.4 s
+    runs = [(int(pid), float(start), float(end)) for pid, start, end in
+            (f.read_text().split() for f in sorted(log.iterdir()))]
+    assert len(runs) == 4 and len({pid for pid, _, _ in runs}) >= 2
+    assert any(a[1] < b[2] and b[1] < a[2] for i, a in enumerate(runs) for b in runs[i + 1:]
+               if a[0] != b[0])
 
 
 def test_a_killed_worker_template_is_replaced(tmp_path):
