@@ -136,6 +136,25 @@ def deep_folder(root: Path, file_name: str) -> None:
         os.chdir(here)
 
 
+def linked_vault(root: Path, n: int, *, edited=frozenset(), subfolders: bool = False) -> None:
+    """``n`` notes in five folders (each with three subfolders if ``subfolders``) that link, link
+    to a heading, embed a section of another note and hold a footnote; the notes in ``edited``
+    have one more line."""
+    for i in range(n):
+        folder = root / f"area{i % 5}" / (f"sub{i % 3}" if subfolders else "")
+        folder.mkdir(parents=True, exist_ok=True)
+        extra = "Edited text.\n\n" if i in edited else ""
+        (folder / f"Note {i}.md").write_text(
+            f"---\ntags: [t{i % 3}]\n---\n# Note {i}\n\n{extra}## Part\n\nText {i} links "
+            f"[[Note {(i * 7) % n}]] and [[Note {(i + 1) % n}#Part]].[^f]\n\n"
+            f"![[Note {(i * 3 + 1) % n}#Part]]\n\n[^f]: A footnote of {i}.\n", encoding="utf-8")
+
+
+def file_tree(out: Path) -> dict[str, bytes]:
+    """Every file under ``out`` by its path there, with its bytes."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``files`` (path below ``root`` -> text, or bytes) into ``root``; returns ``root``."""
     root.mkdir(parents=True, exist_ok=True)

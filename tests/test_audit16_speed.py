@@ -11,23 +11,9 @@ import pickle
 import pytest
 
 from generator.parallel import can_fork
+from tests.conftest import file_tree, linked_vault
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="build workers are forked processes")
-
-
-def _vault(root, n: int, edited: set[int] = frozenset()):
-    for i in range(n):
-        folder = root / f"area{i % 5}"
-        folder.mkdir(parents=True, exist_ok=True)
-        extra = "Edited text.\n\n" if i in edited else ""
-        (folder / f"Note {i}.md").write_text(
-            f"---\ntags: [t{i % 3}]\n---\n# Note {i}\n\n{extra}## Part\n\nText {i} links "
-            f"[[Note {(i * 7) % n}]] and [[Note {(i + 1) % n}#Part]].[^f]\n\n"
-            f"![[Note {(i * 3 + 1) % n}#Part]]\n\n[^f]: A footnote of {i}.\n", encoding="utf-8")
-
-
-def _tree(out):
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 @needs_fork
@@ -44,7 +30,7 @@ def test_the_parsed_notes_are_saved_as_the_workers_sent_them(tmp_path):
 
     n = 240
     vault = tmp_path / "v"
-    _vault(vault, n)
+    linked_vault(vault, n)
     out = tmp_path / "out"
     build(load_config(vault), out, exec_mode="no-exec", workers=2)
     cache = default_cache_dir(out)
@@ -64,16 +50,16 @@ def test_the_parsed_notes_are_saved_as_the_workers_sent_them(tmp_path):
 
     # 210 notes edited (parsed again by the workers), 30 reused from the saved parse: the new save
     # holds both, and the build after it equals a clean one
-    _vault(vault, n, edited=set(range(210)))
+    linked_vault(vault, n, edited=set(range(210)))
     build(load_config(vault), out, exec_mode="no-exec", workers=2)
     with (cache / PARSED_FILE).open("rb") as fh:
         head = pickle.load(fh)
     reused = [rel for rel, (_d, note) in head["parsed"].items() if note is not None]
     assert len(reused) == n - 210
-    _vault(vault, n, edited=set(range(0, n, 2)))
+    linked_vault(vault, n, edited=set(range(0, n, 2)))
     build(load_config(vault), out, exec_mode="no-exec", workers=2)
     build(load_config(vault), tmp_path / "clean", exec_mode="no-exec", workers=1)
-    assert _tree(out) == _tree(tmp_path / "clean")
+    assert file_tree(out) == file_tree(tmp_path / "clean")
 
 
 @needs_fork
@@ -98,7 +84,7 @@ def test_the_page_templates_are_compiled_once_before_the_workers_fork(tmp_path, 
 
     monkeypatch.setattr(jinja2.Environment, "compile", compile_)
     vault = tmp_path / "v"
-    _vault(vault, 220)
+    linked_vault(vault, 220)
     (vault / "_templates").mkdir()
     (vault / "_templates" / "note.html").write_text(
         '{% extends "base.html" %}{% block main %}<p class="mine">{{ page.title }}</p>'
@@ -106,8 +92,8 @@ def test_the_page_templates_are_compiled_once_before_the_workers_fork(tmp_path, 
     build(load_config(vault), tmp_path / "out2", exec_mode="no-exec", workers=2)
     assert set(log.read_text(encoding="utf-8").split()) == {str(os.getpid())}
     build(load_config(vault), tmp_path / "out1", exec_mode="no-exec", workers=1)
-    pages = _tree(tmp_path / "out2")
-    assert pages == _tree(tmp_path / "out1")
+    pages = file_tree(tmp_path / "out2")
+    assert pages == file_tree(tmp_path / "out1")
     assert b'<p class="mine">Note 7</p>' in pages["area2/Note-7.html"]
 
 
@@ -170,7 +156,7 @@ def test_a_build_that_saves_no_state_keeps_no_copy_of_the_workers_answers(tmp_pa
 
     monkeypatch.setattr(workers.NotePool, "parse", parse)
     vault = tmp_path / "v"
-    _vault(vault, 220)
+    linked_vault(vault, 220)
     build(load_config(vault), tmp_path / "serve", state=BuildState(), exec_mode="no-exec", workers=2)
     check(load_config(vault), workers=2)
     assert len(pools) == 2 and all(pool.parsed_blobs == [] for pool in pools)

@@ -10,22 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.parallel import can_fork
+from tests.conftest import file_tree, linked_vault
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="build workers are forked processes")
-
-
-def _vault(root, n: int):
-    for i in range(n):
-        folder = root / f"area{i % 5}" / f"sub{i % 3}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"Note {i}.md").write_text(
-            f"---\ntags: [t{i % 3}]\n---\n# Note {i}\n\n## Part\n\nText {i} links "
-            f"[[Note {(i * 7) % n}]] and [[Note {(i + 1) % n}#Part]].\n\n"
-            f"![[Note {(i * 3 + 1) % n}#Part]]\n", encoding="utf-8")
-
-
-def _tree(out):
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 @needs_fork
@@ -54,14 +41,14 @@ def test_the_workers_get_the_explorer_and_the_listing_order_made(tmp_path, monke
     logged("build_nav")
     logged("name_order")
     vault = tmp_path / "v"
-    _vault(vault, 230)
+    linked_vault(vault, 230, subfolders=True)
     build(load_config(vault), tmp_path / "out2", exec_mode="no-exec", workers=2)
     calls = log.read_text(encoding="utf-8").split("\n")
     assert {line.split()[0] for line in calls if line} == {"build_nav", "name_order"}
     assert {line.split()[1] for line in calls if line} == {str(os.getpid())}
     build(load_config(vault), tmp_path / "out1", exec_mode="no-exec", workers=1)
-    pages = _tree(tmp_path / "out2")
-    assert pages == _tree(tmp_path / "out1")
+    pages = file_tree(tmp_path / "out2")
+    assert pages == file_tree(tmp_path / "out1")
     # Note 6's backlinks, by name with numbers by value: Note 5 links it ([[Note 6#Part]]), Note
     # 155 embeds its section (155 * 3 + 1 = 466, 6 past 2 * 230) and Note 198 links it
     # (198 * 7 = 1386, 6 past 6 * 230)
