@@ -90,3 +90,13 @@ def test_the_renderers_own_error_comes_back_with_its_message(fresh_drawer):
     assert str(through_child.value) == str(direct.value)
     good = "graph LR\n  ChildGood1 --> ChildGood2\n"
     assert mmdr_child.draw(good) == mmdr_child._draw_here(good)
+
+
+def test_where_no_child_can_be_forked_the_diagram_is_drawn_here(monkeypatch, fresh_drawer):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    good = "graph LR\n  NoFork1 --> NoFork2\n"
+    assert mmdr_child.draw(good) == mmdr_child._draw_here(good)
+    assert mmdr_child._child is None

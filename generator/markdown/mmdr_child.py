@@ -88,7 +88,12 @@ class _Child:
     def __init__(self) -> None:
         to_child, self.requests = os.pipe()
         self.answers, from_child = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:  # no process to be had (a limit): the caller draws here
+            for fd in (to_child, self.requests, self.answers, from_child):
+                os.close(fd)
+            raise
         if self.pid == 0:  # the child keeps only its two ends of the pipes
             code = 0
             try:
@@ -164,7 +169,11 @@ def draw(source: str) -> str:
         if source in _failed:
             raise _failed[source]
         if _child is None or _child_pid != os.getpid():
-            _child, _child_pid = _Child(), os.getpid()
+            try:
+                _child, _child_pid = _Child(), os.getpid()
+            except OSError:  # fork failed: unguarded, as where processes cannot fork
+                _child = None
+                return _draw_here(source)
         child = _child
         try:
             return child.draw(source, LIMIT_SECONDS)
