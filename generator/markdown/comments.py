@@ -336,6 +336,19 @@ def comment_core_rule(state: StateCore) -> None:
     drop: set[int] = set()
     emptied: set[int] = set()  # inline tokens whose text a comment took
     skip_from, skip_to = -1, -1  # the tokens the last unclosed paragraph hides: not looked at
+
+    def hide_after(at: int, top: bool) -> None:
+        """A ``%%`` left open in the block at ``at`` (a top-level one, or one in a list, quote,
+        callout or table) hides what follows it up to the next ``%%`` line."""
+        nonlocal lines, skip_from, skip_to
+        if lines is None:
+            lines = _Lines(state.src)
+        if top:
+            skip_from, skip_to = _drop_after_unclosed(state, at, lines, drop, emptied)
+            drop.update(range(skip_from, skip_to))
+        else:
+            _hide_after_nested(state, at, lines, drop, emptied)
+
     i = 0
     while i < len(tokens):
         if i == skip_from:
@@ -349,13 +362,7 @@ def comment_core_rule(state: StateCore) -> None:
         if tok.type == "html_block" and "%%" in tok.content:
             tok.content, unclosed = _html_shown(tok.content)
             if unclosed:  # hides what follows as a paragraph's open comment does
-                if lines is None:
-                    lines = _Lines(state.src)
-                if tok.level == 0:
-                    skip_from, skip_to = _drop_after_unclosed(state, i, lines, drop, emptied)
-                    drop.update(range(skip_from, skip_to))
-                else:
-                    _hide_after_nested(state, i, lines, drop, emptied)
+                hide_after(i, top=tok.level == 0)
         if tok.type == "inline" and tok.children:
             _drop_from_titles(tok.children)  # a reference's title is not in the inline's text
         if tok.type == "inline" and tok.children and "%%" in tok.content:
@@ -363,13 +370,7 @@ def comment_core_rule(state: StateCore) -> None:
             found = any(c.type == UNCLOSED for c in kids)
             if found:
                 tok.children = [c for c in kids if c.type != UNCLOSED]
-                if lines is None:
-                    lines = _Lines(state.src)
-                if tok.level == 1:  # the inline of a top-level paragraph or heading
-                    skip_from, skip_to = _drop_after_unclosed(state, i, lines, drop, emptied)
-                    drop.update(range(skip_from, skip_to))
-                else:
-                    _hide_after_nested(state, i, lines, drop, emptied)
+                hide_after(i, top=tok.level == 1)  # the inline of a top-level paragraph or heading
         i += 1
     if emptied:
         _drop_hidden_items(tokens, emptied, drop)
