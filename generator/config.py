@@ -383,6 +383,25 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         if key in raw:
             items = _expect(raw[key], list, at(key), key)
             kw[key] = tuple(_expect(i, str, at(key), key) for i in items)
+    _check_date_formats(kw, at)
+    if "site_url" in kw:
+        kw["site_url"] = kw["site_url"].rstrip("/")
+        if kw["site_url"] and not re.match(r"https?://[^/\s]+", kw["site_url"]):
+            raise ConfigError(f"{at('site_url')}: `site_url` must be the site's address starting "
+                              f"with https:// (like \"https://me.github.io/notes\"), not "
+                              f"{kw['site_url']!r}")
+    if kw.get("cname"):
+        kw["cname"] = _domain(kw["cname"], at("cname"))
+    if "mounts" in raw:
+        kw["mounts"] = _mounts(vault, raw["mounts"], text, at)
+    if "execute" in raw:
+        kw["execute"] = _execute_settings(raw["execute"], text, at)
+    return SiteConfig(vault=vault.resolve(), config_file=path, **kw)
+
+
+def _check_date_formats(kw: dict[str, Any], at: Callable[[str], str]) -> None:
+    """Refuse a `header_date_formats` entry that is no format or has no year, and a
+    `date_display` directive pages cannot write."""
     for fmt in kw.get("header_date_formats", ()):
         try:
             dt.datetime.strptime("", fmt)
@@ -400,56 +419,53 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         raise ConfigError(f"{at('date_display')}: `date_display`: {bad[0]} is not one of the "
                           f"directives pages write dates with: {' '.join(DATE_DIRECTIVES)}"
                           " (a date has no time of day)")
-    if "site_url" in kw:
-        kw["site_url"] = kw["site_url"].rstrip("/")
-        if kw["site_url"] and not re.match(r"https?://[^/\s]+", kw["site_url"]):
-            raise ConfigError(f"{at('site_url')}: `site_url` must be the site's address starting "
-                              f"with https:// (like \"https://me.github.io/notes\"), not "
-                              f"{kw['site_url']!r}")
-    if kw.get("cname"):
-        kw["cname"] = _domain(kw["cname"], at("cname"))
-    if "mounts" in raw:
-        table = _expect(raw["mounts"], dict, at("mounts"), "mounts")
-        mounts = []
-        for name, folder in sorted(table.items()):
-            # ``[mounts]`` puts each on a line of its own; ``mounts = { … }`` all on one
-            where = at(f"mounts.{name}") if key_line(text, f"mounts.{name}") else at("mounts")
-            try:
-                _expect(folder, str, where, f"mounts.{name}")
-                real = (vault / folder).resolve()
-                if not real.is_dir():
-                    raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, not a "
-                                      f"folder ({_mount_path_hint(folder)})")
-            except ConfigError as exc:
-                if name in _TOP_KEYS:
-                    raise ConfigError(f"{exc} ({_misplaced(name, 'mounts')})") from None
-                raise
-            if any(part in (".", "..") for part in name.strip("/").split("/")):
-                raise ConfigError(f"{where}: `mounts` name {name!r} is not a folder path in "
-                                  "the vault (no `.` or `..`); write where the folder appears, "
-                                  "e.g. Attachments")
-            mounts.append((name.strip("/"), real))
-        kw["mounts"] = tuple(mounts)
-    if "execute" in raw:
-        table = _expect(raw["execute"], dict, at("execute"), "execute")
-        ekw: dict[str, Any] = {}
-        for key in ("enabled", "run_plain_python"):
-            if key in table:
-                ekw[key] = _expect(table[key], bool, at(f"execute.{key}"), f"execute.{key}")
-        if "timeout" in table:
-            where = at("execute.timeout")
-            ekw["timeout"] = float(_at_least(_expect(table["timeout"], (int, float), where,
-                                                     "execute.timeout"), 0, where,
-                                             "execute.timeout", above=True))
-        if "workers" in table:
-            where = at("execute.workers")
-            ekw["workers"] = _at_least(_expect(table["workers"], int, where, "execute.workers"),
-                                       0, where, "execute.workers")
-        if "cache_dir" in table:
-            ekw["cache_dir"] = _expect(table["cache_dir"], str, at("execute.cache_dir"),
-                                       "execute.cache_dir")
-        if "defaults" in table:
-            ekw["defaults"] = _cell_defaults(
-                _expect(table["defaults"], dict, at("execute.defaults"), "execute.defaults"), at, text)
-        kw["execute"] = ExecSettings(**ekw)
-    return SiteConfig(vault=vault.resolve(), config_file=path, **kw)
+
+
+def _mounts(vault: Path, value: Any, text: str, at: Callable[[str], str]) -> tuple[tuple[str, Path], ...]:
+    """`[mounts]`: each name of a folder in the vault, and the real folder it shows."""
+    table = _expect(value, dict, at("mounts"), "mounts")
+    mounts = []
+    for name, folder in sorted(table.items()):
+        # ``[mounts]`` puts each on a line of its own; ``mounts = { … }`` all on one
+        where = at(f"mounts.{name}") if key_line(text, f"mounts.{name}") else at("mounts")
+        try:
+            _expect(folder, str, where, f"mounts.{name}")
+            real = (vault / folder).resolve()
+            if not real.is_dir():
+                raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, not a "
+                                  f"folder ({_mount_path_hint(folder)})")
+        except ConfigError as exc:
+            if name in _TOP_KEYS:
+                raise ConfigError(f"{exc} ({_misplaced(name, 'mounts')})") from None
+            raise
+        if any(part in (".", "..") for part in name.strip("/").split("/")):
+            raise ConfigError(f"{where}: `mounts` name {name!r} is not a folder path in "
+                              "the vault (no `.` or `..`); write where the folder appears, "
+                              "e.g. Attachments")
+        mounts.append((name.strip("/"), real))
+    return tuple(mounts)
+
+
+def _execute_settings(value: Any, text: str, at: Callable[[str], str]) -> ExecSettings:
+    """The `[execute]` table."""
+    table = _expect(value, dict, at("execute"), "execute")
+    ekw: dict[str, Any] = {}
+    for key in ("enabled", "run_plain_python"):
+        if key in table:
+            ekw[key] = _expect(table[key], bool, at(f"execute.{key}"), f"execute.{key}")
+    if "timeout" in table:
+        where = at("execute.timeout")
+        ekw["timeout"] = float(_at_least(_expect(table["timeout"], (int, float), where,
+                                                 "execute.timeout"), 0, where,
+                                         "execute.timeout", above=True))
+    if "workers" in table:
+        where = at("execute.workers")
+        ekw["workers"] = _at_least(_expect(table["workers"], int, where, "execute.workers"),
+                                   0, where, "execute.workers")
+    if "cache_dir" in table:
+        ekw["cache_dir"] = _expect(table["cache_dir"], str, at("execute.cache_dir"),
+                                   "execute.cache_dir")
+    if "defaults" in table:
+        ekw["defaults"] = _cell_defaults(
+            _expect(table["defaults"], dict, at("execute.defaults"), "execute.defaults"), at, text)
+    return ExecSettings(**ekw)
