@@ -779,31 +779,7 @@ class VaultIndex:
             out.append(warning("link-unresolved", f"{what} target {shown!r} {kept[0]}", note.rel,
                                ref.line, ref.col, hint=kept[1]))
         elif res.kind == "missing" and not res.candidates:
-            named = self.suggest(ref.target)
-            guess = named or self.suggest_alias(ref.target)
-            hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
-            if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
-                href = quote(named if _has_ext(named) else named + ".md")
-                hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "
-                        f"']' mean something there), so link to it with a markdown link: "
-                        f"{'!' if ref.embed else ''}[{named}]({href})")
-            writer = _line_naming(note, ref.target) if _has_ext(ref.target) else None
-            if writer is not None:  # plt.savefig("x.png") above ![[x.png]]
-                hint = (f"the code at line {writer} names this file, but what code writes is kept "
-                        "neither in the vault nor in the site; its figures already show after "
-                        "its block, so the embed can go")
-            found = self._name_with_hash(note, ref, lines or _Lines(note.text))
-            if found:
-                # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
-                whole, subpath = found
-                href = quote(whole if _has_ext(whole) else whole + ".md")
-                if subpath:  # [[C# basics#Pointers]]: the heading goes in the link's fragment
-                    href += "#" + quote(subpath)
-                hint = (f"did you mean '{whole}'? '#' starts a heading in a wikilink, so link to "
-                        f"it with a markdown link: {'!' if ref.embed else ''}[{whole}]({href})")
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} does not exist in the vault",
-                note.rel, ref.line, ref.col, hint=hint))
+            out.append(self._unresolved(note, ref, what, shown, lines))
         elif res.kind == "outside":
             out.append(warning(
                 "link-outside", f"{what} target {shown!r} points outside the vault; not published",
@@ -831,6 +807,35 @@ class VaultIndex:
                     note.rel, ref.line, ref.col))
                 # the hint is written once every note is checked (_link_all)
                 hints.append((len(out) - 1, ref.anchor, target, ref.target))
+
+    def _unresolved(self, note: Note, ref: LinkRef, what: str, shown: str,
+                    lines: _Lines | None) -> Diagnostic:
+        """The warning for a link or embed whose target no file or alias of the vault is, with
+        the best hint: the closest name, a name a wikilink cannot spell, a file code writes."""
+        named = self.suggest(ref.target)
+        guess = named or self.suggest_alias(ref.target)
+        hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+        if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
+            href = quote(named if _has_ext(named) else named + ".md")
+            hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "
+                    f"']' mean something there), so link to it with a markdown link: "
+                    f"{'!' if ref.embed else ''}[{named}]({href})")
+        writer = _line_naming(note, ref.target) if _has_ext(ref.target) else None
+        if writer is not None:  # plt.savefig("x.png") above ![[x.png]]
+            hint = (f"the code at line {writer} names this file, but what code writes is kept "
+                    "neither in the vault nor in the site; its figures already show after "
+                    "its block, so the embed can go")
+        found = self._name_with_hash(note, ref, lines or _Lines(note.text))
+        if found:
+            # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
+            whole, subpath = found
+            href = quote(whole if _has_ext(whole) else whole + ".md")
+            if subpath:  # [[C# basics#Pointers]]: the heading goes in the link's fragment
+                href += "#" + quote(subpath)
+            hint = (f"did you mean '{whole}'? '#' starts a heading in a wikilink, so link to "
+                    f"it with a markdown link: {'!' if ref.embed else ''}[{whole}]({href})")
+        return warning("link-unresolved", f"{what} target {shown!r} does not exist in the vault",
+                       note.rel, ref.line, ref.col, hint=hint)
 
     def kept_back(self, target: str, note: Note, what: str) -> tuple[str, str] | None:
         """For a ``target`` the vault has no file for, written in ``note`` (or a canvas, by its
