@@ -77,6 +77,12 @@ def callout_icon(kind: str) -> str:
     return _SVG.format(ICONS.get(ALIASES.get(kind, "note"), ICONS["note"]))
 
 
+def default_title(kind: str) -> str:
+    """The title of a callout that gives none: its type as written, in title case (``[!faq]`` is
+    "Faq", as in Obsidian)."""
+    return kind[:1].upper() + kind[1:]
+
+
 def _find_close(tokens: list[Token], start: int) -> int:
     level = tokens[start].level
     for j in range(start + 1, len(tokens)):
@@ -111,7 +117,7 @@ def _convert(tokens: list[Token], i: int, head: re.Match, inline: Token, src: st
     t_open = Token("callout_title_open", "summary" if fold else "div", 1, map=[first_line,
                    first_line + 1], level=level, block=True)
     t_inline = Token("inline", "", 0, map=[first_line, first_line + 1], level=level + 1,
-                     content=title or kind[:1].upper() + kind[1:], children=[])
+                     content=title or default_title(kind), children=[])
     t_close = Token("callout_title_close", t_open.tag, -1, level=level, block=True)
     c_open = Token("callout_content_open", "div", 1, map=opener.map, level=level, block=True)
     c_close = Token("callout_content_close", "div", -1, level=level, block=True)
@@ -177,6 +183,38 @@ def callout_rule(state: StateCore) -> None:
         i += 1
 
 
+def _shows_nothing(tok: Token) -> bool:
+    """Whether an inline child renders to nothing a reader sees: white space, a line break, an
+    HTML comment (the sanitiser drops it)."""
+    if tok.type == "text":
+        return not tok.content.strip()
+    if tok.type in ("softbreak", "hardbreak"):
+        return True
+    return tok.type == "html_inline" and tok.content.startswith("<!--")
+
+
+def callout_title_rule(state: StateCore) -> None:
+    """A title that renders to nothing (``> [!note] %%hidden%%``: a comment, or an HTML comment)
+    is the type's own title, "Note", as a callout with no title written (Obsidian's help: "By
+    default, the title of the callout is its type identifier in title case"), not an empty bar.
+    Runs after the comments are gone (``comment_tail``)."""
+    src = state.src
+    if "[!" not in src or ("%%" not in src and "<!--" not in src):
+        return
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        tok = tokens[i]
+        if tok.type != "callout_open" or tok.meta.get("admonition") \
+                or tokens[i + 1].type != "callout_title_open":
+            continue
+        inline = tokens[i + 2]
+        if inline.type == "inline" and inline.children is not None \
+                and all(_shows_nothing(kid) for kid in inline.children):
+            title = default_title(tok.meta["kind"])
+            text = Token("text", "", 0, content=title)
+            inline.content, inline.children = title, [text]
+
+
 def _attr_html(token: Token) -> str:
     return "".join(f' {k}="{escapeHtml(str(v))}"' for k, v in token.attrs.items())
 
@@ -226,6 +264,10 @@ def render_close(self, tokens: Sequence[Token], idx: int, options, env) -> str:
 def callouts_plugin(md: MarkdownIt) -> None:
     """Turn callout blockquotes into ``callout_*`` tokens before inline parsing runs."""
     md.core.ruler.after("block", "callout", callout_rule)
+    if any(rule.name == "comment_tail" for rule in md.core.ruler.__rules__):
+        md.core.ruler.after("comment_tail", "callout_title", callout_title_rule)
+    else:
+        md.core.ruler.push("callout_title", callout_title_rule)
     md.add_render_rule("callout_open", render_callout_open)
     md.add_render_rule("callout_close", render_close)
     md.add_render_rule("callout_title_open", render_callout_title_open)

@@ -372,10 +372,44 @@ def comment_core_rule(state: StateCore) -> None:
                 tok.children = [c for c in kids if c.type != UNCLOSED]
                 hide_after(i, top=tok.level == 1)  # the inline of a top-level paragraph or heading
         i += 1
+    _tidy_after_comments(tokens, drop)
     if emptied:
         _drop_hidden_items(tokens, emptied, drop)
     if drop:
         state.tokens = [tok for j, tok in enumerate(tokens) if j not in drop]
+
+
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def _tidy_after_comments(tokens, drop: set[int]) -> None:
+    """A comment at a paragraph's start or end leaves no line break there (``> %%x%%`` /
+    ``> body`` in a callout, or the text after a comment closed on a line of its own: no blank
+    first line), and a paragraph whose text was all comments (``%%a%% %%b%%``; a comment opened
+    on a callout's first line) is no empty ``<p>`` (unless a block id names it: the link to it
+    keeps its place).  Only inline tokens a comment touched are looked at: their text holds a
+    ``%%``, or starts with the line break a closing ``%%`` line left (markdown-it trims a
+    paragraph's own).  The text itself stays, so positions hold."""
+    for j, tok in enumerate(tokens):
+        if tok.type != "inline" or not tok.children or j in drop \
+                or not ("%%" in tok.content or tok.content[:1] == "\n"):
+            continue
+        kids = tok.children
+        lo, hi = 0, len(kids)
+        while lo < hi and kids[lo].type in _BREAKS:
+            lo += 1
+        while hi > lo and kids[hi - 1].type in _BREAKS:
+            hi -= 1
+        if hi - lo < len(kids):
+            tok.children = kids = kids[lo:hi]
+        if all(kid.type == "text" and not kid.content.strip() for kid in kids):
+            tok.children = []
+    for j, tok in enumerate(tokens):
+        if tok.type == "inline" and not tok.children and tok.content and j not in drop \
+                and "%%" in tok.content and tokens[j - 1].type == "paragraph_open" \
+                and not tokens[j - 1].meta.get("block_id") and j + 1 < len(tokens) \
+                and tokens[j + 1].type == "paragraph_close":
+            drop.update((j - 1, j, j + 1))
 
 
 _ITEM_CLOSE = {"list_item_open": "list_item_close", "blockquote_open": "blockquote_close",
