@@ -80,3 +80,70 @@ def test_a_paragraph_of_comments_with_a_block_id_keeps_its_anchor(tmp_path: Path
     content = site.content("A.md")
     assert content.find(id="^blk") is not None
     assert site.codes() == []
+
+
+# -- unsettled syntax: what vaultsite does, and what the evidence says -------------------------------
+
+def test_a_footnote_label_with_a_space_is_no_footnote(tmp_path: Path):
+    """``[^Idea One]`` stays as written and ``[^Widom]`` beside it is footnote 1.  The
+    obsidian-footnotes plugin (MichaBrugger/obsidian-footnotes, src/parsing/footnote-grammar.ts:
+    "Obsidian won't render a footnote whose name contains whitespace") warns about such names
+    for that reason; the one issue that seemed to say otherwise (#40) shows no reading view."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": "a[^Idea One] b[^Widom]\n\n"
+                                          "[^Idea One]: Keep it short.\n[^Widom]: second\n"})
+    content = site.content("A.md")
+    refs = content.select("sup.footnote-ref")
+    assert [r.get_text() for r in refs] == ["[1]"]
+    assert "a[^Idea One] b" in content.get_text()
+    assert "[^Idea One]: Keep it short." in content.get_text()
+    assert [li.get_text(" ", strip=True).split(" ")[0] for li in content.select("li.footnote-item")] \
+        == ["second"]
+
+
+@pytest.mark.parametrize("text, target, shown", [
+    ("[[Note\\|the note]]", "Note", "the note"),  # as copied out of a table
+    ("![[Note\\|x]] ", "Note", None),
+])
+def test_an_escaped_bar_outside_a_table_is_the_alias_separator(tmp_path: Path, text, target, shown):
+    """``[[Note\\|text]]`` in a paragraph (a link copied out of a table) reads as
+    ``[[Note|text]]``: a name cannot end with ``\\`` (Obsidian forbids it in file names), and a
+    marksman issue (artempyanykh/marksman#288) reports that Obsidian ignores the backslash."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": f"See {text} here.\n", f"{target}.md": "# Note\n\nbody\n"})
+    assert site.codes() == []
+    content = site.content("A.md")
+    if shown is not None:
+        link = content.find("a", class_="internal-link")
+        assert link.get_text() == shown
+        assert site.follow(site.page("A.md"), link["href"])[0] == site.page("Note.md")
+    else:
+        assert "body" in content.get_text()
+
+
+def test_a_bare_escaped_bar_is_a_bar(tmp_path: Path):
+    """Outside a link, ``\\|`` is CommonMark's escape: a ``|``."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": "a \\| b\n"})
+    assert site.content("A.md").find("p").get_text() == "a | b"
+
+
+@pytest.mark.parametrize("text, tags", [
+    ("(#paren)", ["paren"]),
+    ("[#inlink](https://example.org)", []),
+    ("$x$#aftermath", []),
+    ("![](pic.png)#afterimage", []),
+    ("a[^1]#afternote\n\n[^1]: n", []),
+])
+def test_where_a_hash_after_punctuation_or_a_token_is_a_tag(tmp_path: Path, text, tags):
+    """The places no source settles, as vaultsite reads them (README): ``(#tag)`` is a tag; a
+    ``#`` in a Markdown link's text, or right after inline math, a picture or a footnote
+    reference, is text."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": text + "\n", "pic.png": b"\x89PNG\r\n\x1a\n"})
+    found = [a.get_text().lstrip("#") for a in site.content("A.md").select("a.tag")]
+    assert found == tags
