@@ -147,3 +147,28 @@ def test_where_a_hash_after_punctuation_or_a_token_is_a_tag(tmp_path: Path, text
     site = build_notes(tmp_path, {"A.md": text + "\n", "pic.png": b"\x89PNG\r\n\x1a\n"})
     found = [a.get_text().lstrip("#") for a in site.content("A.md").select("a.tag")]
     assert found == tags
+
+
+# -- a note named like its folder's page ---------------------------------------------------------------
+
+def test_a_note_named_index_in_a_folder_steps_aside_from_the_folder_page(tmp_path: Path):
+    """``Projects/Index.md`` cannot be ``Projects/Index.html`` beside the folder's own page
+    ``Projects/index.html`` on a case-insensitive disk (macOS, Windows), nor take that page's
+    address (GitHub Pages serves it for ``Projects/``; the explorer's "all N" link leads there):
+    it is ``Projects/Index-2.html``, and every link to it follows (README, Tags and URLs)."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "Projects/Index.md": "# Projects index\n\nSee [[Plan]].\n",
+        "Projects/Plan.md": "# Plan\n\nBack to [[Projects/Index|the index]] and [x](Index.md).\n",
+    })
+    assert site.codes() == []
+    note = site.page("Projects/Index.md")
+    assert note.relative_to(site.out).as_posix() == "Projects/Index-2.html"
+    folder = site.out / "Projects" / "index.html"
+    assert "Index" in [a.get_text() for a in site.soup(folder).select("main a")]
+    files = [p.relative_to(site.out).as_posix().casefold() for p in site.out.rglob("*")]
+    assert len(files) == len(set(files))  # nothing two files a case-insensitive disk would merge
+    plan = site.page("Projects/Plan.md")
+    for link in site.content("Projects/Plan.md").find_all("a", class_="internal-link"):
+        assert site.follow(plan, link["href"])[0] == note
