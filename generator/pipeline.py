@@ -262,6 +262,7 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
         from generator.templating import template_syntax_warnings
 
         diags.extend(template_syntax_warnings(cfg))
+        diags.extend(_stylesheet_warnings(index))
         for note in notes:  # a build reports these with the execution results
             if note.publish:
                 diags.extend(d for cell in note.cells for d in cell.diagnostics)
@@ -273,6 +274,21 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
                        attachments=len(vault.attachments))
     stats.seconds = time.perf_counter() - t0
     return BuildResult(sort_diagnostics(fold_infos(diags)), stats, BuildState(), index=index)
+
+
+def _stylesheet_warnings(index: VaultIndex) -> list[Diagnostic]:
+    """What a build says of the vault's ``publish.css`` and the files it names (for ``check``);
+    nothing when a ``publish.css`` of the templates' ``static/`` replaces it."""
+    from generator.site.stylesheet import PUBLISH_CSS, vault_stylesheet
+
+    cfg = index.cfg
+    if (cfg.vault / cfg.templates_dir / "static" / PUBLISH_CSS).is_file():
+        return []
+    found = vault_stylesheet(index)
+    if found is None:
+        return []
+    _data, copies, diags = found
+    return diags + copy_warnings(copies, cfg.vault)
 
 
 class BodyChecker:

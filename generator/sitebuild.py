@@ -38,6 +38,7 @@ from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
 from generator.safefiles import clean_copies
+from generator.site.stylesheet import PUBLISH_CSS, PUBLISH_CSS_URL, vault_stylesheet
 from generator.slugs import tag_key
 from generator.urls import relative_href, root_prefix
 
@@ -103,7 +104,7 @@ class SiteBuilder:
             title=cfg.title, lang=cfg.language, description=cfg.description,
             base_url=cfg.site_url or None,
             graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags,
-            date_format=cfg.date_display, extra_css=self._added_stylesheets(override / "static"))
+            date_format=cfg.date_display, extra_css=self._stylesheets(override / "static"))
         self.notes = sorted(index.published.values(), key=lambda n: n.rel)
         self.folders = self._folders()
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
@@ -140,6 +141,14 @@ class SiteBuilder:
         self._item_reprs: dict[int, tuple[Any, bytes]] = {}  # ``_listing_page_signature``
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
         self.facts_aside = facts_aside
+
+    def _stylesheets(self, static: Path) -> tuple[str, ...]:
+        """The stylesheets linked after the theme's: the vault's ``publish.css`` (Obsidian
+        Publish's), then those the user's ``static/`` adds, which may override it."""
+        added = self._added_stylesheets(static)
+        if PUBLISH_CSS_URL in added or PUBLISH_CSS not in self.index.attachments:
+            return added
+        return (PUBLISH_CSS_URL, *added)
 
     def _added_stylesheets(self, static: Path) -> tuple[str, ...]:
         """The stylesheets the user's ``static/`` adds to the theme's (``custom.css``), linked from
@@ -180,7 +189,8 @@ class SiteBuilder:
         # change when they do (rare), so they count as site-wide input
         # so are the canvases' pages (a note named ``Board.canvas`` takes the URL of one)
         site_sig = site_signature(self.cfg, template_signature(self._template_dirs()),
-                                  (self.nav, self.index.stepped_aside(), self.canvas_urls))
+                                  (self.nav, self.index.stepped_aside(), self.canvas_urls,
+                                   self.site.extra_css))
         self.site_sig = site_sig
         todo = []
         prev_pages = self.previous.pages if self.previous is not None else {}
@@ -864,6 +874,13 @@ class SiteBuilder:
                     elif rel.endswith(".js"):
                         data = compact_js(data.decode("utf-8")).encode("utf-8")
                     self.files[f"_assets/{rel}"] = data
+        if PUBLISH_CSS_URL in self.site.extra_css and PUBLISH_CSS_URL not in self.files:
+            found = vault_stylesheet(self.index)
+            if found is not None:
+                data, copies, diags = found
+                self.files[PUBLISH_CSS_URL] = data
+                self.copies.update(copies)
+                self.diagnostics.extend(diags)
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
             home = self.tpl.template_home(self.cfg.vault, override.parent)

@@ -172,3 +172,105 @@ def test_a_note_named_index_in_a_folder_steps_aside_from_the_folder_page(tmp_pat
     plan = site.page("Projects/Plan.md")
     for link in site.content("Projects/Plan.md").find_all("a", class_="internal-link"):
         assert site.follow(plan, link["href"])[0] == note
+
+
+# -- publish.css --------------------------------------------------------------------------------------
+
+PUBLISH_CSS = """@import url("https://fonts.googleapis.com/css2?family=Inter");
+@font-face { font-family: Inter; src: url("Fonts/Inter.woff2") format("woff2"); }
+body { --accent: #7a3; background: url(https://tracker.example/p.png) no-repeat; }
+.a { background: u\\72l(//cdn.example/x.png); width: expression(alert(1)); }
+.b { background-image: url('pics/Bg.PNG'); content: "url(https://in.a.string/)"; }
+.c::after { content: "</style><script>alert(1)</script>"; }
+.d { background: image-set("https://x.example/1.png" 1x, url(data:image/png;base64,AAAA) 2x); }
+/* url(https://in.a.comment/) */
+"""
+
+
+def _publish_vault(root: Path, css: str = PUBLISH_CSS) -> Path:
+    from conftest import write_files
+
+    return write_files(root, {"Sub/A.md": "# A\n\ntext\n", "B.md": "# B\n\nb\n",
+                              "Fonts/Inter.woff2": b"wOF2", "pics/bg.png": b"\x89PNG\r\n\x1a\n",
+                              "publish.css": css})
+
+
+def test_publish_css_is_linked_after_the_theme_and_loads_nothing_from_elsewhere(tmp_path: Path):
+    """Obsidian Publish styles a site with ``publish.css`` at the vault root (its help, "Customize
+    your site").  It is published as ``_assets/publish.css``, linked from every page after the
+    theme's stylesheet (a file of its own, never inlined in a ``<style>``), with what would load
+    from another host gone (``@import``, remote ``url()``s, also escaped or in ``image-set()``)
+    and ``expression()``; the vault's own font and picture, named by path from the vault root
+    (the picture in another case), are published and found from the copy."""
+    from conftest import build_vault
+
+    vault = _publish_vault(tmp_path / "v")
+    site = build_vault(vault, tmp_path, copy=False)
+    [warned] = site.messages("attachment-sanitised")
+    assert warned.startswith("publish.css:1:1: warning[attachment-sanitised]")
+    assert "@import" in warned and "tracker.example" in warned and "expression()" in warned
+    css = (site.out / "_assets" / "publish.css").read_text(encoding="utf-8")
+    for gone in ("googleapis", "tracker.example", "cdn.example", "x.example", "expression",
+                 "in.a.comment", "@import"):
+        assert gone not in css, gone
+    assert "--accent: #7a3" in css and '"url(https://in.a.string/)"' in css
+    assert "data:image/png;base64,AAAA" in css
+    for ref, target in (('url("../Fonts/Inter.woff2")', "Fonts/Inter.woff2"),
+                        ('url("../pics/bg.png")', "pics/bg.png")):
+        assert ref in css
+        assert (site.out / target).is_file()
+    for source in ("Sub/A.md", "B.md"):
+        page = site.page(source)
+        links = [link["href"] for link in site.html(source).find_all("link", rel="stylesheet")]
+        assert links[-1].endswith("_assets/publish.css") and "style.css" in links[-2]
+        assert site.follow(page, links[-1])[0] == site.out / "_assets" / "publish.css"
+    for page in site.out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "alert(1)" not in text and "</style><script>" not in text
+
+
+def test_check_says_what_build_says_of_publish_css(tmp_path: Path):
+    from generator.config import load_config
+    from generator.pipeline import check
+
+    vault = _publish_vault(tmp_path / "v")
+    found = [d.format() for d in check(load_config(vault)).diagnostics]
+    assert len(found) == 1 and found[0].startswith("publish.css:1:1: warning[attachment-sanitised]")
+
+
+def test_a_vault_without_publish_css_links_none(tmp_path: Path):
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": "a\n", "other.css": "body { color: red }\n"})
+    assert not (site.out / "_assets" / "publish.css").exists()
+    links = [link["href"] for link in site.html("A.md").find_all("link", rel="stylesheet")]
+    assert not any("publish" in href for href in links)
+
+
+def test_adding_editing_and_removing_publish_css_rebuilds_as_a_clean_build_does(tmp_path: Path):
+    """Every page links ``publish.css`` or not: adding or removing the file re-renders them all
+    (the link is site-wide input), and an edit of it is published again."""
+    import shutil
+
+    from conftest import file_tree
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    vault = _publish_vault(tmp_path / "v", css="body { color: red }\n")
+    (vault / "publish.css").unlink()
+    out = tmp_path / "inc"
+    state = build(load_config(vault), out, exec_mode="no-exec").state
+    for step in ("add", "edit", "remove"):
+        if step == "add":
+            (vault / "publish.css").write_text("body { color: red }\n")
+        elif step == "edit":
+            (vault / "publish.css").write_text("body { color: blue }\n")
+        else:
+            (vault / "publish.css").unlink()
+        state = build(load_config(vault), out, state=state, exec_mode="no-exec").state
+        clean = tmp_path / f"clean-{step}"
+        build(load_config(vault), clean, exec_mode="no-exec")
+        assert file_tree(out) == file_tree(clean), step
+        shutil.rmtree(clean)
+    assert not (out / "_assets" / "publish.css").exists()
