@@ -483,6 +483,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
     staging = staging_for(out)
     try:
         files, copies, render_diags = builder.build(progress, pool, staging)
+        pool.stop()  # their work is done: they end while the site is written (``NotePool.stop``)
         state.memo = builder.memo
         files.update(_safe_exec_files(exec_files))
         diags.extend(render_diags)
