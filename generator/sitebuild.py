@@ -38,7 +38,7 @@ from generator.model import Note, SiteUrl
 from generator.parallel import forked
 from generator.render import TAGS_URL, render_body
 from generator.safefiles import clean_copies
-from generator.site.stylesheet import PUBLISH_CSS, PUBLISH_CSS_URL, vault_stylesheet
+from generator.site.stylesheet import PUBLISH_CSS_URL, vault_stylesheet
 from generator.slugs import tag_key
 from generator.urls import relative_href, root_prefix
 
@@ -146,7 +146,9 @@ class SiteBuilder:
         """The stylesheets linked after the theme's: the vault's ``publish.css`` (Obsidian
         Publish's), then those the user's ``static/`` adds, which may override it."""
         added = self._added_stylesheets(static)
-        if PUBLISH_CSS_URL in added or PUBLISH_CSS not in self.index.attachments:
+        # read here, once: a file that cannot be read is linked from no page
+        self._vault_css = None if PUBLISH_CSS_URL in added else vault_stylesheet(self.index)
+        if self._vault_css is None or self._vault_css[0] is None:
             return added
         return (PUBLISH_CSS_URL, *added)
 
@@ -874,13 +876,12 @@ class SiteBuilder:
                     elif rel.endswith(".js"):
                         data = compact_js(data.decode("utf-8")).encode("utf-8")
                     self.files[f"_assets/{rel}"] = data
-        if PUBLISH_CSS_URL in self.site.extra_css and PUBLISH_CSS_URL not in self.files:
-            found = vault_stylesheet(self.index)
-            if found is not None:
-                data, copies, diags = found
+        if self._vault_css is not None:
+            data, copies, diags = self._vault_css
+            if data is not None:
                 self.files[PUBLISH_CSS_URL] = data
                 self.copies.update(copies)
-                self.diagnostics.extend(diags)
+            self.diagnostics.extend(diags)
         override = self.cfg.vault / self.cfg.templates_dir / "static"
         if override.is_dir():
             home = self.tpl.template_home(self.cfg.vault, override.parent)

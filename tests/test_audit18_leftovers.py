@@ -274,3 +274,44 @@ def test_adding_editing_and_removing_publish_css_rebuilds_as_a_clean_build_does(
         assert file_tree(out) == file_tree(clean), step
         shutil.rmtree(clean)
     assert not (out / "_assets" / "publish.css").exists()
+
+
+def test_an_unreadable_publish_css_is_linked_from_no_page(tmp_path: Path, monkeypatch):
+    """A ``publish.css`` the build cannot read (its permissions) is an ``unreadable`` warning,
+    and no page links the stylesheet that is then not there (``check`` says the same)."""
+    from conftest import build_vault
+
+    from generator.config import load_config
+    from generator.pipeline import check
+
+    vault = _publish_vault(tmp_path / "v", css="body { color: red }\n")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "publish.css":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    site = build_vault(vault, tmp_path, copy=False)
+    assert site.messages("unreadable") == [
+        "publish.css: warning[unreadable]: cannot read file: Permission denied (make it readable "
+        "by the user running vaultsite (check its permissions and owner), or move it out of the "
+        "vault)"]
+    assert not (site.out / "_assets" / "publish.css").exists()
+    for source in ("Sub/A.md", "B.md"):
+        for link in site.html(source).find_all("link", rel="stylesheet"):
+            site.follow(site.page(source), link["href"])
+    assert [d.format() for d in check(load_config(vault)).diagnostics] == site.messages("unreadable")
+
+
+def test_a_url_to_an_element_of_the_page_stays(tmp_path: Path):
+    """``url(#shape)`` names an element of the page (an SVG filter, mask or clip path): nothing
+    is loaded, so it stays, without a warning."""
+    from conftest import build_vault
+
+    vault = _publish_vault(tmp_path / "v", css=".a { filter: url(#soft); clip-path: url('#c'); }\n")
+    site = build_vault(vault, tmp_path, copy=False)
+    assert site.codes() == []
+    css = (site.out / "_assets" / "publish.css").read_text(encoding="utf-8")
+    assert 'filter: url("#soft")' in css and 'clip-path: url("#c")' in css

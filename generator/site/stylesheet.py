@@ -75,9 +75,9 @@ def clean_stylesheet(text: str, local: Callable[[str], str | None]) -> CleanedCs
     def url_value(raw: str, pos: int) -> str | None:
         """The URL to write for ``raw`` (as written, unescaped), or None when it goes."""
         target = raw.strip()
-        if _DATA_KEPT.match(target):
-            return target
-        if target and not target.startswith("#"):
+        if _DATA_KEPT.match(target) or target.startswith("#"):
+            return target  # (``url(#shape)``: an element of the page, nothing to load)
+        if target:
             kept = local(target)
             if kept is not None:
                 result.files.append(target)
@@ -205,13 +205,15 @@ PUBLISH_CSS_URL = "_assets/publish.css"
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//")
 
 
-def vault_stylesheet(index) -> tuple[bytes, dict, list] | None:
+def vault_stylesheet(index) -> tuple[bytes | None, dict, list] | None:
     """The vault's ``publish.css`` as published (``PUBLISH_CSS_URL``): its bytes, the vault files
     its ``url()``s name (site URL -> file, to copy), and its ``attachment-sanitised`` warning;
-    None when the vault has none (or it cannot be read: the walk said so)."""
+    None when the vault has none.  One that cannot be read has no bytes (pages link none) and an
+    ``unreadable`` warning."""
     from urllib.parse import unquote
 
     from generator.diagnostics import warning
+    from generator.discover import UNREADABLE_HINT
     from generator.urls import relative_href
 
     att = index.attachments.get(PUBLISH_CSS)
@@ -219,8 +221,9 @@ def vault_stylesheet(index) -> tuple[bytes, dict, list] | None:
         return None
     try:
         text = att.abs.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
-        return None
+    except OSError as exc:
+        return None, {}, [warning("unreadable", f"cannot read file: {exc.strerror}", att.rel,
+                                  hint=UNREADABLE_HINT)]
     folded: dict[str, object] = {}
     named: dict[str, object] = {}
 
