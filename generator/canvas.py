@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.diagnostics import Span, warning
 from generator.markdown.wikilinks import IMAGE_EXT
+from generator.urls import local_parts
 
 if TYPE_CHECKING:
     from generator.diagnostics import Diagnostic
@@ -355,7 +356,7 @@ def _text_links(text: str) -> list[tuple[str, int, int, dict[str, Any]]]:
     embeds, and Markdown links and images with a local path (percent-decoded); nothing in code,
     no ``[[#Heading]]`` of the card itself, no web address.  Each with the 0-based line and column
     in ``text`` where it is written, and its heading or block (``anchor``, ``block``)."""
-    from urllib.parse import unquote, urlsplit
+    from urllib.parse import urlsplit
 
     from generator.parse import markdown
     from generator.render import _fragment_meta
@@ -372,8 +373,8 @@ def _text_links(text: str) -> list[tuple[str, int, int, dict[str, Any]]]:
                 href = str(child.attrGet("href") or child.attrGet("src") or "")
                 parts = urlsplit(href)
                 if not parts.scheme and not parts.netloc:
-                    found.append((unquote(parts.path), *where,
-                                  _fragment_meta(unquote(parts.fragment))))
+                    path, frag = local_parts(href)
+                    found.append((path, *where, _fragment_meta(frag)))
     return [link for link in found if link[0].strip()]
 
 
@@ -822,12 +823,12 @@ class _Drawing:
     def _picture(self, link: Any) -> tuple[str, float, float] | None:
         """The href and size of the picture an embed in a text card shows (``![[pic.png]]``,
         ``![](pic.png)``), as Obsidian shows it in the card; None when it names no picture."""
-        from urllib.parse import unquote, urlsplit
+        from urllib.parse import urlsplit
 
         from generator.imagesize import image_size
 
         how, written = link
-        target = (unquote(urlsplit(written).path) if how == "md" and not urlsplit(written).scheme
+        target = (local_parts(written)[0] if how == "md" and not urlsplit(written).scheme
                   else str(written.get("target", "")) if how == "wiki" else "")
         if not target.strip():
             return None
@@ -846,7 +847,7 @@ class _Drawing:
         them (an unresolved one: ``broken``, no href; one to an unpublished note, or to a heading
         of the card itself: plain text).  Links in a text card are no backlinks (Obsidian's help:
         "Text-only cards don't appear in Backlinks"): they are drawn, not counted."""
-        from urllib.parse import unquote, urlsplit
+        from urllib.parse import urlsplit
 
         from generator.obsidian_uri import is_obsidian_uri
         from generator.render import _fragment_meta
@@ -867,7 +868,8 @@ class _Drawing:
                 return written, "external-link"
             if parts.scheme or parts.netloc or written.startswith(("#", "//")) or not parts.path:
                 return None
-            written = {"target": unquote(parts.path), **_fragment_meta(unquote(parts.fragment))}
+            path, frag = local_parts(written)
+            written = {"target": path, **_fragment_meta(frag)}
         target = str(written.get("target", ""))
         if not target.strip() or is_obsidian_uri(target):
             return None

@@ -14,7 +14,7 @@ import html as html_lib
 import re
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
@@ -45,6 +45,7 @@ from generator.markdown.wikilinks import IN_LINK
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SourceFile
 from generator.obsidian_uri import is_obsidian_uri
 from generator.slugs import Anchors, anchor_id, block_anchor, tag_key, unique_anchor
+from generator.urls import local_parts
 
 _md: MarkdownIt | None = None
 SUMMARY_CHARS = 280
@@ -873,7 +874,7 @@ class _Walk:
                 url = urlsplit(src)
                 if not alt and url.path and _is_local(src) and not src.startswith(("//", "#")):
                     # ``![](Missing.md)`` shows its path, ``![](Draft.md)`` the note's name
-                    path, frag = unquote(url.path), unquote(url.fragment)
+                    path, frag = local_parts(src)
                     name = path[:-3] if path.lower().endswith(".md") else path
                     shown = " > ".join([name, *(p for p in frag.split("#") if p)])
                     marks.append((len(parts), _embed_mark(path, frag, path, shown, child.meta, path)))
@@ -923,11 +924,10 @@ class _Walk:
 def _local_ref(href: str, embed: bool, line: int, col: int) -> LinkRef:
     """The link a local address makes (``Other%20Note.md#Part``, ``pic.png``), written in Markdown
     or in raw HTML: its path, and its fragment as a heading path or a ``^block``."""
-    parts = urlsplit(href)
-    frag = unquote(parts.fragment)
+    path, frag = local_parts(href)
     block = frag[1:] if frag.startswith("^") else None
     anchor = tuple(p for p in frag.split("#") if p) if frag and not block else ()
-    return LinkRef(target=unquote(parts.path), anchor=anchor, block=block, embed=embed,
+    return LinkRef(target=path, anchor=anchor, block=block, embed=embed,
                    line=line, col=col, kind="markdown")
 
 

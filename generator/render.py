@@ -35,7 +35,7 @@ from generator.markdown.wikilinks import (
 )
 from generator.model import BlockRef, Heading, Note, NoteId, SiteUrl, SourceFile, file_stamp
 from generator.obsidian_uri import is_obsidian_uri, linked_note
-from generator.urls import relative_href, root_prefix
+from generator.urls import local_parts, relative_href, root_prefix
 
 _PDF_PAGE = re.compile(r"page=\d+")
 _PDF_HEIGHT = re.compile(r"height=(\d+)")
@@ -330,12 +330,14 @@ class RenderContext:
         if token.type == "embed":
             target, meta = token.meta.get("target", ""), token.meta
         elif token.type == "image":
-            from urllib.parse import unquote, urlsplit
+            from urllib.parse import urlsplit
 
-            parts = urlsplit(str(token.attrGet("src") or ""))
+            src = str(token.attrGet("src") or "")
+            parts = urlsplit(src)
             if parts.scheme or parts.netloc:
                 return False
-            target, meta = unquote(parts.path), _fragment_meta(unquote(parts.fragment))
+            target, frag = local_parts(src)
+            meta = _fragment_meta(frag)
         else:
             return False
         if not target:
@@ -648,12 +650,12 @@ class RenderContext:
         """``![alt](Note.md)``, ``![](Note.md#Heading)``, ``![](talk.mp3)``: Obsidian embeds what a
         Markdown image points at as it embeds ``![[...]]``.  The embed's HTML, or None for an image
         (or a remote file), which stays an ``<img>``."""
-        from urllib.parse import unquote, urlsplit
+        from urllib.parse import urlsplit
 
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or not parts.path or src.startswith(("//", "#")):
             return None
-        path, frag = unquote(parts.path), unquote(parts.fragment)
+        path, frag = local_parts(src)
         res = self._resolve(path)
         written, alt = alt, alt_size(alt)[0]  # the words shown: without a size (``a|300``)
         if token.meta.get(IN_LINK) and res.kind in ("note", "attachment") and not (
@@ -703,7 +705,7 @@ class RenderContext:
             return None
         if parts.path == "/" and not embed:  # the site's root: its home page
             return self._href(SiteUrl("index.html"))
-        path, frag = unquote(parts.path), unquote(parts.fragment)
+        path, frag = local_parts(href)
         res = self._resolve(path)
         if res.kind == "note" and res.note is not None and not embed:
             found.append(res.note)

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from generator.model import SiteUrl
 
@@ -23,6 +23,15 @@ _DASHES = re.compile(r"[\s-]+")
 # The bytes a slugged path component may take.  File systems allow 255 per component; the rest is
 # room for what is added after slugging: a collision suffix (``-2``) and ``.html``.
 MAX_NAME_BYTES = 200
+
+
+def local_parts(href: str) -> tuple[str, str]:
+    """A local link's vault path and fragment, decoded, as Obsidian reads a Markdown link's
+    destination: the path runs to the first ``#``, and a ``?`` is part of a file's name (a vault
+    path has no query string): ``[x](Why?.md)`` is the note ``Why?``, ``[x](<A review?.md#Q&A>)``
+    the heading ``Q&A`` of the note ``A review?``."""
+    path, _, fragment = href.partition("#")
+    return unquote(path), unquote(fragment)
 
 
 def fit_name(name: str, keep_ext: bool = False) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from generator.urls import local_parts
 
 from ._util import POS, SNIP
 
@@ -189,7 +190,7 @@ def embed_kind(tok: Token) -> str | None:
         src = str(tok.attrGet("src") or "")
         if "://" in src or src.startswith(("/", "#", "data:")):
             return FILE
-        name = unquote(src.split("#", 1)[0].split("?", 1)[0])
+        name = local_parts(src)[0]
     else:
         return None
     name = name.rsplit("/", 1)[-1]
