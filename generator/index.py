@@ -192,6 +192,7 @@ class VaultIndex:
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self._names_by_stem: dict[str, list[str]] = {}
+        self._note_names: tuple[list[str], list[str]] | None = None  # sorted, and each reversed
         self._alias_suggested: dict[str, str | None] = {}
         self._aliases_by_initial: dict[str, list[str]] | None = None
         self._closest: dict[tuple[str, ...], ClosestNames] = {}  # per initial (and extension)
@@ -614,6 +615,8 @@ class VaultIndex:
                  if (n.rsplit(".", 1)[-1] == ext if ext else not _has_ext(n))])
         spread = max(3, len(key) // 3)
         close += names.closest(key, 3, 70, len(key) - spread, len(key) + spread)
+        if not close and not ext:
+            close = self._word_matches(key)
         published = [c for name in close for c in self._by_name[name]
                      if not isinstance(c, Note) or c.publish]
         found = None
@@ -622,6 +625,26 @@ class VaultIndex:
             found = rel[:-3] if rel.endswith(".md") else rel
         self._suggested[key] = found
         return found
+
+    def _word_matches(self, key: str, limit: int = 64) -> list[str]:
+        """The note names that begin or end with ``key`` as whole words, shortest first: in a
+        Zettelkasten, ``[[202401151230]]`` (its id alone) or ``[[Idea]]`` (its title without the
+        id) for ``202401151230 Idea.md``, names too long for ``closest`` to weigh.  Two bisections
+        of sorted names (the second of each name written backwards), so as cheap as ``closest``."""
+        if len(key) < 3:
+            return []
+        if self._note_names is None:
+            forward = sorted(n for n in self._by_name if not _has_ext(n))
+            self._note_names = forward, sorted(n[::-1] for n in forward)
+        found: set[str] = set()
+        for table, probe, backwards in ((self._note_names[0], key + " ", False),
+                                        (self._note_names[1], (" " + key)[::-1], True)):
+            start = bisect.bisect_left(table, probe)
+            for name in table[start:start + limit]:
+                if not name.startswith(probe):
+                    break
+                found.add(name[::-1] if backwards else name)
+        return sorted(found, key=lambda n: (len(n), n))
 
     def suggest_alias(self, target: str) -> str | None:
         """The published notes' alias closest to ``target`` (as its note spells it), for "did you

@@ -32,3 +32,21 @@ def test_markdown_link_to_a_file_with_a_question_mark_in_its_name(tmp_path):
     assert site.follow(page, hrefs["short"])[0] == site.page("Literature/Why?.md")
     assert site.follow(page, hrefs["raw"])[0] == site.page("Literature/Why?.md")
     assert "why" in content.select_one(".embed-note").get_text()
+
+
+def test_a_zettel_linked_by_its_id_alone_or_its_title_alone_is_suggested(tmp_path):
+    # a Zettelkasten names notes "<id> <title>" and people link by the id alone ([[202401151230]])
+    # or by the title alone ([[Idea]]): each names exactly one note, yet the warning said only
+    # "create the note or fix the name", as the note's name was too much longer to be weighed
+    site = build_notes(tmp_path, {
+        "Zettel/202401151230 Idea.md": "idea\n",
+        "Zettel/202401151245 Counter-idea.md": "counter\n",
+        "Zettel/202401151245 Counter-idea, long form.md": "longer\n",
+        "Index.md": "[[202401151230]] and [[Counter-idea]] and [[202401151245]] and [[Zz]]\n",
+    })
+    hints = {m.split("'")[1]: m.rsplit("(", 1)[-1] for m in site.messages("link-unresolved")}
+    assert hints["202401151230"] == "did you mean [[Zettel/202401151230 Idea]]?)"
+    assert hints["Counter-idea"] == "did you mean [[Zettel/202401151245 Counter-idea]]?)"
+    # two names begin with the id: the shorter is named
+    assert hints["202401151245"] == "did you mean [[Zettel/202401151245 Counter-idea]]?)"
+    assert hints["Zz"] == "create the note or fix the name)"
