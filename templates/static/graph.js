@@ -281,7 +281,10 @@
     var k = this.k, tx = this.tx, ty = this.ty, nodes = sim.nodes, links = sim.links, hv = this.hover, i, n;
     var near = null;
     if (hv) { near = new Set([hv]); links.forEach(function (l) { if (nodes[l[0]] === hv) near.add(nodes[l[1]]); else if (nodes[l[1]] === hv) near.add(nodes[l[0]]); }); }
-    ctx.lineWidth = Math.max(0.4, Math.min(1.2, k));
+    /* edges of a big graph are at most one device pixel wide: a wider stroke of thousands of lines
+       takes the rasteriser's slow path where the canvas has no GPU (2,000 notes' 29,000 edges at
+       1.1 px: 10 s a frame, the page frozen; at 1 px: 0.15 s) */
+    ctx.lineWidth = Math.max(0.4, Math.min(1.2, k, links.length > 200 ? 1 / this.dpr : 1.2));
     ctx.strokeStyle = c.edge;
     ctx.globalAlpha = (hv ? 0.35 : 1) * Math.min(1, 0.25 + 15000 / Math.max(links.length, 1));
     /* while a big graph moves, draw a sample of the edges; all of them once it is still */
