@@ -70,3 +70,45 @@ def test_a_big_graph_strokes_its_edges_no_wider_than_a_device_pixel(site, chrome
     assert big, strokes  # the edges were drawn
     assert all(w <= 1 for _, w in big), f"(segments, device width) of the edge strokes: {big[:5]}"
     ctx.close()
+
+
+# the contrast of an element's text with what is under it: translucent backgrounds (a highlight
+# on a tinted row on the panel) are laid over each other, as the eye sees them
+CONTRAST = """el => {
+  const cv = document.createElement('canvas'), cx = cv.getContext('2d', {willReadFrequently: true});
+  cv.width = cv.height = 1;
+  const rgba = c => { cx.clearRect(0, 0, 1, 1); cx.fillStyle = c; cx.fillRect(0, 0, 1, 1);
+    const d = cx.getImageData(0, 0, 1, 1).data; return [d[0], d[1], d[2], d[3] / 255]; };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat(1);
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+  }
+  let bg = [255, 255, 255, 1];
+  for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+  const fg = over(rgba(getComputedStyle(el).color), bg);
+  const lum = c => { const f = v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+  const a = lum(fg), b = lum(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_search_match_in_a_snippet_reads_at_4_5(site, chrome, scheme):
+    # a match in a result's snippet kept the snippet's muted grey on the amber highlight: in the
+    # dark theme 3.2:1, and 2.7:1 on the row the arrow keys select
+    page = chrome.page(width=1280, scheme=scheme)
+    page.goto((site / "Web" / "Web-7.html").as_uri())
+    page.keyboard.press("/")
+    page.keyboard.type("links")
+    page.wait_for_function("() => document.querySelectorAll('.search-results .r-snippet mark').length > 3")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    marks = page.locator(".search-results a:nth-of-type(-n+3) .r-snippet mark")
+    assert marks.count() >= 3
+    ratios = [round(m.evaluate(CONTRAST), 2) for m in marks.element_handles()]
+    assert min(ratios) >= 4.5, f"{scheme}: {ratios}"
+    page.close()
