@@ -18,12 +18,26 @@ sync_api = require_browser()
 
 HUB_NOTES = 250
 
+SECTIONS = """# Café
+
+Opening words.
+
+## Zweite Überschrift
+
+Words of the second section.
+
+### A third level
+
+More words.
+"""
+
 
 def _vault() -> dict[str, str]:
     files = {}
     for i in range(HUB_NOTES):
         links = " ".join(f"[[Web {(i * m + 1) % HUB_NOTES}]]" for m in (3, 7, 11, 13, 17, 19))
         files[f"Web/Web {i}.md"] = f"# Web {i}\n\nLinks: {links}\n"
+    files["Deep/er/still/Café.md"] = SECTIONS
     return files
 
 
@@ -112,3 +126,31 @@ def test_a_search_match_in_a_snippet_reads_at_4_5(site, chrome, scheme):
     ratios = [round(m.evaluate(CONTRAST), 2) for m in marks.element_handles()]
     assert min(ratios) >= 4.5, f"{scheme}: {ratios}"
     page.close()
+
+
+def test_a_section_heading_offers_its_own_link_and_copies_it(site, chrome):
+    # a reader who wanted the address of a section had to find it in the outline: a heading had no
+    # link of its own.  Now a "#" shows while it is hovered; a click puts the address in the
+    # address bar and on the clipboard.  It stays out of the tab order and of the heading's name
+    ctx = chrome.browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = chrome.page(context=ctx)
+    page.goto((site / "Deep" / "er" / "still" / "Café.html").as_uri())
+    heading = page.locator("h2#Zweite-Überschrift")
+    anchor = heading.locator("a.heading-anchor")
+    assert anchor.count() == 1 and page.locator(".note-content a.heading-anchor").count() == 2
+    assert anchor.get_attribute("aria-hidden") == "true" and anchor.get_attribute("tabindex") == "-1"
+    opacity = "el => getComputedStyle(el).opacity"
+    page.mouse.move(5, 700)
+    assert anchor.evaluate(opacity) == "0"
+    heading.hover()
+    page.wait_for_function("el => getComputedStyle(el).opacity === '1'", arg=anchor.element_handle())
+    anchor.click()
+    page.wait_for_function("() => location.hash !== ''")
+    assert page.evaluate("decodeURIComponent(location.hash)") == "#Zweite-Überschrift"
+    page.wait_for_function("() => document.querySelector('h2 .heading-anchor').classList.contains('copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
+    # print leaves it out
+    page.emulate_media(media="print")
+    assert anchor.evaluate("el => getComputedStyle(el).display") == "none"
+    ctx.close()

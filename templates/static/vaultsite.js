@@ -235,6 +235,24 @@
     });
   });
 
+  /* ---------- a section heading's own link (#), shown on hover: a click puts the section's address
+     in the address bar and copies it.  For the pointer only (hidden from assistive tech, out of the
+     tab order): the outline's links already lead to each section, and a screen reader would read
+     the "#" as part of every heading ---------- */
+  doc.querySelectorAll(".note-content :is(h2, h3, h4, h5, h6)[id]").forEach(function (h) {
+    var a = doc.createElement("a");
+    a.className = "heading-anchor";
+    a.href = "#" + encodeURIComponent(h.id);
+    a.textContent = "#";
+    a.title = "Copy the link to this section";
+    a.tabIndex = -1;
+    a.ariaHidden = "true";
+    a.onclick = function () {
+      if (navigator.clipboard) navigator.clipboard.writeText(a.href).then(function () { a.classList.add("copied"); }, function () {});
+    };
+    h.appendChild(a);
+  });
+
   /* ---------- boxes that scroll are in the tab order, and fade where there is more ---------- */
   var AUTO = /auto|scroll/, scrollT;
   /* which of a sideways-scrolling box's sides hide more of it: data-scroll="left", "right" or
