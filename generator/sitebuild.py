@@ -1007,14 +1007,15 @@ def css_classes(meta: dict) -> tuple[str, ...]:
 
 def compact_js(js: str) -> str:
     """The theme's ``js`` without its comment blocks: a ``/* … */`` that stands on lines of its own
-    (nothing but indentation before it, nothing after it).  The theme's scripts write no template
-    literal, so no such line is inside a string; a comment with code on its lines stays."""
+    (nothing but indentation before it, nothing after it), and without the indentation of its code
+    lines (5.4 kB of the two scripts).  The theme's scripts write no template literal and no line
+    ending in ``\\``, so no such line is inside a string; a comment with code on its lines stays."""
     out: list[str] = []
     block: list[str] = []  # the lines of a comment block being read
     for line in js.split("\n"):
         text = line.strip()
         if not block and not text.startswith("/*"):
-            out.append(line)
+            out.append(line.lstrip())
             continue
         block.append(line)
         close = text.find("*/", 2 if len(block) == 1 else 0)
