@@ -9,9 +9,9 @@ becomes ``none``, so its declaration is dropped by the browser), and ``expressio
 Internet Explorer ran it as script).  A picture or font of the vault, written as a path from the
 vault root (where ``publish.css`` is), is published and the path made relative to the copy.
 
-The text is read with a small tokenizer after CSS Syntax Level 3: comments, strings, escapes and
-``url(`` tokens, so that a ``url(`` inside a string or comment is left alone and an escaped
-``\\75 rl(`` is still seen as one.
+The text is read by tinycss2, which tokenizes after CSS Syntax Level 3 as browsers do: a ``url(``
+inside a string or comment is no URL, and an escaped ``\\75 rl(`` is one.  Comments are not
+published.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import tinycss2
+from tinycss2 import ast
+
 #: The ``data:`` URLs kept: pictures and fonts (a stylesheet shows nothing else from one).
 _DATA_KEPT = re.compile(r"data:\s*(image/|font/|application/(x-)?font)", re.IGNORECASE)
-_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}[ \t\n\r\f]?|[\s\S])")
-_NAME = re.compile(r"(?:[-\w]|\\[\s\S]|[^\x00-\x7f])+")
 #: Functions whose string arguments are URLs (``image-set("a.png" 1x)``).
 _URL_STRINGS = {"image-set", "-webkit-image-set", "image"}
 
@@ -31,18 +32,6 @@ _URL_STRINGS = {"image-set", "-webkit-image-set", "image"}
 def _quoted(url: str) -> str:
     """``url`` as a CSS string."""
     return '"' + url.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
-
-
-def _unescape(text: str) -> str:
-    def one(m: re.Match) -> str:
-        code = m.group(1)
-        if len(code) > 1 or code in "0123456789abcdefABCDEF":
-            try:
-                return chr(int(code.strip(), 16) or 0xFFFD)
-            except (ValueError, OverflowError):
-                return "\ufffd"
-        return code
-    return _ESCAPE.sub(one, text)
 
 
 @dataclass
@@ -55,147 +44,73 @@ class CleanedCss:
     files: list[str] = field(default_factory=list)
 
 
-def _place(text: str, pos: int) -> tuple[int, int]:
-    line = text.count("\n", 0, pos) + 1
-    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
-
-
 def clean_stylesheet(text: str, local: Callable[[str], str | None]) -> CleanedCss:
     """``text`` without what would load from elsewhere.  ``local(url)`` answers the URL to write
     for a vault file the stylesheet names (relative to where the copy is published), or None."""
-    out: list[str] = []
     result = CleanedCss("")
-    calls: list[str] = []  # the functions the tokenizer is inside, innermost last
 
-    def drop(what: str, pos: int) -> None:
+    def drop(what: str, node: ast.Node) -> ast.Node:
         if not result.dropped:
-            result.where = _place(text, pos)
+            result.where = (node.source_line, node.source_column)
         result.dropped.append(what)
+        return ast.IdentToken(node.source_line, node.source_column, "none")
 
-    def url_value(raw: str, pos: int) -> str | None:
-        """The URL to write for ``raw`` (as written, unescaped), or None when it goes."""
+    def url(raw: str, node: ast.Node, string: bool = False) -> ast.Node:
+        """What stands for the URL ``raw`` (unescaped) of ``node``: the URL to publish, as a
+        ``url()`` (a ``string`` in an ``image-set()``), or none."""
         target = raw.strip()
+        kept = None
         if _DATA_KEPT.match(target) or target.startswith("#"):
-            return target  # (``url(#shape)``: an element of the page, nothing to load)
-        if target:
+            kept = target  # (``url(#shape)``: an element of the page, nothing to load)
+        elif target:
             kept = local(target)
             if kept is not None:
                 result.files.append(target)
-                return kept
-        drop(f"url({target[:60]})" if target else "url()", pos)
-        return None
+        if kept is None:
+            return drop(f"url({target[:60]})" if target else "url()", node)
+        line, col = node.source_line, node.source_column
+        if string:
+            return ast.StringToken(line, col, kept, _quoted(kept))
+        return ast.URLToken(line, col, kept, f"url({_quoted(kept)})")
 
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = n if end < 0 else end + 2  # a comment shows nothing: not published
-            continue
-        if c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            string = text[i:min(j + 1, n)]
-            if calls and calls[-1] in _URL_STRINGS:
-                kept = url_value(_unescape(string[1:-1] if string.endswith(c) else string[1:]), i)
-                out.append(_quoted(kept) if kept is not None else "none")
+    def clean(nodes: list, in_urls: bool = False) -> list:
+        out: list = []
+        skipping = False  # an @import being left out, to its ``;`` or block (an at-rule's end)
+        for node in nodes:
+            if skipping:
+                skipping = not (node.type == "{} block"
+                                or node.type == "literal" and node.value == ";")
+                continue
+            if node.type == "at-keyword" and node.lower_value == "import":
+                drop("@import", node)
+                skipping = True
+            elif node.type == "url":
+                out.append(url(node.value, node))
+            elif node.type == "error" and node.kind == "bad-url":  # url(a b): no URL at all
+                out.append(drop("a malformed url()", node))
+            elif node.type == "error" and node.kind == "eof-in-url":
+                pass  # the url token before it, cut off by the end of the file, is dropped
+            elif node.type == "function" and node.lower_name in ("url", "src"):
+                strings = [arg for arg in node.arguments if arg.type == "string"]
+                raw = strings[0].value if strings else tinycss2.serialize(node.arguments)
+                out.append(url(raw, node))
+            elif node.type == "function" and node.lower_name == "expression":
+                out.append(drop("expression()", node))
+            elif node.type == "string" and in_urls:
+                out.append(url(node.value, node, string=True))
+            elif node.type == "function":
+                node.arguments = clean(node.arguments, node.lower_name in _URL_STRINGS)
+                out.append(node)
+            elif node.type in ("() block", "[] block", "{} block"):
+                node.content = clean(node.content)
+                out.append(node)
             else:
-                out.append(string)
-            i = j + 1
-            continue
-        if c == "@":
-            m = _NAME.match(text, i + 1)
-            if m and _unescape(m.group()).lower() == "import":
-                end = _statement_end(text, m.end())
-                drop("@import", i)
-                i = end
-                continue
-        m = _NAME.match(text, i) if (c.isalpha() or c in "-_\\" or ord(c) > 127) else None
-        if m is not None:
-            name = _unescape(m.group()).lower()
-            after = m.end()
-            if after < n and text[after] == "(":
-                if name in ("url", "src"):
-                    end, raw = _url_argument(text, after + 1)
-                    kept = url_value(raw, i)
-                    out.append(f"url({_quoted(kept)})" if kept is not None else "none")
-                    i = end
-                    continue
-                if name == "expression":
-                    end = _close_paren(text, after + 1)
-                    drop("expression()", i)
-                    out.append("none")
-                    i = end
-                    continue
-                calls.append(name)
-                out.append(m.group() + "(")
-                i = after + 1
-                continue
-            out.append(m.group())
-            i = after
-            continue
-        if c == "(":
-            calls.append("")
-        elif c == ")" and calls:
-            calls.pop()
-        out.append(c)
-        i += 1
-    result.css = "".join(out)
+                out.append(node)
+        return out
+
+    nodes = tinycss2.parse_component_value_list(text, skip_comments=True)
+    result.css = tinycss2.serialize(clean(nodes))
     return result
-
-
-def _statement_end(text: str, pos: int) -> int:
-    """Past the ``;`` ending an at-rule's prelude (strings skipped), or the end of the text."""
-    n = len(text)
-    while pos < n:
-        c = text[pos]
-        if c in "\"'":
-            pos += 1
-            while pos < n and text[pos] not in (c, "\n"):
-                pos += 2 if text[pos] == "\\" else 1
-        elif c == ";":
-            return pos + 1
-        elif c in "{}":
-            return pos  # no ``;``: the rule ends where the block does
-        pos += 1
-    return n
-
-
-def _url_argument(text: str, pos: int) -> tuple[int, str]:
-    """The argument of a ``url(`` whose ``(`` ends before ``pos``: (past its ``)``, the URL
-    unescaped).  Quoted or not, as CSS reads both."""
-    n = len(text)
-    while pos < n and text[pos] in " \t\n\r\f":
-        pos += 1
-    if pos < n and text[pos] in "\"'":
-        quote, start = text[pos], pos + 1
-        pos += 1
-        while pos < n and text[pos] not in (quote, "\n"):
-            pos += 2 if text[pos] == "\\" else 1
-        raw = text[start:pos]
-        return _close_paren(text, pos + 1), _unescape(raw)
-    start = pos
-    while pos < n and text[pos] != ")":
-        pos += 2 if text[pos] == "\\" else 1
-    return min(pos + 1, n), _unescape(text[start:pos])
-
-
-def _close_paren(text: str, pos: int) -> int:
-    """Past the ``)`` that closes a ``(`` just before ``pos`` (nesting and strings counted)."""
-    depth, n = 1, len(text)
-    while pos < n and depth:
-        c = text[pos]
-        if c in "\"'":
-            pos += 1
-            while pos < n and text[pos] not in (c, "\n"):
-                pos += 2 if text[pos] == "\\" else 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        pos += 1
-    return pos
 
 
 #: Where Obsidian Publish reads the site's stylesheet (its help, "Customize your site": "Both
