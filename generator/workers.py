@@ -38,11 +38,11 @@ def _leave() -> None:
     os._exit(0)
 
 
-def _end_with_parent() -> None:
-    """End this worker as soon as the build that forked it is gone (``kill -9``, a closed terminal):
-    it would otherwise go on rendering, into a staging folder nobody will swap in."""
-    parent = os.getppid()
-
+def _end_with_parent(parent: int) -> None:
+    """End this worker as soon as the build that forked it (process ``parent``) is gone (``kill
+    -9``, a closed terminal): it would otherwise go on rendering, into a staging folder nobody will
+    swap in.  The build's pid is the one it had when it forked: asked here, it would be the
+    orphan's new parent's if the build died first."""
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
@@ -60,16 +60,18 @@ def _held_note(rel: str) -> Note:
     return _HELD[rel]
 
 
-def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = ()) -> None:
-    """Runs in the child.  ``inherited``: the parent's ends of this worker's pipe and of the pipes
-    of the workers forked before it, which the fork copied; while the worker holds them open it
-    never sees its own pipe close when the build dies, and waits on it forever."""
-    from generator.parse import without_tokens
-    from generator.pipeline import parse_safely
-
+def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = (),
+                 parent: int | None = None) -> None:
+    """Runs in the child of build process ``parent``.  ``inherited``: the parent's ends of this
+    worker's pipe and of the pipes of the workers forked before it, which the fork copied; while
+    the worker holds them open it never sees its own pipe close when the build dies, and waits on
+    it forever.  Both are seen to first: the imports below can take seconds on a loaded machine."""
     for end in inherited:
         end.close()
-    _end_with_parent()
+    _end_with_parent(os.getppid() if parent is None else parent)
+
+    from generator.parse import without_tokens
+    from generator.pipeline import parse_safely
 
     tokens: dict[NoteId, list[Any]] = {}
     at = slice(8 * slot, 8 * slot + 8)
@@ -279,7 +281,8 @@ class NotePool:
         self.counts = mmap.mmap(-1, max(8 * workers, mmap.PAGESIZE))
         for slot in range(workers):
             parent, child = multiprocessing.Pipe()
-            proc = forked(_worker_main, child, self.counts, slot, [*self.conns, parent])
+            proc = forked(_worker_main, child, self.counts, slot, [*self.conns, parent],
+                          os.getpid())
             child.close()
             self.conns.append(parent)
             self.procs.append(proc)
