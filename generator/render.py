@@ -861,20 +861,54 @@ def _without_ids(tokens: list[Token]) -> list[Token]:
     return out
 
 
+class _TokenMap:
+    """Where a note's top-level tokens hold each block id (the first block carrying it, by
+    casefolded id) and each footnote definition (``footnote_open`` .. ``footnote_close``): made
+    once per token list, so that a page embedding many blocks of one note does not scan the
+    whole note for each."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.blocks: dict[str, int] = {}
+        self.footnotes: dict[int, tuple[int, int]] = {}
+        start = None
+        for i, t in enumerate(tokens):
+            if t.meta:
+                if "block_id" in t.meta:
+                    self.blocks.setdefault(str(t.meta["block_id"]).casefold(), i)
+                if t.type == "footnote_open":
+                    start = i
+            if t.type == "footnote_close" and start is not None:
+                self.footnotes.setdefault(tokens[start].meta["id"], (start, i))
+                start = None
+
+
+_TOKEN_MAPS: dict[int, _TokenMap] = {}  # by id() of the token list; the last few lists only
+
+
+def _token_map(tokens: list[Token]) -> _TokenMap:
+    found = _TOKEN_MAPS.get(id(tokens))
+    if found is None or found.tokens is not tokens:
+        if len(_TOKEN_MAPS) >= 16:
+            del _TOKEN_MAPS[next(iter(_TOKEN_MAPS))]
+        found = _TOKEN_MAPS[id(tokens)] = _TokenMap(tokens)
+    return found
+
+
 def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
-    want = block_id.casefold()
-    for i, t in enumerate(tokens):
-        if t.meta and str(t.meta.get("block_id", "")).casefold() == want:
-            if t.nesting != 1:
-                return [t]
-            end = next((j for j in range(i + 1, len(tokens))
-                        if tokens[j].level == t.level and tokens[j].nesting == -1), len(tokens) - 1)
-            if t.type == "list_item_open":
-                return _in_own_list(tokens, i, end)
-            # a footnote's paragraph: its back-reference arrows lead to references on the note's
-            # own page, not on the one that embeds it
-            return [tok for tok in tokens[i:end + 1] if tok.type != "footnote_anchor"]
-    return []
+    i = _token_map(tokens).blocks.get(block_id.casefold())
+    if i is None:
+        return []
+    t = tokens[i]
+    if t.nesting != 1:
+        return [t]
+    end = next((j for j in range(i + 1, len(tokens))
+                if tokens[j].level == t.level and tokens[j].nesting == -1), len(tokens) - 1)
+    if t.type == "list_item_open":
+        return _in_own_list(tokens, i, end)
+    # a footnote's paragraph: its back-reference arrows lead to references on the note's
+    # own page, not on the one that embeds it
+    return [tok for tok in tokens[i:end + 1] if tok.type != "footnote_anchor"]
 
 
 def _with_footnotes(part: list[Token], tokens: list[Token]) -> list[Token]:
@@ -895,17 +929,13 @@ def _with_footnotes(part: list[Token], tokens: list[Token]) -> list[Token]:
             return tok.copy(children=[renumbered(t) for t in tok.children])
         return tok
 
-    notes: dict[int, list[Token]] = {}
-    current: list[Token] | None = None
-    for tok in tokens:
-        if tok.type == "footnote_open" and tok.meta["id"] in number:
-            current = notes[tok.meta["id"]] = []
-        if current is not None and not (tok.type == "footnote_anchor" and
-                                        (tok.meta["id"], tok.meta["subId"]) not in shown):
-            current.append(renumbered(tok))  # the back-references of refs not in the part go
-        if tok.type == "footnote_close":
-            current = None
-    listed = [tok for old in sorted(number, key=number.get) for tok in notes.get(old, [])]
+    where = _token_map(tokens).footnotes
+    listed = []
+    for old in sorted(number, key=number.get):
+        start, end = where.get(old, (0, -1))
+        listed += [renumbered(tok) for tok in tokens[start:end + 1]  # the back-references of
+                   if not (tok.type == "footnote_anchor" and  # refs not in the part go
+                           (tok.meta["id"], tok.meta["subId"]) not in shown)]
     return [*(renumbered(t) for t in part), Token("footnote_block_open", "", 1), *listed,
             Token("footnote_block_close", "", -1)]
 
