@@ -28,7 +28,9 @@ Words of the second section.
 
 ### A third level
 
-More words.
+More words, with a footnote[^a] cited twice[^a].
+
+[^a]: The footnote.
 """
 
 
@@ -167,3 +169,17 @@ def test_the_themes_scripts_go_out_without_their_indentation(site):
     for name in ("vaultsite.js", "graph.js"):
         lines = (site / "_assets" / name).read_text(encoding="utf-8").split("\n")
         assert sum(len(line) - len(line.lstrip()) for line in lines) < 200, name
+
+
+def test_a_footnotes_way_back_is_named_for_a_screen_reader(site, chrome):
+    # the arrow back from a footnote was a link named "↩︎": a screen reader read out the arrow
+    page = chrome.page(width=1280)
+    page.goto((site / "Deep" / "er" / "still" / "Café.html").as_uri())
+    back = page.locator(".footnotes a.footnote-backref")
+    assert back.count() == 2
+    first = page.get_by_role("link", name="Back to reference 1", exact=True)
+    second = page.get_by_role("link", name="Back to reference 1 (2)", exact=True)
+    assert first.count() == 1 and second.count() == 1
+    assert (first.get_attribute("href"), second.get_attribute("href")) == ("#fnref1", "#fnref1:1")
+    assert back.first.inner_text() == "↩︎"  # the arrow itself stays
+    page.close()

@@ -36,6 +36,19 @@ def footnote_ref(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     return f'<sup class="footnote-ref" id="fnref{refid}">{caption}</sup>'
 
 
+def footnote_anchor(self, tokens: Sequence[Token], idx: int, options, env) -> str:
+    """The footnote's arrow back to its reference, named for a screen reader ("Back to reference
+    1", the second reference's "Back to reference 1 (2)"), which read mdit-py-plugins' bare "↩︎"
+    as an arrow's name; the arrow itself is unchanged."""
+    meta = tokens[idx].meta
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    label = f"Back to reference {meta['id'] + 1}"
+    if meta["subId"] > 0:
+        ident += f":{meta['subId']}"
+        label += f" ({meta['subId'] + 1})"
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{label}">\u21a9\ufe0e</a>'
+
+
 def fold_label(label: str) -> str:
     """A footnote label as it is looked up: Obsidian finds ``[^testKey]:`` from ``[^testkey]``."""
     return label.lower()
@@ -204,3 +217,4 @@ def footnotes_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("footnote_tail", "footnote_prune", footnote_prune_rule)
     md.add_render_rule("footnote_caption", footnote_caption)
     md.add_render_rule("footnote_ref", footnote_ref)
+    md.add_render_rule("footnote_anchor", footnote_anchor)
