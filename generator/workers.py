@@ -60,21 +60,6 @@ def _held_note(rel: str) -> Note:
     return _HELD[rel]
 
 
-def _hold(conn, count: int) -> int:
-    """Take the ``count`` answers to the parse forwarded to this worker (``NotePool._start_forward``)
-    into ``_HELD``; how many notes they held.  All are read before any is unpickled, so that the
-    pipe stays in step whatever fails, and their bytes (tens of megabytes on a large vault) are let
-    go on return rather than kept through the render."""
-    blobs = [conn.recv_bytes() for _ in range(count)]
-    held = 0
-    for blob in blobs:
-        _status, notes = pickle.loads(blob)
-        for note in notes:
-            _HELD.setdefault(note.rel, note)
-            held += 1
-    return held
-
-
 def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = (),
                  parent: int | None = None) -> None:
     """Runs in the child of build process ``parent``.  ``inherited``: the parent's ends of this
@@ -112,7 +97,14 @@ def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = 
                     count(len(out))
                 conn.send(("ok", out))
             elif kind == "notes":  # the other workers' answers to the parse, as they sent them
-                conn.send(("ok", _hold(conn, msg[1])))
+                blobs = [conn.recv_bytes() for _ in range(msg[1])]  # all read, whatever fails
+                held = 0
+                for blob in blobs:
+                    _status, notes = pickle.loads(blob)
+                    for note in notes:
+                        _HELD.setdefault(note.rel, note)
+                        held += 1
+                conn.send(("ok", held))
             elif kind == "render":
                 builder = pickle.loads(msg[1])
                 for note_id, toks in tokens.items():
