@@ -50,16 +50,6 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-# In a worker: the notes it holds, by vault path.  Those it parsed (with their tokens) and those the
-# other workers parsed, which the build process forwards while it builds the index (``NotePool``).
-# The builder sent for rendering names these notes rather than carrying them (``_RenderPickler``).
-_HELD: dict[str, Note] = {}
-
-
-def _held_note(rel: str) -> Note:
-    return _HELD[rel]
-
-
 def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = (),
                  parent: int | None = None) -> None:
     """Runs in the child of build process ``parent``.  ``inherited``: the parent's ends of this
@@ -88,23 +78,12 @@ def _worker_main(conn, counts: mmap.mmap, slot: int, inherited: Sequence[Any] = 
             if kind == "parse":
                 cfg, jobs = msg[1], msg[2]
                 out = []
-                _HELD.clear()
                 for src, data in jobs:
                     note = parse_safely(src, cfg, data)
                     tokens[note.id] = note.tokens
-                    _HELD[note.rel] = note
                     out.append(without_tokens(note))
                     count(len(out))
                 conn.send(("ok", out))
-            elif kind == "notes":  # the other workers' answers to the parse, as they sent them
-                blobs = [conn.recv_bytes() for _ in range(msg[1])]  # all read, whatever fails
-                held = 0
-                for blob in blobs:
-                    _status, notes = pickle.loads(blob)
-                    for note in notes:
-                        _HELD.setdefault(note.rel, note)
-                        held += 1
-                conn.send(("ok", held))
             elif kind == "render":
                 builder = pickle.loads(msg[1])
                 for note_id, toks in tokens.items():
@@ -194,12 +173,9 @@ class _RenderPickler(pickle.Pickler):
     notes' links (``file.links``), so the workers need them."""
 
     keep_links = False
-    held: dict[str, Note] | None = None  # notes every worker holds: sent by name (``_held_note``)
 
     def reducer_override(self, obj):
         if type(obj) is Note:
-            if self.held is not None and self.held.get(obj.source.rel) is obj:
-                return _held_note, (obj.source.rel,)
             state = obj.__getstate__()
             state.update(plain_text="", diagnostics=())
             if not self.keep_links:
@@ -271,12 +247,6 @@ class NotePool:
         self.parsed_blobs: list[tuple[list[str], bytes]] = []
         self.progress = progress
         self._watch: _Watch | None = None
-        # the notes of the last parse, by vault path, once each worker holds them all
-        # (``_forward``); the builder is then sent with their names only
-        self.shared: dict[str, Note] = {}
-        self._forward: threading.Thread | None = None
-        self._forwarded: list[bool] = []  # by worker: sent the others' answers (and to answer)
-        self._expected: list[int] = []  # by worker: how many notes it was sent
         # one 8-byte counter per worker, shared with the forked workers
         self.counts = mmap.mmap(-1, max(8 * workers, mmap.PAGESIZE))
         for slot in range(workers):
@@ -345,59 +315,7 @@ class NotePool:
             for i, note in zip(share, part, strict=True):
                 out[i] = note
                 self.owner[note.id] = k
-        self._start_forward(blobs, out, [len(share) for share in shares])
         return out
-
-    def _start_forward(self, blobs: list[bytes], notes: list[Note], sizes: list[int]) -> None:
-        """Send every worker the other workers' answers to the parse, as they came, while this
-        process builds the index: the workers, idle until then, read them meanwhile, and the
-        builder sent for rendering names these notes instead of carrying them (on 10,000 notes a
-        pickle of 60 MB, made here and read by every worker while nothing else can go on, becomes
-        one of 8 MB).  A thread sends them: each answer goes in one write, which lets go of the
-        interpreter lock, so the index is built meanwhile."""
-        self._join_forward()
-        self.shared, self._forwarded, self._expected = {}, [], []
-        if len(self.conns) < 2:
-            return
-        self._forwarded = [False] * len(self.conns)
-        self._expected = [len(notes) - size for size in sizes]  # notes each worker is sent
-
-        def forward() -> None:
-            for k, conn in enumerate(self.conns):
-                others = [blob for j, blob in enumerate(blobs) if j != k]
-                try:
-                    conn.send(("notes", len(others)))
-                    for blob in others:
-                        conn.send_bytes(blob)
-                except OSError:  # the worker is gone: the render finds it so
-                    return
-                self._forwarded[k] = True
-        self.shared = {note.source.rel: note for note in notes}
-        self._forward = threading.Thread(target=forward, name="vaultsite-forward", daemon=True)
-        self._forward.start()
-
-    def _join_forward(self) -> None:
-        if self._forward is not None:
-            self._forward.join()
-            self._forward = None
-
-    def _held_everywhere(self) -> bool:
-        """Whether every worker holds every note of the last parse (each has answered the notes
-        forwarded to it); otherwise the builder is sent whole, as without the forward."""
-        self._join_forward()
-        if not self._forwarded:  # nothing forwarded (this pool parsed nothing, or in one worker)
-            return False
-        held = True
-        for sent, expected, conn in zip(self._forwarded, self._expected, self.conns, strict=True):
-            status, count = "unsent", 0
-            if sent:  # its answer is read before anything else is asked of it
-                try:
-                    status, count = conn.recv()
-                except (EOFError, OSError):
-                    status = "gone"
-            held = held and status == "ok" and count == expected
-        self._forwarded = []
-        return held and bool(self.shared)
 
     def render_start(self, builder: Any, notes: Sequence[Note], staging: Any = None) -> None:
         """Send the work out; the caller may do other things before ``render_finish``.  With
@@ -415,8 +333,6 @@ class NotePool:
         from generator.bases import vault_uses_bases
 
         pickler.keep_links = vault_uses_bases(builder.index)
-        if self._held_everywhere():
-            pickler.held = self.shared
         pickler.dump(builder)
         blob = buf.getvalue()
         self._watch = _Watch(self.counts, n, self.progress, "render", len(notes))
@@ -446,7 +362,6 @@ class NotePool:
         10,000 notes, a good part of a second) while the build writes the site and saves its
         state, rather than while the build waits for them at the end (``close``)."""
         self._stop_watch()
-        self._join_forward()  # (a connection is written by one thread at a time)
         conns, self.conns = self.conns, []
         for conn in conns:
             try:
