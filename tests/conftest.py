@@ -210,6 +210,23 @@ def time_limit(seconds: int = 60):
         signal.signal(signal.SIGALRM, old)
 
 
+@contextmanager
+def cpu_limit(seconds: int = 60):
+    """``time_limit`` counting this process's CPU time, not the clock's: for work done in the test's
+    own process, which a machine at load 25 may give a tenth of a core (a 4 CPU-s render then took
+    over a minute of wall time and failed the wall-clock guard)."""
+    def expired(signum, frame):
+        raise TimeoutError(f"still running after {seconds} CPU-s")
+
+    old = signal.signal(signal.SIGPROF, expired)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old)
+
+
 @pytest.fixture(scope="module")
 def chrome():
     """One headless Chromium for a browser test module (tests/chromium.py): at its end no request
