@@ -85,13 +85,15 @@ class SiteBuilder:
                  previous: RenderMemo | None = None, digests: dict[str, str] | None = None,
                  existing: set[str] | None = None,
                  data_state: dict[str, Any] | None = None, facts_aside: bool = False,
-                 nav: tuple | None = None):
+                 nav: tuple | None = None, stylesheets: tuple[str, ...] | None = None):
         """``previous`` is the last build's render memo, ``digests`` the notes' content digests by
         vault path, ``existing`` the pages the output folder holds from that build, ``data_state``
         what the data files were made from last time (kept in memory by ``serve``; updated).
         ``facts_aside``: when workers render, make the search and graph data in a forked process
         (only when nothing keeps ``data_state`` for the next build).  ``nav``: the explorer tree
-        of this index, when already made (a worker gets the build process's)."""
+        of this index, when already made (a worker gets the build process's); ``stylesheets``:
+        the stylesheets pages link after the theme's, as the build process found them (a worker
+        does not read the vault's ``publish.css`` again, whose file it does not publish)."""
         from generator import templating
 
         self.cfg = cfg
@@ -104,7 +106,9 @@ class SiteBuilder:
             title=cfg.title, lang=cfg.language, description=cfg.description,
             base_url=cfg.site_url or None,
             graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags,
-            date_format=cfg.date_display, extra_css=self._stylesheets(override / "static"))
+            date_format=cfg.date_display,
+            extra_css=(self._stylesheets(override / "static") if stylesheets is None
+                       else stylesheets))
         self.notes = sorted(index.published.values(), key=lambda n: n.rel)
         self.folders = self._folders()
         # The explorer mirrors the vault's files by name, as Obsidian's does: a note's title is on
@@ -141,6 +145,8 @@ class SiteBuilder:
         self._item_reprs: dict[int, tuple[Any, bytes]] = {}  # ``_listing_page_signature``
         self.data_state: dict[str, Any] = data_state if data_state is not None else {}
         self.facts_aside = facts_aside
+
+    _vault_css: tuple[bytes | None, dict, list] | None = None  # (see ``_stylesheets``)
 
     def _stylesheets(self, static: Path) -> tuple[str, ...]:
         """The stylesheets linked after the theme's: the vault's ``publish.css`` (Obsidian
@@ -180,7 +186,7 @@ class SiteBuilder:
         unpickling them costs a fraction of making them again in each worker, whose name-order
         memo is still empty (``templating.name_order``)."""
         return {"cfg": self.cfg, "index": self.index, "cells": self.cells, "digests": self.digests,
-                "nav": self.nav, "ranks": self._rank()}
+                "nav": self.nav, "ranks": self._rank(), "stylesheets": self.site.extra_css}
 
     def _template_dirs(self) -> list[Path]:
         return [self.cfg.vault / self.cfg.templates_dir, self.tpl.default_template_dir()]
@@ -251,7 +257,7 @@ class SiteBuilder:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["cfg"], state["index"], state["cells"], digests=state["digests"],
-                      nav=state["nav"])
+                      nav=state["nav"], stylesheets=state["stylesheets"])
         self._ranks = state["ranks"]
         self.hasher = DepsHasher(self.index, self.digests)
 

@@ -79,3 +79,37 @@ def test_a_link_naming_a_folder_says_it_is_a_folder(tmp_path: Path):
     assert "folder" not in said[3]
     for link in site.content("Home.md").select(".broken"):
         assert not link.has_attr("href")
+
+
+def test_the_vault_stylesheet_is_read_once_by_the_build_process(tmp_path: Path, monkeypatch):
+    """The render workers get the stylesheets pages link with the index: each of them read and
+    cleaned the vault's ``publish.css`` again (a file it never publishes), and one edited during
+    the build could have made pages link differently.  Every page still links it."""
+    import os
+
+    from conftest import file_tree, linked_vault
+
+    import generator.sitebuild as sitebuild
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    log = tmp_path / "calls.txt"
+    real = sitebuild.vault_stylesheet
+
+    def logged(index):
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(index)
+
+    monkeypatch.setattr(sitebuild, "vault_stylesheet", logged)
+    vault = tmp_path / "v"
+    linked_vault(vault, 230)  # enough notes for the build to render in two workers
+    (vault / "publish.css").write_text("body { color: #123 }\n", encoding="utf-8")
+    build(load_config(vault), tmp_path / "out2", exec_mode="no-exec", workers=2)
+    assert log.read_text(encoding="utf-8").split() == [str(os.getpid())]
+    build(load_config(vault), tmp_path / "out1", exec_mode="no-exec", workers=1)
+    pages = file_tree(tmp_path / "out2")
+    assert pages == file_tree(tmp_path / "out1")
+    notes = [page for page in pages if page.endswith(".html") and "Note-" in page]
+    assert len(notes) == 230
+    assert all(b"_assets/publish.css" in pages[page] for page in notes)
