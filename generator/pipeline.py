@@ -29,7 +29,7 @@ from generator.index import VaultIndex, build_index
 from generator.model import Note, SourceFile
 from generator.parallel import can_fork, cpu_count
 from generator.parse import parse_note
-from generator.sitebuild import SiteBuilder, compile_templates, copy_warnings
+from generator.sitebuild import SiteBuilder, added_stylesheets, compile_templates, copy_warnings
 from generator.workers import LazyPool
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -279,10 +279,10 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
 def _stylesheet_warnings(index: VaultIndex) -> list[Diagnostic]:
     """What a build says of the vault's ``publish.css`` and the files it names (for ``check``);
     nothing when a ``publish.css`` of the templates' ``static/`` replaces it."""
-    from generator.site.stylesheet import PUBLISH_CSS, vault_stylesheet
+    from generator.site.stylesheet import PUBLISH_CSS_URL, vault_stylesheet
 
     cfg = index.cfg
-    if (cfg.vault / cfg.templates_dir / "static" / PUBLISH_CSS).is_file():
+    if PUBLISH_CSS_URL in added_stylesheets(cfg, cfg.vault / cfg.templates_dir / "static"):
         return []
     found = vault_stylesheet(index)
     if found is None:

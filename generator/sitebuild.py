@@ -151,24 +151,12 @@ class SiteBuilder:
     def _stylesheets(self, static: Path) -> tuple[str, ...]:
         """The stylesheets linked after the theme's: the vault's ``publish.css`` (Obsidian
         Publish's), then those the user's ``static/`` adds, which may override it."""
-        added = self._added_stylesheets(static)
+        added = added_stylesheets(self.cfg, static)
         # read here, once: a file that cannot be read is linked from no page
         self._vault_css = None if PUBLISH_CSS_URL in added else vault_stylesheet(self.index)
         if self._vault_css is None or self._vault_css[0] is None:
             return added
         return (PUBLISH_CSS_URL, *added)
-
-    def _added_stylesheets(self, static: Path) -> tuple[str, ...]:
-        """The stylesheets the user's ``static/`` adds to the theme's (``custom.css``), linked from
-        every page after the theme's own; one that replaces a theme file is already linked."""
-        if not static.is_dir():
-            return ()
-        theme = self.tpl.default_template_dir() / "static"
-        home = self.tpl.template_home(self.cfg.vault, static.parent)
-        return tuple(f"_assets/{path.relative_to(static).as_posix()}"
-                     for path in self.tpl.files_below(static, ".css")
-                     if path.resolve().is_relative_to(home)  # as _assets copies
-                     and not (theme / path.relative_to(static)).exists())
 
     def _folders(self) -> list[str]:
         folders: set[str] = set()
@@ -1001,6 +989,22 @@ DATA_FOLDERS = frozenset({"_assets", "_data", EXEC_ASSET_DIR, "_previews", "_sea
                           "_tags"})
 
 _CSS_CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def added_stylesheets(cfg: SiteConfig, static: Path) -> tuple[str, ...]:
+    """The stylesheets the user's ``static/`` adds to the theme's (``custom.css``, a
+    ``publish.css`` that replaces the vault's), linked from every page after the theme's own; one
+    that replaces a theme file is already linked."""
+    from generator import templating
+
+    if not static.is_dir():
+        return ()
+    theme = templating.default_template_dir() / "static"
+    home = templating.template_home(cfg.vault, static.parent)
+    return tuple(f"_assets/{path.relative_to(static).as_posix()}"
+                 for path in templating.files_below(static, ".css")
+                 if path.resolve().is_relative_to(home)  # as _assets copies
+                 and not (theme / path.relative_to(static)).exists())
 
 
 def css_classes(meta: dict) -> tuple[str, ...]:
