@@ -40,6 +40,7 @@ def _vault() -> dict[str, str]:
         links = " ".join(f"[[Web {(i * m + 1) % HUB_NOTES}]]" for m in (3, 7, 11, 13, 17, 19))
         files[f"Web/Web {i}.md"] = f"# Web {i}\n\nLinks: {links}\n"
     files["Deep/er/still/Café.md"] = SECTIONS
+    files["Deep/Header lines.md"] = "DATE: 11-04-25\n\n# References:\n\nlinks\n\n# Content:\n\nwords\n"
     return files
 
 
@@ -182,4 +183,15 @@ def test_a_footnotes_way_back_is_named_for_a_screen_reader(site, chrome):
     assert first.count() == 1 and second.count() == 1
     assert (first.get_attribute("href"), second.get_attribute("href")) == ("#fnref1", "#fnref1:1")
     assert back.first.inner_text() == "↩︎"  # the arrow itself stays
+    page.close()
+
+
+def test_a_top_level_heading_in_the_text_offers_its_link_too(site, chrome):
+    # notes written as the user's own (header lines, then "# References:" and "# Content:") make
+    # their sections with level-1 headings; only h2-h6 had the link
+    page = chrome.page(width=1280)
+    page.goto((site / "Deep" / "Header-lines.html").as_uri())
+    anchors = page.locator(".note-content h1 > a.heading-anchor")
+    assert anchors.count() == 2
+    assert [a.get_attribute("href") for a in anchors.element_handles()] == ["#References", "#Content"]
     page.close()

@@ -239,7 +239,7 @@
      in the address bar and copies it.  For the pointer only (hidden from assistive tech, out of the
      tab order): the outline's links already lead to each section, and a screen reader would read
      the "#" as part of every heading ---------- */
-  doc.querySelectorAll(".note-content :is(h2, h3, h4, h5, h6)[id]").forEach(function (h) {
+  doc.querySelectorAll(".note-content :is(h1, h2, h3, h4, h5, h6)[id]").forEach(function (h) {
     var a = doc.createElement("a");
     a.className = "heading-anchor";
     a.href = "#" + encodeURIComponent(h.id);
