@@ -77,6 +77,20 @@ class TagInfo:
     notes: list[NoteId] = field(default_factory=list)  # notes tagged with this tag or a child
 
 
+def _block_hint(target: Note, block: str) -> str:
+    """What to do about ``[[target#^block]]`` when the note has no block ``^block``: when the id
+    is written at a line's end all the same but is no block id (``^my_id``: Obsidian's hold only
+    letters, digits and ``-``), say so, with its line."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", block):
+        written = re.search(rf"(?:^|[ \t])\^{re.escape(block)}[ \t]*$", target.text, re.M)
+        if written is not None:
+            line = target.text.count("\n", 0, written.start()) + 1
+            fixed = re.sub(r"[^A-Za-z0-9-]", "-", block).lstrip("-") or "id"
+            return (f"{target.rel}:{line} writes ^{block}, which is no block id: Obsidian's hold "
+                    f"only letters, digits and '-'; write ^{fixed} there and in the link")
+    return "add the ^id to the block, or fix the id"
+
+
 def _strip_md(key: str) -> str:
     return key[:-3] if key.endswith(".md") else key
 
@@ -822,7 +836,7 @@ class VaultIndex:
             if ref.block and self.find_block(target, ref.block) is None:
                 out.append(warning(
                     "anchor-unresolved", f"block ^{ref.block} not found in {target.rel}",
-                    note.rel, ref.line, ref.col, hint="add the ^id to the block, or fix the id"))
+                    note.rel, ref.line, ref.col, hint=_block_hint(target, ref.block)))
             elif ref.anchor and not ref.block and self.find_heading(target, ref.anchor) is None:
                 out.append(warning(
                     "anchor-unresolved",
