@@ -104,7 +104,8 @@ class Note:
     def __getstate__(self) -> dict[str, Any]:
         """Tokens and caches never cross a process boundary: they are made again there."""
         state = self.__dict__.copy()
-        for cache in ("_sections", "_site_note", "_listing_key", "_dv_keys", "_dv_named"):
+        for cache in ("_sections", "_site_note", "_listing_key", "_dv_keys", "_dv_named",
+                      "_token_map"):
             state.pop(cache, None)
         state["tokens"] = []
         return state

@@ -554,8 +554,8 @@ class RenderContext:
         if isinstance(found, Heading):
             tokens = section_tokens(target, found.line, found.end_line)
         elif meta.get("block"):
-            tokens = _block_slice(tokens_for(target), meta["block"]) if found else []
-            tokens = _with_footnotes(tokens, tokens_for(target))
+            tokens = _block_slice(target, meta["block"]) if found else []
+            tokens = _with_footnotes(tokens, target)
         elif meta.get("anchor"):
             tokens = []
         else:
@@ -864,8 +864,8 @@ def _without_ids(tokens: list[Token]) -> list[Token]:
 class _TokenMap:
     """Where a note's top-level tokens hold each block id (the first block carrying it, by
     casefolded id) and each footnote definition (``footnote_open`` .. ``footnote_close``): made
-    once per token list, so that a page embedding many blocks of one note does not scan the
-    whole note for each."""
+    once per note (a cache of the note, as its parsed sections are), so that a page embedding
+    many blocks of one note does not scan the whole note for each."""
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
@@ -883,20 +883,21 @@ class _TokenMap:
                 start = None
 
 
-_TOKEN_MAPS: dict[int, _TokenMap] = {}  # by id() of the token list; the last few lists only
+def _token_map(note: Note) -> _TokenMap:
+    """The note's ``_TokenMap``, made again when its tokens were (``tokens_for``)."""
+    from generator.parse import tokens_for
 
-
-def _token_map(tokens: list[Token]) -> _TokenMap:
-    found = _TOKEN_MAPS.get(id(tokens))
+    tokens = tokens_for(note)
+    found = note.__dict__.get("_token_map")
     if found is None or found.tokens is not tokens:
-        if len(_TOKEN_MAPS) >= 16:
-            del _TOKEN_MAPS[next(iter(_TOKEN_MAPS))]
-        found = _TOKEN_MAPS[id(tokens)] = _TokenMap(tokens)
+        found = note.__dict__["_token_map"] = _TokenMap(tokens)
     return found
 
 
-def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
-    i = _token_map(tokens).blocks.get(block_id.casefold())
+def _block_slice(note: Note, block_id: str) -> list[Token]:
+    where = _token_map(note)
+    tokens = where.tokens
+    i = where.blocks.get(block_id.casefold())
     if i is None:
         return []
     t = tokens[i]
@@ -911,7 +912,7 @@ def _block_slice(tokens: list[Token], block_id: str) -> list[Token]:
     return [tok for tok in tokens[i:end + 1] if tok.type != "footnote_anchor"]
 
 
-def _with_footnotes(part: list[Token], tokens: list[Token]) -> list[Token]:
+def _with_footnotes(part: list[Token], note: Note) -> list[Token]:
     """A part of a note's tokens followed by the footnotes it refers to, numbered from 1 as the
     part shows them (the definitions are in the list at the end of the note's tokens)."""
     refs = [t for t in walk(part) if t.type == "footnote_ref"]
@@ -929,10 +930,11 @@ def _with_footnotes(part: list[Token], tokens: list[Token]) -> list[Token]:
             return tok.copy(children=[renumbered(t) for t in tok.children])
         return tok
 
-    where = _token_map(tokens).footnotes
+    where = _token_map(note)
+    tokens = where.tokens
     listed = []
     for old in sorted(number, key=number.get):
-        start, end = where.get(old, (0, -1))
+        start, end = where.footnotes.get(old, (0, -1))
         listed += [renumbered(tok) for tok in tokens[start:end + 1]  # the back-references of
                    if not (tok.type == "footnote_anchor" and  # refs not in the part go
                            (tok.meta["id"], tok.meta["subId"]) not in shown)]
