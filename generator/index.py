@@ -379,6 +379,15 @@ class VaultIndex:
             res = picked
         return res
 
+    def attachment_at(self, path: str) -> SourceFile | None:
+        """The attachment at vault path ``path``: spelled so, else in another letter case, as a
+        link's path finds it (``name_key``)."""
+        found = self.attachments.get(path)
+        if found is None:
+            found = next((f for f in self._by_path.get(name_key(path), [])
+                          if isinstance(f, SourceFile)), None)
+        return found
+
     def _exact(self, key: str) -> list[object]:
         """The files at vault path ``key``: the file of exactly that name, else the note
         ``key + ".md"``."""

@@ -131,3 +131,19 @@ def test_a_link_to_an_id_obsidian_would_not_take_says_why(tmp_path: Path):
         "^my-id there and in the link)",
         "A.md:1:22: warning[anchor-unresolved]: block ^gone not found in N.md (add the ^id to "
         "the block, or fix the id)"]
+
+
+def test_publish_css_finds_vault_files_as_links_do(tmp_path: Path):
+    """A picture ``publish.css`` names is found in another letter case as a link's path finds it
+    (``name_key``: lower case as JavaScript writes it), not by ``casefold``, which made
+    ``strasse.png`` the file ``Straße.png`` that no link of the vault would find by that name."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "A.md": "a\n", "pics/Straße.png": b"\x89PNG\r\n\x1a\n",
+        "publish.css": '.a { background: url("PICS/STRASSE.png") }\n'
+                       '.b { background: url("PICS/Straße.PNG") }\n'})
+    css = (site.out / "_assets" / "publish.css").read_text(encoding="utf-8")
+    assert css == '.a { background: none }\n.b { background: url("../pics/Stra%C3%9Fe.png") }\n'
+    [warned] = site.messages("attachment-sanitised")
+    assert warned.startswith("publish.css:1:18: ") and "url(PICS/STRASSE.png)" in warned

@@ -139,7 +139,6 @@ def vault_stylesheet(index) -> tuple[bytes | None, dict, list] | None:
     except OSError as exc:
         return None, {}, [warning("unreadable", f"cannot read file: {exc.strerror}", att.rel,
                                   hint=UNREADABLE_HINT)]
-    folded: dict[str, object] = {}
     named: dict[str, object] = {}
 
     def local(url: str) -> str | None:
@@ -149,11 +148,7 @@ def vault_stylesheet(index) -> tuple[bytes | None, dict, list] | None:
         path = unquote(path.split("?", 1)[0]).lstrip("/")
         while path.startswith("./"):
             path = path[2:]
-        found = index.attachments.get(path)
-        if found is None:  # a name in another case, as the vault's own links find it
-            if not folded:
-                folded.update((rel.casefold(), a) for rel, a in index.attachments.items())
-            found = folded.get(path.casefold())
+        found = index.attachment_at(path)  # also in another letter case, as links find it
         if found is None or found is att:
             return None
         named[index.attachment_url(found)] = found
