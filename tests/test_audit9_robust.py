@@ -141,6 +141,8 @@ def test_a_full_disk_for_the_build_state_is_a_warning(tmp_path, monkeypatch):
         ("http://127.0.0.1:8000/404.html", "http://127.0.0.1:8000/"),
         ("https://me.github.io/repo/404.html", "https://me.github.io/repo/"),
         ("https://me.github.io/repo/Gone/deeper/missing", "https://me.github.io/repo/"),
+        ("https://me.gitlab.io/repo/Gone/missing", "https://me.gitlab.io/repo/"),
+        ("https://me.codeberg.page/repo/Gone/missing", "https://me.codeberg.page/repo/"),
     ],
 )
 def test_404_page_opened_at_its_own_address_under_a_sub_path(tmp_path, chrome, address, root):
