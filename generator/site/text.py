@@ -1,7 +1,9 @@
 """Word splitting and hashing shared with the browser (``templates/static/vaultsite.js``).
 
 Both sides must agree exactly, so the rules are deliberately simple: lower-case, decompose (NFKD),
-drop combining marks, keep runs of letters and digits; CJK characters count as one word each.
+drop combining marks, fold the letters that no decomposition takes apart (:data:`FOLD`: ``ß`` is
+``ss``, ``æ`` is ``ae``, ``ø`` is ``o``), keep runs of letters and digits; CJK characters count as
+one word each.
 """
 
 from __future__ import annotations
@@ -17,17 +19,25 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
+#: Lower-case letters that NFKD leaves whole but a reader types in plain Latin letters: a letter
+#: with a stroke or bar is the letter (as ``ö`` is ``o`` once its mark is dropped), a ligature its
+#: letters, and the Old English letters their spelling (``strasse`` finds "Straße", ``aeble``
+#: "æble", ``lodz`` "Łódź", ``thorn`` "þorn").  ``FOLD`` in ``vaultsite.js`` is the same table.
+FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+        "ħ": "h", "ŧ": "t", "ı": "i"}
+
 
 def _drop_marks(run: re.Match[str]) -> str:
-    marks = unicode_marks()
-    return "".join(c for c in run.group() if c not in marks)
+    marks, fold = unicode_marks(), FOLD
+    return "".join(fold.get(c, c) for c in run.group() if c not in marks)
 
 
 def normalize(text: str) -> str:
     text = text.lower()
     if text.isascii():  # nothing to decompose (the common case, and by far the fastest)
         return text
-    # Marks are never ASCII: only the (rare) non-ASCII runs are looked at character by character.
+    # Marks and folded letters are never ASCII: only the (rare) non-ASCII runs are looked at
+    # character by character.
     return _NON_ASCII.sub(_drop_marks, unicodedata.normalize("NFKD", text))
 
 

@@ -289,7 +289,11 @@
   var CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff";
   var WORD = new RegExp("[" + CJK + "]|[^\\s\\p{P}\\p{S}\\p{Z}\\p{C}_" + CJK + "]+", "gu");
   var MARKS = /\p{M}/gu;
-  function norm(s) { return s.toLowerCase().normalize("NFKD").replace(MARKS, ""); }
+  /* letters NFKD leaves whole, as a reader types them (site/text.py FOLD: the same table) */
+  var FOLD = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ħ": "h", "ŧ": "t", "ı": "i" };
+  var FOLDED = /[ßæœøłđðþħŧı]/g;
+  function fold(c) { return FOLD[c]; }
+  function norm(s) { return s.toLowerCase().normalize("NFKD").replace(MARKS, "").replace(FOLDED, fold); }
   function words(s) { return norm(s).match(WORD) || []; }
   function fieldText(list) { return " " + words(list.join(" ")).join(" ") + " "; }
 
@@ -451,11 +455,17 @@
     while (at > 0 && !cjk && isWordChar(s[at - 1])) at = s.indexOf(term, at + 1);
     return at;
   }
+  /* the end in text of a match ending before nm.s[end]: a match ending inside what one character
+     folds to ("stras" in "straße": ß is "ss") takes the whole character */
+  function sourceEnd(nm, end) {
+    while (end < nm.s.length && nm.map[end] === nm.map[end - 1]) end++;
+    return nm.map[end];
+  }
   function highlight(text, terms) {
     var nm = normWithMap(text), spans = [];
     terms.forEach(function (t) {
       for (var at = findWordStart(nm.s, t, 0); at >= 0; at = findWordStart(nm.s, t, at + t.length)) {
-        spans.push([nm.map[at], nm.map[at + t.length]]);
+        spans.push([nm.map[at], sourceEnd(nm, at + t.length)]);
       }
     });
     spans.sort(function (a, b) { return a[0] - b[0]; });
