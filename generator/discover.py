@@ -100,6 +100,12 @@ def _forms(pattern: str) -> list[str]:
 TEMPLATES_LEFT_OUT = "\0templates:"
 #: How ``Vault.ignored`` marks a symbolic link the walk skipped (then why, in a few words).
 SYMLINK_LEFT_OUT = "\0symlink:"
+#: How ``Vault.ignored`` marks a file in Obsidian's trash (``.trash/`` at the vault root).
+TRASH_LEFT_OUT = "\0trash"
+#: Obsidian's trash: "Move to Obsidian trash" puts a deleted file or folder here, at its root.
+TRASH = ".trash"
+#: At most this many files of the trash are listed (its names only are read).
+TRASH_LIMIT = 10_000
 
 
 def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
@@ -173,10 +179,41 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             (vault.notes if kind == "note" else vault.attachments).append(src)
         for rel, why in skipped.items():  # a link to one is told why it finds nothing
             vault.ignored.setdefault(rel, SYMLINK_LEFT_OUT + why)
+    for rel in _trashed(cfg.vault):  # a link to one is told that it is in the trash
+        vault.ignored.setdefault(rel, TRASH_LEFT_OUT)
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)
     vault.diagnostics.extend(_unmatched_ignores(cfg, used))
     return vault
+
+
+def _trashed(root: Path) -> list[str]:
+    """The vault paths of the files in Obsidian's trash (``.trash/``, never published), sorted:
+    only their names are read, and no symbolic link is followed."""
+    found: list[str] = []
+    stack = [(root / TRASH, TRASH)]
+    while stack and len(found) < TRASH_LIMIT:
+        folder, rel_folder = stack.pop()
+        try:
+            if folder.is_symlink():
+                continue
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:  # no trash (the common case), or one that cannot be listed
+            continue
+        for entry in entries:
+            name = unicodedata.normalize("NFC", entry.name)
+            try:
+                name.encode("utf-8")
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except (UnicodeEncodeError, OSError):
+                continue
+            if name.startswith("."):
+                continue
+            if is_dir:
+                stack.append((Path(entry.path), f"{rel_folder}/{name}"))
+            else:
+                found.append(f"{rel_folder}/{name}")
+    return sorted(found[:TRASH_LIMIT])
 
 
 def _published_already(cfg: SiteConfig, name: str, folder: Path, ignore: tuple[str, ...],

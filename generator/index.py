@@ -40,7 +40,7 @@ from rapidfuzz import fuzz, process
 from generator.closest import ClosestNames
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
-from generator.discover import SYMLINK_LEFT_OUT, TEMPLATES_LEFT_OUT, left_out_by
+from generator.discover import SYMLINK_LEFT_OUT, TEMPLATES_LEFT_OUT, TRASH, TRASH_LEFT_OUT, left_out_by
 from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
@@ -156,6 +156,25 @@ def _file_named(target: str, note: Note, rels: Iterable[str]) -> str | None:
     return None
 
 
+def _restore_hint(rel: str, target: str, note: Note, what: str) -> str:
+    """What to do about a link to ``rel``, a file of Obsidian's trash: move it back where the link
+    looks for it (the folder the link names, else the one it has in the trash: Obsidian's trash
+    keeps no folders), or remove the link."""
+    inside = rel.removeprefix(TRASH + "/")
+    path = target.strip().replace("\\", "/")
+    if path.startswith(("./", "../")):
+        path = posixpath.normpath(posixpath.join(note.folder, path))
+    path = path.strip("/")
+    written = path.startswith(TRASH + "/")
+    path = path.removeprefix(TRASH + "/")
+    home = inside
+    if "/" in path and not written:  # [[Recipes/Waffles]]: the link says where it was
+        note_named = rel.lower().endswith(".md") and not path.lower().endswith(".md")
+        home = path + ".md" if note_named else path
+    drop = f" and take {TRASH}/ out of the {what}" if written else ""
+    return f"move {rel} to {home} to publish it{drop}, or remove the {what}"
+
+
 class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                  suggestions: tuple[str, dict[str, str | None]] | None = None,
@@ -168,6 +187,16 @@ class VaultIndex:
         self.cfg = cfg
         self.unreadable: tuple[str, ...] = tuple(sorted(unreadable))
         self.ignored: dict[str, str] = dict(sorted((ignored or {}).items()))
+        # the files of Obsidian's trash, apart (there may be thousands): each of their path
+        # suffixes, with and without ``.md``, names the first such file
+        self._trash: dict[str, str] = {}
+        for rel in [r for r, why in self.ignored.items() if why == TRASH_LEFT_OUT]:
+            del self.ignored[rel]
+            full = name_key(rel)
+            for form in (full, _strip_md(full)) if full.endswith(".md") else (full,):
+                parts = form.split("/")
+                for i in range(len(parts)):
+                    self._trash.setdefault("/".join(parts[i:]), rel)
         self.notes: dict[NoteId, Note] = {n.id: n for n in notes}
         self.published: dict[NoteId, Note] = {n.id: n for n in notes if n.publish}
         self.attachments: dict[str, SourceFile] = {a.rel: a for a in attachments}
@@ -219,7 +248,8 @@ class VaultIndex:
                       ).encode("utf-8", "surrogatepass")
             + bytes(n.publish for n in notes)
             + "\0".join(self.unreadable).encode("utf-8", "surrogatepass")
-            + "\0".join(f"{k}>{v}" for k, v in self.ignored.items()).encode("utf-8", "surrogatepass"),
+            + "\0".join(f"{k}>{v}" for k, v in self.ignored.items()).encode("utf-8", "surrogatepass")
+            + "\0".join(sorted(self._trash.values())).encode("utf-8", "surrogatepass"),
             digest_size=16).hexdigest()
         if suggestions is not None and suggestions[0] == self.names_sig:
             self._suggested = dict(suggestions[1])
@@ -799,6 +829,12 @@ class VaultIndex:
                 f"({folder}, as Obsidian's Templates, Templater or Daily notes settings name it), "
                 "which the site leaves out", note.rel, ref.line, ref.col,
                 hint=f"remove the {what}, or set `publish_templates = true` in vaultsite.toml"))
+        elif left_out is not None and left_out[1] == TRASH_LEFT_OUT:
+            rel = left_out[0]
+            out.append(warning(
+                "link-unresolved", f"{what} target {shown!r} is {rel}, in Obsidian's trash, "
+                "which the site never publishes", note.rel, ref.line, ref.col,
+                hint=_restore_hint(rel, ref.target, note, what)))
         elif left_out is not None and left_out[1].startswith(SYMLINK_LEFT_OUT):
             rel, why = left_out[0], left_out[1].removeprefix(SYMLINK_LEFT_OUT)
             out.append(warning(
@@ -940,9 +976,23 @@ class VaultIndex:
 
     def _ignored_file(self, target: str, note: Note) -> tuple[str, str] | None:
         """The file an ``ignore`` pattern left out that ``target`` names (by path, path suffix or
-        bare name; a note also without ``.md``), with that pattern, if any."""
+        bare name; a note also without ``.md``), with that pattern, if any; else the file of
+        Obsidian's trash it names, also by its name alone, with ``TRASH_LEFT_OUT``."""
         rel = _file_named(target, note, self.ignored)
-        return (rel, self.ignored[rel]) if rel is not None else None
+        if rel is not None:
+            return rel, self.ignored[rel]
+        if not self._trash or not target:
+            return None
+        key = name_key(target)
+        if key.startswith(("./", "../")):
+            key = posixpath.normpath(posixpath.join(name_key(note.folder), key))
+        key = key.strip("/")
+        rel = self._trash.get(key)
+        name = key.rsplit("/", 1)[-1]
+        if rel is None and name != key and not self._by_name.get(name):
+            # Obsidian's trash keeps no folders: [[Recipes/Waffles]] may be .trash/Waffles.md
+            rel = self._trash.get(name)
+        return (rel, TRASH_LEFT_OUT) if rel is not None else None
 
     def _name_with_hash(self, note: Note, ref: LinkRef,
                         lines: _Lines) -> tuple[str, str] | None:

@@ -113,3 +113,66 @@ def test_the_browser_finds_and_marks_folded_words(folded_site, chrome):
                            ".map(t => t.innerHTML)")
     assert "<mark>Straße</mark>" in titles
     page.close()
+
+
+# -- a link whose only file is in Obsidian's trash ----------------------------------------------------
+
+TRASHED = {
+    ".trash/Old idea.md": "# Old idea\n",
+    ".trash/pic.png": "not a picture",
+    ".trash/Recipes/Waffles.md": "# Waffles\n",  # a folder moved to the trash whole
+    ".trash/Pancakes.md": "# Pancakes\n",  # trashed from Recipes/: the trash keeps no folders
+    "Recipes/Soup.md": "# Soup\n",
+    "Idea board.md": "# Idea board\n",
+    "Home.md": "See [[Old idea]] and ![[pic.png]].\n\n[[Recipes/Waffles]], [[Waffles]], "
+               "[[Recipes/Pancakes]].\n\n[[.trash/Old idea]] and [[Idea bord]].\n",
+}
+
+
+def test_a_link_to_a_trashed_note_says_it_is_in_the_trash(tmp_path):
+    """``[[Old idea]]`` whose only file is ``.trash/Old idea.md`` (Obsidian's trash: "Move to
+    Obsidian trash" puts a deleted file there, at its root) was told "create the note or fix the
+    name".  It now names the trashed file and where to move it back: the folder the link names
+    (the trash keeps none), else the file's place in the trash."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, TRASHED)
+    said = {m.split(": warning")[0]: m.split("warning[link-unresolved]: ")[1]
+            for m in site.messages("link-unresolved")}
+    trash = "in Obsidian's trash, which the site never publishes"
+    assert said == {
+        "Home.md:1:5": f"link target 'Old idea' is .trash/Old idea.md, {trash} "
+                       "(move .trash/Old idea.md to Old idea.md to publish it, or remove the link)",
+        "Home.md:1:22": f"embed target 'pic.png' is .trash/pic.png, {trash} "
+                        "(move .trash/pic.png to pic.png to publish it, or remove the embed)",
+        "Home.md:3:1": f"link target 'Recipes/Waffles' is .trash/Recipes/Waffles.md, {trash} "
+                       "(move .trash/Recipes/Waffles.md to Recipes/Waffles.md to publish it, or "
+                       "remove the link)",
+        "Home.md:3:22": f"link target 'Waffles' is .trash/Recipes/Waffles.md, {trash} "
+                        "(move .trash/Recipes/Waffles.md to Recipes/Waffles.md to publish it, or "
+                        "remove the link)",
+        "Home.md:3:35": f"link target 'Recipes/Pancakes' is .trash/Pancakes.md, {trash} "
+                        "(move .trash/Pancakes.md to Recipes/Pancakes.md to publish it, or remove "
+                        "the link)",
+        "Home.md:5:1": f"link target '.trash/Old idea' is .trash/Old idea.md, {trash} "
+                       "(move .trash/Old idea.md to Old idea.md to publish it and take .trash/ out "
+                       "of the link, or remove the link)",
+        # nothing in the trash: the closest name, as before
+        "Home.md:5:25": "link target 'Idea bord' does not exist in the vault "
+                        "(did you mean [[Idea board]]?)",
+    }
+    # the trash is still never published
+    assert not [p for p in site.out.rglob("*")
+                if "trash" in p.relative_to(site.out).as_posix().lower()]
+
+
+def test_a_trashed_file_beside_a_published_one_changes_nothing(tmp_path):
+    """A name the vault has outside the trash resolves as ever, and a path link whose name a
+    published note has is told of that note (did you mean), not of the trashed file."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {".trash/Soup.md": "old\n", "Recipes/Soup.md": "# Soup\n",
+                                  ".trash/Stew.md": "old\n", "Stew.md": "# Stew\n",
+                                  "Home.md": "[[Soup]] [[Old/Stew]]\n"})
+    assert [m.split("]: ")[1] for m in site.messages("link-unresolved")] == [
+        "link target 'Old/Stew' does not exist in the vault (did you mean [[Stew]]?)"]
