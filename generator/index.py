@@ -28,6 +28,7 @@ import bisect
 import hashlib
 import posixpath
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -235,7 +236,8 @@ class VaultIndex:
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self._names_by_stem: dict[str, list[str]] = {}
-        self._note_names: tuple[list[str], list[str]] | None = None  # sorted, and each reversed
+        # the note names by their words, and those words sorted, and each reversed, sorted
+        self._note_names: tuple[dict[str, list[str]], list[str], list[str]] | None = None
         self._alias_suggested: dict[str, str | None] = {}
         self._aliases_by_initial: dict[str, list[str]] | None = None
         self._closest: dict[tuple[str, ...], ClosestNames] = {}  # per initial (and extension)
@@ -680,24 +682,33 @@ class VaultIndex:
         return found
 
     def _word_matches(self, key: str, limit: int = 64) -> list[str]:
-        """The note names that begin or end with ``key`` as whole words, shortest first: in a
-        Zettelkasten, ``[[202401151230]]`` (its id alone) or ``[[Idea]]`` (its title without the
-        id) for ``202401151230 Idea.md``, names too long for ``closest`` to weigh.  Two bisections
-        of sorted names (the second of each name written backwards), so as cheap as ``closest``."""
-        if len(key) < 3:
+        """The note names that begin or end with ``key`` as whole words, or are its words, shortest
+        first: in a Zettelkasten, ``[[202401151230]]`` (its id alone) or ``[[Idea]]`` (its title
+        without the id) for ``202401151230 Idea.md``, names too long for ``closest`` to weigh.
+        Names are compared as their words, punctuation and spacing aside: ``[[Smith 2020]]`` for
+        ``Smith (2020) - On Things.md``.  Two bisections of the sorted words of the names (the
+        second of each written backwards), so as cheap as ``closest``."""
+        wanted = _name_words(key)
+        if len(wanted) < 3:
             return []
         if self._note_names is None:
-            forward = sorted(n for n in self._by_name if not _has_ext(n))
-            self._note_names = forward, sorted(n[::-1] for n in forward)
-        found: set[str] = set()
-        for table, probe, backwards in ((self._note_names[0], key + " ", False),
-                                        (self._note_names[1], (" " + key)[::-1], True)):
+            by_words: dict[str, list[str]] = defaultdict(list)
+            for name, files in self._by_name.items():
+                # a note's name, also with a '.' in it (``Smith, J. (2019) Thinking``)
+                if any(isinstance(f, Note) for f in files):
+                    by_words[_name_words(name)].append(name)
+            forward = sorted(by_words)
+            self._note_names = by_words, forward, sorted(w[::-1] for w in forward)
+        by_words, forward, backward = self._note_names
+        found: set[str] = set(by_words.get(wanted, ()))
+        for table, probe, backwards in ((forward, wanted + " ", False),
+                                        (backward, (" " + wanted)[::-1], True)):
             start = bisect.bisect_left(table, probe)
-            for name in table[start:start + limit]:
-                if not name.startswith(probe):
+            for words in table[start:start + limit]:
+                if not words.startswith(probe):
                     break
-                found.add(name[::-1] if backwards else name)
-        return sorted(found, key=lambda n: (len(n), n))
+                found.update(by_words[words[::-1] if backwards else words])
+        return sorted(found, key=lambda n: (_name_words(n) != wanted, len(n), n))
 
     def suggest_alias(self, target: str) -> str | None:
         """The published notes' alias closest to ``target`` (as its note spells it), for "did you
@@ -1223,6 +1234,25 @@ def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfi
 
 
 _WORDS = re.compile(r"\w+")
+def _trim_punctuation(part: str) -> str:
+    """``part`` without the punctuation (Unicode category P: brackets, quotes, dashes, commas)
+    at its ends; symbols stay (``c++``)."""
+    i, j = 0, len(part)
+    while i < j and unicodedata.category(part[i])[0] == "P":
+        i += 1
+    while j > i and unicodedata.category(part[j - 1])[0] == "P":
+        j -= 1
+    return part[i:j]
+
+
+def _name_words(name: str) -> str:
+    """A name's words, one space apart: the parts between spaces (or ``_``, which file names write
+    for one) without the punctuation at their ends, those that are only punctuation dropped
+    (``smith (2020) - on things`` is ``smith 2020 on things``).  Punctuation inside a word stays:
+    ``2024-01-15`` is one word, so that ``[[2024]]`` is not told of a daily note."""
+    return " ".join(w for w in map(_trim_punctuation, name.replace("_", " ").split()) if w)
+
+
 # as in a note's text: a single ``]`` does not end the link, a ``[…]`` is part of the name
 _PROPERTY_LINK = re.compile(r"\[\[((?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+)\]\]")
 

@@ -176,3 +176,39 @@ def test_a_trashed_file_beside_a_published_one_changes_nothing(tmp_path):
                                   "Home.md": "[[Soup]] [[Old/Stew]]\n"})
     assert [m.split("]: ")[1] for m in site.messages("link-unresolved")] == [
         "link target 'Old/Stew' does not exist in the vault (did you mean [[Stew]]?)"]
+
+
+# -- did you mean: names compared as words ------------------------------------------------------------
+
+def test_a_name_is_suggested_by_its_words_punctuation_aside(tmp_path):
+    """``[[Smith 2020]]`` got no hint for ``Smith (2020) - On Things.md``: a name that begins or
+    ends with the link's words was found only when the words stood in it as written (``(2020)``
+    is not ``2020``).  Names are now compared as their words, without the punctuation at their
+    ends (``_`` is a space).  A link whose words begin no name still gets none."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "Literature/Smith (2020) - On Things.md": "# S\n",
+        "Literature/Jones & Lee (2019) - Learning, Fast.md": "# J\n",
+        "Literature/Smith_2019_notes.md": "# S2\n",
+        "Journal/2024-01-15.md": "# Day\n",
+        "Smith, J. (2018) Thinking.md": "# T\n",  # a '.' in a note's name is no extension
+        "C++ tips.md": "# C\n",
+        "Home.md": "[[Smith 2020]] [[Jones Lee 2019]] [[Learning Fast]] [[Smith 2020 On Things]] "
+                   "[[smith 2019]] [[Smith 2021]] [[Lee 2019]] [[2024]] [[Smith J]] [[C++]]\n"})
+    hints = {d.message.split("target ")[1].split(" does")[0]: d.hint
+             for d in site.diagnostics if d.code == "link-unresolved"}
+    assert hints == {
+        "'Smith 2020'": "did you mean [[Literature/Smith (2020) - On Things]]?",
+        "'Jones Lee 2019'": "did you mean [[Literature/Jones & Lee (2019) - Learning, Fast]]?",
+        "'Learning Fast'": "did you mean [[Literature/Jones & Lee (2019) - Learning, Fast]]?",
+        "'Smith 2020 On Things'": "did you mean [[Literature/Smith (2020) - On Things]]?",
+        "'smith 2019'": "did you mean [[Literature/Smith_2019_notes]]?",
+        "'Smith 2021'": "create the note or fix the name",
+        "'Lee 2019'": "create the note or fix the name",
+        # punctuation inside a word stays: a year note is not told of a daily note
+        "'2024'": "create the note or fix the name",
+        "'Smith J'": "did you mean [[Smith, J. (2018) Thinking]]?",
+        # symbols are part of a word: as before
+        "'C++'": "did you mean [[C++ tips]]?",
+    }
