@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
+import pickle
 import posixpath
 import re
 import unicodedata
@@ -46,6 +48,7 @@ from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
+from generator.parallel import can_fork, forked
 from generator.slugs import heading_key, link_safe, name_key, tag_key
 from generator.urls import fit_name, slug_path
 
@@ -180,11 +183,13 @@ class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                  suggestions: tuple[str, dict[str, str | None]] | None = None,
                  previous: VaultIndex | None = None, unreadable: Iterable[str] = (),
-                 ignored: Mapping[str, str] | None = None):
+                 ignored: Mapping[str, str] | None = None, split_links: bool = False):
         """``suggestions``: a previous index's ``suggestions`` memo, reused when the set of names
         (and what is published) is the same.  ``unreadable``: vault paths of notes that exist but
         could not be read (a link to one is told so, not "does not exist"); ``ignored``: files an
-        ``ignore`` pattern leaves out, with the pattern (a link to one is told that too)."""
+        ``ignore`` pattern leaves out, with the pattern (a link to one is told that too).
+        ``split_links``: another core is free, so a large vault's links may be checked half in a
+        forked copy of this process (``_LinksAside``)."""
         self.cfg = cfg
         self.unreadable: tuple[str, ...] = tuple(sorted(unreadable))
         self.ignored: dict[str, str] = dict(sorted((ignored or {}).items()))
@@ -269,7 +274,7 @@ class VaultIndex:
         self.outlinks: dict[NoteId, list[NoteId]] = defaultdict(list)
         self.tags: dict[str, TagInfo] = {}
         self._links: dict[NoteId, _Linked] = {}
-        self._link_all(notes, previous)
+        self._link_all(notes, previous, split_links)
         self._collect_tags(notes)
         self.tag_urls: dict[str, SiteUrl] = self._tag_urls()
         self._attachment_urls: dict[str, SiteUrl] | None = None
@@ -737,11 +742,18 @@ class VaultIndex:
         return memo[key]
 
     # -- whole-vault facts --------------------------------------------------------------------
-    def _link_all(self, notes: list[Note], previous: VaultIndex | None) -> None:
+    #: Notes from which a cold build checks the second half of the links in a forked process
+    #: (``_LinksAside``): below it, the fork costs about what it saves.
+    SPLIT_LINKS_AT = 1000
+
+    def _link_all(self, notes: list[Note], previous: VaultIndex | None,
+                  split: bool = False) -> None:
         """Resolve and check every link; backlinks and outlinks.  With ``previous`` (the index of the
         last build in this process), a note whose object, names and URLs are all as before keeps its
         results unless a note it links to changed.  The hints of links to missing headings are
-        written last, for all notes in order, within one budget (``HINT_BUDGET``)."""
+        written last, for all notes in order, within one budget (``HINT_BUDGET``).  With ``split``
+        and no ``previous`` to reuse, a forked copy of this process checks the later notes while
+        this one checks the earlier ones (``_LinksAside``); the results are the same."""
         reuse = (previous is not None and previous.names_sig == self.names_sig
                  and previous.urls == self.urls)
         changed: set[NoteId] = set()
@@ -750,13 +762,21 @@ class VaultIndex:
             # a closest heading found in the last build holds while its note is the same
             self._hint_words = {k: v for k, v in previous._hint_words.items() if k not in changed}
             self._hinted = {k: v for k, v in previous._hinted.items() if k[0] not in changed}
+        aside = (_LinksAside(self, notes)
+                 if split and not reuse and len(notes) >= self.SPLIT_LINKS_AT and can_fork()
+                 else None)
+        cut = aside.cut if aside is not None else len(notes)
         linked = []
-        for note in notes:
+        for note in notes[:cut]:
             hit = previous._links.get(note.id) if reuse and note.id not in changed else None
             if hit is None or not hit.targets.isdisjoint(changed):
                 hit = self._link_note(note)
-            self._links[note.id] = hit
             linked.append(hit)
+        if aside is not None:
+            rest = aside.take(self)
+            linked += rest if rest is not None else [self._link_note(n) for n in notes[cut:]]
+        for note, hit in zip(notes, linked, strict=True):
+            self._links[note.id] = hit
             for target in hit.outs:
                 self.outlinks[note.id].append(target)
                 self.backlinks[target].append(note.id)
@@ -1229,8 +1249,91 @@ class VaultIndex:
 def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                 suggestions: tuple[str, dict[str, str | None]] | None = None,
                 previous: VaultIndex | None = None, unreadable: Iterable[str] = (),
-                ignored: Mapping[str, str] | None = None) -> VaultIndex:
-    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable, ignored)
+                ignored: Mapping[str, str] | None = None, split_links: bool = False) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable, ignored,
+                      split_links)
+
+
+class _LinksAside:
+    """The links of a vault's later notes, checked by a forked copy of the build process while the
+    build process checks the earlier ones: on 10,000 notes, checking links is most of the index
+    (about 1.2 CPU-s), and the index is built while the workers wait for it.
+
+    The copy answers with each note's ``_Linked`` (its notes named by id, not pickled whole) and
+    what it added to the memos the index keeps (resolutions, did-you-mean names), so that the
+    workers and the next build find them as after a check in one process.  The hints of links to
+    missing headings are left to the build process, which writes them for all notes in order
+    (``HINT_BUDGET``).  When the copy fails or dies, the build process checks those notes itself."""
+
+    #: The build process's share of the links (by count)
+    SHARE = 0.55
+
+    def __init__(self, index: VaultIndex, notes: list[Note]) -> None:
+        # cut where the links are shared out so that both are done at about the same time: the
+        # copy also pickles its answer, and the build process merges it
+        weights = [1 + len(n.links) + len(n.html_refs) for n in notes]
+        mine, done, self.cut = sum(weights) * self.SHARE, 0, 0
+        while self.cut < len(notes) and done + weights[self.cut] <= mine:
+            done += weights[self.cut]
+            self.cut += 1
+        import multiprocessing
+
+        self.reader, writer = multiprocessing.Pipe(duplex=False)
+        try:
+            self.proc = forked(_link_notes_aside, index, notes[self.cut:], writer, self.reader)
+        except OSError:  # no process to be had (memory, a limit): ``take`` gives None
+            self.proc = None
+        writer.close()
+
+    def take(self, index: VaultIndex) -> list[_Linked] | None:
+        """The copy's ``_Linked`` for the notes after ``cut``, its memos merged into ``index``'s;
+        None when it gave no answer."""
+        try:
+            blob = self.reader.recv_bytes() if self.proc is not None else None
+        except (EOFError, OSError):
+            blob = None
+        finally:
+            self.reader.close()
+        if blob is None:
+            return None
+        linked, memo, suggested, alias_suggested = pickle.loads(blob)
+        for key, (kind, note_id, rel, candidates, alias) in memo:
+            if key not in index._memo:
+                index._memo[key] = Resolution(
+                    kind, index.notes[note_id] if note_id is not None else None,
+                    index.attachments[rel] if rel is not None else None, candidates, alias)
+        for key, found in suggested:
+            index._suggested.setdefault(key, found)
+        for key, found in alias_suggested:
+            index._alias_suggested.setdefault(key, found)
+        return [_Linked(diags, outs, targets,
+                        tuple((i, wanted, index.notes[target], written)
+                              for i, wanted, target, written in hints))
+                for diags, outs, targets, hints in linked]
+
+
+def _link_notes_aside(index: VaultIndex, notes: list[Note], conn, theirs) -> None:  # in the copy
+    # the parent's end of the pipe, which the fork copied: held here, a build killed before it
+    # reads the answer would leave this process waiting for ever to write it
+    theirs.close()
+    code = 1
+    try:
+        # the memos only grow: what this copy adds comes after what it was given
+        known = len(index._memo), len(index._suggested), len(index._alias_suggested)
+        linked = [index._link_note(note) for note in notes]
+        memo = [(key, (res.kind, res.note.id if res.note is not None else None,
+                       res.attachment.rel if res.attachment is not None else None,
+                       res.candidates, res.alias))
+                for key, res in list(index._memo.items())[known[0]:]]
+        answer = ([(hit.diags, hit.outs, hit.targets,
+                    tuple((i, wanted, target.id, written) for i, wanted, target, written in hit.hints))
+                   for hit in linked], memo,
+                  list(index._suggested.items())[known[1]:],
+                  list(index._alias_suggested.items())[known[2]:])
+        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        code = 0
+    finally:
+        os._exit(code)  # the build process owns everything here: nothing to free or flush
 
 
 _WORDS = re.compile(r"\w+")
