@@ -212,3 +212,39 @@ def test_a_name_is_suggested_by_its_words_punctuation_aside(tmp_path):
         # symbols are part of a word: as before
         "'C++'": "did you mean [[C++ tips]]?",
     }
+
+
+# -- what a comment or the sanitiser takes leaves no blank line nor empty paragraph -------------------
+
+def test_a_comment_on_lines_of_its_own_inside_a_paragraph_leaves_one_line_break(tmp_path):
+    """``before`` / ``%%`` / ``hidden`` / ``%%`` / ``after`` in a callout showed a blank line
+    between the two (two ``<br>``: the line breaks before and after the comment); the comment
+    takes its lines whole, as in a paragraph outside a callout.  A comment inside a line
+    (``a %%x%% b``) and a written hard break stay as they were."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "A.md": "> [!note] Title\n> before\n> %%\n> secret1\n> lines\n> %%\n> after\n\n"
+                "para one\n%%one-line%%\npara two\n\nkept  \n%%x%%\nbreak\n\nin %%x%% line\n"})
+    paragraphs = [str(p) for p in site.content("A.md").find_all("p")]
+    assert paragraphs == ["<p>before<br/>\nafter</p>", "<p>para one<br/>\npara two</p>",
+                          "<p>kept<br/>\nbreak</p>", "<p>in  line</p>"]
+    assert "secret1" not in site.page("A.md").read_text(encoding="utf-8")
+
+
+def test_raw_html_the_sanitiser_takes_whole_leaves_no_empty_paragraph(tmp_path):
+    """``<math>…</math>`` (or a ``<select>``) alone in a paragraph left ``<p></p>``: a blank
+    paragraph's height in the page.  The warning still names what went, and a paragraph a block
+    id names keeps its tags (a link leads to it)."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "A.md": "text\n\n<math><mi>x</mi></math>\n\nmore\n\n<select><option>a</option></select>\n"
+                "<math>y</math>\n\nend\n\n<math>z</math> ^kept\n\nlast [[#^kept]]\n"})
+    content = site.content("A.md")
+    assert [str(p) for p in content.find_all("p")] == [
+        "<p>text</p>", "<p>more</p>", "<p>end</p>", '<p id="^kept"></p>',
+        '<p>last <a class="internal-link" data-note="A.html" href="#%5Ekept">^kept</a></p>']
+    assert [m.split("]: ")[1].split(";")[0] for m in site.messages("html-sanitised")] == [
+        f"raw HTML left out of the page: <{name}> and what it holds"
+        for name in ("math", "select", "math", "math")]

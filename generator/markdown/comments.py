@@ -385,7 +385,8 @@ _BREAKS = ("softbreak", "hardbreak")
 def _tidy_after_comments(tokens, drop: set[int]) -> None:
     """A comment at a paragraph's start or end leaves no line break there (``> %%x%%`` /
     ``> body`` in a callout, or the text after a comment closed on a line of its own: no blank
-    first line), and a paragraph whose text was all comments (``%%a%% %%b%%``; a comment opened
+    first line), one on lines of its own inside a paragraph leaves one line break, not two (no
+    blank line), and a paragraph whose text was all comments (``%%a%% %%b%%``; a comment opened
     on a callout's first line) is no empty ``<p>`` (unless a block id names it: the link to it
     keeps its place).  Only inline tokens a comment touched are looked at: their text holds a
     ``%%``, or starts with the line break a closing ``%%`` line left (markdown-it trims a
@@ -402,6 +403,12 @@ def _tidy_after_comments(tokens, drop: set[int]) -> None:
             hi -= 1
         if hi - lo < len(kids):
             tok.children = kids = kids[lo:hi]
+        # a comment that fills its lines (``before`` / ``%%`` / ``x`` / ``%%`` / ``after``) takes
+        # them whole: the line breaks around it are one, not a blank line
+        doubled = [k for k in range(1, len(kids))
+                   if kids[k].type in _BREAKS and kids[k - 1].type in _BREAKS]
+        if doubled:
+            tok.children = kids = [kid for k, kid in enumerate(kids) if k not in doubled]
         if all(kid.type == "text" and not kid.content.strip() for kid in kids):
             tok.children = []
     for j, tok in enumerate(tokens):

@@ -613,6 +613,34 @@ def drop_inline_content(state: StateCore) -> None:
         tok.children = kept
 
 
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def hide_emptied_paragraphs(state: StateCore) -> None:
+    """A paragraph whose raw HTML the sanitiser takes out whole (``<math>…</math>``, a
+    ``<select>`` and its options), with nothing else in it, is no empty ``<p>``: its opening and
+    closing tags are hidden (as a tight list's are) and its line breaks go.  Its HTML pieces stay,
+    so that the ``html-sanitised`` warning still names them.  A paragraph a block id names
+    (``^id``) keeps its tags: a link leads to it."""
+    if "<" not in state.src:
+        return
+    tokens = state.tokens
+    for i in range(1, len(tokens) - 1):
+        tok = tokens[i]
+        if tok.type != "inline" or not tok.children or "<" not in tok.content:
+            continue
+        opener, closer = tokens[i - 1], tokens[i + 1]
+        if opener.type != "paragraph_open" or closer.type != "paragraph_close" \
+                or opener.hidden or opener.meta.get("block_id"):
+            continue
+        kids = tok.children
+        if all(k.type in _BREAKS or (k.type == "text" and not k.content.strip())
+               or (k.type == "html_inline" and k.content not in TRUSTED
+                   and not sanitize_html(k.content).strip()) for k in kids):
+            opener.hidden = closer.hidden = True
+            tok.children = [k for k in kids if k.type == "html_inline"]
+
+
 # Opening one of these closes an open element the HTML parser would end by itself there (a <p>
 # ends where a block starts, an <li> at the next <li>): modelled, so no closer is added for them.
 _ENDS_P = frozenset("address article aside blockquote center details div dl figcaption figure "
@@ -797,5 +825,6 @@ def sanitize_plugin(md: MarkdownIt) -> None:
                                                       "comment_tail") if n in names)),
                key=names.index)
     md.core.ruler.after(last, "balance_html", balance_html)
+    md.core.ruler.after("balance_html", "hide_emptied_paragraphs", hide_emptied_paragraphs)
     md.add_render_rule("html_block", render_html_block)
     md.add_render_rule("html_inline", render_html_inline)
