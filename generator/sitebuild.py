@@ -684,7 +684,9 @@ class SiteBuilder:
             kind="index", title=note.title if note else self.cfg.title, url=url, root="",
             titled=note is not None and _titled(note),
             source=note.written_rel if note else None, content_html=body,
-            description=(note.summary if note else self.cfg.description),
+            # the home note's own description, else the site's, else the note's first words
+            description=(note.description or self.cfg.description or note.summary
+                         if note else self.cfg.description),
             tags=self._tag_items(note, url) if note else (),
             backlinks=self._backlinks(note, url) if note else (),
             toc=tuple(self.tpl.TocItem(h.level, h.text, "#" + h.anchor)

@@ -248,3 +248,32 @@ def test_raw_html_the_sanitiser_takes_whole_leaves_no_empty_paragraph(tmp_path):
     assert [m.split("]: ")[1].split(";")[0] for m in site.messages("html-sanitised")] == [
         f"raw HTML left out of the page: <{name}> and what it holds"
         for name in ("math", "select", "math", "math")]
+
+
+# -- the home page's meta description ----------------------------------------------------------------
+
+@pytest.mark.parametrize("config, front, expected", [
+    # the site's description set: it is the home page's, not the home note's first words
+    ('description = "A garden of notes on Python."\n', "", "A garden of notes on Python."),
+    # the home note says its own: that wins, it was written for this page
+    ('description = "A garden of notes on Python."\n', "---\ndescription: Start here.\n---\n",
+     "Start here."),
+    # neither: the home note's first words, as before
+    ("", "", "Welcome to the garden, where the notes grow."),
+])
+def test_the_home_page_meta_description(tmp_path, config, front, expected):
+    """The home page's ``<meta name="description">`` was the home note's summary even when
+    vaultsite.toml set ``description`` (documented as the site's description, for the home page):
+    a search engine showed the note's first paragraph under the site's name.  The home note's own
+    front-matter ``description`` comes first, then the site's, then the note's first words."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": f'title = "Garden"\nhome = "Start"\n{config}',
+        "Start.md": f"{front}# Start\n\nWelcome to the garden, where the notes grow.\n",
+        "Other.md": "# Other\n\nAnother note.\n"})
+    meta = site.soup(site.out / "index.html").find("meta", attrs={"name": "description"})
+    assert meta["content"] == expected
+    # a note page keeps its own summary
+    other = site.html("Other.md").find("meta", attrs={"name": "description"})
+    assert other["content"] == "Another note."
