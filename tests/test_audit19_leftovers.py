@@ -277,3 +277,16 @@ def test_the_home_page_meta_description(tmp_path, config, front, expected):
     # a note page keeps its own summary
     other = site.html("Other.md").find("meta", attrs={"name": "description"})
     assert other["content"] == "Another note."
+
+
+def test_many_comment_lines_in_one_paragraph_cost_linear_time():
+    """Collapsing the line breaks around whole-line comments looks each token up once: a paragraph
+    of thousands of ``%%x%%`` lines costs four times as much at four times the lines (a list
+    lookup made it sixteen)."""
+    from conftest import render_cost
+
+    from generator.markdown import make_markdown
+
+    md = make_markdown()
+    small, big = (render_cost(md, "a\n%%x%%\n" * n + "end\n") for n in (4000, 16000))
+    assert big < 8 * small + 0.3, (small, big)

@@ -405,8 +405,8 @@ def _tidy_after_comments(tokens, drop: set[int]) -> None:
             tok.children = kids = kids[lo:hi]
         # a comment that fills its lines (``before`` / ``%%`` / ``x`` / ``%%`` / ``after``) takes
         # them whole: the line breaks around it are one, not a blank line
-        doubled = [k for k in range(1, len(kids))
-                   if kids[k].type in _BREAKS and kids[k - 1].type in _BREAKS]
+        doubled = {k for k in range(1, len(kids))
+                   if kids[k].type in _BREAKS and kids[k - 1].type in _BREAKS}
         if doubled:
             tok.children = kids = [kid for k, kid in enumerate(kids) if k not in doubled]
         if all(kid.type == "text" and not kid.content.strip() for kid in kids):
