@@ -189,7 +189,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there are warnings.")
 @click.option("--no-exec", is_flag=True, help="Do not run code; use cached outputs where present.")
 @click.option("--rerun", is_flag=True, help="Re-run every code cell, ignoring the cache.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only the summary line (no diagnostics, no progress bar).")
 @click.option("--site-url", default=None, metavar="URL",
               help="Absolute URL the site is published at (overrides site_url of vaultsite.toml; "
                    "the GitHub Pages workflow of `vaultsite init` passes the Pages URL).")
@@ -214,6 +215,7 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     out = out if out is not None else Path("site")
     mode = "no-exec" if no_exec else "rerun" if rerun else "auto"
     progress = _Progress()
+    progress.enabled = progress.enabled and not quiet  # -q: the summary line and nothing else
     if _LEAVE_FAST:  # one build, then the process ends: a collection of its heap is never worth it
         gc.disable()
     try:
