@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import json
+import math
 import re
 import tomllib
 from collections.abc import Callable
@@ -96,22 +97,44 @@ _KIND_NAMES = {int: "a whole number", float: "a number", str: "text in quotes",
                bool: "true or false", list: "a list", dict: "a table"}
 
 
+def toml_value(value: Any, room: int = 60) -> str:
+    """``value`` as the file wrote it (``true``, ``["a", 1]``, ``{ x = 1 }``, ``2025-04-11``), not
+    as Python shows it (``True``, ``['a', 1]``, ``datetime.date(2025, 4, 11)``): what a message
+    quotes is what the user finds in vaultsite.toml.  Cut to about ``room`` characters."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, float) and not math.isfinite(value):
+        text = "nan" if math.isnan(value) else "inf" if value > 0 else "-inf"
+    elif isinstance(value, (dt.date, dt.time)):  # a datetime is a date
+        text = value.isoformat()
+    elif isinstance(value, list):
+        text = "[" + ", ".join(toml_value(v, room) for v in value) + "]"
+    elif isinstance(value, dict):
+        inner = ", ".join(f"{k} = {toml_value(v, room)}" for k, v in value.items())
+        text = "{ " + inner + " }" if inner else "{}"
+    else:
+        text = repr(value)
+    return text if len(text) <= room else text[:room - 1] + "…"
+
+
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> Any:
     if isinstance(value, bool) and kind in (int, float, (int, float)):
-        raise ConfigError(f"{where}: `{key}` must be a number, not {value!r}")
+        want = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{where}: `{key}` must be {want}, not {toml_value(value)}")
     if not isinstance(value, kind):
         kinds = (kind,) if isinstance(kind, type) else kind
         want = "a number" if float in kinds else \
             " or ".join(dict.fromkeys(_KIND_NAMES.get(k, k.__name__) for k in kinds))
-        shown = f'"{value}"' if isinstance(value, str) else repr(value)
-        raise ConfigError(f"{where}: `{key}` must be {want}, not {shown}")
+        raise ConfigError(f"{where}: `{key}` must be {want}, not {toml_value(value)}")
     return value
 
 
 def _at_least(value: Any, low: float, where: str, key: str, above: bool = False) -> Any:
     if value < low or (above and value == low):
         raise ConfigError(f"{where}: `{key}` must be {'more than' if above else 'at least'} "
-                          f"{low:g}, not {value!r}")
+                          f"{low:g}, not {toml_value(value)}")
     return value
 
 
@@ -127,10 +150,11 @@ def key_line(text: str, key: str) -> int:
             m = re.search(rf"^[ \t]*{parts}[ \t]*=", text, re.MULTILINE)
             return text.count("\n", 0, m.start()) + 1 if m else key_line(text, table)
         start = head.end()
-    m = re.compile(rf"^[ \t]*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')[ \t]*=",
+    # ``name = …``, or a dotted key that makes ``name`` a table: ``site.title = …``
+    m = re.compile(rf"^[ \t]*(?:{re.escape(name)}|\"{re.escape(name)}\"|'{re.escape(name)}')[ \t]*[=.]",
                    re.MULTILINE).search(text, start)
-    if m is None:  # a table of that name: ``[site]``, ``[execute.extra]``
-        m = re.search(rf"^[ \t]*\[[ \t]*{re.escape(key)}[ \t]*[\].]", text, re.MULTILINE)
+    if m is None:  # a table of that name: ``[site]``, ``[execute.extra]``, ``[[site]]``
+        m = re.search(rf"^[ \t]*\[\[?[ \t]*{re.escape(key)}[ \t]*[\].]", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
@@ -181,6 +205,8 @@ def _unknown(key: str, known: set[str], where: str, table: str = "") -> ConfigEr
         f"known keys: {', '.join(table + k for k in sorted(known))}"
     if table and key in _TOP_KEYS:
         hint = _misplaced(key, table.rstrip("."))
+    elif not table and key in _EXEC_KEYS:
+        hint = f"`{key}` is a key of [execute]: write it below an [execute] line"
     return ConfigError(f"{where}: unknown key `{table}{key}` ({hint})")
 
 
@@ -201,12 +227,7 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
             raise ConfigError(f"{CONFIG_NAME}: cannot be read ({exc.strerror}); check its "
                               "permissions") from exc
         except tomllib.TOMLDecodeError as exc:
-            # "Invalid value (at line 1, column 9)": said as every other diagnostic is
-            m = re.search(r"^(.*?) \(at line (\d+), column (\d+)\)$", str(exc))
-            where = f"{CONFIG_NAME}:{m.group(2)}:{m.group(3)}" if m else CONFIG_NAME
-            why = m.group(1) if m else str(exc)
-            raise ConfigError(f"{where}: not valid TOML: {why[:1].lower()}{why[1:]}; fix it there "
-                              "(each setting is `name = value`, text in quotes: toml.io)") from exc
+            raise ConfigError(_toml_error(str(exc), text)) from exc
         except UnicodeDecodeError as exc:
             before = exc.object[: exc.start]  # the line and column of the first bad byte
             line = before.count(b"\n") + 1
@@ -218,6 +239,36 @@ def load_config(vault: Path, overrides: dict[str, Any] | None = None) -> SiteCon
     if overrides:
         cfg = cfg.with_overrides(**overrides)
     return cfg
+
+
+_TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+
+
+def _toml_error(message: str, text: str) -> str:
+    """tomllib's error, said as every other diagnostic is (``vaultsite.toml:2:1: …``).  Its place
+    "at end of document" (the file's last line has no line end) is given as a line and column
+    too, and a key or table written twice is named: tomllib says only "cannot overwrite a value"."""
+    m = re.search(r"^(.*?) \(at line (\d+), column (\d+)\)$", message, re.DOTALL)
+    end = re.search(r"^(.*?) \(at end of document\)$", message, re.DOTALL)
+    why, line, col = message, 0, 0
+    if m:
+        why, line, col = m.group(1), int(m.group(2)), int(m.group(3))
+    elif end:
+        why, line = end.group(1), text.count("\n") + 1
+        col = len(text) - (text.rfind("\n") + 1) + 1
+    why = f"{why[:1].lower()}{why[1:]}"
+    row = text.split("\n")[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    twice = re.match(rf"[ \t]*({_TOML_KEY}(?:[ \t]*\.[ \t]*{_TOML_KEY})*)[ \t]*=", row)
+    if why == "cannot overwrite a value" and twice:
+        key = ".".join(part.strip("'\"") for part in re.findall(_TOML_KEY, twice.group(1)))
+        col = row.index(twice.group(1)) + 1
+        why = f"`{key}` is set twice (a key is set once: remove one of them)"
+    elif table := re.fullmatch(r"cannot declare \((.*)\) twice", why):
+        names = ".".join(n.strip().strip("'\"") for n in table.group(1).split(",") if n.strip())
+        why = f"the table [{names}] is declared twice (write all its keys below one [{names}] line)"
+    where = f"{CONFIG_NAME}:{line}:{col}" if line else CONFIG_NAME
+    return (f"{where}: not valid TOML: {why}; fix it there (each setting is `name = value`, text "
+            "in quotes: toml.io)")
 
 
 def _domain(cname: str, where: str) -> str:

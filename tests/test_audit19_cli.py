@@ -10,7 +10,17 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from conftest import REPO, write_files
+
+from generator.config import ConfigError, load_config
+
+
+def _config_error(tmp_path: Path, toml: str) -> str:
+    vault = write_files(tmp_path / "v", {"A.md": "# A\n", "vaultsite.toml": toml})
+    with pytest.raises(ConfigError) as err:
+        load_config(vault)
+    return str(err.value)
 
 
 def _on_a_terminal(args: list[str]) -> str:
@@ -52,3 +62,63 @@ def test_quiet_prints_no_progress_bar_on_a_terminal(tmp_path: Path):
     assert "%" not in quiet and "parse" not in quiet, quiet
     assert quiet.strip().startswith("Built 210 of 210 notes into ")
     assert len(quiet.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("toml, line, key", [
+    ('title = "x"\nfoo.bar = 1\n', 2, "foo"),
+    ('title = "x"\n\n  "foo" . bar = 1\n', 3, "foo"),
+    ('title = "x"\n[[foo]]\nx = 1\n', 2, "foo"),
+])
+def test_an_unknown_key_written_dotted_is_named_at_its_line(tmp_path: Path, toml: str, line: int,
+                                                            key: str):
+    """An unknown key written as a dotted key (``foo.bar = 1``) or an array of tables
+    (``[[foo]]``) was named without a line (``vaultsite.toml: unknown key `foo```)."""
+    message = _config_error(tmp_path, toml)
+    assert message.startswith(f"vaultsite.toml:{line}: unknown key `{key}`"), message
+
+
+@pytest.mark.parametrize("toml, shown", [
+    ("recent_notes = true\n", "must be a whole number, not true"),
+    ("[execute]\ntimeout = false\n", "must be a number, not false"),
+    ("graph_tags = [\"yes\", 'no']\n", 'not ["yes", "no"]'),
+    ("title = 2025-04-11\n", "not 2025-04-11"),
+    ("[[execute]]\nenabled = false\n", "not [{ enabled = false }]"),
+    ("[mounts.Pics]\nfolder = 'x'\n", "not { folder = \"x\" }"),
+])
+def test_a_wrong_value_is_quoted_as_toml_writes_it(tmp_path: Path, toml: str, shown: str):
+    """A value of the wrong type was quoted as Python shows it (``True``, ``['yes', 'no']``,
+    ``datetime.date(2025, 4, 11)``, ``[{'enabled': False}]``): not what the user wrote nor can
+    find in the file.  It is quoted in TOML's spelling."""
+    message = _config_error(tmp_path, toml)
+    assert message.endswith(shown), message
+    assert "True" not in message and "False" not in message and "datetime" not in message
+
+
+def test_a_key_set_twice_is_named_even_on_the_last_line(tmp_path: Path):
+    """tomllib says only "Cannot overwrite a value", and on a last line without a line end (as
+    some editors save) "at end of document": the message had no line at all.  It names the key
+    and its line."""
+    message = _config_error(tmp_path, 'title = "a"\nlanguage = "en"\n  title = "b"')
+    assert message.startswith("vaultsite.toml:3:3: not valid TOML: `title` is set twice"), message
+    message = _config_error(tmp_path, '[execute]\ntimeout = 5\n"timeout" = 6\n')
+    assert message.startswith("vaultsite.toml:3:1: not valid TOML: `timeout` is set twice"), message
+
+
+def test_a_table_declared_twice_is_named(tmp_path: Path):
+    message = _config_error(tmp_path, "[execute]\ntimeout = 5\n\n[execute]\nworkers = 1\n")
+    assert message.startswith("vaultsite.toml:4:"), message
+    assert "the table [execute] is declared twice" in message
+    assert "('execute',)" not in message
+
+
+def test_a_toml_error_at_the_end_of_the_file_has_a_line(tmp_path: Path):
+    message = _config_error(tmp_path, 'title = "My notes"\ndescription = "unfinished')
+    assert message.startswith("vaultsite.toml:2:26: not valid TOML: unterminated string"), message
+
+
+def test_an_execute_key_written_at_the_top_says_where_it_belongs(tmp_path: Path):
+    """``timeout = 60`` above any ``[execute]`` line was told "did you mean `mounts`?"."""
+    message = _config_error(tmp_path, 'title = "x"\ntimeout = 60\n')
+    assert message.startswith("vaultsite.toml:2: unknown key `timeout`"), message
+    assert "mounts" not in message
+    assert "below an [execute] line" in message

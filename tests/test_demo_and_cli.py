@@ -589,4 +589,5 @@ def test_a_config_that_is_no_toml_is_reported_at_its_line_with_what_to_do(tmp_pa
     (vault / "vaultsite.toml").write_text('title = "x"\ntitle = "y"\n', encoding="utf-8")
     done = run_cli("check", str(vault))
     assert done.returncode == 1
-    assert "Error: vaultsite.toml:2:12: not valid TOML: cannot overwrite a value; fix it" in done.stderr
+    assert "Error: vaultsite.toml:2:1: not valid TOML: `title` is set twice" in done.stderr
+    assert "fix it there" in done.stderr
