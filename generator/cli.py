@@ -139,9 +139,10 @@ class _Progress:
         self.eta: Eta | None = None
         self.shown_at = 0.0  # when the estimate shown was made
         self.lock = threading.Lock()
+        self.stopped = False  # the build stopped (Ctrl+C): no bar is drawn any more
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or (total < self.MIN and stage != "code") or total <= 0:
+        if not self.enabled or self.stopped or (total < self.MIN and stage != "code") or total <= 0:
             return
         with self.lock:
             if stage != self.stage:
@@ -165,6 +166,21 @@ class _Progress:
     def close(self) -> None:
         with self.lock:
             self._close()
+
+    def stop(self) -> None:
+        """The build stopped midway (Ctrl+C): end the bar where it is, and show the terminal's
+        cursor again, which the bar hides while it is drawn.  The lock is not waited for long:
+        the thread that holds it may be the one interrupted."""
+        got = self.lock.acquire(timeout=1.0)
+        try:
+            self.stopped = True
+            if self.bar is not None:
+                self.bar.current_item = None
+                self.bar.__exit__(None, None, None)
+                self.bar = None
+        finally:
+            if got:
+                self.lock.release()
 
     def _close(self) -> None:
         if self.bar is not None:
@@ -225,6 +241,9 @@ def build(vault: Path | None, out: Path | None, strict: bool, no_exec: bool, rer
     except OutputError as exc:
         progress.close()
         raise click.ClickException(str(exc)) from exc
+    except BaseException:  # Ctrl+C (click says "Aborted!"), or a crash: the terminal is left as found
+        progress.stop()
+        raise
     progress.close()
     if not quiet:
         _print_diagnostics(result.diagnostics, limit)

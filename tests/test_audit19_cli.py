@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 import threading
@@ -122,3 +123,84 @@ def test_an_execute_key_written_at_the_top_says_where_it_belongs(tmp_path: Path)
     assert message.startswith("vaultsite.toml:2: unknown key `timeout`"), message
     assert "mounts" not in message
     assert "below an [execute] line" in message
+
+
+def test_ctrl_c_leaves_the_terminal_as_it_was(tmp_path: Path):
+    """Ctrl+C during a build on a terminal left the cursor hidden (the progress bar hides it while
+    it is drawn, and was never ended), and each build worker waiting for work printed its own
+    traceback of ``KeyboardInterrupt`` above click's "Aborted!".  Now the bar ends where it was,
+    the cursor is shown again, the workers end without a word, and no staging folder is left."""
+    import signal
+    import time
+
+    vault = write_files(tmp_path / "v", {f"N{i:03}.md": f"# N{i}\n\nsee [[N{(i + 1) % 400:03}]]\n" * 20
+                                        for i in range(400)})
+    out = tmp_path / "site"
+    pid, fd = pty.fork()  # the child's controlling terminal: Ctrl+C interrupts its whole group
+    if pid == 0:  # pragma: no cover - the child execs at once
+        try:
+            os.chdir(REPO)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            env = {k: v for k, v in os.environ.items() if k != "CI"}
+            os.execve(sys.executable, [sys.executable, "-m", "generator", "build", str(vault), "-o",
+                                       str(out), "--no-exec"], env)
+        finally:
+            os._exit(127)
+    chunks: list[bytes] = []
+    sent = False
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # the child ended and its terminal closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+        if not sent and re.search(rb"parse +\[#", b"".join(chunks)):  # a bar is drawn: Ctrl+C
+            os.write(fd, b"\x03")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert sent, text
+    assert os.waitstatus_to_exitcode(status) == 1, text  # click's "Aborted!", not a finished build
+    assert "Aborted!" in text
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
+    hide, show = "\x1b[?25l", "\x1b[?25h"
+    assert hide in text and text.rfind(show) > text.rfind(hide), repr(text[-300:])
+    time.sleep(0.5)
+    assert [p.name for p in tmp_path.iterdir() if "staging" in p.name] == []
+    assert not out.exists()
+
+
+_ARMED: list[bool] = []
+
+
+def _press_ctrl_c_after_a_fork() -> None:
+    if _ARMED:
+        _ARMED.clear()
+        # to this thread, at once (``os.kill`` of this process may reach another thread, later)
+        __import__("signal").raise_signal(__import__("signal").SIGINT)
+        sum(range(1000))  # Python code runs here: the interrupt is raised in this at-fork hook
+
+
+def test_ctrl_c_pressed_while_a_worker_is_forked_stops_the_build():
+    """A Ctrl+C pressed while a build worker was being forked was raised inside one of Python's
+    at-fork hooks, which only prints it ("Exception ignored in: <function _releaseLock>"): the
+    build went on to the end.  It is now raised once the fork is done."""
+    import signal
+
+    from generator.parallel import forked
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        if not getattr(_press_ctrl_c_after_a_fork, "registered", False):
+            os.register_at_fork(after_in_parent=_press_ctrl_c_after_a_fork)
+            _press_ctrl_c_after_a_fork.registered = True
+        _ARMED.append(True)
+        with pytest.raises(KeyboardInterrupt):
+            forked(os._exit, 0)
+    finally:
+        _ARMED.clear()
+        signal.signal(signal.SIGINT, before)
