@@ -49,7 +49,7 @@ from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.parallel import can_fork, forked
-from generator.slugs import heading_key, link_safe, name_key, tag_key
+from generator.slugs import heading_key, link_safe, name_key, tag_key, unseen_difference
 from generator.urls import fit_name, slug_path
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
@@ -928,6 +928,11 @@ class VaultIndex:
         named = self.suggest(ref.target)
         guess = named or self.suggest_alias(ref.target)
         hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+        unseen = guess and unseen_difference(posixpath.basename(ref.target.strip()),
+                                             posixpath.basename(guess))
+        if unseen:  # "... 10.00.00 AM.png" for a macOS screenshot's "... 10.00.00<U+202F>AM.png"
+            hint = (f"did you mean [[{guess}]]? It reads the same, but {unseen}: copy the "
+                    "file's name into the link, or rename the file with plain spaces")
         if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
             href = quote(named if _has_ext(named) else named + ".md")
             hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "

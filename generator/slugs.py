@@ -23,6 +23,30 @@ def name_key(name: str) -> str:
     return name.lower()
 
 
+#: Characters that show as a plain space or as nothing, so that two names differing only in them
+#: read the same on screen: macOS names a screenshot "... 10.00.00<U+202F>AM.png", Option-Space
+#: types U+00A0, and text pasted from the web brings U+200B or a soft hyphen.
+_UNSEEN = {c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+           "\u200a\u202f\u205f"} | {c: "" for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"}
+_SEEN_AS = str.maketrans(_UNSEEN)
+
+
+def unseen_difference(link: str, name: str) -> str | None:
+    """When ``name`` reads the same as ``link`` on screen but is not the same name, what tells
+    them apart (``"the file's name has U+202F (narrow no-break space)"``); else None."""
+    if name_key(link) == name_key(name):
+        return None
+    if name_key(link.translate(_SEEN_AS)) != name_key(name.translate(_SEEN_AS)):
+        return None
+    parts = []
+    for whose, text, other in (("the file's name", name, link), ("the link", link, name)):
+        odd = [c for c in dict.fromkeys(text) if c in _UNSEEN and c not in other]
+        if odd:
+            names = ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, '?').lower()})" for c in odd)
+            parts.append(f"{whose} has {names}")
+    return " and ".join(parts) or None
+
+
 def tag_key(tag: str) -> str:
     """Key that the spellings of one tag share: ``#Python`` is ``#python``.  Lower case as
     JavaScript's ``toLowerCase`` writes it, as Obsidian compares tags (``#Straße`` and ``#strasse``

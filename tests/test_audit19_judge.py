@@ -1,0 +1,34 @@
+"""Session 19 judge audit: findings of a vault synced between a Mac, Windows and a phone, written
+in several languages (NFD names, full-width stand-ins, CRLF/BOM/Latin-1/UTF-16 notes, RTL and CJK
+names and headings, macOS screenshots, conflict copies)."""
+
+from __future__ import annotations
+
+from conftest import build_notes
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+       b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_name_that_differs_from_the_link_only_in_an_invisible_character_is_said_so(tmp_path):
+    # macOS names a screenshot "... at 10.00.00<U+202F>AM.png" and Option-Space types U+00A0, so a
+    # link typed with plain spaces misses the file; the hint named the file in a spelling that
+    # reads exactly as the link ("did you mean [[Non breaking]]?" for [[Non breaking]]), which
+    # tells the writer nothing.  It now names the character that differs.
+    site = build_notes(tmp_path, {
+        "Attachments/Screenshot 2025-04-11 at 10.00.00\u202fAM.png": PNG,
+        "Non\u00a0breaking.md": "nbsp\n",
+        "Zerowidth.md": "plain\n",
+        "Home.md": ("![[Screenshot 2025-04-11 at 10.00.00 AM.png]]\n\n[[Non breaking]] and "
+                    "[[Zero\u200bwidth]] and [[Nonbreaking stuff]]\n"),
+    })
+    hints = {m.split("'")[1]: m for m in site.messages("link-unresolved")}
+    shot = hints["Screenshot 2025-04-11 at 10.00.00 AM.png"]
+    assert "U+202F (narrow no-break space)" in shot and "the file's name has" in shot, shot
+    nbsp = hints["Non breaking"]
+    assert "U+00A0 (no-break space)" in nbsp and "the file's name has" in nbsp, nbsp
+    zw = hints["Zero\\u200bwidth"]  # the message writes the invisible character out
+    assert "the link has U+200B (zero width space)" in zw, zw
+    # a name that truly differs keeps the plain hint
+    assert "U+" not in hints["Nonbreaking stuff"]
