@@ -106,6 +106,12 @@ TRASH_LEFT_OUT = "\0trash"
 TRASH = ".trash"
 #: At most this many files of the trash are listed (its names only are read).
 TRASH_LIMIT = 10_000
+#: How ``Vault.ignored`` marks a file iCloud keeps only in the cloud (then its placeholder's name).
+CLOUD_LEFT_OUT = "\0cloud:"
+#: What to do about a file iCloud keeps only in the cloud.
+CLOUD_HINT = ("download it (in Finder: Download Now on it or its folder, or turn off Optimize Mac "
+              "Storage), then build again")
+_CLOUD_STUB = ".icloud"
 
 
 def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
@@ -132,7 +138,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             continue
         hidden = _HiddenTargets(cfg, ignore, templates, used)
         skipped: dict[str, str] = {}
-        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix, hidden, skipped):
+        stubs: dict[str, str] = {}
+        for rel, entry in _walk(root, excluded, vault.diagnostics, prefix, hidden, skipped, stubs):
             if rel == CONFIG_NAME:
                 continue
             left_out = _ignored(rel, ignore, used)
@@ -179,6 +186,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
             (vault.notes if kind == "note" else vault.attachments).append(src)
         for rel, why in skipped.items():  # a link to one is told why it finds nothing
             vault.ignored.setdefault(rel, SYMLINK_LEFT_OUT + why)
+        _cloud_only(stubs, seen, ignore, vault)
     for rel in _trashed(cfg.vault):  # a link to one is told that it is in the trash
         vault.ignored.setdefault(rel, TRASH_LEFT_OUT)
     vault.notes.sort(key=lambda s: s.rel)
@@ -214,6 +222,22 @@ def _trashed(root: Path) -> list[str]:
             else:
                 found.append(f"{rel_folder}/{name}")
     return sorted(found[:TRASH_LIMIT])
+
+
+def _cloud_only(stubs: dict[str, str], seen: dict[str, list[str]], ignore: tuple[str, ...],
+                vault: Vault) -> None:
+    """The files iCloud keeps only in the cloud (``stubs``: vault path -> the placeholder's name,
+    ``.Name.md.icloud``, which macOS before Sonoma leaves in the file's place when Optimize Mac
+    Storage evicts it): each is a warning, since the site would lack it without a word, and a
+    link to one is told so.  Not one whose file is there as well (a download under way), nor one
+    that ``ignore`` leaves out."""
+    for rel, stub in stubs.items():
+        if rel.casefold() in seen or _ignored(rel, ignore, set()) is not None:
+            continue
+        vault.ignored.setdefault(rel, CLOUD_LEFT_OUT + stub)
+        vault.diagnostics.append(warning(
+            "unreadable", f"{rel!r} is kept only in iCloud: the vault holds its placeholder "
+            f"{stub}, not the file, so the site leaves it out", rel, hint=CLOUD_HINT))
 
 
 def _published_already(cfg: SiteConfig, name: str, folder: Path, ignore: tuple[str, ...],
@@ -385,9 +409,11 @@ class _HiddenTargets:
 
 
 def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
-          hidden: _HiddenTargets | None = None, skipped: dict[str, str] | None = None):
+          hidden: _HiddenTargets | None = None, skipped: dict[str, str] | None = None,
+          stubs: dict[str, str] | None = None):
     """The vault's files, as (vault path, directory entry), in a fixed order.  ``skipped`` gets
-    each symbolic link left out with a warning, and why in a few words."""
+    each symbolic link left out with a warning, and why in a few words; ``stubs`` each iCloud
+    placeholder (a dot-file, ``.Name.md.icloud``) by the vault path of the file it stands for."""
     skipped = {} if skipped is None else skipped
     stack = [(root, prefix)]
     # Each real folder is walked once, by its own path: folders reached through a symbolic link
@@ -417,6 +443,10 @@ def _walk(root: Path, excluded: set[Path], diags: list[Diagnostic], prefix: str,
         for entry in entries:
             name = unicodedata.normalize("NFC", entry.name)
             if name.startswith("."):
+                real = name[1:-len(_CLOUD_STUB)] if name.endswith(_CLOUD_STUB) else ""
+                if stubs is not None and real.strip(".") and not real.startswith(".") and \
+                        entry.is_file(follow_symlinks=False):
+                    stubs[f"{rel_folder}/{real}" if rel_folder else real] = name
                 continue
             try:
                 name.encode("utf-8")

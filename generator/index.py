@@ -43,7 +43,15 @@ from rapidfuzz import fuzz, process
 from generator.closest import ClosestNames
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
-from generator.discover import SYMLINK_LEFT_OUT, TEMPLATES_LEFT_OUT, TRASH, TRASH_LEFT_OUT, left_out_by
+from generator.discover import (
+    CLOUD_HINT,
+    CLOUD_LEFT_OUT,
+    SYMLINK_LEFT_OUT,
+    TEMPLATES_LEFT_OUT,
+    TRASH,
+    TRASH_LEFT_OUT,
+    left_out_by,
+)
 from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
@@ -866,6 +874,12 @@ class VaultIndex:
                 "link-unresolved", f"{what} target {shown!r} is {rel}, in Obsidian's trash, "
                 "which the site never publishes", note.rel, ref.line, ref.col,
                 hint=_restore_hint(rel, ref.target, note, what)))
+        elif left_out is not None and left_out[1].startswith(CLOUD_LEFT_OUT):
+            rel, stub = left_out[0], left_out[1].removeprefix(CLOUD_LEFT_OUT)
+            out.append(warning(
+                "link-unresolved", f"{what} target {shown!r} is {rel}, which iCloud keeps only in "
+                f"the cloud: the vault holds its placeholder {stub}, not the file", note.rel,
+                ref.line, ref.col, hint=CLOUD_HINT))
         elif left_out is not None and left_out[1].startswith(SYMLINK_LEFT_OUT):
             rel, why = left_out[0], left_out[1].removeprefix(SYMLINK_LEFT_OUT)
             out.append(warning(

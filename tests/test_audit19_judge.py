@@ -32,3 +32,30 @@ def test_a_name_that_differs_from_the_link_only_in_an_invisible_character_is_sai
     assert "the link has U+200B (zero width space)" in zw, zw
     # a name that truly differs keeps the plain hint
     assert "U+" not in hints["Nonbreaking stuff"]
+
+
+def test_a_file_icloud_keeps_only_in_the_cloud_is_said_so(tmp_path):
+    # A vault in iCloud Drive on a Mac that optimizes storage holds, for each evicted file, a
+    # placeholder ".Name.md.icloud" (macOS before Sonoma) and not the file: the site lacked the
+    # note without a word, and a link to it said "create the note".
+    bplist = b"bplist00\xd1\x01\x02TNAME_Groceries.md"
+    site = build_notes(tmp_path, {
+        "Lists/.Groceries.md.icloud": bplist,
+        "Lists/.photo.png.icloud": bplist,
+        "Lists/.Both.md.icloud": bplist,  # downloading: the file is there as well
+        "Lists/Both.md": "both\n",
+        ".icloud": b"",  # no name before the suffix: an ordinary dot-file
+        "Home.md": "[[Groceries]] and ![[photo.png]] and [[Both]] and [[Missing]]\n",
+    })
+    unread = site.messages("unreadable")
+    assert len(unread) == 2, unread
+    assert any(m.startswith("Lists/Groceries.md: warning[unreadable]: 'Lists/Groceries.md' is kept "
+                            "only in iCloud") and ".Groceries.md.icloud" in m and "Download Now" in m
+               for m in unread), unread
+    links = {m.split("'")[1]: m for m in site.messages("link-unresolved")}
+    assert set(links) == {"Groceries", "photo.png", "Missing"}, links
+    assert "is Lists/Groceries.md, which iCloud keeps only in the cloud" in links["Groceries"]
+    assert "Download Now" in links["Groceries"] and "create the note" not in links["Groceries"]
+    assert "is Lists/photo.png, which iCloud keeps only" in links["photo.png"]
+    assert "iCloud" not in links["Missing"]
+    assert site.has("Lists/Both.md")
