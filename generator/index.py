@@ -942,11 +942,13 @@ class VaultIndex:
         named = self.suggest(ref.target)
         guess = named or self.suggest_alias(ref.target)
         hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+        whose = "the file's name" if named else "the alias"
         unseen = guess and unseen_difference(posixpath.basename(ref.target.strip()),
-                                             posixpath.basename(guess))
+                                             posixpath.basename(guess), whose)
         if unseen:  # "... 10.00.00 AM.png" for a macOS screenshot's "... 10.00.00<U+202F>AM.png"
-            hint = (f"did you mean [[{guess}]]? It reads the same, but {unseen}: copy the "
-                    "file's name into the link, or rename the file with plain spaces")
+            hint = (f"did you mean [[{guess}]]? It reads the same, but {unseen}: copy {whose} "
+                    f"into the link, or {'rename the file' if named else 'retype the alias'} "
+                    "with plain spaces")
         if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
             href = quote(named if _has_ext(named) else named + ".md")
             hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "

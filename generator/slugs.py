@@ -31,19 +31,20 @@ _UNSEEN = {c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u20
 _SEEN_AS = str.maketrans(_UNSEEN)
 
 
-def unseen_difference(link: str, name: str) -> str | None:
+def unseen_difference(link: str, name: str, whose: str = "the file's name") -> str | None:
     """When ``name`` reads the same as ``link`` on screen but is not the same name, what tells
-    them apart (``"the file's name has U+202F (narrow no-break space)"``); else None."""
+    them apart (``"the file's name has U+202F (narrow no-break space)"``; ``whose`` names what
+    ``name`` is); else None."""
     if name_key(link) == name_key(name):
         return None
     if name_key(link.translate(_SEEN_AS)) != name_key(name.translate(_SEEN_AS)):
         return None
     parts = []
-    for whose, text, other in (("the file's name", name, link), ("the link", link, name)):
+    for owner, text, other in ((whose, name, link), ("the link", link, name)):
         odd = [c for c in dict.fromkeys(text) if c in _UNSEEN and c not in other]
         if odd:
             names = ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, '?').lower()})" for c in odd)
-            parts.append(f"{whose} has {names}")
+            parts.append(f"{owner} has {names}")
     return " and ".join(parts) or None
 
 

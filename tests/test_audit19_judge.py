@@ -20,8 +20,9 @@ def test_a_name_that_differs_from_the_link_only_in_an_invisible_character_is_sai
         "Attachments/Screenshot 2025-04-11 at 10.00.00\u202fAM.png": PNG,
         "Non\u00a0breaking.md": "nbsp\n",
         "Zerowidth.md": "plain\n",
+        "Paper.md": "---\naliases: [Smith\u00a0et al]\n---\nalias\n",
         "Home.md": ("![[Screenshot 2025-04-11 at 10.00.00 AM.png]]\n\n[[Non breaking]] and "
-                    "[[Zero\u200bwidth]] and [[Nonbreaking stuff]]\n"),
+                    "[[Zero\u200bwidth]] and [[Nonbreaking stuff]] and [[Smith et al]]\n"),
     })
     hints = {m.split("'")[1]: m for m in site.messages("link-unresolved")}
     shot = hints["Screenshot 2025-04-11 at 10.00.00 AM.png"]
@@ -30,6 +31,9 @@ def test_a_name_that_differs_from_the_link_only_in_an_invisible_character_is_sai
     assert "U+00A0 (no-break space)" in nbsp and "the file's name has" in nbsp, nbsp
     zw = hints["Zero\\u200bwidth"]  # the message writes the invisible character out
     assert "the link has U+200B (zero width space)" in zw, zw
+    alias = hints["Smith et al"]  # the closest is an alias: said so, not "the file's name"
+    assert "the alias has U+00A0 (no-break space): copy alias into" not in alias
+    assert "the alias has U+00A0 (no-break space)" in alias and "file" not in alias, alias
     # a name that truly differs keeps the plain hint
     assert "U+" not in hints["Nonbreaking stuff"]
 
