@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -204,6 +205,31 @@ def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
     return None
 
 
+#: A line indented with a space YAML does not take for one: an input method's full-width space
+#: (U+3000), or a no-break space (U+00A0, macOS's Option-Space).
+_WIDE_INDENT = re.compile(r"^[ \t]*([\u3000\u00a0])")
+
+
+def _wide_typing(source: str, upto: int) -> tuple[int, int, str, str] | None:
+    """The first line of the YAML ``source`` (lines ``0..upto``) that an East Asian input method
+    (or Option-Space) typed so that YAML cannot read it, though it looks right: a key written with
+    the full-width colon ``：`` (U+FF1A) and no ``:``, or an indentation of U+3000 or U+00A0.  As
+    (0-based line, 1-based column, the problem, the hint); None if there is none."""
+    for k, text in enumerate(source.split("\n")[:upto + 1]):
+        m = _WIDE_INDENT.match(text)
+        if m is not None:
+            c = m.group(1)
+            return (k, m.start(1) + 1, f"this line is indented with U+{ord(c):04X} "
+                    f"({unicodedata.name(c).lower()}), which YAML does not take for a space",
+                    "indent it with plain spaces")
+        if "\uff1a" in text and ":" not in text and not text.lstrip().startswith("#"):
+            key = text.split("\uff1a", 1)[0].strip()
+            return (k, text.index("\uff1a") + 1, f"its key {key!r} is followed by the full-width "
+                    "colon '\uff1a' (U+FF1A), which YAML does not take for ':'",
+                    f"write '{key}: ' with an ASCII colon and a space")
+    return None
+
+
 def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Front-matter YAML; ``first_line`` is the 1-based file line of the YAML's first line."""
     try:
@@ -234,11 +260,21 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
                        "and leaves the list unclosed")
             hint = (f'write the tag in quotes ("{tag}") or without the # ({tag[1:]}); the note is '
                     "published without its front-matter meanwhile")
+        wide = _wide_typing(source, mark.line if mark else source.count("\n"))
+        if hashed is None and wide is not None:  # ``tags：旅行`` typed with an input method
+            k, col, problem, fix = wide
+            line = first_line + k
+            hint = f"{fix}; the note is published without its front-matter meanwhile"
         return {}, [warning("frontmatter-yaml", f"front-matter is not valid YAML: {problem}", rel,
                             line, col, hint=hint)]
     if data is None:
         return {}, []
     if not isinstance(data, dict):
+        wide = _wide_typing(source, source.count("\n"))
+        if wide is not None:  # ``タイトル：東京`` alone is one string, not a key and its value
+            k, col, problem, fix = wide
+            return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to "
+                                f"values: {problem}", rel, first_line + k, col, hint=fix)]
         return {}, [warning("frontmatter-yaml", "front-matter is not a mapping of keys to values",
                             rel, first_line, 1, hint="write it as `key: value` lines")]
     seen: dict[int, Any] = {}

@@ -63,3 +63,25 @@ def test_a_file_icloud_keeps_only_in_the_cloud_is_said_so(tmp_path):
     assert "is Lists/photo.png, which iCloud keeps only" in links["photo.png"]
     assert "iCloud" not in links["Missing"]
     assert site.has("Lists/Both.md")
+
+
+def test_front_matter_typed_with_an_input_method_names_the_character(tmp_path):
+    # A Japanese or Chinese input method types the full-width colon "：" and the ideographic space
+    # U+3000; each breaks the YAML while looking right.  The warning stood at the end line (or at
+    # line 1 for "not a mapping") and said only "could not find expected ':'".
+    site = build_notes(tmp_path, {
+        "A.md": "---\ntitle: 東京\ntags：旅行\n---\n本文\n",
+        "B.md": "---\ntags:\n\u3000- 旅行\n---\n本文\n",
+        "C.md": "---\nタイトル：東京\n---\n本文\n",
+        "D.md": "---\ntitle: \"a：b\"\ntags: [x]\n---\nfine\n",  # quoted: no warning
+        "E.md": "---\ntitle: x\nbroken: [a\n---\nother error\n",  # keeps the usual message
+    })
+    by_note = {m.split(":", 1)[0]: m for m in site.messages("frontmatter-yaml")}
+    assert set(by_note) == {"A.md", "B.md", "C.md", "E.md"}, by_note
+    assert by_note["A.md"].startswith("A.md:3:5: warning[frontmatter-yaml]:"), by_note["A.md"]
+    assert "full-width colon '：' (U+FF1A)" in by_note["A.md"] and "write 'tags: '" in by_note["A.md"]
+    assert by_note["B.md"].startswith("B.md:3:1:") and "U+3000 (ideographic space)" in by_note["B.md"]
+    assert "indent it with plain spaces" in by_note["B.md"]
+    assert by_note["C.md"].startswith("C.md:2:5:") and "write 'タイトル: '" in by_note["C.md"]
+    assert "U+" not in by_note["E.md"]
+    assert site.html("D.md").find("title").get_text().startswith("a：b")
