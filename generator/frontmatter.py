@@ -207,22 +207,24 @@ def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
 
 #: A line indented with a space YAML does not take for one: an input method's full-width space
 #: (U+3000), or a no-break space (U+00A0, macOS's Option-Space).
-_WIDE_INDENT = re.compile(r"^[ \t]*([\u3000\u00a0])")
+_WIDE_INDENT = re.compile(r"^([\u3000\u00a0])")
 
 
 def _wide_typing(source: str, upto: int) -> tuple[int, int, str, str] | None:
     """The first line of the YAML ``source`` (lines ``0..upto``) that an East Asian input method
-    (or Option-Space) typed so that YAML cannot read it, though it looks right: a key written with
-    the full-width colon ``：`` (U+FF1A) and no ``:``, or an indentation of U+3000 or U+00A0.  As
-    (0-based line, 1-based column, the problem, the hint); None if there is none."""
+    (or Option-Space) typed so that YAML cannot read it, though it looks right: a top-level key
+    written with the full-width colon ``：`` (U+FF1A) and no ``:``, or a line that starts with
+    U+3000 or U+00A0 (as its indentation).  Lines that start with a space or ``-`` are left alone:
+    in a list or a continued value a ``：`` is text.  As (0-based line, 1-based column, the
+    problem, the hint); None if there is none."""
     for k, text in enumerate(source.split("\n")[:upto + 1]):
         m = _WIDE_INDENT.match(text)
         if m is not None:
             c = m.group(1)
-            return (k, m.start(1) + 1, f"this line is indented with U+{ord(c):04X} "
+            return (k, 1, f"this line is indented with U+{ord(c):04X} "
                     f"({unicodedata.name(c).lower()}), which YAML does not take for a space",
                     "indent it with plain spaces")
-        if "\uff1a" in text and ":" not in text and not text.lstrip().startswith("#"):
+        if "\uff1a" in text and ":" not in text and text[:1] not in (" ", "\t", "-", "#", "'", '"'):
             key = text.split("\uff1a", 1)[0].strip()
             return (k, text.index("\uff1a") + 1, f"its key {key!r} is followed by the full-width "
                     "colon '\uff1a' (U+FF1A), which YAML does not take for ':'",

@@ -75,13 +75,15 @@ def test_front_matter_typed_with_an_input_method_names_the_character(tmp_path):
         "C.md": "---\nタイトル：東京\n---\n本文\n",
         "D.md": "---\ntitle: \"a：b\"\ntags: [x]\n---\nfine\n",  # quoted: no warning
         "E.md": "---\ntitle: x\nbroken: [a\n---\nother error\n",  # keeps the usual message
+        # a "：" in a list item or a continued value is text: the error is elsewhere
+        "F.md": "---\ntags:\n  - 東京：大阪\nnote: 東京\n  続き：です\nbroken: [a\n---\nx\n",
     })
     by_note = {m.split(":", 1)[0]: m for m in site.messages("frontmatter-yaml")}
-    assert set(by_note) == {"A.md", "B.md", "C.md", "E.md"}, by_note
+    assert set(by_note) == {"A.md", "B.md", "C.md", "E.md", "F.md"}, by_note
     assert by_note["A.md"].startswith("A.md:3:5: warning[frontmatter-yaml]:"), by_note["A.md"]
     assert "full-width colon '：' (U+FF1A)" in by_note["A.md"] and "write 'tags: '" in by_note["A.md"]
     assert by_note["B.md"].startswith("B.md:3:1:") and "U+3000 (ideographic space)" in by_note["B.md"]
     assert "indent it with plain spaces" in by_note["B.md"]
     assert by_note["C.md"].startswith("C.md:2:5:") and "write 'タイトル: '" in by_note["C.md"]
-    assert "U+" not in by_note["E.md"]
+    assert "U+" not in by_note["E.md"] and "U+" not in by_note["F.md"], by_note["F.md"]
     assert site.html("D.md").find("title").get_text().startswith("a：b")
