@@ -1358,6 +1358,8 @@ def _link_notes_aside(index: VaultIndex, notes: list[Note], conn, theirs) -> Non
 
 
 _WORDS = re.compile(r"\w+")
+
+
 def _trim_punctuation(part: str) -> str:
     """``part`` without the punctuation (Unicode category P: brackets, quotes, dashes, commas)
     at its ends; symbols stay (``c++``)."""

@@ -272,11 +272,14 @@ def test_the_home_page_meta_description(tmp_path, config, front, expected):
         "vaultsite.toml": f'title = "Garden"\nhome = "Start"\n{config}',
         "Start.md": f"{front}# Start\n\nWelcome to the garden, where the notes grow.\n",
         "Other.md": "# Other\n\nAnother note.\n"})
-    meta = site.soup(site.out / "index.html").find("meta", attrs={"name": "description"})
-    assert meta["content"] == expected
+    home = site.soup(site.out / "index.html")
+    assert home.find("meta", attrs={"name": "description"})["content"] == expected
+    # a link preview (Mastodon, Slack, Facebook) reads og:description: the same words
+    assert home.find("meta", attrs={"property": "og:description"})["content"] == expected
     # a note page keeps its own summary
-    other = site.html("Other.md").find("meta", attrs={"name": "description"})
-    assert other["content"] == "Another note."
+    other = site.html("Other.md")
+    assert other.find("meta", attrs={"name": "description"})["content"] == "Another note."
+    assert other.find("meta", attrs={"property": "og:description"})["content"] == "Another note."
 
 
 def test_many_comment_lines_in_one_paragraph_cost_linear_time():
