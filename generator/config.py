@@ -119,6 +119,12 @@ def toml_value(value: Any, room: int = 60) -> str:
     return text if len(text) <= room else text[:room - 1] + "…"
 
 
+#: A language tag as ``<html lang>`` takes it (BCP 47's shape: ``en``, ``pt-BR``, ``zh-Hant-TW``,
+#: ``x-private``): a wrong one (``en US``, ``en_US``, ``English``) makes screen readers speak the
+#: page in the wrong voice and browsers hyphenate and translate it wrongly, without a word.
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3}|[xXiI])(-[A-Za-z0-9]{1,8})*")
+
+
 def _expect(value: Any, kind: type | tuple[type, ...], where: str, key: str) -> Any:
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         want = "a whole number" if kind is int else "a number"
@@ -435,6 +441,12 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
             items = _expect(raw[key], list, at(key), key)
             kw[key] = tuple(_expect(i, str, at(key), key) for i in items)
     _check_date_formats(kw, at)
+    if kw.get("language") and not _LANGUAGE_TAG.fullmatch(kw["language"]):
+        raise ConfigError(f"{at('language')}: `language` must be a language tag, such as \"en\", "
+                          f"\"de\" or \"pt-BR\" (letters and digits, parts joined by '-'), not "
+                          f"{toml_value(kw['language'])}"
+                          + (f": write {kw['language'].replace('_', '-')!r}" if "_" in kw["language"]
+                             and _LANGUAGE_TAG.fullmatch(kw["language"].replace("_", "-")) else ""))
     if "site_url" in kw:
         kw["site_url"] = kw["site_url"].rstrip("/")
         if kw["site_url"] and not re.match(r"https?://[^/\s]+", kw["site_url"]):

@@ -105,6 +105,11 @@ def test_strict_line_breaks_follows_the_vault_obsidian_setting(tmp_path) -> None
     ("[execute]\ntimeout = -1\n", "vaultsite.toml:2: `execute.timeout` must be more than 0, not -1"),
     ("[execute]\nworkers = -3\n", "vaultsite.toml:2: `execute.workers` must be at least 0, not -3"),
     ('site_url = "not a url"\n', "vaultsite.toml:1: `site_url` must be the site's address"),
+    # <html lang> took any text: a screen reader spoke the page in the wrong voice, unwarned
+    ('title = "x"\nlanguage = "en_US"\n',
+     "vaultsite.toml:2: `language` must be a language tag, such as \"en\", \"de\" or \"pt-BR\" "
+     "(letters and digits, parts joined by '-'), not \"en_US\": write 'en-US'"),
+    ('language = "English"\n', "vaultsite.toml:1: `language` must be a language tag"),
 ])
 def test_config_errors_name_the_line_and_what_to_write(tmp_path, text, message):
     write(tmp_path / "vaultsite.toml", text)
