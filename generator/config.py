@@ -27,6 +27,9 @@ def date_hint(formats: tuple[str, ...]) -> str:
     that differ), so that the user copies a form that is read the way they mean it."""
     day = dt.date(2025, 4, 11)
     shown = list(dict.fromkeys(day.strftime(fmt) for fmt in formats))
+    if not shown:  # ``header_date_formats = []``: only ISO dates are read
+        return ("write it as YYYY-MM-DD, the only form read while header_date_formats in "
+                "vaultsite.toml is empty, or add its format there, such as \"%d-%m-%y\"")
     more = "…" if len(shown) > 3 else ""
     return (f"write it as YYYY-MM-DD, or as {', '.join(shown[:3])}{more} (11 April 2025, as "
             "header_date_formats in vaultsite.toml reads dates)")

@@ -171,3 +171,21 @@ def test_obsidian_settings_nested_too_deep_are_unreadable_not_fatal(tmp_path) ->
         path.write_text(deep)
     cfg = load_config(tmp_path)
     assert (cfg.strict_line_breaks, cfg.obsidian_templates, cfg.dataview) == (False, (), ())
+
+
+def test_an_empty_header_date_formats_reads_only_iso_dates_and_says_so(tmp_path):
+    """``header_date_formats = []`` made the date-format warning's hint "write it as YYYY-MM-DD,
+    or as  (11 April 2025, …)": an example of no format.  It now says that only YYYY-MM-DD is read
+    while the list is empty, and how to add a format."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": "header_date_formats = []\n",
+        "A.md": "DATE: 11-04-25\n\nbody\n",
+        "B.md": "---\ndate: 2025-04-11\n---\nbody\n",
+    })
+    [diag] = [d for d in site.diagnostics if d.code == "date-format"]
+    assert diag.format().startswith("A.md:1:7: warning[date-format]: cannot read the date '11-04-25'")
+    assert diag.hint == ("write it as YYYY-MM-DD, the only form read while header_date_formats in "
+                         'vaultsite.toml is empty, or add its format there, such as "%d-%m-%y"')
+    assert site.html("B.md").find("time")["datetime"] == "2025-04-11"
