@@ -252,6 +252,8 @@ class VaultIndex:
         # the note names by their words, and those words sorted, and each reversed, sorted
         self._note_names: tuple[dict[str, list[str]], list[str], list[str]] | None = None
         self._alias_suggested: dict[str, str | None] = {}
+        # the published notes by their ``title`` property, where it is not the file's name
+        self._titles: dict[str, Note] | None = None
         self._aliases_by_initial: dict[str, list[str]] | None = None
         self._closest: dict[tuple[str, ...], ClosestNames] = {}  # per initial (and extension)
         # each name with the files it stands for: a file added under a name a note already has
@@ -767,6 +769,10 @@ class VaultIndex:
         changed: set[NoteId] = set()
         if reuse:
             changed = {n.id for n in notes if previous.notes.get(n.id) is not n}
+            # a missing name's hint depends on the titles (``_titled``), before and after
+            changed |= {_title_dep(key) for n in notes if n.id in changed
+                        for key in (_title_key(n), _title_key(previous.notes.get(n.id)))
+                        if key is not None}
             # a closest heading found in the last build holds while its note is the same
             self._hint_words = {k: v for k, v in previous._hint_words.items() if k not in changed}
             self._hinted = {k: v for k, v in previous._hinted.items() if k[0] not in changed}
@@ -810,6 +816,8 @@ class VaultIndex:
             self._check(note, ref, res, diags, lines, hints)
             if res.note is not None:
                 targets.add(res.note.id)
+            elif res.kind == "missing":  # its hint may name a note by its title
+                targets.add(_title_dep(name_key(ref.target)))
             if res.kind == "note" and res.note is not None and res.note.id != note.id:
                 if res.note.id not in outs and note.publish:
                     outs.append(res.note.id)
@@ -949,6 +957,9 @@ class VaultIndex:
             hint = (f"did you mean [[{guess}]]? It reads the same, but {unseen}: copy {whose} "
                     f"into the link, or {'rename the file' if named else 'retype the alias'} "
                     "with plain spaces")
+        titled = self._titled(ref.target) if ref.kind == "wikilink" else None
+        if titled is not None:  # [[Paper Title]] for @smith2020.md with `title: Paper Title`
+            hint = _title_hint(titled, ref)
         if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
             href = quote(named if _has_ext(named) else named + ".md")
             hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "
@@ -978,6 +989,18 @@ class VaultIndex:
                     f"it with a markdown link: {'!' if ref.embed else ''}[{whole}]({href})")
         return warning("link-unresolved", f"{what} target {shown!r} does not exist in the vault",
                        note.rel, ref.line, ref.col, hint=hint)
+
+    def _titled(self, target: str) -> Note | None:
+        """The published note (the first in path order) whose ``title`` property is ``target``,
+        letter case aside, when that title is not its file name: Obsidian links a note by its
+        file name or an alias, never by its title, so a link by the title is unresolved."""
+        if self._titles is None:
+            self._titles = {}
+            for note in sorted(self.notes.values(), key=lambda n: n.rel):
+                key = _title_key(note)
+                if key is not None:
+                    self._titles.setdefault(key, note)
+        return self._titles.get(name_key(target))
 
     def _folder_named(self, target: str) -> str | None:
         """The folder of published notes that ``target`` names (its path from the vault root, or
@@ -1255,6 +1278,7 @@ class VaultIndex:
         state["_headings"] = {}  # cheaper to find again than to send
         state["_hkeys"] = {}
         state["_hint_words"] = {}
+        state["_titles"] = None
         state["_hint_sets"] = {}
         state["_hinted"] = {}
         for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids", "_closest"):
@@ -1358,6 +1382,34 @@ def _link_notes_aside(index: VaultIndex, notes: list[Note], conn, theirs) -> Non
 
 
 _WORDS = re.compile(r"\w+")
+
+
+def _title_key(note: Note | None) -> str | None:
+    """The key of ``note``'s ``title`` property when it is published and the title is not its
+    file's name (else None): what a link by the title would write."""
+    if note is None or not note.publish:
+        return None
+    key = name_key(note.title)
+    return key if key and key != name_key(note.rel.rsplit("/", 1)[-1].removesuffix(".md")) else None
+
+
+def _title_dep(key: str) -> NoteId:
+    """What a note with a link to the missing name ``key`` depends on, beside the notes it names:
+    the note whose title ``key`` is (``_titled``); kept with those notes' ids (``_Linked.targets``)
+    so that a rebuild checks the link again when a title becomes or stops being ``key``."""
+    return NoteId("\0title\0" + key)
+
+
+def _title_hint(note: Note, ref: LinkRef) -> str:
+    """The hint for a link written with ``note``'s title rather than its name: the link that
+    finds it, with the title as the text shown (a note embed shows no text)."""
+    path = note.rel.removesuffix(".md")
+    sub = "#^" + ref.block if ref.block else "".join("#" + part for part in ref.anchor)
+    link = (f"![[{path}{sub}]]" if ref.embed else
+            f"[[{path}{sub}|{ref.alias if ref.alias is not None else ref.target}]]")
+    return (f"'{ref.target}' is the title of {note.rel}, but Obsidian finds a note by its file "
+            f"name or an alias, not its title: write {link}, or add the title to the note's "
+            "`aliases`")
 
 
 def _trim_punctuation(part: str) -> str:

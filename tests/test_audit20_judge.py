@@ -1,0 +1,53 @@
+"""Session 20 judge audit: findings of a researcher's vault (literature notes named by citekey
+with Zotero-style front-matter, block references, math, footnotes, drafts)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import build_notes
+
+from tests.test_incremental import assert_edits_rebuild_as_clean
+
+CRITIQUE = "Literature/Smith et al. (2020) - Attention Is Not Enough.md"
+
+
+def test_a_link_by_a_notes_title_property_names_that_note(tmp_path):
+    # Zotero templates name a literature note by its citekey (@smith2020.md) and put the paper's
+    # title in `title`; Obsidian finds a note by its file name or an alias, never its title, so
+    # [[Smith et al. (2020) - Attention: A Review]] is unresolved.  The hint sent the writer to
+    # the wrong paper (the closest file name, another note by the same authors).
+    site = build_notes(tmp_path, {
+        "Literature/@smith2020.md": ('---\ntitle: "Smith et al. (2020) - Attention: A Review"\n'
+                                     "---\nThe review.\n"),
+        CRITIQUE: "The critique.\n",
+        "Drafts/@doe2019.md": "---\ntitle: Doe (2019) - Secret\npublish: false\n---\nx\n",
+        "Home.md": ("[[Smith et al. (2020) - Attention: A Review]] and "
+                    "[[smith et al. (2020) - attention: a review#Summary]] and "
+                    "[[Doe (2019) - Secret]] and [[Smith et al. (2020) - Attention: A Revue]]\n"),
+    })
+    hints = site.messages("link-unresolved")
+    assert len(hints) == 4, hints
+    by_title, any_case, draft, misspelt = hints
+    for hint in (by_title, any_case):
+        assert "is the title of Literature/@smith2020.md" in hint, hint
+        assert "file name or an alias" in hint and "Attention Is Not Enough" not in hint, hint
+    assert "[[Literature/@smith2020|Smith et al. (2020) - Attention: A Review]]" in by_title
+    assert "[[Literature/@smith2020#Summary|smith et al. (2020) - attention: a review]]" in any_case
+    # an unpublished note's title is not offered; a title misspelt keeps the closest-name hint
+    assert "title" not in draft and "@doe2019" not in draft, draft
+    assert "title" not in misspelt, misspelt
+    assert site.html("Home.md").find_all(class_="broken")  # still unresolved, as in Obsidian
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+@pytest.mark.parametrize("edit", ["title given", "title changed"])
+def test_a_title_that_comes_to_match_a_link_is_hinted_in_a_rebuild(tmp_path, in_memory, edit):
+    # the hint depends on another note's title: a rebuild in which only that note changed must
+    # warn as a clean build does
+    before = {
+        "Paper.md": ("---\ntitle: Old Title\n---\np\n" if edit == "title changed" else "p\n"),
+        "Home.md": "[[A Long Paper Title]]\n",
+        "Other.md": "[[Old Title]]\n",
+    }
+    after = {"Paper.md": "---\ntitle: A Long Paper Title\n---\np\n"}
+    assert_edits_rebuild_as_clean(tmp_path, edit, before, [after], in_memory)
