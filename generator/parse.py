@@ -121,6 +121,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     tags = _dedupe(fm_tags + walk.tags)
     aliases = tuple(as_alias_list(meta.get("aliases")))
     diags += _deprecated_keys(meta, fm_text, rel)
+    diags += _unquoted_links(meta, fm_text, rel)
     date = None
     for key in _date_keys(meta):
         date = parse_date(meta[key], cfg.header_date_formats)
@@ -329,6 +330,40 @@ def _deprecated_keys(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagn
                 f"{new}: the note does not get them", rel, line, col,
                 hint=f"rename the key to '{new}' (Obsidian's Format converter renames it in "
                      "every note)"))
+    return diags
+
+
+#: ``[[Name]]`` as a key's value or a list item, with no quote before it
+_UNQUOTED_LINK = re.compile(r"(?:^|[:-])[ \t]+(\[\[([^\[\]\n]+)\]\])")
+
+
+def _unquoted_links(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagnostic]:
+    """A ``property-link-unquoted`` warning at each ``[[Name]]`` written in the front-matter
+    without quotes (``up: [[Home]]``, ``- [[Jane Smith]]``): YAML reads it as a list holding a
+    list of one name, not a link, and Obsidian, whose help asks for links in properties to be
+    quoted, shows none either.  Only a name the front-matter writes so counts (``[[1, 2]]`` is a
+    matrix, ``[[7]]`` a number)."""
+    nested = [(key, item[0][0]) for key, value in meta.items() if isinstance(value, list)
+              # ``up: [[Home]]`` is [["Home"]]; ``- [[Jane Smith]]`` in a list, an item so
+              for item in (value, *value)
+              if isinstance(item, list) and len(item) == 1 and isinstance(item[0], list)
+              and len(item[0]) == 1 and isinstance(item[0][0], str) and item[0][0].strip()]
+    if not nested:
+        return []
+    places: dict[str, tuple[int, int]] = {}
+    for i, line in enumerate(fm_text.split("\n")):
+        if "[[" in line:
+            for m in _UNQUOTED_LINK.finditer(line):
+                places.setdefault(m.group(2).strip(), (i + 2, m.start(1) + 1))
+    diags: list[Diagnostic] = []
+    for key, name in nested:
+        place = places.pop(name.strip(), None)
+        if place is not None:
+            written = f"[[{name}]]"
+            diags.append(warning(
+                "property-link-unquoted", f"the property {key!r} holds {written} without quotes, "
+                "which YAML reads as a list inside a list, not a link (Obsidian too)", rel, *place,
+                hint=f'write it in quotes: "{written}"'))
     return diags
 
 

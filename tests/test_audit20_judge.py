@@ -51,3 +51,31 @@ def test_a_title_that_comes_to_match_a_link_is_hinted_in_a_rebuild(tmp_path, in_
     }
     after = {"Paper.md": "---\ntitle: A Long Paper Title\n---\np\n"}
     assert_edits_rebuild_as_clean(tmp_path, edit, before, [after], in_memory)
+
+
+def test_a_property_link_written_without_quotes_is_said_to_be_no_link(tmp_path):
+    # Templates (a Zotero import's, a Templater one's) that write `authors: [[Jane Smith]]` or
+    # `- [[Jane Smith]]` without quotes give YAML a list inside a list, not a link: Obsidian's
+    # help says links in properties must be quoted, and it shows no link.  The site, like
+    # Obsidian, had no link, and said nothing: the author's page lost its backlink unseen.
+    site = build_notes(tmp_path, {
+        "People/Jane Smith.md": "Jane.\n",
+        "People/Bob Lee.md": "Bob.\n",
+        "@smith2020.md": ("---\nup: [[Home]]\nauthors:\n  - [[Jane Smith]]\n  - \"[[Bob Lee]]\"\n"
+                          "related: \"[[Home]]\"\nmatrix: [[1, 2], [3, 4]]\nnumbers: [[7]]\n"
+                          "---\nText.\n"),
+        "Home.md": "home\n",
+    })
+    found = site.messages("property-link-unquoted")
+    assert found == [
+        "@smith2020.md:2:5: warning[property-link-unquoted]: the property 'up' holds [[Home]] "
+        "without quotes, which YAML reads as a list inside a list, not a link (Obsidian too) "
+        "(write it in quotes: \"[[Home]]\")",
+        "@smith2020.md:4:5: warning[property-link-unquoted]: the property 'authors' holds "
+        "[[Jane Smith]] without quotes, which YAML reads as a list inside a list, not a link "
+        "(Obsidian too) (write it in quotes: \"[[Jane Smith]]\")",
+    ], found
+    # no link is made of it, as in Obsidian; the quoted ones are links
+    assert not site.html("People/Jane Smith.md").find(class_="backlinks").find("a", class_="listing-title")
+    assert site.html("People/Bob Lee.md").find(class_="backlinks").find("a", class_="listing-title")
+
