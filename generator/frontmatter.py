@@ -205,6 +205,29 @@ def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
     return None
 
 
+#: A value up to where a flow list or mapping would go on: ``@smith2020`` of ``[@smith2020, x]``
+_RESERVED_VALUE = re.compile(r"[^,\]}\n]*")
+
+
+def _reserved_start(source: str, mark) -> tuple[str, str] | None:
+    """When YAML stopped at a value that begins with ``@`` or a backquote (characters it
+    reserves: a citekey ``@smith2020``, a ``[[@smith2020]]`` link, `` `code` ``), that character
+    and the value as written (a link whole, with its brackets); else None."""
+    if mark is None:
+        return None
+    lines = source.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return None
+    line = lines[mark.line]
+    char = line[mark.column:mark.column + 1]
+    if char not in ("@", "`"):
+        return None
+    value = _RESERVED_VALUE.match(line, mark.column).group().rstrip()
+    if line[:mark.column].endswith("[[") and line.startswith("]]", mark.column + len(value)):
+        value = f"[[{value}]]"  # [[@smith2020]]
+    return char, value
+
+
 #: A line indented with a space YAML does not take for one: an input method's full-width space
 #: (U+3000), or a no-break space (U+00A0, macOS's Option-Space).
 _WIDE_INDENT = re.compile(r"^([\u3000\u00a0])")
@@ -262,8 +285,14 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
                        "and leaves the list unclosed")
             hint = (f'write the tag in quotes ("{tag}") or without the # ({tag[1:]}); the note is '
                     "published without its front-matter meanwhile")
+        reserved = _reserved_start(source, mark) if hashed is None else None
+        if reserved is not None:  # ``aliases: [@smith2020]``: a citekey, unquoted
+            char, value = reserved
+            problem = f"YAML reserves {char!r} at the start of a value"
+            hint = (f'write {value} in quotes: "{value}"; the note is published without its '
+                    "front-matter meanwhile")
         wide = _wide_typing(source, mark.line if mark else source.count("\n"))
-        if hashed is None and wide is not None:  # ``tags：旅行`` typed with an input method
+        if hashed is None and reserved is None and wide is not None:  # ``tags：旅行`` (input method)
             k, col, problem, fix = wide
             line = first_line + k
             hint = f"{fix}; the note is published without its front-matter meanwhile"

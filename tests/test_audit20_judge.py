@@ -79,3 +79,32 @@ def test_a_property_link_written_without_quotes_is_said_to_be_no_link(tmp_path):
     assert not site.html("People/Jane Smith.md").find(class_="backlinks").find("a", class_="listing-title")
     assert site.html("People/Bob Lee.md").find(class_="backlinks").find("a", class_="listing-title")
 
+
+def test_a_citekey_written_unquoted_in_front_matter_is_told_to_be_quoted(tmp_path):
+    # YAML reserves '@' (and '`') at the start of a value, so `aliases: [@smith2020]` or
+    # `related: [[@smith2020]]` breaks the whole front-matter; the warning said only "found
+    # character that cannot start any token (fix the YAML)".  It now says which character and
+    # how to write the value.
+    site = build_notes(tmp_path, {
+        "A.md": "---\ncitekey: smith2020\naliases: [@smith2020, Smith 2020]\n---\nbody\n",
+        "B.md": "---\nrelated: [[@smith2020]]\n---\nbody\n",
+        "C.md": "---\ncitekey: @doe2019\n---\nbody\n",
+        "D.md": "---\ntitle: `code`\n---\nbody\n",
+        "E.md": "---\ntitle: x\n  bad: indent\n---\nbody\n",  # another error keeps its message
+    })
+    found = site.messages("frontmatter-yaml")
+    assert found[:4] == [
+        "A.md:3:11: warning[frontmatter-yaml]: front-matter is not valid YAML: YAML reserves '@' "
+        "at the start of a value (write @smith2020 in quotes: \"@smith2020\"; the note is "
+        "published without its front-matter meanwhile)",
+        "B.md:2:12: warning[frontmatter-yaml]: front-matter is not valid YAML: YAML reserves '@' "
+        "at the start of a value (write [[@smith2020]] in quotes: \"[[@smith2020]]\"; the note is "
+        "published without its front-matter meanwhile)",
+        "C.md:2:10: warning[frontmatter-yaml]: front-matter is not valid YAML: YAML reserves '@' "
+        "at the start of a value (write @doe2019 in quotes: \"@doe2019\"; the note is "
+        "published without its front-matter meanwhile)",
+        "D.md:2:8: warning[frontmatter-yaml]: front-matter is not valid YAML: YAML reserves '`' "
+        "at the start of a value (write `code` in quotes: \"`code`\"; the note is "
+        "published without its front-matter meanwhile)",
+    ], found
+    assert "reserves" not in found[4], found
