@@ -790,19 +790,15 @@ class _Drawing:
                           hint="fix the link in the card in Obsidian, or add the heading")
             if res.candidates and res.kind != "missing":
                 self._ambiguous(node, target, res, where)
-            if res.kind != "missing" or res.candidates:
-                continue
-            kept = self.ctx.index.kept_back(target, self.source, "link")
-            if kept is not None:  # in a dot-folder or an ignored path: creating it would not help
+            # why it finds nothing, as for the same link in a note (in the trash, left out, ...)
+            missing = self.ctx.index.missing_target(
+                target, self.source, "link", res.candidates,
+                otherwise="fix the link in the card in Obsidian, or create the note") \
+                if res.kind == "missing" else None
+            if missing is not None:
                 self.warn("link-unresolved", f": text card {node.id or '(no id)'} links to "
-                          f"{target!r}, which {kept[0]}", where or node.place("text"), hint=kept[1])
-                continue
-            guess = self.ctx.index.suggest(target)
-            self.warn("link-unresolved",
-                      f": text card {node.id or '(no id)'} links to {target!r}, which does not "
-                      "exist in the vault", where or node.place("text"),
-                      hint=(f"did you mean [[{guess}]]? " if guess else "")
-                      + "fix the link in the card in Obsidian, or create the note")
+                          f"{target!r}, which {missing[0]}", where or node.place("text"),
+                          hint=missing[1])
 
     def _ambiguous(self, node: Node, target: str, res: Resolution,
                    where: tuple[int, int] | None) -> None:
@@ -916,12 +912,14 @@ class _Drawing:
         if res.kind == "unpublished":
             return "canvas-file unpublished", _lines([(name.removesuffix(".md"), "p")],
                                                      node.w, node.h)
-        guess = ctx.index.suggest(node.file) if res.kind == "missing" else None
+        otherwise = "point the card at an existing file in Obsidian, or restore the file"
+        # why the file is not there, as for a link to it (in the trash, left out, a folder, ...)
+        why, hint = (ctx.index.missing_target("/" + node.file.lstrip("/"), self.source, "card",
+                                              res.candidates, otherwise=otherwise)
+                     if res.kind == "missing" else None) or ("does not exist in the vault", otherwise)
         self.warn("link-unresolved",
-                  f": card {node.id or '(no id)'} shows the file {node.file!r}, which does not "
-                  "exist in the vault", node.place("file"),
-                  hint=(f"did you mean [[{guess}]]? " if guess else "")
-                  + "point the card at an existing file in Obsidian, or restore the file")
+                  f": card {node.id or '(no id)'} shows the file {node.file!r}, which {why}",
+                  node.place("file"), hint=hint)
         return "canvas-file broken", _lines([(name, "p"), (f"(not found: {node.file})", "code")],
                                             node.w, node.h)
 

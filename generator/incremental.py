@@ -205,8 +205,9 @@ class DepsHasher:
                 found = (res.note.id if res.note is not None
                          else res.attachment.rel if res.attachment is not None else None)
                 hit = f"{res.kind}:{found}:{self._candidates_sig(res.candidates)}"
-                if res.kind == "missing":  # a warning written while rendering names the closest
-                    hit += f":{self.index.suggest(target.lstrip('/'))}"  # name: it may move
+                if res.kind == "missing":  # a warning written while rendering (a canvas card's,
+                    # a mermaid node's) says why: the closest name, a file in the trash, ...
+                    hit += f":{self.index.missing_target(target, origin, 'link', res.candidates)}"
             self._names[key] = hit
         return hit
 

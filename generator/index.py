@@ -867,54 +867,11 @@ class VaultIndex:
             return
         what = "embed" if ref.embed else "link"
         shown = ref.target or "#" + "#".join(ref.anchor)
-        locked = self._unreadable_note(ref.target, note) if res.kind == "missing" else None
-        left_out = self._ignored_file(ref.target, note) if res.kind == "missing" else None
-        if left_out is not None and left_out[1].startswith(TEMPLATES_LEFT_OUT):
-            rel, folder = left_out[0], left_out[1].removeprefix(TEMPLATES_LEFT_OUT)
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is {rel}, a template of the vault "
-                f"({folder}, as Obsidian's Templates, Templater or Daily notes settings name it), "
-                "which the site leaves out", note.rel, ref.line, ref.col,
-                hint=f"remove the {what}, or set `publish_templates = true` in vaultsite.toml"))
-        elif left_out is not None and left_out[1] == TRASH_LEFT_OUT:
-            rel = left_out[0]
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is {rel}, in Obsidian's trash, "
-                "which the site never publishes", note.rel, ref.line, ref.col,
-                hint=_restore_hint(rel, ref.target, note, what)))
-        elif left_out is not None and left_out[1].startswith(CLOUD_LEFT_OUT):
-            rel, stub = left_out[0], left_out[1].removeprefix(CLOUD_LEFT_OUT)
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is {rel}, which iCloud keeps only in "
-                f"the cloud: the vault holds its placeholder {stub}, not the file", note.rel,
-                ref.line, ref.col, hint=CLOUD_HINT))
-        elif left_out is not None and left_out[1].startswith(SYMLINK_LEFT_OUT):
-            rel, why = left_out[0], left_out[1].removeprefix(SYMLINK_LEFT_OUT)
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is {rel}, {why}, which the site "
-                "does not publish", note.rel, ref.line, ref.col,
-                hint=f"put the file itself at {rel} to publish it, or remove the {what}"))
-        elif left_out is not None:
-            rel, pattern = left_out
-            kind = "note" if rel.lower().endswith(".md") else "file"
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is the {kind} {rel}, which the ignore "
-                f"pattern {pattern!r} of vaultsite.toml leaves out of the site", note.rel, ref.line,
-                ref.col, hint=f"remove the {what}, or take {rel} out of `ignore`"
-                + ("; to keep the note unpublished with links to it shown as plain text, give it "
-                   "`publish: false` instead" if kind == "note" else "")))
-        elif locked is not None:
-            out.append(warning(
-                "link-unresolved", f"{what} target {shown!r} is the note {locked}, which exists but "
-                "cannot be read", note.rel, ref.line, ref.col,
-                hint=f"make {locked} readable by the user running vaultsite (check its "
-                     "permissions and owner), then build again"))
-        elif res.kind == "missing" and not res.candidates and \
-                (kept := self.kept_back(ref.target, note, what)) is not None:
-            out.append(warning("link-unresolved", f"{what} target {shown!r} {kept[0]}", note.rel,
-                               ref.line, ref.col, hint=kept[1]))
-        elif res.kind == "missing" and not res.candidates:
-            out.append(self._unresolved(note, ref, what, shown, lines))
+        missing = (self.missing_target(ref.target, note, what, res.candidates, ref, lines)
+                   if res.kind == "missing" else None)
+        if missing is not None:
+            out.append(warning("link-unresolved", f"{what} target {shown!r} {missing[0]}", note.rel,
+                               ref.line, ref.col, hint=missing[1]))
         elif res.kind == "outside":
             out.append(warning(
                 "link-outside", f"{what} target {shown!r} points outside the vault; not published",
@@ -943,15 +900,65 @@ class VaultIndex:
                 # the hint is written once every note is checked (_link_all)
                 hints.append((len(out) - 1, ref.anchor, target, ref.target))
 
-    def _unresolved(self, note: Note, ref: LinkRef, what: str, shown: str,
-                    lines: _Lines | None) -> Diagnostic:
-        """The warning for a link or embed whose target no file or alias of the vault is, with
-        the best hint: the closest name, a name a wikilink cannot spell, a file code writes."""
-        named = self.suggest(ref.target)
-        guess = named or self.suggest_alias(ref.target)
-        hint = f"did you mean [[{guess}]]?" if guess else "create the note or fix the name"
+    def missing_target(self, target: str, note: Note, what: str, candidates: tuple[str, ...] = (),
+                       ref: LinkRef | None = None, lines: _Lines | None = None,
+                       otherwise: str = "") -> tuple[str, str] | None:
+        """Why ``target``, written in ``note`` (or a canvas, by its stand-in), finds no file (it
+        resolved as "missing"), for every place that names one: links and embeds, a canvas's
+        cards, a mermaid node.  The rest of the message after the name (``is .trash/X.md, in
+        Obsidian's trash, ...``, ``does not exist in the vault``) and the hint; None when the name
+        has ``candidates`` all the same (it is reported as ambiguous).  ``what`` is what to remove
+        ("link", "embed", "card", "node"); ``ref`` (and ``lines``, the note's text split) is the
+        link as written, for the hints that read it; ``otherwise`` follows a bare "did you mean"
+        and stands alone where there is no better hint."""
+        left_out = self._ignored_file(target, note)
+        if left_out is not None and left_out[1].startswith(TEMPLATES_LEFT_OUT):
+            rel, folder = left_out[0], left_out[1].removeprefix(TEMPLATES_LEFT_OUT)
+            return (f"is {rel}, a template of the vault ({folder}, as Obsidian's Templates, "
+                    "Templater or Daily notes settings name it), which the site leaves out",
+                    f"remove the {what}, or set `publish_templates = true` in vaultsite.toml")
+        if left_out is not None and left_out[1] == TRASH_LEFT_OUT:
+            return (f"is {left_out[0]}, in Obsidian's trash, which the site never publishes",
+                    _restore_hint(left_out[0], target, note, what))
+        if left_out is not None and left_out[1].startswith(CLOUD_LEFT_OUT):
+            rel, stub = left_out[0], left_out[1].removeprefix(CLOUD_LEFT_OUT)
+            return (f"is {rel}, which iCloud keeps only in the cloud: the vault holds its "
+                    f"placeholder {stub}, not the file", CLOUD_HINT)
+        if left_out is not None and left_out[1].startswith(SYMLINK_LEFT_OUT):
+            rel, why = left_out[0], left_out[1].removeprefix(SYMLINK_LEFT_OUT)
+            return (f"is {rel}, {why}, which the site does not publish",
+                    f"put the file itself at {rel} to publish it, or remove the {what}")
+        if left_out is not None:
+            rel, pattern = left_out
+            kind = "note" if rel.lower().endswith(".md") else "file"
+            return (f"is the {kind} {rel}, which the ignore pattern {pattern!r} of vaultsite.toml "
+                    "leaves out of the site",
+                    f"remove the {what}, or take {rel} out of `ignore`"
+                    + ("; to keep the note unpublished with links to it shown as plain text, give "
+                       "it `publish: false` instead" if kind == "note" else ""))
+        locked = self._unreadable_note(target, note)
+        if locked is not None:
+            return (f"is the note {locked}, which exists but cannot be read",
+                    f"make {locked} readable by the user running vaultsite (check its "
+                    "permissions and owner), then build again")
+        if candidates:
+            return None
+        kept = self.kept_back(target, note, what)
+        if kept is not None:
+            return kept
+        return "does not exist in the vault", self._unresolved(target, note, ref, lines, otherwise)
+
+    def _unresolved(self, target: str, note: Note, ref: LinkRef | None, lines: _Lines | None,
+                    otherwise: str) -> str:
+        """The hint for a link, embed or card whose ``target`` no file or alias of the vault is:
+        the closest name, a name a wikilink cannot spell, a file code writes, a folder."""
+        embed = ref is not None and ref.embed
+        named = self.suggest(target)
+        guess = named or self.suggest_alias(target)
+        hint = (f"did you mean [[{guess}]]?{' ' + otherwise if otherwise else ''}" if guess
+                else otherwise or "create the note or fix the name")
         whose = "the file's name" if named else "the alias"
-        unseen = guess and unseen_difference(posixpath.basename(ref.target.strip()),
+        unseen = guess and unseen_difference(posixpath.basename(target.strip()),
                                              posixpath.basename(guess), whose)
         if unseen:  # "... 10.00.00 AM.png" for a macOS screenshot's "... 10.00.00<U+202F>AM.png"
             hint = (f"did you mean [[{guess}]]? It reads the same, but {unseen}: copy {whose} "
@@ -964,13 +971,13 @@ class VaultIndex:
             href = quote(named if _has_ext(named) else named + ".md")
             hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "
                     f"']' mean something there), so link to it with a markdown link: "
-                    f"{'!' if ref.embed else ''}[{named}]({href})")
-        writer = _line_naming(note, ref.target) if _has_ext(ref.target) else None
+                    f"{'!' if embed else ''}[{named}]({href})")
+        writer = _line_naming(note, target) if _has_ext(target) else None
         if writer is not None:  # plt.savefig("x.png") above ![[x.png]]
             hint = (f"the code at line {writer} names this file, but what code writes is kept "
                     "neither in the vault nor in the site; its figures already show after "
                     "its block, so the embed can go")
-        folder = self._folder_named(ref.target) if not _has_ext(ref.target) else None
+        folder = self._folder_named(target) if not _has_ext(target) else None
         if folder is not None:  # [[Courses]] for the folder Courses/: Obsidian makes Courses.md
             first = min((n for n in self.notes.values() if n.publish and n.folder == folder),
                         key=lambda n: name_key(n.rel), default=None)
@@ -978,7 +985,7 @@ class VaultIndex:
             hint = (f"{folder} is a folder, and a link names a note or file (Obsidian would "
                     f"create a new note {posixpath.basename(folder)}.md); link to a note in "
                     f"it{inside}")
-        found = self._name_with_hash(note, ref, lines or _Lines(note.text))
+        found = self._name_with_hash(note, ref, lines or _Lines(note.text)) if ref else None
         if found:
             # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
             whole, subpath = found
@@ -986,9 +993,8 @@ class VaultIndex:
             if subpath:  # [[C# basics#Pointers]]: the heading goes in the link's fragment
                 href += "#" + quote(subpath)
             hint = (f"did you mean '{whole}'? '#' starts a heading in a wikilink, so link to "
-                    f"it with a markdown link: {'!' if ref.embed else ''}[{whole}]({href})")
-        return warning("link-unresolved", f"{what} target {shown!r} does not exist in the vault",
-                       note.rel, ref.line, ref.col, hint=hint)
+                    f"it with a markdown link: {'!' if embed else ''}[{whole}]({href})")
+        return hint
 
     def _titled(self, target: str) -> Note | None:
         """The published note (the first in path order) whose ``title`` property is ``target``,

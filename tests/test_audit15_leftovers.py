@@ -349,8 +349,11 @@ def test_canvas_and_diagram_links_into_dot_folders_do_not_say_create_the_note(tm
     site = build_vault(vault, tmp_path, copy=False)
     card = {m.split("links to ", 1)[1].split(",")[0]: m for m in site.messages("link-unresolved")}
     assert sorted(card) == ["'.trash/Old'", "'Gone'"], card
-    assert "dot-folder" in card["'.trash/Old'"] and "create the note" not in card["'.trash/Old'"]
-    assert "move the note out of .trash/" in card["'.trash/Old'"]
+    # as the same link in a note (session 20: the card had only the dot-folder hint)
+    assert "in Obsidian's trash" in card["'.trash/Old'"]
+    assert "create the note" not in card["'.trash/Old'"]
+    assert "move .trash/Old.md to Old.md to publish it and take .trash/ out of the link" \
+        in card["'.trash/Old'"]
     assert "create the note" in card["'Gone'"]  # a plain missing note still is one to create
     (node,) = site.messages("mermaid-link-unresolved")
     assert "'.archive/Plan', which is in .archive/, a dot-folder" in node, node

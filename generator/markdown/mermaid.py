@@ -266,14 +266,16 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
     if res is not None and res.kind == "unpublished":
         return ""
     line, col = _class_line(source, node_id)
-    kept = ctx.index.kept_back(target, ctx.note, "node") if target.strip() else None
-    guess = ctx.index.suggest(target) if target.strip() and kept is None else None
+    otherwise = ("a node of class internal-link opens the note its text names: create the note, "
+                 "or change the node's text")
+    # why it finds nothing, as for a link to the same name (in the trash, left out, ...)
+    why, hint = (ctx.index.missing_target(target, ctx.note, "node", res.candidates,
+                                          otherwise=otherwise)
+                 if res is not None and res.kind == "missing" else None) \
+        or ("does not exist in the vault", otherwise)
     ctx.warn("mermaid-link-unresolved", f"mermaid node {name!r} (class internal-link) names "
-             f"{target.strip()!r}, which {kept[0] if kept else 'does not exist in the vault'}; "
-             "it is drawn unlinked", (token.map[0] if token.map else 0) + 1 + line, col,
-             hint=kept[1] if kept else (f"did you mean [[{guess}]]? " if guess else "")
-             + "a node of class internal-link opens the note its text names: create the note, "
-               "or change the node's text")
+             f"{target.strip()!r}, which {why}; it is drawn unlinked",
+             (token.map[0] if token.map else 0) + 1 + line, col, hint=hint)
     return ""
 
 

@@ -1,0 +1,81 @@
+"""Session 20 `leftovers`: the known leftovers of issue 2 that session 19 listed."""
+
+from __future__ import annotations
+
+import json
+
+# -- a canvas card's missing file gets the hints a link gets -------------------------------------------
+
+
+def _canvas(*nodes: dict) -> str:
+    return json.dumps({"nodes": [{"x": 0, "y": 120 * i, "width": 300, "height": 100, **n}
+                                 for i, n in enumerate(nodes)], "edges": []}, indent=1)
+
+
+HINTED = {
+    ".trash/Waffles.md": "# Waffles\n",
+    "Projects/Alpha.md": "# Alpha\n",
+    "Idea board.md": "# Idea board\n",
+    "Screenshot 10.00.00\u202fAM.png": b"\x89PNG\r\n\x1a\n",
+    "Board.canvas": _canvas(
+        {"id": "t", "type": "file", "file": "Recipes/Waffles.md"},
+        {"id": "f", "type": "file", "file": "Projects"},
+        {"id": "s", "type": "file", "file": "Screenshot 10.00.00 AM.png"},
+        {"id": "n", "type": "file", "file": "Idea bord.md"},
+        {"id": "x", "type": "text", "text": "See [[Waffles]] and [[Idea bord]]."}),
+    # the same names as links in a note: their warnings as before
+    "Home.md": "![[Board.canvas]]\n\n[[Recipes/Waffles]] [[Projects]] "
+               "![[Screenshot 10.00.00 AM.png]] [[Idea bord]]\n\n"
+               "```mermaid\ngraph TD\n  A[Waffles]\n  class A internal-link\n```\n",
+}
+
+
+def test_canvas_cards_get_every_hint_links_get(tmp_path):
+    """A file card whose file is in the trash, a folder or a look-alike name said only "does not
+    exist (did you mean ...?)", a twin of the links' hint without its cases; it now says what the
+    same link in a note says (the index's ``missing_target``), and the links say what they said."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, HINTED)
+    got = {m.split(": warning[link-unresolved]: ")[0]: m.split("]: ", 1)[1]
+           for m in site.messages("link-unresolved")}
+    trash = "in Obsidian's trash, which the site never publishes"
+    same = "It reads the same, but the file's name has U+202F (narrow no-break space)"
+    assert got["Board.canvas:10:12"] == (
+        f"canvas Board.canvas: card t shows the file 'Recipes/Waffles.md', which is "
+        f".trash/Waffles.md, {trash} (move .trash/Waffles.md to Recipes/Waffles.md to publish "
+        "it, or remove the card)")
+    assert got["Board.canvas:19:12"].startswith(
+        "canvas Board.canvas: card f shows the file 'Projects', which does not exist in the vault "
+        "(Projects is a folder, and a link names a note or file (Obsidian would create a new note "
+        "Projects.md); link to a note in it, such as [[Projects/Alpha]])")
+    assert got["Board.canvas:28:12"].startswith(
+        "canvas Board.canvas: card s shows the file 'Screenshot 10.00.00 AM.png', which does not "
+        "exist in the vault (did you mean [[Screenshot 10.00.00\u202fAM.png]]? " + same)
+    assert got["Board.canvas:37:12"] == (
+        "canvas Board.canvas: card n shows the file 'Idea bord.md', which does not exist in the "
+        "vault (did you mean [[Idea board]]? point the card at an existing file in Obsidian, or "
+        "restore the file)")
+    text_card = sorted(m for m in got.values() if "text card" in m)
+    assert text_card == [
+        "canvas Board.canvas: text card x links to 'Idea bord', which does not exist in the vault "
+        "(did you mean [[Idea board]]? fix the link in the card in Obsidian, or create the note)",
+        f"canvas Board.canvas: text card x links to 'Waffles', which is .trash/Waffles.md, {trash} "
+        "(move .trash/Waffles.md to Waffles.md to publish it, or remove the link)"]
+    # the note's links: as they were
+    assert got["Home.md:3:1"] == (
+        f"link target 'Recipes/Waffles' is .trash/Waffles.md, {trash} (move .trash/Waffles.md "
+        "to Recipes/Waffles.md to publish it, or remove the link)")
+    assert got["Home.md:3:21"].startswith(
+        "link target 'Projects' does not exist in the vault (Projects is a folder, and a link")
+    assert got["Home.md:3:34"].startswith(
+        "embed target 'Screenshot 10.00.00 AM.png' does not exist in the vault (did you mean "
+        "[[Screenshot 10.00.00\u202fAM.png]]? " + same)
+    assert got["Home.md:3:66"] == ("link target 'Idea bord' does not exist in the vault "
+                                  "(did you mean [[Idea board]]?)")
+    # a mermaid node of class internal-link: the same
+    assert site.messages("mermaid-link-unresolved") == [
+        "Home.md:8:9: warning[mermaid-link-unresolved]: mermaid node 'Waffles' (class "
+        f"internal-link) names 'Waffles', which is .trash/Waffles.md, {trash}; it is drawn "
+        "unlinked (move .trash/Waffles.md to Waffles.md to publish it, or remove the node)"]
+
