@@ -7,8 +7,9 @@ Three threads and one piece of shared state:
   events stream ``/__vaultsite/events`` and shows build errors as an overlay;
 * the **watcher** (watchfiles, debounced) collects changes in the vault, its mounts, the template
   folder and ``vaultsite.toml``; dot-folders (``.obsidian``, ``.git``), editor temp files and the
-  output and cache folders are ignored.  It runs every rebuild itself, so rebuilds never overlap and
-  changes made during a build are picked up by the next one;
+  output and cache folders are ignored, but for Obsidian's settings and its trash (``.trash/``,
+  which links to a trashed file are told of).  It runs every rebuild itself, so rebuilds never
+  overlap and changes made during a build are picked up by the next one;
 * **LiveState** holds the build number and the last error; the events stream wakes on changes.
 
 A rebuild passes the previous ``BuildState`` to ``pipeline.build``, which re-renders only what the
@@ -75,7 +76,8 @@ class BuildOutcome:
 
 
 class Builder(Protocol):
-    """What the dev server needs from a builder (the pipeline, or a fake one in tests)."""
+    """What the dev server needs from a builder (the pipeline, or a fake one in tests); it may also
+    name the vault's trash (``trash() -> Path``), watched although a dot-folder."""
 
     def watch_roots(self) -> list[Path]: ...
 
@@ -318,9 +320,12 @@ def _under(path: Path, root: Path) -> Path | None:
 class ChangeFilter:
     """Which file-system changes can matter to the site (a watchfiles ``watch_filter``)."""
 
-    def __init__(self, roots: Iterable[Path], ignored: Iterable[Path]):
+    def __init__(self, roots: Iterable[Path], ignored: Iterable[Path], trash: Path | None = None):
         self.roots = sorted({Path(r).resolve() for r in roots}, key=lambda p: -len(p.parts))
         self.ignored = [Path(p).resolve() for p in ignored]
+        # Obsidian's trash (``.trash/`` at the vault root): never published, but a link to a file
+        # in it says so ("restore it from .trash"), and says otherwise once it leaves
+        self.trash = Path(trash).resolve() if trash is not None else None
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         return self.relevant(Path(path))
@@ -340,6 +345,9 @@ class ChangeFilter:
             rel = Path(path.name)
         if rel.parts[:1] == (".obsidian",) and _holds_settings(rel.parts[1:]):
             return True  # the vault's settings the configuration reads (strictLineBreaks, …)
+        in_trash = _under(path, self.trash) if self.trash is not None else None
+        if in_trash is not None and not any(p.startswith(".") for p in in_trash.parts):
+            return True  # a file trashed, restored or deleted for good: the links' hints change
         if any(part.startswith(".") for part in rel.parts):
             return False  # .obsidian, .git, .trash, editor lock files
         name = path.name
@@ -410,6 +418,12 @@ class PipelineBuilder:
         the template folders, Dataview's display settings)."""
         root = Path(self.cfg.vault) / ".obsidian"
         return {root.joinpath(*parts).resolve() for parts in OBSIDIAN_SETTINGS}
+
+    def trash(self) -> Path:
+        """Obsidian's trash, whose files the links to them are told of (``discover._trashed``)."""
+        from generator.discover import TRASH
+
+        return (Path(self.cfg.vault) / TRASH).resolve()
 
     def watch_roots(self) -> list[Path]:
         roots = [Path(self.cfg.vault), self._templates()]
@@ -580,7 +594,9 @@ class DevServer:
             if not roots:
                 self._stop.wait(0.5)
                 continue
-            watch_filter = ChangeFilter(roots, self.builder.ignored_paths())
+            trash = getattr(self.builder, "trash", None)  # a builder of the tests' may have none
+            watch_filter = ChangeFilter(roots, self.builder.ignored_paths(),
+                                        trash() if trash is not None else None)
             for changes in watchfiles.watch(
                 *roots, watch_filter=watch_filter, debounce=self.debounce_ms, step=STEP_MS,
                 stop_event=self._stop, rust_timeout=RUST_TIMEOUT_MS, yield_on_timeout=True,

@@ -79,3 +79,44 @@ def test_canvas_cards_get_every_hint_links_get(tmp_path):
         f"internal-link) names 'Waffles', which is .trash/Waffles.md, {trash}; it is drawn "
         "unlinked (move .trash/Waffles.md to Waffles.md to publish it, or remove the node)"]
 
+
+# -- serve watches Obsidian's trash ----------------------------------------------------------------
+
+
+def test_serve_rebuilds_when_the_trash_changes(tmp_path):
+    """``serve`` ignored every dot-folder, ``.trash/`` too: a link whose hint said "move
+    .trash/Waffles.md to Waffles.md" kept saying so after the file was deleted for good (and a
+    canvas card kept its hint).  A change in the trash is now a change; the rebuild re-renders
+    only the canvas's page, whose card's warning is rendered with it."""
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.serve import ChangeFilter, PipelineBuilder
+
+    vault = write_files(tmp_path / "v", {
+        ".trash/Waffles.md": "# Waffles\n", "Home.md": "[[Waffles]]\n", "Other.md": "# Other\n",
+        "Embeds.md": "![[Board.canvas]]\n",
+        "Board.canvas": _canvas({"id": "t", "type": "file", "file": "Waffles.md"})})
+    builder = PipelineBuilder(load_config(vault), tmp_path / "out")
+    first = builder.rebuild(None)
+    assert first.swapped
+
+    def hints() -> list[str]:
+        return sorted(w.split("]: ", 1)[1] for w in builder.warnings if "link-unresolved" in w)
+
+    assert all("in Obsidian's trash" in h for h in hints()) and len(hints()) == 2
+    watch = ChangeFilter(builder.watch_roots(), builder.ignored_paths(), builder.trash())
+    assert watch.relevant(vault / ".trash") and watch.relevant(vault / ".trash" / "Waffles.md")
+    assert watch.relevant(vault / ".trash" / "Old" / "Pancakes.md")
+    assert not watch.relevant(vault / ".trash" / ".DS_Store")
+    assert not watch.relevant(vault / ".git" / "index")
+    assert not watch.relevant(vault / "Sub" / ".trash" / "x.md")  # the vault's trash only
+    other = (tmp_path / "out" / "Other.html").stat().st_mtime_ns
+    (vault / ".trash" / "Waffles.md").unlink()  # deleted for good
+    again = builder.rebuild({p for p in (vault / ".trash" / "Waffles.md",) if watch.relevant(p)})
+    assert again.swapped and not again.full
+    assert hints() == [
+        "canvas Board.canvas: card t shows the file 'Waffles.md', which does not exist in the "
+        "vault (point the card at an existing file in Obsidian, or restore the file)",
+        "link target 'Waffles' does not exist in the vault (create the note or fix the name)"]
+    assert (tmp_path / "out" / "Other.html").stat().st_mtime_ns == other
