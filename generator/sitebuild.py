@@ -777,10 +777,12 @@ class SiteBuilder:
             hit = n.__dict__.get("_site_note")
             if hit is None or hit.url != url or hit.links != links or (
                     hit.plain_text is not text and hit.plain_text != text):
+                name = n.id.rsplit("/", 1)[-1]
                 hit = n.__dict__["_site_note"] = SiteNote(
                     id=n.id, title=n.title, url=url, folder=n.folder, aliases=n.aliases,
                     headings=tuple((h.text, h.anchor) for h in n.headings), tags=n.tags,
-                    date=n.date, summary=n.summary, plain_text=text, links=links)
+                    date=n.date, summary=n.summary, plain_text=text, links=links,
+                    name=name if name.lower() != n.title.lower() else "")
             out.append(hit)
         return out
 

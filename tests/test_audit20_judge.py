@@ -108,3 +108,29 @@ def test_a_citekey_written_unquoted_in_front_matter_is_told_to_be_quoted(tmp_pat
         "published without its front-matter meanwhile)",
     ], found
     assert "reserves" not in found[4], found
+
+
+def _search_rows(site) -> dict[str, list]:
+    """The search's meta rows (``_search/meta.js``) by page URL."""
+    import json
+
+    text = (site.out / "_search" / "meta.js").read_text(encoding="utf-8")
+    rows, _lengths = json.loads("[" + text[text.index("(") + 1:text.rindex(")")] + "]")
+    return {row[1]: row for row in rows}
+
+
+def test_a_note_whose_title_is_a_property_is_found_by_its_file_name(tmp_path):
+    # The explorer lists a literature note by its file name, @smith2020, as Obsidian does, and
+    # Obsidian's quick switcher finds it so; the search knew only its `title` property, so
+    # typing the citekey found the critique (alias smith2020b) and not the paper.
+    site = build_notes(tmp_path, {
+        "Literature/@smith2020.md": '---\ntitle: "Smith et al. (2020) - Attention: A Review"\n---\nx\n',
+        "Literature/Critique.md": "---\naliases: [smith2020b]\n---\ny\n",
+        "Plain.md": "---\ntitle: plain\n---\nsame name, other case\n",
+    })
+    rows = _search_rows(site)
+    paper = rows[site.page("Literature/@smith2020.md").relative_to(site.out).as_posix()]
+    assert paper[0] == "Smith et al. (2020) - Attention: A Review"
+    assert paper[4] == ["@smith2020"], paper  # searched as an alias is (the row's 5th field)
+    assert rows["Literature/Critique.html"][4] == ["smith2020b"]
+    assert rows["Plain.html"][4] == []  # its title is its name: not twice

@@ -43,6 +43,10 @@ class SiteNote:
     links: tuple[str, ...] = ()
     preview_html: str = ""
     preview_entry: str = ""  # the preview as JSON text (``previews.preview_entry``), when made already
+    #: the file's name when a ``title`` property is shown in its place: ``@smith2020.md``, titled
+    #: with its paper's title, is listed in the explorer and found by Obsidian's quick switcher
+    #: as ``@smith2020``, so the search finds it so too; else ""
+    name: str = ""
 
 
 def js_call(func: str, *args: object) -> bytes:

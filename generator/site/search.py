@@ -3,7 +3,8 @@
 Files (``vsSearch`` is defined by ``vaultsite.js``):
 
 * ``_search/meta.js`` -- ``vsSearch.meta(rows, lengths)``, one row per note:
-  ``[title, url, folder, date, aliases, tags]`` (``aliases`` and ``tags`` are lists of strings),
+  ``[title, url, folder, date, aliases, tags]`` (``aliases`` and ``tags`` are lists of strings;
+  ``aliases`` ends with the file's name when a ``title`` property is shown instead: ``searched_names``),
   and the number of words in each note's text (for ranking: a word said five times in a short
   note weighs more than once in a long one).
   Loaded first: titles, aliases and tags are searchable as soon as it arrives.
@@ -106,7 +107,17 @@ def word_buckets(text: str) -> tuple[dict[str, int], int]:
 
 
 def meta_row(note: SiteNote) -> list:
-    return [note.title, note.url, note.folder, date_text(note.date), list(note.aliases), list(note.tags)]
+    return [note.title, note.url, note.folder, date_text(note.date), searched_names(note),
+            list(note.tags)]
+
+
+def searched_names(note: SiteNote) -> list[str]:
+    """The names a note is searched by beside its title: its aliases, and its file's name when
+    a ``title`` property stands in its place (``SiteNote.name``)."""
+    names = list(note.aliases)
+    if note.name and note.name.lower() not in (a.lower() for a in names):
+        names.append(note.name)
+    return names
 
 
 def search_files(notes: Sequence[SiteNote]) -> tuple[dict[str, bytes], dict]:
