@@ -964,7 +964,7 @@ class VaultIndex:
             hint = (f"did you mean [[{guess}]]? It reads the same, but {unseen}: copy {whose} "
                     f"into the link, or {'rename the file' if named else 'retype the alias'} "
                     "with plain spaces")
-        titled = self._titled(ref.target) if ref.kind == "wikilink" else None
+        titled = self._titled(target) if ref is not None and ref.kind == "wikilink" else None
         if titled is not None:  # [[Paper Title]] for @smith2020.md with `title: Paper Title`
             hint = _title_hint(titled, ref)
         if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
