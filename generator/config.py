@@ -388,32 +388,54 @@ def _unknown_keys(raw: dict[str, Any], text: str,
     def add(dotted: str, exc: ConfigError) -> None:
         found.append((key_line(text, dotted) or 0, dotted, exc))
 
+    def at_key(dotted: str) -> str:  # the key's own column, not its value's
+        line = key_line(text, dotted)
+        if not line:
+            return at(dotted)
+        name = dotted.rpartition(".")[2]
+        row = text.split("\n")[line - 1]
+        found_at = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", row)
+        col = found_at.start() + 1 if found_at else len(row) - len(row.lstrip()) + 1
+        return f"{CONFIG_NAME}:{line}:{col}"
+
     for key in set(raw) - _TOP_KEYS:
         table = raw[key]
         if isinstance(table, dict) and table and set(table) <= _TOP_KEYS:  # ``[site] title = …``
-            add(key, ConfigError(f"{at(key)}: unknown key `{key}` ({CONFIG_NAME} has no "
+            add(key, ConfigError(f"{at_key(key)}: unknown key `{key}` ({CONFIG_NAME} has no "
                                  f"[{key}] table: remove that line, so that its keys are "
                                  "top-level keys, above any other [table] line)"))
         else:
-            add(key, _unknown(key, _TOP_KEYS, at(key)))
+            add(key, _unknown(key, _TOP_KEYS, at_key(key)))
     execute = raw.get("execute")
     if isinstance(execute, dict):
         for key in set(execute) - _EXEC_KEYS:
-            add(f"execute.{key}", _unknown(key, _EXEC_KEYS, at(f"execute.{key}"), "execute."))
+            add(f"execute.{key}", _unknown(key, _EXEC_KEYS, at_key(f"execute.{key}"), "execute."))
         defaults = execute.get("defaults")
         if isinstance(defaults, dict):
             known = set(KNOWN_OPTIONS)
             for key in set(defaults) - known - set(IGNORED_OPTIONS):
                 dotted = f"execute.defaults.{key}"
-                where = at(dotted) if key_line(text, dotted) else at("execute.defaults")
+                where = at_key(dotted) if key_line(text, dotted) else at_key("execute.defaults")
                 add(dotted, _unknown(key, known, where, "execute.defaults."))
     return [exc for _, _, exc in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
-    def at(key: str) -> str:
+    def at(key: str, needle: str = "") -> str:
+        """Where ``key``'s value is (of ``needle`` in its line, when it stands there): the line
+        and column, as a TOML syntax error gives them."""
         line = key_line(text, key)
-        return f"{CONFIG_NAME}:{line}" if line else CONFIG_NAME
+        if not line:
+            return CONFIG_NAME
+        rows = text.split("\n")
+        if needle and needle not in rows[line - 1]:  # an item on a later line of a list
+            for i in range(line, len(rows)):
+                if re.match(rf"[ \t]*(\[|{_TOML_KEY}[ \t]*[=.])", rows[i]):
+                    break  # the next key or table: the value ended
+                if needle in rows[i]:
+                    line = i + 1
+                    break
+        return f"{CONFIG_NAME}:{line}:{line_col(text, line, needle)}"
 
     unknown = _unknown_keys(raw, text, at)
     if unknown:  # every one of them, so that one run shows all there is to fix
@@ -442,7 +464,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
     for key in ("ignore", "header_date_formats"):
         if key in raw:
             items = _expect(raw[key], list, at(key), key)
-            kw[key] = tuple(_expect(i, str, at(key), key) for i in items)
+            kw[key] = tuple(_expect(i, str, at(key, toml_value(i)), key) for i in items)
     _check_date_formats(kw, at)
     if kw.get("language") and not _LANGUAGE_TAG.fullmatch(kw["language"]):
         raise ConfigError(f"{at('language')}: `language` must be a language tag, such as \"en\", "
@@ -473,13 +495,14 @@ def _check_date_formats(kw: dict[str, Any], at: Callable[[str], str]) -> None:
             dt.datetime.strptime("", fmt)
         except ValueError as exc:
             if "bad directive" in str(exc):
-                raise ConfigError(f"{at('header_date_formats')}: `header_date_formats`: {fmt!r} "
-                                  f"is no date format ({exc}); use strptime's directives, such "
-                                  "as \"%d-%m-%y\"") from None
+                raise ConfigError(f"{at('header_date_formats', toml_value(fmt))}: "
+                                  f"`header_date_formats`: {fmt!r} is no date format ({exc}); "
+                                  "use strptime's directives, such as \"%d-%m-%y\"") from None
         if not re.search(r"%-?[yYG]", fmt.replace("%%", "")):
-            raise ConfigError(f"{at('header_date_formats')}: `header_date_formats`: {fmt!r} "
-                              "has no year (%Y or %y), so every date read with it would be in "
-                              "1900; write the year too, such as \"%d-%m-%y\"")
+            raise ConfigError(f"{at('header_date_formats', toml_value(fmt))}: "
+                              f"`header_date_formats`: {fmt!r} has no year (%Y or %y), so every "
+                              "date read with it would be in 1900; write the year too, such as "
+                              "\"%d-%m-%y\"")
     bad = [d for d in re.findall(r"%-?[A-Za-z%]", kw.get("date_display", "")) if d not in DATE_DIRECTIVES]
     if bad:
         raise ConfigError(f"{at('date_display')}: `date_display`: {bad[0]} is not one of the "

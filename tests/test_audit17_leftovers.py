@@ -72,7 +72,7 @@ def test_a_mount_that_names_no_folder_says_how_its_path_is_read(tmp_path: Path, 
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path)
     message = str(err.value)
-    assert message.startswith("vaultsite.toml:3: `mounts.Att`") and said in message, message
+    assert message.startswith("vaultsite.toml:3:7: `mounts.Att`") and said in message, message
 
 
 # -- an unpublished note's embed inside a link's text -----------------------------------------------

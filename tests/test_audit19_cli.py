@@ -66,11 +66,11 @@ def test_quiet_prints_no_progress_bar_on_a_terminal(tmp_path: Path):
 
 
 @pytest.mark.parametrize("toml, line, key", [
-    ('title = "x"\nfoo.bar = 1\n', 2, "foo"),
-    ('title = "x"\n\n  "foo" . bar = 1\n', 3, "foo"),
-    ('title = "x"\n[[foo]]\nx = 1\n', 2, "foo"),
+    ('title = "x"\nfoo.bar = 1\n', "2:1", "foo"),
+    ('title = "x"\n\n  "foo" . bar = 1\n', "3:4", "foo"),
+    ('title = "x"\n[[foo]]\nx = 1\n', "2:3", "foo"),
 ])
-def test_an_unknown_key_written_dotted_is_named_at_its_line(tmp_path: Path, toml: str, line: int,
+def test_an_unknown_key_written_dotted_is_named_at_its_line(tmp_path: Path, toml: str, line: str,
                                                             key: str):
     """An unknown key written as a dotted key (``foo.bar = 1``) or an array of tables
     (``[[foo]]``) was named without a line (``vaultsite.toml: unknown key `foo```)."""
@@ -120,7 +120,7 @@ def test_a_toml_error_at_the_end_of_the_file_has_a_line(tmp_path: Path):
 def test_an_execute_key_written_at_the_top_says_where_it_belongs(tmp_path: Path):
     """``timeout = 60`` above any ``[execute]`` line was told "did you mean `mounts`?"."""
     message = _config_error(tmp_path, 'title = "x"\ntimeout = 60\n')
-    assert message.startswith("vaultsite.toml:2: unknown key `timeout`"), message
+    assert message.startswith("vaultsite.toml:2:1: unknown key `timeout`"), message
     assert "mounts" not in message
     assert "below an [execute] line" in message
 

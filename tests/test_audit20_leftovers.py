@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 # -- a canvas card's missing file gets the hints a link gets -------------------------------------------
 
 
@@ -120,3 +122,29 @@ def test_serve_rebuilds_when_the_trash_changes(tmp_path):
         "vault (point the card at an existing file in Obsidian, or restore the file)",
         "link target 'Waffles' does not exist in the vault (create the note or fix the name)"]
     assert (tmp_path / "out" / "Other.html").stat().st_mtime_ns == other
+
+
+# -- vaultsite.toml: a value of the wrong type is named at its column ---------------------------------
+
+@pytest.mark.parametrize("toml, where", [
+    ('title = 3\n', "vaultsite.toml:1:9: `title` must be text in quotes, not 3"),
+    ('title = "T"\nignore = "drafts/**"\n', 'vaultsite.toml:2:10: `ignore` must be a list, not "drafts/**"'),
+    # an item of a list: at the item, also on a later line of the list
+    ('ignore = ["a/**", 3]\n', "vaultsite.toml:1:19: `ignore` must be text in quotes, not 3"),
+    ('ignore = [\n  "a/**",\n  3,\n]\n', "vaultsite.toml:3:3: `ignore` must be text in quotes"),
+    ('[execute]\n  timeout = "3"\n', 'vaultsite.toml:2:13: `execute.timeout` must be a number'),
+    ('header_date_formats = ["%d-%m-%y", "%d"]\n',
+     "vaultsite.toml:1:36: `header_date_formats`: '%d' has no year"),
+    # an unknown key: at the key
+    ('title = "T"\n  titel = "y"\n', "vaultsite.toml:2:3: unknown key `titel`"),
+])
+def test_config_type_errors_name_the_column(tmp_path, toml, where):
+    """A value of the wrong type (a string where a list is wanted, ``title = 3``) was named at
+    its line only (``vaultsite.toml:1:``), while a TOML syntax error had its column; every
+    mistake of the file now has both, the value's (or the key's, for an unknown key)."""
+    from generator.config import ConfigError, load_config
+
+    (tmp_path / "vaultsite.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path)
+    assert str(err.value).startswith(where), str(err.value)

@@ -134,7 +134,7 @@ def test_a_mount_name_that_climbs_out_of_the_vault_is_an_error(tmp_path: Path) -
     (tmp_path / "att").mkdir()
     for name in ("../up", "a/../../b", "./x/.."):
         (tmp_path / "vaultsite.toml").write_text(f'title = "T"\nmounts = {{ "{name}" = "att" }}\n')
-        with pytest.raises(ConfigError, match=r"vaultsite.toml:2: .*mounts"):
+        with pytest.raises(ConfigError, match=r"vaultsite.toml:2:10: .*mounts"):
             load_config(tmp_path)
     (tmp_path / "vaultsite.toml").write_text('mounts = { "Media/att" = "att" }\n')
     assert load_config(tmp_path).mounts[0][0] == "Media/att"
@@ -147,8 +147,9 @@ def test_an_unknown_table_is_reported_at_its_line(tmp_path: Path) -> None:
 
     from generator.config import ConfigError, load_config
 
-    for text, where, key in (('title = "T"\n\n[site]\nx = 1\n', 3, "site"),
-                             ('[execute]\ntimeout = 5\n[execute.extra]\nx = 1\n', 3, "execute.extra")):
+    for text, where, key in (('title = "T"\n\n[site]\nx = 1\n', "3:2", "site"),
+                             ('[execute]\ntimeout = 5\n[execute.extra]\nx = 1\n', "3:10",
+                              "execute.extra")):
         (tmp_path / "vaultsite.toml").write_text(text)
         with pytest.raises(ConfigError, match=rf"^vaultsite.toml:{where}: unknown key `{key}`"):
             load_config(tmp_path)

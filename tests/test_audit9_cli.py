@@ -77,23 +77,23 @@ def test_check_and_build_say_the_same_about_broken_user_templates(tmp_path):
 @pytest.mark.parametrize(
     "text, wanted",
     [
-        ('cname = "my notes"\n', r"vaultsite.toml:1: `cname` must be a domain name"),
-        ('cname = "notes..org"\n', r"vaultsite.toml:1: `cname` must be a domain name"),
+        ('cname = "my notes"\n', r"vaultsite.toml:1:9: `cname` must be a domain name"),
+        ('cname = "notes..org"\n', r"vaultsite.toml:1:9: `cname` must be a domain name"),
         (
             "[execute.defaults]\necho = false\nfig-dip = 1\n",
-            r"toml:3: unknown key `execute.defaults.fig-dip` .did you mean `execute.defaults.fig-dpi`",
+            r"toml:3:1: unknown key `execute.defaults.fig-dip` .did you mean `execute.defaults.fig-dpi`",
         ),
         (
             '[execute]\ndefaults = { fig-dpi = "x" }\n',
-            r"vaultsite.toml:2: `execute.defaults.fig-dpi`: expected a positive number",
+            r"vaultsite.toml:2:12: `execute.defaults.fig-dpi`: expected a positive number",
         ),
         (
             'title = "T"\nexecute.timeout = 2\nexecute.tmeout = 2\n',
-            r"vaultsite.toml:3: unknown key `execute.tmeout`",
+            r"vaultsite.toml:3:9: unknown key `execute.tmeout`",
         ),
-        ('title = "T"\nexecute = { tmeout = 2 }\n', r"vaultsite.toml:2: unknown key `execute.tmeout`"),
-        ("[mounts]\nA = 3\n", r"vaultsite.toml:2: `mounts.A` must be text in quotes, not 3"),
-        ('[execute]\ntimeout = "3"\n', r"vaultsite.toml:2: `execute.timeout` must be a number, not \"3\""),
+        ('title = "T"\nexecute = { tmeout = 2 }\n', r"vaultsite.toml:2:13: unknown key `execute.tmeout`"),
+        ("[mounts]\nA = 3\n", r"vaultsite.toml:2:5: `mounts.A` must be text in quotes, not 3"),
+        ('[execute]\ntimeout = "3"\n', r"vaultsite.toml:2:11: `execute.timeout` must be a number, not \"3\""),
     ],
 )
 def test_config_mistakes_name_the_key_and_its_line(tmp_path, text, wanted):
@@ -245,15 +245,15 @@ def test_a_bad_diagnostics_limit_is_said_before_any_work(tmp_path, monkeypatch):
     [
         (
             '[execute]\ntimeout = 5\ntitle = "T"\n',
-            r"toml:3: unknown key `execute.title` .`title` is a top-level key: move it above",
+            r"toml:3:1: unknown key `execute.title` .`title` is a top-level key: move it above",
         ),
         (
             '[mounts]\nAttachments = "att"\nignore = ["x/**"]\n',
-            r"toml:3: `mounts.ignore` must be text .*`ignore` is a top-level key: move it",
+            r"toml:3:10: `mounts.ignore` must be text .*`ignore` is a top-level key: move it",
         ),
         (
             '[mounts]\nAttachments = "att"\ntitle = "T"\n',
-            r"toml:3: `mounts.title` points to .*`title` is a top-level key: move it",
+            r"toml:3:9: `mounts.title` points to .*`title` is a top-level key: move it",
         ),
     ],
 )
@@ -484,7 +484,7 @@ def test_a_table_of_top_level_keys_is_told_to_drop_its_header(tmp_path):
         '# mine\n[site]\ntitle = "T"\nlanguage = "fr"\n', encoding="utf-8"
     )
     with pytest.raises(
-        ConfigError, match=r"vaultsite.toml:2: unknown key `site` \(vaultsite.toml has no \[site\] table"
+        ConfigError, match=r"vaultsite.toml:2:2: unknown key `site` \(vaultsite.toml has no \[site\] table"
     ):
         load_config(tmp_path)
 

@@ -96,20 +96,20 @@ def test_strict_line_breaks_follows_the_vault_obsidian_setting(tmp_path) -> None
 
 
 @pytest.mark.parametrize("text, message", [
-    ('title = "x"\ntitel = "y"\n', "vaultsite.toml:2: unknown key `titel` (did you mean `title`?)"),
+    ('title = "x"\ntitel = "y"\n', "vaultsite.toml:2:1: unknown key `titel` (did you mean `title`?)"),
     ('title = "x"\n\n[execute]\ntimeot = 3\n',
-     "vaultsite.toml:4: unknown key `execute.timeot` (did you mean `execute.timeout`?)"),
-    ('recent_notes = "5"\n', 'vaultsite.toml:1: `recent_notes` must be a whole number, not "5"'),
-    ('title = "x"\nrecent_notes = -5\n', "vaultsite.toml:2: `recent_notes` must be at least 0, not -5"),
-    ('title = "x"\n\n\ngraph_depth = -1\n', "vaultsite.toml:4: `graph_depth` must be at least 0"),
-    ("[execute]\ntimeout = -1\n", "vaultsite.toml:2: `execute.timeout` must be more than 0, not -1"),
-    ("[execute]\nworkers = -3\n", "vaultsite.toml:2: `execute.workers` must be at least 0, not -3"),
-    ('site_url = "not a url"\n', "vaultsite.toml:1: `site_url` must be the site's address"),
+     "vaultsite.toml:4:1: unknown key `execute.timeot` (did you mean `execute.timeout`?)"),
+    ('recent_notes = "5"\n', 'vaultsite.toml:1:16: `recent_notes` must be a whole number, not "5"'),
+    ('title = "x"\nrecent_notes = -5\n', "vaultsite.toml:2:16: `recent_notes` must be at least 0, not -5"),
+    ('title = "x"\n\n\ngraph_depth = -1\n', "vaultsite.toml:4:15: `graph_depth` must be at least 0"),
+    ("[execute]\ntimeout = -1\n", "vaultsite.toml:2:11: `execute.timeout` must be more than 0, not -1"),
+    ("[execute]\nworkers = -3\n", "vaultsite.toml:2:11: `execute.workers` must be at least 0, not -3"),
+    ('site_url = "not a url"\n', "vaultsite.toml:1:12: `site_url` must be the site's address"),
     # <html lang> took any text: a screen reader spoke the page in the wrong voice, unwarned
     ('title = "x"\nlanguage = "en_US"\n',
-     "vaultsite.toml:2: `language` must be a language tag, such as \"en\", \"de\" or \"pt-BR\" "
+     "vaultsite.toml:2:12: `language` must be a language tag, such as \"en\", \"de\" or \"pt-BR\" "
      "(letters and digits, parts joined by '-'), not \"en_US\": write 'en-US'"),
-    ('language = "English"\n', "vaultsite.toml:1: `language` must be a language tag"),
+    ('language = "English"\n', "vaultsite.toml:1:12: `language` must be a language tag"),
 ])
 def test_config_errors_name_the_line_and_what_to_write(tmp_path, text, message):
     write(tmp_path / "vaultsite.toml", text)
@@ -119,8 +119,8 @@ def test_config_errors_name_the_line_and_what_to_write(tmp_path, text, message):
 
 
 @pytest.mark.parametrize("toml, message", [
-    ('date_display = "%H:%M %Y"', "vaultsite.toml:1: `date_display`: %H is not one of the directives"),
-    ('title = "x"\ndate_display = "%d %Q"', "vaultsite.toml:2: `date_display`: %Q is not"),
+    ('date_display = "%H:%M %Y"', "vaultsite.toml:1:16: `date_display`: %H is not one of the directives"),
+    ('title = "x"\ndate_display = "%d %Q"', "vaultsite.toml:2:16: `date_display`: %Q is not"),
     ('header_date_formats = ["%d-%m-%y", "%Q"]', "`header_date_formats`: '%Q' is no date format"),
 ])
 def test_date_formats_with_directives_that_write_nothing_are_refused(tmp_path, toml, message):

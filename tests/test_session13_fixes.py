@@ -33,7 +33,7 @@ def test_every_unknown_key_of_the_config_is_reported_in_file_order(tmp_path) -> 
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path)
     lines = str(err.value).split("\n")
-    assert [re.match(r"vaultsite\.toml:(\d+): unknown key `([^`]+)`", line).groups()
+    assert [re.match(r"vaultsite\.toml:(\d+):\d+: unknown key `([^`]+)`", line).groups()
             for line in lines] == [("1", "titel"), ("2", "colour"), ("4", "execute.timout"),
                                    ("6", "execute.defaults.eco"), ("8", "site")]
     assert "did you mean `title`?" in lines[0]
@@ -46,7 +46,7 @@ def test_one_unknown_key_reads_as_before(tmp_path) -> None:
     write_files(tmp_path, {"a.md": "# A\n", "vaultsite.toml": 'title = "T"\ntitel = "y"\n'})
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path)
-    assert str(err.value) == "vaultsite.toml:2: unknown key `titel` (did you mean `title`?)"
+    assert str(err.value) == "vaultsite.toml:2:1: unknown key `titel` (did you mean `title`?)"
 
 
 def _start(permalink: str) -> str:
