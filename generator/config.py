@@ -189,9 +189,10 @@ def line_col(text: str, line: int, needle: str = "") -> int:
     return len(row) - len(row.lstrip()) + 1
 
 
-def _mount_path_hint(folder: str) -> str:
-    """What to tell of a mount path that names no folder: a relative one is read from the vault
-    folder; an absolute one (allowed) names a folder of this machine only; ``~`` is not a home."""
+def folder_path_hint(folder: str) -> str:
+    """What to tell of a folder path (a mount's, ``templates_dir``) that names no folder: a
+    relative one is read from the vault folder; an absolute one (allowed) names a folder of this
+    machine only; ``~`` is not a home."""
     if folder.startswith("~"):
         return ("`~` is not your home folder here: write the folder's path from the vault folder, "
                 "like \"../attachments\", or in full")
@@ -466,6 +467,8 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
             items = _expect(raw[key], list, at(key), key)
             kw[key] = tuple(_expect(i, str, at(key, toml_value(i)), key) for i in items)
     _check_date_formats(kw, at)
+    if "templates_dir" in kw:
+        _check_templates_dir(vault, kw["templates_dir"], at)
     if kw.get("language") and not _LANGUAGE_TAG.fullmatch(kw["language"]):
         raise ConfigError(f"{at('language')}: `language` must be a language tag, such as \"en\", "
                           f"\"de\" or \"pt-BR\" (letters and digits, parts joined by '-'), not "
@@ -485,6 +488,19 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
     if "execute" in raw:
         kw["execute"] = _execute_settings(raw["execute"], text, at)
     return SiteConfig(vault=vault.resolve(), config_file=path, **kw)
+
+
+def _check_templates_dir(vault: Path, folder: str, at: Callable[[str], str]) -> None:
+    """Refuse a ``templates_dir`` that is the vault itself or a folder holding it: the templates
+    folder is never published, so no note would be (``templates_dir = "."`` built an empty site
+    with only a "no notes" warning).  A folder outside the vault is the user's own choice, read
+    as the vault's templates would be (and never published, since the walk never reaches it)."""
+    real = vault.resolve()
+    if real == (vault / folder).resolve() or real.is_relative_to((vault / folder).resolve()):
+        raise ConfigError(f"{at('templates_dir')}: `templates_dir` = {toml_value(folder)} is the "
+                          "vault folder itself (or holds it), and the templates folder is never "
+                          "published, so no note would be: name a folder of templates inside the "
+                          "vault, such as \"_templates\", or outside it, such as \"../theme\"")
 
 
 def _check_date_formats(kw: dict[str, Any], at: Callable[[str], str]) -> None:
@@ -522,7 +538,7 @@ def _mounts(vault: Path, value: Any, text: str, at: Callable[[str], str]) -> tup
             real = (vault / folder).resolve()
             if not real.is_dir():
                 raise ConfigError(f"{where}: `mounts.{name}` points to {folder!r}, not a "
-                                  f"folder ({_mount_path_hint(folder)})")
+                                  f"folder ({folder_path_hint(folder)})")
         except ConfigError as exc:
             if name in _TOP_KEYS:
                 raise ConfigError(f"{exc} ({_misplaced(name, 'mounts')})") from None

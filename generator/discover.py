@@ -126,7 +126,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     templates = {} if cfg.publish_templates else {
         pat: folder for folder in cfg.obsidian_templates
         for pat in (glob.escape(folder), f"{glob.escape(folder)}/*")}
-    ignore = (*cfg.ignore, cfg.templates_dir, f"{cfg.templates_dir}/*", *templates)
+    own = templates_path(cfg)  # the site's templates folder, as a vault path (None: outside)
+    ignore = (*cfg.ignore, *((own, f"{own}/*") if own else ()), *templates)
     excluded = {p.resolve() for p in exclude}
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
     seen: dict[str, list[str]] = {}
@@ -193,6 +194,22 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     vault.attachments.sort(key=lambda s: s.rel)
     vault.diagnostics.extend(_unmatched_ignores(cfg, used))
     return vault
+
+
+def templates_path(cfg: SiteConfig) -> str | None:
+    """The vault path of the site's templates folder (``templates_dir``), as an ignore pattern:
+    through the vault or a mount, however it is written (``./_theme``, ``_theme/``, an absolute
+    path into the vault); None when it is outside both, where the walk never goes.  It was the
+    setting as written, so that an absolute path into the vault published every template."""
+    written = os.path.normpath(os.path.join(cfg.vault, cfg.templates_dir))
+    for folder in (Path(written), Path(written).resolve()):  # a symlink named, or where it leads
+        for prefix, root in (("", cfg.vault), *cfg.mounts):
+            for base in (Path(root), Path(root).resolve()):
+                if folder.is_relative_to(base):
+                    rel = folder.relative_to(base).as_posix()
+                    path = "/".join(p for p in (prefix, rel) if p and p != ".")
+                    return glob.escape(path) if path else None
+    return None
 
 
 def _trashed(root: Path) -> list[str]:

@@ -427,7 +427,7 @@ def template_warning(exc: BaseException, vault: Path, templates_dir: str) -> Dia
 def template_syntax_warnings(cfg: Any) -> list[Diagnostic]:
     """The syntax errors of every user template, used by a page or not (``build`` and ``check``
     report the same ones), and a ``templates_dir`` of vaultsite.toml that is no folder."""
-    from generator.config import CONFIG_NAME, key_place
+    from generator.config import CONFIG_NAME, folder_path_hint, key_place
 
     folder = cfg.vault / cfg.templates_dir
     if cfg.templates_dir != "_templates" and not folder.is_dir() and cfg.config_file is not None:
@@ -435,10 +435,11 @@ def template_syntax_warnings(cfg: Any) -> list[Diagnostic]:
             line, col = key_place(cfg.config_file.read_text(encoding="utf-8-sig"), "templates_dir")
         except (OSError, UnicodeError):
             line, col = 0, 0
-        return [warning("template-error", f"templates_dir = {cfg.templates_dir!r} is not a folder "
-                        "of the vault; pages are made with the default theme", CONFIG_NAME, line, col,
-                        hint="create the folder, or fix the path (it is taken from the vault "
-                             "folder)")]
+        # read from the vault folder, as a mount's path is (an absolute one, or ../theme, may be
+        # outside the vault: the user's own choice, never published)
+        return [warning("template-error", f"templates_dir = {cfg.templates_dir!r} is not a folder; "
+                        "pages are made with the default theme", CONFIG_NAME, line, col,
+                        hint=f"create the folder, or fix the path ({folder_path_hint(cfg.templates_dir)})")]
     return [*_encoding_warnings(folder, cfg.vault),
             *(template_warning(exc, cfg.vault, cfg.templates_dir)
               for exc in template_syntax_problems(folder, cfg.vault))]

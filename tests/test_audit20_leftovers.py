@@ -148,3 +148,80 @@ def test_config_type_errors_name_the_column(tmp_path, toml, where):
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path)
     assert str(err.value).startswith(where), str(err.value)
+
+
+# -- templates_dir: anywhere the user says, never published --------------------------------------------
+
+THEME = '{% extends "base.html" %}{% block title %}THEMED{% endblock %}\n'
+
+
+def _themed_vault(tmp_path, templates_dir: str, mounts: str = ""):
+    from conftest import write_files
+
+    write_files(tmp_path / "theme", {"note.html": THEME})
+    write_files(tmp_path / "media", {"_t/note.html": THEME, "pic.png": b"\x89PNG\r\n\x1a\n"})
+    return write_files(tmp_path / "v", {
+        "A.md": "# A\n\n[[_theme/note.html]] [[Media/_t/note.html]] ![[pic.png]]\n",
+        "_theme/note.html": THEME,
+        "vaultsite.toml": f"title = \"T\"\ntemplates_dir = {json.dumps(templates_dir)}\n{mounts}"})
+
+
+def _title(site) -> str:
+    return site.html("A.md").title.get_text()
+
+
+def test_templates_dir_written_as_an_absolute_path_into_the_vault_is_not_published(tmp_path):
+    """``templates_dir`` was an ignore pattern as written: an absolute path to the vault's own
+    ``_theme`` (or ``./_theme``) used the templates and published them too, every file of the
+    folder a page or file of the site.  The folder is found as a vault path however written."""
+    from conftest import build_vault
+
+    for written in (str(tmp_path / "v" / "_theme"), "./_theme", "_theme/"):
+        vault = _themed_vault(tmp_path, written)
+        site = build_vault(vault, tmp_path / written.replace("/", "_"), copy=False)
+        assert _title(site) == "THEMED", written
+        assert not [p for p in site.out.rglob("*") if "theme" in p.name.lower()], written
+        assert any("'_theme/note.html'" in m for m in site.messages("link-unresolved"))
+
+
+def test_templates_dir_outside_the_vault_is_read_and_never_published(tmp_path):
+    """``../theme`` (or a mount's folder): the user's own setting, read as the vault's templates
+    are, without a word; never published (a folder of a mount is left out as the vault's is)."""
+    from conftest import build_vault
+
+    site = build_vault(_themed_vault(tmp_path, "../theme"), tmp_path / "a", copy=False)
+    assert _title(site) == "THEMED" and not site.messages("template-error")
+    assert not [p for p in site.out.rglob("*.html") if p.read_text("utf-8") == THEME]
+    site = build_vault(_themed_vault(tmp_path, "../media/_t", '[mounts]\nMedia = "../media"\n'),
+                       tmp_path / "b", copy=False)
+    assert _title(site) == "THEMED"
+    assert [m for m in site.messages("link-unresolved") if "'Media/_t/note.html'" in m]
+    assert (site.out / "Media" / "pic.png").is_file() and not (site.out / "Media" / "_t").exists()
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("/nowhere/theme", "an absolute path names a folder of one machine only"),
+    ("~/theme", "`~` is not your home folder here"),
+    ("../nope", "the path is from the vault folder"),
+])
+def test_a_templates_dir_that_is_no_folder_says_how_its_path_is_read(tmp_path, written, hint):
+    """It said "is not a folder of the vault ... (it is taken from the vault folder)" also of an
+    absolute path; it is read as a mount's path is, and told as a mount's is."""
+    from conftest import build_vault
+
+    site = build_vault(_themed_vault(tmp_path, written), tmp_path / "out", copy=False)
+    (told,) = site.messages("template-error")
+    assert told.startswith(f"vaultsite.toml:2:17: warning[template-error]: templates_dir = "
+                           f"{written!r} is not a folder; pages are made with the default theme")
+    assert hint in told and _title(site) != "THEMED"
+
+
+@pytest.mark.parametrize("written", [".", "", "..", "./"])
+def test_a_templates_dir_that_is_the_vault_itself_is_an_error(tmp_path, written):
+    """``templates_dir = "."`` made every note a template's file, left out: an empty site with a
+    "no notes" warning.  It is an error at its value."""
+    from generator.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match=r"^vaultsite.toml:2:17: `templates_dir` = .* is the vault "
+                                          r"folder itself \(or holds it\)"):
+        load_config(_themed_vault(tmp_path, written))
