@@ -207,7 +207,9 @@ class Guard:
             self.reads.add(real[len(self.vault):].replace(os.sep, "/"))
         elif real.startswith(self.overlay):  # a copy of a vault file is the vault file
             rel = real[len(self.overlay):].replace(os.sep, "/")
-            if rel in COPIED:
+            # a file not there to read is a dependency too: the open fails, and once the file
+            # is put into the vault the note must run again, not show its cached traceback
+            if rel in COPIED or not os.path.lexists(real):
                 self.reads.add(rel)
 
     def _protect(self, path: object, keep: bool, follow: bool = True,
