@@ -30,3 +30,25 @@ def test_a_data_file_that_appears_reruns_the_note_that_could_not_read_it(tmp_pat
     assert "FileNotFoundError" not in html(again["sub/Read.md"])
     assert again["sub/Deep.md"].reason == "top/data.csv appeared"
     assert "far numbers" in html(again["sub/Deep.md"])
+
+
+def test_a_folder_that_appears_reruns_the_note_that_listed_it(tmp_path):
+    """``glob.glob('parts/*.txt')`` over a folder not there yet found nothing, and
+    ``os.listdir('inbox')`` failed; both results stayed cached once the folder was made, since a
+    listing was recorded only for a folder the vault had.  A folder looked for is a dependency."""
+    vault, cache = tmp_path / "vault", tmp_path / "cache"
+    vault.mkdir()
+    notes = {"Glob.md": cells("import glob\nprint('found', len(glob.glob('parts/*.txt')))"),
+             "List.md": cells("import os\nprint(sorted(os.listdir('inbox')))")}
+    first = run(vault, cache, notes)
+    assert "found 0" in html(first["Glob.md"])
+    assert "FileNotFoundError" in html(first["List.md"])
+    (vault / "parts").mkdir()
+    (vault / "parts" / "a.txt").write_text("1")
+    (vault / "inbox").mkdir()
+    (vault / "inbox" / "mail.txt").write_text("hi")
+    again = run(vault, cache, notes)
+    assert again["Glob.md"].reason == "parts appeared"
+    assert "found 1" in html(again["Glob.md"])
+    assert again["List.md"].reason == "inbox appeared"
+    assert "mail.txt" in html(again["List.md"])

@@ -199,7 +199,8 @@ class Guard:
             for base in (self.vault, self.overlay):
                 if real + os.sep == base or real.startswith(base):
                     rel = real[len(base):].replace(os.sep, "/")
-                    if os.path.isdir(os.path.join(self.vault, rel)):
+                    # a folder not there yet counts too: once made, the listing is another
+                    if os.path.isdir(os.path.join(self.vault, rel)) or not os.path.lexists(real):
                         self.reads.add(rel + "/" if rel else "/")
                     return
             return
