@@ -585,6 +585,8 @@ def _as_browser_reads(raw: str) -> str:
 
 
 # as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
+#: ``#　見出し``: one to six ``#`` and a full-width space (U+3000) before text (a heading meant)
+_WIDE_HEADING = re.compile("(#{1,6}\u3000)[\u3000 \t]*[^\\s#]")
 _WIKILINK_TEXT = re.compile(r"!?\[\[(?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+\]\]")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
                            re.S | re.I)
@@ -701,6 +703,8 @@ class _Walk:
                 if ttype == "fence":
                     self.fences.append((i, tok))
             elif ttype == "inline":
+                if in_para and "\u3000" in tok.content:
+                    self._wide_headings(tok)
                 plain, parts, code_spans, maths = self._inline(tok)
                 if in_heading is not None:
                     self._heading(in_heading, plain, tok.content)
@@ -712,6 +716,38 @@ class _Walk:
                     self.mathy.append(latex)
                     self.gaps.append(self._gap)
                     self._gap = False
+
+    def _wide_headings(self, inline: Token) -> None:
+        """``#　見出し``: an East Asian input method's full-width space (U+3000) after the ``#`` of a
+        heading.  Obsidian reads no heading there (nor a tag): the line is a paragraph's, as here,
+        though the writer meant a heading.  Each such line of a paragraph (its text as written
+        from the line's start: not in code, which is no text) is told at its ``#``."""
+        first = inline.map[0] if inline.map else 0
+        line, start, text = first, True, ""
+        for child in [*(inline.children or ()), None]:
+            if child is not None and child.type == "text" and (start or text):
+                text += child.content
+                start = False
+                continue
+            m = _WIDE_HEADING.match(text)
+            if m is not None:
+                # its line: counted by the line breaks, else the next of the paragraph that holds
+                # it (a code span over two lines has no break)
+                rows, needle = self.text_lines, text[:m.end()]
+                last = min(inline.map[1] if inline.map else line + 1, len(rows))
+                line = next((k for k in range(line, last) if needle in rows[k]), line)
+                col = rows[line].find(needle) if line < len(rows) else -1
+                level = len(m.group(1)) - 1
+                self.diagnostics.append(warning(
+                    "heading-wide-space", f"'{'#' * level}' is followed by a full-width space "
+                    "(U+3000, as an input method types it), so this line is not a heading (nor a "
+                    "tag) in Obsidian, nor here", self.rel, line + 1, col + 1 if col >= 0 else 1,
+                    hint=f"type an ASCII space after the '{'#' * level}' (turn the input method "
+                         "off for it) to make it a heading"))
+            text = ""
+            start = child is not None and child.type in ("softbreak", "hardbreak")
+            if start:
+                line += 1
 
     def _links_in_html(self, tok: Token) -> None:
         """``<div>see [[Note]]</div>``: Obsidian renders no Markdown inside an HTML block, and

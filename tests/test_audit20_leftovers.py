@@ -225,3 +225,29 @@ def test_a_templates_dir_that_is_the_vault_itself_is_an_error(tmp_path, written)
     with pytest.raises(ConfigError, match=r"^vaultsite.toml:2:17: `templates_dir` = .* is the vault "
                                           r"folder itself \(or holds it\)"):
         load_config(_themed_vault(tmp_path, written))
+
+
+# -- #　見出し: a heading typed with an input method's space ---------------------------------------------
+
+WIDE = {"Note.md": (
+    "#　見出し\n\ntext\n##　小見出し\nmore\n\n`#　code`\n\n    #　indented code\n\n"
+    "```\n#　fenced\n```\n\n- #　リスト\n> #　引用\n\n#　\n#tag　あ\nA #　middle\n"
+    "`a\nb` #　after code\n\n# 見出し\n")}
+
+
+def test_a_heading_typed_with_a_full_width_space_is_told(tmp_path):
+    """``#　見出し`` (U+3000 after ``#``) is no heading in Obsidian, and none here; but the writer
+    meant one: each such line of a paragraph is told at its ``#``, never in code, never a line
+    that has no text after the space, nor a ``#`` inside a line; nor is it a tag."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, WIDE)
+    told = site.messages("heading-wide-space")
+    assert [m.split(": warning")[0] for m in told] == [
+        "Note.md:1:1", "Note.md:4:1", "Note.md:15:3", "Note.md:16:3"]
+    assert told[1].endswith("(type an ASCII space after the '##' (turn the input method off for "
+                            "it) to make it a heading)")
+    page = site.content("Note.md")
+    assert [h.get_text() for h in page.find_all(["h1", "h2"])] == ["見出し"]  # the ASCII one only
+    assert [a.get_text() for a in page.select("a.tag")] == ["#tag"]
+    assert "#　見出し" in page.get_text()  # shown as written
