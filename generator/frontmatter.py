@@ -205,6 +205,66 @@ def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
     return None
 
 
+#: A ``key: value`` line: its indentation, key and value
+_KEY_VALUE = re.compile(r"([ \t]*)([^\s:#'\"\[{-][^:]*?):[ \t]+(\S.*?)[ \t]*$")
+
+
+def _quoted(value: str) -> str:
+    """``value`` in the quotes that need no escape inside it."""
+    return f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
+
+
+def _value_problem(source: str, exc) -> tuple[int, int, str, str] | None:
+    """For the three ways a pasted title most often breaks the YAML ``source``, Obsidian's
+    reader as much as ours, as (0-based line, 1-based column, the problem, the fix); else None:
+
+    * a colon and a space in a plain value, ``title: Attention: A Review``, which YAML reads as
+      another key;
+    * a quote inside a quoted value, ``'Bayes' theorem'`` or ``"He said "hi" twice"``, which ends
+      the value there;
+    * a quote never closed, which takes the rest of the front-matter into the value (YAML says
+      so at its end; the mistake is where the quote opened)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or ""
+    lines = source.split("\n")
+    if mark is None or not 0 <= mark.line < len(lines):
+        return None
+    cmark = getattr(exc, "context_mark", None)
+    if problem == "found unexpected end of stream" and cmark is not None and \
+            getattr(exc, "context", "") == "while scanning a quoted scalar" and \
+            0 <= cmark.line < len(lines):
+        quote = lines[cmark.line][cmark.column:cmark.column + 1]
+        if quote in ("'", '"'):
+            return (cmark.line, cmark.column + 1, f"the {quote} opened here is never closed, so "
+                    "the rest of the front-matter is read as this value",
+                    f"close the {quote} at the end of the value")
+        return None
+    m = _KEY_VALUE.fullmatch(lines[mark.line])
+    if m is None:
+        return None
+    indent, key, value = m.groups()
+    start = m.start(3)
+    if problem == "mapping values are not allowed in this context" and mark.column > start \
+            and value[:1] not in ("'", '"', "[", "{", "|", ">", "&", "*", "!"):
+        return (mark.line, mark.column + 1, f"the value of {key!r} holds ': ', which YAML reads "
+                "as the start of another key",
+                f"write the value in quotes: {indent}{key}: {_quoted(value)}")
+    quote = value[:1]
+    if problem == "did not find expected key" and quote in ("'", '"') and len(value) > 2 \
+            and value.endswith(quote) and mark.column > start:
+        rest = lines[mark.line][mark.column:].rstrip()
+        inner = value[1:-1]
+        if quote == "'":
+            doubled = inner.replace("'", "''")
+            fix = f"inside single quotes write ' twice: {indent}{key}: '{doubled}'"
+        else:
+            fix = (f'inside double quotes write \\" for a quote: {indent}{key}: '
+                   '"' + inner.replace('"', '\\"') + '"')
+        return (mark.line, mark.column + 1, f"the value of {key!r} ends at its second {quote}, and "
+                f"YAML cannot read what follows ({rest})", fix)
+    return None
+
+
 #: A value up to where a flow list or mapping would go on: ``@smith2020`` of ``[@smith2020, x]``
 _RESERVED_VALUE = re.compile(r"[^,\]}\n]*")
 
@@ -285,14 +345,20 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
                        "and leaves the list unclosed")
             hint = (f'write the tag in quotes ("{tag}") or without the # ({tag[1:]}); the note is '
                     "published without its front-matter meanwhile")
-        reserved = _reserved_start(source, mark) if hashed is None else None
+        plain = _value_problem(source, exc) if hashed is None else None
+        if plain is not None:  # ``title: Attention: A Review``, ``'Bayes' theorem'``
+            k, col, problem, fix = plain
+            line = first_line + k
+            hint = f"{fix}; the note is published without its front-matter meanwhile"
+        reserved = _reserved_start(source, mark) if hashed is None and plain is None else None
         if reserved is not None:  # ``aliases: [@smith2020]``: a citekey, unquoted
             char, value = reserved
             problem = f"YAML reserves {char!r} at the start of a value"
             hint = (f'write {value} in quotes: "{value}"; the note is published without its '
                     "front-matter meanwhile")
         wide = _wide_typing(source, mark.line if mark else source.count("\n"))
-        if hashed is None and reserved is None and wide is not None:  # ``tags：旅行`` (input method)
+        # ``tags：旅行`` typed with an input method
+        if hashed is None and plain is None and reserved is None and wide is not None:
             k, col, problem, fix = wide
             line = first_line + k
             hint = f"{fix}; the note is published without its front-matter meanwhile"

@@ -134,3 +134,37 @@ def test_a_note_whose_title_is_a_property_is_found_by_its_file_name(tmp_path):
     assert paper[4] == ["@smith2020"], paper  # searched as an alias is (the row's 5th field)
     assert rows["Literature/Critique.html"][4] == ["smith2020b"]
     assert rows["Plain.html"][4] == []  # its title is its name: not twice
+
+
+def test_the_commonest_broken_titles_are_named_in_plain_words(tmp_path):
+    # A paper's title pasted into front-matter: with its colon unquoted, an apostrophe inside
+    # single quotes, quotes inside double quotes, or a quote never closed.  Obsidian cannot read
+    # these either; the warning gave YAML's words ("mapping values are not allowed in this
+    # context", "did not find expected key") and, for an unclosed quote, stood after the end of
+    # the front-matter.  Each now says what is wrong with the value and how to write it.
+    site = build_notes(tmp_path, {
+        "A.md": "---\ntitle: Attention: A Review\nyear: 2020\n---\nx\n",
+        "B.md": "---\ntitle: 'Bayes' theorem'\n---\nx\n",
+        "C.md": '---\ntitle: "He said "hi" twice"\n---\nx\n',
+        "D.md": '---\ntitle: "Broken: YAML\ntags: [a, b]\n---\nx\n',
+        "F.md": "---\ntitle: x\n  bad: indent\n---\nx\n",  # another mistake keeps YAML's words
+    })
+    found = {m.split(":", 1)[0]: m for m in site.messages("frontmatter-yaml")}
+    tail = "; the note is published without its front-matter meanwhile)"
+    assert found["A.md"] == (
+        "A.md:2:17: warning[frontmatter-yaml]: front-matter is not valid YAML: the value of "
+        "'title' holds ': ', which YAML reads as the start of another key (write the value in "
+        "quotes: title: \"Attention: A Review\"" + tail)
+    assert found["B.md"] == (
+        "B.md:2:16: warning[frontmatter-yaml]: front-matter is not valid YAML: the value of "
+        "'title' ends at its second ', and YAML cannot read what follows (theorem') (inside "
+        "single quotes write ' twice: title: 'Bayes'' theorem'" + tail)
+    assert found["C.md"] == (
+        "C.md:2:18: warning[frontmatter-yaml]: front-matter is not valid YAML: the value of "
+        "'title' ends at its second \", and YAML cannot read what follows (hi\" twice\") (inside "
+        "double quotes write \\\" for a quote: title: \"He said \\\"hi\\\" twice\"" + tail)
+    assert found["D.md"] == (
+        "D.md:2:8: warning[frontmatter-yaml]: front-matter is not valid YAML: the \" opened here "
+        "is never closed, so the rest of the front-matter is read as this value (close the \" at "
+        "the end of the value" + tail)
+    assert "YAML reads" not in found["F.md"] and "mapping values" in found["F.md"], found["F.md"]
