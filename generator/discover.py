@@ -13,7 +13,7 @@ from generator.config import CONFIG_NAME, SiteConfig
 from generator.diagnostics import Diagnostic, warning
 from generator.emit import MARKER
 from generator.encoding import legacy
-from generator.model import Note, SourceFile, VaultPath, file_stamp
+from generator.model import LeftOut, Note, SourceFile, VaultPath, file_stamp
 
 
 @dataclass
@@ -21,9 +21,28 @@ class Vault:
     notes: list[SourceFile] = field(default_factory=list)
     attachments: list[SourceFile] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # files an ``ignore`` pattern leaves out, by vault path, with that pattern: a link to one is
-    # told why it goes nowhere, not that the file "does not exist"
+    # the files the site leaves out, by vault path, each kind apart: a link to one is told why it
+    # goes nowhere, not that the file "does not exist" (``left_out`` puts them together).
+    # An ``ignore`` pattern's (with the pattern), a template folder's of Obsidian's settings (with
+    # the folder), the symbolic links the walk skipped (with what each is), the files iCloud keeps
+    # only in the cloud (with the placeholder's name), and Obsidian's trash
     ignored: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+    symlinks: dict[str, str] = field(default_factory=dict)
+    cloud: dict[str, str] = field(default_factory=dict)
+    trashed: list[str] = field(default_factory=list)
+
+    def left_out(self) -> dict[str, LeftOut]:
+        """Every file the site leaves out, by vault path (sorted), with why: for a path of two
+        kinds, a pattern's or template folder's before a symbolic link, before iCloud, before
+        the trash."""
+        found: dict[str, LeftOut] = {}
+        for kind, table in (("ignore", self.ignored), ("templates", self.templates),
+                            ("symlink", self.symlinks), ("cloud", self.cloud),
+                            ("trash", dict.fromkeys(self.trashed, ""))):
+            for rel, detail in table.items():
+                found.setdefault(rel, LeftOut(kind, detail))  # type: ignore[arg-type]
+        return dict(sorted(found.items()))
 
 
 UNREADABLE_HINT = ("make it readable by the user running vaultsite (check its permissions and "
@@ -96,18 +115,10 @@ def _forms(pattern: str) -> list[str]:
     return forms
 
 
-#: How ``Vault.ignored`` marks a file left out as one of Obsidian's templates (then its folder).
-TEMPLATES_LEFT_OUT = "\0templates:"
-#: How ``Vault.ignored`` marks a symbolic link the walk skipped (then why, in a few words).
-SYMLINK_LEFT_OUT = "\0symlink:"
-#: How ``Vault.ignored`` marks a file in Obsidian's trash (``.trash/`` at the vault root).
-TRASH_LEFT_OUT = "\0trash"
 #: Obsidian's trash: "Move to Obsidian trash" puts a deleted file or folder here, at its root.
 TRASH = ".trash"
 #: At most this many files of the trash are listed (its names only are read).
 TRASH_LIMIT = 10_000
-#: How ``Vault.ignored`` marks a file iCloud keeps only in the cloud (then its placeholder's name).
-CLOUD_LEFT_OUT = "\0cloud:"
 #: What to do about a file iCloud keeps only in the cloud.
 CLOUD_HINT = ("download it (in Finder: Download Now on it or its folder, or turn off Optimize Mac "
               "Storage), then build again")
@@ -148,7 +159,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                 if left_out in cfg.ignore:  # not the template folder
                     vault.ignored[rel] = left_out
                 elif left_out in templates:  # Obsidian's template folder: said as such
-                    vault.ignored[rel] = TEMPLATES_LEFT_OUT + templates[left_out]
+                    vault.templates[rel] = templates[left_out]
                 continue
             key = rel.casefold()
             twins = seen.setdefault(key, [])
@@ -186,10 +197,9 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                              ":".join(map(str, file_stamp(st))), st.st_size)
             (vault.notes if kind == "note" else vault.attachments).append(src)
         for rel, why in skipped.items():  # a link to one is told why it finds nothing
-            vault.ignored.setdefault(rel, SYMLINK_LEFT_OUT + why)
+            vault.symlinks.setdefault(rel, why)
         _cloud_only(stubs, seen, ignore, vault)
-    for rel in _trashed(cfg.vault):  # a link to one is told that it is in the trash
-        vault.ignored.setdefault(rel, TRASH_LEFT_OUT)
+    vault.trashed = _trashed(cfg.vault)  # a link to one is told that it is in the trash
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)
     vault.diagnostics.extend(_unmatched_ignores(cfg, used))
@@ -251,7 +261,7 @@ def _cloud_only(stubs: dict[str, str], seen: dict[str, list[str]], ignore: tuple
     for rel, stub in stubs.items():
         if rel.casefold() in seen or _ignored(rel, ignore, set()) is not None:
             continue
-        vault.ignored.setdefault(rel, CLOUD_LEFT_OUT + stub)
+        vault.cloud.setdefault(rel, stub)
         vault.diagnostics.append(warning(
             "unreadable", f"{rel!r} is kept only in iCloud: the vault holds its placeholder "
             f"{stub}, not the file, so the site leaves it out", rel, hint=CLOUD_HINT))

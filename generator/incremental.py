@@ -444,8 +444,8 @@ def vault_fingerprint(cfg: SiteConfig, vault: Any, exec_mode: str, digests: dict
         h.update(f"{src.rel}\0{digests.get(src.rel, 'unreadable')}\0".encode("utf-8", "surrogatepass"))
     for src in vault.attachments:
         h.update(f"{src.rel}\0{src.digest}\0".encode("utf-8", "surrogatepass"))
-    for rel, pattern in sorted(vault.ignored.items()):
-        h.update(f"{rel}\0{pattern}\0".encode("utf-8", "surrogatepass"))
+    for rel, why in vault.left_out().items():
+        h.update(f"{rel}\0{why.kind}\0{why.detail}\0".encode("utf-8", "surrogatepass"))
     for diag in vault.diagnostics:
         h.update(f"{diag!r}\0".encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -43,18 +43,10 @@ from rapidfuzz import fuzz, process
 from generator.closest import ClosestNames
 from generator.config import SiteConfig, key_place
 from generator.diagnostics import Diagnostic, info, warning
-from generator.discover import (
-    CLOUD_HINT,
-    CLOUD_LEFT_OUT,
-    SYMLINK_LEFT_OUT,
-    TEMPLATES_LEFT_OUT,
-    TRASH,
-    TRASH_LEFT_OUT,
-    left_out_by,
-)
+from generator.discover import CLOUD_HINT, TRASH, left_out_by
 from generator.frontmatter import PlaceFinder, front_matter_place, printable
 from generator.markdown.wikilinks import split_wikilink
-from generator.model import BlockRef, Heading, LinkRef, Note, NoteId, SiteUrl, SourceFile
+from generator.model import BlockRef, Heading, LeftOut, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.parallel import can_fork, forked
 from generator.slugs import heading_key, link_safe, name_key, tag_key, unseen_difference
@@ -150,6 +142,9 @@ def _has_ext(name: str) -> bool:
     return "." in base.strip(".") and not base.endswith(".md")
 
 
+_TRASHED = LeftOut("trash")
+
+
 def _file_named(target: str, note: Note, rels: Iterable[str]) -> str | None:
     """The first of ``rels`` (vault paths of files the index does not hold: unreadable or ignored)
     that the link ``target`` from ``note`` names: by path (``./`` and ``../`` from the note's
@@ -191,21 +186,22 @@ class VaultIndex:
     def __init__(self, notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                  suggestions: tuple[str, dict[str, str | None]] | None = None,
                  previous: VaultIndex | None = None, unreadable: Iterable[str] = (),
-                 ignored: Mapping[str, str] | None = None, split_links: bool = False):
+                 left_out: Mapping[str, LeftOut] | None = None, split_links: bool = False):
         """``suggestions``: a previous index's ``suggestions`` memo, reused when the set of names
         (and what is published) is the same.  ``unreadable``: vault paths of notes that exist but
-        could not be read (a link to one is told so, not "does not exist"); ``ignored``: files an
-        ``ignore`` pattern leaves out, with the pattern (a link to one is told that too).
+        could not be read (a link to one is told so, not "does not exist"); ``left_out``: the files
+        the site leaves out, with why (``Vault.left_out``; a link to one is told that too).
         ``split_links``: another core is free, so a large vault's links may be checked half in a
         forked copy of this process (``_LinksAside``)."""
         self.cfg = cfg
         self.unreadable: tuple[str, ...] = tuple(sorted(unreadable))
-        self.ignored: dict[str, str] = dict(sorted((ignored or {}).items()))
+        # the files the site leaves out but for the trash's, by vault path, with why
+        self.left_out: dict[str, LeftOut] = {rel: why for rel, why in sorted((left_out or {}).items())
+                                             if why.kind != "trash"}
         # the files of Obsidian's trash, apart (there may be thousands): each of their path
         # suffixes, with and without ``.md``, names the first such file
         self._trash: dict[str, str] = {}
-        for rel in [r for r, why in self.ignored.items() if why == TRASH_LEFT_OUT]:
-            del self.ignored[rel]
+        for rel in sorted(r for r, why in (left_out or {}).items() if why.kind == "trash"):
             full = name_key(rel)
             for form in (full, _strip_md(full)) if full.endswith(".md") else (full,):
                 parts = form.split("/")
@@ -265,7 +261,8 @@ class VaultIndex:
                       ).encode("utf-8", "surrogatepass")
             + bytes(n.publish for n in notes)
             + "\0".join(self.unreadable).encode("utf-8", "surrogatepass")
-            + "\0".join(f"{k}>{v}" for k, v in self.ignored.items()).encode("utf-8", "surrogatepass")
+            + "\0".join(f"{k}>{v.kind}:{v.detail}" for k, v in self.left_out.items()
+                        ).encode("utf-8", "surrogatepass")
             + "\0".join(sorted(self._trash.values())).encode("utf-8", "surrogatepass"),
             digest_size=16).hexdigest()
         if suggestions is not None and suggestions[0] == self.names_sig:
@@ -911,25 +908,23 @@ class VaultIndex:
         ("link", "embed", "card", "node"); ``ref`` (and ``lines``, the note's text split) is the
         link as written, for the hints that read it; ``otherwise`` follows a bare "did you mean"
         and stands alone where there is no better hint."""
-        left_out = self._ignored_file(target, note)
-        if left_out is not None and left_out[1].startswith(TEMPLATES_LEFT_OUT):
-            rel, folder = left_out[0], left_out[1].removeprefix(TEMPLATES_LEFT_OUT)
-            return (f"is {rel}, a template of the vault ({folder}, as Obsidian's Templates, "
+        left_out = self._left_out_file(target, note)
+        rel, why = left_out if left_out is not None else ("", None)
+        if why is not None and why.kind == "templates":
+            return (f"is {rel}, a template of the vault ({why.detail}, as Obsidian's Templates, "
                     "Templater or Daily notes settings name it), which the site leaves out",
                     f"remove the {what}, or set `publish_templates = true` in vaultsite.toml")
-        if left_out is not None and left_out[1] == TRASH_LEFT_OUT:
-            return (f"is {left_out[0]}, in Obsidian's trash, which the site never publishes",
-                    _restore_hint(left_out[0], target, note, what))
-        if left_out is not None and left_out[1].startswith(CLOUD_LEFT_OUT):
-            rel, stub = left_out[0], left_out[1].removeprefix(CLOUD_LEFT_OUT)
+        if why is not None and why.kind == "trash":
+            return (f"is {rel}, in Obsidian's trash, which the site never publishes",
+                    _restore_hint(rel, target, note, what))
+        if why is not None and why.kind == "cloud":
             return (f"is {rel}, which iCloud keeps only in the cloud: the vault holds its "
-                    f"placeholder {stub}, not the file", CLOUD_HINT)
-        if left_out is not None and left_out[1].startswith(SYMLINK_LEFT_OUT):
-            rel, why = left_out[0], left_out[1].removeprefix(SYMLINK_LEFT_OUT)
-            return (f"is {rel}, {why}, which the site does not publish",
+                    f"placeholder {why.detail}, not the file", CLOUD_HINT)
+        if why is not None and why.kind == "symlink":
+            return (f"is {rel}, {why.detail}, which the site does not publish",
                     f"put the file itself at {rel} to publish it, or remove the {what}")
-        if left_out is not None:
-            rel, pattern = left_out
+        if why is not None:  # an ``ignore`` pattern's
+            pattern = why.detail
             kind = "note" if rel.lower().endswith(".md") else "file"
             return (f"is the {kind} {rel}, which the ignore pattern {pattern!r} of vaultsite.toml "
                     "leaves out of the site",
@@ -1055,13 +1050,13 @@ class VaultIndex:
         """The unreadable note that ``target`` names (by path, path suffix or bare name), if any."""
         return _file_named(target, note, self.unreadable)
 
-    def _ignored_file(self, target: str, note: Note) -> tuple[str, str] | None:
-        """The file an ``ignore`` pattern left out that ``target`` names (by path, path suffix or
-        bare name; a note also without ``.md``), with that pattern, if any; else the file of
-        Obsidian's trash it names, also by its name alone, with ``TRASH_LEFT_OUT``."""
-        rel = _file_named(target, note, self.ignored)
+    def _left_out_file(self, target: str, note: Note) -> tuple[str, LeftOut] | None:
+        """The file the site leaves out that ``target`` names (by path, path suffix or bare name;
+        a note also without ``.md``), with why, if any; else the file of Obsidian's trash it names,
+        also by its name alone."""
+        rel = _file_named(target, note, self.left_out)
         if rel is not None:
-            return rel, self.ignored[rel]
+            return rel, self.left_out[rel]
         if not self._trash or not target:
             return None
         key = name_key(target)
@@ -1073,7 +1068,7 @@ class VaultIndex:
         if rel is None and name != key and not self._by_name.get(name):
             # Obsidian's trash keeps no folders: [[Recipes/Waffles]] may be .trash/Waffles.md
             rel = self._trash.get(name)
-        return (rel, TRASH_LEFT_OUT) if rel is not None else None
+        return (rel, _TRASHED) if rel is not None else None
 
     def _name_with_hash(self, note: Note, ref: LinkRef,
                         lines: _Lines) -> tuple[str, str] | None:
@@ -1300,8 +1295,9 @@ class VaultIndex:
 def build_index(notes: list[Note], attachments: list[SourceFile], cfg: SiteConfig,
                 suggestions: tuple[str, dict[str, str | None]] | None = None,
                 previous: VaultIndex | None = None, unreadable: Iterable[str] = (),
-                ignored: Mapping[str, str] | None = None, split_links: bool = False) -> VaultIndex:
-    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable, ignored,
+                left_out: Mapping[str, LeftOut] | None = None,
+                split_links: bool = False) -> VaultIndex:
+    return VaultIndex(notes, attachments, cfg, suggestions, previous, unreadable, left_out,
                       split_links)
 
 

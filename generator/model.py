@@ -38,6 +38,18 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Why the site leaves out a file the vault has (``Vault.left_out``): a link to it is told so,
+    not that it "does not exist".  ``kind``: ``ignore`` (``detail``: the ``ignore`` pattern),
+    ``templates`` (the template folder, as Obsidian's settings name it), ``symlink`` (what the
+    skipped symbolic link is, in a few words), ``cloud`` (the iCloud placeholder's name), ``trash``
+    (in Obsidian's trash; no detail)."""
+
+    kind: Literal["ignore", "templates", "symlink", "cloud", "trash"]
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class LinkRef:
     """One link or embed as written.  ``line`` and ``col`` are 1-based positions in the note file."""
 

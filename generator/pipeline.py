@@ -257,7 +257,7 @@ def check(cfg: SiteConfig, out: Path | None = None, workers: int = 0) -> BuildRe
         with build_heap():
             notes = read_notes(vault, cfg, None, read_sources(vault), pool=pool)
             index = build_index(notes, vault.attachments, cfg,
-                                unreadable=unreadable_notes(vault, notes), ignored=vault.ignored,
+                                unreadable=unreadable_notes(vault, notes), left_out=vault.left_out(),
                                 split_links=pool.workers > 1)
         diags = _reading_diagnostics(vault, notes, index)
         from generator.templating import template_syntax_warnings
@@ -464,7 +464,7 @@ def _build(cfg: SiteConfig, out: Path, vault: Vault, sources: dict[str, tuple[by
         progress("index", 0, len(notes))
     index = build_index(notes, vault.attachments, cfg,
                         state.memo.suggestions if state.memo is not None else None, state.index,
-                        unreadable_notes(vault, notes), vault.ignored, split_links=pool.workers > 1)
+                        unreadable_notes(vault, notes), vault.left_out(), split_links=pool.workers > 1)
     state.index = index
     if progress:
         progress("index", len(notes), len(notes))

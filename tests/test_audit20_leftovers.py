@@ -251,3 +251,35 @@ def test_a_heading_typed_with_a_full_width_space_is_told(tmp_path):
     assert [h.get_text() for h in page.find_all(["h1", "h2"])] == ["見出し"]  # the ASCII one only
     assert [a.get_text() for a in page.select("a.tag")] == ["#tag"]
     assert "#　見出し" in page.get_text()  # shown as written
+
+
+# -- what discovery leaves out, each kind in a field of its own -----------------------------------------
+
+def test_discovery_keeps_each_kind_of_left_out_file_apart(tmp_path):
+    """``Vault.ignored`` held an ``ignore`` pattern's files and, behind marker prefixes in the same
+    strings, Obsidian's templates, skipped symbolic links, iCloud placeholders and the trash.
+    Each kind is a field now, and ``left_out()`` gives them together, sorted, for the index."""
+    import os
+
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.discover import discover_vault
+    from generator.model import LeftOut
+
+    vault = write_files(tmp_path / "v", {
+        ".obsidian/templates.json": '{"folder": "Templates"}', "Templates/Daily.md": "t\n",
+        "Private/Secret.md": "p\n", ".trash/Old.md": "o\n", "Sub/.Cloudy.md.icloud": "stub",
+        "Home.md": "# Home\n", "vaultsite.toml": 'ignore = ["Private/**"]\n'})
+    os.symlink("nowhere", vault / "Broken.md")
+    found = discover_vault(load_config(vault))
+    assert found.ignored == {"Private/Secret.md": "Private/**"}
+    assert found.templates == {"Templates/Daily.md": "Templates"}
+    assert found.symlinks == {"Broken.md": "a broken symbolic link"}
+    assert found.cloud == {"Sub/Cloudy.md": ".Cloudy.md.icloud"}
+    assert found.trashed == [".trash/Old.md"]
+    assert found.left_out() == {
+        ".trash/Old.md": LeftOut("trash"), "Broken.md": LeftOut("symlink", "a broken symbolic link"),
+        "Private/Secret.md": LeftOut("ignore", "Private/**"),
+        "Sub/Cloudy.md": LeftOut("cloud", ".Cloudy.md.icloud"),
+        "Templates/Daily.md": LeftOut("templates", "Templates")}
