@@ -209,7 +209,7 @@ def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
 _KEY_VALUE = re.compile(r"([ \t]*)([^\s:#'\"\[{-][^:]*?):[ \t]+(\S.*?)[ \t]*$")
 
 
-def _quoted(value: str) -> str:
+def yaml_quoted(value: str) -> str:
     """``value`` in the quotes that need no escape inside it."""
     return f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
 
@@ -248,7 +248,7 @@ def _value_problem(source: str, exc) -> tuple[int, int, str, str] | None:
             and value[:1] not in ("'", '"', "[", "{", "|", ">", "&", "*", "!"):
         return (mark.line, mark.column + 1, f"the value of {key!r} holds ': ', which YAML reads "
                 "as the start of another key",
-                f"write the value in quotes: {indent}{key}: {_quoted(value)}")
+                f"write the value in quotes: {indent}{key}: {yaml_quoted(value)}")
     quote = value[:1]
     if problem == "did not find expected key" and quote in ("'", '"') and len(value) > 2 \
             and value.endswith(quote) and mark.column > start:

@@ -36,6 +36,7 @@ from generator.frontmatter import (
     parse_yaml,
     printable,
     value_place,
+    yaml_quoted,
 )
 from generator.markdown._util import alt_size, field_key_text, plain_text
 from generator.markdown._util import walk as walk_tokens
@@ -122,6 +123,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     aliases = tuple(as_alias_list(meta.get("aliases")))
     diags += _deprecated_keys(meta, fm_text, rel)
     diags += _unquoted_links(meta, fm_text, rel)
+    diags += _paired_items(meta, fm_text, rel)
     date = None
     for key in _date_keys(meta):
         date = parse_date(meta[key], cfg.header_date_formats)
@@ -364,6 +366,43 @@ def _unquoted_links(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagno
                 "property-link-unquoted", f"the property {key!r} holds {written} without quotes, "
                 "which YAML reads as a list inside a list, not a link (Obsidian too)", rel, *place,
                 hint=f'write it in quotes: "{written}"'))
+    return diags
+
+
+#: The properties whose items are names, with what one is called in a warning
+_NAME_LISTS = {"aliases": "alias", "tags": "tag", "cssclasses": "class"}
+
+
+def _paired_items(meta: dict[str, Any], fm_text: str, rel: str) -> list[Diagnostic]:
+    """A ``frontmatter-yaml`` warning at each item of ``aliases``, ``tags`` or ``cssclasses``
+    that YAML read as a key and its value, a ``: `` left unquoted (``- Smith (2020): A Review``,
+    ``[topic: attention]``): valid YAML, but no text, so no alias, tag or class, in Obsidian
+    too; the note's other names are read."""
+    diags: list[Diagnostic] = []
+    lines: list[str] | None = None
+    for key, what in _NAME_LISTS.items():
+        value = meta.get(key)
+        for item in value if isinstance(value, list) else ():
+            if not (isinstance(item, dict) and len(item) == 1):
+                continue
+            (name, rest), = item.items()
+            if isinstance(rest, (dict, list)):
+                continue
+            written = f"{name}: {'' if rest is None else rest}".rstrip()
+            if lines is None:
+                lines = fm_text.split("\n")
+            line, col = 1, 1
+            for i, text in enumerate(lines):
+                at = text.find(f"{name}:")
+                while at > 0 and text[:at].rstrip()[-1:] not in ("-", "[", ","):
+                    at = text.find(f"{name}:", at + 1)  # not inside a quoted item before it
+                if at > 0:
+                    line, col = i + 2, at + 1
+                    break
+            diags.append(warning(
+                "frontmatter-yaml", f"the {key} item {written!r} holds ': ', which YAML reads "
+                f"as a key and its value, not as text, so it is no {what}", rel, line, col,
+                hint=f"write it in quotes: {yaml_quoted(written)}"))
     return diags
 
 

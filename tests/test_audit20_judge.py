@@ -168,3 +168,23 @@ def test_the_commonest_broken_titles_are_named_in_plain_words(tmp_path):
         "is never closed, so the rest of the front-matter is read as this value (close the \" at "
         "the end of the value" + tail)
     assert "YAML reads" not in found["F.md"] and "mapping values" in found["F.md"], found["F.md"]
+
+
+def test_an_alias_with_an_unquoted_colon_is_said_to_be_no_alias(tmp_path):
+    # `- Smith (2020): A Review` under `aliases` is valid YAML, but a key and its value, not
+    # text: the note had no such alias, and a link by it was only "create the note".
+    site = build_notes(tmp_path, {
+        "@smith2020.md": ("---\naliases:\n  - Smith (2020): A Review\n  - plain\n"
+                          "tags: [ok, \"topic: x\", topic: attention]\n---\nx\n"),
+        "Home.md": "[[plain]] and [[Smith (2020): A Review]]\n",
+    })
+    found = site.messages("frontmatter-yaml")
+    assert found == [
+        "@smith2020.md:3:5: warning[frontmatter-yaml]: the aliases item 'Smith (2020): A Review' "
+        "holds ': ', which YAML reads as a key and its value, not as text, so it is no alias "
+        "(write it in quotes: \"Smith (2020): A Review\")",
+        "@smith2020.md:5:24: warning[frontmatter-yaml]: the tags item 'topic: attention' holds "
+        "': ', which YAML reads as a key and its value, not as text, so it is no tag "
+        "(write it in quotes: \"topic: attention\")",
+    ], found
+    assert len(site.messages("link-unresolved")) == 1  # still no alias, as in Obsidian
