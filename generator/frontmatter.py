@@ -209,6 +209,12 @@ def _flow_comment(source: str, upto: int) -> tuple[int, int, str] | None:
 _KEY_VALUE = re.compile(r"([ \t]*)([^\s:#'\"\[{-][^:]*?):[ \t]+(\S.*?)[ \t]*$")
 
 
+#: One item of a list written without its brackets: a quoted value or a ``[[link]]``
+_ITEM = r"""(?:"[^"]*"|'[^']*'|\[\[[^\[\]\n]+\]\])"""
+_LIST_ITEMS = re.compile(rf"{_ITEM}(?:[ \t]*,[ \t]*{_ITEM})+")
+_ITEM_SPLIT = re.compile(_ITEM)
+
+
 def yaml_quoted(value: str) -> str:
     """``value`` in the quotes that need no escape inside it."""
     return f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
@@ -249,6 +255,15 @@ def _value_problem(source: str, exc) -> tuple[int, int, str, str] | None:
         return (mark.line, mark.column + 1, f"the value of {key!r} holds ': ', which YAML reads "
                 "as the start of another key",
                 f"write the value in quotes: {indent}{key}: {yaml_quoted(value)}")
+    if problem == "did not find expected key" and mark.column > start and \
+            _LIST_ITEMS.fullmatch(value) is not None:
+        # ``authors: "[[A]]", "[[B]]"`` or ``authors: [[A]], [[B]]``: a list without brackets
+        parts = [part.strip() for part in _ITEM_SPLIT.findall(value)]
+        fixed = ", ".join(p if p[:1] in ("'", '"') else yaml_quoted(p) for p in parts)
+        links = all(p.startswith("[[") for p in parts)
+        return (mark.line, mark.column + 1, f"the value of {key!r} is several "
+                + ("links, without quotes and" if links else "items") + " with no [ ] around "
+                "them", f"write the list in brackets: {indent}{key}: [{fixed}]")
     quote = value[:1]
     if problem == "did not find expected key" and quote in ("'", '"') and len(value) > 2 \
             and value.endswith(quote) and mark.column > start:

@@ -148,6 +148,10 @@ def test_the_commonest_broken_titles_are_named_in_plain_words(tmp_path):
         "C.md": '---\ntitle: "He said "hi" twice"\n---\nx\n',
         "D.md": '---\ntitle: "Broken: YAML\ntags: [a, b]\n---\nx\n',
         "F.md": "---\ntitle: x\n  bad: indent\n---\nx\n",  # another mistake keeps YAML's words
+        # several values with no brackets: a list was meant, not quotes inside one value
+        "G.md": '---\nauthors: "[[Jane Smith]]", "[[Bob Lee]]"\n---\nx\n',
+        "H.md": "---\nauthors: [[Jane Smith]], [[Bob Lee]]\n---\nx\n",
+        "I.md": "---\nauthors: [[Jane Smith]], 'Bob Lee'\n---\nx\n",
     })
     found = {m.split(":", 1)[0]: m for m in site.messages("frontmatter-yaml")}
     tail = "; the note is published without its front-matter meanwhile)"
@@ -168,6 +172,15 @@ def test_the_commonest_broken_titles_are_named_in_plain_words(tmp_path):
         "is never closed, so the rest of the front-matter is read as this value (close the \" at "
         "the end of the value" + tail)
     assert "YAML reads" not in found["F.md"] and "mapping values" in found["F.md"], found["F.md"]
+    assert found["G.md"] == (
+        "G.md:2:26: warning[frontmatter-yaml]: front-matter is not valid YAML: the value of "
+        "'authors' is several items with no [ ] around them (write the list in brackets: "
+        "authors: [\"[[Jane Smith]]\", \"[[Bob Lee]]\"]" + tail)
+    assert found["H.md"] == (
+        "H.md:2:24: warning[frontmatter-yaml]: front-matter is not valid YAML: the value of "
+        "'authors' is several links, without quotes and with no [ ] around them (write the list "
+        "in brackets: authors: [\"[[Jane Smith]]\", \"[[Bob Lee]]\"]" + tail)
+    assert "authors: [\"[[Jane Smith]]\", 'Bob Lee']" in found["I.md"], found["I.md"]
 
 
 def test_an_alias_with_an_unquoted_colon_is_said_to_be_no_alias(tmp_path):
