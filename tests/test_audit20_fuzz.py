@@ -4,6 +4,7 @@ that fails on the code before its fix."""
 
 from __future__ import annotations
 
+from tests.conftest import build_notes
 from tests.test_execute_sandbox import cells, html, run
 
 
@@ -52,3 +53,32 @@ def test_a_folder_that_appears_reruns_the_note_that_listed_it(tmp_path):
     assert "found 1" in html(again["Glob.md"])
     assert again["List.md"].reason == "inbox appeared"
     assert "mail.txt" in html(again["List.md"])
+
+
+def test_the_nesting_warning_says_how_deep_the_note_nests(tmp_path):
+    """Sixty nested list items were cut at the 50th with a warning that they nested "more than 100
+    levels deep" (found by the mangling fuzzer): a list level takes two of the parser's hundred.
+    The warning now gives the depth the note has where it is cut, and the limit of each kind."""
+    deep_list = "".join("  " * i + f"- level{i}\n" for i in range(60))
+    deep_quote = "".join(">" * (i + 1) + f" q{i}\n" for i in range(120))
+    site = build_notes(tmp_path, {"L.md": deep_list, "Q.md": deep_quote})
+    cut = {d.span.path: d for d in site.diagnostics if d.code == "nesting-too-deep"}
+    assert cut["L.md"].span.line == 50 and cut["Q.md"].span.line == 100
+    assert "more than 100 levels" not in cut["L.md"].message
+    assert "50 levels deep" in cut["L.md"].message
+    assert "100 levels deep" in cut["Q.md"].message
+    for d in cut.values():
+        assert "50 of lists" in d.message and "100 of quotes" in d.message
+
+
+def test_callouts_nested_past_the_limit_are_shown_and_told(tmp_path):
+    """A hundred and ten callouts inside each other lost the innermost eleven without a word: the
+    callout rule ran before the one that catches what the parser left unread, and re-levelled the
+    tokens it looks for.  What lies past the limit is shown as written, with a warning."""
+    text = "".join("> " * (i + 1) + f"[!note] title{i}\n" for i in range(110))
+    site = build_notes(tmp_path, {"C.md": text})
+    cut = [d for d in site.diagnostics if d.code == "nesting-too-deep"]
+    assert [(d.span.path, d.span.line) for d in cut] == [("C.md", 100)]
+    assert "100 levels deep" in cut[0].message
+    body = site.content("C.md").get_text()
+    assert all(f"title{i}" in body for i in range(110))

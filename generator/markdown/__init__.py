@@ -71,7 +71,6 @@ def build_markdown() -> MarkdownIt:
     md.inline.ruler.enable("linkify")
     md.use(normalize_plugin)  # no rewrite of a note without \r or NUL
     md.use(bare_urls_plugin)  # linkify's rule, linear on a line of many "://"
-    md.use(nesting_plugin)
     md.use(front_matter_plugin)
     md.use(comments_plugin)
     md.use(wikilinks_plugin)
@@ -98,6 +97,9 @@ def build_markdown() -> MarkdownIt:
     md.use(links_plugin)
     md.use(direction_plugin)
     md.use(positions_plugin)
+    # last, so that its rule runs first after block parsing (each plugin puts its own right
+    # after "block"): callouts re-level the tokens it finds the unread containers by
+    md.use(nesting_plugin)
     return md
 
 

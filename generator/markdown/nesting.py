@@ -2,8 +2,8 @@
 
 markdown-it stops at ``maxNesting`` levels and silently skips what lies deeper, to the end of that
 container: the rest of the note could vanish without a word.  The limit is raised to
-``MAX_NESTING`` (about 50 levels of lists, 100 of quotes), and what still lies deeper is shown as
-written, in a ``nesting_cut`` block that warns at render time.
+``MAX_NESTING`` (50 levels of lists, each a list and an item to the parser, and 100 of quotes), and
+what still lies deeper is shown as written, in a ``nesting_cut`` block that warns at render time.
 """
 
 from __future__ import annotations
@@ -18,20 +18,34 @@ from markdown_it.token import Token
 MAX_NESTING = 100
 
 
+CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open",
+                        "callout_open"})
+
+
 def nesting_rule(state: StateCore) -> None:
     """After block parsing: a container opened at the last level holds nothing the parser read;
-    its lines go into a ``nesting_cut`` token inside it."""
+    its lines go into a ``nesting_cut`` token inside it, which knows how many lists, quotes and
+    callouts hold it (what the note's writer counts: a list level takes two parser levels)."""
     limit = state.md.options["maxNesting"]
     tokens = state.tokens
     cut = [i for i, tok in enumerate(tokens) if tok.nesting == 1 and tok.level == limit - 1
            and tok.map and (i + 1 == len(tokens) or tokens[i + 1].nesting == -1)]
     if not cut:
         return
+    depths, depth, at = {}, 0, set(cut)
+    for i, tok in enumerate(tokens[:cut[-1] + 1]):
+        if tok.type in CONTAINERS:
+            depth += 1
+        elif tok.type.replace("_close", "_open") in CONTAINERS and tok.nesting == -1:
+            depth -= 1
+        if i in at:
+            depths[i] = depth
     lines = state.src.split("\n")
     for i in reversed(cut):
         start, end = tokens[i].map
         tok = Token("nesting_cut", "pre", 0, map=[start, end], level=limit, block=True)
         tok.content = "\n".join(lines[start:end]) + "\n"
+        tok.meta = {"depth": depths[i]}
         tokens.insert(i + 1, tok)
 
 
@@ -39,9 +53,10 @@ def render_nesting_cut(self, tokens: Sequence[Token], idx: int, options, env) ->
     tok = tokens[idx]
     ctx = env.get("ctx") if env else None
     if ctx is not None:
-        ctx.warn("nesting-too-deep", f"lists, quotes or callouts nested more than {MAX_NESTING} "
-                 "levels deep: the deepest part is shown as written", tok.map[0],
-                 hint="nest less deeply")
+        ctx.warn("nesting-too-deep", f"lists, quotes or callouts nested {tok.meta['depth']} "
+                 f"levels deep, the deepest level read ({MAX_NESTING // 2} of lists, {MAX_NESTING} "
+                 "of quotes and callouts, a list counting twice in a mix): what it holds is shown "
+                 "as written", tok.map[0], hint="nest less deeply")
     return f'<pre class="nesting-cut"><code>{escapeHtml(tok.content)}</code></pre>\n'
 
 
