@@ -519,6 +519,8 @@ def value_place(lines: list[str] | PlaceFinder, key: str, value: Any,
     file line ``first_line``) write it, else of the key; line ``first_line``, column 1 when the key
     is not found.  A ``PlaceFinder`` of the lines serves many look-ups."""
     raw = value.isoformat() if isinstance(value, dt.date) else value
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = str(raw)  # ``date: 2020``: found as written (else the key's place is given)
     finder = lines if isinstance(lines, PlaceFinder) else PlaceFinder(lines)
     place = finder.place(key, raw if isinstance(raw, str) and raw else None)
     if place is None:

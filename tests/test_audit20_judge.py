@@ -201,3 +201,15 @@ def test_an_alias_with_an_unquoted_colon_is_said_to_be_no_alias(tmp_path):
         "(write it in quotes: \"topic: attention\")",
     ], found
     assert len(site.messages("link-unresolved")) == 1  # still no alias, as in Obsidian
+
+
+def test_a_date_written_as_a_bare_year_is_placed_at_its_value(tmp_path):
+    # `date: 2020` (a paper's year put in `date`) is no date; the warning stood at the key, 2:1,
+    # where the README promises the value's place, as for any other unreadable date
+    site = build_notes(tmp_path, {
+        "A.md": "---\ndate: 2020\n---\nx\n",
+        "B.md": "---\ncreated:   2020.5\n---\nx\n",
+        "C.md": "---\ndate: 20-20-2020\n---\nx\n",
+    })
+    places = [m.split(": ", 1)[0] for m in site.messages("date-format")]
+    assert places == ["A.md:2:7", "B.md:2:12", "C.md:2:7"], places
