@@ -82,3 +82,24 @@ def test_callouts_nested_past_the_limit_are_shown_and_told(tmp_path):
     assert "100 levels deep" in cut[0].message
     body = site.content("C.md").get_text()
     assert all(f"title{i}" in body for i in range(110))
+
+
+def test_code_output_names_no_folder_of_the_build(tmp_path):
+    """Code runs in a mirror of the vault in a fresh temporary folder, and a path it made
+    absolute (``os.path.abspath``, ``Path.resolve()``, ``os.getcwd()``) showed that folder in the
+    page: a path of the build machine, and another one in every build, so no two sites were the
+    same (found by the determinism fuzzer).  Such a path is shown as the note's code would write
+    it, relative to the note's folder."""
+    vault, cache = tmp_path / "vault", tmp_path / "cache"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "data").mkdir()
+    code = cells("import os\nprint(os.path.abspath('x.csv'), os.getcwd())",
+                 "from pathlib import Path\nPath('../data/nope.txt').resolve()",
+                 "Path('missing file.txt').resolve().read_text()")
+    result = run(vault, cache, {"sub/N.md": code})["sub/N.md"]
+    page = html(result)
+    assert "vaultsite-exec" not in page and str(tmp_path) not in page
+    assert "x.csv ." in page
+    assert "../data/nope.txt" in page
+    assert "No such file or directory: &#x27;missing file.txt&#x27;" in page
+    assert all("vaultsite-exec" not in d.message for d in result.diagnostics)

@@ -42,6 +42,7 @@ from multiprocessing.connection import Connection
 
 WORKER_FILE = os.path.abspath(__file__)
 _NOTE_FILE = [""]  # the note's vault path: the file name user code is compiled under
+_MIRROR: list[str] = []  # the note's folder in the vault's mirror, then the mirror and the vault
 MAX_STREAM = 1_000_000  # characters of stdout (and of stderr) kept per cell
 
 
@@ -232,6 +233,11 @@ def _run_job(conn: Connection, job: dict) -> None:
     sandbox = _sibling("sandbox")
     workdir = sandbox.mirror(job["vault_root"], job["overlay"], job["folder"])
     os.chdir(workdir)
+    # the note's folder in the mirror, then the folders a path of the vault may be seen under:
+    # the mirror and the vault itself (its links lead there), as given and as real paths
+    _MIRROR[:] = [workdir, *dict.fromkeys(
+        os.path.realpath(p) if real else p
+        for p in (job["overlay"], job["vault_root"]) for real in (False, True))]
     # like `python note.py` run in the note's folder: local modules import; the template's own
     # script folder (generator/execute) is not on the path
     sys.path[:] = [workdir] + [p for p in sys.path
@@ -356,6 +362,8 @@ class _CellRunner:
                    for out in self.outputs]
         outputs = [(out[0], _shorten_paths(out[1])) if out[0] == "stderr" else out
                    for out in outputs]
+        outputs = [(out[0], _mirror_paths(out[1])) if out[0] in ("stdout", "stderr", "text")
+                   else out for out in outputs]
         return {"outputs": outputs, "error": error,
                 "seconds": round(time.perf_counter() - started, 4)}
 
@@ -772,8 +780,8 @@ def _error_record(kind: str, exc: BaseException, cell_line: int, timeout: float 
         evalue = exc.msg  # not "msg (note.md, line 3)": the page's title adds the line itself
     text = _safe(lambda: "".join(_shown_paths(traceback.TracebackException(type(exc), exc, tb))
                                  .format()), f"{type(exc).__name__}: {evalue}\n")
-    return {"kind": kind, "ename": type(exc).__name__, "evalue": evalue, "traceback": text,
-            "line": note_line}
+    return {"kind": kind, "ename": type(exc).__name__, "evalue": _mirror_paths(evalue),
+            "traceback": _mirror_paths(text), "line": note_line}
 
 
 def _shown_path(filename: str) -> str:
@@ -807,6 +815,27 @@ def _shorten_paths(text: str) -> str:
     for root in roots:
         text = text.replace(root + os.sep, "")
     return text
+
+
+def _mirror_paths(text: str) -> str:
+    """``text`` with each path into the vault or its mirror (a new temporary folder in every
+    build: ``os.path.abspath('x.csv')``, ``Path.cwd()``, an error naming a resolved path) written
+    as the note's code would write it, relative to the note's folder (``x.csv``,
+    ``../data/y.txt``, ``.``): no folder of the build machine in the page, and the same page in
+    every build."""
+    if len(_MIRROR) < 2 or not any(root in text for root in _MIRROR[1:]):
+        return text
+    workdir, overlay = _MIRROR[0], _MIRROR[1]
+    roots = sorted(_MIRROR[1:], key=len, reverse=True)  # /private/tmp/… before /tmp/…
+
+    def relative(m: re.Match) -> str:
+        root = next(g for g in m.groups() if g is not None)
+        return os.path.relpath(overlay + m.group(0)[len(root):], workdir)
+
+    # a path runs to white space or a quote (of a name with a space, its first word is the path
+    # made relative, and the rest follows as written)
+    alternatives = "|".join(f"({re.escape(root)})" for root in roots)
+    return re.sub(f"(?:{alternatives})(?=/|$|[\\s'\"])(?:/[^\\s'\"]*)?", relative, text)
 
 
 def _shown_paths(te: traceback.TracebackException) -> traceback.TracebackException:
