@@ -103,3 +103,16 @@ def test_code_output_names_no_folder_of_the_build(tmp_path):
     assert "../data/nope.txt" in page
     assert "No such file or directory: &#x27;missing file.txt&#x27;" in page
     assert all("vaultsite-exec" not in d.message for d in result.diagnostics)
+
+
+def test_a_paragraph_opening_with_a_form_feed_line_reports_its_links_at_their_line(tmp_path):
+    """A line holding only a form feed, U+2028 or a vertical tab is no blank line to Markdown, so
+    it opens the paragraph, whose text markdown-it strips: the links of the next line were then
+    reported one line too high (found by the mangling fuzzer)."""
+    notes = {f"{name}.md": f"x\n\n{sep}\n[[Nope]] in the text\n\n> {sep}\n> quoted [[Gone]]\n"
+             for name, sep in (("ff", "\x0c"), ("ls", "\u2028"), ("vt", "\x0b"))}
+    site = build_notes(tmp_path, notes)
+    found = sorted((d.span.path, d.span.line, d.span.col) for d in site.diagnostics
+                   if d.code == "link-unresolved")
+    assert found == [(name, line, col) for name in ("ff.md", "ls.md", "vt.md")
+                     for line, col in ((4, 1), (7, 10))]

@@ -141,8 +141,18 @@ def positions_rule(state: StateCore) -> None:
             # every positioned token starts with one of these
             if "[" not in content and "#" not in content and "$" not in content:
                 continue
-            base = tok.map[0] if tok.map else None
+            base = _first_line(tok, _file_lines(state, lines_cache)) if tok.map else None
             _locate_children(tok, tok.children, lines_cache, state, base, cursor)
+
+
+def _first_line(inline: Token, lines: list[str]) -> int:
+    """The file line the inline text starts on: its block's first, unless markdown-it stripped
+    lines off the front that Markdown holds no blank line (a form feed, a U+2028 alone)."""
+    start, end = inline.map
+    head = inline.content.partition("\n")[0]
+    if not head or start >= len(lines) or head in lines[start]:
+        return start
+    return next((i for i in range(start + 1, min(end, len(lines))) if head in lines[i]), start)
 
 
 def _footnote_inline_with_positions(rule):
