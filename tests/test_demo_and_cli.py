@@ -433,25 +433,32 @@ def test_underscore_names_a_tags_folder_and_an_index_tag_all_get_their_own_pages
 
 def test_notes_embedded_are_parsed_by_the_worker_that_renders_their_embedder(tmp_path):
     from generator.model import SourceFile, VaultPath
-    from generator.workers import share_out
+    from generator.workers import _EMBED_RENDER, _LINK_PARSE, _LINK_RENDER, _NOTE_PARSE, share_out
 
     def job(rel: str, text: str):
         return SourceFile(VaultPath(rel), tmp_path / rel, "note", "0:0", len(text)), text.encode()
 
-    jobs = [job(f"n{i}.md", f"Note {i} " * 50) for i in range(40)]
+    jobs = [job(f"n{i}.md", f"Note {i} " * (50 + i % 7 * 20)) for i in range(200)]
     jobs[3] = job("n3.md", "![[n30]] and ![[sub/n17|alias]] and a section ![[n5#Part]] " * 5)
     jobs[17] = job("sub/n17.md", "![[n31.md]] " * 20)
+    jobs[40] = job("n40.md", "[[n41]] " * 400)  # links: little to parse, more to render
     share = share_out(jobs, 2)
     # whole embeds followed on, and sections: a worker keeps the renderings of what it embeds
     assert share[3] == share[30] == share[17] == share[31] == share[5]
-    # equal shares of work: a note's bytes count twice (parsed, rendered), what it embeds once
-    # (a section a quarter of its note)
+    # equal shares of parsing (a note's bytes, a fixed part, its links) and of rendering (its
+    # bytes, its links, each note embed and what it shows: a section a quarter of its note)
     size = [len(d) for _, d in jobs]
-    cost = [2 * n for n in size]
-    cost[3] += 5 * (size[30] + size[17] + size[5] // 4)
-    cost[17] += 20 * size[31]
-    work = [sum(c for c, k in zip(cost, share, strict=True) if k == w) for w in (0, 1)]
-    assert abs(work[0] - work[1]) <= max(cost), work
+    links = [d.count(b"[[") for _, d in jobs]
+    parse = [_NOTE_PARSE + n + _LINK_PARSE * k for n, k in zip(size, links, strict=True)]
+    render = [n + _LINK_RENDER * k for n, k in zip(size, links, strict=True)]
+    render[3] += 5 * (3 * _EMBED_RENDER + size[30] + size[17] + size[5] // 4)
+    render[17] += 20 * (_EMBED_RENDER + size[31])
+    for cost in (parse, render):
+        work = [sum(c for c, k in zip(cost, share, strict=True) if k == w) for w in (0, 1)]
+        assert abs(work[0] - work[1]) <= max(cost), work
+    # the same shares each time
+    assert share_out(jobs, 2) == share
+    assert sorted(set(share_out(jobs, 3))) == [0, 1, 2]
 
 
 def test_a_build_that_fails_in_a_worker_leaves_no_half_written_site(tmp_path, monkeypatch):
