@@ -24,10 +24,12 @@ class Vault:
     # the files the site leaves out, by vault path, each kind apart: a link to one is told why it
     # goes nowhere, not that the file "does not exist" (``left_out`` puts them together).
     # An ``ignore`` pattern's (with the pattern), a template folder's of Obsidian's settings (with
-    # the folder), the symbolic links the walk skipped (with what each is), the files iCloud keeps
-    # only in the cloud (with the placeholder's name), and Obsidian's trash
+    # the folder), the site's own templates folder's (``templates_dir``, with its vault path), the
+    # symbolic links the walk skipped (with what each is), the files iCloud keeps only in the
+    # cloud (with the placeholder's name), and Obsidian's trash
     ignored: dict[str, str] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
+    theme: dict[str, str] = field(default_factory=dict)
     symlinks: dict[str, str] = field(default_factory=dict)
     cloud: dict[str, str] = field(default_factory=dict)
     trashed: list[str] = field(default_factory=list)
@@ -35,10 +37,10 @@ class Vault:
     def left_out(self) -> dict[str, LeftOut]:
         """Every file the site leaves out, by vault path (sorted), with why: for a path of two
         kinds, a pattern's or template folder's before a symbolic link, before iCloud, before
-        the trash."""
+        the trash."""  # (one walk: a path is one of the first three at most)
         found: dict[str, LeftOut] = {}
         for kind, table in (("ignore", self.ignored), ("templates", self.templates),
-                            ("symlink", self.symlinks), ("cloud", self.cloud),
+                            ("theme", self.theme), ("symlink", self.symlinks), ("cloud", self.cloud),
                             ("trash", dict.fromkeys(self.trashed, ""))):
             for rel, detail in table.items():
                 found.setdefault(rel, LeftOut(kind, detail))  # type: ignore[arg-type]
@@ -138,7 +140,7 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
         pat: folder for folder in cfg.obsidian_templates
         for pat in (glob.escape(folder), f"{glob.escape(folder)}/*")}
     own = templates_path(cfg)  # the site's templates folder, as a vault path (None: outside)
-    ignore = (*cfg.ignore, *((own, f"{own}/*") if own else ()), *templates)
+    ignore = (*cfg.ignore, *((glob.escape(own), f"{glob.escape(own)}/*") if own else ()), *templates)
     excluded = {p.resolve() for p in exclude}
     roots = [("", cfg.vault), *((name, real) for name, real in cfg.mounts)]
     seen: dict[str, list[str]] = {}
@@ -160,6 +162,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
                     vault.ignored[rel] = left_out
                 elif left_out in templates:  # Obsidian's template folder: said as such
                     vault.templates[rel] = templates[left_out]
+                else:  # the site's own templates folder
+                    vault.theme[rel] = own or cfg.templates_dir
                 continue
             key = rel.casefold()
             twins = seen.setdefault(key, [])
@@ -207,8 +211,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
 
 
 def templates_path(cfg: SiteConfig) -> str | None:
-    """The vault path of the site's templates folder (``templates_dir``), as an ignore pattern:
-    through the vault or a mount, however it is written (``./_theme``, ``_theme/``, an absolute
+    """The vault path of the site's templates folder (``templates_dir``): through the vault or a
+    mount, however it is written (``./_theme``, ``_theme/``, an absolute
     path into the vault); None when it is outside both, where the walk never goes.  It was the
     setting as written, so that an absolute path into the vault published every template."""
     written = os.path.normpath(os.path.join(cfg.vault, cfg.templates_dir))
@@ -218,7 +222,7 @@ def templates_path(cfg: SiteConfig) -> str | None:
                 if folder.is_relative_to(base):
                     rel = folder.relative_to(base).as_posix()
                     path = "/".join(p for p in (prefix, rel) if p and p != ".")
-                    return glob.escape(path) if path else None
+                    return path or None
     return None
 
 

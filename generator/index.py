@@ -914,6 +914,10 @@ class VaultIndex:
             return (f"is {rel}, a template of the vault ({why.detail}, as Obsidian's Templates, "
                     "Templater or Daily notes settings name it), which the site leaves out",
                     f"remove the {what}, or set `publish_templates = true` in vaultsite.toml")
+        if why is not None and why.kind == "theme":
+            return (f"is {rel}, in the site's templates folder ({why.detail.rstrip('/')}/, "
+                    "`templates_dir` of vaultsite.toml), which is never published",
+                    f"remove the {what}: the site's templates make its pages and are none of them")
         if why is not None and why.kind == "trash":
             return (f"is {rel}, in Obsidian's trash, which the site never publishes",
                     _restore_hint(rel, target, note, what))

@@ -41,11 +41,12 @@ class SourceFile:
 class LeftOut:
     """Why the site leaves out a file the vault has (``Vault.left_out``): a link to it is told so,
     not that it "does not exist".  ``kind``: ``ignore`` (``detail``: the ``ignore`` pattern),
-    ``templates`` (the template folder, as Obsidian's settings name it), ``symlink`` (what the
+    ``templates`` (the template folder, as Obsidian's settings name it), ``theme`` (the site's own
+    templates folder, ``templates_dir``, as a vault path), ``symlink`` (what the
     skipped symbolic link is, in a few words), ``cloud`` (the iCloud placeholder's name), ``trash``
     (in Obsidian's trash; no detail)."""
 
-    kind: Literal["ignore", "templates", "symlink", "cloud", "trash"]
+    kind: Literal["ignore", "templates", "theme", "symlink", "cloud", "trash"]
     detail: str = ""
 
 

@@ -181,7 +181,11 @@ def test_templates_dir_written_as_an_absolute_path_into_the_vault_is_not_publish
         site = build_vault(vault, tmp_path / written.replace("/", "_"), copy=False)
         assert _title(site) == "THEMED", written
         assert not [p for p in site.out.rglob("*") if "theme" in p.name.lower()], written
-        assert any("'_theme/note.html'" in m for m in site.messages("link-unresolved"))
+        (told,) = [m for m in site.messages("link-unresolved") if "'_theme/note.html'" in m]
+        assert told.endswith(  # not "create the note or fix the name": it is there
+            "link target '_theme/note.html' is _theme/note.html, in the site's templates folder "
+            "(_theme/, `templates_dir` of vaultsite.toml), which is never published (remove the "
+            "link: the site's templates make its pages and are none of them)"), written
 
 
 def test_templates_dir_outside_the_vault_is_read_and_never_published(tmp_path):
@@ -195,7 +199,8 @@ def test_templates_dir_outside_the_vault_is_read_and_never_published(tmp_path):
     site = build_vault(_themed_vault(tmp_path, "../media/_t", '[mounts]\nMedia = "../media"\n'),
                        tmp_path / "b", copy=False)
     assert _title(site) == "THEMED"
-    assert [m for m in site.messages("link-unresolved") if "'Media/_t/note.html'" in m]
+    assert [m for m in site.messages("link-unresolved") if "'Media/_t/note.html' is "
+            "Media/_t/note.html, in the site's templates folder (Media/_t/" in m]
     assert (site.out / "Media" / "pic.png").is_file() and not (site.out / "Media" / "_t").exists()
 
 
@@ -270,11 +275,13 @@ def test_discovery_keeps_each_kind_of_left_out_file_apart(tmp_path):
     vault = write_files(tmp_path / "v", {
         ".obsidian/templates.json": '{"folder": "Templates"}', "Templates/Daily.md": "t\n",
         "Private/Secret.md": "p\n", ".trash/Old.md": "o\n", "Sub/.Cloudy.md.icloud": "stub",
-        "Home.md": "# Home\n", "vaultsite.toml": 'ignore = ["Private/**"]\n'})
+        "Home.md": "# Home\n", "vaultsite.toml": 'ignore = ["Private/**"]\n',
+        "_templates/note.html": "{{ page.title }}"})
     os.symlink("nowhere", vault / "Broken.md")
     found = discover_vault(load_config(vault))
     assert found.ignored == {"Private/Secret.md": "Private/**"}
     assert found.templates == {"Templates/Daily.md": "Templates"}
+    assert found.theme == {"_templates/note.html": "_templates"}
     assert found.symlinks == {"Broken.md": "a broken symbolic link"}
     assert found.cloud == {"Sub/Cloudy.md": ".Cloudy.md.icloud"}
     assert found.trashed == [".trash/Old.md"]
@@ -282,4 +289,5 @@ def test_discovery_keeps_each_kind_of_left_out_file_apart(tmp_path):
         ".trash/Old.md": LeftOut("trash"), "Broken.md": LeftOut("symlink", "a broken symbolic link"),
         "Private/Secret.md": LeftOut("ignore", "Private/**"),
         "Sub/Cloudy.md": LeftOut("cloud", ".Cloudy.md.icloud"),
-        "Templates/Daily.md": LeftOut("templates", "Templates")}
+        "Templates/Daily.md": LeftOut("templates", "Templates"),
+        "_templates/note.html": LeftOut("theme", "_templates")}
