@@ -362,8 +362,8 @@ class _CellRunner:
                    for out in self.outputs]
         outputs = [(out[0], _shorten_paths(out[1])) if out[0] == "stderr" else out
                    for out in outputs]
-        outputs = [(out[0], _mirror_paths(out[1])) if out[0] in ("stdout", "stderr", "text")
-                   else out for out in outputs]
+        outputs = [(out[0], _mirror_paths(out[1], markup=out[0] == "html"))
+                   if out[0] in ("stdout", "stderr", "text", "html") else out for out in outputs]
         return {"outputs": outputs, "error": error,
                 "seconds": round(time.perf_counter() - started, 4)}
 
@@ -817,12 +817,13 @@ def _shorten_paths(text: str) -> str:
     return text
 
 
-def _mirror_paths(text: str) -> str:
+def _mirror_paths(text: str, markup: bool = False) -> str:
     """``text`` with each path into the vault or its mirror (a new temporary folder in every
     build: ``os.path.abspath('x.csv')``, ``Path.cwd()``, an error naming a resolved path) written
     as the note's code would write it, relative to the note's folder (``x.csv``,
     ``../data/y.txt``, ``.``): no folder of the build machine in the page, and the same page in
-    every build."""
+    every build.  ``markup``: ``text`` is HTML (a DataFrame's table), where a path also ends at
+    ``<``, ``>`` or ``&`` (``<td>/tmp/…/x.csv</td>``)."""
     if len(_MIRROR) < 2 or not any(root in text for root in _MIRROR[1:]):
         return text
     workdir, overlay = _MIRROR[0], _MIRROR[1]
@@ -835,7 +836,8 @@ def _mirror_paths(text: str) -> str:
     # a path runs to white space or a quote (of a name with a space, its first word is the path
     # made relative, and the rest follows as written)
     alternatives = "|".join(f"({re.escape(root)})" for root in roots)
-    return re.sub(f"(?:{alternatives})(?=/|$|[\\s'\"])(?:/[^\\s'\"]*)?", relative, text)
+    ends = "\\s'\"<>&" if markup else "\\s'\""
+    return re.sub(f"(?:{alternatives})(?=/|$|[{ends}])(?:/[^{ends}]*)?", relative, text)
 
 
 def _shown_paths(te: traceback.TracebackException) -> traceback.TracebackException:
