@@ -67,11 +67,12 @@ class Resolution:
 class _Linked(NamedTuple):
     """One note's links checked: its warnings, the notes it links to (published, in order), every
     note it names, and the warnings of links to missing headings that still want their hint
-    (position in ``diags``, the wanted heading, its note, the name as written)."""
+    (position in ``diags``, the wanted heading, its note, the name as written, whether the link
+    is a Markdown link)."""
     diags: list[Diagnostic]
     outs: list[NoteId]
     targets: frozenset[NoteId]
-    hints: tuple[tuple[int, tuple[str, ...], Note, str], ...]
+    hints: tuple[tuple[int, tuple[str, ...], Note, str, bool], ...]
 
 
 @dataclass
@@ -587,10 +588,12 @@ class VaultIndex:
     #: cold and an incremental build, whatever was checked first.
     HINT_BUDGET = 2_000_000
 
-    def _heading_hint(self, parts: tuple[str, ...], target: Note, written: str) -> str:
+    def _heading_hint(self, parts: tuple[str, ...], target: Note, written: str,
+                      markdown: bool = False) -> str:
         """"did you mean [[Note#X]]?" with the heading closest to the link's heading ``parts``,
-        written as a link that finds it (``written`` is the note's name as the link wrote it),
-        else the first headings.  ``[[N#A#B]]`` is compared by its words (``Ideas #draft`` is a
+        written as a link that finds it (``written`` is the note's name as the link wrote it; a
+        ``markdown`` link is answered in its own form, ``(Other%20Note.md#X%20Y)``), else the
+        first headings.  ``[[N#A#B]]`` is compared by its words (``Ideas #draft`` is a
         heading whose ``#`` cut the link in two) when they match a heading word for word, else by
         its last part.  A wanted heading is compared with the note's headings once (one pass of
         RapidFuzz in C), charged once per build."""
@@ -628,6 +631,8 @@ class VaultIndex:
             # Obsidian's links to a heading leave out what cannot be in a link (``# | ^ : [ ]``…)
             text = link_safe(headings[found].text)
             if text and self.find_heading(target, (text,)) is headings[found]:
+                if markdown:
+                    return f"did you mean ({quote(written, safe='/')}#{quote(text, safe='')})?"
                 return f"did you mean [[{written}#{text}]]?"
         named = [h.text for h in headings if h.text.strip()]  # ``##`` alone names nothing
         listed = ("its headings: " + ", ".join(named[:8]) + (", …" if len(named) > 8 else "")
@@ -795,15 +800,16 @@ class VaultIndex:
             diags = hit.diags
             if hit.hints:
                 diags = list(diags)
-                for i, wanted, target, written in hit.hints:
-                    diags[i] = replace(diags[i], hint=self._heading_hint(wanted, target, written))
+                for i, wanted, target, written, markdown in hit.hints:
+                    diags[i] = replace(diags[i], hint=self._heading_hint(wanted, target, written,
+                                                                         markdown))
             self.diagnostics.extend(diags)
 
     def _link_note(self, note: Note) -> _Linked:
         diags: list[Diagnostic] = []
         outs: list[NoteId] = []
         targets: set[NoteId] = set()
-        hints: list[tuple[int, tuple[str, ...], Note, str]] = []
+        hints: list[tuple[int, tuple[str, ...], Note, str, bool]] = []
         lines = _Lines(note.text)
         for ref in (*note.links, *property_links(note)):
             ref = self.vault_link(note, ref, diags)
@@ -859,7 +865,8 @@ class VaultIndex:
                        col=ref.col, kind="markdown")
 
     def _check(self, note: Note, ref: LinkRef, res: Resolution, out: list[Diagnostic],
-               lines: _Lines | None, hints: list[tuple[int, tuple[str, ...], Note, str]]) -> None:
+               lines: _Lines | None,
+               hints: list[tuple[int, tuple[str, ...], Note, str, bool]]) -> None:
         if not note.publish:
             return
         what = "embed" if ref.embed else "link"
@@ -895,7 +902,8 @@ class VaultIndex:
                     f"heading {'#'.join(ref.anchor)!r} not found in {target.rel}",
                     note.rel, ref.line, ref.col))
                 # the hint is written once every note is checked (_link_all)
-                hints.append((len(out) - 1, ref.anchor, target, ref.target))
+                hints.append((len(out) - 1, ref.anchor, target, ref.target,
+                              ref.kind == "markdown"))
 
     def missing_target(self, target: str, note: Note, what: str, candidates: tuple[str, ...] = (),
                        ref: LinkRef | None = None, lines: _Lines | None = None,
@@ -1358,8 +1366,8 @@ class _LinksAside:
         for key, found in alias_suggested:
             index._alias_suggested.setdefault(key, found)
         return [_Linked(diags, outs, targets,
-                        tuple((i, wanted, index.notes[target], written)
-                              for i, wanted, target, written in hints))
+                        tuple((i, wanted, index.notes[target], written, markdown)
+                              for i, wanted, target, written, markdown in hints))
                 for diags, outs, targets, hints in linked]
 
 
@@ -1377,7 +1385,8 @@ def _link_notes_aside(index: VaultIndex, notes: list[Note], conn, theirs) -> Non
                        res.candidates, res.alias))
                 for key, res in list(index._memo.items())[known[0]:]]
         answer = ([(hit.diags, hit.outs, hit.targets,
-                    tuple((i, wanted, target.id, written) for i, wanted, target, written in hit.hints))
+                    tuple((i, wanted, target.id, written, markdown)
+                          for i, wanted, target, written, markdown in hit.hints))
                    for hit in linked], memo,
                   list(index._suggested.items())[known[1]:],
                   list(index._alias_suggested.items())[known[2]:])

@@ -75,7 +75,7 @@ def test_a_forked_process_checks_half_the_links_and_nothing_changes(tmp_path, mo
         assert any(wanted in t for t in texts), wanted
     # the notes the copy checked are this process's own objects again, hints included
     hints = [h for hit in shared._links.values() for h in hit.hints]
-    assert hints and all(target is shared.notes[target.id] for _i, _w, target, _n in hints)
+    assert hints and all(target is shared.notes[target.id] for _i, _w, target, _n, _md in hints)
     assert all(res.note is None or res.note is shared.notes[res.note.id]
                for res in shared._memo.values())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
+from tests.conftest import build_notes
 from tests.test_execute_sandbox import cells, html, run
 
 
@@ -34,3 +35,25 @@ def test_a_table_of_paths_the_code_made_absolute_names_no_folder_of_the_build(tm
     # in markup: up to the quote of an attribute, and up to the tag or entity after the text
     assert "y.txt" in [a.get("href") for a in soup.find_all("a")], page
     assert "<code>.</code>" in page and "&amp; " in page, page
+
+
+def test_a_markdown_link_to_a_missing_heading_is_offered_a_markdown_link(tmp_path):
+    """The closest heading was offered as a wikilink, ``[[Other Note#Closest Heading]]``, to a
+    note that writes Markdown links (Obsidian's "Use [[Wikilinks]]" off): the hint now answers
+    in the link's own form, an address that finds the heading when pasted in."""
+    other = "# Other Note\n\n## Closest Heading: part 2\n\ntext\n\n## Something else\n"
+    notes = {"Other Note.md": other,
+             "A.md": "see [it](Other%20Note.md#Closest%20Headin%20part%202) and "
+                     "[[Other Note#Closest Headin part 2]]\n"}
+    site = build_notes(tmp_path / "one", notes)
+    hints = sorted(d.hint for d in site.diagnostics if d.code == "anchor-unresolved")
+    assert hints == ["did you mean (Other%20Note.md#Closest%20Heading%20part%202)?",
+                     "did you mean [[Other Note#Closest Heading part 2]]?"], hints
+    # each answer, written in, finds the heading
+    fixed = {"Other Note.md": other,
+             "A.md": "see [it](Other%20Note.md#Closest%20Heading%20part%202) and "
+                     "[[Other Note#Closest Heading part 2]]\n"}
+    site = build_notes(tmp_path / "two", fixed)
+    assert not [d for d in site.diagnostics if d.code == "anchor-unresolved"]
+    hrefs = [a["href"] for a in site.content("A.md").find_all("a")]
+    assert len(hrefs) == 2 and len(set(hrefs)) == 1 and "#" in hrefs[0], hrefs
