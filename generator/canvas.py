@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.diagnostics import Span, warning
 from generator.markdown.wikilinks import IMAGE_EXT
+from generator.model import LinkRef
 from generator.urls import local_parts
 
 if TYPE_CHECKING:
@@ -113,7 +114,8 @@ class Canvas:
     skipped: tuple[tuple[str, tuple[int, int] | None], ...]
     # the links written in text cards: (the card's place in ``nodes``, target as written, where
     # the link is written in the file: 0-based line and column, when found, and its heading or
-    # block as a wikilink's meta has them: ``anchor``, ``block``)
+    # block as a wikilink's meta has them: ``anchor``, ``block``; and ``embed``, a wikilink's
+    # ``alias`` and ``name`` (written before its ``|``), a Markdown link's ``markdown``)
     text_links: tuple[tuple[int, str, tuple[int, int] | None, dict[str, Any]], ...] = ()
     # how its bytes were read when they are not UTF-8 (``encoding`` warnings, with no path)
     read_as: tuple[Diagnostic, ...] = ()
@@ -358,6 +360,7 @@ def _text_links(text: str) -> list[tuple[str, int, int, dict[str, Any]]]:
     in ``text`` where it is written, and its heading or block (``anchor``, ``block``)."""
     from urllib.parse import urlsplit
 
+    from generator.index import wikilink_name
     from generator.parse import markdown
     from generator.render import _fragment_meta
 
@@ -367,14 +370,18 @@ def _text_links(text: str) -> list[tuple[str, int, int, dict[str, Any]]]:
             meta = child.meta or {}
             where = int(meta.get("line") or 0), int(meta.get("col") or 0)
             if child.type in ("wikilink", "embed"):
-                fragment = {"anchor": list(meta.get("anchor") or ()), "block": meta.get("block")}
+                raw = str(meta.get("raw", ""))
+                fragment = {"anchor": list(meta.get("anchor") or ()), "block": meta.get("block"),
+                            "alias": meta.get("alias"), "embed": child.type == "embed",
+                            "name": wikilink_name(raw[raw.index("[[") + 2:-2]) if raw else None}
                 found.append((str(meta.get("target", "")), *where, fragment))
             elif child.type in ("link_open", "image"):
                 href = str(child.attrGet("href") or child.attrGet("src") or "")
                 parts = urlsplit(href)
                 if not parts.scheme and not parts.netloc:
                     path, frag = local_parts(href)
-                    found.append((path, *where, _fragment_meta(frag)))
+                    found.append((path, *where, {**_fragment_meta(frag), "markdown": True,
+                                                 "embed": child.type == "image"}))
     return [link for link in found if link[0].strip()]
 
 
@@ -790,11 +797,20 @@ class _Drawing:
                           hint="fix the link in the card in Obsidian, or add the heading")
             if res.candidates and res.kind != "missing":
                 self._ambiguous(node, target, res, where)
-            # why it finds nothing, as for the same link in a note (in the trash, left out, ...)
-            missing = self.ctx.index.missing_target(
-                target, self.source, "link", res.candidates,
-                otherwise="fix the link in the card in Obsidian, or create the note") \
-                if res.kind == "missing" else None
+            # why it finds nothing, as for the same link in a note (in the trash, left out, a
+            # title, a name with '#' a wikilink cannot spell, ...)
+            missing = None
+            if res.kind == "missing":
+                name = fragment.get("name")
+                if name and "#" in name:  # its hint depends on what the whole name finds
+                    self.resolve(name)
+                ref = LinkRef(target=target, anchor=tuple(fragment.get("anchor") or ()),
+                              block=fragment.get("block"), alias=fragment.get("alias"),
+                              embed=bool(fragment.get("embed")),
+                              kind="markdown" if fragment.get("markdown") else "wikilink")
+                missing = self.ctx.index.missing_target(
+                    target, self.source, "link", res.candidates, ref, written=name or "",
+                    otherwise="fix the link in the card in Obsidian, or create the note")
             if missing is not None:
                 self.warn("link-unresolved", f": text card {node.id or '(no id)'} links to "
                           f"{target!r}, which {missing[0]}", where or node.place("text"),

@@ -34,7 +34,7 @@ from generator.excalidraw import is_drawing_note
 from generator.imagesize import image_size
 from generator.index import VaultIndex
 from generator.markdown.wikilinks import is_image
-from generator.model import Note, NoteId
+from generator.model import LinkRef, Note, NoteId
 from generator.parallel import forked
 from generator.render import PageDeps, svg_uses_current_color
 from generator.slugs import tag_key
@@ -206,8 +206,10 @@ class DepsHasher:
                          else res.attachment.rel if res.attachment is not None else None)
                 hit = f"{res.kind}:{found}:{self._candidates_sig(res.candidates)}"
                 if res.kind == "missing":  # a warning written while rendering (a canvas card's,
-                    # a mermaid node's) says why: the closest name, a file in the trash, ...
-                    hit += f":{self.index.missing_target(target, origin, 'link', res.candidates)}"
+                    # a mermaid node's) says why: the closest name, a file in the trash, the
+                    # note whose title it is (read for a link, ``ref``), ...
+                    hit += ":" + str(self.index.missing_target(
+                        target, origin, "link", res.candidates, LinkRef(target), written=""))
             self._names[key] = hit
         return hit
 

@@ -907,7 +907,7 @@ class VaultIndex:
 
     def missing_target(self, target: str, note: Note, what: str, candidates: tuple[str, ...] = (),
                        ref: LinkRef | None = None, lines: _Lines | None = None,
-                       otherwise: str = "") -> tuple[str, str] | None:
+                       otherwise: str = "", written: str | None = None) -> tuple[str, str] | None:
         """Why ``target``, written in ``note`` (or a canvas, by its stand-in), finds no file (it
         resolved as "missing"), for every place that names one: links and embeds, a canvas's
         cards, a mermaid node.  The rest of the message after the name (``is .trash/X.md, in
@@ -915,7 +915,9 @@ class VaultIndex:
         has ``candidates`` all the same (it is reported as ambiguous).  ``what`` is what to remove
         ("link", "embed", "card", "node"); ``ref`` (and ``lines``, the note's text split) is the
         link as written, for the hints that read it; ``otherwise`` follows a bare "did you mean"
-        and stands alone where there is no better hint."""
+        and stands alone where there is no better hint.  ``written`` is the name as written
+        before any ``|`` (``C# basics#Pointers``) where it is not read from the note's text at
+        ``ref``'s place: a canvas text card's link, a mermaid node's text."""
         left_out = self._left_out_file(target, note)
         rel, why = left_out if left_out is not None else ("", None)
         if why is not None and why.kind == "templates":
@@ -953,12 +955,13 @@ class VaultIndex:
         kept = self.kept_back(target, note, what)
         if kept is not None:
             return kept
-        return "does not exist in the vault", self._unresolved(target, note, ref, lines, otherwise)
+        return "does not exist in the vault", self._unresolved(target, note, what, ref, lines,
+                                                               otherwise, written)
 
-    def _unresolved(self, target: str, note: Note, ref: LinkRef | None, lines: _Lines | None,
-                    otherwise: str) -> str:
-        """The hint for a link, embed or card whose ``target`` no file or alias of the vault is:
-        the closest name, a name a wikilink cannot spell, a file code writes, a folder."""
+    def _unresolved(self, target: str, note: Note, what: str, ref: LinkRef | None,
+                    lines: _Lines | None, otherwise: str, written: str | None) -> str:
+        """The hint for a link, embed, card or node whose ``target`` no file or alias of the vault
+        is: the closest name, a name a wikilink cannot spell, a file code writes, a folder."""
         embed = ref is not None and ref.embed
         named = self.suggest(target)
         guess = named or self.suggest_alias(target)
@@ -973,12 +976,10 @@ class VaultIndex:
                     "with plain spaces")
         titled = self._titled(target) if ref is not None and ref.kind == "wikilink" else None
         if titled is not None:  # [[Paper Title]] for @smith2020.md with `title: Paper Title`
-            hint = _title_hint(titled, ref)
+            hint = _title_hint(titled, ref, what)
         if named and any(c in named for c in "#|[]"):  # [[C# basics]] would not find it
-            href = quote(named if _has_ext(named) else named + ".md")
-            hint = (f"did you mean '{named}'? A wikilink cannot name it ('#', '|', '[' and "
-                    f"']' mean something there), so link to it with a markdown link: "
-                    f"{'!' if embed else ''}[{named}]({href})")
+            hint = _unspellable_hint(named, "", embed, what, "A wikilink cannot name it ('#', "
+                                     "'|', '[' and ']' mean something there)")
         writer = _line_naming(note, target) if _has_ext(target) else None
         if writer is not None:  # plt.savefig("x.png") above ![[x.png]]
             hint = (f"the code at line {writer} names this file, but what code writes is kept "
@@ -992,15 +993,14 @@ class VaultIndex:
             hint = (f"{folder} is a folder, and a link names a note or file (Obsidian would "
                     f"create a new note {posixpath.basename(folder)}.md); link to a note in "
                     f"it{inside}")
-        found = self._name_with_hash(note, ref, lines or _Lines(note.text)) if ref else None
+        if written is None and ref is not None:
+            written = _name_at(ref, lines or _Lines(note.text))
+        found = self._name_with_hash(note, written) if written else None
         if found:
             # ``[[C# basics]]`` is note "C", heading "basics", in Obsidian as here
             whole, subpath = found
-            href = quote(whole if _has_ext(whole) else whole + ".md")
-            if subpath:  # [[C# basics#Pointers]]: the heading goes in the link's fragment
-                href += "#" + quote(subpath)
-            hint = (f"did you mean '{whole}'? '#' starts a heading in a wikilink, so link to "
-                    f"it with a markdown link: {'!' if embed else ''}[{whole}]({href})")
+            hint = _unspellable_hint(whole, subpath, embed, what,
+                                     "'#' starts a heading in a wikilink")
         return hint
 
     def _titled(self, target: str) -> Note | None:
@@ -1082,22 +1082,10 @@ class VaultIndex:
             rel = self._trash.get(name)
         return (rel, _TRASHED) if rel is not None else None
 
-    def _name_with_hash(self, note: Note, ref: LinkRef,
-                        lines: _Lines) -> tuple[str, str] | None:
-        """For an unresolved ``[[C# basics]]``: the name as written, when a file has it, and ""; for
-        ``[[C# basics#Pointers]]``, the longest part before a ``#`` that a file has as its name,
-        and the heading (or ``^block``) after it.
-
-        ``lines`` is the note's text split once for all its links: split per link, a note with
-        50,000 unresolved links took minutes (the time grew with the square of their number)."""
-        if ref.kind != "wikilink" or ref.line < 1 or ref.col < 1:
-            return None
-        line = lines.line(ref.line)
-        start = line.find("[[", ref.col - 1)
-        end = line.find("]]", start)
-        if start < 0 or end < 0:
-            return None
-        name = line[start + 2:end].split("|", 1)[0].rstrip("\\").strip()
+    def _name_with_hash(self, note: Note, name: str) -> tuple[str, str] | None:
+        """For an unresolved ``[[C# basics]]`` (``name`` is the name as written, before any
+        ``|``): the name, when a file has it, and ""; for ``[[C# basics#Pointers]]``, the longest
+        part before a ``#`` that a file has as its name, and the heading (or ``^block``) after it."""
         if "#" not in name:
             return None
         cut = len(name)
@@ -1415,16 +1403,60 @@ def _title_dep(key: str) -> NoteId:
     return NoteId("\0title\0" + key)
 
 
-def _title_hint(note: Note, ref: LinkRef) -> str:
+def _title_hint(note: Note, ref: LinkRef, what: str = "link") -> str:
     """The hint for a link written with ``note``'s title rather than its name: the link that
-    finds it, with the title as the text shown (a note embed shows no text)."""
+    finds it, with the title as the text shown (a note embed shows no text); for a mermaid
+    node (``what`` "node"), the text that names it."""
     path = note.rel.removesuffix(".md")
     sub = "#^" + ref.block if ref.block else "".join("#" + part for part in ref.anchor)
+    if what == "node":
+        return (f"'{ref.target}' is the title of {note.rel}, but Obsidian finds a note by its "
+                f"file name or an alias, not its title: change the node's text to {path}{sub}, "
+                "or add the title to the note's `aliases`")
     link = (f"![[{path}{sub}]]" if ref.embed else
             f"[[{path}{sub}|{ref.alias if ref.alias is not None else ref.target}]]")
     return (f"'{ref.target}' is the title of {note.rel}, but Obsidian finds a note by its file "
             f"name or an alias, not its title: write {link}, or add the title to the note's "
             "`aliases`")
+
+
+def _name_at(ref: LinkRef, lines: _Lines) -> str | None:
+    """The name a wikilink in a note is written with, before any ``|`` (``C# basics#Pointers``),
+    read from the note's text at its place.
+
+    ``lines`` is the note's text split once for all its links: split per link, a note with
+    50,000 unresolved links took minutes (the time grew with the square of their number)."""
+    if ref.kind != "wikilink" or ref.line < 1 or ref.col < 1:
+        return None
+    line = lines.line(ref.line)
+    start = line.find("[[", ref.col - 1)
+    end = line.find("]]", start)
+    if start < 0 or end < 0:
+        return None
+    return wikilink_name(line[start + 2:end])
+
+
+def wikilink_name(inner: str) -> str:
+    """The name part of what a wikilink writes between ``[[`` and ``]]``: before its first ``|``
+    (a table's ``\\|`` too), heading included."""
+    return inner.split("|", 1)[0].rstrip("\\").strip()
+
+
+def _unspellable_hint(name: str, subpath: str, embed: bool, what: str, why: str) -> str:
+    """The hint for a link whose file's ``name`` holds what a wikilink reads as syntax
+    (``C# basics``): in a note or a canvas's text card, the Markdown link that finds it (with
+    ``subpath``, the heading or block after the name); a mermaid node's text is read as a
+    wikilink is and can hold no Markdown link, so the file must be renamed."""
+    if what == "node":
+        kind = "file" if _has_ext(name) else "note"
+        return (f"did you mean '{name}'? {why}, and a node's text is read as one, so no node can "
+                f"open this {kind}: rename it without those characters (Obsidian updates the "
+                "links to it), then name it in the node")
+    href = quote(name if _has_ext(name) else name + ".md")
+    if subpath:  # [[C# basics#Pointers]]: the heading goes in the link's fragment
+        href += "#" + quote(subpath)
+    return (f"did you mean '{name}'? {why}, so link to it with a markdown link: "
+            f"{'!' if embed else ''}[{name}]({href})")
 
 
 def _trim_punctuation(part: str) -> str:

@@ -31,6 +31,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.model import LinkRef
+
 from .fences import _id_attr, code_block_html, fence_language
 from .mmdr_child import DrawCrash, DrawTimeout, draw, mmdr
 
@@ -268,11 +270,16 @@ def _link_open(ctx, name: str, token: Token, source: str, node_id: str) -> str:
     line, col = _class_line(source, node_id)
     otherwise = ("a node of class internal-link opens the note its text names: create the note, "
                  "or change the node's text")
-    # why it finds nothing, as for a link to the same name (in the trash, left out, ...)
-    why, hint = (ctx.index.missing_target(target, ctx.note, "node", res.candidates,
-                                          otherwise=otherwise)
-                 if res is not None and res.kind == "missing" else None) \
-        or ("does not exist in the vault", otherwise)
+    # why it finds nothing, as for a link to the same name (in the trash, left out, a title, a
+    # name with '#' that a node's text cannot spell, ...)
+    missing = None
+    if res is not None and res.kind == "missing":
+        if parts:  # the hint depends on what the whole name finds
+            ctx._resolve(name.strip())
+        ref = LinkRef(target=target.strip(), anchor=tuple(meta["anchor"]), block=meta["block"])
+        missing = ctx.index.missing_target(target.strip(), ctx.note, "node", res.candidates, ref,
+                                           otherwise=otherwise, written=name.strip())
+    why, hint = missing or ("does not exist in the vault", otherwise)
     ctx.warn("mermaid-link-unresolved", f"mermaid node {name!r} (class internal-link) names "
              f"{target.strip()!r}, which {why}; it is drawn unlinked",
              (token.map[0] if token.map else 0) + 1 + line, col, hint=hint)

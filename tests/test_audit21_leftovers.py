@@ -1,0 +1,98 @@
+"""Session 21 `leftovers`: the known leftovers of issue 2 that session 20 listed."""
+
+from __future__ import annotations
+
+import json
+
+
+def _canvas(*nodes: dict) -> str:
+    return json.dumps({"nodes": [{"x": 0, "y": 120 * i, "width": 300, "height": 100, **n}
+                                 for i, n in enumerate(nodes)], "edges": []}, indent=1)
+
+
+# -- 1. a canvas text card's link and a mermaid node get the title and '#' hints ----------------------
+
+TITLED = {
+    "Papers/smith2020.md": "---\ntitle: Paper Title\n---\n# Intro\n",
+    "C# basics.md": "# Pointers\n",
+    "Board.canvas": _canvas({"id": "t", "type": "text", "text":
+                             "See [[Paper Title]] and [[C# basics#Pointers|ptr]]"},
+                            {"id": "u", "type": "text", "text": "[C# basics](C%23%20basics.md)"}),
+    "Home.md": "![[Board.canvas]]\n\n[[Paper Title]] [[C# basics#Pointers|ptr]]\n\n"
+               "```mermaid\ngraph TD\n  A[Paper Title] --> B[C# basics]\n"
+               "  class A,B internal-link\n```\n",
+}
+
+
+def _hints(site, code: str) -> dict[str, str]:
+    return {m.split(f": warning[{code}]: ")[0]: m.split("]: ", 1)[1] for m in site.messages(code)}
+
+
+def test_card_links_and_mermaid_nodes_get_the_title_and_hash_hints(tmp_path):
+    """A link in a note by a note's ``title``, or to ``C# basics`` (whose ``#`` starts a heading),
+    was told which link works; the same link in a canvas text card, and a mermaid node naming
+    the same, were told only "does not exist" and to create the note.  They now get the same
+    answer from the same code (``VaultIndex.missing_target``), in words for where they stand: a
+    node's text cannot hold a Markdown link."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, TITLED)
+    got = _hints(site, "link-unresolved")
+    title = ("'Paper Title' is the title of Papers/smith2020.md, but Obsidian finds a note by its "
+             "file name or an alias, not its title: ")
+    hashed = "did you mean 'C# basics'? '#' starts a heading in a wikilink"
+    assert got["Home.md:3:1"] == ("link target 'Paper Title' does not exist in the vault ("
+                                  + title + "write [[Papers/smith2020|Paper Title]], or add the "
+                                  "title to the note's `aliases`)")
+    assert got["Home.md:3:17"] == (f"link target 'C' does not exist in the vault ({hashed}, so "
+                                   "link to it with a markdown link: "
+                                   "[C# basics](C%23%20basics.md#Pointers))")
+    cards = sorted(m for where, m in got.items() if where.startswith("Board.canvas"))
+    assert cards == [
+        "canvas Board.canvas: text card t links to 'C', which does not exist in the vault ("
+        f"{hashed}, so link to it with a markdown link: [C# basics](C%23%20basics.md#Pointers))",
+        "canvas Board.canvas: text card t links to 'Paper Title', which does not exist in the "
+        f"vault ({title}write [[Papers/smith2020|Paper Title]], or add the title to the note's "
+        "`aliases`)"]
+    nodes = sorted(site.messages("mermaid-link-unresolved"))
+    assert nodes == [
+        "Home.md:8:11: warning[mermaid-link-unresolved]: mermaid node 'C# basics' (class "
+        "internal-link) names 'C', which does not exist in the vault; it is drawn unlinked ("
+        f"{hashed}, and a node's text is read as one, so no node can open this note: rename it "
+        "without those characters (Obsidian updates the links to it), then name it in the node)",
+        "Home.md:8:9: warning[mermaid-link-unresolved]: mermaid node 'Paper Title' (class "
+        "internal-link) names 'Paper Title', which does not exist in the vault; it is drawn "
+        f"unlinked ({title}change the node's text to Papers/smith2020, or add the title to the "
+        "note's `aliases`)"]
+    # the card's Markdown link the hint offers finds the note
+    page = site.page("Home.md")
+    hrefs = [a.get("href") for a in site.html("Home.md").select("svg a.internal-link")]
+    assert any(href and site.follow(page, href)[0] == site.page("C# basics.md")
+               for href in hrefs), hrefs
+
+
+def test_a_card_or_node_hint_follows_a_title_set_later(tmp_path):
+    """A rebuild in ``serve`` that gives a note the title a card's link and a node are written
+    with re-renders the page drawing them, so their warnings then name the note."""
+    from conftest import write_files
+
+    from generator.config import load_config
+    from generator.serve import PipelineBuilder
+
+    files = {**TITLED, "Papers/smith2020.md": "# Intro\n",
+             "Home.md": "# Home\n",  # a note, not the home page, which lists titles
+             "Draw.md": TITLED["Home.md"].replace("[[Paper Title]] ", "")}
+    vault = write_files(tmp_path / "v", files)
+    builder = PipelineBuilder(load_config(vault), tmp_path / "out")
+    assert builder.rebuild(None).swapped
+
+    def titled() -> list[str]:
+        return sorted(w.split(": warning")[0] for w in builder.warnings
+                      if "is the title of Papers/smith2020.md" in w)
+
+    assert titled() == []
+    note = vault / "Papers" / "smith2020.md"
+    note.write_text(TITLED["Papers/smith2020.md"], encoding="utf-8")
+    again = builder.rebuild({note})
+    assert again.swapped and not again.full
+    assert titled() == ["Board.canvas:10:17", "Draw.md:8:9"]
