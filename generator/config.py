@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import json
 import math
 import re
@@ -167,11 +169,160 @@ def key_line(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 0
 
 
-def key_place(text: str, key: str, needle: str = "") -> tuple[int, int]:
-    """1-based line and column of ``key``'s value in the TOML text (of ``needle`` in that line,
-    when it stands there); (0, 0) when the key cannot be found."""
-    line = key_line(text, key)
-    return (line, line_col(text, line, needle)) if line else (0, 0)
+def key_place(text: str, key: str, *more: str | int) -> tuple[int, int]:
+    """1-based line and column of ``key``'s value in the TOML text (``execute.timeout``), or of
+    the part of it that ``more`` names: a list's item by its index, an inline table's or a
+    table's key (``key_place(text, "mounts", "Notes.old")``, a name that holds a dot); (0, 0)
+    when it cannot be found."""
+    path = (*key.split("."), *more)
+    place = _value_places(text).get(path)
+    if place is not None:
+        return place
+    line = key_line(text, key)  # a file tomllib did not read (the places are only of valid TOML)
+    return (line, line_col(text, line)) if line and not more else (0, 0)
+
+
+def name_place(text: str, key: str, *more: str | int) -> tuple[int, int]:
+    """1-based line and column where the key ``key`` (with ``more``, as for ``key_place``) is
+    written in the TOML text, rather than its value (the key is what is wrong: a mount's name);
+    (0, 0) when it cannot be found.  A dotted key is placed at its first part."""
+    return _toml_places(text)[1].get((*key.split("."), *more), (0, 0))
+
+
+def _value_places(text: str) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """Where each value of the TOML text starts (1-based line and column), by its path: keys,
+    with table headers (``[execute]``, ``[[x]]`` as ``("x", 0)``) and dotted keys taken apart,
+    and a list's items by their index (``("ignore", 1)``).  Empty when the text is no TOML."""
+    return _toml_places(text)[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _toml_places(text: str) -> tuple[dict[tuple[str | int, ...], tuple[int, int]], ...]:
+    """The places of the TOML text's values and of its keys (``_TomlPlaces``)."""
+    try:
+        tomllib.loads(text)
+        places = _TomlPlaces(text)
+    except (tomllib.TOMLDecodeError, IndexError, ValueError):
+        return {}, {}
+    return places.places, places.names
+
+
+class _TomlPlaces:
+    """A walk over valid TOML text (tomllib has read it) that notes where values begin: tomllib
+    gives values, not places, and a value found by searching its line for its text is the first
+    that reads the same (``["3", 3]``: the ``3`` in quotes) or the ``{`` of an inline table."""
+
+    _BARE = re.compile(r"[A-Za-z0-9_-]+")
+    _SCALAR = re.compile(r"[^,\]}#\n]*")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.places: dict[tuple[str | int, ...], tuple[int, int]] = {}
+        self.names: dict[tuple[str | int, ...], tuple[int, int]] = {}  # where each key is written
+        self._lines = [m.start() for m in re.finditer("\n", text)]
+        self._tables: dict[tuple[str | int, ...], int] = {}  # [[x]]: how many so far
+        self._walk()
+
+    def _place(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_left(self._lines, offset)  # line ends before ``offset``
+        start = self._lines[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def _skip(self, i: int, lines: bool = True) -> int:
+        """Past blanks and comments (and line ends, with ``lines``)."""
+        text, n = self.text, len(self.text)
+        while i < n:
+            if text[i] in " \t\r" or (lines and text[i] == "\n"):
+                i += 1
+            elif text[i] == "#":
+                end = text.find("\n", i)
+                i = n if end < 0 else end
+            else:
+                break
+        return i
+
+    def _walk(self) -> None:
+        text, prefix = self.text, ()
+        i = self._skip(0)
+        while i < len(text):
+            if text[i] == "[":
+                double = text.startswith("[[", i)
+                keys, i = self._key(i + (2 if double else 1))
+                i = self._skip(i, False) + (2 if double else 1)
+                prefix = tuple(keys)
+                if double:
+                    count = self._tables[prefix] = self._tables.get(prefix, -1) + 1
+                    prefix = (*prefix, count)
+            else:
+                keys, i = self._key(i, prefix)
+                i = self._value(self._skip(self._skip(i, False) + 1, False), (*prefix, *keys))
+            i = self._skip(i)
+
+    def _key(self, i: int, prefix: tuple[str | int, ...] | None = None) -> tuple[list[str], int]:
+        """A key, dotted or not (``a."b.c".d``), and where it ends; under ``prefix`` (not for a
+        table's header), where each of its parts is written is noted."""
+        text, keys = self.text, []
+        while True:
+            i = self._skip(i, False)
+            part = self._part(i)
+            if prefix is not None:
+                self.names.setdefault((*prefix, *keys, part), self._place(i))
+            keys.append(part)
+            i = self._string_end(i) if text[i] in "\"'" else i + len(part)
+            i = self._skip(i, False)
+            if i >= len(text) or text[i] != ".":
+                return keys, i
+            i += 1
+
+    def _part(self, i: int) -> str:
+        """The part of a key written at ``i``."""
+        if self.text[i] in "\"'":
+            return tomllib.loads(f"k = {self.text[i:self._string_end(i)]}")["k"]
+        m = self._BARE.match(self.text, i)
+        if m is None or not m.group():
+            raise ValueError(f"no key at {i}")
+        return m.group()
+
+    def _string_end(self, i: int) -> int:
+        """Where the string starting at ``i`` ends (past its closing quotes)."""
+        text = self.text
+        quote = text[i]
+        close = quote * 3 if text.startswith(quote * 3, i) else quote
+        j = i + len(close)
+        while True:
+            if quote == '"' and text[j] == "\\":
+                j += 2
+            elif text.startswith(close, j):
+                end = j + len(close)
+                while len(close) == 3 and end < len(text) and text[end] == quote:
+                    end += 1  # ``"""a""""``: a quote or two of the text before the closing three
+                return end
+            else:
+                j += 1
+
+    def _value(self, i: int, path: tuple[str | int, ...]) -> int:
+        """Note where the value at ``i`` begins, under ``path``, and those inside it; where it ends."""
+        text = self.text
+        self.places[path] = self._place(i)
+        if text[i] in "\"'":
+            return self._string_end(i)
+        if text[i] == "[":
+            i, item = self._skip(i + 1), 0
+            while text[i] != "]":
+                i = self._skip(self._value(i, (*path, item)))
+                item += 1
+                if text[i] == ",":
+                    i = self._skip(i + 1)
+            return i + 1
+        if text[i] == "{":
+            i = self._skip(i + 1)
+            while text[i] != "}":
+                keys, i = self._key(i, path)
+                i = self._skip(self._value(self._skip(self._skip(i) + 1), (*path, *keys)))
+                if text[i] == ",":
+                    i = self._skip(i + 1)
+            return i + 1
+        return self._SCALAR.match(text, i).end()  # a number, date, time, true or false
 
 
 def line_col(text: str, line: int, needle: str = "") -> int:
@@ -299,14 +450,13 @@ def _domain(cname: str, where: str) -> str:
     return ascii_host
 
 
-def _cell_defaults(table: dict[str, Any], at: Callable[[str], str], text: str) -> dict[str, Any]:
+def _cell_defaults(table: dict[str, Any], at: Callable[..., str], text: str) -> dict[str, Any]:
     """``[execute] defaults``: cell options, by the names and rules of ``#|`` lines.  A Quarto option
     vaultsite ignores is let through (the build says it is ignored)."""
     from generator.execute.cells import IGNORED_OPTIONS, option_problem
 
     for key, value in table.items():  # (unknown names: ``_unknown_keys``, before this runs)
-        where = at(f"execute.defaults.{key}") if key_line(text, f"execute.defaults.{key}") \
-            else at("execute.defaults")
+        where = at("execute.defaults", key)
         if key in IGNORED_OPTIONS:
             continue
         problem = option_problem(key, value)
@@ -379,7 +529,7 @@ def _dataview_settings(vault: Path) -> tuple[tuple[str, Any], ...]:
 
 
 def _unknown_keys(raw: dict[str, Any], text: str,
-                  at: Callable[[str], str]) -> list[ConfigError]:
+                  at: Callable[..., str]) -> list[ConfigError]:
     """Every unknown key of the file (top level, ``[execute]``, ``[execute.defaults]``), in the
     order of their lines."""
     from generator.execute.cells import IGNORED_OPTIONS, KNOWN_OPTIONS
@@ -390,6 +540,9 @@ def _unknown_keys(raw: dict[str, Any], text: str,
         found.append((key_line(text, dotted) or 0, dotted, exc))
 
     def at_key(dotted: str) -> str:  # the key's own column, not its value's
+        line, col = name_place(text, dotted)
+        if line:
+            return f"{CONFIG_NAME}:{line}:{col}"
         line = key_line(text, dotted)
         if not line:
             return at(dotted)
@@ -422,21 +575,14 @@ def _unknown_keys(raw: dict[str, Any], text: str,
 
 
 def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str = "") -> SiteConfig:
-    def at(key: str, needle: str = "") -> str:
-        """Where ``key``'s value is (of ``needle`` in its line, when it stands there): the line
-        and column, as a TOML syntax error gives them."""
-        line = key_line(text, key)
-        if not line:
-            return CONFIG_NAME
-        rows = text.split("\n")
-        if needle and needle not in rows[line - 1]:  # an item on a later line of a list
-            for i in range(line, len(rows)):
-                if re.match(rf"[ \t]*(\[|{_TOML_KEY}[ \t]*[=.])", rows[i]):
-                    break  # the next key or table: the value ended
-                if needle in rows[i]:
-                    line = i + 1
-                    break
-        return f"{CONFIG_NAME}:{line}:{line_col(text, line, needle)}"
+    def at(key: str, *more: str | int) -> str:
+        """Where ``key``'s value is (or the item, or key, of it that ``more`` names: a list's
+        item by its index, an inline table's key): the line and column, as a TOML syntax error
+        gives them."""
+        line, col = key_place(text, key, *more)
+        if not line and more:
+            line, col = key_place(text, key)
+        return f"{CONFIG_NAME}:{line}:{col}" if line else CONFIG_NAME
 
     unknown = _unknown_keys(raw, text, at)
     if unknown:  # every one of them, so that one run shows all there is to fix
@@ -465,7 +611,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
     for key in ("ignore", "header_date_formats"):
         if key in raw:
             items = _expect(raw[key], list, at(key), key)
-            kw[key] = tuple(_expect(i, str, at(key, toml_value(i)), key) for i in items)
+            kw[key] = tuple(_expect(item, str, at(key, i), key) for i, item in enumerate(items))
     _check_date_formats(kw, at)
     if "templates_dir" in kw:
         _check_templates_dir(vault, kw["templates_dir"], at)
@@ -490,7 +636,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
     return SiteConfig(vault=vault.resolve(), config_file=path, **kw)
 
 
-def _check_templates_dir(vault: Path, folder: str, at: Callable[[str], str]) -> None:
+def _check_templates_dir(vault: Path, folder: str, at: Callable[..., str]) -> None:
     """Refuse a ``templates_dir`` that is the vault itself or a folder holding it: the templates
     folder is never published, so no note would be (``templates_dir = "."`` built an empty site
     with only a "no notes" warning).  A folder outside the vault is the user's own choice, read
@@ -503,19 +649,19 @@ def _check_templates_dir(vault: Path, folder: str, at: Callable[[str], str]) -> 
                           "vault, such as \"_templates\", or outside it, such as \"../theme\"")
 
 
-def _check_date_formats(kw: dict[str, Any], at: Callable[[str], str]) -> None:
+def _check_date_formats(kw: dict[str, Any], at: Callable[..., str]) -> None:
     """Refuse a `header_date_formats` entry that is no format or has no year, and a
     `date_display` directive pages cannot write."""
-    for fmt in kw.get("header_date_formats", ()):
+    for i, fmt in enumerate(kw.get("header_date_formats", ())):
         try:
             dt.datetime.strptime("", fmt)
         except ValueError as exc:
             if "bad directive" in str(exc):
-                raise ConfigError(f"{at('header_date_formats', toml_value(fmt))}: "
+                raise ConfigError(f"{at('header_date_formats', i)}: "
                                   f"`header_date_formats`: {fmt!r} is no date format ({exc}); "
                                   "use strptime's directives, such as \"%d-%m-%y\"") from None
         if not re.search(r"%-?[yYG]", fmt.replace("%%", "")):
-            raise ConfigError(f"{at('header_date_formats', toml_value(fmt))}: "
+            raise ConfigError(f"{at('header_date_formats', i)}: "
                               f"`header_date_formats`: {fmt!r} has no year (%Y or %y), so every "
                               "date read with it would be in 1900; write the year too, such as "
                               "\"%d-%m-%y\"")
@@ -526,13 +672,12 @@ def _check_date_formats(kw: dict[str, Any], at: Callable[[str], str]) -> None:
                           " (a date has no time of day)")
 
 
-def _mounts(vault: Path, value: Any, text: str, at: Callable[[str], str]) -> tuple[tuple[str, Path], ...]:
+def _mounts(vault: Path, value: Any, text: str, at: Callable[..., str]) -> tuple[tuple[str, Path], ...]:
     """`[mounts]`: each name of a folder in the vault, and the real folder it shows."""
     table = _expect(value, dict, at("mounts"), "mounts")
     mounts = []
     for name, folder in sorted(table.items()):
-        # ``[mounts]`` puts each on a line of its own; ``mounts = { … }`` all on one
-        where = at(f"mounts.{name}") if key_line(text, f"mounts.{name}") else at("mounts")
+        where = at("mounts", name)  # ``[mounts]`` or ``mounts = { … }``: the value's place
         try:
             _expect(folder, str, where, f"mounts.{name}")
             real = (vault / folder).resolve()
@@ -544,6 +689,8 @@ def _mounts(vault: Path, value: Any, text: str, at: Callable[[str], str]) -> tup
                 raise ConfigError(f"{exc} ({_misplaced(name, 'mounts')})") from None
             raise
         if any(part in (".", "..") for part in name.strip("/").split("/")):
+            line, col = name_place(text, "mounts", name)  # the name is what is wrong
+            where = f"{CONFIG_NAME}:{line}:{col}" if line else where
             raise ConfigError(f"{where}: `mounts` name {name!r} is not a folder path in "
                               "the vault (no `.` or `..`); write where the folder appears, "
                               "e.g. Attachments")
@@ -551,7 +698,7 @@ def _mounts(vault: Path, value: Any, text: str, at: Callable[[str], str]) -> tup
     return tuple(mounts)
 
 
-def _execute_settings(value: Any, text: str, at: Callable[[str], str]) -> ExecSettings:
+def _execute_settings(value: Any, text: str, at: Callable[..., str]) -> ExecSettings:
     """The `[execute]` table."""
     table = _expect(value, dict, at("execute"), "execute")
     ekw: dict[str, Any] = {}

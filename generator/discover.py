@@ -74,11 +74,11 @@ def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
     """An ``ignore`` pattern that left nothing out is most likely misspelt (``private/**`` for
     ``Private/``), and the notes it was meant to keep private are published: say so, at its line.
     Patterns for dot-folders are skipped: those are never published anyway."""
-    from generator.config import key_line, line_col
+    from generator.config import key_place
 
     text = None
     out = []
-    for pat in cfg.ignore:
+    for i, pat in enumerate(cfg.ignore):
         root_form = _forms(pat)[0]  # without a leading / or ./
         if pat in used or root_form.startswith(".") or "/." in root_form:
             continue
@@ -87,10 +87,9 @@ def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
                 text = (cfg.vault / CONFIG_NAME).read_text(encoding="utf-8-sig")
             except OSError:
                 text = ""
-        quoted = next((i for i, line in enumerate(text.splitlines(), 1)
-                       if f'"{pat}"' in line or f"'{pat}'" in line), 0)
-        line = quoted or key_line(text, "ignore")
-        col = line_col(text, line, f'"{pat}"') if f'"{pat}"' in text else line_col(text, line, f"'{pat}'")
+        line, col = key_place(text, "ignore", i)  # the item itself, where the list has it twice
+        if not line:
+            line, col = key_place(text, "ignore")
         out.append(warning(
             "config-ignore", f"the ignore pattern {pat!r} matches no file of the vault, so it "
             "leaves nothing out", CONFIG_NAME, line, col,
@@ -295,9 +294,7 @@ def _published_already(cfg: SiteConfig, name: str, folder: Path, ignore: tuple[s
         text = (cfg.vault / CONFIG_NAME).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeError):
         text = ""
-    line, col = key_place(text, f"mounts.{name}", name)
-    if not line:
-        line, col = key_place(text, "mounts", name)
+    line, col = key_place(text, "mounts", name)
     diags.append(warning(
         "duplicate-path", f"`mounts.{name}` is {why}: its files would be published twice, under "
         "two paths; the mount is skipped", CONFIG_NAME, line, col,

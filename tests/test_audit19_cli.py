@@ -67,7 +67,7 @@ def test_quiet_prints_no_progress_bar_on_a_terminal(tmp_path: Path):
 
 @pytest.mark.parametrize("toml, line, key", [
     ('title = "x"\nfoo.bar = 1\n', "2:1", "foo"),
-    ('title = "x"\n\n  "foo" . bar = 1\n', "3:4", "foo"),
+    ('title = "x"\n\n  "foo" . bar = 1\n', "3:3", "foo"),
     ('title = "x"\n[[foo]]\nx = 1\n', "2:3", "foo"),
 ])
 def test_an_unknown_key_written_dotted_is_named_at_its_line(tmp_path: Path, toml: str, line: str,

@@ -96,3 +96,57 @@ def test_a_card_or_node_hint_follows_a_title_set_later(tmp_path):
     again = builder.rebuild({note})
     assert again.swapped and not again.full
     assert titled() == ["Board.canvas:10:17", "Draw.md:8:9"]
+
+
+# -- 2. vaultsite.toml: a list item's and an inline table's value are pointed at -------------------
+
+def _config_error(tmp_path, toml: str) -> str:
+    import pytest
+
+    from generator.config import ConfigError, load_config
+
+    vault = tmp_path / "v"
+    vault.mkdir(parents=True)
+    (vault / "A.md").write_text("# A\n", encoding="utf-8")
+    (vault / "vaultsite.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(vault)
+    return str(caught.value)
+
+
+def test_a_list_item_is_pointed_at_by_its_place_not_its_text(tmp_path):
+    """The column of a list's bad item was the first place its text stood in the line: in
+    ``["3", 3]`` the ``3`` inside the quotes (col 12), not the number (col 16); on a later line,
+    a comment above it that said the same."""
+    assert _config_error(tmp_path / "a", 'ignore = ["3", 3]\n').startswith(
+        "vaultsite.toml:1:16: `ignore` must be text in quotes, not 3")
+    assert _config_error(tmp_path / "b", 'ignore = [\n  "drafts/**", # not 7\n  7,\n]\n'
+                         ).startswith("vaultsite.toml:3:3: `ignore` must be text in quotes")
+    assert _config_error(tmp_path / "c", 'header_date_formats = ["%d" , "%d-%m-%Y", "%d"]\n'
+                         ).startswith("vaultsite.toml:1:24: `header_date_formats`: '%d' has no "
+                                      "year")
+
+
+def test_an_inline_tables_value_is_pointed_at_not_its_brace(tmp_path):
+    """``execute = { timeout = -1 }`` pointed at the ``{`` (col 11), not at ``-1`` (col 23); so
+    did a mount's folder and a cell default written inline."""
+    assert _config_error(tmp_path / "a", "execute = { timeout = -1 }\n").startswith(
+        "vaultsite.toml:1:23: `execute.timeout` must be more than 0, not -1")
+    assert _config_error(tmp_path / "b", "execute = { defaults = { echo = 3 } }\n").startswith(
+        "vaultsite.toml:1:33: `execute.defaults.echo`")
+    assert _config_error(tmp_path / "c", 'mounts = { Pics = "pics", Attachments = "nope" }\n'
+                         ).startswith("vaultsite.toml:1:41: `mounts.Attachments` points to "
+                                      "'nope', not a folder")
+    # a mount's name with a dot in it, in a [mounts] table
+    assert _config_error(tmp_path / "d", '[mounts]\n"Old.notes" = "gone"\n').startswith(
+        "vaultsite.toml:2:15: `mounts.Old.notes` points to 'gone'")
+
+
+def test_an_unused_ignore_pattern_written_twice_is_reported_at_each(tmp_path):
+    """Two unused patterns that read the same were both reported at the first one."""
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"A.md": "# A\n",
+                                  "vaultsite.toml": 'ignore = ["x/**", "x/**"]\n'})
+    assert [m.split(": warning")[0] for m in site.messages("config-ignore")] == [
+        "vaultsite.toml:1:11", "vaultsite.toml:1:19"]

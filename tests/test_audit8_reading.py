@@ -134,7 +134,7 @@ def test_a_mount_name_that_climbs_out_of_the_vault_is_an_error(tmp_path: Path) -
     (tmp_path / "att").mkdir()
     for name in ("../up", "a/../../b", "./x/.."):
         (tmp_path / "vaultsite.toml").write_text(f'title = "T"\nmounts = {{ "{name}" = "att" }}\n')
-        with pytest.raises(ConfigError, match=r"vaultsite.toml:2:10: .*mounts"):
+        with pytest.raises(ConfigError, match=r"vaultsite.toml:2:12: .*mounts"):
             load_config(tmp_path)
     (tmp_path / "vaultsite.toml").write_text('mounts = { "Media/att" = "att" }\n')
     assert load_config(tmp_path).mounts[0][0] == "Media/att"

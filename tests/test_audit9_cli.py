@@ -85,7 +85,7 @@ def test_check_and_build_say_the_same_about_broken_user_templates(tmp_path):
         ),
         (
             '[execute]\ndefaults = { fig-dpi = "x" }\n',
-            r"vaultsite.toml:2:12: `execute.defaults.fig-dpi`: expected a positive number",
+            r"vaultsite.toml:2:24: `execute.defaults.fig-dpi`: expected a positive number",
         ),
         (
             'title = "T"\nexecute.timeout = 2\nexecute.tmeout = 2\n',
@@ -450,7 +450,7 @@ def test_a_mount_of_a_folder_the_vault_already_publishes_is_skipped_with_a_warni
     )
     result = build(load_config(vault), tmp_path / "out", exec_mode="no-exec")
     lines = [d.format() for d in result.diagnostics]
-    assert len(lines) == 1 and lines[0].startswith("vaultsite.toml:2:12: warning[duplicate-path]: "), lines
+    assert len(lines) == 1 and lines[0].startswith("vaultsite.toml:2:18: warning[duplicate-path]: "), lines
     assert "mounts.Att" in lines[0] and "skipped" in lines[0]
     assert result.stats.notes == 1 and result.stats.attachments == 1
 
