@@ -141,12 +141,17 @@ def own_signature(note: Note, digest: str, index: VaultIndex, cells: dict[int, A
     infos = [index.tags.get(tag_key(t)) for t in note.tags]
     tags = [(t, len(info.notes), info.name) if info else (t, 0, t)
             for t, info in zip(note.tags, infos, strict=True)]
-    cell_sig = sorted((k, v.html, v.show_code, getattr(v, "code", ""), getattr(v, "fold", ""),
-                       getattr(v, "summary", "")) for k, v in (cells or {}).items())
+    cell_sig = cells_signature(cells)
     home = index.home.id if index.home is not None else None
     canvases = [(rel, index.canvas_pages().get(rel)) for rel in index.canvas_backlinks(note.id)]
     return signature_of(digest, index.urls.get(note.id), backs, tags, cell_sig, home == note.id,
                         canvases)
+
+
+def cells_signature(cells: dict[int, Any] | None) -> list:
+    """What a page shows of a note's code cells (its own, or those of a note it embeds)."""
+    return sorted((k, v.html, v.show_code, getattr(v, "code", ""), getattr(v, "fold", ""),
+                   getattr(v, "summary", "")) for k, v in (cells or {}).items())
 
 
 def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
@@ -165,9 +170,12 @@ def _link_facts(note: Note | None, index: VaultIndex) -> tuple:
 class DepsHasher:
     """Signatures of recorded dependencies against one index, with each fact hashed once."""
 
-    def __init__(self, index: VaultIndex, digests: dict[str, str]):
+    def __init__(self, index: VaultIndex, digests: dict[str, str],
+                 cells: dict[NoteId, dict[int, Any]] | None = None):
         self.index = index
         self.digests = digests
+        self.cells = cells or {}  # every note's code cells: an embed shows their output
+        self._cells: dict[NoteId, str] = {}
         self._facts: dict[NoteId, str] = {}
         self._names: dict[tuple[str, NoteId], str] = {}
         self._candidates: dict[int, tuple[tuple[str, ...], str]] = {}
@@ -213,6 +221,12 @@ class DepsHasher:
             self._names[key] = hit
         return hit
 
+    def _cells_sig(self, note_id: NoteId) -> str:
+        hit = self._cells.get(note_id)
+        if hit is None:
+            hit = self._cells[note_id] = signature_of(cells_signature(self.cells.get(note_id)))
+        return hit
+
     def _candidates_sig(self, candidates: tuple[str, ...]) -> str:
         """A digest of an ambiguous name's candidates, made once per name: the index gives every
         resolution of a name the same tuple, which thousands of pages may look up."""
@@ -235,6 +249,8 @@ class DepsHasher:
         for note_id in sorted(deps.embeds):
             note = self.index.notes.get(note_id)
             h.update(str(self.digests.get(note.rel) if note is not None else None).encode())
+            if deps.cells and self.cells.get(note_id):  # the output of its cells, shown there
+                h.update(self._cells_sig(note_id).encode())
         h.update(b"|")
         for rel in sorted(deps.attachments):
             att = self.index.attachments.get(rel)

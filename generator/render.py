@@ -11,7 +11,7 @@ import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -199,11 +199,13 @@ class RenderContext:
     def __init__(self, note: Note, index: VaultIndex, page_url: SiteUrl,
                  cells: dict[int, Any] | None = None, *, stack: tuple[tuple[NoteId, str], ...] = (),
                  deps: PageDeps | None = None, diagnostics: list[Diagnostic] | None = None,
-                 embeds: dict[tuple, _Embedded] | None = None, budget: _Budget | None = None):
+                 embeds: dict[tuple, _Embedded] | None = None, budget: _Budget | None = None,
+                 all_cells: Mapping[NoteId, dict[int, Any]] | None = None):
         self.note = note
         self.index = index
         self.page_url = page_url
         self.cells = cells or {}
+        self.all_cells = all_cells or {}  # every note's cells, for the notes it embeds
         # the page shows its note whole: an embed of the whole note leads back to it (a loop)
         self.stack: tuple[tuple[NoteId, str], ...] = stack or ((note.id, ""),)
         self.deps = deps if deps is not None else PageDeps()
@@ -544,7 +546,7 @@ class RenderContext:
         cells = self.cells_for(target)
         key = (target.id, "^" + meta["block"] if meta.get("block") else
                tuple(meta.get("anchor") or ()))
-        if self.embeds is not None and not cells:
+        if self.embeds is not None:
             done = self.embeds.get(key)
             if done is not None and done.fits(self.stack) and self.budget.holds(done):
                 self.budget.placed += done.placed  # as rendering it afresh would have counted
@@ -563,7 +565,10 @@ class RenderContext:
         if shows_nothing(tokens):  # nothing, or properties only:
             return None  # a note of properties alone shows nothing, and says so as an empty one
         inner = RenderContext(target, self.index, self.page_url, cells, stack=(*self.stack, frame),
-                              embeds=self.embeds, budget=self.budget)
+                              embeds=self.embeds, budget=self.budget, all_cells=self.all_cells)
+        # a note with code cells: what its part shows may change with their output alone (a data
+        # file its code reads), which the note's own bytes do not tell (``DepsHasher.signature``)
+        inner.deps.cells = bool(target.cells)
         placed = self.budget.placed
         md = markdown()
         # An id belongs to the page of its note: inside an embed, headings and blocks have none
@@ -574,7 +579,7 @@ class RenderContext:
         body = md.renderer.render(_without_ids(tokens), self.md_options, env)
         done = _Embedded(body, inner.deps, tuple(inner.diagnostics), frozenset(inner.trace.frames),
                          inner.trace.depth, self.budget.placed - placed)
-        if self.embeds is not None and not cells and not inner.trace.stopped:
+        if self.embeds is not None and not inner.trace.stopped:
             self.embeds[key] = done
         if inner.trace.stopped:
             self.trace.stopped = True
@@ -605,8 +610,12 @@ class RenderContext:
         return _DOC_MARK.sub(lambda m: f"{_MARK}{_DOC}{names[m.group(1)]}{_END}", html_text)
 
     def cells_for(self, note: Note) -> dict[int, Any]:
-        # Outputs of another note's cells are not shown in an embed; its code is.
-        return self.cells if note.id == self.note.id else {}
+        """The code cells of ``note`` by fence line: an embed of a note's section or block shows
+        its cells as the note's own page does (the code without its ``#|`` lines, or none with
+        ``echo: false``, and the output under it), as Quarto shows an embedded cell."""
+        if note.id == self.note.id:
+            return self.cells
+        return self.all_cells.get(note.id) or {}
 
     # -- tags and plain markdown links ---------------------------------------------------------------
     def render_tag(self, token: Token) -> str:
@@ -748,9 +757,14 @@ class RenderContext:
             return None
         self.deps.cells = True
         # only the attribute values outputs.py writes: escape() turns a quote into &quot;, so a
-        # printed "{{ROOT}}" (or src="{{ROOT}}") is never one of them and stays as printed
+        # printed "{{ROOT}}" (or src="{{ROOT}}") is never one of them and stays as printed.  In
+        # an embed they are markers, as its links are: one rendering serves pages of any depth
         if '="{{ROOT}}' in view.html:
-            view = _with_html(view, view.html.replace('="{{ROOT}}', '="' + self.root))
+            if self.embedded:
+                view = _with_html(view, _ROOT_ATTR.sub(
+                    lambda m: '="' + self._href(html.unescape(m.group(1))) + '"', view.html))
+            else:
+                view = _with_html(view, view.html.replace('="{{ROOT}}', '="' + self.root))
         return view
 
 
@@ -817,6 +831,10 @@ def _fragment_meta(frag: str) -> dict[str, Any]:
     if frag.startswith("^"):
         return {"block": frag[1:]}
     return {"anchor": [p for p in frag.split("#") if p]} if frag else {}
+
+
+#: An attribute value a cell's output gives as a path from the site root (``outputs.ROOT``).
+_ROOT_ATTR = re.compile(r'="\{\{ROOT\}\}([^"]*)"')
 
 
 def _with_html(view: Any, new_html: str) -> Any:
@@ -983,15 +1001,17 @@ def render_options(strict_line_breaks: bool) -> OptionsDict:
 
 
 def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[int, Any] | None = None,
-                preview_chars: int = 0, embeds: dict | None = None
+                preview_chars: int = 0, embeds: dict | None = None,
+                all_cells: Mapping[NoteId, dict[int, Any]] | None = None
                 ) -> tuple[str, PageDeps, list[Diagnostic], str]:
     """The HTML of a note's body, what it depended on, render-time diagnostics, and a preview: the
     leading top-level blocks that fit in ``preview_chars``.  ``embeds`` (an empty dict, kept while
-    rendering the pages of one build) lets pages share the renderings of the notes they embed."""
+    rendering the pages of one build) lets pages share the renderings of the notes they embed;
+    ``all_cells`` (every note's cells by note id) gives the embedded notes' cells their output."""
     from generator.parse import markdown, tokens_for
 
     md = markdown()
-    ctx = RenderContext(note, index, page_url, cells, embeds=embeds)
+    ctx = RenderContext(note, index, page_url, cells, embeds=embeds, all_cells=all_cells)
     env = {"ctx": ctx}
     preview = None
     try:

@@ -231,6 +231,7 @@ class SiteBuilder:
                     and note is not self.index.home
                     and ((same_names and changed.isdisjoint(rec.deps.notes)
                           and changed.isdisjoint(rec.deps.embeds) and not _svgs(rec.deps)
+                          and not (rec.deps.cells and rec.deps.embeds)  # an embed's outputs
                           and images.isdisjoint(rec.deps.attachments)
                           and not _bases(rec.deps))
                          or rec.deps_sig == self.hasher.signature(rec.deps))):
@@ -247,12 +248,12 @@ class SiteBuilder:
         self.__init__(state["cfg"], state["index"], state["cells"], digests=state["digests"],
                       nav=state["nav"], stylesheets=state["stylesheets"])
         self._ranks = state["ranks"]
-        self.hasher = DepsHasher(self.index, self.digests)
+        self.hasher = DepsHasher(self.index, self.digests, self.cells)
 
     def build(self, progress: Progress | None = None, pool: Any = None, staging: Any = None):
         """Render the site.  With ``staging`` (``emit.Staging`` of a new site), pages rendered in
         workers are written there by the workers, and only their digests come back."""
-        self.hasher = DepsHasher(self.index, self.digests)
+        self.hasher = DepsHasher(self.index, self.digests, self.cells)
         clock = time.perf_counter
         t0 = clock()
         todo = self._plan()
@@ -484,7 +485,7 @@ class SiteBuilder:
         tpl = self.tpl
         url = self.index.urls[note.id]
         body, deps, diags, preview_html = render_body(note, self.index, url, self.cells.get(note.id),
-                                                      PREVIEW_LIMIT, self.embeds)
+                                                      PREVIEW_LIMIT, self.embeds, self.cells)
         # every note it links to, front-matter links included (never rendered, yet backlinks):
         # when it stops linking to one, that one's backlinks are looked at again (``_plan``)
         deps.notes |= set(self.index.outlinks.get(note.id, ()))

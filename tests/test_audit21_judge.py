@@ -1,0 +1,130 @@
+"""Session 21 judge audit: findings of a data analyst's working vault (runnable pandas, matplotlib
+and seaborn cells reading the vault's CSV and JSON files, reports that embed the analyses'
+sections, daily notes that link to them)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from conftest import Site, file_tree, write_files
+
+ANALYSIS = """---
+tags: [analysis]
+---
+# Analysis
+
+## Setup
+
+```{python}
+#| echo: false
+import pandas as pd
+import matplotlib.pyplot as plt
+df = pd.read_csv("data/values.csv")
+```
+
+## Results
+
+The chart of the values.
+
+```{python}
+#| fig-cap: Values by key
+plt.figure(figsize=(2, 1.5))
+plt.bar(df["k"], df["v"])
+print("largest:", df["v"].max())
+```
+^chart
+
+```{python}
+#| echo: false
+df.describe().loc[["max"]]
+```
+
+## Next steps
+
+More.
+"""
+
+
+def exec_build(vault: Path, out: Path) -> Site:
+    """Build ``vault`` into ``out`` running its code (``conftest.build_vault`` runs none)."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    return Site(out, build(load_config(vault), out, exec_mode="auto"))
+
+
+def analyst_vault(root: Path) -> Path:
+    return write_files(root, {
+        "Projects/Analysis.md": ANALYSIS,
+        "Projects/data/values.csv": "k,v\na,1\nb,3\n",
+        "Reports/Weekly/Weekly.md": ("# Weekly\n\n![[Analysis#Results]]\n\n"
+                                     "The chart cell alone:\n\n![[Analysis#^chart]]\n"),
+        "Monthly.md": "# Monthly\n\n![[Weekly]]\n",
+    })
+
+
+def embeds(site: Site, source: str) -> list:
+    return site.content(source).find_all(class_="embed-content")
+
+
+def test_an_embedded_section_shows_its_cells_output_as_the_notes_page_does(tmp_path):
+    # A report that embeds an analysis's results (![[Analysis#Results]]) showed the section's code
+    # with its `#|` option lines, and none of its output: no figure, no printed text, no table,
+    # and the code of an `echo: false` cell, which the analysis's own page hides.  Quarto shows an
+    # embedded cell's output; the note's page shows it; the report showed what no page shows.
+    vault = analyst_vault(tmp_path / "vault")
+    site = exec_build(vault, tmp_path / "site")
+    own = site.content("Projects/Analysis.md")
+    own_figure = own.find("figure", class_="cell-figure")
+    assert own_figure is not None and "largest: 3" in own.get_text()
+    for source, count in (("Reports/Weekly/Weekly.md", 2), ("Monthly.md", 2)):
+        page = site.page(source)
+        found = embeds(site, source)
+        if source == "Monthly.md":  # Weekly embedded whole, with its two embeds inside
+            found = found[0].find_all(class_="embed-content")
+        assert len(found) == count, (source, found)
+        section, block = found
+        for part in (section, block):
+            text = part.get_text()
+            assert "#|" not in text, (source, text)
+            assert "largest: 3" in text, (source, text)
+            figure = part.find("figure", class_="cell-figure")
+            assert figure is not None, (source, str(part)[:500])
+            assert figure.find("figcaption").get_text() == "Values by key"
+            img = figure.find("img")
+            target, _ = site.follow(page, img["src"])
+            assert target.read_bytes()[:4] == b"\x89PNG"
+            site.follow(page, figure.find("a")["href"])
+        # the section's second cell hides its code and shows its table, as on the note's page
+        assert section.find(class_="cell-result").find("table") is not None
+        assert "describe" not in section.get_text()
+        assert "read_csv" not in section.get_text()  # the Setup cell is no part of the section
+    assert "{{ROOT}}" not in "".join(p.read_text(encoding="utf-8") for p in site.out.rglob("*.*")
+                                     if p.suffix in (".html", ".js", ".json"))
+
+
+def test_an_embedded_cells_output_follows_its_data_in_a_rebuild(tmp_path):
+    # the data file changes, the analysis runs again: the report that embeds its results shows
+    # the new output, as a clean build does (its own text and the analysis's did not change)
+    vault = analyst_vault(tmp_path / "vault")
+    out = tmp_path / "site"
+    exec_build(vault, out)
+    (vault / "Projects/data/values.csv").write_text("k,v\na,1\nb,7\n", encoding="utf-8")
+    site = exec_build(vault, out)
+    assert site.result.stats.cells_ran == 3
+    for source in ("Reports/Weekly/Weekly.md", "Monthly.md"):
+        assert "largest: 7" in site.content(source).get_text(), source
+        assert "largest: 3" not in site.content(source).get_text(), source
+    clean = exec_build(vault, tmp_path / "clean")
+    assert file_tree(out) == file_tree(clean.out)
+    # and a rebuild with nothing changed keeps every page
+    again = exec_build(vault, out)
+    assert again.result.stats.cells_ran == 0
+    assert file_tree(out) == file_tree(clean.out)
+    shutil.rmtree(clean.out)
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
