@@ -53,6 +53,8 @@ SUMMARY_CHARS = 280
 PLAIN_TEXT_CHARS = 20000
 _ANY_CASE_KEYS = frozenset({"tags", "tag", "aliases", "alias", "cssclasses", "cssclass"})
 _HEADER_LINE = re.compile(r"^\s*[A-Za-z][\w ]{0,20}:\s")
+#: A sentence's end in a line's value: ``Cleaned data: [[Data]]. Then…`` is prose, not a header.
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
 def markdown() -> MarkdownIt:
@@ -512,7 +514,7 @@ def _summary(paragraphs: list[str], mathy: list[bool] | None = None,
     gap = False
     for para, m, g in zip(paragraphs, mathy, gaps, strict=False):
         gap = gap or g
-        if not kept and _HEADER_LINE.match(para) and len(para) < 80:
+        if not kept and _is_header_line(para):
             continue  # "DATE: 11-04-25" at the top (later, "Note: ..." is prose)
         if "://" not in para:
             kept.append((para, m, gap))
@@ -528,6 +530,16 @@ def _summary(paragraphs: list[str], mathy: list[bool] | None = None,
     if len(out) > SUMMARY_CHARS:
         out = out[:SUMMARY_CHARS].rsplit(" ", 1)[0].removesuffix(_ELIDED.rstrip()) + "…"
     return out
+
+
+def _is_header_line(para: str) -> bool:
+    """Whether a paragraph is header lines (``DATE: 11-04-25``, ``Tags: python``): short lines of
+    a key and a value, none of which ends a sentence, as ``Cleaned data: [[Data]]. Questions…``,
+    the way a daily note begins, does."""
+    lines = para.split("\n")
+    return len(para) < 80 * len(lines) and all(
+        _HEADER_LINE.match(line) and not _SENTENCE_END.search(line.split(":", 1)[1])
+        for line in lines)
 
 
 def _joined(kept: list[tuple[str, bool, bool]], skip_mathy: bool) -> str:

@@ -128,3 +128,37 @@ def test_an_embedded_cells_output_follows_its_data_in_a_rebuild(tmp_path):
 
 def soup_of(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_a_daily_notes_first_sentence_is_its_summary_though_it_opens_with_a_colon(tmp_path):
+    # A daily note's line "Cleaned data: [[Data Cleaning]]. Questions in [[Error Analysis]]." was
+    # taken for a header line (`DATE: 11-04-25`, `Tags: python`) and left out of the summary:
+    # the home page's recent notes, the description and the cards showed "#daily" alone.  A
+    # header line holds a value, not a sentence; the user's own header lines stay left out.
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {
+        "Daily/2025-04-14.md": ("# 2025-04-14\n\nCleaned data: [[Data Cleaning]]. Questions in "
+                                "[[Error Analysis#Confusion]].\n\n#daily\n"),
+        "Daily/2025-10-01.md": "# 2025-10-01\n\nChurn: [[Data Cleaning]].\n\n#daily\n",
+        "Daily/2025-11-04.md": ("# 2025-11-04\n\nDATE: 04-11-25\n\nMorning: [[Data Cleaning]]. "
+                                "Block: [[Error Analysis#Confusion]]\n\n#daily\n"),
+        "Notes/Asynchronous Programming.md": (
+            "# Asynchronous Programming\n\n\nDATE:  11-04-25\n\n\nTags: [[Notes/python|python]]\n\n"
+            "# Content:\n\nExecution of code in a non-blocking manner.\n"),
+        "Meetings/Model review.md": ("DATE: 12-11-25\nTags: [[Notes/python|python]], "
+                                     "[[Data Cleaning]]\nSource: https://example.com/a.b\n\n"
+                                     "# Model review\n\nShip model 1.\n"),
+        "Notes/python.md": "py\n", "Data Cleaning.md": "dc\n",
+        "Error Analysis.md": "## Confusion\n\nx\n",
+    })
+    summary = {n.rel: n.summary for n in site.result.index.notes.values()}
+    assert summary["Daily/2025-04-14.md"].startswith(
+        "Cleaned data: Data Cleaning. Questions in Error Analysis"), summary
+    assert summary["Daily/2025-10-01.md"].startswith("Churn: Data Cleaning."), summary
+    assert summary["Daily/2025-11-04.md"].startswith("Morning: Data Cleaning. Block:"), summary
+    assert summary["Notes/Asynchronous Programming.md"] == (
+        "Execution of code in a non-blocking manner."), summary
+    assert summary["Meetings/Model review.md"] == "Ship model 1.", summary
+    home = site.html("Data Cleaning.md")  # the backlinks list the daily notes by their summary
+    assert "Cleaned data:" in home.get_text()
