@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+import pytest
 from conftest import Site, file_tree, write_files
 
 ANALYSIS = """---
@@ -47,12 +47,13 @@ More.
 """
 
 
-def exec_build(vault: Path, out: Path) -> Site:
-    """Build ``vault`` into ``out`` running its code (``conftest.build_vault`` runs none)."""
+def exec_build(vault: Path, out: Path, state=None) -> Site:
+    """Build ``vault`` into ``out`` running its code (``conftest.build_vault`` runs none); with
+    ``state``, from the state ``serve`` keeps in memory."""
     from generator.config import load_config
     from generator.pipeline import build
 
-    return Site(out, build(load_config(vault), out, exec_mode="auto"))
+    return Site(out, build(load_config(vault), out, exec_mode="auto", state=state))
 
 
 def analyst_vault(root: Path) -> Path:
@@ -105,14 +106,18 @@ def test_an_embedded_section_shows_its_cells_output_as_the_notes_page_does(tmp_p
                                      if p.suffix in (".html", ".js", ".json"))
 
 
-def test_an_embedded_cells_output_follows_its_data_in_a_rebuild(tmp_path):
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "serve"])
+def test_an_embedded_cells_output_follows_its_data_in_a_rebuild(tmp_path, in_memory):
     # the data file changes, the analysis runs again: the report that embeds its results shows
     # the new output, as a clean build does (its own text and the analysis's did not change)
+    from generator.pipeline import BuildState
+
+    state = BuildState() if in_memory else None
     vault = analyst_vault(tmp_path / "vault")
     out = tmp_path / "site"
-    exec_build(vault, out)
+    exec_build(vault, out, state)
     (vault / "Projects/data/values.csv").write_text("k,v\na,1\nb,7\n", encoding="utf-8")
-    site = exec_build(vault, out)
+    site = exec_build(vault, out, state)
     assert site.result.stats.cells_ran == 3
     for source in ("Reports/Weekly/Weekly.md", "Monthly.md"):
         assert "largest: 7" in site.content(source).get_text(), source
@@ -120,14 +125,10 @@ def test_an_embedded_cells_output_follows_its_data_in_a_rebuild(tmp_path):
     clean = exec_build(vault, tmp_path / "clean")
     assert file_tree(out) == file_tree(clean.out)
     # and a rebuild with nothing changed keeps every page
-    again = exec_build(vault, out)
+    again = exec_build(vault, out, state)
     assert again.result.stats.cells_ran == 0
     assert file_tree(out) == file_tree(clean.out)
     shutil.rmtree(clean.out)
-
-
-def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def test_a_daily_notes_first_sentence_is_its_summary_though_it_opens_with_a_colon(tmp_path):
