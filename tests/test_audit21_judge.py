@@ -4,6 +4,7 @@ sections, daily notes that link to them)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -163,3 +164,27 @@ def test_a_daily_notes_first_sentence_is_its_summary_though_it_opens_with_a_colo
     assert summary["Meetings/Model review.md"] == "Ship model 1.", summary
     home = site.html("Data Cleaning.md")  # the backlinks list the daily notes by their summary
     assert "Cleaned data:" in home.get_text()
+
+
+def test_a_package_missing_where_the_build_runs_is_told_to_be_installed(tmp_path):
+    # An analyst's note imports scikit-learn, installed in their Jupyter environment but not in
+    # the one that builds the site.  The warning told them to "fix the code where the traceback
+    # points": the code is right, the package is missing.  The cache runs the note again once the
+    # package is there (its version is recorded as none), so a cached failure says so too,
+    # rather than to build with --rerun.
+    pytest.importorskip("pandas")
+    if importlib.util.find_spec("sklearn") is not None:
+        pytest.skip("scikit-learn is installed here")
+    vault = write_files(tmp_path / "vault", {"Stats.md": (
+        "# Stats\n\n```{python}\nfrom sklearn.metrics import cohen_kappa_score\n```\n\n"
+        "```{python}\nimport vaultsite_audit21_no_such_module.sub\n```\n")})
+    for build in ("cold", "cached"):
+        site = exec_build(vault, tmp_path / "site")
+        first, second = site.messages("exec-error")
+        assert first.startswith("Stats.md:4:1: warning[exec-error]: ModuleNotFoundError"), first
+        assert "`sklearn` is not installed in the Python environment vaultsite runs" in first
+        assert "pip install scikit-learn" in first and "fix the code" not in first, first
+        assert "runs again by itself once it is" in first and "--rerun" not in first, (build, first)
+        assert second.startswith("Stats.md:8:1:"), second
+        assert "`vaultsite_audit21_no_such_module` is not installed" in second, second
+        assert "install the package that provides it there" in second, second

@@ -27,6 +27,13 @@ _FIXES = {
 }
 
 
+_MISSING_MODULE = re.compile(r"No module named '([^']+)'")
+#: Modules commonly imported under another name than the package pip installs them by.
+_PIP_NAMES = {"sklearn": "scikit-learn", "skimage": "scikit-image", "cv2": "opencv-python",
+              "PIL": "Pillow", "yaml": "PyYAML", "bs4": "beautifulsoup4",
+              "dateutil": "python-dateutil", "docx": "python-docx", "Bio": "biopython"}
+
+
 def externalize(record: dict | None) -> tuple[dict | None, dict[str, bytes]]:
     """Move figure bytes out of a worker record: ``(record with asset names, assets)``."""
     if record is None:
@@ -285,7 +292,18 @@ def cell_diagnostic(cell: CodeCell, record: dict | None, rel: str,
     evalue = str(error.get("evalue") or "").strip().splitlines()
     message = f'{error["ename"]}: {evalue[0][:200]}' if evalue else error["ename"]
     hint = _FIXES.get(error["kind"], _FIXES["exception"])
-    if cached:
+    missing = _MISSING_MODULE.match(evalue[0]) if evalue and error["ename"] == "ModuleNotFoundError" \
+        else None
+    if missing:  # the code may be right: the package is not where the build runs it
+        name = missing.group(1).partition(".")[0]
+        package = _PIP_NAMES.get(name)
+        hint = (f"`{name}` is not installed in the Python environment vaultsite runs the notes' "
+                f"code in (not the one of Jupyter or an editor): install "
+                + (f"it there (pip install {package})" if package else
+                   "the package that provides it there")
+                + "; the note runs again by itself once it is, or add `#| error: true` if it "
+                "fails on purpose")
+    elif cached:
         hint += ("; this is the result of an earlier run, kept in the execution cache: build "
                  "with --rerun to run the code again")
     return Diagnostic(severity, _CODES.get(error["kind"], "exec-error"), message,
