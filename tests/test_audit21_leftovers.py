@@ -150,3 +150,66 @@ def test_an_unused_ignore_pattern_written_twice_is_reported_at_each(tmp_path):
                                   "vaultsite.toml": 'ignore = ["x/**", "x/**"]\n'})
     assert [m.split(": warning")[0] for m in site.messages("config-ignore")] == [
         "vaultsite.toml:1:11", "vaultsite.toml:1:19"]
+
+
+# -- 3. a file the code only looks for (exists, isfile, stat) is a dependency ----------------------
+
+LOOKS = """# Looks
+
+```{python}
+import os
+from pathlib import Path
+print("data", os.path.exists("data.csv"), os.path.isfile("in/deep.txt"), Path("p.txt").exists())
+print("size", os.path.getsize("sized.txt"), os.stat("sized.txt").st_size)
+print("folder", os.path.isdir("."), Path(".").resolve().is_dir(), os.path.exists(".env"))
+```
+"""
+
+
+def _exec_build(vault, out):
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    return build(load_config(vault), out)
+
+
+def _stdout(out) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((out / "Looks.html").read_text(encoding="utf-8"), "html.parser")
+    return soup.find(class_="cell-stdout").get_text()
+
+
+def test_a_file_the_code_only_looks_for_reruns_the_cell_when_it_appears(tmp_path):
+    """A cell that printed ``os.path.exists('data.csv')`` kept saying False after the file was
+    created: a stat is no audit event, so the file was no dependency and the cache stood.  The
+    worker now records what ``os.stat`` and ``os.lstat`` look at (``exists``, ``isfile``,
+    ``getsize``, ``Path.exists``): a file that appears or changes runs the note again; a folder,
+    which every path passes through, and a dot-file, which the code never sees, do not."""
+    from conftest import write_files
+
+    vault = write_files(tmp_path / "v", {"Looks.md": LOOKS, "sized.txt": "abc", ".env": "X=1\n",
+                                         "in/other.md": "# Other\n"})
+    out = tmp_path / "site"
+    first = _exec_build(vault, out)
+    assert (first.stats.cells_ran, first.stats.cells_failed) == (1, 0)
+    assert _stdout(out).split("\n")[:3] == ["data False False False", "size 3 3",
+                                            "folder True True False"]
+    # nothing changed, or only what the code does not depend on: the cache stands
+    (vault / "Another note.md").write_text("# Another\n", encoding="utf-8")
+    (vault / ".env").write_text("X=2\n", encoding="utf-8")
+    assert _exec_build(vault, out).stats.cells_ran == 0
+
+    (vault / "data.csv").write_text("a,b\n", encoding="utf-8")
+    again = _exec_build(vault, out)
+    assert again.stats.cells_ran == 1, again.stats.rerun_reasons
+    assert any("data.csv appeared" in r for r in again.stats.rerun_reasons)
+    assert _stdout(out).startswith("data True False False")
+    (vault / "in" / "deep.txt").write_text("x", encoding="utf-8")
+    (vault / "p.txt").write_text("x", encoding="utf-8")
+    assert _exec_build(vault, out).stats.cells_ran == 1
+    assert _stdout(out).startswith("data True True True")
+    (vault / "sized.txt").write_text("abcdef", encoding="utf-8")
+    assert _exec_build(vault, out).stats.cells_ran == 1
+    assert "size 6 6" in _stdout(out)
+    assert _exec_build(vault, out).stats.cells_ran == 0

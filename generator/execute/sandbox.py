@@ -138,6 +138,7 @@ class Guard:
         self.vault = vault + os.sep
         self.overlay = overlay + os.sep
         self.reads: set[str] = set()
+        self.looked_at: set[str] = set()  # the paths ``os.stat`` was asked about
         self.busy = False
 
     def __call__(self, event: str, args: tuple) -> None:
@@ -189,6 +190,46 @@ class Guard:
             finally:
                 self.busy = False
 
+    def observe_stats(self) -> None:
+        """Record the vault files the code looks at without opening them: ``os.path.exists``,
+        ``isfile``, ``getsize``, ``Path.exists()``, ``os.stat`` (Python raises no audit event for
+        a stat, so ``os.stat`` and ``os.lstat``, which all of those call, are wrapped in this
+        process).  A file that is there is a dependency as a read one is; one that is not, as a
+        failed open is: once it appears, the note runs again.  A folder is none (the folders on
+        the way to every path are looked at, by ``Path.resolve()`` too)."""
+        for name in ("stat", "lstat"):
+            original = getattr(os, name)
+            if getattr(original, "_vaultsite_observed", False):
+                continue
+            setattr(os, name, self._observed(original))
+
+    def _observed(self, original):  # takes and gives what os.stat does
+        def stat(path, *args, **kwargs):
+            try:
+                return original(path, *args, **kwargs)
+            finally:
+                if not self.busy and kwargs.get("dir_fd") is None and not isinstance(path, int):
+                    self.busy = True
+                    try:
+                        self._record_stat(path)
+                    finally:
+                        self.busy = False
+
+        stat._vaultsite_observed = True  # type: ignore[attr-defined]
+        stat.__doc__, stat.__name__ = original.__doc__, original.__name__
+        return stat
+
+    def _record_stat(self, path: object) -> None:
+        try:
+            where = os.path.abspath(os.fsdecode(path))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return
+        if where in self.looked_at or not (where + os.sep).startswith((self.overlay, self.vault)):
+            return  # only paths of the vault or its mirror (the mirror's links lead to it)
+        self.looked_at.add(where)  # a loop over the same files resolves each path once
+        if not os.path.isdir(where):
+            self._record(where)
+
     def _record(self, path: object, folder: bool = False) -> None:
         """A read of a vault file; ``folder``: a listing, recorded as ``"rel/"`` (root: ``"/"``)."""
         try:
@@ -209,8 +250,10 @@ class Guard:
         elif real.startswith(self.overlay):  # a copy of a vault file is the vault file
             rel = real[len(self.overlay):].replace(os.sep, "/")
             # a file not there to read is a dependency too: the open fails, and once the file
-            # is put into the vault the note must run again, not show its cached traceback
-            if rel in COPIED or not os.path.lexists(real):
+            # is put into the vault the note must run again, not show its cached traceback;
+            # but not a dot-file (``.env``), which the mirror never has: the code never sees it,
+            # and its dependency would find it there in every build and run the note again
+            if (rel in COPIED or not os.path.lexists(real)) and not _dotted(rel):
                 self.reads.add(rel)
 
     def _protect(self, path: object, keep: bool, follow: bool = True,
@@ -249,6 +292,11 @@ class Guard:
                 _materialize(current)
             elif not os.path.isdir(current):
                 return
+
+
+def _dotted(rel: str) -> bool:
+    """Is ``rel`` (a vault path) in a dot-folder or a dot-file, which the mirror leaves out?"""
+    return any(part.startswith(".") for part in rel.split("/"))
 
 
 _LISTING = frozenset({"os.listdir", "os.scandir", "glob.glob", "glob.glob/2"})

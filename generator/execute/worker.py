@@ -255,6 +255,7 @@ def _run_job(conn: Connection, job: dict) -> None:
                                    job["rel"])
     guard = sandbox.Guard(os.path.realpath(job["vault_root"]), os.path.realpath(job["overlay"]))
     sys.addaudithook(guard)
+    guard.observe_stats()  # os.path.exists('data.csv') is a dependency too
     # a library's warning names its file as the page may show it (numpy/_core/fromnumeric.py)
     warnings.formatwarning = _short_formatwarning(warnings.formatwarning)
     runner = _CellRunner(job, main.__dict__, job["capture"])
