@@ -213,3 +213,47 @@ def test_a_file_the_code_only_looks_for_reruns_the_cell_when_it_appears(tmp_path
     assert _exec_build(vault, out).stats.cells_ran == 1
     assert "size 6 6" in _stdout(out)
     assert _exec_build(vault, out).stats.cells_ran == 0
+
+
+# -- 4. a printed path with a space in it is made relative whole ------------------------------------
+
+SPACED = """# Paths
+
+```{python}
+import os
+from pathlib import Path
+print(os.getcwd(), "is the folder")
+print(Path("sub dir/my data.csv").resolve(), "rows")
+print(os.path.abspath("sub dir/new file.csv"), "done")
+print(os.path.abspath("../Other place/x.csv"))
+print(Path("../Top file.txt").resolve(), "and", Path.cwd())
+```
+
+```{python}
+import pandas as pd
+pd.set_option("display.max_colwidth", None)
+pd.DataFrame({"path": [str(Path("sub dir/my data.csv").resolve())]})
+```
+"""
+
+
+def test_a_printed_path_with_spaces_is_made_relative_whole(tmp_path):
+    """Only a path's first word was taken for a path: ``os.getcwd()`` in ``My Notes/`` printed
+    ``../My Notes`` (``…/My`` made relative, `` Notes`` left as written), and a file there
+    ``../My Notes/sub dir/my data.csv``.  The path now runs as far as the mirror has it, and the
+    words after it stay as written."""
+    from bs4 import BeautifulSoup
+    from conftest import write_files
+
+    vault = write_files(tmp_path / "v", {"My Notes/Paths.md": SPACED, "Top file.txt": "t",
+                                         "My Notes/sub dir/my data.csv": "a\n"})
+    out = tmp_path / "site"
+    result = _exec_build(vault, out)
+    assert (result.stats.cells_ran, result.stats.cells_failed) == (2, 0)
+    soup = BeautifulSoup((out / "My-Notes" / "Paths.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    assert soup.find(class_="cell-stdout").get_text().split("\n")[:5] == [
+        ". is the folder", "sub dir/my data.csv rows", "sub dir/new file.csv done",
+        "../Other place/x.csv", "../Top file.txt and ."]
+    assert "sub dir/my data.csv" in [td.get_text() for td in soup.select(".cell-result td")]
+    assert str(tmp_path) not in (out / "My-Notes" / "Paths.html").read_text(encoding="utf-8")

@@ -824,21 +824,47 @@ def _mirror_paths(text: str, markup: bool = False) -> str:
     as the note's code would write it, relative to the note's folder (``x.csv``,
     ``../data/y.txt``, ``.``): no folder of the build machine in the page, and the same page in
     every build.  ``markup``: ``text`` is HTML (a DataFrame's table), where a path also ends at
-    ``<``, ``>`` or ``&`` (``<td>/tmp/…/x.csv</td>``)."""
+    ``<``, ``>`` or ``&`` (``<td>/tmp/…/x.csv</td>``).  A path runs to a quote or the line's end
+    at most; where a space ends it is ``_path_end``'s to tell."""
     if len(_MIRROR) < 2 or not any(root in text for root in _MIRROR[1:]):
         return text
     workdir, overlay = _MIRROR[0], _MIRROR[1]
     roots = sorted(_MIRROR[1:], key=len, reverse=True)  # /private/tmp/… before /tmp/…
-
-    def relative(m: re.Match) -> str:
-        root = next(g for g in m.groups() if g is not None)
-        return os.path.relpath(overlay + m.group(0)[len(root):], workdir)
-
-    # a path runs to white space or a quote (of a name with a space, its first word is the path
-    # made relative, and the rest follows as written)
+    ends = "\n\r'\"<>&" if markup else "\n\r'\""
     alternatives = "|".join(f"({re.escape(root)})" for root in roots)
-    ends = "\\s'\"<>&" if markup else "\\s'\""
-    return re.sub(f"(?:{alternatives})(?=/|$|[{ends}])(?:/[^{ends}]*)?", relative, text)
+    found = list(re.finditer(f"(?:{alternatives})(?=/|$|[\\s{ends}])", text))
+    out, done = [], 0
+    for i, m in enumerate(found):
+        if m.start() < done:
+            continue
+        limit = found[i + 1].start() if i + 1 < len(found) else len(text)
+        stop = re.compile(f"[{ends}]").search(text, m.end(), limit)
+        rest = text[m.end():stop.start() if stop else limit]
+        rest = _path_end(overlay, rest if rest.startswith("/") else "")
+        out += [text[done:m.start()], os.path.relpath(overlay + rest, workdir)]
+        done = m.end() + len(rest)
+    return "".join(out) + text[done:]
+
+
+def _path_end(overlay: str, rest: str) -> str:
+    """The part of ``rest`` (what follows the mirror's folder, to the line's end or a quote)
+    that is the path, ending at a space or at its end: the longest that is a file or folder of
+    the mirror (``My Notes``, not ``My``, before `` is the folder``), else the shortest that
+    reaches the deepest folder there is (``My Notes/new``, whose following words are kept as
+    written, so ``new file.csv`` reads whole), else its first word.  A cut inside the last
+    part of a path never changes how it reads; only one inside a folder's name would."""
+    cuts = [m.start() for m in re.finditer(r"(?<=\S)\s", rest)] + [len(rest.rstrip())]
+    best, reach = cuts[0], -1
+    for cut in cuts[:64]:
+        candidate = rest[:cut]
+        if os.path.lexists(overlay + candidate):
+            score = len(candidate) + 1  # the whole of it is there
+        else:
+            folder = candidate.rpartition("/")[0]
+            score = len(folder) if os.path.isdir(overlay + folder) else -1
+        if score > reach:
+            best, reach = cut, score
+    return rest[:best]
 
 
 def _shown_paths(te: traceback.TracebackException) -> traceback.TracebackException:
