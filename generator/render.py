@@ -756,6 +756,10 @@ class RenderContext:
         if view is None:
             return None
         self.deps.cells = True
+        if "cell-result" in view.html and ('src="' in view.html or 'href="' in view.html):
+            from generator.markdown.sanitize import localise_output
+
+            view = _with_html(view, localise_output(view.html, self, "{{ROOT}}"))
         # only the attribute values outputs.py writes: escape() turns a quote into &quot;, so a
         # printed "{{ROOT}}" (or src="{{ROOT}}") is never one of them and stays as printed.  In
         # an embed they are markers, as its links are: one rendering serves pages of any depth

@@ -188,3 +188,36 @@ def test_a_package_missing_where_the_build_runs_is_told_to_be_installed(tmp_path
         assert second.startswith("Stats.md:8:1:"), second
         assert "`vaultsite_audit21_no_such_module` is not installed" in second, second
         assert "install the package that provides it there" in second, second
+
+
+def test_a_cells_html_output_finds_the_vaults_files_from_the_notes_folder(tmp_path):
+    # display(HTML('<img src="../Attachments/pic.png">')) names a picture of the vault from the
+    # note's folder, where the code ran; the page kept the address as written, which from the
+    # page's own folder (a slug, Intent-Model/) found nothing.  An address that names no file
+    # (a picture the code saved into its temporary folder, a _repr_html_'s <img src=x>) was a
+    # broken picture and a failed request in the reader's console.  Output HTML's local
+    # addresses are now resolved as raw HTML's in the note are.
+    from test_audit10_incr import _png as png_bytes
+
+    vault = write_files(tmp_path / "vault", {
+        "Intent Model/Pics.md": (
+            "# Pics\n\n```{python}\nfrom IPython.display import HTML, display\n"
+            "display(HTML('<img src=\"../Attachments/pic.png\"> <img src=\"saved.png\"> '\n"
+            "             '<a href=\"../Other.md#Part\">other</a> <a href=\"#Pics\">top</a>'))\n"
+            "```\n"),
+        "Attachments/pic.png": png_bytes(4, 3),
+        "Other.md": "# Other\n\n## Part\n\nx\n",
+        "Reports/Deep/Report.md": "# Report\n\n![[Pics]]\n",
+    })
+    site = exec_build(vault, tmp_path / "site")
+    for source in ("Intent Model/Pics.md", "Reports/Deep/Report.md"):
+        page = site.page(source)
+        result = site.content(source).find(class_="cell-result")
+        imgs = result.find_all("img")
+        assert len(imgs) == 2, result
+        target, _ = site.follow(page, imgs[0]["src"])
+        assert target.read_bytes()[:4] == b"\x89PNG"
+        assert not imgs[1].get("src"), imgs[1]  # the code's own file is gone: no dead address
+        other = result.find("a", string="other")
+        target, fragment = site.follow(page, other["href"])
+        assert site.soup(target).find(id=fragment) is not None, other

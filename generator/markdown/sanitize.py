@@ -456,17 +456,19 @@ def _dropped(html: str) -> list[tuple[int, str]]:
 _LOCAL_URL = re.compile(r'(<(?:a|img|video|audio|source)\b[^>]*?\s)(href|src)="([^"]*)"')
 
 
-def _localise(html: str, ctx) -> str:
+def _localise(html: str, ctx, keep: str = "") -> str:
     """``<a href="Other.md">`` and ``<img src="pic.png">`` written in raw HTML point into the vault:
     resolved as the same Markdown link would be (to the note's page, or the attachment, copied),
     relative to the page.  A local URL that finds nothing loses its attribute, so the site has no
-    dead link; a note that is not published is plain text, as its wikilink is."""
+    dead link; a note that is not published is plain text, as its wikilink is.  URLs that begin
+    with ``keep`` (a code cell's figures, ``{{ROOT}}_exec/…``) are the site's own: kept."""
     if 'href="' not in html and 'src="' not in html:
         return html
 
     def sub(m: re.Match) -> str:
         url = unescapeAll(m.group(3))
-        if not url or url.startswith(("#", "//")) or _SCHEME.match(url):
+        if not url or url.startswith(("#", "//")) or _SCHEME.match(url) or (
+                keep and url.startswith(keep)):
             return m.group()  # (``/x.md`` is from the vault's root, as in a Markdown link)
         size = ""
         if m.group(2) == "href":
@@ -541,6 +543,15 @@ def _remote_media_on_demand(html: str) -> str:
     if sources and not any(is_remote(src) for src in sources):
         return html  # all in the vault
     return _MEDIA.sub(lambda m: m.group() + ' preload="none"', html)
+
+
+def localise_output(html: str, ctx, keep: str) -> str:
+    """A code cell's HTML output (a ``_repr_html_``, ``display(HTML(...))``, a DataFrame's links)
+    with its local addresses resolved from the note's folder, where the code ran, as raw HTML's
+    are: ``<img src="../pics/a.png">`` shows the vault's picture, ``<a href="Other.md">`` leads
+    to the note's page, and one that finds nothing loses its address (no dead link, no failed
+    request in the reader's browser)."""
+    return _localise(html, ctx, keep)
 
 
 def _with_ctx(html: str, env, in_link: bool = False) -> str:
