@@ -1092,6 +1092,10 @@ def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
     cache = note.__dict__.setdefault("_sections", {})
     key = (start_line, end_line)
     if key not in cache:
+        sliced = _section_slice(note, start_line, end_line)
+        if sliced is not None:
+            cache[key] = sliced
+            return sliced
         references, footnotes = definitions(note)
         all_lines = note.text.split("\n")
         spans = [(start_line - 1, end_line)]
@@ -1117,6 +1121,71 @@ def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
         _Walk(note.rel, tokens).run()
         cache[key] = tokens
     return cache[key]
+
+
+def _section_slice(note: Note, start_line: int, end_line: int) -> list[Token] | None:
+    """The tokens of a section taken from the note's own, in a process that holds them, when they
+    are the tokens a parse of the section's lines alone gives (``section_tokens``); else None.
+
+    A section starts at a top-level heading, which ends any block before it, and here it must end
+    where a top-level block ends: the block parse of its lines is then the note's.  What a parse
+    reads beyond a block is left to the parse of the lines: footnotes (numbered note-wide, their
+    definitions anywhere), ``%%`` comments (they span blocks), HTML (balanced note-wide), the
+    properties that change how the body reads (a Kanban board's, an Excalidraw drawing's), and
+    carriage returns (line breaks that ``str.split("\n")`` does not count)."""
+    tokens = note.tokens
+    if not tokens:
+        return None
+    tops = note.__dict__.get("_tops")
+    if tops is None:
+        tops = note.__dict__["_tops"] = _top_starts(note, tokens)
+    starts, last = tops
+    i = starts.get(start_line - 1)
+    if i is None or tokens[i].type != "heading_open":
+        return None
+    j = i
+    while j < len(tokens):
+        tok = tokens[j]
+        if tok.level == 0 and tok.nesting >= 0:  # a top-level block starts
+            if not tok.map:
+                return None
+            if tok.map[0] >= end_line:
+                break
+            top = j
+            if tok.map[1] > end_line:  # it runs past the section's end
+                return None
+        j += 1
+    if end_line >= last and tokens[top].type not in _ENDS_ALIKE:
+        return None
+    return tokens[i:j]
+
+
+#: Blocks that end alike whether a line break and blank lines follow them or not: the last block of
+#: a note's last section may be followed by one more (``_top_starts``), which a fence left open
+#: (or one in a list) would hold
+_ENDS_ALIKE = frozenset({"paragraph_open", "heading_open", "hr", "table_open"})
+
+
+def _top_starts(note: Note, tokens: list[Token]) -> tuple[dict[int, int], int]:
+    """Where each top-level block of a note's tokens starts, by its first line (0-based), none
+    when its sections are not to be taken from them (``_section_slice``); and the line (1-based)
+    that a section ending at the note's end reaches (a parse of its lines adds a line break)."""
+    text = note.text
+    last = text.count("\n") + 1
+    if "%%" in text or "<" in text or "\r" in text:
+        return {}, last
+    head = tokens[0]
+    if head.type == "front_matter" and ("kanban-plugin" in head.content
+                                        or "excalidraw-plugin" in head.content):
+        return {}, last
+    starts: dict[int, int] = {}
+    for i, tok in enumerate(tokens):
+        if tok.level == 0 and tok.nesting >= 0:
+            if tok.type.startswith("footnote"):
+                return {}, last
+            if tok.map:
+                starts.setdefault(tok.map[0], i)
+    return starts, last
 
 
 def _to_file_lines(tokens: list[Token], where: list[int]) -> None:
