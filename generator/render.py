@@ -1009,15 +1009,18 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
                 all_cells: Mapping[NoteId, dict[int, Any]] | None = None
                 ) -> tuple[str, PageDeps, list[Diagnostic], str]:
     """The HTML of a note's body, what it depended on, render-time diagnostics, and a preview: the
-    leading top-level blocks that fit in ``preview_chars``.  ``embeds`` (an empty dict, kept while
-    rendering the pages of one build) lets pages share the renderings of the notes they embed;
-    ``all_cells`` (every note's cells by note id) gives the embedded notes' cells their output."""
+    leading top-level blocks that fit in ``preview_chars``, then, hidden, the headings and blocks
+    with ids past them that a link may target (``previews.far_targets``).  ``embeds`` (an empty
+    dict, kept while rendering the pages of one build) lets pages share the renderings of the
+    notes they embed; ``all_cells`` (every note's cells by note id) gives the embedded notes' cells
+    their output."""
     from generator.parse import markdown, tokens_for
 
     md = markdown()
     ctx = RenderContext(note, index, page_url, cells, embeds=embeds, all_cells=all_cells)
     env = {"ctx": ctx}
     preview = None
+    cut = 0
     try:
         parts: list[str] = []
         from generator.excalidraw import is_drawing_note, page_picture
@@ -1029,9 +1032,14 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
             html_part = md.renderer.render(block, ctx.md_options, env)
             if preview is None and size + len(html_part) > preview_chars:
                 preview = "".join(parts)
+                cut = len(parts)
             parts.append(html_part)
             size += len(html_part)
         body = "".join(parts)
+        if preview is not None and preview_chars:
+            from generator.site.previews import far_targets
+
+            preview += far_targets(parts[cut:])
         over = ctx.budget.warning(note)
         if over is not None:
             ctx.diagnostics.append(over)

@@ -26,6 +26,15 @@ _ROW = "| " + " | ".join(f"column number {i} with words" for i in range(12)) + "
 WIDE_TABLE = "# Wide table\n\n" + _ROW.replace("column number", "Head") + "|" + "---|" * 12 + "\n" + _ROW * 2
 
 
+# a long note: its preview holds its first 12,000 characters, and its last section is past them
+LONG = ("# Long\n\n"
+        + "".join(f"Paragraph {i}: " + "words of the opening part " * 20 + "\n\n" for i in range(30))
+        + "## Far away\n\nThe far section's own words.\n\n## After it\n\nMore.\n\n"
+        + "A far block of its own. ^far-block\n")
+NEAR = ("# Near\n\nTo [[Long#Far away|the far section]], [[Long#^far-block|the far block]] and "
+        "[[Long|the note]].\n")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     from conftest import write_files
@@ -34,7 +43,8 @@ def site(tmp_path_factory) -> Path:
     from generator.pipeline import build
 
     tmp = tmp_path_factory.mktemp("audit21-reader")
-    build(load_config(write_files(tmp / "src", {"Links out.md": EXTERNAL, "Wide table.md": WIDE_TABLE})),
+    build(load_config(write_files(tmp / "src", {"Links out.md": EXTERNAL, "Wide table.md": WIDE_TABLE,
+                                                 "Long.md": LONG, "Near.md": NEAR})),
           tmp / "site", exec_mode="no-exec")
     return tmp / "site"
 
@@ -83,4 +93,24 @@ def test_a_table_wider_than_the_paper_prints_every_column(site, chrome):
     assert m["cells"] == 36
     assert m["right"] <= m["page"] + 1 and m["doc"] <= m["page"], m
     assert m["clipped"] == 0, m
+    page.close()
+
+
+def test_a_link_to_a_section_past_the_previews_cut_previews_that_section(site, chrome):
+    # a hover preview holds a note's first 12,000 characters: a link to a heading or a block past
+    # them (the demo's link to the Syntax showcase's last paragraph) previewed the note's first
+    # lines instead, as if it pointed there
+    page = chrome.page(width=1280)
+    page.goto(page_of(site, "Near.md").as_uri())
+    shown = {}
+    for text in ("the far section", "the far block", "the note"):
+        page.mouse.move(0, 0)
+        page.wait_for_selector(".popover", state="detached")
+        page.get_by_role("link", name=text).hover()
+        shown[text] = page.wait_for_selector(".popover").inner_text()
+    assert "The far section's own words." in shown["the far section"], shown
+    assert "Paragraph 0" not in shown["the far section"] and "More." not in shown["the far section"]
+    assert "A far block of its own." in shown["the far block"] and "Paragraph 0" not in shown["the far block"]
+    # the whole note's preview is its opening, without the sections kept for such links
+    assert "Paragraph 0" in shown["the note"] and "far section's own" not in shown["the note"]
     page.close()

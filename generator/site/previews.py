@@ -9,6 +9,7 @@ note's own page; the browser re-bases them before showing a popover.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -72,6 +73,44 @@ def cut_html(html: str, limit: int = PREVIEW_LIMIT) -> str:
     return html[:best]
 
 
+FAR_MARK = '<div class="preview-far" hidden>'
+FAR_LIMIT = 12_000
+SECTION_LIMIT = 1_500
+_HEADING = re.compile(r'<h[1-6][^>]*\sid="')
+
+
+def far_targets(parts: Sequence[str]) -> str:
+    """What a link to a heading or a block past the preview's cut shows (``parts``: the note's
+    top-level blocks after it, as HTML): each heading with the blocks after it up to the next
+    heading (``SECTION_LIMIT`` characters), and each other block that holds an ``^id``, each in a
+    ``<div>`` of its own (the popover's section ends there), all in one hidden ``<div>`` that a
+    preview of the whole note does not show; ``FAR_LIMIT`` characters at most, in note order.
+    Without it a link to a section near a long note's end previewed the note's first lines."""
+    chunks: list[str] = []
+    size = 0
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if _HEADING.match(part):
+            j = i + 1
+            n = len(part)
+            while j < len(parts) and not _HEADING.match(parts[j]) and n + len(parts[j]) <= SECTION_LIMIT:
+                n += len(parts[j])
+                j += 1
+            chunk = "".join(parts[i:j])
+        elif 'id="^' in part and len(part) <= SECTION_LIMIT:
+            chunk, j = part, i + 1
+        else:
+            i += 1
+            continue
+        if size + len(chunk) > FAR_LIMIT:
+            break
+        chunks.append(f"<div>{chunk}</div>")
+        size += len(chunk)
+        i = j
+    return f"{FAR_MARK}{''.join(chunks)}</div>" if chunks else ""
+
+
 def bucket_count(n_notes: int) -> int:
     return max(1, -(-n_notes // NOTES_PER_BUCKET))
 
@@ -126,7 +165,8 @@ def preview_entry(title: str, preview_html: str) -> str:
     title is left out, as on the page."""
     from generator.templating import split_title_heading
 
-    body, _title_id = split_title_heading(cut_html(preview_html), title)
+    head, mark, far = preview_html.partition(FAR_MARK)
+    body, _title_id = split_title_heading(cut_html(head) + mark + far, title)
     return js_safe(json.dumps(f"<h1>{_esc(title)}</h1>" + body, ensure_ascii=False))
 
 
