@@ -221,3 +221,30 @@ def test_a_cells_html_output_finds_the_vaults_files_from_the_notes_folder(tmp_pa
         other = result.find("a", string="other")
         target, fragment = site.follow(page, other["href"])
         assert site.soup(target).find(id=fragment) is not None, other
+
+
+def test_links_in_a_cells_markdown_result_lead_to_the_notes(tmp_path):
+    # display(Markdown("see [[Other#Part]]")) and a _repr_markdown_ are rendered with the site's
+    # Markdown, but in the worker, which knows no vault: a wikilink became an <a> with no href
+    # (styled as a link, leading nowhere) and a tag a chip with no href.  The link now leads to
+    # the note's page and heading, as the same link in the note does; a tag is its words.
+    vault = write_files(tmp_path / "vault", {
+        "Lab/Results.md": (
+            "# Results\n\n```{python}\nfrom IPython.display import Markdown, display\n"
+            "display(Markdown('See [[Other#Part|the part]], [[Other]] and [[Missing]] #from-code'))\n"
+            "```\n"),
+        "Notes/Other.md": "# Other\n\n## Part\n\nx\n",
+    })
+    site = exec_build(vault, tmp_path / "site")
+    page = site.page("Lab/Results.md")
+    result = site.content("Lab/Results.md").find(class_="cell-result")
+    assert "See the part, Other and Missing #from-code" in " ".join(result.get_text().split())
+    part = result.find("a", string="the part")
+    target, fragment = site.follow(page, part["href"])
+    assert target == site.page("Notes/Other.md").resolve() and fragment == "Part"
+    assert site.soup(target).find(id=fragment) is not None
+    target, _ = site.follow(page, result.find("a", string="Other")["href"])
+    assert target == site.page("Notes/Other.md").resolve()
+    for a in result.find_all("a"):  # no link leads nowhere: Missing and the tag have no <a href>
+        assert a.get("href") or a.get_text() == "Missing", a
+    assert result.find("a", string="#from-code") is None

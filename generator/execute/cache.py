@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.execute.cells import CodeCell
 
-EXEC_VERSION = "3"  # bump when records change shape or meaning
+EXEC_VERSION = "4"  # bump when records change shape or meaning (4: markdown results' links)
 PYTHON = sys.version.split()[0]
 
 
