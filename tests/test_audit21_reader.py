@@ -34,6 +34,8 @@ LONG = ("# Long\n\n"
 NEAR = ("# Near\n\nTo [[Long#Far away|the far section]], [[Long#^far-block|the far block]] and "
         "[[Long|the note]].\n")
 
+WIDE_MATH = "# Wide math\n\n$$\n" + " + ".join(f"a_{{{i}}} x^{{{i}}}" for i in range(24)) + "\n$$\n"
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
@@ -43,9 +45,9 @@ def site(tmp_path_factory) -> Path:
     from generator.pipeline import build
 
     tmp = tmp_path_factory.mktemp("audit21-reader")
-    build(load_config(write_files(tmp / "src", {"Links out.md": EXTERNAL, "Wide table.md": WIDE_TABLE,
-                                                 "Long.md": LONG, "Near.md": NEAR})),
-          tmp / "site", exec_mode="no-exec")
+    notes = {"Links out.md": EXTERNAL, "Wide table.md": WIDE_TABLE, "Long.md": LONG, "Near.md": NEAR,
+             "Wide math.md": WIDE_MATH}
+    build(load_config(write_files(tmp / "src", notes)), tmp / "site", exec_mode="no-exec")
     return tmp / "site"
 
 
@@ -113,4 +115,28 @@ def test_a_link_to_a_section_past_the_previews_cut_previews_that_section(site, c
     assert "A far block of its own." in shown["the far block"] and "Paragraph 0" not in shown["the far block"]
     # the whole note's preview is its opening, without the sections kept for such links
     assert "Paragraph 0" in shown["the note"] and "far section's own" not in shown["the note"]
+    page.close()
+
+
+def test_a_display_formula_wider_than_the_paper_prints_whole(site, chrome):
+    # a formula wider than its box scrolls on screen; paper does not scroll, and the printed page
+    # showed only its first terms.  MathML has no line breaks: it is scaled to the page to print
+    page = chrome.page(width=1280, height=900)
+    page.goto(page_of(site, "Wide math.md").as_uri())
+    fits = """() => {
+        const box = document.querySelector('.note-content .math.block'), r = document.createRange();
+        r.selectNodeContents(box.querySelector('math'));
+        const f = r.getBoundingClientRect(), b = box.getBoundingClientRect();
+        return {formula: [f.left, f.right], box: [b.left, b.right],
+                page: document.documentElement.clientWidth, zoom: box.style.zoom}; }"""
+    assert page.evaluate(fits)["formula"][1] > page.evaluate(fits)["box"][1] + 50, "the formula is wide"
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1000})
+    m = page.evaluate(fits)
+    assert m["box"][0] <= m["formula"][0] and m["formula"][1] <= m["box"][1] + 1 <= m["page"] + 1, m
+    assert 0.3 < float(m["zoom"]) < 1, m
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert page.evaluate(fits)["zoom"] == "", "the screen scrolls it again"
     page.close()

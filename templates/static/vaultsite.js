@@ -187,18 +187,30 @@
     if (location.hash) pinHash(); else pick();
   }
 
-  /* ---------- print: folded callouts and other <details> print open, and close again after ---------- */
-  var printOpened = [];
+  /* ---------- print: folded callouts and other <details> print open, and close again after ----------
+     A display formula wider than its box scrolls on screen; paper does not scroll and printed only
+     the part in view: it is scaled down to its box (at most 640 px, narrower than any paper's
+     text) while printing.  MathML cannot break a formula's line, and a diagram scales by itself. */
+  var printOpened = [], printZoomed = [];
   window.addEventListener("beforeprint", function () {
     doc.querySelectorAll("details:not([open])").forEach(function (d) {
       if (d.closest(".explorer")) return;
       d.open = true;
       printOpened.push(d);
     });
+    doc.querySelectorAll(".note-content :is(.math.block, .math-block)").forEach(function (e) {
+      var room = Math.min(e.clientWidth, 640), wide = e.scrollWidth;
+      if (room > 0 && wide > e.clientWidth + 1) {
+        e.style.zoom = Math.floor(room / wide * 1000) / 1000;
+        printZoomed.push(e);
+      }
+    });
   });
   window.addEventListener("afterprint", function () {
     printOpened.forEach(function (d) { d.open = false; });
+    printZoomed.forEach(function (e) { e.style.zoom = ""; });
     printOpened = [];
+    printZoomed = [];
   });
 
   /* ---------- code blocks: a Copy button (not on the output of executed code) ---------- */
