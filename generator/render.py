@@ -756,7 +756,8 @@ class RenderContext:
         if view is None:
             return None
         self.deps.cells = True
-        if "cell-result" in view.html and ('src="' in view.html or 'href="' in view.html):
+        if ("cell-result" in view.html or "<figcaption>" in view.html) and (
+                'src="' in view.html or 'href="' in view.html):
             from generator.markdown.sanitize import localise_output
 
             view = _with_html(view, localise_output(view.html, self, "{{ROOT}}"))

@@ -248,3 +248,26 @@ def test_links_in_a_cells_markdown_result_lead_to_the_notes(tmp_path):
     for a in result.find_all("a"):  # no link leads nowhere: Missing and the tag have no <a href>
         assert a.get("href") or a.get_text() == "Missing", a
     assert result.find("a", string="#from-code") is None
+
+
+def test_a_figure_caption_is_markdown_as_quarto_reads_it(tmp_path):
+    # `#| fig-cap: Agreement of **model 2** with [[Labels]]` was shown as written, asterisks and
+    # brackets and all; Quarto renders a caption's Markdown.  Its alt text is its words.
+    vault = write_files(tmp_path / "vault", {
+        "Lab/Chart.md": (
+            "# Chart\n\n```{python}\n#| fig-cap: Agreement of **model 2**, `df.f1` and $x^2$ "
+            "with [[Labels#Rules|the labels]]\nimport matplotlib.pyplot as plt\n"
+            "plt.figure(figsize=(1, 1))\nplt.plot([1, 2])\n```\n"),
+        "Labels.md": "# Labels\n\n## Rules\n\nx\n",
+    })
+    site = exec_build(vault, tmp_path / "site")
+    figure = site.content("Lab/Chart.md").find("figure", class_="cell-figure")
+    caption = figure.find("figcaption")
+    assert caption.find("strong").get_text() == "model 2", caption
+    assert caption.find("code").get_text() == "df.f1", caption
+    assert caption.find("math") is not None, caption
+    assert "**" not in caption.get_text() and "[[" not in caption.get_text(), caption
+    link = caption.find("a", string="the labels")
+    target, fragment = site.follow(site.page("Lab/Chart.md"), link["href"])
+    assert site.soup(target).find(id=fragment) is not None
+    assert figure.find("img")["alt"] == "Agreement of model 2, df.f1 and x^2 with the labels"

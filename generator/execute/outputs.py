@@ -255,16 +255,34 @@ def _span(text: str, fg: str | None, bold: bool) -> str:
 def _figure_html(cell: CodeCell, out: list) -> str:
     _, _fmt, name, title, size, number = out
     caps, alts = cell.options.fig_cap, cell.options.fig_alt
-    caption = caps[min(number, len(caps) - 1)] if caps else ""
-    alt = (alts[min(number, len(alts) - 1)] if alts else "") or caption or title or (
+    caption, words = _caption(caps[min(number, len(caps) - 1)] if caps else "")
+    alt = (alts[min(number, len(alts) - 1)] if alts else "") or words or title or (
         f"Figure {number + 1} drawn by the code at line {cell.line}")
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
     img = (f'<img src="{ROOT}{escape(name)}" alt="{escape(alt)}"{dims} loading="lazy" '
            f'decoding="async">')
     # the full-size image is a click (or Enter) away: a page shows the figure at its width
     img = f'<a class="figure-open" href="{ROOT}{escape(name)}" title="Open the full-size image">{img}</a>'
-    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    cap = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f'<figure class="cell-figure">{img}{cap}</figure>'
+
+
+def _caption(text: str) -> tuple[str, str]:
+    """A ``fig-cap`` as Quarto shows it, inline Markdown (``**bold**``, `` `code` ``, ``$x$``, a
+    link; ``[[Note]]`` as a link the page resolves: ``wikilinks.vault_free``), and its words, for
+    the picture's ``alt``."""
+    if not text:
+        return "", ""
+    from generator.markdown.wikilinks import vault_free
+    from generator.parse import markdown
+
+    md = markdown()
+    tokens = md.parseInline(text, {})
+    vault_free(tokens)
+    children = tokens[0].children or [] if tokens else []
+    words = "".join(t.content for t in children
+                    if t.type in ("text", "code_inline", "math_inline", "softbreak"))
+    return md.renderer.renderInline(children, md.options, {}).strip(), " ".join(words.split())
 
 
 def _error_html(error: dict) -> str:

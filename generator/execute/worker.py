@@ -621,7 +621,7 @@ def _site_render(kind: str, text: str) -> str | None:
             if kind == "markdown":
                 md = _SITE["md"]
                 tokens = md.parse(text)
-                _vault_free(tokens)
+                importlib.import_module("generator.markdown.wikilinks").vault_free(tokens)
                 return md.renderer.render(tokens, md.options, {})
             whole = _LATEX_WHOLE.fullmatch(text)
             if whole is None and "$" in text:  # prose with math in it
@@ -633,43 +633,6 @@ def _site_render(kind: str, text: str) -> str | None:
                     else f'<div class="math block">{mathml}</div>')
     except Exception:  # noqa: BLE001 - no markdown here, or bad LaTeX: shown as text
         return None
-
-
-def _vault_free(tokens: list) -> None:
-    """A markdown result's Obsidian links as what the worker, which knows no vault, can write:
-    ``[[Note#Part|text]]`` as the Markdown link ``[text](Note.md#Part)``, which the page's render
-    context resolves as a note's own (``sanitize.localise_output``); a tag or an embed as its
-    words (a tag page lists the notes that have the tag, and a result is none of them)."""
-    from urllib.parse import quote
-
-    from markdown_it.token import Token
-
-    def text(content: str) -> Token:
-        token = Token("text", "", 0)
-        token.content = content
-        return token
-
-    for block in tokens:
-        if not block.children:
-            continue
-        children = []
-        for child in block.children:
-            meta = child.meta or {}
-            if child.type == "wikilink" and meta.get("target"):
-                path = meta["target"]
-                path += "" if path.lower().endswith(".md") else ".md"
-                fragment = "#".join(meta.get("anchor") or ()) or (
-                    "^" + meta["block"] if meta.get("block") else "")
-                link = Token("link_open", "a", 1)
-                link.attrs = {"href": quote(path) + ("#" + quote(fragment) if fragment else "")}
-                children += [link, text(child.content), Token("link_close", "a", -1)]
-            elif child.type == "tag":
-                children.append(text("#" + meta.get("tag", child.content)))
-            elif child.type in ("wikilink", "embed"):
-                children.append(text(child.content or meta.get("raw", "")))
-            else:
-                children.append(child)
-        block.children = children
 
 
 def _patch_ipython(display: object) -> object:

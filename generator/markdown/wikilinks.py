@@ -515,3 +515,39 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("paragraph_close", render_paragraph_close)
     md.add_render_rule("wikilink", render_wikilink)
     md.add_render_rule("embed", render_embed)
+
+
+def vault_free(tokens: list[Token]) -> None:
+    """Obsidian links rendered where no vault is known (a code cell's Markdown result, in the
+    worker; a figure's caption) as what can be written without one:
+    ``[[Note#Part|text]]`` as the Markdown link ``[text](Note.md#Part)``, which the page's render
+    context resolves as a note's own (``sanitize.localise_output``); a tag or an embed as its
+    words (a tag page lists the notes that have the tag, and a result is none of them)."""
+    from urllib.parse import quote
+
+    def text(content: str) -> Token:
+        token = Token("text", "", 0)
+        token.content = content
+        return token
+
+    for block in tokens:
+        if not block.children:
+            continue
+        children = []
+        for child in block.children:
+            meta = child.meta or {}
+            if child.type == "wikilink" and meta.get("target"):
+                path = meta["target"]
+                path += "" if path.lower().endswith(".md") else ".md"
+                fragment = "#".join(meta.get("anchor") or ()) or (
+                    "^" + meta["block"] if meta.get("block") else "")
+                link = Token("link_open", "a", 1)
+                link.attrs = {"href": quote(path) + ("#" + quote(fragment) if fragment else "")}
+                children += [link, text(child.content), Token("link_close", "a", -1)]
+            elif child.type == "tag":
+                children.append(text("#" + meta.get("tag", child.content)))
+            elif child.type in ("wikilink", "embed"):
+                children.append(text(child.content or meta.get("raw", "")))
+            else:
+                children.append(child)
+        block.children = children
