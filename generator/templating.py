@@ -129,6 +129,28 @@ class TocItem:
     href: str  # "#anchor"
 
 
+@dataclass
+class TocNode:
+    """An outline entry and the deeper headings under it (``toc_tree``)."""
+    item: TocItem
+    children: list[TocNode] = field(default_factory=list)
+
+
+def toc_tree(items: Sequence[TocItem]) -> list[TocNode]:
+    """The outline as nested lists: each heading holds the deeper ones after it, up to the next of
+    its level or above, so that a screen reader tells a section's subsections as a list inside it
+    (as the indentation shows them); a first heading deeper than a later one stays beside it."""
+    out: list[TocNode] = []
+    stack: list[tuple[int, list[TocNode]]] = []
+    for item in items:
+        while stack and stack[-1][0] >= item.level:
+            stack.pop()
+        node = TocNode(item)
+        (stack[-1][1] if stack else out).append(node)
+        stack.append((item.level, node.children))
+    return out
+
+
 @dataclass(frozen=True)
 class TagItem:
     name: str  # without "#"
@@ -272,6 +294,7 @@ def _environment(search: tuple[str, ...], vault: str | None = None) -> jinja2.En
     env.filters["isodate"] = _isodate
     env.filters["humandate"] = _humandate
     env.filters["codespans"] = codespans
+    env.filters["toc_tree"] = toc_tree
     env.globals["listing_items"] = listing_items
     env.globals["memoize"] = memoize
     return env

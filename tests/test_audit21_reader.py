@@ -34,6 +34,8 @@ LONG = ("# Long\n\n"
 NEAR = ("# Near\n\nTo [[Long#Far away|the far section]], [[Long#^far-block|the far block]] and "
         "[[Long|the note]].\n")
 
+OUTLINE = "# Outline\n\n## A\n\n### A1\n\n### A2\n\n## B\n\n#### B deep\n\n## C\n"
+
 WIDE_MATH = "# Wide math\n\n$$\n" + " + ".join(f"a_{{{i}}} x^{{{i}}}" for i in range(24)) + "\n$$\n"
 
 
@@ -46,7 +48,7 @@ def site(tmp_path_factory) -> Path:
 
     tmp = tmp_path_factory.mktemp("audit21-reader")
     notes = {"Links out.md": EXTERNAL, "Wide table.md": WIDE_TABLE, "Long.md": LONG, "Near.md": NEAR,
-             "Wide math.md": WIDE_MATH}
+             "Wide math.md": WIDE_MATH, "Outline.md": OUTLINE}
     build(load_config(write_files(tmp / "src", notes)), tmp / "site", exec_mode="no-exec")
     return tmp / "site"
 
@@ -140,3 +142,20 @@ def test_a_display_formula_wider_than_the_paper_prints_whole(site, chrome):
     page.emulate_media(media="screen")
     assert page.evaluate(fits)["zoom"] == "", "the screen scrolls it again"
     page.close()
+
+
+def test_the_outline_nests_a_sections_subsections_in_its_entry(site):
+    # the outline was one flat list, its levels told by indentation alone: a screen reader read
+    # "A1" as a sibling of "A" and gave no hint of the page's structure (WCAG 1.3.1)
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_of(site, "Outline.md").read_text(encoding="utf-8"), "html.parser")
+
+    def tree(ul):
+        return [(li.a.get_text(), tree(li.ul) if li.ul else []) for li in ul.find_all("li", recursive=False)]
+
+    want = [("Outline", [("A", [("A1", []), ("A2", [])]), ("B", [("B deep", [])]), ("C", [])])]
+    navs = soup.select("nav.toc, .toc-inline nav")
+    assert len(navs) == 2, "the side panel's outline and the folded one at the note's top"
+    for nav in navs:
+        assert tree(nav.ul) == want
