@@ -251,6 +251,8 @@ class VaultIndex:
         self._alias_suggested: dict[str, str | None] = {}
         # the published notes by their ``title`` property, where it is not the file's name
         self._titles: dict[str, Note] | None = None
+        #: ``_folder_named``'s table, and the ``folder_urls`` it was made from
+        self._folder_keys: tuple[dict[str, str], dict[str, str]] | None = None
         self._aliases_by_initial: dict[str, list[str]] | None = None
         self._closest: dict[tuple[str, ...], ClosestNames] = {}  # per initial (and extension)
         # each name with the files it stands for: a file added under a name a note already has
@@ -1021,9 +1023,19 @@ class VaultIndex:
         key = name_key(target.strip("/"))
         if not key:
             return None
-        found = [f for f in self.folder_urls if f and (name_key(f) == key or
-                                                       name_key(f).endswith("/" + key))]
-        return min(found, key=lambda f: (f.count("/"), name_key(f), f)) if found else None
+        memo = self._folder_keys
+        if memo is None or memo[0] is not self.folder_urls:
+            # each folder under every path that ends it (``b/c`` and ``c`` for ``a/b/c``): once
+            # per index, not a scan of every folder for each missing name (thousands of links)
+            found: dict[str, list[str]] = {}
+            for f in self.folder_urls:
+                if f:
+                    parts = name_key(f).split("/")
+                    for i in range(len(parts)):
+                        found.setdefault("/".join(parts[i:]), []).append(f)
+            memo = self._folder_keys = (self.folder_urls, {
+                k: min(fs, key=lambda f: (f.count("/"), name_key(f), f)) for k, fs in found.items()})
+        return memo[1].get(key)
 
     def kept_back(self, target: str, note: Note, what: str) -> tuple[str, str] | None:
         """For a ``target`` the vault has no file for, written in ``note`` (or a canvas, by its
@@ -1280,6 +1292,7 @@ class VaultIndex:
         state["_hkeys"] = {}
         state["_hint_words"] = {}
         state["_titles"] = None
+        state["_folder_keys"] = None
         state["_hint_sets"] = {}
         state["_hinted"] = {}
         for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids", "_closest"):

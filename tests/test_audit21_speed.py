@@ -168,3 +168,26 @@ def test_pages_with_sliced_sections_are_the_pages_with_parsed_ones(tmp_path, mon
     assert [k for k in a if a[k] != b[k]] == []
     assert [str(d) for d in one.result.diagnostics] == [str(d) for d in two.result.diagnostics]
 
+
+def test_a_folder_named_by_a_missing_link_is_the_shortest_path_that_ends_with_the_name(tmp_path):
+    """``VaultIndex._folder_named`` finds the folder from a table made once per index: for random
+    folder trees and names, the folder a scan of every folder finds (the exact path, else the
+    shortest path ending with the name, letter case aside)."""
+    from generator.config import load_config
+    from generator.index import build_index
+    from generator.slugs import name_key
+
+    rng = random.Random(5)
+    words = ["A", "b", "Ab", "c d", "É", "e"]
+    for _ in range(20):
+        folders = {"/".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(12)}
+        files = {f"{f}/n{i}.md": "x\n" for i, f in enumerate(sorted(folders))}
+        index = build_index(parse_notes(tmp_path, files), [], load_config(tmp_path))
+        names = {"/".join(rng.choice(words + ["z"]) for _ in range(rng.randint(1, 3)))
+                 for _ in range(40)} | {f.upper() for f in folders} | {"/" + f for f in folders}
+        for target in sorted(names):
+            key = name_key(target.strip("/"))
+            scan = [f for f in index.folder_urls if f and (name_key(f) == key or
+                                                          name_key(f).endswith("/" + key))]
+            want = min(scan, key=lambda f: (f.count("/"), name_key(f), f)) if scan else None
+            assert index._folder_named(target) == want, (target, sorted(index.folder_urls))
