@@ -50,7 +50,7 @@ from generator.model import BlockRef, Heading, LeftOut, LinkRef, Note, NoteId, S
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.parallel import can_fork, forked
 from generator.slugs import heading_key, link_safe, name_key, tag_key, unseen_difference
-from generator.urls import fit_name, slug_path
+from generator.urls import fit_name, slug_path, windows_safe
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
 
@@ -1605,8 +1605,8 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     folder, _, name = rel.rpartition("/")
     name = printable(name)
     if folder:
-        return SiteUrl(f"{slug_path(folder)}/{fit_name(name, keep_ext=True)}")
-    return SiteUrl(fit_name(name.lstrip("_"), keep_ext=True) or "untitled")
+        return SiteUrl(f"{slug_path(folder)}/{windows_safe(fit_name(name, keep_ext=True))}")
+    return SiteUrl(windows_safe(fit_name(name.lstrip("_"), keep_ext=True)) or "untitled")
 
 
 def _step_aside(stem: str, suffix: str, taken: set[str]) -> str:

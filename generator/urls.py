@@ -52,11 +52,28 @@ def fit_name(name: str, keep_ext: bool = False) -> str:
     return f"{cut}-{digest}{ext}"
 
 
+# Names Windows keeps for devices, whatever their extension (``CON.html``, ``aux.png``, ``nul.tar.gz``):
+# a site with such a file or folder cannot be checked out or unpacked there.
+_DEVICE = re.compile(r"(?:CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00b9\u00b2\u00b3])",
+                     re.IGNORECASE)
+
+
+def windows_safe(name: str) -> str:
+    """``name`` (a file or folder name of the site), with ``_`` after the part before its first
+    dot when Windows keeps that part for a device: ``CON`` -> ``CON_``, ``aux.png`` ->
+    ``aux_.png``.  Pages, folders and files get such a name by their note, folder or file; links
+    reach them through the index, as every link does."""
+    stem, dot, rest = name.partition(".")
+    if _DEVICE.fullmatch(stem.rstrip(" ")):
+        return f"{stem.rstrip(' ')}_{dot}{rest}"
+    return name
+
+
 def slug_segment(name: str) -> str:
     name = unicodedata.normalize("NFC", name)
     name = _DROP.sub("", name)
     name = _DASHES.sub("-", name).strip("-.")
-    return fit_name(name) if name else "untitled"
+    return windows_safe(fit_name(name)) if name else "untitled"
 
 
 @lru_cache(maxsize=131072)

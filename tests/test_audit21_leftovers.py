@@ -257,3 +257,40 @@ def test_a_printed_path_with_spaces_is_made_relative_whole(tmp_path):
         "../Other place/x.csv", "../Top file.txt and ."]
     assert "sub dir/my data.csv" in [td.get_text() for td in soup.select(".cell-result td")]
     assert str(tmp_path) not in (out / "My-Notes" / "Paths.html").read_text(encoding="utf-8")
+
+
+# -- 6. names Windows keeps for devices (CON, NUL, aux…) get a safe address -----------------------
+
+def test_windows_device_names_get_a_safe_address_that_links_reach(tmp_path):
+    """``CON.md``, ``NUL.md``, ``aux.md`` became ``CON.html``…: a site that cannot be checked
+    out, copied or unpacked on Windows (the names are the devices there, with any extension).
+    Such a page, folder, attachment or tag page now has a ``_`` after the name, and every link
+    and embed leads there."""
+    import re
+
+    from conftest import build_notes, file_tree
+
+    site = build_notes(tmp_path, {
+        "CON.md": "# Con\n\n#con\n", "NUL.md": "# Nul\n", "aux.md": "# Aux\n",
+        "prn/Note.md": "# In prn\n", "Lpt1.backup.md": "# Backup\n",
+        "aux.png": b"\x89PNG\r\n\x1a\n", "con.pdf": b"%PDF-1.4\n",
+        "Home.md": "# Home\n\n[[CON]] [[NUL]] [[aux]] [[prn/Note]] [[Lpt1.backup]] [[con.pdf]] "
+                   "[c](CON.md) #con\n\n![[aux.png]]\n"})
+    device = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])", re.IGNORECASE)
+    bad = [p for p in file_tree(site.out)
+           if any(device.fullmatch(part.split(".")[0].rstrip(" ")) for part in p.split("/"))]
+    assert bad == []
+    assert {"CON_.html", "NUL_.html", "aux_.html", "prn_/Note.html", "prn_/index.html",
+            "Lpt1_.backup.html", "aux_.png", "con_.pdf", "_tags/con_.html"} <= set(file_tree(site.out))
+    page = site.page("Home.md")
+    content = site.content("Home.md")
+    reached = {}
+    for a in content.select("a[href]"):
+        target, _ = site.follow(page, a["href"])
+        reached[a.get_text()] = target.relative_to(site.out).as_posix()
+    assert reached == {"CON": "CON_.html", "NUL": "NUL_.html", "aux": "aux_.html",
+                       "prn/Note": "prn_/Note.html", "Lpt1.backup": "Lpt1_.backup.html",
+                       "con.pdf": "con_.pdf", "c": "CON_.html", "#con": "_tags/con_.html"}
+    img = content.find("img")
+    assert site.follow(page, img["src"])[0] == site.out / "aux_.png"
+    assert site.diagnostics == []
