@@ -8,8 +8,11 @@ Safety rules:
 * an existing empty output folder (``-o .``, a mount point) is filled entry by entry instead: it cannot
   always be renamed, and it keeps its permissions; nothing there is overwritten, and the marker comes
   last, so an interrupted fill is never taken for a site;
-* later builds into a folder we made write only files whose bytes changed (atomically, one by one) and
-  delete only files that the previous build wrote and this one did not; a file there that the
+* later builds into a folder we made write only files whose bytes changed and delete only files that
+  the previous build wrote and this one did not: where the folder holds only our files and the system
+  can swap two folders in one step, the new site is made beside it (unchanged files as hard links)
+  and swapped in, so a build killed at any moment leaves the old site or the new one; elsewhere each
+  file is written aside and all are renamed in place once every one is written; a file there that the
   previous build did not write (put in by hand) is never replaced: the build stops first;
 * a marker that lists a path vaultsite never writes (absolute, with a ``..`` segment or a NUL) was not
   written by vaultsite: the folder is foreign and refused.  Entries with a backslash are never deleted
@@ -18,6 +21,7 @@ Safety rules:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import hashlib
@@ -28,6 +32,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -593,6 +598,10 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
                 "would replace; refusing to overwrite it (move the file out of the folder, or rename "
                 "the note or file of the vault that makes it)")
     _remove_stale_asides(inside, [*previous, *(rel for rel, _, _ in pending), MARKER])
+    if _only_ours(inside.top, previous):
+        swapped = _update_by_swap(out, previous, manifest, pending, intact, unchanged)
+        if swapped is not None:
+            return swapped
     failed: list[tuple[str, str]] = []
     kept: list[str] = []
     # Every changed file is first written beside its place, then all are renamed into place: a
@@ -667,6 +676,171 @@ def _update_in_place(out: Path, files: Mapping[str, bytes], copies: Mapping[str,
         written.append(rel)
     _write_atomic(out / MARKER, _manifest_bytes(manifest))
     return EmitStats(sorted(written), deleted, unchanged, failed, sorted(kept))
+
+
+def _only_ours(top: Path, previous: Mapping[str, str]) -> bool:
+    """Whether the site folder ``top`` holds only what the previous build wrote (its files, their
+    folders, the marker): then it may be replaced whole.  Anything else (a ``.git`` folder, a
+    file or link put in by hand) stays where it is, so the site is updated in place instead."""
+    folders = {""} | {posixpath.dirname(rel) for rel in previous}
+    for rel in list(folders):  # every folder on the way
+        while rel:
+            rel = posixpath.dirname(rel)
+            folders.add(rel)
+    todo = [("", str(top))]
+    while todo:
+        rel_folder, path = todo.pop()
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if rel not in folders:
+                            return False
+                        todo.append((rel, entry.path))
+                    elif rel != MARKER and (rel not in previous
+                                            or not entry.is_file(follow_symlinks=False)):
+                        return False
+        except OSError:
+            return False
+    return True
+
+
+def _update_by_swap(out: Path, previous: Mapping[str, str], manifest: dict[str, str],
+                    pending: list[tuple[str, bytes | Path, str]],
+                    intact: Collection[str] | None, unchanged: int) -> EmitStats | None:
+    """The new site made whole beside ``out`` (the previous build's files that stay are hard
+    links to them, not copies) and swapped with it in one step of the file system: a build
+    killed at any moment leaves the old site or the new one, never pages of both.  None where the
+    system cannot swap two folders (nothing was changed: the site is updated in place)."""
+    out = Path(os.path.abspath(out))
+    if _exchange is None or os.path.islink(out):  # a link to the site: it stays one, and leads
+        return None  # to the same folder, updated in place
+    try:
+        staged = Staging(out)
+    except OSError:
+        return None
+    staging = staged.path
+    if staging.parent != out.parent:  # staged inside an empty folder: nothing to swap with
+        staged.discard()
+        return None
+    written: list[str] = []
+    failed: list[tuple[str, str]] = []
+    kept: list[str] = []
+    rels = {rel for rel, _, _ in pending} | manifest.keys()
+    try:
+        for folder in sorted({posixpath.dirname(rel) for rel in rels} - {""}):
+            (staging / folder).mkdir(parents=True, exist_ok=True)  # each once, parents first
+        for rel, data, digest in pending:
+            dest = os.path.join(staging, rel)
+            if previous.get(rel) == digest and (rel in intact if intact is not None
+                                                else _is_regular_file(out / rel)):
+                _link_or_copy(os.path.join(out, rel), dest)
+                manifest[rel] = digest
+                unchanged += 1
+                continue
+            try:
+                if isinstance(data, Path):
+                    shutil.copyfile(data, dest)
+                else:
+                    with open(dest, "wb") as fh:
+                        fh.write(data)
+            except OSError as exc:
+                if exc.errno in _FULL_ERRNOS:
+                    raise _full(rel, _why(exc)) from exc
+                failed.append((rel, _why(exc)))
+                if rel in previous:  # not replaced: what the previous build wrote stays
+                    _link_or_copy(os.path.join(out, rel), dest)
+                    manifest[rel] = previous[rel]
+                    kept.append(rel)
+                continue
+            manifest[rel] = digest
+            written.append(rel)
+        for rel in manifest.keys() - {rel for rel, _, _ in pending}:  # kept as they were
+            _link_or_copy(os.path.join(out, rel), os.path.join(staging, rel))
+        (staging / MARKER).write_bytes(_manifest_bytes(manifest))
+        os.chmod(staging, stat.S_IMODE(os.stat(out).st_mode))
+        if not _exchange(staging, out):
+            staged.discard()
+            return None
+    except OSError as exc:
+        staged.discard()
+        if exc.errno in _FULL_ERRNOS:
+            raise _full(MARKER, _why(exc)) from exc
+        raise
+    except BaseException:
+        staged.discard()
+        raise
+    # the previous site, now in the staging folder's place, is out of sight: removed while the
+    # build goes on, and waited for at exit (a build killed first leaves it to the next, as any
+    # staging folder)
+    remover = threading.Thread(target=staged.discard, name="vaultsite-old-site")
+    remover.start()
+    if not _REMOVERS:
+        atexit.register(_join_removers)
+    _REMOVERS[:] = [t for t in _REMOVERS if t.is_alive()] + [remover]  # serve builds on and on
+    deleted = sorted(set(previous) - set(manifest))
+    return EmitStats(sorted(written), deleted, unchanged, failed, sorted(kept))
+
+
+_REMOVERS: list[threading.Thread] = []
+
+
+def _join_removers() -> None:
+    """Wait for the removal of the sites swapped out (the CLI runs this before ``os._exit``)."""
+    while _REMOVERS:
+        _REMOVERS.pop().join()
+
+
+def _link_or_copy(src: str, dest: str) -> None:
+    """``dest`` as another name of the file ``src`` (its bytes and times, no copy), else a copy."""
+    try:
+        os.link(src, dest)
+    except OSError as exc:
+        if exc.errno in _FULL_ERRNOS:
+            raise
+        shutil.copy2(src, dest)
+
+
+def _swapper():
+    """The system call that swaps two folders in one step (Linux's ``renameat2`` with
+    ``RENAME_EXCHANGE``, macOS's ``renamex_np`` with ``RENAME_SWAP``), as a function of two
+    paths returning whether it swapped them (False: not on this file system); None elsewhere."""
+    import ctypes
+    import sys
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    if sys.platform.startswith("linux"):
+        call = getattr(libc, "renameat2", None)
+
+        def args(a: bytes, b: bytes) -> tuple:
+            return (-100, a, -100, b, 2)  # AT_FDCWD, RENAME_EXCHANGE
+    elif sys.platform == "darwin":
+        call = getattr(libc, "renamex_np", None)
+
+        def args(a: bytes, b: bytes) -> tuple:
+            return (a, b, 2)  # RENAME_SWAP
+    else:
+        return None
+    if call is None:
+        return None
+
+    def exchange(a: Path, b: Path) -> bool:
+        if call(*args(os.fsencode(a), os.fsencode(b))) == 0:
+            return True
+        err = ctypes.get_errno()
+        if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV, errno.EBUSY,
+                   errno.EPERM):
+            return False  # a file system (or a mount point) that cannot: updated in place
+        raise OSError(err, os.strerror(err), str(b))
+
+    return exchange
+
+
+_exchange = _swapper()
 
 
 def _foreign_file(path: Path, digest: str) -> bool:

@@ -294,3 +294,109 @@ def test_windows_device_names_get_a_safe_address_that_links_reach(tmp_path):
     img = content.find("img")
     assert site.follow(page, img["src"])[0] == site.out / "aux_.png"
     assert site.diagnostics == []
+
+
+# -- 5. a rebuild killed midway leaves the old site or the new one ------------------------------------
+
+_KILLER = """
+import os, sys
+import generator.emit as emit
+vault, out, where, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+count = [0]
+if where == "replace":  # the renames of an update in place
+    replace = os.replace
+    def replacing(*args, **kwargs):
+        count[0] += 1
+        if count[0] == n:
+            os.kill(os.getpid(), 9)
+        return replace(*args, **kwargs)
+    os.replace = replacing
+elif where == "link":
+    linked = emit._link_or_copy
+    def link(*args):
+        count[0] += 1
+        if count[0] == n:
+            os.kill(os.getpid(), 9)
+        return linked(*args)
+    emit._link_or_copy = link
+else:
+    swap = emit._exchange
+    def exchange(a, b):
+        if where == "before":
+            os.kill(os.getpid(), 9)
+        swap(a, b)
+        os.kill(os.getpid(), 9)
+    emit._exchange = exchange
+from generator.cli import main
+sys.argv = ["vaultsite", "build", vault, "-o", out, "--no-exec", "-q"]
+main()
+"""
+
+
+def test_a_rebuild_killed_midway_leaves_the_old_site_or_the_new_one(tmp_path):
+    """A second build wrote each changed page beside its place and then renamed them one by one:
+    killed among the renames (``kill -9``, a closed terminal), it left a site of old and new
+    pages (93 of 375 new, measured).  The new site is now made whole beside the old one, the
+    pages that stay as hard links, and the two folders are swapped in one step: killed anywhere,
+    the folder holds the old site or the new one, and the next build clears what was left."""
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+    from conftest import REPO, file_tree, linked_vault
+
+    if not sys.platform.startswith(("linux", "darwin")):
+        pytest.skip("no system call here swaps two folders")
+    vault, out = tmp_path / "v", tmp_path / "out"
+    linked_vault(vault, 60)
+    run = [sys.executable, "-m", "generator", "build", str(vault), "-o", str(out), "--no-exec",
+           "-q"]
+    subprocess.run(run, cwd=REPO, check=True, capture_output=True)
+    old = file_tree(out)
+    kept = tmp_path / "kept"  # the first build's site and its cache (build state) beside it
+
+    def put_back(site) -> None:
+        for name in (site.name, f"{site.name}.vaultsite-cache"):
+            shutil.rmtree(site.parent / name, ignore_errors=True)
+        shutil.copytree(kept / "out", site)
+        shutil.copytree(kept / "out.vaultsite-cache", site.parent / f"{site.name}.vaultsite-cache")
+
+    kept.mkdir()
+    shutil.copytree(out, kept / "out")
+    shutil.copytree(tmp_path / "out.vaultsite-cache", kept / "out.vaultsite-cache")
+    linked_vault(vault, 60, edited=frozenset({0, 30}))
+    put_back(tmp_path / "new")  # the same rebuild, not interrupted
+    subprocess.run([*run[:6], str(tmp_path / "new"), *run[7:]], cwd=REPO, check=True,
+                   capture_output=True)
+    new = file_tree(tmp_path / "new")
+    assert new != old
+    for where, n in [("replace", 3), ("replace", 20), ("link", 1), ("link", 10), ("link", 40),
+                     ("before", 0), ("after", 0)]:
+        put_back(out)
+        killed = subprocess.run([sys.executable, "-c", _KILLER, str(vault), str(out), where,
+                                 str(n)], cwd=REPO, capture_output=True)
+        now = file_tree(out)
+        assert now in (old, new), (where, n, len(set(now.items()) ^ set(new.items())))
+        if where != "replace":  # an update in place renames; a swap renames nothing
+            assert killed.returncode == -9, (where, n, killed.stderr[-2000:])
+            assert (now == new) == (where == "after")
+        subprocess.run(run, cwd=REPO, check=True, capture_output=True)  # the next build
+        assert file_tree(out) == new
+        assert not [p for p in tmp_path.iterdir() if "staging" in p.name]
+
+
+def test_a_site_folder_holding_files_of_its_own_is_still_updated_in_place(tmp_path):
+    """A site folder that holds what vaultsite did not write (a ``.git`` of a Pages branch, a
+    file put in by hand) keeps them: it is updated in place, as before, not swapped."""
+    from conftest import build_notes, write_files
+
+    files = {"A.md": "# A\n", "B.md": "# B\n[[A]]\n"}
+    site = build_notes(tmp_path, files)
+    git = write_files(site.out / ".git", {"HEAD": "ref: refs/heads/gh-pages\n"})
+    inode = site.out.stat().st_ino
+    write_files(tmp_path / "src", {"B.md": "# B\n[[A]] again\n"})
+    again = build_notes(tmp_path, {})
+    assert "again" in again.content("B.md").get_text()
+    assert (git / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert site.out.stat().st_ino == inode
