@@ -743,8 +743,7 @@ def _update_by_swap(out: Path, previous: Mapping[str, str], manifest: dict[str, 
                 if isinstance(data, Path):
                     shutil.copyfile(data, dest)
                 else:
-                    with open(dest, "wb") as fh:
-                        fh.write(data)
+                    Path(dest).write_bytes(data)
             except OSError as exc:
                 if exc.errno in _FULL_ERRNOS:
                     raise _full(rel, _why(exc)) from exc

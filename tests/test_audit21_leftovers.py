@@ -400,3 +400,25 @@ def test_a_site_folder_holding_files_of_its_own_is_still_updated_in_place(tmp_pa
     assert "again" in again.content("B.md").get_text()
     assert (git / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
     assert site.out.stat().st_ino == inode
+
+
+def test_a_full_disk_leaves_the_previous_site_as_it_was_when_updated_in_place(tmp_path,
+                                                                              monkeypatch):
+    """The update in place (no swap on this system, or a folder holding files of its own) still
+    stops on a full disk with the previous site whole, as test_audit9_robust's test now checks
+    for the swap."""
+    import pytest
+    from test_audit9_robust import _disk_full_on, _files, _vault
+
+    from generator.config import load_config
+    from generator.emit import OutputError
+    from generator.pipeline import build
+
+    monkeypatch.setattr("generator.emit._exchange", None)
+    out = tmp_path / "site"
+    build(load_config(_vault(tmp_path, "one")), out, exec_mode="no-exec", workers=1)
+    before = _files(out)
+    _disk_full_on(monkeypatch, "B.html")
+    with pytest.raises(OutputError, match="No space left on device"):
+        build(load_config(_vault(tmp_path, "two")), out, exec_mode="no-exec", workers=1)
+    assert _files(out) == before
