@@ -1005,6 +1005,16 @@ def render_options(strict_line_breaks: bool) -> OptionsDict:
     return OptionsDict({**markdown().options, "breaks": not strict_line_breaks})
 
 
+def _target_kind(block: list[Token]) -> str:
+    """What a link may target in a top-level block: ``"heading"`` (a heading), ``"block"`` (a
+    block holding a ``^id``), else ``""``."""
+    if block[0].type == "heading_open":
+        return "heading"
+    if any(tok.meta and tok.meta.get("block_id") for tok in block):
+        return "block"
+    return ""
+
+
 def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[int, Any] | None = None,
                 preview_chars: int = 0, embeds: dict | None = None,
                 all_cells: Mapping[NoteId, dict[int, Any]] | None = None
@@ -1029,6 +1039,7 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
         if is_drawing_note(note):  # the drawing's picture above its text
             parts.append(page_picture(ctx, note))
         size = sum(map(len, parts))
+        far: list[list[Token]] = []  # the blocks past the preview's cut
         for block in _top_level_blocks(tokens_for(note)):
             html_part = md.renderer.render(block, ctx.md_options, env)
             if preview is None and size + len(html_part) > preview_chars:
@@ -1036,11 +1047,13 @@ def render_body(note: Note, index: VaultIndex, page_url: SiteUrl, cells: dict[in
                 cut = len(parts)
             parts.append(html_part)
             size += len(html_part)
+            if preview is not None:
+                far.append(block)
         body = "".join(parts)
         if preview is not None and preview_chars:
             from generator.site.previews import far_targets
 
-            preview += far_targets(parts[cut:])
+            preview += far_targets(parts[cut:], [_target_kind(block) for block in far])
         over = ctx.budget.warning(note)
         if over is not None:
             ctx.diagnostics.append(over)

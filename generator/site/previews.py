@@ -9,7 +9,6 @@ note's own page; the browser re-bases them before showing a popover.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -76,13 +75,13 @@ def cut_html(html: str, limit: int = PREVIEW_LIMIT) -> str:
 FAR_MARK = '<div class="preview-far" hidden>'
 FAR_LIMIT = 12_000
 SECTION_LIMIT = 1_500
-_HEADING = re.compile(r'<h[1-6][^>]*\sid="')
 
 
-def far_targets(parts: Sequence[str]) -> str:
+def far_targets(parts: Sequence[str], kinds: Sequence[str]) -> str:
     """What a link to a heading or a block past the preview's cut shows (``parts``: the note's
-    top-level blocks after it, as HTML): each heading with the blocks after it up to the next
-    heading (``SECTION_LIMIT`` characters), and each other block that holds an ``^id``, each in a
+    top-level blocks after it, as HTML; ``kinds``: what each is, ``"heading"``, ``"block"`` (one
+    holding a ``^id``) or ``""``): each heading with the blocks after it up to the next heading
+    (``SECTION_LIMIT`` characters), and each other block that holds an ``^id``, each in a
     ``<div>`` of its own (the popover's section ends there), all in one hidden ``<div>`` that a
     preview of the whole note does not show; ``FAR_LIMIT`` characters at most, in note order.
     Without it a link to a section near a long note's end previewed the note's first lines."""
@@ -91,14 +90,14 @@ def far_targets(parts: Sequence[str]) -> str:
     i = 0
     while i < len(parts):
         part = parts[i]
-        if _HEADING.match(part):
+        if kinds[i] == "heading":
             j = i + 1
             n = len(part)
-            while j < len(parts) and not _HEADING.match(parts[j]) and n + len(parts[j]) <= SECTION_LIMIT:
+            while j < len(parts) and kinds[j] != "heading" and n + len(parts[j]) <= SECTION_LIMIT:
                 n += len(parts[j])
                 j += 1
             chunk = "".join(parts[i:j])
-        elif 'id="^' in part and len(part) <= SECTION_LIMIT:
+        elif kinds[i] == "block" and len(part) <= SECTION_LIMIT:
             chunk, j = part, i + 1
         else:
             i += 1
