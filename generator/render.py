@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
@@ -760,7 +761,16 @@ class RenderContext:
                 'src="' in view.html or 'href="' in view.html):
             from generator.markdown.sanitize import localise_output
 
-            view = _with_html(view, localise_output(view.html, self, "{{ROOT}}"))
+            lost: list[str] = []
+            view = _with_html(view, localise_output(view.html, self, "{{ROOT}}", lost))
+            if not self.embedded:  # told once, at the note's own cell, not on every page showing it
+                for url in dict.fromkeys(lost):
+                    self.warn("output-link-unresolved",
+                              f"the output of this code cell links to '{unquote(url)}', which is no note "
+                              "or file of the vault; the page shows it without its address",
+                              token.map[0],
+                              hint="write the address from the note's folder, as in a Markdown "
+                                   "link, or add the file to the vault")
         # only the attribute values outputs.py writes: escape() turns a quote into &quot;, so a
         # printed "{{ROOT}}" (or src="{{ROOT}}") is never one of them and stays as printed.  In
         # an embed they are markers, as its links are: one rendering serves pages of any depth

@@ -456,12 +456,13 @@ def _dropped(html: str) -> list[tuple[int, str]]:
 _LOCAL_URL = re.compile(r'(<(?:a|img|video|audio|source)\b[^>]*?\s)(href|src)="([^"]*)"')
 
 
-def _localise(html: str, ctx, keep: str = "") -> str:
+def _localise(html: str, ctx, keep: str = "", lost: list[str] | None = None) -> str:
     """``<a href="Other.md">`` and ``<img src="pic.png">`` written in raw HTML point into the vault:
     resolved as the same Markdown link would be (to the note's page, or the attachment, copied),
     relative to the page.  A local URL that finds nothing loses its attribute, so the site has no
     dead link; a note that is not published is plain text, as its wikilink is.  URLs that begin
-    with ``keep`` (a code cell's figures, ``{{ROOT}}_exec/…``) are the site's own: kept."""
+    with ``keep`` (a code cell's figures, ``{{ROOT}}_exec/…``) are the site's own: kept.  The
+    URLs that found nothing are appended to ``lost`` when given."""
     if 'href="' not in html and 'src="' not in html:
         return html
 
@@ -488,6 +489,8 @@ def _localise(html: str, ctx, keep: str = "") -> str:
         if new is None:
             return m.group()
         if not new or new.startswith("\0"):
+            if not new and lost is not None:
+                lost.append(url)
             return m.group(1).rstrip()
         return f'{m.group(1)}{m.group(2)}="{escapeHtml(new)}"{size}'
 
@@ -545,13 +548,13 @@ def _remote_media_on_demand(html: str) -> str:
     return _MEDIA.sub(lambda m: m.group() + ' preload="none"', html)
 
 
-def localise_output(html: str, ctx, keep: str) -> str:
+def localise_output(html: str, ctx, keep: str, lost: list[str] | None = None) -> str:
     """A code cell's HTML output (a ``_repr_html_``, ``display(HTML(...))``, a DataFrame's links)
     with its local addresses resolved from the note's folder, where the code ran, as raw HTML's
     are: ``<img src="../pics/a.png">`` shows the vault's picture, ``<a href="Other.md">`` leads
     to the note's page, and one that finds nothing loses its address (no dead link, no failed
-    request in the reader's browser)."""
-    return _localise(html, ctx, keep)
+    request in the reader's browser) and is appended to ``lost``."""
+    return _localise(html, ctx, keep, lost)
 
 
 def _with_ctx(html: str, env, in_link: bool = False) -> str:

@@ -1,0 +1,45 @@
+"""Session 21 (lead): what the review of the helpers' work turned up."""
+
+from __future__ import annotations
+
+from conftest import Site, write_files
+
+
+def exec_build(vault, out) -> Site:
+    """Build ``vault`` into ``out`` running its code (``conftest.build_vault`` runs none)."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    return Site(out, build(load_config(vault), out, exec_mode="auto"))
+
+
+def test_a_cells_output_linking_to_nothing_is_reported_at_its_cell(tmp_path):
+    # A code cell's output may link into the vault: display(Markdown('[[Missing]]')), or HTML
+    # with <img src="gone.png">.  An address that finds nothing loses it on the page (no dead
+    # link), but nothing told the author: a link in a note's text that finds nothing is a
+    # warning.  Now each such address is one, at the cell's fence, once (not again for every page
+    # that embeds the cell), and again from the cache in a build that runs nothing.
+    vault = write_files(tmp_path / "vault", {
+        "Lab/Analysis.md": (
+            "# Analysis\n\n## Results\n\n```{python}\n"
+            "from IPython.display import HTML, Markdown, display\n"
+            "display(Markdown('See [[Other]] and [[Missing note]]'))\n"
+            "display(HTML('<img src=\"gone.png\" alt=\"g\"> <img src=\"../pic.png\" alt=\"p\">'))\n"
+            "```\n"),
+        "Other.md": "# Other\n",
+        "pic.png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+                    b"\x00\x00\x00\x90wS\xde"),
+        "Report.md": "# Report\n\n![[Analysis#Results]]\n",
+    })
+    for run in ("cold", "cached"):
+        site = exec_build(vault, tmp_path / "site")
+        lost = sorted((str(d.span), d.message) for d in site.diagnostics
+                      if d.code == "output-link-unresolved")
+        assert [span for span, _ in lost] == ["Lab/Analysis.md:5:1"] * 2, (run, lost)
+        assert "'Missing note.md'" in lost[0][1] and "'gone.png'" in lost[1][1], lost
+        result = site.content("Lab/Analysis.md")
+        assert result.find("a", string="Other").get("href"), run
+        assert not result.find("a", string="Missing note").get("href"), run
+        assert [img.get("src") is not None for img in result.find_all("img")] == [False, True]
+        embedded = site.content("Report.md")  # the embed shows the output, told nothing more
+        assert embedded.find("a", string="Other").get("href"), run
