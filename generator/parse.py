@@ -160,6 +160,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     permalink = str(permalink).strip() if permalink else None
     last_line = text.count("\n") + 1
     headings = tuple(_close_sections(walk.headings, last_line))
+    if walk.fences:
+        from generator.execute.cells import other_engines
+
+        diags.extend(other_engines(walk.fences, rel))
     note = Note(
         source=src, id=note_id, title=title, text=text, meta=meta, aliases=aliases,
         tags=tuple(tags), date=date, description=description, permalink=permalink,

@@ -43,3 +43,22 @@ def test_a_cells_output_linking_to_nothing_is_reported_at_its_cell(tmp_path):
         assert [img.get("src") is not None for img in result.find_all("img")] == [False, True]
         embedded = site.content("Report.md")  # the embed shows the output, told nothing more
         assert embedded.find("a", string="Other").get("href"), run
+
+
+def test_a_quarto_chunk_of_another_language_is_told_it_does_not_run(tmp_path):
+    # A note shared with Quarto may hold ```{r} or ```{julia} chunks, which Quarto runs.  Here
+    # only Python runs: such a chunk was shown as code, with no output and no word why.  It is
+    # now an info at its fence (never counted by --strict); a plain ```r block, a Quarto
+    # diagram ({mermaid}) and a {python} cell are not told anything.
+    from conftest import build_notes
+
+    site = build_notes(tmp_path, {"Q.md": (
+        "# Q\n\n```{r}\nx <- c(1, 2)\n```\n\n```{python}\nprint(2)\n```\n\n```r\ny <- 2\n```\n\n"
+        "```{mermaid}\ngraph TD; A-->B\n```\n\n> ```{julia}\n> 1 + 1\n> ```\n")})
+    told = [(str(d.span), d.severity.value, d.message) for d in site.diagnostics
+            if d.code == "exec-language"]
+    assert [(span, severity) for span, severity, _ in told] == [
+        ("Q.md:3:1", "info"), ("Q.md:19:1", "info")], told
+    assert "{r}" in told[0][2] and "{julia}" in told[1][2], told
+    codes = [pre.get_text() for pre in site.content("Q.md").find_all("pre")]
+    assert any("x <- c(1, 2)" in code for code in codes), codes

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, Severity, Span, warning
+from generator.diagnostics import Diagnostic, Severity, Span, info, warning
 from generator.execute.config import ExecConfig
 
 PYTHON_NAMES = frozenset({"python", "py", "python3"})
@@ -114,6 +114,29 @@ def find_cells(note_meta: Mapping[str, Any] | None, fences: list[tuple[int, Any]
             cell = replace(cell, diagnostics=tuple(base_diags) + cell.diagnostics)
         cells.append(cell)
     return cells
+
+
+#: Languages Quarto runs in a chunk written ```` ```{r} ```` (knitr's and Jupyter's engines):
+#: here only Python runs, so such a chunk is shown as code, and told so.
+OTHER_ENGINES = frozenset({"r", "julia", "ojs", "bash", "sh", "sql", "rcpp", "stan"})
+
+
+def other_engines(fences: list[tuple[int, Any]], rel_path: str) -> list[Diagnostic]:
+    """An info for each fence written as a Quarto chunk of a language that Quarto runs and
+    vaultsite does not (```` ```{r} ````): shown as code, where its author, coming from Quarto,
+    would look for its output."""
+    found: list[Diagnostic] = []
+    for _index, token in fences:
+        braced = _BRACED.match((token.info or "").strip())
+        if braced is None or braced.group(1).lower() not in OTHER_ENGINES:
+            continue
+        lang = braced.group(1)
+        found.append(info(
+            "exec-language", f"a Quarto {{{lang}}} chunk: only Python code runs, so it is shown as "
+            "code, with no output", rel_path, (token.map[0] if token.map else 0) + 1, 1,
+            hint=f"write it as ```{{python}} to run it, or as ```{lang.lower()} to show it as code "
+                 "without this line"))
+    return found
 
 
 def classify_fence(info: str, note_opt_in: bool) -> tuple[bool, dict[str, str]]:
