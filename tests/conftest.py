@@ -168,6 +168,15 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def exec_build(vault: Path, out: Path, state=None) -> Site:
+    """Build ``vault`` into ``out`` running its code (``build_vault`` runs none); with ``state``,
+    from the state ``serve`` keeps in memory."""
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    return Site(out, build(load_config(vault), out, exec_mode="auto", state=state))
+
+
 def build_notes(tmp_path: Path, files: dict[str, str | bytes], **overrides) -> Site:
     """Write ``files`` (vault path -> text, or bytes) into a new vault under ``tmp_path`` and build
     it into ``tmp_path/site``."""

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Site, file_tree, write_files
+from conftest import Site, exec_build, file_tree, write_files
 
 ANALYSIS = """---
 tags: [analysis]
@@ -46,15 +46,6 @@ df.describe().loc[["max"]]
 
 More.
 """
-
-
-def exec_build(vault: Path, out: Path, state=None) -> Site:
-    """Build ``vault`` into ``out`` running its code (``conftest.build_vault`` runs none); with
-    ``state``, from the state ``serve`` keeps in memory."""
-    from generator.config import load_config
-    from generator.pipeline import build
-
-    return Site(out, build(load_config(vault), out, exec_mode="auto", state=state))
 
 
 def analyst_vault(root: Path) -> Path:

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Site, write_files
-
-
-def exec_build(vault, out) -> Site:
-    """Build ``vault`` into ``out`` running its code (``conftest.build_vault`` runs none)."""
-    from generator.config import load_config
-    from generator.pipeline import build
-
-    return Site(out, build(load_config(vault), out, exec_mode="auto"))
+from conftest import exec_build, write_files
 
 
 def test_a_cells_output_linking_to_nothing_is_reported_at_its_cell(tmp_path):

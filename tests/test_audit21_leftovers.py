@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import exec_build
+
 
 def _canvas(*nodes: dict) -> str:
     return json.dumps({"nodes": [{"x": 0, "y": 120 * i, "width": 300, "height": 100, **n}
@@ -166,13 +168,6 @@ print("folder", os.path.isdir("."), Path(".").resolve().is_dir(), os.path.exists
 """
 
 
-def _exec_build(vault, out):
-    from generator.config import load_config
-    from generator.pipeline import build
-
-    return build(load_config(vault), out)
-
-
 def _stdout(out) -> str:
     from bs4 import BeautifulSoup
 
@@ -191,28 +186,28 @@ def test_a_file_the_code_only_looks_for_reruns_the_cell_when_it_appears(tmp_path
     vault = write_files(tmp_path / "v", {"Looks.md": LOOKS, "sized.txt": "abc", ".env": "X=1\n",
                                          "in/other.md": "# Other\n"})
     out = tmp_path / "site"
-    first = _exec_build(vault, out)
+    first = exec_build(vault, out).result
     assert (first.stats.cells_ran, first.stats.cells_failed) == (1, 0)
     assert _stdout(out).split("\n")[:3] == ["data False False False", "size 3 3",
                                             "folder True True False"]
     # nothing changed, or only what the code does not depend on: the cache stands
     (vault / "Another note.md").write_text("# Another\n", encoding="utf-8")
     (vault / ".env").write_text("X=2\n", encoding="utf-8")
-    assert _exec_build(vault, out).stats.cells_ran == 0
+    assert exec_build(vault, out).result.stats.cells_ran == 0
 
     (vault / "data.csv").write_text("a,b\n", encoding="utf-8")
-    again = _exec_build(vault, out)
+    again = exec_build(vault, out).result
     assert again.stats.cells_ran == 1, again.stats.rerun_reasons
     assert any("data.csv appeared" in r for r in again.stats.rerun_reasons)
     assert _stdout(out).startswith("data True False False")
     (vault / "in" / "deep.txt").write_text("x", encoding="utf-8")
     (vault / "p.txt").write_text("x", encoding="utf-8")
-    assert _exec_build(vault, out).stats.cells_ran == 1
+    assert exec_build(vault, out).result.stats.cells_ran == 1
     assert _stdout(out).startswith("data True True True")
     (vault / "sized.txt").write_text("abcdef", encoding="utf-8")
-    assert _exec_build(vault, out).stats.cells_ran == 1
+    assert exec_build(vault, out).result.stats.cells_ran == 1
     assert "size 6 6" in _stdout(out)
-    assert _exec_build(vault, out).stats.cells_ran == 0
+    assert exec_build(vault, out).result.stats.cells_ran == 0
 
 
 # -- 4. a printed path with a space in it is made relative whole ------------------------------------
@@ -248,7 +243,7 @@ def test_a_printed_path_with_spaces_is_made_relative_whole(tmp_path):
     vault = write_files(tmp_path / "v", {"My Notes/Paths.md": SPACED, "Top file.txt": "t",
                                          "My Notes/sub dir/my data.csv": "a\n"})
     out = tmp_path / "site"
-    result = _exec_build(vault, out)
+    result = exec_build(vault, out).result
     assert (result.stats.cells_ran, result.stats.cells_failed) == (2, 0)
     soup = BeautifulSoup((out / "My-Notes" / "Paths.html").read_text(encoding="utf-8"),
                          "html.parser")
