@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -166,6 +167,12 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(data, encoding="utf-8")
     return root
+
+
+def canvas_json(*nodes: dict) -> str:
+    """A canvas file of ``nodes`` (each given its place and size, one under the other), no edges."""
+    return json.dumps({"nodes": [{"x": 0, "y": 120 * i, "width": 300, "height": 100, **n}
+                                 for i, n in enumerate(nodes)], "edges": []}, indent=1)
 
 
 def exec_build(vault: Path, out: Path, state=None) -> Site:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import canvas_json
 
 # -- a canvas card's missing file gets the hints a link gets -------------------------------------------
-
-
-def _canvas(*nodes: dict) -> str:
-    return json.dumps({"nodes": [{"x": 0, "y": 120 * i, "width": 300, "height": 100, **n}
-                                 for i, n in enumerate(nodes)], "edges": []}, indent=1)
 
 
 HINTED = {
@@ -19,7 +15,7 @@ HINTED = {
     "Projects/Alpha.md": "# Alpha\n",
     "Idea board.md": "# Idea board\n",
     "Screenshot 10.00.00\u202fAM.png": b"\x89PNG\r\n\x1a\n",
-    "Board.canvas": _canvas(
+    "Board.canvas": canvas_json(
         {"id": "t", "type": "file", "file": "Recipes/Waffles.md"},
         {"id": "f", "type": "file", "file": "Projects"},
         {"id": "s", "type": "file", "file": "Screenshot 10.00.00 AM.png"},
@@ -98,7 +94,7 @@ def test_serve_rebuilds_when_the_trash_changes(tmp_path):
     vault = write_files(tmp_path / "v", {
         ".trash/Waffles.md": "# Waffles\n", "Home.md": "[[Waffles]]\n", "Other.md": "# Other\n",
         "Embeds.md": "![[Board.canvas]]\n",
-        "Board.canvas": _canvas({"id": "t", "type": "file", "file": "Waffles.md"})})
+        "Board.canvas": canvas_json({"id": "t", "type": "file", "file": "Waffles.md"})})
     builder = PipelineBuilder(load_config(vault), tmp_path / "out")
     first = builder.rebuild(None)
     assert first.swapped

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import exec_build
-
-
-def _canvas(*nodes: dict) -> str:
-    return json.dumps({"nodes": [{"x": 0, "y": 120 * i, "width": 300, "height": 100, **n}
-                                 for i, n in enumerate(nodes)], "edges": []}, indent=1)
-
+from conftest import canvas_json, exec_build
 
 # -- 1. a canvas text card's link and a mermaid node get the title and '#' hints ----------------------
 
 TITLED = {
     "Papers/smith2020.md": "---\ntitle: Paper Title\n---\n# Intro\n",
     "C# basics.md": "# Pointers\n",
-    "Board.canvas": _canvas({"id": "t", "type": "text", "text":
+    "Board.canvas": canvas_json({"id": "t", "type": "text", "text":
                              "See [[Paper Title]] and [[C# basics#Pointers|ptr]]"},
                             {"id": "u", "type": "text", "text": "[C# basics](C%23%20basics.md)"}),
     "Home.md": "![[Board.canvas]]\n\n[[Paper Title]] [[C# basics#Pointers|ptr]]\n\n"
