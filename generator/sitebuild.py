@@ -493,7 +493,10 @@ class SiteBuilder:
         copies = {}
         for rel in sorted(deps.attachments):
             att = self.index.attachments[rel]
-            copies[self.index.attachment_url(att)] = att.abs
+            # a canvas with a page is shown there, never as its JSON file, which holds what the
+            # page leaves out (its cards' `%%comments%%`, the paths of unpublished notes)
+            if self.index.canvas_page_url(att) is None:
+                copies[self.index.attachment_url(att)] = att.abs
         preview = (note.id, preview_entry(note.title, preview_html))
         if note is self.index.home or (self.index.home and note.id == self.index.home.id):
             return ({url: self._home_html(note, body, diags, og_image)}, copies, diags, preview, deps,

@@ -300,7 +300,7 @@ def test_links_to_a_canvas_lead_to_its_page_which_draws_it_and_lists_who_links_t
     entry = site.html("Notes/Alpha.md").find(class_="explorer").find("a", string="Board.canvas")
     assert site.follow(site.page("Notes/Alpha.md"), entry["href"])[0] == page
     assert "current" in soup.find(class_="explorer").find("a", string="Board.canvas")["class"]
-    # only linked (the embed in Plan copies it): the raw file is not what a link opens
+    # the raw file is not what a link opens (nor is it published)
     assert "Board.canvas" not in {a["href"].rsplit("/", 1)[-1] for a in links}
 
 
