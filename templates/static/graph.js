@@ -186,13 +186,23 @@
   function Graph(el, opts) {
     this.el = el; this.opts = opts;
     this.canvas = document.createElement("canvas");
-    this.canvas.setAttribute("aria-hidden", "true");
+    /* one stop in the tab order; the keys move a focus over the notes drawn (Graph.key) */
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute("role", "application");
+    this.canvas.setAttribute("aria-roledescription", "graph");
+    this.canvas.setAttribute("aria-label", (opts.global ? "Graph of all notes" : "Graph of this note's links") +
+      ". Arrow keys go to the nearest note that way, Page Down and Page Up go through every note in turn, Enter opens it.");
     el.appendChild(this.canvas);
     this.ctx = this.canvas.getContext("2d");
     this.tip = document.createElement("div");
     this.tip.className = "graph-tip"; this.tip.hidden = true;
     el.appendChild(this.tip);
+    /* what the keyboard's focus is on, said to a screen reader */
+    this.said = document.createElement("div");
+    this.said.className = "visually-hidden"; this.said.setAttribute("aria-live", "polite");
+    el.appendChild(this.said);
     this.k = 1; this.tx = 0; this.ty = 0; this.userMoved = false; this.hover = null; this.running = false;
+    this.focused = null;
     this.colors(); this.resize(); this.bind();
   }
   /* theme colours, resolved by the browser (the stylesheet uses light-dark()) */
@@ -220,6 +230,10 @@
     this.sim = { nodes: sub.nodes, links: sub.links, alpha: 1, alphaTarget: 0, alphaMin: big ? 0.02 : 0.005,
       charge: big ? 18 : 60, distance: big ? 22 : 45, gravity: big ? 0.02 : 0.06, sy: 1 };
     this.userMoved = false;
+    /* a new depth or tags shown: the focus stays on the same note where it still is drawn */
+    var was = this.focused;
+    this.focused = was && sub.nodes.filter(function (n) { return n.url === was.url; })[0] || null;
+    if (was && this.hover === was) this.hover = this.focused;
     this.stats = { nodes: sub.nodes.length, links: sub.links.length, ticks: 0, tickMs: 0, tickSum: 0, drawMs: 0, settled: false };
     this.start();
   };
@@ -326,6 +340,12 @@
     nodes.forEach(function (nd) {
       if (nd.center || nd === hv) { ctx.beginPath(); ctx.arc(nd.x * k + tx, nd.y * k + ty, nd.r * scale + 1, 0, 6.2832); ctx.fill(); }
     });
+    /* the keyboard's node: a ring around its dot, as a focused link has an outline */
+    var fn = this.focused;
+    if (fn) {
+      ctx.strokeStyle = c.accent; ctx.lineWidth = 2; ctx.beginPath();
+      ctx.arc(fn.x * k + tx, fn.y * k + ty, fn.r * scale + 5, 0, 6.2832); ctx.stroke();
+    }
     /* labels: all of a small graph, zoomed-in parts of a big one, the hovered node's; the current
        note's first, then the hovered, its neighbours, the busiest; kept in view; an overlap is left out */
     var labels = this.w * this.h / Math.max(visible, 1) > (this.opts.global ? 4000 : 2500);
@@ -359,7 +379,7 @@
     var hits = function (box, o) { return box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]; };
     for (i = 0; i < order.length && boxes.length < 251; i++) {
       n = order[i];
-      var label = labelOf(ctx, n), half = label.w / 2, lx = n.x * k + tx, gap = n.r * scale + 2;
+      var label = labelOf(ctx, n), half = label.w / 2, lx = n.x * k + tx, gap = n.r * scale + (n === fn ? 7 : 2);
       var box = null, ly;
       for (var side = 0; side < 2 && !box; side++) {
         ly = n.y * k + ty + (side ? -gap - 12 : gap);
@@ -454,6 +474,59 @@
       self.zoomAt(at[0], at[1], Math.exp(-e.deltaY * (e.deltaMode ? 0.05 : 0.0015)));
     }, { passive: false });
     cv.addEventListener("dblclick", function (e) { var at = pos(e); self.zoomAt(at[0], at[1], 1.8); });
+    cv.addEventListener("keydown", function (e) { if (!e.altKey && !e.ctrlKey && !e.metaKey && self.key(e.key)) e.preventDefault(); });
+    /* a click focuses the canvas too; only a focus from the keyboard puts the ring on a node */
+    cv.addEventListener("focus", function () { if (!self.focused && cv.matches(":focus-visible")) self.key("Home"); });
+    cv.addEventListener("blur", function () { if (self.focused) { self.focused = null; self.select(null); } });
+  };
+  /* the order Page Down goes through: the current note (or the busiest), then by name */
+  Graph.prototype.turns = function () {
+    var nodes = this.sim.nodes.slice();
+    return nodes.sort(function (p, q) {
+      return (q.center - p.center) || (p.tag - q.tag) || (p.label < q.label ? -1 : p.label > q.label ? 1 : 0);
+    });
+  };
+  /* a key on the focused graph: true when it was one of the graph's */
+  Graph.prototype.key = function (name) {
+    var sim = this.sim, cur = this.focused, next = null;
+    if (!sim || !sim.nodes.length) return false;
+    var dirs = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (name === "Enter") {
+      if (cur && cur.url) location.href = vs.hrefFor(cur.url);
+      return !!cur;
+    } else if (name === "Escape") {
+      if (!cur) return false;
+      this.focused = null; this.select(null); return true;
+    } else if (name === "Home" || name === "End" || name === "PageDown" || name === "PageUp") {
+      var turns = this.turns(), at = cur ? turns.indexOf(cur) : -1, n = turns.length;
+      if (name === "Home") next = sim.nodes.filter(function (nd) { return nd.center; })[0] ||
+        sim.nodes.reduce(function (p, q) { return q.deg > p.deg ? q : p; });
+      else if (name === "End") next = turns[n - 1];
+      else next = turns[((at < 0 ? 0 : at + (name === "PageDown" ? 1 : -1)) + n) % n];
+    } else if (dirs[name]) {
+      /* the nearest dot on that side, a step straight that way counting less than one across it */
+      var d = dirs[name], best = Infinity, k = this.k;
+      if (!cur) return this.key("Home");
+      sim.nodes.forEach(function (nd) {
+        var dx = (nd.x - cur.x) * k, dy = (nd.y - cur.y) * k, along = dx * d[0] + dy * d[1];
+        var across = Math.abs(dx * d[1] - dy * d[0]);
+        if (nd === cur || along <= 0 || along + across * 2 >= best) return;
+        best = along + across * 2; next = nd;
+      });
+      if (!next) return true;
+    } else {
+      return false;
+    }
+    this.focused = next;
+    /* the view follows the focus: a node out of sight is brought into it */
+    var x = next.x * this.k + this.tx, y = next.y * this.k + this.ty, m = Math.min(30, this.w / 4, this.h / 4);
+    var px = Math.min(0, this.w - m - x) || Math.max(0, m - x), py = Math.min(0, this.h - m - y) || Math.max(0, m - y);
+    if (px || py) { this.tx += px; this.ty += py; x += px; y += py; this.userMoved = true; }
+    this.select(next, [x, y]);
+    var turnsNow = this.turns();
+    this.said.textContent = next.label + (next.tag ? ", tag" : "") + ", " + next.deg + (next.deg === 1 ? " link" : " links") +
+      ", " + (turnsNow.indexOf(next) + 1) + " of " + turnsNow.length;
+    return true;
   };
   /* the hovered (or tapped) node, named in a tip */
   Graph.prototype.select = function (h, at) {

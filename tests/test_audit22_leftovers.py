@@ -1,0 +1,125 @@
+"""The twenty-second session's leftovers (issue 2): what the twenty-first left, each reproduced here
+and now done.  The browser tests build one small vault with the real pipeline and open it from
+file:// in headless Chromium (tests/chromium.py); the execution tests run real cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from chromium import page_of
+
+# the local graph of Hub: the four notes it links and the one linking it; East links one more
+HUB = "# Hub\n\nTo [[East]], [[West]], [[North]] and [[South]].\n"
+VAULT = {
+    "Hub.md": HUB,
+    "East.md": "# East\n\nBack to [[Hub]] and on to [[Far]].\n",
+    "West.md": "# West\n\n[[Hub]]\n",
+    "North.md": "# North\n\nNothing.\n",
+    "South.md": "# South\n\nNothing.\n",
+    "Far.md": "# Far\n\nNothing.\n",
+    "Notes with footnotes.md": (
+        "# Notes with footnotes\n\nA claim.[^1] An aside.^[The inline one, *said* in passing.] A named"
+        " one.[^named]\n\n" + "Filler paragraph.\n\n" * 40
+        + "[^1]: The first footnote, pointing to [[Hub|the hub]].\n"
+        "[^named]: The named footnote.\n\n    Its second paragraph.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from conftest import build_notes
+
+    return build_notes(tmp_path_factory.mktemp("audit22-leftovers"), VAULT).out
+
+
+def _open(chrome, site: Path, source: str, **kw):
+    page = chrome.page(**kw)
+    page.goto(page_of(site, source).as_uri())
+    return page
+
+
+# ---------- 1. the graph's nodes by keyboard ----------
+
+SETTLED = ("() => window.vsGraph && vsGraph.views.length && vsGraph.views[0].stats"
+           " && vsGraph.views[0].stats.settled")
+FOCUSED = """() => { const v = vsGraph.views[0], n = v.focused; if (!n) return null;
+    const scale = v.nodeScale(), x = n.x * v.k + v.tx, y = n.y * v.k + v.ty, d = v.dpr;
+    const ring = v.ctx.getImageData(Math.round((x + n.r * scale + 5) * d), Math.round(y * d), 1, 1).data;
+    return {label: n.label, url: n.url, x: n.x, y: n.y, ring: Array.from(ring),
+            said: v.said.textContent, tip: v.tip.hidden ? null : v.tip.textContent,
+            active: document.activeElement === v.canvas}; }"""
+RING_AT = """([x, y]) => { const v = vsGraph.views[0], d = v.dpr;
+    return Array.from(v.ctx.getImageData(Math.round(x * d), Math.round(y * d), 1, 1).data); }"""
+
+
+@pytest.mark.browser
+def test_the_local_graph_is_walked_and_opened_by_keyboard(site, chrome):
+    # the graph was a canvas outside the tab order, with no keys: a keyboard or screen-reader user
+    # could reach none of the notes it draws.  Tab now reaches it, the focus starts on the note
+    # itself, is drawn as a ring and said aloud, arrows move it, Enter opens that note's page
+    page = _open(chrome, site, "Hub.md", width=1280, height=900)
+    page.locator(".graph-local").scroll_into_view_if_needed()
+    page.wait_for_function(SETTLED, timeout=20_000)
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.graph-local canvas')"):
+            break
+    else:
+        pytest.fail("Tab never reached the local graph")
+    canvas = page.locator(".graph-local canvas")
+    assert canvas.get_attribute("role") == "application"
+    assert "Enter opens" in canvas.get_attribute("aria-label")
+    start = page.evaluate(FOCUSED)
+    assert start["label"] == "Hub" and start["tip"] == "Hub" and start["said"].startswith("Hub, ")
+    assert start["ring"][3] > 0, "a ring is drawn around the focused note's dot"
+    # Page Down goes through every note the graph draws, each said with its place
+    seen = []
+    for _ in range(6):
+        page.keyboard.press("PageDown")
+        now = page.evaluate(FOCUSED)
+        seen.append(now["label"])
+        assert now["said"].endswith(" of 6"), now["said"]
+    assert sorted(seen) == ["East", "Hub", "North", "Notes with footnotes", "South", "West"], seen
+    # arrows go to a note on that side, the nearest that way
+    page.keyboard.press("Home")
+    arrows = (("ArrowRight", (1, 0)), ("ArrowLeft", (-1, 0)), ("ArrowDown", (0, 1)), ("ArrowUp", (0, -1)))
+    for key, sign in arrows:
+        page.keyboard.press("Home")
+        here = page.evaluate(FOCUSED)
+        page.keyboard.press(key)
+        there = page.evaluate(FOCUSED)
+        if there["label"] == here["label"]:
+            continue  # nothing on that side
+        along = (there["x"] - here["x"]) * sign[0] + (there["y"] - here["y"]) * sign[1]
+        assert along > 0, (key, here, there)
+    # Escape takes the ring away; the old ring's place is drawn over
+    page.keyboard.press("Home")
+    ring = page.evaluate(FOCUSED)
+    page.keyboard.press("Escape")
+    assert page.evaluate(FOCUSED) is None
+    scale_ring = page.evaluate("""() => { const v = vsGraph.views[0], n = v.sim.nodes.find(n => n.center);
+        return [n.x * v.k + v.tx + n.r * v.nodeScale() + 5, n.y * v.k + v.ty]; }""")
+    assert page.evaluate(RING_AT, scale_ring) != ring["ring"]
+    # Enter opens the focused note
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")
+    target = page.evaluate(FOCUSED)
+    assert target["url"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/" + target["url"]), (page.url, target)
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_click_on_the_graph_puts_no_keyboard_ring(site, chrome):
+    # the canvas takes focus from a click too; the ring is the keyboard's, as :focus-visible is
+    page = _open(chrome, site, "Hub.md", width=1280, height=900)
+    page.locator(".graph-local").scroll_into_view_if_needed()
+    page.wait_for_function(SETTLED, timeout=20_000)
+    box = page.locator(".graph-local canvas").bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)
+    assert page.evaluate("document.activeElement.matches('.graph-local canvas')")
+    assert page.evaluate(FOCUSED) is None
+    page.close()
