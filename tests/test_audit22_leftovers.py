@@ -123,3 +123,39 @@ def test_a_click_on_the_graph_puts_no_keyboard_ring(site, chrome):
     assert page.evaluate("document.activeElement.matches('.graph-local canvas')")
     assert page.evaluate(FOCUSED) is None
     page.close()
+
+
+# ---------- 2. a footnote's reference previews the footnote ----------
+
+POPOVER = "() => { const p = document.querySelector('.popover'); return p && p.innerText.trim(); }"
+
+
+@pytest.mark.browser
+def test_a_footnote_reference_shows_its_footnote_on_hover_and_focus(site, chrome):
+    # Obsidian shows a footnote's text over its reference; here the reference led only to the
+    # bottom of the page, forty paragraphs down.  The pointer and the keyboard now show it in place
+    page = _open(chrome, site, "Notes with footnotes.md", width=1280, height=900)
+    refs = page.locator(".note-content sup.footnote-ref a")
+    assert refs.count() == 3
+    refs.nth(0).hover()
+    page.wait_for_function(POPOVER, timeout=5_000)
+    text = page.evaluate(POPOVER)
+    assert text == "The first footnote, pointing to the hub.", text
+    assert page.locator(".popover .footnote-backref").count() == 0
+    assert page.locator(".popover [id]").count() == 0, "no id of the page twice"
+    assert page.locator(".popover a.internal-link").get_attribute("href") == "Hub.html"
+    assert page.locator(".popover").get_attribute("aria-hidden") == "true"  # as every preview
+    top = page.locator(".popover").bounding_box()["y"]
+    assert abs(top - refs.nth(0).bounding_box()["y"]) < 80, "shown by the reference, not at the footnote"
+    page.mouse.move(5, 890)
+    page.wait_for_function("() => !document.querySelector('.popover')")
+    # the keyboard: focus on a reference shows its footnote, the inline one's and a named one's
+    refs.nth(1).focus()
+    page.wait_for_function(POPOVER)
+    assert page.evaluate(POPOVER) == "The inline one, said in passing."
+    assert page.locator(".popover em").count() == 1
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => { const p = document.querySelector('.popover');"
+                           " return p && p.innerText.includes('named'); }")
+    assert page.evaluate(POPOVER).split() == "The named footnote. Its second paragraph.".split()
+    page.close()

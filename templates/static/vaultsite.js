@@ -679,6 +679,27 @@
       box.insertBefore(from, box.firstChild);
     }
     rebase(box, target.abs);
+    place(a, box);
+  }
+  /* a footnote's reference: the footnote, from this page, as Obsidian shows it on hover */
+  function footnoteOf(a) {
+    if (!a.closest("sup.footnote-ref, .footnote-ref") || a.closest(".popover")) return null;
+    var raw = a.getAttribute("href") || "", id = raw.charAt(0) === "#" ? raw.slice(1) : "";
+    try { id = decodeURIComponent(id); } catch (e) { /* as written */ }
+    var item = id && doc.getElementById(id);
+    return item && item.closest(".footnotes") ? item : null;
+  }
+  function showFootnote(a, item) {
+    if (popFor === a) return;
+    hidePopover();
+    var box = doc.createElement("div");
+    box.className = "popover-footnote";
+    Array.prototype.forEach.call(item.childNodes, function (n) { box.appendChild(n.cloneNode(true)); });
+    box.querySelectorAll(".footnote-backref").forEach(function (el) { el.remove(); });
+    box.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+    place(a, box);
+  }
+  function place(a, box) {
     pop = doc.createElement("div");
     pop.className = "popover";
     /* for the eye only (not inert: the mouse scrolls it) */
@@ -712,18 +733,19 @@
   function onEnter(e) {
     var a = e.target.closest && e.target.closest("a[href]");
     if (!a) return;
-    var t = previewTarget(a);
-    if (!t) return;
+    var item = footnoteOf(a), t = !item && previewTarget(a);
+    if (!item && !t) return;
     clearTimeout(hideTimer);
     clearTimeout(showTimer);
     showTimer = setTimeout(function () {
+      if (item) return a.matches(":hover, :focus") && showFootnote(a, item);
       var b = fnv(t.url) % manifest.previews.buckets;
       load("_previews/" + b + ".js").then(function () { if (a.matches(":hover, :focus")) showPopover(a, t); }, function () {});
     }, 300);
   }
   function onLeave(e) {
     var a = e.target.closest && e.target.closest("a[href]");
-    if (a && (a === popFor || previewTarget(a))) scheduleHide();
+    if (a && (a === popFor || footnoteOf(a) || previewTarget(a))) scheduleHide();
   }
   if (window.matchMedia && window.matchMedia("(hover: hover)").matches) {
     doc.addEventListener("mouseover", onEnter);
