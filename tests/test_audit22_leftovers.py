@@ -159,3 +159,45 @@ def test_a_footnote_reference_shows_its_footnote_on_hover_and_focus(site, chrome
                            " return p && p.innerText.includes('named'); }")
     assert page.evaluate(POPOVER).split() == "The named footnote. Its second paragraph.".split()
     page.close()
+
+
+# ---------- 3. ![[embed]] in a cell's Markdown output ----------
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x14\x00\x00\x00\x0a\x08\x02"
+       b"\x00\x00\x00\x90wS\xde")
+
+
+def test_an_embed_in_a_cells_markdown_output_is_a_picture_or_told(tmp_path):
+    # display(Markdown('![[plot.png]]')) showed the words "plot.png", and ![[pic.png|50]] the
+    # words "50", without a word to the author.  A picture is now shown as a note's would be
+    # (found by name, its size kept; one that is missing is an output-link-unresolved warning);
+    # an embed of a note, whose text an output cannot hold, is a link to it and an output-embed
+    # warning at the cell's fence, from the cache too
+    from conftest import exec_build, write_files
+
+    vault = write_files(tmp_path / "vault", {
+        "Lab/Analysis.md": (
+            "# Analysis\n\n```{python}\nfrom IPython.display import Markdown, display\n"
+            "display(Markdown('Plot: ![[pic.png]], small ![[pic.png|50]], missing ![[gone.png]]'))\n"
+            "display(Markdown('![[Other#Part]]'))\n```\n"),
+        "Other.md": "# Other\n\n## Part\n\nIts words.\n",
+        "pics/pic.png": PNG,
+    })
+    for run in ("cold", "cached"):
+        site = exec_build(vault, tmp_path / "site")
+        told = sorted((str(d.span), d.code, d.message) for d in site.diagnostics
+                      if d.code.startswith("output-"))
+        assert [(span, code) for span, code, _ in told] == [
+            ("Lab/Analysis.md:3:1", "output-embed"),
+            ("Lab/Analysis.md:3:1", "output-link-unresolved")], (run, told)
+        assert "![[Other#Part]]" in told[0][2] and "'gone.png'" in told[1][2], told
+        result = site.content("Lab/Analysis.md").find(class_="cell-output")
+        text = result.get_text(" ", strip=True)
+        assert "pic.png" not in text and "50" not in text, (run, text)
+        imgs = result.find_all("img")
+        assert [(i.get("src"), i.get("width"), i.get("alt")) for i in imgs] == [
+            ("../pics/pic.png", "20", "pic"), ("../pics/pic.png", "50", "pic"), (None, None, "gone")], run
+        link = result.find("a", string="Other > Part")["href"]
+        page, fragment = site.follow(site.page("Lab/Analysis.md"), link)
+        assert page == site.page("Other.md") and fragment == "Part", run
+        assert (site.out / "pics/pic.png").read_bytes() == PNG

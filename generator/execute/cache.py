@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.execute.cells import CodeCell
 
-EXEC_VERSION = "4"  # bump when records change shape or meaning (4: markdown results' links)
+EXEC_VERSION = "5"  # bump when records change shape or meaning (5: markdown results' embeds)
 PYTHON = sys.version.split()[0]
 
 

@@ -298,6 +298,22 @@ def _error_html(error: dict) -> str:
             f'</p><pre>{escape(error.get("traceback") or error["evalue"])}</pre></div>')
 
 
+def embed_diagnostics(cell: CodeCell, record: dict | None, rel: str) -> list[Diagnostic]:
+    """An ``output-embed`` warning at the cell's fence for each note its shown Markdown output
+    embeds (``![[Note]]``, written as a link to the note: ``wikilinks.vault_free``); the same
+    from the cache."""
+    if record is None or not cell.options.output:
+        return []
+    return [Diagnostic(Severity.WARNING, "output-embed",
+                       f"the output of this code cell embeds a note, {raw}: an output cannot hold a "
+                       "note's text, so the page shows a link to it",
+                       Span(rel, cell.fence_line + 1, 1),
+                       "embed the note in the note's own text, next to the cell, or print a link "
+                       "([[…]]) where a link is meant")
+            for out in record.get("outputs", ()) if out[0] == "html" and len(out) > 2
+            for raw in dict.fromkeys(out[2])]
+
+
 def cell_diagnostic(cell: CodeCell, record: dict | None, rel: str,
                     cached: bool = False) -> Diagnostic | None:
     """The build-output line for a cell that failed (None when it did not, or ``error: true``).

@@ -13,7 +13,7 @@ from generator.diagnostics import Diagnostic, Severity, Span
 from generator.execute.cache import ExecCache, FileDigests, Lookup, package_versions
 from generator.execute.cells import CodeCell
 from generator.execute.config import ExecConfig
-from generator.execute.outputs import asset_names, cell_diagnostic, cell_html, externalize
+from generator.execute.outputs import asset_names, cell_diagnostic, cell_html, embed_diagnostics, externalize
 from generator.execute.pool import RunOutcome, run_payloads
 
 
@@ -376,6 +376,7 @@ def _assemble(job: NoteJob, records: dict[int, dict | None], reason: str | None,
                 diag = cell_diagnostic(cell, record, job.rel, cached=from_cache)
                 if diag:
                     diags.append(diag)
+                diags += embed_diagnostics(cell, record, job.rel)
         own = {name: assets[name] for name in asset_names(record) if name in assets}
         fold = {True: "closed", "show": "open"}.get(cell.options.code_fold, "")
         view = CellView(show_code=cell.options.echo, html=html, assets=own,

@@ -363,7 +363,7 @@ class _CellRunner:
                    for out in self.outputs]
         outputs = [(out[0], _shorten_paths(out[1])) if out[0] == "stderr" else out
                    for out in outputs]
-        outputs = [(out[0], _mirror_paths(out[1], markup=out[0] == "html"))
+        outputs = [(out[0], _mirror_paths(out[1], markup=out[0] == "html"), *out[2:])
                    if out[0] in ("stdout", "stderr", "text", "html") else out for out in outputs]
         return {"outputs": outputs, "error": error,
                 "seconds": round(time.perf_counter() - started, 4)}
@@ -496,8 +496,11 @@ class _CellRunner:
         if mime == "text/html":
             self.outputs.append(("html", data))
         elif mime == "text/markdown":
-            html = _site_render("markdown", data)
-            self.outputs.append(("html", html) if html is not None else ("text", data))
+            # an HTML output's third item: the notes its ![[…]] embedded, shown as links to them
+            embedded: list[str] = []
+            html = _site_render("markdown", data, embedded)
+            self.outputs.append(("text", data) if html is None else
+                                ("html", html, embedded) if embedded else ("html", html))
         elif mime == "text/latex":
             html = _site_render("latex", data)
             self.outputs.append(("html", html) if html is not None else ("text", data))
@@ -610,8 +613,9 @@ def _site_modules() -> object:
         _SITE["modules"] = ours
 
 
-def _site_render(kind: str, text: str) -> str | None:
-    """A ``_repr_markdown_`` through the site's markdown, a ``_repr_latex_`` as MathML; None
+def _site_render(kind: str, text: str, embedded: list[str] | None = None) -> str | None:
+    """A ``_repr_markdown_`` through the site's markdown (the ``![[…]]`` of notes it holds
+    appended to ``embedded``: ``wikilinks.vault_free``), a ``_repr_latex_`` as MathML; None
     when that cannot be done (the text is then shown as it is)."""
     try:
         with _site_modules():
@@ -621,7 +625,7 @@ def _site_render(kind: str, text: str) -> str | None:
             if kind == "markdown":
                 md = _SITE["md"]
                 tokens = md.parse(text)
-                importlib.import_module("generator.markdown.wikilinks").vault_free(tokens)
+                importlib.import_module("generator.markdown.wikilinks").vault_free(tokens, embedded)
                 return md.renderer.render(tokens, md.options, {})
             whole = _LATEX_WHOLE.fullmatch(text)
             if whole is None and "$" in text:  # prose with math in it

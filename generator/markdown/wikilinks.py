@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from generator.urls import local_parts
 
-from ._util import POS, SNIP
+from ._util import POS, SNIP, alt_size
 
 #: The kinds of attachment an embed shows as a player or picture (the renderer's ``<img>``,
 #: ``<audio>`` and ``<video>``).
@@ -517,12 +517,16 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("embed", render_embed)
 
 
-def vault_free(tokens: list[Token]) -> None:
+def vault_free(tokens: list[Token], notes_embedded: list[str] | None = None) -> None:
     """Obsidian links rendered where no vault is known (a code cell's Markdown result, in the
     worker; a figure's caption) as what can be written without one:
     ``[[Note#Part|text]]`` as the Markdown link ``[text](Note.md#Part)``, which the page's render
-    context resolves as a note's own (``sanitize.localise_output``); a tag or an embed as its
-    words (a tag page lists the notes that have the tag, and a result is none of them)."""
+    context resolves as a note's own (``sanitize.localise_output``); ``![[pic.png|300]]`` as the
+    Markdown picture ``![300](pic.png)``, resolved as the page resolves an ``<img src>``; an embed
+    of another file as a link to it; an embed of a note (whose text a result cannot hold: its
+    links, embeds and code are the vault's) as a link to it, its ``![[…]]`` appended to
+    ``notes_embedded`` so that the cell can say so; a tag as its words (a tag page lists the notes
+    that have the tag, and a result is none of them)."""
     from urllib.parse import quote
 
     def text(content: str) -> Token:
@@ -530,20 +534,46 @@ def vault_free(tokens: list[Token]) -> None:
         token.content = content
         return token
 
+    def href(meta: dict, note: bool) -> str:
+        path = meta["target"]
+        path += ".md" if note and not path.lower().endswith(".md") else ""
+        fragment = "#".join(meta.get("anchor") or ()) or (
+            "^" + meta["block"] if meta.get("block") else "")
+        return quote(path) + ("#" + quote(fragment) if fragment else "")
+
+    def link(url: str, content: str) -> list[Token]:
+        opening = Token("link_open", "a", 1)
+        opening.attrs = {"href": url}
+        return [opening, text(content), Token("link_close", "a", -1)]
+
     for block in tokens:
         if not block.children:
             continue
         children = []
         for child in block.children:
             meta = child.meta or {}
-            if child.type == "wikilink" and meta.get("target"):
-                path = meta["target"]
-                path += "" if path.lower().endswith(".md") else ".md"
-                fragment = "#".join(meta.get("anchor") or ()) or (
-                    "^" + meta["block"] if meta.get("block") else "")
-                link = Token("link_open", "a", 1)
-                link.attrs = {"href": quote(path) + ("#" + quote(fragment) if fragment else "")}
-                children += [link, text(child.content), Token("link_close", "a", -1)]
+            target = meta.get("target") or ""
+            ext = target.rsplit(".", 1)[-1].lower() if "." in target.rsplit("/", 1)[-1] else ""
+            if child.type == "wikilink" and target:
+                children += link(href(meta, True), child.content)
+            elif child.type == "embed" and ext in IMAGE_EXT:
+                # alt text as a note's picture has it (else the file's name as words), and a
+                # ``|300`` size after a ``|``, as a Markdown picture reads it (``_util.alt_size``)
+                alias = meta.get("alias") or ""
+                stem = target.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                words = " ".join(stem.replace("_", " ").replace("-", " ").split())
+                alt = alias if alias and alt_size(alias)[0] else words + ("|" + alias if alias else "")
+                image = Token("image", "img", 0)
+                image.attrs = {"src": quote(target), "alt": ""}
+                image.children = [text(alt)]
+                image.content = alt
+                children.append(image)
+            elif child.type == "embed" and target and ext and ext != "md":
+                children += link(href(meta, False), child.content)  # a PDF, a sound: the file
+            elif child.type == "embed" and target:
+                if notes_embedded is not None:
+                    notes_embedded.append(meta.get("raw") or f"![[{target}]]")
+                children += link(href(meta, True), child.content)
             elif child.type == "tag":
                 children.append(text("#" + meta.get("tag", child.content)))
             elif child.type in ("wikilink", "embed"):
@@ -551,3 +581,9 @@ def vault_free(tokens: list[Token]) -> None:
             else:
                 children.append(child)
         block.children = children
+    # a note's embed stood alone as a block (``embeds_open``): its link is a paragraph
+    for i, block in enumerate(tokens):
+        if block.type in ("embeds_open", "embeds_close"):
+            opening = block.type == "embeds_open"
+            tokens[i] = Token("paragraph_open" if opening else "paragraph_close", "p", 1 if opening else -1)
+            tokens[i].map = block.map
