@@ -233,7 +233,7 @@ def test_graph_page_lists_every_note_for_the_keyboard(site, chrome, shots):
     page.screenshot(path=str(shots / "graph-list-open.png"), full_page=True)
     page.close()
     page = _open(chrome, site, "Links.md")
-    hint = page.locator(".graph-panel .visually-hidden")
+    hint = page.locator(".graph-panel > p.visually-hidden")
     assert "lists every note" in hint.inner_text()
     assert hint.evaluate("el => el.getBoundingClientRect().width") <= 1
     page.close()
