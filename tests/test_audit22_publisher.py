@@ -1,0 +1,114 @@
+"""The twenty-second audit, as a team publishing its engineering handbook: the same built folder
+opened from disk, served under a GitHub Pages project folder (404.html for any missing address, as
+GitHub answers) and from a plain static server.
+
+A 60-note handbook vault (deep folders, folder notes, permalinks, odd names) passed every page in
+the three ways; these tests keep what it turned up.  The host here is a small real HTTP server
+that maps ``/handbook/`` to the site and answers anything else with ``404.html``, status 404.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from chromium import require_browser
+from conftest import build_notes
+
+pytestmark = pytest.mark.browser
+
+sync_api = require_browser()
+
+DEEP = "Teams/Platform/On-call/Runbooks/Disk full.md"
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    """GitHub Pages for a project site: the site under ``/handbook/``, a folder by its index.html,
+    and the site's 404.html, as it is, for any other address at any depth."""
+
+    site: Path
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        path = urlsplit(self.path).path
+        rel = unquote(path.removeprefix("/handbook/")) if path.startswith("/handbook/") else None
+        target = self.site / rel if rel is not None else None
+        if target is not None and target.is_dir():
+            target = target / "index.html"
+        status = 200 if target is not None and target.is_file() and ".." not in rel.split("/") else 404
+        body = (target if status == 200 else self.site / "404.html").read_bytes()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def pages_host(tmp_path: Path):
+    """A handbook built without ``site_url`` and served as a project site at
+    ``http://127.0.0.1:PORT/handbook/``: the address of a project site under a custom domain, whose
+    host name says nothing of the project folder (unlike ``*.github.io``)."""
+    site = build_notes(tmp_path, {
+        "index.md": "# Handbook\n\n[[Disk full]]\n",
+        DEEP: "# Disk full\n\n## Steps\n\n`df -h`. Back [[index|home]].\n",
+    }).out
+    handler = type("Pages", (_Pages,), {"site": site})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/handbook/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("missing", ["missing", "a/b/c/missing", "Gone/old-runbook.html"])
+def test_a_dead_link_under_a_project_folder_gets_a_404_page_that_works(pages_host, chrome, missing):
+    """A reader follows a link inside the handbook to an address that is gone.  The host answers
+    with 404.html as it is; without ``site_url`` the page found the site root only in a folder of
+    the site named in the address, or from a ``*.github.io`` host name: on any other host (a project
+    site under the owner's custom domain, ``example.org/handbook/``) it took the host's root, so at
+    ``/handbook/a/b/c/missing`` it loaded no stylesheet or script and its home link led to
+    ``/index.html``, outside the site.  The page the reader came from knows the root: the 404 page
+    now takes it from there."""
+    root = pages_host
+    page = chrome.browser.new_page()
+    page.goto(root + "Teams/Platform/On-call/Runbooks/Disk-full.html")
+    with page.expect_navigation():
+        page.evaluate("url => { location.href = url; }", root + missing)
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.body.dataset.kind") == "404"
+    assert page.evaluate("document.baseURI") == root
+    assert page.evaluate("getComputedStyle(document.body).getPropertyValue('--accent') !== ''"), \
+        "the stylesheet loaded"
+    assert page.evaluate("typeof window.vs === 'object'"), "the site's script ran"
+    links = page.evaluate("Array.from(document.querySelectorAll('a[href]'), a => a.href)"
+                          ".filter(h => h.startsWith('http'))")
+    assert root + "index.html" in links
+    for href in sorted(set(links)):
+        assert href.startswith(root), href
+        with urlopen(href.split("#")[0]) as answer:  # raises on the host's 404
+            assert answer.status == 200, href
+    page.close()
+
+
+def test_a_link_from_another_site_of_the_host_does_not_move_the_root(pages_host, chrome):
+    """The page a reader came from gives the root only when the missing address is below it: a
+    link from the host's own front page (another site of the same owner, at ``/``) to a gone
+    ``/handbook/...`` address, or from a sibling project, leaves the old answer (the host's
+    root), and never points the page at a folder of the address that is no root."""
+    root = pages_host
+    origin = root.removesuffix("handbook/")
+    page = chrome.browser.new_page()
+    page.goto(origin + "other/page.html")  # a 404 of this host, outside the handbook
+    with page.expect_navigation():
+        page.evaluate("url => { location.href = url; }", root + "a/b/missing")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.baseURI") in (origin, root)
+    page.close()
