@@ -112,3 +112,30 @@ def test_a_link_from_another_site_of_the_host_does_not_move_the_root(pages_host,
     page.wait_for_load_state("load")
     assert page.evaluate("document.baseURI") in (origin, root)
     page.close()
+
+
+def test_an_old_address_with_a_section_keeps_the_section(tmp_path: Path, chrome):
+    """A note moved by a ``permalink`` (or renamed, with its old path kept as an alias) leaves a
+    redirect page at its old address, as Obsidian Publish does.  The page sent the reader on with
+    ``<meta http-equiv="refresh">`` alone, which drops the address's ``#section``: a bookmark to
+    the old runbook's "Steps" landed at the top of the note.  A script before the refresh now keeps
+    the section; the refresh stays for readers without JavaScript."""
+    long = "\n\n".join(f"Paragraph {i} of the runbook." for i in range(80))
+    site = build_notes(tmp_path, {
+        "index.md": "# Home\n",
+        DEEP: f"---\npermalink: runbooks/disk\naliases: [Old/Disk runbook]\n---\n# Disk full\n\n"
+              f"{long}\n\n## Steps\n\n`df -h`.\n",
+    }).out
+    page = chrome.page()
+    for old in ("Teams/Platform/On-call/Runbooks/Disk-full.html", "Old/Disk-runbook.html"):
+        assert (site / old).is_file()
+        page.goto((site / old).as_uri() + "#Steps", wait_until="commit")
+        page.wait_for_url("**/runbooks/disk.html#Steps", timeout=5000)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.scrollY") > 500, "the page is at the section"
+    page.close()
+    ctx = chrome.browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto((site / "Old/Disk-runbook.html").as_uri(), wait_until="commit")
+    page.wait_for_url("**/runbooks/disk.html", timeout=5000)
+    ctx.close()

@@ -4,14 +4,16 @@ Obsidian's help ("Obsidian Publish/Permalinks"): a note with a ``permalink`` is 
 URL of its own path ("If someone visits a note using the original URL, they'll be automatically
 redirected to the permalink"), and an alias written as a path (``aliases: [Guides/Making friends]``)
 redirects that path's URL to the note ("Redirect old notes").  Each is a small page with a
-``<meta http-equiv="refresh">`` (a static host has no server-side redirect) and a link for readers
-and tools that do not follow it.  A redirect never takes the place of a page or file of the site,
+``<meta http-equiv="refresh">`` (a static host has no server-side redirect), a script before it that
+keeps the address's ``#section`` (which a refresh drops), and a link for readers and tools that
+follow neither.  A redirect never takes the place of a page or file of the site,
 nor turns one into a folder (``pic.png/x.html``): the first note (in path order) to ask for an
 address gets it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -62,10 +64,14 @@ def redirect_pages(notes: Sequence[Note], urls: dict, taken: Iterable[str],
 
 
 def _page(title: str, href: str, language: str) -> bytes:
+    # the script keeps the address's #section (a refresh drops it: an old link to a heading would
+    # land at the top of the note); the refresh is for readers without JavaScript
+    go = json.dumps(href).replace("</", "<\\/")
     title, href = escape(title), escape(href)
     return (f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
             f'<title>{title}</title>\n<meta name="robots" content="noindex">\n'
             f'<link rel="canonical" href="{href}">\n'
+            f'<script>location.replace({go} + location.hash)</script>\n'
             f'<meta http-equiv="refresh" content="0; url={href}">\n</head>\n<body>\n'
             f'<p>This page has moved to <a href="{href}">{title}</a>.</p>\n</body>\n</html>\n'
             ).encode()
