@@ -246,6 +246,14 @@ def _value_problem(source: str, exc) -> tuple[int, int, str, str] | None:
                     f"close the {quote} at the end of the value")
         return None
     m = _KEY_VALUE.fullmatch(lines[mark.line])
+    item = _quoted_item(lines[mark.line], mark.column) if problem in _ITEM_STOPS else None
+    if item is not None:  # ``aliases: ['Kal'thar']``, ``- 'Cap'n Rhee'``
+        written, rest, requoted, fixed = item
+        of = f" of {m.group(2)!r}" if m is not None else ""
+        how = "in other quotes" if requoted[0] != written[0] else "with ' written twice"
+        return (mark.line, mark.column + 1, f"the item {written}{of} ends at its second "
+                f"{written[0]}, and YAML cannot read what follows ({rest})",
+                f"write the item {how}: {fixed.strip()}")
     if m is None:
         return None
     indent, key, value = m.groups()
@@ -278,6 +286,33 @@ def _value_problem(source: str, exc) -> tuple[int, int, str, str] | None:
         return (mark.line, mark.column + 1, f"the value of {key!r} ends at its second {quote}, and "
                 f"YAML cannot read what follows ({rest})", fix)
     return None
+
+
+#: What YAML says where a list item's quote closed before the item's end
+_ITEM_STOPS = ("did not find expected ',' or ']'", "did not find expected '-' indicator")
+
+
+def _quoted_item(line: str, column: int) -> tuple[str, str, str, str] | None:
+    """When YAML stopped at ``column`` of ``line`` just after a quote that closed a list item too
+    early (``[Kalthar, 'Kal'thar']``, ``- 'Cap'n Rhee'``): the item as written, what follows that
+    quote, the item in the quotes it needs (``yaml_quoted``) and the line with it; else None."""
+    quote = line[column - 1:column]
+    if quote not in ("'", '"'):
+        return None
+    start = line.rfind(quote, 0, column - 1)
+    before = line[:max(start, 0)].rstrip()
+    block = before.lstrip() == "-"
+    if start < 0 or not (block or before.endswith(("[", ","))):
+        return None
+    if block:  # the item runs to the line's last quote
+        end = line.rstrip().rfind(quote)
+    else:  # to the quote before the next ``,`` or ``]``
+        found = re.compile(re.escape(quote) + r"[ \t]*[,\]]").search(line, column)
+        end = found.start() if found else -1
+    if end < column:
+        return None
+    requoted = yaml_quoted(line[start + 1:end])
+    return line[start:end + 1], line[column:end + 1], requoted, line[:start] + requoted + line[end + 1:]
 
 
 #: A value up to where a flow list or mapping would go on: ``@smith2020`` of ``[@smith2020, x]``

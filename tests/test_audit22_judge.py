@@ -36,3 +36,44 @@ def test_a_canvas_map_embedded_in_a_note_publishes_no_comment_of_its_cards(tmp_p
     page = site.page("Home.md")
     hrefs = {a["href"] for a in content.find_all("a", href=True)}
     assert {site.follow(page, h)[0].name for h in hrefs} == {"Coast.canvas.html"}
+
+
+def test_an_apostrophe_inside_a_quoted_alias_is_told_where_and_how_to_write_it(tmp_path):
+    # A campaign's names hold apostrophes and quotes (Kal'thar, Cap'n Rhee, Ser Aëlis "the Red"),
+    # and a GM writes them as quoted aliases.  The quote inside ends the item, which neither YAML
+    # nor Obsidian reads on; the warning gave YAML's words ("did not find expected ',' or ']'",
+    # "did not find expected '-' indicator") and "fix the YAML".  As for a title, it now names the
+    # item and gives the line written right.
+    site = build_notes(tmp_path, {
+        "A.md": "---\naliases: [Kalthar, 'Kal'thar', The Ruins]\n---\nx\n",
+        "B.md": "---\naliases:\n  - 'Cap'n Rhee'\n  - Rhee\n---\nx\n",
+        "C.md": '---\naliases: ["Ser Aëlis "the Red"", Aëlis]\n---\nx\n',
+        "D.md": "---\ntags: [npc, 'it's'] # a comment\n---\nx\n",
+        "E.md": "---\naliases: [a, b c]]\n---\nx\n",  # another mistake keeps YAML's words
+    })
+    found = {m.split(":", 1)[0]: m for m in site.messages("frontmatter-yaml")}
+    tail = "; the note is published without its front-matter meanwhile)"
+    assert found["A.md"] == (
+        "A.md:2:25: warning[frontmatter-yaml]: front-matter is not valid YAML: the item "
+        "'Kal'thar' of 'aliases' ends at its second ', and YAML cannot read what follows (thar') "
+        "(write the item in other quotes: aliases: [Kalthar, \"Kal'thar\", The Ruins]" + tail)
+    assert found["B.md"] == (
+        "B.md:3:10: warning[frontmatter-yaml]: front-matter is not valid YAML: the item "
+        "'Cap'n Rhee' ends at its second ', and YAML cannot read what follows (n Rhee') "
+        "(write the item in other quotes: - \"Cap'n Rhee\"" + tail)
+    assert found["C.md"] == (
+        "C.md:2:23: warning[frontmatter-yaml]: front-matter is not valid YAML: the item "
+        "\"Ser Aëlis \"the Red\"\" of 'aliases' ends at its second \", and YAML cannot read what "
+        "follows (the Red\"\") (write the item in other quotes: aliases: ['Ser Aëlis \"the Red\"', "
+        "Aëlis]" + tail)
+    assert found["D.md"] == (
+        "D.md:2:17: warning[frontmatter-yaml]: front-matter is not valid YAML: the item 'it's' "
+        "of 'tags' ends at its second ', and YAML cannot read what follows (s') (write the item "
+        "in other quotes: tags: [npc, \"it's\"] # a comment" + tail)
+    assert "the item" not in found["E.md"] and "fix the YAML" in found["E.md"], found["E.md"]
+    # the line and column are those of the quote's next character, as written in the file
+    for rel, message in found.items():
+        if rel != "E.md":
+            line, col = map(int, message.split(":")[1:3])
+            text = (tmp_path / "src" / rel).read_text().split("\n")[line - 1]
+            assert text[col - 2] in "'\"" and text[col - 1].isalpha(), (rel, text, col)
