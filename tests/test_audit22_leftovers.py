@@ -201,3 +201,43 @@ def test_an_embed_in_a_cells_markdown_output_is_a_picture_or_told(tmp_path):
         page, fragment = site.follow(site.page("Lab/Analysis.md"), link)
         assert page == site.page("Other.md") and fragment == "Part", run
         assert (site.out / "pics/pic.png").read_bytes() == PNG
+
+
+# ---------- 4. an output cut for length says so once, with how much and how to see it all ----------
+
+LONG_OUTPUT = (
+    "# Long output\n\n"
+    "```{python}\nfor i in range(100_000):\n    print(f'line {i}')\n```\n\n"
+    "```{python}\nprint('x' * 5_000_000 + 'END')\n```\n\n"
+    "```{python}\nimport os\nos.write(2, b''.join(b'raw %d\\n' % i for i in range(200_000)));\n```\n")
+
+
+def test_a_long_output_says_once_how_much_is_shown_and_how_to_see_it_all(tmp_path):
+    # 100,000 printed lines showed "… 89922 lines not shown …" (the count of what the worker
+    # had kept, not of what was printed), then lines from the middle, then "[vaultsite: output
+    # cut at 1,000,000 characters]" where the output's end should be; a 5 MB line showed "… 1
+    # lines not shown …".  The worker now keeps the end of a long stream too and counts what it
+    # drops, and the page says in one line how much of how much it shows
+    from conftest import exec_build, write_files
+
+    vault = write_files(tmp_path / "vault", {"Long output.md": LONG_OUTPUT})
+    for run in ("cold", "cached"):
+        site = exec_build(vault, tmp_path / "site")
+        printed = [pre.get_text() for pre in site.content("Long output.md").select(".cell-output pre")]
+        assert len(printed) == 3, run
+        lines, wide, raw = printed
+        assert "output cut" not in "".join(printed)
+        gaps = [line for line in lines.split("\n") if "not shown" in line]
+        assert gaps == ["… 98,000 of 100,000 lines not shown (the first 1,000 and the last 1,000 are;"
+                        " run the code to see them all) …"], (run, gaps)
+        shown = lines.split("\n")
+        assert shown[:2] == ["line 0", "line 1"] and shown[-3:] == ["line 99998", "line 99999", ""]
+        assert "line 50000\n" not in lines and len(lines) < 30_000
+        gaps = [line for line in wide.split("\n") if "not shown" in line]
+        assert gaps == ["… 4,800,004 of 5,000,004 characters not shown, in a line too long for a page"
+                        " (its start and its end are; run the code to see it all) …"], (run, gaps)
+        assert wide.rstrip().endswith("xEND") and len(wide) < 210_000
+        gaps = [line for line in raw.split("\n") if "not shown" in line]
+        assert gaps == ["… 198,000 of 200,000 lines not shown (the first 1,000 and the last 1,000 are;"
+                        " run the code to see them all) …"], (run, gaps)
+        assert raw.startswith("raw 0\n") and raw.rstrip().endswith("raw 199999")

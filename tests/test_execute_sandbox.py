@@ -209,9 +209,12 @@ def test_very_long_output_keeps_head_and_tail_and_scrolls(tmp_path):
     result = run(tmp_path / "vault", tmp_path / "cache", {"Long.md": note})["Long.md"]
     printed, shown = (result.views[k].html for k in sorted(result.views))
     assert "line 0\n" in printed and "line 19999" in printed
-    assert re.search(r"\n… 1800[01] lines not shown …\n", printed) and "line 10000\n" not in printed
+    assert re.search(r"\n… 18,000 of 20,000 lines not shown \(the first 1,000 and the last 1,000 "
+                     r"are; run the code to see them all\) …\n", printed) and "line 10000\n" not in printed
     assert len(printed) < 40_000
-    assert "characters not shown" in shown and "99999]" not in shown and len(shown) < 300_000
+    # one long line: its start and its end, as many lines are shown (its middle is not)
+    assert "characters not shown" in shown and " 50000," not in shown and len(shown) < 300_000
+    assert "[0, 1, 2," in shown and "99999]" in shown
     css = (Path(__file__).parents[1] / "templates" / "static" / "style.css").read_text()
     assert ".cell-stdout, .cell-stderr, pre.cell-result { max-height: 40rem; overflow: auto; }" in css
 

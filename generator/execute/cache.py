@@ -22,7 +22,7 @@ from typing import Any
 
 from generator.execute.cells import CodeCell
 
-EXEC_VERSION = "5"  # bump when records change shape or meaning (5: markdown results' embeds)
+EXEC_VERSION = "6"  # bump when records change shape or meaning (6: a long stream's end and what was cut)
 PYTHON = sys.version.split()[0]
 
 

@@ -77,7 +77,10 @@ def cell_html(cell: CodeCell, record: dict | None, not_run: str | None = None) -
 def _output_html(cell: CodeCell, out: list) -> str:
     kind = out[0]
     if kind in ("stdout", "stderr"):
-        return f'<pre class="cell-{kind}">{terminal_html(shorten(terminal_text(out[1])))}</pre>'
+        cut = out[2] if len(out) > 2 and isinstance(out[2], dict) else None
+        if cut:
+            cut = {**cut, "tail": terminal_text(cut["tail"])}
+        return f'<pre class="cell-{kind}">{terminal_html(shorten(terminal_text(out[1]), cut))}</pre>'
     if kind == "html":
         return f'<div class="cell-result table-wrap">{safe_repr_html(out[1])}</div>'
     if kind == "text":
@@ -91,25 +94,63 @@ MAX_LINES = 2000  # a text output longer than this shows its head and tail
 MAX_CHARS = 200_000
 
 
-def shorten(text: str) -> str:
-    """``text`` cut to ``MAX_LINES`` lines / ``MAX_CHARS`` characters: the first and last parts
-    with a "… N lines not shown …" line between (20,000 printed lines made a 1 MB page)."""
-    lines = text.split("\n")
-    if len(lines) <= MAX_LINES and len(text) <= MAX_CHARS:
+def shorten(text: str, cut: dict | None = None) -> str:
+    """``text`` cut to ``MAX_LINES`` lines / ``MAX_CHARS`` characters: its first and last parts,
+    with one line between them that says how much of how much is not shown (20,000 printed lines
+    made a 1 MB page).  ``cut``: the worker kept only the start of a long stream (``text``) and
+    its end (``cut["tail"]``), and counted the ``chars`` and ``lines`` that went between."""
+    tail_text = cut["tail"] if cut else ""
+    if cut is None and text.count("\n") < MAX_LINES and len(text) <= MAX_CHARS:
         return text
-    keep = max(1, min(MAX_LINES, len(lines)) // 2)
-    head, tail = lines[:keep], lines[max(keep, len(lines) - keep):]
-    while head and sum(map(len, head)) + sum(map(len, tail)) > MAX_CHARS - 200:
-        if len(head) > 1 or len(tail) > 1:  # drop lines from both ends of the gap
-            head, tail = head[:max(1, len(head) * 3 // 4)], tail[len(tail) // 4:]
-        else:
-            head = [head[0][:MAX_CHARS // 2]]
-            tail = [tail[0][-(MAX_CHARS // 2):]] if tail else []
+    head = _first(text, MAX_LINES // 2, MAX_CHARS // 2)
+    tail = _last(tail_text if cut else text[len(head):], MAX_LINES // 2, MAX_CHARS // 2)
+    lost_chars, lost_lines = (cut["chars"], cut["lines"]) if cut else (0, 0)
+    shown_chars, all_chars = len(head) + len(tail), len(text) + len(tail_text) + lost_chars
+    if shown_chars == all_chars:  # the worker's cut lost nothing
+        return head + tail
+    breaks = text.count("\n") + tail_text.count("\n") + lost_lines
+    all_lines = breaks + (not (tail_text or text).endswith("\n"))
+    hidden = breaks - head.count("\n") - tail.count("\n")
+    if hidden > 0:
+        first, last = head.count("\n"), tail.count("\n") + (all_lines - breaks)
+        gap = (f"… {hidden:,} of {all_lines:,} lines not shown (the first {first:,} and the last "
+               f"{last:,} are; run the code to see them all) …")
+    else:
+        gap = (f"… {all_chars - shown_chars:,} of {all_chars:,} characters not shown, in a line too long "
+               "for a page (its start and its end are; run the code to see it all) …")
+    return head + ("" if head.endswith("\n") or not head else "\n") + gap + "\n" + tail
+
+
+def _first(text: str, lines: int, chars: int) -> str:
+    """The start of ``text``: its first ``lines`` lines, at most ``chars`` characters, ending at
+    a line's end where one falls within them."""
+    piece = text[:chars]
+    end = -1
+    for _ in range(lines):
+        end = piece.find("\n", end + 1)
+        if end < 0:
             break
-    hidden = len(lines) - len(head) - len(tail)
-    gap = (f"… {hidden} lines not shown …" if hidden
-           else f"… {len(text) - sum(map(len, head + tail)):,} characters not shown …")
-    return "\n".join(head + [gap] + tail)
+    else:
+        return piece[:end + 1]
+    if len(piece) < len(text) and "\n" in piece:
+        return piece[:piece.rindex("\n") + 1]
+    return piece
+
+
+def _last(text: str, lines: int, chars: int) -> str:
+    """The end of ``text``: its last ``lines`` lines (the last one unended or not), at most
+    ``chars`` characters, starting at a line's start where one falls within them."""
+    piece = text[-chars:] if len(text) > chars else text
+    start = len(piece) - 1 if piece.endswith("\n") else len(piece)
+    for _ in range(lines):
+        start = piece.rfind("\n", 0, start)
+        if start < 0:
+            break
+    else:
+        return piece[start + 1:]
+    if len(piece) < len(text) and "\n" in piece[:-1]:
+        return piece[piece.index("\n") + 1:]
+    return piece
 
 
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)

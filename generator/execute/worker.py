@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import base64
 import builtins
+import collections
 import contextlib
 import faulthandler
 import gc
@@ -43,7 +44,8 @@ from multiprocessing.connection import Connection
 WORKER_FILE = os.path.abspath(__file__)
 _NOTE_FILE = [""]  # the note's vault path: the file name user code is compiled under
 _MIRROR: list[str] = []  # the note's folder in the vault's mirror, then the mirror and the vault
-MAX_STREAM = 1_000_000  # characters of stdout (and of stderr) kept per cell
+MAX_STREAM = 1_000_000  # characters of stdout (and of stderr) kept per cell from its start
+TAIL_KEPT = 100_000  # and from its end, past that: what a page shows of it (outputs.shorten)
 
 
 # ----------------------------------------------------------------------------- the template
@@ -286,12 +288,21 @@ def _sibling(name: str) -> types.ModuleType:
 
 
 class _Stream(io.TextIOBase):
-    """sys.stdout / sys.stderr of user code: chunks go into the cell's ordered output list."""
+    """sys.stdout / sys.stderr of user code: chunks go into the cell's ordered output list.
+
+    Past ``MAX_STREAM`` characters in a cell, only the last ``TAIL_KEPT`` are kept, and how many
+    characters and lines went between: the output becomes ``(name, chunks, cut)``, ``cut`` a
+    dict of ``tail`` (chunks), ``chars`` and ``lines`` (see ``_finish``)."""
 
     def __init__(self, name: str, outputs: list) -> None:
         self.name_ = name
+        self.reset(outputs)
+
+    def reset(self, outputs: list | None) -> None:
         self.outputs = outputs
         self.size = 0
+        self.cut: dict | None = None
+        self.tail_size = 0
 
     def writable(self) -> bool:
         return True
@@ -301,19 +312,34 @@ class _Stream(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if self.outputs is None:
             return (sys.__stdout__ if self.name_ == "stdout" else sys.__stderr__).write(text)
-        if text:
+        written = len(text)
+        if text and self.cut is None:
             self.size += len(text)
-            if self.size > MAX_STREAM:
-                if self.size - len(text) <= MAX_STREAM:
-                    text = text[:max(0, MAX_STREAM - self.size + len(text))]
-                    text += f"\n[vaultsite: output cut at {MAX_STREAM:,} characters]\n"
+            head = text[:len(text) - max(0, self.size - MAX_STREAM)]
+            if head:
+                if self.outputs and self.outputs[-1][0] == self.name_:
+                    self.outputs[-1][1].append(head)
                 else:
-                    return len(text)
-            if self.outputs and self.outputs[-1][0] == self.name_:
-                self.outputs[-1][1].append(text)
-            else:
-                self.outputs.append((self.name_, [text]))  # chunks, joined after the cell
-        return len(text)
+                    self.outputs.append((self.name_, [head]))  # chunks, joined after the cell
+            text = text[len(head):]
+            if text:
+                if not (self.outputs and self.outputs[-1][0] == self.name_):
+                    self.outputs.append((self.name_, []))
+                self.cut = {"tail": collections.deque(), "chars": 0, "lines": 0}
+                self.outputs[-1] = (self.name_, self.outputs[-1][1], self.cut)
+        if text and self.cut is not None:
+            tail, cut = self.cut["tail"], self.cut
+            tail.append(text)
+            self.tail_size += len(text)
+            while self.tail_size > TAIL_KEPT:
+                over, first = self.tail_size - TAIL_KEPT, tail[0]
+                gone = tail.popleft() if len(first) <= over else first[:over]
+                if gone is not first:
+                    tail[0] = first[over:]
+                cut["chars"] += len(gone)
+                cut["lines"] += gone.count("\n")
+                self.tail_size -= len(gone)
+        return written
 
     @property
     def encoding(self) -> str:
@@ -347,7 +373,7 @@ class _CellRunner:
         started = time.perf_counter()
         error = None
         for stream in (self.stdout, self.stderr):
-            stream.outputs, stream.size = self.outputs, 0
+            stream.reset(self.outputs)
         sys.stdout, sys.stderr = self.stdout, self.stderr
         try:
             error = self._execute(cell)
@@ -359,13 +385,7 @@ class _CellRunner:
         if size_before is not None and self._pyplot() is not None:
             self._pyplot().rcParams["figure.figsize"] = size_before
         self._collect_fd_output()
-        outputs = [(out[0], "".join(out[1])) if isinstance(out[1], list) else out
-                   for out in self.outputs]
-        outputs = [(out[0], _shorten_paths(out[1])) if out[0] == "stderr" else out
-                   for out in outputs]
-        outputs = [(out[0], _mirror_paths(out[1], markup=out[0] == "html"), *out[2:])
-                   if out[0] in ("stdout", "stderr", "text", "html") else out for out in outputs]
-        return {"outputs": outputs, "error": error,
+        return {"outputs": [_finish(out) for out in self.outputs], "error": error,
                 "seconds": round(time.perf_counter() - started, 4)}
 
     def _execute(self, cell: dict) -> dict | None:
@@ -543,17 +563,47 @@ class _CellRunner:
         self.figure_count += 1
 
     def _collect_fd_output(self) -> None:
-        """Output written straight to file descriptors 1 and 2 (C code, subprocesses)."""
+        """Output written straight to file descriptors 1 and 2 (C code, subprocesses): its first
+        ``MAX_STREAM`` bytes and last ``TAIL_KEPT``, and how much went between, as a stream's."""
+        cut = None
         with open(self.capture, "rb") as fh:
             fh.seek(0, os.SEEK_END)
             end = fh.tell()
             fh.seek(self.fd_offset)
             data = fh.read(MAX_STREAM)
-        if end - self.fd_offset > MAX_STREAM:
-            data += f"\n[vaultsite: output cut at {MAX_STREAM:,} bytes]\n".encode()
+            if end - self.fd_offset > MAX_STREAM + TAIL_KEPT:
+                cut = {"chars": 0, "lines": 0}
+                while fh.tell() < end - TAIL_KEPT:
+                    gone = fh.read(min(1 << 20, end - TAIL_KEPT - fh.tell()))
+                    cut["chars"] += len(gone)
+                    cut["lines"] += gone.count(b"\n")
+            if cut is not None or fh.tell() < end:
+                cut = cut or {"chars": 0, "lines": 0}
+                cut["tail"] = [fh.read(end - fh.tell()).decode("utf-8", "replace")]
         self.fd_offset = end
         if data:
-            self.outputs.append(("stderr", [data.decode("utf-8", "replace")]))
+            text = [data.decode("utf-8", "replace")]
+            self.outputs.append(("stderr", text, cut) if cut else ("stderr", text))
+
+
+def _finish(out: tuple) -> tuple:
+    """An output as the record keeps it: a stream's chunks joined, paths as the reader knows them
+    (``_shorten_paths``, ``_mirror_paths``); a stream cut in its middle keeps its end, and the
+    characters and lines that went, as ``{"tail": text, "chars": n, "lines": n}``."""
+    kind = out[0]
+    if kind not in ("stdout", "stderr", "text", "html"):
+        return out
+
+    def text(value: str | list | collections.deque) -> str:
+        value = value if isinstance(value, str) else "".join(value)
+        return _mirror_paths(_shorten_paths(value) if kind == "stderr" else value,
+                             markup=kind == "html")
+
+    if len(out) > 2 and isinstance(out[2], dict):
+        cut = out[2]
+        return (kind, text(out[1]), {"tail": text(cut["tail"]), "chars": cut["chars"],
+                                     "lines": cut["lines"]})
+    return (kind, text(out[1]), *out[2:])
 
 
 _MIME_ORDER = (("text/html", "_repr_html_"), ("image/svg+xml", "_repr_svg_"),
