@@ -241,3 +241,42 @@ def test_a_long_output_says_once_how_much_is_shown_and_how_to_see_it_all(tmp_pat
         assert gaps == ["… 198,000 of 200,000 lines not shown (the first 1,000 and the last 1,000 are;"
                         " run the code to see them all) …"], (run, gaps)
         assert raw.startswith("raw 0\n") and raw.rstrip().endswith("raw 199999")
+
+
+# ---------- 5. --no-exec after a code edit: the cells before the edit keep their outputs ----------
+
+def test_no_exec_after_a_code_edit_shows_the_cells_before_it(tmp_path):
+    # a note's cells run in order in one interpreter, so a cell's cache key holds the cells
+    # before it, not those after.  After an edit of the second cell, --no-exec showed every cell
+    # of the note "Not run"; the first one's key is as it was, and it now shows its output.
+    # A file the first cell read, changed since, is told (exec-stale); the run after shows all
+    from conftest import Site, exec_build, write_files
+
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    def no_exec():
+        out = tmp_path / "site"
+        return Site(out, build(load_config(vault), out, exec_mode="no-exec"))
+
+    def shown(site):
+        return [d.get_text(" ", strip=True) for d in site.content("N.md").select(".cell-output")]
+
+    note = ("# N\n\n```{python}\nprint(open('data.txt').read())\n```\n\n"
+            "```{python}\nprint('second')\n```\n\n```{python}\nprint('third')\n```\n")
+    vault = write_files(tmp_path / "vault", {"N.md": note, "data.txt": "one"})
+    assert shown(exec_build(vault, tmp_path / "site")) == ["one", "second", "third"]
+    (vault / "N.md").write_text(note.replace("'second'", "'SECOND'"), encoding="utf-8")
+    site = no_exec()
+    assert shown(site) == ["one"] + ["Not run: built with --no-exec (code changed at line 8)"] * 2
+    assert [d.code for d in site.diagnostics] == []
+    (vault / "data.txt").write_text("two", encoding="utf-8")
+    site = no_exec()
+    assert shown(site)[0] == "one"
+    stale = [d.message for d in site.diagnostics if d.code == "exec-stale"]
+    assert stale == ["showing outputs of an earlier run of the cells before line 8 although data.txt "
+                     "changed (built with --no-exec)"], stale
+    # an edit of the first cell leaves nothing to show
+    (vault / "N.md").write_text(note.replace("print(open", "print('x', open"), encoding="utf-8")
+    assert shown(no_exec()) == ["Not run: built with --no-exec (code changed at line 4)"] * 3
+    assert shown(exec_build(vault, tmp_path / "site")) == ["x two", "second", "third"]

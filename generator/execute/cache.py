@@ -165,18 +165,7 @@ class ExecCache:
         reason = _code_reason(manifest, cells)
         if reason:
             return Lookup(manifest, reason, False)
-        if manifest.get("python") != PYTHON:
-            return Lookup(manifest, f"Python changed ({manifest.get('python')} -> {PYTHON})",
-                          True)
-        for rel_dep, recorded in sorted(manifest.get("files", {}).items()):
-            why = files.changed(rel_dep, recorded)
-            if why:
-                return Lookup(manifest, why, True)
-        for name, version in sorted(manifest.get("packages", {}).items()):
-            now = package_version(name)
-            if now != version:
-                return Lookup(manifest, f"{name} {version} -> {now}", True)
-        return Lookup(manifest, None, True)
+        return Lookup(manifest, inputs_reason(manifest, files), True)
 
     def store(self, rel: str, cells: list[CodeCell], records: list[dict | None],
               files: dict[str, dict | None], packages: dict[str, str | None],
@@ -200,6 +189,33 @@ class ExecCache:
             return (self.assets / Path(name).name).read_bytes()
         except OSError:
             return None
+
+
+def inputs_reason(manifest: dict[str, Any], files: FileDigests) -> str | None:
+    """Why a run's outputs no longer hold for the same code (None: they do): another Python, a
+    file the code read that changed, a package of another version."""
+    if manifest.get("python") != PYTHON:
+        return f"Python changed ({manifest.get('python')} -> {PYTHON})"
+    for rel_dep, recorded in sorted(manifest.get("files", {}).items()):
+        why = files.changed(rel_dep, recorded)
+        if why:
+            return why
+    for name, version in sorted(manifest.get("packages", {}).items()):
+        now = package_version(name)
+        if now != version:
+            return f"{name} {version} -> {now}"
+    return None
+
+
+def same_start(manifest: dict[str, Any], cells: list[CodeCell]) -> int:
+    """How many of ``cells``, from the first, have the key they had in the run ``manifest``
+    records: their code and options, and those of every cell before them (``code_chain``)."""
+    count = 0
+    for new, old in zip(code_chain(cells), manifest.get("chain", []), strict=False):
+        if new != old:
+            break
+        count += 1
+    return count
 
 
 def _code_reason(manifest: dict[str, Any], cells: list[CodeCell]) -> str | None:

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity, Span
-from generator.execute.cache import ExecCache, FileDigests, Lookup, package_versions
+from generator.execute.cache import (
+    ExecCache,
+    FileDigests,
+    Lookup,
+    inputs_reason,
+    package_versions,
+    same_start,
+)
 from generator.execute.cells import CodeCell
 from generator.execute.config import ExecConfig
 from generator.execute.outputs import asset_names, cell_diagnostic, cell_html, embed_diagnostics, externalize
@@ -94,7 +101,7 @@ def run_notes(jobs: list[NoteJob], cfg: ExecConfig,
         if look.reason is None and cached is not None:
             finish(_assemble(job, cached[0], None, cached[1], from_cache=True))
         elif not cfg.enabled or not CAN_RUN:
-            finish(_without_running(job, look, cached))
+            finish(_without_running(job, look, cached, cache, live, files))
         else:
             reason = look.reason or "cached figures missing"
             queued.append((job, live, reason))
@@ -318,8 +325,11 @@ def shift_lines(record: dict | None, old_bodies: list[int], cells: list[CodeCell
     return dict(record, error=error)
 
 
-def _without_running(job: NoteJob, look: Lookup, cached: tuple | None) -> NoteExecResult:
-    """--no-exec: stale outputs of the same code are better than none; otherwise say so."""
+def _without_running(job: NoteJob, look: Lookup, cached: tuple | None, cache: ExecCache,
+                     live: list[CodeCell], files: FileDigests) -> NoteExecResult:
+    """--no-exec: stale outputs of the same code are better than none; otherwise say so.  After
+    a code edit, the cells before the first changed one have their keys of the last run (a
+    cell's key holds the cells before it, not those after), and show its outputs."""
     if not CAN_RUN:
         result = _assemble(job, {}, None, None, not_run="code runs only on Linux and macOS")
         note = Diagnostic(Severity.WARNING, "exec-unsupported", "code cells were not run: the "
@@ -332,7 +342,25 @@ def _without_running(job: NoteJob, look: Lookup, cached: tuple | None) -> NoteEx
                           f"although {look.reason} (built with --no-exec)", Span(job.rel, 0, 0),
                           "build without --no-exec to run the code again")
         return _with(result, diagnostics=result.diagnostics + (note,))
-    return _assemble(job, {}, None, None, not_run="built with --no-exec")
+    same = same_start(look.manifest, live) if look.manifest else 0
+    why_not = f"built with --no-exec ({look.reason})" if look.manifest and not look.code_matches \
+        else "built with --no-exec"
+    if same:
+        manifest = look.manifest
+        start = Lookup({**manifest, "records": manifest.get("records", [])[:same],
+                        "bodies": manifest.get("bodies", [])[:same]}, None, True)
+        earlier = _cached_records(cache, start, live[:same], job.rel)
+        if earlier is not None:
+            result = _assemble(job, earlier[0], None, earlier[1], from_cache=True, not_run=why_not)
+            why = inputs_reason(manifest, files)
+            if why is None:
+                return result
+            cells = f"the cells before line {live[same].line}" if same < len(live) else "its cells"
+            note = Diagnostic(Severity.INFO, "exec-stale", f"showing outputs of an earlier run of "
+                              f"{cells} although {why} (built with --no-exec)", Span(job.rel, 0, 0),
+                              "build without --no-exec to run the code again")
+            return _with(result, diagnostics=result.diagnostics + (note,))
+    return _assemble(job, {}, None, None, not_run=why_not)
 
 
 def _with(result: NoteExecResult, **changes: object) -> NoteExecResult:
