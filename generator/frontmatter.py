@@ -215,6 +215,11 @@ _LIST_ITEMS = re.compile(rf"{_ITEM}(?:[ \t]*,[ \t]*{_ITEM})+")
 _ITEM_SPLIT = re.compile(_ITEM)
 
 
+#: What a warning about broken front-matter adds to its fix: the note is still published
+#: (``parse.py`` takes it off where a line of the YAML leaves the note out)
+MEANWHILE = "; the note is published without its front-matter meanwhile"
+
+
 def yaml_quoted(value: str) -> str:
     """``value`` in the quotes that need no escape inside it."""
     return f'"{value}"' if '"' not in value else "'" + value.replace("'", "''") + "'"
@@ -373,8 +378,7 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         # the YAML parsed, its values did not: a date that does not exist (2025-02-30), an
         # anchor that contains itself
         return {}, [warning("frontmatter-yaml", f"front-matter cannot be read: {exc}", rel,
-                            first_line, 1, hint="fix the YAML; the note is published without its "
-                                             "front-matter meanwhile")]
+                            first_line, 1, hint="fix the YAML" + MEANWHILE)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -386,32 +390,30 @@ def parse_yaml(source: str, rel: str, first_line: int) -> tuple[dict[str, Any], 
         context, cmark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and cmark is not None and mark is not None and cmark.line != mark.line:
             problem += f" ({context} that starts on line {first_line + cmark.line})"
-        hint = "fix the YAML; the note is published without its front-matter meanwhile"
+        hint = "fix the YAML" + MEANWHILE
         hashed = _flow_comment(source, mark.line if mark else source.count("\n"))
         if hashed is not None:  # ``tags: [#journal, work]``: the rest of the line is a comment
             k, at, tag = hashed
             line, col = first_line + k, at + 1
             problem = (f"the # of {tag} starts a YAML comment, which hides the rest of the line "
                        "and leaves the list unclosed")
-            hint = (f'write the tag in quotes ("{tag}") or without the # ({tag[1:]}); the note is '
-                    "published without its front-matter meanwhile")
+            hint = f'write the tag in quotes ("{tag}") or without the # ({tag[1:]})' + MEANWHILE
         plain = _value_problem(source, exc) if hashed is None else None
         if plain is not None:  # ``title: Attention: A Review``, ``'Bayes' theorem'``
             k, col, problem, fix = plain
             line = first_line + k
-            hint = f"{fix}; the note is published without its front-matter meanwhile"
+            hint = fix + MEANWHILE
         reserved = _reserved_start(source, mark) if hashed is None and plain is None else None
         if reserved is not None:  # ``aliases: [@smith2020]``: a citekey, unquoted
             char, value = reserved
             problem = f"YAML reserves {char!r} at the start of a value"
-            hint = (f'write {value} in quotes: "{value}"; the note is published without its '
-                    "front-matter meanwhile")
+            hint = f'write {value} in quotes: "{value}"' + MEANWHILE
         wide = _wide_typing(source, mark.line if mark else source.count("\n"))
         # ``tags：旅行`` typed with an input method
         if hashed is None and plain is None and reserved is None and wide is not None:
             k, col, problem, fix = wide
             line = first_line + k
-            hint = f"{fix}; the note is published without its front-matter meanwhile"
+            hint = fix + MEANWHILE
         return {}, [warning("frontmatter-yaml", f"front-matter is not valid YAML: {problem}", rel,
                             line, col, hint=hint)]
     if data is None:

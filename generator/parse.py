@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from generator.config import SiteConfig, date_hint
 from generator.diagnostics import Diagnostic, warning
 from generator.frontmatter import (
+    MEANWHILE,
     PlaceFinder,
     as_alias_list,
     as_string_list,
@@ -142,10 +143,10 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         date = name_date(note_id)
     publish = is_published(meta, broken_yaml)
     if not publish and broken_yaml is not None:
-        # the YAML's own warning says the note is published meanwhile: here it is not
-        diags = [dataclasses.replace(d, hint="fix the YAML")
-                 if d.code == "frontmatter-yaml" and d.hint and "published" in d.hint else d
-                 for d in diags]
+        # the YAML's own warning says the note is published meanwhile: here it is not (its fix,
+        # ``aliases: ["Kal'thar"]``, stays)
+        diags = [dataclasses.replace(d, hint=d.hint.removesuffix(MEANWHILE))
+                 if d.code == "frontmatter-yaml" and d.hint else d for d in diags]
         diags.append(warning("frontmatter-yaml", "the note is left out: its front-matter marks it "
                              "as not published, although "
                              + ("the YAML is not valid" if fm_text else "Obsidian does not read it"),

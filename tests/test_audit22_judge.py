@@ -77,3 +77,25 @@ def test_an_apostrophe_inside_a_quoted_alias_is_told_where_and_how_to_write_it(t
             line, col = map(int, message.split(":")[1:3])
             text = (tmp_path / "src" / rel).read_text().split("\n")[line - 1]
             assert text[col - 2] in "'\"" and text[col - 1].isalpha(), (rel, text, col)
+
+
+def test_a_gm_note_left_out_for_its_publish_line_keeps_the_fix_of_its_broken_yaml(tmp_path):
+    # The GM's secret note says `publish: false # GM only`, and its aliases break the YAML.  The
+    # note is left out all the same (a line of it reads publish: false), and the warning about
+    # the YAML lost its fix: every hint that said how to write the value became "fix the YAML",
+    # since it also said the note was published meanwhile.  Only that part goes now.
+    site = build_notes(tmp_path, {
+        "Plots/Betrayal.md": "---\npublish: false # GM only\naliases: ['Kal'thar']\n---\nqzplot\n",
+        "Plots/Coup.md": "---\ndraft: true\ntitle: Coup: the Duke falls\n---\nqzcoup\n",
+        "Home.md": "# Home\n\n[[Betrayal]] and [[Coup]]\n",
+    })
+    found = sorted(m for m in site.messages("frontmatter-yaml") if "not valid YAML:" in m)
+    assert found == [
+        "Plots/Betrayal.md:3:16: warning[frontmatter-yaml]: front-matter is not valid YAML: the "
+        "item 'Kal'thar' of 'aliases' ends at its second ', and YAML cannot read what follows "
+        "(thar') (write the item in other quotes: aliases: [\"Kal'thar\"])",
+        "Plots/Coup.md:3:12: warning[frontmatter-yaml]: front-matter is not valid YAML: the value "
+        "of 'title' holds ': ', which YAML reads as the start of another key (write the value in "
+        "quotes: title: \"Coup: the Duke falls\")"]
+    assert not site.has("Plots/Betrayal.md") and not site.has("Plots/Coup.md")
+    assert secret_files(site, "qzplot") == [] and secret_files(site, "qzcoup") == []
