@@ -305,6 +305,11 @@ class VaultIndex:
         self.folder_urls = self._folder_page_urls(folders)
         reserved |= {u.casefold() for u in self.folder_urls.values()}
         self._reserved = reserved
+        # each folder of the site in one letter case, the first seen: folder pages, then pages
+        # and files in the order they get their URLs (see ``_one_spelling``)
+        self._spelling: dict[str, str] = {}
+        for url in self.folder_urls.values():
+            _one_spelling(url, self._spelling)
         holders: dict[str, Note] = {}
         # ``permalink: /`` (or ``index``) asks for the home page: ``_find_home`` decides
         asked = {n.id: _permalink_path(n.permalink) for n in notes
@@ -320,6 +325,7 @@ class VaultIndex:
                     base = base[:-5]
             if not base:
                 base = slug_path(note.id)
+            base = _one_spelling(base, self._spelling)
             url, n = f"{base}.html", 1
             while url.casefold() in taken or url.casefold() in reserved or url.startswith("_"):
                 n += 1
@@ -1201,9 +1207,10 @@ class VaultIndex:
         plain = {rel: plain_attachment_url(rel) for rel in self.attachments}
         # a file whose URL is its own path keeps it; the others step aside, in path order
         for rel in sorted(plain, key=lambda r: (plain[r] != r, r)):
-            stem, dot, ext = plain[rel].rpartition(".")
+            spelled = _one_spelling(plain[rel], self._spelling)
+            stem, dot, ext = spelled.rpartition(".")
             if not dot or "/" in ext:
-                stem, dot, ext = plain[rel], "", ""
+                stem, dot, ext = spelled, "", ""
             urls[rel] = SiteUrl(_step_aside(stem, dot + ext, taken))
         return urls
 
@@ -1607,6 +1614,19 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     if folder:
         return SiteUrl(f"{slug_path(folder)}/{windows_safe(fit_name(name, keep_ext=True))}")
     return SiteUrl(windows_safe(fit_name(name.lstrip("_"), keep_ext=True)) or "untitled")
+
+
+def _one_spelling(url: str, spelling: dict[str, str]) -> str:
+    """``url`` with each of its folders written as the site first wrote a folder that differs from
+    it only in letter case (``teams/x.html`` beside ``Teams/``: ``Teams/x.html``), recording the
+    folders it is the first to write.  A disk of macOS or Windows holds one of the two folders:
+    the site copied, checked out or built there has the other's files in it, and its links to the
+    other spelling, resolved by a case-sensitive host (GitHub Pages), lead nowhere."""
+    parts = url.split("/")
+    for i in range(1, len(parts)):
+        folder = "/".join(parts[:i])
+        parts[:i] = spelling.setdefault(folder.casefold(), folder).split("/")
+    return "/".join(parts)
 
 
 def _step_aside(stem: str, suffix: str, taken: set[str]) -> str:

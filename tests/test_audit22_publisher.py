@@ -3,7 +3,8 @@ opened from disk, served under a GitHub Pages project folder (404.html for any m
 GitHub answers) and from a plain static server.
 
 A 60-note handbook vault (deep folders, folder notes, permalinks, odd names) passed every page in
-the three ways; these tests keep what it turned up.  The host here is a small real HTTP server
+the three ways; these tests keep what it turned up.  The browser tests use the ``chrome`` fixture
+(tests/chromium.py), which skips them where Chromium is missing.  The host here is a small real HTTP server
 that maps ``/handbook/`` to the site and answers anything else with ``404.html``, status 404.
 """
 
@@ -16,12 +17,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
 import pytest
-from chromium import require_browser
 from conftest import build_notes
-
-pytestmark = pytest.mark.browser
-
-sync_api = require_browser()
 
 DEEP = "Teams/Platform/On-call/Runbooks/Disk full.md"
 
@@ -68,6 +64,7 @@ def pages_host(tmp_path: Path):
         server.server_close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("missing", ["missing", "a/b/c/missing", "Gone/old-runbook.html"])
 def test_a_dead_link_under_a_project_folder_gets_a_404_page_that_works(pages_host, chrome, missing):
     """A reader follows a link inside the handbook to an address that is gone.  The host answers
@@ -98,6 +95,7 @@ def test_a_dead_link_under_a_project_folder_gets_a_404_page_that_works(pages_hos
     page.close()
 
 
+@pytest.mark.browser
 def test_a_link_from_another_site_of_the_host_does_not_move_the_root(pages_host, chrome):
     """The page a reader came from gives the root only when the missing address is below it: a
     link from the host's own front page (another site of the same owner, at ``/``) to a gone
@@ -114,6 +112,7 @@ def test_a_link_from_another_site_of_the_host_does_not_move_the_root(pages_host,
     page.close()
 
 
+@pytest.mark.browser
 def test_an_old_address_with_a_section_keeps_the_section(tmp_path: Path, chrome):
     """A note moved by a ``permalink`` (or renamed, with its old path kept as an alias) leaves a
     redirect page at its old address, as Obsidian Publish does.  The page sent the reader on with
@@ -139,3 +138,34 @@ def test_an_old_address_with_a_section_keeps_the_section(tmp_path: Path, chrome)
     page.goto((site / "Old/Disk-runbook.html").as_uri(), wait_until="commit")
     page.wait_for_url("**/runbooks/disk.html", timeout=5000)
     ctx.close()
+
+
+def test_no_two_folders_of_the_site_differ_only_in_letter_case(tmp_path: Path):
+    """A permalink ``teams/platform`` beside the vault's ``Teams/`` folder, a vault (made on Linux)
+    with ``Teams/`` and ``teams/``, attachments in ``Att/`` and ``att/``: the site had the folders
+    ``Teams/`` and ``teams/``, ``Att/`` and ``att/``.  A macOS or Windows disk holds one of each
+    pair, so the site built, copied or checked out there puts the other's files into it, and its
+    links to the other spelling lead nowhere once a case-sensitive host such as GitHub Pages serves
+    it.  Each folder now has one spelling, the first the site writes (the vault's folders first);
+    links follow."""
+    png = (Path(__file__).resolve().parent.parent / "attachments").glob("*.png")
+    pic = next(iter(sorted(png))).read_bytes()
+    site = build_notes(tmp_path, {
+        "Teams/A.md": "# A\n\n[[B]] [[P]] ![[Att/p.png]] ![[att/q.png]]\n",
+        "teams/B.md": "# B\n\n[[A]]\n",
+        "P.md": "---\npermalink: teams/platform\n---\n# P\n\n[[A]]\n",
+        "Att/p.png": pic,
+        "att/q.png": pic,
+    })
+    paths = [p.relative_to(site.out).as_posix() for p in site.out.rglob("*")]
+    folded: dict[str, str] = {}
+    for path in paths:
+        assert folded.setdefault(path.casefold(), path) == path, f"{path} and {folded[path.casefold()]}"
+    page = site.page("Teams/A.md")
+    content = site.content("Teams/A.md")
+    targets = {site.follow(page, a["href"])[0].relative_to(site.out).as_posix()
+               for a in content.find_all("a", href=True)}
+    targets |= {site.follow(page, img["src"])[0].relative_to(site.out).as_posix()
+                for img in content.find_all("img", src=True)}
+    assert {"Teams/B.html", "Teams/platform.html", "Att/p.png", "Att/q.png"} <= targets, targets
+    assert site.page("P.md").relative_to(site.out).as_posix() == "Teams/platform.html"
