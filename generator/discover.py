@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,10 +71,31 @@ def left_out_by(rel: str, patterns: tuple[str, ...]) -> str | None:
     return _ignored(rel, patterns, set())
 
 
-def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
+def _other_case(pattern: str, paths: list[str]) -> tuple[list[str], str | None] | None:
+    """The ``paths`` that ``pattern`` would leave out but for letter case (``gm/**`` and
+    ``GM/Plot.md``), and the pattern with its plain folder and file names spelt as the first of
+    them has them (``GM/**``; None when that still leaves it in); None when there are none."""
+    forms = [form.casefold() for form in _forms(pattern)]
+    hits = [rel for rel in paths
+            if any(fnmatch.fnmatchcase(rel.casefold(), form)
+                   or fnmatch.fnmatchcase(rel.casefold(), form.rstrip("/") + "/*") for form in forms)]
+    if not hits:
+        return None
+    spelt = {name.casefold(): name for name in reversed(hits[0].split("/"))}
+    fixed = "/".join(part if _GLOB.search(part) else spelt.get(part.casefold(), part)
+                     for part in pattern.strip().split("/"))
+    return hits, (fixed if _ignored(hits[0], (fixed,), set()) else None)
+
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+def _unmatched_ignores(cfg: SiteConfig, used: set[str], paths: list[str]) -> list[Diagnostic]:
     """An ``ignore`` pattern that left nothing out is most likely misspelt (``private/**`` for
-    ``Private/``), and the notes it was meant to keep private are published: say so, at its line.
-    Patterns for dot-folders are skipped: those are never published anyway."""
+    ``Private/``), and the notes it was meant to keep private are published: say so, at its line,
+    with the files (``paths``: those the vault publishes) it would leave out but for letter case,
+    and the pattern written as they are.  Patterns for dot-folders are skipped: those are never
+    published anyway."""
     from generator.config import key_place
 
     text = None
@@ -90,11 +112,20 @@ def _unmatched_ignores(cfg: SiteConfig, used: set[str]) -> list[Diagnostic]:
         line, col = key_place(text, "ignore", i)  # the item itself, where the list has it twice
         if not line:
             line, col = key_place(text, "ignore")
-        out.append(warning(
-            "config-ignore", f"the ignore pattern {pat!r} matches no file of the vault, so it "
-            "leaves nothing out", CONFIG_NAME, line, col,
-            hint="check its spelling and letter case (patterns are case-sensitive; a folder's "
-                 "notes are 'Folder/**'), or remove it"))
+        message = (f"the ignore pattern {pat!r} matches no file of the vault, so it leaves "
+                   "nothing out")
+        hint = ("check its spelling and letter case (patterns are case-sensitive; a folder's "
+                "notes are 'Folder/**'), or remove it")
+        other = _other_case(pat, paths)
+        if other is not None:  # ``gm/**`` for ``GM/``: the GM's notes are published
+            hits, fixed = other
+            more = f" and {len(hits) - 1} more file{'s' if len(hits) > 2 else ''}" \
+                if len(hits) > 1 else ""
+            message += (f": {hits[0]}{more}, which it matches but for letter case, "
+                        f"{'are' if more else 'is'} not left out")
+            hint = (f"write it {fixed!r}" if fixed else f"spell its names as {hits[0]} does") + \
+                " (patterns are case-sensitive), or remove it"
+        out.append(warning("config-ignore", message, CONFIG_NAME, line, col, hint=hint))
     return out
 
 
@@ -205,7 +236,8 @@ def discover_vault(cfg: SiteConfig, exclude: tuple[Path, ...] = ()) -> Vault:
     vault.trashed = _trashed(cfg.vault)  # a link to one is told that it is in the trash
     vault.notes.sort(key=lambda s: s.rel)
     vault.attachments.sort(key=lambda s: s.rel)
-    vault.diagnostics.extend(_unmatched_ignores(cfg, used))
+    vault.diagnostics.extend(_unmatched_ignores(
+        cfg, used, [src.rel for src in (*vault.notes, *vault.attachments)]))
     return vault
 
 

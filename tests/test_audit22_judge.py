@@ -99,3 +99,24 @@ def test_a_gm_note_left_out_for_its_publish_line_keeps_the_fix_of_its_broken_yam
         "quotes: title: \"Coup: the Duke falls\")"]
     assert not site.has("Plots/Betrayal.md") and not site.has("Plots/Coup.md")
     assert secret_files(site, "qzplot") == [] and secret_files(site, "qzcoup") == []
+
+
+def test_an_ignore_pattern_in_the_wrong_letter_case_names_the_secrets_it_publishes(tmp_path):
+    # The GM keeps the plot in GM/ and writes `ignore = ["gm/**"]`, as a case-insensitive disk
+    # shows no difference.  Patterns are case-sensitive, so the plot was published, and the
+    # warning said only to check the pattern's spelling and letter case.  It now names the files
+    # the pattern matches but for letter case, and the pattern spelt as they are.
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": 'ignore = ["gm/**", "**/Old/*.MD"]\n',
+        "GM/Master Plot.md": "qzplot\n", "GM/Deep/Lich.md": "qzlich\n",
+        "Lore/Old/Tale.md": "tale\n", "Home.md": "# Home\n",
+    })
+    assert site.messages("config-ignore") == [
+        "vaultsite.toml:1:11: warning[config-ignore]: the ignore pattern 'gm/**' matches no file "
+        "of the vault, so it leaves nothing out: GM/Deep/Lich.md and 1 more file, which it matches "
+        "but for letter case, are not left out (write it 'GM/**' (patterns are case-sensitive), "
+        "or remove it)",
+        "vaultsite.toml:1:20: warning[config-ignore]: the ignore pattern '**/Old/*.MD' matches no "
+        "file of the vault, so it leaves nothing out: Lore/Old/Tale.md, which it matches but for "
+        "letter case, is not left out (spell its names as Lore/Old/Tale.md does (patterns are "
+        "case-sensitive), or remove it)"]
