@@ -120,3 +120,23 @@ def test_an_ignore_pattern_in_the_wrong_letter_case_names_the_secrets_it_publish
         "file of the vault, so it leaves nothing out: Lore/Old/Tale.md, which it matches but for "
         "letter case, is not left out (spell its names as Lore/Old/Tale.md does (patterns are "
         "case-sensitive), or remove it)"]
+
+
+def test_a_comment_inside_an_inline_html_tag_is_gone_as_in_an_html_block(tmp_path):
+    # A GM's aside in a tooltip, `<span title="%%…%%">`: in an HTML block the comment went from
+    # the tag's attributes, in a paragraph's inline tag (and a table's cell) it stayed, shown on
+    # hover and written into the page, the hover previews and the pages that embed the note.
+    site = build_notes(tmp_path, {
+        "NPC.md": ('# NPC\n\nThe <abbr title="Duke %%qzlich is a lich%%">Duke</abbr> rules.\n\n'
+                   '| Name | Note |\n| --- | --- |\n| Rhee | <span title="%%qzspy%%">captain</span> |\n\n'
+                   '<div title="a %%qzblock%% b">block</div>\n\n'
+                   'Code stays: `<i title="%%kept%%">`\n'),
+        "Home.md": "# Home\n\n![[NPC]]\n",
+    })
+    for word in ("qzlich", "qzspy", "qzblock"):
+        assert secret_files(site, word) == [], word
+    for source in ("NPC.md", "Home.md"):
+        content = site.content(source)
+        assert content.find("abbr")["title"].strip() == "Duke" and content.find("abbr").get_text() == "Duke"
+        assert content.find("span", string="captain") is not None
+        assert '<i title="%%kept%%">' in content.find("code").get_text()

@@ -462,11 +462,15 @@ _PAIRED = re.compile(r"%%.*?(?:%%|$)", re.DOTALL)
 
 def _drop_from_titles(children) -> None:
     """``[x](url "t %%note%%")``: a link's or image's title is an attribute, which the inline rule
-    never sees; a comment there is gone too (one left open runs to the title's end)."""
+    never sees; a comment there is gone too (one left open runs to the title's end).  So is one
+    inside an inline HTML tag, ``<span title="%%note%%">``, read whole by markdown-it's rule (as
+    in an HTML block's tags, ``_html_shown``); a ``%%`` the tag does not close stays."""
     for kid in children:
         title = kid.attrGet("title") if kid.type in ("link_open", "image") else None
         if title and "%%" in str(title):
             kid.attrSet("title", _PAIRED.sub("", str(title)).strip())
+        if kid.type == "html_inline" and "%%" in kid.content:
+            kid.content = _HTML_COMMENT.sub("", kid.content)
         if kid.children:
             _drop_from_titles(kid.children)
 
