@@ -4,6 +4,8 @@ factions with many aliases, infobox callouts, a canvas map, handouts; the GM's s
 
 from __future__ import annotations
 
+import re
+
 from conftest import build_notes, canvas_json, file_tree
 
 
@@ -140,3 +142,40 @@ def test_a_comment_inside_an_inline_html_tag_is_gone_as_in_an_html_block(tmp_pat
         assert content.find("abbr")["title"].strip() == "Duke" and content.find("abbr").get_text() == "Duke"
         assert content.find("span", string="captain") is not None
         assert '<i title="%%kept%%">' in content.find("code").get_text()
+
+
+def test_no_secret_of_a_campaign_reaches_any_file_of_its_site(tmp_path):
+    # The campaign vault's secrets, each a word of its own: unpublished and draft notes (their
+    # text, title, aliases, a redirect alias, tags, description, properties a query reads, a
+    # picture and a handout only they embed), an ignored GM/ folder, a folder holding only
+    # secrets, and %%comments%% in a paragraph, a heading, a callout, a list, a table, a link's
+    # text, a footnote, a canvas card.  Public notes link to them and embed them, whole and by
+    # section and block; a canvas shows them on cards.  No file of the site may hold any.
+    secret = ("---\npublish: false\naliases: [qzalias, Plots/qzredirect]\ntags: [npc, qztag]\n"
+              "description: qzdesc\ntwist: qztwist\ndate: 2026-03-01\n---\n# qztitle\n\n"
+              "qzbody ![[qzmap.png]] ![[qzhandout.pdf]]\n\n## Reveal\n\nqzreveal\n\n- sign ^sig\n")
+    site = build_notes(tmp_path, {
+        "vaultsite.toml": 'site_url = "https://gm.example.org/coast"\nignore = ["GM/**"]\n',
+        "Plots/Betrayal.md": secret,
+        "Plots/Lich.md": "---\ndraft: true\ntags: npc\n---\nqzlich [[Party]]\n",
+        "Plots/qzfolder/Only.md": "---\npublish: false\n---\nqzonly\n",
+        "GM/Master Plot.md": "---\ntags: [qzgmtag]\n---\nqzmaster [[Party]]\n",
+        "qzmap.png": b"\x89PNG\r\n\x1a\nqzpng", "qzhandout.pdf": b"%PDF-1.4 qzpdf",
+        "Party.md": ("---\ntags: [npc]\n---\n# Party\n\n%%qzcomment%% The party. [[Betrayal]], "
+                     "[[Betrayal#Reveal|the reveal]], [[GM/Master Plot|plot]]\n\n## Fall "
+                     "%%qzheading%%\n\n> [!infobox]\n> %%\n> qzcallout\n> %%\n> Shown\n\n"
+                     "- a %%qzitem%%\n\n| a | b |\n| --- | --- |\n| [[Lich\\|x %%qzcell%%]] | y |\n\n"
+                     "Note.[^1]\n\n[^1]: Foot %%qzfoot%%.\n"),
+        "Rumours.md": ("# Rumours\n\n![[Betrayal]]\n\n![[Betrayal#Reveal]]\n\n![[Betrayal#^sig]]\n\n"
+                       "![[Lich]]\n\n![[Party]]\n\n`= [[Betrayal]].twist`\n\n```dataview\n"
+                       "TABLE twist FROM #npc\n```\n\n![[Map.canvas]]\n"),
+        "Map.canvas": canvas_json(
+            {"id": "t", "type": "text", "text": "Ambush %%qzcard%% here ![[Betrayal]]"},
+            {"id": "f", "type": "file", "file": "Plots/Betrayal.md", "subpath": "#Reveal"}),
+    })
+    assert site.has("Party.md") and site.has("Rumours.md") and not site.has("Plots/Betrayal.md")
+    tree = file_tree(site.out)
+    assert {"sitemap.xml", "feed.xml", "404.html"} <= set(tree)
+    leaks = {rel: sorted(set(re.findall(rb"qz[a-z]+", data.lower())))
+             for rel, data in tree.items() if b"qz" in data.lower()}
+    assert leaks == {} and not [rel for rel in tree if "qz" in rel.lower()], leaks
