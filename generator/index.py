@@ -325,7 +325,7 @@ class VaultIndex:
                     base = base[:-5]
             if not base:
                 base = slug_path(note.id)
-            base = _one_spelling(base, self._spelling)
+            asked_base, base = base, _one_spelling(base, self._spelling)
             url, n = f"{base}.html", 1
             while url.casefold() in taken or url.casefold() in reserved or url.startswith("_"):
                 n += 1
@@ -341,6 +341,13 @@ class VaultIndex:
                 self.diagnostics.append(warning(
                     "url-collision", f"permalink {note.permalink!r} is taken; the page is at {url}",
                     note.rel, *_permalink_place(note), hint="choose another permalink"))
+            elif asked.get(note.id) and base != asked_base:
+                wrote, site = _first_folder_apart(asked_base, base)
+                self.diagnostics.append(warning(
+                    "url-collision", f"permalink {note.permalink!r} names the folder {wrote}/, "
+                    f"which the site writes {site}/ (the same folder on a macOS or Windows disk); "
+                    f"the page is at {url}", note.rel, *_permalink_place(note),
+                    hint=f"write the folder as the site does: permalink: {base}"))
             elif n > 1 and holder is not None and asked.get(holder.id):
                 # a page people may have linked to moves: say so where the move is decided
                 self.diagnostics.append(warning(
@@ -1627,6 +1634,13 @@ def _one_spelling(url: str, spelling: dict[str, str]) -> str:
         folder = "/".join(parts[:i])
         parts[:i] = spelling.setdefault(folder.casefold(), folder).split("/")
     return "/".join(parts)
+
+
+def _first_folder_apart(wrote: str, spelled: str) -> tuple[str, str]:
+    """The first folder of ``wrote`` that ``_one_spelling`` spelled otherwise, both ways."""
+    a, b = wrote.split("/"), spelled.split("/")
+    i = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    return "/".join(a[: i + 1]), "/".join(b[: i + 1])
 
 
 def _step_aside(stem: str, suffix: str, taken: set[str]) -> str:

@@ -169,3 +169,7 @@ def test_no_two_folders_of_the_site_differ_only_in_letter_case(tmp_path: Path):
                 for img in content.find_all("img", src=True)}
     assert {"Teams/B.html", "Teams/platform.html", "Att/p.png", "Att/q.png"} <= targets, targets
     assert site.page("P.md").relative_to(site.out).as_posix() == "Teams/platform.html"
+    assert site.messages("url-collision") == [
+        "P.md:2:12: warning[url-collision]: permalink 'teams/platform' names the folder teams/, "
+        "which the site writes Teams/ (the same folder on a macOS or Windows disk); the page is at "
+        "Teams/platform.html (write the folder as the site does: permalink: Teams/platform)"]
