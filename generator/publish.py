@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 SITEMAP_NAME = "sitemap.xml"
 FEED_NAME = "feed.xml"
@@ -58,8 +58,21 @@ class SitemapEntry:
 
 
 def base_url(site_url: str) -> str:
-    """``site_url`` with exactly one trailing slash."""
-    return site_url.rstrip("/") + "/"
+    """``site_url`` with exactly one trailing slash, written as an address must be in a sitemap,
+    a feed and an HTML attribute: its path percent-encoded (``/Hand Book`` -> ``/Hand%20Book``,
+    ``/手册`` -> ``/%E6%89%8B%E5%86%8C``; a ``%XX`` stays) and a host name in other letters as DNS
+    has it (``xn--…``).  A browser reads either form alike; the sitemap protocol and a checker of
+    URLs take only this one."""
+    parts = urlsplit(site_url.rstrip("/"))
+    host = parts.netloc
+    if not host.isascii():
+        try:
+            host = (parts.hostname or "").encode("idna").decode("ascii") + (
+                f":{parts.port}" if parts.port else "")
+        except (UnicodeError, ValueError):  # no name DNS could hold: left as written
+            pass
+    return urlunsplit((parts.scheme, host, quote(parts.path, safe=_URL_SAFE), parts.query,
+                       parts.fragment)) + "/"
 
 
 def page_path(url: str) -> str:

@@ -36,6 +36,7 @@ from generator.index import VaultIndex
 from generator.markdown.wikilinks import is_image
 from generator.model import Note, SiteUrl
 from generator.parallel import forked
+from generator.publish import base_url
 from generator.render import TAGS_URL, render_body
 from generator.safefiles import clean_copies
 from generator.site.stylesheet import PUBLISH_CSS_URL, vault_stylesheet
@@ -104,7 +105,7 @@ class SiteBuilder:
         self.env = page_environment(cfg)
         self.site = templating.SiteInfo(
             title=cfg.title, lang=cfg.language, description=cfg.description,
-            base_url=cfg.site_url or None,
+            base_url=base_url(cfg.site_url).rstrip("/") if cfg.site_url else None,
             graph_depth=cfg.graph_depth, graph_tags=cfg.graph_tags,
             date_format=cfg.date_display,
             extra_css=(self._stylesheets(override / "static") if stylesheets is None

@@ -173,3 +173,32 @@ def test_no_two_folders_of_the_site_differ_only_in_letter_case(tmp_path: Path):
         "P.md:2:12: warning[url-collision]: permalink 'teams/platform' names the folder teams/, "
         "which the site writes Teams/ (the same folder on a macOS or Windows disk); the page is at "
         "Teams/platform.html (write the folder as the site does: permalink: Teams/platform)"]
+
+
+@pytest.mark.parametrize("site_url, base", [
+    ("https://example.org/Hand Book", "https://example.org/Hand%20Book/"),
+    ("https://bücher.example/手册/", "https://xn--bcher-kva.example/%E6%89%8B%E5%86%8C/"),
+    ("https://me.github.io/handbook", "https://me.github.io/handbook/"),
+    ("https://example.org/a%20b", "https://example.org/a%20b/"),
+])
+def test_the_site_address_is_written_percent_encoded(tmp_path: Path, site_url, base):
+    """``site_url`` (or ``--site-url``) with a space or letters beyond ASCII in its path or host
+    was written as given in every absolute address: the sitemap's ``<loc>``, the feed, canonical
+    links, ``og:url`` and the 404 page's ``<base>``.  Its page parts were encoded, its own part
+    not: the sitemap protocol and a URL checker refuse a raw space or ``手``.  The whole address
+    is now encoded (an ``%XX`` written stays), the host name as DNS has it."""
+    import re
+
+    site = build_notes(tmp_path, {"Teams/Café menu.md": "---\ndate: 2026-01-05\n---\n# Menu\n"},
+                       site_url=site_url)
+    page = site.page("Teams/Café menu.md").read_text(encoding="utf-8")
+    written = [*re.findall(r"<loc>([^<]*)</loc>", (site.out / "sitemap.xml").read_text("utf-8")),
+               *re.findall(r'href="(https?://[^"]*)"', (site.out / "feed.xml").read_text("utf-8")),
+               *re.findall(r'<link rel="canonical" href="([^"]*)"', page),
+               *re.findall(r'<meta property="og:url" content="([^"]*)"', page),
+               *re.findall(r'<base href="([^"]*)"', (site.out / "404.html").read_text("utf-8"))]
+    assert len(written) >= 6, written
+    for url in written:
+        assert url.startswith(base), (url, base)
+        assert re.fullmatch(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", url), url
+    assert base + "Teams/Caf%C3%A9-menu.html" in written
