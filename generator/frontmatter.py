@@ -250,6 +250,14 @@ def _value_problem(source: str, exc) -> tuple[int, int, str, str] | None:
                     "the rest of the front-matter is read as this value",
                     f"close the {quote} at the end of the value")
         return None
+    if problem == _ITEM_STOPS[0] and cmark is not None and mark.line == cmark.line + 1:
+        # ``tags: [npc, villain`` and the next key: the list is never closed
+        m = _KEY_VALUE.fullmatch(lines[cmark.line])
+        if m is not None and m.start(3) == cmark.column and "]" not in m.group(3):
+            indent, key, value = m.groups()
+            return (cmark.line, cmark.column + 1, f"the [ that opens the list of {key!r} is never "
+                    "closed, so YAML reads the next line as more of the list",
+                    f"close it: {indent}{key}: {value.rstrip(', ')}]")
     m = _KEY_VALUE.fullmatch(lines[mark.line])
     item = _quoted_item(lines[mark.line], mark.column) if problem in _ITEM_STOPS else None
     if item is not None:  # ``aliases: ['Kal'thar']``, ``- 'Cap'n Rhee'``

@@ -179,3 +179,20 @@ def test_no_secret_of_a_campaign_reaches_any_file_of_its_site(tmp_path):
     leaks = {rel: sorted(set(re.findall(rb"qz[a-z]+", data.lower())))
              for rel, data in tree.items() if b"qz" in data.lower()}
     assert leaks == {} and not [rel for rel in tree if "qz" in rel.lower()], leaks
+
+
+def test_a_tags_list_never_closed_is_told_at_its_bracket(tmp_path):
+    # `tags: [npc, villain` with the `]` forgotten: YAML reads the next key as more of the list,
+    # and the warning stood on that next line with YAML's words ("did not find expected ',' or
+    # ']' (while parsing a flow sequence that starts on line 2)") and "fix the YAML".
+    site = build_notes(tmp_path, {
+        "NPC.md": "---\ntags: [npc, villain\nrace: Human\n---\n# NPC\n",
+        "Two lines.md": "---\naliases: [Kal,\n  Rhee\nx: 1\n---\nx\n",  # not one line: YAML's words
+    })
+    found = {m.split(":", 1)[0]: m for m in site.messages("frontmatter-yaml")}
+    assert found["NPC.md"] == (
+        "NPC.md:2:7: warning[frontmatter-yaml]: front-matter is not valid YAML: the [ that opens "
+        "the list of 'tags' is never closed, so YAML reads the next line as more of the list "
+        "(close it: tags: [npc, villain]; the note is published without its front-matter "
+        "meanwhile)")
+    assert "flow sequence" in found["Two lines.md"], found["Two lines.md"]
