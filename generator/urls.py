@@ -58,11 +58,21 @@ _DEVICE = re.compile(r"(?:CON|PRN|AUX|NUL|COM[0-9\u00b9\u00b2\u00b3]|LPT[0-9\u00
                      re.IGNORECASE)
 
 
+# Characters no Windows file name holds, and a name's last dot or space, which Windows drops:
+# ``what?.png`` or ``10:30.png`` (an attachment saved on macOS or Linux) stops a checkout there.
+_NOT_WINDOWS = re.compile(r'[<>:"|?*\\]')
+
+
 def windows_safe(name: str) -> str:
     """``name`` (a file or folder name of the site), with ``_`` after the part before its first
     dot when Windows keeps that part for a device: ``CON`` -> ``CON_``, ``aux.png`` ->
-    ``aux_.png``.  Pages, folders and files get such a name by their note, folder or file; links
-    reach them through the index, as every link does."""
+    ``aux_.png``; with ``_`` for each character Windows refuses in a name (``what?.png`` ->
+    ``what_.png``) and for its dots and spaces at the end (``v2.`` -> ``v2_``).  Pages, folders
+    and files get such a name by their note, folder or file; links reach them through the index,
+    as every link does."""
+    name = _NOT_WINDOWS.sub("_", name)
+    if name.endswith((".", " ")):
+        name = name.rstrip(". ") + "_"
     stem, dot, rest = name.partition(".")
     if _DEVICE.fullmatch(stem.rstrip(" ")):
         return f"{stem.rstrip(' ')}_{dot}{rest}"

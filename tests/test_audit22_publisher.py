@@ -202,3 +202,30 @@ def test_the_site_address_is_written_percent_encoded(tmp_path: Path, site_url, b
         assert url.startswith(base), (url, base)
         assert re.fullmatch(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", url), url
     assert base + "Teams/Caf%C3%A9-menu.html" in written
+
+
+def test_no_file_of_the_site_has_a_name_windows_refuses(tmp_path: Path):
+    """Attachments saved on macOS or Linux may hold characters no Windows file name holds
+    (``Why?.png``, ``10:30 standup.png``, ``a|b.pdf``) or end with a dot: they were copied with
+    that name, and a site holding one cannot be checked out (git refuses the path), copied or
+    unpacked on Windows, as README says of ``CON.html``.  Each such character is now ``_`` in the
+    site; the embeds and links lead to the new names."""
+    from urllib.parse import quote
+
+    png = (Path(__file__).resolve().parent.parent / "attachments").glob("*.png")
+    pic = next(iter(sorted(png))).read_bytes()
+    names = ["Why?.png", "10:30 standup.png", 'say "hi".png', "a|b<c>*.png", "v2..png."]
+    site = build_notes(tmp_path, {
+        "Notes/Runbook.md": "# Runbook\n\n" + "\n\n".join(
+            f"![](../att/{quote(n)})" if set(n) & set("|<>.") - {"."} or n.endswith(".")
+            else f"![[{n}]]" for n in names) + "\n",
+        **{f"att/{n}": pic for n in names},
+    })
+    assert [d.code for d in site.diagnostics] == []
+    files = [p.relative_to(site.out).as_posix() for p in site.out.rglob("*") if p.is_file()]
+    assert not [f for f in files if set(f) & set('<>:"|?*\\') or f.endswith((".", " "))], files
+    page = site.page("Notes/Runbook.md")
+    content = site.content("Notes/Runbook.md")
+    shown = {site.follow(page, el.get("src") or el["href"])[0].name
+             for el in content.find_all(["img", "a"]) if el.get("src") or el.get("href")}
+    assert shown == {"Why_.png", "10_30 standup.png", "say _hi_.png", "a_b_c__.png", "v2..png_"}
