@@ -23,6 +23,8 @@ VAULT = {
         " one.[^named]\n\n" + "Filler paragraph.\n\n" * 40
         + "[^1]: The first footnote, pointing to [[Hub|the hub]].\n"
         "[^named]: The named footnote.\n\n    Its second paragraph.\n"),
+    "Wide sum.md": ("# Wide sum\n\n$$\nf(x) = " + " + ".join(
+        f"\\frac{{{i}}}{{{i + 1}}} y_{{{i}}}^{{2}}" for i in range(120)) + "\n$$\n\nAfter.\n"),
 }
 
 
@@ -158,6 +160,47 @@ def test_a_footnote_reference_shows_its_footnote_on_hover_and_focus(site, chrome
     page.wait_for_function("() => { const p = document.querySelector('.popover');"
                            " return p && p.innerText.includes('named'); }")
     assert page.evaluate(POPOVER).split() == "The named footnote. Its second paragraph.".split()
+    page.close()
+
+
+# ---------- 6. a very wide display formula prints readable ----------
+
+PRINTED = """() => {
+    const box = document.querySelector('.note-content .math.block'), b = box.getBoundingClientRect();
+    const lines = [...box.querySelectorAll('.math-print-line')].map(l => {
+        const r = l.querySelector('mrow').getBoundingClientRect();
+        return {left: r.left, right: r.right, zoom: l.style.zoom,
+                size: getComputedStyle(l.querySelector('math')).fontSize}; });
+    return {box: [b.left, b.right], zoom: box.style.zoom, lines: lines,
+            hidden: getComputedStyle(box.querySelector(':scope > math')).display === 'none',
+            text: [...box.querySelectorAll('.math-print-line')].map(l => l.textContent).join(''),
+            whole: box.querySelector(':scope > math').textContent,
+            size: getComputedStyle(box.querySelector(':scope > math')).fontSize}; }"""
+
+
+@pytest.mark.browser
+def test_a_very_wide_formula_prints_on_lines_at_its_size(site, chrome):
+    # a sum of 120 fractions, some 9,000 px wide, was printed scaled to 0.07 of its size: a grey
+    # line.  It is now printed on lines broken before its + signs, the lines after the first
+    # indented, at the size of any formula, every term kept; the screen has it whole again after
+    page = _open(chrome, site, "Wide sum.md", width=1280, height=900)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 718, "height": 1000})
+    m = page.evaluate(PRINTED)
+    assert m["zoom"] == "" and m["hidden"] and len(m["lines"]) >= 8, m
+    assert m["text"] == m["whole"] and "119120" in m["text"]
+    for line in m["lines"]:
+        assert m["box"][0] <= line["left"] and line["right"] <= m["box"][1] + 1, (line, m["box"])
+        assert line["zoom"] == "" and line["size"] == m["size"], line
+    assert all(line["left"] > m["lines"][0]["left"] + 20 for line in m["lines"][1:]), "indented"
+    starts = page.eval_on_selector_all(".math-print-more > math > mrow",
+                                       "rs => rs.map(r => r.firstChild.textContent)")
+    assert set(starts) == {"+"}, starts
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert page.locator(".math-print").count() == 0
+    assert page.evaluate("getComputedStyle(document.querySelector('.math.block > math')).display") != "none"
     page.close()
 
 

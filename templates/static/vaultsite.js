@@ -189,9 +189,55 @@
 
   /* ---------- print: folded callouts and other <details> print open, and close again after ----------
      A display formula wider than its box scrolls on screen; paper does not scroll and printed only
-     the part in view: it is scaled down to its box (at most 640 px, narrower than any paper's
-     text) while printing.  MathML cannot break a formula's line, and a diagram scales by itself. */
-  var printOpened = [], printZoomed = [];
+     the part in view.  While printing, it is scaled down to its box (at most 640 px, narrower
+     than any paper's text); one that would print smaller than MIN_PRINT_ZOOM (a long sum printed
+     at a tenth of its size: unreadable) is printed on several lines instead, broken before its
+     top-level relations and + and − signs as a typesetter breaks a long formula (MathML has no
+     line breaking of its own), each line after the first indented and, where one part is still
+     too wide, scaled to the box.  A diagram scales by itself. */
+  var printOpened = [], printZoomed = [], printBroken = [], MIN_PRINT_ZOOM = 0.6;
+  var BREAK_BEFORE = /^[=+\-\u2212<>\u2264\u2265\u2248\u2261\u2260\u223c\u2243\u2245\u2192\u21d2\u27f9]$/;
+  function fitZoom(e, room) {
+    return Math.floor(room / e.scrollWidth * 1000) / 1000;
+  }
+  /* the formula of box `e` as lines no wider than `room` (a <div> to print in its place), or null */
+  function printLines(e, room) {
+    var math = e.querySelector("math");
+    if (!math || math.querySelector("mtable")) return null;
+    var row = math.children.length === 1 && math.firstElementChild.localName === "mrow" ? math.firstElementChild : math;
+    var parts = [], cur = [];
+    Array.prototype.forEach.call(row.children, function (el) {
+      if (cur.length && el.localName === "mo" && BREAK_BEFORE.test(el.textContent.trim())) { parts.push(cur); cur = []; }
+      cur.push(el);
+    });
+    if (cur.length) parts.push(cur);
+    if (parts.length < 2) return null;
+    /* a part's width as laid out, with the space around its operator: to where the next one starts */
+    var starts = parts.map(function (part) { return part[0].getBoundingClientRect().left; });
+    var end = parts[parts.length - 1].slice(-1)[0].getBoundingClientRect().right;
+    var lines = [], line = [], used = 0, indent = 32;
+    parts.forEach(function (part, i) {
+      var w = (i + 1 < parts.length ? starts[i + 1] : end) - starts[i];
+      if (line.length && used + w > room - (lines.length ? indent : 0)) { lines.push(line); line = []; used = 0; }
+      line = line.concat(part);
+      used += w;
+    });
+    lines.push(line);
+    var out = doc.createElement("div"), ns = math.namespaceURI;
+    out.className = "math-print";
+    lines.forEach(function (els, k) {
+      var m = doc.createElementNS(ns, "math"), r = doc.createElementNS(ns, "mrow"), div = doc.createElement("div");
+      m.setAttribute("display", "block");
+      els.forEach(function (el) { r.appendChild(el.cloneNode(true)); });
+      /* a line's leading + is the sum's, spaced as between terms, not a sign */
+      if (k && r.firstChild.localName === "mo") r.firstChild.setAttribute("form", "infix");
+      m.appendChild(r);
+      div.className = k ? "math-print-line math-print-more" : "math-print-line";
+      div.appendChild(m);
+      out.appendChild(div);
+    });
+    return out;
+  }
   window.addEventListener("beforeprint", function () {
     doc.querySelectorAll("details:not([open])").forEach(function (d) {
       if (d.closest(".explorer")) return;
@@ -199,18 +245,31 @@
       printOpened.push(d);
     });
     doc.querySelectorAll(".note-content :is(.math.block, .math-block)").forEach(function (e) {
-      var room = Math.min(e.clientWidth, 640), wide = e.scrollWidth;
-      if (room > 0 && wide > e.clientWidth + 1) {
-        e.style.zoom = Math.floor(room / wide * 1000) / 1000;
-        printZoomed.push(e);
+      var room = Math.min(e.clientWidth, 640);
+      if (!(room > 0 && e.scrollWidth > e.clientWidth + 1)) return;
+      var lines = fitZoom(e, room) < MIN_PRINT_ZOOM && printLines(e, room);
+      if (lines) {
+        var math = e.querySelector("math");
+        math.style.display = "none";
+        e.appendChild(lines);
+        printBroken.push([math, lines]);
+        lines.querySelectorAll(".math-print-line").forEach(function (l) {
+          var left = room - (l.classList.contains("math-print-more") ? 32 : 0), w = l.firstChild.getBoundingClientRect().width;
+          if (w > left + 1) l.style.zoom = Math.floor(left / w * 1000) / 1000;
+        });
+        return;
       }
+      e.style.zoom = fitZoom(e, room);
+      printZoomed.push(e);
     });
   });
   window.addEventListener("afterprint", function () {
     printOpened.forEach(function (d) { d.open = false; });
     printZoomed.forEach(function (e) { e.style.zoom = ""; });
+    printBroken.forEach(function (pair) { pair[0].style.display = ""; pair[1].remove(); });
     printOpened = [];
     printZoomed = [];
+    printBroken = [];
   });
 
   /* ---------- code blocks: a Copy button (not on the output of executed code) ---------- */
