@@ -200,7 +200,7 @@
   function fitZoom(e, room) {
     return Math.floor(room / e.scrollWidth * 1000) / 1000;
   }
-  /* the formula of box `e` as lines no wider than `room` (a <div> to print in its place), or null */
+  /* the formula of box e as lines no wider than room (a <div> to print in its place), or null */
   function printLines(e, room) {
     var math = e.querySelector("math");
     if (!math || math.querySelector("mtable")) return null;
