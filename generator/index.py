@@ -439,6 +439,17 @@ class VaultIndex:
             res = picked
         return res
 
+    def found_alike(self, target: str) -> bool:
+        """Whether ``resolve`` finds ``target`` alike from every note, once it was resolved: a name
+        written (``""`` is the linking note itself), not from the linking note's folder (``./``,
+        ``../``), and not one that only that folder settles (several files of the name, none at
+        the vault's root: ``_pick``)."""
+        if not target or target.startswith(("./", "../")):
+            return False
+        res = self._memo.get((target, ""))
+        return res is not None and not (res.candidates and res.note is None
+                                        and res.attachment is None)
+
     def attachment_at(self, path: str) -> SourceFile | None:
         """The attachment at vault path ``path``: spelled so, else in another letter case, as a
         link's path finds it (``name_key``)."""
