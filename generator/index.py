@@ -49,6 +49,7 @@ from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LeftOut, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.parallel import can_fork, forked
+from generator.site.text import normalize
 from generator.slugs import heading_key, link_safe, name_key, tag_key, unseen_difference
 from generator.urls import fit_name, slug_path, windows_safe
 
@@ -1512,8 +1513,11 @@ def _name_words(name: str) -> str:
     """A name's words, one space apart: the parts between spaces (or ``_``, which file names write
     for one) without the punctuation at their ends, those that are only punctuation dropped
     (``smith (2020) - on things`` is ``smith 2020 on things``).  Punctuation inside a word stays:
-    ``2024-01-15`` is one word, so that ``[[2024]]`` is not told of a daily note."""
-    return " ".join(w for w in map(_trim_punctuation, name.replace("_", " ").split()) if w)
+    ``2024-01-15`` is one word, so that ``[[2024]]`` is not told of a daily note.  Letters are
+    compared as search compares them, without their accents (``[[Aelis]]`` for ``Ser Aëlis.md``:
+    a name typed on a keyboard that has no ``ë``)."""
+    words = map(_trim_punctuation, normalize(name).replace("_", " ").split())
+    return " ".join(w for w in words if w)
 
 
 # as in a note's text: a single ``]`` does not end the link, a ``[…]`` is part of the name

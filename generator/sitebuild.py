@@ -898,6 +898,8 @@ class SiteBuilder:
         from generator.publish import FeedEntry, SitemapEntry, publish_files
 
         pages = [SitemapEntry(self.index.urls[n.id], n.date) for n in self.notes]
+        # a canvas's page is a page of the vault's own, found by search and the graph alike
+        pages += [SitemapEntry(url) for url in self.index.canvas_pages().values()]
         entries = [FeedEntry(n.title, self.index.urls[n.id], n.date, n.summary)
                    for n in self.notes if n.date]
         self.files.update(publish_files(

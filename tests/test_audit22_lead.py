@@ -1,0 +1,40 @@
+"""Session 22 lead: what the helpers found and left, taken up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import build_notes, canvas_json
+
+
+def test_a_canvas_page_is_in_the_sitemap(tmp_path: Path):
+    """A canvas has a page of its own, found by search and drawn in the graph; the sitemap, which
+    lists the site's pages for a search engine, listed the notes only."""
+    site = build_notes(tmp_path, {
+        "Journal.md": "The map: [[Coast.canvas]].\n",
+        "Maps/Coast.canvas": canvas_json({"id": "a", "type": "text", "text": "The coast"}),
+        "vaultsite.toml": 'site_url = "https://me.github.io/campaign/"\n',
+    })
+    assert (site.out / "Maps" / "Coast.canvas.html").is_file()
+    locs = re.findall(r"<loc>([^<]*)</loc>", (site.out / "sitemap.xml").read_text("utf-8"))
+    assert "https://me.github.io/campaign/Maps/Coast.canvas.html" in locs
+    assert "https://me.github.io/campaign/Journal.html" in locs
+    assert len(locs) == len(set(locs)) == 2
+
+
+def test_a_name_typed_without_its_accents_is_suggested(tmp_path: Path):
+    """``[[Aelis]]`` for ``Ser Aëlis.md``: a keyboard without ``ë`` writes the name without it.
+    The "did you mean" compared the words of names with their accents and found nothing."""
+    site = build_notes(tmp_path, {
+        "Home.md": "See [[Aelis]], [[Ordonez]] and [[Kalthar]].\n",
+        "People/Ser Aëlis.md": "A knight.\n",
+        "People/Capitán Ordóñez.md": "A captain.\n",
+        "People/Zed.md": "Nobody.\n",
+    })
+    told = {d.format() for d in site.diagnostics if d.code == "link-unresolved"}
+    assert len(told) == 3
+    assert any("'Aelis'" in m and "[[People/Ser Aëlis]]" in m for m in told), told
+    assert any("'Ordonez'" in m and "[[People/Capitán Ordóñez]]" in m for m in told), told
+    # a name that matches no name's words is told no note
+    assert any("'Kalthar'" in m and "did you mean" not in m for m in told), told
