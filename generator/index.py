@@ -51,7 +51,7 @@ from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.parallel import can_fork, forked
 from generator.site.text import normalize
 from generator.slugs import heading_key, link_safe, name_key, tag_key, unseen_difference
-from generator.urls import fit_name, slug_path, windows_safe
+from generator.urls import fit_name, one_spelling, slug_path, windows_safe
 
 Kind = Literal["note", "attachment", "unpublished", "missing", "outside"]
 
@@ -307,10 +307,10 @@ class VaultIndex:
         reserved |= {u.casefold() for u in self.folder_urls.values()}
         self._reserved = reserved
         # each folder of the site in one letter case, the first seen: folder pages, then pages
-        # and files in the order they get their URLs (see ``_one_spelling``)
+        # and files in the order they get their URLs (see ``one_spelling``)
         self._spelling: dict[str, str] = {}
         for url in self.folder_urls.values():
-            _one_spelling(url, self._spelling)
+            one_spelling(url, self._spelling)
         holders: dict[str, Note] = {}
         # ``permalink: /`` (or ``index``) asks for the home page: ``_find_home`` decides
         asked = {n.id: _permalink_path(n.permalink) for n in notes
@@ -326,7 +326,7 @@ class VaultIndex:
                     base = base[:-5]
             if not base:
                 base = slug_path(note.id)
-            asked_base, base = base, _one_spelling(base, self._spelling)
+            asked_base, base = base, one_spelling(base, self._spelling)
             url, n = f"{base}.html", 1
             while url.casefold() in taken or url.casefold() in reserved or url.startswith("_"):
                 n += 1
@@ -1226,7 +1226,7 @@ class VaultIndex:
         plain = {rel: plain_attachment_url(rel) for rel in self.attachments}
         # a file whose URL is its own path keeps it; the others step aside, in path order
         for rel in sorted(plain, key=lambda r: (plain[r] != r, r)):
-            spelled = _one_spelling(plain[rel], self._spelling)
+            spelled = one_spelling(plain[rel], self._spelling)
             stem, dot, ext = spelled.rpartition(".")
             if not dot or "/" in ext:
                 stem, dot, ext = spelled, "", ""
@@ -1638,21 +1638,8 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     return SiteUrl(windows_safe(fit_name(name.lstrip("_"), keep_ext=True)) or "untitled")
 
 
-def _one_spelling(url: str, spelling: dict[str, str]) -> str:
-    """``url`` with each of its folders written as the site first wrote a folder that differs from
-    it only in letter case (``teams/x.html`` beside ``Teams/``: ``Teams/x.html``), recording the
-    folders it is the first to write.  A disk of macOS or Windows holds one of the two folders:
-    the site copied, checked out or built there has the other's files in it, and its links to the
-    other spelling, resolved by a case-sensitive host (GitHub Pages), lead nowhere."""
-    parts = url.split("/")
-    for i in range(1, len(parts)):
-        folder = "/".join(parts[:i])
-        parts[:i] = spelling.setdefault(folder.casefold(), folder).split("/")
-    return "/".join(parts)
-
-
 def _first_folder_apart(wrote: str, spelled: str) -> tuple[str, str]:
-    """The first folder of ``wrote`` that ``_one_spelling`` spelled otherwise, both ways."""
+    """The first folder of ``wrote`` that ``one_spelling`` spelled otherwise, both ways."""
     a, b = wrote.split("/"), spelled.split("/")
     i = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
     return "/".join(a[: i + 1]), "/".join(b[: i + 1])

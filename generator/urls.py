@@ -105,6 +105,19 @@ def slug_path(path: str) -> str:
 _SAFE = re.compile(r"[A-Za-z0-9/\-._~()!,]*")
 
 
+def one_spelling(url: str, spelling: dict[str, str]) -> str:
+    """``url`` with each of its folders written as the site first wrote a folder that differs from
+    it only in letter case (``teams/x.html`` beside ``Teams/``: ``Teams/x.html``), recording the
+    folders it is the first to write.  A disk of macOS or Windows holds one of the two folders:
+    the site copied, checked out or built there has the other's files in it, and its links to the
+    other spelling, resolved by a case-sensitive host (GitHub Pages), lead nowhere."""
+    parts = url.split("/")
+    for i in range(1, len(parts)):
+        folder = "/".join(parts[:i])
+        parts[:i] = spelling.setdefault(folder.casefold(), folder).split("/")
+    return "/".join(parts)
+
+
 def _quote(path: str, safe: str = "/-._~()!,") -> str:
     return path if _SAFE.fullmatch(path) else quote(path, safe=safe)
 

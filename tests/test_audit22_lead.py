@@ -38,3 +38,26 @@ def test_a_name_typed_without_its_accents_is_suggested(tmp_path: Path):
     assert any("'Ordonez'" in m and "[[People/Capitán Ordóñez]]" in m for m in told), told
     # a name that matches no name's words is told no note
     assert any("'Kalthar'" in m and "did you mean" not in m for m in told), told
+
+
+def test_a_redirect_page_keeps_the_site_s_spelling_of_its_folder(tmp_path: Path):
+    """An alias written as a path (an old address) in other letter case than the site's folder
+    (``teams/Old platform`` beside ``Teams/``) gave the site a second folder, ``teams/``: one
+    folder on a macOS or Windows disk, and on GitHub Pages (case-sensitive) a redirect at an
+    address no link spells.  Its page now goes into ``Teams/``, as the publisher audit found."""
+    site = build_notes(tmp_path, {
+        "Teams/Platform.md": "---\naliases: [teams/Old platform, archive/Older platform,"
+                             " ARCHIVE/Oldest platform]\n---\nThe platform team.\n",
+        "Teams/Web.md": "See [[Platform]].\n",
+    })
+    folders = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*")
+                     if p.is_dir() and not p.name.startswith(("_", ".")))
+    assert [f for f in folders if f.casefold() == "teams"] == ["Teams"], folders
+    assert [f for f in folders if f.casefold() == "archive"] == ["archive"], folders
+    for old in ("Teams/Old-platform.html", "archive/Older-platform.html",
+                "archive/Oldest-platform.html"):
+        refresh = site.soup(site.out / old).find("meta", attrs={"http-equiv": "refresh"})
+        assert refresh is not None, old
+        href = refresh["content"].split("url=", 1)[1]
+        assert (site.out / old).parent.joinpath(href).resolve() == \
+            (site.out / "Teams" / "Platform.html").resolve()

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from generator.model import Note, SiteUrl
-from generator.urls import relative_href, slug_path
+from generator.urls import one_spelling, relative_href, slug_path
 
 
 def old_paths(note: Note) -> list[str]:
@@ -44,14 +44,20 @@ def redirect_pages(notes: Sequence[Note], urls: dict, taken: Iterable[str],
     """Site URL -> redirect page, for the old addresses of ``notes`` (published, in path order) that
     no page or file of the site has (``taken``: site URLs, compared case-insensitively), and whose
     folders are no file of the site, nor the address a folder of it."""
+    taken = list(taken)
     used = {url.casefold() for url in taken}
     folders = {folder for url in used for folder in _folders(url)}
+    # a folder is written as the site spells it (``teams/Old name`` beside ``Teams/``): one folder
+    # on a disk of macOS or Windows, one address on a case-sensitive host
+    spelling: dict[str, str] = {}
+    for url in taken:
+        one_spelling(url, spelling)
     pages: dict[str, bytes] = {}
     for note in notes:
         target = urls[note.id]
         for path in old_paths(note):
             slug = slug_path(path)
-            url = SiteUrl(f"{slug}.html") if slug else None
+            url = SiteUrl(one_spelling(f"{slug}.html", spelling)) if slug else None
             if url is None or url == target:
                 continue
             key = url.casefold()
