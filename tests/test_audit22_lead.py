@@ -61,3 +61,20 @@ def test_a_redirect_page_keeps_the_site_s_spelling_of_its_folder(tmp_path: Path)
         href = refresh["content"].split("url=", 1)[1]
         assert (site.out / old).parent.joinpath(href).resolve() == \
             (site.out / "Teams" / "Platform.html").resolve()
+
+
+def test_a_game_master_s_plugin_blocks_are_folded_under_their_name(tmp_path: Path):
+    """A campaign vault's ```` ```statblock ```` (Fantasy Statblocks) and ```` ```encounter ````
+    (Initiative Tracker) showed as a bare code listing with no word of what draws them, while
+    Leaflet's map, in the same vault, was folded under its name (the judge audit found them)."""
+    site = build_notes(tmp_path, {"Goblin.md": (
+        "```statblock\nname: Goblin\nac: 15\nhp: 7\n```\n\n"
+        "```encounter\nname: Ambush\ncreatures:\n  - 3: Goblin\n```\n")})
+    blocks = site.content("Goblin.md").find_all("details", class_="plugin-block")
+    assert [b.find("summary").get_text() for b in blocks] == [
+        "Stat block (Fantasy Statblocks plugin, shown in Obsidian only)",
+        "Encounter (Initiative Tracker plugin, shown in Obsidian only)"]
+    assert "ac: 15" in blocks[0].find("pre").get_text()
+    assert "- 3: Goblin" in blocks[1].find("pre").get_text()
+    info = [d for d in site.diagnostics if d.code == "plugin-unrendered"]
+    assert len(info) == 1 and info[0].span.line == 1

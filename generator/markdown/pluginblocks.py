@@ -27,6 +27,9 @@ FOLDED = {
     "chart": ("Chart", "Obsidian Charts"), "tracker": ("Tracker chart", "Tracker"),
     "leaflet": ("Map", "Obsidian Leaflet"), "button": ("Button", "Buttons"),
     "meta-bind": ("Input field", "Meta Bind"), "meta-bind-button": ("Button", "Meta Bind"),
+    # a game master's vault: a monster's stat block, a combat's encounter
+    "statblock": ("Stat block", "Fantasy Statblocks"),
+    "encounter": ("Encounter", "Initiative Tracker"),
 }
 
 
