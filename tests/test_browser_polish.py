@@ -270,7 +270,8 @@ def _open_folders(page) -> set[str]:
 def _saved(page, entry: str) -> None:
     """<details> fires "toggle" as a task of its own (on a loaded machine after 100 ms or more):
     wait for the saved state to hold ``entry``, and let the next pages read it."""
-    carry_storage(page, "vaultsite-explorer", entry)
+    key = page.evaluate("'vaultsite-explorer:' + new URL(vs.root || './', location.href).pathname")
+    carry_storage(page, key, entry)
 
 
 def test_explorer_remembers_opened_folders(site, chrome):
@@ -300,6 +301,26 @@ def test_explorer_remembers_opened_folders(site, chrome):
     assert _open_folders(page) == {"Data", "Projects", "Work"}
     ctx.close()
 
+
+
+def test_explorer_state_is_one_site_s_own(site, chrome, tmp_path):
+    """Two sites of one host (me.github.io/a/ and /b/) or any two opened from disk share one
+    storage: a folder opened in one opened the folder of the same name in the other (the
+    publisher audit found it).  The state is now kept per site root."""
+    import shutil
+
+    other = tmp_path / "other" / "site"
+    shutil.copytree(site, other)
+    ctx = chrome.browser.new_context(viewport={"width": 1280, "height": 800})
+    page = chrome.page(context=ctx)
+    page.goto(page_of(site, "Hub.md").as_uri())
+    page.locator(".explorer summary", has_text="Data").click()
+    _saved(page, 'Data":1')
+    page.goto(page_of(other, "Hub.md").as_uri())
+    assert _open_folders(page) == set(), "the other site's Data folder stays closed"
+    page.goto(page_of(site, "Code.md").as_uri())
+    assert _open_folders(page) == {"Data"}, "this site's stays open"
+    ctx.close()
 
 def test_explorer_works_without_storage(site, chrome):
     page = chrome.page(width=1280, height=800)

@@ -107,7 +107,10 @@
       if (t && !t.title && t.scrollWidth > t.clientWidth) t.title = t.textContent.trim();
     });
     /* hand-opened or closed folders stay so (the current note's always open) */
-    var folders = function () { try { return JSON.parse(store("vaultsite-explorer")) || {}; } catch (e) { return {}; } };
+    /* one site's folders: two sites of one host (me.github.io/a/ and /b/), or any two opened
+       from disk, share one storage, and their folders of the same name are not the same */
+    var explorerKey = "vaultsite-explorer:" + rootUrl.pathname;
+    var folders = function () { try { return JSON.parse(store(explorerKey)) || {}; } catch (e) { return {}; } };
     var folderKey = function (d) {
       for (var k = [], e = d; e !== explorer; e = e.parentElement) if (e.open !== undefined) k.unshift(e.firstChild.textContent);
       return k.join("/");
@@ -120,7 +123,7 @@
     explorer.addEventListener("toggle", function (e) {
       opened = folders();
       opened[folderKey(e.target)] = +e.target.open;
-      store("vaultsite-explorer", JSON.stringify(opened));
+      store(explorerKey, JSON.stringify(opened));
     }, true);
     var cur = explorer.querySelector("a.current");
     if (cur && cur.offsetTop > explorer.clientHeight * 0.6) explorer.scrollTop = cur.offsetTop - explorer.clientHeight / 3;
