@@ -24,7 +24,7 @@ from generator.diagnostics import Diagnostic, info, warning
 from generator.frontmatter import printable
 from generator.imagesize import image_size, sized_attrs
 from generator.index import Resolution, VaultIndex
-from generator.markdown._util import alt_size, walk
+from generator.markdown._util import alt_size, file_words, walk
 from generator.markdown.links import UNPUBLISHED
 from generator.markdown.wikilinks import (
     AUDIO_EXT,
@@ -415,7 +415,7 @@ class RenderContext:
         alt, width, height = _size_spec(spec)
         if ext in IMAGE_EXT:
             # no alt text written: the file's name, read as words ("intent pipeline")
-            label = alt or " ".join(name.rsplit(".", 1)[0].replace("_", " ").replace("-", " ").split())
+            label = alt or file_words(name)
             kind = "embed-image"
             icon = ext == "svg" and svg_uses_current_color(att)
             if icon:

@@ -59,6 +59,14 @@ def alt_size(alt: str) -> tuple[str, str | None, str | None]:
     return shown.strip(), m.group(2)[::-1], m.group(1)[::-1] if m.group(1) else None
 
 
+def file_words(name: str) -> str:
+    """A picture's file name as the words of its alt text when none is written: its base name
+    without the extension, ``_`` and ``-`` read as spaces (``intent_pipeline.png``: "intent
+    pipeline")."""
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return " ".join(stem.replace("_", " ").replace("-", " ").split())
+
+
 def plain_text(children: Sequence[Token] | None) -> str:
     """The text a reader sees in an inline token list, without any markup."""
     if not children:

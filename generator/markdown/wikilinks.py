@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from generator.urls import local_parts
 
-from ._util import POS, SNIP, alt_size
+from ._util import POS, SNIP, alt_size, file_words
 
 #: The kinds of attachment an embed shows as a player or picture (the renderer's ``<img>``,
 #: ``<audio>`` and ``<video>``).
@@ -560,8 +560,7 @@ def vault_free(tokens: list[Token], notes_embedded: list[str] | None = None) -> 
                 # alt text as a note's picture has it (else the file's name as words), and a
                 # ``|300`` size after a ``|``, as a Markdown picture reads it (``_util.alt_size``)
                 alias = meta.get("alias") or ""
-                stem = target.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-                words = " ".join(stem.replace("_", " ").replace("-", " ").split())
+                words = file_words(target)
                 alt = alias if alias and alt_size(alias)[0] else words + ("|" + alias if alias else "")
                 image = Token("image", "img", 0)
                 image.attrs = {"src": quote(target), "alt": ""}
