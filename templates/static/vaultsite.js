@@ -200,8 +200,9 @@
      too wide, scaled to the box.  A diagram scales by itself. */
   var printOpened = [], printZoomed = [], printBroken = [], MIN_PRINT_ZOOM = 0.6;
   var BREAK_BEFORE = /^[=+\-\u2212<>\u2264\u2265\u2248\u2261\u2260\u223c\u2243\u2245\u2192\u21d2\u27f9]$/;
-  function fitZoom(e, room) {
-    return Math.floor(room / e.scrollWidth * 1000) / 1000;
+  /* the zoom that fits a width into room, to a thousandth below */
+  function fitZoom(wide, room) {
+    return Math.floor(room / wide * 1000) / 1000;
   }
   /* the formula of box e as lines no wider than room (a <div> to print in its place), or null */
   function printLines(e, room) {
@@ -250,7 +251,7 @@
     doc.querySelectorAll(".note-content :is(.math.block, .math-block)").forEach(function (e) {
       var room = Math.min(e.clientWidth, 640);
       if (!(room > 0 && e.scrollWidth > e.clientWidth + 1)) return;
-      var lines = fitZoom(e, room) < MIN_PRINT_ZOOM && printLines(e, room);
+      var lines = fitZoom(e.scrollWidth, room) < MIN_PRINT_ZOOM && printLines(e, room);
       if (lines) {
         var math = e.querySelector("math");
         math.style.display = "none";
@@ -258,11 +259,11 @@
         printBroken.push([math, lines]);
         lines.querySelectorAll(".math-print-line").forEach(function (l) {
           var left = room - (l.classList.contains("math-print-more") ? 32 : 0), w = l.firstChild.getBoundingClientRect().width;
-          if (w > left + 1) l.style.zoom = Math.floor(left / w * 1000) / 1000;
+          if (w > left + 1) l.style.zoom = fitZoom(w, left);
         });
         return;
       }
-      e.style.zoom = fitZoom(e, room);
+      e.style.zoom = fitZoom(e.scrollWidth, room);
       printZoomed.push(e);
     });
   });
