@@ -440,6 +440,14 @@ class VaultIndex:
             res = picked
         return res
 
+    def folder_spelling(self) -> dict[str, str]:
+        """A copy of how the site spells each of its folders (``one_spelling``), for pages made
+        after the index (redirects) to write theirs alike.  Complete once every attachment has
+        its URL: made here when not yet."""
+        if self._attachment_urls is None:
+            self._attachment_urls = self._assign_attachment_urls()
+        return dict(self._spelling)
+
     def found_alike(self, target: str) -> bool:
         """Whether ``resolve`` finds ``target`` alike from every note, once it was resolved: a name
         written (``""`` is the linking note itself), not from the linking note's folder (``./``,

@@ -329,7 +329,8 @@ class SiteBuilder:
         taken = [*index.urls.values(), *index.folder_urls.values(), *index._reserved,
                  *(index.attachment_url(att) for att in index.attachments.values()),
                  *index.canvas_pages().values(), *self.files, *self.keep]
-        self.files.update(redirect_pages(self.notes, index.urls, taken, self.cfg.language))
+        self.files.update(redirect_pages(self.notes, index.urls, taken, self.cfg.language,
+                                         index.folder_spelling()))
 
     def _drop_unreadable_copies(self) -> None:
         """An attachment that cannot be read now (its permissions, or deleted since the vault was

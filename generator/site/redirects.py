@@ -39,19 +39,16 @@ def _folders(url: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def redirect_pages(notes: Sequence[Note], urls: dict, taken: Iterable[str],
-                   language: str) -> dict[str, bytes]:
+def redirect_pages(notes: Sequence[Note], urls: dict, taken: Iterable[str], language: str,
+                   spelling: dict[str, str]) -> dict[str, bytes]:
     """Site URL -> redirect page, for the old addresses of ``notes`` (published, in path order) that
     no page or file of the site has (``taken``: site URLs, compared case-insensitively), and whose
-    folders are no file of the site, nor the address a folder of it."""
-    taken = list(taken)
+    folders are no file of the site, nor the address a folder of it.  A folder is written as the
+    site spells it (``spelling``, ``VaultIndex.folder_spelling``, which this adds the new ones to:
+    ``teams/Old name`` beside ``Teams/`` goes into ``Teams/``, one folder on a disk of macOS or
+    Windows and one address on a case-sensitive host)."""
     used = {url.casefold() for url in taken}
     folders = {folder for url in used for folder in _folders(url)}
-    # a folder is written as the site spells it (``teams/Old name`` beside ``Teams/``): one folder
-    # on a disk of macOS or Windows, one address on a case-sensitive host
-    spelling: dict[str, str] = {}
-    for url in taken:
-        one_spelling(url, spelling)
     pages: dict[str, bytes] = {}
     for note in notes:
         target = urls[note.id]
