@@ -1102,7 +1102,9 @@ def section_tokens(note: Note, start_line: int, end_line: int) -> list[Token]:
             cache[key] = sliced
             return sliced
         references, footnotes = definitions(note)
-        all_lines = note.text.split("\n")
+        all_lines = note.__dict__.get("_lines")
+        if all_lines is None:  # once per note, not per section: a long note has many sections
+            all_lines = note.__dict__["_lines"] = note.text.split("\n")
         spans = [(start_line - 1, end_line)]
         spans += [(first, end) for first, end in footnotes
                   if end <= start_line - 1 or first >= end_line]  # not already in the section

@@ -6,10 +6,8 @@ wide margin: a loaded machine only ever adds time, a quadratic rule costs many t
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from conftest import render_cost
+from conftest import cpu_cost, render_cost
 from markdown_it import MarkdownIt
 
 from generator.markdown import make_markdown
@@ -72,22 +70,23 @@ def test_html_comments_end_at_the_first_close() -> None:
 
 
 def _index_cost(tmp_path, body: str) -> float:
-    """CPU seconds to parse one note and index it (the least of two runs)."""
+    """CPU seconds to parse one note and index it (``cpu_cost``, the least of two runs)."""
     from generator.config import load_config
     from generator.index import build_index
     from generator.model import SourceFile, VaultPath
     from generator.parse import parse_note
     cfg = load_config(tmp_path)
     data = body.encode()
-    runs = []
-    for _ in range(2):
-        start = time.process_time()
+    diagnostics = []
+
+    def run() -> None:
         src = SourceFile(VaultPath("big.md"), tmp_path / "big.md", "note", "0:0", len(data))
         note = parse_note(src, cfg, data)
         index = build_index([note], [], cfg)
-        runs.append(time.process_time() - start)
-    assert len(note.diagnostics) + len(index.diagnostics) >= 2000  # each one placed
-    return min(runs)
+        diagnostics.append(len(note.diagnostics) + len(index.diagnostics))
+    cost = cpu_cost(run, runs=2)
+    assert min(diagnostics) >= 2000  # each one placed
+    return cost
 
 
 @pytest.mark.parametrize("make", [

@@ -9,11 +9,10 @@ costs sixteen times more.
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from pathlib import Path
 
-from conftest import parse_notes
+from conftest import cpu_cost, parse_notes
 from rapidfuzz import fuzz, process
 
 import generator.closest as closest
@@ -44,13 +43,8 @@ def _linear(tmp_path: Path, make, check, small: int = 600) -> None:
             root = tmp_path / str(n)
             root.mkdir()
             build = _index(root, *make(n))
-            runs = []
-            for _ in range(2):
-                start = time.process_time()
-                index = build()
-                runs.append(time.process_time() - start)
-            costs.append(min(runs))
-            check(_unresolved(index), n)
+            costs.append(cpu_cost(build, runs=2))
+            check(_unresolved(build()), n)
     finally:
         closest.SMALL = saved
     assert costs[1] < 8 * costs[0] + 0.3, costs  # linear: about 4x; quadratic: 16x
