@@ -118,7 +118,7 @@ class Note:
         """Tokens and caches never cross a process boundary: they are made again there."""
         state = self.__dict__.copy()
         for cache in ("_sections", "_site_note", "_listing_key", "_dv_keys", "_dv_named",
-                      "_token_map", "_tops"):
+                      "_token_map", "_tops", "_lines"):
             state.pop(cache, None)
         state["tokens"] = []
         return state
