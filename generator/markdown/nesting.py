@@ -4,6 +4,10 @@ markdown-it stops at ``maxNesting`` levels and silently skips what lies deeper, 
 container: the rest of the note could vanish without a word.  The limit is raised to
 ``MAX_NESTING`` (50 levels of lists, each a list and an item to the parser, and 100 of quotes), and
 what still lies deeper is shown as written, in a ``nesting_cut`` block that warns at render time.
+
+Inline markup keeps markdown-it's own limit, ``INLINE_NESTING``: past it, markup (links in links
+in emphasis…) stays text, so nothing is lost, and the block limit would make a line of unclosed
+brackets (``![[x ![[x …``) cost five times as much to scan for its labels.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 MAX_NESTING = 100
+INLINE_NESTING = 20
 
 
 CONTAINERS = frozenset({"bullet_list_open", "ordered_list_open", "blockquote_open",
@@ -60,7 +65,21 @@ def render_nesting_cut(self, tokens: Sequence[Token], idx: int, options, env) ->
     return f'<pre class="nesting-cut"><code>{escapeHtml(tok.content)}</code></pre>\n'
 
 
+def _with_inline_limit(rule):
+    def inline(state: StateCore) -> None:
+        options = state.md.options
+        options["maxNesting"] = INLINE_NESTING
+        try:
+            rule(state)
+        finally:
+            options["maxNesting"] = MAX_NESTING
+
+    return inline
+
+
 def nesting_plugin(md: MarkdownIt) -> None:
     md.options["maxNesting"] = MAX_NESTING
+    rules = {r.name: r.fn for r in md.core.ruler.__rules__}
+    md.core.ruler.at("inline", _with_inline_limit(rules["inline"]))
     md.core.ruler.after("block", "nesting_cut", nesting_rule)
     md.add_render_rule("nesting_cut", render_nesting_cut)
