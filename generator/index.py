@@ -303,29 +303,28 @@ class VaultIndex:
             while "/" in folder:
                 folder = folder.rsplit("/", 1)[0]
                 folders.add(folder)
-        self.folder_urls = self._folder_page_urls(folders)
-        reserved |= {u.casefold() for u in self.folder_urls.values()}
-        self._reserved = reserved
-        # each folder of the site in one letter case, the first seen: folder pages, then pages
-        # and files in the order they get their URLs (see ``one_spelling``)
-        self._spelling: dict[str, str] = {}
-        for url in self.folder_urls.values():
-            one_spelling(url, self._spelling)
-        holders: dict[str, Note] = {}
         # ``permalink: /`` (or ``index``) asks for the home page: ``_find_home`` decides
         asked = {n.id: _permalink_path(n.permalink) for n in notes
                  if n.publish and n.permalink and not _asks_home(n.permalink)}
         # permalinks first
-        for note in sorted(notes, key=lambda n: (asked.get(n.id) is None, n.rel)):
-            if not note.publish:
-                continue
-            base = None
+        order = sorted((n for n in notes if n.publish),
+                       key=lambda n: (asked.get(n.id) is None, n.rel))
+        bases = {n.id: _asked_base(asked.get(n.id)) or slug_path(n.id) for n in order}
+        # each folder of the site in one letter case, the first seen (see ``one_spelling``): as
+        # permalinks write it (the addresses their writer chose and readers link to: the Help
+        # vault's ``permalink: bases/syntax`` for notes in ``Bases/``), then as folder pages,
+        # then pages and files in the order they get their URLs
+        self._spelling: dict[str, str] = {}
+        for note in order:
             if asked.get(note.id):
-                base = slug_path(asked[note.id])
-                if base.endswith(".html"):
-                    base = base[:-5]
-            if not base:
-                base = slug_path(note.id)
+                one_spelling(bases[note.id], self._spelling)
+        self.folder_urls = {folder: SiteUrl(one_spelling(url, self._spelling)) for folder, url
+                            in self._folder_page_urls(folders).items()}
+        reserved |= {u.casefold() for u in self.folder_urls.values()}
+        self._reserved = reserved
+        holders: dict[str, Note] = {}
+        for note in order:
+            base = bases[note.id]
             asked_base, base = base, one_spelling(base, self._spelling)
             url, n = f"{base}.html", 1
             while url.casefold() in taken or url.casefold() in reserved or url.startswith("_"):
@@ -1644,6 +1643,12 @@ def plain_attachment_url(rel: str) -> SiteUrl:
     if folder:
         return SiteUrl(f"{slug_path(folder)}/{windows_safe(fit_name(name, keep_ext=True))}")
     return SiteUrl(windows_safe(fit_name(name.lstrip("_"), keep_ext=True)) or "untitled")
+
+
+def _asked_base(path: str | None) -> str:
+    """The page path (no ``.html``) that a permalink's path asks for; "" for none."""
+    base = slug_path(path) if path else ""
+    return base[:-5] if base.endswith(".html") else base
 
 
 def _first_folder_apart(wrote: str, spelled: str) -> tuple[str, str]:

@@ -146,14 +146,17 @@ def test_no_two_folders_of_the_site_differ_only_in_letter_case(tmp_path: Path):
     ``Teams/`` and ``teams/``, ``Att/`` and ``att/``.  A macOS or Windows disk holds one of each
     pair, so the site built, copied or checked out there puts the other's files into it, and its
     links to the other spelling lead nowhere once a case-sensitive host such as GitHub Pages serves
-    it.  Each folder now has one spelling, the first the site writes (the vault's folders first);
-    links follow."""
+    it.  Each folder now has one spelling, the first the site writes; links follow.  A permalink's
+    spelling comes first: it is the address its writer chose (the Help vault writes
+    ``permalink: bases/syntax`` for notes in ``Bases/``), so only a second permalink that spells
+    the folder otherwise is told."""
     png = (Path(__file__).resolve().parent.parent / "attachments").glob("*.png")
     pic = next(iter(sorted(png))).read_bytes()
     site = build_notes(tmp_path, {
         "Teams/A.md": "# A\n\n[[B]] [[P]] ![[Att/p.png]] ![[att/q.png]]\n",
         "teams/B.md": "# B\n\n[[A]]\n",
         "P.md": "---\npermalink: teams/platform\n---\n# P\n\n[[A]]\n",
+        "Q.md": "---\npermalink: TEAMS/q\n---\n# Q\n",
         "Att/p.png": pic,
         "att/q.png": pic,
     })
@@ -167,12 +170,15 @@ def test_no_two_folders_of_the_site_differ_only_in_letter_case(tmp_path: Path):
                for a in content.find_all("a", href=True)}
     targets |= {site.follow(page, img["src"])[0].relative_to(site.out).as_posix()
                 for img in content.find_all("img", src=True)}
-    assert {"Teams/B.html", "Teams/platform.html", "Att/p.png", "Att/q.png"} <= targets, targets
-    assert site.page("P.md").relative_to(site.out).as_posix() == "Teams/platform.html"
+    assert {"teams/B.html", "teams/platform.html", "Att/p.png", "Att/q.png"} <= targets, targets
+    assert site.page("P.md").relative_to(site.out).as_posix() == "teams/platform.html"
+    assert site.page("Teams/A.md").relative_to(site.out).as_posix() == "teams/A.html"
+    assert site.page("Q.md").relative_to(site.out).as_posix() == "teams/q.html"
     assert site.messages("url-collision") == [
-        "P.md:2:12: warning[url-collision]: permalink 'teams/platform' names the folder teams/, "
-        "which the site writes Teams/ (the same folder on a macOS or Windows disk); the page is at "
-        "Teams/platform.html (write the folder as the site does: permalink: Teams/platform)"]
+        "Q.md:2:12: warning[url-collision]: permalink 'TEAMS/q' names the folder TEAMS/, "
+        "which the site writes teams/ (the same folder on a macOS or Windows disk); the page is at "
+        "teams/q.html (write the folder as the site does: permalink: teams/q)"]
+
 
 
 @pytest.mark.parametrize("site_url, base", [

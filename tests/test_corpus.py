@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from conftest import SHARED, Site, build_vault
 
@@ -23,6 +25,26 @@ def test_only_the_genuinely_missing_targets_are_unresolved(help_site: Site):
     assert all(m.startswith("Linking notes and files/Internal links.md:")
                for m in unresolved if "Example" in m)
 
+
+
+def test_the_warnings_are_the_vault_s_own_problems(help_site: Site):
+    """Every warning the Help vault gives, by kind: a new kind or a jump is a defect of ours until
+    shown otherwise (a folder-spelling rule once told 41 notes to rewrite their permalinks)."""
+    assert Counter(help_site.codes()) == {"anchor-unresolved": 1, "link-ambiguous": 5,
+                                          "link-unresolved": 7, "mermaid-link-unresolved": 2,
+                                          "link-app-only": 1}  # an info: obsidian://
+
+
+def test_the_folders_are_spelt_as_the_permalinks_spell_them(help_site: Site):
+    """The Help vault's notes in ``Bases/``, ``Plugins/`` and ``Teams/`` have permalinks that write
+    the folder in lower case (``bases/syntax``): each got a ``url-collision`` warning telling it to
+    write ``Bases/``, and its page left the address the Help site has.  The permalinks' spelling
+    is the site's now, and the pages without one follow it."""
+    assert help_site.page("Bases/Bases syntax.md").relative_to(help_site.out).as_posix() \
+        == "bases/syntax.html"
+    folders = {p.relative_to(help_site.out).parts[0] for p in help_site.out.rglob("*.html")}
+    assert {"bases", "plugins", "teams"} <= folders
+    assert not {"Bases", "Plugins", "Teams"} & folders
 
 def test_every_note_has_a_page_and_every_image_resolves(help_site: Site):
     sources = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md"))
