@@ -41,6 +41,7 @@ from generator.frontmatter import (
 )
 from generator.markdown._util import alt_size, field_key_text, plain_text
 from generator.markdown._util import walk as walk_tokens
+from generator.markdown.links import srcset_candidates
 from generator.markdown.sanitize import TRUSTED, dropped_parts
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.markdown.wikilinks import IN_LINK
@@ -654,6 +655,27 @@ _HTML_URL = re.compile(r"""<(a|img|video|audio|source)\b[^>]*?\s(href|src)\s*=\s
                        r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 
 
+# A raw ``<img>``'s or ``<source>``'s ``srcset``: each candidate's address is one as ``src`` is.
+_HTML_SRCSET = re.compile(r"""<(img|source)\b[^>]*?\ssrcset\s*=\s*"""
+                          r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+
+
+def _html_addresses(html: str) -> list[tuple[re.Match, str, int, bool]]:
+    """The addresses written in raw HTML's tags that pages resolve (``sanitize._localise``): for
+    each, the tag's match, the address as written, where it starts in ``html``, and whether it is
+    a picture's (``src``, a ``srcset`` candidate) rather than a link's ``href``."""
+    found = []
+    for m in _HTML_URL.finditer(html):
+        group = next(g for g in (3, 4, 5) if m.group(g) is not None)
+        found.append((m, m.group(group), m.start(group), m.group(2).lower() == "src"))
+    if "srcset" in html.lower():
+        for m in _HTML_SRCSET.finditer(html):
+            group = next(g for g in (2, 3, 4) if m.group(g) is not None)
+            found.extend((m, url, m.start(group) + at, True)
+                         for at, url, _d in srcset_candidates(m.group(group)))
+    return found
+
+
 class _HtmlText(HTMLParser):
     """The text a reader sees in a raw HTML block (for the search index): its character data,
     entities decoded, without comments and without what the sanitiser drops whole (scripts and
@@ -859,9 +881,7 @@ class _Walk:
             return
         html = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), html)
         lines = self.text_lines
-        for m in _HTML_URL.finditer(html):
-            group = next(g for g in (3, 4, 5) if m.group(g) is not None)
-            raw, start = m.group(group), m.start(group)
+        for m, raw, start, src in _html_addresses(html):
             url = unescapeAll(raw).strip()
             if not url or url.startswith("#") or is_obsidian_uri(url) or not _is_local(url) \
                     or not _is_local(_as_browser_reads(raw)):
@@ -882,7 +902,7 @@ class _Walk:
                         line = k
                         break
             col = col + start - piece if col >= 0 else 0
-            self.html_refs.append(_local_ref(url, m.group(2) == "src", line + 1, col + 1))
+            self.html_refs.append(_local_ref(url, src, line + 1, col + 1))
 
     def _html_place(self, line: int, needle: str) -> int:
         """The 0-based column of ``needle`` on the note's 0-based ``line``, after the raw HTML

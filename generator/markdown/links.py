@@ -135,6 +135,36 @@ def is_remote(url: str) -> bool:
     return _REMOTE.match(_URL_BREAKS.sub("", url).strip(_URL_SPACE)) is not None
 
 
+_SRCSET_SPACE = " \t\n\r\f"
+
+
+def srcset_candidates(value: str) -> list[tuple[int, str, str]]:
+    """The candidates of a ``srcset`` (``a.png 1x, b.png 2x``) as the HTML standard splits them:
+    (offset of the URL in ``value``, URL as written, its descriptors), in order.  A URL runs to
+    the next space (commas at its end are separators); descriptors run to the next comma outside
+    parentheses."""
+    out: list[tuple[int, str, str]] = []
+    pos, end = 0, len(value)
+    while True:
+        while pos < end and (value[pos] in _SRCSET_SPACE or value[pos] == ","):
+            pos += 1
+        if pos >= end:
+            return out
+        start = pos
+        while pos < end and value[pos] not in _SRCSET_SPACE:
+            pos += 1
+        url, descriptors = value[start:pos], ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            first, depth = pos, 0
+            while pos < end and (value[pos] != "," or depth):
+                depth += (value[pos] == "(") - (value[pos] == ")" and depth > 0)
+                pos += 1
+            descriptors = value[first:pos].strip()
+        out.append((start, url, descriptors))
+
+
 def remote_image_link(src: str, alt: str, tag: str = "a") -> str:
     """A link in place of an image with a web address (``remote_images = "link"``), named by its
     alt text or file name; for Markdown images and raw HTML ``<img>`` alike.  ``tag="span"``: the

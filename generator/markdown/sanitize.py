@@ -8,7 +8,8 @@ of allowed elements stay; comments go; text is escaped.  The decisions about tag
 and URL schemes are nh3's (ammonia's), from the allow-lists below.
 
 Kept: common formatting, ``details``/``summary``, ``kbd``, ``sub``/``sup``, tables,
-``progress``/``meter``, ``img`` and ``a`` with http(s)/mailto/relative URLs, ``style`` attributes
+``progress``/``meter``, ``img`` and ``a`` with http(s)/mailto/relative URLs (``picture`` and a
+``srcset``'s candidates, checked as ``src`` is), ``style`` attributes
 with the CSS properties that cannot fetch anything (``STYLE_PROPERTIES``), inline ``<svg>``
 drawings (cleaned as a whole by ``clean_svg``: shapes, text, gradients, no script, link or
 reference to another document).
@@ -30,7 +31,7 @@ from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from .links import is_remote, remote_image_link
+from .links import is_remote, remote_image_link, srcset_candidates
 from .wikilinks import IN_LINK
 
 _COMMON = {"title", "lang", "dir", "class", "id", "style", "align"}
@@ -55,7 +56,9 @@ ALLOWED: dict[str, set[str]] = {
         "small span strike strong sub summary sup tbody tfoot thead tr u ul var wbr section "
         "article aside header footer nav").split()},
     "a": {"href", "name", "target"},
-    "img": {"src", "alt", "width", "height", "align", "loading"},
+    # a srcset's candidates are checked as src is (``_srcset_schemes``, ``_localise``)
+    "img": {"src", "srcset", "sizes", "alt", "width", "height", "align", "loading"},
+    "picture": set(),
     "ol": {"start", "type", "reversed"},
     "li": {"value"},
     "details": {"open"},
@@ -71,7 +74,7 @@ ALLOWED: dict[str, set[str]] = {
     # no "poster": nh3 checks URL schemes in src and href only, so a poster URL would pass unchecked
     "video": {"src", "controls", "width", "height", "loop", "muted"},
     "audio": {"src", "controls", "loop", "muted"},
-    "source": {"src", "type"},
+    "source": {"src", "srcset", "sizes", "media", "type"},
 }
 for _attrs in ALLOWED.values():
     _attrs |= _COMMON
@@ -101,12 +104,24 @@ _URL_NOISE = re.compile(r"[\x00-\x20]")  # dropped by browsers where a URL is re
 
 def _data_urls(tag: str, attr: str, value: str) -> str | None:
     """nh3 lets ``data:`` through its scheme check; here every such URL goes but a raster image's
-    ``src`` (never ``data:text/html`` or an SVG, in any spelling: nh3 passes the decoded value)."""
+    ``src`` (never ``data:text/html`` or an SVG, in any spelling: nh3 passes the decoded value).
+    nh3 checks no ``srcset``: its candidates are (``_srcset_schemes``)."""
+    if attr == "srcset":
+        return _srcset_schemes(value)
     if attr in ("src", "href") and _URL_NOISE.sub("", value).lower().startswith("data:"):
         plain = _URL_NOISE.sub("", value).lower()
         return value if tag == _PREFIX + "img" and attr == "src" and _DATA_IMAGE.match(plain) \
             else None
     return value
+
+
+def _srcset_schemes(value: str) -> str | None:
+    """A ``srcset`` with only the candidates a page may load: a web address or a local one
+    (resolved later, ``_localise``), never ``javascript:``, ``data:`` or ``file:``; ``None``
+    when none is left."""
+    kept = [f"{url} {descriptors}".strip() for _at, url, descriptors in srcset_candidates(value)
+            if is_remote(url) or not _SCHEME.match(_URL_NOISE.sub("", url))]
+    return ", ".join(kept) or None
 
 
 _CLEANER = nh3.Cleaner(
@@ -365,9 +380,12 @@ def _lost_attributes(tag: str, kept: str) -> list[str]:
     """What of an allowed element's opening ``tag`` its cleaned form ``kept`` lost that could
     run or load something: ``on*=`` handlers, a ``javascript:``/``data:`` URL (in any
     attribute), a risky style."""
-    before = _attributes(tag)
+    before, after = _attributes(tag), _attributes(kept)
     lost = []
-    for name in sorted(before.keys() - _attributes(kept).keys()):
+    # a srcset kept without its script's or file's candidates names what it lost
+    srcset = ("srcset",) if "srcset" in after and _SCRIPT_URL.search(
+        _URL_NOISE.sub("", before.get("srcset", ""))) else ()
+    for name in sorted((before.keys() - after.keys()) | set(srcset)):
         if name.startswith("on") or name in _RISKY_ATTRS:
             url = _SCHEME.match(_URL_NOISE.sub("", before[name]))
             lost.append(f'{name}="{url.group()}…"' if url and name != "style" else f"{name}=")
@@ -462,7 +480,10 @@ def _localise(html: str, ctx, keep: str = "", lost: list[str] | None = None) -> 
     relative to the page.  A local URL that finds nothing loses its attribute, so the site has no
     dead link; a note that is not published is plain text, as its wikilink is.  URLs that begin
     with ``keep`` (a code cell's figures, ``{{ROOT}}_exec/…``) are the site's own: kept.  The
-    URLs that found nothing are appended to ``lost`` when given."""
+    URLs that found nothing are appended to ``lost`` when given.  Each candidate of a
+    ``srcset`` is resolved as a ``src`` is (``_local_srcset``)."""
+    if 'srcset="' in html:
+        html = _SRCSET.sub(lambda m: _local_srcset(m, ctx, keep, lost), html)
     if 'href="' not in html and 'src="' not in html:
         return html
 
@@ -498,6 +519,32 @@ def _localise(html: str, ctx, keep: str = "", lost: list[str] | None = None) -> 
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# a sanitised <img>'s or <source>'s srcset
+_SRCSET = re.compile(r'(<(?:img|source)\b[^>]*?\s)srcset="([^"]*)"')
+
+
+def _local_srcset(m: re.Match, ctx, keep: str, lost: list[str] | None) -> str:
+    """A srcset's candidates as ``_localise`` takes a ``src``: a local one resolved to the vault's
+    picture (copied, relative to the page) or left out when it finds nothing; a web address left
+    out when the site loads no remote pictures (``remote_images = "link"``); the attribute goes
+    when no candidate is left."""
+    kept = []
+    for _at, written, descriptors in srcset_candidates(unescapeAll(m.group(2))):
+        if keep and written.startswith(keep):
+            new = written  # the site's own (a code cell's figure)
+        elif is_remote(written):
+            new = written if getattr(ctx, "load_remote_images", True) else ""
+        else:
+            new = ctx.render_md_src(written, None) or ""
+            if new.startswith("\0"):
+                new = ""
+            if not new and lost is not None:
+                lost.append(written)
+        if new:
+            kept.append(f"{new} {descriptors}".strip())
+    if not kept:
+        return m.group(1).rstrip()
+    return f'{m.group(1)}srcset="{escapeHtml(", ".join(kept))}"'
 
 
 # A sanitised <img> with a src (nh3 writes attributes as name="value").

@@ -1,0 +1,52 @@
+"""Session 23: last session's leftovers (issue 2), each built from a real vault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_notes
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _srcsets(soup) -> list[str]:
+    return [tag["srcset"] for tag in soup.select("[srcset]")]
+
+
+def test_a_raw_srcset_keeps_its_pictures_and_names_the_missing_ones(tmp_path: Path):
+    # <img srcset="a.png 1x, b.png 2x"> lost its srcset without a word and its pictures were not
+    # copied; <picture> lost its tags. Each candidate is now a src: found by name or path, copied,
+    # relative to the page; a missing one is named at its line and column and left out; a web
+    # address is left out as a remote src is (remote_images = "link"); nothing outside the vault
+    line = ('<img src="a.png" srcset="a.png 1x, pics/b.png 2x, Big%20one.png 3x, missing.png 4x, '
+            'https://x.org/c.png 5x, ../../etc/x.png 6x" alt="p">')
+    site = build_notes(tmp_path, {
+        "Notes/Raw.md": f"# Raw\n\n{line}\n\n"
+                        '<picture><source srcset="b.png 1x,gone.png 2x" media="(min-width: 9em)">'
+                        '<img src="a.png"></picture>\n\n'
+                        '<img alt="none left" srcset="nothing.png 2x">\n',
+        "Notes/Host.md": "![[Raw]]\n",
+        "Index.md": "![[Raw]]\n",
+        "pics/a.png": PNG, "pics/b.png": PNG, "pics/Big one.png": PNG})
+    page = site.content("Notes/Raw.md")
+    assert _srcsets(page) == ["../pics/a.png 1x, ../pics/b.png 2x, ../pics/Big%20one.png 3x",
+                              "../pics/b.png 1x"], _srcsets(page)
+    assert page.select_one("picture > source")["media"] == "(min-width: 9em)"
+    assert page.select_one('img[alt="none left"]').get("srcset") is None
+    for name in ("a.png", "b.png", "Big one.png"):
+        assert (site.out / "pics" / name).is_file(), name
+    # an embed shows them relative to its own page
+    assert _srcsets(site.content("Index.md"))[0].startswith("pics/a.png 1x, pics/b.png 2x")
+    assert _srcsets(site.content("Notes/Host.md"))[0].startswith("../pics/a.png 1x")
+    found = sorted(m.split(": warning")[0] + " " + m.split("'")[1]
+                   for m in site.messages("link-unresolved") + site.messages("link-outside"))
+    assert found == ["Notes/Raw.md:3:109 ../../etc/x.png", "Notes/Raw.md:3:69 missing.png",
+                     "Notes/Raw.md:5:35 gone.png", "Notes/Raw.md:7:30 nothing.png"], found
+    assert "x.org" not in str(page) and not list(site.out.rglob("x.png"))
+
+
+def test_a_remote_srcset_candidate_stays_when_remote_pictures_load(tmp_path: Path):
+    site = build_notes(tmp_path, {"Raw.md": '<img srcset="a.png 1x, https://x.org/c.png 2x">\n',
+                                  "a.png": PNG}, remote_images="load")
+    assert _srcsets(site.content("Raw.md")) == ["a.png 1x, https://x.org/c.png 2x"]
+    assert site.codes() == []
