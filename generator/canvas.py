@@ -987,9 +987,9 @@ def _warn(ctx: RenderContext, att: SourceFile, code: str, message: str,
           where: tuple[int, int] | None, line: int, col: int, own: bool, hint: str) -> None:
     """A problem of the canvas ``att`` (``message`` follows its name), at ``where`` in the file
     (0-based line and column): on its ``own`` page, and on a note that embeds it when the canvas
-    has a page (the same warning from each, printed once: ``sort_diagnostics``).  A canvas with no
-    page of its own (its address is another file's) reports at each embed (``line``, ``col``), the
-    message naming the place in the canvas file."""
+    has a page (the same warning from each, printed once: ``sort_diagnostics``).  Every canvas has
+    one (its page steps aside from another file's address: ``VaultIndex.canvas_page_url``); one
+    without would report at each embed (``line``, ``col``), naming the place in the canvas file."""
     if own or ctx.index.canvas_page_url(att) is not None:
         line0, col0 = where or (0, 0)
         ctx.diagnostics.append(warning(code, f"canvas {att.rel}{message}", att.rel, line0 + 1,

@@ -1243,7 +1243,9 @@ class VaultIndex:
     def canvas_page_url(self, att: SourceFile) -> SiteUrl | None:
         """The page that shows a canvas (``Board.canvas`` -> ``Board.canvas.html``, beside where
         the file itself would be copied): where ``[[Board.canvas]]`` takes the reader, as Obsidian
-        opens the canvas.  None for any other file, or when that URL is another file's."""
+        opens the canvas.  None for any other file.  When that URL is another file's (a note
+        ``Board.canvas.md``) the canvas's page steps aside (``Board.canvas-2.html``), as a page
+        does: the canvas keeps a page, and its JSON file is never published in its place."""
         return self.canvas_pages().get(att.rel)
 
     def canvas_pages(self) -> dict[str, SiteUrl]:
@@ -1254,10 +1256,8 @@ class VaultIndex:
             self._canvas_urls = {}
             for rel in sorted(self.attachments):
                 if rel.lower().endswith(".canvas"):
-                    url = self.attachment_url(self.attachments[rel]) + ".html"
-                    if url.casefold() not in taken:
-                        taken.add(url.casefold())
-                        self._canvas_urls[rel] = SiteUrl(url)
+                    self._canvas_urls[rel] = SiteUrl(_step_aside(
+                        self.attachment_url(self.attachments[rel]), ".html", taken))
         return self._canvas_urls
 
     def canvas_links(self) -> dict[str, tuple[NoteId, ...]]:

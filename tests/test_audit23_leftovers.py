@@ -50,3 +50,25 @@ def test_a_remote_srcset_candidate_stays_when_remote_pictures_load(tmp_path: Pat
                                   "a.png": PNG}, remote_images="load")
     assert _srcsets(site.content("Raw.md")) == ["a.png 1x, https://x.org/c.png 2x"]
     assert site.codes() == []
+
+
+def test_a_canvas_whose_page_url_a_note_takes_steps_aside_and_never_leaks(tmp_path: Path):
+    # a note Board.canvas.md takes Board.canvas.html, the canvas's page: the canvas had no page
+    # then, and [[Board.canvas]] led to its raw JSON, copied into the site with its %%comments%%
+    # and the paths of notes the site leaves out. Its page now steps aside, as a page does
+    from conftest import canvas_json
+
+    board = canvas_json({"id": "t", "type": "text", "text": "plan %%secret remark%%"},
+                        {"id": "f", "type": "file", "file": "Private/Draft.md"})
+    site = build_notes(tmp_path, {"Board.canvas": board, "Board.canvas.md": "The note.\n",
+                                  "Index.md": "See [[Board.canvas]] and ![[Board.canvas]]\n",
+                                  "Private/Draft.md": "---\npublish: false\n---\nDraft\n"})
+    files = sorted(p.name for p in site.out.rglob("Board*"))
+    assert files == ["Board.canvas-2.html", "Board.canvas.html"], files
+    assert "The note." in site.content("Board.canvas.md").get_text()
+    hrefs = {a["href"] for a in site.content("Index.md").select("a[href^=Board]")}
+    assert hrefs == {"Board.canvas-2.html"}, hrefs
+    canvas_page = site.soup(site.out / "Board.canvas-2.html")
+    assert canvas_page.select_one("svg") is not None
+    leaked = [p for p in site.out.rglob("*") if p.is_file() and b"secret remark" in p.read_bytes()]
+    assert leaked == [], leaked
