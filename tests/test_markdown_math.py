@@ -85,7 +85,8 @@ def test_matrix_brackets_stretch_with_the_rows() -> None:
     closing bar of a vmatrix stayed one line high in Chromium)."""
     html = make_markdown().render("$$\\begin{vmatrix}a & b\\\\ c & d\\end{vmatrix} = |x|$$\n", {})
     assert html.count('<mo stretchy="true">|</mo>') == 2
-    assert html.count('<mo stretchy="false">|</mo>') == 2  # |x| stays as written
+    # |x| stays as written, an ordinary symbol with no space around it
+    assert html.count('<mo stretchy="false" lspace="0" rspace="0">|</mo>') == 2
 
 
 def test_text_in_math_keeps_angle_brackets() -> None:

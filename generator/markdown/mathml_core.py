@@ -76,7 +76,8 @@ _BORDER = {"box": f"border:{_RULE};padding:0.2em 0.3em", "roundedbox":
 # relation signs it makes identifiers (no space around ±, ⟹), ordinary symbols it makes operators
 # (∞ ∂ ∇ ∅ took operator space), ``\sim`` as an ASCII tilde.
 _AS_MO = {"±": "±", "∓": "∓", "⟹": "⟹", "⟺": "⟺", "⟸": "⟸", "~": "∼", "¬": "¬"}
-_FENCES = {"⟨", "⟩", "⌈", "⌉", "⌊", "⌋", "|", "‖"}
+_FENCES = {"⟨", "⟩", "⌈", "⌉", "⌊", "⌋", "|", "‖", "{", "}"}
+_BARS = {"|", "‖"}
 _AS_MI = {"∞", "∂", "∇", "∅", "∀", "∃", "∄"}
 _UPRIGHT = {chr(c) for c in range(0x391, 0x3AA)}  # capital Greek is upright in TeX
 
@@ -121,11 +122,21 @@ def _token(el: ET.Element) -> None:
     elif el.tag == "mi" and text in _FENCES:
         el.tag = "mo"
         el.set("stretchy", "false")
+    elif el.tag == "mo" and text in _FENCES and not el.attrib:
+        # \\lvert x \\rvert, \\lVert: latex2mathml's bare <mo>, which Chromium stretches as a fence to
+        # the height of the whole row (a square root beside it drew a bar twice its size); in TeX
+        # and MathJax they keep their size unless \\left, \\big… ask otherwise
+        el.set("stretchy", "false")
     elif el.tag == "mo" and text in _AS_MI and not el.attrib:
         el.tag = "mi"
         el.set("mathvariant", "normal")
     elif el.tag == "mi" and text in _UPRIGHT:
         el.set("mathvariant", "normal")
+    if el.tag == "mo" and text in _BARS and el.get("stretchy") == "false":
+        # a bar of TeX (``|q|<1``, \\lvert, \\|) is an ordinary symbol, with no space around it;
+        # Chromium spaced the one between two letters as a relation ("|q | < 1")
+        el.set("lspace", "0")
+        el.set("rspace", "0")
 
 
 def _enclosure(el: ET.Element) -> None:
