@@ -10,6 +10,94 @@ def _formulas(site, source: str) -> list:
     return site.content(source).find_all("math")
 
 
+def test_a_macro_defined_in_a_formula_serves_the_later_formulas_of_the_note(tmp_path):
+    """MathJax keeps ``\\newcommand`` and ``\\def`` "available throughout the rest of the page"
+    (docs.mathjax.org, Defining TeX macros): a student defines ``\\R`` once and writes it in every
+    later formula.  Each later formula showed ``\\R`` as an undefined command with a warning."""
+    site = build_notes(tmp_path, {"Eigen.md": (
+        "Let $\\newcommand{\\R}{\\mathbb{R}}\\R^n$ be the space.\n\n"
+        "$$\\newcommand{\\norm}[1]{\\left\\lVert #1 \\right\\rVert} \\norm{v} = 1$$\n\n"
+        "$$\\def\\C{\\mathbb{C}} p \\in \\C[\\lambda]$$\n\n"
+        "Then $\\norm{Av} = |\\lambda| \\norm{v}$ for $v \\in \\R^n$, and again $\\C$.\n\n"
+        "> [!theorem]\n> In a callout: $\\R$.\n\n| a |\n|---|\n| $\\C$ |\n")})
+    assert site.messages("math-error") == []
+    formulas = _formulas(site, "Eigen.md")
+    texts = [m.get_text("", strip=True) for m in formulas]
+    assert texts[3:] == ["‖Av‖=|λ|‖v‖", "v∈ℝn", "ℂ", "ℝ", "ℂ"], texts
+    # the text alternative is the formula as written, without the definitions it borrowed
+    assert [m["alttext"] for m in formulas[3:5]] == ["\\norm{Av} = |\\lambda| \\norm{v}",
+                                                     "v \\in \\R^n"]
+    assert "\\norm" not in site.content("Eigen.md").get_text()
+
+
+def test_a_macro_is_known_only_after_its_definition_and_only_in_its_note(tmp_path):
+    """Before its definition (and in another note) the command is undefined, as in MathJax; an
+    embedded section brings the definitions of the note it comes from."""
+    site = build_notes(tmp_path, {
+        "A.md": "Early $\\R$.\n\n$\\def\\R{\\mathbb{R}}$\n\n## Later\n\nLate $\\R$.\n",
+        "B.md": "Other $\\R$.\n\n![[A#Later]]\n"})
+    assert [m.split(": warning")[0] for m in site.messages("math-error")] == ["A.md:1:7",
+                                                                             "B.md:1:7"]
+    embedded = site.content("B.md").find(class_="embed-content").find("math")
+    assert embedded.get_text(strip=True) == "ℝ"
+
+
+def test_an_environment_we_cannot_typeset_is_shown_as_written_with_a_warning(tmp_path):
+    """``\\begin{CD}`` (MathJax's amscd) and ``\\begin{tikzcd}`` came out as a row of letters,
+    ``@`` and ``>`` signs, with no word: latex2mathml drops an environment it does not know."""
+    site = build_notes(tmp_path, {"Diagrams.md": (
+        "# Diagrams\n\n$$\n\\begin{CD} A @>f>> B \\\\ @VVgV @VVhV \\\\ C @>>k> D \\end{CD}\n$$\n\n"
+        "Inline $\\begin{tikzcd} A & B \\end{tikzcd}$ too.\n\n"
+        "$$\\begin{pmatrix} 1 \\end{pmatrix} \\begin{gather} a \\end{gather}$$\n")})
+    messages = site.messages("math-error")
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("Diagrams.md:4:1: warning[math-error]:")
+    assert "CD" in messages[0] and "tikzcd" in messages[1]
+    assert messages[1].startswith("Diagrams.md:7:8:")
+    errors = [c.get_text() for c in site.content("Diagrams.md").select("code.math-error")]
+    assert errors == ["\\begin{CD} A @>f>> B \\\\ @VVgV @VVhV \\\\ C @>>k> D \\end{CD}",
+                      "\\begin{tikzcd} A & B \\end{tikzcd}"]
+    assert len(_formulas(site, "Diagrams.md")) == 1
+
+
+def test_mathds_and_mathbbm_are_double_struck(tmp_path):
+    """``\\mathds{1}`` (the indicator function) came out as a plain 1: latex2mathml skips the
+    command; MathJax's dsfont and bbm packages draw the double-struck digit."""
+    site = build_notes(tmp_path, {"N.md": "$\\mathds{1}_A$ and $\\mathbbm{1}$ and $\\mathds{R}$\n"})
+    assert [m.get_text(strip=True) for m in _formulas(site, "N.md")] == ["𝟙A", "𝟙", "ℝ"]
+    assert site.messages("math-error") == []
+
+
+def test_a_macro_may_use_another_and_be_redefined(tmp_path):
+    """``\\renewcommand`` and ``\\gdef`` (which latex2mathml did not know) define as MathJax does;
+    a macro calling another brings both; the latest definition is the one used."""
+    site = build_notes(tmp_path, {"M.md": (
+        "$\\newcommand{\\F}{\\mathbb{F}}\\def\\V{\\F^n}$ $\\gdef\\W{W}$\n\n"
+        "$\\V$ and $\\W$\n\n$\\renewcommand{\\F}{\\mathbb{Q}}$ then $\\V$\n")})
+    assert site.messages("math-error") == []
+    texts = [m.get_text("", strip=True) for m in _formulas(site, "M.md")]
+    assert texts[2:4] == ["𝔽n", "W"] and texts[-1] == "ℚn", texts
+
+
+def test_carrying_macros_costs_time_linear_in_the_formulas(tmp_path):
+    """Each formula takes only the definitions it uses: a note of many definitions, each used
+    once, parses in time linear in their number."""
+    from conftest import cpu_cost
+
+    from generator.markdown import make_markdown
+
+    md = make_markdown()
+
+    def note(n: int) -> str:
+        return "".join(f"$\\def\\m{chr(97 + i % 26)}{i // 26}{{x_{{{i}}}}}$ "
+                       f"$\\m{chr(97 + i % 26)}{i // 26}$\n\n" for i in range(n))
+
+    small_note, large_note = note(400), note(1600)
+    small = cpu_cost(lambda: md.parse(small_note, {}))
+    large = cpu_cost(lambda: md.parse(large_note, {}))
+    assert large / small < 8, (small, large)
+
+
 def test_bars_keep_their_size_and_their_places(tmp_path):
     """``\\lvert x \\rvert = \\sqrt{x^2}``: latex2mathml's bare ``<mo>|</mo>`` was stretched by
     Chromium to the height of the square root beside it (a bar twice the size of the other); and
@@ -25,3 +113,16 @@ def test_bars_keep_their_size_and_their_places(tmp_path):
         assert all(mo.get("stretchy") == "false" and mo.get("lspace") == mo.get("rspace") == "0"
                    for mo in bars), math
     assert [mo.get("stretchy") for mo in formulas[3].find_all("mo")] == ["true", "true"]
+
+
+def test_a_tag_stands_apart_from_the_formula(tmp_path):
+    """``d = e + f \\tag{2}`` showed "d = e + f(2)": the tag read as an argument of f.  MathJax sets
+    it at the right margin; here it stands after a wide space (2em), in a row of ``gather`` too."""
+    site = build_notes(tmp_path, {"N.md": (
+        "$$d = e + f \\tag{2}$$\n\n$$\\begin{gather} a = b \\tag{3} \\\\ c \\end{gather}$$\n\n"
+        "$$x \\tag*{A.1}$$\n")})
+    for math, tag in zip(_formulas(site, "N.md"), ["(2)", "(3)", "A.1"], strict=True):
+        text = math.find("mtext", string=tag)
+        assert text is not None, math
+        space = text.find_previous_sibling()
+        assert space.name == "mspace" and space["width"] == "2em", math

@@ -9,11 +9,13 @@ unbalanced braces) renders the source in ``<code class="math-error">`` and calls
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 import nh3
+from latex2mathml.commands import MATRICES
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -59,16 +61,19 @@ class MathTooLong(ValueError):
 
 
 @lru_cache(maxsize=4096)
-def latex_to_mathml(latex: str, display: bool) -> str:
-    """MathML for ``latex``, sanitised; raises on a LaTeX error, and ``MathTooLong``."""
+def latex_to_mathml(latex: str, display: bool, macros: str = "") -> str:
+    """MathML for ``latex``, sanitised; raises on a LaTeX error, and ``MathTooLong``.  ``macros``:
+    the definitions (``\\newcommand``…) of the note's earlier formulas, which MathJax keeps for the
+    rest of the page (``math_macros``); not part of the text alternative."""
     if len(latex) > MAX_MATH_CHARS:
         raise MathTooLong(f"{len(latex):,} characters, over the {MAX_MATH_CHARS:,} a formula "
                           "may have")
     _check_braces(latex)
     source = _SMALL_FIXES[0][0].sub("", latex)  # without \label{…}, which shows nothing
     source = _TEX_COMMENT.sub("", source)  # nor its % comments (``%%note%%`` included)
-    latex, operators = _operators(_small_fixes(latex))
+    latex, operators = _operators(_small_fixes(macros + latex))
     latex = _environments(latex)
+    _known_environments(latex)
     mathml = convert(_hide_text_markup(latex), display="block" if display else "inline")
     mathml = mathml.replace(_LT, "&lt;").replace(_GT, "&gt;")
     mathml = _OPERATOR.sub(lambda m: _operator_element(operators[_index(m.group(1))]), mathml)
@@ -86,6 +91,17 @@ def _attr(text: str) -> str:
             .replace(">", "&gt;"))
 
 
+# dsfont's \mathds and bbm's \mathbbm are double-struck letters and digits, as \mathbb: latex2mathml
+# dropped the command (``\mathds{1}``, the indicator function, was a plain 1).  It knows
+# \newcommand and \def only: \renewcommand, \providecommand and \gdef define a macro as they do
+# (MathJax's newcommand package; its \gdef is \def).
+_MATHDS = re.compile(r"\\math(?:ds|bbm)(?![A-Za-z])")
+_REDEFINE = re.compile(r"\\(?:renewcommand|providecommand)(?![A-Za-z])")
+_GDEF = re.compile(r"\\gdef(?![A-Za-z])")
+# latex2mathml writes a \tag's "(2)" right after the formula, where ``d = e + f \tag{2}`` read
+# "f(2)": a \qquad keeps it apart (MathJax sets it at the right margin).
+_TAG = re.compile(r"\\tag(?![A-Za-z])")
+
 # MathJax accepts \label (it numbers nothing here) and writes \not= as one sign; latex2mathml showed
 # "\label" and drew a slash that Chromium placed beside the sign.  \mathrm{d} must stay upright
 # (latex2mathml lost the variant of a one-letter argument).  \require{cancel} is MathJax's loader
@@ -94,7 +110,9 @@ _SMALL_FIXES = ((re.compile(r"\\label\s*\{[^{}]*\}"), ""),
                 (re.compile(r"\\require\s*\{[^{}]*\}"), ""),
                 (re.compile(r"\\not\s*="), r"\\neq "), (re.compile(r"\\not\s*<"), r"\\nless "),
                 (re.compile(r"\\not\s*>"), r"\\ngtr "),
-                (re.compile(r"\\math(?:rm|up)\s*\{\s*([A-Za-z])\s*\}"), r"{\\rm \1}"))
+                (re.compile(r"\\math(?:rm|up)\s*\{\s*([A-Za-z])\s*\}"), r"{\\rm \1}"),
+                (_MATHDS, r"\\mathbb"), (_REDEFINE, r"\\newcommand"), (_GDEF, r"\\def"),
+                (_TAG, r"\\qquad\\tag"))
 
 
 def _small_fixes(latex: str) -> str:
@@ -248,9 +266,36 @@ def _environments(latex: str) -> str:
             return f"\\{kind}{{align*}}"
         if name in _GATHERED:
             return "\\begin{array}{c}" if kind == "begin" else "\\end{array}"
+        if name in _PLAIN:
+            return " "
         return m.group(0)
 
     return _ENV.sub(one, latex)
+
+
+#: ``equation`` holds one formula, which MathJax typesets as it is (numbering none in Obsidian).
+_PLAIN = {"equation", "equation*"}
+#: The environments latex2mathml typesets.  It drops the name of any other and writes what is
+#: inside as a row of symbols (amscd's ``\begin{CD}`` gave "A @ > f > > B"; ``tikzcd``, which
+#: MathJax cannot draw either, the same): such a formula is a ``math-error``, shown as written.
+_KNOWN_ENVIRONMENTS = frozenset(name.lstrip("\\") for name in MATRICES) - {"substack"}
+
+
+class MathUnsupported(ValueError):
+    """A construct latex2mathml would typeset as something else; ``command`` as written."""
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message)
+        self.command = command
+
+
+def _known_environments(latex: str) -> None:
+    if "\\begin" not in latex:
+        return
+    for m in _ENV.finditer(latex):
+        if m.group(1) == "begin" and m.group(2) not in _KNOWN_ENVIRONMENTS:
+            raise MathUnsupported(f"environment {m.group(2)} cannot be typeset here",
+                                  f"\\begin{{{m.group(2)}}}")
 
 
 # The rules of each table, in the order latex2mathml writes the tables (one per \begin and per
@@ -350,10 +395,14 @@ def _clean(mathml: str) -> str:
 def _math_html(token: Token, env, display: bool) -> str:
     latex = token.content.strip()
     try:
-        mathml = latex_to_mathml(latex, display)
+        mathml = latex_to_mathml(latex, display, token.meta.get(MACROS, "") if token.meta else "")
     except MathTooLong as exc:
         _warn(token, env, latex, str(exc), code="math-too-long",
               hint="split it into smaller formulas; it is shown as its LaTeX source")
+        return f'<code class="math-error">{escapeHtml(latex)}</code>'
+    except MathUnsupported as exc:
+        _warn(token, env, latex, str(exc), exc.command,
+              hint="the formula is shown as written; draw a diagram as a picture or with mermaid")
         return f'<code class="math-error">{escapeHtml(latex)}</code>'
     except Exception as exc:  # latex2mathml raises many exception types
         _warn(token, env, latex, str(exc) or type(exc).__name__)
@@ -450,6 +499,75 @@ def _one_formula_per_block(rule):
     return math_block
 
 
+#: A math token's meta key: the definitions of the note's earlier formulas, as written.
+MACROS = "macros"
+#: A definition MathJax's newcommand package reads (and ``\\DeclareMathOperator``, amsmath's).
+_DEFINITION = re.compile(r"\\(?:(?:renew|provide|new)command\*?|g?def|DeclareMathOperator\*?)"
+                         r"(?![A-Za-z])")
+_MATH_TOKENS = ("math_inline", "math_inline_double", "math_block")
+#: The name defined (``{\\R}``, ``\\R``, ``\\|``), and what comes before the body: ``[1][x]``
+#: after \\newcommand's name, ``#1#2`` after \\def's.
+_DEFINED_NAME = re.compile(r"\s*(?:\{\s*\\[A-Za-z]+\s*\}|\\[A-Za-z]+|\\.)")
+_COMMAND_ARGS = re.compile(r"(?:\s*\[[^\]]*\])*")
+_DEF_ARGS = re.compile(r"[^{]*")
+
+
+def _definitions(latex: str) -> list[tuple[str, str]]:
+    """The macros ``latex`` defines: (name, the definition as written: name, arguments, body)."""
+    out = []
+    for m in _DEFINITION.finditer(latex):
+        name = _DEFINED_NAME.match(latex, m.end())
+        if name is None:
+            continue
+        i = (_DEF_ARGS if "def" in m.group(0) else _COMMAND_ARGS).match(latex, name.end()).end()
+        end = _group(latex, i)[1]
+        if end > i:
+            out.append((name.group(0).strip(" \t\n{}"), latex[m.start():end]))
+    return out
+
+
+#: A command as written in a formula or a definition's body.
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+
+
+def carry_macros(state) -> None:
+    """Core rule: a math token after a formula that defines a macro it uses gets that definition
+    (``meta[MACROS]``, with those of the macros it calls), as MathJax keeps a definition for the
+    rest of the page.  Only what a formula uses: each formula carrying every earlier definition
+    cost a note of many definitions time quadratic in their number.  A section embedded elsewhere
+    keeps them too; another note never sees them."""
+    if "def" not in state.src and "command" not in state.src \
+            and "DeclareMathOperator" not in state.src:
+        return
+    defined: dict[str, tuple[int, str]] = {}  # name: (order of definition, definition)
+    order = itertools.count()
+
+    def used(content: str) -> str:
+        seen: dict[str, tuple[int, str]] = {}
+        todo = [content]
+        while todo:
+            for name in _COMMAND.findall(todo.pop()):
+                if name in defined and name not in seen:
+                    seen[name] = defined[name]
+                    todo.append(seen[name][1])
+        return "".join(text for _, text in sorted(seen.values()))
+
+    def visit(tokens) -> None:
+        for tok in tokens:
+            if tok.children:
+                visit(tok.children)
+            elif tok.type in _MATH_TOKENS and "\\" in tok.content:
+                if defined:
+                    macros = used(tok.content)
+                    if macros:
+                        tok.meta = {**(tok.meta or {}), MACROS: macros}
+                if _DEFINITION.search(tok.content):
+                    for name, text in _definitions(_TEX_COMMENT.sub("", tok.content)):
+                        defined[name] = (next(order), text)
+
+    visit(state.tokens)
+
+
 def math_plugin(md: MarkdownIt) -> None:
     """Register ``dollarmath`` with MathML render rules."""
     dollarmath_plugin(md, allow_space=False, allow_digits=False, double_inline=True,
@@ -459,6 +577,7 @@ def math_plugin(md: MarkdownIt) -> None:
     ruler.at("math_inline", _with_position(original))
     block = next(r for r in md.block.ruler.__rules__ if r.name == "math_block")
     md.block.ruler.at("math_block", _one_formula_per_block(block.fn), {"alt": list(block.alt)})
+    md.core.ruler.push("math_macros", carry_macros)
     md.add_render_rule("math_inline", render_math_inline)
     md.add_render_rule("math_inline_double", render_math_inline_double)
     md.add_render_rule("math_block", render_math_display)
