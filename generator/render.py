@@ -397,7 +397,10 @@ class RenderContext:
             shown = excalidraw.embed_drawing(self, None, None, target, meta)
         else:
             return None
-        return f"<p>{shown}</p>" if shown and not meta.get("inline") else shown
+        # a line of its own outside a paragraph (a tight list's item) is a block; in a line of
+        # text (``- see ![[D.excalidraw]] here``) it stays in that line, as a picture does
+        inline = meta.get("inline") or meta.get("in_text")
+        return f"<p>{shown}</p>" if shown and not inline else shown
 
     def _embed_file(self, att: SourceFile, spec: str | None, subpath: Sequence[str] = (),
                     in_text: bool = False, line: int = 0, col: int = 0) -> str:

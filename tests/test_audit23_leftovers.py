@@ -72,3 +72,18 @@ def test_a_canvas_whose_page_url_a_note_takes_steps_aside_and_never_leaks(tmp_pa
     assert canvas_page.select_one("svg") is not None
     leaked = [p for p in site.out.rglob("*") if p.is_file() and b"secret remark" in p.read_bytes()]
     assert leaked == [], leaked
+
+
+def test_an_excalidraw_drawing_in_a_list_items_text_stays_in_its_line(tmp_path: Path):
+    # "- see ![[D.excalidraw]] here" wrote <li>see <p><img></p> here</li>: a paragraph inside
+    # the item's line broke it in three. The Excalidraw plugin shows the picture in the line, as
+    # a picture embed is; alone on its item's line it is a block, as before
+    site = build_notes(tmp_path, {
+        "D.excalidraw.md": "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\nhi\n",
+        "D.excalidraw.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"/>',
+        "L.md": "- see ![[D.excalidraw]] here\n- ![[D.excalidraw]]\n\nPara ![[D.excalidraw]] text\n"})
+    items = site.content("L.md").select("li")
+    assert items[0].select("p") == [] and items[0].get_text(" ", strip=True) == "see here"
+    assert items[0].select_one("img.excalidraw-embed")["src"] == "D.excalidraw.svg"
+    assert items[1].select_one("p > img.excalidraw-embed") is not None
+    assert site.content("L.md").select_one("p > img.excalidraw-embed") is not None
