@@ -999,7 +999,9 @@ class VaultIndex:
         embed = ref is not None and ref.embed
         named = self.suggest(target)
         guess = named or self.suggest_alias(target)
-        hint = (f"did you mean [[{guess}]]?{' ' + otherwise if otherwise else ''}" if guess
+        offered = (self._markdown_form(named, note) if named and ref is not None
+                   and ref.kind == "markdown" else f"[[{guess}]]")
+        hint = (f"did you mean {offered}?{' ' + otherwise if otherwise else ''}" if guess
                 else otherwise or "create the note or fix the name")
         whose = "the file's name" if named else "the alias"
         unseen = guess and unseen_difference(posixpath.basename(target.strip()),
@@ -1027,6 +1029,15 @@ class VaultIndex:
             hint = (f"{folder} is a folder, and a link names a note or file (Obsidian would "
                     f"create a new note {posixpath.basename(folder)}.md); link to a note in "
                     f"it{inside}")
+        flat = self._namespace_file(target) if folder is None else None
+        if flat is not None:  # [[Projects/Garden]] for Logseq's pages/Projects___Garden.md
+            page, sep = flat
+            path = target.strip().strip("/")
+            hint = (f"{page.rel} is this page, its file named as Logseq names a namespace's "
+                    f"pages ('/' written '{sep}'), but Obsidian reads a '/' in a link as a "
+                    f"folder: link to [[{_strip_md(posixpath.basename(page.rel))}]], or move the "
+                    f"note into a folder {posixpath.dirname(path)} as "
+                    f"{posixpath.basename(path)}.md")
         if written is None and ref is not None:
             written = _name_at(ref, lines or _Lines(note.text))
         found = self._name_with_hash(note, written) if written else None
@@ -1036,6 +1047,27 @@ class VaultIndex:
             hint = _unspellable_hint(whole, subpath, embed, what,
                                      "'#' starts a heading in a wikilink")
         return hint
+
+    def _namespace_file(self, target: str) -> tuple[Note, str] | None:
+        """The published note, and the separator, whose file name is ``target``'s path as Logseq
+        names a namespaced page's file: ``Projects___Garden.md`` (older Logseq:
+        ``Projects%2FGarden.md``) for ``[[Projects/Garden]]``, letter case aside."""
+        key = _strip_md(name_key(target).strip("/"))
+        if "/" not in key or _has_ext(key):
+            return None
+        for sep in ("___", "%2F"):
+            for found in self._by_name.get(key.replace("/", sep.lower()), ()):
+                if isinstance(found, Note) and found.publish:
+                    return found, sep
+        return None
+
+    def _markdown_form(self, named: str, note: Note) -> str:
+        """``named`` (a file's vault path, a note's without ``.md``, as ``suggest`` gives it) as a
+        Markdown link in ``note`` writes it, ``(Workspace%20Home/Plan.md)``: its path from the
+        note's folder, percent-encoded, as a Notion export writes its links and as a Markdown link
+        of the note is read."""
+        path = named if named in self.attachments else named + ".md"
+        return "(" + quote(posixpath.relpath(path, note.folder or "."), safe="/") + ")"
 
     def _titled(self, target: str) -> Note | None:
         """The published note (the first in path order) whose ``title`` property is ``target``,

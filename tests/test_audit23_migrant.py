@@ -1,0 +1,97 @@
+"""Session 23 migrant audit: a vault just imported from Notion (its "Markdown & CSV" export and
+Obsidian's Importer) and partly from Logseq and Roam."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from conftest import build_notes
+
+NOTION_ID = "106a6c241b8797f52e1e77317b96a201"
+PLAN = "Project Plan 5fc25157650d0cb24f02216d904584df"
+
+
+def _href_of(hint: str) -> str:
+    """The link target a "did you mean (…)?" hint offers, decoded."""
+    assert "did you mean (" in hint, hint
+    return unquote(hint.split("did you mean (", 1)[1].split(")?", 1)[0])
+
+
+def test_a_broken_markdown_link_is_offered_a_markdown_link_from_its_note(tmp_path):
+    # A Notion export links its pages with relative, percent-encoded Markdown links.  Renaming the
+    # export's folder to drop Notion's id (outside Obsidian, which would have updated the links)
+    # breaks every one of them; the hint offered a wikilink from the vault's root,
+    # [[Notion/Workspace Home/Project Plan …]], which is not the form the note writes nor a
+    # fix for a Markdown link.  It is now that link in the note's own form: the path from the
+    # note's folder, percent-encoded, which resolves when pasted in.
+    site = build_notes(tmp_path, {
+        f"Notion/Workspace Home {NOTION_ID}.md": (
+            "# Workspace Home\n\n"
+            f"[Plan](Workspace%20Home%20{NOTION_ID}/{PLAN.replace(' ', '%20')}.md)\n\n"
+            f"[Tasks](Workspace%20Home%20{NOTION_ID}/Tasks%202cb1.csv)\n"),
+        f"Notion/Workspace Home/{PLAN}.md": "# Project Plan\n\nBack [home](../Start.md)\n",
+        "Notion/Workspace Home/Tasks 2cb1.csv": "Name,Status\nWrite spec,Done\n",
+        "Notion/Start.md": "start\n",
+        "Other/Deep/Linker.md": ("[Plan](../../Notion/Workspace%20Home%20x/"
+                                 f"{PLAN.replace(' ', '%20')}.md)\n"),
+        "Wiki.md": "[[Projekt Plan 5fc25157650d0cb24f02216d904584df]]\n",
+    })
+    messages = sorted(site.messages("link-unresolved"))
+    assert len(messages) == 4, messages
+    plan, tasks = [m for m in messages if m.startswith("Notion/Workspace Home ")]
+    assert _href_of(plan) == f"Workspace Home/{PLAN}.md", plan
+    assert f"(Workspace%20Home/{PLAN.replace(' ', '%20')}.md)" in plan, plan
+    assert _href_of(tasks) == "Workspace Home/Tasks 2cb1.csv", tasks
+    deep = next(m for m in messages if m.startswith("Other/"))
+    assert _href_of(deep) == f"../../Notion/Workspace Home/{PLAN}.md", deep
+    # a wikilink keeps the wikilink form
+    wiki = next(m for m in messages if m.startswith("Wiki.md"))
+    assert f"did you mean [[Notion/Workspace Home/{PLAN}]]?" in wiki, wiki
+
+    # each offered link, written in place of the broken one, resolves
+    fixed = {
+        f"Notion/Workspace Home {NOTION_ID}.md": (
+            f"[Plan]({plan.split('did you mean (', 1)[1].split(')?', 1)[0]})\n\n"
+            f"[Tasks]({tasks.split('did you mean (', 1)[1].split(')?', 1)[0]})\n"),
+        f"Notion/Workspace Home/{PLAN}.md": "# Project Plan\n",
+        "Notion/Workspace Home/Tasks 2cb1.csv": "Name,Status\nWrite spec,Done\n",
+        "Other/Deep/Linker.md": f"[Plan]({deep.split('did you mean (', 1)[1].split(')?', 1)[0]})\n",
+    }
+    again = build_notes(tmp_path / "fixed", fixed)
+    assert again.messages("link-unresolved") == []
+    page = again.page(f"Notion/Workspace Home {NOTION_ID}.md")
+    hrefs = [a["href"] for a in again.html(f"Notion/Workspace Home {NOTION_ID}.md")
+             .select(".note-content a")]
+    assert len(hrefs) == 2
+    for href in hrefs:
+        again.follow(page, href)
+
+
+def test_a_logseq_namespace_link_is_told_of_the_file_logseq_wrote_for_it(tmp_path):
+    # Logseq keeps the page [[Projects/Garden]] in pages/Projects___Garden.md (older versions:
+    # Projects%2FGarden.md).  Obsidian reads the '/' as a folder, so the link finds nothing; the
+    # hint said "create the note or fix the name" (or offered the file by a vault path with no
+    # word of why), leaving the user to guess that the page is there under another spelling.
+    site = build_notes(tmp_path, {
+        "logseq/pages/Projects___Vaultsite.md": "- The site generator.\n",
+        "logseq/pages/Projects%2FGarden.md": "- The garden.\n",
+        "logseq/pages/Reading List.md": "- [[Projects/Vaultsite]] and [[projects/garden|the garden]]\n",
+        "logseq/pages/Other.md": "- [[Projects/Missing]]\n",
+    })
+    hints = site.messages("link-unresolved")
+    assert len(hints) == 3, hints
+    vaultsite = next(h for h in hints if "'Projects/Vaultsite'" in h)
+    garden = next(h for h in hints if "'projects/garden'" in h)
+    missing = next(h for h in hints if "'Projects/Missing'" in h)
+    assert vaultsite.startswith("logseq/pages/Reading List.md:1:3: ")
+    assert "logseq/pages/Projects___Vaultsite.md" in vaultsite and "Logseq" in vaultsite
+    assert "[[Projects___Vaultsite]]" in vaultsite
+    assert "a folder Projects as Vaultsite.md" in vaultsite
+    assert "logseq/pages/Projects%2FGarden.md" in garden and "[[Projects%2FGarden]]" in garden
+    assert "Logseq" not in missing
+    # the link the hint offers finds the page
+    again = build_notes(tmp_path / "fixed", {
+        "logseq/pages/Projects%2FGarden.md": "- The garden.\n",
+        "logseq/pages/Reading List.md": "- [[Projects%2FGarden]]\n",
+    })
+    assert again.messages("link-unresolved") == []
