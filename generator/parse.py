@@ -644,6 +644,10 @@ def _as_browser_reads(raw: str) -> str:
 # as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
 #: ``#　見出し``: one to six ``#`` and a full-width space (U+3000) before text (a heading meant)
 _WIDE_HEADING = re.compile("(#{1,6}\u3000)[\u3000 \t]*[^\\s#]")
+#: Logseq's reference to a block by its id, ``((6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b))``, also
+#: in its embed ``{{embed ((…))}}``: not Obsidian syntax, shown as written
+_LOGSEQ_REF = re.compile(r"(\{\{embed\s*)?\(\(([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})\)\)",
+                         re.IGNORECASE)
 _WIKILINK_TEXT = re.compile(r"!?\[\[(?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+\]\]")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
                            re.S | re.I)
@@ -975,6 +979,8 @@ class _Walk:
                 parts.append(child.content)
             elif ctype in ("text", "kanban_date"):
                 parts.append(child.content)
+                if "((" in child.content:
+                    self._logseq_refs(child.content, inline)
             elif ctype in ("softbreak", "hardbreak"):
                 parts.append(" ")
             elif ctype == "inline_field_open":
@@ -1037,6 +1043,29 @@ class _Walk:
         plain = "".join(parts)
         self.text.append(_with_marks(parts, marks) if marks else plain)
         return plain, parts, code_spans, maths
+
+    def _logseq_refs(self, text: str, inline: Token) -> None:
+        """A ``block-ref-foreign`` warning at each Logseq block reference in ``text`` (a text
+        token of ``inline``): Obsidian shows ``((uuid))`` as written, so the page shows an id
+        where Logseq showed the block, and the writer has a link to make."""
+        first, last = inline.map if inline.map else (0, 1)
+        for m in _LOGSEQ_REF.finditer(text):
+            written, uuid = m.group(), m.group(2)
+            line, col = first, -1
+            for line in range(first, max(last, first + 1)):
+                row = self.text_lines[line] if line < len(self.text_lines) else ""
+                col = row.find(written, self._html_after.get(line, 0))
+                if col >= 0:
+                    self._html_after[line] = col + 1
+                    break
+            embed = m.group(1) is not None
+            shown = f"{{{{embed (({uuid}))}}}}" if embed else written
+            self.diagnostics.append(warning(
+                "block-ref-foreign", f"{shown} is Logseq's {'embed of' if embed else 'link to'} "
+                "a block, which Obsidian shows as written: the page shows the id, not the block",
+                self.rel, line + 1, max(col, 0) + 1,
+                hint=f"end the block Logseq marks `id:: {uuid}` with ^{uuid}, then write "
+                     f"{'!' if embed else ''}[[Its note#^{uuid}]] here"))
 
     def _fields(self, children: list[Token]) -> None:
         """The Dataview inline fields among ``children``: (key, value text or None)."""

@@ -95,3 +95,31 @@ def test_a_logseq_namespace_link_is_told_of_the_file_logseq_wrote_for_it(tmp_pat
         "logseq/pages/Reading List.md": "- [[Projects%2FGarden]]\n",
     })
     assert again.messages("link-unresolved") == []
+
+
+UUID = "6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+
+
+def test_a_logseq_block_reference_is_shown_as_written_and_told(tmp_path):
+    # Logseq pages refer to a block by its id, ((uuid)), and embed it with {{embed ((uuid))}}.
+    # Obsidian has no such syntax and shows both as written, so the page shows a 36-character id
+    # where Logseq showed the block's text, and nothing said so: the build was silent.
+    site = build_notes(tmp_path, {
+        "Reading List.md": (f"- TODO Finish [[Dune]]\n  id:: {UUID}\n"
+                            f"- See (({UUID})) and ((see above)) and `(({UUID}))`\n"
+                            f"\t- {{{{embed (({UUID.upper()}))}}}}\n"
+                            f"```\n(({UUID}))\n```\n"),
+        "Dune.md": "- a book\n",
+    })
+    found = site.messages("block-ref-foreign")
+    assert len(found) == 2, found
+    ref, embed = found
+    assert ref.startswith("Reading List.md:3:7: warning[block-ref-foreign]: "
+                          f"(({UUID})) is Logseq's link to a block"), ref
+    assert f"`id:: {UUID}`" in ref and f"[[Its note#^{UUID}]]" in ref, ref
+    assert embed.startswith("Reading List.md:4:4: ") and "embed of a block" in embed, embed
+    assert f"![[Its note#^{UUID.upper()}]]" in embed, embed
+    # as Obsidian shows it: the text as written, no link made of it
+    text = site.content("Reading List.md").get_text()
+    assert f"See (({UUID})) and ((see above))" in text
+    assert f"{{{{embed (({UUID.upper()}))}}}}" in text
