@@ -641,14 +641,20 @@ def _as_browser_reads(raw: str) -> str:
     return re.sub(r"[\t\n\r]", "", html_lib.unescape(raw)).strip("".join(map(chr, range(33))))
 
 
-# as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
 #: ``#　見出し``: one to six ``#`` and a full-width space (U+3000) before text (a heading meant)
 _WIDE_HEADING = re.compile("(#{1,6}\u3000)[\u3000 \t]*[^\\s#]")
 #: Logseq's reference to a block by its id, ``((6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b))``, also
 #: in its embed ``{{embed ((…))}}``: not Obsidian syntax, shown as written
 _LOGSEQ_REF = re.compile(r"(\{\{embed\s*)?\(\(([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})\)\)",
                          re.IGNORECASE)
+# as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
 _WIKILINK_TEXT = re.compile(r"!?\[\[(?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+\]\]")
+#: a Markdown link or picture as CommonMark reads one, ``[text](Design%209f8e.md "title")``: its
+#: text may hold ``[…]``, its address ``<…>`` or balanced parentheses (``a_(b)``); not a
+#: ``[[wikilink]]``, not ``[x] (y)``
+_MARKDOWN_LINK_TEXT = re.compile(
+    r"!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]"
+    r"\((?:<[^<>\n]*>|[^()\s<]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\)")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
                            re.S | re.I)
 
@@ -837,15 +843,23 @@ class _Walk:
         first = tok.map[0] if tok.map else 0
         # not in an HTML comment or code, where a literal [[…]] is what was meant
         content = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), tok.content)
-        for m in _WIKILINK_TEXT.finditer(content):
+        found = list(_WIKILINK_TEXT.finditer(content))
+        # Notion's callouts, ``<aside>`` with the text on the next line, hold its Markdown links
+        bare = _WIKILINK_TEXT.sub(lambda m: " " * len(m.group()), content) if found else content
+        found += _MARKDOWN_LINK_TEXT.finditer(bare) if "](" in bare else ()
+        for m in sorted(found, key=lambda m: m.start()):
             line = first + tok.content.count("\n", 0, m.start())
             row = self.text_lines[line] if line < len(self.text_lines) else ""
             col = max(row.find(m.group()), 0) + 1
+            picture = m.group().startswith("![") and not m.group().startswith("![[")
+            markdown = not m.group().lstrip("!").startswith("[[")
+            tag = '<img src="pic.png">' if picture else '<a href="Note.md">'
             self.diagnostics.append(warning(
                 "link-in-html", f"{m.group()} is inside an HTML block, where Obsidian renders no "
                 "Markdown: the page shows it as written", self.rel, line + 1, col,
-                hint="move the link out of the HTML element, leave a blank line after its opening "
-                     "tag, or write it as <a href=\"Note.md\">"))
+                hint=f"move the {'picture' if picture else 'link'} out of the HTML element, leave "
+                     f"a blank line after its opening tag, or write it as {tag}"
+                     + (" (a Markdown link's address as it is)" if markdown else "")))
 
     def _html_dropped(self, html: str, first: int, last: int | None = None) -> None:
         """What the sanitiser leaves out of a raw HTML piece starting on 0-based line ``first``

@@ -123,3 +123,32 @@ def test_a_logseq_block_reference_is_shown_as_written_and_told(tmp_path):
     text = site.content("Reading List.md").get_text()
     assert f"See (({UUID})) and ((see above))" in text
     assert f"{{{{embed (({UUID.upper()}))}}}}" in text
+
+
+def test_a_markdown_link_in_a_notion_callout_is_told_as_a_wikilink_there_is(tmp_path):
+    # Notion's Markdown export writes every callout as <aside> with its text on the next line, an
+    # HTML block in which Obsidian renders no Markdown: the callout's [Design](Design%209f8e.md)
+    # shows as its source, the link lost.  A [[wikilink]] there got a link-in-html warning; the
+    # Markdown link, Notion's own form, got nothing.
+    site = build_notes(tmp_path, {
+        "Design 9f8e.md": "# Design\n",
+        "Home.md": ("# Home\n\n<aside>\n💡 See [Design](Design%209f8e.md) and [[Design 9f8e]], "
+                    "![Untitled](Home/Untitled.png) and [the web](https://example.org/a_(b)).\n"
+                    "Not links: [x] and [y] (z) <!-- [e](f.md) -->\n\n</aside>\n\n"
+                    "<aside>\n\n💡 After a blank line [Design](Design%209f8e.md) is Markdown.\n\n"
+                    "</aside>\n"),
+        "Home/Untitled.png": b"\x89PNG\r\n\x1a\n",
+    })
+    found = site.messages("link-in-html")
+    line = (tmp_path / "src" / "Home.md").read_text(encoding="utf-8").split("\n")[3]
+    pieces = ["[Design](", "[[Design", "![Untitled]", "[the web]"]
+    assert [m.split(": warning")[0] for m in found] == [
+        f"Home.md:4:{line.index(p) + 1}" for p in pieces], found
+    assert "[Design](Design%209f8e.md) is inside an HTML block" in found[0], found[0]
+    assert "![Untitled](Home/Untitled.png) is inside an HTML block" in found[2], found[2]
+    assert "<a href=" in found[0] and "<img src=" in found[2], found
+    # as Obsidian shows it: the source as written; after a blank line it is a link
+    content = site.content("Home.md")
+    first, second = content.find_all("aside")
+    assert "[Design](Design%209f8e.md)" in first.get_text() and first.find("a") is None
+    assert second.find("a")["href"] == "Design-9f8e.html"
