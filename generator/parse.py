@@ -42,6 +42,7 @@ from generator.frontmatter import (
 from generator.markdown._util import alt_size, field_key_text, plain_text
 from generator.markdown._util import walk as walk_tokens
 from generator.markdown.links import srcset_candidates
+from generator.markdown.math import formula_text
 from generator.markdown.sanitize import TRUSTED, dropped_parts
 from generator.markdown.tags import MAX_TAG_DEPTH, cap_depth, front_matter_tag
 from generator.markdown.wikilinks import IN_LINK
@@ -773,6 +774,8 @@ class _Walk:
                 in_para = True
             elif ttype in _SKIPPED_BLOCKS:
                 self._gap = True
+                if ttype == "math_block":  # found by search, as Obsidian finds what a formula says
+                    self.text.append(formula_text(tok.content))
             elif ttype == "paragraph_close":
                 in_para = False
             elif ttype == "html_block":
@@ -1049,6 +1052,9 @@ class _Walk:
             elif ctype == "math_inline":
                 maths.append((len(parts), child.content))
                 parts.append(child.content)
+            elif ctype == "math_inline_double":  # ``$$…$$`` in a line: a display formula
+                maths.append((len(parts), formula_text(child.content)))
+                parts.append(maths[-1][1])
             elif ctype == "html_inline" and child.content not in TRUSTED:
                 first = inline.map[0] if inline.map else 0
                 self._html_dropped(child.content, first,

@@ -126,3 +126,20 @@ def test_a_tag_stands_apart_from_the_formula(tmp_path):
         assert text is not None, math
         space = text.find_previous_sibling()
         assert space.name == "mspace" and space["width"] == "2em", math
+
+
+def test_search_finds_what_a_display_formula_says(tmp_path):
+    """Obsidian's search finds the text of a ``$$…$$`` formula as it finds an inline one; the site's
+    search text held inline formulas and left every display formula out (``\\partial L`` of the
+    Euler–Lagrange equation, a ``vmatrix`` found nothing).  A TeX comment stays out."""
+    from test_audit15_leftovers import _search_text
+
+    site = build_notes(tmp_path, {"Mechanics.md": (
+        "# Mechanics\n\nInline $E = mc^2$.\n\n"
+        "$$\n\\frac{\\partial L}{\\partial q} % private aside\n  = 0\n$$\n\n"
+        "- in a list: $$\\det \\begin{vmatrix} a \\end{vmatrix}$$\n")})
+    text = _search_text(site, "Mechanics")
+    assert "E = mc^2" in text
+    assert "\\frac{\\partial L}{\\partial q} = 0" in text
+    assert "\\det \\begin{vmatrix} a \\end{vmatrix}" in text
+    assert "private" not in text

@@ -86,6 +86,12 @@ def latex_to_mathml(latex: str, display: bool, macros: str = "") -> str:
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 
+def formula_text(latex: str) -> str:
+    """A formula as the search text holds it: as written, on one line, without its TeX comments
+    (``%%note%%`` included), which no reader sees."""
+    return " ".join(_TEX_COMMENT.sub("", latex).split())
+
+
 def _attr(text: str) -> str:
     return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))
