@@ -83,7 +83,8 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 #: Infos a vault may hold hundreds of, each the same news: printed once, with their count.
-FOLDED_INFOS = {"plugin-unrendered": "plugin blocks and queries", "link-app-only": "obsidian:// links"}
+FOLDED_INFOS = {"plugin-unrendered": "plugin blocks and queries", "link-app-only": "obsidian:// links",
+                "notion-id-name": "file names ending in Notion's page id"}
 
 
 def fold_infos(diags: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -21,7 +21,7 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
 from generator.config import SiteConfig, date_hint
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import Diagnostic, info, warning
 from generator.frontmatter import (
     MEANWHILE,
     PlaceFinder,
@@ -121,6 +121,13 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
     # a title is text (a number or a date reads as written); a list, a mapping or a blank is none
     title = (title.isoformat() if isinstance(title, dt.date) else str(title)).strip() \
         if isinstance(title, (str, int, float, dt.date)) and not isinstance(title, bool) else ""
+    if not title and (notion := _NOTION_ID_NAME.fullmatch(note_id.rsplit("/", 1)[-1])):
+        diags.append(info(
+            "notion-id-name", f"the file name ends in Notion's page id ({notion[2][:8]}…), which "
+            "the page's title, the navigation and search show, as Obsidian shows the file name",
+            rel, hint=f"rename the note in Obsidian to '{notion[1]}' (Obsidian updates the links "
+            "to it), or import the Notion export with Obsidian's Importer, which names pages by "
+            "their titles"))
     title = _link_texts(title) or printable(note_id.rsplit("/", 1)[-1])
     fm_tags, dd = _front_matter_tags(meta, fm_text, rel)
     diags += dd
@@ -642,6 +649,9 @@ def _as_browser_reads(raw: str) -> str:
     return re.sub(r"[\t\n\r]", "", html_lib.unescape(raw)).strip("".join(map(chr, range(33))))
 
 
+#: a Notion export's page name, ``Project Plan 5fc25157650d0cb24f02216d904584df``: its title, a space
+#: and the page's id, 32 lower-case hex digits
+_NOTION_ID_NAME = re.compile(r"(.*\S) ([0-9a-f]{32})")
 #: ``#　見出し``: one to six ``#`` and a full-width space (U+3000) before text (a heading meant)
 _WIDE_HEADING = re.compile("(#{1,6}\u3000)[\u3000 \t]*[^\\s#]")
 #: Logseq's reference to a block by its id, ``((6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b))``, also

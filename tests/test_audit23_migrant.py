@@ -152,3 +152,30 @@ def test_a_markdown_link_in_a_notion_callout_is_told_as_a_wikilink_there_is(tmp_
     first, second = content.find_all("aside")
     assert "[Design](Design%209f8e.md)" in first.get_text() and first.find("a") is None
     assert second.find("a")["href"] == "Design-9f8e.html"
+
+
+def test_notion_page_ids_in_file_names_are_told_once(tmp_path):
+    # Notion's Markdown export names each page "Title <32-hex page id>.md".  Obsidian shows the
+    # file name, id and all, and so does the site (its title, the navigation, search), so the
+    # pages stay as they are; but nothing said where the ids come from or how to be rid of them.
+    # One info, folded over the vault, now says so (never a --strict failure: the site is what
+    # Obsidian shows).
+    site = build_notes(tmp_path, {
+        f"Notion/Workspace Home {NOTION_ID}.md": "# Workspace Home\n",
+        f"Notion/Workspace Home {NOTION_ID}/{PLAN}.md": "# Project Plan\n",
+        "Notion/Hash 5fc25157650d0cb24f02216d904584dfe.md": "33 hex digits: not an id\n",
+        "Notion/Upper 5FC25157650D0CB24F02216D904584DF.md": "upper case: not Notion's\n",
+        f"Notion/Titled {NOTION_ID}.md": "---\ntitle: Titled\n---\nshown by its title\n",
+    })
+    found = [d for d in site.diagnostics if d.code == "notion-id-name"]
+    assert len(found) == 1, found
+    (one,) = found
+    assert one.severity.value == "info"
+    text = one.format()
+    assert text.startswith(f"Notion/Workspace Home {NOTION_ID}.md: info[notion-id-name]: "), text
+    assert "(the first of 2 file names ending in Notion's page id in 2 files)" in text, text
+    assert "rename the note in Obsidian to 'Workspace Home'" in text, text
+    assert "Importer" in text
+    # the page is what Obsidian shows: the file name, id and all
+    assert site.html(f"Notion/Workspace Home {NOTION_ID}.md").find("h1").get_text(strip=True) \
+        == f"Workspace Home {NOTION_ID}"
