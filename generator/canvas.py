@@ -659,10 +659,8 @@ def _lines(lines: list[tuple[Any, str]], width: float, height: float) -> str:
 class _Drawing:
     """One canvas drawn for one page (hrefs through the render context)."""
 
-    def __init__(self, ctx: RenderContext, att: SourceFile, canvas: Canvas, line: int, col: int,
-                 own: bool):
+    def __init__(self, ctx: RenderContext, att: SourceFile, canvas: Canvas, own: bool):
         self.ctx, self.att, self.canvas = ctx, att, canvas
-        self.line, self.col, self.own = line, col, own
         self.source = ctx.note if own else stand_in(att)
         self.box = _Box()
         # by id() of the text card: what its links name, and where each is written
@@ -681,7 +679,7 @@ class _Drawing:
         return res
 
     def warn(self, code: str, message: str, where: tuple[int, int] | None, hint: str) -> None:
-        _warn(self.ctx, self.att, code, message, where, self.line, self.col, self.own, hint)
+        _warn(self.ctx, self.att, code, message, where, hint)
 
     def svg(self) -> str:
         canvas = self.canvas
@@ -984,19 +982,14 @@ class _Drawing:
 
 # -- the embed -------------------------------------------------------------------------------------------
 def _warn(ctx: RenderContext, att: SourceFile, code: str, message: str,
-          where: tuple[int, int] | None, line: int, col: int, own: bool, hint: str) -> None:
+          where: tuple[int, int] | None, hint: str) -> None:
     """A problem of the canvas ``att`` (``message`` follows its name), at ``where`` in the file
-    (0-based line and column): on its ``own`` page, and on a note that embeds it when the canvas
-    has a page (the same warning from each, printed once: ``sort_diagnostics``).  Every canvas has
-    one (its page steps aside from another file's address: ``VaultIndex.canvas_page_url``); one
-    without would report at each embed (``line``, ``col``), naming the place in the canvas file."""
-    if own or ctx.index.canvas_page_url(att) is not None:
-        line0, col0 = where or (0, 0)
-        ctx.diagnostics.append(warning(code, f"canvas {att.rel}{message}", att.rel, line0 + 1,
-                                       col0 + 1, hint))
-    else:
-        place = f":{where[0] + 1}:{where[1] + 1}" if where else ""
-        ctx.warn(code, f"canvas {att.rel}{place}{message}", line, col, hint=hint)
+    (0-based line and column): told from its own page and from each note that embeds it, the
+    same warning, printed once (``sort_diagnostics``).  Every canvas has a page (it steps aside
+    from another file's address: ``VaultIndex.canvas_pages``), so the file is always the place."""
+    line0, col0 = where or (0, 0)
+    ctx.diagnostics.append(warning(code, f"canvas {att.rel}{message}", att.rel, line0 + 1,
+                                   col0 + 1, hint))
 
 
 def read_canvas(att: SourceFile) -> Canvas:
@@ -1019,28 +1012,22 @@ def canvas_digest(att: SourceFile) -> str:
         return "unreadable"
 
 
-def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, col: int = 0,
-                 *, page: bool = False) -> str:
-    """The HTML of ``![[Board.canvas]]``: the drawing and a link to the canvas's page (else to the
-    file), or an error box.  ``page``: the drawing for the canvas's own page, with no such link."""
+def embed_canvas(ctx: RenderContext, att: SourceFile, *, page: bool = False) -> str:
+    """The HTML of ``![[Board.canvas]]``: the drawing and a link to the canvas's page, or an error
+    box.  ``page``: the drawing for the canvas's own page, with no such link."""
     name = posixpath.basename(att.rel)
     # the stylesheet is linked where a canvas is shown: pages without one do not load it
     sheet = f'<link rel="stylesheet" href="{_esc(ctx._href(STYLESHEET))}">'
-    own = ctx.index.canvas_page_url(att)
     if page:
         link = ""
-    elif own is not None:
+    else:
+        own = ctx.index.canvas_pages()[att.rel]
         link = (f'<a class="canvas-open" href="{_esc(ctx._href(own))}">{_esc(name)}</a>'
                 '<span class="canvas-open-note"> · open the canvas</span>')
-    else:
-        link = (f'<a class="canvas-open" href="{_esc(src)}">{_esc(name)}</a>'
-                '<span class="canvas-open-note"> · open the canvas file</span>')
     try:
         canvas = read_canvas(att)
     except CanvasError as exc:
-        # at the place in the file (at an embed of a canvas with no page, the message names it)
-        where = exc.where
-        _warn(ctx, att, "canvas-error", f" is not drawn: {exc}", where, line, col, page,
+        _warn(ctx, att, "canvas-error", f" is not drawn: {exc}", exc.where,
               hint="open it in Obsidian and save it again, or fix the file: a canvas is a JSON "
                    "object with 'nodes' and 'edges' lists (jsoncanvas.org)")
         return (f'{sheet}<span class="canvas-embed canvas-invalid" role="note"><span class="canvas-message">'
@@ -1049,17 +1036,17 @@ def embed_canvas(ctx: RenderContext, att: SourceFile, src: str, line: int = 0, c
                            for d in canvas.read_as if d.span)
     if canvas.total_nodes > MAX_NODES:
         _warn(ctx, att, "canvas-large", f" has {canvas.total_nodes} nodes; the first {MAX_NODES} "
-              "are drawn", None, line, col, page, hint="split the canvas into several")
+              "are drawn", None, hint="split the canvas into several")
     for reason, where in canvas.skipped[:5]:
-        _warn(ctx, att, "canvas-error", f": {reason}", where, line, col, page,
+        _warn(ctx, att, "canvas-error", f": {reason}", where,
               hint="open the canvas in Obsidian and save it again, or fix that entry")
     if len(canvas.skipped) > 5:
-        ctx.warn("canvas-error", f"canvas {att.rel}: {len(canvas.skipped) - 5} more nodes or edges "
-                 "are left out", line, col, hint="open the canvas in Obsidian and save it again")
+        _warn(ctx, att, "canvas-error", f": {len(canvas.skipped) - 5} more nodes or edges are left "
+              "out", None, hint="open the canvas in Obsidian and save it again")
     if not canvas.nodes:
         return (f'{sheet}<span class="canvas-embed canvas-empty"><span class="canvas-message">This canvas '
                 f"is empty.</span> {link}</span>")
-    svg = _Drawing(ctx, att, canvas, line, col, page).svg()
+    svg = _Drawing(ctx, att, canvas, page).svg()
     caption = f'<span class="canvas-caption">{link}</span>' if link else ""
     return f'{sheet}<span class="canvas-embed">{svg}{caption}</span>'
 
@@ -1111,7 +1098,7 @@ def canvas_pages(index: VaultIndex, notes: list[Note]) -> list[CanvasPage]:
         att = index.attachments[rel]
         page_note = stand_in(att)
         ctx = RenderContext(page_note, index, url)
-        body = embed_canvas(ctx, att, "", page=True)
+        body = embed_canvas(ctx, att, page=True)
         linking = {i: embeds for i, embeds in linkers.get(rel, {}).items() if i in listed}
         out.append(CanvasPage(
             url, page_note.title, page_note.folder, body, tuple(sorted(ctx.deps.attachments)),

@@ -409,7 +409,7 @@ class RenderContext:
         if ext == "canvas":  # drawn as an SVG of its cards and edges
             from generator.canvas import embed_canvas
 
-            return embed_canvas(self, att, src, line, col)
+            return embed_canvas(self, att)
         if ext == "base":  # an Obsidian base: its view, computed from the index
             from generator.markdown.bases import render_base_file
 
