@@ -1038,6 +1038,9 @@ class VaultIndex:
                     f"folder: link to [[{_strip_md(posixpath.basename(page.rel))}]], or move the "
                     f"note into a folder {posixpath.dirname(path)} as "
                     f"{posixpath.basename(path)}.md")
+        if ref is not None and ref.kind == "wikilink" and (
+                roam := _roam_command(ref, lines := lines or _Lines(note.text))):
+            hint = roam  # {{[[TODO]]}}: Roam's task, not a note TODO
         if written is None and ref is not None:
             written = _name_at(ref, lines or _Lines(note.text))
         found = self._name_with_hash(note, written) if written else None
@@ -1512,6 +1515,29 @@ def _name_at(ref: LinkRef, lines: _Lines) -> str | None:
     if start < 0 or end < 0:
         return None
     return wikilink_name(line[start + 2:end])
+
+
+def _roam_command(ref: LinkRef, lines: _Lines) -> str | None:
+    """The hint for a wikilink that is the name of a Roam command, ``{{[[TODO]]}}`` or
+    ``{{[[embed]]: ((uid))}}``, as Roam's Markdown export writes them: Obsidian reads the
+    ``[[…]]`` inside as a link to a note of that name."""
+    if ref.line < 1 or ref.col < 3:
+        return None
+    line = lines.line(ref.line)
+    start = ref.col - 1
+    end = line.find("]]", start)
+    if line[start - 2:start] != "{{" or not line.startswith("[[", start) or end < 0 \
+            or not line.startswith(("}}", ":"), end + 2):
+        return None
+    name = line[start + 2:end]
+    if name.upper() in ("TODO", "DONE"):
+        box = "[ ]" if name.upper() == "TODO" else "[x]"
+        return (f"{{{{[[{name}]]}}}} is Roam's task marker, which Obsidian reads as a link to a note "
+                f"{name}: write the item as an Obsidian task, - {box} and its text")
+    shown = f"{{{{[[{name}]]{': …' if line.startswith(':', end + 2) else ''}}}}}"
+    return (f"{shown} is a Roam command, which Obsidian shows as written with a link "
+            f"to a note {name}: write what it makes in Obsidian's syntax (an embed is "
+            "![[Its note#^id]]) or remove it")
 
 
 def wikilink_name(inner: str) -> str:

@@ -179,3 +179,25 @@ def test_notion_page_ids_in_file_names_are_told_once(tmp_path):
     # the page is what Obsidian shows: the file name, id and all
     assert site.html(f"Notion/Workspace Home {NOTION_ID}.md").find("h1").get_text(strip=True) \
         == f"Workspace Home {NOTION_ID}"
+
+
+def test_roam_commands_are_told_for_what_they_are(tmp_path):
+    # Roam's Markdown export writes a task as {{[[TODO]]}} and an embed as {{[[embed]]: ((uid))}}.
+    # Obsidian reads the [[TODO]] inside as a link to a note TODO, so each is an unresolved link;
+    # the hint said to create the note, or offered a note by its likeness ([[DONE]]: "did you mean
+    # [[Dune]]?").  It now says what Roam meant and what Obsidian writes for it.
+    site = build_notes(tmp_path, {
+        "November 27th, 2026.md": ("- {{[[TODO]]}} Review [[Dune]]\n- {{[[DONE]]}} Export\n"
+                                   "- {{[[embed]]: ((abcdEFGh1))}}\n- plain [[DONE]] link\n"),
+        "Dune.md": "- a book\n",
+    })
+    hints = site.messages("link-unresolved")
+    assert len(hints) == 4, hints
+    todo, done, embed, plain = hints
+    assert todo.startswith("November 27th, 2026.md:1:5: ") and "{{[[TODO]]}} is Roam's task" in todo
+    assert "- [ ]" in todo and "Dune" not in todo, todo
+    assert "- [x]" in done and "Dune" not in done, done
+    assert "{{[[embed]]: …}} is a Roam command" in embed and "![[" in embed, embed
+    assert "Roam" not in plain, plain
+    table = build_notes(tmp_path / "table", {"R.md": "- {{[[table]]}}\n"}).messages("link-unresolved")
+    assert len(table) == 1 and "{{[[table]]}} is a Roam command" in table[0], table
