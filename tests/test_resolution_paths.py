@@ -42,9 +42,10 @@ def test_relative_links_never_fall_back_to_a_file_of_that_name_elsewhere(tmp_pat
     pic = site.content("Root.md").find(class_="broken", attrs={"data-target": "./pic.png"})
     assert pic is not None and len(site.content("Root.md").find_all("img")) == 1  # ![[./b/PIC.png]]
     msgs = site.messages("link-unresolved")
-    for source, target, real in [("a/L.md", "'../X'", "[[b/X]]"), ("a/L.md", "'../X.md'", "[[b/X]]"),
+    # a Markdown link is offered a Markdown link from its note's folder
+    for source, target, real in [("a/L.md", "'../X'", "[[b/X]]"), ("a/L.md", "'../X.md'", "(../b/X.md)"),
                                  ("Root.md", "'./X'", "[[b/X]]"),
-                                 ("Root.md", "'./pic.png'", "[[b/pic.png]]"),
+                                 ("Root.md", "'./pic.png'", "(b/pic.png)"),
                                  ("a/c/L2.md", "'../Y'", "[[z/a/Y]]")]:
         assert any(m.startswith(source + ":") and target in m and real in m for m in msgs), \
             (source, target, msgs)
