@@ -3,6 +3,7 @@ shows it."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import build_notes
 
 
@@ -117,15 +118,40 @@ def test_bars_keep_their_size_and_their_places(tmp_path):
 
 def test_a_tag_stands_apart_from_the_formula(tmp_path):
     """``d = e + f \\tag{2}`` showed "d = e + f(2)": the tag read as an argument of f.  MathJax sets
-    it at the right margin; here it stands after a wide space (2em), in a row of ``gather`` too."""
+    a display formula's tag at the right margin: so does the page (a grid: the formula centred,
+    the label at the end of the line).  A tag in a row of ``gather`` stands after a wide space
+    (2em) in its row; a tag that is not plain text (``\\tag{$*$}``) too."""
     site = build_notes(tmp_path, {"N.md": (
         "$$d = e + f \\tag{2}$$\n\n$$\\begin{gather} a = b \\tag{3} \\\\ c \\end{gather}$$\n\n"
-        "$$x \\tag*{A.1}$$\n")})
-    for math, tag in zip(_formulas(site, "N.md"), ["(2)", "(3)", "A.1"], strict=True):
-        text = math.find("mtext", string=tag)
-        assert text is not None, math
+        "$$x \\tag*{A.1}$$\n\n$$y \\tag{\\ast}$$\n")})
+    blocks = site.content("N.md").select(".math.block")
+    assert [b.get("class") for b in blocks] == [["math", "block", "tagged"], ["math", "block"],
+                                                 ["math", "block", "tagged"], ["math", "block"]]
+    for block, tag, typeset in ((blocks[0], "(2)", "d = e + f"), (blocks[2], "A.1", "x")):
+        label = block.find(class_="math-tag")
+        assert label.get_text() == tag and label.find_previous_sibling("math") is not None, block
+        assert block.math["alttext"] == typeset and not block.math.find("mtext"), block
+    for block, tag in ((blocks[1], "(3)"), (blocks[3], None)):
+        text = block.find("mtext", string=tag) if tag else block.find_all("mtext")[-1]
+        assert text is not None and block.find(class_="math-tag") is None, block
         space = text.find_previous_sibling()
-        assert space.name == "mspace" and space["width"] == "2em", math
+        assert space.name == "mspace" and space["width"] == "2em", block
+
+
+@pytest.mark.browser
+def test_a_tag_is_set_at_the_right_margin_and_the_formula_centred(tmp_path, chrome):
+    site = build_notes(tmp_path, {"N.md": "Words.\n\n$$a^2 + b^2 = c^2 \\tag{1}$$\n\n$$a^2 + b^2 = c^2$$\n"})
+    page = chrome.page(width=1280)
+    page.goto(site.page("N.md").as_uri())
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.math.block')].map(b => {
+        const r = b.getBoundingClientRect(), m = b.querySelector('math > *').getBoundingClientRect(),
+              t = b.querySelector('.math-tag');
+        return [r.left, r.right, m.left, m.right, t && t.getBoundingClientRect().right]; })""")
+    (left, right, m_left, m_right, tag_right), plain = boxes
+    assert abs(tag_right - right) <= 1, boxes  # the label ends at the margin
+    assert abs((m_left + m_right) / 2 - (left + right) / 2) <= 2, boxes  # centred on the line
+    assert abs(m_left - plain[2]) <= 2, boxes  # where the same formula with no tag stands
+    page.context.close()
 
 
 def test_search_finds_what_a_display_formula_says(tmp_path):

@@ -398,10 +398,13 @@ def _clean(mathml: str) -> str:
     return _MATH_CLEANER.clean(mathml)
 
 
-def _math_html(token: Token, env, display: bool) -> str:
+def _math_html(token: Token, env, display: bool, typeset: str | None = None) -> str:
+    """The MathML of a formula token, or its LaTeX in a ``math-error`` box with a warning.
+    ``typeset``: what to typeset instead of the token's text (the formula without its tag)."""
     latex = token.content.strip()
     try:
-        mathml = latex_to_mathml(latex, display, token.meta.get(MACROS, "") if token.meta else "")
+        mathml = latex_to_mathml(latex if typeset is None else typeset, display,
+                                 token.meta.get(MACROS, "") if token.meta else "")
     except MathTooLong as exc:
         _warn(token, env, latex, str(exc), code="math-too-long",
               hint="split it into smaller formulas; it is shown as its LaTeX source")
@@ -454,7 +457,39 @@ def render_math_inline_double(self, tokens: Sequence[Token], idx: int, options, 
 def render_math_display(self, tokens: Sequence[Token], idx: int, options, env) -> str:
     block_id = tokens[idx].attrGet("id")  # ``^id`` on the line after the block (blockids)
     id_attr = f' id="{escapeHtml(str(block_id))}"' if block_id else ""
+    tagged = _display_tag(tokens[idx].content.strip())
+    if tagged is not None:
+        typeset, label = tagged
+        html = _math_html(tokens[idx], env, True, typeset)
+        if html.startswith("<math"):
+            return (f'<div class="math block tagged"{id_attr}>{html}'
+                    f'<span class="math-tag">{escapeHtml(label)}</span></div>\n')
+        return f'<div class="math block"{id_attr}>{html}</div>\n'
     return f'<div class="math block"{id_attr}>{_math_html(tokens[idx], env, True)}</div>\n'
+
+
+#: ``\tag{2}``, ``\tag*{A.1}``: a label of plain text
+_PLAIN_TAG = re.compile(r"\\tag(\*?)\s*\{([^{}\\$]*)\}")
+
+
+def _display_tag(latex: str) -> tuple[str, str] | None:
+    """A display formula's one tag, set at the right margin as MathJax sets it: (the formula
+    without it, the label: ``(2)``, or ``A.1`` for ``\\tag*``).  None when there is no such tag at
+    the formula's top level: a tag in an environment's row (``gather``) stays in its row."""
+    if "\\tag" not in latex or "\\begin" in latex:
+        return None
+    found = list(_PLAIN_TAG.finditer(latex))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    depth = 0
+    for i, ch in enumerate(latex[:m.start()]):
+        if ch in "{}" and (i == 0 or latex[i - 1] != "\\"):
+            depth += 1 if ch == "{" else -1
+    if depth:
+        return None
+    label = m.group(2).strip()
+    return latex[:m.start()] + latex[m.end():], label if m.group(1) else f"({label})"
 
 
 def _with_position(rule):
