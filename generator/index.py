@@ -1039,8 +1039,8 @@ class VaultIndex:
                     f"note into a folder {posixpath.dirname(path)} as "
                     f"{posixpath.basename(path)}.md")
         if ref is not None and ref.kind == "wikilink" and (
-                roam := _roam_command(ref, lines := lines or _Lines(note.text))):
-            hint = roam  # {{[[TODO]]}}: Roam's task, not a note TODO
+                roam := _logseq_roam_hint(ref, lines := lines or _Lines(note.text))):
+            hint = roam  # {{[[TODO]]}}: Roam's task, not a note TODO; #[[a tag]]
         if written is None and ref is not None:
             written = _name_at(ref, lines or _Lines(note.text))
         found = self._name_with_hash(note, written) if written else None
@@ -1517,15 +1517,20 @@ def _name_at(ref: LinkRef, lines: _Lines) -> str | None:
     return wikilink_name(line[start + 2:end])
 
 
-def _roam_command(ref: LinkRef, lines: _Lines) -> str | None:
-    """The hint for a wikilink that is the name of a Roam command, ``{{[[TODO]]}}`` or
-    ``{{[[embed]]: ((uid))}}``, as Roam's Markdown export writes them: Obsidian reads the
-    ``[[…]]`` inside as a link to a note of that name."""
-    if ref.line < 1 or ref.col < 3:
+def _logseq_roam_hint(ref: LinkRef, lines: _Lines) -> str | None:
+    """The hint for a wikilink that is part of Logseq's or Roam's syntax: a tag of several
+    words, ``#[[multi word tag]]``, or the name of a Roam command, ``{{[[TODO]]}}`` or
+    ``{{[[embed]]: ((uid))}}``, as Roam's Markdown export writes them.  Obsidian reads the
+    ``[[…]]`` as a link to a note of that name."""
+    if ref.line < 1 or ref.col < 2:
         return None
     line = lines.line(ref.line)
     start = ref.col - 1
     end = line.find("]]", start)
+    if line[start - 1] == "#" and line.startswith("[[", start) and end > 0:
+        words = line[start + 2:end]
+        return (f"#[[{words}]] is a Logseq or Roam tag, which Obsidian reads as '#' and a link "
+                f"to a note {words}: write it as the tag #{'-'.join(words.split())}")
     if line[start - 2:start] != "{{" or not line.startswith("[[", start) or end < 0 \
             or not line.startswith(("}}", ":"), end + 2):
         return None

@@ -201,3 +201,16 @@ def test_roam_commands_are_told_for_what_they_are(tmp_path):
     assert "Roam" not in plain, plain
     table = build_notes(tmp_path / "table", {"R.md": "- {{[[table]]}}\n"}).messages("link-unresolved")
     assert len(table) == 1 and "{{[[table]]}} is a Roam command" in table[0], table
+
+
+def test_a_logseq_tag_of_several_words_is_told_as_a_tag(tmp_path):
+    # Logseq and Roam write a tag of several words as #[[multi word tag]]; Obsidian reads '#'
+    # and a link to a note "multi word tag", and the hint said to create that note.
+    site = build_notes(tmp_path, {
+        "Reading List.md": "- Books #[[multi word tag]] #books and [[multi word tag]] again\n",
+    })
+    tagged, plain = site.messages("link-unresolved")
+    assert tagged.startswith("Reading List.md:1:10: "), tagged
+    assert "#[[multi word tag]] is a Logseq or Roam tag" in tagged, tagged
+    assert "#multi-word-tag" in tagged, tagged
+    assert "Logseq" not in plain, plain
