@@ -958,10 +958,19 @@ def _with_footnotes(part: list[Token], note: Note) -> list[Token]:
     for ref in refs:
         number.setdefault(ref.meta["id"], len(number))
     shown = {(ref.meta["id"], ref.meta.get("subId", 0)) for ref in refs}
+    # the references shown of one footnote count from 1 too: a block embed of only its second
+    # reference reads "Back to reference 1", not "… 1 (2)" with no first one on the page
+    sub: dict[tuple[int, int], int] = {}
+    for key in sorted(shown):
+        sub[key] = sum(1 for fid, _ in sub if fid == key[0])
 
     def renumbered(tok: Token) -> Token:
         if tok.type in ("footnote_ref", "footnote_open", "footnote_anchor"):
-            return tok.copy(meta={**tok.meta, "id": number.get(tok.meta["id"], tok.meta["id"])})
+            meta = {**tok.meta, "id": number.get(tok.meta["id"], tok.meta["id"])}
+            if tok.type != "footnote_open":
+                meta["subId"] = sub.get((tok.meta["id"], tok.meta.get("subId", 0)),
+                                        tok.meta.get("subId", 0))
+            return tok.copy(meta=meta)
         if tok.children and any(t.type == "footnote_ref" for t in walk(tok.children)):
             return tok.copy(children=[renumbered(t) for t in tok.children])
         return tok
