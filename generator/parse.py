@@ -668,6 +668,9 @@ _MARKDOWN_LINK_TEXT = re.compile(
     r"\((?:<[^<>\n]*>|[^()\s<]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\)")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
                            re.S | re.I)
+#: a backtick code span as CommonMark reads one (a run of backticks closed by a run as long), in an
+#: HTML block's text: Obsidian renders it as written there, but the writer meant code, not a link
+_BACKTICK_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 
 
 # A local address in raw HTML, where pages resolve one (``sanitize._localise``): the ``href`` or
@@ -856,6 +859,8 @@ class _Walk:
         first = tok.map[0] if tok.map else 0
         # not in an HTML comment or code, where a literal [[…]] is what was meant
         content = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), tok.content)
+        if "`" in content:  # nor in `backticks`, which the writer meant as code
+            content = _BACKTICK_SPAN.sub(lambda m: " " * len(m.group()), content)
         found = list(_WIKILINK_TEXT.finditer(content))
         # Notion's callouts, ``<aside>`` with the text on the next line, hold its Markdown links
         bare = _WIKILINK_TEXT.sub(lambda m: " " * len(m.group()), content) if found else content
