@@ -49,6 +49,7 @@ from generator.markdown.wikilinks import split_wikilink
 from generator.model import BlockRef, Heading, LeftOut, LinkRef, Note, NoteId, SiteUrl, SourceFile
 from generator.obsidian_uri import is_obsidian_uri, linked_note
 from generator.parallel import can_fork, forked
+from generator.parse import LOGSEQ_REF
 from generator.site.text import normalize
 from generator.slugs import heading_key, link_safe, name_key, tag_key, unseen_difference
 from generator.urls import fit_name, one_spelling, slug_path, windows_safe
@@ -244,6 +245,7 @@ class VaultIndex:
         self._hint_asked: set[tuple[NoteId, str]] = set()
         self._hint_spent = 0
         self._block_ids: dict[NoteId, dict[str, BlockRef]] = {}
+        self._logseq_blocks: dict[str, tuple[Note, int]] | None = None  # logseq_block_hints
         self._suggested: dict[str, str | None] = {}
         self._names_by_initial: dict[str, list[str]] | None = None
         self._names_by_stem: dict[str, list[str]] = {}
@@ -694,6 +696,35 @@ class VaultIndex:
             for b in note.blocks:
                 ids.setdefault(b.id.casefold(), b)
         return ids.get(block.casefold())
+
+    def logseq_block_hints(self, note: Note, diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """``note``'s ``diags``, a ``block-ref-foreign`` warning at a Logseq ``((uuid))`` whose
+        block is in a published note (``id:: uuid`` under it, ``Note.logseq_ids``) with a hint
+        that names the block's place and gives the link to write; parsing, vault-blind, could
+        not."""
+        out, lines = list(diags), _Lines(note.text)
+        for i, diag in enumerate(out):
+            if diag.code != "block-ref-foreign" or diag.span is None:
+                continue
+            if self._logseq_blocks is None:
+                self._logseq_blocks = {}
+                for other in sorted(self.notes.values(), key=lambda n: n.rel):
+                    for uuid, line in other.logseq_ids if other.publish else ():
+                        self._logseq_blocks.setdefault(uuid, (other, line))
+            m = LOGSEQ_REF.search(lines.line(diag.span.line), max(diag.span.col - 1, 0))
+            found = self._logseq_blocks.get(m.group(2).casefold()) if m else None
+            if m is None or found is None:
+                continue
+            target, line = found
+            uuid, embed = m.group(2), "!" if m.group(1) else ""
+            stem = target.rel.rsplit("/", 1)[-1].removesuffix(".md")
+            name = ("" if target is note else stem if self.resolve(stem, note).note is target
+                    else target.rel.removesuffix(".md"))
+            out[i] = replace(diag, hint=f"its block ends at {target.rel}:{line - 1}, Logseq's "
+                                        f"`id:: {uuid}` on the next line: end that line with "
+                                        f"^{uuid}, remove the id line, then write "
+                                        f"{embed}[[{name}#^{uuid}]] here")
+        return out
 
     def suggest(self, target: str) -> str | None:
         """The closest published name to ``target``, for "did you mean"; memoised per name."""
@@ -1361,6 +1392,7 @@ class VaultIndex:
         state["_hint_words"] = {}
         state["_titles"] = None
         state["_folder_keys"] = None
+        state["_logseq_blocks"] = None
         state["_hint_sets"] = {}
         state["_hinted"] = {}
         for memo in ("_picked", "_pools", "_suffixes", "_pick_tables", "_block_ids", "_closest"):

@@ -106,6 +106,10 @@ class Note:
     #: Dataview inline fields (``Key:: value``, ``[key:: value]``), in order: (key, value text),
     #: the text None when the value is more than text (a link, emphasis)
     fields: tuple[tuple[str, str | None], ...] = ()
+    #: The ids Logseq gives blocks, ``id:: 6571a2b3-…`` on a line of its own after the block's
+    #: text: (the id lower-cased, that line, 1-based); the index names them in a ``((uuid))``'s
+    #: hint
+    logseq_ids: tuple[tuple[str, int], ...] = ()
     #: Local addresses written in raw HTML (``<img src="pic.png">``, ``<a href="Other.md">``,
     #: ``<video>``, ``<audio>``, ``<source>``): pages resolve them as Markdown links, and the index
     #: checks them as it checks links, but they are no links of the note (backlinks, graph)

@@ -183,6 +183,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         listing_summary="" if description or walk.shown_paragraphs == walk.paragraphs
         else _summary(walk.shown_paragraphs, walk.mathy, walk.gaps),
         plain_text=_cut(" ".join(walk.text), PLAIN_TEXT_CHARS), fields=tuple(walk.fields),
+        logseq_ids=tuple(walk.logseq_ids),
         html_refs=tuple(walk.html_refs), blank=shows_nothing(tokens),
     )
     note.cells = tuple(_find_cells(note, walk.fences, cfg))
@@ -656,8 +657,8 @@ _NOTION_ID_NAME = re.compile(r"(.*\S) ([0-9a-f]{32})")
 _WIDE_HEADING = re.compile("(#{1,6}\u3000)[\u3000 \t]*[^\\s#]")
 #: Logseq's reference to a block by its id, ``((6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b))``, also
 #: in its embed ``{{embed ((…))}}``: not Obsidian syntax, shown as written
-_LOGSEQ_REF = re.compile(r"(\{\{embed\s*)?\(\(([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})\)\)",
-                         re.IGNORECASE)
+_LOGSEQ_ID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+LOGSEQ_REF = re.compile(rf"(\{{\{{embed\s*)?\(\(({_LOGSEQ_ID.pattern})\)\)", re.IGNORECASE)
 # as the wikilink rule reads them: a single ``]`` does not end one, a ``[…]`` is part of the name
 _WIKILINK_TEXT = re.compile(r"!?\[\[(?:[^\[\]\n]|\[[^\[\]\n]*\]|\](?!\]))+\]\]")
 #: a Markdown link or picture as CommonMark reads one, ``[text](Design%209f8e.md "title")``: its
@@ -760,6 +761,7 @@ class _Walk:
         self._gap = False
         self.fences: list[tuple[int, Token]] = []
         self.fields: list[tuple[str, str | None]] = []
+        self.logseq_ids: list[tuple[str, int]] = []  # Note.logseq_ids
         self.html_refs: list[LinkRef] = []
         self.diagnostics: list[Diagnostic] = []
         self._anchors = Anchors()
@@ -1003,7 +1005,7 @@ class _Walk:
         maths: list[tuple[int, str]] = []
         marks: list[tuple[int, str]] = []  # (index in parts, embed mark): words for the search
         if "::" in inline.content:
-            self._fields(inline.children or [])
+            self._fields(inline.children or [], base_line)
         for child in inline.children or ():
             ctype = child.type
             if ctype == "code_inline":
@@ -1084,7 +1086,7 @@ class _Walk:
         token of ``inline``): Obsidian shows ``((uuid))`` as written, so the page shows an id
         where Logseq showed the block, and the writer has a link to make."""
         first, last = inline.map if inline.map else (0, 1)
-        for m in _LOGSEQ_REF.finditer(text):
+        for m in LOGSEQ_REF.finditer(text):
             written, uuid = m.group(), m.group(2)
             line, col = first, -1
             for line in range(first, max(last, first + 1)):
@@ -1102,8 +1104,10 @@ class _Walk:
                 hint=f"end the block Logseq marks `id:: {uuid}` with ^{uuid}, then write "
                      f"{'!' if embed else ''}[[Its note#^{uuid}]] here"))
 
-    def _fields(self, children: list[Token]) -> None:
-        """The Dataview inline fields among ``children``: (key, value text or None)."""
+    def _fields(self, children: list[Token], line: int) -> None:
+        """The Dataview inline fields among ``children`` (of an inline token from 1-based
+        ``line``): (key, value text or None); and the ids Logseq gives blocks, ``id:: uuid`` on
+        a line of its own after the block's text."""
         for i, child in enumerate(children):
             if child.type != "inline_field_open":
                 continue
@@ -1116,6 +1120,10 @@ class _Walk:
             text = "".join(t.content for t in value) \
                 if all(t.type == "text" for t in value) else None
             self.fields.append((child.meta["key"], text))
+            if text and child.meta["key"].casefold() == "id" and _LOGSEQ_ID.fullmatch(text.strip()):
+                breaks = sum(t.type in ("softbreak", "hardbreak") for t in children[:i])
+                if breaks and children[i - 1].type in ("softbreak", "hardbreak"):
+                    self.logseq_ids.append((text.strip().casefold(), line + breaks))
 
     def _too_deep(self, tag: str, depth: int, line: int, col: int) -> None:
         self.diagnostics.append(tag_too_deep(tag, depth, self.rel, line, col))

@@ -237,7 +237,7 @@ def _reading_diagnostics(vault: Vault, notes: list[Note], index: VaultIndex) -> 
                  "it and its folders, hidden folders and ignored paths left out"))
     for note in notes:
         if note.publish:
-            diags.extend(note.diagnostics)
+            diags.extend(index.logseq_block_hints(note, note.diagnostics))
         else:
             diags.extend(d for d in note.diagnostics if d.code == "frontmatter-yaml")
     return diags

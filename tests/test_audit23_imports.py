@@ -2,6 +2,8 @@
 left: backticks in an HTML block, Logseq block references whose block is in the vault."""
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from conftest import build_notes
 
 
@@ -17,3 +19,45 @@ def test_backticks_in_an_html_block_are_code_not_a_link_left_unrendered(tmp_path
     line = (tmp_path / "src" / "H.md").read_text(encoding="utf-8").split("\n")[3]
     assert found == [f"H.md:4:{line.index('[[Real]]') + 1}: warning[link-in-html]: [[Real]]",
                      "H.md:5:15: warning[link-in-html]: [[Also]]"], found
+
+
+UUID = "6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+OTHER = "00000000-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+
+
+def test_a_logseq_block_reference_names_its_block_and_the_link_that_works(tmp_path):
+    # A Logseq ((uuid)) is shown as written in Obsidian and told (block-ref-foreign); its hint
+    # said "end the block Logseq marks `id:: uuid` … write [[Its note#^uuid]]", leaving the writer
+    # to search the vault for the id.  When the block is in the vault, Logseq's way (`id:: uuid`
+    # on the line after the block's text), the hint names its place and the exact link.
+    files = {
+        "pages/Reading List.md": (f"- Books\n\t- TODO Finish [[Dune]]\n\t  id:: {UUID}\n"
+                                  f"- Here: (({UUID}))\n"),
+        "journals/2026_11_27.md": (f"- Quote from (({UUID})), lost (({OTHER}))\n"
+                                   f"- {{{{embed (({UUID.upper()}))}}}}\n"),
+        "Dune.md": "- a book\n",
+    }
+    site = build_notes(tmp_path, files)
+    found = site.messages("block-ref-foreign")
+    assert [m.split(": warning")[0] for m in found] == [
+        "journals/2026_11_27.md:1:14", "journals/2026_11_27.md:1:61",
+        "journals/2026_11_27.md:2:3", "pages/Reading List.md:4:9"], found
+    told = f"its block ends at pages/Reading List.md:2, Logseq's `id:: {UUID}` on the next line: "
+    assert f"({told}end that line with ^{UUID}, remove the id line, then write " \
+           f"[[Reading List#^{UUID}]] here)" in found[0], found[0]
+    assert f"[[Its note#^{OTHER}]]" in found[1] and "Reading List" not in found[1], found[1]
+    assert f"then write ![[Reading List#^{UUID.upper()}]] here" in found[2], found[2]
+    assert f"then write [[#^{UUID}]] here" in found[3], found[3]  # in its own note
+
+    # done as told, every link finds its block and nothing is told
+    note = f"- Books\n\t- TODO Finish [[Dune]] ^{UUID}\n- Here: [[#^{UUID}]]\n"
+    site = build_notes(tmp_path / "fixed", {
+        **files, "pages/Reading List.md": note,
+        "journals/2026_11_27.md": (f"- Quote from [[Reading List#^{UUID}]]\n"
+                                   f"- ![[Reading List#^{UUID.upper()}]]\n")})
+    assert site.diagnostics == [], [d.format() for d in site.diagnostics]
+    journal = site.content("journals/2026_11_27.md")
+    page, _, fragment = journal.find("a", href=True)["href"].partition("#")
+    target = site.soup(site.page("journals/2026_11_27.md").parent / page)
+    assert target.find(id=unquote(fragment)) is not None and unquote(fragment) == f"^{UUID}"
+    assert "Finish" in journal.get_text()  # the embed shows the block

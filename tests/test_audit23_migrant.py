@@ -116,9 +116,10 @@ def test_a_logseq_block_reference_is_shown_as_written_and_told(tmp_path):
     ref, embed = found
     assert ref.startswith("Reading List.md:3:7: warning[block-ref-foreign]: "
                           f"(({UUID})) is Logseq's link to a block"), ref
-    assert f"`id:: {UUID}`" in ref and f"[[Its note#^{UUID}]]" in ref, ref
+    # the block is in this note (`id::` under it): the hint names it (test_audit23_imports)
+    assert f"`id:: {UUID}`" in ref and f"[[#^{UUID}]]" in ref, ref
     assert embed.startswith("Reading List.md:4:4: ") and "embed of a block" in embed, embed
-    assert f"![[Its note#^{UUID.upper()}]]" in embed, embed
+    assert f"![[#^{UUID.upper()}]]" in embed, embed
     # as Obsidian shows it: the text as written, no link made of it
     text = site.content("Reading List.md").get_text()
     assert f"See (({UUID})) and ((see above))" in text
