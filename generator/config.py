@@ -76,6 +76,9 @@ class SiteConfig:
     strict_line_breaks: bool = False  # False: a single newline is a line break, as in Obsidian
     publish_templates: bool = False  # True: notes in Obsidian's template folders are published
     obsidian_templates: tuple[str, ...] = ()  # those folders (Templates / Templater settings)
+    #: the Daily notes plugin's Date format (Moment.js, ``YYYY_MM_DD``) when it is not
+    #: ``YYYY-MM-DD`` (``.obsidian/daily-notes.json``): a note named so is dated by its name
+    daily_note_format: str = ""
     #: the Dataview plugin's display settings that computed queries follow (``DATAVIEW_SETTINGS``)
     dataview: tuple[tuple[str, Any], ...] = ()
     strict: bool = False
@@ -507,6 +510,17 @@ def _obsidian_template_folders(vault: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _obsidian_daily_format(vault: Path) -> str:
+    """The Date format of Obsidian's Daily notes plugin (``.obsidian/daily-notes.json``), when it
+    is set and not the default ``YYYY-MM-DD``; "" when there is none or it cannot be read."""
+    try:
+        data = json.loads((vault / ".obsidian" / "daily-notes.json").read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deep
+        return ""
+    fmt = data.get("format") if isinstance(data, dict) else None
+    return fmt.strip() if isinstance(fmt, str) and fmt.strip() not in ("", "YYYY-MM-DD") else ""
+
+
 #: The Dataview settings a computed query follows, with Dataview's defaults.
 DATAVIEW_SETTINGS: dict[str, Any] = {
     "defaultDateFormat": "MMMM dd, yyyy", "renderNullAs": "\\-", "tableIdColumnName": "File",
@@ -608,6 +622,7 @@ def _from_table(vault: Path, raw: dict[str, Any], path: Path | None, text: str =
         kw["strict_line_breaks"] = _obsidian_strict_line_breaks(vault)
     kw["obsidian_templates"] = _obsidian_template_folders(vault)
     kw["dataview"] = _dataview_settings(vault)
+    kw["daily_note_format"] = _obsidian_daily_format(vault)
     for key in ("ignore", "header_date_formats"):
         if key in raw:
             items = _expect(raw[key], list, at(key), key)

@@ -727,9 +727,23 @@ def _uncommented(line: str, commented: bool) -> tuple[str, bool]:
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?![\d])")
 
 
-def name_date(note_id: str) -> dt.date | None:
+def name_date(note_id: str, daily_format: str = "") -> dt.date | None:
     """The date a daily note's file name gives (``Journal/2025-04-11``, ``2025-04-11 Standup``), as
-    Obsidian's daily notes are named: the name starts with it."""
+    Obsidian's daily notes are named: the name starts with it; or, with the Daily notes plugin's
+    Date format ``daily_format`` (Moment.js, ``YYYY_MM_DD`` as Logseq names its journals), the
+    name (its last folders too, for a format with ``/``) is a date of that format."""
+    if daily_format:
+        pattern = _daily_pattern(daily_format)
+        tail = "/".join(note_id.split("/")[-daily_format.count("/") - 1:])
+        m = pattern.fullmatch(tail) if pattern is not None else None
+        if m is not None:
+            got = m.groupdict()
+            year = int(got["year"]) if got.get("year") else 2000 + int(got["yy"])
+            month = int(got["month"]) if got.get("month") else _MONTHS.get(got["mname"][:3].lower())
+            try:
+                return dt.date(year, month, int(m.group("day")))
+            except (TypeError, ValueError):
+                pass
     m = _NAME_DATE.match(note_id.rsplit("/", 1)[-1])
     if m is None:
         return None
@@ -737,6 +751,43 @@ def name_date(note_id: str) -> dt.date | None:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+_MONTHS = {name: i + 1 for i, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+#: Moment.js's tokens a daily note's name is read by, longest first: ``[…]`` is text as written
+_MOMENT_TOKENS = {
+    "YYYY": r"(?P<year>\d{4})", "YY": r"(?P<yy>\d{2})", "MMMM": r"(?P<mname>[A-Za-z]{3,9})",
+    "MMM": r"(?P<mname>[A-Za-z]{3})", "MM": r"(?P<month>\d{2})", "M": r"(?P<month>\d{1,2})",
+    "Do": r"(?P<day>\d{1,2})(?:st|nd|rd|th)", "DD": r"(?P<day>\d{2})", "D": r"(?P<day>\d{1,2})",
+    "dddd": r"[A-Za-z]{6,9}", "ddd": r"[A-Za-z]{3}"}
+_MOMENT_TOKEN = re.compile(r"\[[^\]]*\]|" + "|".join(_MOMENT_TOKENS))
+_daily_patterns: dict[str, re.Pattern[str] | None] = {}
+
+
+def _daily_pattern(fmt: str) -> re.Pattern[str] | None:
+    """The names the Date format ``fmt`` gives, as a pattern; None for a format that does not
+    name a day by these tokens (a week's, ``gggg-[W]ww``).  A part named again (the year of
+    ``YYYY/MMMM/YYYY-MMM-DD``) is read the first time."""
+    if fmt not in _daily_patterns:
+        parts: list[str] = []
+        at, named = 0, set[str]()
+        for m in _MOMENT_TOKEN.finditer(fmt):
+            parts.append(re.escape(fmt[at:m.start()]))
+            token = m.group()
+            part = re.escape(token[1:-1]) if token.startswith("[") else _MOMENT_TOKENS[token]
+            name = re.match(r"\(\?P<(\w+)>", part)
+            if name and name.group(1) in named:
+                part = "(?:" + part[name.end():]
+            named.update([name.group(1)] if name else [])
+            parts.append(part)
+            at = m.end()
+        parts.append(re.escape(fmt[at:]))
+        pattern = re.compile("".join(parts), re.IGNORECASE)
+        names = pattern.groupindex.keys()
+        named_day = "day" in names and names & {"year", "yy"} and names & {"month", "mname"}
+        _daily_patterns[fmt] = pattern if named_day else None
+    return _daily_patterns[fmt]
 
 
 def parse_date(value: Any, formats: tuple[str, ...] = ("%Y-%m-%d",)) -> dt.date | None:

@@ -149,7 +149,7 @@ def parse_note(src: SourceFile, cfg: SiteConfig, data: bytes | None = None) -> N
         date, dd = header_date(lines, cfg.header_date_formats, rel, body_start + 1)
         diags += dd
     if date is None:  # a daily note: its name is its date
-        date = name_date(note_id)
+        date = name_date(note_id, cfg.daily_note_format)
     publish = is_published(meta, broken_yaml)
     if not publish and broken_yaml is not None:
         # the YAML's own warning says the note is published meanwhile: here it is not (its fix,

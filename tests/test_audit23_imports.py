@@ -61,3 +61,33 @@ def test_a_logseq_block_reference_names_its_block_and_the_link_that_works(tmp_pa
     target = site.soup(site.page("journals/2026_11_27.md").parent / page)
     assert target.find(id=unquote(fragment)) is not None and unquote(fragment) == f"^{UUID}"
     assert "Finish" in journal.get_text()  # the embed shows the block
+
+
+def test_a_daily_note_named_by_the_daily_notes_date_format_is_dated_by_its_name(tmp_path):
+    # Logseq names its journals 2026_11_27.md.  Obsidian's Daily notes plugin reads a daily note's
+    # name by its Date format (Moment.js, in .obsidian/daily-notes.json), which a Logseq user sets
+    # to YYYY_MM_DD; the site read only YYYY-MM-DD names, so the journals had no date (no recent
+    # notes on the home page), and no setting could give them one.
+    files = {
+        "journals/2026_11_27.md": "- today\n",
+        "journals/2026_11_26.md": "- yesterday\n",
+        "journals/2026_13_40.md": "- no such day\n",
+        "Daily/2023/January/2023-Jan-01.md": "- the Help's example\n",
+        "2025-04-11 Standup.md": "- named the default way\n",
+        "Page.md": "- not a day\n",
+    }
+    site = build_notes(tmp_path / "a", {
+        **files, ".obsidian/daily-notes.json": '{"format": "YYYY_MM_DD", "folder": "journals"}'})
+    assert site.dates() == {
+        "journals/2026_11_27.md": "2026-11-27", "journals/2026_11_26.md": "2026-11-26",
+        "journals/2026_13_40.md": None, "Daily/2023/January/2023-Jan-01.md": None,
+        "2025-04-11 Standup.md": "2025-04-11", "Page.md": None}
+    assert site.diagnostics == [], [d.format() for d in site.diagnostics]
+    # the Help's own example of a format with folders
+    site = build_notes(tmp_path / "b", {
+        **files, ".obsidian/daily-notes.json": '{"format": "YYYY/MMMM/YYYY-MMM-DD"}'})
+    assert site.dates()["Daily/2023/January/2023-Jan-01.md"] == "2023-01-01"
+    assert site.dates()["journals/2026_11_27.md"] is None
+    # without the setting, as Obsidian: YYYY-MM-DD only
+    site = build_notes(tmp_path / "c", files)
+    assert [rel for rel, day in site.dates().items() if day] == ["2025-04-11 Standup.md"]
