@@ -6,6 +6,7 @@ content digest of the file.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import functools
@@ -669,9 +670,31 @@ _MARKDOWN_LINK_TEXT = re.compile(
     r"\((?:<[^<>\n]*>|[^()\s<]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\)")
 _LITERAL_HTML = re.compile(r"<!--.*?(?:-->|$)|<(pre|code|script|style|textarea)\b.*?(?:</\1\s*>|$)",
                            re.S | re.I)
-#: a backtick code span as CommonMark reads one (a run of backticks closed by a run as long), in an
-#: HTML block's text: Obsidian renders it as written there, but the writer meant code, not a link
-_BACKTICK_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_BACKTICK_RUN = re.compile(r"`+")
+
+
+def _without_code_spans(text: str) -> str:
+    """``text`` with its backtick code spans as CommonMark reads them (a run of backticks closed by
+    the next run as long) blanked, in an HTML block's text: Obsidian shows them as written there,
+    but the writer meant code, not a link.  Each run's closer is looked up among the runs of its
+    length, so that a block of runs that close nothing costs no more than its length."""
+    runs = [(m.start(), m.end()) for m in _BACKTICK_RUN.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for i, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(i)
+    out, i = [], 0
+    done = 0
+    while i < len(runs):
+        start, end = runs[i]
+        same = by_length[end - start]
+        k = bisect.bisect_right(same, i)
+        if k == len(same):
+            i += 1
+            continue
+        closer = runs[same[k]][1]
+        out.append(text[done:start] + " " * (closer - start))
+        done, i = closer, same[k] + 1
+    return "".join(out) + text[done:]
 
 
 # A local address in raw HTML, where pages resolve one (``sanitize._localise``): the ``href`` or
@@ -862,7 +885,7 @@ class _Walk:
         # not in an HTML comment or code, where a literal [[…]] is what was meant
         content = _LITERAL_HTML.sub(lambda m: " " * len(m.group()), tok.content)
         if "`" in content:  # nor in `backticks`, which the writer meant as code
-            content = _BACKTICK_SPAN.sub(lambda m: " " * len(m.group()), content)
+            content = _without_code_spans(content)
         found = list(_WIKILINK_TEXT.finditer(content))
         # Notion's callouts, ``<aside>`` with the text on the next line, hold its Markdown links
         bare = _WIKILINK_TEXT.sub(lambda m: " " * len(m.group()), content) if found else content

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from conftest import build_notes
+from conftest import build_notes, cpu_cost
 
 
 def test_backticks_in_an_html_block_are_code_not_a_link_left_unrendered(tmp_path):
@@ -19,6 +19,20 @@ def test_backticks_in_an_html_block_are_code_not_a_link_left_unrendered(tmp_path
     line = (tmp_path / "src" / "H.md").read_text(encoding="utf-8").split("\n")[3]
     assert found == [f"H.md:4:{line.index('[[Real]]') + 1}: warning[link-in-html]: [[Real]]",
                      "H.md:5:15: warning[link-in-html]: [[Also]]"], found
+
+
+def test_backticks_in_an_html_block_cost_their_length(tmp_path):
+    # A run of backticks that no run as long closes is no code span; looked for with a regex, each
+    # such run read the rest of the block: runs of 1, 2, … k backticks cost k times the block.
+    from generator.parse import _without_code_spans
+
+    def block(k: int) -> str:
+        return "<div>\n" + " ".join("`" * i + "[[x]]" for i in range(1, k)) + "\n</div>"
+
+    small, large = block(300), block(1200)  # 16 times the text
+    assert _without_code_spans("`[[a]]` ``b`` ` [[c]]") == " " * 13 + " ` [[c]]"
+    ratio = cpu_cost(lambda: _without_code_spans(large)) / cpu_cost(lambda: _without_code_spans(small))
+    assert ratio < 32, ratio  # linear: about 16; a scan per run: about 64
 
 
 UUID = "6571a2b3-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
