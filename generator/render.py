@@ -961,8 +961,10 @@ def _with_footnotes(part: list[Token], note: Note) -> list[Token]:
     # the references shown of one footnote count from 1 too: a block embed of only its second
     # reference reads "Back to reference 1", not "… 1 (2)" with no first one on the page
     sub: dict[tuple[int, int], int] = {}
+    counted: dict[int, int] = {}  # by footnote: its references numbered so far
     for key in sorted(shown):
-        sub[key] = sum(1 for fid, _ in sub if fid == key[0])
+        sub[key] = counted.get(key[0], 0)
+        counted[key[0]] = sub[key] + 1
 
     def renumbered(tok: Token) -> Token:
         if tok.type in ("footnote_ref", "footnote_open", "footnote_anchor"):
